@@ -1,0 +1,28 @@
+"""Assistance programs (救助类别), DOMAIN.md §2: the codes appear in APIs and events, so they never change."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Program(StrEnum):
+    DIBAO = "dibao"  # 最低生活保障
+    DIBAO_SINGLE = "dibao_single"  # 单人保
+    MARGINAL = "marginal"  # 低保边缘家庭
+    TEKUN_CENTRALIZED = "tekun_centralized"  # 特困人员 集中供养
+    TEKUN_DISPERSED = "tekun_dispersed"  # 特困人员 分散供养
+    DISABILITY_LIVING = "disability_living"  # 困难残疾人生活补贴
+    DISABILITY_CARE = "disability_care"  # 重度残疾人护理补贴
+    ORPHAN = "orphan"  # 孤儿
+    HIV_CHILD = "hiv_child"  # 艾滋病病毒感染儿童
+    DE_FACTO_ORPHAN = "de_facto_orphan"  # 事实无人抚养儿童
+    TEMPORARY = "temporary"  # 临时救助
+    ELDERLY_HIGH_AGE = "elderly_high_age"  # 高龄津贴
+    ELDERLY_DISABLED = "elderly_disabled"  # 失能老年人补贴
+    TEKUN_CARE = "tekun_care"  # 特困人员护理补贴
+    LEGACY_RAILWAY_MILITIA = "legacy_railway_militia"  # 原襄渝铁路伤残民兵民工
+    LEGACY_RETIRED_STAFF = "legacy_retired_staff"  # 精简退职
+
+
+# Never shown in public postings (DOMAIN.md §3.7, §11): publishing them would expose the children.
+NEVER_PUBLISHED: frozenset[Program] = frozenset({Program.ORPHAN, Program.HIV_CHILD, Program.DE_FACTO_ORPHAN})

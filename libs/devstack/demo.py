@@ -1,0 +1,64 @@
+"""The demo county loaded by `make run` (JIUZHU_DEMO=1): its staff and partner clients, through the public API.
+
+Everything goes through the gateway as an operator would do it, so the demo also exercises the admin API. Credentials
+are written once to `demo-credentials.json` in the data directory (partner secrets are shown only once by the API).
+Later capabilities add their own demo data (standards, households, a roster) here.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+COUNTY = "140402"  # a county-level district of Changzhi, Shanxi (seed 001's city)
+TOWNSHIP = COUNTY + "001"
+VILLAGE = TOWNSHIP + "001"
+
+STAFF = [
+    ("county.officer", "县民政局 王科长", ["county_officer"], COUNTY),
+    ("township.officer", "城东街道 李干事", ["township_officer"], TOWNSHIP),
+    ("village.assistant", "东关社区 赵协理员", ["village_assistant"], VILLAGE),
+    ("city.supervisor", "市民政局 督查", ["city_supervisor"], COUNTY[:4]),
+]
+PARTNERS = [
+    ("12345 hotline platform", ["hotline"], COUNTY[:4]),
+    ("county finance bureau", ["finance"], COUNTY),
+    ("provincial low-income system", ["province"], COUNTY[:2]),
+    ("registry data exchange", ["registry_feed"], COUNTY[:2]),
+]
+
+
+def load_demo_county(base_url: str, admin_password: str, data_dir: Path) -> None:
+    target = data_dir / "demo-credentials.json"
+    if target.exists():
+        return
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        token = client.post("/api/v1/auth/token", data={"grant_type": "password", "username": "admin",
+                                                         "password": admin_password})  # fmt: skip
+        token.raise_for_status()
+        client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+        credentials: dict[str, Any] = {"county": COUNTY, "staff": [], "partners": []}
+        for username, display, roles, region in STAFF:
+            password = secrets.token_urlsafe(12)
+            reply = client.post("/api/v1/admin/users", json={"username": username, "password": password,
+                                                             "display_name": display, "roles": roles,
+                                                             "region_code": region})  # fmt: skip
+            if reply.status_code == 201:
+                credentials["staff"].append({"username": username, "password": password, "roles": roles,
+                                             "region_code": region})  # fmt: skip
+            elif reply.status_code != 409:
+                reply.raise_for_status()
+        for name, scopes, region in PARTNERS:
+            reply = client.post(
+                "/api/v1/admin/clients", json={"name": name, "scopes": scopes, "region_code": region}
+            )
+            reply.raise_for_status()
+            body = reply.json()
+            credentials["partners"].append({"name": name, "scopes": scopes, "region_code": region,
+                                            "client_id": body["client_id"], "client_secret": body["client_secret"]})  # fmt: skip
+    target.write_text(json.dumps(credentials, ensure_ascii=False, indent=2))
+    target.chmod(0o600)

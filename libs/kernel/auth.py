@@ -1,0 +1,151 @@
+"""Who is calling: the principal the gateway forwards, verified again by every service (no trust in the network).
+
+The gateway authenticates the caller and forwards a short-lived internal token (HS256 with a secret shared only by
+the gateway and the services) in `X-Jiuzhu-Principal`. Services check roles, scopes and the jurisdiction prefix here.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Annotated, Any
+
+import jwt
+from fastapi import Depends, Request
+
+from libs.kernel.errors import Forbidden, OutsideJurisdiction, Unauthorized
+
+INTERNAL_HEADER = "X-Jiuzhu-Principal"
+_ISSUER = "jiuzhu-gateway"
+_AUDIENCE = "jiuzhu-services"
+
+
+class PrincipalKind(StrEnum):
+    staff = "staff"
+    client = "client"
+
+
+class StaffRole(StrEnum):
+    village_assistant = "village_assistant"
+    township_officer = "township_officer"
+    county_officer = "county_officer"
+    city_supervisor = "city_supervisor"
+    system_admin = "system_admin"
+
+
+class Scope(StrEnum):
+    hotline = "hotline"
+    finance = "finance"
+    province = "province"
+    registry_feed = "registry_feed"
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str
+    kind: PrincipalKind
+    name: str
+    region_prefix: str  # "" = the whole country (the built-in admin)
+    roles: frozenset[str] = field(default_factory=frozenset)
+    scopes: frozenset[str] = field(default_factory=frozenset)
+
+    def covers(self, region_code: str) -> bool:
+        """Whether `region_code` (or a whole region under it) lies inside this principal's jurisdiction."""
+        return region_code.startswith(self.region_prefix)
+
+    def has_any_role(self, roles: Iterable[str]) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    def to_claims(self) -> dict[str, Any]:
+        return {
+            "sub": self.subject,
+            "kind": self.kind.value,
+            "name": self.name,
+            "region": self.region_prefix,
+            "roles": sorted(self.roles),
+            "scopes": sorted(self.scopes),
+        }
+
+    @classmethod
+    def from_claims(cls, claims: dict[str, Any]) -> Principal:
+        return cls(
+            subject=str(claims["sub"]),
+            kind=PrincipalKind(claims["kind"]),
+            name=str(claims.get("name", "")),
+            region_prefix=str(claims.get("region", "")),
+            roles=frozenset(claims.get("roles", ())),
+            scopes=frozenset(claims.get("scopes", ())),
+        )
+
+
+@dataclass(frozen=True)
+class InternalTokens:
+    """Signs (gateway) and verifies (services) the internal principal token."""
+
+    secret: str
+    ttl_seconds: int = 300
+
+    def sign(self, principal: Principal, *, now: float | None = None) -> str:
+        issued = int(now if now is not None else time.time())
+        claims = {**principal.to_claims(), "iss": _ISSUER, "aud": _AUDIENCE, "iat": issued,
+                  "exp": issued + self.ttl_seconds}  # fmt: skip
+        return jwt.encode(claims, self.secret, algorithm="HS256")
+
+    def verify(self, token: str) -> Principal:
+        try:
+            claims = jwt.decode(token, self.secret, algorithms=["HS256"], audience=_AUDIENCE, issuer=_ISSUER,
+                                options={"require": ["exp", "iat", "sub"]})  # fmt: skip
+            return Principal.from_claims(claims)
+        except (jwt.PyJWTError, KeyError, ValueError) as exc:
+            raise Unauthorized("The internal principal token is missing, expired or invalid",
+                               code="invalid_internal_token") from exc  # fmt: skip
+
+
+def _tokens(request: Request) -> InternalTokens:
+    tokens = getattr(request.app.state, "internal_tokens", None)
+    assert isinstance(tokens, InternalTokens), "create_app must set app.state.internal_tokens"
+    return tokens
+
+
+async def current_principal(request: Request) -> Principal:
+    token = request.headers.get(INTERNAL_HEADER)
+    if not token:
+        raise Unauthorized("No principal was forwarded by the gateway", code="missing_principal")
+    principal = _tokens(request).verify(token)
+    request.state.principal = principal
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def require_roles(*roles: StaffRole) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency admitting staff holding any of `roles` (system administrators always pass)."""
+    wanted = {r.value for r in roles} | {StaffRole.system_admin.value}
+
+    async def check(principal: CurrentPrincipal) -> Principal:
+        if principal.kind is not PrincipalKind.staff or not principal.has_any_role(wanted):
+            raise Forbidden(
+                f"This action needs one of the roles: {', '.join(sorted(wanted))}", code="role_required"
+            )
+        return principal
+
+    return check
+
+
+def require_scope(scope: Scope) -> Callable[[Principal], Awaitable[Principal]]:
+    async def check(principal: CurrentPrincipal) -> Principal:
+        if principal.kind is not PrincipalKind.client or scope.value not in principal.scopes:
+            raise Forbidden(f"This endpoint needs the partner scope {scope.value!r}", code="scope_required")
+        return principal
+
+    return check
+
+
+def ensure_jurisdiction(principal: Principal, region_code: str) -> None:
+    if not principal.covers(region_code):
+        raise OutsideJurisdiction(
+            f"Region {region_code} is outside your jurisdiction {principal.region_prefix}"
+        )

@@ -1,0 +1,70 @@
+"""The command line every service shares: `python -m services.<name> serve|migrate|replay`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+import uvicorn
+from sqlalchemy import MetaData
+
+from libs.kernel.db import Database
+from libs.kernel.logging import configure_logging, get_logger
+from libs.kernel.migrations import upgrade
+from libs.kernel.outbox import mark_for_replay
+from libs.kernel.service import ServiceDefinition, create_service_app
+from libs.kernel.settings import Role, ServiceSettings
+
+
+def _serve(definition: ServiceDefinition, settings: ServiceSettings) -> None:
+    app = create_service_app(definition, settings)
+    uvicorn.run(app, host=settings.host, port=settings.port, loop="uvloop", http="httptools",
+                access_log=False, log_config=None, timeout_graceful_shutdown=10)  # fmt: skip
+
+
+def _replay(definition: ServiceDefinition, settings: ServiceSettings, since: datetime) -> None:
+    async def run() -> int:
+        db = Database(settings, definition.name)
+        try:
+            async with db.sessions.begin() as session:
+                return await mark_for_replay(session, definition.tables.outbox, since)
+        finally:
+            await db.dispose()
+
+    count = asyncio.run(run())
+    get_logger("replay").info("outbox.replay_queued", events=count, since=since.isoformat())
+
+
+def main(definition: ServiceDefinition, argv: Sequence[str] | None = None,
+         extra_migrate: Callable[[ServiceSettings], None] | None = None) -> None:  # fmt: skip
+    parser = argparse.ArgumentParser(prog=f"python -m services.{definition.name}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the API, the worker, or both")
+    serve.add_argument("--role", choices=[r.value for r in Role])
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--host")
+    sub.add_parser("migrate", help="bring this service's schema to the newest revision")
+    replay = sub.add_parser("replay", help="publish again every outbox event created since a time")
+    replay.add_argument("--since", required=True, type=datetime.fromisoformat,
+                        help="ISO 8601 with offset, e.g. 2026-11-23T00:00:00+08:00")  # fmt: skip
+    args = parser.parse_args(argv)
+
+    overrides = {k: v for k, v in {"role": args.__dict__.get("role"), "port": args.__dict__.get("port"),
+                                   "host": args.__dict__.get("host")}.items() if v is not None}  # fmt: skip
+    settings = definition.settings().with_overrides(**overrides)
+    configure_logging(definition.name, settings.log_level)
+    if args.command == "serve":
+        _serve(definition, settings)
+    elif args.command == "migrate":
+        migrate(definition, settings)
+    else:
+        if args.since.tzinfo is None:
+            parser.error("--since needs a UTC offset")
+        _replay(definition, settings, args.since)
+
+
+def migrate(definition: ServiceDefinition, settings: ServiceSettings) -> None:
+    metadata: MetaData = definition.metadata
+    upgrade(definition.name, definition.migrations_dir, metadata, settings)

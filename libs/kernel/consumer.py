@@ -1,0 +1,173 @@
+"""Consuming events exactly once in effect: an inbox row per event id, in the handler's own transaction.
+
+One message = one transaction: the inbox row, the handler's writes and any outbox rows commit together, and the offset
+is committed only afterwards. A redelivered message (after a crash, a rebalance or an outbox replay) finds its inbox
+row and changes nothing. A message that keeps failing is retried with back-off, then parked in `dead_letters` so one
+poison message cannot stop a partition. Workers of a service share a consumer group and so split the partitions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import structlog
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from pydantic import ValidationError
+from sqlalchemy import insert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.kernel.db import Database
+from libs.kernel.events import CloudEvent
+from libs.kernel.messaging_tables import MessagingTables
+from libs.kernel.metrics import EVENTS_HANDLED
+from libs.kernel.settings import BaseServiceSettings
+
+Handler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
+_log = structlog.get_logger("consumer")
+_COMMIT_TIMEOUT = 10.0  # aiokafka's commit() can hang after a broker restart (ARCHITECTURE.md, running it)
+
+
+class EventConsumer:
+    def __init__(
+        self,
+        name: str,
+        db: Database,
+        tables: MessagingTables,
+        settings: BaseServiceSettings,
+        handlers: Mapping[str, Handler],
+        *,
+        retry_base_delay: float = 0.1,
+    ) -> None:
+        self.name = name
+        self.group_id = f"{settings.service_name}.{name}"
+        self.db = db
+        self.tables = tables
+        self.settings = settings
+        self.handlers = dict(handlers)
+        self.retry_base_delay = retry_base_delay
+        self._topics = {settings.topic(t): t for t in self.handlers}
+
+    def _new_consumer(self) -> AIOKafkaConsumer:
+        return AIOKafkaConsumer(
+            *self._topics,
+            bootstrap_servers=self.settings.kafka_bootstrap_servers,
+            group_id=self.group_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            fetch_max_wait_ms=50,
+            session_timeout_ms=10_000,
+            heartbeat_interval_ms=1_000,
+            max_poll_interval_ms=300_000,
+            metadata_max_age_ms=5_000,
+        )
+
+    async def run(self, stop: asyncio.Event) -> None:
+        backoff = 0.2
+        while not stop.is_set():
+            consumer = self._new_consumer()
+            try:
+                await consumer.start()
+                backoff = 0.2
+                await self._poll(consumer, stop)
+            except Exception as exc:  # broker gone or group trouble: reconnect with a fresh consumer
+                _log.warning("consumer.restarting", consumer=self.group_id, error=repr(exc), retry_in=backoff)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), backoff)
+                backoff = min(backoff * 2, 5.0)
+            finally:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(consumer.stop(), 10)
+
+    async def _poll(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            batches: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]] = await consumer.getmany(
+                timeout_ms=200, max_records=500
+            )
+            if not batches:
+                continue
+            done: dict[TopicPartition, int] = {}
+            for tp, records in batches.items():
+                for record in records:
+                    await self.process(record)
+                    done[tp] = record.offset + 1
+            try:
+                await asyncio.wait_for(consumer.commit(done), _COMMIT_TIMEOUT)
+            except Exception as exc:
+                # The messages are handled; the inbox makes their redelivery harmless. Reconnect and carry on.
+                _log.warning("consumer.commit_failed", consumer=self.group_id, error=repr(exc))
+                raise
+
+    async def process(self, record: ConsumerRecord[bytes, bytes]) -> None:
+        raw = record.value or b""
+        try:
+            event = CloudEvent.from_bytes(raw)
+        except (ValidationError, ValueError) as exc:
+            await self._dead_letter(record, None, f"unreadable envelope: {exc}", attempts=1)
+            return
+        handler = self.handlers.get(event.type)
+        if handler is None:
+            return
+        with structlog.contextvars.bound_contextvars(event_id=event.id, request_id=event.correlationid):
+            attempts = 0
+            while True:
+                attempts += 1
+                try:
+                    handled = await self._handle_once(handler, event)
+                    EVENTS_HANDLED.labels(self.settings.service_name, self.name, event.type,
+                                          "handled" if handled else "duplicate").inc()  # fmt: skip
+                    return
+                except Exception as exc:
+                    if attempts > self.settings.consumer_max_retries:
+                        _log.error(
+                            "event.dead_lettered", consumer=self.group_id, type=event.type, error=repr(exc)
+                        )
+                        await self._dead_letter(record, event.id, repr(exc), attempts=attempts)
+                        EVENTS_HANDLED.labels(self.settings.service_name, self.name, event.type, "dead").inc()
+                        return
+                    delay = self.retry_base_delay * 2 ** (attempts - 1)
+                    _log.warning("event.retrying", consumer=self.group_id, type=event.type, error=repr(exc),
+                                 attempt=attempts, retry_in=delay)  # fmt: skip
+                    await asyncio.sleep(delay)
+
+    async def _handle_once(self, handler: Handler, event: CloudEvent) -> bool:
+        async with self.db.sessions.begin() as session:
+            if not await self._claim(session, event):
+                return False
+            await handler(session, event)
+        _log.debug("event.handled", consumer=self.group_id, type=event.type)
+        return True
+
+    async def _claim(self, session: AsyncSession, event: CloudEvent) -> bool:
+        inbox = self.tables.inbox
+        claimed = await session.execute(
+            pg_insert(inbox)
+            .values(event_id=event.id, consumer=self.name, event_type=event.type)
+            .on_conflict_do_nothing()
+            .returning(inbox.c.event_id)
+        )
+        return claimed.first() is not None
+
+    async def _dead_letter(
+        self, record: ConsumerRecord[bytes, bytes], event_id: str | None, error: str, *, attempts: int
+    ) -> None:
+        values: dict[str, Any] = {
+            "consumer": self.name, "topic": record.topic, "partition": record.partition, "offset": record.offset,
+            "event_id": event_id, "payload": record.value or b"", "error": error[:4000], "attempts": attempts,
+        }  # fmt: skip
+        async with self.db.sessions.begin() as session:
+            if event_id is not None:
+                # Claim the id too, so a redelivery is not dead-lettered a second time; a re-drive deletes both.
+                inbox = self.tables.inbox
+                claimed = await session.execute(
+                    pg_insert(inbox)
+                    .values(event_id=event_id, consumer=self.name, event_type=record.topic)
+                    .on_conflict_do_nothing()
+                    .returning(inbox.c.event_id)
+                )
+                if claimed.first() is None:
+                    return
+            await session.execute(insert(self.tables.dead_letters).values(**values))

@@ -1,0 +1,65 @@
+"""One async engine per service, pinned to the service's own schema.
+
+One request = one transaction: `DbSession` opens it before the endpoint runs and commits it after the endpoint
+returns but before the response is sent, so a client never sees a 2xx for a write that did not commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import MetaData, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from libs.kernel.settings import BaseServiceSettings
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def schema_metadata(schema: str) -> MetaData:
+    return MetaData(schema=schema, naming_convention=NAMING)
+
+
+class Database:
+    def __init__(self, settings: BaseServiceSettings, schema: str) -> None:
+        self.schema = schema
+        self.settings = settings
+        self.engine: AsyncEngine = create_async_engine(
+            settings.async_database_url,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_pool_size,
+            pool_pre_ping=True,
+            connect_args={
+                "server_settings": {"search_path": schema, "application_name": settings.service_name}
+            },
+        )
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
+
+    async def ping(self) -> None:
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def _database(request: Request) -> Database:
+    db = getattr(request.app.state, "db", None)
+    assert isinstance(db, Database), "create_app must set app.state.db"
+    return db
+
+
+async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with _database(request).sessions.begin() as session:
+        yield session
+
+
+DbSession = Annotated[AsyncSession, Depends(_request_session, scope="function")]

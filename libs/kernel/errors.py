@@ -1,0 +1,190 @@
+"""Problem details (RFC 9457) for every error, with a stable `code` (CONTRACTS.md, common rules).
+
+Domain code raises a `Problem` subclass; routers never build error responses themselves. Anything unexpected becomes a
+500 problem without internals, logged with the request id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+_log = structlog.get_logger("errors")
+
+
+class Problem(Exception):
+    """An expected failure that maps to an HTTP status and a stable snake_case code."""
+
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "bad_request"
+    title: ClassVar[str] = "Bad request"
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        code: str | None = None,
+        errors: Sequence[Mapping[str, Any]] | None = None,
+        headers: Mapping[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.instance_code = code or self.code
+        self.errors = list(errors) if errors is not None else None
+        self.headers = dict(headers or {})
+        self.extra = extra
+
+
+class BadRequest(Problem):
+    pass
+
+
+class Unauthorized(Problem):
+    status, code, title = 401, "unauthorized", "Authentication required"
+
+
+class Forbidden(Problem):
+    status, code, title = 403, "forbidden", "Forbidden"
+
+
+class OutsideJurisdiction(Forbidden):
+    code, title = "outside_jurisdiction", "Outside your jurisdiction"
+
+
+class NotFound(Problem):
+    status, code, title = 404, "not_found", "Not found"
+
+
+class Conflict(Problem):
+    status, code, title = 409, "conflict", "Conflict"
+
+
+class Unprocessable(Problem):
+    status, code, title = 422, "validation_failed", "The request is not valid"
+
+
+class TooManyRequests(Problem):
+    status, code, title = 429, "too_many_requests", "Too many requests"
+
+
+class BadGateway(Problem):
+    status, code, title = 502, "service_unavailable", "The service behind the gateway is unavailable"
+
+
+class GatewayTimeout(Problem):
+    status, code, title = 504, "service_timeout", "The service behind the gateway did not answer in time"
+
+
+_STATUS_CODES: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "Bad request"),
+    401: ("unauthorized", "Authentication required"),
+    403: ("forbidden", "Forbidden"),
+    404: ("not_found", "Not found"),
+    405: ("method_not_allowed", "Method not allowed"),
+    406: ("not_acceptable", "Not acceptable"),
+    413: ("payload_too_large", "Payload too large"),
+    415: ("unsupported_media_type", "Unsupported media type"),
+    422: ("validation_failed", "The request is not valid"),
+    429: ("too_many_requests", "Too many requests"),
+    500: ("internal_error", "Internal error"),
+    502: ("service_unavailable", "Service unavailable"),
+    503: ("not_ready", "Not ready"),
+    504: ("service_timeout", "Service timeout"),
+}
+
+
+def problem_body(
+    status: int,
+    *,
+    code: str | None = None,
+    title: str | None = None,
+    detail: str | None = None,
+    correlation_id: str | None = None,
+    errors: Sequence[Mapping[str, Any]] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    default_code, default_title = _STATUS_CODES.get(status, ("error", "Error"))
+    body: dict[str, Any] = {
+        "type": f"https://jiuzhu.example/problems/{code or default_code}",
+        "title": title or default_title,
+        "status": status,
+        "detail": detail or title or default_title,
+        "code": code or default_code,
+        "correlation_id": correlation_id,
+    }
+    if errors is not None:
+        body["errors"] = [dict(e) for e in errors]
+    body.update(extra)
+    return body
+
+
+def problem_response(status: int, *, headers: Mapping[str, str] | None = None, **fields: Any) -> JSONResponse:
+    return JSONResponse(
+        problem_body(status, **fields), status_code=status, media_type=PROBLEM_JSON, headers=headers
+    )
+
+
+def _request_id(request: Request) -> str | None:
+    value = getattr(request.state, "request_id", None)
+    return value if isinstance(value, str) else None
+
+
+def _clean_validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    # Never echo the rejected input back: it may be an identity number or a bank account.
+    return [
+        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")}
+        for e in exc.errors()
+    ]
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def on_problem(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, Problem)
+        return problem_response(
+            exc.status,
+            headers=exc.headers,
+            code=exc.instance_code,
+            title=exc.title,
+            detail=exc.detail,
+            correlation_id=_request_id(request),
+            errors=exc.errors,
+            **exc.extra,
+        )
+
+    async def on_validation(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        errors = _clean_validation_errors(exc)
+        first = errors[0] if errors else {"loc": [], "msg": ""}
+        return problem_response(
+            422,
+            code="validation_failed",
+            detail=f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}",
+            correlation_id=_request_id(request),
+            errors=errors,
+        )
+
+    async def on_http(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        return problem_response(
+            exc.status_code,
+            headers=exc.headers,
+            detail=str(exc.detail) if exc.detail else None,
+            correlation_id=_request_id(request),
+        )
+
+    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        _log.exception("request.failed", path=request.url.path)
+        return problem_response(500, correlation_id=_request_id(request))
+
+    app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(Exception, on_unexpected)

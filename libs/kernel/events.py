@@ -1,0 +1,54 @@
+"""The CloudEvents 1.0 envelope every Kafka message carries (structured mode, CONTRACTS.md §6)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class CloudEvent(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    specversion: Literal["1.0"] = "1.0"
+    id: str
+    type: str
+    source: str
+    subject: str | None = None
+    time: datetime
+    datacontenttype: str = "application/json"
+    dataschemaversion: int = 1
+    correlationid: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+
+    def to_bytes(self) -> bytes:
+        return orjson.dumps(self.model_dump(mode="json", exclude_none=True))
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> CloudEvent:
+        return cls.model_validate_json(raw)
+
+
+def new_event(
+    event_type: str,
+    *,
+    source: str,
+    data: BaseModel | dict[str, Any],
+    subject: str | None = None,
+    correlation_id: str | None = None,
+    schema_version: int = 1,
+) -> CloudEvent:
+    payload = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
+    return CloudEvent(
+        id=str(uuid.uuid4()),
+        type=event_type,
+        source=source,
+        subject=subject,
+        time=datetime.now(UTC),
+        dataschemaversion=schema_version,
+        correlationid=correlation_id,
+        data=payload,
+    )

@@ -1,0 +1,97 @@
+"""structlog JSON logs with `service`, `request_id` and `event_id`, and personal data redacted.
+
+Redaction is a safety net, not the policy: code must not log personal data in the first place (DOMAIN.md §11). The
+processor masks known keys wherever they appear and scrubs identity-number-, phone- and account-shaped digit runs
+from every string value.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+import structlog
+from structlog.typing import EventDict, WrappedLogger
+
+SENSITIVE_KEYS = frozenset(
+    {
+        "id_number", "id_no", "idcard", "payee_id_number", "phone", "mobile", "telephone",
+        "account_no", "bank_account", "card_no", "password", "client_secret", "secret", "token",
+        "access_token", "authorization", "diagnosis", "disease", "health", "illness", "disability",
+        "address",
+    }
+)  # fmt: skip
+REDACTED = "[redacted]"
+
+# 18-character identity numbers (or 15-digit legacy), mainland mobile numbers, and 12–19 digit account numbers.
+_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_PHONE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_ACCOUNT_RE = re.compile(r"(?<!\d)\d{12,19}(?!\d)")
+
+
+def scrub(text: str) -> str:
+    text = _ID_RE.sub(REDACTED, text)
+    text = _PHONE_RE.sub(REDACTED, text)
+    return _ACCOUNT_RE.sub(REDACTED, text)
+
+
+def _redact_value(key: str, value: Any) -> Any:
+    if key.lower() in SENSITIVE_KEYS:
+        return REDACTED
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, Mapping):
+        return {k: _redact_value(str(k), v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redact_value(key, v) for v in value]
+    return value
+
+
+def redact_personal_data(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
+    for key, value in list(event_dict.items()):
+        event_dict[key] = _redact_value(key, value)
+    return event_dict
+
+
+def configure_logging(service: str, level: str = "INFO") -> None:
+    """Configure structlog and route stdlib logging (uvicorn, aiokafka, alembic) through the same JSON renderer."""
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.format_exc_info,
+        redact_personal_data,
+    ]
+    structlog.configure(
+        processors=[*shared, structlog.processors.JSONRenderer(sort_keys=False)],
+        wrapper_class=structlog.make_filtering_bound_logger(
+            logging.getLevelNamesMapping().get(level.upper(), 20)
+        ),
+        logger_factory=structlog.PrintLoggerFactory(sys.stdout),
+        cache_logger_on_first_use=True,
+    )
+    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(service=service)
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.JSONRenderer(),
+            ],
+            foreign_pre_chain=[structlog.stdlib.add_logger_name, *shared],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    # uvicorn's access log would duplicate our request line (and carries query strings); aiokafka is chatty.
+    logging.getLogger("uvicorn.access").disabled = True
+    logging.getLogger("aiokafka").setLevel(logging.WARNING)
+
+
+def get_logger(name: str | None = None) -> Any:
+    return structlog.get_logger(name)

@@ -1,0 +1,87 @@
+"""Alembic, run per service: one shared env (this package's `alembic/`), each service's own `versions/`.
+
+Every service's history lives in its own schema, with its own `alembic_version` table there, so services migrate
+independently (one migrate job per service in production).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, MetaData, text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from libs.kernel.messaging_tables import MessagingTables
+from libs.kernel.settings import BaseServiceSettings
+
+_ENV_DIR = Path(__file__).parent / "alembic"
+
+
+def alembic_config(
+    schema: str, versions_dir: Path, metadata: MetaData, settings: BaseServiceSettings
+) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_ENV_DIR))
+    cfg.set_main_option("version_locations", str(versions_dir))
+    cfg.set_main_option("path_separator", "os")
+    cfg.attributes.update({"schema": schema, "metadata": metadata, "settings": settings})
+    return cfg
+
+
+def upgrade(schema: str, versions_dir: Path, metadata: MetaData, settings: BaseServiceSettings,
+            revision: str = "head") -> None:  # fmt: skip
+    command.upgrade(alembic_config(schema, versions_dir, metadata, settings), revision)
+
+
+def run_env(context: Any) -> None:
+    """Body of the shared env.py: online migrations through asyncpg, confined to the service's schema."""
+    cfg = context.config
+    schema: str = cfg.attributes["schema"]
+    metadata: MetaData = cfg.attributes["metadata"]
+    settings: BaseServiceSettings = cfg.attributes["settings"]
+
+    def migrate(connection: Connection) -> None:
+        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            version_table_schema=schema,
+            include_schemas=True,
+            include_name=lambda name, type_, parent: type_ != "schema" or name == schema,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def main() -> None:
+        engine = create_async_engine(settings.async_database_url)
+        try:
+            async with engine.begin() as conn:
+                # Two migrate jobs of one service must not race: serialise on an advisory lock.
+                await conn.execute(
+                    text("SELECT pg_advisory_xact_lock(hashtext(:s))"), {"s": f"migrate:{schema}"}
+                )
+                await conn.run_sync(migrate)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(main())
+
+
+def create_messaging_tables_v1(connection: Connection, schema: str) -> None:
+    """Revision 0001 of every service: outbox, inbox, dead letters and probe receipts as they stood at v1.
+
+    Called from migrations, which must stay frozen: a later change to these tables is a new revision, not an edit here.
+    """
+    tables = MessagingTables(MetaData(schema=schema))
+    for table in (tables.outbox, tables.inbox, tables.dead_letters, tables.probe_receipts):
+        table.create(connection, checkfirst=True)
+
+
+def drop_messaging_tables_v1(connection: Connection, schema: str) -> None:
+    tables = MessagingTables(MetaData(schema=schema))
+    for table in (tables.probe_receipts, tables.dead_letters, tables.inbox, tables.outbox):
+        table.drop(connection, checkfirst=True)

@@ -1,0 +1,145 @@
+"""A service's composition root: what it is (a `ServiceDefinition`) and how its processes are built from it.
+
+Each service declares its definition in `services/<name>/definition.py`; `create_app()` and the worker come from here,
+so the five services differ only in their domain code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import structlog
+from aiokafka.admin import AIOKafkaAdminClient
+from fastapi import APIRouter, FastAPI
+from sqlalchemy import MetaData
+
+from libs.kernel.auth import InternalTokens
+from libs.kernel.consumer import EventConsumer, Handler
+from libs.kernel.db import Database
+from libs.kernel.errors import install_error_handlers
+from libs.kernel.messaging_tables import MessagingTables
+from libs.kernel.outbox import Outbox, OutboxRelay
+from libs.kernel.settings import Role, ServiceSettings
+from libs.kernel.web import RequestContextMiddleware, add_health_routes
+
+_log = structlog.get_logger("service")
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    name: str  # also the PostgreSQL schema and the event `source`
+    settings_cls: type[ServiceSettings]
+    metadata: MetaData
+    tables: MessagingTables
+    migrations_dir: Path
+    routers: Sequence[APIRouter] = ()
+    # consumer name → {event type → handler}; each consumer is its own consumer group.
+    subscriptions: Mapping[str, Mapping[str, Handler]] = field(default_factory=dict)
+    title: str = ""
+
+    def settings(self) -> ServiceSettings:
+        return self.settings_cls()
+
+
+@dataclass
+class Runtime:
+    """What a running process of a service holds; `app.state.runtime`."""
+
+    definition: ServiceDefinition
+    settings: ServiceSettings
+    db: Database
+    outbox: Outbox
+
+
+class BrokerProbe:
+    """Readiness check for the broker: a metadata round trip through a long-lived admin client."""
+
+    def __init__(self, bootstrap: str) -> None:
+        self.bootstrap = bootstrap
+        self._admin: AIOKafkaAdminClient | None = None
+
+    async def __call__(self) -> None:
+        if self._admin is None:
+            admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, request_timeout_ms=2000)
+            await asyncio.wait_for(admin.start(), 3)
+            self._admin = admin
+        try:
+            await asyncio.wait_for(self._admin.list_topics(), 3)
+        except Exception:
+            await self.close()
+            raise
+
+    async def close(self) -> None:
+        if self._admin is not None:
+            admin, self._admin = self._admin, None
+            with contextlib.suppress(Exception):
+                await admin.close()
+
+
+def worker_tasks(runtime: Runtime, stop: asyncio.Event) -> list[Callable[[], Awaitable[None]]]:
+    d, s, db = runtime.definition, runtime.settings, runtime.db
+    relay = OutboxRelay(db, d.tables.outbox, s)
+    consumers = [EventConsumer(name, db, d.tables, s, handlers) for name, handlers in d.subscriptions.items()]
+    return [lambda: relay.run(stop), *[(lambda c=c: c.run(stop)) for c in consumers]]
+
+
+def create_service_app(definition: ServiceDefinition, settings: ServiceSettings | None = None) -> FastAPI:
+    """Build the FastAPI app of one process of `definition`, in the role its settings name."""
+    s = settings or definition.settings()
+    role = s.role
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database(s, definition.name)
+        runtime = Runtime(definition, s, db, Outbox(definition.tables.outbox, s))
+        app.state.runtime = runtime
+        app.state.db = db
+        broker_probe.bootstrap = s.kafka_bootstrap_servers
+        stop = asyncio.Event()
+        tasks: list[asyncio.Task[None]] = []
+        if role in (Role.worker, Role.all):
+            tasks = [asyncio.create_task(_supervise(f)) for f in worker_tasks(runtime, stop)]
+            _log.info("worker.started", consumers=sorted(definition.subscriptions))
+        try:
+            yield
+        finally:
+            stop.set()
+            if tasks:
+                await asyncio.wait(tasks, timeout=15)
+            await broker_probe.close()
+            await db.dispose()
+
+    app = FastAPI(title=definition.title or f"Jiuzhu {definition.name}", lifespan=lifespan,
+                  docs_url="/docs" if role is not Role.worker else None)  # fmt: skip
+    app.state.internal_tokens = InternalTokens(
+        s.internal_token_secret.get_secret_value(), s.internal_token_ttl_seconds
+    )
+    broker_probe = BrokerProbe(s.kafka_bootstrap_servers)
+
+    async def db_check() -> None:
+        await app.state.db.ping()
+
+    add_health_routes(app, [("database", db_check), ("broker", broker_probe)])
+    install_error_handlers(app)
+    if role in (Role.api, Role.all):
+        for router in definition.routers:
+            app.include_router(router)
+    app.add_middleware(RequestContextMiddleware, service=definition.name)
+    return app
+
+
+async def _supervise(run: Callable[[], Awaitable[None]]) -> None:
+    """Run a worker loop; a loop that crashes is logged and restarted rather than silently gone."""
+    while True:
+        try:
+            await run()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            _log.exception("worker.task_crashed")
+            await asyncio.sleep(1)

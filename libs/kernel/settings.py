@@ -1,0 +1,103 @@
+"""Settings read from the environment, once, in each process's composition root.
+
+Each service reads `<SERVICE>_<NAME>` first, then `JIUZHU_<NAME>`, then plain `<NAME>` (so one `DATABASE_URL` or
+`KAFKA_BOOTSTRAP_SERVERS` serves a whole local stack while production can give every service its own).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, ClassVar, Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
+
+# Only for `environment=local|test`: production refuses to start with any of these.
+LOCAL_INTERNAL_SECRET = "local-internal-token-secret-change-me-0123456789"  # noqa: S105
+LOCAL_PII_KEY = "local-pii-key-change-me-0123456789abcdef"
+
+
+class Environment(StrEnum):
+    local = "local"
+    test = "test"
+    production = "production"
+
+
+class Role(StrEnum):
+    """What a process runs: the HTTP API, the worker (relay, consumers, schedules), or both."""
+
+    api = "api"
+    worker = "worker"
+    all = "all"
+
+
+class BaseServiceSettings(BaseSettings):
+    prefix: ClassVar[str] = "JIUZHU_"
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    service_name: str = "jiuzhu"
+    environment: Environment = Environment.local
+    database_url: str = "postgresql://postgres@127.0.0.1:5432/jiuzhu"
+    db_pool_size: int = Field(default=10, ge=1)
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_topic_prefix: str = ""
+    internal_token_secret: SecretStr = SecretStr(LOCAL_INTERNAL_SECRET)
+    internal_token_ttl_seconds: int = Field(default=300, ge=10)
+    pii_key: SecretStr = SecretStr(LOCAL_PII_KEY)
+    log_level: str = "INFO"
+    relay_batch_size: int = Field(default=500, ge=1, le=10_000)
+    consumer_max_retries: int = Field(default=5, ge=0)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (
+            init_settings,
+            EnvSettingsSource(settings_cls, env_prefix=cls.prefix),
+            EnvSettingsSource(settings_cls, env_prefix="JIUZHU_"),
+            EnvSettingsSource(settings_cls, env_prefix=""),
+        )
+
+    @model_validator(mode="after")
+    def _refuse_local_secrets_in_production(self) -> Self:
+        if self.environment is Environment.production:
+            local = {LOCAL_INTERNAL_SECRET, LOCAL_PII_KEY}
+            for name in ("internal_token_secret", "pii_key"):
+                secret: SecretStr = getattr(self, name)
+                if secret.get_secret_value() in local or len(secret.get_secret_value()) < 32:
+                    raise ValueError(f"{name} must be set to a strong secret in production")
+        return self
+
+    @property
+    def async_database_url(self) -> str:
+        """The URL for SQLAlchemy's asyncpg dialect, whatever form the operator gave."""
+        url = self.database_url
+        for scheme in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
+            if url.startswith(scheme):
+                return "postgresql+asyncpg://" + url[len(scheme) :]
+        return url
+
+    @property
+    def plain_database_url(self) -> str:
+        """The URL for raw asyncpg connections (LISTEN/NOTIFY, COPY)."""
+        return self.async_database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+    def topic(self, event_type: str) -> str:
+        return f"{self.kafka_topic_prefix}{event_type}"
+
+
+class ServiceSettings(BaseServiceSettings):
+    """Settings of one domain service; subclasses set `prefix` and `service_name`."""
+
+    role: Role = Role.all
+    host: str = "127.0.0.1"
+    port: int = Field(default=8100, ge=0, le=65535)
+
+    def with_overrides(self, **values: Any) -> Self:
+        return self.model_copy(update=values)
