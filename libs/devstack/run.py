@@ -41,8 +41,9 @@ def _admin_password(data_dir: Path) -> str:
 
 def _run_module(module: str, *args: str, env: dict[str, str], log: Path) -> None:
     with log.open("ab") as out:
-        result = subprocess.run([sys.executable, "-m", module, *args], env=env, cwd=ROOT, stdout=out,
-                                stderr=subprocess.STDOUT, check=False)  # fmt: skip
+        result = subprocess.run(
+            [sys.executable, "-m", module, *args], env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, check=False
+        )
     if result.returncode != 0:
         raise SystemExit(f"`python -m {module} {' '.join(args)}` failed; see {log}:\n{tail(log)}")
 
@@ -52,8 +53,10 @@ def _wait_ready(url: str, procs: dict[str, subprocess.Popen[bytes]], logs: Path,
     while time.monotonic() < deadline:
         for name, proc in procs.items():
             if proc.poll() is not None:
-                raise SystemExit(f"{name} exited with {proc.returncode}; see {logs / (name + '.log')}:\n"
-                                 f"{tail(logs / (name + '.log'))}")  # fmt: skip
+                raise SystemExit(
+                    f"{name} exited with {proc.returncode}; see {logs / (name + '.log')}:\n"
+                    f"{tail(logs / (name + '.log'))}"
+                )
         try:
             if httpx.get(url, timeout=2).status_code == 200:
                 return
@@ -81,8 +84,13 @@ def main() -> None:
     stack.start()
     try:
         password = _admin_password(data_dir)
-        env = {**os.environ, **stack.environment(), "PYTHONPATH": str(ROOT), "JIUZHU_ENVIRONMENT": "local",
-               "JIUZHU_ADMIN_PASSWORD": password}  # fmt: skip
+        env = {
+            **os.environ,
+            **stack.environment(),
+            "PYTHONPATH": str(ROOT),
+            "JIUZHU_ENVIRONMENT": "local",
+            "JIUZHU_ADMIN_PASSWORD": password,
+        }
         print("Migrating …", flush=True)
         for name in SERVICES:
             _run_module(f"services.{name}", "migrate", env=env, log=logs / "migrate.log")
@@ -93,11 +101,16 @@ def main() -> None:
         for name in SERVICES:
             port = free_port()
             gateway_env[f"GATEWAY_{name.upper()}_URL"] = f"http://127.0.0.1:{port}"
-            procs[name] = spawn([sys.executable, "-m", f"services.{name}", "serve", "--role", "all", "--port",
-                                 str(port)], log_path=logs / f"{name}.log", env=env, cwd=ROOT)  # fmt: skip
+            procs[name] = spawn(
+                [sys.executable, "-m", f"services.{name}", "serve", "--role", "all", "--port", str(port)],
+                log_path=logs / f"{name}.log",
+                env=env,
+                cwd=ROOT,
+            )
         gateway_env["GATEWAY_PORT"] = str(gateway_port)
-        procs["gateway"] = spawn([sys.executable, "-m", "gateway", "serve"], log_path=logs / "gateway.log",
-                                 env=gateway_env, cwd=ROOT)  # fmt: skip
+        procs["gateway"] = spawn(
+            [sys.executable, "-m", "gateway", "serve"], log_path=logs / "gateway.log", env=gateway_env, cwd=ROOT
+        )
         base = f"http://127.0.0.1:{gateway_port}"
         _wait_ready(f"{base}/readyz", procs, logs)
         if os.environ.get("JIUZHU_DEMO", "1") == "1":
@@ -108,8 +121,10 @@ def main() -> None:
         while not stopping.is_set():
             for name, proc in procs.items():
                 if proc.poll() is not None:
-                    print(f"{name} exited with {proc.returncode}; last lines of its log:\n"
-                          f"{tail(logs / (name + '.log'))}", flush=True)  # fmt: skip
+                    print(
+                        f"{name} exited with {proc.returncode}; last lines of its log:\n{tail(logs / (name + '.log'))}",
+                        flush=True,
+                    )
                     stopping.set()
             stopping.wait(1)
     finally:
@@ -122,16 +137,18 @@ def main() -> None:
 
 
 def _banner(base: str, password: str, data_dir: Path, logs: Path) -> str:
-    return "\n".join([
-        "",
-        "Jiuzhu is running.",
-        f"  Gateway:   {base}   (API docs: {base}/docs)",
-        f"  Admin:     user 'admin', password {password}",
-        f"  Demo:      credentials of the demo county's staff and partners in {data_dir / 'demo-credentials.json'}",
-        f"  Logs:      {logs}",
-        "  Stop with Ctrl-C; data stays in JIUZHU_DATA_DIR for the next run.",
-        "",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            "",
+            "Jiuzhu is running.",
+            f"  Gateway:   {base}   (API docs: {base}/docs)",
+            f"  Admin:     user 'admin', password {password}",
+            f"  Demo:      credentials of the demo county's staff and partners in {data_dir / 'demo-credentials.json'}",
+            f"  Logs:      {logs}",
+            "  Stop with Ctrl-C; data stays in JIUZHU_DATA_DIR for the next run.",
+            "",
+        ]
+    )
 
 
 if __name__ == "__main__":

@@ -78,9 +78,7 @@ class DevStack:
 
 
 @contextlib.contextmanager
-def running(
-    data_dir: Path | None = None, *, durable: bool = False, topic_prefix: str = ""
-) -> Iterator[DevStack]:
+def running(data_dir: Path | None = None, *, durable: bool = False, topic_prefix: str = "") -> Iterator[DevStack]:
     """A throw-away stack (temporary directory unless `data_dir` is given), stopped and removed on exit."""
     temporary = data_dir is None
     root = data_dir or Path(tempfile.mkdtemp(prefix="jiuzhu-stack-"))

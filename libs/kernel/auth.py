@@ -89,18 +89,30 @@ class InternalTokens:
 
     def sign(self, principal: Principal, *, now: float | None = None) -> str:
         issued = int(now if now is not None else time.time())
-        claims = {**principal.to_claims(), "iss": _ISSUER, "aud": _AUDIENCE, "iat": issued,
-                  "exp": issued + self.ttl_seconds}  # fmt: skip
+        claims = {
+            **principal.to_claims(),
+            "iss": _ISSUER,
+            "aud": _AUDIENCE,
+            "iat": issued,
+            "exp": issued + self.ttl_seconds,
+        }
         return jwt.encode(claims, self.secret, algorithm="HS256")
 
     def verify(self, token: str) -> Principal:
         try:
-            claims = jwt.decode(token, self.secret, algorithms=["HS256"], audience=_AUDIENCE, issuer=_ISSUER,
-                                options={"require": ["exp", "iat", "sub"]})  # fmt: skip
+            claims = jwt.decode(
+                token,
+                self.secret,
+                algorithms=["HS256"],
+                audience=_AUDIENCE,
+                issuer=_ISSUER,
+                options={"require": ["exp", "iat", "sub"]},
+            )
             return Principal.from_claims(claims)
         except (jwt.PyJWTError, KeyError, ValueError) as exc:
-            raise Unauthorized("The internal principal token is missing, expired or invalid",
-                               code="invalid_internal_token") from exc  # fmt: skip
+            raise Unauthorized(
+                "The internal principal token is missing, expired or invalid", code="invalid_internal_token"
+            ) from exc
 
 
 def _tokens(request: Request) -> InternalTokens:
@@ -127,9 +139,7 @@ def require_roles(*roles: StaffRole) -> Callable[[Principal], Awaitable[Principa
 
     async def check(principal: CurrentPrincipal) -> Principal:
         if principal.kind is not PrincipalKind.staff or not principal.has_any_role(wanted):
-            raise Forbidden(
-                f"This action needs one of the roles: {', '.join(sorted(wanted))}", code="role_required"
-            )
+            raise Forbidden(f"This action needs one of the roles: {', '.join(sorted(wanted))}", code="role_required")
         return principal
 
     return check
@@ -146,6 +156,4 @@ def require_scope(scope: Scope) -> Callable[[Principal], Awaitable[Principal]]:
 
 def ensure_jurisdiction(principal: Principal, region_code: str) -> None:
     if not principal.covers(region_code):
-        raise OutsideJurisdiction(
-            f"Region {region_code} is outside your jurisdiction {principal.region_prefix}"
-        )
+        raise OutsideJurisdiction(f"Region {region_code} is outside your jurisdiction {principal.region_prefix}")

@@ -20,8 +20,16 @@ from libs.kernel.settings import Role, ServiceSettings
 
 def _serve(definition: ServiceDefinition, settings: ServiceSettings) -> None:
     app = create_service_app(definition, settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, loop="uvloop", http="httptools",
-                access_log=False, log_config=None, timeout_graceful_shutdown=10)  # fmt: skip
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        loop="uvloop",
+        http="httptools",
+        access_log=False,
+        log_config=None,
+        timeout_graceful_shutdown=10,
+    )
 
 
 def _replay(definition: ServiceDefinition, settings: ServiceSettings, since: datetime) -> None:
@@ -37,8 +45,11 @@ def _replay(definition: ServiceDefinition, settings: ServiceSettings, since: dat
     get_logger("replay").info("outbox.replay_queued", events=count, since=since.isoformat())
 
 
-def main(definition: ServiceDefinition, argv: Sequence[str] | None = None,
-         extra_migrate: Callable[[ServiceSettings], None] | None = None) -> None:  # fmt: skip
+def main(
+    definition: ServiceDefinition,
+    argv: Sequence[str] | None = None,
+    extra_migrate: Callable[[ServiceSettings], None] | None = None,
+) -> None:
     parser = argparse.ArgumentParser(prog=f"python -m services.{definition.name}")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the API, the worker, or both")
@@ -47,12 +58,23 @@ def main(definition: ServiceDefinition, argv: Sequence[str] | None = None,
     serve.add_argument("--host")
     sub.add_parser("migrate", help="bring this service's schema to the newest revision")
     replay = sub.add_parser("replay", help="publish again every outbox event created since a time")
-    replay.add_argument("--since", required=True, type=datetime.fromisoformat,
-                        help="ISO 8601 with offset, e.g. 2026-11-23T00:00:00+08:00")  # fmt: skip
+    replay.add_argument(
+        "--since",
+        required=True,
+        type=datetime.fromisoformat,
+        help="ISO 8601 with offset, e.g. 2026-11-23T00:00:00+08:00",
+    )
     args = parser.parse_args(argv)
 
-    overrides = {k: v for k, v in {"role": args.__dict__.get("role"), "port": args.__dict__.get("port"),
-                                   "host": args.__dict__.get("host")}.items() if v is not None}  # fmt: skip
+    overrides = {
+        k: v
+        for k, v in {
+            "role": args.__dict__.get("role"),
+            "port": args.__dict__.get("port"),
+            "host": args.__dict__.get("host"),
+        }.items()
+        if v is not None
+    }
     settings = definition.settings().with_overrides(**overrides)
     configure_logging(definition.name, settings.log_level)
     if args.command == "serve":

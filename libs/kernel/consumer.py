@@ -117,20 +117,25 @@ class EventConsumer:
                 attempts += 1
                 try:
                     handled = await self._handle_once(handler, event)
-                    EVENTS_HANDLED.labels(self.settings.service_name, self.name, event.type,
-                                          "handled" if handled else "duplicate").inc()  # fmt: skip
+                    EVENTS_HANDLED.labels(
+                        self.settings.service_name, self.name, event.type, "handled" if handled else "duplicate"
+                    ).inc()
                     return
                 except Exception as exc:
                     if attempts > self.settings.consumer_max_retries:
-                        _log.error(
-                            "event.dead_lettered", consumer=self.group_id, type=event.type, error=repr(exc)
-                        )
+                        _log.error("event.dead_lettered", consumer=self.group_id, type=event.type, error=repr(exc))
                         await self._dead_letter(record, event.id, repr(exc), attempts=attempts)
                         EVENTS_HANDLED.labels(self.settings.service_name, self.name, event.type, "dead").inc()
                         return
                     delay = self.retry_base_delay * 2 ** (attempts - 1)
-                    _log.warning("event.retrying", consumer=self.group_id, type=event.type, error=repr(exc),
-                                 attempt=attempts, retry_in=delay)  # fmt: skip
+                    _log.warning(
+                        "event.retrying",
+                        consumer=self.group_id,
+                        type=event.type,
+                        error=repr(exc),
+                        attempt=attempts,
+                        retry_in=delay,
+                    )
                     await asyncio.sleep(delay)
 
     async def _handle_once(self, handler: Handler, event: CloudEvent) -> bool:
@@ -155,9 +160,15 @@ class EventConsumer:
         self, record: ConsumerRecord[bytes, bytes], event_id: str | None, error: str, *, attempts: int
     ) -> None:
         values: dict[str, Any] = {
-            "consumer": self.name, "topic": record.topic, "partition": record.partition, "offset": record.offset,
-            "event_id": event_id, "payload": record.value or b"", "error": error[:4000], "attempts": attempts,
-        }  # fmt: skip
+            "consumer": self.name,
+            "topic": record.topic,
+            "partition": record.partition,
+            "offset": record.offset,
+            "event_id": event_id,
+            "payload": record.value or b"",
+            "error": error[:4000],
+            "attempts": attempts,
+        }
         async with self.db.sessions.begin() as session:
             if event_id is not None:
                 # Claim the id too, so a redelivery is not dead-lettered a second time; a re-drive deletes both.

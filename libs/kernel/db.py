@@ -37,9 +37,7 @@ class Database:
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_pool_size,
             pool_pre_ping=True,
-            connect_args={
-                "server_settings": {"search_path": schema, "application_name": settings.service_name}
-            },
+            connect_args={"server_settings": {"search_path": schema, "application_name": settings.service_name}},
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
 

@@ -58,27 +58,36 @@ def diagnostics_router(service: str, tables: MessagingTables) -> APIRouter:
     router = APIRouter(prefix=f"/api/v1/{service}/diagnostics", tags=["diagnostics"])
 
     @router.get("/whoami", response_model=WhoAmI)
-    async def whoami(principal: CurrentPrincipal, region_code: Annotated[str | None, Query(
-            pattern=r"^\d{2,12}$")] = None) -> WhoAmI:  # fmt: skip
+    async def whoami(
+        principal: CurrentPrincipal, region_code: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None
+    ) -> WhoAmI:
         """The caller as this service sees it; with `region_code`, also checks that region is in its jurisdiction."""
         if region_code is not None:
             ensure_jurisdiction(principal, region_code)
-        return WhoAmI(subject=principal.subject, kind=principal.kind.value, name=principal.name,
-                      region_prefix=principal.region_prefix, roles=sorted(principal.roles),
-                      scopes=sorted(principal.scopes), service=service)  # fmt: skip
+        return WhoAmI(
+            subject=principal.subject,
+            kind=principal.kind.value,
+            name=principal.name,
+            region_prefix=principal.region_prefix,
+            roles=sorted(principal.roles),
+            scopes=sorted(principal.scopes),
+            service=service,
+        )
 
     @router.post("/probes", response_model=ProbeSent, status_code=202)
-    async def send_probes(
-        body: ProbeRequest, request: Request, session: DbSession, _: AdminOnly
-    ) -> ProbeSent:
+    async def send_probes(body: ProbeRequest, request: Request, session: DbSession, _: AdminOnly) -> ProbeSent:
         """Publish `count` probe events through this service's outbox (system administrators)."""
         runtime = request.app.state.runtime
         probe_id = body.probe_id or uuid.uuid4().hex
         correlation = getattr(request.state, "request_id", None)
         for seq in range(body.count):
-            event = new_event(PROBE_EVENT_TYPE, source=service, subject=f"probe/{probe_id}",
-                              data={"probe_id": probe_id, "seq": seq, "sent_at": datetime.now(UTC).isoformat()},
-                              correlation_id=correlation)  # fmt: skip
+            event = new_event(
+                PROBE_EVENT_TYPE,
+                source=service,
+                subject=f"probe/{probe_id}",
+                data={"probe_id": probe_id, "seq": seq, "sent_at": datetime.now(UTC).isoformat()},
+                correlation_id=correlation,
+            )
             await runtime.outbox.add(session, event, key=f"{probe_id}:{seq % 16}")
         return ProbeSent(probe_id=probe_id, count=body.count)
 
@@ -86,8 +95,11 @@ def diagnostics_router(service: str, tables: MessagingTables) -> APIRouter:
     async def probe_receipts(probe_id: str, session: DbSession, _: AdminOnly) -> ProbeReceipts:
         """How many probe events of `probe_id` this service has handled (duplicates would count twice)."""
         t = tables.probe_receipts
-        row = (await session.execute(
-            select(func.count(), func.count(func.distinct(t.c.seq))).where(t.c.probe_id == probe_id))).one()  # fmt: skip
+        row = (
+            await session.execute(
+                select(func.count(), func.count(func.distinct(t.c.seq))).where(t.c.probe_id == probe_id)
+            )
+        ).one()
         return ProbeReceipts(probe_id=probe_id, received=row[0], distinct=row[1])
 
     return router
@@ -98,9 +110,12 @@ def probe_handler(tables: MessagingTables) -> Handler:
         data = event.data
         await session.execute(
             insert(tables.probe_receipts).values(
-                probe_id=str(data["probe_id"]), seq=int(data["seq"]), event_id=event.id, source=event.source,
+                probe_id=str(data["probe_id"]),
+                seq=int(data["seq"]),
+                event_id=event.id,
+                source=event.source,
                 sent_at=datetime.fromisoformat(str(data["sent_at"])),
             )
-        )  # fmt: skip
+        )
 
     return handle

@@ -127,9 +127,7 @@ def problem_body(
 
 
 def problem_response(status: int, *, headers: Mapping[str, str] | None = None, **fields: Any) -> JSONResponse:
-    return JSONResponse(
-        problem_body(status, **fields), status_code=status, media_type=PROBLEM_JSON, headers=headers
-    )
+    return JSONResponse(problem_body(status, **fields), status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def _request_id(request: Request) -> str | None:
@@ -139,10 +137,7 @@ def _request_id(request: Request) -> str | None:
 
 def _clean_validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     # Never echo the rejected input back: it may be an identity number or a bank account.
-    return [
-        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")}
-        for e in exc.errors()
-    ]
+    return [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")} for e in exc.errors()]
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -18,12 +18,30 @@ from structlog.typing import EventDict, WrappedLogger
 
 SENSITIVE_KEYS = frozenset(
     {
-        "id_number", "id_no", "idcard", "payee_id_number", "phone", "mobile", "telephone",
-        "account_no", "bank_account", "card_no", "password", "client_secret", "secret", "token",
-        "access_token", "authorization", "diagnosis", "disease", "health", "illness", "disability",
+        "id_number",
+        "id_no",
+        "idcard",
+        "payee_id_number",
+        "phone",
+        "mobile",
+        "telephone",
+        "account_no",
+        "bank_account",
+        "card_no",
+        "password",
+        "client_secret",
+        "secret",
+        "token",
+        "access_token",
+        "authorization",
+        "diagnosis",
+        "disease",
+        "health",
+        "illness",
+        "disability",
         "address",
     }
-)  # fmt: skip
+)
 REDACTED = "[redacted]"
 
 # 18-character identity numbers (or 15-digit legacy), mainland mobile numbers, and 12–19 digit account numbers.
@@ -67,9 +85,7 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     ]
     structlog.configure(
         processors=[*shared, structlog.processors.JSONRenderer(sort_keys=False)],
-        wrapper_class=structlog.make_filtering_bound_logger(
-            logging.getLevelNamesMapping().get(level.upper(), 20)
-        ),
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelNamesMapping().get(level.upper(), 20)),
         logger_factory=structlog.PrintLoggerFactory(sys.stdout),
         cache_logger_on_first_use=True,
     )

@@ -21,9 +21,7 @@ from libs.kernel.settings import BaseServiceSettings
 _ENV_DIR = Path(__file__).parent / "alembic"
 
 
-def alembic_config(
-    schema: str, versions_dir: Path, metadata: MetaData, settings: BaseServiceSettings
-) -> Config:
+def alembic_config(schema: str, versions_dir: Path, metadata: MetaData, settings: BaseServiceSettings) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(_ENV_DIR))
     cfg.set_main_option("version_locations", str(versions_dir))
@@ -32,8 +30,9 @@ def alembic_config(
     return cfg
 
 
-def upgrade(schema: str, versions_dir: Path, metadata: MetaData, settings: BaseServiceSettings,
-            revision: str = "head") -> None:  # fmt: skip
+def upgrade(
+    schema: str, versions_dir: Path, metadata: MetaData, settings: BaseServiceSettings, revision: str = "head"
+) -> None:
     command.upgrade(alembic_config(schema, versions_dir, metadata, settings), revision)
 
 
@@ -61,9 +60,7 @@ def run_env(context: Any) -> None:
         try:
             async with engine.begin() as conn:
                 # Two migrate jobs of one service must not race: serialise on an advisory lock.
-                await conn.execute(
-                    text("SELECT pg_advisory_xact_lock(hashtext(:s))"), {"s": f"migrate:{schema}"}
-                )
+                await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:s))"), {"s": f"migrate:{schema}"})
                 await conn.run_sync(migrate)
         finally:
             await engine.dispose()

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import structlog
 from aiokafka.admin import AIOKafkaAdminClient
@@ -80,7 +81,7 @@ class BrokerProbe:
                 await admin.close()
 
 
-def worker_tasks(runtime: Runtime, stop: asyncio.Event) -> list[Callable[[], Awaitable[None]]]:
+def worker_tasks(runtime: Runtime, stop: asyncio.Event) -> list[Callable[[], Coroutine[Any, Any, None]]]:
     d, s, db = runtime.definition, runtime.settings, runtime.db
     relay = OutboxRelay(db, d.tables.outbox, s)
     consumers = [EventConsumer(name, db, d.tables, s, handlers) for name, handlers in d.subscriptions.items()]
@@ -113,11 +114,12 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings 
             await broker_probe.close()
             await db.dispose()
 
-    app = FastAPI(title=definition.title or f"Jiuzhu {definition.name}", lifespan=lifespan,
-                  docs_url="/docs" if role is not Role.worker else None)  # fmt: skip
-    app.state.internal_tokens = InternalTokens(
-        s.internal_token_secret.get_secret_value(), s.internal_token_ttl_seconds
+    app = FastAPI(
+        title=definition.title or f"Jiuzhu {definition.name}",
+        lifespan=lifespan,
+        docs_url="/docs" if role is not Role.worker else None,
     )
+    app.state.internal_tokens = InternalTokens(s.internal_token_secret.get_secret_value(), s.internal_token_ttl_seconds)
     broker_probe = BrokerProbe(s.kafka_bootstrap_servers)
 
     async def db_check() -> None:
@@ -132,7 +134,7 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings 
     return app
 
 
-async def _supervise(run: Callable[[], Awaitable[None]]) -> None:
+async def _supervise(run: Callable[[], Coroutine[Any, Any, None]]) -> None:
     """Run a worker loop; a loop that crashes is logged and restarted rather than silently gone."""
     while True:
         try:

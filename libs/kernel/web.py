@@ -68,8 +68,13 @@ class RequestContextMiddleware:
                 HTTP_LATENCY.labels(self.service, method, route_path).observe(elapsed)
                 if self.log_requests and route_path not in ("/healthz", "/readyz", "/metrics"):
                     # The path template, never the query string: queries may carry personal data.
-                    _log.info("http.request", method=method, route=route_path, status=status,
-                              duration_ms=round(elapsed * 1000, 2))  # fmt: skip
+                    _log.info(
+                        "http.request",
+                        method=method,
+                        route=route_path,
+                        status=status,
+                        duration_ms=round(elapsed * 1000, 2),
+                    )
 
 
 def add_health_routes(app: FastAPI, checks: Sequence[ReadinessCheck]) -> None:
@@ -89,8 +94,9 @@ def add_health_routes(app: FastAPI, checks: Sequence[ReadinessCheck]) -> None:
             except Exception as exc:
                 results[name] = f"unavailable: {type(exc).__name__}"
         ready = all(v == "ok" for v in results.values())
-        return JSONResponse({"status": "ready" if ready else "not_ready", "checks": results},
-                            status_code=200 if ready else 503)  # fmt: skip
+        return JSONResponse(
+            {"status": "ready" if ready else "not_ready", "checks": results}, status_code=200 if ready else 503
+        )
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:

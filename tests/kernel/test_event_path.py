@@ -18,8 +18,12 @@ from tests.support.workers import running_worker, runtime_of
 
 
 def probe(probe_id: str, seq: int) -> object:
-    return new_event(PROBE_EVENT_TYPE, source="intake", subject=f"probe/{probe_id}",
-                     data={"probe_id": probe_id, "seq": seq, "sent_at": datetime.now(UTC).isoformat()})  # fmt: skip
+    return new_event(
+        PROBE_EVENT_TYPE,
+        source="intake",
+        subject=f"probe/{probe_id}",
+        data={"probe_id": probe_id, "seq": seq, "sent_at": datetime.now(UTC).isoformat()},
+    )
 
 
 async def receipts(runtime: Runtime, probe_id: str) -> int:

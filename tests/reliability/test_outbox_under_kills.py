@@ -40,16 +40,21 @@ def workers(stack: DevStack, tmp_path: Path) -> Iterator[tuple[ServiceProcess, S
 async def _counts(runtime: Runtime, probe_id: str) -> tuple[int, int]:
     t = runtime.definition.tables.probe_receipts
     async with runtime.db.sessions() as s:
-        row = (await s.execute(select(func.count(), func.count(func.distinct(t.c.seq)))
-                               .where(t.c.probe_id == probe_id))).one()  # fmt: skip
+        row = (
+            await s.execute(select(func.count(), func.count(func.distinct(t.c.seq))).where(t.c.probe_id == probe_id))
+        ).one()
     return int(row[0]), int(row[1])
 
 
 async def _write_chunk(intake: Runtime, probe_id: str, start: int) -> None:
     async with intake.db.sessions.begin() as session:
         for seq in range(start, start + CHUNK):
-            event = new_event(PROBE_EVENT_TYPE, source="intake", subject=f"probe/{probe_id}",
-                              data={"probe_id": probe_id, "seq": seq, "sent_at": datetime.now(UTC).isoformat()})  # fmt: skip
+            event = new_event(
+                PROBE_EVENT_TYPE,
+                source="intake",
+                subject=f"probe/{probe_id}",
+                data={"probe_id": probe_id, "seq": seq, "sent_at": datetime.now(UTC).isoformat()},
+            )
             await intake.outbox.add(session, event, key=f"household-{seq % 50}")
 
 
@@ -72,8 +77,9 @@ async def test_no_event_is_lost_or_applied_twice_when_workers_crash(
                 await wait_until(lambda: _counts(casework, probe_id), lambda c: c[0] >= 350, timeout=90)
                 relay.restart_after_crash()
                 consumer.restart_after_crash()
-        received, distinct = await wait_until(lambda: _counts(casework, probe_id), lambda c: c[0] >= TOTAL,
-                                              timeout=180, every=0.2)  # fmt: skip
+        received, distinct = await wait_until(
+            lambda: _counts(casework, probe_id), lambda c: c[0] >= TOTAL, timeout=180, every=0.2
+        )
         assert (received, distinct) == (TOTAL, TOTAL)
         t = INTAKE.tables.outbox
         async with intake.db.sessions() as s:

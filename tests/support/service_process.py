@@ -25,8 +25,7 @@ class ServiceProcess:
 
     def start(self) -> None:
         argv = [sys.executable, "-m", self.module, "serve", "--role", self.role, "--port", str(self.port)]
-        self.proc = spawn(argv, log_path=self.log_path, env={**self.env, "PYTHONPATH": str(REPO_ROOT)},
-                          cwd=REPO_ROOT)  # fmt: skip
+        self.proc = spawn(argv, log_path=self.log_path, env={**self.env, "PYTHONPATH": str(REPO_ROOT)}, cwd=REPO_ROOT)
 
     def kill(self) -> None:
         """SIGKILL: no shutdown hooks, no final commits, as in a crash or an OOM kill."""

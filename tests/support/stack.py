@@ -15,9 +15,7 @@ from services.disbursement.definition import DEFINITION as DISBURSEMENT
 from services.intake.definition import DEFINITION as INTAKE
 from services.matching.definition import DEFINITION as MATCHING
 
-SERVICES: dict[str, ServiceDefinition] = {
-    d.name: d for d in (INTAKE, CASEWORK, MATCHING, COMPLAINTS, DISBURSEMENT)
-}
+SERVICES: dict[str, ServiceDefinition] = {d.name: d for d in (INTAKE, CASEWORK, MATCHING, COMPLAINTS, DISBURSEMENT)}
 
 
 def start_test_stack(tmp_root: Path) -> Iterator[DevStack]:

@@ -24,7 +24,7 @@ async def runtime_of(definition: ServiceDefinition) -> AsyncIterator[Runtime]:
 @contextlib.asynccontextmanager
 async def running_worker(runtime: Runtime) -> AsyncIterator[None]:
     stop = asyncio.Event()
-    tasks = [asyncio.create_task(run()) for run in worker_tasks(runtime, stop)]
+    tasks: list[asyncio.Task[None]] = [asyncio.create_task(run()) for run in worker_tasks(runtime, stop)]
     try:
         yield
     finally:

@@ -46,14 +46,10 @@ class YearSchedule:
         both = self.holidays & self.makeup_workdays
         if both:
             first = min(both).isoformat()
-            raise InvalidSchedule(
-                "day_both_off_and_working", f"{first} is listed as a day off and a working day"
-            )
+            raise InvalidSchedule("day_both_off_and_working", f"{first} is listed as a day off and a working day")
 
     @classmethod
-    def of(
-        cls, year: int, holidays: Iterable[date], makeup_workdays: Iterable[date], source: str
-    ) -> YearSchedule:
+    def of(cls, year: int, holidays: Iterable[date], makeup_workdays: Iterable[date], source: str) -> YearSchedule:
         return cls(year, frozenset(holidays), frozenset(makeup_workdays), source)
 
     @classmethod

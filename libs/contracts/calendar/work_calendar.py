@@ -38,9 +38,7 @@ def _statutory_schedule(year: int) -> YearSchedule:
     known = country_holidays("CN", years=year)
     days_off = frozenset(day for day in known if day.year == year)
     makeup = frozenset(
-        day
-        for day in known.weekend_workdays
-        if day.year == year and day.weekday() >= 5 and day not in days_off
+        day for day in known.weekend_workdays if day.year == year and day.weekday() >= 5 and day not in days_off
     )
     return YearSchedule(year, days_off, makeup, source="statutory days of the holidays package (provisional)")
 
