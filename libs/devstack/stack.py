@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import os
 import shutil
@@ -50,7 +51,15 @@ class DevStack:
             raise
 
     def ensure_topics(self) -> None:
-        asyncio.run(create_topics(self.bootstrap_servers, [self.topic_prefix + t for t in TOPICS]))
+        topics = [self.topic_prefix + t for t in TOPICS]
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            asyncio.run(create_topics(self.bootstrap_servers, topics))
+            return
+        # Called from async code (a test, a benchmark): create them on a loop of their own in another thread.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, create_topics(self.bootstrap_servers, topics)).result()
 
     def restart_broker(self) -> None:
         """Stop and start the embedded broker on the same port: every topic, message and offset is lost."""

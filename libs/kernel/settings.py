@@ -47,6 +47,9 @@ class BaseServiceSettings(BaseSettings):
     log_level: str = "INFO"
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
     consumer_max_retries: int = Field(default=5, ge=0)
+    # Measured: the development broker answers an empty fetch only when this wait runs out (no early return on new
+    # data), so it bounds event latency; Apache Kafka returns as soon as data arrives and can take a larger value.
+    consumer_fetch_max_wait_ms: int = Field(default=10, ge=1, le=5000)
 
     @classmethod
     def settings_customise_sources(

@@ -1,0 +1,70 @@
+"""What the benchmarks share: a throw-away stack with migrated schemas, service processes, percentiles."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from libs.devstack.processes import free_port, spawn, stop
+from libs.devstack.stack import DevStack, running
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def summary(values_ms: Sequence[float]) -> str:
+    return (
+        f"n={len(values_ms)} p50={percentile(values_ms, 50):.2f} ms p90={percentile(values_ms, 90):.2f} ms "
+        f"p99={percentile(values_ms, 99):.2f} ms mean={statistics.fmean(values_ms):.2f} ms"
+    )
+
+
+@contextmanager
+def bench_stack(*modules: str) -> Iterator[tuple[DevStack, dict[str, str]]]:
+    """A durable throw-away stack (fsync on, like production), with the given modules' schemas migrated."""
+    with running(durable=True) as stack:
+        env = {**os.environ, **stack.environment(), "JIUZHU_ENVIRONMENT": "test", "PYTHONPATH": str(REPO_ROOT),
+               "JIUZHU_LOG_LEVEL": "WARNING"}
+        for module in modules:
+            subprocess.run([sys.executable, "-m", module, "migrate"], env=env, cwd=REPO_ROOT, check=True,
+                           stdout=subprocess.DEVNULL)
+        os.environ.update(stack.environment())
+        yield stack, env
+
+
+@contextmanager
+def process(module: str, role: str, env: dict[str, str], log: Path, port: int | None = None,
+            extra: Sequence[str] = ()) -> Iterator[int]:
+    port = port or free_port()
+    argv = [sys.executable, "-m", module, "serve", "--role", role, "--port", str(port), *extra]
+    proc = spawn(argv, log_path=log, env=env, cwd=REPO_ROOT)
+    try:
+        yield port
+    finally:
+        stop(proc)

@@ -1,0 +1,81 @@
+"""Gateway settings: read from `GATEWAY_*`, then `JIUZHU_GATEWAY_*`, then `JIUZHU_*`, then plain names.
+
+The extra `JIUZHU_GATEWAY_*` spelling exists because the local stack documents `JIUZHU_GATEWAY_PORT`
+(CONTRACTS.md §1); with it that variable reaches the `port` field without an alias that would also swallow `PORT`.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource
+
+from libs.kernel.settings import BaseServiceSettings, Environment
+
+# Only for `environment=local|test`; production refuses to start with it (ARCHITECTURE.md decision 6).
+LOCAL_JWT_SECRET = "local-gateway-jwt-secret-change-me-0123456789"  # noqa: S105
+
+
+class GatewaySettings(BaseServiceSettings):
+    prefix: ClassVar[str] = "GATEWAY_"
+
+    service_name: str = "gateway"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    jwt_secret: SecretStr = SecretStr(LOCAL_JWT_SECRET)
+    access_token_ttl_seconds: int = Field(default=3600, ge=60, le=86_400)
+    intake_url: str = "http://127.0.0.1:8101"
+    casework_url: str = "http://127.0.0.1:8102"
+    matching_url: str = "http://127.0.0.1:8103"
+    complaints_url: str = "http://127.0.0.1:8104"
+    disbursement_url: str = "http://127.0.0.1:8105"
+    upstream_timeout_seconds: float = Field(default=30.0, gt=0)
+    upstream_max_connections: int = Field(default=500, ge=1)
+    readiness_timeout_seconds: float = Field(default=3.0, gt=0)
+    login_failure_limit: int = Field(default=5, ge=1)
+    login_failure_window_seconds: int = Field(default=900, ge=1)
+    audit_flush_interval_seconds: float = Field(default=0.5, gt=0)
+    audit_batch_size: int = Field(default=500, ge=1, le=10_000)
+    audit_queue_limit: int = Field(default=100_000, ge=1)
+    # Peers whose X-Forwarded-For uvicorn may believe (a load balancer's address, comma-separated, or "*").
+    # Empty: believe nobody, so a caller cannot pick its own source address and dodge the login limit.
+    trusted_proxies: str = ""
+    # Read by `python -m gateway ensure-admin` (JIUZHU_ADMIN_PASSWORD, CONTRACTS.md §1).
+    admin_password: SecretStr | None = None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        init, own, *shared = super().settings_customise_sources(
+            settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings
+        )
+        return (init, own, EnvSettingsSource(settings_cls, env_prefix="JIUZHU_GATEWAY_"), *shared)
+
+    @model_validator(mode="after")
+    def _refuse_weak_jwt_secret_in_production(self) -> Self:
+        if self.environment is Environment.production:
+            secret = self.jwt_secret.get_secret_value()
+            if secret == LOCAL_JWT_SECRET or len(secret) < 32:
+                raise ValueError("jwt_secret must be set to a strong secret in production")
+            # One leaked secret must not forge both kinds of token.
+            if secret == self.internal_token_secret.get_secret_value():
+                raise ValueError("jwt_secret must differ from internal_token_secret")
+        return self
+
+    def upstreams(self) -> dict[str, str]:
+        """Service name → base URL (no trailing slash)."""
+        urls = {
+            "intake": self.intake_url,
+            "casework": self.casework_url,
+            "matching": self.matching_url,
+            "complaints": self.complaints_url,
+            "disbursement": self.disbursement_url,
+        }
+        return {name: url.rstrip("/") for name, url in urls.items()}
