@@ -106,7 +106,7 @@ class EventConsumer:
         try:
             event = CloudEvent.from_bytes(raw)
         except (ValidationError, ValueError) as exc:
-            await self._dead_letter(record, None, f"unreadable envelope: {exc}", attempts=1)
+            await self._dead_letter(record, None, None, f"unreadable envelope: {exc}", attempts=1)
             return
         handler = self.handlers.get(event.type)
         if handler is None:
@@ -124,7 +124,7 @@ class EventConsumer:
                 except Exception as exc:
                     if attempts > self.settings.consumer_max_retries:
                         _log.error("event.dead_lettered", consumer=self.group_id, type=event.type, error=repr(exc))
-                        await self._dead_letter(record, event.id, repr(exc), attempts=attempts)
+                        await self._dead_letter(record, event.id, event.type, repr(exc), attempts=attempts)
                         EVENTS_HANDLED.labels(self.settings.service_name, self.name, event.type, "dead").inc()
                         return
                     delay = self.retry_base_delay * 2 ** (attempts - 1)
@@ -157,7 +157,13 @@ class EventConsumer:
         return claimed.first() is not None
 
     async def _dead_letter(
-        self, record: ConsumerRecord[bytes, bytes], event_id: str | None, error: str, *, attempts: int
+        self,
+        record: ConsumerRecord[bytes, bytes],
+        event_id: str | None,
+        event_type: str | None,
+        error: str,
+        *,
+        attempts: int,
     ) -> None:
         values: dict[str, Any] = {
             "consumer": self.name,
@@ -175,7 +181,7 @@ class EventConsumer:
                 inbox = self.tables.inbox
                 claimed = await session.execute(
                     pg_insert(inbox)
-                    .values(event_id=event_id, consumer=self.name, event_type=record.topic)
+                    .values(event_id=event_id, consumer=self.name, event_type=event_type or record.topic)
                     .on_conflict_do_nothing()
                     .returning(inbox.c.event_id)
                 )

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 import orjson
+import structlog
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -42,6 +43,10 @@ def new_event(
     schema_version: int = 1,
 ) -> CloudEvent:
     payload = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
+    if correlation_id is None:
+        # The request (or the event being handled) that caused this one, so X-Request-ID follows it downstream.
+        bound = structlog.contextvars.get_contextvars().get("request_id")
+        correlation_id = bound if isinstance(bound, str) else None
     return CloudEvent(
         id=str(uuid.uuid4()),
         type=event_type,

@@ -47,7 +47,10 @@ REDACTED = "[redacted]"
 # 18-character identity numbers (or 15-digit legacy), mainland mobile numbers, and 12–19 digit account numbers.
 _ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
 _PHONE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-_ACCOUNT_RE = re.compile(r"(?<!\d)\d{12,19}(?!\d)")
+# Bank card numbers are 16–19 digits; 12-digit runs are village region codes and stay readable.
+_ACCOUNT_RE = re.compile(r"(?<!\d)\d{16,19}(?!\d)")
+# Identifiers we generate (uuids, hex tokens) can contain long digit runs by chance; they are never personal data.
+_ID_KEYS = frozenset({"event_id", "request_id", "correlation_id", "correlationid", "probe_id", "timestamp"})
 
 
 def scrub(text: str) -> str:
@@ -57,10 +60,15 @@ def scrub(text: str) -> str:
 
 
 def _redact_value(key: str, value: Any) -> Any:
-    if key.lower() in SENSITIVE_KEYS:
+    lowered = key.lower()
+    if lowered in SENSITIVE_KEYS:
         return REDACTED
+    if lowered in _ID_KEYS:
+        return value
     if isinstance(value, str):
         return scrub(value)
+    if isinstance(value, int) and not isinstance(value, bool) and scrub(str(value)) != str(value):
+        return REDACTED
     if isinstance(value, Mapping):
         return {k: _redact_value(str(k), v) for k, v in value.items()}
     if isinstance(value, list | tuple):

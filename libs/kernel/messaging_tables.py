@@ -42,7 +42,8 @@ def inbox_table(metadata: MetaData) -> Table:
         "inbox",
         metadata,
         # Deduplicate on the event id only: offsets restart from 0 when the development broker restarts.
-        Column("event_id", UUID(as_uuid=False), primary_key=True),
+        # Text, not uuid: CloudEvents ids are any string, and a foreign id must not make the claim itself fail.
+        Column("event_id", Text, primary_key=True),
         Column("consumer", Text, primary_key=True),
         Column("event_type", Text, nullable=False),
         Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),

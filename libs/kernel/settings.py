@@ -103,4 +103,5 @@ class ServiceSettings(BaseServiceSettings):
     port: int = Field(default=8100, ge=0, le=65535)
 
     def with_overrides(self, **values: Any) -> Self:
-        return self.model_copy(update=values)
+        """A copy with `values` replaced, validated like any other source (types, production secrets)."""
+        return self.model_validate({**self.model_dump(), **values})

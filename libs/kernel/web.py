@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from libs.kernel.errors import problem_response
 from libs.kernel.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -56,9 +57,24 @@ class RequestContextMiddleware:
                 ]
             await send(message)
 
+        started_response = False
+
+        async def send_tracking(message: Message) -> None:
+            nonlocal started_response
+            started_response = started_response or message["type"] == "http.response.start"
+            await send_with_id(message)
+
         with structlog.contextvars.bound_contextvars(request_id=request_id):
             try:
-                await self.app(scope, receive, send_with_id)
+                await self.app(scope, receive, send_tracking)
+            except Exception:
+                # Handled here, inside the request's context, so the 500 carries the request id in its header and
+                # in the log line; past the response start there is nothing left to send.
+                if started_response:
+                    raise
+                _log.exception("request.failed", path=scope.get("path", ""))
+                response = problem_response(500, correlation_id=request_id)
+                await response(scope, receive, send_tracking)
             finally:
                 elapsed = time.perf_counter() - started
                 route = scope.get("route")

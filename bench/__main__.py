@@ -1,0 +1,20 @@
+"""`make bench`: every benchmark in turn, each printing its own figures (record them in bench/RESULTS.md)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+BENCHMARKS = ["bench.event_latency", "bench.gateway_throughput"]
+
+
+def main() -> None:
+    failed = 0
+    for module in BENCHMARKS:
+        print(f"\n== {module}", flush=True)
+        failed += subprocess.run([sys.executable, "-m", module], check=False).returncode != 0
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

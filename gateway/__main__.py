@@ -1,0 +1,5 @@
+"""`python -m gateway serve|migrate|ensure-admin` (see gateway.cli)."""
+
+from gateway.cli import main
+
+main()

@@ -1,0 +1,35 @@
+"""OAuth 2.0 token errors as problems: `code` for our clients, and the same value in `error` (RFC 6749 §5.2)
+so off-the-shelf OAuth client libraries understand them too."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from libs.kernel.errors import Problem
+
+
+class OAuthProblem(Problem):
+    def __init__(self, detail: str | None = None, *, headers: Mapping[str, str] | None = None, **extra: Any) -> None:
+        super().__init__(detail, headers=headers, error=self.code, error_description=detail or self.title, **extra)
+
+
+class InvalidRequest(OAuthProblem):
+    status, code, title = 400, "invalid_request", "The token request is malformed"
+
+
+class UnsupportedGrantType(OAuthProblem):
+    status, code, title = 400, "unsupported_grant_type", "This grant type is not supported"
+
+
+class InvalidScope(OAuthProblem):
+    status, code, title = 400, "invalid_scope", "The requested scope exceeds what the client holds"
+
+
+class InvalidGrant(OAuthProblem):
+    # CONTRACTS.md §1 fixes 401 for wrong staff credentials (RFC 6749 would say 400).
+    status, code, title = 401, "invalid_grant", "The username or password is wrong"
+
+
+class InvalidClient(OAuthProblem):
+    status, code, title = 401, "invalid_client", "The client id or secret is wrong"

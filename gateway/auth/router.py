@@ -1,0 +1,92 @@
+"""`POST /api/v1/auth/token` and the administration endpoints `/api/v1/admin/*` (CONTRACTS.md §1)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from gateway.auth import clients as client_service
+from gateway.auth import users as user_service
+from gateway.auth.dependencies import AdminCaller
+from gateway.auth.grants import issue_token
+from gateway.auth.schemas import (
+    ClientCreate,
+    ClientCreated,
+    ClientOut,
+    Page,
+    TokenResponse,
+    UserCreate,
+    UserOut,
+    decode_cursor,
+    encode_cursor,
+)
+from gateway.runtime import Runtime, get_runtime
+from libs.kernel.db import DbSession
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+Limit = Annotated[int, Query(ge=1, le=1000)]
+Cursor = Annotated[str | None, Query(max_length=512)]
+
+_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+_ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No or invalid access token", **_PROBLEM},
+    403: {"description": "Not a system_admin, or outside the administrator's jurisdiction", **_PROBLEM},
+    422: {"description": "Invalid input", **_PROBLEM},
+}
+
+auth_router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+admin_router = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=_ADMIN_ERRORS)
+
+
+@auth_router.post(
+    "/token",
+    response_model=TokenResponse,
+    responses={
+        400: {"description": "Malformed request or unsupported grant type", **_PROBLEM},
+        401: {"description": "invalid_grant (staff) or invalid_client (partner)", **_PROBLEM},
+        429: {"description": "Too many failures from this address; see Retry-After", **_PROBLEM},
+    },
+)
+async def token(request: Request, response: Response, rt: RuntimeDep) -> TokenResponse:
+    """OAuth 2.0 token endpoint, form-encoded: `grant_type=password` for staff, `client_credentials` for partners
+    (credentials in the form or HTTP Basic)."""
+    issued = await issue_token(request, rt)
+    response.headers["Cache-Control"] = "no-store"  # RFC 6749 §5.1
+    response.headers["Pragma"] = "no-cache"
+    return issued
+
+
+@admin_router.post("/users", response_model=UserOut, status_code=201, responses={409: _PROBLEM})
+async def create_user(body: UserCreate, session: DbSession, admin: AdminCaller, rt: RuntimeDep) -> UserOut:
+    """Create a staff user inside your own jurisdiction (the password is never returned)."""
+    user = await user_service.create_user(session, rt.hasher, admin.principal, body)
+    return user_service.user_out(user)
+
+
+@admin_router.get("/users", response_model=Page[UserOut])
+async def list_users(
+    session: DbSession, admin: AdminCaller, cursor: Cursor = None, limit: Limit = 100
+) -> Page[UserOut]:
+    """Staff users inside your jurisdiction, by username."""
+    rows = await user_service.list_users(session, admin.principal, decode_cursor(cursor), limit)
+    page = rows[:limit]
+    next_cursor = encode_cursor(page[-1].username) if len(rows) > limit else None
+    return Page[UserOut](items=[user_service.user_out(u) for u in page], next_cursor=next_cursor)
+
+
+@admin_router.post("/clients", response_model=ClientCreated, status_code=201)
+async def create_client(body: ClientCreate, session: DbSession, admin: AdminCaller, rt: RuntimeDep) -> ClientCreated:
+    """Register a partner client; `client_secret` appears in this response only and is stored hashed."""
+    return await client_service.create_client(session, rt.hasher, admin.principal, body)
+
+
+@admin_router.get("/clients", response_model=Page[ClientOut])
+async def list_clients(
+    session: DbSession, admin: AdminCaller, cursor: Cursor = None, limit: Limit = 100
+) -> Page[ClientOut]:
+    """Partner clients inside your jurisdiction, by client id (secrets are never listed)."""
+    rows = await client_service.list_clients(session, admin.principal, decode_cursor(cursor), limit)
+    page = rows[:limit]
+    next_cursor = encode_cursor(page[-1].client_id) if len(rows) > limit else None
+    return Page[ClientOut](items=[client_service.client_out(c) for c in page], next_cursor=next_cursor)

@@ -1,0 +1,120 @@
+"""Access tokens the gateway issues to callers, and the internal tokens it forwards to services.
+
+Access tokens are HS256 JWTs (`sub, kind, name, region, roles, scopes, iat, exp, jti, iss, aud`) signed with
+`jwt_secret`. Their audience differs from the internal token's (libs.kernel.auth), so neither can stand in for the
+other even if an operator were to reuse a secret.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+
+from libs.kernel.auth import InternalTokens, Principal
+
+ISSUER = "jiuzhu-gateway"
+AUDIENCE = "jiuzhu-api"
+# Tolerated clock difference between gateway replicas.
+_LEEWAY_SECONDS = 5
+
+
+class InvalidToken(Exception):
+    """The bearer token is malformed, forged, expired or not ours; `reason` goes into the 401 `code`."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    access_token: str
+    expires_in: int
+    jti: str
+
+
+@dataclass(frozen=True)
+class Caller:
+    """An authenticated request: the principal plus the identity and lifetime of the token that proved it."""
+
+    principal: Principal
+    jti: str
+    expires_at: int
+
+
+@dataclass(frozen=True)
+class AccessTokens:
+    secret: str
+    ttl_seconds: int
+
+    def issue(self, principal: Principal, *, now: float | None = None) -> IssuedToken:
+        issued = int(now if now is not None else time.time())
+        jti = uuid.uuid4().hex
+        claims: dict[str, Any] = {
+            **principal.to_claims(),
+            "iat": issued,
+            "exp": issued + self.ttl_seconds,
+            "jti": jti,
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+        }
+        return IssuedToken(jwt.encode(claims, self.secret, algorithm="HS256"), self.ttl_seconds, jti)
+
+    def verify(self, token: str) -> Caller:
+        try:
+            claims = jwt.decode(
+                token,
+                self.secret,
+                algorithms=["HS256"],  # pinned: never let the token choose (no "none", no RS/HS confusion)
+                audience=AUDIENCE,
+                issuer=ISSUER,
+                leeway=_LEEWAY_SECONDS,
+                options={"require": ["exp", "iat", "sub", "jti", "kind", "iss", "aud"]},
+            )
+            return Caller(Principal.from_claims(claims), str(claims["jti"]), int(claims["exp"]))
+        except jwt.ExpiredSignatureError as exc:
+            raise InvalidToken("token_expired") from exc
+        except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
+            raise InvalidToken("invalid_token") from exc
+
+
+class InternalTokenCache:
+    """Signed internal tokens per access-token `jti`, reused until shortly before they expire.
+
+    Signing is cheap but not free, and a partner pulling a roster page by page would re-sign the same principal on
+    every request. An entry is dropped `margin` seconds before the internal token's own expiry so a request still
+    in flight to a slow service is not rejected there as expired.
+    """
+
+    def __init__(self, signer: InternalTokens, *, max_entries: int = 50_000) -> None:
+        self._signer = signer
+        self._max_entries = max_entries
+        self._margin = min(60, signer.ttl_seconds // 5)
+        self._entries: OrderedDict[str, tuple[str, float]] = OrderedDict()
+
+    def token_for(self, caller: Caller, *, now: float | None = None) -> str:
+        moment = now if now is not None else time.time()
+        cached = self._entries.get(caller.jti)
+        if cached is not None and cached[1] > moment:
+            return cached[0]
+        token = self._signer.sign(caller.principal, now=moment)
+        self._remember(caller.jti, token, moment + self._signer.ttl_seconds - self._margin, moment)
+        return token
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _remember(self, jti: str, token: str, refresh_at: float, now: float) -> None:
+        self._entries[jti] = (token, refresh_at)
+        self._entries.move_to_end(jti)
+        if len(self._entries) > self._max_entries:
+            # Insertion order is refresh order, so the oldest entries are the first to have expired.
+            while self._entries and next(iter(self._entries.values()))[1] <= now:
+                self._entries.popitem(last=False)
+            while len(self._entries) > self._max_entries:
+                self._entries.popitem(last=False)

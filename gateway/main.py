@@ -1,0 +1,104 @@
+"""The gateway's composition root: `uvicorn --factory gateway.main:create_app`, or `python -m gateway serve`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+import structlog
+from fastapi import FastAPI
+
+from gateway.audit import AuditMiddleware, AuditWriter
+from gateway.auth.passwords import SecretHasher
+from gateway.auth.rate_limit import LoginThrottle
+from gateway.auth.router import admin_router, auth_router
+from gateway.auth.tokens import AccessTokens, InternalTokenCache
+from gateway.config import GatewaySettings
+from gateway.db import SCHEMA
+from gateway.health import UpstreamReadiness
+from gateway.proxy import build_upstream_client, install_proxy_routes
+from gateway.runtime import Runtime
+from libs.kernel.auth import InternalTokens
+from libs.kernel.db import Database
+from libs.kernel.errors import install_error_handlers
+from libs.kernel.web import RequestContextMiddleware, add_health_routes
+
+_log = structlog.get_logger("gateway")
+_PRUNE_EVERY_SECONDS = 300.0
+
+
+async def _prune_login_failures(throttle: LoginThrottle) -> None:
+    while True:
+        await asyncio.sleep(_PRUNE_EVERY_SECONDS)
+        try:
+            await throttle.prune()
+        except Exception:
+            _log.exception("login_failures.prune_failed")
+
+
+def create_app(settings: GatewaySettings | None = None) -> FastAPI:
+    s = settings or GatewaySettings()
+    # httpx logs every upstream URL at INFO, query string included, and queries can carry identity numbers and
+    # names; the access line of RequestContextMiddleware (path template only) is the record of a request.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database(s, SCHEMA)
+        upstream = build_upstream_client(s)
+        audit = AuditWriter(
+            db,
+            batch_size=s.audit_batch_size,
+            interval_seconds=s.audit_flush_interval_seconds,
+            queue_limit=s.audit_queue_limit,
+        )
+        throttle = LoginThrottle(db, limit=s.login_failure_limit, window_seconds=s.login_failure_window_seconds)
+        internal = InternalTokens(s.internal_token_secret.get_secret_value(), s.internal_token_ttl_seconds)
+        app.state.db = db  # libs.kernel.db.DbSession reads it from here
+        app.state.audit = audit  # gateway.audit.AuditMiddleware reads it from here
+        app.state.runtime = Runtime(
+            settings=s,
+            db=db,
+            hasher=SecretHasher(),
+            access_tokens=AccessTokens(s.jwt_secret.get_secret_value(), s.access_token_ttl_seconds),
+            internal_tokens=InternalTokenCache(internal),
+            throttle=throttle,
+            upstream=upstream,
+            upstream_urls=s.upstreams(),
+            audit=audit,
+        )
+        audit.start()
+        pruner = asyncio.create_task(_prune_login_failures(throttle))
+        _log.info("gateway.started", upstreams=s.upstreams())
+        try:
+            yield
+        finally:
+            pruner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pruner
+            await audit.stop()  # after the server stopped taking requests: every access is written
+            del app.state.audit
+            await upstream.aclose()
+            await db.dispose()
+
+    app = FastAPI(
+        title="Jiuzhu API gateway",
+        description="Authentication, routing and access audit in front of the Jiuzhu services.",
+        lifespan=lifespan,
+    )
+
+    async def database_ready() -> None:
+        await app.state.db.ping()
+
+    readiness = UpstreamReadiness(lambda: app.state.runtime.upstream, s.upstreams(), s.readiness_timeout_seconds)
+    add_health_routes(app, [("database", database_ready), *readiness.checks()])
+    install_error_handlers(app)
+    app.include_router(auth_router)
+    app.include_router(admin_router)
+    install_proxy_routes(app)
+    # Added last = outermost: the request id exists before the audit (inside it) records the request.
+    app.add_middleware(AuditMiddleware)
+    app.add_middleware(RequestContextMiddleware, service="gateway")
+    return app

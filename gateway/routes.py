@@ -1,0 +1,65 @@
+"""The route table: which path prefix goes to which service, and who may use it. Data, not code.
+
+Staff prefixes serve staff principals only; partner prefixes serve partner clients holding the scope (CONTRACTS.md
+§2–§5). The longest matching prefix wins, so `/api/v1/matching/feeds` (registry providers) is carved out of the staff
+prefix `/api/v1/matching/`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from libs.kernel.auth import Principal, PrincipalKind, Scope
+from libs.kernel.errors import Forbidden
+
+
+@dataclass(frozen=True)
+class Route:
+    prefix: str
+    service: str
+    scope: Scope | None = None  # None: staff only
+
+    def matches(self, path: str) -> bool:
+        # A prefix without a trailing slash names a resource: it matches itself and what lies below it, never
+        # `/api/v1/province/recipientsX`.
+        if self.prefix.endswith("/"):
+            return path.startswith(self.prefix)
+        return path == self.prefix or path.startswith(self.prefix + "/")
+
+    def authorise(self, principal: Principal) -> None:
+        if self.scope is None:
+            if principal.kind is not PrincipalKind.staff:
+                raise Forbidden("This API is for staff; partner clients use their partner endpoints", code="staff_only")
+        elif principal.kind is not PrincipalKind.client or self.scope.value not in principal.scopes:
+            raise Forbidden(f"This endpoint needs the partner scope {self.scope.value!r}", code="scope_required")
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("/api/v1/intake/", "intake"),
+    Route("/api/v1/casework/", "casework"),
+    Route("/api/v1/matching/", "matching"),
+    Route("/api/v1/complaints/", "complaints"),
+    Route("/api/v1/disbursement/", "disbursement"),
+    Route("/api/v1/hotline/", "complaints", Scope.hotline),
+    Route("/api/v1/finance/", "disbursement", Scope.finance),
+    Route("/api/v1/province/recipients", "casework", Scope.province),
+    Route("/api/v1/province/warnings", "intake", Scope.province),
+    Route("/api/v1/matching/feeds", "matching", Scope.registry_feed),
+)
+
+# Longest first, so the first match is the most specific.
+_BY_SPECIFICITY = tuple(sorted(ROUTES, key=lambda r: len(r.prefix), reverse=True))
+
+
+def resolve(path: str) -> Route | None:
+    """The most specific route for `path` (already percent-decoded), or None.
+
+    Paths with `.` or `..` segments are refused outright: a service that normalised them could otherwise be reached
+    under another route's rules (`/api/v1/hotline/../complaints/...`).
+    """
+    if any(segment in (".", "..") for segment in path.split("/")):
+        return None
+    for route in _BY_SPECIFICITY:
+        if route.matches(path):
+            return route
+    return None

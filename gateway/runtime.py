@@ -1,0 +1,34 @@
+"""What a running gateway process holds (`app.state.runtime`), built once in the lifespan of `create_app`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+from fastapi import Request
+
+from gateway.audit import AuditWriter
+from gateway.auth.passwords import SecretHasher
+from gateway.auth.rate_limit import LoginThrottle
+from gateway.auth.tokens import AccessTokens, InternalTokenCache
+from gateway.config import GatewaySettings
+from libs.kernel.db import Database
+
+
+@dataclass
+class Runtime:
+    settings: GatewaySettings
+    db: Database
+    hasher: SecretHasher
+    access_tokens: AccessTokens
+    internal_tokens: InternalTokenCache
+    throttle: LoginThrottle
+    upstream: httpx.AsyncClient
+    upstream_urls: dict[str, str]  # service name → base URL, computed once rather than per request
+    audit: AuditWriter
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime = getattr(request.app.state, "runtime", None)
+    assert isinstance(runtime, Runtime), "the gateway lifespan must have run (app.state.runtime)"
+    return runtime

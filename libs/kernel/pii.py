@@ -1,0 +1,47 @@
+"""Protection of personal data at rest (ARCHITECTURE.md decision 7, DOMAIN.md §11).
+
+An identity number, phone or bank account is stored twice: a keyed hash (HMAC-SHA256) for equality look-ups and
+matching, which reveals nothing without the key, and an AES-256-GCM ciphertext for the rare audited display.
+Both keys derive from the deployment's `pii_key` with HKDF under distinct labels, so neither can stand in for the other.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+_VERSION = b"v1"
+
+
+def _derive(secret: bytes, label: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"jiuzhu-pii-" + label).derive(secret)
+
+
+class PiiVault:
+    def __init__(self, secret: str) -> None:
+        raw = secret.encode()
+        self._hash_key = _derive(raw, b"hash")
+        self._aead = AESGCM(_derive(raw, b"encrypt"))
+
+    def keyed_hash(self, value: str) -> str:
+        """Deterministic: equal inputs give equal hashes, so it can be indexed and joined on."""
+        return hmac.new(self._hash_key, value.encode(), hashlib.sha256).hexdigest()
+
+    def encrypt(self, value: str, *, context: str = "") -> str:
+        """`context` (e.g. the table and column) is authenticated: a ciphertext moved elsewhere will not decrypt."""
+        nonce = os.urandom(12)
+        sealed = self._aead.encrypt(nonce, value.encode(), context.encode())
+        return (_VERSION + b":" + base64.urlsafe_b64encode(nonce + sealed)).decode()
+
+    def decrypt(self, token: str, *, context: str = "") -> str:
+        version, _, body = token.encode().partition(b":")
+        if version != _VERSION:
+            raise ValueError("unknown ciphertext version")
+        blob = base64.urlsafe_b64decode(body)
+        return self._aead.decrypt(blob[:12], blob[12:], context.encode()).decode()

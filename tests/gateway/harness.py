@@ -1,0 +1,203 @@
+"""What the gateway tests share: a real intake process, an in-process gateway, and callers with their own address."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from gateway.config import GatewaySettings
+from gateway.main import create_app
+from libs.devstack.processes import free_port, spawn, stop, tail, wait_for_port
+from libs.devstack.stack import DevStack
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+INTERNAL_SECRET = "gateway-tests-internal-token-secret-0123456789"
+ADMIN_PASSWORD = "gateway-tests-admin-password"
+SERVICES = ("intake", "casework", "matching", "complaints", "disbursement")
+
+_addresses = itertools.count(1)
+
+
+def unique_ip() -> str:
+    """A source address no other test uses, so login-failure counts never leak between tests."""
+    n = next(_addresses)
+    return f"10.9.{n // 250}.{n % 250 + 1}"
+
+
+_regions = itertools.count(1)
+
+
+def unique_region(digits: int = 6) -> str:
+    """A region prefix no other test uses (province "99" does not exist; each test session has a fresh database)."""
+    return f"99{next(_regions):0{digits - 2}d}"
+
+
+def unique_name(stem: str) -> str:
+    return f"{stem}-{uuid.uuid4().hex[:10]}"
+
+
+def service_environment(stack: DevStack) -> dict[str, str]:
+    return {
+        **os.environ,
+        **stack.environment(),
+        "PYTHONPATH": str(REPO_ROOT),
+        "JIUZHU_ENVIRONMENT": "test",
+        "JIUZHU_INTERNAL_TOKEN_SECRET": INTERNAL_SECRET,
+    }
+
+
+@dataclass
+class ServiceProcess:
+    """`python -m services.<name> serve --role api`, as production starts it, logging JSON lines to a file."""
+
+    name: str
+    port: int
+    log_path: Path
+    proc: subprocess.Popen[bytes]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log_records(self) -> list[dict[str, Any]]:
+        records = []
+        for line in self.log_path.read_text(errors="replace").splitlines():
+            with contextlib.suppress(ValueError):
+                value = json.loads(line)
+                if isinstance(value, dict):
+                    records.append(value)
+        return records
+
+
+def start_service(name: str, stack: DevStack, log_dir: Path) -> ServiceProcess:
+    port = free_port()
+    log_path = log_dir / f"{name}.log"
+    argv = [sys.executable, "-m", f"services.{name}", "serve", "--role", "api", "--port", str(port)]
+    proc = spawn(argv, log_path=log_path, env=service_environment(stack), cwd=REPO_ROOT)
+    service = ServiceProcess(name, port, log_path, proc)
+    try:
+        wait_for_port("127.0.0.1", port, proc=proc, timeout=60, log_path=log_path)
+        _wait_ready(service)
+    except BaseException:
+        stop(proc)
+        raise
+    return service
+
+
+def _wait_ready(service: ServiceProcess, attempts: int = 100) -> None:
+    # Each /readyz is itself a bounded wait (its broker check); between tries the process is watched, not slept on.
+    for _ in range(attempts):
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{service.url}/readyz", timeout=5).status_code == 200:
+                return
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            service.proc.wait(0.1)
+            raise RuntimeError(f"{service.name} exited; see {service.log_path}:\n{tail(service.log_path)}")
+    raise TimeoutError(f"{service.name} never became ready; see {service.log_path}:\n{tail(service.log_path)}")
+
+
+def gateway_settings(stack: DevStack, upstream: str, **overrides: Any) -> GatewaySettings:
+    """Settings with every service routed to `upstream` (only intake runs in these tests) unless overridden."""
+    values: dict[str, Any] = {
+        "database_url": stack.database_url,
+        "environment": "test",
+        "internal_token_secret": INTERNAL_SECRET,
+        **{f"{name}_url": upstream for name in SERVICES},
+        **overrides,
+    }
+    return GatewaySettings(**values)
+
+
+@dataclass
+class RunningGateway:
+    app: FastAPI
+    settings: GatewaySettings
+
+    def client(self, ip: str | None = None, token: str | None = None) -> httpx.AsyncClient:
+        """A caller at its own source address (the ASGI `client`), optionally already holding a token."""
+        transport = httpx.ASGITransport(self.app, client=(ip or unique_ip(), 40123))
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.AsyncClient(transport=transport, base_url="http://gateway.test", headers=headers)
+
+    async def password_token(self, username: str, password: str) -> str:
+        async with self.client() as client:
+            reply = await client.post(
+                "/api/v1/auth/token", data={"grant_type": "password", "username": username, "password": password}
+            )
+        assert reply.status_code == 200, reply.text
+        return str(reply.json()["access_token"])
+
+    async def client_token(self, client_id: str, secret: str) -> str:
+        async with self.client() as client:
+            reply = await client.post(
+                "/api/v1/auth/token",
+                data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
+            )
+        assert reply.status_code == 200, reply.text
+        return str(reply.json()["access_token"])
+
+
+@contextlib.asynccontextmanager
+async def running_gateway(settings: GatewaySettings) -> AsyncIterator[RunningGateway]:
+    """The gateway in this process with its lifespan running (database, upstream client, audit writer)."""
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        yield RunningGateway(app, settings)
+
+
+@dataclass
+class Staff:
+    username: str
+    password: str
+    token: str
+
+
+@dataclass
+class Partner:
+    client_id: str
+    secret: str
+    token: str
+
+
+async def new_staff(gw: RunningGateway, admin_token: str, roles: list[str], region: str) -> Staff:
+    username, password = unique_name("staff"), f"pw-{uuid.uuid4().hex}"
+    body = {"username": username, "password": password, "display_name": "测试 用户", "roles": roles,
+            "region_code": region}  # fmt: skip
+    async with gw.client(token=admin_token) as client:
+        reply = await client.post("/api/v1/admin/users", json=body)
+    assert reply.status_code == 201, reply.text
+    return Staff(username, password, await gw.password_token(username, password))
+
+
+async def new_partner(gw: RunningGateway, admin_token: str, scopes: list[str], region: str) -> Partner:
+    async with gw.client(token=admin_token) as client:
+        reply = await client.post(
+            "/api/v1/admin/clients", json={"name": unique_name("partner"), "scopes": scopes, "region_code": region}
+        )
+    assert reply.status_code == 201, reply.text
+    client_id, secret = reply.json()["client_id"], reply.json()["client_secret"]
+    return Partner(client_id, secret, await gw.client_token(client_id, secret))
+
+
+def assert_problem(reply: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    """The reply is an RFC 9457 problem with this status and code, correlated with the request id."""
+    assert reply.status_code == status, reply.text
+    assert reply.headers["content-type"].startswith("application/problem+json"), reply.headers
+    body: dict[str, Any] = reply.json()
+    assert body["status"] == status
+    assert body["code"] == code, body
+    assert body["correlation_id"], body
+    assert body["correlation_id"] == reply.headers["x-request-id"]
+    return body
