@@ -56,7 +56,7 @@ async def publish(db: Database, outbox: Outbox, probe_id: str, events: int, rate
 
 async def latencies_ms(db: Database, probe_id: str, expected: int, timeout: float = 120) -> list[float]:
     t = CASEWORK.tables.probe_receipts
-    query = select((t.c.received_at - t.c.sent_at)).where(t.c.probe_id == probe_id)
+    query = select(t.c.received_at - t.c.sent_at).where(t.c.probe_id == probe_id)
     deadline = time.monotonic() + timeout
     while True:
         async with db.sessions() as session:
@@ -97,8 +97,10 @@ def main() -> None:
     args = parser.parse_args()
     values = asyncio.run(run(args.events, args.rate))
     print(f"machine: {machine()}")
-    print(f"event latency, outbox commit -> handled by another service's consumer ({args.events} events at "
-          f"{args.rate:.0f}/s): {summary(values)}")
+    print(
+        f"event latency, outbox commit -> handled by another service's consumer ({args.events} events at "
+        f"{args.rate:.0f}/s): {summary(values)}"
+    )
     if len(values) < args.events:
         print(f"WARNING: only {len(values)} of {args.events} events arrived")
 

@@ -42,9 +42,10 @@ async def run(seconds: float, concurrency: int) -> tuple[LoadResult, LoadResult]
                 await wait_ready(intake_port)
                 await wait_ready(gateway_port)
                 async with httpx.AsyncClient() as client:
-                    reply = await client.post(f"http://127.0.0.1:{gateway_port}/api/v1/auth/token",
-                                              data={"grant_type": "password", "username": "admin",
-                                                    "password": ADMIN_PASSWORD})
+                    reply = await client.post(
+                        f"http://127.0.0.1:{gateway_port}/api/v1/auth/token",
+                        data={"grant_type": "password", "username": "admin", "password": ADMIN_PASSWORD},
+                    )
                     reply.raise_for_status()
                     bearer = {"Authorization": f"Bearer {reply.json()['access_token']}"}
                 principal = Principal("bench", PrincipalKind.staff, "bench", "", frozenset({"system_admin"}))

@@ -32,8 +32,9 @@ class LoadResult:
         )
 
 
-async def closed_loop(url: str, headers: Mapping[str, str], *, concurrency: int, seconds: float,
-                      max_requests: int = 2_000_000) -> LoadResult:
+async def closed_loop(
+    url: str, headers: Mapping[str, str], *, concurrency: int, seconds: float, max_requests: int = 2_000_000
+) -> LoadResult:
     latencies: list[float] = []
     errors = 0
     deadline = time.perf_counter() + seconds

@@ -26,7 +26,9 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    return (
+        f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
 
 
 def percentile(values: Sequence[float], p: float) -> float:
@@ -49,18 +51,25 @@ def summary(values_ms: Sequence[float]) -> str:
 def bench_stack(*modules: str) -> Iterator[tuple[DevStack, dict[str, str]]]:
     """A durable throw-away stack (fsync on, like production), with the given modules' schemas migrated."""
     with running(durable=True) as stack:
-        env = {**os.environ, **stack.environment(), "JIUZHU_ENVIRONMENT": "test", "PYTHONPATH": str(REPO_ROOT),
-               "JIUZHU_LOG_LEVEL": "WARNING"}
+        env = {
+            **os.environ,
+            **stack.environment(),
+            "JIUZHU_ENVIRONMENT": "test",
+            "PYTHONPATH": str(REPO_ROOT),
+            "JIUZHU_LOG_LEVEL": "WARNING",
+        }
         for module in modules:
-            subprocess.run([sys.executable, "-m", module, "migrate"], env=env, cwd=REPO_ROOT, check=True,
-                           stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [sys.executable, "-m", module, "migrate"], env=env, cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL
+            )
         os.environ.update(stack.environment())
         yield stack, env
 
 
 @contextmanager
-def process(module: str, role: str, env: dict[str, str], log: Path, port: int | None = None,
-            extra: Sequence[str] = ()) -> Iterator[int]:
+def process(
+    module: str, role: str, env: dict[str, str], log: Path, port: int | None = None, extra: Sequence[str] = ()
+) -> Iterator[int]:
     port = port or free_port()
     argv = [sys.executable, "-m", module, "serve", "--role", role, "--port", str(port), *extra]
     proc = spawn(argv, log_path=log, env=env, cwd=REPO_ROOT)
