@@ -47,7 +47,14 @@ admin_router = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=_ADMI
         401: {"description": "invalid_grant (staff) or invalid_client (partner)", **_PROBLEM},
         429: {"description": "Too many failures from this address; see Retry-After", **_PROBLEM},
     },
-)
+    # The form is parsed by hand (OAuth errors, not 422s), so it is described here for the OpenAPI document.
+    openapi_extra={"requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
+        "type": "object",
+        "required": ["grant_type"],
+        "properties": {name: {"type": "string"} for name in (
+            "grant_type", "username", "password", "client_id", "client_secret", "scope")},
+    }}}}},
+)  # fmt: skip
 async def token(request: Request, response: Response, rt: RuntimeDep) -> TokenResponse:
     """OAuth 2.0 token endpoint, form-encoded: `grant_type=password` for staff, `client_credentials` for partners
     (credentials in the form or HTTP Basic)."""
@@ -76,8 +83,11 @@ async def list_users(
 
 
 @admin_router.post("/clients", response_model=ClientCreated, status_code=201)
-async def create_client(body: ClientCreate, session: DbSession, admin: AdminCaller, rt: RuntimeDep) -> ClientCreated:
+async def create_client(
+    body: ClientCreate, response: Response, session: DbSession, admin: AdminCaller, rt: RuntimeDep
+) -> ClientCreated:
     """Register a partner client; `client_secret` appears in this response only and is stored hashed."""
+    response.headers["Cache-Control"] = "no-store"  # the one copy of the secret must not linger in a cache
     return await client_service.create_client(session, rt.hasher, admin.principal, body)
 
 

@@ -115,6 +115,9 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     # uvicorn's access log would duplicate our request line (and carries query strings); aiokafka is chatty.
     logging.getLogger("uvicorn.access").disabled = True
     logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    # httpx logs every URL at INFO, query strings included, and query strings may carry personal data.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 
 def get_logger(name: str | None = None) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -102,13 +103,16 @@ def add_health_routes(app: FastAPI, checks: Sequence[ReadinessCheck]) -> None:
     @app.get("/readyz", include_in_schema=False)
     async def readyz() -> JSONResponse:
         """Ready: every dependency (database, broker) answers."""
-        results: dict[str, str] = {}
-        for name, check in checks:
+        async def run(check: Callable[[], Awaitable[None]]) -> str:
             try:
                 await check()
-                results[name] = "ok"
+                return "ok"
             except Exception as exc:
-                results[name] = f"unavailable: {type(exc).__name__}"
+                return f"unavailable: {type(exc).__name__}"
+
+        # Concurrently: one slow dependency must not make the whole probe time out.
+        outcomes = await asyncio.gather(*(run(check) for _, check in checks))
+        results = {name: outcome for (name, _), outcome in zip(checks, outcomes, strict=True)}
         ready = all(v == "ok" for v in results.values())
         return JSONResponse(
             {"status": "ready" if ready else "not_ready", "checks": results}, status_code=200 if ready else 503
