@@ -25,7 +25,7 @@ from libs.kernel.errors import install_error_handlers
 from libs.kernel.messaging_tables import MessagingTables
 from libs.kernel.outbox import Outbox, OutboxRelay
 from libs.kernel.settings import Role, ServiceSettings
-from libs.kernel.web import RequestContextMiddleware, add_health_routes
+from libs.kernel.web import ReadinessCheck, RequestContextMiddleware, add_health_routes
 
 _log = structlog.get_logger("service")
 
@@ -125,7 +125,12 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings 
     async def db_check() -> None:
         await app.state.db.ping()
 
-    add_health_routes(app, [("database", db_check), ("broker", broker_probe)])
+    # An API process writes events to its outbox and never talks to the broker (decision 5), so a broker outage
+    # must not take the APIs out of service: only processes that run the worker check the broker.
+    checks: list[ReadinessCheck] = [("database", db_check)]
+    if role in (Role.worker, Role.all):
+        checks.append(("broker", broker_probe))
+    add_health_routes(app, checks)
     install_error_handlers(app)
     if role in (Role.api, Role.all):
         for router in definition.routers:

@@ -103,6 +103,7 @@ def add_health_routes(app: FastAPI, checks: Sequence[ReadinessCheck]) -> None:
     @app.get("/readyz", include_in_schema=False)
     async def readyz() -> JSONResponse:
         """Ready: every dependency (database, broker) answers."""
+
         async def run(check: Callable[[], Awaitable[None]]) -> str:
             try:
                 await check()

@@ -61,9 +61,7 @@ def test_from_str_negative_when_allowed(text: str, fen: int) -> None:
     assert Money.from_str(text, allow_negative=True).fen == fen
 
 
-@pytest.mark.parametrize(
-    ("fen", "text"), [(0, "0.00"), (5, "0.05"), (-5, "-0.05"), (-1230, "-12.30"), (100, "1.00")]
-)
+@pytest.mark.parametrize(("fen", "text"), [(0, "0.00"), (5, "0.05"), (-5, "-0.05"), (-1230, "-12.30"), (100, "1.00")])
 def test_to_str(fen: int, text: str) -> None:
     assert Money.from_fen(fen).to_str() == text
     assert str(Money.from_fen(fen)) == text

@@ -54,9 +54,7 @@ def test_parse_invalid(text: str, code: str) -> None:
     assert caught.value.code == code
 
 
-@pytest.mark.parametrize(
-    ("text", "ok"), [("14", False), ("1404", False), ("140402", True), ("140402101", True)]
-)
+@pytest.mark.parametrize(("text", "ok"), [("14", False), ("1404", False), ("140402", True), ("140402101", True)])
 def test_parse_record_needs_county_or_below(text: str, ok: bool) -> None:
     if ok:
         assert RegionCode.parse_record(text).value == text
