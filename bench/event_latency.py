@@ -30,11 +30,11 @@ from services.casework.definition import DEFINITION as CASEWORK
 from services.intake.definition import DEFINITION as INTAKE
 
 
-async def wait_ready(port: int) -> None:
+async def wait_ready(port: int, path: str = "/readyz") -> None:
     async with httpx.AsyncClient() as client:
         for _ in range(600):
             try:
-                if (await client.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200:
+                if (await client.get(f"http://127.0.0.1:{port}{path}")).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass

@@ -40,7 +40,7 @@ async def run(seconds: float, concurrency: int) -> tuple[LoadResult, LoadResult]
             gateway_env = {**env, "GATEWAY_INTAKE_URL": f"http://127.0.0.1:{intake_port}"}
             with process("gateway", "api", gateway_env, logs / "gateway.log") as gateway_port:
                 await wait_ready(intake_port)
-                await wait_ready(gateway_port)
+                await wait_ready(gateway_port, "/healthz")  # its /readyz wants all five services
                 async with httpx.AsyncClient() as client:
                     reply = await client.post(
                         f"http://127.0.0.1:{gateway_port}/api/v1/auth/token",

@@ -1,0 +1,99 @@
+"""`make run` as a newcomer uses it: the whole system comes up, answers through the gateway, stops cleanly on
+Ctrl-C, and the next run finds its data again."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from libs.devstack.processes import free_port
+from tests.support.service_process import REPO_ROOT
+
+STARTUP_TIMEOUT = 180.0
+
+
+def _start(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS"}}
+    env.update({"JIUZHU_DATA_DIR": str(data_dir), "JIUZHU_GATEWAY_PORT": str(port), "PYTHONPATH": str(REPO_ROOT)})
+    out = log.open("ab")
+    return subprocess.Popen(
+        [sys.executable, "-m", "libs.devstack.run"], cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+    )
+
+
+def _wait_for_banner(proc: subprocess.Popen[bytes], log: Path, runs: int) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while log.read_text().count("Jiuzhu is running.") < runs:
+        assert proc.poll() is None, log.read_text()
+        assert time.monotonic() < deadline, log.read_text()
+        time.sleep(0.2)
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> list[psutil.Process]:
+    children = psutil.Process(proc.pid).children(recursive=True)
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(60) == 0
+    return children
+
+
+def _token(base: str, password: str) -> str:
+    reply = httpx.post(
+        f"{base}/api/v1/auth/token", data={"grant_type": "password", "username": "admin", "password": password}
+    )
+    assert reply.status_code == 200, reply.text
+    return str(reply.json()["access_token"])
+
+
+@pytest.mark.slow
+def test_make_run_starts_everything_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> None:
+    data_dir, log, port = tmp_path / "data", tmp_path / "run.log", free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = _start(data_dir, port, log)
+    try:
+        _wait_for_banner(proc, log, runs=1)
+        password = (data_dir / "admin-password").read_text().strip()
+        assert f"password {password}" in log.read_text()
+        assert f"Gateway:   {base}" in log.read_text()
+        assert httpx.get(f"{base}/readyz").status_code == 200
+        headers = {"Authorization": f"Bearer {_token(base, password)}"}
+        sent = httpx.post(
+            f"{base}/api/v1/intake/diagnostics/probes", json={"count": 3, "probe_id": "makerun"}, headers=headers
+        )
+        assert sent.status_code == 202, sent.text
+        deadline = time.monotonic() + 60
+        while httpx.get(f"{base}/api/v1/casework/diagnostics/probes/makerun", headers=headers).json()["received"] < 3:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        demo = json.loads((data_dir / "demo-credentials.json").read_text())
+        assert {s["username"] for s in demo["staff"]} >= {"county.officer", "township.officer"}
+        assert {scope for p in demo["partners"] for scope in p["scopes"]} == {
+            "hotline",
+            "finance",
+            "province",
+            "registry_feed",
+        }
+    finally:
+        children = _stop(proc)
+    # Ctrl-C stopped every process it had started: services, gateway, PostgreSQL, the broker.
+    assert children
+    _, alive = psutil.wait_procs(children, timeout=30)
+    assert [p for p in alive if p.status() != psutil.STATUS_ZOMBIE] == []
+
+    # The next run keeps the data: same admin password, the probe receipts are still there.
+    proc = _start(data_dir, port, log)
+    try:
+        _wait_for_banner(proc, log, runs=2)
+        headers = {"Authorization": f"Bearer {_token(base, password)}"}
+        receipts = httpx.get(f"{base}/api/v1/casework/diagnostics/probes/makerun", headers=headers).json()
+        assert receipts == {"probe_id": "makerun", "received": 3, "distinct": 3}
+    finally:
+        _stop(proc)
