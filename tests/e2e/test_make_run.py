@@ -39,7 +39,7 @@ def _wait_for_banner(proc: subprocess.Popen[bytes], log: Path, runs: int) -> Non
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> list[psutil.Process]:
-    children = psutil.Process(proc.pid).children(recursive=True)
+    children: list[psutil.Process] = psutil.Process(proc.pid).children(recursive=True)
     proc.send_signal(signal.SIGINT)
     assert proc.wait(60) == 0
     return children
