@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
 import structlog
@@ -64,6 +64,9 @@ class AccessRecord:
     service: str | None
     source_ip: str | None
     duration_ms: float
+
+
+_RECORD_FIELDS = tuple(f.name for f in fields(AccessRecord))
 
 
 class AuditWriter:
@@ -135,7 +138,8 @@ class AuditWriter:
         return rows
 
     async def _write(self, batch: list[AccessRecord]) -> None:
-        values = [asdict(row) for row in batch]
+        # A flat copy of each row's fields (`asdict` would deep-copy every value, datetimes included).
+        values = [{name: getattr(row, name) for name in _RECORD_FIELDS} for row in batch]
         for delay in (*_RETRY_DELAYS, None):
             try:
                 async with self._db.sessions.begin() as session:

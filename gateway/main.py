@@ -18,7 +18,7 @@ from gateway.auth.tokens import AccessTokens, InternalTokenCache
 from gateway.config import GatewaySettings
 from gateway.db import SCHEMA
 from gateway.health import UpstreamReadiness
-from gateway.proxy import build_upstream_client, install_proxy_routes
+from gateway.proxy import build_upstream, install_proxy_routes
 from gateway.runtime import Runtime
 from libs.kernel.auth import InternalTokens
 from libs.kernel.db import Database
@@ -47,7 +47,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(s, SCHEMA)
-        upstream = build_upstream_client(s)
+        upstream, upstream_transport = build_upstream(s)
         audit = AuditWriter(
             db,
             batch_size=s.audit_batch_size,
@@ -66,6 +66,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             internal_tokens=InternalTokenCache(internal),
             throttle=throttle,
             upstream=upstream,
+            upstream_transport=upstream_transport,
             upstream_urls=s.upstreams(),
             audit=audit,
         )

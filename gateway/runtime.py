@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import httpx
 from fastapi import Request
+from starlette.types import Scope
 
 from gateway.audit import AuditWriter
 from gateway.auth.passwords import SecretHasher
@@ -24,11 +25,17 @@ class Runtime:
     internal_tokens: InternalTokenCache
     throttle: LoginThrottle
     upstream: httpx.AsyncClient
+    upstream_transport: httpx.AsyncBaseTransport  # the client's own transport (see gateway.proxy.build_upstream)
     upstream_urls: dict[str, str]  # service name → base URL, computed once rather than per request
     audit: AuditWriter
 
 
 def get_runtime(request: Request) -> Runtime:
-    runtime = getattr(request.app.state, "runtime", None)
+    return runtime_of(request.scope)
+
+
+def runtime_of(scope: Scope) -> Runtime:
+    """The runtime from an ASGI scope (`scope["app"]` is the gateway's FastAPI app), for raw ASGI routes."""
+    runtime = getattr(scope["app"].state, "runtime", None)
     assert isinstance(runtime, Runtime), "the gateway lifespan must have run (app.state.runtime)"
     return runtime

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from gateway.auth.tokens import Caller, InvalidToken
+from gateway.auth.tokens import AccessTokens, Caller, InvalidToken
 from gateway.runtime import get_runtime
 from libs.kernel.auth import PrincipalKind, StaffRole
 from libs.kernel.errors import Forbidden, Unauthorized
@@ -14,16 +14,19 @@ from libs.kernel.errors import Forbidden, Unauthorized
 _CHALLENGE = 'Bearer realm="jiuzhu"'
 
 
-def bearer_token(request: Request) -> str | None:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+def bearer_token(authorization: str | None) -> str | None:
+    scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
     return token.strip()
 
 
-async def current_caller(request: Request) -> Caller:
-    """The verified caller; every failure is a 401 with a Bearer challenge (RFC 6750 §3)."""
-    token = bearer_token(request)
+def authenticate(authorization: str | None, tokens: AccessTokens) -> Caller:
+    """The caller an `Authorization` header proves; every failure is a 401 with a Bearer challenge (RFC 6750 §3).
+
+    Shared by the FastAPI dependency below and the raw ASGI proxy route (gateway.proxy).
+    """
+    token = bearer_token(authorization)
     if token is None:
         raise Unauthorized(
             "Send an access token from /api/v1/auth/token as 'Authorization: Bearer <token>'",
@@ -31,13 +34,18 @@ async def current_caller(request: Request) -> Caller:
             headers={"WWW-Authenticate": _CHALLENGE},
         )
     try:
-        caller = get_runtime(request).access_tokens.verify(token)
+        return tokens.verify(token)
     except InvalidToken as exc:
         raise Unauthorized(
             "The access token has expired" if exc.reason == "token_expired" else "The access token is not valid",
             code=exc.reason,
             headers={"WWW-Authenticate": f'{_CHALLENGE}, error="invalid_token"'},
         ) from exc
+
+
+async def current_caller(request: Request) -> Caller:
+    """The verified caller (see `authenticate`)."""
+    caller = authenticate(request.headers.get("authorization"), get_runtime(request).access_tokens)
     # The access audit (gateway.audit) reads who the caller was from here.
     request.state.principal = caller.principal
     return caller

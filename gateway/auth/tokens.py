@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
@@ -21,6 +21,8 @@ ISSUER = "jiuzhu-gateway"
 AUDIENCE = "jiuzhu-api"
 # Tolerated clock difference between gateway replicas.
 _LEEWAY_SECONDS = 5
+# Verified access tokens remembered per process (see AccessTokens.verify): enough for every caller active at once.
+_VERIFIED_CACHE_ENTRIES = 10_000
 
 
 class InvalidToken(Exception):
@@ -51,6 +53,10 @@ class Caller:
 class AccessTokens:
     secret: str
     ttl_seconds: int
+    max_cached: int = _VERIFIED_CACHE_ENTRIES
+    # Raw token → the caller it proved. Only tokens whose signature and claims verified get in, so forged or garbage
+    # tokens can neither hit nor fill it; bounded, least recently used out first.
+    _verified: OrderedDict[str, Caller] = field(default_factory=OrderedDict, init=False, repr=False, compare=False)
 
     def issue(self, principal: Principal, *, now: float | None = None) -> IssuedToken:
         issued = int(now if now is not None else time.time())
@@ -66,6 +72,27 @@ class AccessTokens:
         return IssuedToken(jwt.encode(claims, self.secret, algorithm="HS256"), self.ttl_seconds, jti)
 
     def verify(self, token: str) -> Caller:
+        """The caller a token proves, or InvalidToken.
+
+        Every request presents its token, and a caller sends the same one until it expires: a token verified once
+        is remembered by its exact text and answered from memory until its expiry (with the same leeway the full
+        check allows), after which it goes through the full check again and is refused as expired. A signature, an
+        issuer or an audience cannot change without changing the text, and `iat`/`nbf` only become more valid with
+        time, so the remembered answer is the one the full check would give.
+        """
+        cached = self._verified.get(token)
+        if cached is not None:
+            if time.time() < cached.expires_at + _LEEWAY_SECONDS:  # PyJWT: expired once exp <= now - leeway
+                self._verified.move_to_end(token)
+                return cached
+            del self._verified[token]
+        caller = self._decode(token)
+        self._verified[token] = caller
+        if len(self._verified) > self.max_cached:
+            self._verified.popitem(last=False)
+        return caller
+
+    def _decode(self, token: str) -> Caller:
         try:
             claims = jwt.decode(
                 token,

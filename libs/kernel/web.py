@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import re
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Sequence
 
 import structlog
 from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from libs.kernel.errors import problem_response
@@ -21,11 +22,25 @@ _log = structlog.get_logger("http")
 ReadinessCheck = tuple[str, Callable[[], Awaitable[None]]]
 
 
+# What `str.isalnum()` accepts (`\w` is defined by it, plus "_"), and "-", ".", ":".
+_SANE_REQUEST_ID = re.compile(r"[\w.:-]+")
+_REQUEST_ID_KEY = REQUEST_ID_HEADER.lower().encode()
+_UNLOGGED_ROUTES = frozenset({"/healthz", "/readyz", "/metrics"})
+_MAX_CACHED_LABELS = 1024
+
+
 def _clean_request_id(value: str | None) -> str:
     # Echo what the caller sent when it is a sane token; never let a header inject into logs.
-    if value and len(value) <= 128 and all(c.isalnum() or c in "-_.:" for c in value):
+    if value and len(value) <= 128 and _SANE_REQUEST_ID.fullmatch(value):
         return value
-    return uuid.uuid4().hex
+    return _new_request_id()
+
+
+def _new_request_id() -> str:
+    # `uuid.uuid4().hex` without building a UUID object: 122 random bits, the version 4 and RFC 4122 variant bits.
+    n = int.from_bytes(os.urandom(16), "big")
+    n = (n & ~(0xF000 << 64) & ~(0xC000 << 48)) | (0x4000 << 64) | (0x8000 << 48)
+    return f"{n:032x}"
 
 
 class RequestContextMiddleware:
@@ -35,39 +50,40 @@ class RequestContextMiddleware:
         self.app = app
         self.service = service
         self.log_requests = log_requests
+        # The labelled metric children, looked up once per label set instead of on every request.
+        self._counters: dict[tuple[str, str, str], Counter] = {}
+        self._histograms: dict[tuple[str, str], Histogram] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers") or [])
-        raw = headers.get(REQUEST_ID_HEADER.lower().encode())
+        raw = None
+        for name, value in scope.get("headers") or ():
+            if name == _REQUEST_ID_KEY:
+                raw = value  # the last one, as a dict of the headers would keep
         request_id = _clean_request_id(raw.decode("latin-1") if raw else None)
+        request_id_header = (b"x-request-id", request_id.encode())
         scope.setdefault("state", {})["request_id"] = request_id
         status = 500
+        started_response = False
         started = time.perf_counter()
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started_response
             if message["type"] == "http.response.start":
+                started_response = True
                 status = message["status"]
-                message.setdefault("headers", [])
                 message["headers"] = [
-                    *[(k, v) for k, v in message["headers"] if k.lower() != b"x-request-id"],
-                    (b"x-request-id", request_id.encode()),
+                    *[(k, v) for k, v in message.get("headers", ()) if k.lower() != b"x-request-id"],
+                    request_id_header,
                 ]
             await send(message)
 
-        started_response = False
-
-        async def send_tracking(message: Message) -> None:
-            nonlocal started_response
-            started_response = started_response or message["type"] == "http.response.start"
-            await send_with_id(message)
-
-        with structlog.contextvars.bound_contextvars(request_id=request_id):
+        tokens = structlog.contextvars.bind_contextvars(request_id=request_id)
+        try:
             try:
-                await self.app(scope, receive, send_tracking)
+                await self.app(scope, receive, send_with_id)
             except Exception:
                 # Handled here, inside the request's context, so the 500 carries the request id in its header and
                 # in the log line; past the response start there is nothing left to send.
@@ -75,15 +91,15 @@ class RequestContextMiddleware:
                     raise
                 _log.exception("request.failed", path=scope.get("path", ""))
                 response = problem_response(500, correlation_id=request_id)
-                await response(scope, receive, send_tracking)
+                await response(scope, receive, send_with_id)
             finally:
                 elapsed = time.perf_counter() - started
                 route = scope.get("route")
                 route_path = getattr(route, "path", "unmatched")
                 method = scope.get("method", "")
-                HTTP_REQUESTS.labels(self.service, method, route_path, str(status)).inc()
-                HTTP_LATENCY.labels(self.service, method, route_path).observe(elapsed)
-                if self.log_requests and route_path not in ("/healthz", "/readyz", "/metrics"):
+                self._count(method, route_path, str(status))
+                self._time(method, route_path, elapsed)
+                if self.log_requests and route_path not in _UNLOGGED_ROUTES:
                     # The path template, never the query string: queries may carry personal data.
                     _log.info(
                         "http.request",
@@ -92,6 +108,26 @@ class RequestContextMiddleware:
                         status=status,
                         duration_ms=round(elapsed * 1000, 2),
                     )
+        finally:
+            structlog.contextvars.reset_contextvars(**tokens)
+
+    def _count(self, method: str, route: str, status: str) -> None:
+        key = (method, route, status)
+        child = self._counters.get(key)
+        if child is None:
+            child = HTTP_REQUESTS.labels(self.service, method, route, status)
+            if len(self._counters) < _MAX_CACHED_LABELS:
+                self._counters[key] = child
+        child.inc()
+
+    def _time(self, method: str, route: str, seconds: float) -> None:
+        key = (method, route)
+        child = self._histograms.get(key)
+        if child is None:
+            child = HTTP_LATENCY.labels(self.service, method, route)
+            if len(self._histograms) < _MAX_CACHED_LABELS:
+                self._histograms[key] = child
+        child.observe(seconds)
 
 
 def add_health_routes(app: FastAPI, checks: Sequence[ReadinessCheck]) -> None:
