@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from gateway.auth import clients as client_service
 from gateway.auth import users as user_service
@@ -14,19 +14,15 @@ from gateway.auth.schemas import (
     ClientCreate,
     ClientCreated,
     ClientOut,
-    Page,
     TokenResponse,
     UserCreate,
     UserOut,
-    decode_cursor,
-    encode_cursor,
 )
 from gateway.runtime import Runtime, get_runtime
 from libs.kernel.db import DbSession
+from libs.kernel.pagination import Cursor, Limit, Page, decode_cursor, page_of
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-Limit = Annotated[int, Query(ge=1, le=1000)]
-Cursor = Annotated[str | None, Query(max_length=512)]
 
 _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 _ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
@@ -76,10 +72,9 @@ async def list_users(
     session: DbSession, admin: AdminCaller, cursor: Cursor = None, limit: Limit = 100
 ) -> Page[UserOut]:
     """Staff users inside your jurisdiction, by username."""
-    rows = await user_service.list_users(session, admin.principal, decode_cursor(cursor), limit)
-    page = rows[:limit]
-    next_cursor = encode_cursor(page[-1].username) if len(rows) > limit else None
-    return Page[UserOut](items=[user_service.user_out(u) for u in page], next_cursor=next_cursor)
+    after = decode_cursor(cursor)
+    rows = await user_service.list_users(session, admin.principal, str(after[0]) if after else None, limit)
+    return page_of(rows, limit, key=lambda u: [u.username], item=user_service.user_out)
 
 
 @admin_router.post("/clients", response_model=ClientCreated, status_code=201)
@@ -96,7 +91,6 @@ async def list_clients(
     session: DbSession, admin: AdminCaller, cursor: Cursor = None, limit: Limit = 100
 ) -> Page[ClientOut]:
     """Partner clients inside your jurisdiction, by client id (secrets are never listed)."""
-    rows = await client_service.list_clients(session, admin.principal, decode_cursor(cursor), limit)
-    page = rows[:limit]
-    next_cursor = encode_cursor(page[-1].client_id) if len(rows) > limit else None
-    return Page[ClientOut](items=[client_service.client_out(c) for c in page], next_cursor=next_cursor)
+    after = decode_cursor(cursor)
+    rows = await client_service.list_clients(session, admin.principal, str(after[0]) if after else None, limit)
+    return page_of(rows, limit, key=lambda c: [c.client_id], item=client_service.client_out)

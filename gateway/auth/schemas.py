@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from datetime import datetime
-from typing import Annotated, Generic, Self, TypeVar
+from typing import Annotated, Self
 
 from pydantic import (
     AnyHttpUrl,
@@ -21,7 +18,6 @@ from pydantic import (
 
 from libs.contracts.region import normalise_prefix
 from libs.kernel.auth import Scope, StaffRole
-from libs.kernel.errors import Unprocessable
 
 
 def _fold_username(value: object) -> object:
@@ -114,29 +110,3 @@ class TokenResponse(BaseModel):
     token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
     expires_in: int
     scope: str
-
-
-T = TypeVar("T")
-
-
-class Page(BaseModel, Generic[T]):
-    items: list[T]
-    next_cursor: str | None
-
-
-def encode_cursor(after: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"after": after}).encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None) -> str | None:
-    """The sort key a page starts after; a cursor we did not issue is a 422, never a 500."""
-    if not cursor:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        after = json.loads(raw)["after"]
-    except (binascii.Error, ValueError, KeyError, TypeError) as exc:
-        raise Unprocessable("The cursor is not one this endpoint issued", code="invalid_cursor") from exc
-    if not isinstance(after, str):
-        raise Unprocessable("The cursor is not one this endpoint issued", code="invalid_cursor")
-    return after

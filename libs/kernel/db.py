@@ -49,6 +49,11 @@ class Database:
         await self.engine.dispose()
 
 
+async def try_advisory_xact_lock(session: AsyncSession, name: str) -> bool:
+    """Take the transaction-scoped advisory lock `name` if free: replicas of a worker use it to take turns."""
+    return bool(await session.scalar(text("SELECT pg_try_advisory_xact_lock(hashtext(:n))"), {"n": name}))
+
+
 def _database(request: Request) -> Database:
     db = getattr(request.app.state, "db", None)
     assert isinstance(db, Database), "create_app must set app.state.db"

@@ -13,4 +13,5 @@ HTTP_LATENCY = Histogram(
 )
 OUTBOX_PUBLISHED = Counter("jiuzhu_outbox_published_total", "Events published by the outbox relay", ["service"])
 OUTBOX_RELAY_ERRORS = Counter("jiuzhu_outbox_relay_errors_total", "Failed relay batches", ["service"])
+JOB_RUNS = Counter("jiuzhu_job_runs_total", "Scheduled job ticks by outcome", ["service", "job", "outcome"])
 EVENTS_HANDLED = Counter("jiuzhu_events_handled_total", "Events handled", ["service", "consumer", "type", "outcome"])

@@ -23,7 +23,7 @@ from aiokafka import AIOKafkaProducer
 from sqlalchemy import Table, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from libs.kernel.db import Database
+from libs.kernel.db import Database, try_advisory_xact_lock
 from libs.kernel.events import CloudEvent
 from libs.kernel.metrics import OUTBOX_PUBLISHED, OUTBOX_RELAY_ERRORS
 from libs.kernel.settings import BaseServiceSettings
@@ -100,10 +100,7 @@ class OutboxRelay:
         producer = await self._ensure_producer()
         t = self.table
         async with self.db.sessions.begin() as session:
-            locked = await session.scalar(
-                text("SELECT pg_try_advisory_xact_lock(hashtext(:n))"), {"n": self._lock_name}
-            )
-            if not locked:
+            if not await try_advisory_xact_lock(session, self._lock_name):
                 return 0
             rows = (
                 await session.execute(

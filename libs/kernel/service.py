@@ -22,6 +22,7 @@ from libs.kernel.auth import InternalTokens
 from libs.kernel.consumer import EventConsumer, Handler
 from libs.kernel.db import Database
 from libs.kernel.errors import install_error_handlers
+from libs.kernel.jobs import JobRunner, PeriodicJob
 from libs.kernel.messaging_tables import MessagingTables
 from libs.kernel.outbox import Outbox, OutboxRelay
 from libs.kernel.settings import Role, ServiceSettings
@@ -40,6 +41,7 @@ class ServiceDefinition:
     routers: Sequence[APIRouter] = ()
     # consumer name → {event type → handler}; each consumer is its own consumer group.
     subscriptions: Mapping[str, Mapping[str, Handler]] = field(default_factory=dict)
+    jobs: Sequence[PeriodicJob] = ()
     title: str = ""
 
     def settings(self) -> ServiceSettings:
@@ -85,7 +87,12 @@ def worker_tasks(runtime: Runtime, stop: asyncio.Event) -> list[Callable[[], Cor
     d, s, db = runtime.definition, runtime.settings, runtime.db
     relay = OutboxRelay(db, d.tables.outbox, s)
     consumers = [EventConsumer(name, db, d.tables, s, handlers) for name, handlers in d.subscriptions.items()]
-    return [lambda: relay.run(stop), *[(lambda c=c: c.run(stop)) for c in consumers]]
+    runners = [JobRunner(db, job, d.name) for job in d.jobs]
+    return [
+        lambda: relay.run(stop),
+        *[(lambda c=c: c.run(stop)) for c in consumers],
+        *[(lambda r=r: r.run(stop)) for r in runners],
+    ]
 
 
 def create_service_app(definition: ServiceDefinition, settings: ServiceSettings | None = None) -> FastAPI:

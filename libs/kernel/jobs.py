@@ -1,0 +1,62 @@
+"""Scheduled work in the worker role: a job runs every so often, in one transaction, on one replica at a time.
+
+Each run takes a transaction-scoped advisory lock named after the service and the job, so however many workers are
+scaled out, one run is in progress at a time; a replica that finds the lock taken skips that tick. A job decides for
+itself what is due (a review calendar, a matching schedule), so a skipped or repeated tick does no harm.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.kernel.db import Database, try_advisory_xact_lock
+from libs.kernel.metrics import JOB_RUNS
+
+_log = structlog.get_logger("jobs")
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    every: timedelta
+    run: Callable[[AsyncSession], Awaitable[None]]
+
+
+class JobRunner:
+    def __init__(self, db: Database, job: PeriodicJob, service: str) -> None:
+        self.db = db
+        self.job = job
+        self.service = service
+        self._lock_name = f"job:{service}:{job.name}"
+
+    async def tick(self) -> bool:
+        """Run the job once if no other replica is running it; returns whether it ran."""
+        async with self.db.sessions.begin() as session:
+            if not await try_advisory_xact_lock(session, self._lock_name):
+                JOB_RUNS.labels(self.service, self.job.name, "skipped").inc()
+                return False
+            with structlog.contextvars.bound_contextvars(job=self.job.name):
+                await self.job.run(session)
+        JOB_RUNS.labels(self.service, self.job.name, "done").inc()
+        return True
+
+    async def run(self, stop: asyncio.Event) -> None:
+        period = self.job.every.total_seconds()
+        while not stop.is_set():
+            started = time.monotonic()
+            try:
+                await self.tick()
+            except Exception:
+                # A failed run is retried at the next tick; its transaction rolled back, so nothing half-done remains.
+                JOB_RUNS.labels(self.service, self.job.name, "failed").inc()
+                _log.exception("job.failed", job=self.job.name)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), max(0.0, period - (time.monotonic() - started)))

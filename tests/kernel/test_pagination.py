@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import pytest
+
+from libs.kernel.errors import Unprocessable
+from libs.kernel.pagination import Page, decode_cursor, encode_cursor, page_of
+
+
+def test_a_cursor_round_trips_a_composite_keyset() -> None:
+    cursor = encode_cursor(["2026-03-30", 42])
+    assert decode_cursor(cursor, arity=2) == ["2026-03-30", 42]
+    assert decode_cursor(None) is None
+    assert decode_cursor("") is None
+
+
+@pytest.mark.parametrize("cursor", ["not base64 !!", "e30", encode_cursor(["a"]) + "x", encode_cursor([1, 2])])
+def test_a_cursor_we_did_not_issue_is_a_422(cursor: str) -> None:
+    with pytest.raises(Unprocessable) as caught:
+        decode_cursor(cursor, arity=1)
+    assert caught.value.instance_code == "invalid_cursor"
+
+
+def test_a_page_is_cut_at_the_limit_and_points_after_its_last_item() -> None:
+    rows = [("b", 2), ("c", 3), ("d", 4)]
+    page = page_of(rows, 2, key=lambda r: [r[0], r[1]], item=lambda r: r[0])
+    assert page.items == ["b", "c"]
+    assert decode_cursor(page.next_cursor, arity=2) == ["c", 3]
+    last: Page[str] = page_of(rows[:2], 2, key=lambda r: [r[0]], item=lambda r: r[0])
+    assert last.next_cursor is None
