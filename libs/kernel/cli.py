@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 import uvicorn
@@ -48,7 +48,6 @@ def _replay(definition: ServiceDefinition, settings: ServiceSettings, since: dat
 def main(
     definition: ServiceDefinition,
     argv: Sequence[str] | None = None,
-    extra_migrate: Callable[[ServiceSettings], None] | None = None,
 ) -> None:
     parser = argparse.ArgumentParser(prog=f"python -m services.{definition.name}")
     sub = parser.add_subparsers(dest="command", required=True)
