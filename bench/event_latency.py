@@ -15,31 +15,16 @@ import asyncio
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
 from sqlalchemy import select
 
 from bench.support import bench_stack, machine, process, summary
 from libs.kernel.db import Database
-from libs.kernel.diagnostics import PROBE_EVENT_TYPE
-from libs.kernel.events import new_event
+from libs.kernel.diagnostics import probe_event
 from libs.kernel.outbox import Outbox
 from services.casework.definition import DEFINITION as CASEWORK
 from services.intake.definition import DEFINITION as INTAKE
-
-
-async def wait_ready(port: int, path: str = "/readyz") -> None:
-    async with httpx.AsyncClient() as client:
-        for _ in range(600):
-            try:
-                if (await client.get(f"http://127.0.0.1:{port}{path}")).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.1)
-    raise RuntimeError(f"process on port {port} never became ready")
 
 
 async def publish(db: Database, outbox: Outbox, probe_id: str, events: int, rate: float) -> None:
@@ -47,8 +32,7 @@ async def publish(db: Database, outbox: Outbox, probe_id: str, events: int, rate
     next_at = time.perf_counter()
     for seq in range(events):
         async with db.sessions.begin() as session:
-            data = {"probe_id": probe_id, "seq": seq, "sent_at": datetime.now(UTC).isoformat()}
-            event = new_event(PROBE_EVENT_TYPE, source="intake", subject=f"probe/{probe_id}", data=data)
+            event = probe_event(probe_id, seq, source="intake")
             await outbox.add(session, event, key=f"household-{seq % 64}")
         next_at += interval
         await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
@@ -74,11 +58,9 @@ async def run(events: int, rate: float) -> list[float]:
         outbox = Outbox(INTAKE.tables.outbox, INTAKE.settings())
         try:
             with (
-                process("services.intake", "worker", env, logs / "intake.log") as relay_port,
-                process("services.casework", "worker", env, logs / "casework.log") as consumer_port,
+                process("services.intake", "worker", env, logs / "intake.log"),
+                process("services.casework", "worker", env, logs / "casework.log"),
             ):
-                await wait_ready(relay_port)
-                await wait_ready(consumer_port)
                 warm = uuid.uuid4().hex  # joins the consumer group and opens every connection first
                 await publish(intake_db, outbox, warm, 50, rate)
                 await latencies_ms(casework_db, warm, 50)

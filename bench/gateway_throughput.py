@@ -21,7 +21,6 @@ from pathlib import Path
 
 import httpx
 
-from bench.event_latency import wait_ready
 from bench.load import LoadResult, closed_loop
 from bench.support import REPO_ROOT, bench_stack, machine, process
 from libs.kernel.auth import InternalTokens, Principal, PrincipalKind
@@ -38,9 +37,8 @@ async def run(seconds: float, concurrency: int) -> tuple[LoadResult, LoadResult]
         subprocess.run([sys.executable, "-m", "gateway", "ensure-admin"], env=env, cwd=REPO_ROOT, check=True)
         with process("services.intake", "api", env, logs / "intake.log") as intake_port:
             gateway_env = {**env, "GATEWAY_INTAKE_URL": f"http://127.0.0.1:{intake_port}"}
-            with process("gateway", "api", gateway_env, logs / "gateway.log") as gateway_port:
-                await wait_ready(intake_port)
-                await wait_ready(gateway_port, "/healthz")  # its /readyz wants all five services
+            # /healthz: the gateway's /readyz wants all five services, and only intake runs here.
+            with process("gateway", "api", gateway_env, logs / "gateway.log", "/healthz") as gateway_port:
                 async with httpx.AsyncClient() as client:
                     reply = await client.post(
                         f"http://127.0.0.1:{gateway_port}/api/v1/auth/token",

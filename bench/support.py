@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from libs.devstack.processes import free_port, spawn, stop
+from libs.devstack.processes import free_port, spawn, stop, wait_for_http
 from libs.devstack.stack import DevStack, running
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -67,13 +67,13 @@ def bench_stack(*modules: str) -> Iterator[tuple[DevStack, dict[str, str]]]:
 
 
 @contextmanager
-def process(
-    module: str, role: str, env: dict[str, str], log: Path, port: int | None = None, extra: Sequence[str] = ()
-) -> Iterator[int]:
-    port = port or free_port()
-    argv = [sys.executable, "-m", module, "serve", "--role", role, "--port", str(port), *extra]
+def process(module: str, role: str, env: dict[str, str], log: Path, ready_path: str = "/readyz") -> Iterator[int]:
+    """A process of `module` in `role`, yielded (as its port) once `ready_path` answers 200."""
+    port = free_port()
+    argv = [sys.executable, "-m", module, "serve", "--role", role, "--port", str(port)]
     proc = spawn(argv, log_path=log, env=env, cwd=REPO_ROOT)
     try:
+        wait_for_http(f"http://127.0.0.1:{port}{ready_path}", watch={module: (proc, log)})
         yield port
     finally:
         stop(proc)

@@ -16,6 +16,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+import httpx
+
 _PR_SET_PDEATHSIG = 1
 
 
@@ -91,6 +93,23 @@ def wait_for_port(host: str, port: int, *, proc: subprocess.Popen[bytes], timeou
             return
         time.sleep(0.05)
     raise TimeoutError(f"{proc.args!r} did not listen on {host}:{port} within {timeout}s; see {log_path}")
+
+
+def wait_for_http(
+    url: str, *, watch: Mapping[str, tuple[subprocess.Popen[bytes], Path]], timeout: float = 90.0
+) -> None:
+    """Block until GET `url` answers 200; fail fast, with the tail of its log, if a watched process exits."""
+    deadline = time.monotonic() + timeout
+    while True:
+        for name, (proc, log_path) in watch.items():
+            if proc.poll() is not None:
+                raise RuntimeError(f"{name} exited with {proc.returncode}; see {log_path}:\n{tail(log_path)}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=5).status_code == 200:
+                return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{url} was not ready within {timeout}s")
+        time.sleep(0.1)
 
 
 def tail(path: Path, lines: int = 30) -> str:

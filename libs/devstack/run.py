@@ -13,12 +13,9 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
-import httpx
-
-from libs.devstack.processes import free_port, spawn, stop, tail
+from libs.devstack.processes import free_port, spawn, stop, tail, wait_for_http
 from libs.devstack.stack import DevStack
 
 SERVICES = ("intake", "casework", "matching", "complaints", "disbursement")
@@ -46,24 +43,6 @@ def _run_module(module: str, *args: str, env: dict[str, str], log: Path) -> None
         )
     if result.returncode != 0:
         raise SystemExit(f"`python -m {module} {' '.join(args)}` failed; see {log}:\n{tail(log)}")
-
-
-def _wait_ready(url: str, procs: dict[str, subprocess.Popen[bytes]], logs: Path, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for name, proc in procs.items():
-            if proc.poll() is not None:
-                raise SystemExit(
-                    f"{name} exited with {proc.returncode}; see {logs / (name + '.log')}:\n"
-                    f"{tail(logs / (name + '.log'))}"
-                )
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit(f"{url} was not ready within {timeout}s; see the logs in {logs}")
 
 
 def main() -> None:
@@ -112,7 +91,11 @@ def main() -> None:
             [sys.executable, "-m", "gateway", "serve"], log_path=logs / "gateway.log", env=gateway_env, cwd=ROOT
         )
         base = f"http://127.0.0.1:{gateway_port}"
-        _wait_ready(f"{base}/readyz", procs, logs)
+        watch = {name: (proc, logs / f"{name}.log") for name, proc in procs.items()}
+        try:
+            wait_for_http(f"{base}/readyz", watch=watch)
+        except (RuntimeError, TimeoutError) as exc:
+            raise SystemExit(f"{exc}; the logs are in {logs}") from exc
         if os.environ.get("JIUZHU_DEMO", "1") == "1":
             from libs.devstack.demo import load_demo_county
 

@@ -140,17 +140,17 @@ class EventConsumer:
 
     async def _handle_once(self, handler: Handler, event: CloudEvent) -> bool:
         async with self.db.sessions.begin() as session:
-            if not await self._claim(session, event):
+            if not await self._claim(session, event.id, event.type):
                 return False
             await handler(session, event)
         _log.debug("event.handled", consumer=self.group_id, type=event.type)
         return True
 
-    async def _claim(self, session: AsyncSession, event: CloudEvent) -> bool:
+    async def _claim(self, session: AsyncSession, event_id: str, event_type: str) -> bool:
         inbox = self.tables.inbox
         claimed = await session.execute(
             pg_insert(inbox)
-            .values(event_id=event.id, consumer=self.name, event_type=event.type)
+            .values(event_id=event_id, consumer=self.name, event_type=event_type)
             .on_conflict_do_nothing()
             .returning(inbox.c.event_id)
         )
@@ -176,15 +176,7 @@ class EventConsumer:
             "attempts": attempts,
         }
         async with self.db.sessions.begin() as session:
-            if event_id is not None:
-                # Claim the id too, so a redelivery is not dead-lettered a second time; a re-drive deletes both.
-                inbox = self.tables.inbox
-                claimed = await session.execute(
-                    pg_insert(inbox)
-                    .values(event_id=event_id, consumer=self.name, event_type=event_type or record.topic)
-                    .on_conflict_do_nothing()
-                    .returning(inbox.c.event_id)
-                )
-                if claimed.first() is None:
-                    return
+            # Claim the id too, so a redelivery is not dead-lettered a second time; a re-drive deletes both.
+            if event_id is not None and not await self._claim(session, event_id, event_type or record.topic):
+                return
             await session.execute(insert(self.tables.dead_letters).values(**values))

@@ -54,6 +54,14 @@ class ProbeReceipts(BaseModel):
 AdminOnly = Annotated[Principal, Depends(require_roles(StaffRole.system_admin))]
 
 
+def probe_event(probe_id: str, seq: int, *, source: str, correlation_id: str | None = None) -> CloudEvent:
+    """The `seq`-th event of probe `probe_id`, stamped with the time it was made."""
+    data = {"probe_id": probe_id, "seq": seq, "sent_at": datetime.now(UTC).isoformat()}
+    return new_event(
+        PROBE_EVENT_TYPE, source=source, subject=f"probe/{probe_id}", data=data, correlation_id=correlation_id
+    )
+
+
 def diagnostics_router(service: str, tables: MessagingTables) -> APIRouter:
     router = APIRouter(prefix=f"/api/v1/{service}/diagnostics", tags=["diagnostics"])
 
@@ -81,13 +89,7 @@ def diagnostics_router(service: str, tables: MessagingTables) -> APIRouter:
         probe_id = body.probe_id or uuid.uuid4().hex
         correlation = getattr(request.state, "request_id", None)
         for seq in range(body.count):
-            event = new_event(
-                PROBE_EVENT_TYPE,
-                source=service,
-                subject=f"probe/{probe_id}",
-                data={"probe_id": probe_id, "seq": seq, "sent_at": datetime.now(UTC).isoformat()},
-                correlation_id=correlation,
-            )
+            event = probe_event(probe_id, seq, source=service, correlation_id=correlation)
             await runtime.outbox.add(session, event, key=f"{probe_id}:{seq % 16}")
         return ProbeSent(probe_id=probe_id, count=body.count)
 

@@ -47,8 +47,7 @@ class Outbox:
                 event_id=event.id, topic=self.settings.topic(event.type), key=key, payload=event.to_bytes()
             )
         )
-        # Delivered at commit, and only if the transaction commits: wakes the relay without polling.
-        await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": self._channel})
+        await _notify(session, self._channel)
 
 
 class OutboxRelay:
@@ -178,8 +177,13 @@ async def mark_for_replay(session: AsyncSession, table: Table, since: datetime) 
         update(table).where(table.c.created_at >= since).values(sent_at=None).returning(table.c.id)
     )
     count = len(result.all())
-    await session.execute(text("SELECT pg_notify(:c, '')"), {"c": notify_channel(str(table.schema))})
+    await _notify(session, notify_channel(str(table.schema)))
     return count
+
+
+async def _notify(session: AsyncSession, channel: str) -> None:
+    # Delivered at commit, and only if the transaction commits: wakes the relay without polling.
+    await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": channel})
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

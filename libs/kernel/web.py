@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import re
+import secrets
 import time
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -33,14 +33,7 @@ def _clean_request_id(value: str | None) -> str:
     # Echo what the caller sent when it is a sane token; never let a header inject into logs.
     if value and len(value) <= 128 and _SANE_REQUEST_ID.fullmatch(value):
         return value
-    return _new_request_id()
-
-
-def _new_request_id() -> str:
-    # `uuid.uuid4().hex` without building a UUID object: 122 random bits, the version 4 and RFC 4122 variant bits.
-    n = int.from_bytes(os.urandom(16), "big")
-    n = (n & ~(0xF000 << 64) & ~(0xC000 << 48)) | (0x4000 << 64) | (0x8000 << 48)
-    return f"{n:032x}"
+    return secrets.token_hex(16)
 
 
 class RequestContextMiddleware:
@@ -51,8 +44,7 @@ class RequestContextMiddleware:
         self.service = service
         self.log_requests = log_requests
         # The labelled metric children, looked up once per label set instead of on every request.
-        self._counters: dict[tuple[str, str, str], Counter] = {}
-        self._histograms: dict[tuple[str, str], Histogram] = {}
+        self._children: dict[tuple[str, str, str], tuple[Counter, Histogram]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -97,8 +89,9 @@ class RequestContextMiddleware:
                 route = scope.get("route")
                 route_path = getattr(route, "path", "unmatched")
                 method = scope.get("method", "")
-                self._count(method, route_path, str(status))
-                self._time(method, route_path, elapsed)
+                counter, histogram = self._metrics(method, route_path, str(status))
+                counter.inc()
+                histogram.observe(elapsed)
                 if self.log_requests and route_path not in _UNLOGGED_ROUTES:
                     # The path template, never the query string: queries may carry personal data.
                     _log.info(
@@ -111,23 +104,17 @@ class RequestContextMiddleware:
         finally:
             structlog.contextvars.reset_contextvars(**tokens)
 
-    def _count(self, method: str, route: str, status: str) -> None:
+    def _metrics(self, method: str, route: str, status: str) -> tuple[Counter, Histogram]:
         key = (method, route, status)
-        child = self._counters.get(key)
-        if child is None:
-            child = HTTP_REQUESTS.labels(self.service, method, route, status)
-            if len(self._counters) < _MAX_CACHED_LABELS:
-                self._counters[key] = child
-        child.inc()
-
-    def _time(self, method: str, route: str, seconds: float) -> None:
-        key = (method, route)
-        child = self._histograms.get(key)
-        if child is None:
-            child = HTTP_LATENCY.labels(self.service, method, route)
-            if len(self._histograms) < _MAX_CACHED_LABELS:
-                self._histograms[key] = child
-        child.observe(seconds)
+        children = self._children.get(key)
+        if children is None:
+            children = (
+                HTTP_REQUESTS.labels(self.service, method, route, status),
+                HTTP_LATENCY.labels(self.service, method, route),
+            )
+            if len(self._children) < _MAX_CACHED_LABELS:  # bounded: route templates, not raw paths, but still
+                self._children[key] = children
+        return children
 
 
 def add_health_routes(app: FastAPI, checks: Sequence[ReadinessCheck]) -> None:

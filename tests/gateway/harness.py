@@ -19,7 +19,7 @@ from fastapi import FastAPI
 
 from gateway.config import GatewaySettings
 from gateway.main import create_app
-from libs.devstack.processes import free_port, spawn, stop, tail, wait_for_port
+from libs.devstack.processes import free_port, spawn, stop, wait_for_http
 from libs.devstack.stack import DevStack
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -88,24 +88,11 @@ def start_service(name: str, stack: DevStack, log_dir: Path) -> ServiceProcess:
     proc = spawn(argv, log_path=log_path, env=service_environment(stack), cwd=REPO_ROOT)
     service = ServiceProcess(name, port, log_path, proc)
     try:
-        wait_for_port("127.0.0.1", port, proc=proc, timeout=60, log_path=log_path)
-        _wait_ready(service)
+        wait_for_http(f"{service.url}/readyz", watch={name: (proc, log_path)}, timeout=60)
     except BaseException:
         stop(proc)
         raise
     return service
-
-
-def _wait_ready(service: ServiceProcess, attempts: int = 100) -> None:
-    # Each /readyz is itself a bounded wait (its broker check); between tries the process is watched, not slept on.
-    for _ in range(attempts):
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{service.url}/readyz", timeout=5).status_code == 200:
-                return
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            service.proc.wait(0.1)
-            raise RuntimeError(f"{service.name} exited; see {service.log_path}:\n{tail(service.log_path)}")
-    raise TimeoutError(f"{service.name} never became ready; see {service.log_path}:\n{tail(service.log_path)}")
 
 
 def gateway_settings(stack: DevStack, upstream: str, **overrides: Any) -> GatewaySettings:

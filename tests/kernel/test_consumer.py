@@ -10,7 +10,6 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -23,8 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.devstack.stack import DevStack
 from libs.kernel.consumer import EventConsumer, Handler
 from libs.kernel.db import Database
-from libs.kernel.diagnostics import PROBE_EVENT_TYPE, probe_handler
-from libs.kernel.events import CloudEvent, new_event
+from libs.kernel.diagnostics import PROBE_EVENT_TYPE, probe_event, probe_handler
+from libs.kernel.events import CloudEvent
 from services.casework.definition import DEFINITION as CASEWORK
 
 TABLES = CASEWORK.tables
@@ -46,13 +45,7 @@ class Delivery:
         return EventConsumer(self.name, self.db, TABLES, settings, handlers, retry_base_delay=0.001)
 
     def event(self, seq: int, event_type: str = PROBE_EVENT_TYPE, **envelope: Any) -> CloudEvent:
-        event = new_event(
-            event_type,
-            source="intake",
-            subject=f"probe/{self.probe_id}",
-            data={"probe_id": self.probe_id, "seq": seq, "sent_at": datetime.now(UTC).isoformat()},
-        )
-        return event.model_copy(update=envelope) if envelope else event
+        return probe_event(self.probe_id, seq, source="intake").model_copy(update={"type": event_type, **envelope})
 
     def record(self, payload: CloudEvent | bytes) -> ConsumerRecord[bytes, bytes]:
         value = payload.to_bytes() if isinstance(payload, CloudEvent) else payload

@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
 from libs.devstack.stack import DevStack
-from libs.kernel.diagnostics import PROBE_EVENT_TYPE
-from libs.kernel.events import new_event
+from libs.kernel.diagnostics import probe_event
 from libs.kernel.service import Runtime
 from services.casework.definition import DEFINITION as CASEWORK
 from services.intake.definition import DEFINITION as INTAKE
 from tests.support.waiting import wait_until
 from tests.support.workers import running_worker, runtime_of
-
-
-def probe(probe_id: str, seq: int) -> object:
-    return new_event(
-        PROBE_EVENT_TYPE,
-        source="intake",
-        subject=f"probe/{probe_id}",
-        data={"probe_id": probe_id, "seq": seq, "sent_at": datetime.now(UTC).isoformat()},
-    )
 
 
 async def receipts(runtime: Runtime, probe_id: str) -> int:
@@ -37,7 +26,7 @@ async def test_an_event_written_by_intake_is_handled_once_by_casework(stack: Dev
     async with runtime_of(INTAKE) as intake, runtime_of(CASEWORK) as casework:
         async with intake.db.sessions.begin() as session:
             for seq in range(20):
-                await intake.outbox.add(session, probe(probe_id, seq), key=f"hh-{seq % 3}")  # type: ignore[arg-type]
+                await intake.outbox.add(session, probe_event(probe_id, seq, source="intake"), key=f"hh-{seq % 3}")
         async with running_worker(intake), running_worker(casework):
             await wait_until(lambda: receipts(casework, probe_id), lambda n: n >= 20)
         assert await receipts(casework, probe_id) == 20

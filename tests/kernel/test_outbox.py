@@ -13,7 +13,6 @@ import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -22,8 +21,8 @@ from sqlalchemy import select, text
 
 from libs.devstack.processes import free_port
 from libs.devstack.stack import DevStack
-from libs.kernel.diagnostics import PROBE_EVENT_TYPE
-from libs.kernel.events import CloudEvent, new_event
+from libs.kernel.diagnostics import PROBE_EVENT_TYPE, probe_event
+from libs.kernel.events import CloudEvent
 from libs.kernel.outbox import Outbox, OutboxRelay, mark_for_replay
 from libs.kernel.service import Runtime
 from libs.kernel.settings import ServiceSettings
@@ -46,12 +45,7 @@ class Probe:
     probe_id: str
 
     def event(self, seq: int) -> CloudEvent:
-        return new_event(
-            PROBE_EVENT_TYPE,
-            source="intake",
-            subject=f"probe/{self.probe_id}",
-            data={"probe_id": self.probe_id, "seq": seq, "sent_at": datetime.now(UTC).isoformat()},
-        )
+        return probe_event(self.probe_id, seq, source="intake")
 
     async def write(self, seqs: Sequence[int], *, keys: int = 3) -> list[str]:
         """Commit one event per seq, keyed by household `hh-<seq % keys>`; returns their event ids in seq order."""

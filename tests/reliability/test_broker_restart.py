@@ -15,8 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from libs.devstack.stack import DevStack
-from libs.kernel.diagnostics import PROBE_EVENT_TYPE
-from libs.kernel.events import new_event
+from libs.kernel.diagnostics import probe_event
 from libs.kernel.service import Runtime
 from services.casework.definition import DEFINITION as CASEWORK
 from services.intake.definition import DEFINITION as INTAKE
@@ -42,8 +41,7 @@ async def _unsent(runtime: Runtime) -> int:
 async def _write(intake: Runtime, probe_id: str, seqs: range) -> None:
     async with intake.db.sessions.begin() as session:
         for seq in seqs:
-            data = {"probe_id": probe_id, "seq": seq, "sent_at": datetime.now(UTC).isoformat()}
-            event = new_event(PROBE_EVENT_TYPE, source="intake", subject=f"probe/{probe_id}", data=data)
+            event = probe_event(probe_id, seq, source="intake")
             await intake.outbox.add(session, event, key=f"household-{seq % 7}")
 
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from libs.devstack.stack import DevStack
-from libs.kernel.diagnostics import PROBE_EVENT_TYPE
-from libs.kernel.events import new_event
+from libs.kernel.diagnostics import probe_event
 from libs.kernel.service import Runtime
 from services.casework.definition import DEFINITION as CASEWORK
 from services.intake.definition import DEFINITION as INTAKE
@@ -49,13 +47,7 @@ async def _counts(runtime: Runtime, probe_id: str) -> tuple[int, int]:
 async def _write_chunk(intake: Runtime, probe_id: str, start: int) -> None:
     async with intake.db.sessions.begin() as session:
         for seq in range(start, start + CHUNK):
-            event = new_event(
-                PROBE_EVENT_TYPE,
-                source="intake",
-                subject=f"probe/{probe_id}",
-                data={"probe_id": probe_id, "seq": seq, "sent_at": datetime.now(UTC).isoformat()},
-            )
-            await intake.outbox.add(session, event, key=f"household-{seq % 50}")
+            await intake.outbox.add(session, probe_event(probe_id, seq, source="intake"), key=f"household-{seq % 50}")
 
 
 @pytest.mark.slow
