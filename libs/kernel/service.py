@@ -29,6 +29,8 @@ from libs.kernel.settings import Role, ServiceSettings
 from libs.kernel.web import ReadinessCheck, RequestContextMiddleware, add_health_routes
 
 _log = structlog.get_logger("service")
+Subscriptions = Mapping[str, Mapping[str, Handler]]
+SubscriptionsFactory = Callable[["Runtime"], Subscriptions]
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,9 @@ class ServiceDefinition:
     tables: MessagingTables
     migrations_dir: Path
     routers: Sequence[APIRouter] = ()
-    # consumer name → {event type → handler}; each consumer is its own consumer group.
-    subscriptions: Mapping[str, Mapping[str, Handler]] = field(default_factory=dict)
+    # Builds consumer name → {event type → handler} for a running process; each consumer is its own consumer group.
+    # A factory, because handlers need what only a running process has (settings, the PII vault, the outbox).
+    subscriptions: SubscriptionsFactory = field(default=lambda _runtime: {})
     jobs: Sequence[PeriodicJob] = ()
     title: str = ""
 
@@ -86,7 +89,7 @@ class BrokerProbe:
 def worker_tasks(runtime: Runtime, stop: asyncio.Event) -> list[Callable[[], Coroutine[Any, Any, None]]]:
     d, s, db = runtime.definition, runtime.settings, runtime.db
     relay = OutboxRelay(db, d.tables.outbox, s)
-    consumers = [EventConsumer(name, db, d.tables, s, handlers) for name, handlers in d.subscriptions.items()]
+    consumers = [EventConsumer(name, db, d.tables, s, handlers) for name, handlers in d.subscriptions(runtime).items()]
     runners = [JobRunner(db, job, d.name) for job in d.jobs]
     return [
         lambda: relay.run(stop),
@@ -111,7 +114,7 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings 
         tasks: list[asyncio.Task[None]] = []
         if role in (Role.worker, Role.all):
             tasks = [asyncio.create_task(_supervise(f)) for f in worker_tasks(runtime, stop)]
-            _log.info("worker.started", consumers=sorted(definition.subscriptions))
+            _log.info("worker.started", consumers=sorted(definition.subscriptions(runtime)))
         try:
             yield
         finally:

@@ -4,7 +4,7 @@ from libs.kernel.diagnostics import diagnostics_router
 from libs.kernel.service import ServiceDefinition
 from services.casework.config import CaseworkSettings
 from services.casework.db import SCHEMA, Base, tables
-from services.casework.subscriptions import SUBSCRIPTIONS
+from services.casework.subscriptions import subscriptions
 
 DEFINITION = ServiceDefinition(
     name=SCHEMA,
@@ -14,5 +14,5 @@ DEFINITION = ServiceDefinition(
     tables=tables,
     migrations_dir=Path(__file__).parent / "migrations" / "versions",
     routers=[diagnostics_router(SCHEMA, tables)],
-    subscriptions=SUBSCRIPTIONS,
+    subscriptions=subscriptions,
 )

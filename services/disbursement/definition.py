@@ -4,7 +4,7 @@ from libs.kernel.diagnostics import diagnostics_router
 from libs.kernel.service import ServiceDefinition
 from services.disbursement.config import DisbursementSettings
 from services.disbursement.db import SCHEMA, Base, tables
-from services.disbursement.subscriptions import SUBSCRIPTIONS
+from services.disbursement.subscriptions import subscriptions
 
 DEFINITION = ServiceDefinition(
     name=SCHEMA,
@@ -14,5 +14,5 @@ DEFINITION = ServiceDefinition(
     tables=tables,
     migrations_dir=Path(__file__).parent / "migrations" / "versions",
     routers=[diagnostics_router(SCHEMA, tables)],
-    subscriptions=SUBSCRIPTIONS,
+    subscriptions=subscriptions,
 )

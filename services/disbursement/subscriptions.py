@@ -1,11 +1,9 @@
 """Which events this service consumes, and the handler of each: consumer name → {event type → handler}."""
 
-from collections.abc import Mapping
-
-from libs.kernel.consumer import Handler
 from libs.kernel.diagnostics import PROBE_EVENT_TYPE, probe_handler
+from libs.kernel.service import Runtime, Subscriptions
 from services.disbursement.db import tables
 
-SUBSCRIPTIONS: Mapping[str, Mapping[str, Handler]] = {
-    "platform": {PROBE_EVENT_TYPE: probe_handler(tables)},
-}
+
+def subscriptions(runtime: Runtime) -> Subscriptions:
+    return {"platform": {PROBE_EVENT_TYPE: probe_handler(tables)}}

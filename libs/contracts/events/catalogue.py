@@ -9,11 +9,16 @@ from libs.contracts.events.base import EventPayload
 from libs.contracts.events.casework import CaseDecided, EntitlementChanged, HouseholdChanged
 from libs.contracts.events.complaints import ComplaintSubstantiated, HelpRequested
 from libs.contracts.events.disbursement import OverpaymentDetected, PaymentFailed
-from libs.contracts.events.intake import ApplicationSubmitted, ApplicationWithdrawn
+from libs.contracts.events.intake import (
+    ApplicationDeadlineExtended,
+    ApplicationSubmitted,
+    ApplicationWithdrawn,
+    ReviewRequested,
+)
 from libs.contracts.events.matching import DeathDetected, MatchHitConfirmed, VerificationCompleted
 from libs.contracts.events.platform import PlatformProbe
 
-# In the order of the CONTRACTS.md §6 table; the platform probe last.
+# In the order of the CONTRACTS.md §6 table, then the events added since; the platform probe last.
 _MODELS: tuple[type[EventPayload], ...] = (
     ApplicationSubmitted,
     ApplicationWithdrawn,
@@ -27,6 +32,8 @@ _MODELS: tuple[type[EventPayload], ...] = (
     HelpRequested,
     PaymentFailed,
     OverpaymentDetected,
+    ApplicationDeadlineExtended,
+    ReviewRequested,
     PlatformProbe,
 )
 

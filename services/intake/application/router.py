@@ -1,0 +1,165 @@
+"""Staff API of applications: `/api/v1/intake/applications` (DOMAIN.md §3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from libs.contracts.clock import business_date
+from libs.contracts.id_number import IdNumber, InvalidIdNumber
+from libs.contracts.programs import Program
+from libs.kernel.auth import ensure_jurisdiction
+from libs.kernel.db import DbSession
+from libs.kernel.errors import Unprocessable
+from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_cursor, page_of
+from services.intake.application import repository as repo
+from services.intake.application import service
+from services.intake.application.schemas import (
+    ApplicationIn,
+    ApplicationOut,
+    ApplicationStatus,
+    ApplicationSummary,
+    ReasonIn,
+    ReturnIn,
+)
+from services.intake.application.views import detail, summary
+from services.intake.context import IntakeCtx
+from services.intake.dependencies import Filer, Officer, Reader
+
+router = APIRouter(prefix="/api/v1/intake/applications", tags=["applications"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"description": "Outside your jurisdiction, wrong role, or you must recuse yourself"},
+    404: {"description": "No such application"},
+    409: {"description": "Not allowed in the current status, or a person is already in an open application"},
+    422: {"description": "Invalid content; `errors` names each field"},
+}
+
+
+def _after(cursor: str | None) -> tuple[str | None, str] | None:
+    after = decode_cursor(cursor, 2)
+    if after is None:
+        return None
+    due, last_id = after
+    try:
+        if isinstance(last_id, str) and (due is None or (isinstance(due, str) and dt.date.fromisoformat(due))):
+            return due, last_id
+    except ValueError:
+        pass
+    raise Unprocessable("The cursor is not one this endpoint issued", code="invalid_cursor")
+
+
+@router.post("", response_model=ApplicationOut, status_code=201, responses=_ERRORS)
+async def create_application(body: ApplicationIn, session: DbSession, ctx: IntakeCtx, who: Filer) -> ApplicationOut:
+    """Open a draft application (counter, online, proxy, or from a lead)."""
+    app = await service.create(session, ctx, who, body)
+    return await detail(session, ctx, app)
+
+
+@router.put("/{application_id}", response_model=ApplicationOut, responses=_ERRORS)
+async def update_application(
+    application_id: str, body: ApplicationIn, session: DbSession, ctx: IntakeCtx, who: Filer
+) -> ApplicationOut:
+    """Replace the declared content of a draft or returned application; the old content is kept as a version."""
+    app = await service.update(session, ctx, who, application_id, body)
+    return await detail(session, ctx, app)
+
+
+@router.post("/{application_id}/submit", response_model=ApplicationOut, responses=_ERRORS)
+async def submit_application(application_id: str, session: DbSession, ctx: IntakeCtx, who: Filer) -> ApplicationOut:
+    """Submit a draft (or a supplemented application) with the declarations signed."""
+    app = await service.submit(session, ctx, who, application_id)
+    return await detail(session, ctx, app)
+
+
+@router.post("/{application_id}/accept", response_model=ApplicationOut, responses=_ERRORS)
+async def accept_application(application_id: str, session: DbSession, ctx: IntakeCtx, who: Officer) -> ApplicationOut:
+    """Accept (受理): the statutory clock starts and `application-submitted` goes to casework and matching."""
+    app = await service.accept(session, ctx, who, application_id)
+    return await detail(session, ctx, app)
+
+
+@router.post("/{application_id}/return", response_model=ApplicationOut, responses=_ERRORS)
+async def return_application(
+    application_id: str, body: ReturnIn, session: DbSession, ctx: IntakeCtx, who: Officer
+) -> ApplicationOut:
+    """Return for supplement with the complete list of what is missing; this happens at most once."""
+    app = await service.return_for_supplement(session, ctx, who, application_id, body)
+    return await detail(session, ctx, app)
+
+
+@router.post("/{application_id}/extend", response_model=ApplicationOut, responses=_ERRORS)
+async def extend_deadline(
+    application_id: str, body: ReasonIn, session: DbSession, ctx: IntakeCtx, who: Officer
+) -> ApplicationOut:
+    """Extend the deadline once, for a special case, to the region's extended limit (45 working days at most)."""
+    app = await service.extend(session, ctx, who, application_id, body.reason)
+    return await detail(session, ctx, app)
+
+
+@router.post("/{application_id}/withdraw", response_model=ApplicationOut, responses=_ERRORS)
+async def withdraw_application(
+    application_id: str, body: ReasonIn, session: DbSession, ctx: IntakeCtx, who: Officer
+) -> ApplicationOut:
+    """Withdraw at the applicant's request; an accepted application's withdrawal is announced to casework."""
+    app = await service.withdraw(session, ctx, who, application_id, body.reason)
+    return await detail(session, ctx, app)
+
+
+@router.get("/{application_id}", response_model=ApplicationOut, responses=_ERRORS)
+async def get_application(application_id: str, session: DbSession, ctx: IntakeCtx, who: Reader) -> ApplicationOut:
+    """One application with its declared content (identity numbers and account masked) and its full history."""
+    app = await service.visible(session, who, application_id)
+    return await detail(session, ctx, app)
+
+
+@router.get("", response_model=Page[ApplicationSummary], responses=_ERRORS)
+async def list_applications(
+    session: DbSession,
+    ctx: IntakeCtx,
+    who: Reader,
+    status: ApplicationStatus | None = None,
+    program: Program | None = None,
+    region_code: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
+    due_before: dt.date | None = None,
+    overdue: bool = False,
+    id_number: Annotated[str | None, Query(max_length=32, description="Applications naming this person")] = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Page[ApplicationSummary]:
+    """Applications in your jurisdiction, the earliest due first (so overdue ones lead), undated drafts last."""
+    prefix = who.region_prefix
+    if region_code is not None:
+        ensure_jurisdiction(who, region_code)
+        prefix = region_code
+    person_hash = None
+    if id_number is not None:
+        try:
+            person_hash = ctx.vault.keyed_hash(IdNumber.parse(id_number).value)
+        except InvalidIdNumber as error:
+            raise Unprocessable(
+                error.message, code="invalid_id_number", errors=[{"loc": ["query", "id_number"], "msg": error.message}]
+            ) from None
+    today = business_date(ctx.now())
+    after = _after(cursor)
+    rows = await repo.search(
+        session,
+        repo.ApplicationFilter(
+            region_prefix=prefix,
+            status=status,
+            program=program,
+            due_before=due_before,
+            overdue_on=today if overdue else None,
+            person_hash=person_hash,
+        ),
+        after,
+        limit,
+    )
+    return page_of(
+        rows,
+        limit,
+        key=lambda a: (a.due_date.isoformat() if a.due_date else None, a.id),
+        item=lambda a: summary(a, today),
+    )

@@ -1,0 +1,352 @@
+"""Use cases of an application, from first contact to acceptance (DOMAIN.md §3.1–3.3). Never commits: the request
+(or the handled event) owns the transaction, so the state, the history and the outbox row commit together.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.contracts.clock import business_date
+from libs.contracts.events.casework import CaseDecided
+from libs.contracts.id_number import mask_name
+from libs.kernel.auth import Principal, ensure_jurisdiction
+from libs.kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
+from libs.kernel.events import new_event
+from libs.kernel.work_calendar import load_work_calendar
+from services.intake.application import events
+from services.intake.application import repository as repo
+from services.intake.application.models import Application, ApplicationHistory, ApplicationPerson, ApplicationVersion
+from services.intake.application.rules import (
+    ALLOWED_FROM,
+    Violation,
+    check_application,
+    claimed_id_numbers,
+    programs_conflict,
+    submission_violations,
+)
+from services.intake.application.schemas import ApplicationIn, ApplicationStatus, ReturnIn
+from services.intake.context import Intake
+from services.intake.db import calendar_years
+from services.intake.lead import service as lead_service
+from services.intake.procedure.repository import figures_for
+
+SEAL_CONTEXT = "intake.application_versions.content_sealed"
+
+
+def seal(ctx: Intake, body: ApplicationIn) -> str:
+    return ctx.vault.encrypt(body.model_dump_json(), context=SEAL_CONTEXT)
+
+
+def unseal(ctx: Intake, sealed: str) -> ApplicationIn:
+    return ApplicationIn.model_validate_json(ctx.vault.decrypt(sealed, context=SEAL_CONTEXT))
+
+
+def raise_violations(violations: list[Violation]) -> None:
+    if violations:
+        first = violations[0]
+        raise Unprocessable(
+            first.msg,
+            code=first.code,
+            errors=[{"loc": ["body", *v.loc], "msg": v.msg, "code": v.code} for v in violations],
+        )
+
+
+def _recused(principal: Principal, users: list[str], names: list[str]) -> bool:
+    # By user id when the declaration gives it; by name otherwise (a namesake is refused too: recusal errs on
+    # the side of keeping a relative's hands off, DOMAIN.md §7).
+    return principal.subject in users or (bool(principal.name) and principal.name in names)
+
+
+def _ensure_not_recused(principal: Principal, users: list[str], names: list[str]) -> None:
+    if _recused(principal, users, names):
+        raise Forbidden(
+            "You are declared a close relative of this household and must recuse yourself", code="recusal_required"
+        )
+
+
+def _recusal_lists(body: ApplicationIn) -> tuple[list[str], list[str]]:
+    relatives = body.declarations.close_relative.relatives
+    return sorted({r.staff_user for r in relatives if r.staff_user}), sorted({r.staff_name for r in relatives})
+
+
+async def _ensure_no_conflict(session: AsyncSession, ctx: Intake, body: ApplicationIn, exclude: str) -> None:
+    """409 if a claimed person is in another open application, or in a recipient household, for a conflicting program.
+
+    The people are locked first (advisory locks, in hash order), so two officers cannot both pass this check for the
+    same person at once.
+    """
+    ids = claimed_id_numbers(body)
+    hashes = {ctx.vault.keyed_hash(i): i for i in ids}
+    await repo.lock_people(session, list(hashes))
+    index = {m.id_number: i for i, m in enumerate(body.members)}
+    for claim in await repo.open_claims(session, list(hashes), exclude):
+        if programs_conflict(body.program, claim.program):
+            loc = ["body", "members", index[hashes[claim.person_hash]], "id_number"]
+            raise Conflict(
+                f"This person is already in open application {claim.application_no} ({claim.program.value})",
+                code="person_in_open_application",
+                errors=[{"loc": loc, "msg": f"in open application {claim.application_no}"}],
+                conflicting_application_id=claim.application_id,
+                conflicting_application_no=claim.application_no,
+            )
+    for held in await repo.held_programs(session, list(hashes)):
+        if programs_conflict(body.program, held.program):
+            loc = ["body", "members", index[hashes[held.person_hash]], "id_number"]
+            raise Conflict(
+                f"This person is in recipient household {held.household_id}, which holds {held.program.value}",
+                code="person_already_recipient",
+                errors=[{"loc": loc, "msg": f"in recipient household {held.household_id}"}],
+                conflicting_household_id=held.household_id,
+            )
+
+
+def _history(
+    ctx: Intake,
+    app: Application,
+    principal: Principal | None,
+    action: str,
+    note: str = "",
+    detail: dict[str, object] | None = None,
+) -> ApplicationHistory:
+    return ApplicationHistory(
+        application_id=app.id,
+        at=ctx.now(),
+        action=action,
+        status=app.status,
+        actor=principal.subject if principal else "casework",
+        actor_name=principal.name if principal else "casework",
+        version=app.version,
+        note=note,
+        detail=detail or {},
+    )
+
+
+async def _write_version(session: AsyncSession, ctx: Intake, app: Application, body: ApplicationIn, by: str) -> None:
+    """Store `body` as the application's next version and re-derive what lists and searches use."""
+    now = ctx.now()
+    app.version = (app.version or 0) + 1
+    applicant = next(m for m in body.members if m.id_number == body.applicant_id_number)
+    app.program = body.program.value
+    app.region_code = body.region_code
+    app.channel = body.channel.value
+    app.emergency = body.emergency
+    app.applicant_hash = ctx.vault.keyed_hash(body.applicant_id_number)
+    app.applicant_name_masked = mask_name(applicant.name)
+    app.member_count = len(body.members)
+    app.close_relative_declared = body.declarations.close_relative.declared
+    app.recused_users, app.recused_names = _recusal_lists(body)
+    app.updated_at = now
+    session.add(
+        ApplicationVersion(
+            application_id=app.id, version=app.version, content_sealed=seal(ctx, body), created_by=by, created_at=now
+        )
+    )
+    await session.execute(delete(ApplicationPerson).where(ApplicationPerson.application_id == app.id))
+    claimed = set(claimed_id_numbers(body))
+    people = {
+        ctx.vault.keyed_hash(m.id_number): ("claimed" if m.id_number in claimed else "member") for m in body.members
+    }
+    people |= {ctx.vault.keyed_hash(o.id_number): "obligor" for o in body.obligors}
+    session.add_all(ApplicationPerson(application_id=app.id, person_hash=h, role=r) for h, r in people.items())
+
+
+async def create(session: AsyncSession, ctx: Intake, principal: Principal, body: ApplicationIn) -> Application:
+    ensure_jurisdiction(principal, body.region_code)
+    _ensure_not_recused(principal, *_recusal_lists(body))
+    today = business_date(ctx.now())
+    raise_violations(check_application(body, today=today, figures=await figures_for(session, body.region_code, today)))
+    await _ensure_no_conflict(session, ctx, body, exclude="")
+    now = ctx.now()
+    app = Application(
+        id=str(uuid.uuid4()),
+        application_no=await repo.next_number(session, body.region_code[:6], today.year),
+        status=ApplicationStatus.DRAFT.value,
+        lead_id=body.lead_id,
+        created_by=principal.subject,
+        created_at=now,
+        version=0,
+    )
+    session.add(app)
+    if body.lead_id is not None:
+        await lead_service.link_application(session, ctx, principal, body.lead_id, app.id)
+    await _write_version(session, ctx, app, body, principal.subject)
+    session.add(_history(ctx, app, principal, "created", detail={"channel": body.channel.value}))
+    await session.flush()
+    return app
+
+
+async def _load(session: AsyncSession, principal: Principal, application_id: str, action: str) -> Application:
+    app = await repo.get_for_update(session, application_id)
+    if app is None:
+        raise NotFound(f"No application {application_id}", code="application_not_found")
+    ensure_jurisdiction(principal, app.region_code)
+    _ensure_not_recused(principal, app.recused_users, app.recused_names)
+    if ApplicationStatus(app.status) not in ALLOWED_FROM[action]:
+        raise Conflict(
+            f"Cannot {action} an application that is {app.status}", code="invalid_status", status_now=app.status
+        )
+    return app
+
+
+async def current_content(session: AsyncSession, ctx: Intake, app: Application) -> ApplicationIn:
+    version = await session.get(ApplicationVersion, (app.id, app.version))
+    assert version is not None, "every application has its current version"
+    return unseal(ctx, version.content_sealed)
+
+
+async def update(
+    session: AsyncSession, ctx: Intake, principal: Principal, application_id: str, body: ApplicationIn
+) -> Application:
+    app = await _load(session, principal, application_id, "update")
+    ensure_jurisdiction(principal, body.region_code)
+    _ensure_not_recused(principal, *_recusal_lists(body))
+    if body.lead_id != app.lead_id:
+        raise Unprocessable(
+            "The lead of an application cannot change",
+            code="lead_immutable",
+            errors=[{"loc": ["body", "lead_id"], "msg": "cannot change"}],
+        )
+    today = business_date(ctx.now())
+    raise_violations(check_application(body, today=today, figures=await figures_for(session, body.region_code, today)))
+    await _ensure_no_conflict(session, ctx, body, exclude=app.id)
+    await _write_version(session, ctx, app, body, principal.subject)
+    session.add(_history(ctx, app, principal, "updated"))
+    return app
+
+
+async def submit(session: AsyncSession, ctx: Intake, principal: Principal, application_id: str) -> Application:
+    app = await _load(session, principal, application_id, "submit")
+    body = await current_content(session, ctx, app)
+    today = business_date(ctx.now())
+    figures = await figures_for(session, body.region_code, today)
+    raise_violations(check_application(body, today=today, figures=figures) + submission_violations(body))
+    await _ensure_no_conflict(session, ctx, body, exclude=app.id)
+    app.status = ApplicationStatus.SUBMITTED.value
+    app.submitted_at = app.updated_at = ctx.now()
+    session.add(_history(ctx, app, principal, "submitted"))
+    return app
+
+
+async def accept(session: AsyncSession, ctx: Intake, principal: Principal, application_id: str) -> Application:
+    """受理: the statutory clock starts (DOMAIN.md §3.3) and casework and matching hear of the application."""
+    app = await _load(session, principal, application_id, "accept")
+    body = await current_content(session, ctx, app)
+    now = ctx.now()
+    day = business_date(now)
+    figures = await figures_for(session, app.region_code, day)
+    calendar = await load_work_calendar(session, calendar_years)
+    due = calendar.add_working_days(day, figures.emergency_days if app.emergency else figures.decision_days)
+    app.status = ApplicationStatus.ACCEPTED.value
+    app.accepted_at = app.updated_at = now
+    app.accepted_by = principal.subject
+    app.due_date, app.due_date_provisional = due.date, due.provisional
+    payload = events.submitted(ctx, app, body)
+    await ctx.outbox.add(
+        session,
+        new_event(payload.event_type, source=ctx.source, subject=f"application/{app.id}", data=payload),
+        key=app.applicant_hash,
+    )
+    session.add(
+        _history(
+            ctx, app, principal, "accepted", detail={"due_date": due.date.isoformat(), "provisional": due.provisional}
+        )
+    )
+    return app
+
+
+async def return_for_supplement(
+    session: AsyncSession, ctx: Intake, principal: Principal, application_id: str, body: ReturnIn
+) -> Application:
+    app = await _load(session, principal, application_id, "return")
+    if app.returned_at is not None:
+        # 一次性告知: everything missing is listed the first time (seed 004 §4), so there is no second list.
+        raise Conflict("The missing items were already listed once", code="already_returned")
+    app.status = ApplicationStatus.RETURNED.value
+    app.returned_at = app.updated_at = ctx.now()
+    app.missing_items = [item.model_dump() for item in body.missing]
+    session.add(_history(ctx, app, principal, "returned", detail={"missing": app.missing_items}))
+    return app
+
+
+async def extend(
+    session: AsyncSession, ctx: Intake, principal: Principal, application_id: str, reason: str
+) -> Application:
+    """The special-case extension (30 → 45 working days, seed 001 §4): once, with a reason, counted from acceptance."""
+    app = await _load(session, principal, application_id, "extend")
+    if app.extended_at is not None:
+        raise Conflict("The deadline was already extended once", code="already_extended")
+    assert app.accepted_at is not None
+    day = business_date(app.accepted_at)
+    figures = await figures_for(session, app.region_code, day)
+    calendar = await load_work_calendar(session, calendar_years)
+    due = calendar.add_working_days(day, figures.extended_days)
+    now = ctx.now()
+    app.due_date, app.due_date_provisional = due.date, due.provisional
+    app.extended_at = app.updated_at = now
+    app.extension_reason = reason
+    payload = events.extended(app, reason, now)
+    await ctx.outbox.add(
+        session,
+        new_event(payload.event_type, source=ctx.source, subject=f"application/{app.id}", data=payload),
+        key=app.applicant_hash,
+    )
+    session.add(_history(ctx, app, principal, "extended", reason, {"due_date": due.date.isoformat()}))
+    return app
+
+
+async def withdraw(
+    session: AsyncSession, ctx: Intake, principal: Principal, application_id: str, reason: str
+) -> Application:
+    app = await _load(session, principal, application_id, "withdraw")
+    was_accepted = app.status == ApplicationStatus.ACCEPTED.value
+    now = ctx.now()
+    app.status = ApplicationStatus.WITHDRAWN.value
+    app.withdrawn_at = app.updated_at = now
+    app.withdrawal_reason = reason
+    if was_accepted:
+        # Only accepted applications were announced; casework and matching stop their work on it.
+        payload = events.withdrawn(app, reason, now)
+        await ctx.outbox.add(
+            session,
+            new_event(payload.event_type, source=ctx.source, subject=f"application/{app.id}", data=payload),
+            key=app.applicant_hash,
+        )
+    session.add(_history(ctx, app, principal, "withdrawn", reason))
+    return app
+
+
+async def record_decision(session: AsyncSession, ctx: Intake, decided: CaseDecided) -> None:
+    """Casework decided the case an application opened: the application closes with that decision."""
+    if decided.application_id is None:
+        return
+    app = await repo.get_for_update(session, decided.application_id)
+    if app is None:
+        return
+    summary: dict[str, object] = {
+        "case_id": decided.case_id,
+        "outcome": decided.outcome.value,
+        "reasons": list(decided.reasons),
+    }
+    if app.status != ApplicationStatus.ACCEPTED.value:
+        # A decision crossing a withdrawal (or a second decision) is kept in the history, not applied.
+        session.add(_history(ctx, app, None, "decision_received", f"not applied: application is {app.status}", summary))
+        return
+    app.status = ApplicationStatus.DECIDED.value
+    app.decided_at = decided.decided_at
+    app.updated_at = ctx.now()
+    app.decision_case_id = decided.case_id
+    app.decision_outcome = decided.outcome.value
+    app.decision_reasons = list(decided.reasons)
+    app.decision_effective_month = decided.effective_month
+    session.add(_history(ctx, app, None, "decided", detail={**summary, "effective_month": decided.effective_month}))
+
+
+async def visible(session: AsyncSession, principal: Principal, application_id: str) -> Application:
+    app = await repo.get(session, application_id)
+    if app is None:
+        raise NotFound(f"No application {application_id}", code="application_not_found")
+    ensure_jurisdiction(principal, app.region_code)
+    return app

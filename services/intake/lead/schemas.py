@@ -1,0 +1,113 @@
+"""Leads as staff see and send them (DOMAIN.md §8)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints
+
+from libs.contracts.id_number import IdNumberStr
+
+RegionCode = Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3}(\d{3})?)?$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class LeadSource(StrEnum):
+    VILLAGE_REFERRAL = "village_referral"
+    HOTLINE = "hotline"
+    PROVINCE_WARNING = "province_warning"
+
+
+class LeadKind(StrEnum):
+    # The provincial warning kinds (CONTRACTS.md §4), plus a plain request for help.
+    INCOME_DROP = "income_drop"
+    SERIOUS_ILLNESS = "serious_illness"
+    DISASTER = "disaster"
+    UNEMPLOYMENT = "unemployment"
+    DEATH = "death"
+    HELP_REQUEST = "help_request"
+    OTHER = "other"
+
+
+class LeadStatus(StrEnum):
+    OPEN = "open"
+    APPLICATION_OPENED = "application_opened"
+    CLOSED = "closed"
+
+
+class CloseReason(StrEnum):
+    NOT_ELIGIBLE = "not_eligible"
+    DECLINED = "declined"  # the person does not want to apply
+    UNREACHABLE = "unreachable"
+    DUPLICATE = "duplicate"
+    RESOLVED_OTHERWISE = "resolved_otherwise"  # e.g. helped by another department
+    MOVED_AWAY = "moved_away"
+    DECEASED = "deceased"
+
+
+class Contact(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+    id_number: IdNumberStr | None = None
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9-]{5,20}$")] | None = None
+    address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+
+
+class ReferralIn(BaseModel):
+    """A village assistant's (or officer's) referral after a home visit."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    region_code: Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
+    person: Contact
+    kind: LeadKind
+    detail: Text
+
+
+class CloseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    reason: CloseReason
+    note: Text
+
+
+class AssignIn(BaseModel):
+    """Hand a lead that arrived with only a county code to the township (or village) it belongs to."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    region_code: Annotated[str, StringConstraints(pattern=r"^\d{9}(\d{3})?$")]
+
+
+class LeadSummary(BaseModel):
+    lead_id: str
+    source: LeadSource
+    source_ref: str | None
+    region_code: str
+    kind: LeadKind
+    status: LeadStatus
+    name: str  # masked
+    due_date: dt.date
+    due_date_provisional: bool
+    overdue: bool
+    application_id: str | None
+    created_at: AwareDatetime
+
+
+class ContactOut(BaseModel):
+    name: str
+    id_number_masked: str | None
+    phone: str | None  # in full: the township has to call (DOMAIN.md §8)
+    address: str
+
+
+class LeadOut(LeadSummary):
+    contact: ContactOut
+    detail: str
+    closed_reason: CloseReason | None
+    closed_note: str | None
+    ended_by: str | None
+    ended_at: AwareDatetime | None

@@ -1,0 +1,221 @@
+"""Use cases of leads: created from a village referral, a hotline help request or a provincial warning; ended by
+an application opened for the person or closed with a reason (DOMAIN.md §8). Never commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.contracts.clock import business_date
+from libs.contracts.id_number import IdNumber, mask_name
+from libs.kernel.auth import Principal, ensure_jurisdiction
+from libs.kernel.errors import Conflict, NotFound
+from libs.kernel.work_calendar import load_work_calendar
+from services.intake.context import Intake
+from services.intake.db import calendar_years
+from services.intake.lead.models import Lead
+from services.intake.lead.schemas import (
+    CloseIn,
+    CloseReason,
+    Contact,
+    ContactOut,
+    LeadKind,
+    LeadOut,
+    LeadSource,
+    LeadStatus,
+    LeadSummary,
+)
+from services.intake.procedure.repository import figures_for
+
+SEAL_CONTEXT = "intake.leads.contact_sealed"
+
+
+class SealedContact(BaseModel):
+    contact: Contact
+    detail: str
+
+
+@dataclass(frozen=True)
+class NewLead:
+    source: LeadSource
+    source_ref: str | None
+    region_code: str
+    kind: LeadKind
+    contact: Contact
+    detail: str
+    created_by: str
+
+
+async def create(session: AsyncSession, ctx: Intake, new: NewLead) -> Lead:
+    """A new open lead, due `lead_days` working days after it arrives; a repeat of the same `source_ref` finds the
+    lead it made instead (the hotline and the province may send twice)."""
+    now = ctx.now()
+    if new.source_ref is not None:
+        existing = await _by_source(session, new.source, new.source_ref)
+        if existing is not None:
+            return existing
+    day = business_date(now)
+    figures = await figures_for(session, new.region_code, day)
+    due = (await load_work_calendar(session, calendar_years)).add_working_days(day, figures.lead_days)
+    sealed = SealedContact(contact=new.contact, detail=new.detail).model_dump_json()
+    values = {
+        "id": str(uuid.uuid4()),
+        "source": new.source.value,
+        "source_ref": new.source_ref,
+        "region_code": new.region_code,
+        "kind": new.kind.value,
+        "status": LeadStatus.OPEN.value,
+        "person_hash": ctx.vault.keyed_hash(new.contact.id_number) if new.contact.id_number else None,
+        "name_masked": mask_name(new.contact.name),
+        "contact_sealed": ctx.vault.encrypt(sealed, context=SEAL_CONTEXT),
+        "due_date": due.date,
+        "due_date_provisional": due.provisional,
+        "created_by": new.created_by,
+        "created_at": now,
+        "updated_at": now,
+    }
+    # ON CONFLICT: two deliveries racing on the same partner id end as one lead.
+    stmt = pg_insert(Lead).values(**values).on_conflict_do_nothing(constraint="uq_leads_source_source_ref")
+    await session.execute(stmt)
+    lead = (
+        await _by_source(session, new.source, new.source_ref)
+        if new.source_ref
+        else await session.get(Lead, values["id"])
+    )
+    assert lead is not None
+    return lead
+
+
+async def _by_source(session: AsyncSession, source: LeadSource, ref: str | None) -> Lead | None:
+    stmt = select(Lead).where(Lead.source == source.value, Lead.source_ref == ref)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def _load(session: AsyncSession, principal: Principal, lead_id: str, *, for_update: bool = False) -> Lead:
+    stmt = select(Lead).where(Lead.id == lead_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    lead = (await session.execute(stmt)).scalar_one_or_none()
+    if lead is None:
+        raise NotFound(f"No lead {lead_id}", code="lead_not_found")
+    ensure_jurisdiction(principal, lead.region_code)
+    return lead
+
+
+def _ensure_open(lead: Lead) -> None:
+    if lead.status != LeadStatus.OPEN.value:
+        raise Conflict(f"The lead is already {lead.status}", code="lead_not_open", status_now=lead.status)
+
+
+async def link_application(
+    session: AsyncSession, ctx: Intake, principal: Principal, lead_id: str, application_id: str
+) -> None:
+    """The township opened an application for the lead's person: the lead ends, linked to it."""
+    lead = await _load(session, principal, lead_id, for_update=True)
+    _ensure_open(lead)
+    now = ctx.now()
+    lead.status = LeadStatus.APPLICATION_OPENED.value
+    lead.application_id = application_id
+    lead.ended_by, lead.ended_at, lead.updated_at = principal.subject, now, now
+
+
+async def close(session: AsyncSession, ctx: Intake, principal: Principal, lead_id: str, body: CloseIn) -> Lead:
+    lead = await _load(session, principal, lead_id, for_update=True)
+    _ensure_open(lead)
+    now = ctx.now()
+    lead.status = LeadStatus.CLOSED.value
+    lead.closed_reason, lead.closed_note = body.reason.value, body.note
+    lead.ended_by, lead.ended_at, lead.updated_at = principal.subject, now, now
+    return lead
+
+
+async def assign(session: AsyncSession, ctx: Intake, principal: Principal, lead_id: str, region_code: str) -> Lead:
+    lead = await _load(session, principal, lead_id, for_update=True)
+    _ensure_open(lead)
+    ensure_jurisdiction(principal, region_code)
+    if not region_code.startswith(lead.region_code):
+        raise Conflict(
+            f"A lead of {lead.region_code} can only go to a region inside it", code="region_outside_lead_region"
+        )
+    lead.region_code, lead.updated_at = region_code, ctx.now()
+    return lead
+
+
+async def get(session: AsyncSession, principal: Principal, lead_id: str) -> Lead:
+    return await _load(session, principal, lead_id)
+
+
+@dataclass(frozen=True)
+class LeadFilter:
+    region_prefix: str
+    status: LeadStatus | None = None
+    kind: LeadKind | None = None
+    source: LeadSource | None = None
+    overdue_on: dt.date | None = None
+
+
+def _filtered(f: LeadFilter) -> Select[Lead]:
+    stmt = select(Lead).where(Lead.region_code.startswith(f.region_prefix, autoescape=True))
+    if f.status is not None:
+        stmt = stmt.where(Lead.status == f.status.value)
+    if f.kind is not None:
+        stmt = stmt.where(Lead.kind == f.kind.value)
+    if f.source is not None:
+        stmt = stmt.where(Lead.source == f.source.value)
+    if f.overdue_on is not None:
+        stmt = stmt.where(Lead.status == LeadStatus.OPEN.value, Lead.due_date < f.overdue_on)
+    return stmt
+
+
+async def search(session: AsyncSession, f: LeadFilter, after: tuple[str, str] | None, limit: int) -> Sequence[Lead]:
+    stmt = _filtered(f)
+    if after is not None:
+        day, last_id = dt.date.fromisoformat(after[0]), after[1]
+        stmt = stmt.where(or_(Lead.due_date > day, and_(Lead.due_date == day, Lead.id > last_id)))
+    stmt = stmt.order_by(Lead.due_date, Lead.id).limit(limit + 1)
+    return (await session.execute(stmt)).scalars().all()
+
+
+def summary(lead: Lead, today: dt.date) -> LeadSummary:
+    return LeadSummary(
+        lead_id=lead.id,
+        source=LeadSource(lead.source),
+        source_ref=lead.source_ref,
+        region_code=lead.region_code,
+        kind=LeadKind(lead.kind),
+        status=LeadStatus(lead.status),
+        name=lead.name_masked,
+        due_date=lead.due_date,
+        due_date_provisional=lead.due_date_provisional,
+        overdue=lead.status == LeadStatus.OPEN.value and lead.due_date < today,
+        application_id=lead.application_id,
+        created_at=lead.created_at,
+    )
+
+
+def detail(ctx: Intake, lead: Lead, today: dt.date) -> LeadOut:
+    sealed = SealedContact.model_validate_json(ctx.vault.decrypt(lead.contact_sealed, context=SEAL_CONTEXT))
+    c = sealed.contact
+    contact = ContactOut(
+        name=c.name,
+        id_number_masked=IdNumber.parse(c.id_number).masked() if c.id_number else None,
+        phone=c.phone,
+        address=c.address,
+    )
+    return LeadOut(
+        **summary(lead, today).model_dump(),
+        contact=contact,
+        detail=sealed.detail,
+        closed_reason=CloseReason(lead.closed_reason) if lead.closed_reason else None,
+        closed_note=lead.closed_note,
+        ended_by=lead.ended_by,
+        ended_at=lead.ended_at,
+    )

@@ -1,0 +1,104 @@
+"""Staff API of the procedure rules: `/api/v1/intake/procedure-rules` (DOMAIN.md §12, local figures as data)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import literal, select
+from sqlalchemy.exc import IntegrityError
+
+from libs.contracts.clock import business_date
+from libs.kernel.auth import ensure_jurisdiction
+from libs.kernel.db import DbSession
+from libs.kernel.errors import Conflict, NotFound, Unprocessable
+from services.intake.context import IntakeCtx
+from services.intake.dependencies import County, Reader
+from services.intake.procedure.models import ProcedureRule
+from services.intake.procedure.repository import rule_in_force
+from services.intake.procedure.rules import ProcedureFigures, figure_violations
+from services.intake.procedure.schemas import ProcedureRuleIn, ProcedureRuleOut
+
+router = APIRouter(prefix="/api/v1/intake/procedure-rules", tags=["procedure rules"])
+
+
+def _out(rule: ProcedureRule) -> ProcedureRuleOut:
+    return ProcedureRuleOut(
+        rule_id=rule.id,
+        region_prefix=rule.region_prefix,
+        effective_from=rule.effective_from,
+        decision_days=rule.decision_days,
+        extended_days=rule.extended_days,
+        emergency_days=rule.emergency_days,
+        lead_days=rule.lead_days,
+        high_age_min_years=rule.high_age_min_years,
+        created_by=rule.created_by,
+        created_at=rule.created_at,
+    )
+
+
+@router.post("", response_model=ProcedureRuleOut, status_code=201, responses={403: {}, 409: {}, 422: {}})
+async def add_rule(body: ProcedureRuleIn, session: DbSession, ctx: IntakeCtx, who: County) -> ProcedureRuleOut:
+    """Set a region's figures from a date (county officers for their county, administrators anywhere)."""
+    ensure_jurisdiction(who, body.region_prefix)
+    if len(body.region_prefix) < len(who.region_prefix):
+        raise Unprocessable("A rule can only cover your jurisdiction or part of it", code="prefix_too_wide")
+    figures = ProcedureFigures(
+        decision_days=body.decision_days,
+        extended_days=body.extended_days,
+        emergency_days=body.emergency_days,
+        lead_days=body.lead_days,
+        high_age_min_years=body.high_age_min_years,
+    )
+    violations = figure_violations(figures)
+    if violations:
+        _field, code, msg = violations[0]
+        raise Unprocessable(msg, code=code, errors=[{"loc": ["body", f], "msg": m} for f, _, m in violations])
+    rule = ProcedureRule(
+        region_prefix=body.region_prefix,
+        effective_from=body.effective_from,
+        **{k: getattr(figures, k) for k in ProcedureFigures.__slots__},
+        created_by=who.subject,
+        created_at=ctx.now(),
+    )
+    try:
+        async with session.begin_nested():
+            session.add(rule)
+    except IntegrityError:
+        raise Conflict(
+            f"{body.region_prefix or 'The nation'} already has a rule from {body.effective_from}; rules are kept, "
+            "so add one from another date",
+            code="rule_exists",
+        ) from None
+    return _out(rule)
+
+
+@router.get("/in-force", response_model=ProcedureRuleOut, responses={403: {}, 404: {}})
+async def in_force(
+    session: DbSession,
+    ctx: IntakeCtx,
+    who: Reader,
+    region_code: Annotated[str, Query(pattern=r"^\d{6,12}$")],
+    on: dt.date | None = None,
+) -> ProcedureRuleOut:
+    """The rule that applies to `region_code` on `on` (default today)."""
+    ensure_jurisdiction(who, region_code)
+    rule = await rule_in_force(session, region_code, on or business_date(ctx.now()))
+    if rule is None:
+        raise NotFound("No rule is in force", code="no_rule")
+    return _out(rule)
+
+
+@router.get("", response_model=list[ProcedureRuleOut], responses={403: {}})
+async def list_rules(
+    session: DbSession, who: Reader, region_code: Annotated[str, Query(pattern=r"^\d{6,12}$")]
+) -> list[ProcedureRuleOut]:
+    """Every rule that bears on `region_code` (its own and its parents', the national default included)."""
+    ensure_jurisdiction(who, region_code)
+    stmt = (
+        select(ProcedureRule)
+        .where(literal(region_code).startswith(ProcedureRule.region_prefix))
+        .order_by(ProcedureRule.region_prefix, ProcedureRule.effective_from)
+    )
+    return [_out(r) for r in (await session.execute(stmt)).scalars().all()]

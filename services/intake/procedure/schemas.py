@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+
+class ProcedureRuleIn(BaseModel):
+    """Local procedure figures for a region from a date; a region may be stricter than the nation, never looser."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    region_prefix: Annotated[str, StringConstraints(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})?$")]
+    effective_from: dt.date
+    decision_days: int = Field(ge=1, le=60)
+    extended_days: int = Field(ge=1, le=90)
+    emergency_days: int = Field(default=3, ge=1, le=60)
+    lead_days: int = Field(default=5, ge=1, le=60)
+    high_age_min_years: int = Field(default=80, ge=1, le=120)
+
+
+class ProcedureRuleOut(BaseModel):
+    rule_id: int
+    region_prefix: str
+    effective_from: dt.date
+    decision_days: int
+    extended_days: int
+    emergency_days: int
+    lead_days: int
+    high_age_min_years: int
+    created_by: str
+    created_at: AwareDatetime

@@ -1,0 +1,34 @@
+"""Partner API: `POST /api/v1/province/warnings` (scope `province`, CONTRACTS.md §4)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from libs.kernel.db import DbSession
+from services.intake.context import IntakeCtx
+from services.intake.dependencies import Province
+from services.intake.warning import service
+from services.intake.warning.schemas import WarningAccepted, WarningIn
+
+router = APIRouter(prefix="/api/v1/province/warnings", tags=["province"])
+
+
+@router.post(
+    "",
+    response_model=WarningAccepted,
+    status_code=202,
+    responses={
+        200: {"description": "The same warning again: the original answer"},
+        403: {"description": "Outside your jurisdiction, or not a provincial client"},
+        409: {"description": "This warning_id was used for a different warning"},
+        422: {"description": "Invalid warning"},
+    },
+)
+async def receive_warning(
+    body: WarningIn, response: Response, session: DbSession, ctx: IntakeCtx, client: Province
+) -> WarningAccepted:
+    """A monitoring warning: a review request for a current recipient, otherwise a lead for the township."""
+    answer, created = await service.receive(session, ctx, client, body)
+    if not created:
+        response.status_code = 200
+    return answer

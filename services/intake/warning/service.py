@@ -1,0 +1,103 @@
+"""A provincial monitoring warning (CONTRACTS.md §4, DOMAIN.md §8): a review for a current recipient, otherwise a
+lead for the township. Idempotent on `warning_id`: the same warning again gets the same answer, a different warning
+under a used id is a conflict, and either way nothing new is created.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+import orjson
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.contracts.events.intake import ReviewReason, ReviewRequested
+from libs.kernel.auth import Principal, ensure_jurisdiction
+from libs.kernel.errors import Conflict
+from libs.kernel.events import new_event
+from services.intake.context import Intake
+from services.intake.lead import service as lead_service
+from services.intake.lead.schemas import Contact, LeadKind, LeadSource
+from services.intake.recipients.handlers import household_of
+from services.intake.warning.models import ProvinceWarning
+from services.intake.warning.schemas import WarningAccepted, WarningIn
+
+_LEAD_KIND = {reason: LeadKind(reason.value) for reason in ReviewReason}
+
+
+def _request_hash(body: WarningIn) -> str:
+    canonical = orjson.dumps(body.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(canonical).hexdigest()
+
+
+async def receive(
+    session: AsyncSession, ctx: Intake, client: Principal, body: WarningIn
+) -> tuple[WarningAccepted, bool]:
+    """The answer, and whether this call created it (False: a repeat of the same warning)."""
+    ensure_jurisdiction(client, body.region_code)
+    digest = _request_hash(body)
+    # Serialise the same warning id: two deliveries at once must not both act.
+    await session.execute(
+        pg_insert(ProvinceWarning)
+        .values(
+            warning_id=body.warning_id,
+            client=client.subject,
+            request_hash=digest,
+            kind=body.kind.value,
+            region_code=body.region_code,
+            outcome="pending",
+            response={},
+            received_at=ctx.now(),
+        )
+        .on_conflict_do_nothing(index_elements=["warning_id"])
+    )
+    row = await session.get(ProvinceWarning, body.warning_id, with_for_update=True)
+    assert row is not None
+    if row.outcome != "pending":
+        if row.request_hash != digest:
+            raise Conflict(
+                f"Warning {body.warning_id} was already received with other content", code="warning_id_reused"
+            )
+        return WarningAccepted.model_validate(row.response), False
+    household = await household_of(session, ctx, body.person.id_number)
+    if household is not None:
+        answer = await _request_review(session, ctx, body, household.household_id, household.region_code)
+    else:
+        lead = await lead_service.create(
+            session,
+            ctx,
+            lead_service.NewLead(
+                source=LeadSource.PROVINCE_WARNING,
+                source_ref=body.warning_id,
+                region_code=body.region_code,
+                kind=_LEAD_KIND[body.kind],
+                contact=Contact(name=body.person.name, id_number=body.person.id_number),
+                detail=body.detail,
+                created_by=client.subject,
+            ),
+        )
+        answer = WarningAccepted(warning_id=body.warning_id, outcome="lead", lead_id=lead.id)
+    row.outcome = answer.outcome
+    row.response = answer.model_dump(mode="json")
+    return answer, True
+
+
+async def _request_review(
+    session: AsyncSession, ctx: Intake, body: WarningIn, household_id: str, region_code: str
+) -> WarningAccepted:
+    case_id = str(uuid.uuid4())
+    payload = ReviewRequested(
+        case_id=case_id,
+        household_id=household_id,
+        region_code=region_code,
+        person=body.person,
+        reason=body.kind,
+        detail=body.detail,
+        source="province_warning",
+        source_ref=body.warning_id,
+        raised_at=body.raised_at,
+    )
+    event = new_event(payload.event_type, source=ctx.source, subject=f"household/{household_id}", data=payload)
+    await ctx.outbox.add(session, event, key=household_id)
+    return WarningAccepted(warning_id=body.warning_id, outcome="review", case_id=case_id, household_id=household_id)

@@ -1,0 +1,29 @@
+"""Intake's API in process (role api) on the session's real database; a settable clock per test."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import replace
+
+import httpx
+import pytest
+
+from libs.devstack.stack import DevStack
+from libs.kernel.auth import InternalTokens
+from libs.kernel.service import create_service_app
+from services.intake.context import Intake
+from services.intake.definition import DEFINITION as INTAKE
+from tests.intake.support import Clock, IntakeApi
+
+
+@pytest.fixture
+async def api(stack: DevStack) -> AsyncIterator[IntakeApi]:
+    settings = INTAKE.settings().with_overrides(role="api")
+    app = create_service_app(INTAKE, settings)
+    tokens = InternalTokens(settings.internal_token_secret.get_secret_value())
+    clock = Clock()
+    async with app.router.lifespan_context(app):
+        app.state.intake = replace(Intake.of(app.state.runtime), clock=clock)
+        transport = httpx.ASGITransport(app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://intake") as http:
+            yield IntakeApi(http, tokens, app.state.db, clock)
