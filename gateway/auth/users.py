@@ -25,6 +25,7 @@ def staff_principal(user: User) -> Principal:
         name=user.username,
         region_prefix=user.region_code,
         roles=frozenset(user.roles),
+        display_name=user.display_name,
     )
 
 

@@ -2,7 +2,8 @@
 
 Everything goes through the gateway as an operator would do it, so the demo also exercises the admin API. Credentials
 are written once to `demo-credentials.json` in the data directory (partner secrets are shown only once by the API).
-Later capabilities add their own demo data (standards, households, a roster) here.
+Intake's data (applications, referrals) is entered by the demo staff themselves (`demo_intake.py`). Later
+capabilities add their own demo data (standards, households, a roster) here.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from libs.devstack.demo_intake import load_intake_demo
 
 COUNTY = "140402"  # a county-level district of Changzhi, Shanxi (seed 001's city)
 TOWNSHIP = COUNTY + "001"
@@ -43,6 +46,8 @@ def load_demo_county(base_url: str, admin_password: str, data_dir: Path) -> None
         token.raise_for_status()
         client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
         credentials: dict[str, Any] = {"county": COUNTY, "staff": [], "partners": []}
+        passwords: dict[str, str] = {}
+        user_ids: dict[str, str] = {}
         for username, display, roles, region in STAFF:
             password = secrets.token_urlsafe(12)
             reply = client.post(
@@ -56,6 +61,7 @@ def load_demo_county(base_url: str, admin_password: str, data_dir: Path) -> None
                 },
             )
             if reply.status_code == 201:
+                passwords[username], user_ids[username] = password, reply.json()["user_id"]
                 credentials["staff"].append(
                     {"username": username, "password": password, "roles": roles, "region_code": region}
                 )
@@ -74,5 +80,9 @@ def load_demo_county(base_url: str, admin_password: str, data_dir: Path) -> None
                     "client_secret": body["client_secret"],
                 }
             )
+    # Written before the intake data is entered, so the passwords are kept even if that fails.
     target.write_text(json.dumps(credentials, ensure_ascii=False, indent=2))
     target.chmod(0o600)
+    # Only with staff created just now: only then are their passwords known (and a repeat would file the same people).
+    if {"village.assistant", "township.officer"} <= passwords.keys():
+        load_intake_demo(base_url, VILLAGE, passwords, user_ids)

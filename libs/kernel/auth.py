@@ -50,6 +50,8 @@ class Principal:
     region_prefix: str  # "" = the whole country (the built-in admin)
     roles: frozenset[str] = field(default_factory=frozenset)
     scopes: frozenset[str] = field(default_factory=frozenset)
+    # The person's real name (staff): what records show, and what a close-relative declaration names (DOMAIN.md §7).
+    display_name: str = ""
 
     def covers(self, region_code: str) -> bool:
         """Whether `region_code` (or a whole region under it) lies inside this principal's jurisdiction."""
@@ -66,6 +68,7 @@ class Principal:
             "region": self.region_prefix,
             "roles": sorted(self.roles),
             "scopes": sorted(self.scopes),
+            "display": self.display_name,
         }
 
     @classmethod
@@ -77,6 +80,7 @@ class Principal:
             region_prefix=str(claims.get("region", "")),
             roles=frozenset(claims.get("roles", ())),
             scopes=frozenset(claims.get("scopes", ())),
+            display_name=str(claims.get("display", "")),
         )
 
 

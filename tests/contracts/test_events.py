@@ -6,9 +6,12 @@ from datetime import date
 from typing import Any
 
 import pytest
+from cryptography.exceptions import InvalidTag
 from pydantic import ValidationError
 
 from libs.contracts.events import EVENT_TYPES, TOPICS, EventPayload, UnknownEventType, parse_payload
+from libs.contracts.events.intake import BANK_ACCOUNT_SEAL_CONTEXT, ApplicationSubmitted, CloseRelation
+from libs.kernel.pii import PiiVault
 from tests.contracts.factories import make_id
 
 HEAD = make_id(date(1960, 5, 1), seq="131")
@@ -32,6 +35,9 @@ CONTRACT_TYPES = (
     "payment-failed",
     "overpayment-detected",
 )
+
+# Added since the contract table (payloads may be added, never renamed or dropped), in catalogue order.
+ADDED_TYPES = ("application-deadline-extended", "review-requested")
 
 # A sample payload per type, and the path of one identity number inside it (None: the type carries none).
 SAMPLES: dict[str, tuple[dict[str, Any], tuple[str | int, ...] | None]] = {
@@ -189,6 +195,30 @@ SAMPLES: dict[str, tuple[dict[str, Any], tuple[str | int, ...] | None]] = {
         },
         ("person", "id_number"),
     ),
+    "application-deadline-extended": (
+        {
+            "application_id": "app-1",
+            "due_date": "2027-02-01",
+            "due_date_provisional": False,
+            "reason": "需入户调查核实",
+            "extended_at": NOW,
+        },
+        None,
+    ),
+    "review-requested": (
+        {
+            "case_id": "case-9",
+            "household_id": "hh-1",
+            "region_code": "140402101203",
+            "person": HEAD_REF,
+            "reason": "serious_illness",
+            "detail": "住院",
+            "source": "province",
+            "source_ref": "W20261123001",
+            "raised_at": NOW,
+        },
+        ("person", "id_number"),
+    ),
     "platform-probe": ({"probe_id": "probe-1", "seq": 7, "sent_at": "2026-11-23T01:15:00Z"}, None),
 }
 
@@ -203,7 +233,7 @@ def _set(data: dict[str, Any], path: tuple[str | int, ...], value: object) -> No
 
 
 def test_catalogue_covers_exactly_the_contract_types() -> None:
-    expected_topics = (*CONTRACT_TYPES, "platform-probe")
+    expected_topics = (*CONTRACT_TYPES, *ADDED_TYPES, "platform-probe")
     assert expected_topics == TOPICS
     assert set(EVENT_TYPES) == set(SAMPLES)
     for event_type, model in EVENT_TYPES.items():
@@ -269,6 +299,11 @@ def test_id_numbers_are_normalised(event_type: str) -> None:
         ("application-withdrawn", ("reason",), "   "),
         ("platform-probe", ("seq",), "seven"),
         ("household-changed", ("changes",), []),
+        ("application-deadline-extended", ("reason",), ""),
+        ("application-deadline-extended", ("due_date",), "2027-02-30"),
+        ("review-requested", ("reason",), "lottery_win"),
+        ("review-requested", ("source_ref",), ""),
+        ("review-requested", ("raised_at",), "2026-11-23T09:15:00"),
     ],
 )
 def test_invalid_values_are_rejected(event_type: str, path: tuple[str, ...], value: object) -> None:
@@ -298,3 +333,133 @@ def test_unknown_event_type() -> None:
 
 def test_models_share_the_base() -> None:
     assert all(issubclass(model, EventPayload) for model in EVENT_TYPES.values())
+
+
+# The optional fields ApplicationSubmitted gained after the contract table (DOMAIN.md §2, §5, §7, §9).
+ACCOUNT_NO = "6222020000000000000"
+RELATIVE = {
+    "member_id_number": SPOUSE,
+    "staff_name": "张华",
+    "staff_user": "user-17",
+    "staff_unit": "城区民政局",
+    "relation": "sibling",
+}
+DETAILED: dict[str, Any] = {
+    "member_details": [
+        {
+            "id_number": HEAD,
+            "birth_date": "1960-05-01",
+            "disability_kind": "physical",
+            "disability_grade": 2,
+            "serious_illness": True,
+            "labour_capacity": "none",
+            "employment": "unemployed",
+        },
+        {"id_number": SPOUSE, "birth_date": "1962-08-09", "labour_capacity": "partial", "employment": "farming"},
+    ],
+    "declared_expenditure": [{"kind": "medical", "amount_12_months": "12000.00"}],
+    "obligors": [
+        {
+            "person": {"id_number": make_id(date(1985, 3, 4), seq="151"), "name": "王强"},
+            "relation": "son",
+            "support_monthly": "200.00",
+        }
+    ],
+    "close_relative": {"declared": True, "staff_name": "张华", "relation": "sibling", "relatives": [RELATIVE]},
+}
+
+
+def _detailed_application(account: dict[str, Any] | None = None) -> dict[str, Any]:
+    data = {**copy.deepcopy(SAMPLES["application-submitted"][0]), **copy.deepcopy(DETAILED)}
+    if account is not None:
+        data["payment_account"] = account
+    return data
+
+
+def _sealed_account() -> dict[str, Any]:
+    sealed = PiiVault("test-pii-key").encrypt(ACCOUNT_NO, context=BANK_ACCOUNT_SEAL_CONTEXT)
+    return {
+        "bank_code": "ICBC",
+        "holder_name": "王五",
+        "account_no_masked": "6222****0000",
+        "account_no_sealed": sealed,
+    }
+
+
+def test_application_details_validate() -> None:
+    payload = parse_payload("application-submitted", _detailed_application(_sealed_account()))
+    assert isinstance(payload, ApplicationSubmitted)
+    assert [detail.id_number for detail in payload.member_details] == [HEAD, SPOUSE]
+    assert payload.member_details[0].birth_date == date(1960, 5, 1)
+    assert payload.member_details[0].serious_illness is True
+    assert payload.member_details[1].disability_grade is None
+    assert payload.member_details[1].serious_illness is False
+    assert payload.obligors[0].support_monthly == "200.00"
+    assert payload.declared_expenditure[0].kind == "medical"
+    (relative,) = payload.close_relative.relatives
+    assert relative.relation is CloseRelation.SIBLING
+    assert relative.member_id_number == SPOUSE
+    again = parse_payload("application-submitted", json.loads(payload.model_dump_json()))
+    assert again == payload
+
+
+def test_application_details_may_be_absent() -> None:
+    # A producer built before these fields still sends valid events, and consumers see empty defaults.
+    payload = parse_payload("application-submitted", SAMPLES["application-submitted"][0])
+    assert isinstance(payload, ApplicationSubmitted)
+    assert payload.member_details == ()
+    assert payload.obligors == ()
+    assert payload.declared_expenditure == ()
+    assert payload.payment_account is None
+    assert payload.close_relative.relatives == ()
+    assert payload.close_relative.staff_name is None
+
+
+def test_payment_account_travels_sealed() -> None:
+    account = _sealed_account()
+    payload = parse_payload("application-submitted", _detailed_application(account))
+    assert isinstance(payload, ApplicationSubmitted)
+    assert payload.payment_account is not None
+    assert ACCOUNT_NO not in payload.model_dump_json()
+    sealed = payload.payment_account.account_no_sealed
+    vault = PiiVault("test-pii-key")
+    assert vault.decrypt(sealed, context=BANK_ACCOUNT_SEAL_CONTEXT) == ACCOUNT_NO
+    # The seal is bound to its context: a ciphertext lifted into another field does not open.
+    with pytest.raises(InvalidTag):
+        vault.decrypt(sealed, context="jiuzhu/other")
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("close_relative", "relatives", 0, "relation"), "neighbour"),
+        (("close_relative", "relatives", 0, "staff_name"), "  "),
+        (("close_relative", "relatives", 0, "member_id_number"), HEAD[:17] + ("0" if HEAD[17] != "0" else "1")),
+        (("member_details", 0, "birth_date"), "1960-02-30"),
+        (("member_details", 0, "id_number"), "14040219600501131"),
+        (("member_details", 1, "labour_capacity"), None),
+        (("obligors", 0, "support_monthly"), 200.0),
+        (("obligors", 0, "person", "id_number"), "not-a-number"),
+        (("declared_expenditure", 0, "amount_12_months"), "12000"),
+        (("payment_account", "account_no_sealed"), ""),
+    ],
+)
+def test_invalid_application_details_are_rejected(path: tuple[str | int, ...], value: object) -> None:
+    broken = _detailed_application(_sealed_account())
+    _set(broken, path, value)
+    with pytest.raises(ValidationError) as caught:
+        parse_payload("application-submitted", broken)
+    assert tuple(caught.value.errors()[0]["loc"])[: len(path)] == path
+
+
+def test_payment_account_needs_its_seal() -> None:
+    account = _sealed_account()
+    del account["account_no_sealed"]
+    with pytest.raises(ValidationError):
+        parse_payload("application-submitted", _detailed_application(account))
+
+
+def test_close_relations_are_the_seed_list() -> None:
+    # Seed 002 (DOMAIN.md §7): fourteen relations, named from the member's side.
+    assert len(CloseRelation) == 14
+    assert {"spouse", "sibling", "child_spouse_parent"} <= {relation.value for relation in CloseRelation}

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil
@@ -45,12 +46,28 @@ def _stop(proc: subprocess.Popen[bytes]) -> list[psutil.Process]:
     return children
 
 
-def _token(base: str, password: str) -> str:
+def _token(base: str, password: str, username: str = "admin") -> str:
     reply = httpx.post(
-        f"{base}/api/v1/auth/token", data={"grant_type": "password", "username": "admin", "password": password}
+        f"{base}/api/v1/auth/token", data={"grant_type": "password", "username": username, "password": password}
     )
     assert reply.status_code == 200, reply.text
     return str(reply.json()["access_token"])
+
+
+def _assert_demo_intake(base: str, demo: dict[str, Any]) -> None:
+    """The township officer sees the demo county's applications, accepted (dated) ones first, and the referrals."""
+    township = next(s for s in demo["staff"] if s["username"] == "township.officer")
+    headers = {"Authorization": f"Bearer {_token(base, township['password'], 'township.officer')}"}
+    listed = httpx.get(f"{base}/api/v1/intake/applications", headers=headers)
+    assert listed.status_code == 200, listed.text
+    items = listed.json()["items"]
+    assert sorted(a["status"] for a in items) == ["accepted", "accepted", "draft", "returned", "submitted"]
+    assert [a["status"] for a in items[:2]] == ["accepted", "accepted"]
+    assert all(a["due_date"] is not None for a in items[:2])
+    assert [a["close_relative_declared"] for a in items].count(True) == 1
+    leads = httpx.get(f"{base}/api/v1/intake/leads", headers=headers)
+    assert leads.status_code == 200, leads.text
+    assert [(lead["source"], lead["status"]) for lead in leads.json()["items"]] == [("village_referral", "open")] * 2
 
 
 @pytest.mark.slow
@@ -81,6 +98,7 @@ def test_make_run_starts_everything_stops_cleanly_and_keeps_its_data(tmp_path: P
             "province",
             "registry_feed",
         }
+        _assert_demo_intake(base, demo)
     finally:
         children = _stop(proc)
     # Ctrl-C stopped every process it had started: services, gateway, PostgreSQL, the broker.
@@ -88,12 +106,14 @@ def test_make_run_starts_everything_stops_cleanly_and_keeps_its_data(tmp_path: P
     _, alive = psutil.wait_procs(children, timeout=30)
     assert [p for p in alive if p.status() != psutil.STATUS_ZOMBIE] == []
 
-    # The next run keeps the data: same admin password, the probe receipts are still there.
+    # The next run keeps the data: same admin password, the probe receipts and the demo county are still there.
     proc = _start(data_dir, port, log)
     try:
         _wait_for_banner(proc, log, runs=2)
         headers = {"Authorization": f"Bearer {_token(base, password)}"}
         receipts = httpx.get(f"{base}/api/v1/casework/diagnostics/probes/makerun", headers=headers).json()
         assert receipts == {"probe_id": "makerun", "received": 3, "distinct": 3}
+        # The demo county was loaded once: the same applications and referrals, none added.
+        _assert_demo_intake(base, demo)
     finally:
         _stop(proc)

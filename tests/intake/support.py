@@ -19,7 +19,7 @@ from libs.kernel.events import CloudEvent
 from services.intake.db import tables
 from tests.contracts.factories import make_id
 
-_seq = itertools.count(random.randint(100, 900))  # noqa: S311 - test data, not secrets
+_seq = itertools.count(random.randint(100, 900))
 
 
 def fresh_id(born: date) -> str:
@@ -30,19 +30,30 @@ def fresh_id(born: date) -> str:
 
 def new_village(county: str = "140402") -> str:
     """A 12-digit village code of its own under `county`, so tests never see each other's data."""
-    return f"{county}{random.randint(100, 999):03d}{random.randint(100, 999):03d}"  # noqa: S311
+    return f"{county}{random.randint(100, 999):03d}{random.randint(100, 999):03d}"
 
 
 def staff(role: StaffRole, region: str, *, subject: str | None = None, name: str | None = None) -> Principal:
+    """A staff principal as the gateway forwards it; `name` is the person's real name (display_name)."""
     return Principal(
-        subject or f"u-{uuid.uuid4().hex[:8]}", PrincipalKind.staff, name or f"{role.value} {region}", region,
+        subject or f"u-{uuid.uuid4().hex[:8]}",
+        PrincipalKind.staff,
+        f"{role.value}.{region}",
+        region,
         frozenset({role.value}),
+        display_name=name or f"{role.value} {region}",
     )
 
 
 def client(scope: Scope, region: str = "14") -> Principal:
-    return Principal(f"c-{uuid.uuid4().hex[:8]}", PrincipalKind.client, f"{scope.value} client", region,
-                     frozenset(), frozenset({scope.value}))
+    return Principal(
+        f"c-{uuid.uuid4().hex[:8]}",
+        PrincipalKind.client,
+        f"{scope.value} client",
+        region,
+        frozenset(),
+        frozenset({scope.value}),
+    )
 
 
 @dataclass

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, or_, select, text
+from sqlalchemy import Select, case, func, literal, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,10 +18,9 @@ from services.intake.application.models import (
     ApplicationPerson,
 )
 from services.intake.application.schemas import OPEN_STATUSES, ApplicationStatus
-from services.intake.recipients.models import RecipientHousehold, RecipientMember, RecipientProgram
+from services.intake.recipients.models import HELD_STATUSES, RecipientHousehold, RecipientMember, RecipientProgram
 
-# Statuses in which a recipient household still holds a program (CONTRACTS.md §4).
-HELD_STATUSES = ("active", "gradual_exit", "suspended")
+_KNOWN_PROGRAMS = frozenset(p.value for p in Program)
 
 
 async def lock_people(session: AsyncSession, person_hashes: Sequence[str]) -> None:
@@ -99,7 +98,8 @@ async def held_programs(session: AsyncSession, person_hashes: Sequence[str]) -> 
         )
     )
     rows = (await session.execute(stmt)).all()
-    return [HeldProgram(r[0], Program(r[1]), r[2]) for r in rows if r[1] in Program._value2member_map_]
+    # A program this version does not know (added by a newer casework) cannot conflict with anything here.
+    return [HeldProgram(r[0], Program(r[1]), r[2]) for r in rows if r[1] in _KNOWN_PROGRAMS]
 
 
 async def history_of(session: AsyncSession, application_id: str) -> Sequence[ApplicationHistory]:
@@ -140,23 +140,33 @@ def _filtered(f: ApplicationFilter) -> Select[Application]:
     return stmt
 
 
+# The order of a work list: running clocks first, then what awaits acceptance, then what is closed.
+STATUS_RANK: dict[str, int] = {
+    ApplicationStatus.ACCEPTED.value: 0,
+    ApplicationStatus.SUBMITTED.value: 1,
+    ApplicationStatus.RETURNED.value: 1,
+    ApplicationStatus.DRAFT.value: 1,
+    ApplicationStatus.DECIDED.value: 2,
+    ApplicationStatus.WITHDRAWN.value: 2,
+}
+NO_DUE_DATE = dt.date(9999, 12, 31)  # undated (not yet accepted) sorts after every due date
+_rank = case(STATUS_RANK, value=Application.status, else_=2)
+_due = func.coalesce(Application.due_date, NO_DUE_DATE)
+
+
+def sort_key(app: Application) -> tuple[int, str, str]:
+    """The keyset of `app` in `search` order, as a cursor carries it."""
+    return STATUS_RANK.get(app.status, 2), (app.due_date or NO_DUE_DATE).isoformat(), app.id
+
+
 async def search(
-    session: AsyncSession, f: ApplicationFilter, after: tuple[str | None, str] | None, limit: int
+    session: AsyncSession, f: ApplicationFilter, after: tuple[int, dt.date, str] | None, limit: int
 ) -> Sequence[Application]:
-    """Earliest due date first (so the overdue lead the list), undated ones last, then by id: a stable keyset."""
+    """Running clocks first with the earliest due date leading (so the overdue come first), then the rest."""
     stmt = _filtered(f)
     if after is not None:
-        due, last_id = after
-        if due is None:
-            stmt = stmt.where(Application.due_date.is_(None), Application.id > last_id)
-        else:
-            day = dt.date.fromisoformat(due)
-            stmt = stmt.where(
-                or_(
-                    Application.due_date > day,
-                    and_(Application.due_date == day, Application.id > last_id),
-                    Application.due_date.is_(None),
-                )
-            )
-    stmt = stmt.order_by(Application.due_date.asc().nulls_last(), Application.id).limit(limit + 1)
+        stmt = stmt.where(
+            tuple_(_rank, _due, Application.id) > tuple_(literal(after[0]), literal(after[1]), literal(after[2]))
+        )
+    stmt = stmt.order_by(_rank, _due, Application.id).limit(limit + 1)
     return (await session.execute(stmt)).scalars().all()

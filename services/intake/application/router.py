@@ -38,14 +38,14 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _after(cursor: str | None) -> tuple[str | None, str] | None:
-    after = decode_cursor(cursor, 2)
+def _after(cursor: str | None) -> tuple[int, dt.date, str] | None:
+    after = decode_cursor(cursor, 3)
     if after is None:
         return None
-    due, last_id = after
+    rank, due, last_id = after
     try:
-        if isinstance(last_id, str) and (due is None or (isinstance(due, str) and dt.date.fromisoformat(due))):
-            return due, last_id
+        if isinstance(rank, int) and isinstance(due, str) and isinstance(last_id, str):
+            return rank, dt.date.fromisoformat(due), last_id
     except ValueError:
         pass
     raise Unprocessable("The cursor is not one this endpoint issued", code="invalid_cursor")
@@ -129,7 +129,8 @@ async def list_applications(
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[ApplicationSummary]:
-    """Applications in your jurisdiction, the earliest due first (so overdue ones lead), undated drafts last."""
+    """Applications in your jurisdiction: accepted ones first, earliest due first (so the overdue lead), then those
+    awaiting acceptance, then closed ones."""
     prefix = who.region_prefix
     if region_code is not None:
         ensure_jurisdiction(who, region_code)
@@ -160,6 +161,6 @@ async def list_applications(
     return page_of(
         rows,
         limit,
-        key=lambda a: (a.due_date.isoformat() if a.due_date else None, a.id),
+        key=repo.sort_key,
         item=lambda a: summary(a, today),
     )

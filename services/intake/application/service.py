@@ -55,9 +55,9 @@ def raise_violations(violations: list[Violation]) -> None:
 
 
 def _recused(principal: Principal, users: list[str], names: list[str]) -> bool:
-    # By user id when the declaration gives it; by name otherwise (a namesake is refused too: recusal errs on
+    # By user id when the declaration gives it; by real name otherwise (a namesake is refused too: recusal errs on
     # the side of keeping a relative's hands off, DOMAIN.md §7).
-    return principal.subject in users or (bool(principal.name) and principal.name in names)
+    return principal.subject in users or (bool(principal.display_name) and principal.display_name in names)
 
 
 def _ensure_not_recused(principal: Principal, users: list[str], names: list[str]) -> None:
@@ -117,7 +117,7 @@ def _history(
         action=action,
         status=app.status,
         actor=principal.subject if principal else "casework",
-        actor_name=principal.name if principal else "casework",
+        actor_name=(principal.display_name or principal.name) if principal else "casework",
         version=app.version,
         note=note,
         detail=detail or {},
@@ -170,9 +170,10 @@ async def create(session: AsyncSession, ctx: Intake, principal: Principal, body:
         version=0,
     )
     session.add(app)
-    if body.lead_id is not None:
-        await lead_service.link_application(session, ctx, principal, body.lead_id, app.id)
+    # After the version: the lead query autoflushes, and the row is only complete once the content is written.
     await _write_version(session, ctx, app, body, principal.subject)
+    if body.lead_id is not None:
+        await lead_service.link_application(session, ctx, principal, body.lead_id, app.id, body.region_code)
     session.add(_history(ctx, app, principal, "created", detail={"channel": body.channel.value}))
     await session.flush()
     return app

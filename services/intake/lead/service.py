@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.clock import business_date
 from libs.contracts.id_number import IdNumber, mask_name
 from libs.kernel.auth import Principal, ensure_jurisdiction
-from libs.kernel.errors import Conflict, NotFound
+from libs.kernel.errors import Conflict, NotFound, Unprocessable
 from libs.kernel.work_calendar import load_work_calendar
 from services.intake.context import Intake
 from services.intake.db import calendar_years
@@ -116,11 +116,17 @@ def _ensure_open(lead: Lead) -> None:
 
 
 async def link_application(
-    session: AsyncSession, ctx: Intake, principal: Principal, lead_id: str, application_id: str
+    session: AsyncSession, ctx: Intake, principal: Principal, lead_id: str, application_id: str, region_code: str
 ) -> None:
     """The township opened an application for the lead's person: the lead ends, linked to it."""
     lead = await _load(session, principal, lead_id, for_update=True)
     _ensure_open(lead)
+    if not region_code.startswith(lead.region_code):
+        raise Unprocessable(
+            f"The lead belongs to {lead.region_code}; its application must be filed there",
+            code="region_outside_lead_region",
+            errors=[{"loc": ["body", "region_code"], "msg": f"not inside {lead.region_code}"}],
+        )
     now = ctx.now()
     lead.status = LeadStatus.APPLICATION_OPENED.value
     lead.application_id = application_id

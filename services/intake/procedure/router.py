@@ -41,9 +41,8 @@ def _out(rule: ProcedureRule) -> ProcedureRuleOut:
 @router.post("", response_model=ProcedureRuleOut, status_code=201, responses={403: {}, 409: {}, 422: {}})
 async def add_rule(body: ProcedureRuleIn, session: DbSession, ctx: IntakeCtx, who: County) -> ProcedureRuleOut:
     """Set a region's figures from a date (county officers for their county, administrators anywhere)."""
+    # A prefix wider than the caller's jurisdiction (the nation, the province) is outside it: 403.
     ensure_jurisdiction(who, body.region_prefix)
-    if len(body.region_prefix) < len(who.region_prefix):
-        raise Unprocessable("A rule can only cover your jurisdiction or part of it", code="prefix_too_wide")
     figures = ProcedureFigures(
         decision_days=body.decision_days,
         extended_days=body.extended_days,

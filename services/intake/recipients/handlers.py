@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.events.casework import EntitlementChanged, HouseholdChanged
 from libs.kernel.events import CloudEvent
 from services.intake.context import Intake
-from services.intake.recipients.models import RecipientHousehold, RecipientMember, RecipientProgram
+from services.intake.recipients.models import HELD_STATUSES, RecipientHousehold, RecipientMember, RecipientProgram
 
 
 async def _replace_members(
@@ -69,7 +69,9 @@ async def on_household_changed(session: AsyncSession, ctx: Intake, event: CloudE
     )
 
 
-async def household_of(session: AsyncSession, ctx: Intake, id_number: str) -> RecipientHousehold | None:
+async def household_of(
+    session: AsyncSession, ctx: Intake, id_number: str, region_prefix: str
+) -> RecipientHousehold | None:
     """The open household holding a program (active, in gradual exit, or suspended) that this person belongs to."""
     stmt = (
         select(RecipientHousehold)
@@ -77,10 +79,9 @@ async def household_of(session: AsyncSession, ctx: Intake, id_number: str) -> Re
         .where(
             RecipientMember.person_hash == ctx.vault.keyed_hash(id_number),
             RecipientHousehold.closed.is_(False),
+            RecipientHousehold.region_code.startswith(region_prefix, autoescape=True),
             RecipientHousehold.household_id.in_(
-                select(RecipientProgram.household_id).where(
-                    RecipientProgram.status.in_(("active", "gradual_exit", "suspended"))
-                )
+                select(RecipientProgram.household_id).where(RecipientProgram.status.in_(HELD_STATUSES))
             ),
         )
         .order_by(RecipientHousehold.members_as_of.desc())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import UTC
 
 import orjson
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -27,7 +28,9 @@ _LEAD_KIND = {reason: LeadKind(reason.value) for reason in ReviewReason}
 
 
 def _request_hash(body: WarningIn) -> str:
-    canonical = orjson.dumps(body.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+    # The same moment written with another offset is the same warning: compare instants, not spellings.
+    data = body.model_dump(mode="json") | {"raised_at": body.raised_at.astimezone(UTC).isoformat()}
+    canonical = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
     return hashlib.sha256(canonical).hexdigest()
 
 
@@ -55,12 +58,13 @@ async def receive(
     row = await session.get(ProvinceWarning, body.warning_id, with_for_update=True)
     assert row is not None
     if row.outcome != "pending":
-        if row.request_hash != digest:
+        if row.request_hash != digest or row.client != client.subject:
             raise Conflict(
                 f"Warning {body.warning_id} was already received with other content", code="warning_id_reused"
             )
         return WarningAccepted.model_validate(row.response), False
-    household = await household_of(session, ctx, body.person.id_number)
+    # Only households inside the client's jurisdiction count: a warning must not reveal one outside it.
+    household = await household_of(session, ctx, body.person.id_number, client.region_prefix)
     if household is not None:
         answer = await _request_review(session, ctx, body, household.household_id, household.region_code)
     else:
