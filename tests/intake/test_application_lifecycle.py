@@ -132,7 +132,7 @@ async def test_submission_needs_the_declarations_signed(api: IntakeApi, declarat
     r = await api.post(f"{BASE}/{app_id}/submit", who)
     assert r.status_code == 422
     assert r.json()["code"] == "declaration_required"
-    assert [e["loc"] for e in r.json()["errors"]] == [["body", "declarations", declaration]]
+    assert [e["loc"] for e in r.json()["errors"]] == [["application", "declarations", declaration]]
     app = await fetched(api, who, app_id)
     assert (app["status"], actions(app)) == ("draft", ["created"])
 
@@ -143,7 +143,10 @@ async def test_submission_needs_a_bank_account(api: IntakeApi) -> None:
     app_id = (await created(api, who, application_body(village, bank_account=None)))["application_id"]
     r = await api.post(f"{BASE}/{app_id}/submit", who)
     assert r.status_code == 422
-    assert (r.json()["code"], r.json()["errors"][0]["loc"]) == ("bank_account_required", ["body", "bank_account"])
+    assert (r.json()["code"], r.json()["errors"][0]["loc"]) == (
+        "bank_account_required",
+        ["application", "bank_account"],
+    )
     assert (await fetched(api, who, app_id))["status"] == "draft"
 
 

@@ -44,13 +44,14 @@ def unseal(ctx: Intake, sealed: str) -> ApplicationIn:
     return ApplicationIn.model_validate_json(ctx.vault.decrypt(sealed, context=SEAL_CONTEXT))
 
 
-def raise_violations(violations: list[Violation]) -> None:
+def raise_violations(violations: list[Violation], root: str = "body") -> None:
+    """422 naming every field at fault: in the request `body`, or in the stored `application` being submitted."""
     if violations:
         first = violations[0]
         raise Unprocessable(
             first.msg,
             code=first.code,
-            errors=[{"loc": ["body", *v.loc], "msg": v.msg, "code": v.code} for v in violations],
+            errors=[{"loc": [root, *v.loc], "msg": v.msg, "code": v.code} for v in violations],
         )
 
 
@@ -223,7 +224,7 @@ async def submit(session: AsyncSession, ctx: Intake, principal: Principal, appli
     body = await current_content(session, ctx, app)
     today = business_date(ctx.now())
     figures = await figures_for(session, body.region_code, today)
-    raise_violations(check_application(body, today=today, figures=figures) + submission_violations(body))
+    raise_violations(check_application(body, today=today, figures=figures) + submission_violations(body), "application")
     await _ensure_no_conflict(session, ctx, body, exclude=app.id)
     app.status = ApplicationStatus.SUBMITTED.value
     app.submitted_at = app.updated_at = ctx.now()
