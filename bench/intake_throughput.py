@@ -6,8 +6,9 @@ outbox), then the next. Every application names three identity numbers not used 
 person-conflict rule (409 `person_in_open_application`) cannot fire; any non-2xx reply counts as an error and abandons
 that application. The processes are those of production (deploy/k8s): the gateway, intake's API and intake's worker
 (the outbox relay, publishing the accepted applications' events to the broker), PostgreSQL with fsync on and the
-broker; the load generator (aiohttp) runs in this process, on the same cores. After the load, the outbox backlog left
-and the time the relay takes to clear it are reported.
+broker; the load generator (aiohttp) runs in this process, on the same cores. Also reported: the CPU time each kind
+of process used per accepted application, and the outbox backlog left when the load stops (and how long the relay
+takes to clear it).
 
     python -m bench.intake_throughput [--seconds 20 | --applications N] [--concurrency 8]
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import itertools
 import os
 import subprocess
@@ -30,6 +32,7 @@ from typing import Any
 
 import aiohttp
 import orjson
+import psutil
 from sqlalchemy import func, select
 
 from bench.support import REPO_ROOT, bench_stack, machine, percentile, process
@@ -173,6 +176,28 @@ async def new_officers(base: str, count: int) -> list[Officer]:
     return officers
 
 
+def _kind(cmdline: str) -> str:
+    if "-m gateway" in cmdline:
+        return "gateway"
+    if "services.intake" in cmdline:
+        return "intake api" if "--role api" in cmdline else "intake worker"
+    if "postgres" in cmdline:  # the server and its backends
+        return "postgres"
+    return "broker" if "tansu" in cmdline else "other"
+
+
+def cpu_seconds() -> Counter[str]:
+    """CPU time (user + system) used so far by this process (the load generator) and by each kind of child."""
+    me = psutil.Process()
+    totals: Counter[str] = Counter()
+    for proc in [me, *me.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):  # a process that just exited
+            times = proc.cpu_times()
+            kind = "load generator" if proc.pid == me.pid else _kind(" ".join(proc.cmdline()))
+            totals[kind] += times.user + times.system
+    return totals
+
+
 async def _unsent(db: Database) -> int:
     t = INTAKE.tables.outbox
     async with db.sessions() as session:
@@ -190,7 +215,15 @@ async def drain(db: Database, timeout: float = 120) -> tuple[int, float]:
     return backlog, time.perf_counter() - started
 
 
-async def run(seconds: float, applications: int | None, concurrency: int) -> tuple[Results, tuple[int, float]]:
+@dataclass
+class Run:
+    results: Results
+    backlog: int  # events unsent when the load stopped
+    drained_in: float  # seconds the relay then took to publish them
+    cpu: Counter[str]  # CPU seconds used during the load, per kind of process
+
+
+async def run(seconds: float, applications: int | None, concurrency: int) -> Run:
     logs = Path(tempfile.mkdtemp(prefix="jiuzhu-bench-"))
     with bench_stack("services.intake", "gateway") as (_, env):
         env = {**env, "JIUZHU_ADMIN_PASSWORD": ADMIN_PASSWORD}
@@ -208,8 +241,11 @@ async def run(seconds: float, applications: int | None, concurrency: int) -> tup
                     load = Load(base, await new_officers(base, concurrency), IdentityNumbers())
                     await load.run(seconds=3, applications=None)  # warm-up: connections, caches, the relay's producer
                     await drain(db)
+                    cpu_before = cpu_seconds()
                     results = await load.run(seconds, applications)
-                    return results, await drain(db)
+                    cpu = cpu_seconds()
+                    cpu.subtract(cpu_before)
+                    return Run(results, *await drain(db), cpu)
         finally:
             await db.dispose()
 
@@ -222,7 +258,8 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("JIUZHU_LOG_LEVEL", "WARNING")
     seconds = args.seconds if args.seconds is not None else float("inf") if args.applications else 20.0
-    results, (backlog, drained_in) = asyncio.run(run(seconds, args.applications, args.concurrency))
+    measured = asyncio.run(run(seconds, args.applications, args.concurrency))
+    results = measured.results
     print(f"machine: {machine()}")
     print(
         f"{args.concurrency} officers, closed loop for {results.seconds:.1f} s; per application: create (3 members), "
@@ -236,7 +273,14 @@ def main() -> None:
     print(f"errors (non-2xx): {sum(results.errors.values())} ({errors})")
     for step in (*STEPS, "application"):
         print(results.line(step))
-    print(f"outbox: {backlog} events unsent when the load stopped, all published {drained_in:.2f} s later")
+    per_application = ", ".join(
+        f"{kind} {used * 1000 / max(results.accepted, 1):.1f}" for kind, used in measured.cpu.most_common()
+    )
+    print(f"CPU ms per accepted application: {per_application}")
+    print(
+        f"outbox: {measured.backlog} events unsent when the load stopped, all published {measured.drained_in:.2f} s "
+        "later"
+    )
 
 
 if __name__ == "__main__":

@@ -161,9 +161,14 @@ async def create(session: AsyncSession, ctx: Intake, principal: Principal, body:
     raise_violations(check_application(body, today=today, figures=await figures_for(session, body.region_code, today)))
     await _ensure_no_conflict(session, ctx, body, exclude="")
     now = ctx.now()
+    app_id = str(uuid.uuid4())
+    if body.lead_id is not None:
+        await lead_service.link_application(session, ctx, principal, body.lead_id, app_id, body.region_code)
+    # The county's counter row stays locked until commit, so the number is taken last: concurrent filings in one
+    # county wait for each other only at the end. Until then the row carries its id, which is unique too.
     app = Application(
-        id=str(uuid.uuid4()),
-        application_no=await repo.next_number(session, body.region_code[:6], today.year),
+        id=app_id,
+        application_no=app_id,
         status=ApplicationStatus.DRAFT.value,
         lead_id=body.lead_id,
         created_by=principal.subject,
@@ -171,11 +176,9 @@ async def create(session: AsyncSession, ctx: Intake, principal: Principal, body:
         version=0,
     )
     session.add(app)
-    # After the version: the lead query autoflushes, and the row is only complete once the content is written.
     await _write_version(session, ctx, app, body, principal.subject)
-    if body.lead_id is not None:
-        await lead_service.link_application(session, ctx, principal, body.lead_id, app.id, body.region_code)
     session.add(_history(ctx, app, principal, "created", detail={"channel": body.channel.value}))
+    app.application_no = await repo.next_number(session, body.region_code[:6], today.year)
     await session.flush()
     return app
 
