@@ -13,6 +13,9 @@ import httpx
 from sqlalchemy import select
 
 from libs.contracts.clock import CHINA_TZ
+from libs.contracts.events.base import MemberRef, PersonRef
+from libs.contracts.events.casework import EntitlementChanged, EntitlementStatus
+from libs.contracts.programs import Program
 from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal, PrincipalKind, Scope, StaffRole
 from libs.kernel.db import Database
 from libs.kernel.events import CloudEvent
@@ -142,3 +145,22 @@ def application_body(
     }
     body.update(overrides)
     return body
+
+
+def entitlement_changed(
+    household_id: str, region: str, ids: list[str], status: EntitlementStatus, at: datetime, name: str = "吴国强"
+) -> EntitlementChanged:
+    """Casework's `entitlement-changed` for a dibao household whose first member is the payee."""
+    return EntitlementChanged(
+        entitlement_id=f"ent-{household_id}",
+        household_id=household_id,
+        region_code=region,
+        program=Program.DIBAO,
+        status=status,
+        monthly_amount="560.00",
+        effective_from="2026-04",
+        payee=PersonRef(id_number=ids[0], name=name),
+        bank_account_ref=f"acct-{household_id}",
+        members=tuple(MemberRef(id_number=i, name=name, relation="head") for i in ids),
+        changed_at=at,
+    )

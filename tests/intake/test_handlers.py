@@ -17,7 +17,7 @@ from typing import Any
 from aiokafka.structs import ConsumerRecord
 from sqlalchemy import select
 
-from libs.contracts.events.base import EventPayload, MemberRef, PersonRef
+from libs.contracts.events.base import EventPayload, MemberRef
 from libs.contracts.events.casework import (
     CaseDecided,
     CaseOutcome,
@@ -39,7 +39,15 @@ from libs.kernel.service import Runtime
 from services.intake.db import tables
 from services.intake.definition import DEFINITION as INTAKE
 from services.intake.recipients.models import RecipientHousehold, RecipientMember, RecipientProgram
-from tests.intake.support import IntakeApi, application_body, fresh_id, member, new_village, staff
+from tests.intake.support import (
+    IntakeApi,
+    application_body,
+    entitlement_changed,
+    fresh_id,
+    member,
+    new_village,
+    staff,
+)
 
 APPS = "/api/v1/intake/applications"
 LEADS = "/api/v1/intake/leads"
@@ -233,19 +241,7 @@ async def test_help_requested_makes_one_hotline_lead_per_complaint(api: IntakeAp
 def entitlement(
     household_id: str, region: str, ids: list[str], status: EntitlementStatus, at: datetime
 ) -> EntitlementChanged:
-    return EntitlementChanged(
-        entitlement_id=f"ent-{household_id}",
-        household_id=household_id,
-        region_code=region,
-        program=Program.DIBAO,
-        status=status,
-        monthly_amount="560.00",
-        effective_from="2026-04",
-        payee=PersonRef(id_number=ids[0], name="吴国强"),
-        bank_account_ref=f"acct-{household_id}",
-        members=tuple(MemberRef(id_number=i, name="吴国强", relation="head") for i in ids),
-        changed_at=at,
-    )
+    return entitlement_changed(household_id, region, ids, status, at)
 
 
 def household(household_id: str, region: str, ids: list[str], at: datetime, **more: Any) -> HouseholdChanged:

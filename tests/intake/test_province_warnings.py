@@ -15,16 +15,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from libs.contracts.events.base import MemberRef, PersonRef
+from libs.contracts.events.base import MemberRef
 from libs.contracts.events.casework import (
-    EntitlementChanged,
     EntitlementStatus,
     HouseholdChange,
     HouseholdChanged,
     HouseholdChangeKind,
     HouseholdSnapshot,
 )
-from libs.contracts.programs import Program
 from libs.kernel.auth import Scope, StaffRole
 from libs.kernel.events import new_event
 from libs.kernel.outbox import Outbox
@@ -33,7 +31,7 @@ from services.intake.context import Intake
 from services.intake.db import tables
 from services.intake.definition import DEFINITION as INTAKE
 from services.intake.recipients.handlers import on_entitlement_changed, on_household_changed
-from tests.intake.support import IntakeApi, client, fresh_id, new_village, staff
+from tests.intake.support import IntakeApi, client, entitlement_changed, fresh_id, new_village, staff
 
 WARNINGS = "/api/v1/province/warnings"
 LEADS = "/api/v1/intake/leads"
@@ -75,19 +73,7 @@ async def entitlement(
     api: IntakeApi, household_id: str, region: str, ids: list[str], status: EntitlementStatus, at: datetime
 ) -> None:
     """Casework's `entitlement-changed` for a dibao household, applied to intake's projection."""
-    payload = EntitlementChanged(
-        entitlement_id=f"ent-{household_id}",
-        household_id=household_id,
-        region_code=region,
-        program=Program.DIBAO,
-        status=status,
-        monthly_amount="560.00",
-        effective_from="2026-06",
-        payee=PersonRef(id_number=ids[0], name="孙立新"),
-        bank_account_ref=f"acct-{household_id}",
-        members=tuple(MemberRef(id_number=i, name="孙立新", relation="head") for i in ids),
-        changed_at=at,
-    )
+    payload = entitlement_changed(household_id, region, ids, status, at, name="孙立新")
     event = new_event(payload.event_type, source="casework", subject=f"household/{household_id}", data=payload)
     async with api.db.sessions.begin() as session:
         await on_entitlement_changed(session, context(), event)
