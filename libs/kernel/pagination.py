@@ -11,15 +11,17 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any, Generic, TypeVar
+from functools import cache
+from typing import Annotated, Any, Generic, TypeVar, cast, get_args
 
 from fastapi import Query
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from libs.kernel.errors import Unprocessable
 
 T = TypeVar("T")
 R = TypeVar("R")
+K = TypeVar("K")
 JsonKey = str | int | float | bool | None
 
 DEFAULT_LIMIT = 100
@@ -50,6 +52,23 @@ def decode_cursor(cursor: str | None, arity: int = 1) -> list[Any] | None:
     if not isinstance(after, list) or len(after) != arity:
         raise Unprocessable("The cursor is not one this endpoint issued", code="invalid_cursor")
     return after
+
+
+@cache
+def _keyset_adapter(shape: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(shape)
+
+
+def decode_keyset(cursor: str | None, shape: type[K]) -> K | None:
+    """`decode_cursor` read as the typed tuple `shape` (e.g. `tuple[date, str]`); a mistyped key is a 422 too."""
+    after = decode_cursor(cursor, len(get_args(shape)))
+    if after is None:
+        return None
+    try:
+        keyset: K = _keyset_adapter(cast(Any, shape)).validate_python(tuple(after))
+    except ValidationError as exc:
+        raise Unprocessable("The cursor is not one this endpoint issued", code="invalid_cursor") from exc
+    return keyset
 
 
 def page_of(rows: Sequence[R], limit: int, key: Callable[[R], Sequence[JsonKey]], item: Callable[[R], T]) -> Page[T]:

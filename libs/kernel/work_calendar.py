@@ -56,8 +56,7 @@ class YearScheduleOut(BaseModel):
     provisional: bool
 
 
-def _out(calendar: WorkCalendar, year: int, loaded: bool) -> YearScheduleOut:
-    schedule = calendar.schedule(year)
+def _out(year: int, schedule: YearSchedule | None, loaded: bool) -> YearScheduleOut:
     if schedule is None:
         return YearScheduleOut(year=year, holidays=[], makeup_workdays=[], source="", loaded=False, provisional=True)
     data: dict[str, Any] = schedule.to_json_dict()
@@ -74,8 +73,10 @@ def calendar_router(service: str, table: Table) -> APIRouter:
     @router.get("/{year}", response_model=YearScheduleOut)
     async def get_year(year: Year, session: DbSession, _: CurrentPrincipal) -> YearScheduleOut:
         """The holiday schedule deadlines of `year` are computed with; `provisional` if none is loaded."""
-        stored = await session.scalar(select(table.c.year).where(table.c.year == year))
-        return _out(await load_work_calendar(session, table), year, loaded=stored is not None)
+        stored = await session.scalar(select(table.c.schedule).where(table.c.year == year))
+        if stored is not None:
+            return _out(year, YearSchedule.from_json_dict(stored), loaded=True)
+        return _out(year, WorkCalendar.seeded().schedule(year), loaded=False)
 
     @router.put("/{year}", response_model=YearScheduleOut)
     async def put_year(year: Year, body: YearScheduleIn, session: DbSession, admin: AdminOnly) -> YearScheduleOut:
@@ -92,6 +93,6 @@ def calendar_router(service: str, table: Table) -> APIRouter:
         await session.execute(
             pg_insert(table).values(year=year, **values).on_conflict_do_update(index_elements=["year"], set_=values)
         )
-        return _out(WorkCalendar.seeded().with_year(schedule), year, loaded=True)
+        return _out(year, schedule, loaded=True)
 
     return router

@@ -8,7 +8,10 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.contracts.events.base import EventPayload
+from libs.kernel.events import new_event
 from libs.kernel.outbox import Outbox
 from libs.kernel.pii import PiiVault
 from libs.kernel.service import Runtime
@@ -24,6 +27,11 @@ class Intake:
 
     def now(self) -> datetime:
         return self.clock()
+
+    async def publish(self, session: AsyncSession, payload: EventPayload, *, subject: str, key: str) -> None:
+        """Write `payload` as an event of intake to the outbox, in the caller's transaction."""
+        event = new_event(payload.event_type, source=self.source, subject=subject, data=payload)
+        await self.outbox.add(session, event, key=key)
 
     @classmethod
     def of(cls, runtime: Runtime) -> Intake:

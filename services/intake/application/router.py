@@ -13,7 +13,7 @@ from libs.contracts.programs import Program
 from libs.kernel.auth import ensure_jurisdiction
 from libs.kernel.db import DbSession
 from libs.kernel.errors import Unprocessable
-from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_cursor, page_of
+from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.intake.application import repository as repo
 from services.intake.application import service
 from services.intake.application.schemas import (
@@ -36,19 +36,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     409: {"description": "Not allowed in the current status, or a person is already in an open application"},
     422: {"description": "Invalid content; `errors` names each field"},
 }
-
-
-def _after(cursor: str | None) -> tuple[int, dt.date, str] | None:
-    after = decode_cursor(cursor, 3)
-    if after is None:
-        return None
-    rank, due, last_id = after
-    try:
-        if isinstance(rank, int) and isinstance(due, str) and isinstance(last_id, str):
-            return rank, dt.date.fromisoformat(due), last_id
-    except ValueError:
-        pass
-    raise Unprocessable("The cursor is not one this endpoint issued", code="invalid_cursor")
 
 
 @router.post("", response_model=ApplicationOut, status_code=201, responses=_ERRORS)
@@ -144,7 +131,7 @@ async def list_applications(
                 error.message, code="invalid_id_number", errors=[{"loc": ["query", "id_number"], "msg": error.message}]
             ) from None
     today = business_date(ctx.now())
-    after = _after(cursor)
+    after = decode_keyset(cursor, tuple[int, dt.date, str])
     rows = await repo.search(
         session,
         repo.ApplicationFilter(

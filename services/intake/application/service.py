@@ -10,12 +10,11 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import business_date
+from libs.contracts.events.base import EventPayload
 from libs.contracts.events.casework import CaseDecided
 from libs.contracts.id_number import mask_name
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from libs.kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
-from libs.kernel.events import new_event
-from libs.kernel.work_calendar import load_work_calendar
 from services.intake.application import events
 from services.intake.application import repository as repo
 from services.intake.application.models import Application, ApplicationHistory, ApplicationPerson, ApplicationVersion
@@ -29,9 +28,8 @@ from services.intake.application.rules import (
 )
 from services.intake.application.schemas import ApplicationIn, ApplicationStatus, ReturnIn
 from services.intake.context import Intake
-from services.intake.db import calendar_years
 from services.intake.lead import service as lead_service
-from services.intake.procedure.repository import figures_for
+from services.intake.procedure.repository import deadline, figures_for
 
 SEAL_CONTEXT = "intake.application_versions.content_sealed"
 
@@ -71,6 +69,16 @@ def _ensure_not_recused(principal: Principal, users: list[str], names: list[str]
 def _recusal_lists(body: ApplicationIn) -> tuple[list[str], list[str]]:
     relatives = body.declarations.close_relative.relatives
     return sorted({r.staff_user for r in relatives if r.staff_user}), sorted({r.staff_name for r in relatives})
+
+
+async def _content_violations(session: AsyncSession, ctx: Intake, body: ApplicationIn) -> list[Violation]:
+    today = business_date(ctx.now())
+    return check_application(body, today=today, figures=await figures_for(session, body.region_code, today))
+
+
+async def _publish(session: AsyncSession, ctx: Intake, app: Application, payload: EventPayload) -> None:
+    # An application has no household yet: its events are keyed by the applicant (CONTRACTS.md §6).
+    await ctx.publish(session, payload, subject=f"application/{app.id}", key=app.applicant_hash)
 
 
 async def _ensure_no_conflict(session: AsyncSession, ctx: Intake, body: ApplicationIn, exclude: str) -> None:
@@ -157,8 +165,7 @@ async def _write_version(session: AsyncSession, ctx: Intake, app: Application, b
 async def create(session: AsyncSession, ctx: Intake, principal: Principal, body: ApplicationIn) -> Application:
     ensure_jurisdiction(principal, body.region_code)
     _ensure_not_recused(principal, *_recusal_lists(body))
-    today = business_date(ctx.now())
-    raise_violations(check_application(body, today=today, figures=await figures_for(session, body.region_code, today)))
+    raise_violations(await _content_violations(session, ctx, body))
     await _ensure_no_conflict(session, ctx, body, exclude="")
     now = ctx.now()
     app_id = str(uuid.uuid4())
@@ -178,7 +185,7 @@ async def create(session: AsyncSession, ctx: Intake, principal: Principal, body:
     session.add(app)
     await _write_version(session, ctx, app, body, principal.subject)
     session.add(_history(ctx, app, principal, "created", detail={"channel": body.channel.value}))
-    app.application_no = await repo.next_number(session, body.region_code[:6], today.year)
+    app.application_no = await repo.next_number(session, body.region_code[:6], business_date(now).year)
     await session.flush()
     return app
 
@@ -214,8 +221,7 @@ async def update(
             code="lead_immutable",
             errors=[{"loc": ["body", "lead_id"], "msg": "cannot change"}],
         )
-    today = business_date(ctx.now())
-    raise_violations(check_application(body, today=today, figures=await figures_for(session, body.region_code, today)))
+    raise_violations(await _content_violations(session, ctx, body))
     await _ensure_no_conflict(session, ctx, body, exclude=app.id)
     await _write_version(session, ctx, app, body, principal.subject)
     session.add(_history(ctx, app, principal, "updated"))
@@ -225,9 +231,7 @@ async def update(
 async def submit(session: AsyncSession, ctx: Intake, principal: Principal, application_id: str) -> Application:
     app = await _load(session, principal, application_id, "submit")
     body = await current_content(session, ctx, app)
-    today = business_date(ctx.now())
-    figures = await figures_for(session, body.region_code, today)
-    raise_violations(check_application(body, today=today, figures=figures) + submission_violations(body), "application")
+    raise_violations(await _content_violations(session, ctx, body) + submission_violations(body), "application")
     await _ensure_no_conflict(session, ctx, body, exclude=app.id)
     app.status = ApplicationStatus.SUBMITTED.value
     app.submitted_at = app.updated_at = ctx.now()
@@ -241,19 +245,14 @@ async def accept(session: AsyncSession, ctx: Intake, principal: Principal, appli
     body = await current_content(session, ctx, app)
     now = ctx.now()
     day = business_date(now)
-    figures = await figures_for(session, app.region_code, day)
-    calendar = await load_work_calendar(session, calendar_years)
-    due = calendar.add_working_days(day, figures.emergency_days if app.emergency else figures.decision_days)
+    due = await deadline(
+        session, app.region_code, day, lambda f: f.emergency_days if app.emergency else f.decision_days
+    )
     app.status = ApplicationStatus.ACCEPTED.value
     app.accepted_at = app.updated_at = now
     app.accepted_by = principal.subject
     app.due_date, app.due_date_provisional = due.date, due.provisional
-    payload = events.submitted(ctx, app, body)
-    await ctx.outbox.add(
-        session,
-        new_event(payload.event_type, source=ctx.source, subject=f"application/{app.id}", data=payload),
-        key=app.applicant_hash,
-    )
+    await _publish(session, ctx, app, events.submitted(ctx, app, body))
     session.add(
         _history(
             ctx, app, principal, "accepted", detail={"due_date": due.date.isoformat(), "provisional": due.provisional}
@@ -285,19 +284,12 @@ async def extend(
         raise Conflict("The deadline was already extended once", code="already_extended")
     assert app.accepted_at is not None
     day = business_date(app.accepted_at)
-    figures = await figures_for(session, app.region_code, day)
-    calendar = await load_work_calendar(session, calendar_years)
-    due = calendar.add_working_days(day, figures.extended_days)
+    due = await deadline(session, app.region_code, day, lambda f: f.extended_days)
     now = ctx.now()
     app.due_date, app.due_date_provisional = due.date, due.provisional
     app.extended_at = app.updated_at = now
     app.extension_reason = reason
-    payload = events.extended(app, reason, now)
-    await ctx.outbox.add(
-        session,
-        new_event(payload.event_type, source=ctx.source, subject=f"application/{app.id}", data=payload),
-        key=app.applicant_hash,
-    )
+    await _publish(session, ctx, app, events.extended(app, reason, now))
     session.add(_history(ctx, app, principal, "extended", reason, {"due_date": due.date.isoformat()}))
     return app
 
@@ -313,12 +305,7 @@ async def withdraw(
     app.withdrawal_reason = reason
     if was_accepted:
         # Only accepted applications were announced; casework and matching stop their work on it.
-        payload = events.withdrawn(app, reason, now)
-        await ctx.outbox.add(
-            session,
-            new_event(payload.event_type, source=ctx.source, subject=f"application/{app.id}", data=payload),
-            key=app.applicant_hash,
-        )
+        await _publish(session, ctx, app, events.withdrawn(app, reason, now))
     session.add(_history(ctx, app, principal, "withdrawn", reason))
     return app
 

@@ -10,8 +10,7 @@ from fastapi import APIRouter, Query
 from libs.contracts.clock import business_date
 from libs.kernel.auth import ensure_jurisdiction
 from libs.kernel.db import DbSession
-from libs.kernel.errors import Unprocessable
-from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_cursor, page_of
+from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.intake.context import IntakeCtx
 from services.intake.dependencies import Filer, Officer, Reader
 from services.intake.lead import service
@@ -74,19 +73,6 @@ async def assign_lead(lead_id: str, body: AssignIn, session: DbSession, ctx: Int
     return service.detail(ctx, lead, business_date(ctx.now()))
 
 
-def _after(cursor: str | None) -> tuple[str, str] | None:
-    after = decode_cursor(cursor, 2)
-    if after is None:
-        return None
-    due, last_id = after
-    try:
-        if isinstance(due, str) and isinstance(last_id, str) and dt.date.fromisoformat(due):
-            return due, last_id
-    except ValueError:
-        pass
-    raise Unprocessable("The cursor is not one this endpoint issued", code="invalid_cursor")
-
-
 @router.get("", response_model=Page[LeadSummary], responses=_ERRORS)
 async def list_leads(
     session: DbSession,
@@ -109,5 +95,5 @@ async def list_leads(
     f = service.LeadFilter(
         region_prefix=prefix, status=status, kind=kind, source=source, overdue_on=today if overdue else None
     )
-    rows = await service.search(session, f, _after(cursor), limit)
+    rows = await service.search(session, f, decode_keyset(cursor, tuple[dt.date, str]), limit)
     return page_of(rows, limit, key=lambda r: (r.due_date.isoformat(), r.id), item=lambda r: service.summary(r, today))

@@ -9,9 +9,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints
 
 from libs.contracts.id_number import IdNumberStr
-
-RegionCode = Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3}(\d{3})?)?$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+from services.intake.application.schemas import Name, Phone, Reason, VillageCode
 
 
 class LeadSource(StrEnum):
@@ -50,9 +48,9 @@ class CloseReason(StrEnum):
 class Contact(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+    name: Name
     id_number: IdNumberStr | None = None
-    phone: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9-]{5,20}$")] | None = None
+    phone: Phone | None = None
     address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
 
 
@@ -61,17 +59,17 @@ class ReferralIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    region_code: Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
+    region_code: VillageCode
     person: Contact
     kind: LeadKind
-    detail: Text
+    detail: Reason
 
 
 class CloseIn(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     reason: CloseReason
-    note: Text
+    note: Reason
 
 
 class AssignIn(BaseModel):

@@ -18,9 +18,7 @@ from libs.contracts.clock import business_date
 from libs.contracts.id_number import IdNumber, mask_name
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from libs.kernel.errors import Conflict, NotFound, Unprocessable
-from libs.kernel.work_calendar import load_work_calendar
 from services.intake.context import Intake
-from services.intake.db import calendar_years
 from services.intake.lead.models import Lead
 from services.intake.lead.schemas import (
     CloseIn,
@@ -33,7 +31,7 @@ from services.intake.lead.schemas import (
     LeadStatus,
     LeadSummary,
 )
-from services.intake.procedure.repository import figures_for
+from services.intake.procedure.repository import deadline
 
 SEAL_CONTEXT = "intake.leads.contact_sealed"
 
@@ -63,8 +61,7 @@ async def create(session: AsyncSession, ctx: Intake, new: NewLead) -> Lead:
         if existing is not None:
             return existing
     day = business_date(now)
-    figures = await figures_for(session, new.region_code, day)
-    due = (await load_work_calendar(session, calendar_years)).add_working_days(day, figures.lead_days)
+    due = await deadline(session, new.region_code, day, lambda f: f.lead_days)
     sealed = SealedContact(contact=new.contact, detail=new.detail).model_dump_json()
     values = {
         "id": str(uuid.uuid4()),
@@ -181,10 +178,10 @@ def _filtered(f: LeadFilter) -> Select[Lead]:
     return stmt
 
 
-async def search(session: AsyncSession, f: LeadFilter, after: tuple[str, str] | None, limit: int) -> Sequence[Lead]:
+async def search(session: AsyncSession, f: LeadFilter, after: tuple[dt.date, str] | None, limit: int) -> Sequence[Lead]:
     stmt = _filtered(f)
     if after is not None:
-        day, last_id = dt.date.fromisoformat(after[0]), after[1]
+        day, last_id = after
         stmt = stmt.where(or_(Lead.due_date > day, and_(Lead.due_date == day, Lead.id > last_id)))
     stmt = stmt.order_by(Lead.due_date, Lead.id).limit(limit + 1)
     return (await session.execute(stmt)).scalars().all()

@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from sqlalchemy import func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.contracts.calendar import DueDate
+from libs.kernel.work_calendar import load_work_calendar
+from services.intake.db import calendar_years
 from services.intake.procedure.models import ProcedureRule
 from services.intake.procedure.rules import NATIONAL_DEFAULTS, ProcedureFigures
-
-
-def figures_of(rule: ProcedureRule) -> ProcedureFigures:
-    return ProcedureFigures(
-        decision_days=rule.decision_days,
-        extended_days=rule.extended_days,
-        emergency_days=rule.emergency_days,
-        lead_days=rule.lead_days,
-        high_age_min_years=rule.high_age_min_years,
-    )
 
 
 async def rule_in_force(session: AsyncSession, region_code: str, day: dt.date) -> ProcedureRule | None:
@@ -35,4 +29,12 @@ async def rule_in_force(session: AsyncSession, region_code: str, day: dt.date) -
 async def figures_for(session: AsyncSession, region_code: str, day: dt.date) -> ProcedureFigures:
     rule = await rule_in_force(session, region_code, day)
     # The migration seeds a national row, so the fallback only covers a database someone emptied by hand.
-    return figures_of(rule) if rule is not None else NATIONAL_DEFAULTS
+    return ProcedureFigures.read(rule) if rule is not None else NATIONAL_DEFAULTS
+
+
+async def deadline(
+    session: AsyncSession, region_code: str, day: dt.date, days: Callable[[ProcedureFigures], int]
+) -> DueDate:
+    """`days(figures)` working days after `day`, with the region's figures in force on `day` and the loaded calendar."""
+    figures = await figures_for(session, region_code, day)
+    return (await load_work_calendar(session, calendar_years)).add_working_days(day, days(figures))

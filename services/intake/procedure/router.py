@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -43,13 +44,7 @@ async def add_rule(body: ProcedureRuleIn, session: DbSession, ctx: IntakeCtx, wh
     """Set a region's figures from a date (county officers for their county, administrators anywhere)."""
     # A prefix wider than the caller's jurisdiction (the nation, the province) is outside it: 403.
     ensure_jurisdiction(who, body.region_prefix)
-    figures = ProcedureFigures(
-        decision_days=body.decision_days,
-        extended_days=body.extended_days,
-        emergency_days=body.emergency_days,
-        lead_days=body.lead_days,
-        high_age_min_years=body.high_age_min_years,
-    )
+    figures = ProcedureFigures.read(body)
     violations = figure_violations(figures)
     if violations:
         _field, code, msg = violations[0]
@@ -57,7 +52,7 @@ async def add_rule(body: ProcedureRuleIn, session: DbSession, ctx: IntakeCtx, wh
     rule = ProcedureRule(
         region_prefix=body.region_prefix,
         effective_from=body.effective_from,
-        **{k: getattr(figures, k) for k in ProcedureFigures.__slots__},
+        **asdict(figures),
         created_by=who.subject,
         created_at=ctx.now(),
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Self
 
 # National caps: 30 working days from acceptance, 45 in special cases (seed 001 §4). Regions may only be stricter.
 NATIONAL_DECISION_DAYS = 30
@@ -19,6 +20,11 @@ class ProcedureFigures:
     lead_days: int
     # The high-age allowance starts at 80 in most provinces; some pay from 70 or 90 (local).
     high_age_min_years: int
+
+    @classmethod
+    def read(cls, source: object) -> Self:
+        """The figures carried by `source` (a stored rule, a request) under the same names."""
+        return cls(**{f.name: getattr(source, f.name) for f in fields(cls)})
 
 
 NATIONAL_DEFAULTS = ProcedureFigures(

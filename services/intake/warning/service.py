@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.events.intake import ReviewReason, ReviewRequested
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from libs.kernel.errors import Conflict
-from libs.kernel.events import new_event
 from services.intake.context import Intake
 from services.intake.lead import service as lead_service
 from services.intake.lead.schemas import Contact, LeadKind, LeadSource
@@ -102,6 +101,5 @@ async def _request_review(
         source_ref=body.warning_id,
         raised_at=body.raised_at,
     )
-    event = new_event(payload.event_type, source=ctx.source, subject=f"household/{household_id}", data=payload)
-    await ctx.outbox.add(session, event, key=household_id)
+    await ctx.publish(session, payload, subject=f"household/{household_id}", key=household_id)
     return WarningAccepted(warning_id=body.warning_id, outcome="review", case_id=case_id, household_id=household_id)
