@@ -31,6 +31,7 @@ from libs.kernel.web import ReadinessCheck, RequestContextMiddleware, add_health
 _log = structlog.get_logger("service")
 Subscriptions = Mapping[str, Mapping[str, Handler]]
 SubscriptionsFactory = Callable[["Runtime"], Subscriptions]
+JobsFactory = Callable[["Runtime"], Sequence[PeriodicJob]]
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,8 @@ class ServiceDefinition:
     # Builds consumer name → {event type → handler} for a running process; each consumer is its own consumer group.
     # A factory, because handlers need what only a running process has (settings, the PII vault, the outbox).
     subscriptions: SubscriptionsFactory = field(default=lambda _runtime: {})
-    jobs: Sequence[PeriodicJob] = ()
+    # Builds the scheduled jobs of a running worker; a factory for the same reason as `subscriptions`.
+    jobs: JobsFactory = field(default=lambda _runtime: ())
     title: str = ""
 
     def settings(self) -> ServiceSettings:
@@ -90,7 +92,7 @@ def worker_tasks(runtime: Runtime, stop: asyncio.Event) -> list[Callable[[], Cor
     d, s, db = runtime.definition, runtime.settings, runtime.db
     relay = OutboxRelay(db, d.tables.outbox, s)
     consumers = [EventConsumer(name, db, d.tables, s, handlers) for name, handlers in d.subscriptions(runtime).items()]
-    runners = [JobRunner(db, job, d.name) for job in d.jobs]
+    runners = [JobRunner(db, job, d.name) for job in d.jobs(runtime)]
     return [
         lambda: relay.run(stop),
         *[(lambda c=c: c.run(stop)) for c in consumers],

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from libs.contracts.events.base import EventPayload, Id, MemberRef, PersonRef, Text
+from libs.contracts.events.intake import SealedBankAccount
 from libs.contracts.id_number import IdNumberStr
 from libs.contracts.money import MoneyStr
 from libs.contracts.period import PeriodStr
@@ -62,7 +63,9 @@ class CaseDecided(EventPayload):
 
 
 class EntitlementChanged(EventPayload):
-    """What a household is paid under one program from `effective_from`; rosters are built from it."""
+    """What a household is paid under one program from `effective_from` (to `effective_to` when set); rosters are
+    built from it. A later event about the same entitlement overrides the months it covers: a gradual exit is
+    published as one event per step of its schedule, then `stopped` from the first month without payment."""
 
     event_type = "entitlement-changed"
 
@@ -80,6 +83,9 @@ class EntitlementChanged(EventPayload):
     members: tuple[MemberRef, ...]
     case_id: Id | None = None
     changed_at: AwareDatetime
+    # The account itself, sealed with the deployment's PII key like intake's (BANK_ACCOUNT_SEAL_CONTEXT): only
+    # disbursement, which pays into it, opens it (DOMAIN.md §9, §11).
+    payment_account: SealedBankAccount | None = None
 
 
 class HouseholdSnapshot(BaseModel):

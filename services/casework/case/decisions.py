@@ -1,0 +1,424 @@
+"""Carrying a confirmed decision into the registry (DOMAIN.md §3.8, §4): households, entitlements, events.
+
+Approval opens (or extends) a household and pays from the month after; reviews continue, adjust, exit gradually
+or stop; a head leaving a multi-member household closes it and opens a linked successor (停旧建新).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.contracts.events.casework import CaseOutcome, EntitlementStatus, HouseholdChange, HouseholdChangeKind
+from libs.contracts.events.intake import SealedBankAccount
+from libs.contracts.period import Period
+from libs.contracts.programs import Program
+from services.casework.case.models import Case, Recusal
+from services.casework.context import Casework
+from services.casework.outcome.rules import Member, gradual_exit_steps, succession_after_death
+from services.casework.registry import service as registry
+from services.casework.registry.models import Entitlement, Household, ReviewClass
+from services.casework.registry.state import HouseholdState, load_state
+from services.casework.standards.figures import Standards
+
+# Review class when the township does not choose one (DOMAIN.md §4): disability subsidies quarterly (seed 003),
+# "other recipients" monthly (seed 000), tekun yearly, everyone else half-yearly.
+_DEFAULT_CLASS: dict[Program, ReviewClass] = {
+    Program.DISABILITY_LIVING: ReviewClass.QUARTERLY,
+    Program.DISABILITY_CARE: ReviewClass.QUARTERLY,
+    Program.ELDERLY_HIGH_AGE: ReviewClass.MONTHLY,
+    Program.ELDERLY_DISABLED: ReviewClass.MONTHLY,
+    Program.TEKUN_CARE: ReviewClass.MONTHLY,
+    Program.LEGACY_RAILWAY_MILITIA: ReviewClass.MONTHLY,
+    Program.LEGACY_RETIRED_STAFF: ReviewClass.MONTHLY,
+    Program.TEKUN_CENTRALIZED: ReviewClass.A,
+    Program.TEKUN_DISPERSED: ReviewClass.A,
+}
+
+
+def default_review_class(program: Program) -> ReviewClass:
+    return _DEFAULT_CLASS.get(program, ReviewClass.B)
+
+
+def review_months(standards: Standards, review_class: str) -> int:
+    return {
+        ReviewClass.A: standards.review_months_a,
+        ReviewClass.B: standards.review_months_b,
+        ReviewClass.C: standards.review_months_c,
+        ReviewClass.MONTHLY: standards.review_months_monthly,
+        ReviewClass.QUARTERLY: standards.review_months_quarterly,
+    }[ReviewClass(review_class)]
+
+
+def next_review(from_month: Period, standards: Standards, review_class: str) -> dt.date:
+    return (from_month + review_months(standards, review_class)).first_day
+
+
+def _members(content: dict[str, Any]) -> list[registry.NewMember]:
+    return [
+        registry.NewMember(
+            id_number=m["id_number"],
+            name=m["name"],
+            relation=m["relation"],
+            birth_date=dt.date.fromisoformat(m["birth_date"]),
+            details=m.get("details") or {},
+        )
+        for m in content["members"]
+    ]
+
+
+async def _recusals_follow(session: AsyncSession, case: Case, household_id: str) -> None:
+    """Staff recused from the application stay recused from the household it becomes (DOMAIN.md §7)."""
+    rows = (
+        await session.scalars(select(Recusal).where(Recusal.subject_kind == "case", Recusal.subject_id == case.id))
+    ).all()
+    for r in rows:
+        exists = await session.scalar(
+            select(Recusal.id).where(
+                Recusal.subject_kind == "household",
+                Recusal.subject_id == household_id,
+                Recusal.staff_name == r.staff_name,
+                Recusal.relation == r.relation,
+            )
+        )
+        if exists is None:
+            session.add(
+                Recusal(
+                    subject_kind="household",
+                    subject_id=household_id,
+                    staff_user=r.staff_user,
+                    staff_name=r.staff_name,
+                    relation=r.relation,
+                    source=r.source,
+                    recorded_at=r.recorded_at,
+                )
+            )
+
+
+async def approve(
+    session: AsyncSession,
+    ctx: Casework,
+    case: Case,
+    content: dict[str, Any],
+    standards: Standards,
+    start: Period,
+) -> Household:
+    """A new recipient: the applicant's active household gains the program, or a household is created."""
+    proposal = case.proposal or {}
+    program = Program(case.program)
+    applicant = content["applicant_id_number"]
+    account = SealedBankAccount.model_validate(content["payment_account"]) if content.get("payment_account") else None
+    review_class = proposal.get("review_class") or default_review_class(program)
+    reviewed = program is not Program.TEMPORARY
+    household = await registry.find_active_household_of(session, ctx.hash(applicant))
+    changes: list[HouseholdChange] = []
+    if household is None:
+        members = _members(content)
+        head = next((m.id_number for m in members if m.relation == "head"), applicant)
+        household = await registry.create_household(
+            session,
+            ctx,
+            region_code=case.region_code,
+            members=members,
+            head_id_number=head,
+            review_class=review_class,
+            next_review_date=next_review(start, standards, review_class) if reviewed else None,
+            account=account,
+            close_relative=case.close_relative_declared or case.close_relative_detected,
+        )
+        changes = [HouseholdChange(kind=HouseholdChangeKind.MEMBER_ADDED, id_number=m.id_number) for m in members]
+    elif reviewed and household.next_review_date is None:
+        household.next_review_date = next_review(start, standards, review_class)
+    case.household_id = household.id
+    await _recusals_follow(session, case, household.id)
+    amount = int(proposal["amount_fen"])
+    sealed = content.get("proposal") or {}
+    await registry.set_entitlement(
+        session,
+        ctx,
+        household,
+        program=program,
+        status=EntitlementStatus.ACTIVE,
+        monthly_amount_fen=amount,
+        effective_from=str(start),
+        # Temporary assistance is paid once (DOMAIN.md §2).
+        effective_to=str(start) if program is Program.TEMPORARY else None,
+        beneficiary_id_number=sealed.get("beneficiary_id_number"),
+        case_id=case.id,
+    )
+    if not changes:
+        changes = [HouseholdChange(kind=HouseholdChangeKind.MEMBER_UPDATED, detail=f"program {program.value} added")]
+    state = await registry.record_version(session, ctx, household, changes, case_id=case.id)
+    await _publish_program(session, ctx, household, state, program)
+    return household
+
+
+async def _publish_program(
+    session: AsyncSession, ctx: Casework, household: Household, state: HouseholdState, program: Program
+) -> None:
+    ent = next(e for e in state.entitlements if e.program == program)
+    await registry.publish_entitlement(session, ctx, household, state, ent)
+
+
+async def _entitlement(session: AsyncSession, household: Household, program: Program) -> Entitlement | None:
+    stmt = select(Entitlement).where(Entitlement.household_id == household.id, Entitlement.program == program)
+    return (await session.scalars(stmt)).first()
+
+
+async def review(
+    session: AsyncSession,
+    ctx: Casework,
+    case: Case,
+    content: dict[str, Any],
+    standards: Standards,
+    start: Period,
+) -> None:
+    """Apply a review outcome (seed 000 §4) to the household under review."""
+    assert case.household_id is not None
+    household = await session.get(Household, case.household_id, with_for_update=True)
+    assert household is not None
+    proposal = case.proposal or {}
+    outcome = CaseOutcome(case.outcome or proposal["outcome"])
+    program = Program(case.program)
+    review_class = proposal.get("review_class") or household.review_class
+    household.review_class = review_class
+    household.next_review_date = next_review(start, standards, review_class)
+    leaving: dict[str, str] = {
+        m["id_number"]: m["reason"] for m in (content.get("proposal") or {}).get("members_removed", [])
+    }
+    if outcome is CaseOutcome.CONTINUED:
+        await registry.record_version(session, ctx, household, [], case_id=case.id)
+        return
+    if outcome is CaseOutcome.STOPPED:
+        await _stop(session, ctx, household, program, start, case, leaving)
+        return
+    if outcome is CaseOutcome.GRADUAL_EXIT:
+        await _gradual_exit(session, ctx, household, program, start, case, standards)
+        return
+    # ADJUSTED: members leave (a head leaving closes the household and opens a successor), the amount changes.
+    before = await load_state(session, ctx, household)
+    head_leaving = before.head_id_number in leaving and len(before.members) > len(leaving)
+    if head_leaving:
+        await _succeed(session, ctx, household, before, leaving, program, start, case)
+        return
+    changes = [
+        HouseholdChange(kind=HouseholdChangeKind.MEMBER_REMOVED, id_number=i, detail=leaving[i])
+        for i in await registry.remove_members(session, ctx, household, leaving)
+    ]
+    await registry.set_entitlement(
+        session,
+        ctx,
+        household,
+        program=program,
+        status=EntitlementStatus.ACTIVE,
+        monthly_amount_fen=int(proposal["amount_fen"]),
+        effective_from=str(start),
+        beneficiary_id_number=(content.get("proposal") or {}).get("beneficiary_id_number"),
+        case_id=case.id,
+    )
+    if not changes:
+        changes = [HouseholdChange(kind=HouseholdChangeKind.MEMBER_UPDATED, detail=f"{program.value} amount adjusted")]
+    state = await registry.record_version(session, ctx, household, changes, case_id=case.id)
+    await _publish_program(session, ctx, household, state, program)
+
+
+async def _stop(
+    session: AsyncSession,
+    ctx: Casework,
+    household: Household,
+    program: Program,
+    start: Period,
+    case: Case,
+    leaving: dict[str, str],
+) -> None:
+    removed = await registry.remove_members(session, ctx, household, leaving) if leaving else []
+    await registry.set_entitlement(
+        session,
+        ctx,
+        household,
+        program=program,
+        status=EntitlementStatus.STOPPED,
+        monthly_amount_fen=0,
+        effective_from=str(start),
+        case_id=case.id,
+    )
+    changes = [
+        HouseholdChange(kind=HouseholdChangeKind.MEMBER_REMOVED, id_number=i, detail=leaving[i]) for i in removed
+    ]
+    others = (
+        await session.scalars(
+            select(Entitlement.id).where(
+                Entitlement.household_id == household.id,
+                Entitlement.program != program,
+                Entitlement.status != EntitlementStatus.STOPPED,
+            )
+        )
+    ).first()
+    if others is None:
+        await registry.close(session, ctx, household, "; ".join(case.reasons) or "stopped")
+        changes.append(HouseholdChange(kind=HouseholdChangeKind.CLOSED, detail="; ".join(case.reasons)))
+    if not changes:
+        changes = [HouseholdChange(kind=HouseholdChangeKind.MEMBER_UPDATED, detail=f"{program.value} stopped")]
+    state = await registry.record_version(session, ctx, household, changes, case_id=case.id)
+    await _publish_program(session, ctx, household, state, program)
+
+
+async def _gradual_exit(
+    session: AsyncSession,
+    ctx: Casework,
+    household: Household,
+    program: Program,
+    start: Period,
+    case: Case,
+    standards: Standards,
+) -> None:
+    """渐退 (seed 004 §5): the last amount continues on the region's schedule, then stops."""
+    current = await _entitlement(session, household, program)
+    last_amount = current.monthly_amount_fen if current is not None else 0
+    steps, stop_month = gradual_exit_steps(last_amount, start, standards.gradual_exit_schedule_pct)
+    schedule: list[dict[str, object]] = [
+        {"first": str(s.first), "last": str(s.last), "percent": s.percent, "amount_fen": s.amount_fen} for s in steps
+    ]
+    await registry.set_entitlement(
+        session,
+        ctx,
+        household,
+        program=program,
+        status=EntitlementStatus.GRADUAL_EXIT,
+        monthly_amount_fen=steps[0].amount_fen if steps else 0,
+        effective_from=str(start),
+        effective_to=str(stop_month - 1),
+        schedule=schedule,
+        case_id=case.id,
+    )
+    changes = [HouseholdChange(kind=HouseholdChangeKind.MEMBER_UPDATED, detail=f"{program.value} gradual exit")]
+    state = await registry.record_version(session, ctx, household, changes, case_id=case.id)
+    ent = next(e for e in state.entitlements if e.program == program)
+    for s in steps:
+        await registry.publish_entitlement(
+            session,
+            ctx,
+            household,
+            state,
+            ent,
+            effective_from=str(s.first),
+            effective_to=str(s.last),
+            amount_fen=s.amount_fen,
+        )
+    await registry.publish_entitlement(
+        session,
+        ctx,
+        household,
+        state,
+        ent,
+        effective_from=str(stop_month),
+        effective_to=None,
+        amount_fen=0,
+        status=EntitlementStatus.STOPPED,
+    )
+
+
+async def _succeed(
+    session: AsyncSession,
+    ctx: Casework,
+    old: Household,
+    before: HouseholdState,
+    leaving: dict[str, str],
+    program: Program,
+    start: Period,
+    case: Case,
+) -> None:
+    """停旧建新: close the old record, open a successor for the remaining members with the recalculated amount."""
+    members = tuple(Member(m.id_number, m.name, m.relation, m.birth_date) for m in before.members)
+    head = before.head_id_number
+    assert head is not None
+    plan = succession_after_death(members, head)
+    others_leaving = {i for i in leaving if i != head}
+    successors = [m for m in plan.successor_members if m.id_number not in others_leaving]
+    details = {m.id_number: m.details for m in before.members}
+    old_programs = [e for e in before.entitlements if e.status != EntitlementStatus.STOPPED]
+    for e in old_programs:
+        await registry.set_entitlement(
+            session,
+            ctx,
+            old,
+            program=Program(e.program),
+            status=EntitlementStatus.STOPPED,
+            monthly_amount_fen=0,
+            effective_from=str(start),
+            case_id=case.id,
+        )
+    await registry.close(session, ctx, old, f"户主变更 停旧建新 head left: {leaving[head]}")
+    # The old record keeps the remaining members as its last state; the leavers' memberships end.
+    await registry.remove_members(session, ctx, old, leaving)
+    successor = await registry.create_household(
+        session,
+        ctx,
+        region_code=old.region_code,
+        members=[
+            registry.NewMember(m.id_number, m.name, m.relation, m.birth_date, details.get(m.id_number, {}))
+            for m in successors
+        ],
+        head_id_number=plan.new_head_id_number or successors[0].id_number,
+        review_class=old.review_class,
+        next_review_date=old.next_review_date,
+        account=None,
+        predecessor_id=old.id,
+        close_relative=old.close_relative,
+    )
+    # The account stays with the household until the officer records the new payee's (DOMAIN.md §9).
+    for name in ("bank_code", "account_holder", "account_no_masked", "account_no_sealed", "bank_account_ref"):
+        setattr(successor, name, getattr(old, name))
+    await registry.link_successor(session, old, successor)
+    rows = await session.scalars(
+        select(Recusal).where(Recusal.subject_kind == "household", Recusal.subject_id == old.id)
+    )
+    for r in rows.all():
+        session.add(
+            Recusal(
+                subject_kind="household",
+                subject_id=successor.id,
+                staff_user=r.staff_user,
+                staff_name=r.staff_name,
+                relation=r.relation,
+                source=r.source,
+                recorded_at=r.recorded_at,
+            )
+        )
+    proposal = case.proposal or {}
+    for e in old_programs:
+        amount = int(proposal["amount_fen"]) if e.program == program else e.monthly_amount_fen
+        await registry.set_entitlement(
+            session,
+            ctx,
+            successor,
+            program=Program(e.program),
+            status=EntitlementStatus.ACTIVE,
+            monthly_amount_fen=amount,
+            effective_from=str(start),
+            case_id=case.id,
+        )
+    removed = [
+        HouseholdChange(kind=HouseholdChangeKind.MEMBER_REMOVED, id_number=i, detail=leaving[i]) for i in leaving
+    ]
+    old_state = await registry.record_version(
+        session,
+        ctx,
+        old,
+        [*removed, HouseholdChange(kind=HouseholdChangeKind.CLOSED, detail="停旧建新")],
+        case_id=case.id,
+    )
+    new_state = await registry.record_version(
+        session,
+        ctx,
+        successor,
+        [HouseholdChange(kind=HouseholdChangeKind.SUCCESSOR_OPENED, detail=f"successor of {old.id}")],
+        case_id=case.id,
+        predecessor_id=old.id,
+    )
+    for e in old_programs:
+        await _publish_program(session, ctx, old, old_state, Program(e.program))
+        await _publish_program(session, ctx, successor, new_state, Program(e.program))

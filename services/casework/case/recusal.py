@@ -1,0 +1,55 @@
+"""Recusal (回避, DOMAIN.md §7): a staff member related to a household may take no action on it or its cases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.kernel.auth import Principal
+from libs.kernel.errors import Forbidden
+from services.casework.case.models import Case, Recusal
+
+
+class RecusalRequired(Forbidden):
+    code, title = "recusal_required", "A close relative of this household may not act on it"
+
+
+async def recusals_for(session: AsyncSession, *, case_id: str | None, household_id: str | None) -> list[Recusal]:
+    subjects = []
+    if case_id is not None:
+        subjects.append(and_(Recusal.subject_kind == "case", Recusal.subject_id == case_id))
+    if household_id is not None:
+        subjects.append(and_(Recusal.subject_kind == "household", Recusal.subject_id == household_id))
+    if not subjects:
+        return []
+    return list((await session.scalars(select(Recusal).where(or_(*subjects)))).all())
+
+
+def _matches(r: Recusal, user: str, name: str) -> bool:
+    # By user id when the filing knows it; by real name otherwise (a declaration often names a person only).
+    return (r.staff_user is not None and r.staff_user == user) or (bool(name) and r.staff_name == name)
+
+
+async def ensure_not_recused(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    case: Case | None = None,
+    household_id: str | None = None,
+    others: Iterable[tuple[str, str]] = (),
+) -> None:
+    """403 `recusal_required` if the principal (or any of `others`: (user, name) such as investigators) is related."""
+    rows = await recusals_for(
+        session, case_id=case.id if case else None, household_id=household_id or (case.household_id if case else None)
+    )
+    if not rows:
+        return
+    people = [(principal.subject, principal.display_name), *others]
+    for user, name in people:
+        if any(_matches(r, user, name) for r in rows):
+            who = "You are" if user == principal.subject else f"{name or user} is"
+            raise RecusalRequired(
+                f"{who} filed as a close relative of a member of this household and must recuse (DOMAIN.md §7)"
+            )

@@ -1,0 +1,67 @@
+"""Case queries, always scoped by the caller's jurisdiction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import case as sql_case
+from sqlalchemy import func, literal, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.casework.case.models import Case
+from services.casework.case.rules import OPEN_STATUSES
+
+# Cases without a due date sort after every dated one.
+_FAR = dt.date(9999, 12, 31)
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    region_prefix: str
+    status: str | None = None
+    program: str | None = None
+    kind: str | None = None
+    trigger: str | None = None
+    household_id: str | None = None
+    overdue_on: dt.date | None = None
+
+
+async def search(
+    session: AsyncSession, f: CaseFilter, after: tuple[dt.date, str] | None, limit: int
+) -> list[Case]:
+    """The work list: by due date (overdue first), then id."""
+    due = func.coalesce(Case.due_date, literal(_FAR))
+    stmt = select(Case).where(Case.region_code.startswith(f.region_prefix, autoescape=True))
+    for column, value in (
+        (Case.status, f.status),
+        (Case.program, f.program),
+        (Case.kind, f.kind),
+        (Case.trigger, f.trigger),
+        (Case.household_id, f.household_id),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if f.overdue_on is not None:
+        stmt = stmt.where(Case.status.in_([s.value for s in OPEN_STATUSES]), Case.due_date < f.overdue_on)
+    if after is not None:
+        stmt = stmt.where(tuple_(due, Case.id) > tuple_(literal(after[0]), literal(after[1])))
+    stmt = stmt.order_by(due, Case.id).limit(limit + 1)
+    return list((await session.scalars(stmt)).all())
+
+
+async def overdue_by_area(session: AsyncSession, region_prefix: str, level: int, today: dt.date) -> list[tuple[str, int, int]]:
+    """(area code, open cases, overdue) per sub-area of `level` digits (9: townships, 12: villages)."""
+    area = func.substr(Case.region_code, 1, level)
+    open_ = Case.status.in_([s.value for s in OPEN_STATUSES])
+    stmt = (
+        select(
+            area,
+            func.count(),
+            func.sum(sql_case((Case.due_date < today, 1), else_=0)),
+        )
+        .where(Case.region_code.startswith(region_prefix, autoescape=True), open_)
+        .group_by(area)
+        .order_by(area)
+    )
+    return [(a, int(n), int(o or 0)) for a, n, o in (await session.execute(stmt)).all()]

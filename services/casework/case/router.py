@@ -1,0 +1,200 @@
+"""Staff API of cases: `/api/v1/casework/cases` (DOMAIN.md §3–§4)."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from libs.contracts.clock import business_date
+from libs.kernel.auth import ensure_jurisdiction
+from libs.kernel.db import DbSession
+from libs.kernel.errors import NotFound, Problem, Unprocessable
+from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
+from services.casework.case import repository, service, views
+from services.casework.case.models import Case, CaseAttachment
+from services.casework.case.recusal import ensure_not_recused
+from services.casework.case.rules import CaseKind, CaseStatus, Trigger
+from services.casework.case.schemas import (
+    AttachmentOut,
+    CaseOut,
+    CaseSummary,
+    DecisionIn,
+    InvestigationIn,
+    ObjectionIn,
+    OverdueOut,
+    ProposalIn,
+    ReturnIn,
+)
+from services.casework.context import CaseworkCtx
+from services.casework.dependencies import County, Officer, Reader
+
+router = APIRouter(prefix="/api/v1/casework/cases", tags=["cases"])
+
+_ERRORS: dict[int | str, dict[str, str]] = {
+    403: {"description": "Outside your jurisdiction, wrong role, or recusal required"},
+    404: {"description": "No such case"},
+    409: {"description": "The case is not in a status that allows this (`invalid_status`)"},
+    422: {"description": "Invalid request"},
+}
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+
+class PayloadTooLarge(Problem):
+    status, code, title = 413, "payload_too_large", "The attachment is too large"
+
+
+async def _visible(session: DbSession, who: Reader, case_id: str) -> Case:
+    case = await session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"No case {case_id}", code="case_not_found")
+    ensure_jurisdiction(who, case.region_code)
+    return case
+
+
+@router.get("", response_model=Page[CaseSummary], responses={403: {}, 422: {}})
+async def list_cases(
+    session: DbSession,
+    ctx: CaseworkCtx,
+    who: Reader,
+    region_code: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
+    status: CaseStatus | None = None,
+    program: str | None = None,
+    kind: CaseKind | None = None,
+    trigger: Trigger | None = None,
+    household_id: str | None = None,
+    overdue: bool = False,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Page[CaseSummary]:
+    """Cases in your jurisdiction as a work list: earliest due date first (overdue ones lead)."""
+    prefix = region_code or who.region_prefix
+    ensure_jurisdiction(who, prefix)
+    today = business_date(ctx.now())
+    f = repository.CaseFilter(
+        region_prefix=prefix,
+        status=status,
+        program=program,
+        kind=kind,
+        trigger=trigger,
+        household_id=household_id,
+        overdue_on=today if overdue else None,
+    )
+    rows = await repository.search(session, f, decode_keyset(cursor, tuple[views.dt.date, str]), limit)
+    return page_of(
+        rows,
+        limit,
+        key=lambda c: ((c.due_date or repository._FAR).isoformat(), c.id),
+        item=lambda c: views.summary(c, ctx),
+    )
+
+
+@router.get("/overdue", response_model=list[OverdueOut], responses={403: {}, 422: {}})
+async def overdue(
+    session: DbSession,
+    ctx: CaseworkCtx,
+    who: Reader,
+    region_code: Annotated[str, Query(pattern=r"^(\d{6}|\d{9})$")],
+) -> list[OverdueOut]:
+    """Open and overdue cases per township (for a county) or per village (for a township)."""
+    ensure_jurisdiction(who, region_code)
+    level = 9 if len(region_code) == 6 else 12
+    rows = await repository.overdue_by_area(session, region_code, level, business_date(ctx.now()))
+    return [OverdueOut(region_code=a, open_cases=n, overdue=o) for a, n, o in rows]
+
+
+@router.get("/{case_id}", response_model=CaseOut, responses={403: {}, 404: {}})
+async def get_case(case_id: str, session: DbSession, ctx: CaseworkCtx, who: Reader) -> CaseOut:
+    """The case with its members (masked), verification, investigations, calculation and history."""
+    return await views.detail(session, ctx, await _visible(session, who, case_id))
+
+
+@router.post("/{case_id}/investigations", response_model=CaseOut, status_code=201, responses=_ERRORS)
+async def investigate(case_id: str, body: InvestigationIn, session: DbSession, ctx: CaseworkCtx, who: Officer) -> CaseOut:
+    """Record the home investigation (two investigators); the case moves to the township review."""
+    case = await service.investigate(session, ctx, who, case_id, body)
+    return await views.detail(session, ctx, case)
+
+
+@router.post("/{case_id}/proposal", response_model=CaseOut, responses=_ERRORS)
+async def propose(case_id: str, body: ProposalIn, session: DbSession, ctx: CaseworkCtx, who: Officer) -> CaseOut:
+    """The township's proposed decision with the calculated amount; approvals go to publicity."""
+    case = await service.propose(session, ctx, who, case_id, body)
+    return await views.detail(session, ctx, case)
+
+
+@router.post("/{case_id}/objections", response_model=CaseOut, responses=_ERRORS)
+async def object_to(case_id: str, body: ObjectionIn, session: DbSession, ctx: CaseworkCtx, who: Officer) -> CaseOut:
+    """An objection raised during publicity: the investigation reopens."""
+    case = await service.object_to(session, ctx, who, case_id, body)
+    return await views.detail(session, ctx, case)
+
+
+@router.post("/{case_id}/return", response_model=CaseOut, responses=_ERRORS)
+async def return_case(case_id: str, body: ReturnIn, session: DbSession, ctx: CaseworkCtx, who: Officer) -> CaseOut:
+    """Send the case back to investigation with a reason."""
+    case = await service.return_case(session, ctx, who, case_id, body)
+    return await views.detail(session, ctx, case)
+
+
+@router.post("/{case_id}/decision", response_model=CaseOut, responses=_ERRORS)
+async def decide(case_id: str, body: DecisionIn, session: DbSession, ctx: CaseworkCtx, who: Officer) -> CaseOut:
+    """Confirm the proposal, reject the application, or return it (county, or township where delegated)."""
+    case = await service.decide(session, ctx, who, case_id, body)
+    return await views.detail(session, ctx, case)
+
+
+@router.post("/{case_id}/attachments", response_model=AttachmentOut, status_code=201, responses={**_ERRORS, 413: {}})
+async def attach(
+    case_id: str,
+    request: Request,
+    session: DbSession,
+    ctx: CaseworkCtx,
+    who: Officer,
+    filename: Annotated[str, Query(min_length=1, max_length=200)],
+) -> AttachmentOut:
+    """Attach a file (investigation photo, signed record) as the raw request body; kept, never replaced."""
+    case = await service.load_for_action(session, who, case_id)
+    content = bytearray()
+    async for chunk in request.stream():
+        content += chunk
+        if len(content) > MAX_ATTACHMENT_BYTES:
+            raise PayloadTooLarge(f"An attachment is at most {MAX_ATTACHMENT_BYTES} bytes")
+    if not content:
+        raise Unprocessable("The attachment is empty", code="empty_attachment")
+    row = CaseAttachment(
+        id=f"att-{uuid.uuid4()}",
+        case_id=case.id,
+        filename=filename,
+        content_type=request.headers.get("content-type", "application/octet-stream")[:100],
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=bytes(content),
+        uploaded_by=who.subject,
+        uploaded_at=ctx.now(),
+    )
+    session.add(row)
+    return AttachmentOut(
+        attachment_id=row.id,
+        filename=row.filename,
+        content_type=row.content_type,
+        size=row.size,
+        sha256=row.sha256,
+        uploaded_by=row.uploaded_by,
+        uploaded_at=row.uploaded_at,
+    )
+
+
+@router.get("/{case_id}/attachments/{attachment_id}", response_class=Response, responses={403: {}, 404: {}})
+async def download(case_id: str, attachment_id: str, session: DbSession, who: Reader) -> Response:
+    """The attached file as uploaded."""
+    await _visible(session, who, case_id)
+    row = await session.get(CaseAttachment, attachment_id)
+    if row is None or row.case_id != case_id:
+        raise NotFound(f"No attachment {attachment_id} on case {case_id}", code="attachment_not_found")
+    return Response(row.content, media_type=row.content_type, headers={"X-Content-SHA256": row.sha256})
+
+
+__all__ = ["County", "ensure_not_recused"]

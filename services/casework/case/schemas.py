@@ -1,0 +1,189 @@
+"""Cases on the staff API (no ORM imports): proposals, investigations, decisions and the case view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from libs.contracts.events.casework import CaseOutcome
+from libs.contracts.id_number import IdNumberStr
+from libs.contracts.money import MoneyStr
+from libs.contracts.period import PeriodStr
+from services.casework.benefit.rules import DeductionKind, SelfCare
+from services.casework.case.rules import CaseKind, CaseStatus, Trigger
+from services.casework.registry.models import ReviewClass
+
+__all__ = ["Trigger"]
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Investigator(_In):
+    user: ShortText
+    name: ShortText
+
+
+class VerifiedIncome(_In):
+    member_id_number: IdNumberStr
+    kind: Annotated[str, StringConstraints(pattern=r"^(wages|business|property|transfers)$")]
+    amount_12_months: MoneyStr
+
+
+class Deduction(_In):
+    kind: DeductionKind
+    amount_12_months: MoneyStr
+    member_id_number: IdNumberStr | None = None
+
+
+class MemberFinding(_In):
+    """What the investigators saw of one member: employment and self-care change the calculation."""
+
+    member_id_number: IdNumberStr
+    employed: bool | None = None
+    self_care: SelfCare | None = None
+
+
+class InvestigationIn(_In):
+    """A home investigation (入户调查) by at least two officers, with neighbour visits (DOMAIN.md §3.5)."""
+
+    investigators: Annotated[tuple[Investigator, ...], Field(min_length=2, max_length=10)]
+    visited_on: dt.date
+    findings: Reason
+    neighbour_visits: Annotated[str, StringConstraints(max_length=2000)] = ""
+    verified_income: tuple[VerifiedIncome, ...] = ()
+    deductions: tuple[Deduction, ...] = ()
+    members: tuple[MemberFinding, ...] = ()
+    obligor_support_monthly: MoneyStr = "0.00"
+
+
+class RemovedMember(_In):
+    id_number: IdNumberStr
+    reason: Reason
+
+
+class ProposalIn(_In):
+    """The township's proposed decision (初审); the amount is calculated, never typed in."""
+
+    outcome: CaseOutcome
+    reasons: tuple[Reason, ...] = ()
+    review_class: ReviewClass | None = None
+    # For individual programs (单人保, 特困, disability, allowances): the member the benefit is for.
+    beneficiary_id_number: IdNumberStr | None = None
+    # Temporary assistance: the one-off amount.
+    one_off_amount: MoneyStr | None = None
+    # Reviews: members leaving the household (death, imprisonment, moving out) with a reason each.
+    members_removed: tuple[RemovedMember, ...] = ()
+    # A stop takes effect from this month (default: the month after the decision).
+    effective_month: PeriodStr | None = None
+
+
+class ObjectionIn(_In):
+    summary: Reason
+    raised_by: ShortText
+
+
+class DecisionIn(_In):
+    decision: Annotated[str, StringConstraints(pattern=r"^(confirm|reject|return)$")]
+    reasons: tuple[Reason, ...] = ()
+
+
+class ReturnIn(_In):
+    reason: Reason
+
+
+class HistoryOut(BaseModel):
+    at: AwareDatetime
+    actor: str
+    actor_name: str
+    action: str
+    status_from: str | None
+    status_to: str
+    detail: str
+
+
+class InvestigationOut(BaseModel):
+    round: int
+    investigators: list[str]
+    visited_on: dt.date
+    by_county: bool
+    findings: str
+    neighbour_visits: str
+    recorded_by: str
+    recorded_at: AwareDatetime
+
+
+class FindingOut(BaseModel):
+    member_id_number_masked: str
+    source: str
+    outcome: str
+    detail: str
+
+
+class AttachmentOut(BaseModel):
+    attachment_id: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: AwareDatetime
+
+
+class LineOut(BaseModel):
+    label: str
+    formula: str
+    amount: str | None
+
+
+class CaseSummary(BaseModel):
+    case_id: str
+    kind: CaseKind
+    trigger: Trigger
+    status: CaseStatus
+    program: str
+    region_code: str
+    household_id: str | None
+    application_id: str | None
+    application_no: str | None
+    applicant_name_masked: str
+    member_count: int
+    due_date: dt.date | None
+    overdue: bool
+    close_relative: bool
+    county_investigation: bool
+    proposed_outcome: str | None
+    proposed_amount: str | None
+    outcome: str | None
+    opened_at: AwareDatetime
+
+
+class CaseOut(CaseSummary):
+    due_date_provisional: bool
+    emergency: bool
+    trigger_summary: str
+    members: list[dict[str, Any]]
+    calculation: list[LineOut]
+    proposal: dict[str, Any] | None
+    publicity_ends_on: dt.date | None
+    reasons: list[str]
+    effective_month: str | None
+    decided_at: AwareDatetime | None
+    decided_by: str | None
+    verification: list[FindingOut]
+    investigations: list[InvestigationOut]
+    attachments: list[AttachmentOut]
+    history: list[HistoryOut]
+    version: int
+
+
+class OverdueOut(BaseModel):
+    region_code: str
+    open_cases: int
+    overdue: int

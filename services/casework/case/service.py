@@ -1,0 +1,361 @@
+"""Staff actions on a case (DOMAIN.md §3–§4): investigate, propose, object, return, confirm or reject.
+
+Every action locks the case row, checks jurisdiction and recusal, moves the state machine (409 on an illegal
+move) and writes history; a confirmation also carries the decision into the registry and publishes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import structlog
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.contracts.clock import business_date
+from libs.contracts.events.casework import CaseDecided, CaseOutcome
+from libs.contracts.money import Money
+from libs.contracts.period import Period
+from libs.contracts.programs import Program
+from libs.kernel.auth import Principal, StaffRole, ensure_jurisdiction
+from libs.kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
+from services.casework.benefit.rules import Calculation, MissingStandard, calculate
+from services.casework.case import content as case_content
+from services.casework.case import decisions
+from services.casework.case.history import record
+from services.casework.case.models import Case, CaseInvestigation
+from services.casework.case.opening import open_triggered
+from services.casework.case.recusal import ensure_not_recused
+from services.casework.case.rules import Action, CaseKind, CaseStatus, next_status, outcome_violations
+from services.casework.case.schemas import DecisionIn, InvestigationIn, ObjectionIn, ProposalIn, ReturnIn
+from services.casework.context import CONTENT_CONTEXT, Casework
+from services.casework.outcome.rules import benefit_start, gradual_exit_steps
+from services.casework.registry.models import Entitlement
+from services.casework.standards.figures import Standards
+from services.casework.standards.repository import standards_in_force
+
+__all__ = ["open_triggered"]
+_log = structlog.get_logger("casework.cases")
+
+
+async def load_for_action(session: AsyncSession, principal: Principal, case_id: str) -> Case:
+    case = await session.get(Case, case_id, with_for_update=True)
+    if case is None:
+        raise NotFound(f"No case {case_id}", code="case_not_found")
+    ensure_jurisdiction(principal, case.region_code)
+    await ensure_not_recused(session, principal, case=case)
+    return case
+
+
+def _move(case: Case, action: Action, ctx: Casework, *, outcome: CaseOutcome | None = None) -> str:
+    before = case.status
+    case.status = next_status(action, CaseStatus(case.status), outcome=outcome)
+    case.version += 1
+    case.updated_at = ctx.now()
+    return before
+
+
+async def investigate(
+    session: AsyncSession, ctx: Casework, who: Principal, case_id: str, body: InvestigationIn
+) -> Case:
+    case = await load_for_action(session, who, case_id)
+    # Close-relative cases are investigated in full by the county (DOMAIN.md §3.5, §7).
+    if case.county_investigation and not who.has_any_role({StaffRole.county_officer, StaffRole.system_admin}):
+        raise Forbidden(
+            "This is a close-relative case: the county investigates it", code="county_investigation_required"
+        )
+    names = {i.user for i in body.investigators}
+    if len(names) < 2:
+        raise Unprocessable("A home investigation needs two different investigators", code="two_investigators_required")
+    await ensure_not_recused(session, who, case=case, others=[(i.user, i.name) for i in body.investigators])
+    content = ctx.unseal_json(case.content_sealed, CONTENT_CONTEXT)
+    members = {m["id_number"] for m in content["members"]}
+    named = [i.member_id_number for i in body.verified_income] + [m.member_id_number for m in body.members]
+    named += [d.member_id_number for d in body.deductions if d.member_id_number]
+    strangers = sorted({n for n in named if n not in members})
+    if strangers:
+        raise Unprocessable(
+            "The investigation names people who are not members of the household",
+            code="not_a_member",
+            errors=[{"loc": ["body"], "msg": "not a member of the household"} for _ in strangers],
+        )
+    if body.visited_on > business_date(ctx.now()):
+        raise Unprocessable("visited_on is in the future", code="visit_in_future")
+    before = _move(case, Action.INVESTIGATE, ctx)
+    rounds = await session.scalar(select(func.count()).where(CaseInvestigation.case_id == case.id))
+    session.add(
+        CaseInvestigation(
+            case_id=case.id,
+            round=(rounds or 0) + 1,
+            investigators=[f"{i.name} ({i.user})" for i in body.investigators],
+            visited_on=body.visited_on,
+            by_county=who.has_any_role({StaffRole.county_officer}),
+            content_sealed=ctx.seal_json(body.model_dump(mode="json"), CONTENT_CONTEXT),
+            recorded_by=who.subject,
+            recorded_at=ctx.now(),
+        )
+    )
+    record(session, case, actor=who, action=Action.INVESTIGATE, status_from=before, at=ctx.now())
+    return case
+
+
+async def latest_investigation(session: AsyncSession, ctx: Casework, case_id: str) -> dict[str, Any] | None:
+    stmt = (
+        select(CaseInvestigation.content_sealed)
+        .where(CaseInvestigation.case_id == case_id)
+        .order_by(CaseInvestigation.round.desc())
+        .limit(1)
+    )
+    sealed = (await session.scalars(stmt)).first()
+    result: dict[str, Any] | None = None if sealed is None else ctx.unseal_json(sealed, CONTENT_CONTEXT)
+    return result
+
+
+def _calculate(
+    content: dict[str, Any],
+    investigation: dict[str, Any] | None,
+    case: Case,
+    body: ProposalIn,
+    standards: Standards,
+    today: dt.date,
+) -> Calculation:
+    facts = case_content.benefit_input(
+        content,
+        investigation,
+        Program(case.program),
+        leaving=frozenset(m.id_number for m in body.members_removed),
+        beneficiary_id_number=body.beneficiary_id_number,
+        one_off_fen=Money.from_str(body.one_off_amount).fen if body.one_off_amount else None,
+    )
+    try:
+        return calculate(facts, standards, today)
+    except MissingStandard as e:
+        raise Conflict(
+            f"The local figure {e.figure} is not set for {case.region_code}; the county sets it first",
+            code="standard_missing",
+            figure=e.figure,
+        ) from None
+
+
+async def _current_amount(session: AsyncSession, case: Case) -> int:
+    if case.household_id is None:
+        return 0
+    stmt = select(Entitlement.monthly_amount_fen).where(
+        Entitlement.household_id == case.household_id, Entitlement.program == case.program
+    )
+    return int((await session.scalar(stmt)) or 0)
+
+
+async def propose(session: AsyncSession, ctx: Casework, who: Principal, case_id: str, body: ProposalIn) -> Case:
+    case = await load_for_action(session, who, case_id)
+    kind = CaseKind(case.kind)
+    violations = outcome_violations(kind, body.outcome, body.reasons)
+    if violations:
+        raise Unprocessable(
+            violations[0][2], code=violations[0][1], errors=[{"loc": ["body", f], "msg": m} for f, _, m in violations]
+        )
+    content = ctx.unseal_json(case.content_sealed, CONTENT_CONTEXT)
+    current_ids = [m["id_number"] for m in content["members"]]
+    if any(m.id_number not in current_ids for m in body.members_removed):
+        raise Unprocessable("members_removed names someone who is not a member", code="not_a_member")
+    if (
+        body.members_removed
+        and len(body.members_removed) >= len(current_ids)
+        and body.outcome is not CaseOutcome.STOPPED
+    ):
+        raise Unprocessable("Removing every member stops the household: propose `stopped`", code="household_empty")
+    today = business_date(ctx.now())
+    standards = await standards_in_force(session, case.region_code, today)
+    investigation = await latest_investigation(session, ctx, case.id)
+    current = await _current_amount(session, case)
+    calc: Calculation | None = None
+    if body.outcome in (CaseOutcome.APPROVED, CaseOutcome.ADJUSTED) or body.outcome is CaseOutcome.CONTINUED:
+        calc = _calculate(content, investigation, case, body, standards, today)
+        if not calc.eligible:
+            raise Unprocessable(
+                "The calculation does not support this outcome: " + "; ".join(calc.reasons),
+                code="not_eligible",
+                reasons=list(calc.reasons),
+            )
+    amount = {
+        CaseOutcome.APPROVED: calc.monthly_amount_fen if calc else 0,
+        CaseOutcome.ADJUSTED: calc.monthly_amount_fen if calc else 0,
+        CaseOutcome.CONTINUED: current,
+        CaseOutcome.GRADUAL_EXIT: current,
+    }.get(body.outcome, 0)
+    proposal: dict[str, Any] = {
+        "outcome": body.outcome.value,
+        "reasons": list(body.reasons),
+        "amount_fen": amount,
+        "review_class": body.review_class.value if body.review_class else None,
+        "effective_month": body.effective_month,
+        "members_removed": [
+            {"name_masked": _masked(content, m.id_number), "reason": m.reason} for m in body.members_removed
+        ],
+        "calculation": [
+            {"label": line.label, "formula": line.formula, "amount_fen": line.amount_fen}
+            for line in (calc.lines if calc else ())
+        ],
+        "current_amount_fen": current,
+        "proposed_by": who.subject,
+        "proposed_at": ctx.now().isoformat(),
+    }
+    if body.outcome is CaseOutcome.GRADUAL_EXIT:
+        steps, stop = gradual_exit_steps(
+            current, benefit_start(today, standards.benefit_start_offset_months), standards.gradual_exit_schedule_pct
+        )
+        proposal["schedule"] = [
+            {"first": str(s.first), "last": str(s.last), "percent": s.percent, "amount_fen": s.amount_fen}
+            for s in steps
+        ]
+        proposal["stop_month"] = str(stop)
+    # Identity numbers of leavers and the beneficiary stay in the sealed content, never in the clear proposal.
+    content["proposal"] = {
+        "members_removed": [m.model_dump(mode="json") for m in body.members_removed],
+        "beneficiary_id_number": body.beneficiary_id_number,
+    }
+    case.content_sealed = ctx.seal_json(content, CONTENT_CONTEXT)
+    case.proposal = proposal
+    case.proposed_outcome = body.outcome.value
+    case.proposed_amount_fen = amount
+    before = _move(case, Action.PROPOSE, ctx, outcome=body.outcome)
+    if case.status == CaseStatus.PUBLICITY:
+        case.publicity_started_on = today
+        case.publicity_ends_on = today + dt.timedelta(days=standards.publicity_days)
+    detail = f"{body.outcome.value} {Money.from_fen(amount).to_str()}"
+    record(session, case, actor=who, action=Action.PROPOSE, status_from=before, detail=detail, at=ctx.now())
+    return case
+
+
+def _masked(content: dict[str, Any], id_number: str) -> str:
+    from services.casework.case.opening import mask_name
+
+    name = next((m["name"] for m in content["members"] if m["id_number"] == id_number), "")
+    return mask_name(name)
+
+
+async def object_to(session: AsyncSession, ctx: Casework, who: Principal, case_id: str, body: ObjectionIn) -> Case:
+    """An objection during publicity reopens the investigation (DOMAIN.md §3.7)."""
+    case = await load_for_action(session, who, case_id)
+    before = _move(case, Action.OBJECT, ctx)
+    case.publicity_ends_on = None
+    record(
+        session,
+        case,
+        actor=who,
+        action=Action.OBJECT,
+        status_from=before,
+        detail=f"{body.raised_by}: {body.summary}",
+        at=ctx.now(),
+    )
+    return case
+
+
+async def return_case(session: AsyncSession, ctx: Casework, who: Principal, case_id: str, body: ReturnIn) -> Case:
+    case = await load_for_action(session, who, case_id)
+    before = _move(case, Action.RETURN, ctx)
+    record(session, case, actor=who, action=Action.RETURN, status_from=before, detail=body.reason, at=ctx.now())
+    return case
+
+
+async def end_publicity_due(session: AsyncSession, ctx: Casework) -> int:
+    """Move cases whose publicity period is over to confirmation (the worker runs this)."""
+    today = business_date(ctx.now())
+    stmt = (
+        select(Case)
+        .where(Case.status == CaseStatus.PUBLICITY, Case.publicity_ends_on < today)
+        .with_for_update(skip_locked=True)
+        .limit(500)
+    )
+    cases = (await session.scalars(stmt)).all()
+    for case in cases:
+        before = _move(case, Action.END_PUBLICITY, ctx)
+        record(
+            session,
+            case,
+            actor="publicity",
+            action=Action.END_PUBLICITY,
+            status_from=before,
+            detail="no objection",
+            at=ctx.now(),
+        )
+    return len(cases)
+
+
+async def decide(session: AsyncSession, ctx: Casework, who: Principal, case_id: str, body: DecisionIn) -> Case:
+    """Confirmation (审核确认) by the county, or by the township where the county delegated it (per region)."""
+    case = await load_for_action(session, who, case_id)
+    today = business_date(ctx.now())
+    standards = await standards_in_force(session, case.region_code, today)
+    county = who.has_any_role({StaffRole.county_officer, StaffRole.system_admin})
+    if not county and not (standards.confirmation_delegated and who.has_any_role({StaffRole.township_officer})):
+        raise Forbidden(
+            "Only the county confirms decisions here (not delegated to townships)", code="confirmation_not_delegated"
+        )
+    if body.decision == "return":
+        before = _move(case, Action.RETURN, ctx)
+        record(
+            session,
+            case,
+            actor=who,
+            action=Action.RETURN,
+            status_from=before,
+            detail="; ".join(body.reasons),
+            at=ctx.now(),
+        )
+        return case
+    if body.decision == "reject":
+        if case.kind != CaseKind.APPLICATION:
+            raise Unprocessable(
+                "Only an application is rejected; a review is decided by its outcome", code="outcome_not_allowed"
+            )
+        if not any(r.strip() for r in body.reasons):
+            raise Unprocessable("A rejection needs a written reason", code="reason_required")
+        action = Action.REJECT
+        before = _move(case, action, ctx)
+        outcome, reasons = CaseOutcome.REJECTED, list(body.reasons)
+    else:
+        action = Action.CONFIRM
+        before = _move(case, action, ctx)
+        # Only a proposed case reaches confirmation, so a proposal is there to confirm.
+        outcome = CaseOutcome(case.proposed_outcome)
+        reasons = list((case.proposal or {}).get("reasons", [])) + list(body.reasons)
+    case.outcome = outcome.value
+    case.reasons = reasons
+    case.decided_at = ctx.now()
+    case.decided_by = who.subject
+    start = _effective_month(case, today, standards)
+    content = ctx.unseal_json(case.content_sealed, CONTENT_CONTEXT)
+    if outcome is CaseOutcome.APPROVED:
+        await decisions.approve(session, ctx, case, content, standards, start)
+    elif outcome is not CaseOutcome.REJECTED:
+        await decisions.review(session, ctx, case, content, standards, start)
+    case.effective_month = None if outcome is CaseOutcome.REJECTED else str(start)
+    await ctx.publish(
+        session,
+        CaseDecided(
+            case_id=case.id,
+            application_id=case.application_id,
+            household_id=case.household_id,
+            program=Program(case.program),
+            outcome=outcome,
+            reasons=tuple(r for r in reasons if r.strip()),
+            effective_month=case.effective_month,
+            decided_at=ctx.now(),
+        ),
+        subject=f"case/{case.id}",
+        key=case.household_id or case.id,
+    )
+    record(session, case, actor=who, action=action, status_from=before, detail=outcome.value, at=ctx.now())
+    _log.info("case.decided", case_id=case.id, outcome=outcome.value)
+    return case
+
+
+def _effective_month(case: Case, today: dt.date, standards: Standards) -> Period:
+    """From the month after the decision (DOMAIN.md §3.8, local offset); a stop may name a later month."""
+    start = benefit_start(today, standards.benefit_start_offset_months)
+    chosen = (case.proposal or {}).get("effective_month")
+    if chosen and case.proposed_outcome == CaseOutcome.STOPPED:
+        return Period.parse(chosen)
+    return start

@@ -1,0 +1,27 @@
+"""Who may do what in casework (DOMAIN.md §1): role checks shared by the routers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from libs.kernel.auth import Principal, Scope, StaffRole, require_roles, require_scope
+
+Village = Annotated[Principal, Depends(require_roles(StaffRole.village_assistant))]
+# Townships investigate and propose; counties confirm (or townships, where the county delegated it).
+Officer = Annotated[Principal, Depends(require_roles(StaffRole.township_officer, StaffRole.county_officer))]
+County = Annotated[Principal, Depends(require_roles(StaffRole.county_officer))]
+Reader = Annotated[
+    Principal,
+    Depends(
+        require_roles(
+            StaffRole.village_assistant,
+            StaffRole.township_officer,
+            StaffRole.county_officer,
+            StaffRole.city_supervisor,
+        )
+    ),
+]
+Admin = Annotated[Principal, Depends(require_roles(StaffRole.county_officer, StaffRole.system_admin))]
+Province = Annotated[Principal, Depends(require_scope(Scope.province))]

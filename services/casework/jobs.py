@@ -1,0 +1,37 @@
+"""Casework's scheduled work in the worker: the review calendar, the end of publicity, the provincial push."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.kernel.jobs import PeriodicJob
+from libs.kernel.service import Runtime
+from services.casework.case import service as case_service
+from services.casework.case.opening import open_due_reviews
+from services.casework.context import Casework
+from services.casework.province.push import push_job
+
+
+def jobs(runtime: Runtime) -> Sequence[PeriodicJob]:
+    return jobs_for(Casework.of(runtime))
+
+
+def jobs_for(ctx: Casework) -> Sequence[PeriodicJob]:
+    every = timedelta(seconds=ctx.settings.jobs_interval_seconds)
+
+    async def reviews(session: AsyncSession) -> None:
+        # The review calendar (DOMAIN.md §4): each household's periodic review opens on its date.
+        await open_due_reviews(session, ctx)
+
+    async def publicity(session: AsyncSession) -> None:
+        # A posting without objection ends after the region's publicity days (DOMAIN.md §3.7).
+        await case_service.end_publicity_due(session, ctx)
+
+    return (
+        PeriodicJob("review-calendar", every, reviews),
+        PeriodicJob("publicity", every, publicity),
+        push_job(ctx),
+    )

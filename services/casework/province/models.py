@@ -1,0 +1,29 @@
+"""Changes waiting to reach the provincial system (CONTRACTS.md §4), in order per household, kept until accepted."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, DateTime, Index, Integer, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.casework.db import Base
+
+
+class ProvinceChange(Base):
+    __tablename__ = "province_changes"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    household_id: Mapped[str] = mapped_column(Text)
+    # The recipient item as the province receives it; it names members' identity numbers, so it is sealed.
+    item_sealed: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_province_changes_pending", "next_attempt_at", "id", postgresql_where="delivered_at IS NULL"),
+        Index("ix_province_changes_household", "household_id", "id"),
+    )

@@ -1,0 +1,78 @@
+"""The province's pull of current recipients (`/api/v1/province/recipients`, scope `province`, CONTRACTS.md §4)
+and the operators' log of what was pushed to it (`/api/v1/casework/province-changes`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import AwareDatetime
+
+from libs.kernel.auth import ensure_jurisdiction
+from libs.kernel.db import DbSession
+from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
+from services.casework.context import CaseworkCtx
+from services.casework.dependencies import Admin, Province
+from services.casework.province import service
+from services.casework.province.schemas import ChangeStatus, ProvinceChangeOut, RecipientItem, UpdatedSince
+
+router = APIRouter()
+
+RegionCode = Annotated[str | None, Query(pattern=r"^\d{2,12}$", description="A region code or prefix")]
+
+
+@router.get(
+    "/api/v1/province/recipients",
+    response_model=Page[RecipientItem],
+    status_code=200,
+    tags=["province"],
+    responses={
+        403: {"description": "Not a provincial client, or a region outside the client's jurisdiction"},
+        422: {"description": "Invalid region_code, updated_since, cursor or limit"},
+    },
+)
+async def list_recipients(
+    session: DbSession,
+    ctx: CaseworkCtx,
+    client: Province,
+    region_code: RegionCode = None,
+    updated_since: Annotated[UpdatedSince | None, Query(description="ISO 8601 with an offset; inclusive")] = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Page[RecipientItem]:
+    """Current recipient households (closed ones included) in (updated_at, household_id) order."""
+    prefix = client.region_prefix
+    if region_code is not None:
+        ensure_jurisdiction(client, region_code)
+        prefix = region_code
+    after = decode_keyset(cursor, tuple[AwareDatetime, str])
+    states = await service.recipients(session, ctx, prefix, updated_since, after, limit)
+    return page_of(states, limit, key=lambda s: (s.updated_at.isoformat(), s.household_id), item=service.recipient)
+
+
+@router.get(
+    "/api/v1/casework/province-changes",
+    response_model=Page[ProvinceChangeOut],
+    status_code=200,
+    tags=["province"],
+    responses={
+        403: {"description": "Not a county officer or administrator, or a region outside your jurisdiction"},
+        422: {"description": "Invalid status, region_code, cursor or limit"},
+    },
+)
+async def list_changes(
+    session: DbSession,
+    who: Admin,
+    status: ChangeStatus = ChangeStatus.PENDING,
+    region_code: RegionCode = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Page[ProvinceChangeOut]:
+    """The delivery log of the provincial push: pending changes oldest first, delivered ones newest first."""
+    prefix = who.region_prefix
+    if region_code is not None:
+        ensure_jurisdiction(who, region_code)
+        prefix = region_code
+    keyset = decode_keyset(cursor, tuple[int])
+    rows = await service.changes(session, prefix, status, keyset[0] if keyset else None, limit)
+    return page_of(rows, limit, key=lambda r: (r.id,), item=ProvinceChangeOut.model_validate)

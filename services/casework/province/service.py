@@ -1,0 +1,181 @@
+"""Provincial sync (CONTRACTS.md §4): the recipient item, queueing each household change for the push, and the
+province's pull of current recipients and the operators' delivery log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import literal, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.contracts.clock import CHINA_TZ
+from libs.contracts.events.casework import EntitlementStatus
+from libs.contracts.money import Money
+from services.casework.context import ID_NUMBER_CONTEXT, PROVINCE_CONTEXT, Casework
+from services.casework.province.models import ProvinceChange
+from services.casework.province.schemas import ChangeStatus, MemberItem, ProgramItem, RecipientItem
+from services.casework.registry.models import Entitlement, Household, HouseholdMember, HouseholdStatus
+from services.casework.registry.state import EntitlementState, HouseholdState, MemberState
+
+
+def recipient(state: HouseholdState) -> RecipientItem:
+    """The household as the province receives it, built from the one household shape (registry/state.py)."""
+    return RecipientItem(
+        household_id=state.household_id,
+        region_code=state.region_code,
+        programs=[
+            ProgramItem(
+                program=e.program,
+                status=EntitlementStatus(e.status),
+                monthly_amount=Money.from_fen(e.monthly_amount_fen).to_str(),
+                since=e.since,
+            )
+            for e in state.entitlements
+        ],
+        members=[
+            MemberItem(id_number=m.id_number, name=m.name, relation=m.relation, birth_date=m.birth_date)
+            for m in state.members
+        ],
+        # Shown in China Standard Time, as the contract's examples are (DOMAIN.md §12).
+        updated_at=state.updated_at.astimezone(CHINA_TZ),
+        closed=state.status == HouseholdStatus.CLOSED,
+        predecessor_household_id=state.predecessor_id,
+    )
+
+
+def item_of(state: HouseholdState) -> dict[str, Any]:
+    """The recipient item as JSON (dates and amounts as strings), as it is sealed, queued and pushed."""
+    return recipient(state).model_dump(mode="json")
+
+
+async def enqueue(session: AsyncSession, ctx: Casework, state: HouseholdState) -> None:
+    """Queue the household as it is now for the provincial push, in the caller's transaction.
+
+    Always queued, even before a provincial endpoint is configured: the push starts from the oldest change once
+    one is. Order per household follows the id sequence, which holds as long as the caller changes the household
+    under its row lock (two changes of one household then commit in the order their ids were drawn).
+    """
+    now = ctx.now()
+    session.add(
+        ProvinceChange(
+            household_id=state.household_id,
+            item_sealed=ctx.seal_json(item_of(state), PROVINCE_CONTEXT),
+            created_at=now,
+            next_attempt_at=now,
+            attempts=0,
+        )
+    )
+    await session.flush()
+
+
+async def states_of(session: AsyncSession, ctx: Casework, households: Sequence[Household]) -> list[HouseholdState]:
+    """`load_state` for many households in two queries (members, entitlements) instead of two per household.
+
+    Member details (health, disability) are not part of the recipient item, so they are left sealed.
+    """
+    ids = [h.id for h in households]
+    if not ids:
+        return []
+    members: dict[str, list[HouseholdMember]] = defaultdict(list)
+    for m in await session.scalars(
+        select(HouseholdMember)
+        .where(HouseholdMember.household_id.in_(ids), HouseholdMember.left_at.is_(None))
+        .order_by(HouseholdMember.household_id, HouseholdMember.id)
+    ):
+        members[m.household_id].append(m)
+    entitlements: dict[str, list[Entitlement]] = defaultdict(list)
+    for e in await session.scalars(
+        select(Entitlement)
+        .where(Entitlement.household_id.in_(ids))
+        .order_by(Entitlement.household_id, Entitlement.program)
+    ):
+        entitlements[e.household_id].append(e)
+    return [_state(ctx, h, members[h.id], entitlements[h.id]) for h in households]
+
+
+def _state(ctx: Casework, h: Household, members: list[HouseholdMember], ents: list[Entitlement]) -> HouseholdState:
+    ids = {m.person_hash: ctx.unseal(m.id_number_sealed, ID_NUMBER_CONTEXT) for m in members}
+    return HouseholdState(
+        household_id=h.id,
+        region_code=h.region_code,
+        status=h.status,
+        head_id_number=ids.get(h.head_hash or ""),
+        members=tuple(
+            MemberState(id_number=ids[m.person_hash], name=m.name, relation=m.relation, birth_date=m.birth_date)
+            for m in members
+        ),
+        entitlements=tuple(
+            EntitlementState(
+                entitlement_id=e.id,
+                program=e.program,
+                status=e.status,
+                monthly_amount_fen=e.monthly_amount_fen,
+                effective_from=e.effective_from,
+                effective_to=e.effective_to,
+                since=e.since,
+                beneficiary_id_number=ids.get(e.beneficiary_hash or ""),
+                schedule=tuple(e.schedule or ()),
+                case_id=e.case_id,
+            )
+            for e in ents
+        ),
+        review_class=h.review_class,
+        next_review_date=h.next_review_date,
+        close_relative=h.close_relative,
+        predecessor_id=h.predecessor_id,
+        successor_id=h.successor_id,
+        bank_code=h.bank_code,
+        account_holder=h.account_holder,
+        account_no_masked=h.account_no_masked,
+        version=h.version,
+        updated_at=h.updated_at,
+    )
+
+
+async def recipients(
+    session: AsyncSession,
+    ctx: Casework,
+    region_prefix: str,
+    updated_since: dt.datetime | None,
+    after: tuple[dt.datetime, str] | None,
+    limit: int,
+) -> list[HouseholdState]:
+    """Households under `region_prefix` changed at or after `updated_since`, closed ones included (the province
+    must see the stop), in (updated_at, household_id) order after the keyset `after`; `limit + 1` of them.
+
+    `updated_since` is inclusive: a province polling from the last `updated_at` it saw gets that household again
+    rather than missing another changed in the same instant; items are whole states, so a repeat is harmless.
+    """
+    stmt = select(Household).where(Household.region_code.startswith(region_prefix, autoescape=True))
+    if updated_since is not None:
+        stmt = stmt.where(Household.updated_at >= updated_since)
+    if after is not None:
+        stmt = stmt.where(tuple_(Household.updated_at, Household.id) > tuple_(literal(after[0]), literal(after[1])))
+    stmt = stmt.order_by(Household.updated_at, Household.id).limit(limit + 1)
+    households = (await session.scalars(stmt)).all()
+    return await states_of(session, ctx, households)
+
+
+async def changes(
+    session: AsyncSession, region_prefix: str, status: ChangeStatus, after: int | None, limit: int
+) -> list[ProvinceChange]:
+    """The delivery log under `region_prefix` (by the household's region): pending ones oldest first (what is
+    stuck), delivered ones newest first (what went out last); `limit + 1` of them."""
+    stmt = (
+        select(ProvinceChange)
+        .join(Household, Household.id == ProvinceChange.household_id)
+        .where(Household.region_code.startswith(region_prefix, autoescape=True))
+    )
+    if status is ChangeStatus.PENDING:
+        stmt = stmt.where(ProvinceChange.delivered_at.is_(None)).order_by(ProvinceChange.id)
+        if after is not None:
+            stmt = stmt.where(ProvinceChange.id > after)
+    else:
+        stmt = stmt.where(ProvinceChange.delivered_at.is_not(None)).order_by(ProvinceChange.id.desc())
+        if after is not None:
+            stmt = stmt.where(ProvinceChange.id < after)
+    return list((await session.scalars(stmt.limit(limit + 1))).all())

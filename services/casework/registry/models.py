@@ -1,0 +1,122 @@
+"""The recipient registry (DOMAIN.md §4, §11): households, members, entitlements, and every past state of a household.
+
+Current rows are what lists and rules read; `household_versions` keeps each state a household has been in, sealed,
+so the household as it stood on any past date can be shown (一户一档: records are kept, corrections are new
+versions). Identity numbers are stored as a keyed hash for look-ups plus a sealed value; health details are sealed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.casework.db import Base
+
+
+class HouseholdStatus(StrEnum):
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class ReviewClass(StrEnum):
+    # DOMAIN.md §4 (seed 002): A yearly, B half-yearly, C quarterly; monthly for "other recipients" (seed 000);
+    # quarterly for disability subsidies (seed 003).
+    A = "A"
+    B = "B"
+    C = "C"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+
+
+class Household(Base):
+    __tablename__ = "households"
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    region_code: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(Text)
+    head_hash: Mapped[str | None] = mapped_column(Text)
+    review_class: Mapped[str] = mapped_column(Text)
+    next_review_date: Mapped[dt.date | None] = mapped_column(Date)
+    # A member is a close relative of assistance staff (DOMAIN.md §7): reviewed by the county at every cycle.
+    close_relative: Mapped[bool] = mapped_column(Boolean, default=False)
+    predecessor_id: Mapped[str | None] = mapped_column(Text)
+    successor_id: Mapped[str | None] = mapped_column(Text)
+    bank_code: Mapped[str | None] = mapped_column(Text)
+    account_holder: Mapped[str | None] = mapped_column(Text)
+    account_no_masked: Mapped[str | None] = mapped_column(Text)
+    account_no_sealed: Mapped[str | None] = mapped_column(Text)
+    bank_account_ref: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_households_region_code", "region_code", "id"),
+        Index("ix_households_next_review", "next_review_date", postgresql_where="status = 'active'"),
+    )
+
+
+class HouseholdMember(Base):
+    """A membership, from joining to leaving; leaving ends the row, it is never deleted."""
+
+    __tablename__ = "household_members"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"))
+    person_hash: Mapped[str] = mapped_column(Text)
+    id_number_sealed: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)
+    relation: Mapped[str] = mapped_column(Text)
+    birth_date: Mapped[dt.date] = mapped_column(Date)
+    # Disability, illness, labour capacity, employment, self-care: personal data, sealed (DOMAIN.md §11).
+    details_sealed: Mapped[str] = mapped_column(Text)
+    joined_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    left_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    left_reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_household_members_person_hash", "person_hash"),
+        Index("ix_household_members_household_id", "household_id"),
+    )
+
+
+class Entitlement(Base):
+    """What a household is paid under one program; changes are published and versioned with the household."""
+
+    __tablename__ = "entitlements"
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"))
+    program: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(Text)
+    monthly_amount_fen: Mapped[int] = mapped_column(BigInteger)
+    effective_from: Mapped[str] = mapped_column(Text)  # benefit month YYYY-MM
+    effective_to: Mapped[str | None] = mapped_column(Text)
+    beneficiary_hash: Mapped[str | None] = mapped_column(Text)
+    # The steps of a gradual exit, e.g. [{"first": "2027-01", "last": "2027-02", "percent": 100, "amount_fen": ...}].
+    schedule: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
+    case_id: Mapped[str | None] = mapped_column(Text)
+    since: Mapped[dt.date] = mapped_column(Date)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("household_id", "program", name="uq_entitlements_household_program"),)
+
+
+class HouseholdVersion(Base):
+    """Every state of a household, sealed: members with identity numbers, programs, amounts, region, review class."""
+
+    __tablename__ = "household_versions"
+
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    changes: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    case_id: Mapped[str | None] = mapped_column(Text)
+    snapshot_sealed: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,304 @@
+"""Changing the registry: every change writes a sealed version, publishes `household-changed` and queues the
+province's copy, in the caller's transaction (DOMAIN.md §4, §11; CONTRACTS.md §4, §6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.contracts.clock import CHINA_TZ
+from libs.contracts.events.base import MemberRef, PersonRef
+from libs.contracts.events.casework import (
+    EntitlementChanged,
+    EntitlementStatus,
+    HouseholdChange,
+    HouseholdChanged,
+    HouseholdChangeKind,
+    HouseholdSnapshot,
+)
+from libs.contracts.events.intake import SealedBankAccount
+from libs.contracts.money import Money
+from libs.contracts.programs import Program
+from services.casework.context import DETAILS_CONTEXT, ID_NUMBER_CONTEXT, SNAPSHOT_CONTEXT, Casework
+from services.casework.province import service as province_service
+from services.casework.registry.models import (
+    Entitlement,
+    Household,
+    HouseholdMember,
+    HouseholdStatus,
+    HouseholdVersion,
+)
+from services.casework.registry.state import EntitlementState, HouseholdState, MemberState, load_state
+
+
+@dataclass(frozen=True, slots=True)
+class NewMember:
+    id_number: str
+    name: str
+    relation: str
+    birth_date: dt.date
+    details: dict[str, object]
+
+
+async def find_active_household_of(session: AsyncSession, person_hash: str) -> Household | None:
+    """The active household the person currently belongs to, if any."""
+    stmt = (
+        select(Household)
+        .join(HouseholdMember, HouseholdMember.household_id == Household.id)
+        .where(
+            HouseholdMember.person_hash == person_hash,
+            HouseholdMember.left_at.is_(None),
+            Household.status == HouseholdStatus.ACTIVE,
+        )
+        .limit(1)
+    )
+    return (await session.scalars(stmt)).first()
+
+
+async def create_household(
+    session: AsyncSession,
+    ctx: Casework,
+    *,
+    region_code: str,
+    members: Sequence[NewMember],
+    head_id_number: str,
+    review_class: str,
+    next_review_date: dt.date | None,
+    account: SealedBankAccount | None,
+    predecessor_id: str | None = None,
+    close_relative: bool = False,
+) -> Household:
+    now = ctx.now()
+    household = Household(
+        id=f"hh-{uuid.uuid4()}",
+        region_code=region_code,
+        status=HouseholdStatus.ACTIVE,
+        head_hash=ctx.hash(head_id_number),
+        review_class=review_class,
+        next_review_date=next_review_date,
+        close_relative=close_relative,
+        predecessor_id=predecessor_id,
+        version=0,
+        created_at=now,
+        updated_at=now,
+    )
+    set_account(household, account)
+    session.add(household)
+    await session.flush()
+    for m in members:
+        add_member(session, ctx, household, m)
+    await session.flush()
+    return household
+
+
+def set_account(household: Household, account: SealedBankAccount | None) -> None:
+    """The payment account stays sealed with the deployment key (only disbursement opens it, DOMAIN.md §9)."""
+    if account is None:
+        return
+    household.bank_code = account.bank_code
+    household.account_holder = account.holder_name
+    household.account_no_masked = account.account_no_masked
+    household.account_no_sealed = account.account_no_sealed
+    household.bank_account_ref = f"acct-{uuid.uuid4()}"
+
+
+def add_member(session: AsyncSession, ctx: Casework, household: Household, m: NewMember) -> None:
+    session.add(
+        HouseholdMember(
+            household_id=household.id,
+            person_hash=ctx.hash(m.id_number),
+            id_number_sealed=ctx.seal(m.id_number, ID_NUMBER_CONTEXT),
+            name=m.name,
+            relation=m.relation,
+            birth_date=m.birth_date,
+            details_sealed=ctx.seal_json(m.details, DETAILS_CONTEXT),
+            joined_at=ctx.now(),
+        )
+    )
+
+
+async def remove_members(
+    session: AsyncSession, ctx: Casework, household: Household, leaving: dict[str, str]
+) -> list[str]:
+    """End the memberships of `leaving` (id number → reason); returns the id numbers that were members."""
+    hashes = {ctx.hash(i): i for i in leaving}
+    rows = (
+        await session.scalars(
+            select(HouseholdMember).where(
+                HouseholdMember.household_id == household.id,
+                HouseholdMember.person_hash.in_(list(hashes)),
+                HouseholdMember.left_at.is_(None),
+            )
+        )
+    ).all()
+    for row in rows:
+        row.left_at = ctx.now()
+        row.left_reason = leaving[hashes[row.person_hash]]
+    return [hashes[r.person_hash] for r in rows]
+
+
+async def close(session: AsyncSession, ctx: Casework, household: Household, reason: str) -> None:
+    household.status = HouseholdStatus.CLOSED
+    household.closed_at = ctx.now()
+    household.closed_reason = reason
+    household.next_review_date = None
+
+
+async def set_entitlement(
+    session: AsyncSession,
+    ctx: Casework,
+    household: Household,
+    *,
+    program: Program,
+    status: EntitlementStatus,
+    monthly_amount_fen: int,
+    effective_from: str,
+    effective_to: str | None = None,
+    beneficiary_id_number: str | None = None,
+    schedule: list[dict[str, object]] | None = None,
+    case_id: str | None,
+) -> Entitlement:
+    """Create or change the household's entitlement under `program` (one row per household and program)."""
+    row = (
+        await session.scalars(
+            select(Entitlement).where(Entitlement.household_id == household.id, Entitlement.program == program)
+        )
+    ).first()
+    now = ctx.now()
+    if row is None:
+        row = Entitlement(id=f"ent-{uuid.uuid4()}", household_id=household.id, program=program, since=now.date())
+        session.add(row)
+    row.status = status
+    row.monthly_amount_fen = monthly_amount_fen
+    row.effective_from = effective_from
+    row.effective_to = effective_to
+    row.beneficiary_hash = ctx.hash(beneficiary_id_number) if beneficiary_id_number else None
+    row.schedule = schedule
+    row.case_id = case_id
+    row.updated_at = now
+    await session.flush()
+    return row
+
+
+async def record_version(
+    session: AsyncSession,
+    ctx: Casework,
+    household: Household,
+    changes: Sequence[HouseholdChange],
+    *,
+    case_id: str | None,
+    predecessor_id: str | None = None,
+) -> HouseholdState:
+    """Seal the household's new state as a version; publish `household-changed`; queue the province's copy."""
+    await session.flush()
+    household.version += 1
+    household.updated_at = ctx.now()
+    await session.flush()
+    state = await load_state(session, ctx, household)
+    session.add(
+        HouseholdVersion(
+            household_id=household.id,
+            version=household.version,
+            recorded_at=household.updated_at,
+            changes=[c.kind.value for c in changes],
+            case_id=case_id,
+            snapshot_sealed=ctx.seal_json(state.to_json(), SNAPSHOT_CONTEXT),
+        )
+    )
+    if changes:
+        payload = HouseholdChanged(
+            household=snapshot_of(state),
+            changes=tuple(changes),
+            predecessor_household_id=predecessor_id,
+            changed_at=household.updated_at,
+        )
+        await ctx.publish(session, payload, subject=f"household/{household.id}", key=household.id)
+    await province_service.enqueue(session, ctx, state)
+    return state
+
+
+def snapshot_of(state: HouseholdState) -> HouseholdSnapshot:
+    return HouseholdSnapshot(
+        household_id=state.household_id,
+        region_code=state.region_code,
+        head_id_number=state.head_id_number,
+        members=tuple(MemberRef(id_number=m.id_number, name=m.name, relation=m.relation) for m in state.members),
+        programs=tuple(Program(p) for p in state.programs()),
+        closed=state.status == HouseholdStatus.CLOSED,
+    )
+
+
+async def publish_entitlement(
+    session: AsyncSession,
+    ctx: Casework,
+    household: Household,
+    state: HouseholdState,
+    entitlement: EntitlementState,
+    *,
+    effective_from: str | None = None,
+    effective_to: str | None = None,
+    amount_fen: int | None = None,
+    status: EntitlementStatus | None = None,
+) -> None:
+    """`entitlement-changed` for one entitlement (or one step of it: a gradual-exit month range)."""
+    payee = _payee(state, entitlement)
+    account = None
+    if household.account_no_sealed and household.bank_code and household.account_holder:
+        account = SealedBankAccount(
+            bank_code=household.bank_code,
+            holder_name=household.account_holder,
+            account_no_masked=household.account_no_masked or "",
+            account_no_sealed=household.account_no_sealed,
+        )
+    payload = EntitlementChanged(
+        entitlement_id=entitlement.entitlement_id,
+        household_id=household.id,
+        region_code=household.region_code,
+        program=Program(entitlement.program),
+        status=status or EntitlementStatus(entitlement.status),
+        monthly_amount=Money.from_fen(entitlement.monthly_amount_fen if amount_fen is None else amount_fen).to_str(),
+        effective_from=effective_from or entitlement.effective_from,
+        effective_to=effective_to if effective_from else entitlement.effective_to,
+        payee=PersonRef(id_number=payee.id_number, name=payee.name),
+        bank_account_ref=household.bank_account_ref or f"none-{household.id}",
+        members=tuple(MemberRef(id_number=m.id_number, name=m.name, relation=m.relation) for m in state.members),
+        case_id=entitlement.case_id,
+        changed_at=ctx.now(),
+        payment_account=account,
+    )
+    await ctx.publish(session, payload, subject=f"household/{household.id}", key=household.id)
+
+
+def _payee(state: HouseholdState, entitlement: EntitlementState) -> MemberState:
+    if entitlement.beneficiary_id_number:
+        found = state.member(entitlement.beneficiary_id_number)
+        if found is not None:
+            return found
+    head = state.member(state.head_id_number or "")
+    return head or state.members[0]
+
+
+async def state_as_of(session: AsyncSession, ctx: Casework, household_id: str, day: dt.date) -> HouseholdState | None:
+    """The household as it stood at the end of `day` (China time), from its sealed versions."""
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=CHINA_TZ)
+    stmt = (
+        select(HouseholdVersion.snapshot_sealed)
+        .where(HouseholdVersion.household_id == household_id, HouseholdVersion.recorded_at < end)
+        .order_by(HouseholdVersion.version.desc())
+        .limit(1)
+    )
+    sealed = (await session.scalars(stmt)).first()
+    return None if sealed is None else HouseholdState.from_json(ctx.unseal_json(sealed, SNAPSHOT_CONTEXT))
+
+
+async def link_successor(session: AsyncSession, old: Household, successor: Household) -> None:
+    await session.execute(update(Household).where(Household.id == old.id).values(successor_id=successor.id))
+    old.successor_id = successor.id
+
+
+__all__ = ["HouseholdChange", "HouseholdChangeKind"]

@@ -1,0 +1,185 @@
+"""A household as one value: what it is now (from the current rows) or was (from a sealed version).
+
+Everything that shows or publishes a household (the officer's view, `household-changed`, the province's recipient
+item, the version history) is built from this one shape, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any, Self
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.casework.context import DETAILS_CONTEXT, ID_NUMBER_CONTEXT, Casework
+from services.casework.registry.models import Entitlement, Household, HouseholdMember
+
+
+@dataclass(frozen=True, slots=True)
+class MemberState:
+    id_number: str
+    name: str
+    relation: str
+    birth_date: dt.date
+    # disability_kind, disability_grade, serious_illness, labour_capacity, employment, self_care
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, raw: dict[str, Any]) -> Self:
+        return cls(
+            id_number=raw["id_number"],
+            name=raw["name"],
+            relation=raw["relation"],
+            birth_date=dt.date.fromisoformat(raw["birth_date"]),
+            details=dict(raw.get("details") or {}),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EntitlementState:
+    entitlement_id: str
+    program: str
+    status: str
+    monthly_amount_fen: int
+    effective_from: str
+    effective_to: str | None
+    since: dt.date
+    beneficiary_id_number: str | None = None
+    schedule: tuple[dict[str, Any], ...] = ()
+    case_id: str | None = None
+
+    @classmethod
+    def read(cls, raw: dict[str, Any]) -> Self:
+        return cls(
+            entitlement_id=raw["entitlement_id"],
+            program=raw["program"],
+            status=raw["status"],
+            monthly_amount_fen=int(raw["monthly_amount_fen"]),
+            effective_from=raw["effective_from"],
+            effective_to=raw.get("effective_to"),
+            since=dt.date.fromisoformat(raw["since"]),
+            beneficiary_id_number=raw.get("beneficiary_id_number"),
+            schedule=tuple(raw.get("schedule") or ()),
+            case_id=raw.get("case_id"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdState:
+    household_id: str
+    region_code: str
+    status: str
+    head_id_number: str | None
+    members: tuple[MemberState, ...]
+    entitlements: tuple[EntitlementState, ...]
+    review_class: str
+    next_review_date: dt.date | None
+    close_relative: bool
+    predecessor_id: str | None
+    successor_id: str | None
+    bank_code: str | None
+    account_holder: str | None
+    account_no_masked: str | None
+    version: int
+    updated_at: dt.datetime
+
+    def to_json(self) -> dict[str, Any]:
+        """The sealed form kept in `household_versions` (dates as ISO strings)."""
+        raw = asdict(self)
+        raw["next_review_date"] = self.next_review_date.isoformat() if self.next_review_date else None
+        raw["updated_at"] = self.updated_at.isoformat()
+        for m in raw["members"]:
+            m["birth_date"] = m["birth_date"].isoformat()
+        for e in raw["entitlements"]:
+            e["since"] = e["since"].isoformat()
+        return raw
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> Self:
+        return cls(
+            household_id=raw["household_id"],
+            region_code=raw["region_code"],
+            status=raw["status"],
+            head_id_number=raw.get("head_id_number"),
+            members=tuple(MemberState.read(m) for m in raw["members"]),
+            entitlements=tuple(EntitlementState.read(e) for e in raw["entitlements"]),
+            review_class=raw["review_class"],
+            next_review_date=dt.date.fromisoformat(raw["next_review_date"]) if raw.get("next_review_date") else None,
+            close_relative=bool(raw.get("close_relative")),
+            predecessor_id=raw.get("predecessor_id"),
+            successor_id=raw.get("successor_id"),
+            bank_code=raw.get("bank_code"),
+            account_holder=raw.get("account_holder"),
+            account_no_masked=raw.get("account_no_masked"),
+            version=int(raw["version"]),
+            updated_at=dt.datetime.fromisoformat(raw["updated_at"]),
+        )
+
+    def member(self, id_number: str) -> MemberState | None:
+        return next((m for m in self.members if m.id_number == id_number), None)
+
+    def programs(self) -> tuple[str, ...]:
+        return tuple(e.program for e in self.entitlements if e.status != "stopped")
+
+
+async def current_members(session: AsyncSession, household_id: str) -> list[HouseholdMember]:
+    stmt = (
+        select(HouseholdMember)
+        .where(HouseholdMember.household_id == household_id, HouseholdMember.left_at.is_(None))
+        .order_by(HouseholdMember.id)
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def load_state(session: AsyncSession, ctx: Casework, household: Household) -> HouseholdState:
+    """The household as it is now, from its current rows (identity numbers and details unsealed)."""
+    members = await current_members(session, household.id)
+    ents = (
+        await session.scalars(
+            select(Entitlement).where(Entitlement.household_id == household.id).order_by(Entitlement.program)
+        )
+    ).all()
+    ids = {m.person_hash: ctx.unseal(m.id_number_sealed, ID_NUMBER_CONTEXT) for m in members}
+    return HouseholdState(
+        household_id=household.id,
+        region_code=household.region_code,
+        status=household.status,
+        head_id_number=ids.get(household.head_hash or ""),
+        members=tuple(
+            MemberState(
+                id_number=ids[m.person_hash],
+                name=m.name,
+                relation=m.relation,
+                birth_date=m.birth_date,
+                details=ctx.unseal_json(m.details_sealed, DETAILS_CONTEXT),
+            )
+            for m in members
+        ),
+        entitlements=tuple(
+            EntitlementState(
+                entitlement_id=e.id,
+                program=e.program,
+                status=e.status,
+                monthly_amount_fen=e.monthly_amount_fen,
+                effective_from=e.effective_from,
+                effective_to=e.effective_to,
+                since=e.since,
+                beneficiary_id_number=next((i for h, i in ids.items() if h == e.beneficiary_hash), None),
+                schedule=tuple(e.schedule or ()),
+                case_id=e.case_id,
+            )
+            for e in ents
+        ),
+        review_class=household.review_class,
+        next_review_date=household.next_review_date,
+        close_relative=household.close_relative,
+        predecessor_id=household.predecessor_id,
+        successor_id=household.successor_id,
+        bank_code=household.bank_code,
+        account_holder=household.account_holder,
+        account_no_masked=household.account_no_masked,
+        version=household.version,
+        updated_at=household.updated_at,
+    )

@@ -1,0 +1,159 @@
+"""Use cases of the close-relative register (DOMAIN.md §7, seed 002): filing, withdrawal, and detection of the
+households and cases a filed relative belongs to, so an undeclared relation is caught. Never commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+
+from sqlalchemy import text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.contracts.events.intake import CloseRelation
+from libs.contracts.id_number import IdNumber
+from libs.kernel.auth import Principal, ensure_jurisdiction
+from libs.kernel.errors import Conflict, NotFound
+from services.casework.case.models import Case, Recusal
+from services.casework.context import ID_NUMBER_CONTEXT, Casework
+from services.casework.registry.models import Household
+from services.casework.relatives import repository
+from services.casework.relatives.models import StaffRelative
+from services.casework.relatives.schemas import FilingIn, FilingOut, FilingStatus, RelativeOut
+
+# Recusals found through the register, as opposed to those declared on an application.
+REGISTER_SOURCE = "register"
+
+
+async def file(session: AsyncSession, ctx: Casework, who: Principal, body: FilingIn) -> StaffRelative:
+    """Register a relation and flag, at once, the relative's households and open cases (DOMAIN.md §7)."""
+    ensure_jurisdiction(who, body.staff_region)
+    relative_hash = ctx.hash(body.relative.id_number)
+    # Two officers filing the same relation at the same moment must end as one filing and one 409.
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"casework/staff-relative/{relative_hash}"}
+    )
+    existing = await repository.active_duplicate(
+        session,
+        staff_user=body.staff_user,
+        staff_name=body.staff_name,
+        relative_hash=relative_hash,
+        relation=body.relation.value,
+    )
+    if existing is not None:
+        raise Conflict(
+            "This relation is already on file; withdraw it first to file it again",
+            code="filing_exists",
+            filing_id=existing.id,
+        )
+    filing = StaffRelative(
+        staff_user=body.staff_user,
+        staff_name=body.staff_name,
+        staff_unit=body.staff_unit,
+        staff_region=body.staff_region,
+        relative_hash=relative_hash,
+        relative_id_sealed=ctx.seal(body.relative.id_number, ID_NUMBER_CONTEXT),
+        relative_name=body.relative.name,
+        relation=body.relation.value,
+        filed_by=who.subject,
+        filed_at=ctx.now(),
+    )
+    session.add(filing)
+    await session.flush()
+    await apply_filing(session, ctx, filing)
+    return filing
+
+
+async def apply_filing(session: AsyncSession, ctx: Casework, filing: StaffRelative) -> None:
+    """Flag every household the relative lives in and every open case about them, and record the recusals.
+
+    Households become close-relative households (county review at every cycle); open cases get a county
+    investigation (DOMAIN.md §3.5, §7). Past filings and recusals are never undone here.
+    """
+    household_ids = await repository.households_with_member(session, filing.relative_hash)
+    if household_ids:
+        await session.execute(update(Household).where(Household.id.in_(household_ids)).values(close_relative=True))
+        await _recuse(session, ctx, "household", household_ids, [filing])
+    case_ids = await repository.open_cases_of(session, filing.relative_hash)
+    if case_ids:
+        await session.execute(
+            update(Case).where(Case.id.in_(case_ids)).values(close_relative_detected=True, county_investigation=True)
+        )
+        await _recuse(session, ctx, "case", case_ids, [filing])
+
+
+async def detect_for_people(
+    session: AsyncSession,
+    ctx: Casework,
+    *,
+    subject_kind: str,
+    subject_id: str,
+    person_hashes: Collection[str],
+) -> list[StaffRelative]:
+    """The active filings naming any of these people; their staff are recorded as recused from the subject (a
+    case as it opens, a household as it is created). Idempotent; the caller sets the subject's flags."""
+    filings = await repository.active_relatives_of(session, person_hashes)
+    if filings:
+        await _recuse(session, ctx, subject_kind, [subject_id], filings)
+    return filings
+
+
+async def _recuse(
+    session: AsyncSession,
+    ctx: Casework,
+    subject_kind: str,
+    subject_ids: Iterable[str],
+    filings: Sequence[StaffRelative],
+) -> None:
+    now = ctx.now()
+    rows = [
+        {
+            "subject_kind": subject_kind,
+            "subject_id": subject_id,
+            "staff_user": f.staff_user,
+            "staff_name": f.staff_name,
+            "relation": f.relation,
+            "source": REGISTER_SOURCE,
+            "recorded_at": now,
+        }
+        for subject_id in subject_ids
+        for f in filings
+    ]
+    # A recusal already recorded (declared on the application, or a redelivered event) stays as it was.
+    stmt = pg_insert(Recusal).values(rows).on_conflict_do_nothing(constraint="uq_recusals_subject_staff")
+    await session.execute(stmt)
+
+
+async def withdraw(session: AsyncSession, ctx: Casework, who: Principal, filing_id: int, reason: str) -> StaffRelative:
+    """End a filing; it stays on record, and the recusals it caused stay as history."""
+    filing = await get(session, who, filing_id, for_update=True)
+    if filing.withdrawn_at is not None:
+        raise Conflict("The filing was already withdrawn", code="already_withdrawn")
+    filing.withdrawn_at, filing.withdrawn_reason = ctx.now(), reason
+    return filing
+
+
+async def get(session: AsyncSession, who: Principal, filing_id: int, *, for_update: bool = False) -> StaffRelative:
+    filing = await repository.filing_by_id(session, filing_id, for_update=for_update)
+    if filing is None:
+        raise NotFound(f"No filing {filing_id}", code="filing_not_found")
+    ensure_jurisdiction(who, filing.staff_region)
+    return filing
+
+
+def out(ctx: Casework, filing: StaffRelative) -> FilingOut:
+    masked = IdNumber.parse(ctx.unseal(filing.relative_id_sealed, ID_NUMBER_CONTEXT)).masked()
+    return FilingOut(
+        filing_id=filing.id,
+        status=FilingStatus.ACTIVE if filing.withdrawn_at is None else FilingStatus.WITHDRAWN,
+        staff_user=filing.staff_user,
+        staff_name=filing.staff_name,
+        staff_unit=filing.staff_unit,
+        staff_region=filing.staff_region,
+        relative=RelativeOut(id_number_masked=masked, name=filing.relative_name),
+        relation=CloseRelation(filing.relation),
+        filed_by=filing.filed_by,
+        filed_at=filing.filed_at,
+        withdrawn_at=filing.withdrawn_at,
+        withdrawn_reason=filing.withdrawn_reason,
+    )

@@ -1,0 +1,88 @@
+"""The local figures casework decides with (DOMAIN.md §12): every one is data, per region prefix and effective date.
+
+Each figure is resolved on its own, so a county that sets only its dibao standard inherits every other figure from
+its city, province or the national row; the most specific prefix in force on the day wins, figure by figure.
+Money is integer fen; percentages are integers (150 = 1.5×).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, Self
+
+from libs.contracts.programs import Program
+
+# Flat monthly amounts of the programs that pay a fixed sum per person (DOMAIN.md §2), by figure name.
+FLAT_AMOUNT_FIGURES: dict[Program, str] = {
+    Program.ORPHAN: "orphan_allowance_fen",
+    Program.HIV_CHILD: "hiv_child_allowance_fen",
+    Program.DE_FACTO_ORPHAN: "de_facto_orphan_allowance_fen",
+    Program.ELDERLY_HIGH_AGE: "elderly_high_age_fen",
+    Program.ELDERLY_DISABLED: "elderly_disabled_fen",
+    Program.TEKUN_CARE: "tekun_care_subsidy_fen",
+    Program.LEGACY_RAILWAY_MILITIA: "legacy_railway_militia_fen",
+    Program.LEGACY_RETIRED_STAFF: "legacy_retired_staff_fen",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Standards:
+    """The figures in force for one region on one day. `None`: no row anywhere up the prefix chain sets it."""
+
+    # 低保标准, per person per month (local; there is no national figure).
+    dibao_standard_fen: int | None = None
+    # Marginal households: per-capita income below this multiple of the dibao standard (seed 004: 1.5×, local).
+    marginal_multiplier_pct: int = 150
+    # 特困 basic living standard per person per month, and the care standard by self-care level (DOMAIN.md §2).
+    tekun_basic_fen: int | None = None
+    tekun_care_self_fen: int | None = None  # 全自理
+    tekun_care_partial_fen: int | None = None  # 半护理
+    tekun_care_full_fen: int | None = None  # 全护理
+    # 残疾人两项补贴: the living subsidy, and the care subsidy for grade 1 and for grade 2 (grade 3 intellectual or
+    # mental counts as grade 2).
+    disability_living_fen: int | None = None
+    disability_care_grade1_fen: int | None = None
+    disability_care_grade2_fen: int | None = None
+    orphan_allowance_fen: int | None = None
+    hiv_child_allowance_fen: int | None = None
+    de_facto_orphan_allowance_fen: int | None = None
+    elderly_high_age_fen: int | None = None
+    elderly_disabled_fen: int | None = None
+    tekun_care_subsidy_fen: int | None = None
+    legacy_railway_militia_fen: int | None = None
+    legacy_retired_staff_fen: int | None = None
+    # 就业成本扣减 (seed 004): monthly deduction per employed member from wage income, capped at this figure.
+    employment_cost_deduction_fen: int = 0
+    # 渐退 (seed 004 §5): one percentage of the last amount per month of the exit period; 6 months at 100 % by
+    # default, some regions decline (100/100/80/80/60/60).
+    gradual_exit_schedule_pct: tuple[int, ...] = (100, 100, 100, 100, 100, 100)
+    # Approval pays from the month after the decision (DOMAIN.md §3.8), as a month offset (local).
+    benefit_start_offset_months: int = 1
+    # 公示 in the village: 7 days (local).
+    publicity_days: int = 7
+    # Whether the county delegated confirmation to its townships (审核确认权下放; both topologies exist).
+    confirmation_delegated: bool = False
+    # Review interval in months per class (DOMAIN.md §4): A yearly, B half-yearly, C quarterly (national minimum
+    # half-yearly), other recipients monthly, disability subsidies quarterly.
+    review_months_a: int = 12
+    review_months_b: int = 6
+    review_months_c: int = 3
+    review_months_monthly: int = 1
+    review_months_quarterly: int = 3
+    # Village reports by the 20th, townships forward by the 25th (seed 001).
+    village_report_due_day: int = 20
+    township_report_due_day: int = 25
+
+    @classmethod
+    def of(cls, values: dict[str, Any]) -> Self:
+        """Standards from resolved figure values (unknown names are ignored: a newer row, an older reader)."""
+        known = {f.name for f in fields(cls)}
+        kept: dict[str, Any] = {k: (tuple(v) if isinstance(v, list) else v) for k, v in values.items() if k in known}
+        return cls(**kept)
+
+    def flat_amount_fen(self, program: Program) -> int | None:
+        name = FLAT_AMOUNT_FIGURES.get(program)
+        return None if name is None else getattr(self, name)
+
+
+FIGURE_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Standards))

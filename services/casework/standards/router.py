@@ -1,0 +1,157 @@
+"""Admin API of the local figures: `/api/v1/casework/standards` (DOMAIN.md §12: per region prefix and effective
+date, the most specific prefix in force wins, figure by figure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from sqlalchemy import literal, or_, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from libs.contracts.clock import business_date
+from libs.kernel.auth import ensure_jurisdiction
+from libs.kernel.db import DbSession
+from libs.kernel.errors import Conflict, Unprocessable
+from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
+from services.casework.context import CaseworkCtx
+from services.casework.dependencies import Admin, Reader
+from services.casework.standards.figures import FIGURE_NAMES
+from services.casework.standards.models import StandardFigure
+from services.casework.standards.repository import figure_rows_in_force
+from services.casework.standards.schemas import (
+    FigureInForce,
+    FigureRowOut,
+    FiguresAdded,
+    StandardsIn,
+    StandardsInForce,
+    api_name,
+    read_figures,
+    shown_value,
+    stored_name,
+)
+
+router = APIRouter(prefix="/api/v1/casework/standards", tags=["standards"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"description": "Outside your jurisdiction, or wrong role"},
+    409: {"description": "A figure of this prefix and date exists already; rows are kept, use another date"},
+    422: {"description": "Invalid input; `errors` names each figure (`invalid_figure`) or field"},
+}
+_PREFIX = r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$"
+
+
+def _out(row: StandardFigure) -> FigureRowOut:
+    return FigureRowOut(
+        id=row.id,
+        region_prefix=row.region_prefix,
+        effective_from=row.effective_from,
+        name=api_name(row.name),
+        value=shown_value(row.name, row.value),
+        created_by=row.created_by,
+        created_at=row.created_at,
+    )
+
+
+@router.post("", response_model=FiguresAdded, status_code=201, responses=_ERRORS)
+async def add_figures(body: StandardsIn, session: DbSession, ctx: CaseworkCtx, who: Admin) -> FiguresAdded:
+    """Set figures of a region prefix from a date: county officers inside their county, administrators anywhere
+    (the national row is `""`). All figures are stored, or none."""
+    # A prefix wider than the caller's jurisdiction (the city, the nation) is outside it: 403.
+    ensure_jurisdiction(who, body.region_prefix)
+    values = read_figures(body.figures)
+    now = ctx.now()
+    rows = [
+        {
+            "region_prefix": body.region_prefix,
+            "effective_from": body.effective_from,
+            "name": name,
+            "value": value,
+            "created_by": who.subject,
+            "created_at": now,
+        }
+        for name, value in values.items()
+    ]
+    stmt = (
+        pg_insert(StandardFigure)
+        .values(rows)
+        .on_conflict_do_nothing(constraint="uq_standards_prefix_from_name")
+        .returning(StandardFigure)
+    )
+    added = list((await session.scalars(stmt)).all())
+    if len(added) < len(rows):
+        # Raising rolls the request's transaction back: the figures that did go in are not kept either.
+        taken = sorted(api_name(n) for n in set(values) - {r.name for r in added})
+        raise Conflict(
+            f"{', '.join(taken)} already set for {body.region_prefix or 'the nation'} from {body.effective_from}; "
+            "figures are kept, so set them from another date",
+            code="figure_exists",
+            figures=taken,
+        )
+    return FiguresAdded(items=[_out(r) for r in sorted(added, key=lambda r: r.name)])
+
+
+@router.get("/in-force", response_model=StandardsInForce, responses=_ERRORS)
+async def in_force(
+    session: DbSession,
+    ctx: CaseworkCtx,
+    who: Reader,
+    region_code: Annotated[str, Query(pattern=_PREFIX)],
+    on: dt.date | None = None,
+) -> StandardsInForce:
+    """Every figure that applies to `region_code` on `on` (default today), with the row it comes from."""
+    ensure_jurisdiction(who, region_code)
+    day = on or business_date(ctx.now())
+    found = {row.name: row for row in await figure_rows_in_force(session, region_code, day)}
+    figures: dict[str, FigureInForce] = {}
+    for name in FIGURE_NAMES:
+        row = found.get(name)
+        figures[api_name(name)] = (
+            FigureInForce(value=None, region_prefix=None, effective_from=None)
+            if row is None
+            else FigureInForce(
+                value=shown_value(name, row.value), region_prefix=row.region_prefix, effective_from=row.effective_from
+            )
+        )
+    return StandardsInForce(region_code=region_code, on=day, figures=figures)
+
+
+@router.get("", response_model=Page[FigureRowOut], responses=_ERRORS)
+async def list_figures(
+    session: DbSession,
+    who: Reader,
+    region_prefix: Annotated[str | None, Query(pattern=_PREFIX)] = None,
+    name: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Page[FigureRowOut]:
+    """Rows set inside your jurisdiction (or inside `region_prefix`), plus the wider rows that apply to it (its
+    province's, the national), by prefix, date and figure."""
+    scope = who.region_prefix
+    if region_prefix is not None:
+        ensure_jurisdiction(who, region_prefix)
+        scope = region_prefix
+    stmt = select(StandardFigure).where(
+        or_(
+            StandardFigure.region_prefix.startswith(scope, autoescape=True),
+            literal(scope).startswith(StandardFigure.region_prefix),
+        )
+    )
+    if name is not None:
+        stored = stored_name(name)
+        if stored is None:
+            raise Unprocessable(
+                f"{name} is not a figure of the standards",
+                code="invalid_figure",
+                errors=[{"loc": ["query", "name"], "msg": "is not a figure of the standards"}],
+            )
+        stmt = stmt.where(StandardFigure.name == stored)
+    after = decode_keyset(cursor, tuple[str, dt.date, str])
+    if after is not None:
+        stmt = stmt.where(
+            tuple_(StandardFigure.region_prefix, StandardFigure.effective_from, StandardFigure.name) > tuple_(*after)
+        )
+    order = (StandardFigure.region_prefix, StandardFigure.effective_from, StandardFigure.name)
+    rows = (await session.scalars(stmt.order_by(*order).limit(limit + 1))).all()
+    return page_of(rows, limit, key=lambda r: (r.region_prefix, r.effective_from.isoformat(), r.name), item=_out)

@@ -1,0 +1,180 @@
+"""Local figures as administrators set and read them (DOMAIN.md §12).
+
+On the API a money figure drops its `_fen` suffix and is a decimal string (`"dibao_standard": "700.00"` is the stored
+figure `dibao_standard_fen` = 70000); every other figure keeps its name and its JSON form (integers, a boolean, the
+list of percentages of the gradual-exit schedule). The bounds below keep a mistyped figure from reaching a
+decision; they are wide enough for every local rule in the seeds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from libs.contracts.money import InvalidMoney, Money
+from libs.kernel.errors import Unprocessable
+from services.casework.standards.figures import FIGURE_NAMES
+
+_MONEY_SUFFIX = "_fen"
+# "" is the national row; otherwise a province, city, county, township or village code (DOMAIN.md §1).
+Prefix = Annotated[str, StringConstraints(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})?$")]
+FigureValue = bool | int | str | list[int]
+
+
+class Kind(StrEnum):
+    MONEY = "money"
+    INT = "int"
+    BOOL = "bool"
+    PERCENTAGES = "percentages"
+
+
+@dataclass(frozen=True)
+class Spec:
+    kind: Kind
+    low: int = 0
+    high: int | None = None
+
+
+def _int(low: int, high: int) -> Spec:
+    return Spec(Kind.INT, low, high)
+
+
+SPECS: dict[str, Spec] = {
+    **{name: Spec(Kind.MONEY) for name in FIGURE_NAMES if name.endswith(_MONEY_SUFFIX)},
+    # seed 004: 1.5× is the usual marginal line; no region sets it below the dibao standard or above 3×.
+    "marginal_multiplier_pct": _int(100, 300),
+    # 渐退: up to a year of payments, each month a percentage of the last amount (seed 004 §5).
+    "gradual_exit_schedule_pct": Spec(Kind.PERCENTAGES, 1, 12),
+    "benefit_start_offset_months": _int(0, 3),
+    "publicity_days": _int(1, 30),
+    "confirmation_delegated": Spec(Kind.BOOL),
+    "review_months_a": _int(1, 12),
+    "review_months_b": _int(1, 12),
+    # Class C: quarterly locally, the national minimum is half-yearly (DOMAIN.md §4).
+    "review_months_c": _int(1, 6),
+    "review_months_monthly": _int(1, 12),
+    "review_months_quarterly": _int(1, 12),
+    # Due days stay within every month (28 February).
+    "village_report_due_day": _int(1, 28),
+    "township_report_due_day": _int(1, 28),
+}
+
+
+def api_name(stored: str) -> str:
+    return stored.removesuffix(_MONEY_SUFFIX)
+
+
+def stored_name(name: str) -> str | None:
+    """The stored figure an API name stands for, or None for an unknown name."""
+    if name + _MONEY_SUFFIX in SPECS:
+        return name + _MONEY_SUFFIX
+    if name in SPECS and not name.endswith(_MONEY_SUFFIX):
+        return name
+    return None
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _stored_value(spec: Spec, value: Any) -> tuple[Any, str | None]:
+    """The stored form of one API value, or the reason it is refused."""
+    if spec.kind is Kind.MONEY:
+        try:
+            return Money.from_str(value).fen, None
+        except InvalidMoney as exc:
+            return None, f'{exc.message} (a non-negative decimal string such as "700.00")'
+    if spec.kind is Kind.BOOL:
+        return (value, None) if isinstance(value, bool) else (None, "must be true or false")
+    assert spec.high is not None
+    if spec.kind is Kind.INT:
+        if not _is_int(value):
+            return None, "must be a whole number"
+        if not spec.low <= value <= spec.high:
+            return None, f"must be between {spec.low} and {spec.high}"
+        return value, None
+    if not isinstance(value, list) or not all(_is_int(v) for v in value):
+        return None, "must be a list of whole percentages"
+    if not spec.low <= len(value) <= spec.high:
+        return None, f"must list {spec.low} to {spec.high} monthly percentages"
+    if not all(0 <= v <= 100 for v in value):
+        return None, "every percentage must be between 0 and 100"
+    return list(value), None
+
+
+def read_figures(figures: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored name → stored value of every API figure; any bad figure refuses them all (422 `invalid_figure`)."""
+    values: dict[str, Any] = {}
+    errors: list[dict[str, Any]] = []
+    for name, value in figures.items():
+        stored = stored_name(name)
+        problem: str | None
+        if stored is None:
+            problem = "is not a figure of the standards"
+        else:
+            values[stored], problem = _stored_value(SPECS[stored], value)
+        if problem is not None:
+            errors.append({"loc": ["body", "figures", name], "msg": problem, "type": "invalid_figure"})
+    village, township = values.get("village_report_due_day"), values.get("township_report_due_day")
+    if village is not None and township is not None and township < village:
+        # Townships forward the villages' reports, so their day cannot come first (seed 001: 20th, then 25th).
+        errors.append(
+            {
+                "loc": ["body", "figures", "township_report_due_day"],
+                "msg": "must not be earlier than village_report_due_day",
+                "type": "invalid_figure",
+            }
+        )
+    if errors:
+        raise Unprocessable(f"{len(errors)} figure(s) are not valid", code="invalid_figure", errors=errors)
+    return values
+
+
+def shown_value(stored: str, value: Any) -> FigureValue:
+    """The API form of a stored value."""
+    if stored.endswith(_MONEY_SUFFIX) and _is_int(value):
+        return Money.from_fen(value).to_str()
+    shown: FigureValue = value
+    return shown
+
+
+class StandardsIn(BaseModel):
+    """Figures of one region prefix from one date; rows are never overwritten, a change is a new date."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    region_prefix: Prefix
+    effective_from: dt.date
+    figures: dict[str, Any] = Field(min_length=1, max_length=len(SPECS))
+
+
+class FigureRowOut(BaseModel):
+    id: int
+    region_prefix: str
+    effective_from: dt.date
+    name: str
+    value: FigureValue
+    created_by: str
+    created_at: AwareDatetime
+
+
+class FiguresAdded(BaseModel):
+    items: list[FigureRowOut]
+
+
+class FigureInForce(BaseModel):
+    # All three null: no row up the prefix chain sets the figure.
+    value: FigureValue | None
+    region_prefix: str | None
+    effective_from: dt.date | None
+
+
+class StandardsInForce(BaseModel):
+    region_code: str
+    on: dt.date
+    figures: dict[str, FigureInForce]

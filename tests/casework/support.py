@@ -1,0 +1,302 @@
+"""Casework in process against the session's real database: principals, a settable clock, events as delivered.
+
+`CaseworkApi` calls the API with forwarded principals; `Broker` feeds events to casework's real consumers (inbox,
+handler and outbox in one transaction), by default twice, as a redelivery would.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import time
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+import httpx
+from aiokafka.structs import ConsumerRecord
+from sqlalchemy import select
+
+from libs.contracts.clock import CHINA_TZ
+from libs.contracts.events.base import EventPayload, MemberRef
+from libs.contracts.events.intake import (
+    BANK_ACCOUNT_SEAL_CONTEXT,
+    ApplicationSubmitted,
+    CloseRelativeDeclaration,
+    DeclaredIncome,
+    MemberDetails,
+    SealedBankAccount,
+)
+from libs.contracts.events.matching import FindingOutcome, VerificationCompleted, VerificationFinding
+from libs.contracts.programs import Program
+from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal, PrincipalKind, Scope, StaffRole
+from libs.kernel.consumer import EventConsumer
+from libs.kernel.db import Database
+from libs.kernel.events import CloudEvent, new_event
+from libs.kernel.outbox import Outbox
+from libs.kernel.pii import PiiVault
+from libs.kernel.service import Runtime
+from services.casework.context import Casework
+from services.casework.db import tables
+from services.casework.definition import DEFINITION as CASEWORK
+from services.casework.subscriptions import subscriptions_for
+from tests.contracts.factories import make_id
+
+_seq = itertools.count(random.randint(100, 900))
+
+
+def fresh_id(born: date) -> str:
+    """A valid identity number no other test uses."""
+    n = next(_seq)
+    return make_id(born, region=f"{140400 + n % 99:06d}", seq=f"{n % 1000:03d}")
+
+
+def new_county() -> str:
+    """A county code of its own (under the fictional province 65), so tests never see each other's data."""
+    return f"65{random.randint(1000, 9999):04d}"
+
+
+def new_village(county: str | None = None) -> str:
+    return f"{county or new_county()}{random.randint(100, 999):03d}{random.randint(100, 999):03d}"
+
+
+def staff(role: StaffRole, region: str, *, subject: str | None = None, name: str | None = None) -> Principal:
+    """A staff principal as the gateway forwards it; `name` is the person's real name (display_name)."""
+    return Principal(
+        subject or f"u-{uuid.uuid4().hex[:8]}",
+        PrincipalKind.staff,
+        f"{role.value}.{region}",
+        region,
+        frozenset({role.value}),
+        display_name=name or f"{role.value} {uuid.uuid4().hex[:6]}",
+    )
+
+
+def client(scope: Scope, region: str = "65") -> Principal:
+    return Principal(
+        f"c-{uuid.uuid4().hex[:8]}",
+        PrincipalKind.client,
+        f"{scope.value} client",
+        region,
+        frozenset(),
+        frozenset({scope.value}),
+    )
+
+
+@dataclass
+class Clock:
+    """The service's clock, set by the test (publicity periods, review dates, benefit months)."""
+
+    at: datetime | None = None
+
+    def __call__(self) -> datetime:
+        return self.at or datetime.now(UTC)
+
+    def set_day(self, day: date, hour: int = 10) -> None:
+        self.at = datetime(day.year, day.month, day.day, hour, tzinfo=CHINA_TZ)
+
+
+@dataclass
+class CaseworkApi:
+    http: httpx.AsyncClient
+    tokens: InternalTokens
+    db: Database
+    clock: Clock = field(default_factory=Clock)
+    # The API's own context (on the same clock), for the worker's jobs run by hand.
+    ctx: Casework | None = None
+
+    def as_(self, principal: Principal) -> dict[str, str]:
+        return {INTERNAL_HEADER: self.tokens.sign(principal)}
+
+    async def post(self, path: str, principal: Principal, json: Any = None) -> httpx.Response:
+        return await self.http.post(path, json=json, headers=self.as_(principal))
+
+    async def put(self, path: str, principal: Principal, json: Any = None) -> httpx.Response:
+        return await self.http.put(path, json=json, headers=self.as_(principal))
+
+    async def delete(self, path: str, principal: Principal) -> httpx.Response:
+        return await self.http.delete(path, headers=self.as_(principal))
+
+    async def get(self, path: str, principal: Principal, params: Any = None) -> httpx.Response:
+        return await self.http.get(path, params=params, headers=self.as_(principal))
+
+    async def outbox_events(self, subject: str | None = None, event_type: str | None = None) -> list[CloudEvent]:
+        """Events in casework's outbox, oldest first, filtered by subject and type."""
+        t = tables.outbox
+        async with self.db.sessions() as s:
+            rows = (await s.execute(select(t.c.payload).order_by(t.c.id))).scalars().all()
+        events = [CloudEvent.from_bytes(r) for r in rows]
+        return [
+            e
+            for e in events
+            if (subject is None or e.subject == subject) and (event_type is None or e.type == event_type)
+        ]
+
+
+class Broker:
+    """Delivers events to casework's real consumers, as the broker would after a redelivery: same id, later offset."""
+
+    def __init__(self, api: CaseworkApi) -> None:
+        settings = CASEWORK.settings()
+        self.api = api
+        self.vault = PiiVault(settings.pii_key.get_secret_value())
+        runtime = Runtime(CASEWORK, settings, api.db, Outbox(tables.outbox, settings))
+        # The handlers run on the test's clock, like the API.
+        ctx = replace(Casework.of(runtime), clock=api.clock)
+        self.consumers = {
+            event_type: EventConsumer(name, api.db, tables, settings, handlers, retry_base_delay=0.001)
+            for name, handlers in subscriptions_for(ctx).items()
+            for event_type in handlers
+        }
+        self._offset = 0
+
+    async def deliver(self, event: CloudEvent, times: int = 2) -> None:
+        value = event.to_bytes()
+        for _ in range(times):
+            self._offset += 1
+            record = ConsumerRecord(
+                topic=event.type,
+                partition=0,
+                offset=self._offset,
+                timestamp=int(time.time() * 1000),
+                timestamp_type=0,
+                key=(event.subject or "").encode(),
+                value=value,
+                checksum=None,
+                serialized_key_size=len(event.subject or ""),
+                serialized_value_size=len(value),
+                headers=[],
+            )
+            await self.consumers[event.type].process(record)
+
+    async def dead_letters(self, event: CloudEvent) -> list[str]:
+        dead = tables.dead_letters
+        async with self.api.db.sessions() as s:
+            rows = (await s.scalars(select(dead.c.event_id).where(dead.c.event_id == event.id))).all()
+        return [str(r) for r in rows]
+
+
+def event(payload: EventPayload, subject: str, source: str = "intake") -> CloudEvent:
+    return new_event(payload.event_type, source=source, subject=subject, data=payload)
+
+
+@dataclass(frozen=True)
+class Person:
+    id_number: str
+    name: str
+    relation: str
+    born: date
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def family(*, size: int = 3) -> list[Person]:
+    """A household of `size`: head, spouse, then children."""
+    people = [
+        Person(fresh_id(date(1975, 3, 14)), "王建国", "head", date(1975, 3, 14)),
+        Person(fresh_id(date(1978, 6, 2)), "李秀英", "spouse", date(1978, 6, 2)),
+    ]
+    for i in range(size - 2):
+        born = date(2010 + i, 9, 30)
+        people.append(Person(fresh_id(born), f"王小{i}", "child", born, {"labour_capacity": "none"}))
+    return people[:size]
+
+
+def application(
+    region: str,
+    people: list[Person] | None = None,
+    *,
+    program: Program = Program.DIBAO,
+    wages_12_months: str = "9600.00",
+    vault: PiiVault | None = None,
+    accepted_on: date = date(2026, 3, 2),
+    due_date: date = date(2026, 4, 14),
+    **overrides: Any,
+) -> ApplicationSubmitted:
+    """Intake's `application-submitted` for `people` (default: a family of three) in `region`."""
+    people = people or family()
+    head = people[0]
+    vault = vault or PiiVault(CASEWORK.settings().pii_key.get_secret_value())
+    payload: dict[str, Any] = {
+        "application_id": f"app-{uuid.uuid4()}",
+        "application_no": f"SQ{uuid.uuid4().hex[:10].upper()}",
+        "program": program,
+        "region_code": region,
+        "applicant": MemberRef(id_number=head.id_number, name=head.name, relation=head.relation),
+        "members": tuple(MemberRef(id_number=p.id_number, name=p.name, relation=p.relation) for p in people),
+        "member_details": tuple(
+            MemberDetails(
+                id_number=p.id_number,
+                birth_date=p.born,
+                labour_capacity=p.details.get("labour_capacity", "full"),
+                employment=p.details.get("employment", "unemployed"),
+                disability_kind=p.details.get("disability_kind"),
+                disability_grade=p.details.get("disability_grade"),
+                serious_illness=p.details.get("serious_illness", False),
+            )
+            for p in people
+        ),
+        "declared_income": (
+            DeclaredIncome(member_id_number=head.id_number, kind="wages", amount_12_months=wages_12_months),
+        )
+        if wages_12_months != "0.00"
+        else (),
+        "close_relative": CloseRelativeDeclaration(declared=False),
+        "accepted_at": datetime(accepted_on.year, accepted_on.month, accepted_on.day, 9, tzinfo=CHINA_TZ),
+        "due_date": due_date,
+        "payment_account": SealedBankAccount(
+            bank_code="ICBC",
+            holder_name=head.name,
+            account_no_masked="6222********0000",
+            account_no_sealed=vault.encrypt("6222020000000000000", context=BANK_ACCOUNT_SEAL_CONTEXT),
+        ),
+    }
+    payload.update(overrides)
+    return ApplicationSubmitted.model_validate(payload)
+
+
+async def set_standards(
+    api: CaseworkApi, region_prefix: str, effective_from: date = date(2020, 1, 1), **figures: Any
+) -> None:
+    """Local figures for a test's own county, straight into the table (the admin API has its own tests)."""
+    from services.casework.standards.models import StandardFigure
+
+    async with api.db.sessions.begin() as s:
+        for name, value in figures.items():
+            s.add(
+                StandardFigure(
+                    region_prefix=region_prefix,
+                    effective_from=effective_from,
+                    name=name,
+                    value=list(value) if isinstance(value, tuple) else value,
+                    created_by="test",
+                    created_at=datetime.now(UTC),
+                )
+            )
+
+
+def verification(application_id: str, people: list[Person], *, findings: int = 0) -> VerificationCompleted:
+    return VerificationCompleted(
+        application_id=application_id,
+        verification_id=f"ver-{uuid.uuid4()}",
+        findings=tuple(
+            VerificationFinding(
+                member_id_number=p.id_number,
+                source="vehicle" if i < findings else "death",
+                outcome=FindingOutcome.FINDING if i < findings else FindingOutcome.CLEAR,
+                detail="car 晋D12345" if i < findings else "",
+            )
+            for i, p in enumerate(people)
+        ),
+        completed_at=datetime.now(UTC),
+    )
+
+
+def investigation_body(visited_on: date, **extra: Any) -> dict[str, Any]:
+    return {
+        "investigators": [{"user": "u-inv-1", "name": "调查员甲"}, {"user": "u-inv-2", "name": "调查员乙"}],
+        "visited_on": visited_on.isoformat(),
+        "findings": "入户核实，家庭成员与申报一致",
+        "neighbour_visits": "走访邻居两户",
+        **extra,
+    }
