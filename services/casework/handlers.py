@@ -38,9 +38,7 @@ _log = structlog.get_logger("casework.handlers")
 P = TypeVar("P", bound=BaseModel)
 
 
-def handler(
-    model: type[P], ctx: Casework, use: Callable[[AsyncSession, Casework, P], Awaitable[None]]
-) -> Handler:
+def handler(model: type[P], ctx: Casework, use: Callable[[AsyncSession, Casework, P], Awaitable[None]]) -> Handler:
     async def handle(session: AsyncSession, event: CloudEvent) -> None:
         await use(session, ctx, model.model_validate(event.data))
 
@@ -86,7 +84,12 @@ async def death_detected(session: AsyncSession, ctx: Casework, e: DeathDetected)
             # The same death reported again (another feed, a repeat) is the same fact: one case per household.
             f"{person}:{household_id}",
             f"死亡 death on {e.death_date.isoformat()} ({e.source})",
-            {"deceased_id_number": e.person.id_number, "death_date": e.death_date.isoformat(), "source": e.source, "feed_id": e.feed_id},
+            {
+                "deceased_id_number": e.person.id_number,
+                "death_date": e.death_date.isoformat(),
+                "source": e.source,
+                "feed_id": e.feed_id,
+            },
         )
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import socket
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -182,8 +183,14 @@ async def fake_province() -> AsyncIterator[FakeProvince]:
         sock.close()
 
 
+# Each pusher starts a day after the last, in a future no other test reaches: every change queued before it (by
+# any test, backing off or not) is due at its start, so `drain` can clear them out of this test's batches.
+_PUSH_DAYS = itertools.count()
+
+
 def pusher(api: CaseworkApi, url: str, **settings: Any) -> tuple[Casework, Clock]:
-    clock = Clock(T0.astimezone(UTC))
+    """Casework's context for pushing to `url` (small batches, 2 s doubling to 16 s), on a clock of its own."""
+    clock = Clock(datetime(2031, 1, 6, 9, tzinfo=UTC) + timedelta(days=next(_PUSH_DAYS)))
     values: dict[str, Any] = {
         "province_base_url": url,
         "province_token": "prov-token",
@@ -197,3 +204,9 @@ def pusher(api: CaseworkApi, url: str, **settings: Any) -> tuple[Casework, Clock
 async def push(api: CaseworkApi, ctx: Casework, http: httpx.AsyncClient) -> int:
     async with api.db.sessions.begin() as session:
         return await push_pending(session, ctx, http)
+
+
+async def drain(api: CaseworkApi, ctx: Casework, http: httpx.AsyncClient) -> None:
+    """Deliver every change already due (other tests' leftovers), so the test's batches hold only its own."""
+    everything = replace(ctx, settings=ctx.settings.with_overrides(province_batch_size=1_000_000))
+    await push(api, everything, http)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from libs.contracts.money import Money
 from libs.contracts.period import Period
 from libs.kernel.auth import StaffRole
-from services.casework.case.models import Case, CaseHistory
+from services.casework.case.models import CaseHistory
 from services.casework.registry.models import Household
 from tests.casework.flows import CASES, case_of_application, end_publicity, officers
 from tests.casework.support import (
@@ -43,7 +43,8 @@ async def test_an_application_goes_from_verification_to_a_paid_household(api: Ca
 
     # Nothing happens before matching's report (逢进必核).
     early = await api.post(f"{CASES}/{case.id}/investigations", township, investigation_body(date(2026, 3, 2)))
-    assert early.status_code == 409 and early.json()["code"] == "invalid_status"
+    assert early.status_code == 409
+    assert early.json()["code"] == "invalid_status"
     assert early.json()["status_now"] == "awaiting_verification"
 
     await broker.deliver(event(verification(app.application_id, people, findings=1), "application", source="matching"))
@@ -70,7 +71,8 @@ async def test_an_application_goes_from_verification_to_a_paid_household(api: Ca
     assert body["publicity_ends_on"] == (date(2026, 3, 2) + timedelta(days=7)).isoformat()
 
     during = await api.post(f"{CASES}/{case.id}/decision", county_officer, {"decision": "confirm"})
-    assert during.status_code == 409 and during.json()["status_now"] == "publicity"
+    assert during.status_code == 409
+    assert during.json()["status_now"] == "publicity"
 
     api.clock.set_day(date(2026, 3, 9))
     assert await end_publicity(api) == 0  # the seventh day is still a day of publicity
@@ -78,7 +80,8 @@ async def test_an_application_goes_from_verification_to_a_paid_household(api: Ca
     assert await end_publicity(api) >= 1
 
     by_township = await api.post(f"{CASES}/{case.id}/decision", township, {"decision": "confirm"})
-    assert by_township.status_code == 403 and by_township.json()["code"] == "confirmation_not_delegated"
+    assert by_township.status_code == 403
+    assert by_township.json()["code"] == "confirmation_not_delegated"
 
     r = await api.post(f"{CASES}/{case.id}/decision", county_officer, {"decision": "confirm"})
     assert r.status_code == 200, r.text
@@ -90,12 +93,14 @@ async def test_an_application_goes_from_verification_to_a_paid_household(api: Ca
     household_id = decided["household_id"]
     events = await api.outbox_events(subject=f"household/{household_id}")
     [ent] = [e for e in events if e.type == "entitlement-changed"]
-    assert ent.data["monthly_amount"] == "1300.00" and ent.data["effective_from"] == "2026-04"
+    assert ent.data["monthly_amount"] == "1300.00"
+    assert ent.data["effective_from"] == "2026-04"
     assert ent.data["payment_account"]["account_no_masked"] == "6222********0000"
     assert len(ent.data["members"]) == 3
     assert [e.type for e in events].count("household-changed") == 1
     [decision] = await api.outbox_events(subject=f"case/{case.id}", event_type="case-decided")
-    assert decision.data["application_id"] == app.application_id and decision.data["outcome"] == "approved"
+    assert decision.data["application_id"] == app.application_id
+    assert decision.data["outcome"] == "approved"
 
     hh = (await api.get(f"/api/v1/casework/households/{household_id}", township)).json()
     assert [e["monthly_amount"] for e in hh["entitlements"]] == ["1300.00"]
@@ -103,7 +108,9 @@ async def test_an_application_goes_from_verification_to_a_paid_household(api: Ca
     assert (hh["review_class"], hh["next_review_date"]) == ("B", str((Period.parse("2026-04") + 6).first_day))
     assert all("*" in m["id_number_masked"] for m in hh["members"])
     async with api.db.sessions() as s:
-        history = (await s.scalars(select(CaseHistory.action).where(CaseHistory.case_id == case.id).order_by(CaseHistory.id))).all()
+        history = (
+            await s.scalars(select(CaseHistory.action).where(CaseHistory.case_id == case.id).order_by(CaseHistory.id))
+        ).all()
     assert history == [
         "opened",
         "verification_completed",
@@ -133,23 +140,29 @@ async def test_an_objection_reopens_the_investigation_and_a_rejection_needs_a_re
     await api.post(f"{CASES}/{case.id}/investigations", township, investigation_body(date(2026, 3, 2)))
     await api.post(f"{CASES}/{case.id}/proposal", township, {"outcome": "approved"})
     r = await api.post(f"{CASES}/{case.id}/objections", township, {"summary": "邻居反映有车", "raised_by": "村民张某"})
-    assert r.status_code == 200 and r.json()["status"] == "investigating"
+    assert r.status_code == 200
+    assert r.json()["status"] == "investigating"
     again = await api.post(f"{CASES}/{case.id}/objections", township, {"summary": "x", "raised_by": "y"})
     assert again.status_code == 409
 
     second = investigation_body(date(2026, 3, 2), findings="核实有一辆未注销摩托车")
     assert (await api.post(f"{CASES}/{case.id}/investigations", township, second)).status_code == 201
     unreasoned = await api.post(f"{CASES}/{case.id}/proposal", township, {"outcome": "rejected"})
-    assert unreasoned.status_code == 422 and unreasoned.json()["code"] == "reason_required"
+    assert unreasoned.status_code == 422
+    assert unreasoned.json()["code"] == "reason_required"
     wrong = await api.post(f"{CASES}/{case.id}/proposal", township, {"outcome": "stopped", "reasons": ["x"]})
-    assert wrong.status_code == 422 and wrong.json()["code"] == "outcome_not_allowed"
+    assert wrong.status_code == 422
+    assert wrong.json()["code"] == "outcome_not_allowed"
     r = await api.post(f"{CASES}/{case.id}/proposal", township, {"outcome": "rejected", "reasons": ["有未注销机动车"]})
     # A rejection is not posted: straight to confirmation.
-    assert r.status_code == 200 and r.json()["status"] == "confirmation"
+    assert r.status_code == 200
+    assert r.json()["status"] == "confirmation"
     r = await api.post(f"{CASES}/{case.id}/decision", county_officer, {"decision": "confirm"})
-    assert r.status_code == 200 and r.json()["outcome"] == "rejected"
+    assert r.status_code == 200
+    assert r.json()["outcome"] == "rejected"
     [decision] = await api.outbox_events(subject=f"case/{case.id}", event_type="case-decided")
-    assert decision.data["reasons"] == ["有未注销机动车"] and decision.data["effective_month"] is None
+    assert decision.data["reasons"] == ["有未注销机动车"]
+    assert decision.data["effective_month"] is None
     async with api.db.sessions() as s:
         households = await s.scalar(select(func.count()).select_from(Household).where(Household.region_code == village))
     assert households == 0
@@ -173,7 +186,8 @@ async def test_confirmation_by_the_township_where_the_county_delegated_it(api: C
     api.clock.set_day(date(2026, 3, 12))
     await end_publicity(api)
     r = await api.post(f"{CASES}/{case.id}/decision", township, {"decision": "confirm"})
-    assert r.status_code == 200 and r.json()["outcome"] == "approved"
+    assert r.status_code == 200
+    assert r.json()["outcome"] == "approved"
 
 
 async def test_bad_input_changes_nothing(api: CaseworkApi) -> None:
@@ -193,7 +207,8 @@ async def test_bad_input_changes_nothing(api: CaseworkApi) -> None:
     same = investigation_body(date(2026, 3, 2))
     same["investigators"] = [same["investigators"][0], same["investigators"][0]]
     stranger = investigation_body(
-        date(2026, 3, 2), verified_income=[{"member_id_number": "110105194912310021", "kind": "wages", "amount_12_months": "1.00"}]
+        date(2026, 3, 2),
+        verified_income=[{"member_id_number": "110105194912310021", "kind": "wages", "amount_12_months": "1.00"}],
     )
     for body, code in (
         (one, 422),
@@ -212,4 +227,6 @@ async def test_bad_input_changes_nothing(api: CaseworkApi) -> None:
     assert (await api.post(url, village_assistant, investigation_body(date(2026, 3, 2)))).status_code == 403
     assert (await api.get(f"{CASES}/case-nope", township)).status_code == 404
     seen = (await api.get(f"{CASES}/{case.id}", township)).json()
-    assert seen["status"] == "investigating" and seen["investigations"] == [] and seen["version"] == case.version
+    assert seen["status"] == "investigating"
+    assert seen["investigations"] == []
+    assert seen["version"] == case.version

@@ -29,6 +29,7 @@ from tests.casework.province_support import (
     add_household,
     casework,
     change_amount,
+    drain,
     fake_province,
     listening_socket,
     push,
@@ -55,8 +56,10 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
 async def test_every_change_arrives_once_in_order_per_household_despite_failures(
     api: CaseworkApi, province: FakeProvince, http: httpx.AsyncClient
 ) -> None:
-    province.failures = 2
     ctx, clock = pusher(api, province.url)
+    await drain(api, ctx, http)
+    province.requests.clear()
+    province.failures = 2
     county = new_county()
     a = await add_household(api, ctx, new_village(county), [Program("dibao", 10000)], queue=True)
     b = await add_household(api, ctx, new_village(county), [Program("dibao", 20000)], queue=True)
@@ -218,6 +221,22 @@ async def test_officers_see_pending_and_delivered_changes_of_their_county(
     assert set(row) == {"id", "household_id", "attempts", "last_error", "created_at", "next_attempt_at", "delivered_at"}
     assert [r["household_id"] for r in delivered.json()["items"]] == [b]
     assert datetime.fromisoformat(delivered.json()["items"][0]["delivered_at"]) == clock()
+
+
+async def test_the_delivery_log_pages_pending_changes_oldest_first(api: CaseworkApi) -> None:
+    county = new_county()
+    ctx = casework(api)
+    hid = await add_household(api, ctx, new_village(county), [Program("dibao", 10000)], queue=True)
+    for amount in (10100, 10200):
+        await change_amount(api, ctx, hid, amount)
+    ids = [c.id for c in await queued(api, [hid])]
+    officer = staff(StaffRole.county_officer, county)
+
+    first = (await api.get(CHANGES, officer, {"limit": 2})).json()
+    second = (await api.get(CHANGES, officer, {"limit": 2, "cursor": first["next_cursor"]})).json()
+
+    assert [r["id"] for r in first["items"]] + [r["id"] for r in second["items"]] == ids
+    assert second["next_cursor"] is None
 
 
 @pytest.mark.parametrize(

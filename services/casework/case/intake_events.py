@@ -28,7 +28,9 @@ async def _case_of(session: AsyncSession, application_id: str) -> Case | None:
     return case
 
 
-async def _keep(session: AsyncSession, ctx: Casework, application_id: str, event_type: str, data: dict[str, Any]) -> None:
+async def _keep(
+    session: AsyncSession, ctx: Casework, application_id: str, event_type: str, data: dict[str, Any]
+) -> None:
     stmt = pg_insert(PendingApplicationEvent).values(
         application_id=application_id,
         event_type=event_type,
@@ -88,7 +90,15 @@ async def _apply_verification(session: AsyncSession, ctx: Casework, case: Case, 
     case.status = next_status(Action.VERIFY, CaseStatus(case.status))
     case.updated_at = ctx.now()
     count = sum(1 for f in e.findings if f.outcome is FindingOutcome.FINDING)
-    record(session, case, actor="matching", action=Action.VERIFY, status_from=before, detail=f"{count} findings", at=ctx.now())
+    record(
+        session,
+        case,
+        actor="matching",
+        action=Action.VERIFY,
+        status_from=before,
+        detail=f"{count} findings",
+        at=ctx.now(),
+    )
 
 
 async def withdrawn(session: AsyncSession, ctx: Casework, e: ApplicationWithdrawn) -> None:
@@ -102,7 +112,15 @@ async def withdrawn(session: AsyncSession, ctx: Casework, e: ApplicationWithdraw
 def _apply_withdrawal(session: AsyncSession, ctx: Casework, case: Case, e: ApplicationWithdrawn) -> None:
     if CaseStatus(case.status) not in OPEN_STATUSES:
         # Decided already: the decision stands and the withdrawal is only recorded (intake does the same).
-        record(session, case, actor="intake", action="withdrawal_after_decision", status_from=case.status, detail=e.reason, at=ctx.now())
+        record(
+            session,
+            case,
+            actor="intake",
+            action="withdrawal_after_decision",
+            status_from=case.status,
+            detail=e.reason,
+            at=ctx.now(),
+        )
         return
     before = case.status
     case.status = next_status(Action.WITHDRAW, CaseStatus(case.status))
@@ -122,4 +140,12 @@ def _apply_extension(session: AsyncSession, ctx: Casework, case: Case, e: Applic
     case.due_date = e.due_date
     case.due_date_provisional = e.due_date_provisional
     case.updated_at = ctx.now()
-    record(session, case, actor="intake", action="deadline_extended", status_from=case.status, detail=f"{e.due_date}: {e.reason}", at=ctx.now())
+    record(
+        session,
+        case,
+        actor="intake",
+        action="deadline_extended",
+        status_from=case.status,
+        detail=f"{e.due_date}: {e.reason}",
+        at=ctx.now(),
+    )

@@ -205,6 +205,7 @@ async def open_due_reviews(session: AsyncSession, ctx: Casework, *, limit: int =
     )
     opened = 0
     for household_id, review_date in (await session.execute(stmt)).all():
+        assert review_date is not None  # selected by next_review_date <= today
         _case, created = await open_triggered(
             session,
             ctx,
@@ -222,4 +223,4 @@ def person_hash(ctx: Casework, id_number: str) -> str:
     return ctx.hash(IdNumber.parse(id_number).value)
 
 
-__all__ = ["CaseStatus", "open_application", "open_triggered", "open_due_reviews"]
+__all__ = ["CaseStatus", "open_application", "open_due_reviews", "open_triggered"]

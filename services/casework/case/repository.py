@@ -27,9 +27,7 @@ class CaseFilter:
     overdue_on: dt.date | None = None
 
 
-async def search(
-    session: AsyncSession, f: CaseFilter, after: tuple[dt.date, str] | None, limit: int
-) -> list[Case]:
+async def search(session: AsyncSession, f: CaseFilter, after: tuple[dt.date, str] | None, limit: int) -> list[Case]:
     """The work list: by due date (overdue first), then id."""
     due = func.coalesce(Case.due_date, literal(_FAR))
     stmt = select(Case).where(Case.region_code.startswith(f.region_prefix, autoescape=True))
@@ -50,7 +48,9 @@ async def search(
     return list((await session.scalars(stmt)).all())
 
 
-async def overdue_by_area(session: AsyncSession, region_prefix: str, level: int, today: dt.date) -> list[tuple[str, int, int]]:
+async def overdue_by_area(
+    session: AsyncSession, region_prefix: str, level: int, today: dt.date
+) -> list[tuple[str, int, int]]:
     """(area code, open cases, overdue) per sub-area of `level` digits (9: townships, 12: villages)."""
     area = func.substr(Case.region_code, 1, level)
     open_ = Case.status.in_([s.value for s in OPEN_STATUSES])

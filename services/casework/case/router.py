@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import uuid
 from typing import Annotated
@@ -82,7 +83,7 @@ async def list_cases(
         household_id=household_id,
         overdue_on=today if overdue else None,
     )
-    rows = await repository.search(session, f, decode_keyset(cursor, tuple[views.dt.date, str]), limit)
+    rows = await repository.search(session, f, decode_keyset(cursor, tuple[dt.date, str]), limit)
     return page_of(
         rows,
         limit,
@@ -112,7 +113,9 @@ async def get_case(case_id: str, session: DbSession, ctx: CaseworkCtx, who: Read
 
 
 @router.post("/{case_id}/investigations", response_model=CaseOut, status_code=201, responses=_ERRORS)
-async def investigate(case_id: str, body: InvestigationIn, session: DbSession, ctx: CaseworkCtx, who: Officer) -> CaseOut:
+async def investigate(
+    case_id: str, body: InvestigationIn, session: DbSession, ctx: CaseworkCtx, who: Officer
+) -> CaseOut:
     """Record the home investigation (two investigators); the case moves to the township review."""
     case = await service.investigate(session, ctx, who, case_id, body)
     return await views.detail(session, ctx, case)

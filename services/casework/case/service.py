@@ -319,6 +319,7 @@ async def decide(session: AsyncSession, ctx: Casework, who: Principal, case_id: 
         action = Action.CONFIRM
         before = _move(case, action, ctx)
         # Only a proposed case reaches confirmation, so a proposal is there to confirm.
+        assert case.proposed_outcome is not None
         outcome = CaseOutcome(case.proposed_outcome)
         reasons = list((case.proposal or {}).get("reasons", [])) + list(body.reasons)
     case.outcome = outcome.value

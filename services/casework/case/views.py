@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,7 +38,7 @@ def summary(case: Case, ctx: Casework) -> CaseSummary:
     return CaseSummary(**_summary_fields(case, today))
 
 
-def _summary_fields(case: Case, today: object) -> dict[str, object]:
+def _summary_fields(case: Case, today: dt.date) -> dict[str, Any]:
     open_ = CaseStatus(case.status) in OPEN_STATUSES
     return {
         "case_id": case.id,
@@ -50,7 +53,7 @@ def _summary_fields(case: Case, today: object) -> dict[str, object]:
         "applicant_name_masked": case.applicant_name_masked,
         "member_count": case.member_count,
         "due_date": case.due_date,
-        "overdue": bool(open_ and case.due_date is not None and case.due_date < today),  # type: ignore[operator]
+        "overdue": bool(open_ and case.due_date is not None and case.due_date < today),
         "close_relative": case.close_relative_declared or case.close_relative_detected,
         "county_investigation": case.county_investigation,
         "proposed_outcome": case.proposed_outcome,
@@ -62,15 +65,15 @@ def _summary_fields(case: Case, today: object) -> dict[str, object]:
 
 async def detail(session: AsyncSession, ctx: Casework, case: Case) -> CaseOut:
     content = ctx.unseal_json(case.content_sealed, CONTENT_CONTEXT)
-    history = (await session.scalars(select(CaseHistory).where(CaseHistory.case_id == case.id).order_by(CaseHistory.id))).all()
+    history = (
+        await session.scalars(select(CaseHistory).where(CaseHistory.case_id == case.id).order_by(CaseHistory.id))
+    ).all()
     investigations = (
         await session.scalars(
             select(CaseInvestigation).where(CaseInvestigation.case_id == case.id).order_by(CaseInvestigation.round)
         )
     ).all()
-    verifications = (
-        await session.scalars(select(CaseVerification).where(CaseVerification.case_id == case.id))
-    ).all()
+    verifications = (await session.scalars(select(CaseVerification).where(CaseVerification.case_id == case.id))).all()
     attachments = (
         await session.scalars(
             select(CaseAttachment).where(CaseAttachment.case_id == case.id).order_by(CaseAttachment.uploaded_at)
@@ -108,7 +111,7 @@ async def detail(session: AsyncSession, ctx: Casework, case: Case) -> CaseOut:
     ]
     today = business_date(ctx.now())
     return CaseOut(
-        **_summary_fields(case, today),  # type: ignore[arg-type]
+        **_summary_fields(case, today),
         due_date_provisional=case.due_date_provisional,
         emergency=case.emergency,
         trigger_summary=case.trigger_summary,

@@ -45,7 +45,9 @@ def _out(state: HouseholdState, as_of: dt.date | None = None) -> HouseholdOut:
         region_code=state.region_code,
         status=state.status,
         members=[
-            MemberOut(id_number_masked=masked_id(m.id_number), name=m.name, relation=m.relation, birth_date=m.birth_date)
+            MemberOut(
+                id_number_masked=masked_id(m.id_number), name=m.name, relation=m.relation, birth_date=m.birth_date
+            )
             for m in state.members
         ],
         entitlements=[
@@ -147,10 +149,14 @@ async def versions(household_id: str, session: DbSession, who: Reader) -> list[V
     await _household(session, who, household_id)
     rows = (
         await session.scalars(
-            select(HouseholdVersion).where(HouseholdVersion.household_id == household_id).order_by(HouseholdVersion.version)
+            select(HouseholdVersion)
+            .where(HouseholdVersion.household_id == household_id)
+            .order_by(HouseholdVersion.version)
         )
     ).all()
-    return [VersionOut(version=v.version, recorded_at=v.recorded_at, changes=v.changes, case_id=v.case_id) for v in rows]
+    return [
+        VersionOut(version=v.version, recorded_at=v.recorded_at, changes=v.changes, case_id=v.case_id) for v in rows
+    ]
 
 
 @router.get("/postings/{village_code}", response_model=PostingOut, responses={403: {}, 422: {}})
@@ -184,7 +190,9 @@ async def posting(
         )
     households = (
         await session.scalars(
-            select(Household).where(Household.region_code == village_code, Household.status == "active").order_by(Household.id)
+            select(Household)
+            .where(Household.region_code == village_code, Household.status == "active")
+            .order_by(Household.id)
         )
     ).all()
     for h in households:
