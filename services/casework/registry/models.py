@@ -59,6 +59,8 @@ class Household(Base):
 
     __table_args__ = (
         Index("ix_households_region_code", "region_code", "id"),
+        # The province pulls changes by time (CONTRACTS.md §4).
+        Index("ix_households_updated", "updated_at", "id"),
         Index("ix_households_next_review", "next_review_date", postgresql_where="status = 'active'"),
     )
 

@@ -22,8 +22,10 @@ from services.casework.case.opening import mask_name
 from services.casework.case.rules import CaseStatus
 from services.casework.case.views import masked_id
 from services.casework.context import CaseworkCtx
-from services.casework.dependencies import Reader
+from services.casework.dependencies import County, Reader
+from services.casework.registry import imports
 from services.casework.registry import service as registry
+from services.casework.registry.imports import HouseholdImport
 from services.casework.registry.models import Household, HouseholdMember, HouseholdVersion
 from services.casework.registry.schemas import (
     EntitlementOut,
@@ -127,6 +129,13 @@ async def list_households(
         )
 
     return page_of(rows, limit, key=lambda h: (h.id,), item=item)
+
+
+@router.post("/households/import", response_model=HouseholdOut, status_code=201, responses={403: {}, 409: {}, 422: {}})
+async def import_household(body: HouseholdImport, session: DbSession, ctx: CaseworkCtx, who: County) -> HouseholdOut:
+    """Register a household the county already pays (from its old records), with its programs and amounts."""
+    household = await imports.import_household(session, ctx, who, body)
+    return _out(await load_state(session, ctx, household))
 
 
 @router.get("/households/{household_id}", response_model=HouseholdOut, responses={403: {}, 404: {}})

@@ -105,6 +105,7 @@ def upgrade() -> None:
         postgresql_where="status = 'active'",
     )
     op.create_index("ix_households_region_code", "households", ["region_code", "id"], unique=False, schema="casework")
+    op.create_index("ix_households_updated", "households", ["updated_at", "id"], unique=False, schema="casework")
     op.create_table(
         "pending_application_events",
         sa.Column("application_id", sa.Text(), nullable=False),
@@ -462,6 +463,7 @@ def downgrade() -> None:
     op.drop_index("ix_province_changes_household", table_name="province_changes", schema="casework")
     op.drop_table("province_changes", schema="casework")
     op.drop_table("pending_application_events", schema="casework")
+    op.drop_index("ix_households_updated", table_name="households", schema="casework")
     op.drop_index("ix_households_region_code", table_name="households", schema="casework")
     op.drop_index(
         "ix_households_next_review", table_name="households", schema="casework", postgresql_where="status = 'active'"
