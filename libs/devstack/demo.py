@@ -2,8 +2,8 @@
 
 Everything goes through the gateway as an operator would do it, so the demo also exercises the admin API. Credentials
 are written once to `demo-credentials.json` in the data directory (partner secrets are shown only once by the API).
-Intake's data (applications, referrals) is entered by the demo staff themselves (`demo_intake.py`). Later
-capabilities add their own demo data (standards, households, a roster) here.
+Intake's data (applications, referrals) is entered by the demo staff themselves (`demo_intake.py`). Casework's
+(standards, a close-relative filing, recipient households) is entered by the county officer (`demo_casework.py`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from libs.devstack.demo_casework import load_casework_demo
 from libs.devstack.demo_intake import load_intake_demo
 
 COUNTY = "140402"  # a county-level district of Changzhi, Shanxi (seed 001's city)
@@ -86,3 +87,5 @@ def load_demo_county(base_url: str, admin_password: str, data_dir: Path) -> None
     # Only with staff created just now: only then are their passwords known (and a repeat would file the same people).
     if {"village.assistant", "township.officer"} <= passwords.keys():
         load_intake_demo(base_url, VILLAGE, passwords, user_ids)
+    if "county.officer" in passwords:
+        load_casework_demo(base_url, COUNTY, VILLAGE, passwords)

@@ -173,7 +173,8 @@ async def fake_province() -> AsyncIterator[FakeProvince]:
     # The socket listens before the server task runs, so the first request waits in the backlog, not on a sleep.
     sock = listening_socket()
     fake.url = f"http://127.0.0.1:{sock.getsockname()[1]}/prov"
-    server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False))
+    # log_config=None: uvicorn must not reconfigure the process's logging, which later tests rely on.
+    server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_config=None, access_log=False))
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         yield fake

@@ -70,6 +70,29 @@ def _assert_demo_intake(base: str, demo: dict[str, Any]) -> None:
     assert [(lead["source"], lead["status"]) for lead in leads.json()["items"]] == [("village_referral", "open")] * 2
 
 
+def _assert_demo_casework(base: str, demo: dict[str, Any]) -> None:
+    """The county's standards and imported recipients; intake's two accepted applications opened cases via Kafka."""
+    county = next(s for s in demo["staff"] if s["username"] == "county.officer")
+    headers = {"Authorization": f"Bearer {_token(base, county['password'], 'county.officer')}"}
+    households = httpx.get(f"{base}/api/v1/casework/households", params={"region_code": "140402"}, headers=headers)
+    assert households.status_code == 200, households.text
+    assert sorted(h["member_count"] for h in households.json()["items"]) == [1, 2, 3]
+    figures = httpx.get(
+        f"{base}/api/v1/casework/standards/in-force", params={"region_code": "140402001001"}, headers=headers
+    ).json()["figures"]
+    assert figures["dibao_standard"]["value"] == "700.00"
+    deadline = time.monotonic() + 60
+    while True:
+        cases = httpx.get(f"{base}/api/v1/casework/cases", params={"trigger": "application"}, headers=headers).json()[
+            "items"
+        ]
+        if len(cases) == 2:
+            break
+        assert time.monotonic() < deadline, cases
+        time.sleep(0.2)
+    assert {c["status"] for c in cases} == {"awaiting_verification"}
+
+
 @pytest.mark.slow
 def test_make_run_starts_everything_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> None:
     data_dir, log, port = tmp_path / "data", tmp_path / "run.log", free_port()
@@ -99,6 +122,7 @@ def test_make_run_starts_everything_stops_cleanly_and_keeps_its_data(tmp_path: P
             "registry_feed",
         }
         _assert_demo_intake(base, demo)
+        _assert_demo_casework(base, demo)
     finally:
         children = _stop(proc)
     # Ctrl-C stopped every process it had started: services, gateway, PostgreSQL, the broker.
@@ -113,7 +137,8 @@ def test_make_run_starts_everything_stops_cleanly_and_keeps_its_data(tmp_path: P
         headers = {"Authorization": f"Bearer {_token(base, password)}"}
         receipts = httpx.get(f"{base}/api/v1/casework/diagnostics/probes/makerun", headers=headers).json()
         assert receipts == {"probe_id": "makerun", "received": 3, "distinct": 3}
-        # The demo county was loaded once: the same applications and referrals, none added.
+        # The demo county was loaded once: the same applications, referrals and households, none added.
         _assert_demo_intake(base, demo)
+        _assert_demo_casework(base, demo)
     finally:
         _stop(proc)

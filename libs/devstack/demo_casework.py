@@ -1,0 +1,114 @@
+"""The demo county's casework data: its local standards, a close-relative filing, and the recipients it already pays
+(imported from the "old spreadsheet"), all entered through the gateway by the demo county officer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from libs.devstack.demo_intake import Staff, fictional_id
+
+STANDARDS = "/api/v1/casework/standards"
+RELATIVES = "/api/v1/casework/close-relatives"
+IMPORT = "/api/v1/casework/households/import"
+
+# Local figures of the demo county (fictional, in the range of Shanxi's 2024 figures).
+FIGURES: dict[str, Any] = {
+    "dibao_standard": "700.00",
+    "tekun_basic": "910.00",
+    "tekun_care_self": "100.00",
+    "tekun_care_partial": "300.00",
+    "tekun_care_full": "600.00",
+    "disability_living": "90.00",
+    "disability_care_grade1": "120.00",
+    "disability_care_grade2": "90.00",
+    "orphan_allowance": "1500.00",
+    "de_facto_orphan_allowance": "1500.00",
+    "hiv_child_allowance": "1500.00",
+    "elderly_high_age": "100.00",
+    "gradual_exit_schedule_pct": [100, 100, 80, 80, 60, 60],
+}
+
+
+def _member(relation: str, id_number: str, name: str, **extra: Any) -> dict[str, Any]:
+    return {"relation": relation, "id_number": id_number, "name": name, **extra}
+
+
+def load_casework_demo(base_url: str, county: str, village: str, passwords: dict[str, str]) -> None:
+    """Standards from 2026-01-01, one filing, and three recipient households in `village`. Run once."""
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        officer = Staff.sign_in(client, "county.officer", passwords["county.officer"])
+        officer.post(
+            STANDARDS, {"region_prefix": county, "effective_from": "2026-01-01", "figures": FIGURES}, expect=201
+        )
+        zhang = fictional_id("1968-04-12", "611")
+        officer.post(
+            IMPORT,
+            {
+                "region_code": village,
+                "legacy_ref": "DB-2021-0117",
+                "members": [
+                    _member("head", zhang, "张卫东", labour_capacity="partial", employment="odd_jobs"),
+                    _member(
+                        "spouse",
+                        fictional_id("1970-08-03", "622"),
+                        "刘桂兰",
+                        disability_grade=2,
+                        disability_kind="physical",
+                    ),
+                    _member("child", fictional_id("2009-01-15", "633"), "张晓雨", employment="student"),
+                ],
+                "programs": [
+                    {"program": "dibao", "monthly_amount": "1500.00", "since": "2021-07"},
+                    {"program": "disability_living", "monthly_amount": "90.00", "since": "2021-07"},
+                ],
+                "review_class": "B",
+                "next_review_date": "2027-01-01",
+                "account": {"bank_code": "SXRCU", "account_no": "6230580000011170001", "holder_name": "张卫东"},
+            },
+            expect=201,
+        )
+        officer.post(
+            IMPORT,
+            {
+                "region_code": village,
+                "legacy_ref": "TK-2018-0009",
+                "members": [_member("head", fictional_id("1939-12-01", "641"), "陈老汉", labour_capacity="none")],
+                "programs": [{"program": "tekun_dispersed", "monthly_amount": "1210.00", "since": "2018-03"}],
+                "review_class": "A",
+                "next_review_date": "2027-03-01",
+                "account": {"bank_code": "SXRCU", "account_no": "6230580000011170002", "holder_name": "陈老汉"},
+            },
+            expect=201,
+        )
+        officer.post(
+            IMPORT,
+            {
+                "region_code": village,
+                "legacy_ref": "DB-2024-0301",
+                "members": [
+                    _member("head", fictional_id("1985-06-20", "651"), "杨建军", employment="unemployed"),
+                    _member("child", fictional_id("2014-10-09", "662"), "杨乐乐", employment="student"),
+                ],
+                "programs": [{"program": "dibao", "monthly_amount": "1180.00", "since": "2024-10"}],
+                "review_class": "C",
+                # Due already: the review calendar opens its periodic review when the worker starts.
+                "next_review_date": "2026-11-01",
+                "account": {"bank_code": "ICBC", "account_no": "6222020000011170003", "holder_name": "杨建军"},
+            },
+            expect=201,
+        )
+        # A township officer's sister is a recipient: the register makes the officer recuse from her household.
+        officer.post(
+            RELATIVES,
+            {
+                "staff_user": None,
+                "staff_name": "城东街道 李干事",
+                "staff_unit": "城东街道民政办",
+                "staff_region": village[:9],
+                "relative": {"id_number": zhang, "name": "张卫东"},
+                "relation": "cousin",
+            },
+            expect=201,
+        )
