@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from libs.contracts.money import Money
 from libs.contracts.period import Period
 from libs.kernel.auth import StaffRole
-from services.casework.case.models import CaseHistory
+from services.casework.case.models import Case, CaseHistory
 from services.casework.registry.models import Household
 from tests.casework.flows import CASES, case_of_application, end_publicity, officers
 from tests.casework.support import (
@@ -120,6 +120,14 @@ async def test_an_application_goes_from_verification_to_a_paid_household(api: Ca
         "confirmed",
     ]
     assert Money.from_str(decided["proposed_amount"]).fen == 130000
+    # Clear columns hold no identity number and no calculation (its lines can name health grounds): both are sealed.
+    async with api.db.sessions() as s:
+        stored = await s.get(Case, case.id)
+    assert stored is not None
+    assert stored.proposal is not None
+    assert "calculation" not in stored.proposal
+    assert all(p.id_number not in str(stored.proposal) for p in people)
+    assert all(p.id_number not in stored.content_sealed for p in people)
 
 
 async def test_an_objection_reopens_the_investigation_and_a_rejection_needs_a_reason(api: CaseworkApi) -> None:

@@ -8,147 +8,47 @@ step becomes a `Line` the officer reads top to bottom; `Line`s name members by p
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from fractions import Fraction
 
-from libs.contracts.events.intake import IncomeKind
-from libs.contracts.money import Money
 from libs.contracts.programs import Program
+from services.casework.benefit.facts import (
+    BenefitInput,
+    Calculation,
+    DeductionItem,
+    DeductionKind,
+    IncomeBand,
+    IncomeItem,
+    Line,
+    MemberFacts,
+    MissingStandard,
+    SelfCare,
+)
+from services.casework.benefit.income import half_up, monthly_income, yuan
 from services.casework.standards.figures import FLAT_AMOUNT_FIGURES, Standards
 
+__all__ = [
+    "BenefitInput",
+    "Calculation",
+    "DeductionItem",
+    "DeductionKind",
+    "IncomeBand",
+    "IncomeItem",
+    "Line",
+    "MemberFacts",
+    "MissingStandard",
+    "SelfCare",
+    "half_up",
+    "yuan",
+]
 
-class SelfCare(StrEnum):
-    SELF = "self"  # 全自理
-    PARTIAL = "partial"  # 半护理
-    FULL = "full"  # 全护理
-
-
-class DeductionKind(StrEnum):
-    # 就业成本扣减 and 刚性支出扣减 / 特殊群体供养费用豁免 (seed 004 二(四)).
-    EMPLOYMENT_COST = "employment_cost"
-    MEDICAL = "medical"
-    EDUCATION = "education"
-    REHABILITATION = "rehabilitation"
-    DISASTER = "disaster"
-    SPECIAL_SUPPORT = "special_support"
-
-
-class IncomeBand(StrEnum):
-    BELOW = "below"  # per-capita < standard
-    MARGINAL = "marginal"  # standard <= per-capita < multiplier × standard
-    ABOVE = "above"  # per-capita >= multiplier × standard
-
-
-@dataclass(frozen=True, slots=True)
-class MemberFacts:
-    id_number: str
-    birth_date: date
-    disability_kind: str | None = None
-    disability_grade: int | None = None
-    serious_illness: bool = False
-    employed: bool = False
-    self_care: SelfCare | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class IncomeItem:
-    member_id_number: str
-    kind: str
-    amount_12_months_fen: int  # may be negative: a business can run at a loss
-
-
-@dataclass(frozen=True, slots=True)
-class DeductionItem:
-    kind: DeductionKind
-    amount_12_months_fen: int
-    member_id_number: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class BenefitInput:
-    program: Program
-    members: tuple[MemberFacts, ...]
-    declared_income: tuple[IncomeItem, ...] = ()
-    # A verified figure (economic verification, 逢进必核) replaces the declared one for the same (member, kind).
-    verified_income: tuple[IncomeItem, ...] = ()
-    obligor_support_monthly_fen: int = 0
-    deductions: tuple[DeductionItem, ...] = ()
-    # The person for individual programs; default: the first member.
-    beneficiary_id_number: str | None = None
-    # Temporary assistance: the amount proposed by the officer.
-    one_off_fen: int | None = None
-
-    def __post_init__(self) -> None:
-        # Bad input is a caller's bug, refused loudly: income silently dropped would overpay.
-        ids = [m.id_number for m in self.members]
-        if not ids:
-            raise ValueError("a benefit calculation needs at least one member")
-        if len(set(ids)) != len(ids):
-            raise ValueError("a member appears twice")
-        named = [i.member_id_number for i in (*self.declared_income, *self.verified_income)]
-        named += [d.member_id_number for d in self.deductions if d.member_id_number is not None]
-        if self.beneficiary_id_number is not None:
-            named.append(self.beneficiary_id_number)
-        if any(n not in ids for n in named):
-            raise ValueError("income, a deduction or the beneficiary names someone who is not a member")
-        if self.obligor_support_monthly_fen < 0 or any(d.amount_12_months_fen < 0 for d in self.deductions):
-            raise ValueError("support and deductions are never negative")
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One explained step: e.g. "家庭月收入 household monthly income", "(1,200.00 + 3,600.00) / 12 + 150.00"."""
-
-    label: str
-    formula: str
-    amount_fen: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Calculation:
-    program: Program
-    lines: tuple[Line, ...]
-    # Both rounded half-up for display only; every comparison used the exact fraction.
-    household_monthly_income_fen: int
-    per_capita_income_fen: int
-    band: IncomeBand | None  # only for the programs measured against the dibao standard
-    eligible: bool
-    monthly_amount_fen: int  # 0 when not eligible; the one-off amount for temporary assistance
-    reasons: tuple[str, ...]  # why not eligible, Chinese + English
-
-
-class MissingStandard(Exception):
-    """A figure the program needs is not set anywhere up the region chain: a configuration gap, not a decision."""
-
-    def __init__(self, figure: str) -> None:
-        super().__init__(f"the local figure {figure} is not set")
-        self.figure = figure
-
-
-# Measured on the household's per-capita income; 特困 and the subsidies look at the person alone.
 HOUSEHOLD_TESTED: frozenset[Program] = frozenset({Program.DIBAO, Program.DIBAO_SINGLE, Program.MARGINAL})
 CHILDREN_ALLOWANCES: frozenset[Program] = frozenset({Program.ORPHAN, Program.HIV_CHILD, Program.DE_FACTO_ORPHAN})
 # Grade 3 intellectual or mental disability counts as severe (DOMAIN.md §2; seed 004 "重病重残").
 SEVERE_GRADE3_KINDS: frozenset[str] = frozenset({"intellectual", "mental"})
 
-_INCOME_LABELS: dict[str, str] = {
-    IncomeKind.WAGES: "工资性收入 wages",
-    IncomeKind.BUSINESS: "经营净收入 business",
-    IncomeKind.PROPERTY: "财产净收入 property",
-    IncomeKind.TRANSFERS: "转移净收入 transfers",
-}
-_DEDUCTION_LABELS: dict[DeductionKind, str] = {
-    DeductionKind.EMPLOYMENT_COST: "就业成本 employment cost",
-    DeductionKind.MEDICAL: "医疗支出 medical",
-    DeductionKind.EDUCATION: "教育支出 education",
-    DeductionKind.REHABILITATION: "康复支出 rehabilitation",
-    DeductionKind.DISASTER: "灾害支出 disaster",
-    DeductionKind.SPECIAL_SUPPORT: "特殊供养费用 special support",
-}
 _FLAT_LABELS: dict[Program, str] = {
     Program.ORPHAN: "孤儿基本生活费 orphan allowance",
     Program.HIV_CHILD: "艾滋病病毒感染儿童基本生活费 HIV-affected child allowance",
@@ -164,20 +64,6 @@ _CARE: dict[SelfCare, tuple[str, str]] = {
     SelfCare.PARTIAL: ("tekun_care_partial_fen", "半护理 partial care"),
     SelfCare.FULL: ("tekun_care_full_fen", "全护理 full care"),
 }
-
-
-def half_up(amount: Fraction) -> int:
-    """Round to the fen, half away from zero (四舍五入), as Money.from_decimal does."""
-    magnitude = math.floor(abs(amount) + Fraction(1, 2))
-    return magnitude if amount >= 0 else -magnitude
-
-
-def yuan(amount: Fraction | int) -> str:
-    """1234567 fen → "12,345.67"; a value between two fen is marked approximate: "≈466.67"."""
-    exact = Fraction(amount)
-    fen = half_up(exact)
-    whole, cents = Money(abs(fen)).to_str().split(".")
-    return f"{'≈' if exact.denominator != 1 else ''}{'-' if fen < 0 else ''}{int(whole):,}.{cents}"
 
 
 def age_on(birth_date: date, on: date) -> int:
@@ -204,79 +90,6 @@ def _need(value: int | None, figure: str) -> int:
     return value
 
 
-def _by_key(items: tuple[IncomeItem, ...], who: frozenset[str]) -> dict[tuple[str, str], int]:
-    # Several items of one kind for one member (two jobs) add up; verification replaces the sum as a whole.
-    sums: dict[tuple[str, str], int] = {}
-    for item in items:
-        if item.member_id_number in who:
-            key = (item.member_id_number, item.kind)
-            sums[key] = sums.get(key, 0) + item.amount_12_months_fen
-    return sums
-
-
-def _sum(terms: list[str]) -> str:
-    return "0.00" if not terms else terms[0] if len(terms) == 1 else f"({' + '.join(terms)})"
-
-
-def _monthly_income(
-    facts: BenefitInput, standards: Standards, who: frozenset[str], household: bool
-) -> tuple[list[Line], Fraction]:
-    """Σ 12-month income / 12 + obligor support − deductions / 12, never below 0 (seed 004 二(四)); the last line.
-
-    `household` False measures one person as a one-person household (单人保, 特困): only their own income and the
-    deductions attributed to them, no obligor support (it is the household's).
-    """
-    where = {m.id_number: f"成员{i} member {i}" for i, m in enumerate(facts.members, 1)}
-    order = list(where)
-    lines: list[Line] = []
-    declared, verified = _by_key(facts.declared_income, who), _by_key(facts.verified_income, who)
-    for key in sorted({**declared, **verified}, key=lambda k: order.index(k[0])):
-        if key in verified:
-            fen, formula = verified[key], f"核实 verified {yuan(verified[key])}"
-            if key in declared:
-                formula += f"，替代申报 replaces declared {yuan(declared[key])}"
-        else:
-            fen, formula = declared[key], f"申报 declared {yuan(declared[key])}"
-        label = f"{where[key[0]]} {_INCOME_LABELS.get(key[1], key[1])} 12个月收入 12-month income"
-        lines.append(Line(label, formula, fen))
-    incomes = [line.amount_fen or 0 for line in lines]
-
-    costs: dict[str | None, int] = {}
-    rows: list[tuple[DeductionKind, str | None, str, int]] = []
-    for d in facts.deductions:
-        if not household and d.member_id_number not in who:
-            continue
-        if d.kind is DeductionKind.EMPLOYMENT_COST:
-            costs[d.member_id_number] = costs.get(d.member_id_number, 0) + d.amount_12_months_fen
-        else:  # rigid expenditure and special support are deducted in full (seed 004 二(四))
-            rows.append((d.kind, d.member_id_number, yuan(d.amount_12_months_fen), d.amount_12_months_fen))
-    # 就业成本扣减 (seed 004 二(四)): only for an employed member, capped per member at the local figure × 12.
-    cap = standards.employment_cost_deduction_fen
-    employed = {m.id_number for m in facts.members if m.employed}
-    for member_id, claimed in costs.items():
-        if member_id in employed:
-            allowed, text = min(claimed, cap * 12), f"min({yuan(claimed)}, {yuan(cap)} × 12)"
-        else:
-            allowed, text = 0, f"{yuan(claimed)}，非就业成员不扣减 not an employed member: 0.00"
-        rows.append((DeductionKind.EMPLOYMENT_COST, member_id, text, allowed))
-    for kind, member_id, text, allowed in rows:
-        whose = "" if member_id is None else f" {where[member_id]}"
-        lines.append(Line(f"扣减 deduction {_DEDUCTION_LABELS[kind]}{whose}", text, allowed))
-    deducted = [row[3] for row in rows if row[3]]
-
-    support = facts.obligor_support_monthly_fen if household else 0
-    gross = Fraction(sum(incomes), 12) + support - Fraction(sum(deducted), 12)
-    formula = f"{_sum([yuan(fen) for fen in incomes])} / 12"
-    if support:
-        formula += f" + {yuan(support)}"
-    if deducted:
-        formula += f" - {_sum([yuan(fen) for fen in deducted])} / 12"
-    label = "家庭月收入 household monthly income" if household else "本人月收入 own monthly income"
-    net = max(gross, Fraction(0))
-    lines.append(Line(label, formula if gross >= 0 else f"max(0, {formula})", half_up(net)))
-    return lines, net
-
-
 @dataclass(slots=True)
 class _Work:
     facts: BenefitInput
@@ -295,7 +108,7 @@ class _Work:
         return next(m for m in self.facts.members if wanted is None or m.id_number == wanted)
 
     def own_income(self) -> Fraction:
-        lines, net = _monthly_income(self.facts, self.standards, frozenset({self.beneficiary.id_number}), False)
+        lines, net = monthly_income(self.facts, self.standards, frozenset({self.beneficiary.id_number}), False)
         self.lines.extend(lines)
         return net
 
@@ -450,7 +263,7 @@ def calculate(facts: BenefitInput, standards: Standards, on: date) -> Calculatio
     """The amount `facts.program` pays a month under `standards` on `on`, with every step explained."""
     work = _Work(facts, standards, on)
     n = len(facts.members)
-    income_lines, net = _monthly_income(facts, standards, frozenset(m.id_number for m in facts.members), True)
+    income_lines, net = monthly_income(facts, standards, frozenset(m.id_number for m in facts.members), True)
     if facts.program in HOUSEHOLD_TESTED:
         work.line("家庭成员 household members", f"{n}人 members")
         work.lines.extend(income_lines)

@@ -16,12 +16,13 @@ from libs.contracts.events.casework import CaseOutcome, EntitlementStatus, House
 from libs.contracts.events.intake import SealedBankAccount
 from libs.contracts.period import Period
 from libs.contracts.programs import Program
+from services.casework.case import succession
 from services.casework.case.models import Case, Recusal
 from services.casework.context import Casework
-from services.casework.outcome.rules import Member, gradual_exit_steps, succession_after_death
+from services.casework.outcome.rules import gradual_exit_steps
 from services.casework.registry import service as registry
 from services.casework.registry.models import Entitlement, Household, ReviewClass
-from services.casework.registry.state import HouseholdState, load_state
+from services.casework.registry.state import load_state
 from services.casework.standards.figures import Standards
 
 # Review class when the township does not choose one (DOMAIN.md §4): disability subsidies quarterly (seed 003),
@@ -152,15 +153,8 @@ async def approve(
     if not changes:
         changes = [HouseholdChange(kind=HouseholdChangeKind.MEMBER_UPDATED, detail=f"program {program.value} added")]
     state = await registry.record_version(session, ctx, household, changes, case_id=case.id)
-    await _publish_program(session, ctx, household, state, program)
+    await registry.publish_program(session, ctx, household, state, program)
     return household
-
-
-async def _publish_program(
-    session: AsyncSession, ctx: Casework, household: Household, state: HouseholdState, program: Program
-) -> None:
-    ent = next(e for e in state.entitlements if e.program == program)
-    await registry.publish_entitlement(session, ctx, household, state, ent)
 
 
 async def _entitlement(session: AsyncSession, household: Household, program: Program) -> Entitlement | None:
@@ -202,7 +196,7 @@ async def review(
     before = await load_state(session, ctx, household)
     head_leaving = before.head_id_number in leaving and len(before.members) > len(leaving)
     if head_leaving:
-        await _succeed(session, ctx, household, before, leaving, program, start, case)
+        await succession.succeed(session, ctx, household, before, leaving, program, start, case)
         return
     changes = [
         HouseholdChange(kind=HouseholdChangeKind.MEMBER_REMOVED, id_number=i, detail=leaving[i])
@@ -222,7 +216,7 @@ async def review(
     if not changes:
         changes = [HouseholdChange(kind=HouseholdChangeKind.MEMBER_UPDATED, detail=f"{program.value} amount adjusted")]
     state = await registry.record_version(session, ctx, household, changes, case_id=case.id)
-    await _publish_program(session, ctx, household, state, program)
+    await registry.publish_program(session, ctx, household, state, program)
 
 
 async def _stop(
@@ -263,7 +257,7 @@ async def _stop(
     if not changes:
         changes = [HouseholdChange(kind=HouseholdChangeKind.MEMBER_UPDATED, detail=f"{program.value} stopped")]
     state = await registry.record_version(session, ctx, household, changes, case_id=case.id)
-    await _publish_program(session, ctx, household, state, program)
+    await registry.publish_program(session, ctx, household, state, program)
 
 
 async def _gradual_exit(
@@ -319,106 +313,3 @@ async def _gradual_exit(
         amount_fen=0,
         status=EntitlementStatus.STOPPED,
     )
-
-
-async def _succeed(
-    session: AsyncSession,
-    ctx: Casework,
-    old: Household,
-    before: HouseholdState,
-    leaving: dict[str, str],
-    program: Program,
-    start: Period,
-    case: Case,
-) -> None:
-    """停旧建新: close the old record, open a successor for the remaining members with the recalculated amount."""
-    members = tuple(Member(m.id_number, m.name, m.relation, m.birth_date) for m in before.members)
-    head = before.head_id_number
-    assert head is not None
-    plan = succession_after_death(members, head)
-    others_leaving = {i for i in leaving if i != head}
-    successors = [m for m in plan.successor_members if m.id_number not in others_leaving]
-    details = {m.id_number: m.details for m in before.members}
-    old_programs = [e for e in before.entitlements if e.status != EntitlementStatus.STOPPED]
-    for e in old_programs:
-        await registry.set_entitlement(
-            session,
-            ctx,
-            old,
-            program=Program(e.program),
-            status=EntitlementStatus.STOPPED,
-            monthly_amount_fen=0,
-            effective_from=str(start),
-            case_id=case.id,
-        )
-    await registry.close(session, ctx, old, f"户主变更 停旧建新 head left: {leaving[head]}")
-    # The old record keeps the remaining members as its last state; the leavers' memberships end.
-    await registry.remove_members(session, ctx, old, leaving)
-    successor = await registry.create_household(
-        session,
-        ctx,
-        region_code=old.region_code,
-        members=[
-            registry.NewMember(m.id_number, m.name, m.relation, m.birth_date, details.get(m.id_number, {}))
-            for m in successors
-        ],
-        head_id_number=plan.new_head_id_number or successors[0].id_number,
-        review_class=old.review_class,
-        next_review_date=old.next_review_date,
-        account=None,
-        predecessor_id=old.id,
-        close_relative=old.close_relative,
-    )
-    # The account stays with the household until the officer records the new payee's (DOMAIN.md §9).
-    for name in ("bank_code", "account_holder", "account_no_masked", "account_no_sealed", "bank_account_ref"):
-        setattr(successor, name, getattr(old, name))
-    await registry.link_successor(session, old, successor)
-    rows = await session.scalars(
-        select(Recusal).where(Recusal.subject_kind == "household", Recusal.subject_id == old.id)
-    )
-    for r in rows.all():
-        session.add(
-            Recusal(
-                subject_kind="household",
-                subject_id=successor.id,
-                staff_user=r.staff_user,
-                staff_name=r.staff_name,
-                relation=r.relation,
-                source=r.source,
-                recorded_at=r.recorded_at,
-            )
-        )
-    proposal = case.proposal or {}
-    for e in old_programs:
-        amount = int(proposal["amount_fen"]) if e.program == program else e.monthly_amount_fen
-        await registry.set_entitlement(
-            session,
-            ctx,
-            successor,
-            program=Program(e.program),
-            status=EntitlementStatus.ACTIVE,
-            monthly_amount_fen=amount,
-            effective_from=str(start),
-            case_id=case.id,
-        )
-    removed = [
-        HouseholdChange(kind=HouseholdChangeKind.MEMBER_REMOVED, id_number=i, detail=leaving[i]) for i in leaving
-    ]
-    old_state = await registry.record_version(
-        session,
-        ctx,
-        old,
-        [*removed, HouseholdChange(kind=HouseholdChangeKind.CLOSED, detail="停旧建新")],
-        case_id=case.id,
-    )
-    new_state = await registry.record_version(
-        session,
-        ctx,
-        successor,
-        [HouseholdChange(kind=HouseholdChangeKind.SUCCESSOR_OPENED, detail=f"successor of {old.id}")],
-        case_id=case.id,
-        predecessor_id=old.id,
-    )
-    for e in old_programs:
-        await _publish_program(session, ctx, old, old_state, Program(e.program))
-        await _publish_program(session, ctx, successor, new_state, Program(e.program))

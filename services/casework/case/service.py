@@ -193,10 +193,6 @@ async def propose(session: AsyncSession, ctx: Casework, who: Principal, case_id:
         "members_removed": [
             {"name_masked": _masked(content, m.id_number), "reason": m.reason} for m in body.members_removed
         ],
-        "calculation": [
-            {"label": line.label, "formula": line.formula, "amount_fen": line.amount_fen}
-            for line in (calc.lines if calc else ())
-        ],
         "current_amount_fen": current,
         "proposed_by": who.subject,
         "proposed_at": ctx.now().isoformat(),
@@ -211,6 +207,11 @@ async def propose(session: AsyncSession, ctx: Casework, who: Principal, case_id:
         ]
         proposal["stop_month"] = str(stop)
     # Identity numbers of leavers and the beneficiary stay in the sealed content, never in the clear proposal.
+    # The calculation's lines can name health grounds (a disability grade), so they are sealed too (DOMAIN.md §11).
+    content["calculation"] = [
+        {"label": line.label, "formula": line.formula, "amount_fen": line.amount_fen}
+        for line in (calc.lines if calc else ())
+    ]
     content["proposal"] = {
         "members_removed": [m.model_dump(mode="json") for m in body.members_removed],
         "beneficiary_id_number": body.beneficiary_id_number,

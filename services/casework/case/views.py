@@ -107,7 +107,7 @@ async def detail(session: AsyncSession, ctx: Casework, case: Case) -> CaseOut:
     proposal = dict(case.proposal or {})
     lines = [
         LineOut(label=x["label"], formula=x["formula"], amount=_money(x.get("amount_fen")))
-        for x in proposal.pop("calculation", [])
+        for x in content.get("calculation", [])
     ]
     today = business_date(ctx.now())
     return CaseOut(

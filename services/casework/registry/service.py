@@ -274,6 +274,14 @@ async def publish_entitlement(
     await ctx.publish(session, payload, subject=f"household/{household.id}", key=household.id)
 
 
+async def publish_program(
+    session: AsyncSession, ctx: Casework, household: Household, state: HouseholdState, program: Program
+) -> None:
+    """`entitlement-changed` for the household's entitlement under `program`, as it is in `state`."""
+    ent = next(e for e in state.entitlements if e.program == program)
+    await publish_entitlement(session, ctx, household, state, ent)
+
+
 def _payee(state: HouseholdState, entitlement: EntitlementState) -> MemberState:
     if entitlement.beneficiary_id_number:
         found = state.member(entitlement.beneficiary_id_number)
