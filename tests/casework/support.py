@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import itertools
 import random
-import time
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
-from aiokafka.structs import ConsumerRecord
 from sqlalchemy import select
 
 from libs.contracts.clock import CHINA_TZ
@@ -30,7 +28,7 @@ from libs.contracts.events.intake import (
 )
 from libs.contracts.events.matching import FindingOutcome, VerificationCompleted, VerificationFinding
 from libs.contracts.programs import Program
-from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal, PrincipalKind, Scope, StaffRole
+from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal, Scope
 from libs.kernel.consumer import EventConsumer
 from libs.kernel.db import Database
 from libs.kernel.events import CloudEvent, new_event
@@ -42,6 +40,11 @@ from services.casework.db import tables
 from services.casework.definition import DEFINITION as CASEWORK
 from services.casework.subscriptions import subscriptions_for
 from tests.contracts.factories import make_id
+from tests.support import principals
+from tests.support.principals import Clock, staff
+
+# Shared with intake's tests; re-exported so casework's tests import one module.
+__all__ = ["Clock", "staff"]
 
 _seq = itertools.count(random.randint(100, 900))
 
@@ -61,40 +64,9 @@ def new_village(county: str | None = None) -> str:
     return f"{county or new_county()}{random.randint(100, 999):03d}{random.randint(100, 999):03d}"
 
 
-def staff(role: StaffRole, region: str, *, subject: str | None = None, name: str | None = None) -> Principal:
-    """A staff principal as the gateway forwards it; `name` is the person's real name (display_name)."""
-    return Principal(
-        subject or f"u-{uuid.uuid4().hex[:8]}",
-        PrincipalKind.staff,
-        f"{role.value}.{region}",
-        region,
-        frozenset({role.value}),
-        display_name=name or f"{role.value} {uuid.uuid4().hex[:6]}",
-    )
-
-
 def client(scope: Scope, region: str = "65") -> Principal:
-    return Principal(
-        f"c-{uuid.uuid4().hex[:8]}",
-        PrincipalKind.client,
-        f"{scope.value} client",
-        region,
-        frozenset(),
-        frozenset({scope.value}),
-    )
-
-
-@dataclass
-class Clock:
-    """The service's clock, set by the test (publicity periods, review dates, benefit months)."""
-
-    at: datetime | None = None
-
-    def __call__(self) -> datetime:
-        return self.at or datetime.now(UTC)
-
-    def set_day(self, day: date, hour: int = 10) -> None:
-        self.at = datetime(day.year, day.month, day.day, hour, tzinfo=CHINA_TZ)
+    """A partner client of the tests' fictional province 65."""
+    return principals.client(scope, region)
 
 
 @dataclass
@@ -152,23 +124,9 @@ class Broker:
         self._offset = 0
 
     async def deliver(self, event: CloudEvent, times: int = 2) -> None:
-        value = event.to_bytes()
         for _ in range(times):
             self._offset += 1
-            record = ConsumerRecord(
-                topic=event.type,
-                partition=0,
-                offset=self._offset,
-                timestamp=int(time.time() * 1000),
-                timestamp_type=0,
-                key=(event.subject or "").encode(),
-                value=value,
-                checksum=None,
-                serialized_key_size=len(event.subject or ""),
-                serialized_value_size=len(value),
-                headers=[],
-            )
-            await self.consumers[event.type].process(record)
+            await self.consumers[event.type].process(principals.record(event, self._offset))
 
     async def dead_letters(self, event: CloudEvent) -> list[str]:
         dead = tables.dead_letters

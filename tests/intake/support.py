@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import itertools
 import random
-import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import httpx
 from sqlalchemy import select
 
-from libs.contracts.clock import CHINA_TZ
 from libs.contracts.events.base import MemberRef, PersonRef
 from libs.contracts.events.casework import EntitlementChanged, EntitlementStatus
 from libs.contracts.programs import Program
-from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal, PrincipalKind, Scope, StaffRole
+from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal
 from libs.kernel.db import Database
 from libs.kernel.events import CloudEvent
 from services.intake.db import tables
 from tests.contracts.factories import make_id
+from tests.support.principals import Clock, client, staff
+
+# Shared with casework's tests; re-exported so intake's tests import one module.
+__all__ = ["Clock", "client", "staff"]
 
 _seq = itertools.count(random.randint(100, 900))
 
@@ -34,42 +36,6 @@ def fresh_id(born: date) -> str:
 def new_village(county: str = "140402") -> str:
     """A 12-digit village code of its own under `county`, so tests never see each other's data."""
     return f"{county}{random.randint(100, 999):03d}{random.randint(100, 999):03d}"
-
-
-def staff(role: StaffRole, region: str, *, subject: str | None = None, name: str | None = None) -> Principal:
-    """A staff principal as the gateway forwards it; `name` is the person's real name (display_name)."""
-    return Principal(
-        subject or f"u-{uuid.uuid4().hex[:8]}",
-        PrincipalKind.staff,
-        f"{role.value}.{region}",
-        region,
-        frozenset({role.value}),
-        display_name=name or f"{role.value} {region}",
-    )
-
-
-def client(scope: Scope, region: str = "14") -> Principal:
-    return Principal(
-        f"c-{uuid.uuid4().hex[:8]}",
-        PrincipalKind.client,
-        f"{scope.value} client",
-        region,
-        frozenset(),
-        frozenset({scope.value}),
-    )
-
-
-@dataclass
-class Clock:
-    """The service's clock, set by the test (the due-date tests need acceptance on given days)."""
-
-    at: datetime | None = None
-
-    def __call__(self) -> datetime:
-        return self.at or datetime.now(UTC)
-
-    def set_day(self, day: date, hour: int = 10) -> None:
-        self.at = datetime(day.year, day.month, day.day, hour, tzinfo=CHINA_TZ)
 
 
 @dataclass

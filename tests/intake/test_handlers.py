@@ -8,13 +8,11 @@ the outbox commit together, and a redelivery (same event id) changes nothing.
 from __future__ import annotations
 
 import random
-import time
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from aiokafka.structs import ConsumerRecord
 from sqlalchemy import select
 
 from libs.contracts.events.base import EventPayload, MemberRef
@@ -48,6 +46,7 @@ from tests.intake.support import (
     new_village,
     staff,
 )
+from tests.support.principals import record
 
 APPS = "/api/v1/intake/applications"
 LEADS = "/api/v1/intake/leads"
@@ -74,23 +73,9 @@ class Broker:
         self._offset = 0
 
     async def deliver(self, event: CloudEvent, times: int = 2) -> None:
-        value = event.to_bytes()
         for _ in range(times):
             self._offset += 1
-            record = ConsumerRecord(
-                topic=event.type,
-                partition=0,
-                offset=self._offset,
-                timestamp=int(time.time() * 1000),
-                timestamp_type=0,
-                key=(event.subject or "").encode(),
-                value=value,
-                checksum=None,
-                serialized_key_size=len(event.subject or ""),
-                serialized_value_size=len(value),
-                headers=[],
-            )
-            await self.consumers[event.type].process(record)
+            await self.consumers[event.type].process(record(event, self._offset))
 
     async def inbox_and_dead_letters(self, events: Iterable[CloudEvent]) -> tuple[list[str], list[str]]:
         """Inbox rows and dead letters for `events`: one inbox row each and no dead letter is a clean delivery."""

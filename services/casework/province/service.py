@@ -5,8 +5,6 @@ province's pull of current recipients and the operators' delivery log.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import literal, select, tuple_
@@ -15,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.clock import CHINA_TZ
 from libs.contracts.events.casework import EntitlementStatus
 from libs.contracts.money import Money
-from services.casework.context import ID_NUMBER_CONTEXT, PROVINCE_CONTEXT, Casework
+from services.casework.context import PROVINCE_CONTEXT, Casework
 from services.casework.province.models import ProvinceChange
 from services.casework.province.schemas import ChangeStatus, MemberItem, ProgramItem, RecipientItem
-from services.casework.registry.models import Entitlement, Household, HouseholdMember, HouseholdStatus
-from services.casework.registry.state import EntitlementState, HouseholdState, MemberState
+from services.casework.registry.models import Household, HouseholdStatus
+from services.casework.registry.state import HouseholdState, load_states
 
 
 def recipient(state: HouseholdState) -> RecipientItem:
@@ -72,70 +70,6 @@ async def enqueue(session: AsyncSession, ctx: Casework, state: HouseholdState) -
     await session.flush()
 
 
-async def states_of(session: AsyncSession, ctx: Casework, households: Sequence[Household]) -> list[HouseholdState]:
-    """`load_state` for many households in two queries (members, entitlements) instead of two per household.
-
-    Member details (health, disability) are not part of the recipient item, so they are left sealed.
-    """
-    ids = [h.id for h in households]
-    if not ids:
-        return []
-    members: dict[str, list[HouseholdMember]] = defaultdict(list)
-    for m in await session.scalars(
-        select(HouseholdMember)
-        .where(HouseholdMember.household_id.in_(ids), HouseholdMember.left_at.is_(None))
-        .order_by(HouseholdMember.household_id, HouseholdMember.id)
-    ):
-        members[m.household_id].append(m)
-    entitlements: dict[str, list[Entitlement]] = defaultdict(list)
-    for e in await session.scalars(
-        select(Entitlement)
-        .where(Entitlement.household_id.in_(ids))
-        .order_by(Entitlement.household_id, Entitlement.program)
-    ):
-        entitlements[e.household_id].append(e)
-    return [_state(ctx, h, members[h.id], entitlements[h.id]) for h in households]
-
-
-def _state(ctx: Casework, h: Household, members: list[HouseholdMember], ents: list[Entitlement]) -> HouseholdState:
-    ids = {m.person_hash: ctx.unseal(m.id_number_sealed, ID_NUMBER_CONTEXT) for m in members}
-    return HouseholdState(
-        household_id=h.id,
-        region_code=h.region_code,
-        status=h.status,
-        head_id_number=ids.get(h.head_hash or ""),
-        members=tuple(
-            MemberState(id_number=ids[m.person_hash], name=m.name, relation=m.relation, birth_date=m.birth_date)
-            for m in members
-        ),
-        entitlements=tuple(
-            EntitlementState(
-                entitlement_id=e.id,
-                program=e.program,
-                status=e.status,
-                monthly_amount_fen=e.monthly_amount_fen,
-                effective_from=e.effective_from,
-                effective_to=e.effective_to,
-                since=e.since,
-                beneficiary_id_number=ids.get(e.beneficiary_hash or ""),
-                schedule=tuple(e.schedule or ()),
-                case_id=e.case_id,
-            )
-            for e in ents
-        ),
-        review_class=h.review_class,
-        next_review_date=h.next_review_date,
-        close_relative=h.close_relative,
-        predecessor_id=h.predecessor_id,
-        successor_id=h.successor_id,
-        bank_code=h.bank_code,
-        account_holder=h.account_holder,
-        account_no_masked=h.account_no_masked,
-        version=h.version,
-        updated_at=h.updated_at,
-    )
-
-
 async def recipients(
     session: AsyncSession,
     ctx: Casework,
@@ -157,7 +91,8 @@ async def recipients(
         stmt = stmt.where(tuple_(Household.updated_at, Household.id) > tuple_(literal(after[0]), literal(after[1])))
     stmt = stmt.order_by(Household.updated_at, Household.id).limit(limit + 1)
     households = (await session.scalars(stmt)).all()
-    return await states_of(session, ctx, households)
+    # Member details (health, disability) are not part of the recipient item: they stay sealed.
+    return await load_states(session, ctx, households, details=False)
 
 
 async def changes(
