@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from libs.contracts.period import Period
 from libs.kernel.auth import StaffRole
 from services.casework.reports import rules
+from services.casework.standards.figures import standards_of
 from tests.casework.support import CaseworkApi, new_county, new_village, staff
 from tests.casework.village_support import (
     PERIOD,
@@ -167,12 +169,20 @@ def test_due_dates_fall_in_the_period_month_and_short_months_end_them() -> None:
 
 def test_the_most_specific_due_day_in_force_wins() -> None:
     rows = [
-        rules.FigureRow("65", date(2020, 1, 1), "village_report_due_day", 18),
-        rules.FigureRow("6501", date(2024, 1, 1), "village_report_due_day", 17),
-        rules.FigureRow("6501", date(2025, 1, 1), "village_report_due_day", 16),
-        rules.FigureRow("650101", date(2024, 1, 1), "township_report_due_day", 27),
+        Row("65", date(2020, 1, 1), "village_report_due_day", 18),
+        Row("6501", date(2024, 1, 1), "village_report_due_day", 17),
+        Row("6501", date(2025, 1, 1), "village_report_due_day", 16),
+        Row("650101", date(2024, 1, 1), "township_report_due_day", 27),
     ]
-    assert rules.resolve_figure(rows, "650101101101", "village_report_due_day") == 16
-    assert rules.resolve_figure(rows, "650201101101", "village_report_due_day") == 18
-    assert rules.resolve_figure(rows, "650101101", "township_report_due_day") == 27
-    assert rules.resolve_figure(rows, "660101", "township_report_due_day") == 25
+    assert standards_of(rows, "650101101101").village_report_due_day == 16
+    assert standards_of(rows, "650201101101").village_report_due_day == 18
+    assert standards_of(rows, "650101101").township_report_due_day == 27
+    assert standards_of(rows, "660101").township_report_due_day == 25
+
+
+@dataclass(frozen=True)
+class Row:
+    region_prefix: str
+    effective_from: date
+    name: str
+    value: Any

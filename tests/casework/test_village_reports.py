@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from libs.kernel.auth import StaffRole
 from services.casework.case.models import Case
+from services.casework.case.opening import open_triggered
 from services.casework.case.schemas import Trigger
-from services.casework.case.service import open_triggered
 from services.casework.reports.models import VillageReportEntry
 from services.casework.standards.models import StandardFigure
 from tests.casework.support import CaseworkApi, new_county, new_village, staff

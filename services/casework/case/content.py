@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from libs.contracts.events.intake import ApplicationSubmitted
+from libs.contracts.id_number import IdNumber
 from libs.contracts.money import Money
 from libs.contracts.programs import Program
 from services.casework.benefit.rules import (
@@ -33,7 +34,7 @@ def from_application(e: ApplicationSubmitted) -> dict[str, Any]:
                 "id_number": m.id_number,
                 "name": m.name,
                 "relation": m.relation,
-                "birth_date": (d.birth_date if d else _birth_date(m.id_number)).isoformat(),
+                "birth_date": (d.birth_date if d else IdNumber.parse(m.id_number).birth_date).isoformat(),
                 "details": {
                     "disability_kind": d.disability_kind if d else None,
                     "disability_grade": d.disability_grade if d else None,
@@ -79,10 +80,6 @@ def from_household(state: HouseholdState, trigger: dict[str, Any]) -> dict[str, 
             for e in state.entitlements
         ],
     }
-
-
-def _birth_date(id_number: str) -> dt.date:
-    return dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
 
 
 def benefit_input(

@@ -17,7 +17,8 @@ from libs.contracts.events.intake import SealedBankAccount
 from libs.contracts.period import Period
 from libs.contracts.programs import Program
 from services.casework.case import succession
-from services.casework.case.models import Case, Recusal
+from services.casework.case.models import Case
+from services.casework.case.recusal import carry_recusals
 from services.casework.context import Casework
 from services.casework.outcome.rules import gradual_exit_steps
 from services.casework.registry import service as registry
@@ -71,34 +72,6 @@ def _members(content: dict[str, Any]) -> list[registry.NewMember]:
     ]
 
 
-async def _recusals_follow(session: AsyncSession, case: Case, household_id: str) -> None:
-    """Staff recused from the application stay recused from the household it becomes (DOMAIN.md §7)."""
-    rows = (
-        await session.scalars(select(Recusal).where(Recusal.subject_kind == "case", Recusal.subject_id == case.id))
-    ).all()
-    for r in rows:
-        exists = await session.scalar(
-            select(Recusal.id).where(
-                Recusal.subject_kind == "household",
-                Recusal.subject_id == household_id,
-                Recusal.staff_name == r.staff_name,
-                Recusal.relation == r.relation,
-            )
-        )
-        if exists is None:
-            session.add(
-                Recusal(
-                    subject_kind="household",
-                    subject_id=household_id,
-                    staff_user=r.staff_user,
-                    staff_name=r.staff_name,
-                    relation=r.relation,
-                    source=r.source,
-                    recorded_at=r.recorded_at,
-                )
-            )
-
-
 async def approve(
     session: AsyncSession,
     ctx: Casework,
@@ -134,7 +107,7 @@ async def approve(
     elif reviewed and household.next_review_date is None:
         household.next_review_date = next_review(start, standards, review_class)
     case.household_id = household.id
-    await _recusals_follow(session, case, household.id)
+    await carry_recusals(session, from_kind="case", from_id=case.id, household_id=household.id)
     amount = int(proposal["amount_fen"])
     sealed = content.get("proposal") or {}
     await registry.set_entitlement(

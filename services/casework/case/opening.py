@@ -18,12 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import business_date
 from libs.contracts.events.intake import ApplicationSubmitted
-from libs.contracts.id_number import IdNumber
+from libs.contracts.id_number import mask_name
 from libs.kernel.work_calendar import load_work_calendar
 from services.casework.case import content as case_content
 from services.casework.case.history import record
 from services.casework.case.models import Case, CasePerson, Recusal
-from services.casework.case.rules import REVIEW_WORKING_DAYS, CaseKind, CaseStatus, Trigger, first_status
+from services.casework.case.rules import REVIEW_WORKING_DAYS, CaseKind, Trigger, first_status
 from services.casework.context import CONTENT_CONTEXT, Casework
 from services.casework.db import calendar_years
 from services.casework.registry.models import Household
@@ -31,15 +31,6 @@ from services.casework.registry.state import load_state
 from services.casework.relatives import service as relatives_service
 
 _log = structlog.get_logger("casework.cases")
-
-
-def mask_name(name: str) -> str:
-    """张三 → 张*, 张小三 → 张*三 (DOMAIN.md §11)."""
-    if len(name) <= 1:
-        return "*"
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 async def find(session: AsyncSession, trigger: Trigger, trigger_ref: str) -> Case | None:
@@ -217,10 +208,3 @@ async def open_due_reviews(session: AsyncSession, ctx: Casework, *, limit: int =
         )
         opened += created
     return opened
-
-
-def person_hash(ctx: Casework, id_number: str) -> str:
-    return ctx.hash(IdNumber.parse(id_number).value)
-
-
-__all__ = ["CaseStatus", "open_application", "open_due_reviews", "open_triggered"]

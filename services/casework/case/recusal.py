@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal
@@ -53,3 +54,28 @@ async def ensure_not_recused(
             raise RecusalRequired(
                 f"{who} filed as a close relative of a member of this household and must recuse (DOMAIN.md §7)"
             )
+
+
+async def carry_recusals(session: AsyncSession, *, from_kind: str, from_id: str, household_id: str) -> None:
+    """Whoever must recuse from an application or a household must recuse from the household it becomes (its
+    approval, its successor after 停旧建新): the rows are copied, once (DOMAIN.md §7)."""
+    rows = (
+        await session.scalars(select(Recusal).where(Recusal.subject_kind == from_kind, Recusal.subject_id == from_id))
+    ).all()
+    if not rows:
+        return
+    values = [
+        {
+            "subject_kind": "household",
+            "subject_id": household_id,
+            "staff_user": r.staff_user,
+            "staff_name": r.staff_name,
+            "relation": r.relation,
+            "source": r.source,
+            "recorded_at": r.recorded_at,
+        }
+        for r in rows
+    ]
+    await session.execute(
+        pg_insert(Recusal).values(values).on_conflict_do_nothing(constraint="uq_recusals_subject_staff")
+    )

@@ -16,7 +16,6 @@ from libs.kernel.errors import NotFound, Problem, Unprocessable
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.casework.case import repository, service, views
 from services.casework.case.models import Case, CaseAttachment
-from services.casework.case.recusal import ensure_not_recused
 from services.casework.case.rules import CaseKind, CaseStatus, Trigger
 from services.casework.case.schemas import (
     AttachmentOut,
@@ -30,7 +29,7 @@ from services.casework.case.schemas import (
     ReturnIn,
 )
 from services.casework.context import CaseworkCtx
-from services.casework.dependencies import County, Officer, Reader
+from services.casework.dependencies import Officer, Reader
 
 router = APIRouter(prefix="/api/v1/casework/cases", tags=["cases"])
 
@@ -198,6 +197,3 @@ async def download(case_id: str, attachment_id: str, session: DbSession, who: Re
     if row is None or row.case_id != case_id:
         raise NotFound(f"No attachment {attachment_id} on case {case_id}", code="attachment_not_found")
     return Response(row.content, media_type=row.content_type, headers={"X-Content-SHA256": row.sha256})
-
-
-__all__ = ["County", "ensure_not_recused"]

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import business_date
 from libs.contracts.events.casework import CaseDecided, CaseOutcome
+from libs.contracts.id_number import mask_name
 from libs.contracts.money import Money
 from libs.contracts.period import Period
 from libs.contracts.programs import Program
@@ -25,7 +26,6 @@ from services.casework.case import content as case_content
 from services.casework.case import decisions
 from services.casework.case.history import record
 from services.casework.case.models import Case, CaseInvestigation
-from services.casework.case.opening import open_triggered
 from services.casework.case.recusal import ensure_not_recused
 from services.casework.case.rules import Action, CaseKind, CaseStatus, next_status, outcome_violations
 from services.casework.case.schemas import DecisionIn, InvestigationIn, ObjectionIn, ProposalIn, ReturnIn
@@ -35,7 +35,6 @@ from services.casework.registry.models import Entitlement
 from services.casework.standards.figures import Standards
 from services.casework.standards.repository import standards_in_force
 
-__all__ = ["open_triggered"]
 _log = structlog.get_logger("casework.cases")
 
 
@@ -230,8 +229,6 @@ async def propose(session: AsyncSession, ctx: Casework, who: Principal, case_id:
 
 
 def _masked(content: dict[str, Any], id_number: str) -> str:
-    from services.casework.case.opening import mask_name
-
     name = next((m["name"] for m in content["members"] if m["id_number"] == id_number), "")
     return mask_name(name)
 

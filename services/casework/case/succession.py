@@ -4,13 +4,13 @@ amount from the effective month; staff recused from the old household stay recus
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.casework import EntitlementStatus, HouseholdChange, HouseholdChangeKind
 from libs.contracts.period import Period
 from libs.contracts.programs import Program
-from services.casework.case.models import Case, Recusal
+from services.casework.case.models import Case
+from services.casework.case.recusal import carry_recusals
 from services.casework.context import Casework
 from services.casework.outcome.rules import Member, succession_after_death
 from services.casework.registry import service as registry
@@ -69,22 +69,8 @@ async def succeed(
     # The account stays with the household until the officer records the new payee's (DOMAIN.md §9).
     for name in ("bank_code", "account_holder", "account_no_masked", "account_no_sealed", "bank_account_ref"):
         setattr(successor, name, getattr(old, name))
-    await registry.link_successor(session, old, successor)
-    rows = await session.scalars(
-        select(Recusal).where(Recusal.subject_kind == "household", Recusal.subject_id == old.id)
-    )
-    for r in rows.all():
-        session.add(
-            Recusal(
-                subject_kind="household",
-                subject_id=successor.id,
-                staff_user=r.staff_user,
-                staff_name=r.staff_name,
-                relation=r.relation,
-                source=r.source,
-                recorded_at=r.recorded_at,
-            )
-        )
+    old.successor_id = successor.id
+    await carry_recusals(session, from_kind="household", from_id=old.id, household_id=successor.id)
     proposal = case.proposal or {}
     for e in old_programs:
         amount = int(proposal["amount_fen"]) if e.program == program else e.monthly_amount_fen

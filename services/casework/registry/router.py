@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query
 from sqlalchemy import select
 
 from libs.contracts.clock import business_date
-from libs.contracts.id_number import IdNumberStr
+from libs.contracts.id_number import IdNumberStr, mask_name
 from libs.contracts.money import Money
 from libs.contracts.programs import NEVER_PUBLISHED
 from libs.kernel.auth import ensure_jurisdiction
@@ -18,7 +18,6 @@ from libs.kernel.db import DbSession
 from libs.kernel.errors import NotFound
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.casework.case.models import Case
-from services.casework.case.opening import mask_name
 from services.casework.case.rules import CaseStatus
 from services.casework.case.views import masked_id
 from services.casework.context import CaseworkCtx
@@ -36,7 +35,7 @@ from services.casework.registry.schemas import (
     PostingOut,
     VersionOut,
 )
-from services.casework.registry.state import HouseholdState, load_state
+from services.casework.registry.state import HouseholdState, load_state, load_states
 
 router = APIRouter(prefix="/api/v1/casework", tags=["households"])
 
@@ -112,7 +111,7 @@ async def list_households(
     if after is not None:
         stmt = stmt.where(Household.id > after[0])
     rows = (await session.scalars(stmt.order_by(Household.id).limit(limit + 1))).all()
-    states = {h.id: await load_state(session, ctx, h) for h in rows[:limit]}
+    states = {s.household_id: s for s in await load_states(session, ctx, rows[:limit], details=False)}
 
     def item(h: Household) -> HouseholdSummary:
         s = states[h.id]
@@ -204,8 +203,7 @@ async def posting(
             .order_by(Household.id)
         )
     ).all()
-    for h in households:
-        s = await load_state(session, ctx, h)
+    for s in await load_states(session, ctx, households, details=False):
         head = s.member(s.head_id_number or "") or (s.members[0] if s.members else None)
         for e in s.entitlements:
             # Children's allowances are never posted; neither is anything but the program and the amount.

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import CHINA_TZ
@@ -18,7 +18,6 @@ from libs.contracts.events.casework import (
     EntitlementStatus,
     HouseholdChange,
     HouseholdChanged,
-    HouseholdChangeKind,
     HouseholdSnapshot,
 )
 from libs.contracts.events.intake import SealedBankAccount
@@ -302,11 +301,3 @@ async def state_as_of(session: AsyncSession, ctx: Casework, household_id: str, d
     )
     sealed = (await session.scalars(stmt)).first()
     return None if sealed is None else HouseholdState.from_json(ctx.unseal_json(sealed, SNAPSHOT_CONTEXT))
-
-
-async def link_successor(session: AsyncSession, old: Household, successor: Household) -> None:
-    await session.execute(update(Household).where(Household.id == old.id).values(successor_id=successor.id))
-    old.successor_id = successor.id
-
-
-__all__ = ["HouseholdChange", "HouseholdChangeKind"]

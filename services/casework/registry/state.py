@@ -126,15 +126,6 @@ class HouseholdState:
         return tuple(e.program for e in self.entitlements if e.status != "stopped")
 
 
-async def current_members(session: AsyncSession, household_id: str) -> list[HouseholdMember]:
-    stmt = (
-        select(HouseholdMember)
-        .where(HouseholdMember.household_id == household_id, HouseholdMember.left_at.is_(None))
-        .order_by(HouseholdMember.id)
-    )
-    return list((await session.scalars(stmt)).all())
-
-
 async def load_state(session: AsyncSession, ctx: Casework, household: Household) -> HouseholdState:
     """The household as it is now, from its current rows (identity numbers and details unsealed)."""
     [state] = await load_states(session, ctx, [household])

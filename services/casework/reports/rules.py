@@ -14,16 +14,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from libs.contracts.period import InvalidPeriod, Period
 from services.casework.reports.schemas import ChangeKind, EntryIn, ReportIn
-from services.casework.standards.figures import Standards
 
 Loc = tuple[str | int, ...]
 
-VILLAGE_DUE_FIGURE = "village_report_due_day"
-TOWNSHIP_DUE_FIGURE = "township_report_due_day"
 _VILLAGE = re.compile(r"[0-9]{12}")
 _AREA = re.compile(r"[0-9]{4}([0-9]{2}([0-9]{3})?)?")
 
@@ -131,31 +127,3 @@ def case_summary(period: str, entry: EntryIn) -> str:
     """What the triggered review is about, as the township reads it in its case list. The free-text detail is left
     out: it may name an illness (DOMAIN.md §11), so it travels in the sealed case content instead."""
     return f"村级动态月报 village report {period}: {', '.join(kind.value for kind in entry.changes)}"
-
-
-@dataclass(frozen=True, slots=True)
-class FigureRow:
-    """One stored figure row, as `resolve_figure` needs it."""
-
-    region_prefix: str
-    effective_from: dt.date
-    name: str
-    value: Any
-
-
-def resolve_figure(rows: Iterable[FigureRow], region_code: str, name: str) -> int:
-    """The figure `name` in force for `region_code` among `rows` (all in force on the day): the most specific
-    prefix wins, then the latest row; the national default of `Standards` when none applies (DOMAIN.md §12)."""
-    best: FigureRow | None = None
-    for row in rows:
-        if row.name != name or not region_code.startswith(row.region_prefix):
-            continue
-        if best is None or (len(row.region_prefix), row.effective_from) > (
-            len(best.region_prefix),
-            best.effective_from,
-        ):
-            best = row
-    if best is None:
-        default: int = getattr(Standards(), name)
-        return default
-    return int(best.value)

@@ -8,12 +8,11 @@ The detail text may name an illness, so it is stored sealed (DOMAIN.md §11).
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, literal, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,7 +20,7 @@ from libs.contracts.clock import business_date
 from libs.contracts.period import Period
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from libs.kernel.errors import Conflict, NotFound, Unprocessable
-from services.casework.case import service as case_service
+from services.casework.case.opening import open_triggered
 from services.casework.case.schemas import Trigger
 from services.casework.context import Casework
 from services.casework.registry.models import Household, HouseholdStatus
@@ -39,8 +38,7 @@ from services.casework.reports.schemas import (
     ReportOut,
     ReportSummary,
 )
-from services.casework.standards.models import StandardFigure
-from services.casework.standards.repository import standards_in_force
+from services.casework.standards.repository import standards_in_area, standards_in_force
 
 DETAIL_CONTEXT = "casework/village-report-detail"
 
@@ -118,7 +116,7 @@ async def file_report(
     for entry in body.entries:
         case_id: str | None = None
         if entry.changes:
-            case, _created = await case_service.open_triggered(
+            case, _created = await open_triggered(
                 session,
                 ctx,
                 household_id=entry.household_id,
@@ -246,21 +244,6 @@ async def _villages(session: AsyncSession, prefix: str) -> dict[str, int]:
     return {code: int(n) for code, n in (await session.execute(stmt)).all()}
 
 
-async def _due_figures(session: AsyncSession, prefix: str, day: dt.date) -> list[rules.FigureRow]:
-    """The due-day rows in force on `day` for `prefix`, its parents and every region under it, in one query."""
-    stmt = select(StandardFigure).where(
-        StandardFigure.name.in_((rules.VILLAGE_DUE_FIGURE, rules.TOWNSHIP_DUE_FIGURE)),
-        StandardFigure.effective_from <= day,
-        or_(
-            literal(prefix).startswith(StandardFigure.region_prefix),
-            StandardFigure.region_prefix.startswith(prefix, autoescape=True),
-        ),
-    )
-    return [
-        rules.FigureRow(r.region_prefix, r.effective_from, r.name, r.value) for r in (await session.scalars(stmt)).all()
-    ]
-
-
 async def forward(session: AsyncSession, ctx: Casework, principal: Principal, body: ForwardIn) -> ForwardOut:
     """Mark the township's filed reports of the month as passed on to the county (seed 001: by the 25th)."""
     now = ctx.now()
@@ -307,7 +290,7 @@ async def overdue(
     raise_violations(bad + bad_period)
     assert parsed is not None
     ensure_jurisdiction(principal, region_code)
-    figures = await _due_figures(session, region_code, parsed.first_day)
+    area = await standards_in_area(session, region_code, parsed.first_day)
     villages = await _villages(session, region_code)
     stmt = select(VillageReport).where(
         VillageReport.village_code.startswith(region_code, autoescape=True), VillageReport.period == str(parsed)
@@ -316,12 +299,12 @@ async def overdue(
     filed = {r.village_code for r in reports}
     missing = []
     for code in sorted(set(villages) - filed):
-        due = rules.due_date(parsed, rules.resolve_figure(figures, code, rules.VILLAGE_DUE_FIGURE))
+        due = rules.due_date(parsed, area.for_region(code).village_report_due_day)
         missing.append(MissingVillage(village_code=code, households=villages[code], due_date=due, overdue=today > due))
     return OverdueOut(
         period=str(parsed),
-        due_date=rules.due_date(parsed, rules.resolve_figure(figures, region_code, rules.VILLAGE_DUE_FIGURE)),
-        forward_due_date=rules.due_date(parsed, rules.resolve_figure(figures, region_code, rules.TOWNSHIP_DUE_FIGURE)),
+        due_date=rules.due_date(parsed, area.for_region(region_code).village_report_due_day),
+        forward_due_date=rules.due_date(parsed, area.for_region(region_code).township_report_due_day),
         missing=missing,
         late=[LateReport(village_code=r.village_code, filed_at=r.filed_at) for r in reports if r.late],
         not_forwarded=sorted({r.village_code[:9] for r in reports if r.forwarded_at is None}),

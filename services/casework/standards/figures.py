@@ -7,8 +7,10 @@ Money is integer fen; percentages are integers (150 = 1.5×).
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from typing import Any, Self
+from typing import Any, Protocol, Self, TypeVar
 
 from libs.contracts.programs import Program
 
@@ -86,3 +88,39 @@ class Standards:
 
 
 FIGURE_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Standards))
+
+
+class FigureRow(Protocol):
+    """A stored figure (the `standards` table's row, or a plain value in tests)."""
+
+    @property
+    def region_prefix(self) -> str: ...
+    @property
+    def effective_from(self) -> dt.date: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def value(self) -> Any: ...
+
+
+R = TypeVar("R", bound=FigureRow)
+
+
+def rows_in_force(rows: Iterable[R], region_code: str) -> dict[str, R]:
+    """Per figure name, the row that applies to `region_code` among `rows` (all in force on the day): the most
+    specific prefix of the code wins, then the latest effective date (DOMAIN.md §12)."""
+    best: dict[str, R] = {}
+    for row in rows:
+        if not region_code.startswith(row.region_prefix):
+            continue
+        held = best.get(row.name)
+        if held is None or (len(row.region_prefix), row.effective_from) > (
+            len(held.region_prefix),
+            held.effective_from,
+        ):
+            best[row.name] = row
+    return best
+
+
+def standards_of(rows: Iterable[FigureRow], region_code: str) -> Standards:
+    return Standards.of({name: row.value for name, row in rows_in_force(rows, region_code).items()})
