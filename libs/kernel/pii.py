@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import os
+from collections.abc import Callable
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -32,6 +33,26 @@ class PiiVault:
     def keyed_hash(self, value: str) -> str:
         """Deterministic: equal inputs give equal hashes, so it can be indexed and joined on."""
         return hmac.new(self._hash_key, value.encode(), hashlib.sha256).hexdigest()
+
+    def keyed_digester(self) -> Callable[[bytes], bytes]:
+        """The same HMAC-SHA256 as `keyed_hash`, as raw bytes, for bulk use (registry feeds of millions of rows).
+
+        The key's inner and outer pads are hashed once; each value then costs two copies of a hash state instead
+        of a whole HMAC set-up, about three times faster in a loop.
+        """
+        block = self._hash_key.ljust(64, b"\0")
+        inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+        inner_copy, outer_copy = inner.copy, outer.copy
+
+        def digest(value: bytes) -> bytes:
+            i = inner_copy()
+            i.update(value)
+            o = outer_copy()
+            o.update(i.digest())
+            return o.digest()
+
+        return digest
 
     def encrypt(self, value: str, *, context: str = "") -> str:
         """`context` (e.g. the table and column) is authenticated: a ciphertext moved elsewhere will not decrypt."""

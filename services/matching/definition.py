@@ -2,8 +2,13 @@ from pathlib import Path
 
 from libs.kernel.diagnostics import diagnostics_router
 from libs.kernel.service import ServiceDefinition
+from services.matching import jobs
 from services.matching.config import MatchingSettings
 from services.matching.db import SCHEMA, Base, tables
+from services.matching.feeds.router import router as feeds
+from services.matching.hits.router import router as hits
+from services.matching.models import MODELS
+from services.matching.rules.router import router as rules
 from services.matching.subscriptions import subscriptions
 
 DEFINITION = ServiceDefinition(
@@ -13,6 +18,8 @@ DEFINITION = ServiceDefinition(
     metadata=Base.metadata,
     tables=tables,
     migrations_dir=Path(__file__).parent / "migrations" / "versions",
-    routers=[diagnostics_router(SCHEMA, tables)],
+    routers=[feeds, hits, rules, diagnostics_router(SCHEMA, tables)],
     subscriptions=subscriptions,
+    jobs=jobs.jobs,
 )
+assert MODELS  # every table is registered on Base.metadata before migrations compare against it

@@ -1,0 +1,29 @@
+"""Who may do what in matching (DOMAIN.md §1, §5): townships check hits, counties watch deadlines, admins own rules."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from libs.kernel.auth import Principal, Scope, StaffRole, require_roles, require_scope
+
+# Townships confirm or dismiss the hits of their households; a county may too.
+Checker = Annotated[Principal, Depends(require_roles(StaffRole.township_officer, StaffRole.county_officer))]
+Reader = Annotated[
+    Principal,
+    Depends(
+        require_roles(
+            StaffRole.township_officer,
+            StaffRole.county_officer,
+            StaffRole.city_supervisor,
+            StaffRole.system_admin,
+        )
+    ),
+]
+County = Annotated[
+    Principal, Depends(require_roles(StaffRole.county_officer, StaffRole.city_supervisor, StaffRole.system_admin))
+]
+# Rules and schedules are provincial policy.
+Admin = Annotated[Principal, Depends(require_roles(StaffRole.system_admin))]
+Feeder = Annotated[Principal, Depends(require_scope(Scope.registry_feed))]

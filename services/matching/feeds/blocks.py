@@ -1,0 +1,37 @@
+"""A feed body as it arrives, cut into blocks of whole lines, so a feed of any size is handled a few MiB at a time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+
+async def line_blocks(body: AsyncIterator[bytes], size: int) -> AsyncIterator[bytes]:
+    """Blocks of about `size` bytes (more when a single line is longer), each ending with a complete line. The last
+    block may lack its final newline."""
+    pending: list[bytes] = []
+    held = 0
+    async for chunk in body:
+        if not chunk:
+            continue
+        pending.append(chunk)
+        held += len(chunk)
+        if held < size:
+            continue
+        joined = b"".join(pending)
+        cut = joined.rfind(b"\n") + 1
+        if cut == 0:
+            pending, held = [joined], len(joined)
+            continue
+        yield joined[:cut]
+        rest = joined[cut:]
+        pending, held = ([rest], len(rest)) if rest else ([], 0)
+    if held:
+        tail = b"".join(pending)
+        if tail.strip():
+            yield tail
+
+
+def split_header(block: bytes) -> tuple[bytes, bytes]:
+    """(first line without its line ending, the rest)."""
+    line, _, rest = block.partition(b"\n")
+    return line.rstrip(b"\r"), rest

@@ -1,0 +1,144 @@
+"""Loading a feed body into its partition while it streams in (CONTRACTS.md §5).
+
+Blocks of whole lines are parsed and checked in a worker thread (Arrow and NumPy do the row work; identity numbers
+are hashed there) while the previous block is already on its way into PostgreSQL through one COPY. At most a couple
+of blocks are in memory at any time, whatever the feed's size. The COPY is one transaction: a feed is loaded whole
+or not at all. Counts and rejects are written beside it, in their own short transactions, so the feed's status can
+be read while it loads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import structlog
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert
+
+from libs.contracts.clock import business_date
+from libs.kernel.db import Database
+from services.matching.context import Matching
+from services.matching.feeds.models import Feed, FeedReject, FeedStatus, partition_name
+from services.matching.feeds.parsing import BodyFormat, parse_block
+from services.matching.feeds.partitions import drop_partition
+from services.matching.feeds.validation import CheckedBlock, check_block, copy_columns
+from services.matching.sources import SourceSpec
+
+_log = structlog.get_logger("matching.feeds")
+_REJECT_BATCH = 5000
+
+
+@dataclass
+class Progress:
+    total: int = 0
+    loaded: int = 0
+    rejected: int = 0
+
+
+@dataclass(frozen=True)
+class Body:
+    """A feed body after its first line was looked at: the format, the CSV header (NDJSON: none), the rest."""
+
+    fmt: BodyFormat
+    header: list[str]
+    blocks: AsyncIterator[bytes]
+
+
+def _check(block: bytes, body: Body, spec: SourceSpec, ctx: Matching, first_row: int, today: dt.date) -> CheckedBlock:
+    wanted = ["id_number", "name", *spec.columns]
+    parsed = parse_block(block, body.fmt, body.header, wanted, first_row)
+    checked = check_block(parsed, spec, ctx.keys, today)
+    checked.lines = parsed.lines
+    return checked
+
+
+async def _record(ctx: Matching, feed_id: str, progress: Progress, rejects: list[tuple[int, str]]) -> None:
+    async with ctx.sessions.begin() as session:
+        for start in range(0, len(rejects), _REJECT_BATCH):
+            batch = rejects[start : start + _REJECT_BATCH]
+            await session.execute(
+                insert(FeedReject)
+                .values([{"feed_id": feed_id, "row": row, "reason": reason} for row, reason in batch])
+                .on_conflict_do_nothing()
+            )
+        await session.execute(
+            update(Feed)
+            .where(Feed.id == feed_id)
+            .values(rows_total=progress.total, rows_loaded=progress.loaded, rows_rejected=progress.rejected)
+        )
+
+
+async def load(db: Database, ctx: Matching, feed: Feed, spec: SourceSpec, body: Body) -> Progress:
+    """COPY the body into the feed's partition (created already); returns the final counts."""
+    progress = Progress()
+    today = business_date(ctx.now())
+    queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=2)
+
+    async def produce() -> None:
+        try:
+            async for block in body.blocks:
+                checked = await asyncio.to_thread(_check, block, body, spec, ctx, progress.total + 1, today)
+                progress.total += checked.lines
+                progress.loaded += checked.loaded
+                progress.rejected += len(checked.rejects)
+                await _record(ctx, feed.id, progress, checked.rejects)
+                if checked.copy_data:
+                    await queue.put(checked.copy_data)
+        finally:
+            await queue.put(None)
+
+    async def copy_source() -> AsyncIterator[bytes]:
+        while (data := await queue.get()) is not None:
+            yield data
+
+    async with db.engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        driver = raw.driver_connection
+        assert driver is not None
+        producer = asyncio.create_task(produce())
+        try:
+            async with driver.transaction():
+                await driver.copy_to_table(
+                    partition_name(feed.feed_no),
+                    schema_name="matching",
+                    columns=copy_columns(spec),
+                    source=copy_source(),
+                    format="csv",
+                )
+                await producer  # a failure while reading the body rolls the COPY back
+        finally:
+            if not producer.done():
+                producer.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await producer
+    return progress
+
+
+async def finish(ctx: Matching, feed_id: str, progress: Progress) -> None:
+    async with ctx.sessions.begin() as session:
+        await session.execute(
+            update(Feed)
+            .where(Feed.id == feed_id)
+            .values(
+                rows_total=progress.total,
+                rows_loaded=progress.loaded,
+                rows_rejected=progress.rejected,
+                loaded_at=ctx.now(),
+            )
+        )
+
+
+async def fail(ctx: Matching, feed: Feed, reason: str) -> None:
+    """The body could not be loaded: the feed says why, and nothing of it stays."""
+    _log.warning("feed.load_failed", feed_id=feed.id, source=feed.source, reason=reason)
+    async with ctx.sessions.begin() as session:
+        await drop_partition(session, feed.feed_no)
+        await session.execute(
+            update(Feed)
+            .where(Feed.id == feed.id)
+            .values(status=FeedStatus.FAILED.value, error=reason, finished_at=ctx.now(), rows_loaded=0)
+        )

@@ -1,0 +1,93 @@
+"""Registry feeds as received (CONTRACTS.md §5) and their records.
+
+`records` is partitioned by feed: a feed loads into a partition of its own (created just before its COPY), matching
+reads one partition at a time, and a superseded feed is dropped whole instead of deleted row by row. A record holds
+the person's key (never the identity number), the masked name and the source's columns; a source fills only its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Identity, Index, Integer, Table, Text
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.matching.db import Base
+
+
+class FeedStatus(StrEnum):
+    RECEIVED = "received"  # the body is being loaded, or loaded and waiting for its matching run
+    PROCESSING = "processing"  # the matching run is under way
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Feed(Base):
+    __tablename__ = "feeds"
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    # The partition key of its records: small, dense and never reused.
+    feed_no: Mapped[int] = mapped_column(BigInteger, Identity(), unique=True)
+    source: Mapped[str] = mapped_column(Text)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    body_format: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(Text)
+    client_id: Mapped[str] = mapped_column(Text)
+    rows_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    rows_loaded: Mapped[int] = mapped_column(BigInteger, default=0)
+    rows_rejected: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Set once the body is completely in: the worker only runs loaded feeds.
+    loaded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    hits_raised: Mapped[int] = mapped_column(Integer, default=0)
+    deaths_raised: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Records of a feed superseded by newer ones of its source are dropped; the feed row and its hits stay.
+    purged_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    indexed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (Index(None, "source", "status", "as_of"), Index(None, "status", "received_at"))
+
+
+class FeedReject(Base):
+    __tablename__ = "feed_rejects"
+
+    feed_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    row: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    reason: Mapped[str] = mapped_column(Text)
+
+
+records = Table(
+    "records",
+    Base.metadata,
+    Column("feed_no", BigInteger, nullable=False),
+    Column("row_no", BigInteger, nullable=False),
+    Column("person", UUID(as_uuid=True), nullable=False),
+    Column("name_masked", Text),
+    Column("event_date", Date),
+    Column("start_date", Date),
+    Column("end_date", Date),
+    Column("status", Text),
+    Column("monthly_amount_fen", BigInteger),
+    Column("plate", Text),
+    Column("vehicle_type", Text),
+    Column("registered_at", Date),
+    Column("deregistered", Boolean),
+    Column("property_id", Text),
+    Column("acquired_at", Date),
+    Column("acquisition", Text),
+    Column("kind", Text),
+    Column("credit_code", Text),
+    Column("flight_date", Date),
+    Column("route", Text),
+    postgresql_partition_by="LIST (feed_no)",
+)
+
+
+def partition_name(feed_no: int) -> str:
+    return f"records_f{feed_no}"

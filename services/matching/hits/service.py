@@ -1,0 +1,57 @@
+"""Checking a hit (DOMAIN.md §5): the township confirms it (casework opens a review with the evidence) or dismisses
+it with a reason. Either closes it for good: the same evidence never raises it again."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.contracts.events.matching import MatchHitConfirmed
+from libs.kernel.auth import Principal, ensure_jurisdiction
+from libs.kernel.errors import Conflict, NotFound
+from services.matching.context import Matching
+from services.matching.hits.models import Hit, HitStatus
+from services.matching.watchlist.models import Person
+
+
+async def hit_in_jurisdiction(session: AsyncSession, who: Principal, hit_id: str, *, lock: bool = False) -> Hit:
+    hit = await session.get(Hit, hit_id, with_for_update=lock)
+    if hit is None:
+        raise NotFound("No such hit")
+    ensure_jurisdiction(who, hit.region_code)
+    return hit
+
+
+def _close(hit: Hit, ctx: Matching, who: Principal, status: HitStatus, resolution: str) -> None:
+    if hit.status != HitStatus.OPEN.value:
+        raise Conflict(f"The hit is {hit.status} already", code="hit_closed", status_now=hit.status)
+    hit.status = status.value
+    hit.resolved_at = ctx.now()
+    hit.resolved_by = who.subject
+    hit.resolved_by_name = who.display_name or who.name
+    hit.resolution = resolution
+
+
+async def confirm(session: AsyncSession, ctx: Matching, who: Principal, hit_id: str, note: str) -> Hit:
+    hit = await hit_in_jurisdiction(session, who, hit_id, lock=True)
+    _close(hit, ctx, who, HitStatus.CONFIRMED, note)
+    person = await session.get(Person, hit.person)
+    assert person is not None  # every watched key was stored with its identity
+    payload = MatchHitConfirmed(
+        hit_id=hit.id,
+        rule=hit.rule_id,
+        source=hit.source,
+        person=ctx.open_identity(person.identity_sealed),
+        household_id=hit.household_id,
+        severity=hit.severity,
+        suggested_action=hit.suggested_action,
+        evidence=hit.evidence,
+        confirmed_at=ctx.now(),
+    )
+    await ctx.publish(session, payload, subject=f"household/{hit.household_id}", key=hit.household_id)
+    return hit
+
+
+async def dismiss(session: AsyncSession, ctx: Matching, who: Principal, hit_id: str, reason: str) -> Hit:
+    hit = await hit_in_jurisdiction(session, who, hit_id, lock=True)
+    _close(hit, ctx, who, HitStatus.DISMISSED, reason)
+    return hit

@@ -1,0 +1,30 @@
+"""Matching's scheduled work in the worker: loaded feeds are matched, and each source's schedule kept."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.kernel.jobs import PeriodicJob
+from libs.kernel.service import Runtime
+from services.matching.context import Matching
+from services.matching.runs.processing import process_next_feed, run_schedules
+
+
+def jobs(runtime: Runtime) -> Sequence[PeriodicJob]:
+    return jobs_for(Matching.of(runtime))
+
+
+def jobs_for(ctx: Matching) -> Sequence[PeriodicJob]:
+    async def feeds(session: AsyncSession) -> None:
+        await process_next_feed(session, ctx)
+
+    async def schedules(session: AsyncSession) -> None:
+        await run_schedules(session, ctx)
+
+    return (
+        PeriodicJob("feeds", timedelta(seconds=ctx.settings.feed_poll_seconds), feeds),
+        PeriodicJob("schedules", timedelta(seconds=ctx.settings.schedule_interval_seconds), schedules),
+    )

@@ -1,0 +1,10 @@
+"""Every model module of matching, imported so `Base.metadata` knows all tables (migrations compare against it)."""
+
+from services.matching.feeds import models as feeds
+from services.matching.hits import models as hits
+from services.matching.rules import models as rules
+from services.matching.runs import models as runs
+from services.matching.verification import models as verification
+from services.matching.watchlist import models as watchlist
+
+MODELS = (feeds, hits, rules, runs, verification, watchlist)

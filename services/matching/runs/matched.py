@@ -1,0 +1,125 @@
+"""`matched`: registry records joined to the people watched, built once per run inside PostgreSQL.
+
+Two shapes: a feed against the watch list (recipients, members and obligors of households paid this month or later),
+and the latest feeds against the people of some applications (their verification). Rules then read only `matched`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import CursorResult, Result, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.contracts.clock import business_date
+from services.matching.sources import SOURCES
+
+_RECORD_COLUMNS = (
+    "r.row_no, r.person, r.name_masked, r.event_date, r.start_date, r.end_date, r.status, r.monthly_amount_fen, "
+    "r.plate, r.vehicle_type, r.registered_at, r.deregistered, r.property_id, r.acquired_at, r.acquisition, r.kind, "
+    "r.credit_code, r.flight_date, r.route"
+)
+
+# Households are watched while an entitlement pays this month or later (an approval paid from next month, the
+# months of a gradual exit); their members as members, their obligors as obligors.
+WATCH_LIST = """
+    WITH paying AS (
+        SELECT household_id, array_agg(DISTINCT program) AS programs
+        FROM watch_entitlements
+        WHERE open_ended OR last_paid_month >= :month
+        GROUP BY household_id
+    ), households AS (
+        SELECT h.household_id, h.region_code, h.size, p.programs
+        FROM watch_households h JOIN paying p USING (household_id)
+        WHERE NOT h.closed
+    )
+    SELECT m.person, 'member'::text AS role, h.household_id, h.region_code, h.size AS household_size, h.programs
+    FROM watch_members m JOIN households h USING (household_id)
+    UNION ALL
+    SELECT o.person, 'obligor'::text, h.household_id, h.region_code, h.size, h.programs
+    FROM watch_obligors o JOIN households h USING (household_id)
+"""
+
+
+def affected(result: Result[Any]) -> int:
+    """Rows a write touched (an INSERT … SELECT, a CREATE TABLE … AS)."""
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount or 0)
+
+
+async def _fresh(session: AsyncSession) -> None:
+    # Dropped at commit; a second run in the same transaction (a scheduled pass over several sources) starts over.
+    await session.execute(text("DROP TABLE IF EXISTS pg_temp.matched"))
+
+
+async def match_feed(session: AsyncSession, feed_no: int, month: str) -> int:
+    """`matched` for one feed against the watch list as it is now; returns its row count."""
+    await _fresh(session)
+    result = await session.execute(
+        text(
+            f"""
+            CREATE TEMPORARY TABLE matched ON COMMIT DROP AS
+            WITH watch AS ({WATCH_LIST})
+            SELECT r.feed_no, f.id AS feed_id, f.source, f.as_of, {_RECORD_COLUMNS},
+                   w.role, w.household_id, NULL::text AS application_id, w.region_code, w.household_size, w.programs
+            FROM records r
+            JOIN feeds f ON f.feed_no = r.feed_no
+            JOIN watch w ON w.person = r.person
+            WHERE r.feed_no = :feed_no
+            """  # noqa: S608 - constant SQL; values are bound
+        ),
+        {"feed_no": feed_no, "month": month},
+    )
+    return affected(result)
+
+
+async def current_feeds(session: AsyncSession) -> list[tuple[int, str]]:
+    """(feed_no, source) of the feeds verification reads: each snapshot source's latest, every event feed kept."""
+    events = [name for name, spec in SOURCES.items() if not spec.snapshot]
+    rows = await session.execute(
+        text(
+            """
+            SELECT f.feed_no, f.source FROM feeds f
+            WHERE f.status = 'done' AND f.indexed AND f.purged_at IS NULL
+              AND (f.source = ANY(:events) OR f.feed_no = (
+                    SELECT g.feed_no FROM feeds g
+                    WHERE g.source = f.source AND g.status = 'done' AND g.indexed AND g.purged_at IS NULL
+                    ORDER BY g.as_of DESC, g.feed_no DESC LIMIT 1))
+            """
+        ),
+        {"events": events},
+    )
+    return [(int(no), str(source)) for no, source in rows.all()]
+
+
+async def match_applications(session: AsyncSession, application_ids: Sequence[str], feed_nos: Sequence[int]) -> int:
+    """`matched` for the people of these applications against the given feeds (an index look-up per person)."""
+    await _fresh(session)
+    result = await session.execute(
+        text(
+            f"""
+            CREATE TEMPORARY TABLE matched ON COMMIT DROP AS
+            WITH people AS (
+                SELECT a.application_id, a.person, a.role, w.region_code, w.program,
+                       count(*) FILTER (WHERE a.role = 'member') OVER (PARTITION BY a.application_id) AS size
+                FROM application_people a JOIN watch_applications w USING (application_id)
+                WHERE a.application_id = ANY(:apps)
+            )
+            SELECT r.feed_no, f.id AS feed_id, f.source, f.as_of, {_RECORD_COLUMNS},
+                   p.role, NULL::text AS household_id, p.application_id, p.region_code,
+                   p.size::int AS household_size, ARRAY[p.program] AS programs
+            FROM people p
+            JOIN records r ON r.person = p.person AND r.feed_no = ANY(:feeds)
+            JOIN feeds f ON f.feed_no = r.feed_no
+            """  # noqa: S608 - constant SQL; values are bound
+        ),
+        {"apps": list(application_ids), "feeds": list(feed_nos)},
+    )
+    return affected(result)
+
+
+def business_month(now: dt.datetime) -> str:
+    day = business_date(now)
+    return f"{day.year:04d}-{day.month:02d}"

@@ -1,0 +1,147 @@
+"""The worker's side of a feed: once loaded, match it, index it, report to pending applications, drop what it
+supersedes (DOMAIN.md §5: "a run on every new feed"); and the scheduled runs of each source.
+
+One feed at a time per tick. Its status turns `processing` in a transaction of its own, so it can be seen while the
+run goes on; the run itself is one transaction (the job's), so a crash leaves nothing half-raised and the next tick
+starts it again, up to `feed_max_attempts` times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import structlog
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.matching.context import Matching
+from services.matching.feeds.models import Feed, FeedStatus
+from services.matching.feeds.partitions import drop_partition
+from services.matching.runs.models import SourceSchedule
+from services.matching.runs.service import analyze_feed, index_feed, run_feed
+from services.matching.sources import SOURCES, Frequency
+from services.matching.verification.service import reverify_pending
+
+_log = structlog.get_logger("matching.runs")
+
+
+async def _claim(ctx: Matching) -> str | None:
+    async with ctx.sessions.begin() as session:
+        feed = await session.scalar(
+            select(Feed)
+            .where(
+                Feed.loaded_at.is_not(None),
+                Feed.status.in_([FeedStatus.RECEIVED.value, FeedStatus.PROCESSING.value]),
+            )
+            .order_by(Feed.loaded_at)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if feed is None:
+            return None
+        if feed.attempts >= ctx.settings.feed_max_attempts:
+            feed.status = FeedStatus.FAILED.value
+            feed.finished_at = ctx.now()
+            feed.error = feed.error or f"matching failed {feed.attempts} times"
+            return None
+        feed.status = FeedStatus.PROCESSING.value
+        feed.started_at = ctx.now()
+        feed.attempts += 1
+        return feed.id
+
+
+async def _note_failure(ctx: Matching, feed_id: str, exc: BaseException) -> None:
+    async with ctx.sessions.begin() as session:
+        await session.execute(update(Feed).where(Feed.id == feed_id).values(error=f"{type(exc).__name__}"))
+
+
+async def process_next_feed(session: AsyncSession, ctx: Matching) -> bool:
+    """Run the oldest loaded feed; returns whether there was one."""
+    feed_id = await _claim(ctx)
+    if feed_id is None:
+        return False
+    try:
+        await _process(session, ctx, feed_id)
+    except Exception as exc:
+        _log.exception("feed.run_failed", feed_id=feed_id)
+        # Undo the run first: it may hold the feed's row, which the note below updates.
+        await session.rollback()
+        await _note_failure(ctx, feed_id, exc)
+        raise
+    return True
+
+
+async def _process(session: AsyncSession, ctx: Matching, feed_id: str) -> None:
+    feed = await session.get(Feed, feed_id)
+    assert feed is not None
+    await analyze_feed(session, feed)
+    run = await run_feed(session, ctx, feed, "feed")
+    await index_feed(session, feed)
+    run.reverified = await reverify_pending(session, ctx, feed.feed_no, feed.id, feed.source)
+    feed.status = FeedStatus.DONE.value
+    feed.hits_raised = run.hits_raised
+    feed.deaths_raised = run.deaths_raised
+    feed.finished_at = ctx.now()
+    feed.error = None
+    await _supersede(session, ctx, feed)
+    _log.info(
+        "feed.matched",
+        feed_id=feed.id,
+        source=feed.source,
+        matched=run.matched_rows,
+        hits=run.hits_raised,
+        deaths=run.deaths_raised,
+        reverified=run.reverified,
+    )
+
+
+async def _supersede(session: AsyncSession, ctx: Matching, feed: Feed) -> None:
+    """Drop the records of a snapshot source's feeds beyond the newest `feeds_kept_per_source`."""
+    if not SOURCES[feed.source].snapshot:
+        return
+    kept = (
+        await session.scalars(
+            select(Feed)
+            .where(Feed.source == feed.source, Feed.status == FeedStatus.DONE.value, Feed.purged_at.is_(None))
+            .order_by(Feed.as_of.desc(), Feed.feed_no.desc())
+            .offset(ctx.settings.feeds_kept_per_source)
+        )
+    ).all()
+    for old in kept:
+        await drop_partition(session, old.feed_no)
+        old.purged_at = ctx.now()
+
+
+def _next_run(frequency: Frequency, now: dt.datetime) -> dt.datetime | None:
+    months = frequency.months
+    if months is None:
+        return None
+    return now + dt.timedelta(days=round(30.44 * months))
+
+
+async def run_schedules(session: AsyncSession, ctx: Matching) -> int:
+    """Match the latest feed of every source whose scheduled run is due; returns how many ran."""
+    now = ctx.now()
+    ran = 0
+    schedules = {s.source: s for s in await session.scalars(select(SourceSchedule).with_for_update())}
+    for name, spec in SOURCES.items():
+        schedule = schedules.get(name)
+        if schedule is None:
+            schedule = SourceSchedule(source=name, frequency=spec.frequency.value, updated_by="default")
+            session.add(schedule)
+        frequency = Frequency(schedule.frequency)
+        if frequency.months is None or (schedule.next_run_at is not None and schedule.next_run_at > now):
+            continue
+        latest = await session.scalar(
+            select(Feed)
+            .where(Feed.source == name, Feed.status == FeedStatus.DONE.value, Feed.purged_at.is_(None))
+            .order_by(Feed.as_of.desc(), Feed.feed_no.desc())
+            .limit(1)
+        )
+        if latest is None:
+            continue
+        await run_feed(session, ctx, latest, "schedule")
+        schedule.last_run_at = now
+        schedule.next_run_at = _next_run(frequency, now)
+        ran += 1
+    return ran

@@ -1,0 +1,34 @@
+"""Matching's API in process (role api) on the session's real database; a settable clock per test."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import replace
+
+import httpx
+import pytest
+
+from libs.devstack.stack import DevStack
+from libs.kernel.auth import InternalTokens
+from libs.kernel.service import create_service_app
+from services.matching.context import Matching
+from services.matching.definition import DEFINITION as MATCHING
+from tests.matching.support import Broker, Clock, MatchingApi
+
+
+@pytest.fixture
+async def api(stack: DevStack) -> AsyncIterator[MatchingApi]:
+    settings = MATCHING.settings().with_overrides(role="api", feed_block_bytes=4096)
+    app = create_service_app(MATCHING, settings)
+    tokens = InternalTokens(settings.internal_token_secret.get_secret_value())
+    clock = Clock()
+    async with app.router.lifespan_context(app):
+        app.state.matching = replace(Matching.of(app.state.runtime), clock=clock)
+        transport = httpx.ASGITransport(app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://matching", timeout=60) as http:
+            yield MatchingApi(http, tokens, app.state.db, clock, app.state.matching)
+
+
+@pytest.fixture
+def broker(api: MatchingApi) -> Broker:
+    return Broker(api)
