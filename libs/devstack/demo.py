@@ -17,6 +17,7 @@ import httpx
 
 from libs.devstack.demo_casework import load_casework_demo
 from libs.devstack.demo_intake import load_intake_demo
+from libs.devstack.demo_matching import load_matching_demo
 
 COUNTY = "140402"  # a county-level district of Changzhi, Shanxi (seed 001's city)
 TOWNSHIP = COUNTY + "001"
@@ -89,3 +90,5 @@ def load_demo_county(base_url: str, admin_password: str, data_dir: Path) -> None
         load_intake_demo(base_url, VILLAGE, passwords, user_ids)
     if "county.officer" in passwords:
         load_casework_demo(base_url, COUNTY, VILLAGE, passwords)
+        registry = next(p for p in credentials["partners"] if "registry_feed" in p["scopes"])
+        load_matching_demo(base_url, COUNTY, passwords, registry)

@@ -10,6 +10,7 @@ from services.matching.hits.router import router as hits
 from services.matching.models import MODELS
 from services.matching.rules.router import router as rules
 from services.matching.subscriptions import subscriptions
+from services.matching.watchlist.router import router as watch_list
 
 DEFINITION = ServiceDefinition(
     name=SCHEMA,
@@ -18,7 +19,7 @@ DEFINITION = ServiceDefinition(
     metadata=Base.metadata,
     tables=tables,
     migrations_dir=Path(__file__).parent / "migrations" / "versions",
-    routers=[feeds, hits, rules, diagnostics_router(SCHEMA, tables)],
+    routers=[feeds, hits, rules, watch_list, diagnostics_router(SCHEMA, tables)],
     subscriptions=subscriptions,
     jobs=jobs.jobs,
 )

@@ -71,7 +71,8 @@ def _assert_demo_intake(base: str, demo: dict[str, Any]) -> None:
 
 
 def _assert_demo_casework(base: str, demo: dict[str, Any]) -> None:
-    """The county's standards and imported recipients; intake's two accepted applications opened cases via Kafka."""
+    """The county's standards and imported recipients; intake's two accepted applications opened cases via Kafka, and
+    matching's verification reports moved them on to investigation."""
     county = next(s for s in demo["staff"] if s["username"] == "county.officer")
     headers = {"Authorization": f"Bearer {_token(base, county['password'], 'county.officer')}"}
     households = httpx.get(f"{base}/api/v1/casework/households", params={"region_code": "140402"}, headers=headers)
@@ -86,11 +87,32 @@ def _assert_demo_casework(base: str, demo: dict[str, Any]) -> None:
         cases = httpx.get(f"{base}/api/v1/casework/cases", params={"trigger": "application"}, headers=headers).json()[
             "items"
         ]
-        if len(cases) == 2:
+        if [c["status"] for c in cases] == ["investigating"] * 2:
             break
         assert time.monotonic() < deadline, cases
         time.sleep(0.2)
-    assert {c["status"] for c in cases} == {"awaiting_verification"}
+
+
+def _assert_demo_matching(base: str, demo: dict[str, Any]) -> None:
+    """The demo registry feeds went through the gateway: the township has a car and a flat to check, and a death
+    opened a review in casework through the broker."""
+    township = next(s for s in demo["staff"] if s["username"] == "township.officer")
+    county = next(s for s in demo["staff"] if s["username"] == "county.officer")
+    as_township = {"Authorization": f"Bearer {_token(base, township['password'], 'township.officer')}"}
+    as_county = {"Authorization": f"Bearer {_token(base, county['password'], 'county.officer')}"}
+    deadline = time.monotonic() + 90
+    while True:
+        hits = httpx.get(f"{base}/api/v1/matching/hits", headers=as_township).json()["items"]
+        deaths = httpx.get(f"{base}/api/v1/matching/deaths", headers=as_county).json()["items"]
+        cases = httpx.get(f"{base}/api/v1/casework/cases", params={"trigger": "death"}, headers=as_county).json()
+        if len(hits) == 2 and len(deaths) == 1 and len(cases["items"]) == 1:
+            break
+        assert time.monotonic() < deadline, (hits, deaths, cases)
+        time.sleep(0.5)
+    assert sorted(h["rule"] for h in hits) == ["property_commercial_recent", "vehicle_not_deregistered"]
+    assert {h["township_code"] for h in hits} == {"140402001"}
+    assert deaths[0]["person_name_masked"] == "陈*汉"
+    assert deaths[0]["death_date"] == "2026-11-10"
 
 
 @pytest.mark.slow
@@ -123,6 +145,7 @@ def test_make_run_starts_everything_stops_cleanly_and_keeps_its_data(tmp_path: P
         }
         _assert_demo_intake(base, demo)
         _assert_demo_casework(base, demo)
+        _assert_demo_matching(base, demo)
     finally:
         children = _stop(proc)
     # Ctrl-C stopped every process it had started: services, gateway, PostgreSQL, the broker.
@@ -140,5 +163,6 @@ def test_make_run_starts_everything_stops_cleanly_and_keeps_its_data(tmp_path: P
         # The demo county was loaded once: the same applications, referrals and households, none added.
         _assert_demo_intake(base, demo)
         _assert_demo_casework(base, demo)
+        _assert_demo_matching(base, demo)
     finally:
         _stop(proc)

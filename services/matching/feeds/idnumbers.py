@@ -43,7 +43,9 @@ def _packed(ids: pa.StringArray) -> np.ndarray:
 def normalise_ids(raw: pa.Array, today: dt.date) -> tuple[np.ndarray, np.ndarray]:
     """(valid, packed): which rows hold a valid identity number, and all rows as an (n, 18) uint8 matrix of the
     canonical numbers (meaningful only where valid)."""
-    ids = pc.utf8_upper(pc.replace_substring_regex(pc.fill_null(raw, ""), r"\s+", ""))
+    # RE2's \s is ASCII only; with \v, \x1c-\x1f, \x85 and \p{Z} it is Python's \s (the contract's), so a full-width
+    # space (U+3000) copied from a Chinese form is dropped here too.
+    ids = pc.utf8_upper(pc.replace_substring_regex(pc.fill_null(raw, ""), r"[\s\x0b\x1c-\x1f\x85\p{Z}]+", ""))
     lengths = pc.binary_length(ids).to_numpy(zero_copy_only=False)
     if (lengths == 15).any():
         ids = _upgrade_legacy(ids, lengths)
