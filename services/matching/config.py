@@ -18,5 +18,9 @@ class MatchingSettings(ServiceSettings):
     hit_due_days: int = 14
     # Feeds kept per source with their records; older ones are dropped once a newer feed is matched.
     feeds_kept_per_source: int = 2
-    # A feed whose matching run failed this many times is marked failed (its error is shown on the feed).
+    # A feed whose matching run failed this many times is marked failed (its error is shown on the feed); a failed
+    # run is tried again after this many seconds times the attempts so far.
     feed_max_attempts: int = 3
+    feed_retry_seconds: float = 60.0
+    # An upload that has stored nothing for this long (its API process died, say) is marked failed and dropped.
+    feed_stalled_minutes: float = 15.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import date
 
 import httpx
 import pytest
@@ -21,7 +22,10 @@ async def api(stack: DevStack) -> AsyncIterator[MatchingApi]:
     settings = MATCHING.settings().with_overrides(role="api", feed_block_bytes=4096)
     app = create_service_app(MATCHING, settings)
     tokens = InternalTokens(settings.internal_token_secret.get_secret_value())
+    # A fixed day (the feeds' default as-of date), so the watch list's month and hits' due dates do not depend on
+    # when the tests run.
     clock = Clock()
+    clock.set_day(date(2026, 11, 20))
     async with app.router.lifespan_context(app):
         app.state.matching = replace(Matching.of(app.state.runtime), clock=clock)
         transport = httpx.ASGITransport(app)

@@ -68,7 +68,12 @@ async def _record(ctx: Matching, feed_id: str, progress: Progress, rejects: list
         await session.execute(
             update(Feed)
             .where(Feed.id == feed_id)
-            .values(rows_total=progress.total, rows_loaded=progress.loaded, rows_rejected=progress.rejected)
+            .values(
+                rows_total=progress.total,
+                rows_loaded=progress.loaded,
+                rows_rejected=progress.rejected,
+                progress_at=ctx.now(),
+            )
         )
 
 

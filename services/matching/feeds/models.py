@@ -38,6 +38,8 @@ class Feed(Base):
     rows_total: Mapped[int] = mapped_column(BigInteger, default=0)
     rows_loaded: Mapped[int] = mapped_column(BigInteger, default=0)
     rows_rejected: Mapped[int] = mapped_column(BigInteger, default=0)
+    # When the last block of the body was stored: an upload that stops making progress is given up (the worker).
+    progress_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     # Set once the body is completely in: the worker only runs loaded feeds.
     loaded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     hits_raised: Mapped[int] = mapped_column(Integer, default=0)

@@ -64,7 +64,8 @@ def _fast_csv(block: bytes, header: list[str], wanted: list[str]) -> dict[str, p
             read_options=pa_csv.ReadOptions(column_names=header, use_threads=True, block_size=1 << 22),
             parse_options=pa_csv.ParseOptions(invalid_row_handler=invalid),
             convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(header, pa.string()),
+                # Wanted columns the header lacks (optional ones) would otherwise come back of the null type.
+                column_types=dict.fromkeys([*header, *wanted], pa.string()),
                 include_columns=wanted,
                 include_missing_columns=True,
                 strings_can_be_null=False,

@@ -73,6 +73,9 @@ def _field(values: pa.Array, spec: FieldSpec, reasons: _Reasons) -> pa.Array:
     match spec.kind:
         case FieldKind.DATE:
             parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
+            # strptime rolls 2020-02-30 over to 03-01: a real date prints back as written (PostgreSQL has no year 0).
+            real = pc.and_(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), text), pc.greater_equal(text, "0001"))
+            parsed = pc.if_else(pc.fill_null(real, False), parsed, pa.scalar(None, parsed.type))
             reasons.add(~empty & _np(pc.is_null(parsed)), f"invalid_{spec.name}")
             return pc.cast(parsed, pa.date32())
         case FieldKind.BOOL:

@@ -169,9 +169,11 @@ async def deaths(
     if after is not None:
         stmt = stmt.where(func.row(Death.raised_at, func.text(Death.person)) < func.row(*after))
     rows = list(
-        (await session.execute(stmt.order_by(Death.raised_at.desc(), func.text(Death.person).desc()).limit(limit + 1)))
-        .tuples()
-        .all()
+        (
+            await session.execute(
+                stmt.order_by(Death.raised_at.desc(), func.text(Death.person).desc()).limit(limit + 1)
+            )
+        ).all()
     )
     return page_of(
         rows,

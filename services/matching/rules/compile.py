@@ -86,17 +86,17 @@ def _condition(c: Condition) -> ColumnElement[bool]:
     as_of = matched.c.as_of
     match c.op:
         case Op.EQ:
-            return col == c.value
+            return col == c.typed_value()
         case Op.NE:
-            return or_(col.is_(None), col != c.value)
+            return or_(col.is_(None), col != c.typed_value())
         case Op.IN:
             return col.in_(c.values)
         case Op.NOT_IN:
             return or_(col.is_(None), col.not_in(c.values))
         case Op.GTE:
-            return col >= c.value
+            return col >= c.typed_value()
         case Op.LTE:
-            return col <= c.value
+            return col <= c.typed_value()
         case Op.WITHIN:
             since = cast(as_of - _interval(c), Date)
             return and_(col >= since, col <= as_of)

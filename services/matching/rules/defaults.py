@@ -209,7 +209,7 @@ DEFAULT_RULES: list[dict[str, Any]] = [
         "id": "vehicle_purchase_recent",
         "source": "vehicle",
         "programs": _MEANS_TESTED,
-        "conditions": [{"field": "registered_at", "op": "within", "months": 12}],
+        "conditions": [_MOTOR, {"field": "registered_at", "op": "within", "months": 12}],
         "evidence_fields": ["plate"],
         "severity": "medium",
         "suggested_action": "购车预警，核实 car-purchase warning: check",
@@ -260,6 +260,7 @@ DEFAULT_RULES: list[dict[str, Any]] = [
         "programs": _SUPPORTED,
         "conditions": [
             {"field": "kind", "op": "eq", "value": "commercial"},
+            {"field": "acquisition", "op": "eq", "value": "purchase"},
             {"field": "acquired_at", "op": "within", "years": 3},
         ],
         "evidence_fields": ["property_id"],

@@ -69,7 +69,9 @@ async def change_rule(
     rule = await session.get(Rule, rule_id, with_for_update=True)
     if rule is None:
         raise NotFound("No such rule")
-    spec = _validated({**body, "id": rule.id, "source": rule.source})
+    # The listing's own bookkeeping may come back with a rule read from GET; it is not the caller's to set.
+    fields = {k: v for k, v in body.items() if k not in ("updated_at", "updated_by")}
+    spec = _validated({**fields, "id": rule.id, "source": rule.source})
     for key, value in row_values(spec).items():
         setattr(rule, key, value)
     rule.updated_at = ctx.now()

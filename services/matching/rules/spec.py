@@ -4,13 +4,15 @@ SQL by `compile` from a whitelist of columns and operators: a rule can never car
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from libs.contracts.money import Money
 from libs.contracts.programs import Program
-from services.matching.sources import RECORD_FIELDS, SOURCES
+from services.matching.sources import RECORD_FIELDS, SOURCES, FieldKind
 
 # What a predicate may look at besides the record: the person's household as it is now.
 CONTEXT_FIELDS = ("household_size",)
@@ -64,6 +66,10 @@ class Condition(BaseModel):
     def _check(self) -> Condition:
         if self.field not in RECORD_FIELDS and self.field not in CONTEXT_FIELDS:
             raise ValueError(f"unknown field {self.field!r}")
+        if self.value is not None:
+            self.typed_value()  # a value the column cannot be compared with is refused here, not at run time
+        if self.values and self.kind not in (FieldKind.TEXT, FieldKind.CHOICE):
+            raise ValueError(f"in / not_in compare text; {self.field!r} is not text")
         if self.op in (Op.IN, Op.NOT_IN) and not self.values:
             raise ValueError(f"{self.op.value} needs values")
         if self.op in (Op.EQ, Op.NE, Op.GTE, Op.LTE) and self.value is None:
@@ -71,6 +77,36 @@ class Condition(BaseModel):
         if self.op is Op.WITHIN and not (self.years or self.months or self.days):
             raise ValueError("within needs years, months or days")
         return self
+
+    @property
+    def kind(self) -> FieldKind | None:
+        return RECORD_FIELDS.get(self.field)
+
+    def typed_value(self) -> object:
+        """`value` as the column holds it: a date from YYYY-MM-DD, money in fen from a decimal string of yuan
+        ("1000.00", as on every API), a boolean, a whole number for household_size, text as it is."""
+        value = self.value
+        match self.kind:
+            case FieldKind.DATE:
+                if not isinstance(value, str):
+                    raise ValueError(f"{self.field!r} takes a date (YYYY-MM-DD)")
+                return dt.date.fromisoformat(value)
+            case FieldKind.MONEY:
+                if not isinstance(value, str):
+                    raise ValueError(f'{self.field!r} takes an amount as a decimal string, e.g. "1000.00"')
+                return Money.from_str(value).fen
+            case FieldKind.BOOL:
+                if not isinstance(value, bool):
+                    raise ValueError(f"{self.field!r} takes true or false")
+                return value
+            case None:
+                if isinstance(value, bool) or not isinstance(value, int):
+                    raise ValueError(f"{self.field!r} takes a whole number")
+                return value
+            case _:
+                if not isinstance(value, str):
+                    raise ValueError(f"{self.field!r} takes text")
+                return value
 
 
 class Aggregate(BaseModel):

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Select, Text, cast, distinct, func, literal, literal_column, select
-from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
+from sqlalchemy.dialects.postgresql import aggregate_order_by, distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.matching.hits.models import Hit, HitStatus
@@ -63,7 +63,7 @@ def _record_hits(rule: RuleSpec, raised_at: dt.datetime, due: dt.date) -> Select
             c["due_date"],
         )
         .where(predicate(rule), m.household_id.is_not(None))
-        .distinct(m.person, key)
+        .ext(distinct_on(m.person, key))
         .order_by(m.person, key, (m.role == "member").desc(), m.household_id)
     )
 

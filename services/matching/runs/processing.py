@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.matching.context import Matching
@@ -26,28 +26,61 @@ _log = structlog.get_logger("matching.runs")
 
 
 async def _claim(ctx: Matching) -> str | None:
+    """The oldest loaded feed to run: new ones, and failed runs once their back-off has passed."""
+    now = ctx.now()
     async with ctx.sessions.begin() as session:
-        feed = await session.scalar(
+        candidates = await session.scalars(
             select(Feed)
             .where(
                 Feed.loaded_at.is_not(None),
                 Feed.status.in_([FeedStatus.RECEIVED.value, FeedStatus.PROCESSING.value]),
             )
             .order_by(Feed.loaded_at)
-            .limit(1)
+            .limit(20)
             .with_for_update(skip_locked=True)
         )
-        if feed is None:
-            return None
-        if feed.attempts >= ctx.settings.feed_max_attempts:
-            feed.status = FeedStatus.FAILED.value
-            feed.finished_at = ctx.now()
-            feed.error = feed.error or f"matching failed {feed.attempts} times"
-            return None
-        feed.status = FeedStatus.PROCESSING.value
-        feed.started_at = ctx.now()
-        feed.attempts += 1
-        return feed.id
+        for feed in candidates:
+            if feed.attempts and feed.started_at is not None:
+                wait = dt.timedelta(seconds=ctx.settings.feed_retry_seconds * feed.attempts)
+                if feed.started_at + wait > now:
+                    continue
+            if feed.attempts >= ctx.settings.feed_max_attempts:
+                await _give_up(session, ctx, feed, f"matching failed {feed.attempts} times")
+                continue
+            feed.status = FeedStatus.PROCESSING.value
+            feed.started_at = now
+            feed.attempts += 1
+            return feed.id
+    return None
+
+
+async def _give_up(session: AsyncSession, ctx: Matching, feed: Feed, reason: str) -> None:
+    # A failed feed keeps its row (and why) but not its records: the provider sends it again.
+    await drop_partition(session, feed.feed_no)
+    feed.status = FeedStatus.FAILED.value
+    feed.finished_at = ctx.now()
+    feed.error = f"{reason} ({feed.error})" if feed.error else reason
+    _log.warning("feed.failed", feed_id=feed.id, source=feed.source, reason=reason)
+
+
+async def fail_stalled_uploads(ctx: Matching) -> int:
+    """Uploads that stopped storing blocks long ago (their API process died mid-body): failed, partition dropped."""
+    cutoff = ctx.now() - dt.timedelta(minutes=ctx.settings.feed_stalled_minutes)
+    async with ctx.sessions.begin() as session:
+        stalled = (
+            await session.scalars(
+                select(Feed)
+                .where(
+                    Feed.status == FeedStatus.RECEIVED.value,
+                    Feed.loaded_at.is_(None),
+                    func.coalesce(Feed.progress_at, Feed.received_at) < cutoff,
+                )
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+        for feed in stalled:
+            await _give_up(session, ctx, feed, "the upload stopped before the body was complete")
+    return len(stalled)
 
 
 async def _note_failure(ctx: Matching, feed_id: str, exc: BaseException) -> None:
@@ -77,8 +110,9 @@ async def _process(session: AsyncSession, ctx: Matching, feed_id: str) -> None:
     await analyze_feed(session, feed)
     run = await run_feed(session, ctx, feed, "feed")
     await index_feed(session, feed)
-    run.reverified = await reverify_pending(session, ctx, feed.feed_no, feed.id, feed.source)
+    # Done (in this transaction) before the reports, so verification reads the feed among the current ones.
     feed.status = FeedStatus.DONE.value
+    run.reverified = await reverify_pending(session, ctx, feed.feed_no, feed.id, feed.source)
     feed.hits_raised = run.hits_raised
     feed.deaths_raised = run.deaths_raised
     feed.finished_at = ctx.now()
