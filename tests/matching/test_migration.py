@@ -54,7 +54,7 @@ async def test_the_shipped_rules_and_schedules_are_seeded(api: MatchingApi) -> N
         ids = set((await session.scalars(select(Rule.id))).all())
         schedules = {s.source: s.frequency for s in await session.scalars(select(SourceSchedule))}
         seeded = {r.id: r for r in await session.scalars(select(Rule).where(Rule.updated_by == "migration"))}
-        assert await session.scalar(select(func.count()).select_from(Rule)) >= len(DEFAULT_RULES)
+        assert (await session.scalar(select(func.count()).select_from(Rule)) or 0) >= len(DEFAULT_RULES)
     shipped = {rule["id"]: RuleSpec.model_validate(rule) for rule in DEFAULT_RULES}
     assert set(shipped) <= ids
     # A rule not changed since the migration is exactly the shipped one.

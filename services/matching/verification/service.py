@@ -131,6 +131,8 @@ async def verify(
 
 async def reverify_pending(session: AsyncSession, ctx: Matching, feed_no: int, feed_id: str, source: str) -> int:
     """A fresh report for each pending application a new feed finds something about; returns how many."""
+    if feed_no not in {no for no, _ in await current_feeds(session)}:
+        return 0  # an older snapshot than the one verification reads: it cannot change a report
     rows = await session.execute(
         text(
             """
