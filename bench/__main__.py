@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.event_latency", "bench.gateway_throughput", "bench.intake_throughput"]
+BENCHMARKS = ["bench.event_latency", "bench.gateway_throughput", "bench.intake_throughput", "bench.matching_feed"]
 
 
 def main() -> None:
