@@ -39,6 +39,7 @@ from services.matching.db import tables
 from services.matching.definition import DEFINITION as MATCHING
 from services.matching.runs.processing import process_next_feed, run_schedules
 from services.matching.subscriptions import subscriptions_for
+from tests.casework import support as casework_support
 from tests.contracts.factories import make_id
 from tests.support import principals
 from tests.support.principals import Clock, staff
@@ -55,7 +56,8 @@ def fresh_id(born: date = date(1970, 5, 6)) -> str:
 
 
 def new_county() -> str:
-    return f"65{random.randint(1000, 9999):04d}"
+    """Casework's draw: counties are unique within the session across both suites' tests."""
+    return casework_support.new_county()
 
 
 def new_village(county: str | None = None) -> str:
