@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
-    Boolean,
     Column,
     ColumnElement,
     Date,
@@ -27,8 +26,9 @@ from sqlalchemy import (
     or_,
     true,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy.dialects.postgresql import ARRAY
 
+from services.matching.feeds.models import records
 from services.matching.rules.spec import Condition, Op, Role, RuleSpec
 from services.matching.sources import SOURCES, FieldKind
 
@@ -39,25 +39,8 @@ matched = Table(
     Column("feed_id", Text),
     Column("source", Text),
     Column("as_of", Date),
-    Column("row_no", BigInteger),
-    Column("person", UUID(as_uuid=True)),
-    Column("name_masked", Text),
-    Column("event_date", Date),
-    Column("start_date", Date),
-    Column("end_date", Date),
-    Column("status", Text),
-    Column("monthly_amount_fen", BigInteger),
-    Column("plate", Text),
-    Column("vehicle_type", Text),
-    Column("registered_at", Date),
-    Column("deregistered", Boolean),
-    Column("property_id", Text),
-    Column("acquired_at", Date),
-    Column("acquisition", Text),
-    Column("kind", Text),
-    Column("credit_code", Text),
-    Column("flight_date", Date),
-    Column("route", Text),
+    # Then every column of a record, as the records table has it.
+    *(Column(c.name, c.type) for c in records.columns if c.name != "feed_no"),
     # Who the person is to the household (or application) they are watched for.
     Column("role", Text),
     Column("household_id", Text),

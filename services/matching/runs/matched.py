@@ -14,13 +14,10 @@ from sqlalchemy import CursorResult, Result, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import business_date
+from services.matching.feeds.models import records
 from services.matching.sources import SOURCES
 
-_RECORD_COLUMNS = (
-    "r.row_no, r.person, r.name_masked, r.event_date, r.start_date, r.end_date, r.status, r.monthly_amount_fen, "
-    "r.plate, r.vehicle_type, r.registered_at, r.deregistered, r.property_id, r.acquired_at, r.acquisition, r.kind, "
-    "r.credit_code, r.flight_date, r.route"
-)
+_RECORD_COLUMNS = ", ".join(f"r.{c.name}" for c in records.columns if c.name != "feed_no")
 
 # Households are watched while an entitlement pays this month or later (an approval paid from next month, the
 # months of a gradual exit); their members as members, their obligors as obligors.
