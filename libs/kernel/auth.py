@@ -161,3 +161,10 @@ def require_scope(scope: Scope) -> Callable[[Principal], Awaitable[Principal]]:
 def ensure_jurisdiction(principal: Principal, region_code: str) -> None:
     if not principal.covers(region_code):
         raise OutsideJurisdiction(f"Region {region_code} is outside your jurisdiction {principal.region_prefix}")
+
+
+def jurisdiction_prefix(principal: Principal, region_code: str | None) -> str:
+    """The region a list is scoped to: `region_code` when asked for (403 outside the jurisdiction), else all of it."""
+    prefix = region_code or principal.region_prefix
+    ensure_jurisdiction(principal, prefix)
+    return prefix

@@ -11,11 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import structlog
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +27,20 @@ from libs.kernel.metrics import EVENTS_HANDLED
 from libs.kernel.settings import BaseServiceSettings
 
 Handler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
+
+P = TypeVar("P", bound=BaseModel)
+C = TypeVar("C")
+
+
+def typed_handler(model: type[P], ctx: C, use: Callable[[AsyncSession, C, P], Awaitable[None]]) -> Handler:
+    """A handler that reads the event's data as `model` and hands it, with the service's context, to a use case."""
+
+    async def handle(session: AsyncSession, event: CloudEvent) -> None:
+        await use(session, ctx, model.model_validate(event.data))
+
+    return handle
+
+
 _log = structlog.get_logger("consumer")
 _COMMIT_TIMEOUT = 10.0  # aiokafka's commit() can hang after a broker restart (ARCHITECTURE.md, running it)
 

@@ -7,11 +7,7 @@ event, opens nothing new.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
-
 import structlog
-from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.complaints import ComplaintSubstantiated
@@ -23,8 +19,7 @@ from libs.contracts.events.intake import (
     ReviewRequested,
 )
 from libs.contracts.events.matching import DeathDetected, MatchHitConfirmed, VerificationCompleted
-from libs.kernel.consumer import Handler
-from libs.kernel.events import CloudEvent
+from libs.kernel.consumer import Handler, typed_handler
 from services.casework.case import intake_events
 from services.casework.case.opening import open_triggered
 from services.casework.case.rules import Trigger
@@ -33,16 +28,6 @@ from services.casework.registry.models import Household
 from services.casework.registry.service import find_active_household_of
 
 _log = structlog.get_logger("casework.handlers")
-
-
-P = TypeVar("P", bound=BaseModel)
-
-
-def handler(model: type[P], ctx: Casework, use: Callable[[AsyncSession, Casework, P], Awaitable[None]]) -> Handler:
-    async def handle(session: AsyncSession, event: CloudEvent) -> None:
-        await use(session, ctx, model.model_validate(event.data))
-
-    return handle
 
 
 async def _review(
@@ -168,18 +153,20 @@ def subscriptions_of(ctx: Casework) -> dict[str, dict[str, Handler]]:
     return {
         # Applications: open the case, then the verification report, withdrawals and extensions.
         "applications": {
-            ApplicationSubmitted.event_type: handler(ApplicationSubmitted, ctx, intake_events.submitted),
-            ApplicationWithdrawn.event_type: handler(ApplicationWithdrawn, ctx, intake_events.withdrawn),
-            ApplicationDeadlineExtended.event_type: handler(ApplicationDeadlineExtended, ctx, intake_events.extended),
-            VerificationCompleted.event_type: handler(VerificationCompleted, ctx, intake_events.verified),
+            ApplicationSubmitted.event_type: typed_handler(ApplicationSubmitted, ctx, intake_events.submitted),
+            ApplicationWithdrawn.event_type: typed_handler(ApplicationWithdrawn, ctx, intake_events.withdrawn),
+            ApplicationDeadlineExtended.event_type: typed_handler(
+                ApplicationDeadlineExtended, ctx, intake_events.extended
+            ),
+            VerificationCompleted.event_type: typed_handler(VerificationCompleted, ctx, intake_events.verified),
         },
         # Triggered reviews (DOMAIN.md §4).
         "triggers": {
-            DeathDetected.event_type: handler(DeathDetected, ctx, death_detected),
-            MatchHitConfirmed.event_type: handler(MatchHitConfirmed, ctx, hit_confirmed),
-            ComplaintSubstantiated.event_type: handler(ComplaintSubstantiated, ctx, complaint_substantiated),
-            ReviewRequested.event_type: handler(ReviewRequested, ctx, review_requested),
-            PaymentFailed.event_type: handler(PaymentFailed, ctx, payment_failed),
-            OverpaymentDetected.event_type: handler(OverpaymentDetected, ctx, overpayment_detected),
+            DeathDetected.event_type: typed_handler(DeathDetected, ctx, death_detected),
+            MatchHitConfirmed.event_type: typed_handler(MatchHitConfirmed, ctx, hit_confirmed),
+            ComplaintSubstantiated.event_type: typed_handler(ComplaintSubstantiated, ctx, complaint_substantiated),
+            ReviewRequested.event_type: typed_handler(ReviewRequested, ctx, review_requested),
+            PaymentFailed.event_type: typed_handler(PaymentFailed, ctx, payment_failed),
+            OverpaymentDetected.event_type: typed_handler(OverpaymentDetected, ctx, overpayment_detected),
         },
     }

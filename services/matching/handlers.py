@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
-
-from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.casework import CaseDecided, EntitlementChanged, HouseholdChanged
 from libs.contracts.events.intake import ApplicationSubmitted, ApplicationWithdrawn
-from libs.kernel.consumer import Handler
-from libs.kernel.events import CloudEvent
+from libs.kernel.consumer import Handler, typed_handler
 from services.matching.context import Matching
 from services.matching.verification.service import verify
 from services.matching.watchlist import service as watchlist
-
-P = TypeVar("P", bound=BaseModel)
-
-
-def handler(model: type[P], ctx: Matching, use: Callable[[AsyncSession, Matching, P], Awaitable[None]]) -> Handler:
-    async def handle(session: AsyncSession, event: CloudEvent) -> None:
-        await use(session, ctx, model.model_validate(event.data))
-
-    return handle
 
 
 async def application_submitted(session: AsyncSession, ctx: Matching, e: ApplicationSubmitted) -> None:
@@ -35,12 +21,12 @@ async def application_submitted(session: AsyncSession, ctx: Matching, e: Applica
 def subscriptions_of(ctx: Matching) -> dict[str, dict[str, Handler]]:
     return {
         "applications": {
-            ApplicationSubmitted.event_type: handler(ApplicationSubmitted, ctx, application_submitted),
-            ApplicationWithdrawn.event_type: handler(ApplicationWithdrawn, ctx, watchlist.application_withdrawn),
-            CaseDecided.event_type: handler(CaseDecided, ctx, watchlist.case_decided),
+            ApplicationSubmitted.event_type: typed_handler(ApplicationSubmitted, ctx, application_submitted),
+            ApplicationWithdrawn.event_type: typed_handler(ApplicationWithdrawn, ctx, watchlist.application_withdrawn),
+            CaseDecided.event_type: typed_handler(CaseDecided, ctx, watchlist.case_decided),
         },
         "watch-list": {
-            HouseholdChanged.event_type: handler(HouseholdChanged, ctx, watchlist.household_changed),
-            EntitlementChanged.event_type: handler(EntitlementChanged, ctx, watchlist.entitlement_changed),
+            HouseholdChanged.event_type: typed_handler(HouseholdChanged, ctx, watchlist.household_changed),
+            EntitlementChanged.event_type: typed_handler(EntitlementChanged, ctx, watchlist.entitlement_changed),
         },
     }

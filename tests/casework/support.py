@@ -29,7 +29,6 @@ from libs.contracts.events.intake import (
 from libs.contracts.events.matching import FindingOutcome, VerificationCompleted, VerificationFinding
 from libs.contracts.programs import Program
 from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal, Scope
-from libs.kernel.consumer import EventConsumer
 from libs.kernel.db import Database
 from libs.kernel.events import CloudEvent, new_event
 from libs.kernel.outbox import Outbox
@@ -41,6 +40,7 @@ from services.casework.definition import DEFINITION as CASEWORK
 from services.casework.subscriptions import subscriptions_for
 from tests.contracts.factories import make_id
 from tests.support import principals
+from tests.support.delivery import Consumers, outbox_events
 from tests.support.principals import Clock, staff
 
 # Shared with intake's tests; re-exported so casework's tests import one module.
@@ -99,15 +99,7 @@ class CaseworkApi:
 
     async def outbox_events(self, subject: str | None = None, event_type: str | None = None) -> list[CloudEvent]:
         """Events in casework's outbox, oldest first, filtered by subject and type."""
-        t = tables.outbox
-        async with self.db.sessions() as s:
-            rows = (await s.execute(select(t.c.payload).order_by(t.c.id))).scalars().all()
-        events = [CloudEvent.from_bytes(r) for r in rows]
-        return [
-            e
-            for e in events
-            if (subject is None or e.subject == subject) and (event_type is None or e.type == event_type)
-        ]
+        return await outbox_events(self.db, tables, subject=subject, event_type=event_type)
 
 
 class Broker:
@@ -120,17 +112,10 @@ class Broker:
         runtime = Runtime(CASEWORK, settings, api.db, Outbox(tables.outbox, settings))
         # The handlers run on the test's clock, like the API.
         ctx = replace(Casework.of(runtime), clock=api.clock)
-        self.consumers = {
-            event_type: EventConsumer(name, api.db, tables, settings, handlers, retry_base_delay=0.001)
-            for name, handlers in subscriptions_for(ctx).items()
-            for event_type in handlers
-        }
-        self._offset = 0
+        self.consumers = Consumers(api.db, tables, settings, subscriptions_for(ctx))
 
     async def deliver(self, event: CloudEvent, times: int = 2) -> None:
-        for _ in range(times):
-            self._offset += 1
-            await self.consumers[event.type].process(principals.record(event, self._offset))
+        await self.consumers.deliver(event, times)
 
     async def dead_letters(self, event: CloudEvent) -> list[str]:
         dead = tables.dead_letters

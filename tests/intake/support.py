@@ -9,7 +9,6 @@ from datetime import date, datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import select
 
 from libs.contracts.events.base import MemberRef, PersonRef
 from libs.contracts.events.casework import EntitlementChanged, EntitlementStatus
@@ -19,6 +18,7 @@ from libs.kernel.db import Database
 from libs.kernel.events import CloudEvent
 from services.intake.db import tables
 from tests.contracts.factories import make_id
+from tests.support.delivery import outbox_events
 from tests.support.principals import Clock, client, staff
 
 # Shared with casework's tests; re-exported so intake's tests import one module.
@@ -59,11 +59,7 @@ class IntakeApi:
 
     async def outbox_events(self, subject: str) -> list[CloudEvent]:
         """Events in intake's outbox about `subject` (e.g. `application/<id>`), oldest first."""
-        t = tables.outbox
-        async with self.db.sessions() as s:
-            rows = (await s.execute(select(t.c.payload).order_by(t.c.id))).scalars().all()
-        events = [CloudEvent.from_bytes(r) for r in rows]
-        return [e for e in events if e.subject == subject]
+        return await outbox_events(self.db, tables, subject=subject)
 
 
 def member(id_number: str, name: str, relation: str = "head", **extra: Any) -> dict[str, Any]:

@@ -29,7 +29,6 @@ from libs.contracts.events.casework import (
 from libs.contracts.events.complaints import Contact, HelpRequested
 from libs.contracts.programs import Program
 from libs.kernel.auth import StaffRole
-from libs.kernel.consumer import EventConsumer
 from libs.kernel.events import CloudEvent, new_event
 from libs.kernel.outbox import Outbox
 from libs.kernel.pii import PiiVault
@@ -46,7 +45,7 @@ from tests.intake.support import (
     new_village,
     staff,
 )
-from tests.support.principals import record
+from tests.support.delivery import Consumers
 
 APPS = "/api/v1/intake/applications"
 LEADS = "/api/v1/intake/leads"
@@ -65,17 +64,10 @@ class Broker:
         self.api = api
         self.vault = PiiVault(settings.pii_key.get_secret_value())
         runtime = Runtime(INTAKE, settings, api.db, Outbox(tables.outbox, settings))
-        self.consumers = {
-            event_type: EventConsumer(name, api.db, tables, settings, handlers, retry_base_delay=0.001)
-            for name, handlers in INTAKE.subscriptions(runtime).items()
-            for event_type in handlers
-        }
-        self._offset = 0
+        self.consumers = Consumers(api.db, tables, settings, INTAKE.subscriptions(runtime))
 
     async def deliver(self, event: CloudEvent, times: int = 2) -> None:
-        for _ in range(times):
-            self._offset += 1
-            await self.consumers[event.type].process(record(event, self._offset))
+        await self.consumers.deliver(event, times)
 
     async def inbox_and_dead_letters(self, events: Iterable[CloudEvent]) -> tuple[list[str], list[str]]:
         """Inbox rows and dead letters for `events`: one inbox row each and no dead letter is a clean delivery."""

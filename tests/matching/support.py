@@ -15,7 +15,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import select
 
 from libs.contracts.events.base import EventPayload, MemberRef, PersonRef
 from libs.contracts.events.casework import (
@@ -31,7 +30,6 @@ from libs.contracts.events.casework import (
 from libs.contracts.events.intake import ApplicationSubmitted, CloseRelativeDeclaration, DeclaredObligor
 from libs.contracts.programs import Program
 from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal, Scope
-from libs.kernel.consumer import EventConsumer
 from libs.kernel.db import Database
 from libs.kernel.events import CloudEvent, new_event
 from services.matching.context import Matching
@@ -42,6 +40,7 @@ from services.matching.subscriptions import subscriptions_for
 from tests.casework import support as casework_support
 from tests.contracts.factories import make_id
 from tests.support import principals
+from tests.support.delivery import Consumers, outbox_events
 from tests.support.principals import Clock, staff
 
 __all__ = ["Clock", "staff"]
@@ -131,11 +130,7 @@ class MatchingApi:
         return result
 
     async def outbox_events(self, event_type: str | None = None) -> list[CloudEvent]:
-        t = tables.outbox
-        async with self.db.sessions() as s:
-            rows = (await s.execute(select(t.c.payload).order_by(t.c.id))).scalars().all()
-        events = [CloudEvent.from_bytes(r) for r in rows]
-        return [e for e in events if event_type is None or e.type == event_type]
+        return await outbox_events(self.db, tables, event_type=event_type)
 
 
 class Broker:
@@ -144,18 +139,11 @@ class Broker:
     def __init__(self, api: MatchingApi) -> None:
         settings = MATCHING.settings()
         assert api.ctx is not None
-        self.consumers = {
-            event_type: EventConsumer(name, api.db, tables, settings, handlers, retry_base_delay=0.001)
-            for name, handlers in subscriptions_for(api.ctx).items()
-            for event_type in handlers
-        }
-        self._offset = 0
+        self.consumers = Consumers(api.db, tables, settings, subscriptions_for(api.ctx))
 
     async def deliver(self, payload: EventPayload, subject: str = "test", times: int = 2) -> CloudEvent:
         event = new_event(payload.event_type, source="casework", subject=subject, data=payload)
-        for _ in range(times):
-            self._offset += 1
-            await self.consumers[event.type].process(principals.record(event, self._offset))
+        await self.consumers.deliver(event, times)
         return event
 
 

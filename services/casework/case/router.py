@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from libs.contracts.clock import business_date
-from libs.kernel.auth import ensure_jurisdiction
+from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.errors import NotFound, Problem, Unprocessable
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
@@ -70,8 +70,7 @@ async def list_cases(
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[CaseSummary]:
     """Cases in your jurisdiction as a work list: earliest due date first (overdue ones lead)."""
-    prefix = region_code or who.region_prefix
-    ensure_jurisdiction(who, prefix)
+    prefix = jurisdiction_prefix(who, region_code)
     today = business_date(ctx.now())
     f = repository.CaseFilter(
         region_prefix=prefix,

@@ -13,7 +13,7 @@ from libs.contracts.clock import business_date
 from libs.contracts.id_number import IdNumberStr, mask_name
 from libs.contracts.money import Money
 from libs.contracts.programs import NEVER_PUBLISHED
-from libs.kernel.auth import ensure_jurisdiction
+from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.errors import NotFound
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
@@ -97,8 +97,7 @@ async def list_households(
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[HouseholdSummary]:
     """Households in your jurisdiction, optionally the one(s) a person belongs to now."""
-    prefix = region_code or who.region_prefix
-    ensure_jurisdiction(who, prefix)
+    prefix = jurisdiction_prefix(who, region_code)
     stmt = select(Household).where(Household.region_code.startswith(prefix, autoescape=True))
     if status is not None:
         stmt = stmt.where(Household.status == status)

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import orjson
 from fastapi import APIRouter, Path, Query, Request
-from sqlalchemy import select
+from sqlalchemy import func, select
 from starlette.requests import ClientDisconnect
 
 from libs.contracts.clock import business_date
@@ -174,13 +174,25 @@ async def feed_rejects(
 async def sources(session: DbSession, who: Reader) -> list[SourceOut]:
     """Every registry source: its columns, schedule and latest feeds (staff)."""
     schedules = {s.source: s for s in await session.scalars(select(SourceSchedule))}
+    # The three latest feeds of every source, in one query.
+    rank = (
+        func.row_number()
+        .over(partition_by=Feed.source, order_by=(Feed.received_at.desc(), Feed.feed_no.desc()))
+        .label("rank")
+    )
+    ranked = select(Feed.id, rank).subquery()
+    latest = await session.scalars(
+        select(Feed)
+        .join(ranked, ranked.c.id == Feed.id)
+        .where(ranked.c.rank <= 3)
+        .order_by(Feed.received_at.desc(), Feed.feed_no.desc())
+    )
+    by_source: dict[str, list[Feed]] = {}
+    for feed in latest:
+        by_source.setdefault(feed.source, []).append(feed)
     out = []
     for name, spec in SOURCES.items():
-        feeds = (
-            await session.scalars(
-                select(Feed).where(Feed.source == name).order_by(Feed.received_at.desc(), Feed.feed_no.desc()).limit(3)
-            )
-        ).all()
+        feeds = by_source.get(name, [])
         schedule = schedules.get(name)
         out.append(
             SourceOut(

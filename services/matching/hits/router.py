@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query
 from sqlalchemy import func, select
 
 from libs.contracts.clock import business_date
-from libs.kernel.auth import Principal, ensure_jurisdiction
+from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.matching.context import Matching, MatchingCtx
@@ -63,12 +63,6 @@ async def _people(session: DbSession, hits: list[Hit]) -> dict[object, Person]:
     return {p.person: p for p in await session.scalars(select(Person).where(Person.person.in_(keys)))}
 
 
-def _scope(who: Principal, region_code: str | None) -> str:
-    prefix = region_code or who.region_prefix
-    ensure_jurisdiction(who, prefix)
-    return prefix
-
-
 @router.get("/hits", response_model=Page[HitOut])
 async def list_hits(
     session: DbSession,
@@ -83,7 +77,7 @@ async def list_hits(
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[HitOut]:
     """Hits in the caller's jurisdiction (or under `region_code`), the soonest due first."""
-    prefix = _scope(who, region_code)
+    prefix = jurisdiction_prefix(who, region_code)
     today = business_date(ctx.now())
     stmt = select(Hit).where(Hit.region_code.startswith(prefix, autoescape=True))
     if status is not None:
@@ -109,7 +103,7 @@ async def overdue_hits(
     session: DbSession, ctx: MatchingCtx, who: County, region_code: RegionQuery = None
 ) -> OverdueOut:
     """Open hits past their two weeks (seed 001), counted per township, then listed (the first 1000)."""
-    prefix = _scope(who, region_code)
+    prefix = jurisdiction_prefix(who, region_code)
     today = business_date(ctx.now())
     late = (
         Hit.region_code.startswith(prefix, autoescape=True),
@@ -162,7 +156,7 @@ async def deaths(
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[DeathOut]:
     """Deaths of recipients and members raised to casework and disbursement, the latest first."""
-    prefix = _scope(who, region_code)
+    prefix = jurisdiction_prefix(who, region_code)
     stmt = select(Death, Person).join(Person, Person.person == Death.person)
     stmt = stmt.where(Death.region_code.startswith(prefix, autoescape=True))
     after = decode_keyset(cursor, tuple[dt.datetime, str])

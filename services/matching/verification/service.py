@@ -85,12 +85,20 @@ def _finding(
 
 
 async def verify(
-    session: AsyncSession, ctx: Matching, application_id: str, *, trigger: str, feed_id: str | None = None
+    session: AsyncSession,
+    ctx: Matching,
+    application_id: str,
+    *,
+    trigger: str,
+    feed_id: str | None = None,
+    feeds: list[tuple[int, str]] | None = None,
+    rules: list[RuleSpec] | None = None,
 ) -> VerificationCompleted:
-    """Check the application's people against the current feeds and publish the report."""
-    feeds = await current_feeds(session)
+    """Check the application's people against the current feeds and publish the report (`feeds` and `rules`: as
+    read already by a caller reporting on several applications)."""
+    feeds = await current_feeds(session) if feeds is None else feeds
     loaded = {source for _, source in feeds}
-    rules = await enabled_rules(session)
+    rules = await enabled_rules(session) if rules is None else rules
     await match_applications(session, [application_id], [no for no, _ in feeds])
     found = await _found(session, rules)
     people = (
@@ -131,7 +139,8 @@ async def verify(
 
 async def reverify_pending(session: AsyncSession, ctx: Matching, feed_no: int, feed_id: str, source: str) -> int:
     """A fresh report for each pending application a new feed finds something about; returns how many."""
-    if feed_no not in {no for no, _ in await current_feeds(session)}:
+    feeds = await current_feeds(session)
+    if feed_no not in {no for no, _ in feeds}:
         return 0  # an older snapshot than the one verification reads: it cannot change a report
     rows = await session.execute(
         text(
@@ -148,9 +157,11 @@ async def reverify_pending(session: AsyncSession, ctx: Matching, feed_no: int, f
     candidates = [str(r[0]) for r in rows.all()]
     if not candidates:
         return 0
-    rules = [r for r in await enabled_rules(session) if r.source == source]
+    rules = await enabled_rules(session)
     await match_applications(session, candidates, [feed_no])
-    with_findings = {application_id for application_id, _, _ in await _found(session, rules)}
+    with_findings = {
+        application_id for application_id, _, _ in await _found(session, [r for r in rules if r.source == source])
+    }
     for application_id in sorted(with_findings):
-        await verify(session, ctx, application_id, trigger="feed", feed_id=feed_id)
+        await verify(session, ctx, application_id, trigger="feed", feed_id=feed_id, feeds=feeds, rules=rules)
     return len(with_findings)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from sqlalchemy import text
 
-from libs.kernel.auth import ensure_jurisdiction
+from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
 from services.matching.context import MatchingCtx
 from services.matching.dependencies import Reader
@@ -36,8 +36,7 @@ async def watch_summary(
 ) -> WatchSummary:
     """Households watched this month under `region_code` (default: the caller's jurisdiction), with their members and
     obligors, and the applications whose people are being verified."""
-    prefix = region_code or who.region_prefix
-    ensure_jurisdiction(who, prefix)
+    prefix = jurisdiction_prefix(who, region_code)
     month = business_month(ctx.now())
     like = prefix + "%"
     watched = await session.execute(
