@@ -60,6 +60,30 @@ class PiiVault:
         sealed = self._aead.encrypt(nonce, value.encode(), context.encode())
         return (_VERSION + b":" + base64.urlsafe_b64encode(nonce + sealed)).decode()
 
+    def seal_bytes(self, data: bytes, *, context: str) -> bytes:
+        """`encrypt` for a large binary value (a roster's CSV chunk): nonce and ciphertext, without text armour."""
+        nonce = os.urandom(12)
+        return nonce + self._aead.encrypt(nonce, data, context.encode())
+
+    def open_bytes(self, blob: bytes, *, context: str) -> bytes:
+        return self._aead.decrypt(blob[:12], blob[12:], context.encode())
+
+    def opener(self, *, context: str) -> Callable[[str], str]:
+        """`decrypt` under one context, for bulk use (every account of a roster): the same result, less set-up."""
+        aad = context.encode()
+        decrypt = self._aead.decrypt
+        b64decode = base64.urlsafe_b64decode
+        prefix = _VERSION.decode() + ":"
+        skip = len(prefix)
+
+        def open_token(token: str) -> str:
+            if not token.startswith(prefix):
+                raise ValueError("unknown ciphertext version")
+            blob = b64decode(token[skip:])
+            return decrypt(blob[:12], blob[12:], aad).decode()
+
+        return open_token
+
     def decrypt(self, token: str, *, context: str = "") -> str:
         version, _, body = token.encode().partition(b":")
         if version != _VERSION:

@@ -1,0 +1,209 @@
+"""Bank accounts: taken from casework's events, fixed by county staff after a failure, revealed only with an audit
+row, and compared across households for the shared-account warning (DOMAIN.md §9)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.contracts.events.casework import EntitlementChanged
+from libs.kernel.auth import Principal
+from libs.kernel.errors import NotFound
+from services.disbursement.accounts.models import (
+    AccountOrigin,
+    AccountRead,
+    AccountStatus,
+    AccountWarning,
+    BankAccount,
+    WarningStatus,
+)
+from services.disbursement.context import Disbursement
+from services.disbursement.ledger import holds
+from services.disbursement.ledger.models import HoldKind
+
+CASEWORK = "casework"
+
+
+def mask_account(number: str) -> str:
+    """`6222 **** **** 0000` style: the bank's prefix and the last four digits, as on a card."""
+    return number[:4] + "*" * max(len(number) - 8, 0) + number[-4:] if len(number) > 8 else "*" * len(number)
+
+
+async def take_from_event(session: AsyncSession, ctx: Disbursement, e: EntitlementChanged, county: str) -> None:
+    """The account casework names, unless it is the one already held (perhaps fixed here since)."""
+    account = await session.get(BankAccount, e.household_id, with_for_update=True)
+    if e.payment_account is None:
+        if account is None:
+            await holds.ensure(
+                session,
+                ctx,
+                household_id=e.household_id,
+                county_code=county,
+                kind=HoldKind.ACCOUNT,
+                reason="无银行账户 no bank account on file",
+                by=CASEWORK,
+            )
+        return
+    if account is not None and account.source_ref == e.bank_account_ref:
+        account.county_code = county
+        return
+    sealed = e.payment_account.account_no_sealed
+    number = ctx.open_account(sealed)
+    values = {
+        "county_code": county,
+        "bank_code": e.payment_account.bank_code,
+        "holder_name": e.payment_account.holder_name,
+        "account_no_masked": mask_account(number),
+        "account_no_sealed": sealed,
+        "account_hash": ctx.hash(number),
+        "source_ref": e.bank_account_ref,
+        "origin": AccountOrigin.CASEWORK.value,
+    }
+    account = await _store(session, ctx, e.household_id, values, by=CASEWORK)
+    await holds.release_kind(
+        session, ctx, e.household_id, HoldKind.ACCOUNT, by=CASEWORK, reason="account from casework"
+    )
+    await check_shared(session, ctx, account)
+
+
+async def fix(
+    session: AsyncSession,
+    ctx: Disbursement,
+    household_id: str,
+    *,
+    bank_code: str,
+    holder_name: str,
+    account_no: str,
+    reason: str,
+    who: Principal,
+) -> BankAccount:
+    """County staff enter the corrected account (the household brought a new card): the failed-account hold ends and
+    the months it held are paid on the next roster."""
+    current = await session.get(BankAccount, household_id, with_for_update=True)
+    if current is None:
+        raise NotFound(f"No bank account is held for household {household_id}", code="account_not_found")
+    values = {
+        "county_code": current.county_code,
+        "bank_code": bank_code,
+        "holder_name": holder_name,
+        "account_no_masked": mask_account(account_no),
+        "account_no_sealed": ctx.seal_account(account_no),
+        "account_hash": ctx.hash(account_no),
+        "source_ref": current.source_ref,
+        "origin": AccountOrigin.STAFF.value,
+    }
+    account = await _store(session, ctx, household_id, values, by=who.subject)
+    await holds.release_kind(
+        session, ctx, household_id, HoldKind.ACCOUNT, by=who.subject, reason=f"account fixed: {reason}"
+    )
+    await check_shared(session, ctx, account)
+    return account
+
+
+async def _store(
+    session: AsyncSession, ctx: Disbursement, household_id: str, values: dict[str, str], *, by: str
+) -> BankAccount:
+    account = await session.get(BankAccount, household_id)
+    if account is None:
+        account = BankAccount(household_id=household_id)
+        session.add(account)
+    for name, value in values.items():
+        setattr(account, name, value)
+    account.status = AccountStatus.OK.value
+    account.failure_reason = None
+    account.failed_at = None
+    account.updated_at = ctx.now()
+    account.updated_by = by
+    await session.flush()
+    return account
+
+
+async def mark_failed(session: AsyncSession, ctx: Disbursement, household_id: str, county: str, reason: str) -> None:
+    """Finance could not pay into the account: nothing more is sent to it until it is fixed."""
+    account = await session.get(BankAccount, household_id, with_for_update=True)
+    if account is not None:
+        account.status = AccountStatus.FAILED.value
+        account.failure_reason = reason[:500]
+        account.failed_at = ctx.now()
+    await holds.ensure(
+        session,
+        ctx,
+        household_id=household_id,
+        county_code=county,
+        kind=HoldKind.ACCOUNT,
+        reason=f"发放失败 payment failed: {reason}"[:2000],
+        by="finance",
+    )
+
+
+async def check_shared(session: AsyncSession, ctx: Disbursement, account: BankAccount) -> None:
+    """One account behind several households raises a warning once; a cleared warning stays cleared for the same
+    households, and a further household raises a new one."""
+    rows = (
+        await session.execute(
+            select(BankAccount.household_id, BankAccount.county_code)
+            .where(BankAccount.account_hash == account.account_hash)
+            .order_by(BankAccount.household_id)
+        )
+    ).all()
+    if len(rows) < 2:
+        return
+    households = [r.household_id for r in rows]
+    counties = sorted({r.county_code for r in rows})
+    warnings = list(
+        (
+            await session.scalars(
+                select(AccountWarning)
+                .where(AccountWarning.account_hash == account.account_hash)
+                .order_by(AccountWarning.raised_at.desc())
+                .with_for_update()
+            )
+        ).all()
+    )
+    open_ = next((w for w in warnings if w.status == WarningStatus.OPEN.value), None)
+    if open_ is not None:
+        open_.household_ids, open_.county_codes = households, counties
+        return
+    if any(set(households) <= set(w.household_ids) for w in warnings):
+        return
+    session.add(
+        AccountWarning(
+            id=str(uuid.uuid4()),
+            account_hash=account.account_hash,
+            account_no_masked=account.account_no_masked,
+            county_codes=counties,
+            household_ids=households,
+            status=WarningStatus.OPEN.value,
+            raised_at=ctx.now(),
+        )
+    )
+    await session.flush()
+
+
+async def audit_read(
+    session: AsyncSession,
+    ctx: Disbursement,
+    who: Principal,
+    *,
+    purpose: str,
+    accounts: int,
+    household_id: str | None = None,
+    roster_id: str | None = None,
+    request_id: str | None = None,
+) -> None:
+    session.add(
+        AccountRead(
+            read_at=ctx.now(),
+            actor=who.subject,
+            actor_kind=who.kind.value,
+            actor_name=who.display_name or who.name,
+            purpose=purpose[:500],
+            household_id=household_id,
+            roster_id=roster_id,
+            accounts=accounts,
+            request_id=request_id,
+        )
+    )
+    await session.flush()

@@ -1,0 +1,173 @@
+"""Payment results from finance (CONTRACTS.md §3): idempotent per line, all or nothing per batch.
+
+A repeat of what a line already says is `unchanged`; a different outcome for a reported line is a 409, an unknown
+line or a line of another roster a 422, and in both cases nothing of the batch is applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Row, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.contracts.events.disbursement import PaymentFailed
+from libs.contracts.money import Money
+from libs.contracts.programs import Program
+from libs.kernel.errors import Conflict, Unprocessable
+from services.disbursement.accounts import service as accounts
+from services.disbursement.context import Disbursement
+from services.disbursement.finance.schemas import PaymentResult, ResultsApplied
+from services.disbursement.ledger.counties import county_of, touch
+from services.disbursement.ledger.models import Entitlement
+from services.disbursement.months import period_of
+from services.disbursement.recoveries import service as recoveries
+from services.disbursement.recoveries.detection import detect_overpayments
+from services.disbursement.rosters.models import LineItem, LineStatus, Roster, RosterLine, RosterStatus
+from services.disbursement.rosters.service import mark_reported
+
+_SHOWN = 20  # lines named in an error body
+
+_APPLY = text(
+    """
+    UPDATE disbursement.roster_lines l
+       SET status = r.status, paid_at = r.paid_at, bank_txn_id = r.bank_txn_id,
+           failure_reason = r.failure_reason, reported_at = :now
+      FROM unnest(CAST(:ids AS text[]), CAST(:statuses AS text[]), CAST(:paid_at AS timestamptz[]),
+                  CAST(:txns AS text[]), CAST(:reasons AS text[]))
+           AS r(line_id, status, paid_at, bank_txn_id, failure_reason)
+     WHERE l.line_id = r.line_id AND l.roster_id = :roster_id AND l.status = 'pending'
+    RETURNING l.line_id, l.status, l.amount_fen, l.entitlement_id, l.household_id, l.region_code, l.program,
+              l.period
+    """
+)
+
+# A failed line's months are owed again: the entitlement is looked at from the earliest of them.
+_REOPEN = text(
+    """
+    UPDATE disbursement.entitlements e
+       SET dirty_from = least(coalesce(e.dirty_from, x.month), x.month), changed_at = :now
+      FROM (SELECT l.entitlement_id, least(min(l.period), min(i.month)) AS month
+              FROM disbursement.roster_lines l
+              LEFT JOIN disbursement.line_items i ON i.line_id = l.line_id AND i.month IS NOT NULL
+             WHERE l.line_id = ANY(:ids) GROUP BY l.entitlement_id) x
+     WHERE e.entitlement_id = x.entitlement_id
+    """
+)
+
+
+def _same(line: RosterLine, result: PaymentResult) -> bool:
+    if line.status != result.status:
+        return False
+    return result.status == "failed" or line.bank_txn_id == result.bank_txn_id
+
+
+def _distinct(results: Sequence[PaymentResult]) -> list[PaymentResult]:
+    seen: dict[str, PaymentResult] = {}
+    clashing: list[str] = []
+    for r in results:
+        first = seen.setdefault(r.line_id, r)
+        if first is not r and (first.status, first.bank_txn_id) != (r.status, r.bank_txn_id):
+            clashing.append(r.line_id)
+    if clashing:
+        raise Unprocessable(
+            "The batch gives different results for the same line", code="conflicting_results", lines=clashing[:_SHOWN]
+        )
+    return list(seen.values())
+
+
+async def apply_results(
+    session: AsyncSession, ctx: Disbursement, roster: Roster, results: Sequence[PaymentResult]
+) -> ResultsApplied:
+    if roster.status == RosterStatus.RECONCILED.value:
+        raise Conflict(f"Roster {roster.id} is reconciled; its results are closed", code="roster_reconciled")
+    batch = _distinct(results)
+    ids = [r.line_id for r in batch]
+    lines = {
+        line.line_id: line for line in await session.scalars(select(RosterLine).where(RosterLine.line_id.in_(ids)))
+    }
+    unknown = [i for i in ids if i not in lines or lines[i].roster_id != roster.id]
+    if unknown:
+        raise Unprocessable(
+            f"{len(unknown)} line(s) are not lines of roster {roster.id}", code="unknown_line", lines=unknown[:_SHOWN]
+        )
+    reported = [r for r in batch if lines[r.line_id].status != LineStatus.PENDING.value]
+    conflicting = [r.line_id for r in reported if not _same(lines[r.line_id], r)]
+    if conflicting:
+        raise Conflict(
+            f"{len(conflicting)} line(s) were already reported with a different outcome",
+            code="result_conflict",
+            lines=conflicting[:_SHOWN],
+        )
+    fresh = [r for r in batch if lines[r.line_id].status == LineStatus.PENDING.value]
+    now = ctx.now()
+    applied = (
+        await session.execute(
+            _APPLY,
+            {
+                "roster_id": roster.id,
+                "now": now,
+                "ids": [r.line_id for r in fresh],
+                "statuses": [r.status for r in fresh],
+                "paid_at": [r.paid_at for r in fresh],
+                "txns": [r.bank_txn_id for r in fresh],
+                "reasons": [r.failure_reason for r in fresh],
+            },
+        )
+    ).all()
+    paid = [row for row in applied if row.status == LineStatus.PAID.value]
+    failed = [row for row in applied if row.status == LineStatus.FAILED.value]
+    roster.paid_lines += len(paid)
+    roster.paid_fen += sum(int(row.amount_fen) for row in paid)
+    roster.failed_lines += len(failed)
+    roster.failed_fen += sum(int(row.amount_fen) for row in failed)
+    await mark_reported(session, roster)
+    if failed:
+        await _failed(session, ctx, roster, failed, {r.line_id: r for r in fresh})
+    if paid:
+        await _check_paid(session, ctx, roster, [row.entitlement_id for row in paid])
+    return ResultsApplied(accepted=len(applied), unchanged=len(batch) - len(applied))
+
+
+async def _failed(
+    session: AsyncSession,
+    ctx: Disbursement,
+    roster: Roster,
+    rows: Sequence[Row[Any]],
+    results: dict[str, PaymentResult],
+) -> None:
+    """Each failed line: its account held until fixed, its months owed again, casework told (`payment-failed`)."""
+    ids = [row.line_id for row in rows]
+    await session.execute(_REOPEN, {"ids": ids, "now": ctx.now()})
+    for row in rows:
+        reason = results[row.line_id].failure_reason or ""
+        await accounts.mark_failed(session, ctx, row.household_id, county_of(row.region_code), reason)
+        await ctx.publish(
+            session,
+            PaymentFailed(
+                roster_id=roster.id,
+                line_id=row.line_id,
+                period=period_of(row.period),
+                household_id=row.household_id,
+                program=Program(row.program),
+                amount=Money.from_fen(int(row.amount_fen)).to_str(),
+                failure_reason=reason,
+                failed_at=ctx.now(),
+            ),
+            subject=f"household/{row.household_id}",
+            key=row.household_id,
+        )
+    await touch(session, ctx, {roster.region_code})
+    deductions = select(LineItem.recovery_id).where(LineItem.line_id.in_(ids), LineItem.recovery_id.is_not(None))
+    await recoveries.refresh(session, ctx, [r for r in (await session.scalars(deductions)).all() if r])
+
+
+async def _check_paid(session: AsyncSession, ctx: Disbursement, roster: Roster, entitlement_ids: list[str]) -> None:
+    """A line paid for an entitlement that changed after the roster was built (a death, a stop) may be an
+    overpayment: those are checked now that the money is out."""
+    changed = select(Entitlement.entitlement_id).where(
+        Entitlement.entitlement_id.in_(entitlement_ids), Entitlement.changed_at > roster.built_at
+    )
+    ids = list((await session.scalars(changed)).all())
+    await detect_overpayments(session, ctx, ids)

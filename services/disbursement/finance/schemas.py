@@ -1,0 +1,75 @@
+"""The finance contract's bodies (CONTRACTS.md §3), exactly."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from libs.contracts.money import MoneyStr
+from libs.contracts.period import PeriodStr
+from libs.contracts.programs import Program
+
+
+class FinanceRoster(BaseModel):
+    roster_id: str
+    period: PeriodStr
+    region_code: str
+    status: str
+    line_count: int
+    total_amount: MoneyStr
+    totals_by_program: dict[str, MoneyStr]
+    checksum: str
+    submitted_at: dt.datetime | None
+
+
+class LineItemOut(BaseModel):
+    kind: Literal["regular", "arrears", "one_off", "recovery"]
+    amount: MoneyStr
+    note: str
+
+
+class FinanceLine(BaseModel):
+    line_id: str
+    line_no: int
+    household_id: str
+    payee_name: str
+    payee_id_number: str
+    bank_code: str
+    account_no: str
+    program: Program
+    period: PeriodStr
+    amount: MoneyStr
+    items: list[LineItemOut]
+
+
+Text = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class PaymentResult(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    line_id: Annotated[str, Field(min_length=1, max_length=64)]
+    status: Literal["paid", "failed"]
+    paid_at: AwareDatetime | None = None
+    bank_txn_id: Annotated[str, Field(min_length=1, max_length=128)] | None = None
+    failure_reason: Text | None = None
+
+    @model_validator(mode="after")
+    def _outcome_complete(self) -> PaymentResult:
+        # A payment is proven by the bank's time and transaction; a failure needs its reason for the household.
+        if self.status == "paid" and (self.paid_at is None or self.bank_txn_id is None):
+            raise ValueError("a paid result carries paid_at and bank_txn_id")
+        if self.status == "failed" and self.failure_reason is None:
+            raise ValueError("a failed result carries failure_reason")
+        return self
+
+
+class PaymentResults(BaseModel):
+    results: Annotated[list[PaymentResult], Field(min_length=1)]
+
+
+class ResultsApplied(BaseModel):
+    accepted: int
+    unchanged: int

@@ -1,0 +1,141 @@
+"""The entitlement ledger (DOMAIN.md §9): what each household is paid under each program, month by month, and what
+holds it back. Kept from casework's `entitlement-changed` and matching's `death-detected`.
+
+Months are `date`s on the first of the month, so PostgreSQL's `generate_series` and range comparisons work on them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Date, DateTime, Index, Integer, Text, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.disbursement.db import Base
+
+
+class CountyLedger(Base):
+    """One row per county: `version` grows with every change to what the county's roster would pay, so a draft built
+    from an older version cannot be locked (the roster would pay from a stale ledger, perhaps the dead)."""
+
+    __tablename__ = "county_ledgers"
+
+    region_code: Mapped[str] = mapped_column(Text, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+    # The first month this system paid the county: months before it were paid by the system it replaced, so they
+    # never count as arrears.
+    first_period: Mapped[dt.date | None] = mapped_column(Date)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Entitlement(Base):
+    """An entitlement as the latest `entitlement-changed` describes it; its months are in `schedule_segments`."""
+
+    __tablename__ = "entitlements"
+
+    entitlement_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    household_id: Mapped[str] = mapped_column(Text, index=True)
+    region_code: Mapped[str] = mapped_column(Text)
+    county_code: Mapped[str] = mapped_column(Text)
+    program: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(Text)
+    payee_name: Mapped[str] = mapped_column(Text)
+    payee_id_sealed: Mapped[str] = mapped_column(Text)
+    payee_hash: Mapped[str] = mapped_column(Text)
+    member_count: Mapped[int] = mapped_column(Integer)
+    # Keyed hashes of the members the latest event lists: a death among them holds the entitlement.
+    member_hashes: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    members_as_of: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    case_id: Mapped[str | None] = mapped_column(Text)
+    # The earliest month that may be owed or overpaid although a roster of a later month was locked: a late approval,
+    # a failed payment, a released hold or a retroactive change. None: every month before the next roster's is
+    # settled, so the roster only pays its own month (the common case, with no look-up of earlier lines).
+    dirty_from: Mapped[dt.date | None] = mapped_column(Date)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index(None, "county_code", "program"),)
+
+
+class EntitlementPeriod(Base):
+    """One `entitlement-changed`, in the order received: a later one overrides the months it covers."""
+
+    __tablename__ = "entitlement_periods"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    entitlement_id: Mapped[str] = mapped_column(Text, index=True)
+    status: Mapped[str] = mapped_column(Text)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    first_month: Mapped[dt.date] = mapped_column(Date)
+    last_month: Mapped[dt.date | None] = mapped_column(Date)
+    member_hashes: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SegmentOrigin(StrEnum):
+    CASEWORK = "casework"
+    DEATH = "death"  # nothing is due after the month of a member's death until casework decides again
+
+
+class ScheduleSegment(Base):
+    """The months of an entitlement and what each pays, without overlaps (recomputed from its periods)."""
+
+    __tablename__ = "schedule_segments"
+
+    entitlement_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    first_month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    last_month: Mapped[dt.date | None] = mapped_column(Date)  # None: open-ended
+    status: Mapped[str] = mapped_column(Text)
+    # What the month pays: the period's amount while active or in gradual exit, 0 when suspended or stopped.
+    due_fen: Mapped[int] = mapped_column(BigInteger)
+    origin: Mapped[str] = mapped_column(Text)
+
+
+class Death(Base):
+    """A death matching detected, by the person's keyed hash; a released death was a false match."""
+
+    __tablename__ = "deaths"
+
+    person_hash: Mapped[str] = mapped_column(Text, primary_key=True)
+    name_masked: Mapped[str] = mapped_column(Text)
+    death_date: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(Text)
+    feed_id: Mapped[str] = mapped_column(Text)
+    household_ids: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    detected_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    released_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    released_by: Mapped[str | None] = mapped_column(Text)
+    release_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class HoldKind(StrEnum):
+    DEATH = "death"  # a member's death detected, until casework decides without them (or it was a false match)
+    SUSPENSION = "suspension"  # placed by county staff
+    ACCOUNT = "account"  # the bank account failed or is missing, until it is fixed
+
+
+class Hold(Base):
+    """While a hold is active the household (or one program of it) has no roster line; the months it holds stay owed
+    (paid as arrears once released) unless casework decides they are not due."""
+
+    __tablename__ = "holds"
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    household_id: Mapped[str] = mapped_column(Text)
+    county_code: Mapped[str] = mapped_column(Text)
+    program: Mapped[str | None] = mapped_column(Text)  # None: every program of the household
+    kind: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    person_hash: Mapped[str | None] = mapped_column(Text)
+    from_month: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(Text)
+    released_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    released_by: Mapped[str | None] = mapped_column(Text)
+    release_reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index(None, "household_id", postgresql_where=text("released_at IS NULL")),
+        Index(None, "county_code", "kind", "created_at"),
+    )

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from libs.contracts.money import MoneyStr
+from libs.contracts.period import PeriodStr
+from libs.contracts.programs import Program
+
+
+class RecoveryOut(BaseModel):
+    recovery_id: str
+    household_id: str
+    entitlement_id: str
+    county_code: str
+    program: Program
+    reason: str
+    months: list[PeriodStr]
+    amount: MoneyStr
+    deducted: MoneyStr
+    collected: MoneyStr
+    waived: MoneyStr
+    outstanding: MoneyStr
+    status: str
+    detail: str
+    detected_at: dt.datetime
+    closed_at: dt.datetime | None
+    waive_reason: str | None
+
+
+class CollectionIn(BaseModel):
+    amount: MoneyStr
+    received_on: dt.date
+    note: Annotated[str, Field(max_length=2000)] = ""
+
+
+class WaiveIn(BaseModel):
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]

@@ -1,0 +1,102 @@
+"""A recovery order's balance: deducted on rosters sent (lines not failed), collected by staff, waived by the county."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.kernel.auth import Principal
+from libs.kernel.errors import Conflict, Unprocessable
+from services.disbursement.context import Disbursement
+from services.disbursement.recoveries.models import Recovery, RecoveryCollection, RecoveryStatus
+
+# What each order has had deducted on rosters locked or later, from lines not reported failed.
+DEDUCTED = """
+    SELECT i.recovery_id, sum(-i.amount_fen) AS fen
+      FROM disbursement.line_items i
+      JOIN disbursement.roster_lines l ON l.line_id = i.line_id
+      JOIN disbursement.rosters r ON r.id = i.roster_id
+     WHERE i.kind = 'recovery' AND l.status <> 'failed'
+       AND r.status NOT IN ('draft', 'cancelled')
+       AND i.recovery_id = ANY(:ids)
+     GROUP BY i.recovery_id
+"""
+
+
+async def deducted(session: AsyncSession, ids: Sequence[str]) -> dict[str, int]:
+    if not ids:
+        return {}
+    rows = (await session.execute(text(DEDUCTED), {"ids": list(ids)})).all()
+    return {r.recovery_id: int(r.fen) for r in rows}
+
+
+def outstanding(recovery: Recovery, deducted_fen: int) -> int:
+    return recovery.amount_fen - deducted_fen - recovery.collected_fen - recovery.waived_fen
+
+
+async def refresh(session: AsyncSession, ctx: Disbursement, ids: Sequence[str]) -> None:
+    """Open while anything is outstanding (a failed line gives its deduction back), recovered when nothing is."""
+    if not ids:
+        return
+    taken = await deducted(session, ids)
+    for recovery in await session.scalars(select(Recovery).where(Recovery.id.in_(ids))):
+        _settle(recovery, taken.get(recovery.id, 0), ctx.now(), by="disbursement")
+
+
+def _settle(recovery: Recovery, deducted_fen: int, now: dt.datetime, *, by: str) -> None:
+    if recovery.status == RecoveryStatus.WAIVED.value:
+        return
+    if outstanding(recovery, deducted_fen) <= 0:
+        if recovery.status != RecoveryStatus.RECOVERED.value:
+            recovery.status, recovery.closed_at, recovery.closed_by = RecoveryStatus.RECOVERED.value, now, by
+    else:
+        recovery.status, recovery.closed_at, recovery.closed_by = RecoveryStatus.OPEN.value, None, None
+
+
+async def collect(
+    session: AsyncSession,
+    ctx: Disbursement,
+    recovery: Recovery,
+    *,
+    amount_fen: int,
+    received_on: dt.date,
+    note: str,
+    who: Principal,
+) -> RecoveryCollection:
+    if recovery.status != RecoveryStatus.OPEN.value:
+        raise Conflict(f"Recovery {recovery.id} is {recovery.status}", code="recovery_closed")
+    taken = (await deducted(session, [recovery.id])).get(recovery.id, 0)
+    left = outstanding(recovery, taken)
+    if amount_fen > left:
+        raise Unprocessable(
+            f"Only {left / 100:.2f} is outstanding on recovery {recovery.id}", code="amount_exceeds_outstanding"
+        )
+    collection = RecoveryCollection(
+        id=str(uuid.uuid4()),
+        recovery_id=recovery.id,
+        amount_fen=amount_fen,
+        received_on=received_on,
+        note=note,
+        recorded_at=ctx.now(),
+        recorded_by=who.subject,
+    )
+    session.add(collection)
+    recovery.collected_fen += amount_fen
+    _settle(recovery, taken, ctx.now(), by=who.subject)
+    await session.flush()
+    return collection
+
+
+async def waive(session: AsyncSession, ctx: Disbursement, recovery: Recovery, *, reason: str, who: Principal) -> None:
+    """The county writes off what is outstanding (核销), with its reason: nothing more is deducted."""
+    if recovery.status != RecoveryStatus.OPEN.value:
+        raise Conflict(f"Recovery {recovery.id} is {recovery.status}", code="recovery_closed")
+    taken = (await deducted(session, [recovery.id])).get(recovery.id, 0)
+    recovery.waived_fen += outstanding(recovery, taken)
+    recovery.status, recovery.closed_at, recovery.closed_by = RecoveryStatus.WAIVED.value, ctx.now(), who.subject
+    recovery.waive_reason = reason
+    await session.flush()

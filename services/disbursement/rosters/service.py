@@ -1,0 +1,286 @@
+"""A roster's life (DOMAIN.md §9, CONTRACTS.md §3): draft → locked → submitted → paid | partially_failed →
+reconciled; a draft or locked roster may be cancelled before submission."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.contracts.clock import business_date
+from libs.kernel.auth import Principal
+from libs.kernel.errors import Conflict, Unprocessable
+from services.disbursement.context import Disbursement
+from services.disbursement.ledger.models import CountyLedger
+from services.disbursement.months import period_of
+from services.disbursement.recoveries import service as recoveries
+from services.disbursement.rosters.build import build_lines, settle_candidates
+from services.disbursement.rosters.export import write_export
+from services.disbursement.rosters.models import (
+    LineItem,
+    LineStatus,
+    Roster,
+    RosterExport,
+    RosterLine,
+    RosterStatus,
+)
+
+# Every line adds up to its amount, and no line pays nothing (CONTRACTS.md §3).
+_UNBALANCED = text(
+    """
+    SELECT count(*) FROM disbursement.roster_lines l
+      LEFT JOIN (SELECT line_id, sum(amount_fen) AS fen FROM disbursement.line_items
+                  WHERE roster_id = :roster_id GROUP BY line_id) i ON i.line_id = l.line_id
+     WHERE l.roster_id = :roster_id AND (l.amount_fen <> l.regular_fen + coalesce(i.fen, 0) OR l.amount_fen <= 0)
+    """
+)
+
+# After a locked roster is cancelled its lines no longer count as sent: its entitlements are looked at again from
+# the earliest month it paid.
+_REOPEN = text(
+    """
+    UPDATE disbursement.entitlements e
+       SET dirty_from = least(coalesce(e.dirty_from, x.month), x.month)
+      FROM (SELECT l.entitlement_id, least(min(l.period), min(i.month)) AS month
+              FROM disbursement.roster_lines l
+              LEFT JOIN disbursement.line_items i ON i.line_id = l.line_id AND i.month IS NOT NULL
+             WHERE l.roster_id = :roster_id GROUP BY l.entitlement_id) x
+     WHERE e.entitlement_id = x.entitlement_id
+    """
+)
+
+
+def due_date(ctx: Disbursement, month: dt.date) -> dt.date:
+    return month.replace(day=ctx.settings.roster_due_day)
+
+
+async def _county(session: AsyncSession, county: str) -> CountyLedger | None:
+    stmt = select(CountyLedger).where(CountyLedger.region_code == county).with_for_update()
+    return (await session.scalars(stmt)).first()
+
+
+async def create(session: AsyncSession, ctx: Disbursement, county: str, month: dt.date, who: Principal) -> Roster:
+    ledger = await _county(session, county)
+    if ledger is None:
+        raise Unprocessable(f"No entitlement in county {county} is known to disbursement", code="unknown_county")
+    others = (
+        await session.scalars(
+            select(Roster).where(
+                Roster.region_code == county,
+                Roster.status != RosterStatus.CANCELLED.value,
+                Roster.period >= month,
+            )
+        )
+    ).all()
+    for other in others:
+        if other.period == month:
+            raise Conflict(
+                f"County {county} already has roster {other.id} for {period_of(month)} ({other.status})",
+                code="roster_exists",
+                roster_id=other.id,
+            )
+    if others:
+        # Months are paid in order: a later month's roster already counted what was sent before it.
+        raise Conflict(
+            f"County {county} already has a roster for a later month ({period_of(max(o.period for o in others))})",
+            code="later_roster_exists",
+        )
+    now = ctx.now()
+    roster = Roster(
+        id=str(uuid.uuid4()),
+        region_code=county,
+        period=month,
+        status=RosterStatus.DRAFT.value,
+        due_date=due_date(ctx, month),
+        built_at=now,
+        built_by=who.subject,
+        ledger_version=ledger.version,
+        line_count=0,
+        total_fen=0,
+        totals={},
+        held={},
+        paid_lines=0,
+        paid_fen=0,
+        failed_lines=0,
+        failed_fen=0,
+    )
+    session.add(roster)
+    await _build(session, ctx, roster, ledger, who)
+    return roster
+
+
+async def rebuild(session: AsyncSession, ctx: Disbursement, roster: Roster, who: Principal) -> None:
+    _require(roster, RosterStatus.DRAFT)
+    ledger = await _county(session, roster.region_code)
+    assert ledger is not None
+    await _discard_lines(session, roster.id)
+    await _build(session, ctx, roster, ledger, who)
+
+
+async def _build(
+    session: AsyncSession, ctx: Disbursement, roster: Roster, ledger: CountyLedger, who: Principal
+) -> None:
+    await session.flush()
+    totals, held = await build_lines(
+        session,
+        roster_id=roster.id,
+        county=roster.region_code,
+        month=roster.period,
+        first=ledger.first_period or roster.period,
+        percent=ctx.settings.recovery_deduction_percent,
+    )
+    roster.totals = totals
+    roster.held = held
+    roster.line_count = sum(t["lines"] for t in totals.values())
+    roster.total_fen = sum(t["total"] for t in totals.values())
+    roster.ledger_version = ledger.version
+    roster.built_at = ctx.now()
+    roster.built_by = who.subject
+    await session.flush()
+
+
+async def _discard_lines(session: AsyncSession, roster_id: str) -> None:
+    await session.execute(delete(LineItem).where(LineItem.roster_id == roster_id))
+    await session.execute(delete(RosterLine).where(RosterLine.roster_id == roster_id))
+
+
+def _require(roster: Roster, *statuses: RosterStatus) -> None:
+    if roster.status not in {s.value for s in statuses}:
+        wanted = " or ".join(s.value for s in statuses)
+        raise Conflict(f"Roster {roster.id} is {roster.status}, not {wanted}", code="roster_status")
+
+
+async def lock(session: AsyncSession, ctx: Disbursement, roster: Roster, who: Principal) -> None:
+    """Immutable from here: the CSV is written once and its SHA-256 is the checksum."""
+    _require(roster, RosterStatus.DRAFT)
+    ledger = await _county(session, roster.region_code)
+    assert ledger is not None
+    if ledger.version != roster.ledger_version:
+        raise Conflict(
+            f"The ledger of county {roster.region_code} changed after roster {roster.id} was built (a death, a "
+            "decision, a hold, an account): rebuild it, check it and lock again",
+            code="roster_outdated",
+        )
+    unbalanced = await session.scalar(_UNBALANCED, {"roster_id": roster.id})
+    if unbalanced:
+        raise RuntimeError(f"roster {roster.id} has {unbalanced} lines whose items do not add up")
+    export = await write_export(session, ctx, roster)
+    await settle_candidates(
+        session, county=roster.region_code, month=roster.period, first=ledger.first_period or roster.period
+    )
+    ledger.first_period = ledger.first_period or roster.period
+    roster.status = RosterStatus.LOCKED.value
+    roster.checksum, roster.export_bytes, roster.export_chunks = export.checksum, export.size, export.chunks
+    roster.locked_at, roster.locked_by = ctx.now(), who.subject
+    await recoveries.refresh(session, ctx, await _recovery_ids(session, roster.id))
+
+
+async def _recovery_ids(session: AsyncSession, roster_id: str) -> list[str]:
+    stmt = select(LineItem.recovery_id).where(LineItem.roster_id == roster_id, LineItem.recovery_id.is_not(None))
+    return [r for r in (await session.scalars(stmt)).all() if r is not None]
+
+
+async def submit(session: AsyncSession, ctx: Disbursement, roster: Roster, who: Principal) -> None:
+    _require(roster, RosterStatus.LOCKED)
+    roster.status = RosterStatus.SUBMITTED.value
+    roster.submitted_at, roster.submitted_by = ctx.now(), who.subject
+
+
+async def cancel(session: AsyncSession, ctx: Disbursement, roster: Roster, who: Principal, reason: str) -> None:
+    """A draft's lines are dropped; a locked roster's are kept for the record and count as never sent."""
+    _require(roster, RosterStatus.DRAFT, RosterStatus.LOCKED)
+    if roster.status == RosterStatus.DRAFT.value:
+        await _discard_lines(session, roster.id)
+    else:
+        await session.execute(_REOPEN, {"roster_id": roster.id})
+        await session.execute(delete(RosterExport).where(RosterExport.roster_id == roster.id))
+    roster.status = RosterStatus.CANCELLED.value
+    roster.cancelled_at, roster.cancelled_by, roster.cancel_reason = ctx.now(), who.subject, reason
+    await session.flush()
+    await recoveries.refresh(session, ctx, await _recovery_ids(session, roster.id))
+
+
+async def reconcile(session: AsyncSession, ctx: Disbursement, roster: Roster, who: Principal) -> None:
+    """The county checks finance's results against the roster and closes it; failed lines are carried forward."""
+    _require(roster, RosterStatus.PAID, RosterStatus.PARTIALLY_FAILED)
+    by_kind = (
+        await session.execute(
+            select(LineItem.kind, func.sum(LineItem.amount_fen))
+            .join(RosterLine, RosterLine.line_id == LineItem.line_id)
+            .where(LineItem.roster_id == roster.id, RosterLine.status == LineStatus.PAID.value)
+            .group_by(LineItem.kind)
+        )
+    ).all()
+    roster.reconciliation = {
+        "line_count": roster.line_count,
+        "total_fen": roster.total_fen,
+        "paid_lines": roster.paid_lines,
+        "paid_fen": roster.paid_fen,
+        "failed_lines": roster.failed_lines,
+        "failed_fen": roster.failed_fen,
+        # Failed lines are owed again: paid on a later roster once the account is fixed.
+        "carried_forward_fen": roster.failed_fen,
+        "paid_items_fen": {kind: int(fen) for kind, fen in by_kind},
+        "balanced": roster.paid_fen + roster.failed_fen == roster.total_fen,
+    }
+    roster.status = RosterStatus.RECONCILED.value
+    roster.reconciled_at, roster.reconciled_by = ctx.now(), who.subject
+
+
+@dataclass(frozen=True)
+class Lateness:
+    region_code: str
+    roster_id: str | None
+    status: str | None
+    due_date: dt.date
+    submitted_on: dt.date | None
+    days_late: int
+
+
+async def late(session: AsyncSession, ctx: Disbursement, prefix: str, month: dt.date) -> list[Lateness]:
+    """Counties whose roster for `month` was submitted after the due day, or is not submitted and the day passed."""
+    due = due_date(ctx, month)
+    today = ctx.today()
+    counties = (
+        await session.scalars(
+            select(CountyLedger.region_code)
+            .where(func.starts_with(CountyLedger.region_code, prefix))
+            .order_by(CountyLedger.region_code)
+        )
+    ).all()
+    rosters = {
+        r.region_code: r
+        for r in await session.scalars(
+            select(Roster).where(
+                Roster.period == month,
+                Roster.status != RosterStatus.CANCELLED.value,
+                func.starts_with(Roster.region_code, prefix),
+            )
+        )
+    }
+    found: list[Lateness] = []
+    for county in counties:
+        roster = rosters.get(county)
+        submitted = business_date(roster.submitted_at) if roster and roster.submitted_at else None
+        until = submitted or today
+        if until > due:
+            found.append(
+                Lateness(
+                    region_code=county,
+                    roster_id=roster.id if roster else None,
+                    status=roster.status if roster else None,
+                    due_date=due,
+                    submitted_on=submitted,
+                    days_late=(until - due).days,
+                )
+            )
+    return found
+
+
+async def mark_reported(session: AsyncSession, roster: Roster) -> None:
+    """Every line reported: paid, or partially failed."""
+    if roster.paid_lines + roster.failed_lines >= roster.line_count:
+        roster.status = (RosterStatus.PAID if roster.failed_lines == 0 else RosterStatus.PARTIALLY_FAILED).value
