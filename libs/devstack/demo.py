@@ -3,7 +3,9 @@
 Everything goes through the gateway as an operator would do it, so the demo also exercises the admin API. Credentials
 are written once to `demo-credentials.json` in the data directory (partner secrets are shown only once by the API).
 Intake's data (applications, referrals) is entered by the demo staff themselves (`demo_intake.py`). Casework's
-(standards, a close-relative filing, recipient households) is entered by the county officer (`demo_casework.py`).
+(standards, a close-relative filing, recipient households) is entered by the county officer (`demo_casework.py`); the
+registry partner sends its feeds (`demo_matching.py`); the county officer builds, locks and submits the month's payment
+roster and the finance client lists it (`demo_disbursement.py`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 import httpx
 
 from libs.devstack.demo_casework import load_casework_demo
+from libs.devstack.demo_disbursement import load_disbursement_demo
 from libs.devstack.demo_intake import load_intake_demo
 from libs.devstack.demo_matching import load_matching_demo
 
@@ -92,3 +95,5 @@ def load_demo_county(base_url: str, admin_password: str, data_dir: Path) -> None
         load_casework_demo(base_url, COUNTY, VILLAGE, passwords)
         registry = next(p for p in credentials["partners"] if "registry_feed" in p["scopes"])
         load_matching_demo(base_url, COUNTY, passwords, registry)
+        finance = next(p for p in credentials["partners"] if "finance" in p["scopes"])
+        load_disbursement_demo(base_url, COUNTY, passwords, finance)

@@ -19,7 +19,7 @@ from services.disbursement.finance import views
 from services.disbursement.finance.results import apply_results
 from services.disbursement.finance.schemas import FinanceLine, FinanceRoster, PaymentResults, ResultsApplied
 from services.disbursement.months import month_of
-from services.disbursement.rosters.export import stream_export
+from services.disbursement.rosters.export import payees, stream_export
 from services.disbursement.rosters.models import FINANCE_VISIBLE, Roster, RosterLine
 
 router = APIRouter(prefix="/api/v1/finance", tags=["finance"])
@@ -86,8 +86,12 @@ async def list_lines(
     if after is not None:
         stmt = stmt.where(RosterLine.line_no > after[0])
     lines = list((await session.scalars(stmt.order_by(RosterLine.line_no).limit(limit + 1))).all())
-    items = await views.items_of(session, [line.line_id for line in lines[:limit]])
-    page = page_of(lines, limit, lambda line: (line.line_no,), lambda line: views.finance_line(ctx, line, items))
+    served = lines[:limit]
+    items = await views.items_of(session, [line.line_id for line in served])
+    numbers = await payees(session, ctx, roster, [line.line_no for line in served])
+    page = page_of(
+        lines, limit, lambda line: (line.line_no,), lambda line: views.finance_line(line, numbers[line.line_id], items)
+    )
     await audit_read(
         session,
         ctx,

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from libs.contracts.money import MoneyStr
+from libs.contracts.money import MoneyStr, SignedMoneyStr
 from libs.contracts.period import PeriodStr
 from libs.contracts.programs import Program
 
@@ -26,7 +26,7 @@ class FinanceRoster(BaseModel):
 
 class LineItemOut(BaseModel):
     kind: Literal["regular", "arrears", "one_off", "recovery"]
-    amount: MoneyStr
+    amount: SignedMoneyStr  # a recovery deduction is negative: the items add up to the line
     note: str
 
 

@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.money import Money
 from libs.contracts.programs import Program
-from services.disbursement.context import Disbursement
 from services.disbursement.finance.schemas import FinanceLine, FinanceRoster, LineItemOut
 from services.disbursement.months import period_of
+from services.disbursement.rosters.export import Payee
 from services.disbursement.rosters.models import ItemKind, LineItem, Roster, RosterLine
 
 _PROGRAM_NAMES = {"dibao": "低保", "tekun": "特困"}
@@ -61,15 +61,15 @@ def items_out(line: RosterLine, items: dict[str, list[LineItem]]) -> list[LineIt
     return out
 
 
-def finance_line(ctx: Disbursement, line: RosterLine, items: dict[str, list[LineItem]]) -> FinanceLine:
+def finance_line(line: RosterLine, payee: Payee, items: dict[str, list[LineItem]]) -> FinanceLine:
     return FinanceLine(
         line_id=line.line_id,
         line_no=line.line_no,
         household_id=line.household_id,
         payee_name=line.payee_name,
-        payee_id_number=ctx.open_id_number(line.payee_id_sealed),
+        payee_id_number=payee.payee_id_number,
         bank_code=line.bank_code,
-        account_no=ctx.open_account(line.account_no_sealed),
+        account_no=payee.account_no,
         program=Program(line.program),
         period=period_of(line.period),
         amount=yuan(line.amount_fen),

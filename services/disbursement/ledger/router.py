@@ -83,7 +83,7 @@ async def get_household(session: DbSession, who: Reader, household_id: Household
         (
             await session.scalars(
                 select(RosterLine)
-                .where(RosterLine.household_id == household_id)
+                .where(RosterLine.entitlement_id.in_([e.entitlement_id for e in ents]))
                 .order_by(RosterLine.period.desc(), RosterLine.program)
             )
         ).all()

@@ -1,12 +1,14 @@
 """A county's roster for a month, built from the ledger in set-based SQL (ARCHITECTURE.md decision 3).
 
 For every entitlement of the county that no hold keeps back and that has a working account:
-- each month from where it is unsettled (`dirty_from`, else the roster's month) to the roster's month pays what is
-  due less what rosters already sent for it and not reported failed (plus what recovery orders took back):
-  the roster's month is the regular item, earlier months are arrears (补发);
+- the roster's month pays what is due then (the regular item);
+- an entitlement looked at again from an earlier month (`dirty_from`: a late approval, a failed payment, a released
+  hold, a retroactive change) pays each month since then what is due less what rosters already sent for it and
+  not reported failed, plus what recovery orders took back: arrears (补发);
 - each one-off batch of its program and region for such a month pays once, if the entitlement paid that month;
 - open recovery orders take at most a set share of the line (追回), the oldest first.
-Clean entitlements (the common case) look up no earlier lines at all.
+Clean entitlements (the common case) look up no earlier lines at all. Lines hold no sealed numbers: the payee's
+identity number and the account are read from the ledger once, at lock, into the sealed export.
 """
 
 from __future__ import annotations
@@ -17,17 +19,21 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-# Entitlements the roster pays (or looks at): not held, with a working account; `from_month` is the first month
-# looked at, never before the county's first roster in this system.
+# The entitlements the roster pays or looks at: not held, with a working account. `from_month` is the first month
+# looked at (never before the county's first roster here); `settles` marks those whose look-back this roster ends.
 _CANDIDATES = text(
     """
     CREATE TEMP TABLE cand ON COMMIT DROP AS
-    SELECT e.entitlement_id, e.household_id, e.program, e.region_code, e.payee_name, e.payee_id_sealed,
-           e.member_count, a.bank_code, a.account_no_masked, a.account_no_sealed,
+    SELECT e.entitlement_id, e.household_id, e.program, e.region_code, e.member_count,
            CASE WHEN e.dirty_from < CAST(:month AS date) THEN greatest(e.dirty_from, CAST(:first AS date))
-                ELSE CAST(:month AS date) END AS from_month
+                ELSE CAST(:month AS date) END AS from_month,
+           coalesce(e.dirty_from <= CAST(:month AS date), false) AS settles,
+           coalesce(s.due_fen, 0) AS regular
       FROM disbursement.entitlements e
       JOIN disbursement.bank_accounts a ON a.household_id = e.household_id AND a.status = 'ok'
+      LEFT JOIN disbursement.schedule_segments s
+        ON s.entitlement_id = e.entitlement_id AND s.first_month <= CAST(:month AS date)
+       AND (s.last_month IS NULL OR s.last_month >= CAST(:month AS date))
      WHERE e.county_code = :county
        AND NOT EXISTS (
            SELECT 1 FROM disbursement.holds h
@@ -36,58 +42,69 @@ _CANDIDATES = text(
     """
 )
 
-# What rosters sent (lines not failed) for the months of entitlements looked at before the roster's month, less
-# what recovery orders took back for them.
+# What rosters sent (lines not failed) for the months of entitlements looked at again, less what recovery orders
+# took back for them.
 _DELIVERED = text(
     """
     CREATE TEMP TABLE delivered ON COMMIT DROP AS
-    WITH dirty AS (SELECT entitlement_id, from_month FROM cand WHERE from_month < CAST(:month AS date)),
+    WITH back AS (SELECT entitlement_id, from_month FROM cand WHERE from_month < CAST(:month AS date)),
     sent AS (
         SELECT l.entitlement_id, l.period AS month, l.regular_fen AS fen
           FROM disbursement.roster_lines l
-          JOIN dirty d ON d.entitlement_id = l.entitlement_id AND l.period >= d.from_month
+          JOIN back b ON b.entitlement_id = l.entitlement_id AND l.period >= b.from_month
           JOIN disbursement.rosters r ON r.id = l.roster_id
          WHERE l.status <> 'failed' AND r.status NOT IN ('draft', 'cancelled')
         UNION ALL
         SELECT i.entitlement_id, i.month, i.amount_fen
           FROM disbursement.line_items i
-          JOIN dirty d ON d.entitlement_id = i.entitlement_id AND i.month >= d.from_month
+          JOIN back b ON b.entitlement_id = i.entitlement_id AND i.month >= b.from_month
           JOIN disbursement.roster_lines l ON l.line_id = i.line_id
           JOIN disbursement.rosters r ON r.id = i.roster_id
          WHERE i.kind = 'arrears' AND l.status <> 'failed' AND r.status NOT IN ('draft', 'cancelled')
         UNION ALL
         SELECT m.entitlement_id, m.month, -m.amount_fen
           FROM disbursement.recovery_months m
-          JOIN dirty d ON d.entitlement_id = m.entitlement_id AND m.month >= d.from_month
+          JOIN back b ON b.entitlement_id = m.entitlement_id AND m.month >= b.from_month
     )
-    SELECT entitlement_id, month, sum(fen) AS fen FROM sent GROUP BY entitlement_id, month
+    SELECT entitlement_id, month, sum(fen)::bigint AS fen FROM sent GROUP BY entitlement_id, month
     """
 )
 
-_OWED = text(
+# The roster's own month, for those looked at again: what was already sent for it counts too (a move between
+# counties, a cancelled roster).
+_REGULAR_LESS_SENT = text(
     """
-    CREATE TEMP TABLE owed ON COMMIT DROP AS
-    SELECT c.entitlement_id, m.month,
-           CASE WHEN m.month = CAST(:month AS date) THEN 'regular' ELSE 'arrears' END AS kind,
-           NULL::text AS one_off_id, s.due_fen - coalesce(d.fen, 0) AS amount_fen
+    UPDATE cand c SET regular = greatest(c.regular - d.fen, 0)
+      FROM delivered d
+     WHERE d.entitlement_id = c.entitlement_id AND d.month = CAST(:month AS date)
+    """
+)
+
+_ARREARS = text(
+    """
+    CREATE TEMP TABLE extras ON COMMIT DROP AS
+    SELECT c.entitlement_id, 'arrears'::text AS kind, m.month, NULL::text AS one_off_id, NULL::text AS recovery_id,
+           s.due_fen - coalesce(d.fen, 0) AS amount_fen,
+           '补发 arrears for ' || to_char(m.month, 'YYYY-MM') AS note
       FROM cand c
       CROSS JOIN LATERAL (
           SELECT g::date AS month
-            FROM generate_series(c.from_month::timestamp, CAST(:month AS timestamp), interval '1 month') AS g
+            FROM generate_series(c.from_month::timestamp, CAST(:month AS timestamp) - interval '1 month',
+                                 interval '1 month') AS g
       ) AS m
       JOIN disbursement.schedule_segments s
         ON s.entitlement_id = c.entitlement_id AND s.first_month <= m.month
        AND (s.last_month IS NULL OR s.last_month >= m.month)
       LEFT JOIN delivered d ON d.entitlement_id = c.entitlement_id AND d.month = m.month
-     WHERE s.due_fen - coalesce(d.fen, 0) > 0
+     WHERE c.from_month < CAST(:month AS date) AND s.due_fen - coalesce(d.fen, 0) > 0
     """
 )
 
 _ONE_OFFS = text(
     """
-    INSERT INTO owed (entitlement_id, month, kind, one_off_id, amount_fen)
-    SELECT c.entitlement_id, b.period, 'one_off', b.id,
-           b.amount_fen * CASE WHEN b.basis = 'per_member' THEN c.member_count ELSE 1 END
+    INSERT INTO extras (entitlement_id, kind, month, one_off_id, recovery_id, amount_fen, note)
+    SELECT c.entitlement_id, 'one_off', b.period, b.id, NULL,
+           b.amount_fen * CASE WHEN b.basis = 'per_member' THEN c.member_count ELSE 1 END, b.name
       FROM cand c
       JOIN disbursement.one_off_batches b
         ON b.program = c.program AND b.period >= c.from_month AND b.period <= CAST(:month AS date)
@@ -104,29 +121,25 @@ _ONE_OFFS = text(
     """
 )
 
-_GROSS = text(
-    """
-    CREATE TEMP TABLE gross ON COMMIT DROP AS
-    SELECT entitlement_id, sum(amount_fen) AS fen,
-           coalesce(sum(amount_fen) FILTER (WHERE kind = 'regular'), 0) AS regular
-      FROM owed GROUP BY entitlement_id
-    """
-)
-
 # The oldest orders first, each taking what is left of the line's deductible share.
-_DEDUCT = text(
+_DEDUCTIONS = text(
     """
-    CREATE TEMP TABLE deduct ON COMMIT DROP AS
-    WITH taken AS (
+    INSERT INTO extras (entitlement_id, kind, month, one_off_id, recovery_id, amount_fen, note)
+    WITH owing AS (SELECT DISTINCT entitlement_id FROM disbursement.recoveries WHERE status = 'open'),
+    taken AS (
         SELECT i.recovery_id, sum(-i.amount_fen) AS fen
           FROM disbursement.line_items i
+          JOIN owing o ON o.entitlement_id = i.entitlement_id
           JOIN disbursement.roster_lines l ON l.line_id = i.line_id
           JOIN disbursement.rosters r ON r.id = i.roster_id
          WHERE i.kind = 'recovery' AND l.status <> 'failed' AND r.status NOT IN ('draft', 'cancelled')
-           AND i.entitlement_id IN (SELECT entitlement_id FROM disbursement.recoveries WHERE status = 'open')
          GROUP BY i.recovery_id
+    ), gross AS (
+        SELECT c.entitlement_id, c.regular + coalesce((SELECT sum(x.amount_fen) FROM extras x
+                                                        WHERE x.entitlement_id = c.entitlement_id), 0) AS fen
+          FROM cand c JOIN owing o ON o.entitlement_id = c.entitlement_id
     ), open AS (
-        SELECT o.id, o.entitlement_id, o.detected_at, o.reason, o.months,
+        SELECT o.id, o.entitlement_id, o.detected_at, o.reason,
                o.amount_fen - o.collected_fen - o.waived_fen - coalesce(t.fen, 0) AS left_fen,
                g.fen * :percent / 100 AS room
           FROM disbursement.recoveries o
@@ -139,8 +152,23 @@ _DEDUCT = text(
                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS room_left
           FROM open WHERE left_fen > 0
     )
-    SELECT entitlement_id, id AS recovery_id, reason, months, least(left_fen, room_left) AS fen
+    SELECT entitlement_id, 'recovery', NULL, NULL, id, -least(left_fen, room_left),
+           '追回 recovery ' || id || ' (' || reason || ')'
       FROM ranked WHERE room_left > 0
+    """
+)
+
+# Line numbers over the narrow candidates (village, household, program), only for lines that pay something.
+_NUMBERED = text(
+    """
+    CREATE TEMP TABLE numbered ON COMMIT DROP AS
+    SELECT row_number() OVER (ORDER BY c.region_code, c.household_id, c.program) AS n,
+           c.entitlement_id, c.household_id, c.program, c.region_code, c.regular,
+           c.regular + coalesce(x.fen, 0) AS amount
+      FROM cand c
+      LEFT JOIN (SELECT entitlement_id, sum(amount_fen)::bigint AS fen FROM extras GROUP BY entitlement_id) x
+        ON x.entitlement_id = c.entitlement_id
+     WHERE c.regular + coalesce(x.fen, 0) > 0
     """
 )
 
@@ -148,16 +176,13 @@ _LINES = text(
     """
     INSERT INTO disbursement.roster_lines (
         line_id, roster_id, line_no, period, household_id, entitlement_id, program, region_code, payee_name,
-        payee_id_sealed, bank_code, account_no_masked, account_no_sealed, regular_fen, amount_fen, status)
-    SELECT gen_random_uuid()::text, :roster_id,
-           row_number() OVER (ORDER BY c.region_code, c.household_id, c.program), CAST(:month AS date),
-           c.household_id, c.entitlement_id, c.program, c.region_code, c.payee_name, c.payee_id_sealed,
-           c.bank_code, c.account_no_masked, c.account_no_sealed, g.regular, g.fen - coalesce(d.fen, 0), 'pending'
-      FROM gross g
-      JOIN cand c ON c.entitlement_id = g.entitlement_id
-      LEFT JOIN (SELECT entitlement_id, sum(fen) AS fen FROM deduct GROUP BY entitlement_id) d
-        ON d.entitlement_id = g.entitlement_id
-     WHERE g.fen > 0
+        bank_code, account_no_masked, regular_fen, amount_fen, status)
+    SELECT :roster_id || '-' || lpad(n.n::text, 7, '0'), :roster_id, n.n, CAST(:month AS date),
+           n.household_id, n.entitlement_id, n.program, n.region_code, e.payee_name,
+           a.bank_code, a.account_no_masked, n.regular, n.amount, 'pending'
+      FROM numbered n
+      JOIN disbursement.entitlements e ON e.entitlement_id = n.entitlement_id
+      JOIN disbursement.bank_accounts a ON a.household_id = n.household_id
     """
 )
 
@@ -165,17 +190,16 @@ _ITEMS = text(
     """
     INSERT INTO disbursement.line_items (
         line_id, roster_id, entitlement_id, kind, month, one_off_id, recovery_id, amount_fen, note)
-    SELECT l.line_id, :roster_id, o.entitlement_id, o.kind, o.month, o.one_off_id, NULL, o.amount_fen,
-           CASE WHEN o.kind = 'arrears' THEN '补发 arrears for ' || to_char(o.month, 'YYYY-MM')
-                ELSE (SELECT b.name FROM disbursement.one_off_batches b WHERE b.id = o.one_off_id) END
-      FROM owed o
-      JOIN disbursement.roster_lines l ON l.roster_id = :roster_id AND l.entitlement_id = o.entitlement_id
-     WHERE o.kind <> 'regular'
-    UNION ALL
-    SELECT l.line_id, :roster_id, d.entitlement_id, 'recovery', NULL, NULL, d.recovery_id, -d.fen,
-           '追回 recovery ' || d.recovery_id || ' (' || d.reason || ')'
-      FROM deduct d
-      JOIN disbursement.roster_lines l ON l.roster_id = :roster_id AND l.entitlement_id = d.entitlement_id
+    SELECT :roster_id || '-' || lpad(n.n::text, 7, '0'), :roster_id, x.entitlement_id, x.kind, x.month,
+           x.one_off_id, x.recovery_id, x.amount_fen, x.note
+      FROM extras x JOIN numbered n ON n.entitlement_id = x.entitlement_id
+    """
+)
+
+_SETTLES = text(
+    """
+    INSERT INTO disbursement.roster_settles (roster_id, entitlement_id)
+    SELECT :roster_id, entitlement_id FROM cand WHERE settles
     """
 )
 
@@ -208,11 +232,12 @@ _HELD = text(
     """
 )
 
-_CLEAN = text(
+# At lock: the look-back of the entitlements the roster settled ends (unless a later change moved it back since).
+_SETTLE = text(
     """
     UPDATE disbursement.entitlements e SET dirty_from = NULL
-      FROM cand c
-     WHERE e.entitlement_id = c.entitlement_id AND e.dirty_from IS NOT NULL
+      FROM disbursement.roster_settles s
+     WHERE s.roster_id = :roster_id AND e.entitlement_id = s.entitlement_id
        AND e.dirty_from <= CAST(:month AS date)
     """
 )
@@ -223,10 +248,15 @@ async def build_lines(
 ) -> tuple[dict[str, Any], dict[str, int]]:
     """Insert the roster's lines and items; returns the totals by program and the entitlements held, by kind."""
     params = {"roster_id": roster_id, "county": county, "month": month, "first": first, "percent": percent}
+    # Sorting and hashing a county of a million entitlements stays in memory.
+    await session.execute(text("SET LOCAL work_mem = '256MB'"))
     await session.execute(_CANDIDATES, params)
     # Temporary tables have no statistics until analysed; the joins after this depend on their sizes.
     await session.execute(text("ANALYZE cand"))
-    for statement in (_DELIVERED, _OWED, _ONE_OFFS, _GROSS, _DEDUCT, _LINES, _ITEMS):
+    for statement in (_DELIVERED, _REGULAR_LESS_SENT, _ARREARS, _ONE_OFFS, _DEDUCTIONS, _NUMBERED):
+        await session.execute(statement, params)
+    await session.execute(text("ANALYZE numbered"))
+    for statement in (_LINES, _ITEMS, _SETTLES):
         await session.execute(statement, params)
     totals: dict[str, Any] = {}
     for row in (await session.execute(_TOTALS, params)).all():
@@ -242,8 +272,5 @@ async def build_lines(
     return totals, held
 
 
-async def settle_candidates(session: AsyncSession, *, county: str, month: dt.date, first: dt.date) -> None:
-    """At lock: the entitlements the roster looked at are settled up to its month (their `dirty_from` cleared)."""
-    params = {"county": county, "month": month, "first": first}
-    await session.execute(_CANDIDATES, params)
-    await session.execute(_CLEAN, params)
+async def settle(session: AsyncSession, *, roster_id: str, month: dt.date) -> None:
+    await session.execute(_SETTLE, {"roster_id": roster_id, "month": month})

@@ -1,5 +1,7 @@
 """A locked roster's CSV (CONTRACTS.md §3): UTF-8 with a BOM, a header row, the line columns in the contract's order,
-`items` left out. Written once at lock, in sealed chunks; the checksum is the SHA-256 of exactly the bytes streamed."""
+`items` left out. Written once at lock, in sealed chunks of a fixed number of lines; the checksum is the SHA-256 of
+exactly the bytes streamed. It is the only copy of the roster's identity and account numbers: the JSON pages read
+their lines' chunks, so both forms always say the same."""
 
 from __future__ import annotations
 
@@ -29,10 +31,14 @@ COLUMNS = (
     "period",
     "amount",
 )
+# The ledger as it was when the roster was built: locking refuses a roster whose county changed since.
 _LINES = """
-    SELECT line_id, line_no, household_id, payee_name, payee_id_sealed, bank_code, account_no_sealed, program,
-           amount_fen
-      FROM disbursement.roster_lines WHERE roster_id = $1 ORDER BY line_no
+    SELECT l.line_id, l.line_no, l.household_id, l.payee_name, e.payee_id_sealed, l.bank_code, a.account_no_sealed,
+           l.program, l.amount_fen
+      FROM disbursement.roster_lines l
+      JOIN disbursement.entitlements e ON e.entitlement_id = l.entitlement_id
+      JOIN disbursement.bank_accounts a ON a.household_id = l.household_id
+     WHERE l.roster_id = $1 ORDER BY l.line_no
 """
 _INSERT = "INSERT INTO disbursement.roster_exports (roster_id, chunk_no, body) VALUES ($1, $2, $3)"
 
@@ -42,6 +48,13 @@ class Export:
     checksum: str  # "sha256:<hex>"
     size: int
     chunks: int
+    chunk_lines: int
+
+
+@dataclass(frozen=True)
+class Payee:
+    payee_id_number: str
+    account_no: str
 
 
 def _yuan(fen: int) -> str:
@@ -89,7 +102,7 @@ async def write_export(session: AsyncSession, ctx: Disbursement, roster: Roster)
         if len(rows) >= per_chunk:
             await flush()
     await flush()
-    return Export(checksum=f"sha256:{digest.hexdigest()}", size=size, chunks=chunk_no)
+    return Export(checksum=f"sha256:{digest.hexdigest()}", size=size, chunks=chunk_no, chunk_lines=per_chunk)
 
 
 async def stream_export(ctx: Disbursement, roster_id: str, chunks: int) -> AsyncIterator[bytes]:
@@ -101,3 +114,21 @@ async def stream_export(ctx: Disbursement, roster_id: str, chunks: int) -> Async
             )
         assert body is not None, f"roster {roster_id} lacks chunk {chunk_no}"
         yield ctx.vault.open_bytes(body, context=chunk_context(roster_id, chunk_no))
+
+
+async def payees(session: AsyncSession, ctx: Disbursement, roster: Roster, line_nos: list[int]) -> dict[str, Payee]:
+    """The identity and account numbers of some lines (a JSON page), from the chunks that hold them."""
+    assert roster.export_chunk_lines is not None
+    chunk_nos = sorted({(n - 1) // roster.export_chunk_lines for n in line_nos})
+    found: dict[str, Payee] = {}
+    if not chunk_nos:
+        return found
+    stmt = select(RosterExport.chunk_no, RosterExport.body).where(
+        RosterExport.roster_id == roster.id, RosterExport.chunk_no.in_(chunk_nos)
+    )
+    for chunk_no, body in (await session.execute(stmt)).all():
+        text_ = ctx.vault.open_bytes(body, context=chunk_context(roster.id, chunk_no)).decode("utf-8-sig")
+        for row in csv.reader(io.StringIO(text_)):
+            if row and row[0] != COLUMNS[0]:
+                found[row[0]] = Payee(payee_id_number=row[4], account_no=row[6])
+    return found

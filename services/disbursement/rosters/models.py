@@ -54,6 +54,7 @@ class Roster(Base):
     checksum: Mapped[str | None] = mapped_column(Text)
     export_bytes: Mapped[int | None] = mapped_column(BigInteger)
     export_chunks: Mapped[int | None] = mapped_column(Integer)
+    export_chunk_lines: Mapped[int | None] = mapped_column(Integer)
     locked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     locked_by: Mapped[str | None] = mapped_column(Text)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
@@ -96,10 +97,10 @@ class RosterLine(Base):
     program: Mapped[str] = mapped_column(Text)
     region_code: Mapped[str] = mapped_column(Text)
     payee_name: Mapped[str] = mapped_column(Text)
-    payee_id_sealed: Mapped[str] = mapped_column(Text)
+    # The payee's identity number and the whole account number are in the roster's sealed export only: written once
+    # at lock, the one copy finance reads, as JSON pages or CSV.
     bank_code: Mapped[str] = mapped_column(Text)
     account_no_masked: Mapped[str] = mapped_column(Text)
-    account_no_sealed: Mapped[str] = mapped_column(Text)
     # The month's regular amount (the roster's own month); arrears, one-offs and deductions are `line_items`.
     regular_fen: Mapped[int] = mapped_column(BigInteger)
     amount_fen: Mapped[int] = mapped_column(BigInteger)
@@ -112,8 +113,16 @@ class RosterLine(Base):
     __table_args__ = (
         Index(None, "roster_id", "line_no", unique=True),
         Index(None, "entitlement_id", "period"),
-        Index(None, "household_id"),
     )
+
+
+class RosterSettle(Base):
+    """An entitlement a roster looked at again from an earlier month: locking the roster ends that look-back."""
+
+    __tablename__ = "roster_settles"
+
+    roster_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    entitlement_id: Mapped[str] = mapped_column(Text, primary_key=True)
 
 
 class ItemKind(StrEnum):

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from libs.contracts.money import MoneyStr
+from libs.contracts.money import MoneyStr, SignedMoneyStr
 from libs.contracts.period import PeriodStr
 from libs.contracts.programs import Program
 from services.disbursement.finance.schemas import LineItemOut
@@ -31,7 +31,7 @@ class ProgramTotals(BaseModel):
     regular: MoneyStr
     arrears: MoneyStr
     one_off: MoneyStr
-    recovery: MoneyStr
+    recovery: SignedMoneyStr  # deductions are negative, like their items
     total: MoneyStr
 
 

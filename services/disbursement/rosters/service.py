@@ -17,7 +17,7 @@ from services.disbursement.context import Disbursement
 from services.disbursement.ledger.models import CountyLedger
 from services.disbursement.months import period_of
 from services.disbursement.recoveries import service as recoveries
-from services.disbursement.rosters.build import build_lines, settle_candidates
+from services.disbursement.rosters.build import build_lines, settle
 from services.disbursement.rosters.export import write_export
 from services.disbursement.rosters.models import (
     LineItem,
@@ -25,6 +25,7 @@ from services.disbursement.rosters.models import (
     Roster,
     RosterExport,
     RosterLine,
+    RosterSettle,
     RosterStatus,
 )
 
@@ -145,6 +146,7 @@ async def _build(
 async def _discard_lines(session: AsyncSession, roster_id: str) -> None:
     await session.execute(delete(LineItem).where(LineItem.roster_id == roster_id))
     await session.execute(delete(RosterLine).where(RosterLine.roster_id == roster_id))
+    await session.execute(delete(RosterSettle).where(RosterSettle.roster_id == roster_id))
 
 
 def _require(roster: Roster, *statuses: RosterStatus) -> None:
@@ -168,12 +170,11 @@ async def lock(session: AsyncSession, ctx: Disbursement, roster: Roster, who: Pr
     if unbalanced:
         raise RuntimeError(f"roster {roster.id} has {unbalanced} lines whose items do not add up")
     export = await write_export(session, ctx, roster)
-    await settle_candidates(
-        session, county=roster.region_code, month=roster.period, first=ledger.first_period or roster.period
-    )
+    await settle(session, roster_id=roster.id, month=roster.period)
     ledger.first_period = ledger.first_period or roster.period
     roster.status = RosterStatus.LOCKED.value
     roster.checksum, roster.export_bytes, roster.export_chunks = export.checksum, export.size, export.chunks
+    roster.export_chunk_lines = export.chunk_lines
     roster.locked_at, roster.locked_by = ctx.now(), who.subject
     await recoveries.refresh(session, ctx, await _recovery_ids(session, roster.id))
 

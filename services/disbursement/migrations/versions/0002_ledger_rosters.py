@@ -314,6 +314,13 @@ def upgrade() -> None:
         schema="disbursement",
     )
     op.create_table(
+        "roster_settles",
+        sa.Column("roster_id", sa.Text(), nullable=False),
+        sa.Column("entitlement_id", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("roster_id", "entitlement_id", name=op.f("pk_roster_settles")),
+        schema="disbursement",
+    )
+    op.create_table(
         "roster_lines",
         sa.Column("line_id", sa.Text(), nullable=False),
         sa.Column("roster_id", sa.Text(), nullable=False),
@@ -324,10 +331,8 @@ def upgrade() -> None:
         sa.Column("program", sa.Text(), nullable=False),
         sa.Column("region_code", sa.Text(), nullable=False),
         sa.Column("payee_name", sa.Text(), nullable=False),
-        sa.Column("payee_id_sealed", sa.Text(), nullable=False),
         sa.Column("bank_code", sa.Text(), nullable=False),
         sa.Column("account_no_masked", sa.Text(), nullable=False),
-        sa.Column("account_no_sealed", sa.Text(), nullable=False),
         sa.Column("regular_fen", sa.BigInteger(), nullable=False),
         sa.Column("amount_fen", sa.BigInteger(), nullable=False),
         sa.Column("status", sa.Text(), nullable=False),
@@ -344,9 +349,6 @@ def upgrade() -> None:
         ["entitlement_id", "period"],
         unique=False,
         schema="disbursement",
-    )
-    op.create_index(
-        op.f("ix_roster_lines_household_id"), "roster_lines", ["household_id"], unique=False, schema="disbursement"
     )
     op.create_index(
         op.f("ix_roster_lines_roster_id_line_no"),
@@ -372,6 +374,7 @@ def upgrade() -> None:
         sa.Column("checksum", sa.Text(), nullable=True),
         sa.Column("export_bytes", sa.BigInteger(), nullable=True),
         sa.Column("export_chunks", sa.Integer(), nullable=True),
+        sa.Column("export_chunk_lines", sa.Integer(), nullable=True),
         sa.Column("locked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("locked_by", sa.Text(), nullable=True),
         sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=True),
@@ -425,9 +428,9 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_rosters_period_status"), table_name="rosters", schema="disbursement")
     op.drop_table("rosters", schema="disbursement")
     op.drop_index(op.f("ix_roster_lines_roster_id_line_no"), table_name="roster_lines", schema="disbursement")
-    op.drop_index(op.f("ix_roster_lines_household_id"), table_name="roster_lines", schema="disbursement")
     op.drop_index(op.f("ix_roster_lines_entitlement_id_period"), table_name="roster_lines", schema="disbursement")
     op.drop_table("roster_lines", schema="disbursement")
+    op.drop_table("roster_settles", schema="disbursement")
     op.drop_table("roster_exports", schema="disbursement")
     op.drop_index(op.f("ix_recovery_months_entitlement_id"), table_name="recovery_months", schema="disbursement")
     op.drop_table("recovery_months", schema="disbursement")
