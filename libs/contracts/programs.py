@@ -26,3 +26,23 @@ class Program(StrEnum):
 
 # Never shown in public postings (DOMAIN.md §3.7, §11): publishing them would expose the children.
 NEVER_PUBLISHED: frozenset[Program] = frozenset({Program.ORPHAN, Program.HIV_CHILD, Program.DE_FACTO_ORPHAN})
+
+# The names rosters, funding letters and line notes show (DOMAIN.md §2).
+PROGRAM_NAMES: dict[Program, str] = {
+    Program.DIBAO: "最低生活保障",
+    Program.DIBAO_SINGLE: "单人保",
+    Program.MARGINAL: "低保边缘家庭",
+    Program.TEKUN_CENTRALIZED: "特困人员集中供养",
+    Program.TEKUN_DISPERSED: "特困人员分散供养",
+    Program.DISABILITY_LIVING: "困难残疾人生活补贴",
+    Program.DISABILITY_CARE: "重度残疾人护理补贴",
+    Program.ORPHAN: "孤儿基本生活费",
+    Program.HIV_CHILD: "艾滋病病毒感染儿童基本生活费",
+    Program.DE_FACTO_ORPHAN: "事实无人抚养儿童基本生活费",
+    Program.TEMPORARY: "临时救助",
+    Program.ELDERLY_HIGH_AGE: "高龄津贴",
+    Program.ELDERLY_DISABLED: "失能老年人补贴",
+    Program.TEKUN_CARE: "特困人员护理补贴",
+    Program.LEGACY_RAILWAY_MILITIA: "原襄渝铁路伤残民兵民工生活补助",
+    Program.LEGACY_RETIRED_STAFF: "精简退职人员生活补助",
+}

@@ -3,6 +3,7 @@ Ctrl-C, and the next run finds its data again."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -115,6 +116,35 @@ def _assert_demo_matching(base: str, demo: dict[str, Any]) -> None:
     assert deaths[0]["death_date"] == "2026-11-10"
 
 
+def _assert_demo_disbursement(base: str, demo: dict[str, Any]) -> None:
+    """The county officer submitted the county's roster of the month: the finance client lists it with its lines, and
+    the CSV it streams through the gateway hashes to the roster's checksum."""
+    partner = next(p for p in demo["partners"] if "finance" in p["scopes"])
+    token = httpx.post(
+        f"{base}/api/v1/auth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": partner["client_id"],
+            "client_secret": partner["client_secret"],
+        },
+    )
+    assert token.status_code == 200, token.text
+    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    listed = httpx.get(
+        f"{base}/api/v1/finance/rosters", params={"region_code": "140402", "status": "submitted"}, headers=headers
+    )
+    assert listed.status_code == 200, listed.text
+    [roster] = listed.json()["items"]
+    assert roster["region_code"] == "140402"
+    assert roster["line_count"] >= 1
+    assert roster["checksum"].startswith("sha256:")
+    csv = httpx.get(f"{base}/api/v1/finance/rosters/{roster['roster_id']}/lines.csv", headers=headers)
+    assert csv.status_code == 200, csv.text
+    assert f"sha256:{hashlib.sha256(csv.content).hexdigest()}" == roster["checksum"]
+    assert csv.content.startswith("\ufeffline_id,line_no,".encode())
+    assert csv.content.count(b"\r\n") == roster["line_count"] + 1  # the header and one row per line
+
+
 @pytest.mark.slow
 def test_make_run_starts_everything_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> None:
     data_dir, log, port = tmp_path / "data", tmp_path / "run.log", free_port()
@@ -146,6 +176,7 @@ def test_make_run_starts_everything_stops_cleanly_and_keeps_its_data(tmp_path: P
         _assert_demo_intake(base, demo)
         _assert_demo_casework(base, demo)
         _assert_demo_matching(base, demo)
+        _assert_demo_disbursement(base, demo)
     finally:
         children = _stop(proc)
     # Ctrl-C stopped every process it had started: services, gateway, PostgreSQL, the broker.
@@ -164,5 +195,6 @@ def test_make_run_starts_everything_stops_cleanly_and_keeps_its_data(tmp_path: P
         _assert_demo_intake(base, demo)
         _assert_demo_casework(base, demo)
         _assert_demo_matching(base, demo)
+        _assert_demo_disbursement(base, demo)
     finally:
         _stop(proc)

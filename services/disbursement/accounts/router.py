@@ -47,14 +47,24 @@ def account_out(a: BankAccount) -> AccountOut:
     )
 
 
+async def household_counties(session: DbSession, who: Principal, household_id: str) -> list[str]:
+    """The counties of the household's entitlements, if the household lies in the caller's jurisdiction."""
+    rows = (
+        await session.execute(
+            select(Entitlement.region_code, Entitlement.county_code).where(Entitlement.household_id == household_id)
+        )
+    ).all()
+    if not rows or not any(who.covers(r.region_code) for r in rows):
+        raise NotFound(f"No household {household_id} in your jurisdiction", code="household_not_found")
+    return sorted({r.county_code for r in rows})
+
+
 async def household_account(session: DbSession, who: Principal, household_id: str) -> BankAccount:
     """The household's account, if the household lies in the caller's jurisdiction."""
-    regions = (
-        await session.scalars(select(Entitlement.region_code).where(Entitlement.household_id == household_id))
-    ).all()
+    await household_counties(session, who, household_id)
     account = await session.get(BankAccount, household_id)
-    if account is None or not regions or not any(who.covers(r) for r in regions):
-        raise NotFound(f"No bank account of household {household_id} in your jurisdiction", code="account_not_found")
+    if account is None:
+        raise NotFound(f"No bank account of household {household_id} is held", code="account_not_found")
     return account
 
 
@@ -90,18 +100,19 @@ async def reveal(
 async def fix_account(
     session: DbSession, ctx: DisbursementCtx, who: Officer, household_id: HouseholdId, body: AccountFixIn
 ) -> AccountOut:
-    current = await household_account(session, who, household_id)
+    counties = await household_counties(session, who, household_id)
     account = await service.fix(
         session,
         ctx,
         household_id,
+        counties[0],
         bank_code=body.bank_code,
         holder_name=body.holder_name,
         account_no=body.account_no,
         reason=body.reason,
         who=who,
     )
-    await touch(session, ctx, {current.county_code})
+    await touch(session, ctx, counties)
     return account_out(account)
 
 

@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.casework import EntitlementChanged
 from libs.kernel.auth import Principal
-from libs.kernel.errors import NotFound
 from services.disbursement.accounts.models import (
     AccountOrigin,
     AccountRead,
@@ -72,6 +71,7 @@ async def fix(
     session: AsyncSession,
     ctx: Disbursement,
     household_id: str,
+    county_code: str,
     *,
     bank_code: str,
     holder_name: str,
@@ -79,19 +79,19 @@ async def fix(
     reason: str,
     who: Principal,
 ) -> BankAccount:
-    """County staff enter the corrected account (the household brought a new card): the failed-account hold ends and
-    the months it held are paid on the next roster."""
+    """County staff enter the corrected account (the household brought a new card), or the first one of a household
+    without: the account hold ends and the months it held are paid on the next roster."""
     current = await session.get(BankAccount, household_id, with_for_update=True)
-    if current is None:
-        raise NotFound(f"No bank account is held for household {household_id}", code="account_not_found")
     values = {
-        "county_code": current.county_code,
+        "county_code": county_code,
         "bank_code": bank_code,
         "holder_name": holder_name,
         "account_no_masked": mask_account(account_no),
         "account_no_sealed": ctx.seal_account(account_no),
         "account_hash": ctx.hash(account_no),
-        "source_ref": current.source_ref,
+        # A household without an account from casework keeps an empty reference: casework's first account replaces
+        # this one, a repeat of casework's last one does not.
+        "source_ref": current.source_ref if current is not None else "",
         "origin": AccountOrigin.STAFF.value,
     }
     account = await _store(session, ctx, household_id, values, by=who.subject)

@@ -58,6 +58,8 @@ _REOPEN = text(
 
 
 def _same(line: RosterLine, result: PaymentResult) -> bool:
+    """The same outcome: the same status and, for a payment, the same bank transaction (a failure repeated with
+    other words for its reason is still the same failure)."""
     if line.status != result.status:
         return False
     return result.status == "failed" or line.bank_txn_id == result.bank_txn_id
@@ -170,4 +172,5 @@ async def _check_paid(session: AsyncSession, ctx: Disbursement, roster: Roster, 
         Entitlement.entitlement_id.in_(entitlement_ids), Entitlement.changed_at > roster.built_at
     )
     ids = list((await session.scalars(changed)).all())
-    await detect_overpayments(session, ctx, ids)
+    if await detect_overpayments(session, ctx, ids):
+        await touch(session, ctx, {roster.region_code})  # a draft built before cannot miss the new deduction

@@ -9,6 +9,8 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
+from libs.contracts.period import PeriodStr
+from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.errors import NotFound, Problem
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
@@ -43,17 +45,15 @@ async def _visible(session: DbSession, who: Finance, roster_id: str, *, lock: bo
 async def list_rosters(
     session: DbSession,
     who: Finance,
-    period: Annotated[str | None, Query(pattern=r"^[0-9]{4}-[0-9]{2}$")] = None,
+    period: Annotated[PeriodStr | None, Query(description="A benefit month, YYYY-MM")] = None,
     region_code: Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$")] = None,
     status: Annotated[str | None, Query(max_length=32)] = None,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[FinanceRoster]:
-    stmt = select(Roster).where(Roster.status.in_(FINANCE_VISIBLE))
-    if who.region_prefix:
-        stmt = stmt.where(Roster.region_code.startswith(who.region_prefix))
-    if region_code:
-        stmt = stmt.where(Roster.region_code.startswith(region_code))
+    # A region outside the client's own is a 403, as for every list (CONTRACTS.md, common rules).
+    prefix = jurisdiction_prefix(who, region_code)
+    stmt = select(Roster).where(Roster.status.in_(FINANCE_VISIBLE), Roster.region_code.startswith(prefix))
     if period:
         stmt = stmt.where(Roster.period == month_of(period))
     if status:

@@ -9,13 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.money import Money
-from libs.contracts.programs import Program
+from libs.contracts.programs import PROGRAM_NAMES, Program
 from services.disbursement.finance.schemas import FinanceLine, FinanceRoster, LineItemOut
 from services.disbursement.months import period_of
 from services.disbursement.rosters.export import Payee
 from services.disbursement.rosters.models import ItemKind, LineItem, Roster, RosterLine
-
-_PROGRAM_NAMES = {"dibao": "低保", "tekun": "特困"}
 
 
 def yuan(fen: int) -> str:
@@ -53,7 +51,7 @@ def items_out(line: RosterLine, items: dict[str, list[LineItem]]) -> list[LineIt
     """The regular month first, then arrears, one-offs and deductions; they add up to the line's amount."""
     out: list[LineItemOut] = []
     if line.regular_fen:
-        name = _PROGRAM_NAMES.get(line.program, line.program)
+        name = PROGRAM_NAMES.get(Program(line.program), line.program)
         out.append(LineItemOut(kind="regular", amount=yuan(line.regular_fen), note=f"{period_of(line.period)} {name}"))
     order = {ItemKind.ARREARS.value: 0, ItemKind.ONE_OFF.value: 1, ItemKind.RECOVERY.value: 2}
     for item in sorted(items.get(line.line_id, []), key=lambda i: (order.get(i.kind, 3), i.month or line.period, i.id)):

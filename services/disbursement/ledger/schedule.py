@@ -3,8 +3,8 @@
 
 A later event overrides the months it covers (CONTRACTS.md §6): a gradual exit arrives as one event per step of its
 schedule, then `stopped` from the first month without payment, on top of the open-ended `active` of the approval.
-Nothing is due after the month a listed member died (DOMAIN.md §9): the death is laid over every event that still
-lists the person, so only a decision casework takes without them pays those months again.
+Nothing is due after the month a listed member died (DOMAIN.md §9): the death is laid over the months of every event
+that still lists the person, so only a decision casework takes without them pays those months again.
 """
 
 from __future__ import annotations
@@ -75,10 +75,14 @@ def schedule(events: Iterable[PeriodEvent], deaths: Mapping[str, dt.date]) -> li
     for event in events:
         last = _index(event.last_month) if event.last_month else _OPEN
         due = event.amount_fen if event.status in PAYING else 0
-        runs = _overlay(runs, _Run(_index(event.first_month), last, event.status, due, SegmentOrigin.CASEWORK))
+        first = _index(event.first_month)
+        runs = _overlay(runs, _Run(first, last, event.status, due, SegmentOrigin.CASEWORK))
         stops = [deaths[h] for h in event.member_hashes if h in deaths]
-        if stops:
-            runs = _overlay(runs, _Run(_index(min(stops)), _OPEN, "stopped", 0, SegmentOrigin.DEATH))
+        # Over the months this event decides, from the month after the death: months casework decided in another
+        # event, without the person, keep that decision.
+        stop = max(_index(min(stops)), first) if stops else None
+        if stop is not None and stop <= last:
+            runs = _overlay(runs, _Run(stop, last, "stopped", 0, SegmentOrigin.DEATH))
     runs.sort(key=lambda r: r.first)
     return [
         Segment(_month(r.first), None if r.last >= _OPEN else _month(r.last), r.status, r.due_fen, r.origin)

@@ -43,11 +43,11 @@ _CANDIDATES = text(
 )
 
 # What rosters sent (lines not failed) for the months of entitlements looked at again, less what recovery orders
-# took back for them.
+# took back for them; the roster's own month included (another county may have paid it before a move).
 _DELIVERED = text(
     """
     CREATE TEMP TABLE delivered ON COMMIT DROP AS
-    WITH back AS (SELECT entitlement_id, from_month FROM cand WHERE from_month < CAST(:month AS date)),
+    WITH back AS (SELECT entitlement_id, from_month FROM cand WHERE settles),
     sent AS (
         SELECT l.entitlement_id, l.period AS month, l.regular_fen AS fen
           FROM disbursement.roster_lines l

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query, status
 from sqlalchemy import select
 
 from libs.contracts.money import Money
+from libs.contracts.period import PeriodStr
 from libs.kernel.auth import Principal, ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.errors import NotFound, Unprocessable
@@ -33,7 +34,7 @@ from services.disbursement.rosters.schemas import (
 router = APIRouter(prefix="/api/v1/disbursement", tags=["rosters"])
 RosterId = Annotated[str, Path(max_length=64)]
 RegionQuery = Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$", description="A region prefix")]
-PeriodQuery = Annotated[str | None, Query(pattern=r"^[0-9]{4}-[0-9]{2}$")]
+PeriodQuery = Annotated[PeriodStr | None, Query(description="A benefit month, YYYY-MM")]
 
 
 async def _roster(session: DbSession, who: Principal, roster_id: str, *, lock: bool = False) -> Roster:
@@ -100,7 +101,7 @@ async def late_rosters(
     session: DbSession,
     ctx: DisbursementCtx,
     who: Reader,
-    period: Annotated[str, Query(pattern=r"^[0-9]{4}-[0-9]{2}$")],
+    period: Annotated[PeriodStr, Query(description="A benefit month, YYYY-MM")],
     region_code: RegionQuery = None,
 ) -> list[LateOut]:
     """Counties whose roster for the month missed the due day (submitted late, or still not submitted)."""

@@ -14,6 +14,7 @@ from libs.contracts.clock import business_date
 from libs.kernel.auth import Principal
 from libs.kernel.errors import Conflict, Unprocessable
 from services.disbursement.context import Disbursement
+from services.disbursement.ledger.counties import touch
 from services.disbursement.ledger.models import CountyLedger
 from services.disbursement.months import period_of
 from services.disbursement.recoveries import service as recoveries
@@ -176,6 +177,8 @@ async def lock(session: AsyncSession, ctx: Disbursement, roster: Roster, who: Pr
     roster.checksum, roster.export_bytes, roster.export_chunks = export.checksum, export.size, export.chunks
     roster.export_chunk_lines = export.chunk_lines
     roster.locked_at, roster.locked_by = ctx.now(), who.subject
+    # What is sent changed: a later month's draft built before this lock would pay its arrears again.
+    await touch(session, ctx, {roster.region_code})
     await recoveries.refresh(session, ctx, await _recovery_ids(session, roster.id))
 
 
@@ -188,6 +191,7 @@ async def submit(session: AsyncSession, ctx: Disbursement, roster: Roster, who: 
     _require(roster, RosterStatus.LOCKED)
     roster.status = RosterStatus.SUBMITTED.value
     roster.submitted_at, roster.submitted_by = ctx.now(), who.subject
+    await mark_reported(session, roster)  # a roster without lines has nothing to wait for
 
 
 async def cancel(session: AsyncSession, ctx: Disbursement, roster: Roster, who: Principal, reason: str) -> None:
@@ -198,6 +202,7 @@ async def cancel(session: AsyncSession, ctx: Disbursement, roster: Roster, who: 
     else:
         await session.execute(_REOPEN, {"roster_id": roster.id})
         await session.execute(delete(RosterExport).where(RosterExport.roster_id == roster.id))
+        await touch(session, ctx, {roster.region_code})  # a later draft counted these lines as sent
     roster.status = RosterStatus.CANCELLED.value
     roster.cancelled_at, roster.cancelled_by, roster.cancel_reason = ctx.now(), who.subject, reason
     await session.flush()

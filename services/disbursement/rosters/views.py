@@ -7,14 +7,13 @@ from typing import Any
 
 from libs.contracts.clock import business_date
 from libs.contracts.id_number import mask_name
-from libs.contracts.programs import Program
+from libs.contracts.programs import PROGRAM_NAMES, Program
 from services.disbursement.finance.views import items_out, yuan
 from services.disbursement.months import period_of
 from services.disbursement.rosters.models import LineItem, OneOffBatch, Roster, RosterLine, RosterStatus
 from services.disbursement.rosters.schemas import FundingLetter, OneOffOut, ProgramTotals, RosterOut, StaffLine
 
 _KINDS = ("regular", "arrears", "one_off", "recovery", "total")
-_NAMES = {"dibao": "最低生活保障金", "tekun": "特困人员救助供养金"}
 
 
 def totals_out(t: dict[str, Any]) -> ProgramTotals:
@@ -83,7 +82,7 @@ def funding_letter(roster: Roster) -> FundingLetter:
     grand: dict[str, Any] = {k: sum(int(t.get(k, 0)) for t in roster.totals.values()) for k in ("lines", *_KINDS)}
     period = period_of(roster.period)
     parts = [
-        f"{_NAMES.get(p, p)} {int(t['lines'])} 户次 {yuan(int(t['total']))} 元"
+        f"{PROGRAM_NAMES.get(Program(p), p)} {int(t['lines'])} 户次 {yuan(int(t['total']))} 元"
         for p, t in sorted(roster.totals.items())
     ]
     text = (
