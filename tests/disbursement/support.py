@@ -157,7 +157,7 @@ def paid(line: dict[str, Any], txn: str | None = None) -> dict[str, Any]:
         "line_id": line["line_id"],
         "status": "paid",
         "paid_at": "2026-12-10T02:00:00Z",
-        "bank_txn_id": txn or f"T{line['line_id'][:12]}",
+        "bank_txn_id": txn or f"T{line['line_id']}",
     }
 
 

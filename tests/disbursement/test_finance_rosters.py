@@ -8,8 +8,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-import pytest
-
 from libs.kernel.auth import StaffRole
 from tests.disbursement.support import (
     FINANCE,

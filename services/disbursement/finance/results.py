@@ -169,7 +169,7 @@ async def _check_paid(session: AsyncSession, ctx: Disbursement, roster: Roster, 
     """A line paid for an entitlement that changed after the roster was built (a death, a stop) may be an
     overpayment: those are checked now that the money is out."""
     changed = select(Entitlement.entitlement_id).where(
-        Entitlement.entitlement_id.in_(entitlement_ids), Entitlement.changed_at > roster.built_at
+        Entitlement.entitlement_id.in_(entitlement_ids), Entitlement.changed_at >= roster.built_at
     )
     ids = list((await session.scalars(changed)).all())
     if await detect_overpayments(session, ctx, ids):

@@ -84,6 +84,19 @@ def schedule(events: Iterable[PeriodEvent], deaths: Mapping[str, dt.date]) -> li
         if stop is not None and stop <= last:
             runs = _overlay(runs, _Run(stop, last, "stopped", 0, SegmentOrigin.DEATH))
     runs.sort(key=lambda r: r.first)
+    merged: list[_Run] = []
+    for run in runs:  # neighbours saying the same are one segment (a death stop laid over two events)
+        last_run = merged[-1] if merged else None
+        same = last_run is not None and (last_run.status, last_run.due_fen, last_run.origin) == (
+            run.status,
+            run.due_fen,
+            run.origin,
+        )
+        if last_run is not None and same and last_run.last + 1 == run.first:
+            merged[-1] = _Run(last_run.first, run.last, run.status, run.due_fen, run.origin)
+        else:
+            merged.append(run)
+    runs = merged
     return [
         Segment(_month(r.first), None if r.last >= _OPEN else _month(r.last), r.status, r.due_fen, r.origin)
         for r in runs

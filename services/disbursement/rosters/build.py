@@ -62,8 +62,10 @@ _DELIVERED = text(
           JOIN disbursement.rosters r ON r.id = i.roster_id
          WHERE i.kind = 'arrears' AND l.status <> 'failed' AND r.status NOT IN ('draft', 'cancelled')
         UNION ALL
-        SELECT m.entitlement_id, m.month, -m.amount_fen
+        -- What an order waived stayed with the household: only the rest counts as taken back.
+        SELECT m.entitlement_id, m.month, -(m.amount_fen - m.amount_fen * o.waived_fen / o.amount_fen)
           FROM disbursement.recovery_months m
+          JOIN disbursement.recoveries o ON o.id = m.recovery_id
           JOIN back b ON b.entitlement_id = m.entitlement_id AND m.month >= b.from_month
     )
     SELECT entitlement_id, month, sum(fen)::bigint AS fen FROM sent GROUP BY entitlement_id, month
