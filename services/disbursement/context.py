@@ -21,6 +21,7 @@ from services.disbursement.config import DisbursementSettings
 
 ID_NUMBER_CONTEXT = "disbursement/payee-id-number"
 EXPORT_CONTEXT = "disbursement/roster-export"
+PAYEE_EXPORT_CONTEXT = "disbursement/payee-export"
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from services.disbursement.accounts.models import (
     BankAccount,
     WarningStatus,
 )
-from services.disbursement.context import Disbursement
+from services.disbursement.context import PAYEE_EXPORT_CONTEXT, Disbursement
 from services.disbursement.ledger import holds
-from services.disbursement.ledger.models import HoldKind
+from services.disbursement.ledger.models import Entitlement, HoldKind
 
 CASEWORK = "casework"
 
@@ -95,6 +95,7 @@ async def fix(
         "origin": AccountOrigin.STAFF.value,
     }
     account = await _store(session, ctx, household_id, values, by=who.subject)
+    await seal_export_parts(session, ctx, household_id)
     await holds.release_kind(
         session, ctx, household_id, HoldKind.ACCOUNT, by=who.subject, reason=f"account fixed: {reason}"
     )
@@ -206,4 +207,30 @@ async def audit_read(
             request_id=request_id,
         )
     )
+    await session.flush()
+
+
+def _field(value: str) -> str:
+    """One CSV field as the roster export writes it (quoted only when it must be)."""
+    if any(c in value for c in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+async def seal_export_parts(session: AsyncSession, ctx: Disbursement, household_id: str) -> None:
+    """Each entitlement's payee part of a roster row, sealed as one value (see `Entitlement.export_sealed`), from its
+    payee and the household's account; none while there is no account."""
+    account = await session.get(BankAccount, household_id)
+    for ent in await session.scalars(select(Entitlement).where(Entitlement.household_id == household_id)):
+        if account is None:
+            ent.export_sealed = None
+            continue
+        part = ",".join(
+            (
+                _field(ctx.open_id_number(ent.payee_id_sealed)),
+                _field(account.bank_code),
+                _field(ctx.open_account(account.account_no_sealed)),
+            )
+        )
+        ent.export_sealed = ctx.vault.encrypt(part, context=PAYEE_EXPORT_CONTEXT)
     await session.flush()

@@ -44,6 +44,9 @@ class Entitlement(Base):
     payee_name: Mapped[str] = mapped_column(Text)
     payee_id_sealed: Mapped[str] = mapped_column(Text)
     payee_hash: Mapped[str] = mapped_column(Text)
+    # The payee's part of a roster's CSV row ("id_number,bank_code,account_no"), sealed as one: locking a roster of a
+    # million lines opens one value per line, not two. Kept with the payee and the household's account.
+    export_sealed: Mapped[str | None] = mapped_column(Text)
     member_count: Mapped[int] = mapped_column(Integer)
     # Keyed hashes of the members the latest event lists: a death among them holds the entitlement.
     member_hashes: Mapped[list[str]] = mapped_column(ARRAY(Text))

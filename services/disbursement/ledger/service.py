@@ -80,6 +80,7 @@ async def entitlement_changed(session: AsyncSession, ctx: Disbursement, e: Entit
     )
     await session.flush()
     await accounts.take_from_event(session, ctx, e, county)
+    await accounts.seal_export_parts(session, ctx, e.household_id)
     await recompute(session, ctx, e.household_id)
     await touch(session, ctx, counties)
     await detect_overpayments(session, ctx, [e.entitlement_id])

@@ -24,7 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 _CANDIDATES = text(
     """
     CREATE TEMP TABLE cand ON COMMIT DROP AS
-    SELECT e.entitlement_id, e.household_id, e.program, e.region_code, e.member_count,
+    SELECT e.entitlement_id, e.household_id, e.program, e.region_code, e.member_count, e.payee_name,
+           a.bank_code, a.account_no_masked,
            CASE WHEN e.dirty_from < CAST(:month AS date) THEN greatest(e.dirty_from, CAST(:first AS date))
                 ELSE CAST(:month AS date) END AS from_month,
            coalesce(e.dirty_from <= CAST(:month AS date), false) AS settles,
@@ -160,31 +161,21 @@ _DEDUCTIONS = text(
     """
 )
 
-# Line numbers over the narrow candidates (village, household, program), only for lines that pay something.
-_NUMBERED = text(
-    """
-    CREATE TEMP TABLE numbered ON COMMIT DROP AS
-    SELECT row_number() OVER (ORDER BY c.region_code, c.household_id, c.program) AS n,
-           c.entitlement_id, c.household_id, c.program, c.region_code, c.regular,
-           c.regular + coalesce(x.fen, 0) AS amount
-      FROM cand c
-      LEFT JOIN (SELECT entitlement_id, sum(amount_fen)::bigint AS fen FROM extras GROUP BY entitlement_id) x
-        ON x.entitlement_id = c.entitlement_id
-     WHERE c.regular + coalesce(x.fen, 0) > 0
-    """
-)
-
+# Numbered by village, household and program; only lines that pay something. Straight from the candidates, which
+# already hold what a line shows: one pass over a county's million entitlements.
 _LINES = text(
     """
     INSERT INTO disbursement.roster_lines (
         line_id, roster_id, line_no, period, household_id, entitlement_id, program, region_code, payee_name,
         bank_code, account_no_masked, regular_fen, amount_fen, status)
-    SELECT :roster_id || '-' || lpad(n.n::text, 7, '0'), :roster_id, n.n, CAST(:month AS date),
-           n.household_id, n.entitlement_id, n.program, n.region_code, e.payee_name,
-           a.bank_code, a.account_no_masked, n.regular, n.amount, 'pending'
-      FROM numbered n
-      JOIN disbursement.entitlements e ON e.entitlement_id = n.entitlement_id
-      JOIN disbursement.bank_accounts a ON a.household_id = n.household_id
+    SELECT :roster_id || '-' || lpad(n::text, 7, '0'), :roster_id, n, CAST(:month AS date), household_id,
+           entitlement_id, program, region_code, payee_name, bank_code, account_no_masked, regular, amount, 'pending'
+      FROM (SELECT row_number() OVER (ORDER BY c.region_code, c.household_id, c.program) AS n, c.*,
+                   c.regular + coalesce(x.fen, 0) AS amount
+              FROM cand c
+              LEFT JOIN (SELECT entitlement_id, sum(amount_fen)::bigint AS fen FROM extras GROUP BY entitlement_id) x
+                ON x.entitlement_id = c.entitlement_id
+             WHERE c.regular + coalesce(x.fen, 0) > 0) AS numbered
     """
 )
 
@@ -192,9 +183,10 @@ _ITEMS = text(
     """
     INSERT INTO disbursement.line_items (
         line_id, roster_id, entitlement_id, kind, month, one_off_id, recovery_id, amount_fen, note)
-    SELECT :roster_id || '-' || lpad(n.n::text, 7, '0'), :roster_id, x.entitlement_id, x.kind, x.month,
-           x.one_off_id, x.recovery_id, x.amount_fen, x.note
-      FROM extras x JOIN numbered n ON n.entitlement_id = x.entitlement_id
+    SELECT l.line_id, :roster_id, x.entitlement_id, x.kind, x.month, x.one_off_id, x.recovery_id, x.amount_fen, x.note
+      FROM extras x
+      JOIN disbursement.roster_lines l
+        ON l.entitlement_id = x.entitlement_id AND l.period = CAST(:month AS date) AND l.roster_id = :roster_id
     """
 )
 
@@ -255,10 +247,7 @@ async def build_lines(
     await session.execute(_CANDIDATES, params)
     # Temporary tables have no statistics until analysed; the joins after this depend on their sizes.
     await session.execute(text("ANALYZE cand"))
-    for statement in (_DELIVERED, _REGULAR_LESS_SENT, _ARREARS, _ONE_OFFS, _DEDUCTIONS, _NUMBERED):
-        await session.execute(statement, params)
-    await session.execute(text("ANALYZE numbered"))
-    for statement in (_LINES, _ITEMS, _SETTLES):
+    for statement in (_DELIVERED, _REGULAR_LESS_SENT, _ARREARS, _ONE_OFFS, _DEDUCTIONS, _LINES, _ITEMS, _SETTLES):
         await session.execute(statement, params)
     totals: dict[str, Any] = {}
     for row in (await session.execute(_TOTALS, params)).all():

@@ -141,6 +141,7 @@ def upgrade() -> None:
         sa.Column("payee_name", sa.Text(), nullable=False),
         sa.Column("payee_id_sealed", sa.Text(), nullable=False),
         sa.Column("payee_hash", sa.Text(), nullable=False),
+        sa.Column("export_sealed", sa.Text(), nullable=True),
         sa.Column("member_count", sa.Integer(), nullable=False),
         sa.Column("member_hashes", postgresql.ARRAY(sa.Text()), nullable=False),
         sa.Column("members_as_of", sa.DateTime(timezone=True), nullable=False),
