@@ -5,7 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.event_latency", "bench.gateway_throughput", "bench.intake_throughput", "bench.matching_feed"]
+BENCHMARKS = [
+    "bench.event_latency",
+    "bench.gateway_throughput",
+    "bench.intake_throughput",
+    "bench.matching_feed",
+    "bench.disbursement_roster",
+]
 
 
 def main() -> None:

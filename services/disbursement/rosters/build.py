@@ -249,6 +249,9 @@ async def build_lines(
     await session.execute(text("ANALYZE cand"))
     for statement in (_DELIVERED, _REGULAR_LESS_SENT, _ARREARS, _ONE_OFFS, _DEDUCTIONS, _LINES, _ITEMS, _SETTLES):
         await session.execute(statement, params)
+    # A county's new lines can be most of the table: without fresh statistics the lock's export would be planned
+    # as a million index look-ups and an on-disk sort.
+    await session.execute(text("ANALYZE disbursement.roster_lines"))
     totals: dict[str, Any] = {}
     for row in (await session.execute(_TOTALS, params)).all():
         totals[row.program] = {

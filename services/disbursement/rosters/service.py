@@ -170,6 +170,7 @@ async def lock(session: AsyncSession, ctx: Disbursement, roster: Roster, who: Pr
     unbalanced = await session.scalar(_UNBALANCED, {"roster_id": roster.id})
     if unbalanced:
         raise RuntimeError(f"roster {roster.id} has {unbalanced} lines whose items do not add up")
+    await session.execute(text("SET LOCAL work_mem = '256MB'"))  # the export's join and sort stay in memory
     export = await write_export(session, ctx, roster)
     await settle(session, roster_id=roster.id, month=roster.period)
     ledger.first_period = ledger.first_period or roster.period
