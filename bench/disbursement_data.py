@@ -27,9 +27,8 @@ import asyncpg
 import numpy as np
 
 from bench.matching_data import id_numbers
-from libs.contracts.events.intake import BANK_ACCOUNT_SEAL_CONTEXT
+from libs.contracts.events.intake import BANK_ACCOUNT_SEAL_CONTEXT, mask_account
 from libs.kernel.pii import PiiVault
-from services.disbursement.accounts.service import mask_account
 from services.disbursement.context import ID_NUMBER_CONTEXT, PAYEE_EXPORT_CONTEXT
 
 SCHEMA = "disbursement"

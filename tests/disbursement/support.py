@@ -30,34 +30,19 @@ from services.disbursement.context import Disbursement
 from services.disbursement.db import tables
 from services.disbursement.definition import DEFINITION as DISBURSEMENT
 from services.disbursement.subscriptions import subscriptions_for
-from tests.casework import support as casework_support
-from tests.contracts.factories import make_id
+from tests.matching.support import fresh_id, new_county, new_village
 from tests.support import principals
 from tests.support.delivery import Consumers, outbox_events
 from tests.support.principals import Clock, staff
 
-__all__ = ["Clock", "staff"]
+# Identity numbers, counties and villages are drawn as matching's (and casework's) tests draw them.
+__all__ = ["Clock", "fresh_id", "new_county", "new_village", "staff"]
 
-_seq = itertools.count(random.randint(100, 900))
 _accounts = itertools.count(random.randint(10**6, 10**7))
-
-
-def fresh_id(born: date = date(1970, 5, 6)) -> str:
-    """A valid identity number no other test uses."""
-    n = next(_seq)
-    return make_id(born, region=f"{650000 + n % 9999:06d}", seq=f"{n % 1000:03d}")
 
 
 def fresh_account() -> str:
     return f"6222{next(_accounts):015d}"
-
-
-def new_county() -> str:
-    return casework_support.new_county()
-
-
-def new_village(county: str) -> str:
-    return f"{county}{random.randint(100, 999):03d}{random.randint(100, 999):03d}"
 
 
 def officer(county: str) -> Principal:
@@ -150,6 +135,26 @@ class DisbursementApi:
 
     async def outbox_events(self, event_type: str | None = None, subject: str | None = None) -> list[CloudEvent]:
         return await outbox_events(self.db, tables, event_type=event_type, subject=subject)
+
+
+async def month_lines(api: DisbursementApi, county: str, period: str) -> dict[str, dict[str, Any]]:
+    """The county's roster for `period`, built and locked (so later months count it as sent): lines by household."""
+    roster = await api.build(county, period)
+    lines = {line["household_id"]: line for line in await api.staff_lines(roster)}
+    await api.act(roster, "lock")
+    return lines
+
+
+def items(line: dict[str, Any]) -> list[tuple[str, str]]:
+    """A line's items as (kind, amount)."""
+    return [(i["kind"], i["amount"]) for i in line["items"]]
+
+
+def line_of(lines: list[dict[str, Any]], household: Household) -> dict[str, Any]:
+    """The household's one line among `lines`."""
+    found = [line for line in lines if line["household_id"] == household.household_id]
+    assert len(found) == 1, found
+    return found[0]
 
 
 def paid(line: dict[str, Any], txn: str | None = None) -> dict[str, Any]:

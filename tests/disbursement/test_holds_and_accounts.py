@@ -8,9 +8,9 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from libs.contracts.events.intake import mask_account
 from libs.contracts.programs import Program
 from libs.kernel.auth import Principal, StaffRole
-from services.disbursement.accounts.service import mask_account
 from tests.disbursement.support import (
     Broker,
     DisbursementApi,
@@ -19,6 +19,8 @@ from tests.disbursement.support import (
     entitled,
     failed,
     fresh_account,
+    items,
+    month_lines,
     new_county,
     officer,
     staff,
@@ -31,18 +33,6 @@ HOLDS = f"{BASE}/holds"
 
 def account_path(h: Household, tail: str = "") -> str:
     return f"{BASE}/households/{h.household_id}/bank-account{tail}"
-
-
-async def month_lines(api: DisbursementApi, county: str, period: str) -> dict[str, dict[str, Any]]:
-    """The county's roster for `period`, built and locked (later months count it as sent): lines by household."""
-    roster = await api.build(county, period)
-    lines = {line["household_id"]: line for line in await api.staff_lines(roster)}
-    await api.act(roster, "lock")
-    return lines
-
-
-def items(line: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(i["kind"], i["amount"]) for i in line["items"]]
 
 
 async def holds_of(api: DisbursementApi, h: Household, *, active: bool = True) -> list[dict[str, Any]]:

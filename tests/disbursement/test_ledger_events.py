@@ -27,25 +27,15 @@ from tests.disbursement.support import (
     died,
     entitled,
     fresh_account,
+    items,
     member,
+    month_lines,
     new_county,
     new_village,
     officer,
 )
 
 HOLDS = "/api/v1/disbursement/holds"
-
-
-async def month_lines(api: DisbursementApi, county: str, period: str) -> dict[str, dict[str, Any]]:
-    """The county's roster for `period`, built and locked (so later months count it as sent): lines by household."""
-    roster = await api.build(county, period)
-    lines = {line["household_id"]: line for line in await api.staff_lines(roster)}
-    await api.act(roster, "lock")
-    return lines
-
-
-def items(line: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(i["kind"], i["amount"]) for i in line["items"]]
 
 
 async def schedule_of(api: DisbursementApi, h: Household) -> list[tuple[str, str | None, str, str, str]]:

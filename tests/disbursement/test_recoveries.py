@@ -17,6 +17,8 @@ from tests.disbursement.support import (
     entitled,
     failed,
     fresh_account,
+    items,
+    line_of,
     new_county,
     officer,
     paid,
@@ -53,15 +55,6 @@ async def month(
     reply = await api.report(roster["roster_id"], results)
     assert reply.status_code == 200, reply.text
     return lines
-
-
-def items(line: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(i["kind"], i["amount"]) for i in line["items"]]
-
-
-def line_of(lines: list[dict[str, Any]], household: Household) -> dict[str, Any]:
-    [line] = [line for line in lines if line["household_id"] == household.household_id]
-    return line
 
 
 async def overpayments(api: DisbursementApi, household: Household) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ from tests.disbursement.support import (
     died,
     entitled,
     fresh_account,
+    line_of,
     member,
     new_county,
     new_village,
@@ -43,12 +44,6 @@ def by_kind(line: dict[str, Any]) -> dict[str, Decimal]:
     for item in line["items"]:
         sums[item["kind"]] = sums.get(item["kind"], Decimal(0)) + money(item["amount"])
     return sums
-
-
-def line_of(lines: list[dict[str, Any]], household: Household) -> dict[str, Any]:
-    found = [line for line in lines if line["household_id"] == household.household_id]
-    assert len(found) == 1, found
-    return found[0]
 
 
 async def in_village(

@@ -141,6 +141,12 @@ class SealedBankAccount(BaseModel):
 BANK_ACCOUNT_SEAL_CONTEXT = "jiuzhu/bank-account"
 
 
+def mask_account(number: str) -> str:
+    """`account_no_masked`: the bank's first four digits and the last four, as on a card; a number too short to
+    keep anything hidden is all stars."""
+    return number[:4] + "*" * (len(number) - 8) + number[-4:] if len(number) > 8 else "*" * len(number)
+
+
 class ApplicationSubmitted(EventPayload):
     """An application was accepted (受理); the 30-working-day clock runs from `accepted_at` (§3.3)."""
 

@@ -24,8 +24,8 @@ from services.disbursement.accounts.schemas import (
 )
 from services.disbursement.context import DisbursementCtx
 from services.disbursement.dependencies import Officer, Reader
+from services.disbursement.ledger.access import household_entitlements
 from services.disbursement.ledger.counties import touch
-from services.disbursement.ledger.models import Entitlement
 from services.disbursement.rosters.models import Roster
 
 router = APIRouter(prefix="/api/v1/disbursement", tags=["bank accounts"])
@@ -47,21 +47,9 @@ def account_out(a: BankAccount) -> AccountOut:
     )
 
 
-async def household_counties(session: DbSession, who: Principal, household_id: str) -> list[str]:
-    """The counties of the household's entitlements, if the household lies in the caller's jurisdiction."""
-    rows = (
-        await session.execute(
-            select(Entitlement.region_code, Entitlement.county_code).where(Entitlement.household_id == household_id)
-        )
-    ).all()
-    if not rows or not any(who.covers(r.region_code) for r in rows):
-        raise NotFound(f"No household {household_id} in your jurisdiction", code="household_not_found")
-    return sorted({r.county_code for r in rows})
-
-
 async def household_account(session: DbSession, who: Principal, household_id: str) -> BankAccount:
     """The household's account, if the household lies in the caller's jurisdiction."""
-    await household_counties(session, who, household_id)
+    await household_entitlements(session, who, household_id)
     account = await session.get(BankAccount, household_id)
     if account is None:
         raise NotFound(f"No bank account of household {household_id} is held", code="account_not_found")
@@ -100,7 +88,7 @@ async def reveal(
 async def fix_account(
     session: DbSession, ctx: DisbursementCtx, who: Officer, household_id: HouseholdId, body: AccountFixIn
 ) -> AccountOut:
-    counties = await household_counties(session, who, household_id)
+    counties = sorted({e.county_code for e in await household_entitlements(session, who, household_id)})
     account = await service.fix(
         session,
         ctx,

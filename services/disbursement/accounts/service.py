@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.casework import EntitlementChanged
+from libs.contracts.events.intake import mask_account
 from libs.kernel.auth import Principal
 from services.disbursement.accounts.models import (
     AccountOrigin,
@@ -23,11 +24,6 @@ from services.disbursement.ledger import holds
 from services.disbursement.ledger.models import Entitlement, HoldKind
 
 CASEWORK = "casework"
-
-
-def mask_account(number: str) -> str:
-    """`6222 **** **** 0000` style: the bank's prefix and the last four digits, as on a card."""
-    return number[:4] + "*" * max(len(number) - 8, 0) + number[-4:] if len(number) > 8 else "*" * len(number)
 
 
 async def take_from_event(session: AsyncSession, ctx: Disbursement, e: EntitlementChanged, county: str) -> None:

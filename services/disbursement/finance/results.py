@@ -25,7 +25,7 @@ from services.disbursement.months import period_of
 from services.disbursement.recoveries import service as recoveries
 from services.disbursement.recoveries.detection import detect_overpayments
 from services.disbursement.rosters.models import LineItem, LineStatus, Roster, RosterLine, RosterStatus
-from services.disbursement.rosters.service import mark_reported
+from services.disbursement.rosters.service import mark_reported, reopen_lines
 
 _SHOWN = 20  # lines named in an error body
 
@@ -40,19 +40,6 @@ _APPLY = text(
      WHERE l.line_id = r.line_id AND l.roster_id = :roster_id AND l.status = 'pending'
     RETURNING l.line_id, l.status, l.amount_fen, l.entitlement_id, l.household_id, l.region_code, l.program,
               l.period
-    """
-)
-
-# A failed line's months are owed again: the entitlement is looked at from the earliest of them.
-_REOPEN = text(
-    """
-    UPDATE disbursement.entitlements e
-       SET dirty_from = least(coalesce(e.dirty_from, x.month), x.month), changed_at = :now
-      FROM (SELECT l.entitlement_id, least(min(l.period), min(i.month)) AS month
-              FROM disbursement.roster_lines l
-              LEFT JOIN disbursement.line_items i ON i.line_id = l.line_id AND i.month IS NOT NULL
-             WHERE l.line_id = ANY(:ids) GROUP BY l.entitlement_id) x
-     WHERE e.entitlement_id = x.entitlement_id
     """
 )
 
@@ -141,7 +128,7 @@ async def _failed(
 ) -> None:
     """Each failed line: its account held until fixed, its months owed again, casework told (`payment-failed`)."""
     ids = [row.line_id for row in rows]
-    await session.execute(_REOPEN, {"ids": ids, "now": ctx.now()})
+    await reopen_lines(session, ctx, line_ids=ids)  # its months are owed again
     for row in rows:
         reason = results[row.line_id].failure_reason or ""
         await accounts.mark_failed(session, ctx, row.household_id, county_of(row.region_code), reason)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, status
 from sqlalchemy import select
 
 from libs.contracts.id_number import mask_name
-from libs.kernel.auth import Principal, ensure_jurisdiction, jurisdiction_prefix
+from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.errors import Conflict, NotFound
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
@@ -18,6 +18,7 @@ from services.disbursement.context import DisbursementCtx
 from services.disbursement.dependencies import Officer, Reader
 from services.disbursement.finance.views import items_of, yuan
 from services.disbursement.ledger import holds
+from services.disbursement.ledger.access import household_entitlements
 from services.disbursement.ledger.counties import touch
 from services.disbursement.ledger.models import Death, Entitlement, Hold, HoldKind, ScheduleSegment
 from services.disbursement.ledger.schemas import (
@@ -28,7 +29,7 @@ from services.disbursement.ledger.schemas import (
     ReleaseIn,
     SegmentOut,
 )
-from services.disbursement.ledger.service import recompute_households
+from services.disbursement.ledger.service import recompute_person
 from services.disbursement.months import period_of
 from services.disbursement.recoveries.models import Recovery
 from services.disbursement.recoveries.router import outs
@@ -56,18 +57,10 @@ def hold_out(h: Hold) -> HoldOut:
     )
 
 
-async def _entitlements(session: DbSession, who: Principal, household_id: str) -> list[Entitlement]:
-    stmt = select(Entitlement).where(Entitlement.household_id == household_id).order_by(Entitlement.program)
-    ents = list((await session.scalars(stmt)).all())
-    if not ents or not any(who.covers(e.region_code) for e in ents):
-        raise NotFound(f"No household {household_id} in your jurisdiction", code="household_not_found")
-    return ents
-
-
 @router.get("/households/{household_id}", response_model=HouseholdOut)
 async def get_household(session: DbSession, who: Reader, household_id: HouseholdId) -> HouseholdOut:
     """The household's payment file: entitlements month by month, holds, account, every line paid, recoveries."""
-    ents = await _entitlements(session, who, household_id)
+    ents = await household_entitlements(session, who, household_id)
     segments = (
         await session.scalars(
             select(ScheduleSegment)
@@ -156,7 +149,7 @@ async def list_holds(
 @router.post("/holds", response_model=HoldOut, status_code=status.HTTP_201_CREATED)
 async def place_hold(session: DbSession, ctx: DisbursementCtx, who: Officer, body: HoldIn) -> HoldOut:
     """暂停发放: a county suspends a household's payments (all programs, or one) while it checks something."""
-    ents = await _entitlements(session, who, body.household_id)
+    ents = await household_entitlements(session, who, body.household_id)
     for e in ents:
         ensure_jurisdiction(who, e.region_code)
     if body.program is not None and all(e.program != body.program.value for e in ents):
@@ -197,7 +190,7 @@ async def release_hold(
     hold = await session.get(Hold, hold_id, with_for_update=True)
     if hold is None:
         raise NotFound(f"No hold {hold_id}", code="hold_not_found")
-    ents = await _entitlements(session, who, hold.household_id)
+    ents = await household_entitlements(session, who, hold.household_id)
     if hold.released_at is not None:
         raise Conflict(f"Hold {hold_id} was released on {hold.released_at.isoformat()}", code="hold_released")
     if hold.kind == HoldKind.ACCOUNT.value:
@@ -208,8 +201,6 @@ async def release_hold(
         if death is not None and death.released_at is None:
             death.released_at, death.released_by = ctx.now(), who.subject
             death.release_reason = f"false match: {body.reason}"[:2000]
-            listing = select(Entitlement.household_id).where(Entitlement.member_hashes.contains([hold.person_hash]))
-            households = set(death.household_ids) | set((await session.scalars(listing)).all())
-            await recompute_households(session, ctx, households)
+            await recompute_person(session, ctx, hold.person_hash, death.household_ids)
     await touch(session, ctx, {e.county_code for e in ents})
     return hold_out(hold)

@@ -103,9 +103,7 @@ async def death_detected(session: AsyncSession, ctx: Disbursement, e: DeathDetec
         )
         .on_conflict_do_nothing(index_elements=[Death.person_hash])
     )
-    listing = select(Entitlement.household_id).where(Entitlement.member_hashes.contains([person]))
-    households = set(e.household_ids) | set((await session.scalars(listing)).all())
-    await recompute_households(session, ctx, households)
+    await recompute_person(session, ctx, person, e.household_ids)
 
 
 async def household_changed(session: AsyncSession, ctx: Disbursement, e: HouseholdChanged) -> None:
@@ -133,17 +131,15 @@ async def household_changed(session: AsyncSession, ctx: Disbursement, e: Househo
     await touch(session, ctx, counties)
 
 
-async def recompute_households(session: AsyncSession, ctx: Disbursement, households: Iterable[str]) -> None:
+async def recompute_person(session: AsyncSession, ctx: Disbursement, person_hash: str, named: Iterable[str]) -> None:
+    """After a death is recorded or released: every household named with it or whose entitlements list the person."""
+    listing = select(Entitlement.household_id).where(Entitlement.member_hashes.contains([person_hash]))
+    households = set(named) | set((await session.scalars(listing)).all())
     changed: list[str] = []
-    counties: set[str] = set()
     for household_id in sorted(households):
         changed += await recompute(session, ctx, household_id)
-        counties |= set(
-            (
-                await session.scalars(select(Entitlement.county_code).where(Entitlement.household_id == household_id))
-            ).all()
-        )
-    await touch(session, ctx, counties)
+    counties = select(Entitlement.county_code).distinct().where(Entitlement.household_id.in_(households))
+    await touch(session, ctx, (await session.scalars(counties)).all())
     await detect_overpayments(session, ctx, changed)
 
 
@@ -151,18 +147,12 @@ async def recompute(session: AsyncSession, ctx: Disbursement, household_id: str)
     """Each entitlement's months rebuilt from its events and the deaths among its members; death holds placed or
     released to match. Returns the entitlements whose months changed."""
     ents = list((await session.scalars(select(Entitlement).where(Entitlement.household_id == household_id))).all())
-    periods = {
-        ent.entitlement_id: list(
-            (
-                await session.scalars(
-                    select(EntitlementPeriod)
-                    .where(EntitlementPeriod.entitlement_id == ent.entitlement_id)
-                    .order_by(EntitlementPeriod.id)
-                )
-            ).all()
-        )
-        for ent in ents
-    }
+    periods: dict[str, list[EntitlementPeriod]] = {ent.entitlement_id: [] for ent in ents}
+    received = (
+        select(EntitlementPeriod).where(EntitlementPeriod.entitlement_id.in_(periods)).order_by(EntitlementPeriod.id)
+    )
+    for period in await session.scalars(received):
+        periods[period.entitlement_id].append(period)
     people = {h for ps in periods.values() for p in ps for h in p.member_hashes}
     deaths = {
         d.person_hash: d

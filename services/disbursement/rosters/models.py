@@ -31,8 +31,6 @@ FINANCE_VISIBLE = (
     RosterStatus.PARTIALLY_FAILED.value,
     RosterStatus.RECONCILED.value,
 )
-# The lines of these rosters count as money sent (unless reported failed).
-SENT = (RosterStatus.LOCKED.value, *FINANCE_VISIBLE)
 
 
 class Roster(Base):

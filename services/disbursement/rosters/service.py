@@ -40,19 +40,29 @@ _UNBALANCED = text(
     """
 )
 
-# After a locked roster is cancelled its lines no longer count as sent: its entitlements are looked at again from
-# the earliest month it paid.
-_REOPEN = text(
-    """
+# Lines that count as never sent after all (a failed payment, a cancelled roster): their entitlements are looked at
+# again from the earliest month the lines paid.
+_REOPEN = """
     UPDATE disbursement.entitlements e
-       SET dirty_from = least(coalesce(e.dirty_from, x.month), x.month)
+       SET dirty_from = least(coalesce(e.dirty_from, x.month), x.month), changed_at = :now
       FROM (SELECT l.entitlement_id, least(min(l.period), min(i.month)) AS month
               FROM disbursement.roster_lines l
               LEFT JOIN disbursement.line_items i ON i.line_id = l.line_id AND i.month IS NOT NULL
-             WHERE l.roster_id = :roster_id GROUP BY l.entitlement_id) x
+             WHERE {lines} GROUP BY l.entitlement_id) x
      WHERE e.entitlement_id = x.entitlement_id
-    """
-)
+"""
+_REOPEN_ROSTER = text(_REOPEN.format(lines="l.roster_id = :roster_id"))
+_REOPEN_LINES = text(_REOPEN.format(lines="l.line_id = ANY(:ids)"))
+
+
+async def reopen_lines(
+    session: AsyncSession, ctx: Disbursement, *, roster_id: str | None = None, line_ids: list[str] | None = None
+) -> None:
+    """The months of a whole roster's lines, or of some lines, owed again."""
+    if line_ids is not None:
+        await session.execute(_REOPEN_LINES, {"ids": line_ids, "now": ctx.now()})
+    else:
+        await session.execute(_REOPEN_ROSTER, {"roster_id": roster_id, "now": ctx.now()})
 
 
 def due_date(ctx: Disbursement, month: dt.date) -> dt.date:
@@ -201,7 +211,7 @@ async def cancel(session: AsyncSession, ctx: Disbursement, roster: Roster, who: 
     if roster.status == RosterStatus.DRAFT.value:
         await _discard_lines(session, roster.id)
     else:
-        await session.execute(_REOPEN, {"roster_id": roster.id})
+        await reopen_lines(session, ctx, roster_id=roster.id)
         await session.execute(delete(RosterExport).where(RosterExport.roster_id == roster.id))
         await touch(session, ctx, {roster.region_code})  # a later draft counted these lines as sent
     roster.status = RosterStatus.CANCELLED.value
@@ -235,6 +245,15 @@ async def reconcile(session: AsyncSession, ctx: Disbursement, roster: Roster, wh
     }
     roster.status = RosterStatus.RECONCILED.value
     roster.reconciled_at, roster.reconciled_by = ctx.now(), who.subject
+
+
+def submitted_on(roster: Roster) -> dt.date | None:
+    return business_date(roster.submitted_at) if roster.submitted_at else None
+
+
+def days_late(due: dt.date, submitted: dt.date | None, today: dt.date) -> int:
+    """Days past the due day on submission, or until today while not submitted; 0 when on time."""
+    return max(((submitted or today) - due).days, 0)
 
 
 @dataclass(frozen=True)
@@ -271,9 +290,9 @@ async def late(session: AsyncSession, ctx: Disbursement, prefix: str, month: dt.
     found: list[Lateness] = []
     for county in counties:
         roster = rosters.get(county)
-        submitted = business_date(roster.submitted_at) if roster and roster.submitted_at else None
-        until = submitted or today
-        if until > due:
+        submitted = submitted_on(roster) if roster else None
+        late_by = days_late(due, submitted, today)
+        if late_by > 0:
             found.append(
                 Lateness(
                     region_code=county,
@@ -281,7 +300,7 @@ async def late(session: AsyncSession, ctx: Disbursement, prefix: str, month: dt.
                     status=roster.status if roster else None,
                     due_date=due,
                     submitted_on=submitted,
-                    days_late=(until - due).days,
+                    days_late=late_by,
                 )
             )
     return found

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from libs.contracts.clock import business_date
 from libs.contracts.id_number import mask_name
 from libs.contracts.programs import PROGRAM_NAMES, Program
 from services.disbursement.finance.views import items_out, yuan
 from services.disbursement.months import period_of
 from services.disbursement.rosters.models import LineItem, OneOffBatch, Roster, RosterLine, RosterStatus
 from services.disbursement.rosters.schemas import FundingLetter, OneOffOut, ProgramTotals, RosterOut, StaffLine
+from services.disbursement.rosters.service import days_late, submitted_on
 
 _KINDS = ("regular", "arrears", "one_off", "recovery", "total")
 
@@ -21,10 +21,9 @@ def totals_out(t: dict[str, Any]) -> ProgramTotals:
 
 
 def is_late(roster: Roster, today: dt.date) -> bool:
-    submitted = business_date(roster.submitted_at) if roster.submitted_at else None
     if roster.status == RosterStatus.CANCELLED.value:
         return False
-    return (submitted or today) > roster.due_date
+    return days_late(roster.due_date, submitted_on(roster), today) > 0
 
 
 def roster_out(roster: Roster, *, today: dt.date, ledger_version: int | None) -> RosterOut:

@@ -23,16 +23,13 @@ from libs.contracts.events.intake import (
     DeclaredRelative,
     MemberDetails,
     SealedBankAccount,
+    mask_account,
 )
 from libs.contracts.id_number import IdNumber
 from libs.contracts.programs import Program
 from services.intake.application.models import Application
 from services.intake.application.schemas import ApplicationIn, Health
 from services.intake.context import Intake
-
-
-def mask_account(account_no: str) -> str:
-    return f"{account_no[:4]}{'*' * (len(account_no) - 8)}{account_no[-4:]}"
 
 
 def submitted(ctx: Intake, app: Application, body: ApplicationIn) -> ApplicationSubmitted:

@@ -7,10 +7,10 @@ import datetime as dt
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import business_date
+from libs.contracts.events.intake import mask_account
 from libs.contracts.id_number import IdNumber
 from libs.contracts.programs import Program
 from services.intake.application import repository as repo
-from services.intake.application.events import mask_account
 from services.intake.application.models import Application
 from services.intake.application.schemas import (
     ApplicationOut,
