@@ -2,6 +2,7 @@ from sqlalchemy.orm import DeclarativeBase
 
 from libs.kernel.db import schema_metadata
 from libs.kernel.messaging_tables import MessagingTables
+from libs.kernel.work_calendar import calendar_years_table
 
 SCHEMA = "complaints"
 
@@ -11,3 +12,4 @@ class Base(DeclarativeBase):
 
 
 tables = MessagingTables(Base.metadata)
+calendar_years = calendar_years_table(Base.metadata)

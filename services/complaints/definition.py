@@ -2,8 +2,15 @@ from pathlib import Path
 
 from libs.kernel.diagnostics import diagnostics_router
 from libs.kernel.service import ServiceDefinition
+from libs.kernel.work_calendar import calendar_router
 from services.complaints.config import ComplaintsSettings
-from services.complaints.db import SCHEMA, Base, tables
+from services.complaints.db import SCHEMA, Base, calendar_years, tables
+from services.complaints.hotline.router import router as hotline
+from services.complaints.jobs import jobs
+from services.complaints.ledger.router import router as ledger
+from services.complaints.models import MODELS
+from services.complaints.policy.router import router as policies
+from services.complaints.push.router import router as platforms
 from services.complaints.subscriptions import subscriptions
 
 DEFINITION = ServiceDefinition(
@@ -13,6 +20,16 @@ DEFINITION = ServiceDefinition(
     metadata=Base.metadata,
     tables=tables,
     migrations_dir=Path(__file__).parent / "migrations" / "versions",
-    routers=[diagnostics_router(SCHEMA, tables)],
+    # Fixed paths before `/{complaint_id}`: the policies and platforms routers come first.
+    routers=[
+        hotline,
+        policies,
+        platforms,
+        ledger,
+        calendar_router(SCHEMA, calendar_years),
+        diagnostics_router(SCHEMA, tables),
+    ],
     subscriptions=subscriptions,
+    jobs=jobs,
 )
+assert MODELS  # every table is registered on Base.metadata before migrations compare against it

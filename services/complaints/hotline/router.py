@@ -1,0 +1,113 @@
+"""Partner API of the 12345 platform (CONTRACTS.md §2, scope `hotline`): work orders in, status and results out,
+the platform's satisfaction follow-up, and the log of result pushes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from sqlalchemy import literal, select, tuple_
+
+from libs.kernel.auth import Principal, ensure_jurisdiction
+from libs.kernel.db import DbSession
+from libs.kernel.errors import NotFound
+from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
+from services.complaints.context import ComplaintsCtx
+from services.complaints.dependencies import Hotline
+from services.complaints.hotline import service
+from services.complaints.hotline.schemas import (
+    DeliveryOut,
+    SatisfactionIn,
+    WorkOrderIn,
+    WorkOrderNo,
+    WorkOrderOut,
+    WorkOrderReceived,
+)
+from services.complaints.hotline.views import work_order
+from services.complaints.ledger.handling import record_satisfaction
+from services.complaints.ledger.models import Complaint
+from services.complaints.push import service as push_service
+from services.complaints.push.models import ResultDelivery
+
+router = APIRouter(prefix="/api/v1/hotline", tags=["hotline"])
+NumberPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+
+
+async def _work_order(session: DbSession, who: Principal, work_order_no: str, *, lock: bool = False) -> Complaint:
+    stmt = select(Complaint).where(Complaint.work_order_no == work_order_no)
+    item = (await session.execute(stmt.with_for_update() if lock else stmt)).scalar_one_or_none()
+    if item is None:
+        raise NotFound(f"No work order {work_order_no}", code="work_order_not_found")
+    ensure_jurisdiction(who, item.region_code)
+    return item
+
+
+@router.post(
+    "/work-orders",
+    response_model=WorkOrderReceived,
+    status_code=201,
+    responses={
+        200: {"description": "The same work order again: the original answer"},
+        403: {"description": "Outside your jurisdiction, or not a hotline client"},
+        409: {"description": "This work_order_no was used for a different work order"},
+        422: {"description": "Invalid work order"},
+    },
+)
+async def post_work_order(
+    body: WorkOrderIn, request: Request, response: Response, session: DbSession, ctx: ComplaintsCtx, who: Hotline
+) -> WorkOrderReceived:
+    """Log a work order in the ledger: assigned to the township of its region, due by `due_at` (else the region's
+    working days), linked to an earlier item of the same caller or subject."""
+    answer, created = await service.receive(session, ctx, who, body, await request.body())
+    if not created:
+        response.status_code = 200
+    return answer
+
+
+@router.get("/work-orders/{work_order_no}", response_model=WorkOrderOut, responses={403: {}, 404: {}})
+async def get_work_order(session: DbSession, who: Hotline, work_order_no: NumberPath) -> WorkOrderOut:
+    """Status, result (once resolved or returned) and history of a work order."""
+    return await work_order(session, await _work_order(session, who, work_order_no))
+
+
+@router.post(
+    "/work-orders/{work_order_no}/satisfaction",
+    response_model=WorkOrderOut,
+    responses={403: {}, 404: {}, 409: {"description": "The work order is not answered yet"}},
+)
+async def post_satisfaction(
+    body: SatisfactionIn, session: DbSession, ctx: ComplaintsCtx, who: Hotline, work_order_no: NumberPath
+) -> WorkOrderOut:
+    """The caller's satisfaction from the platform's follow-up call (回访); a later survey replaces an earlier one."""
+    item = await _work_order(session, who, work_order_no, lock=True)
+    record_satisfaction(ctx, item, body.satisfaction, body.note, body.surveyed_at)
+    return await work_order(session, item)
+
+
+@router.get("/deliveries", response_model=Page[DeliveryOut], responses={403: {}, 404: {}})
+async def list_deliveries(
+    session: DbSession,
+    who: Hotline,
+    work_order_no: Annotated[WorkOrderNo | None, Query()] = None,
+    state: Literal["pending", "delivered"] | None = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Page[DeliveryOut]:
+    """Result pushes to this client, oldest first, each with every attempt (HTTP status or error, duration)."""
+    if work_order_no is not None:
+        await _work_order(session, who, work_order_no)
+    stmt = select(ResultDelivery).where(ResultDelivery.client_id == who.subject)
+    if work_order_no is not None:
+        stmt = stmt.where(ResultDelivery.work_order_no == work_order_no)
+    if state is not None:
+        pending = ResultDelivery.delivered_at.is_(None)
+        stmt = stmt.where(pending if state == "pending" else ~pending)
+    after = decode_keyset(cursor, tuple[dt.datetime, str])
+    if after is not None:
+        stmt = stmt.where(
+            tuple_(ResultDelivery.created_at, ResultDelivery.id) > tuple_(literal(after[0]), literal(after[1]))
+        )
+    rows = (await session.scalars(stmt.order_by(ResultDelivery.created_at, ResultDelivery.id).limit(limit + 1))).all()
+    outs = await push_service.outs(session, rows)
+    return page_of(outs, limit, lambda d: (d.created_at.isoformat(), d.delivery_id), lambda d: d)

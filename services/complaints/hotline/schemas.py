@@ -1,0 +1,127 @@
+"""The 12345 hotline contract (CONTRACTS.md §2): shapes fixed, fields may be added, never renamed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from libs.contracts.id_number import IdNumberStr
+from libs.contracts.region import RegionCodeStr
+from services.complaints.ledger.rules import Category, Finding, Satisfaction, Status
+from services.complaints.ledger.schemas import Address, Content, Name, Phone, Title
+
+WorkOrderNo = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+
+
+class CallerIn(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    name: Name | None = None
+    phone: Phone | None = None
+    id_number: IdNumberStr | None = None
+    anonymous: bool = False
+    address: Address | None = None
+
+    @model_validator(mode="after")
+    def _real_name_has_a_name(self) -> CallerIn:
+        if not self.anonymous and self.name is None:
+            raise ValueError("a caller who is not anonymous has a name")
+        return self
+
+
+class SubjectIn(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    name: Name | None = None
+    id_number: IdNumberStr | None = None
+    address: Address | None = None
+
+    @model_validator(mode="after")
+    def _named(self) -> SubjectIn:
+        if self.name is None and self.id_number is None:
+            raise ValueError("a subject has a name or an identity number")
+        return self
+
+
+class WorkOrderIn(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    work_order_no: WorkOrderNo
+    received_at: AwareDatetime
+    channel: Literal["phone", "web", "wechat", "app", "letter", "visit"]
+    category: Category
+    title: Title
+    content: Content
+    region_code: RegionCodeStr
+    caller: CallerIn
+    subject: SubjectIn | None = None
+    due_at: AwareDatetime | None = None
+    raw: dict[str, Any] = Field(default_factory=dict, description="The platform's original payload, kept as sent")
+
+    @model_validator(mode="after")
+    def _due_after_receipt(self) -> WorkOrderIn:
+        if self.due_at is not None and self.due_at <= self.received_at:
+            raise ValueError("due_at must be after received_at")
+        return self
+
+
+class WorkOrderReceived(BaseModel):
+    complaint_id: str
+    work_order_no: str
+    status: Status
+
+
+class ResultOut(BaseModel):
+    finding: Finding
+    reply: str
+    handled_at: dt.datetime
+    handler_unit: str
+
+
+class HistoryItem(BaseModel):
+    status: Status
+    at: dt.datetime
+    note: str
+
+
+class WorkOrderOut(BaseModel):
+    work_order_no: str
+    complaint_id: str
+    status: Status
+    result: ResultOut | None
+    history: list[HistoryItem]
+    due_at: dt.datetime
+    repeat_of_work_order_no: str | None = Field(default=None, description="The earlier work order this one repeats")
+
+
+class SatisfactionIn(BaseModel):
+    """The platform's follow-up with the caller (回访), recorded against the work order (DOMAIN.md §6)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    satisfaction: Satisfaction
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+    surveyed_at: AwareDatetime | None = None
+
+
+class AttemptOut(BaseModel):
+    at: dt.datetime
+    http_status: int | None
+    error: str | None
+    duration_ms: int
+
+
+class DeliveryOut(BaseModel):
+    delivery_id: str
+    work_order_no: str
+    complaint_id: str
+    status: Status = Field(description="The work order status the pushed body reports")
+    state: str = Field(description="pending | delivered")
+    created_at: dt.datetime
+    attempts: int
+    next_attempt_at: dt.datetime | None
+    last_error: str | None
+    delivered_at: dt.datetime | None
+    attempt_log: list[AttemptOut]

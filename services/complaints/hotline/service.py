@@ -1,0 +1,89 @@
+"""Receiving 12345 work orders (CONTRACTS.md §2): idempotent on `work_order_no`. The same work order again gets the
+original answer; another under a used number is a conflict; either way nothing new is logged."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC
+
+import orjson
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.kernel.auth import Principal, ensure_jurisdiction
+from libs.kernel.errors import Conflict
+from services.complaints.context import WORK_ORDER_CONTEXT, Complaints
+from services.complaints.hotline.models import WorkOrder
+from services.complaints.hotline.schemas import WorkOrderIn, WorkOrderReceived
+from services.complaints.ledger import intake
+from services.complaints.ledger.rules import Channel, Source, Status, SubjectKind
+from services.complaints.ledger.schemas import CallerIn, SubjectIn
+
+
+def request_hash(body: WorkOrderIn) -> str:
+    # The same moment written with another offset is the same work order: compare instants, not spellings.
+    data = body.model_dump(mode="json") | {
+        "received_at": body.received_at.astimezone(UTC).isoformat(),
+        "due_at": body.due_at.astimezone(UTC).isoformat() if body.due_at else None,
+    }
+    return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+async def receive(
+    session: AsyncSession, ctx: Complaints, client: Principal, body: WorkOrderIn, payload: bytes
+) -> tuple[WorkOrderReceived, bool]:
+    """The answer, and whether this call logged the work order (False: a repeat of the same one)."""
+    ensure_jurisdiction(client, body.region_code)
+    digest = request_hash(body)
+    # Serialise the same number: two deliveries at once must not both log it.
+    await session.execute(
+        pg_insert(WorkOrder)
+        .values(
+            work_order_no=body.work_order_no,
+            client_id=client.subject,
+            request_hash=digest,
+            complaint_id=None,
+            response={},
+            payload_sealed=ctx.vault.seal_bytes(payload, context=WORK_ORDER_CONTEXT),
+            received_at=ctx.now(),
+        )
+        .on_conflict_do_nothing(index_elements=["work_order_no"])
+    )
+    row = await session.get(WorkOrder, body.work_order_no, with_for_update=True)
+    assert row is not None
+    if row.complaint_id is not None:
+        if row.request_hash != digest or row.client_id != client.subject:
+            raise Conflict(
+                f"Work order {body.work_order_no} was already received with other content", code="work_order_conflict"
+            )
+        return WorkOrderReceived.model_validate(row.response), False
+    item = await intake.record(session, ctx, _new_item(client, body))
+    answer = WorkOrderReceived(complaint_id=item.id, work_order_no=body.work_order_no, status=Status.RECEIVED)
+    row.complaint_id = item.id
+    row.response = answer.model_dump(mode="json")
+    return answer, True
+
+
+def _new_item(client: Principal, body: WorkOrderIn) -> intake.NewItem:
+    c = body.caller
+    caller = CallerIn(anonymous=c.anonymous, name=c.name, phone=c.phone, id_number=c.id_number, address=c.address)
+    subject = None
+    if body.subject is not None:
+        s = body.subject
+        # The platform names a person; staff may later say it is the household or a staff member.
+        subject = SubjectIn(kind=SubjectKind.PERSON, name=s.name, id_number=s.id_number, address=s.address)
+    return intake.NewItem(
+        source=Source.HOTLINE,
+        channel=Channel(body.channel),
+        category=body.category,
+        title=body.title,
+        content=body.content,
+        region_code=body.region_code,
+        caller=caller,
+        subject=subject,
+        received_at=body.received_at,
+        created_by=client.subject,
+        due_at=body.due_at,
+        work_order_no=body.work_order_no,
+        client_id=client.subject,
+    )

@@ -1,0 +1,41 @@
+"""A work order as the platform reads it (CONTRACTS.md §2), which is also the body of the result push."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.complaints.hotline.schemas import HistoryItem, ResultOut, WorkOrderOut
+from services.complaints.ledger.models import Complaint, StatusChange
+from services.complaints.ledger.rules import CLOSED, Finding, Status
+
+
+async def work_order(session: AsyncSession, item: Complaint) -> WorkOrderOut:
+    assert item.work_order_no is not None
+    changes = (
+        await session.scalars(
+            select(StatusChange).where(StatusChange.complaint_id == item.id).order_by(StatusChange.id)
+        )
+    ).all()
+    result = None
+    if item.status in CLOSED:
+        assert item.finding is not None
+        assert item.handled_at is not None
+        result = ResultOut(
+            finding=Finding(item.finding),
+            reply=item.reply or "",
+            handled_at=item.handled_at,
+            handler_unit=item.handler_unit or "",
+        )
+    repeat_of = None
+    if item.repeat_of is not None:
+        repeat_of = await session.scalar(select(Complaint.work_order_no).where(Complaint.id == item.repeat_of))
+    return WorkOrderOut(
+        work_order_no=item.work_order_no,
+        complaint_id=item.id,
+        status=Status(item.status),
+        result=result,
+        history=[HistoryItem(status=Status(c.status), at=c.at, note=c.note) for c in changes],
+        due_at=item.due_at,
+        repeat_of_work_order_no=repeat_of,
+    )

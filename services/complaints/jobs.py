@@ -1,0 +1,14 @@
+"""Complaints' scheduled work in the worker: the result push to hotline platforms."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from libs.kernel.jobs import PeriodicJob
+from libs.kernel.service import Runtime
+from services.complaints.context import Complaints
+from services.complaints.push.push import push_job
+
+
+def jobs(runtime: Runtime) -> Sequence[PeriodicJob]:
+    return (push_job(Complaints.of(runtime)),)

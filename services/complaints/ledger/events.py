@@ -1,0 +1,64 @@
+"""What complaints tells the other services (CONTRACTS.md §6), written to the outbox in the item's transaction."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.contracts.events.base import PersonRef
+from libs.contracts.events.complaints import ComplaintFinding, ComplaintSubstantiated, Contact, HelpRequested
+from services.complaints.context import ID_NUMBER_CONTEXT, Complaints
+from services.complaints.ledger.models import Complaint
+
+if TYPE_CHECKING:
+    from services.complaints.ledger.intake import NewItem
+
+ANONYMOUS_CONTACT = "匿名求助人"
+
+
+async def help_requested(session: AsyncSession, ctx: Complaints, item: Complaint, new: NewItem) -> None:
+    """A request for help becomes the township's lead (DOMAIN.md §6, §8). The person in need is the subject when
+    the caller names one, else the caller; an anonymous caller's own name and phone never leave this service."""
+    if new.subject is not None and new.subject.name:
+        person = Contact(name=new.subject.name, id_number=new.subject.id_number, address=new.subject.address)
+    elif not new.caller.anonymous and new.caller.name:
+        caller = new.caller
+        person = Contact(name=caller.name, id_number=caller.id_number, phone=caller.phone, address=caller.address)
+    else:
+        person = Contact(name=ANONYMOUS_CONTACT)
+    payload = HelpRequested(
+        complaint_id=item.id,
+        work_order_no=item.work_order_no,
+        person=person,
+        region_code=item.region_code,
+        need=f"{item.title}：{item.content}"[:4000],
+        requested_at=item.received_at,
+    )
+    await ctx.publish(session, payload, subject=f"complaint/{item.id}", key=item.id)
+
+
+async def substantiated(session: AsyncSession, ctx: Complaints, item: Complaint) -> None:
+    """An upheld item about a household or person: casework opens a review (DOMAIN.md §4, §6). The identity number
+    goes along only because casework finds the household by it when no household id is known."""
+    person = None
+    if item.subject_id_sealed is not None:
+        person = PersonRef(
+            id_number=ctx.open(item.subject_id_sealed, ID_NUMBER_CONTEXT), name=item.subject_name or "（未知）"
+        )
+    assert item.finding is not None
+    assert item.handled_at is not None
+    payload = ComplaintSubstantiated(
+        complaint_id=item.id,
+        work_order_no=item.work_order_no,
+        region_code=item.region_code,
+        household_id=item.subject_household_id,
+        person=person,
+        category=item.issue or item.category,
+        finding=ComplaintFinding(item.finding),
+        summary=(item.reply or "")[:2000],
+        substantiated_at=item.handled_at,
+    )
+    key = item.subject_household_id or item.subject_id_hash or item.id
+    subject = f"household/{item.subject_household_id}" if item.subject_household_id else f"complaint/{item.id}"
+    await ctx.publish(session, payload, subject=subject, key=key)

@@ -1,0 +1,145 @@
+"""Logging a new item in the ledger, whatever its channel (DOMAIN.md §6): its deadline, its township, its link to an
+earlier item of the same petition, and a lead for the township when it asks for help."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.contracts.clock import CHINA_TZ, business_date
+from services.complaints.context import ID_NUMBER_CONTEXT, PHONE_CONTEXT, Complaints
+from services.complaints.ledger import events
+from services.complaints.ledger.history import record_status
+from services.complaints.ledger.models import Complaint
+from services.complaints.ledger.repeats import Keys, Repeat, earlier_item
+from services.complaints.ledger.rules import OPEN, Category, Channel, Issue, Source, Status, assigned_unit, unit_name
+from services.complaints.ledger.schemas import CallerIn, SubjectIn
+from services.complaints.policy.repository import figures_for, reply_due
+
+_log = structlog.get_logger("complaints.ledger")
+
+
+@dataclass(frozen=True)
+class NewItem:
+    source: Source
+    channel: Channel
+    category: Category
+    title: str
+    content: str
+    region_code: str
+    caller: CallerIn
+    subject: SubjectIn | None
+    received_at: dt.datetime
+    created_by: str
+    issue: Issue | None = None
+    # The platform's deadline (CONTRACTS.md §2), which wins over the region's working days.
+    due_at: dt.datetime | None = None
+    work_order_no: str | None = None
+    client_id: str | None = None
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """A deadline day ends at midnight in China (DOMAIN.md §12)."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), CHINA_TZ) - dt.timedelta(microseconds=1)
+
+
+def _sealed(ctx: Complaints, value: str | None, context: str) -> tuple[str | None, str | None]:
+    return (ctx.seal(value, context), ctx.hash(value)) if value else (None, None)
+
+
+def apply_subject(ctx: Complaints, item: Complaint, subject: SubjectIn | None) -> None:
+    sealed_id, id_hash = _sealed(ctx, subject.id_number if subject else None, ID_NUMBER_CONTEXT)
+    item.subject_kind = subject.kind.value if subject else None
+    item.subject_name = subject.name if subject else None
+    item.subject_id_sealed, item.subject_id_hash = sealed_id, id_hash
+    item.subject_household_id = subject.household_id if subject else None
+    item.subject_address = subject.address if subject else None
+
+
+async def record(session: AsyncSession, ctx: Complaints, new: NewItem) -> Complaint:
+    """Log `new`; the caller's transaction also carries its history, its repeat link and any event."""
+    received_day = business_date(new.received_at)
+    figures = await figures_for(session, new.region_code, received_day)
+    if new.due_at is not None:
+        due_at, due_source, provisional = new.due_at, "platform", False
+    else:
+        due = await reply_due(session, received_day, figures.reply_days)
+        due_at, due_source, provisional = end_of_day(due.date), "working_days", due.provisional
+    phone_sealed, phone_hash = _sealed(ctx, new.caller.phone, PHONE_CONTEXT)
+    caller_id_sealed, caller_id_hash = _sealed(ctx, new.caller.id_number, ID_NUMBER_CONTEXT)
+    complaint_id = str(uuid.uuid4())
+    item = Complaint(
+        id=complaint_id,
+        source=new.source.value,
+        work_order_no=new.work_order_no,
+        client_id=new.client_id,
+        channel=new.channel.value,
+        category=new.category.value,
+        issue=new.issue.value if new.issue else None,
+        title=new.title,
+        content=new.content,
+        region_code=new.region_code,
+        assigned_unit=assigned_unit(new.region_code),
+        anonymous=new.caller.anonymous,
+        caller_name=new.caller.name,
+        caller_phone_sealed=phone_sealed,
+        caller_phone_hash=phone_hash,
+        caller_id_sealed=caller_id_sealed,
+        caller_id_hash=caller_id_hash,
+        caller_address=new.caller.address,
+        received_at=new.received_at,
+        due_at=due_at,
+        due_source=due_source,
+        due_provisional=provisional,
+        status=Status.RECEIVED.value,
+        petition_id=complaint_id,
+        created_by=new.created_by,
+        created_at=ctx.now(),
+    )
+    apply_subject(ctx, item, new.subject)
+    keys = Keys(phone_hash, caller_id_hash, item.subject_id_hash, item.subject_household_id)
+    repeat = await earlier_item(session, keys, new.received_at, figures.repeat_window_days)
+    session.add(item)
+    await session.flush()
+    record_status(session, item, Status.RECEIVED, new.received_at, _received_note(new), new.created_by)
+    if repeat is not None:
+        _link(item, repeat)
+    note = f"分派至{unit_name(item.assigned_unit)}"
+    if repeat is not None:
+        note += f"；重复件，关联 {repeat.earlier.work_order_no or repeat.earlier.id}"
+    record_status(session, item, Status.ASSIGNED, new.received_at, note, new.created_by)
+    if item.category == Category.HELP and not _repeats_open_help(repeat):
+        await events.help_requested(session, ctx, item, new)
+    _log.info(
+        "complaint.received",
+        complaint_id=item.id,
+        source=item.source,
+        category=item.category,
+        region_code=item.region_code,
+        repeat_of=item.repeat_of,
+    )
+    return item
+
+
+def _received_note(new: NewItem) -> str:
+    return f"受理（{new.channel.value}）" if new.work_order_no is None else f"受理 12345 工单 {new.work_order_no}"
+
+
+def _link(item: Complaint, repeat: Repeat) -> None:
+    earlier = repeat.earlier
+    item.repeat_of = earlier.id
+    item.repeat_reason = repeat.reason
+    item.petition_id = earlier.petition_id
+    # The unit that knows the matter answers again, while it is still at it.
+    if earlier.status in OPEN:
+        item.assigned_unit = earlier.assigned_unit
+        item.assigned_to = earlier.assigned_to
+
+
+def _repeats_open_help(repeat: Repeat | None) -> bool:
+    # The township already has a lead for an open request of the same person: a second call is not a second lead.
+    return repeat is not None and repeat.earlier.category == Category.HELP and repeat.earlier.status in OPEN

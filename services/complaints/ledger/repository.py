@@ -1,0 +1,41 @@
+"""Loading items for staff, always checked against the caller's jurisdiction."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.kernel.auth import Principal
+from libs.kernel.errors import Conflict, Forbidden, NotFound
+from services.complaints.ledger.models import Complaint
+from services.complaints.ledger.rules import CLOSED
+
+
+def _covers(who: Principal, item: Complaint) -> bool:
+    return who.covers(item.region_code) or who.covers(item.assigned_unit)
+
+
+async def for_reading(session: AsyncSession, who: Principal, complaint_id: str) -> Complaint:
+    item = await session.get(Complaint, complaint_id)
+    if item is None:
+        raise NotFound(f"No complaint {complaint_id}", code="complaint_not_found")
+    if not _covers(who, item):
+        raise Forbidden(f"Complaint {complaint_id} is outside your jurisdiction", code="outside_jurisdiction")
+    return item
+
+
+async def for_handling(session: AsyncSession, who: Principal, complaint_id: str) -> Complaint:
+    """The open item, locked for this transaction, if it is assigned inside the caller's jurisdiction."""
+    stmt = select(Complaint).where(Complaint.id == complaint_id).with_for_update()
+    item = (await session.execute(stmt)).scalar_one_or_none()
+    if item is None:
+        raise NotFound(f"No complaint {complaint_id}", code="complaint_not_found")
+    if not who.covers(item.assigned_unit):
+        # Seeing an item is not handling it: a township answers only what is assigned to it.
+        raise Forbidden(
+            f"Complaint {complaint_id} is assigned to {item.assigned_unit}, outside your jurisdiction",
+            code="not_assigned_to_you",
+        )
+    if item.status in CLOSED:
+        raise Conflict(f"Complaint {complaint_id} is already {item.status}", code="complaint_closed")
+    return item

@@ -1,0 +1,226 @@
+"""Staff API of the complaint ledger: `/api/v1/complaints` (DOMAIN.md §6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from sqlalchemy import Select, literal, or_, select, tuple_
+
+from libs.kernel.auth import Principal, ensure_jurisdiction, jurisdiction_prefix
+from libs.kernel.db import DbSession
+from libs.kernel.errors import Conflict, Unprocessable
+from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
+from services.complaints.context import ID_NUMBER_CONTEXT, PHONE_CONTEXT, ComplaintsCtx
+from services.complaints.dependencies import County, Entrant, Handler, Reader
+from services.complaints.hotline.schemas import DeliveryOut
+from services.complaints.ledger import handling, intake, repository
+from services.complaints.ledger.models import Complaint, ContactRead
+from services.complaints.ledger.rules import OPEN, Category, Source, Status
+from services.complaints.ledger.schemas import (
+    AssignIn,
+    ClassificationIn,
+    ComplaintIn,
+    ComplaintOut,
+    ComplaintSummary,
+    ContactOut,
+    FeedbackIn,
+    NoteIn,
+    ResolveIn,
+    ReturnIn,
+    RevealIn,
+)
+from services.complaints.ledger.views import detail, summary
+from services.complaints.push import service as push_service
+
+router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"])
+ComplaintId = Annotated[str, Path(min_length=1, max_length=64)]
+RegionQuery = Annotated[str | None, Query(pattern=r"^\d{2,12}$")]
+_ACTION: dict[int | str, dict[str, Any]] = {
+    403: {},
+    404: {},
+    409: {"description": "The item is closed, or the action does not fit it"},
+    422: {},
+}
+
+
+@router.post("", response_model=ComplaintOut, status_code=201, responses={403: {}, 422: {}})
+async def log_item(body: ComplaintIn, session: DbSession, ctx: ComplaintsCtx, who: Entrant) -> ComplaintOut:
+    """Log a letter, visit, call or online message: assigned to its township, due in the region's working days."""
+    ensure_jurisdiction(who, body.region_code)
+    received_at = body.received_at or ctx.now()
+    if received_at > ctx.now() + dt.timedelta(minutes=5):
+        raise Unprocessable(
+            "received_at is in the future",
+            code="received_in_future",
+            errors=[{"loc": ["body", "received_at"], "msg": "must not be in the future"}],
+        )
+    new = intake.NewItem(
+        source=Source.STAFF,
+        channel=body.channel,
+        category=body.category,
+        issue=body.issue,
+        title=body.title,
+        content=body.content,
+        region_code=body.region_code,
+        caller=body.caller,
+        subject=body.subject,
+        received_at=received_at,
+        created_by=who.subject,
+    )
+    item = await intake.record(session, ctx, new)
+    return await detail(session, ctx, item)
+
+
+def _scoped(who: Principal, region_code: str | None) -> Select[Any]:
+    prefix = jurisdiction_prefix(who, region_code)
+    return select(Complaint).where(
+        or_(
+            Complaint.region_code.startswith(prefix, autoescape=True),
+            Complaint.assigned_unit.startswith(prefix, autoescape=True),
+        )
+    )
+
+
+@router.get("", response_model=Page[ComplaintSummary], responses={403: {}, 422: {}})
+async def list_items(
+    session: DbSession,
+    ctx: ComplaintsCtx,
+    who: Reader,
+    region_code: RegionQuery = None,
+    status: Status | None = None,
+    category: Category | None = None,
+    source: Source | None = None,
+    repeats: Annotated[bool | None, Query(description="true: only repeat petitions; false: only first items")] = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Page[ComplaintSummary]:
+    """The ledger (台账) of your jurisdiction, newest first."""
+    stmt = _scoped(who, region_code)
+    if status is not None:
+        stmt = stmt.where(Complaint.status == status.value)
+    if category is not None:
+        stmt = stmt.where(Complaint.category == category.value)
+    if source is not None:
+        stmt = stmt.where(Complaint.source == source.value)
+    if repeats is not None:
+        stmt = stmt.where(Complaint.repeat_of.is_not(None) if repeats else Complaint.repeat_of.is_(None))
+    after = decode_keyset(cursor, tuple[dt.datetime, str])
+    if after is not None:
+        stmt = stmt.where(tuple_(Complaint.received_at, Complaint.id) < tuple_(literal(after[0]), literal(after[1])))
+    rows = (
+        await session.scalars(stmt.order_by(Complaint.received_at.desc(), Complaint.id.desc()).limit(limit + 1))
+    ).all()
+    now = ctx.now()
+    return page_of(rows, limit, lambda c: (c.received_at.isoformat(), c.id), lambda c: summary(c, now))
+
+
+@router.get("/overdue", response_model=Page[ComplaintSummary], responses={403: {}, 422: {}})
+async def overdue(
+    session: DbSession,
+    ctx: ComplaintsCtx,
+    who: Reader,
+    region_code: RegionQuery = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Page[ComplaintSummary]:
+    """Open items past their deadline, the longest overdue first (for townships, counties and city supervisors)."""
+    now = ctx.now()
+    stmt = _scoped(who, region_code).where(Complaint.status.in_([s.value for s in OPEN]), Complaint.due_at < now)
+    after = decode_keyset(cursor, tuple[dt.datetime, str])
+    if after is not None:
+        stmt = stmt.where(tuple_(Complaint.due_at, Complaint.id) > tuple_(literal(after[0]), literal(after[1])))
+    rows = (await session.scalars(stmt.order_by(Complaint.due_at, Complaint.id).limit(limit + 1))).all()
+    return page_of(rows, limit, lambda c: (c.due_at.isoformat(), c.id), lambda c: summary(c, now))
+
+
+@router.get("/{complaint_id}", response_model=ComplaintOut, responses={403: {}, 404: {}})
+async def get_item(complaint_id: ComplaintId, session: DbSession, ctx: ComplaintsCtx, who: Reader) -> ComplaintOut:
+    """The item with its history, investigation notes, feedback and every item of its repeat petition."""
+    return await detail(session, ctx, await repository.for_reading(session, who, complaint_id))
+
+
+@router.patch("/{complaint_id}", response_model=ComplaintOut, responses=_ACTION)
+async def classify(
+    complaint_id: ComplaintId, body: ClassificationIn, session: DbSession, ctx: ComplaintsCtx, who: Handler
+) -> ComplaintOut:
+    """Say what the item is about: the issue, and the household, person or staff member concerned."""
+    item = await repository.for_handling(session, who, complaint_id)
+    handling.classify(ctx, item, body)
+    return await detail(session, ctx, item)
+
+
+@router.post("/{complaint_id}/assignment", response_model=ComplaintOut, responses=_ACTION)
+async def assign(
+    complaint_id: ComplaintId, body: AssignIn, session: DbSession, ctx: ComplaintsCtx, who: County
+) -> ComplaintOut:
+    """Route the item to another township of the county, or keep it at the county."""
+    item = await repository.for_handling(session, who, complaint_id)
+    await handling.assign(session, ctx, who, item, body)
+    return await detail(session, ctx, item)
+
+
+@router.post("/{complaint_id}/notes", response_model=ComplaintOut, status_code=201, responses=_ACTION)
+async def add_note(
+    complaint_id: ComplaintId, body: NoteIn, session: DbSession, ctx: ComplaintsCtx, who: Handler
+) -> ComplaintOut:
+    """Record what was checked (a home visit, a registry check, a talk with the village); starts the investigation."""
+    item = await repository.for_handling(session, who, complaint_id)
+    await handling.add_note(session, ctx, who, item, body)
+    return await detail(session, ctx, item)
+
+
+@router.post("/{complaint_id}/feedback", response_model=ComplaintOut, responses=_ACTION)
+async def give_feedback(
+    complaint_id: ComplaintId, body: FeedbackIn, session: DbSession, ctx: ComplaintsCtx, who: Handler
+) -> ComplaintOut:
+    """Record the written result given to a real-name complainant (anonymous items get none: 409)."""
+    item = await repository.for_handling(session, who, complaint_id)
+    handling.give_feedback(ctx, who, item, body)
+    return await detail(session, ctx, item)
+
+
+@router.post("/{complaint_id}/resolve", response_model=ComplaintOut, responses=_ACTION)
+async def resolve(
+    complaint_id: ComplaintId, body: ResolveIn, session: DbSession, ctx: ComplaintsCtx, who: Handler
+) -> ComplaintOut:
+    """Close the item with its finding and reply. A real-name item needs written feedback (422 `feedback_required`);
+    an upheld item about a household or person asks casework for a review; a hotline item's result is pushed."""
+    item = await repository.for_handling(session, who, complaint_id)
+    await handling.resolve(session, ctx, who, item, body)
+    return await detail(session, ctx, item)
+
+
+@router.post("/{complaint_id}/return", response_model=ComplaintOut, responses=_ACTION)
+async def return_item(
+    complaint_id: ComplaintId, body: ReturnIn, session: DbSession, ctx: ComplaintsCtx, who: Handler
+) -> ComplaintOut:
+    """Not a civil-affairs matter: return it with the reason (to the platform, for a hotline work order)."""
+    item = await repository.for_handling(session, who, complaint_id)
+    await handling.return_item(session, ctx, who, item, body)
+    return await detail(session, ctx, item)
+
+
+@router.post("/{complaint_id}/contact/reveal", response_model=ContactOut, responses=_ACTION)
+async def reveal_contact(
+    complaint_id: ComplaintId, body: RevealIn, session: DbSession, ctx: ComplaintsCtx, who: Handler
+) -> ContactOut:
+    """A real-name complainant's phone and identity number in full, to call or write back; the read is recorded.
+    An anonymous informant is never revealed (409)."""
+    item = await repository.for_reading(session, who, complaint_id)
+    if item.anonymous:
+        raise Conflict("The informant of an anonymous item is not revealed", code="anonymous_item")
+    session.add(ContactRead(complaint_id=item.id, at=ctx.now(), by=who.subject, reason=body.reason))
+    return ContactOut(
+        name=item.caller_name,
+        phone=ctx.open(item.caller_phone_sealed, PHONE_CONTEXT) if item.caller_phone_sealed else None,
+        id_number=ctx.open(item.caller_id_sealed, ID_NUMBER_CONTEXT) if item.caller_id_sealed else None,
+    )
+
+
+@router.get("/{complaint_id}/deliveries", response_model=list[DeliveryOut], responses={403: {}, 404: {}})
+async def deliveries(complaint_id: ComplaintId, session: DbSession, who: Reader) -> list[DeliveryOut]:
+    """The pushes of this work order's result to its platform, with every attempt."""
+    item = await repository.for_reading(session, who, complaint_id)
+    return [] if item.work_order_no is None else await push_service.deliveries_of(session, item.work_order_no)

@@ -1,0 +1,152 @@
+"""Items as staff see them: lists masked (DOMAIN.md §11); an anonymous informant never shown at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.contracts.id_number import IdNumber, mask_name
+from services.complaints.context import ID_NUMBER_CONTEXT, PHONE_CONTEXT, Complaints
+from services.complaints.ledger.models import Complaint, InvestigationNote, StatusChange
+from services.complaints.ledger.rules import (
+    CLOSED,
+    OPEN,
+    Category,
+    Channel,
+    FeedbackMethod,
+    Finding,
+    Issue,
+    Satisfaction,
+    Source,
+    Status,
+    SubjectKind,
+)
+from services.complaints.ledger.schemas import (
+    CallerOut,
+    ComplaintOut,
+    ComplaintSummary,
+    FeedbackOut,
+    HistoryOut,
+    NoteOut,
+    RepeatOut,
+    SubjectOut,
+)
+
+
+def mask_phone(phone: str) -> str:
+    digits = phone.replace("-", "").lstrip("+")
+    return digits[:3] + "*" * max(len(digits) - 7, 0) + digits[-4:] if len(digits) > 7 else "*" * len(digits)
+
+
+def _mask_id(ctx: Complaints, sealed: str | None) -> str | None:
+    return IdNumber.parse(ctx.open(sealed, ID_NUMBER_CONTEXT)).masked() if sealed else None
+
+
+def _late(item: Complaint, now: dt.datetime) -> bool:
+    answered = item.handled_at if item.status in CLOSED else None
+    return (answered or now) > item.due_at
+
+
+def summary(item: Complaint, now: dt.datetime) -> ComplaintSummary:
+    return ComplaintSummary(**_summary_fields(item, now))
+
+
+def _summary_fields(item: Complaint, now: dt.datetime) -> dict[str, object]:
+    return {
+        "complaint_id": item.id,
+        "work_order_no": item.work_order_no,
+        "source": Source(item.source),
+        "channel": Channel(item.channel),
+        "category": Category(item.category),
+        "issue": Issue(item.issue) if item.issue else None,
+        "title": item.title,
+        "region_code": item.region_code,
+        "assigned_unit": item.assigned_unit,
+        "anonymous": item.anonymous,
+        "caller_name": None if item.anonymous or not item.caller_name else mask_name(item.caller_name),
+        "subject_name": mask_name(item.subject_name) if item.subject_name else None,
+        "status": Status(item.status),
+        "received_at": item.received_at,
+        "due_at": item.due_at,
+        "due_provisional": item.due_provisional,
+        "overdue": item.status in OPEN and now > item.due_at,
+        "late": _late(item, now),
+        "repeat_of": item.repeat_of,
+        "petition_id": item.petition_id,
+    }
+
+
+async def detail(session: AsyncSession, ctx: Complaints, item: Complaint) -> ComplaintOut:
+    history = (
+        await session.scalars(
+            select(StatusChange).where(StatusChange.complaint_id == item.id).order_by(StatusChange.id)
+        )
+    ).all()
+    notes = (
+        await session.scalars(
+            select(InvestigationNote).where(InvestigationNote.complaint_id == item.id).order_by(InvestigationNote.id)
+        )
+    ).all()
+    petition = (
+        await session.scalars(
+            select(Complaint)
+            .where(Complaint.petition_id == item.petition_id)
+            .order_by(Complaint.received_at, Complaint.created_at)
+        )
+    ).all()
+    caller = None
+    if not item.anonymous:
+        caller = CallerOut(
+            anonymous=False,
+            name=item.caller_name,
+            phone=mask_phone(ctx.open(item.caller_phone_sealed, PHONE_CONTEXT)) if item.caller_phone_sealed else None,
+            id_number=_mask_id(ctx, item.caller_id_sealed),
+            address=item.caller_address,
+        )
+    subject = None
+    if item.subject_kind is not None:
+        subject = SubjectOut(
+            kind=SubjectKind(item.subject_kind),
+            name=item.subject_name,
+            id_number=_mask_id(ctx, item.subject_id_sealed),
+            household_id=item.subject_household_id,
+            address=item.subject_address,
+        )
+    feedback = None
+    if item.feedback_text is not None and item.feedback_at is not None and item.feedback_method is not None:
+        feedback = FeedbackOut(
+            text=item.feedback_text,
+            method=FeedbackMethod(item.feedback_method),
+            given_at=item.feedback_at,
+            by=item.feedback_by or "",
+        )
+    return ComplaintOut(
+        **_summary_fields(item, ctx.now()),
+        content=item.content,
+        caller=caller,
+        subject=subject,
+        due_source=item.due_source,
+        finding=Finding(item.finding) if item.finding else None,
+        reply=item.reply,
+        handled_at=item.handled_at,
+        handler_unit=item.handler_unit,
+        feedback=feedback,
+        feedback_required=not item.anonymous,
+        supervision_referred=item.supervision_referred,
+        satisfaction=Satisfaction(item.satisfaction) if item.satisfaction else None,
+        satisfaction_note=item.satisfaction_note,
+        history=[HistoryOut(status=Status(h.status), at=h.at, note=h.note) for h in history],
+        notes=[NoteOut(at=n.at, visited_on=n.visited_on, text=n.text, by=n.by, by_name=n.by_name) for n in notes],
+        petition=[
+            RepeatOut(
+                complaint_id=p.id,
+                work_order_no=p.work_order_no,
+                received_at=p.received_at,
+                status=Status(p.status),
+                repeat_reason=p.repeat_reason,
+            )
+            for p in petition
+        ],
+    )

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+
+class PolicyIn(BaseModel):
+    """A region's complaint figures from a date (DOMAIN.md §6: local)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    region_prefix: Annotated[str, StringConstraints(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})?$")]
+    effective_from: dt.date
+    reply_days: int = Field(ge=1, le=60, description="Working days to answer an item without a platform deadline")
+    repeat_window_days: int = Field(ge=1, le=730, description="Days within which a like item is a repeat petition")
+
+
+class PolicyOut(BaseModel):
+    policy_id: int
+    region_prefix: str
+    effective_from: dt.date
+    reply_days: int
+    repeat_window_days: int
+    created_by: str
+    created_at: dt.datetime
