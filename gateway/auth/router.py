@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 
 from gateway.auth import clients as client_service
+from gateway.auth import hotline
 from gateway.auth import users as user_service
 from gateway.auth.dependencies import AdminCaller
 from gateway.auth.grants import issue_token
@@ -77,13 +78,23 @@ async def list_users(
     return page_of(rows, limit, key=lambda u: [u.username], item=user_service.user_out)
 
 
-@admin_router.post("/clients", response_model=ClientCreated, status_code=201)
+@admin_router.post(
+    "/clients",
+    response_model=ClientCreated,
+    status_code=201,
+    responses={502: {"description": "callback_not_registered: complaints could not take the callback", **_PROBLEM}},
+)
 async def create_client(
     body: ClientCreate, response: Response, session: DbSession, admin: AdminCaller, rt: RuntimeDep
 ) -> ClientCreated:
-    """Register a partner client; `client_secret` appears in this response only and is stored hashed."""
+    """Register a partner client; `client_secret` appears in this response only and is stored hashed. A hotline
+    client's `callback_url` is registered with complaints, which signs its result pushes with the secret (502
+    `callback_not_registered` if complaints cannot take it: nothing is created)."""
     response.headers["Cache-Control"] = "no-store"  # the one copy of the secret must not linger in a cache
-    return await client_service.create_client(session, rt.hasher, admin.principal, body)
+    created = await client_service.create_client(session, rt.hasher, admin.principal, body)
+    if hotline.needs_callback(created):
+        await hotline.register_callback(rt, admin, created)
+    return created
 
 
 @admin_router.get("/clients", response_model=Page[ClientOut])

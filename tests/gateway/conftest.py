@@ -38,6 +38,16 @@ def intake(stack: DevStack, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 @pytest.fixture(scope="session")
+def complaints(stack: DevStack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceProcess]:
+    # The gateway hands a new hotline client's callback to complaints (gateway/auth/hotline.py).
+    service = start_service("complaints", stack, tmp_path_factory.mktemp("gateway-complaints"))
+    try:
+        yield service
+    finally:
+        stop(service.proc)
+
+
+@pytest.fixture(scope="session")
 async def admin_ready(stack: DevStack, gateway_schema: None) -> None:
     db = Database(gateway_settings(stack, "http://unused"), "gateway")
     try:
@@ -48,9 +58,11 @@ async def admin_ready(stack: DevStack, gateway_schema: None) -> None:
 
 
 @pytest.fixture(scope="session")
-async def gateway(stack: DevStack, intake: ServiceProcess, admin_ready: None) -> AsyncIterator[RunningGateway]:
-    """The gateway with every upstream pointed at the real intake process."""
-    async with running_gateway(gateway_settings(stack, intake.url)) as gw:
+async def gateway(
+    stack: DevStack, intake: ServiceProcess, complaints: ServiceProcess, admin_ready: None
+) -> AsyncIterator[RunningGateway]:
+    """The gateway with every upstream pointed at the real intake process, but complaints at its own."""
+    async with running_gateway(gateway_settings(stack, intake.url, complaints_url=complaints.url)) as gw:
         yield gw
 
 

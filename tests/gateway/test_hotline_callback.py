@@ -1,0 +1,92 @@
+"""A new 12345 platform's callback is handed to complaints when the client is created (gateway/auth/hotline.py):
+the secret that signs the result pushes is known only then (CONTRACTS.md §2)."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from libs.devstack.stack import DevStack
+from libs.kernel.pii import PiiVault
+from services.complaints.context import SIGNING_KEY_CONTEXT
+from services.complaints.definition import DEFINITION as COMPLAINTS
+from tests.gateway.harness import (
+    ADMIN_PASSWORD,
+    RunningGateway,
+    assert_problem,
+    gateway_settings,
+    running_gateway,
+    unique_name,
+    unique_region,
+)
+
+CLIENTS = "/api/v1/admin/clients"
+PLATFORMS = "/api/v1/complaints/hotline-platforms"
+
+
+async def _platform(engine: AsyncEngine, client_id: str) -> dict[str, str] | None:
+    async with engine.connect() as conn:
+        row = (
+            (
+                await conn.execute(
+                    text("SELECT * FROM complaints.hotline_platforms WHERE client_id = :c"), {"c": client_id}
+                )
+            )
+            .mappings()
+            .one_or_none()
+        )
+    return None if row is None else {k: str(v) for k, v in row.items()}
+
+
+async def test_a_hotline_client_with_a_callback_is_registered_with_complaints(
+    gateway: RunningGateway, admin_token: str, engine: AsyncEngine
+) -> None:
+    body = {"name": unique_name("hotline"), "scopes": ["hotline"], "region_code": unique_region(4),
+            "callback_url": "https://hotline.example/jiuzhu/results"}  # fmt: skip
+    async with gateway.client(token=admin_token) as client:
+        created = await client.post(CLIENTS, json=body)
+        listed = await client.get(PLATFORMS)
+    assert created.status_code == 201, created.text
+    client_id, secret = created.json()["client_id"], created.json()["client_secret"]
+    assert listed.status_code == 200, listed.text
+    mine = [p for p in listed.json() if p["client_id"] == client_id]
+    assert [p["callback_url"] for p in mine] == [body["callback_url"]]
+    assert secret not in listed.text
+    stored = await _platform(engine, client_id)
+    assert stored is not None
+    assert secret not in stored["secret_sealed"]
+    # Sealed with complaints' own key, and it is the very secret the platform got: the pushes will verify.
+    vault = PiiVault(COMPLAINTS.settings().pii_key.get_secret_value())
+    assert vault.decrypt(stored["secret_sealed"], context=SIGNING_KEY_CONTEXT) == secret
+
+
+async def test_clients_without_a_hotline_callback_are_not_registered(
+    gateway: RunningGateway, admin_token: str, engine: AsyncEngine
+) -> None:
+    without_url = {"name": unique_name("hotline"), "scopes": ["hotline"], "region_code": unique_region(4)}
+    finance = {"name": unique_name("finance"), "scopes": ["finance"], "region_code": unique_region(6),
+               "callback_url": "https://finance.example/cb"}  # fmt: skip
+    async with gateway.client(token=admin_token) as client:
+        replies = [await client.post(CLIENTS, json=b) for b in (without_url, finance)]
+    for reply in replies:
+        assert reply.status_code == 201, reply.text
+        assert await _platform(engine, reply.json()["client_id"]) is None
+
+
+async def test_no_client_is_created_when_complaints_cannot_take_the_callback(
+    stack: DevStack, admin_ready: None, engine: AsyncEngine, gateway: RunningGateway
+) -> None:
+    # A port nobody listens on: complaints is down.
+    settings = gateway_settings(stack, gateway.settings.intake_url, complaints_url="http://127.0.0.1:9")
+    name = unique_name("hotline")
+    body = {"name": name, "scopes": ["hotline"], "region_code": unique_region(4),
+            "callback_url": "https://hotline.example/cb"}  # fmt: skip
+    async with running_gateway(settings) as down:
+        token = await down.password_token("admin", ADMIN_PASSWORD)
+        async with down.client(token=token) as client:
+            refused = await client.post(CLIENTS, json=body)
+    assert refused.status_code in (502, 504), refused.text
+    assert_problem(refused, refused.status_code, refused.json()["code"])
+    async with engine.connect() as conn:
+        count = await conn.scalar(text("SELECT count(*) FROM gateway.clients WHERE name = :n"), {"n": name})
+    assert count == 0
