@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from libs.contracts.id_number import IdNumberStr
 from libs.contracts.region import RegionCodeStr
@@ -60,11 +69,14 @@ class WorkOrderIn(BaseModel):
     due_at: AwareDatetime | None = None
     raw: dict[str, Any] = Field(default_factory=dict, description="The platform's original payload, kept as sent")
 
-    @model_validator(mode="after")
-    def _due_after_receipt(self) -> WorkOrderIn:
-        if self.due_at is not None and self.due_at <= self.received_at:
+    @field_validator("due_at")
+    @classmethod
+    def _due_after_receipt(cls, due_at: dt.datetime | None, info: ValidationInfo) -> dt.datetime | None:
+        # A field validator, so the error's loc names due_at; received_at is declared first, so it is in info.data.
+        received = info.data.get("received_at")
+        if due_at is not None and received is not None and due_at <= received:
             raise ValueError("due_at must be after received_at")
-        return self
+        return due_at
 
 
 class WorkOrderReceived(BaseModel):

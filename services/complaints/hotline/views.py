@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.contracts.clock import CHINA_TZ
 from services.complaints.hotline.schemas import HistoryItem, ResultOut, WorkOrderOut
 from services.complaints.ledger.models import Complaint, StatusChange
 from services.complaints.ledger.rules import CLOSED, Finding, Status
+
+
+def _cst(moment: dt.datetime) -> dt.datetime:
+    # One spelling of every instant, China time as in CONTRACTS.md: the pushed body, built from the objects of the
+    # closing transaction, and a later GET, read back from PostgreSQL, are then the same bytes.
+    return moment.astimezone(CHINA_TZ)
 
 
 async def work_order(session: AsyncSession, item: Complaint) -> WorkOrderOut:
@@ -24,7 +33,7 @@ async def work_order(session: AsyncSession, item: Complaint) -> WorkOrderOut:
         result = ResultOut(
             finding=Finding(item.finding),
             reply=item.reply or "",
-            handled_at=item.handled_at,
+            handled_at=_cst(item.handled_at),
             handler_unit=item.handler_unit or "",
         )
     repeat_of = None
@@ -35,7 +44,7 @@ async def work_order(session: AsyncSession, item: Complaint) -> WorkOrderOut:
         complaint_id=item.id,
         status=Status(item.status),
         result=result,
-        history=[HistoryItem(status=Status(c.status), at=c.at, note=c.note) for c in changes],
-        due_at=item.due_at,
+        history=[HistoryItem(status=Status(c.status), at=_cst(c.at), note=c.note) for c in changes],
+        due_at=_cst(item.due_at),
         repeat_of_work_order_no=repeat_of,
     )

@@ -85,12 +85,14 @@ async def record(session: AsyncSession, ctx: Complaints, new: NewItem) -> Compla
         region_code=new.region_code,
         assigned_unit=assigned_unit(new.region_code),
         anonymous=new.caller.anonymous,
-        caller_name=new.caller.name,
+        # An informant's name is not kept readable (the sealed work order keeps what the platform sent); the phone
+        # stays sealed with its hash, which is all repeat linking needs.
+        caller_name=None if new.caller.anonymous else new.caller.name,
         caller_phone_sealed=phone_sealed,
         caller_phone_hash=phone_hash,
         caller_id_sealed=caller_id_sealed,
         caller_id_hash=caller_id_hash,
-        caller_address=new.caller.address,
+        caller_address=None if new.caller.anonymous else new.caller.address,
         received_at=new.received_at,
         due_at=due_at,
         due_source=due_source,
