@@ -18,6 +18,7 @@ from services.complaints.ledger.intake import apply_subject
 from services.complaints.ledger.models import Complaint, InvestigationNote
 from services.complaints.ledger.rules import (
     CLOSED,
+    FACTUAL,
     NEEDS_INVESTIGATION,
     UPHELD,
     Finding,
@@ -82,6 +83,13 @@ async def resolve(session: AsyncSession, ctx: Complaints, who: Principal, item: 
     review, one about staff goes to supervision, and a hotline item's result goes back to its platform."""
     if body.issue is not None:
         item.issue = body.issue.value
+    if item.category in FACTUAL and body.finding not in NEEDS_INVESTIGATION:
+        raise Unprocessable(
+            "A complaint or report ends in a finding about facts (substantiated, partly, unsubstantiated), or is "
+            "returned as not ours",
+            code="finding_needs_facts",
+            errors=[{"loc": ["body", "finding"], "msg": "not_applicable answers questions, suggestions and help"}],
+        )
     if body.finding in NEEDS_INVESTIGATION and not await _investigated(session, item):
         raise Conflict("A finding about facts needs an investigation note first (逐一核查)", code="not_investigated")
     if body.feedback is not None:

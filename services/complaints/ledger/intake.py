@@ -114,7 +114,7 @@ async def record(session: AsyncSession, ctx: Complaints, new: NewItem) -> Compla
     if repeat is not None:
         note += f"；重复件，关联 {repeat.earlier.work_order_no or repeat.earlier.id}"
     record_status(session, item, Status.ASSIGNED, new.received_at, note, new.created_by)
-    if item.category == Category.HELP and not _repeats_open_help(repeat):
+    if item.category == Category.HELP and not _repeats_open_help(item, repeat):
         await events.help_requested(session, ctx, item, new)
     _log.info(
         "complaint.received",
@@ -136,12 +136,17 @@ def _link(item: Complaint, repeat: Repeat) -> None:
     item.repeat_of = earlier.id
     item.repeat_reason = repeat.reason
     item.petition_id = earlier.petition_id
-    # The unit that knows the matter answers again, while it is still at it.
-    if earlier.status in OPEN:
+    # The unit that knows the matter answers again, while it is still at it, if it lies in the same county: a caller
+    # may ring about a place elsewhere, which that county answers for (DOMAIN.md §1).
+    if earlier.status in OPEN and earlier.assigned_unit[:6] == item.region_code[:6]:
         item.assigned_unit = earlier.assigned_unit
         item.assigned_to = earlier.assigned_to
 
 
-def _repeats_open_help(repeat: Repeat | None) -> bool:
-    # The township already has a lead for an open request of the same person: a second call is not a second lead.
-    return repeat is not None and repeat.earlier.category == Category.HELP and repeat.earlier.status in OPEN
+def _repeats_open_help(item: Complaint, repeat: Repeat | None) -> bool:
+    """Whether the township already has a lead for an open request about the same person in need: then a second
+    call is not a second lead. Linked by the caller alone, it is the same person only when neither call names
+    anyone else (a village cadre ringing for several families asks for each of them)."""
+    if repeat is None or repeat.earlier.category != Category.HELP or repeat.earlier.status not in OPEN:
+        return False
+    return repeat.reason != "caller" or (item.subject_kind is None and repeat.earlier.subject_kind is None)

@@ -10,7 +10,7 @@ from sqlalchemy import Select, literal, or_, select, tuple_
 
 from libs.kernel.auth import Principal, ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.db import DbSession
-from libs.kernel.errors import Conflict, Unprocessable
+from libs.kernel.errors import Conflict, Forbidden, Unprocessable
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.complaints.context import ID_NUMBER_CONTEXT, PHONE_CONTEXT, ComplaintsCtx
 from services.complaints.dependencies import County, Entrant, Handler, Reader
@@ -209,6 +209,13 @@ async def reveal_contact(
     """A real-name complainant's phone and identity number in full, to call or write back; the read is recorded.
     An anonymous informant is never revealed (409)."""
     item = await repository.for_reading(session, who, complaint_id)
+    if not who.covers(item.assigned_unit):
+        # Only the unit handling the item calls back: a township the county moved an item away from (often because
+        # it is about its own cadres) no longer sees who complained.
+        raise Forbidden(
+            f"Complaint {complaint_id} is assigned to {item.assigned_unit}, outside your jurisdiction",
+            code="not_assigned_to_you",
+        )
     if item.anonymous:
         raise Conflict("The informant of an anonymous item is not revealed", code="anonymous_item")
     session.add(ContactRead(complaint_id=item.id, at=ctx.now(), by=who.subject, reason=body.reason))

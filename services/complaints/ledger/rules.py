@@ -86,6 +86,9 @@ CLOSED = frozenset({Status.RESOLVED, Status.RETURNED})
 UPHELD = frozenset({Finding.SUBSTANTIATED, Finding.PARTLY_SUBSTANTIATED})
 # A finding about facts needs facts: at least one investigation note before it.
 NEEDS_INVESTIGATION = UPHELD | {Finding.UNSUBSTANTIATED}
+# Complaints and reports are verified one by one (seed 000 §5(二)): they end in a finding about facts, or are returned
+# as not ours; "not applicable" answers only questions, suggestions and requests for help.
+FACTUAL = frozenset({Category.COMPLAINT, Category.REPORT})
 
 
 def assigned_unit(region_code: str) -> str:
