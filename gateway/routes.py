@@ -38,7 +38,8 @@ ROUTES: tuple[Route, ...] = (
     Route("/api/v1/intake/", "intake"),
     Route("/api/v1/casework/", "casework"),
     Route("/api/v1/matching/", "matching"),
-    Route("/api/v1/complaints/", "complaints"),
+    # Without the slash: the ledger itself is `/api/v1/complaints` (GET the list, POST an item).
+    Route("/api/v1/complaints", "complaints"),
     Route("/api/v1/disbursement/", "disbursement"),
     Route("/api/v1/hotline/", "complaints", Scope.hotline),
     Route("/api/v1/finance/", "disbursement", Scope.finance),

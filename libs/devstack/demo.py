@@ -5,7 +5,8 @@ are written once to `demo-credentials.json` in the data directory (partner secre
 Intake's data (applications, referrals) is entered by the demo staff themselves (`demo_intake.py`). Casework's
 (standards, a close-relative filing, recipient households) is entered by the county officer (`demo_casework.py`); the
 registry partner sends its feeds (`demo_matching.py`); the county officer builds, locks and submits the month's payment
-roster and the finance client lists it (`demo_disbursement.py`).
+roster and the finance client lists it (`demo_disbursement.py`); last, the hotline client posts three work orders and
+the township officer answers the first (`demo_complaints.py`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import httpx
 
 from libs.devstack.demo_casework import load_casework_demo
+from libs.devstack.demo_complaints import load_complaints_demo
 from libs.devstack.demo_disbursement import load_disbursement_demo
 from libs.devstack.demo_intake import load_intake_demo
 from libs.devstack.demo_matching import load_matching_demo
@@ -97,3 +99,6 @@ def load_demo_county(base_url: str, admin_password: str, data_dir: Path) -> None
         load_matching_demo(base_url, COUNTY, passwords, registry)
         finance = next(p for p in credentials["partners"] if "finance" in p["scopes"])
         load_disbursement_demo(base_url, COUNTY, passwords, finance)
+    if "township.officer" in passwords:
+        hotline = next(p for p in credentials["partners"] if "hotline" in p["scopes"])
+        load_complaints_demo(base_url, VILLAGE, passwords, hotline)

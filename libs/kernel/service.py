@@ -130,6 +130,8 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings 
         title=definition.title or f"Jiuzhu {definition.name}",
         lifespan=lifespan,
         docs_url="/docs" if role is not Role.worker else None,
+        # A redirect would carry the service's own address back through the gateway to the caller.
+        redirect_slashes=False,
     )
     app.state.internal_tokens = InternalTokens(s.internal_token_secret.get_secret_value(), s.internal_token_ttl_seconds)
     broker_probe = BrokerProbe(s.kafka_bootstrap_servers)

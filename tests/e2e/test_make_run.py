@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,8 @@ def _assert_demo_intake(base: str, demo: dict[str, Any]) -> None:
     assert [a["status"] for a in items[:2]] == ["accepted", "accepted"]
     assert all(a["due_date"] is not None for a in items[:2])
     assert [a["close_relative_declared"] for a in items].count(True) == 1
-    leads = httpx.get(f"{base}/api/v1/intake/leads", headers=headers)
+    # The village's own referrals; the demo's hotline request for help adds a lead of source `hotline` (complaints).
+    leads = httpx.get(f"{base}/api/v1/intake/leads", params={"source": "village_referral"}, headers=headers)
     assert leads.status_code == 200, leads.text
     assert [(lead["source"], lead["status"]) for lead in leads.json()["items"]] == [("village_referral", "open")] * 2
 
@@ -119,17 +121,7 @@ def _assert_demo_matching(base: str, demo: dict[str, Any]) -> None:
 def _assert_demo_disbursement(base: str, demo: dict[str, Any]) -> None:
     """The county officer submitted the county's roster of the month: the finance client lists it with its lines, and
     the CSV it streams through the gateway hashes to the roster's checksum."""
-    partner = next(p for p in demo["partners"] if "finance" in p["scopes"])
-    token = httpx.post(
-        f"{base}/api/v1/auth/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": partner["client_id"],
-            "client_secret": partner["client_secret"],
-        },
-    )
-    assert token.status_code == 200, token.text
-    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    headers = _partner_headers(base, demo, "finance")
     listed = httpx.get(
         f"{base}/api/v1/finance/rosters", params={"region_code": "140402", "status": "submitted"}, headers=headers
     )
@@ -143,6 +135,83 @@ def _assert_demo_disbursement(base: str, demo: dict[str, Any]) -> None:
     assert f"sha256:{hashlib.sha256(csv.content).hexdigest()}" == roster["checksum"]
     assert csv.content.startswith("\ufeffline_id,line_no,".encode())
     assert csv.content.count(b"\r\n") == roster["line_count"] + 1  # the header and one row per line
+
+
+def _partner_headers(base: str, demo: dict[str, Any], scope: str) -> dict[str, str]:
+    partner = next(p for p in demo["partners"] if scope in p["scopes"])
+    token = httpx.post(
+        f"{base}/api/v1/auth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": partner["client_id"],
+            "client_secret": partner["client_secret"],
+        },
+    )
+    assert token.status_code == 200, token.text
+    return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+
+def _assert_demo_complaints(base: str, demo: dict[str, Any]) -> dict[str, str]:
+    """The hotline client reads its first work order resolved with the township's result; the third is linked to it as
+    a repeat petition; the request for help became an intake lead for the township through the broker; and the result
+    waits in the delivery log, since no callback is registered. Returns each work order's complaint id."""
+    as_hotline = _partner_headers(base, demo, "hotline")
+    township = next(s for s in demo["staff"] if s["username"] == "township.officer")
+    as_township = {"Authorization": f"Bearer {_token(base, township['password'], 'township.officer')}"}
+    orders = {}
+    for number in ("HL20261120000101", "HL20261120000102", "HL20261123000103"):
+        reply = httpx.get(f"{base}/api/v1/hotline/work-orders/{number}", headers=as_hotline)
+        assert reply.status_code == 200, reply.text
+        orders[number] = reply.json()
+    first, help_request, repeat = orders.values()
+    assert first["status"] == "resolved"
+    assert first["result"]["finding"] == "unsubstantiated"
+    assert first["result"]["reply"].endswith("反映其有稳定工作仍领取低保的情况不属实。")
+    assert first["result"]["handler_unit"] == "乡镇（街道）民政办 140402001"
+    assert [h["status"] for h in first["history"]] == ["received", "assigned", "investigating", "resolved"]
+    # The platform's due_at; without one, 5 working days after Friday 20 November, ending at midnight China time.
+    assert datetime.fromisoformat(first["due_at"]) == datetime.fromisoformat("2026-11-27T18:00:00+08:00")
+    assert help_request["status"] == "assigned"
+    assert datetime.fromisoformat(help_request["due_at"]) == datetime.fromisoformat("2026-11-27T23:59:59.999999+08:00")
+    assert repeat["repeat_of_work_order_no"] == "HL20261120000101"
+    detail = httpx.get(f"{base}/api/v1/complaints/{repeat['complaint_id']}", headers=as_township)
+    assert detail.status_code == 200, detail.text
+    assert detail.json()["repeat_of"] == first["complaint_id"]
+    assert detail.json()["petition_id"] == first["complaint_id"]
+    assert [(p["work_order_no"], p["repeat_reason"]) for p in detail.json()["petition"]] == [
+        ("HL20261120000101", None),
+        ("HL20261123000103", "caller"),
+    ]
+    ledger = httpx.get(f"{base}/api/v1/complaints", params={"region_code": "140402001"}, headers=as_township)
+    assert ledger.status_code == 200, ledger.text
+    listed = {item["work_order_no"] for item in ledger.json()["items"]}
+    assert listed >= {"HL20261120000101", "HL20261120000102", "HL20261123000103"}
+    resolved = httpx.get(f"{base}/api/v1/complaints/{first['complaint_id']}", headers=as_township).json()
+    assert resolved["feedback"]["method"] == "hotline_reply"
+    assert [n["visited_on"] for n in resolved["notes"]] == ["2026-11-23"]
+    deadline = time.monotonic() + 90
+    while True:
+        leads = httpx.get(f"{base}/api/v1/intake/leads", params={"source": "hotline"}, headers=as_township).json()[
+            "items"
+        ]
+        deliveries = httpx.get(
+            f"{base}/api/v1/hotline/deliveries", params={"work_order_no": "HL20261120000101"}, headers=as_hotline
+        ).json()["items"]
+        if leads and deliveries and deliveries[0]["attempts"] >= 1:
+            break
+        assert time.monotonic() < deadline, (leads, deliveries)
+        time.sleep(0.5)
+    assert [(lead["source_ref"], lead["kind"], lead["name"]) for lead in leads] == [
+        (help_request["complaint_id"], "help_request", "郭*芬")
+    ]
+    # Nowhere to push to: the result is kept and retried, never dropped.
+    [delivery] = deliveries
+    assert (delivery["status"], delivery["state"], delivery["last_error"]) == (
+        "resolved",
+        "pending",
+        "no_callback_configured",
+    )
+    return {number: order["complaint_id"] for number, order in orders.items()}
 
 
 @pytest.mark.slow
@@ -177,6 +246,7 @@ def test_make_run_starts_everything_stops_cleanly_and_keeps_its_data(tmp_path: P
         _assert_demo_casework(base, demo)
         _assert_demo_matching(base, demo)
         _assert_demo_disbursement(base, demo)
+        complaints = _assert_demo_complaints(base, demo)
     finally:
         children = _stop(proc)
     # Ctrl-C stopped every process it had started: services, gateway, PostgreSQL, the broker.
@@ -196,5 +266,6 @@ def test_make_run_starts_everything_stops_cleanly_and_keeps_its_data(tmp_path: P
         _assert_demo_casework(base, demo)
         _assert_demo_matching(base, demo)
         _assert_demo_disbursement(base, demo)
+        assert _assert_demo_complaints(base, demo) == complaints
     finally:
         _stop(proc)

@@ -18,6 +18,7 @@ from libs.kernel.errors import Forbidden
         ("/api/v1/matching/feeds", "matching", Scope.registry_feed),
         ("/api/v1/matching/feeds/abc", "matching", Scope.registry_feed),
         ("/api/v1/complaints/x", "complaints", None),
+        ("/api/v1/complaints", "complaints", None),
         ("/api/v1/disbursement/rosters", "disbursement", None),
         ("/api/v1/hotline/work-orders", "complaints", Scope.hotline),
         ("/api/v1/finance/rosters/r1/lines.csv", "disbursement", Scope.finance),
@@ -35,6 +36,7 @@ def test_resolve_picks_the_most_specific_prefix(path: str, service: str, scope: 
     "path",
     [
         "/api/v1/province/recipientsX",
+        "/api/v1/complaintsX",
         "/api/v1/province/",
         "/api/v1/intake",
         "/api/v1/unknown/x",
