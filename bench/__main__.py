@@ -11,6 +11,7 @@ BENCHMARKS = [
     "bench.intake_throughput",
     "bench.matching_feed",
     "bench.disbursement_roster",
+    "bench.complaints_hotline",
 ]
 
 

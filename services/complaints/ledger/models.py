@@ -68,7 +68,20 @@ class Complaint(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
-        Index("ix_complaints_region", "region_code", "received_at"),
+        # text_pattern_ops: lists select a jurisdiction by prefix (LIKE '1401%'), which a plain btree under the
+        # database's libc collation cannot serve; an item is in scope by its region or by the unit handling it.
+        Index(
+            "ix_complaints_region",
+            "region_code",
+            "received_at",
+            postgresql_ops={"region_code": "text_pattern_ops"},
+        ),
+        Index(
+            "ix_complaints_unit",
+            "assigned_unit",
+            "received_at",
+            postgresql_ops={"assigned_unit": "text_pattern_ops"},
+        ),
         Index(
             "ix_complaints_open_due", "due_at", postgresql_where="status IN ('received', 'assigned', 'investigating')"
         ),

@@ -1,0 +1,44 @@
+"""Jurisdiction lists by prefix: the region index in text_pattern_ops and an index on the handling unit, so that a
+county's ledger and overdue list read that county's items, not the province's.
+
+Revision ID: complaints_0003
+Revises: complaints_0002
+Create Date: 2026-12-05
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "complaints_0003"
+down_revision: str | None = "complaints_0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.drop_index("ix_complaints_region", table_name="complaints", schema="complaints")
+    op.create_index(
+        "ix_complaints_region",
+        "complaints",
+        ["region_code", "received_at"],
+        unique=False,
+        schema="complaints",
+        postgresql_ops={"region_code": "text_pattern_ops"},
+    )
+    op.create_index(
+        "ix_complaints_unit",
+        "complaints",
+        ["assigned_unit", "received_at"],
+        unique=False,
+        schema="complaints",
+        postgresql_ops={"assigned_unit": "text_pattern_ops"},
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_complaints_unit", table_name="complaints", schema="complaints")
+    op.drop_index("ix_complaints_region", table_name="complaints", schema="complaints")
+    op.create_index(
+        "ix_complaints_region", "complaints", ["region_code", "received_at"], unique=False, schema="complaints"
+    )
