@@ -1,0 +1,30 @@
+"""The whole system for the end-to-end scenarios, started once per test session and scanned for personal data in its
+logs when it stops."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from libs.devstack.stack import DevStack
+from tests.e2e.privacy import scan
+from tests.e2e.system import WholeSystem
+from tests.gateway.harness import service_environment
+
+
+@pytest.fixture(scope="session")
+async def whole_system(stack: DevStack, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[WholeSystem]:
+    system = WholeSystem(stack, tmp_path_factory.mktemp("e2e-logs"), service_environment(stack))
+    try:
+        # In a thread: migrating the gateway runs its own event loop, and waiting for readiness blocks.
+        await asyncio.to_thread(system.start)
+        yield system
+    finally:
+        await system.close_actors()
+        await asyncio.to_thread(system.stop)
+    # After every scenario that used it, the logs of all eleven processes: tests/e2e/test_logs_privacy.py also scans
+    # them mid-session, this catches what scenarios after it wrote.
+    leaks = scan(system.log_files(), system.personal_data)
+    assert not leaks, "personal data in the logs:\n" + "\n".join(map(str, leaks[:20]))
