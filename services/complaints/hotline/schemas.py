@@ -74,8 +74,9 @@ class WorkOrderIn(BaseModel):
     def _due_after_receipt(cls, due_at: dt.datetime | None, info: ValidationInfo) -> dt.datetime | None:
         # A field validator, so the error's loc names due_at; received_at is declared first, so it is in info.data.
         received = info.data.get("received_at")
-        if due_at is not None and received is not None and due_at <= received:
-            raise ValueError("due_at must be after received_at")
+        # CONTRACTS.md §2 refuses a deadline *before* receipt; one equal to it is odd but the platform's to set.
+        if due_at is not None and received is not None and due_at < received:
+            raise ValueError("due_at must not be before received_at")
         return due_at
 
 
