@@ -19,6 +19,7 @@ import psutil
 import pytest
 
 from libs.devstack.processes import free_port
+from tests.e2e.privacy import scan
 from tests.support.service_process import REPO_ROOT
 
 STARTUP_TIMEOUT = 180.0
@@ -269,3 +270,8 @@ def test_make_run_starts_everything_stops_cleanly_and_keeps_its_data(tmp_path: P
         assert _assert_demo_complaints(base, demo) == complaints
     finally:
         _stop(proc)
+    # The demo county's people went through every service: no identity number or phone in any of its logs.
+    logs = sorted((data_dir / "logs").glob("*.log"))
+    assert {path.stem for path in logs} >= {"gateway", "intake", "casework", "matching", "complaints", "disbursement"}
+    leaks = scan(logs, set())
+    assert not leaks, "personal data in the logs:\n" + "\n".join(map(str, leaks[:20]))
