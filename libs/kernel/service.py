@@ -26,6 +26,7 @@ from libs.kernel.jobs import JobRunner, PeriodicJob
 from libs.kernel.messaging_tables import MessagingTables
 from libs.kernel.outbox import Outbox, OutboxRelay
 from libs.kernel.settings import Role, ServiceSettings
+from libs.kernel.text_guard import TextGuardMiddleware
 from libs.kernel.web import ReadinessCheck, RequestContextMiddleware, add_health_routes
 
 _log = structlog.get_logger("service")
@@ -149,6 +150,8 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings 
     if role in (Role.api, Role.all):
         for router in definition.routers:
             app.include_router(router)
+    # Inside the request context (added first = innermost), so its refusals carry the request id.
+    app.add_middleware(TextGuardMiddleware)
     app.add_middleware(RequestContextMiddleware, service=definition.name)
     return app
 

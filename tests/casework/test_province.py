@@ -212,6 +212,8 @@ async def test_a_region_outside_the_clients_jurisdiction_is_refused(api: Casewor
         {"updated_since": "yesterday"},
         {"updated_since": "2026-11-01T00:00:00"},  # no offset: which day is meant is unknown
         {"updated_since": "2026-13-01T00:00:00+08:00"},
+        {"updated_since": "0"},  # seconds since 1970 were taken (found by tests/e2e/test_fuzz_partners.py)
+        {"updated_since": "-1.695613e-103"},
         {"cursor": "not-a-cursor"},
         {"cursor": "eyJhZnRlciI6IFsxXX0"},  # a cursor of another endpoint: {"after": [1]}
         {"limit": 0},

@@ -53,8 +53,15 @@ class RecipientItem(BaseModel):
 _SPACED_OFFSET = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
 
 
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
 def _restore_plus(value: Any) -> Any:
     if isinstance(value, str):
+        # Pydantic would read a bare number as seconds since 1970 (found by tests/e2e/test_fuzz_partners.py): the
+        # contract asks for ISO 8601 with an offset, and a number is a malformed request.
+        if _NUMBER.fullmatch(value.strip()):
+            raise ValueError("an ISO 8601 date-time with an offset, not a number")
         return _SPACED_OFFSET.sub(r"\1+\2", value.strip())
     return value
 

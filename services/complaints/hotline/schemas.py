@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -22,6 +23,19 @@ from services.complaints.ledger.rules import Category, Finding, Satisfaction, St
 from services.complaints.ledger.schemas import Address, Content, Name, Phone, Title
 
 WorkOrderNo = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+
+# A platform's instants lie within these years: near datetime's own limits (year 1 or 9999) the repeat window and the
+# working-day deadline fell outside what datetime can hold, and the work order was a 500 (OverflowError).
+EARLIEST_YEAR, LATEST_YEAR = 1990, 2999
+
+
+def _plausible(value: dt.datetime) -> dt.datetime:
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:  # its own year: converting one near the limits overflows
+        raise ValueError(f"an instant between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return value
+
+
+PlatformInstant = Annotated[AwareDatetime, AfterValidator(_plausible)]
 
 
 class CallerIn(BaseModel):
@@ -58,7 +72,7 @@ class WorkOrderIn(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     work_order_no: WorkOrderNo
-    received_at: AwareDatetime
+    received_at: PlatformInstant
     channel: Literal["phone", "web", "wechat", "app", "letter", "visit"]
     category: Category
     title: Title
@@ -66,7 +80,7 @@ class WorkOrderIn(BaseModel):
     region_code: RegionCodeStr
     caller: CallerIn
     subject: SubjectIn | None = None
-    due_at: AwareDatetime | None = None
+    due_at: PlatformInstant | None = None
     raw: dict[str, Any] = Field(default_factory=dict, description="The platform's original payload, kept as sent")
 
     @field_validator("due_at")
@@ -116,7 +130,7 @@ class SatisfactionIn(BaseModel):
 
     satisfaction: Satisfaction
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
-    surveyed_at: AwareDatetime | None = None
+    surveyed_at: PlatformInstant | None = None
 
 
 class AttemptOut(BaseModel):

@@ -81,7 +81,21 @@ async def _open_body(request: Request, fmt: BodyFormat, spec: SourceSpec, block_
     return loading.Body(fmt, header, _chain(rest, blocks))
 
 
-@router.post("/feeds", status_code=202, response_model=FeedOut)
+# The body is read as a stream by hand (any size), so it is described here for the OpenAPI document.
+_FEED_BODY = {"type": "string", "description": "Header row (CSV) or one JSON object per line (NDJSON), UTF-8"}
+
+
+@router.post(
+    "/feeds",
+    status_code=202,
+    response_model=FeedOut,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"text/csv": {"schema": _FEED_BODY}, "application/x-ndjson": {"schema": _FEED_BODY}},
+        }
+    },
+)
 async def upload_feed(
     request: Request,
     ctx: MatchingCtx,
