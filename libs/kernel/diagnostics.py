@@ -67,7 +67,7 @@ def diagnostics_router(service: str, tables: MessagingTables) -> APIRouter:
 
     @router.get("/whoami", response_model=WhoAmI)
     async def whoami(
-        principal: CurrentPrincipal, region_code: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None
+        principal: CurrentPrincipal, region_code: Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$")] = None
     ) -> WhoAmI:
         """The caller as this service sees it; with `region_code`, also checks that region is in its jurisdiction."""
         if region_code is not None:

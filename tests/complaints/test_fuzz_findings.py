@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from libs.kernel.errors import PROBLEM_JSON
 from services.complaints.hotline.models import WorkOrder
-from tests.complaints.support import WORK_ORDERS, ComplaintsApi, hotline, new_village, work_order
+from tests.complaints.support import WORK_ORDERS, ComplaintsApi, hotline, new_village, township_officer, work_order
 
 
 async def _logged(api: ComplaintsApi, number: str) -> int:
@@ -52,3 +52,11 @@ async def test_instants_of_this_era_are_taken(api: ComplaintsApi) -> None:
     reply = await api.post(WORK_ORDERS, hotline(village[:6]), body)
     assert reply.status_code == 201, reply.text
     assert await _logged(api, body["work_order_no"]) == 1
+
+
+async def test_region_codes_are_ascii_digits_only(api: ComplaintsApi) -> None:
+    """The published patterns say `[0-9]`, not `\\d`, which also matches other scripts' digits (١٤٠٤٠٢)."""
+    village = new_village()
+    reply = await api.get("/api/v1/complaints", township_officer(village), params={"region_code": "١٤٠٤٠٢"})
+    assert reply.status_code == 422, reply.text
+    assert reply.json()["errors"][0]["loc"] == ["query", "region_code"]

@@ -59,7 +59,7 @@ async def list_cases(
     session: DbSession,
     ctx: CaseworkCtx,
     who: Reader,
-    region_code: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
+    region_code: Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$")] = None,
     status: CaseStatus | None = None,
     program: str | None = None,
     kind: CaseKind | None = None,
@@ -95,7 +95,7 @@ async def overdue(
     session: DbSession,
     ctx: CaseworkCtx,
     who: Reader,
-    region_code: Annotated[str, Query(pattern=r"^(\d{6}|\d{9})$")],
+    region_code: Annotated[str, Query(pattern=r"^([0-9]{6}|[0-9]{9})$")],
 ) -> list[OverdueOut]:
     """Open and overdue cases per township (for a county) or per village (for a township)."""
     ensure_jurisdiction(who, region_code)

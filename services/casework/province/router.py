@@ -18,7 +18,7 @@ from services.casework.province.schemas import ChangeStatus, ProvinceChangeOut, 
 
 router = APIRouter()
 
-RegionCode = Annotated[str | None, Query(pattern=r"^\d{2,12}$", description="A region code or prefix")]
+RegionCode = Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$", description="A region code or prefix")]
 
 
 @router.get(

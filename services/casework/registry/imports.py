@@ -56,7 +56,7 @@ class ImportedAccount(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     bank_code: Name
-    account_no: Annotated[str, StringConstraints(pattern=r"^\d{12,30}$")]
+    account_no: Annotated[str, StringConstraints(pattern=r"^[0-9]{12,30}$")]
     holder_name: Name
 
 

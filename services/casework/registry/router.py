@@ -90,7 +90,7 @@ async def list_households(
     session: DbSession,
     ctx: CaseworkCtx,
     who: Reader,
-    region_code: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
+    region_code: Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$")] = None,
     person_id_number: IdNumberStr | None = None,
     status: Annotated[str | None, Query(pattern=r"^(active|closed)$")] = None,
     cursor: Cursor = None,
@@ -168,7 +168,7 @@ async def versions(household_id: str, session: DbSession, who: Reader) -> list[V
 
 @router.get("/postings/{village_code}", response_model=PostingOut, responses={403: {}, 422: {}})
 async def posting(
-    village_code: Annotated[str, Path(pattern=r"^\d{12}$")],
+    village_code: Annotated[str, Path(pattern=r"^[0-9]{12}$")],
     session: DbSession,
     ctx: CaseworkCtx,
     who: Reader,

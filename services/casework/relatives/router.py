@@ -41,7 +41,7 @@ async def list_filings(
     session: DbSession,
     ctx: CaseworkCtx,
     who: Reader,
-    region_code: Annotated[str | None, Query(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$")] = None,
+    region_code: Annotated[str | None, Query(pattern=r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})$")] = None,
     staff_user: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
     status: FilingStatus | None = None,
     cursor: Cursor = None,

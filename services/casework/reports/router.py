@@ -81,8 +81,8 @@ async def get_report(village_code: str, period: str, session: DbSession, ctx: Ca
 async def list_reports(
     session: DbSession,
     who: Reader,
-    region_code: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
-    period: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None,
+    region_code: Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$")] = None,
+    period: Annotated[str | None, Query(pattern=r"^[0-9]{4}-[0-9]{2}$")] = None,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[ReportSummary]:

@@ -39,7 +39,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     409: {"description": "A figure of this prefix and date exists already; rows are kept, use another date"},
     422: {"description": "Invalid input; `errors` names each figure (`invalid_figure`) or field"},
 }
-_PREFIX = r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$"
+_PREFIX = r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})$"
 
 
 def _out(row: StandardFigure) -> FigureRowOut:

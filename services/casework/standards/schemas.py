@@ -22,7 +22,7 @@ from services.casework.standards.figures import FIGURE_NAMES
 
 _MONEY_SUFFIX = "_fen"
 # "" is the national row; otherwise a province, city, county, township or village code (DOMAIN.md §1).
-Prefix = Annotated[str, StringConstraints(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})?$")]
+Prefix = Annotated[str, StringConstraints(pattern=r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})?$")]
 FigureValue = bool | int | str | list[int]
 
 

@@ -36,7 +36,7 @@ from services.complaints.push import service as push_service
 
 router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"])
 ComplaintId = Annotated[str, Path(min_length=1, max_length=64)]
-RegionQuery = Annotated[str | None, Query(pattern=r"^\d{2,12}$")]
+RegionQuery = Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$")]
 _ACTION: dict[int | str, dict[str, Any]] = {
     403: {},
     404: {},

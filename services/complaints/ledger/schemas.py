@@ -99,7 +99,7 @@ class ClassificationIn(Strict):
 
 
 class AssignIn(Strict):
-    unit: Annotated[str, StringConstraints(pattern=r"^(\d{6}|\d{9})$")] = Field(
+    unit: Annotated[str, StringConstraints(pattern=r"^([0-9]{6}|[0-9]{9})$")] = Field(
         description="The township (9 digits) or the county (6 digits) that handles the item"
     )
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""

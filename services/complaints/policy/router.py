@@ -19,7 +19,7 @@ from services.complaints.policy.repository import policy_in_force
 from services.complaints.policy.schemas import PolicyIn, PolicyOut
 
 router = APIRouter(prefix="/api/v1/complaints/policies", tags=["complaint policies"])
-RegionQuery = Annotated[str, Query(pattern=r"^\d{6,12}$")]
+RegionQuery = Annotated[str, Query(pattern=r"^[0-9]{6,12}$")]
 
 
 def _out(p: ComplaintPolicy) -> PolicyOut:

@@ -109,7 +109,7 @@ async def list_applications(
     who: Reader,
     status: ApplicationStatus | None = None,
     program: Program | None = None,
-    region_code: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
+    region_code: Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$")] = None,
     due_before: dt.date | None = None,
     overdue: bool = False,
     id_number: Annotated[str | None, Query(max_length=32, description="Applications naming this person")] = None,

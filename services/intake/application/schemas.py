@@ -18,7 +18,7 @@ from libs.contracts.programs import Program
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-VillageCode = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
+VillageCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{12}$")]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9-]{5,20}$")]
 
 
@@ -146,7 +146,7 @@ class ObligorIn(Strict):
 
 class BankAccountIn(Strict):
     bank_code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Z0-9]{2,12}$")]
-    account_no: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{8,32}$")]
+    account_no: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{8,32}$")]
     holder_id_number: IdNumberStr
 
 

@@ -81,7 +81,7 @@ async def list_leads(
     status: LeadStatus | None = None,
     kind: LeadKind | None = None,
     source: LeadSource | None = None,
-    region_code: Annotated[str | None, Query(pattern=r"^\d{2,12}$")] = None,
+    region_code: Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$")] = None,
     overdue: bool = False,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,

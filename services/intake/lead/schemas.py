@@ -77,7 +77,7 @@ class AssignIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    region_code: Annotated[str, StringConstraints(pattern=r"^\d{9}(\d{3})?$")]
+    region_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{9}([0-9]{3})?$")]
 
 
 class LeadSummary(BaseModel):

@@ -73,7 +73,7 @@ async def in_force(
     session: DbSession,
     ctx: IntakeCtx,
     who: Reader,
-    region_code: Annotated[str, Query(pattern=r"^\d{6,12}$")],
+    region_code: Annotated[str, Query(pattern=r"^[0-9]{6,12}$")],
     on: dt.date | None = None,
 ) -> ProcedureRuleOut:
     """The rule that applies to `region_code` on `on` (default today)."""
@@ -86,7 +86,7 @@ async def in_force(
 
 @router.get("", response_model=list[ProcedureRuleOut], responses={403: {}})
 async def list_rules(
-    session: DbSession, who: Reader, region_code: Annotated[str, Query(pattern=r"^\d{6,12}$")]
+    session: DbSession, who: Reader, region_code: Annotated[str, Query(pattern=r"^[0-9]{6,12}$")]
 ) -> list[ProcedureRuleOut]:
     """Every rule that bears on `region_code` (its own and its parents', the national default included)."""
     ensure_jurisdiction(who, region_code)

@@ -11,7 +11,7 @@ class ProcedureRuleIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    region_prefix: Annotated[str, StringConstraints(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})?$")]
+    region_prefix: Annotated[str, StringConstraints(pattern=r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})?$")]
     effective_from: dt.date
     decision_days: int = Field(ge=1, le=60)
     extended_days: int = Field(ge=1, le=90)
