@@ -12,6 +12,7 @@ BENCHMARKS = [
     "bench.matching_feed",
     "bench.disbursement_roster",
     "bench.complaints_hotline",
+    "bench.system_throughput",
 ]
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import itertools
 import os
 import subprocess
@@ -32,10 +31,10 @@ from typing import Any
 
 import aiohttp
 import orjson
-import psutil
 from sqlalchemy import func, select
 
-from bench.support import REPO_ROOT, bench_stack, machine, percentile, process
+from bench.support import REPO_ROOT, bench_stack, machine, percentile, process, process_kind
+from bench.support import cpu_seconds as support_cpu_seconds
 from libs.contracts.id_number import check_character
 from libs.kernel.db import Database
 from services.intake.definition import DEFINITION as INTAKE
@@ -176,26 +175,8 @@ async def new_officers(base: str, count: int) -> list[Officer]:
     return officers
 
 
-def _kind(cmdline: str) -> str:
-    if "-m gateway" in cmdline:
-        return "gateway"
-    if "services.intake" in cmdline:
-        return "intake api" if "--role api" in cmdline else "intake worker"
-    if "postgres" in cmdline:  # the server and its backends
-        return "postgres"
-    return "broker" if "tansu" in cmdline else "other"
-
-
 def cpu_seconds() -> Counter[str]:
-    """CPU time (user + system) used so far by this process (the load generator) and by each kind of child."""
-    me = psutil.Process()
-    totals: Counter[str] = Counter()
-    for proc in [me, *me.children(recursive=True)]:
-        with contextlib.suppress(psutil.Error):  # a process that just exited
-            times = proc.cpu_times()
-            kind = "load generator" if proc.pid == me.pid else _kind(" ".join(proc.cmdline()))
-            totals[kind] += times.user + times.system
-    return totals
+    return support_cpu_seconds("load generator", lambda cmdline: process_kind(cmdline, ("intake",)))
 
 
 async def _unsent(db: Database) -> int:

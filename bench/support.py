@@ -7,9 +7,12 @@ import platform
 import statistics
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
+
+import psutil
 
 from libs.devstack.processes import free_port, spawn, stop, wait_for_http
 from libs.devstack.stack import DevStack, running
@@ -77,3 +80,28 @@ def process(module: str, role: str, env: dict[str, str], log: Path, ready_path: 
         yield port
     finally:
         stop(proc)
+
+
+def process_kind(cmdline: str, services: Sequence[str]) -> str:
+    """What a child process of a benchmark is, from its command line: the gateway, a service's API or worker,
+    PostgreSQL (the server and its backends), the broker, or other."""
+    if "-m gateway" in cmdline:
+        return "gateway"
+    for name in services:
+        if f"services.{name}" in cmdline:
+            return f"{name} {'api' if '--role api' in cmdline else 'worker'}"
+    if "postgres" in cmdline:
+        return "postgres"
+    return "broker" if "tansu" in cmdline else "other"
+
+
+def cpu_seconds(me_label: str, kind: Callable[[str], str]) -> Counter[str]:
+    """CPU time (user + system) used so far by this process (`me_label`) and by each kind of child."""
+    me = psutil.Process()
+    totals: Counter[str] = Counter()
+    for proc in [me, *me.children(recursive=True)]:
+        with suppress(psutil.Error):  # a process that just exited
+            times = proc.cpu_times()
+            label = me_label if proc.pid == me.pid else kind(" ".join(proc.cmdline()))
+            totals[label] += times.user + times.system
+    return totals

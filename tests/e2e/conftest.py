@@ -1,4 +1,4 @@
-"""The whole system for the end-to-end scenarios, started once per test session and scanned for personal data in its
+"""The whole system for the end-to-end scenarios, started once for tests/e2e and scanned for personal data in its
 logs when it stops."""
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from tests.e2e.system import WholeSystem
 from tests.gateway.harness import service_environment
 
 
-@pytest.fixture(scope="session")
+# Package scope: the system stops when the last e2e test is done. Its workers join the services' consumer groups, so
+# left running they would take events meant for later test packages' in-process consumers.
+@pytest.fixture(scope="package")
 async def whole_system(stack: DevStack, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[WholeSystem]:
     system = WholeSystem(stack, tmp_path_factory.mktemp("e2e-logs"), service_environment(stack))
     try:
