@@ -29,7 +29,7 @@ import asyncpg
 
 from bench.support import REPO_ROOT, bench_stack
 from libs.devstack.postgres import EmbeddedPostgres
-from libs.devstack.processes import free_port, spawn, stop, tail, wait_for_http
+from libs.devstack.processes import free_port, lost_its_port, spawn, stop, wait_for_http
 from libs.devstack.stack import DevStack
 
 SERVICES = ("intake", "casework", "matching", "complaints", "disbursement")
@@ -77,7 +77,7 @@ class Launch:
                 )
                 return
             except RuntimeError:
-                if attempt + 1 == attempts or "address already in use" not in tail(self.log, 5):
+                if attempt + 1 == attempts or not lost_its_port(self.log):
                     raise
                 self.spawn(system, running)
 

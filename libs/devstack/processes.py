@@ -112,6 +112,12 @@ def wait_for_http(
         time.sleep(0.1)
 
 
+def lost_its_port(log_path: Path) -> bool:
+    """Whether a process failed to bind: `free_port` only finds a port free at that moment, and another process (an
+    outgoing connection's ephemeral port, say) can take it before the child binds it."""
+    return "address already in use" in tail(log_path, 5).lower()
+
+
 def tail(path: Path, lines: int = 30) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])

@@ -12,6 +12,7 @@ import json
 import os
 import select
 import signal
+import socket
 import subprocess
 import sys
 import uuid
@@ -26,7 +27,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from libs.contracts.events.catalogue import TOPICS
-from libs.devstack.processes import tail
+from libs.devstack.processes import lost_its_port, tail
 from libs.devstack.stack import DevStack, running
 from tests.support.waiting import wait_until
 
@@ -190,3 +191,22 @@ async def _select_one(url: str) -> None:
         assert await conn.fetchval("SELECT 1") == 1
     finally:
         await conn.close()
+
+
+def test_a_child_that_lost_its_port_is_told_apart(tmp_path: Path) -> None:
+    """uvicorn's own words when the port `free_port` gave was taken before the child bound it."""
+    taken = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    log = tmp_path / "child.log"
+    serve = f"import uvicorn; uvicorn.run(lambda *a: None, host='127.0.0.1', port={taken.getsockname()[1]})"
+    try:
+        with log.open("wb") as out:
+            code = subprocess.run([sys.executable, "-c", serve], stdout=out, stderr=subprocess.STDOUT, timeout=60)
+    finally:
+        taken.close()
+    assert code.returncode != 0
+    assert lost_its_port(log)
+    other = tmp_path / "other.log"
+    other.write_text("Traceback (most recent call last):\nRuntimeError: the database is not reachable\n")
+    assert not lost_its_port(other)

@@ -24,7 +24,7 @@ import httpx
 
 from gateway.cli import migrate as migrate_gateway
 from gateway.config import GatewaySettings
-from libs.devstack.processes import wait_for_http
+from libs.devstack.processes import free_port, lost_its_port, wait_for_http
 from libs.devstack.stack import DevStack
 from tests.gateway.harness import ADMIN_PASSWORD, unique_name
 from tests.support.service_process import REPO_ROOT, ServiceProcess
@@ -40,6 +40,21 @@ _counties = itertools.count(1)
 def new_county() -> str:
     n = next(_counties)
     return f"14{90 + n // 100:02d}{n % 100:02d}"
+
+
+def _until_healthy(process: ServiceProcess, attempts: int = 3) -> None:
+    """Wait for the process's /healthz; one that lost its port to another process starts again on a new one."""
+    for attempt in range(attempts):
+        assert process.proc is not None
+        try:
+            watch = {process.log_path.stem: (process.proc, process.log_path)}
+            wait_for_http(f"{process.url}/healthz", watch=watch, timeout=START_TIMEOUT)
+            return
+        except RuntimeError:
+            if attempt + 1 == attempts or not lost_its_port(process.log_path):
+                raise
+            process.port = free_port()
+            process.start()
 
 
 @dataclass
@@ -86,10 +101,16 @@ class WholeSystem:
         for name in SERVICES:
             self.apis[name] = ServiceProcess(f"services.{name}", "api", self.env, self.logs / f"{name}-api.log")
             self.workers[name] = ServiceProcess(f"services.{name}", "worker", self.env, self.logs / f"{name}.log")
+        services = [*self.apis.values(), *self.workers.values()]
+        for process in services:  # all at once: their start-up (imports, pools) overlaps
+            process.start()
+        for process in services:
+            _until_healthy(process)
+        # Only now are the APIs' ports final.
         upstreams = {f"GATEWAY_{name.upper()}_URL": api.url for name, api in self.apis.items()}
         self.gateway = ServiceProcess("gateway", "api", {**self.env, **upstreams}, self.logs / "gateway.log")
-        for process in [*self.apis.values(), *self.workers.values(), self.gateway]:
-            process.start()
+        self.gateway.start()
+        _until_healthy(self.gateway)
         self.wait_ready()
 
     def _watch(self) -> dict[str, tuple[subprocess.Popen[bytes], Path]]:
