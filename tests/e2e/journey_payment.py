@@ -694,29 +694,23 @@ async def journey(
     )
     feed = await send_death_register(system, cast, family.county, today)
     application = await apply(system, cast, family)
+    return await from_application(system, cast, family, standard, feed, application)
+
+
+async def from_application(
+    system: WholeSystem, cast: Cast, family: Family, standard: Standard, feed: Feed, application: Application
+) -> Journey:
+    """The journey's steps after casework opened the case: verification to the payment result."""
     verification = await verify(cast, family, application)
-    investigation = await investigate(cast, family, application.case_id, today)
+    investigation = await investigate(cast, family, application.case_id, china_today())
     publicity = await publicise(cast, family, application.case_id)
     confirmation = await pass_publicity(system, cast, application.case_id)
     decision = await approve(cast, application)
     ent = await entitlement(cast, decision)
     line = await roster_line(cast, family.county, decision.effective_month, decision.household_id)
     payment = await report_paid(cast, line, dt.datetime.now(CHINA_TZ).replace(microsecond=0))
-    return Journey(
-        family,
-        cast,
-        standard,
-        feed,
-        application,
-        verification,
-        investigation,
-        publicity,
-        confirmation,
-        decision,
-        ent,
-        line,
-        payment,
-    )
+    return Journey(family, cast, standard, feed, application, verification, investigation, publicity, confirmation,
+                   decision, ent, line, payment)  # fmt: skip
 
 
 async def assert_applied_once(first: Journey) -> None:

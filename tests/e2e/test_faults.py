@@ -36,6 +36,7 @@ from tests.e2e.journey_payment import (
     assert_applied_once,
     cast_for,
     entitlement,
+    from_application,
     investigate,
     new_family,
     pass_publicity,
@@ -153,17 +154,7 @@ async def test_the_broker_loses_everything_and_the_outboxes_replay_the_journey(w
     replayed = {service: await asyncio.to_thread(system.replay, service, since) for service in SERVICES}
     assert replayed["intake"] >= 1
     application = await applying
-
-    verification = await verify(cast, family, application)
-    investigation = await investigate(cast, family, application.case_id, today)
-    publicity = await publicise(cast, family, application.case_id)
-    confirmation = await pass_publicity(system, cast, application.case_id)
-    decision = await approve(cast, application)
-    ent = await entitlement(cast, decision)
-    line = await roster_line(cast, family.county, decision.effective_month, decision.household_id)
-    payment = await report_paid(cast, line, dt.datetime.now(CHINA_TZ).replace(microsecond=0))
-    done = Journey(family, cast, standard, feed, application, verification, investigation, publicity, confirmation,
-                   decision, ent, line, payment)  # fmt: skip
+    done = await from_application(system, cast, family, standard, feed, application)
     await assert_applied_once(done)
     # Replayed events were taken once: every service's outbox is drained again and nothing is waiting.
     for service in SERVICES:
