@@ -46,6 +46,7 @@ from services.complaints.ledger.models import Complaint
 from services.complaints.push.push import ResultPush
 from services.complaints.push.service import enqueue
 from services.complaints.push.signing import DELIVERY_HEADER, SIGNATURE_HEADER, signature, verify
+from tests.complaints.support import work_order
 
 PII_KEY = "bench-complaints-pii-key-0123456789abcdef"
 PLATFORM_SECRET = "bench-platform-secret-0123456789"
@@ -103,19 +104,15 @@ class Orders:
         phone = known_phone(next(self.known)) if n % self.repeat_every == 0 else f"139{n:08d}"
         received = dt.datetime.now(CHINA_TZ) - dt.timedelta(minutes=5)
         village = f"{county_code(n % COUNTIES)}{1 + n % 10:03d}{1 + n % 7:03d}"
-        return {
-            "work_order_no": f"BW{self.run}{n:07d}",
-            "received_at": received.isoformat(),
-            "channel": "phone",
-            "category": "complaint",
-            "title": "反映某户不符合低保条件",
-            "content": "来电人反映该户家中有车辆，仍在领取低保。",
-            "region_code": village,
-            "caller": {"name": "李四", "phone": phone, "id_number": None, "anonymous": False},
-            "subject": {"name": "王五", "id_number": _id_number(n), "address": "某村3组"},
-            "due_at": (received + dt.timedelta(days=7)).isoformat(),
-            "raw": {"platform_field": "原始字段", "seq": n},
-        }
+        return work_order(
+            village,
+            work_order_no=f"BW{self.run}{n:07d}",
+            received_at=received.isoformat(),
+            caller={"name": "李四", "phone": phone, "id_number": None, "anonymous": False},
+            subject={"name": "王五", "id_number": _id_number(n), "address": "某村3组"},
+            due_at=(received + dt.timedelta(days=7)).isoformat(),
+            raw={"platform_field": "原始字段", "seq": n},
+        )
 
 
 async def post_orders(

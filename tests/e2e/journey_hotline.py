@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from libs.contracts.clock import CHINA_TZ
+from libs.contracts.id_number import IdNumber
 from libs.devstack.demo_intake import fictional_id
 from tests.e2e.system import Actor, WholeSystem, new_county
 
@@ -55,8 +56,8 @@ def now_day() -> str:
 
 
 def masked(id_number: str) -> str:
-    """An identity number as the services show it: the region and the last four characters."""
-    return id_number[:6] + "*" * 8 + id_number[14:]
+    """An identity number as the services show it (DOMAIN.md §11)."""
+    return IdNumber.parse(id_number).masked()
 
 
 @dataclass(frozen=True)

@@ -684,6 +684,18 @@ async def journey(
     publicity_days: int = 5,
 ) -> Journey:
     """Every step in order, from the county's standard to the payment result."""
+    standard, feed = await groundwork(
+        system, cast, family, dibao_standard=dibao_standard, publicity_days=publicity_days
+    )
+    application = await apply(system, cast, family)
+    return await from_application(system, cast, family, standard, feed, application)
+
+
+async def groundwork(
+    system: WholeSystem, cast: Cast, family: Family, *, dibao_standard: str, publicity_days: int
+) -> tuple[Standard, Feed]:
+    """What the county has before anyone applies: this year's standard, and a death register for matching to check
+    the family against."""
     today = china_today()
     standard = await set_standard(
         cast,
@@ -692,9 +704,7 @@ async def journey(
         publicity_days=publicity_days,
         effective_from=today.replace(month=1, day=1),
     )
-    feed = await send_death_register(system, cast, family.county, today)
-    application = await apply(system, cast, family)
-    return await from_application(system, cast, family, standard, feed, application)
+    return standard, await send_death_register(system, cast, family.county, today)
 
 
 async def from_application(

@@ -37,14 +37,13 @@ from tests.e2e.journey_payment import (
     cast_for,
     entitlement,
     from_application,
+    groundwork,
     investigate,
     new_family,
     pass_publicity,
     publicise,
     report_paid,
     roster_line,
-    send_death_register,
-    set_standard,
     verify,
 )
 from tests.e2e.system import SERVICES, WholeSystem, new_county
@@ -73,15 +72,11 @@ async def test_each_worker_killed_mid_journey_the_journey_completes_once(whole_s
     system = whole_system
     family = new_family(system, new_county())
     cast = await cast_for(system, family)
-    today = china_today()
-    standard = await set_standard(
-        cast, family.county, dibao_standard="760.00", publicity_days=3, effective_from=today.replace(month=1, day=1)
-    )
-    feed = await send_death_register(system, cast, family.county, today)
+    standard, feed = await groundwork(system, cast, family, dibao_standard="760.00", publicity_days=3)
     # intake's relay dies with `application-submitted` to publish; casework's consumer dies while it opens the case.
     application = await _with_worker_killed(system, "intake", apply(system, cast, family))
     verification = await _with_worker_killed(system, "matching", verify(cast, family, application))
-    investigation = await investigate(cast, family, application.case_id, today)
+    investigation = await investigate(cast, family, application.case_id, china_today())
     publicity = await publicise(cast, family, application.case_id)
     # casework's worker ends the publicity with its job, and publishes the decision's events after the county confirms.
     confirmation = await _with_worker_killed(system, "casework", pass_publicity(system, cast, application.case_id))
@@ -138,11 +133,7 @@ async def test_the_broker_loses_everything_and_the_outboxes_replay_the_journey(w
     since = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=5)
     family = new_family(system, new_county())
     cast = await cast_for(system, family)
-    today = china_today()
-    standard = await set_standard(
-        cast, family.county, dibao_standard="700.00", publicity_days=2, effective_from=today.replace(month=1, day=1)
-    )
-    feed = await send_death_register(system, cast, family.county, today)
+    standard, feed = await groundwork(system, cast, family, dibao_standard="700.00", publicity_days=2)
 
     system.workers["casework"].stop()
     applying = asyncio.ensure_future(apply(system, cast, family))
