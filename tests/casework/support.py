@@ -6,7 +6,6 @@ handler and outbox in one transaction), by default twice, as a redelivery would.
 
 from __future__ import annotations
 
-import itertools
 import random
 import uuid
 from dataclasses import dataclass, field, replace
@@ -38,21 +37,13 @@ from services.casework.context import Casework
 from services.casework.db import tables
 from services.casework.definition import DEFINITION as CASEWORK
 from services.casework.subscriptions import subscriptions_for
-from tests.contracts.factories import make_id
+from tests.contracts.factories import fresh_id
 from tests.support import principals
 from tests.support.delivery import Consumers, outbox_events
 from tests.support.principals import Clock, staff
 
 # Shared with intake's tests; re-exported so casework's tests import one module.
-__all__ = ["Clock", "staff"]
-
-_seq = itertools.count(random.randint(100, 900))
-
-
-def fresh_id(born: date) -> str:
-    """A valid identity number no other test uses."""
-    n = next(_seq)
-    return make_id(born, region=f"{140400 + n % 99:06d}", seq=f"{n % 1000:03d}")
+__all__ = ["Clock", "fresh_id", "staff"]
 
 
 # Drawn without replacement: two tests of one session never share a county (a random draw did, now and then).

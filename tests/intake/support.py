@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,20 +16,12 @@ from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal
 from libs.kernel.db import Database
 from libs.kernel.events import CloudEvent
 from services.intake.db import tables
-from tests.contracts.factories import make_id
+from tests.contracts.factories import fresh_id
 from tests.support.delivery import outbox_events
 from tests.support.principals import Clock, client, staff
 
 # Shared with casework's tests; re-exported so intake's tests import one module.
-__all__ = ["Clock", "client", "staff"]
-
-_seq = itertools.count(random.randint(100, 900))
-
-
-def fresh_id(born: date) -> str:
-    """A valid identity number no other test uses (varying sequence and region digits)."""
-    n = next(_seq)
-    return make_id(born, region=f"{140400 + n % 99:06d}", seq=f"{n % 1000:03d}")
+__all__ = ["Clock", "client", "fresh_id", "staff"]
 
 
 def new_village(county: str = "140402") -> str:

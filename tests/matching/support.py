@@ -7,7 +7,6 @@ uses, so tests never see each other's households, hits or deaths.
 
 from __future__ import annotations
 
-import itertools
 import random
 import uuid
 from dataclasses import dataclass, field
@@ -38,19 +37,17 @@ from services.matching.definition import DEFINITION as MATCHING
 from services.matching.runs.processing import process_next_feed, run_schedules
 from services.matching.subscriptions import subscriptions_for
 from tests.casework import support as casework_support
-from tests.contracts.factories import make_id
+from tests.contracts.factories import make_id, next_seq
 from tests.support import principals
 from tests.support.delivery import Consumers, outbox_events
 from tests.support.principals import Clock, staff
 
 __all__ = ["Clock", "staff"]
 
-_seq = itertools.count(random.randint(100, 900))
-
 
 def fresh_id(born: date = date(1970, 5, 6)) -> str:
     """A valid identity number no other test uses."""
-    n = next(_seq)
+    n = next_seq()
     return make_id(born, region=f"{650000 + n % 9999:06d}", seq=f"{n % 1000:03d}")
 
 
