@@ -24,7 +24,6 @@ import httpx
 from bench.load import LoadResult, closed_loop
 from bench.support import REPO_ROOT, bench_stack, machine, process
 from libs.kernel.auth import InternalTokens, Principal, PrincipalKind
-from libs.kernel.settings import LOCAL_INTERNAL_SECRET
 
 ADMIN_PASSWORD = "bench-admin-password-0001"
 PATH = "/api/v1/intake/diagnostics/whoami?region_code=140402"
@@ -47,7 +46,9 @@ async def run(seconds: float, concurrency: int) -> tuple[LoadResult, LoadResult]
                     reply.raise_for_status()
                     bearer = {"Authorization": f"Bearer {reply.json()['access_token']}"}
                 principal = Principal("bench", PrincipalKind.staff, "bench", "", frozenset({"system_admin"}))
-                internal = {"X-Jiuzhu-Principal": InternalTokens(LOCAL_INTERNAL_SECRET, 3600).sign(principal)}
+                internal = {
+                    "X-Jiuzhu-Principal": InternalTokens(env["JIUZHU_INTERNAL_TOKEN_SECRET"], 3600).sign(principal)
+                }
                 gateway_url = f"http://127.0.0.1:{gateway_port}{PATH}"
                 direct_url = f"http://127.0.0.1:{intake_port}{PATH}"
                 await closed_loop(gateway_url, bearer, concurrency=concurrency, seconds=2)  # warm-up

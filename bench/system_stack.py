@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -123,7 +124,7 @@ async def _remember_outbox_transactions(url: str) -> None:
 def commit_timestamped_postgres() -> Iterator[str]:
     """A durable throw-away PostgreSQL (as `bench_stack` starts one) that keeps commit timestamps; yields its URL."""
     root = Path(tempfile.mkdtemp(prefix="jiuzhu-bench-pg-"))
-    postgres = EmbeddedPostgres(root / "postgres", durable=True)
+    postgres = EmbeddedPostgres(root / "postgres", secrets.token_urlsafe(24), durable=True)
     try:
         postgres.start()
         asyncio.run(_track_commit_timestamps(postgres.url))

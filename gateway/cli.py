@@ -20,6 +20,7 @@ from gateway.main import create_app
 from libs.kernel.db import Database
 from libs.kernel.logging import configure_logging, get_logger
 from libs.kernel.migrations import upgrade
+from libs.kernel.settings import load_settings
 
 VERSIONS_DIR = Path(__file__).parent / "migrations" / "versions"
 # Imported for their side effect: every table is on Base.metadata when Alembic compares it.
@@ -65,9 +66,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     sub.add_parser("ensure-admin", help="create the user 'admin' from JIUZHU_ADMIN_PASSWORD unless it exists")
     args = parser.parse_args(argv)
 
-    settings = GatewaySettings()
     overrides = {k: getattr(args, k, None) for k in ("port", "host")}
-    settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
+    settings = load_settings(GatewaySettings, **{k: v for k, v in overrides.items() if v is not None})
     configure_logging("gateway", settings.log_level)
     log = get_logger("gateway.cli")
     if args.command == "serve":

@@ -11,10 +11,8 @@ from typing import ClassVar, Self
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource
 
-from libs.kernel.settings import BaseServiceSettings, Environment
-
-# Only for `environment=local|test`; production refuses to start with it (ARCHITECTURE.md decision 6).
-LOCAL_JWT_SECRET = "local-gateway-jwt-secret-change-me-0123456789"  # noqa: S105
+from libs.kernel.keyring import MIN_SECRET_LENGTH
+from libs.kernel.settings import BaseServiceSettings
 
 
 class GatewaySettings(BaseServiceSettings):
@@ -23,7 +21,9 @@ class GatewaySettings(BaseServiceSettings):
     service_name: str = "gateway"
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
-    jwt_secret: SecretStr = SecretStr(LOCAL_JWT_SECRET)
+    # No default (ARCHITECTURE.md decision 6); the secondary is also accepted while a rotation is under way.
+    jwt_secret: SecretStr
+    jwt_secondary_secret: SecretStr | None = None
     access_token_ttl_seconds: int = Field(default=3600, ge=60, le=86_400)
     intake_url: str = "http://127.0.0.1:8101"
     casework_url: str = "http://127.0.0.1:8102"
@@ -59,14 +59,16 @@ class GatewaySettings(BaseServiceSettings):
         return (init, own, EnvSettingsSource(settings_cls, env_prefix="JIUZHU_GATEWAY_"), *shared)
 
     @model_validator(mode="after")
-    def _refuse_weak_jwt_secret_in_production(self) -> Self:
-        if self.environment is Environment.production:
-            secret = self.jwt_secret.get_secret_value()
-            if secret == LOCAL_JWT_SECRET or len(secret) < 32:
-                raise ValueError("jwt_secret must be set to a strong secret in production")
+    def _refuse_weak_jwt_secret(self) -> Self:
+        internal = {self.internal_token_secret, self.internal_token_secondary_secret}
+        for secret in (self.jwt_secret, self.jwt_secondary_secret):
+            if secret is None:
+                continue
+            if len(secret.get_secret_value()) < MIN_SECRET_LENGTH:
+                raise ValueError(f"jwt_secret needs at least {MIN_SECRET_LENGTH} characters")
             # One leaked secret must not forge both kinds of token.
-            if secret == self.internal_token_secret.get_secret_value():
-                raise ValueError("jwt_secret must differ from internal_token_secret")
+            if secret in internal or secret == self.pii_key:
+                raise ValueError("jwt_secret must differ from internal_token_secret and pii_key")
         return self
 
     def upstreams(self) -> dict[str, str]:

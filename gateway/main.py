@@ -14,14 +14,14 @@ from gateway.audit import AuditMiddleware, AuditWriter
 from gateway.auth.passwords import SecretHasher
 from gateway.auth.rate_limit import LoginThrottle
 from gateway.auth.router import admin_router, auth_router
-from gateway.auth.tokens import AccessTokens, InternalTokenCache
+from gateway.auth.tokens import InternalTokenCache, access_tokens
 from gateway.config import GatewaySettings
 from gateway.db import SCHEMA
 from gateway.health import UpstreamReadiness
 from gateway.partner_openapi import partner_openapi_router
 from gateway.proxy import build_upstream, install_proxy_routes
 from gateway.runtime import Runtime
-from libs.kernel.auth import InternalTokens
+from libs.kernel.auth import internal_tokens
 from libs.kernel.db import Database
 from libs.kernel.errors import install_error_handlers
 from libs.kernel.text_guard import TextGuardMiddleware
@@ -57,15 +57,14 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             queue_limit=s.audit_queue_limit,
         )
         throttle = LoginThrottle(db, limit=s.login_failure_limit, window_seconds=s.login_failure_window_seconds)
-        internal = InternalTokens(s.internal_token_secret.get_secret_value(), s.internal_token_ttl_seconds)
         app.state.db = db  # libs.kernel.db.DbSession reads it from here
         app.state.audit = audit  # gateway.audit.AuditMiddleware reads it from here
         app.state.runtime = Runtime(
             settings=s,
             db=db,
             hasher=SecretHasher(),
-            access_tokens=AccessTokens(s.jwt_secret.get_secret_value(), s.access_token_ttl_seconds),
-            internal_tokens=InternalTokenCache(internal),
+            access_tokens=access_tokens(s),
+            internal_tokens=InternalTokenCache(internal_tokens(s)),
             throttle=throttle,
             upstream=upstream,
             upstream_transport=upstream_transport,

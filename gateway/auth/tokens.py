@@ -1,7 +1,7 @@
 """Access tokens the gateway issues to callers, and the internal tokens it forwards to services.
 
 Access tokens are HS256 JWTs (`sub, kind, name, region, roles, scopes, iat, exp, jti, iss, aud`) signed with
-`jwt_secret`. Their audience differs from the internal token's (libs.kernel.auth), so neither can stand in for the
+`jwt_secret` and naming it in the header's `kid` (libs.kernel.keyring). Their audience differs from the internal token's (libs.kernel.auth), so neither can stand in for the
 other even if an operator were to reuse a secret.
 """
 
@@ -10,12 +10,14 @@ from __future__ import annotations
 import time
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import jwt
 
+from gateway.config import GatewaySettings
 from libs.kernel.auth import InternalTokens, Principal
+from libs.kernel.keyring import KeyRing
 
 ISSUER = "jiuzhu-gateway"
 AUDIENCE = "jiuzhu-api"
@@ -49,14 +51,18 @@ class Caller:
     expires_at: int
 
 
-@dataclass(frozen=True)
 class AccessTokens:
-    secret: str
-    ttl_seconds: int
-    max_cached: int = _VERIFIED_CACHE_ENTRIES
-    # Raw token → the caller it proved. Only tokens whose signature and claims verified get in, so forged or garbage
-    # tokens can neither hit nor fill it; bounded, least recently used out first.
-    _verified: OrderedDict[str, Caller] = field(default_factory=OrderedDict, init=False, repr=False, compare=False)
+    """Issues and verifies access tokens; `secret` signs, `secondary` is also accepted during a rotation."""
+
+    def __init__(
+        self, secret: str, ttl_seconds: int, *, secondary: str | None = None, max_cached: int = _VERIFIED_CACHE_ENTRIES
+    ) -> None:
+        self.keys = KeyRing(secret, secondary)
+        self.ttl_seconds = ttl_seconds
+        self.max_cached = max_cached
+        # Raw token → the caller it proved. Only tokens whose signature and claims verified get in, so forged or
+        # garbage tokens can neither hit nor fill it; bounded, least recently used out first.
+        self._verified: OrderedDict[str, Caller] = OrderedDict()
 
     def issue(self, principal: Principal, *, now: float | None = None) -> IssuedToken:
         issued = int(now if now is not None else time.time())
@@ -69,7 +75,8 @@ class AccessTokens:
             "iss": ISSUER,
             "aud": AUDIENCE,
         }
-        return IssuedToken(jwt.encode(claims, self.secret, algorithm="HS256"), self.ttl_seconds, jti)
+        token = jwt.encode(claims, self.keys.primary, algorithm="HS256", headers={"kid": self.keys.signing_id})
+        return IssuedToken(token, self.ttl_seconds, jti)
 
     def verify(self, token: str) -> Caller:
         """The caller a token proves, or InvalidToken.
@@ -94,9 +101,12 @@ class AccessTokens:
 
     def _decode(self, token: str) -> Caller:
         try:
+            secret = self.keys.secret_for(jwt.get_unverified_header(token).get("kid"))
+            if secret is None:
+                raise jwt.InvalidKeyError("unknown key id")
             claims = jwt.decode(
                 token,
-                self.secret,
+                secret,
                 algorithms=["HS256"],  # pinned: never let the token choose (no "none", no RS/HS confusion)
                 audience=AUDIENCE,
                 issuer=ISSUER,
@@ -108,6 +118,15 @@ class AccessTokens:
             raise InvalidToken("token_expired") from exc
         except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
             raise InvalidToken("invalid_token") from exc
+
+
+def access_tokens(settings: GatewaySettings) -> AccessTokens:
+    secondary = settings.jwt_secondary_secret
+    return AccessTokens(
+        settings.jwt_secret.get_secret_value(),
+        settings.access_token_ttl_seconds,
+        secondary=secondary.get_secret_value() if secondary is not None else None,
+    )
 
 
 class InternalTokenCache:

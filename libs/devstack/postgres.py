@@ -49,6 +49,7 @@ def _open_path_to(path: Path) -> None:
 @dataclass
 class EmbeddedPostgres:
     data_dir: Path
+    password: str  # of the superuser `postgres`: nobody logs in without it, not even on the loopback
     durable: bool = True
     port: int = 0
     _proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
@@ -59,7 +60,7 @@ class EmbeddedPostgres:
 
     @property
     def url(self) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{DATABASE}"
+        return f"postgresql://postgres:{self.password}@127.0.0.1:{self.port}/{DATABASE}"
 
     def start(self) -> None:
         user = _ensure_system_user()
@@ -71,24 +72,7 @@ class EmbeddedPostgres:
             os.chown(self.data_dir, entry.pw_uid, entry.pw_gid)
             self.data_dir.chmod(0o700)
         if not (self.data_dir / "PG_VERSION").exists():
-            subprocess.run(
-                [
-                    str(POSTGRES_BIN_PATH / "initdb"),
-                    "-D",
-                    str(self.data_dir),
-                    "-U",
-                    "postgres",
-                    "--auth=trust",
-                    "--encoding=UTF8",
-                    "--locale=C.UTF-8",
-                    "--no-instructions",
-                ],
-                check=True,
-                capture_output=True,
-                user=user,
-                group=user,
-                extra_groups=[] if user else None,
-            )
+            self._initdb(user)
         self.port = free_port()
         socket_dir = self.data_dir  # keep the unix socket private to this server
         argv = [
@@ -122,20 +106,65 @@ class EmbeddedPostgres:
         # SIGINT is PostgreSQL's "fast shutdown": it disconnects clients instead of waiting for them.
         self._proc = spawn(argv, log_path=self.log_path, user=user, death_signal=signal.SIGINT)
         wait_for_port("127.0.0.1", self.port, proc=self._proc, timeout=60, log_path=self.log_path)
-        self._ensure_database(user)
+        self._ensure_database()
+        self._require_passwords()
 
-    def _ensure_database(self, user: str | None) -> None:
-        psql = str(POSTGRES_BIN_PATH / "psql")
-        base = [psql, "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", "postgres", "-tAc"]
-        for _ in range(100):
-            probe = subprocess.run(
-                [*base, f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"],  # noqa: S608 - a constant
+    def _initdb(self, user: str | None) -> None:
+        # The password goes in through a file only the server's user can read, never on a command line.
+        pwfile = self.data_dir.parent / ".initdb-password"
+        descriptor = os.open(pwfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as out:
+            out.write(self.password + "\n")
+        try:
+            if user is not None:
+                entry = pwd.getpwnam(user)
+                os.chown(pwfile, entry.pw_uid, entry.pw_gid)
+            subprocess.run(
+                [
+                    str(POSTGRES_BIN_PATH / "initdb"),
+                    "-D",
+                    str(self.data_dir),
+                    "-U",
+                    "postgres",
+                    "--auth=scram-sha-256",
+                    f"--pwfile={pwfile}",
+                    "--encoding=UTF8",
+                    "--locale=C.UTF-8",
+                    "--no-instructions",
+                ],
+                check=True,
                 capture_output=True,
-                text=True,
+                user=user,
+                group=user,
+                extra_groups=[] if user else None,
             )
+        finally:
+            pwfile.unlink(missing_ok=True)
+
+    def _require_passwords(self) -> None:
+        """A data directory made before passwords were required trusted every local login: give the superuser its
+        password and switch the server to password authentication (still trusted at this moment, so we can)."""
+        hba = self.data_dir / "pg_hba.conf"
+        text = hba.read_text()
+        if " trust" not in text:
+            return
+        escaped = self.password.replace("'", "''")
+        self._psql(f"ALTER USER postgres PASSWORD '{escaped}'", check=True)
+        hba.write_text(text.replace(" trust", " scram-sha-256"))
+        self._psql("SELECT pg_reload_conf()", check=True)
+
+    def _psql(self, sql: str, *, check: bool = False) -> subprocess.CompletedProcess[str]:
+        psql = str(POSTGRES_BIN_PATH / "psql")
+        argv = [psql, "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", "postgres", "-tAc", sql]
+        env = {**os.environ, "PGPASSWORD": self.password, "PGCONNECT_TIMEOUT": "5"}
+        return subprocess.run(argv, capture_output=True, text=True, env=env, check=check)
+
+    def _ensure_database(self) -> None:
+        for _ in range(100):
+            probe = self._psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'")  # noqa: S608 - a constant
             if probe.returncode == 0:
                 if probe.stdout.strip() != "1":
-                    subprocess.run([*base, f"CREATE DATABASE {DATABASE}"], check=True, capture_output=True)
+                    self._psql(f"CREATE DATABASE {DATABASE}", check=True)
                 return
             # "the database system is starting up": the port opens before recovery ends.
             time.sleep(0.1)

@@ -59,6 +59,11 @@ def main() -> None:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    if (data_dir / "postgres" / "PG_VERSION").exists() and not (data_dir / "secrets.json").exists():
+        raise SystemExit(
+            f"{data_dir} holds data from a version of Jiuzhu that sealed it with a key written in its code; that key "
+            "is gone (every secret is now generated per installation). Move that directory away to start afresh."
+        )
     print("Starting PostgreSQL and the broker …", flush=True)
     stack.start()
     try:
@@ -77,6 +82,8 @@ def main() -> None:
         _run_module("gateway", "ensure-admin", env=env, log=logs / "migrate.log")
 
         gateway_env = dict(env)
+        # Only the gateway signs access tokens: the services never hold that key.
+        env = {name: value for name, value in env.items() if not name.startswith("GATEWAY_")}
         for name in SERVICES:
             port = free_port()
             gateway_env[f"GATEWAY_{name.upper()}_URL"] = f"http://127.0.0.1:{port}"

@@ -1,4 +1,5 @@
-"""The development stack: PostgreSQL and the broker, embedded or external, ready to use.
+"""The development stack: PostgreSQL and the broker, embedded or external, ready to use, and the secrets its
+processes need (generated once into the data directory, libs.devstack.secrets).
 
 `DATABASE_URL` / `KAFKA_BOOTSTRAP_SERVERS` in the environment point at external servers and nothing is started.
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 from libs.contracts.events.catalogue import TOPICS
 from libs.devstack.broker import TansuBroker, create_topics
 from libs.devstack.postgres import EmbeddedPostgres
+from libs.devstack.secrets import StackSecrets, load_or_create
 
 
 @dataclass
@@ -29,15 +31,19 @@ class DevStack:
     topic_prefix: str = ""
     database_url: str = ""
     bootstrap_servers: str = ""
+    secrets: StackSecrets | None = field(default=None, repr=False)
     _postgres: EmbeddedPostgres | None = field(default=None, repr=False)
     _broker: TansuBroker | None = field(default=None, repr=False)
 
     def start(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.secrets = load_or_create(self.data_dir)
         try:
             self.database_url = os.environ.get("DATABASE_URL", "")
             if not self.database_url:
-                self._postgres = EmbeddedPostgres(self.data_dir / "postgres", durable=self.durable)
+                self._postgres = EmbeddedPostgres(
+                    self.data_dir / "postgres", self.secrets.postgres_password, durable=self.durable
+                )
                 self._postgres.start()
                 self.database_url = self._postgres.url
             self.bootstrap_servers = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "")
@@ -78,11 +84,13 @@ class DevStack:
             self._postgres = None
 
     def environment(self) -> dict[str, str]:
-        """Variables that point a service process at this stack."""
+        """Variables that point a process at this stack and give it the stack's secrets."""
+        assert self.secrets is not None, "start the stack first"
         return {
             "DATABASE_URL": self.database_url,
             "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
             "KAFKA_TOPIC_PREFIX": self.topic_prefix,
+            **self.secrets.environment(),
         }
 
 

@@ -16,6 +16,8 @@ import jwt
 from fastapi import Depends, Request
 
 from libs.kernel.errors import Forbidden, OutsideJurisdiction, Unauthorized
+from libs.kernel.keyring import KeyRing
+from libs.kernel.settings import BaseServiceSettings
 
 INTERNAL_HEADER = "X-Jiuzhu-Principal"
 _ISSUER = "jiuzhu-gateway"
@@ -84,12 +86,16 @@ class Principal:
         )
 
 
-@dataclass(frozen=True)
 class InternalTokens:
-    """Signs (gateway) and verifies (services) the internal principal token."""
+    """Signs (gateway) and verifies (services) the internal principal token.
 
-    secret: str
-    ttl_seconds: int = 300
+    `secret` signs; `secondary` is also accepted while a rotation is under way (libs.kernel.keyring): services take
+    the new secret as secondary first, then the gateway signs with it, then the old one is dropped everywhere.
+    """
+
+    def __init__(self, secret: str, ttl_seconds: int = 300, *, secondary: str | None = None) -> None:
+        self.keys = KeyRing(secret, secondary)
+        self.ttl_seconds = ttl_seconds
 
     def sign(self, principal: Principal, *, now: float | None = None) -> str:
         issued = int(now if now is not None else time.time())
@@ -100,23 +106,36 @@ class InternalTokens:
             "iat": issued,
             "exp": issued + self.ttl_seconds,
         }
-        return jwt.encode(claims, self.secret, algorithm="HS256")
+        return jwt.encode(claims, self.keys.primary, algorithm="HS256", headers={"kid": self.keys.signing_id})
 
     def verify(self, token: str) -> Principal:
         try:
+            secret = self.keys.secret_for(jwt.get_unverified_header(token).get("kid"))
+            if secret is None:
+                raise jwt.InvalidKeyError("unknown key id")
             claims = jwt.decode(
                 token,
-                self.secret,
+                secret,
                 algorithms=["HS256"],
                 audience=_AUDIENCE,
                 issuer=_ISSUER,
                 options={"require": ["exp", "iat", "sub"]},
             )
             return Principal.from_claims(claims)
-        except (jwt.PyJWTError, KeyError, ValueError) as exc:
+        except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
             raise Unauthorized(
                 "The internal principal token is missing, expired or invalid", code="invalid_internal_token"
             ) from exc
+
+
+def internal_tokens(settings: BaseServiceSettings) -> InternalTokens:
+    """The internal-token keys of a process, from its settings."""
+    secondary = settings.internal_token_secondary_secret
+    return InternalTokens(
+        settings.internal_token_secret.get_secret_value(),
+        settings.internal_token_ttl_seconds,
+        secondary=secondary.get_secret_value() if secondary is not None else None,
+    )
 
 
 def _tokens(request: Request) -> InternalTokens:

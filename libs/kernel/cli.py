@@ -15,7 +15,7 @@ from libs.kernel.logging import configure_logging, get_logger
 from libs.kernel.migrations import upgrade
 from libs.kernel.outbox import mark_for_replay
 from libs.kernel.service import ServiceDefinition, create_service_app
-from libs.kernel.settings import Role, ServiceSettings
+from libs.kernel.settings import Role, ServiceSettings, load_settings
 
 
 def _serve(definition: ServiceDefinition, settings: ServiceSettings) -> None:
@@ -74,7 +74,7 @@ def main(
         }.items()
         if v is not None
     }
-    settings = definition.settings().with_overrides(**overrides)
+    settings = load_settings(definition.settings_cls, **overrides)
     configure_logging(definition.name, settings.log_level)
     if args.command == "serve":
         _serve(definition, settings)

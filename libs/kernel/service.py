@@ -18,7 +18,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import MetaData
 
-from libs.kernel.auth import InternalTokens
+from libs.kernel.auth import internal_tokens
 from libs.kernel.consumer import EventConsumer, Handler
 from libs.kernel.db import Database
 from libs.kernel.errors import install_error_handlers
@@ -134,7 +134,7 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings 
         # A redirect would carry the service's own address back through the gateway to the caller.
         redirect_slashes=False,
     )
-    app.state.internal_tokens = InternalTokens(s.internal_token_secret.get_secret_value(), s.internal_token_ttl_seconds)
+    app.state.internal_tokens = internal_tokens(s)
     broker_probe = BrokerProbe(s.kafka_bootstrap_servers)
 
     async def db_check() -> None:

@@ -7,17 +7,18 @@ Each service reads `<SERVICE>_<NAME>` first, then `JIUZHU_<NAME>`, then plain `<
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, TypeVar
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
-# Only for `environment=local|test`: production refuses to start with any of these.
-LOCAL_INTERNAL_SECRET = "local-internal-token-secret-change-me-0123456789"  # noqa: S105
-LOCAL_PII_KEY = "local-pii-key-change-me-0123456789abcdef"
+from libs.kernel.keyring import MIN_SECRET_LENGTH
 
 
 class Environment(StrEnum):
+    """Where a process runs. Unset means production: a deployment that forgets to say gets the strict rules, and
+    only the local and test stacks (libs.devstack, tests) say otherwise."""
+
     local = "local"
     test = "test"
     production = "production"
@@ -36,14 +37,18 @@ class BaseServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
     service_name: str = "jiuzhu"
-    environment: Environment = Environment.local
+    environment: Environment = Environment.production
     database_url: str = "postgresql://postgres@127.0.0.1:5432/jiuzhu"
     db_pool_size: int = Field(default=10, ge=1)
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     kafka_topic_prefix: str = ""
-    internal_token_secret: SecretStr = SecretStr(LOCAL_INTERNAL_SECRET)
+    # Secrets have no defaults anywhere (ARCHITECTURE.md decision 6): a process without them refuses to start. The
+    # local and test stacks generate their own (libs.devstack.secrets) and hand them to the processes they start.
+    internal_token_secret: SecretStr
+    # Also accepted when verifying, during a rotation (libs.kernel.keyring); never used to sign.
+    internal_token_secondary_secret: SecretStr | None = None
     internal_token_ttl_seconds: int = Field(default=300, ge=10)
-    pii_key: SecretStr = SecretStr(LOCAL_PII_KEY)
+    pii_key: SecretStr
     log_level: str = "INFO"
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
     consumer_max_retries: int = Field(default=5, ge=0)
@@ -68,13 +73,13 @@ class BaseServiceSettings(BaseSettings):
         )
 
     @model_validator(mode="after")
-    def _refuse_local_secrets_in_production(self) -> Self:
-        if self.environment is Environment.production:
-            local = {LOCAL_INTERNAL_SECRET, LOCAL_PII_KEY}
-            for name in ("internal_token_secret", "pii_key"):
-                secret: SecretStr = getattr(self, name)
-                if secret.get_secret_value() in local or len(secret.get_secret_value()) < 32:
-                    raise ValueError(f"{name} must be set to a strong secret in production")
+    def _refuse_weak_secrets(self) -> Self:
+        for name in ("internal_token_secret", "internal_token_secondary_secret", "pii_key"):
+            secret: SecretStr | None = getattr(self, name)
+            if secret is not None and len(secret.get_secret_value()) < MIN_SECRET_LENGTH:
+                raise ValueError(f"{name} needs at least {MIN_SECRET_LENGTH} characters")
+        if self.internal_token_secret == self.pii_key:
+            raise ValueError("internal_token_secret and pii_key must differ")
         return self
 
     @property
@@ -105,3 +110,25 @@ class ServiceSettings(BaseServiceSettings):
     def with_overrides(self, **values: Any) -> Self:
         """A copy with `values` replaced, validated like any other source (types, production secrets)."""
         return self.model_validate({**self.model_dump(), **values})
+
+
+SettingsT = TypeVar("SettingsT", bound=BaseServiceSettings)
+
+
+def load_settings(cls: type[SettingsT], **overrides: Any) -> SettingsT:
+    """`cls()` (with command-line `overrides`) for a process's composition root: a missing or invalid setting ends
+    the process with a plain message.
+
+    Pydantic's own message repeats the input, and a settings object's input is its secrets: only the names and the
+    rule broken are printed, never a value.
+    """
+    try:
+        settings = cls()
+        return settings.model_validate({**settings.model_dump(), **overrides}) if overrides else settings
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors(include_input=False, include_url=False):
+            name = ".".join(str(part) for part in error["loc"])
+            variable = f"{cls.prefix}{name.upper()} or JIUZHU_{name.upper()}" if name else "settings"
+            lines.append(f"  {variable}: {error['msg']}")
+        raise SystemExit("This process cannot start; set:\n" + "\n".join(lines)) from None

@@ -1,11 +1,12 @@
-"""Settings: `<SERVICE>_` beats `JIUZHU_` beats plain variables; production refuses weak secrets."""
+"""Settings: `<SERVICE>_` beats `JIUZHU_` beats plain variables; no secret has a default, and weak ones are refused in
+every environment."""
 
 from __future__ import annotations
 
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from libs.kernel.settings import LOCAL_INTERNAL_SECRET, LOCAL_PII_KEY, Environment, Role
+from libs.kernel.settings import Environment, Role
 from services.intake.config import IntakeSettings
 
 STRONG = "s" * 16 + "0123456789abcdef"  # 32 characters
@@ -18,6 +19,9 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("LOG_LEVEL", "ENVIRONMENT", "INTERNAL_TOKEN_SECRET", "PII_KEY", "DATABASE_URL", "PORT"):
         for prefix in ("", "JIUZHU_", "INTAKE_", "CASEWORK_"):
             monkeypatch.delenv(prefix + name, raising=False)
+    # The secrets a deployment must give; tests that are about them take them away again.
+    monkeypatch.setenv("JIUZHU_INTERNAL_TOKEN_SECRET", STRONG)
+    monkeypatch.setenv("JIUZHU_PII_KEY", STRONG_PII)
 
 
 def test_the_service_prefix_beats_jiuzhu_which_beats_the_plain_variable(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -53,42 +57,50 @@ def test_values_are_validated_whatever_source_they_come_from(monkeypatch: pytest
         IntakeSettings()
 
 
-def test_local_and_test_environments_may_use_the_local_secrets() -> None:
-    for environment in (Environment.local, Environment.test):
-        settings = IntakeSettings(environment=environment)
-        assert settings.internal_token_secret.get_secret_value() == LOCAL_INTERNAL_SECRET
-        assert settings.pii_key.get_secret_value() == LOCAL_PII_KEY
+@pytest.mark.parametrize("environment", list(Environment))
+@pytest.mark.parametrize("missing", ["JIUZHU_INTERNAL_TOKEN_SECRET", "JIUZHU_PII_KEY"])
+def test_no_environment_starts_without_its_secrets(
+    monkeypatch: pytest.MonkeyPatch, environment: Environment, missing: str
+) -> None:
+    monkeypatch.delenv(missing)
+    with pytest.raises(ValidationError, match=missing.removeprefix("JIUZHU_").lower()):
+        IntakeSettings(environment=environment)
 
 
+def test_an_unset_environment_is_production() -> None:
+    assert IntakeSettings().environment is Environment.production
+
+
+@pytest.mark.parametrize("environment", list(Environment))
 @pytest.mark.parametrize(
     ("secret", "pii_key", "refused"),
     [
-        (LOCAL_INTERNAL_SECRET, STRONG_PII, "internal_token_secret"),
-        (STRONG, LOCAL_PII_KEY, "pii_key"),
-        (LOCAL_PII_KEY, STRONG_PII, "internal_token_secret"),  # the other local default is just as public
-        ("short-but-not-default", STRONG_PII, "internal_token_secret"),
+        ("short-but-not-empty", STRONG_PII, "internal_token_secret"),
         (STRONG, STRONG[:-1], "pii_key"),  # 31 characters
+        (STRONG, STRONG, "differ"),  # one leaked secret would give away both
     ],
-    ids=["local-token-secret", "local-pii-key", "swapped-local-default", "short-token-secret", "pii-key-31-chars"],
+    ids=["short-token-secret", "pii-key-31-chars", "same-secret-twice"],
 )
-def test_production_refuses_local_and_short_secrets(secret: str, pii_key: str, refused: str) -> None:
+def test_weak_secrets_are_refused_in_every_environment(
+    environment: Environment, secret: str, pii_key: str, refused: str
+) -> None:
     with pytest.raises(ValidationError, match=refused):
-        IntakeSettings(
-            environment=Environment.production, internal_token_secret=SecretStr(secret), pii_key=SecretStr(pii_key)
-        )
+        IntakeSettings(environment=environment, internal_token_secret=SecretStr(secret), pii_key=SecretStr(pii_key))
 
 
-def test_production_read_from_the_environment_refuses_the_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("JIUZHU_ENVIRONMENT", "production")
-    with pytest.raises(ValidationError, match="strong secret"):
-        IntakeSettings()
+def test_a_secondary_secret_for_a_rotation_is_held_to_the_same_rule() -> None:
+    with pytest.raises(ValidationError, match="internal_token_secondary_secret"):
+        IntakeSettings(internal_token_secondary_secret=SecretStr("too-short"))
+    assert IntakeSettings(internal_token_secondary_secret=SecretStr("r" * 40)).internal_token_secondary_secret
 
-    monkeypatch.setenv("JIUZHU_INTERNAL_TOKEN_SECRET", STRONG)
-    monkeypatch.setenv("INTAKE_PII_KEY", STRONG_PII)
+
+def test_secrets_read_from_the_environment_never_show_in_the_settings_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTAKE_PII_KEY", "q" * 40)
     settings = IntakeSettings()
-    assert settings.environment is Environment.production
     assert settings.internal_token_secret.get_secret_value() == STRONG
+    assert settings.pii_key.get_secret_value() == "q" * 40
     assert STRONG not in repr(settings)
+    assert "q" * 40 not in repr(settings)
 
 
 @pytest.mark.parametrize(
@@ -124,5 +136,5 @@ def test_overrides_are_validated_like_every_other_source() -> None:
 
     assert settings.role is Role.worker
     assert settings.port == 9100
-    with pytest.raises(ValidationError, match="strong secret"):
-        IntakeSettings().with_overrides(environment="production")
+    with pytest.raises(ValidationError, match="pii_key"):
+        IntakeSettings().with_overrides(pii_key="short")
