@@ -1,8 +1,8 @@
 """Access tokens the gateway issues to callers, and the internal tokens it forwards to services.
 
 Access tokens are HS256 JWTs (`sub, kind, name, region, roles, scopes, iat, exp, jti, iss, aud`) signed with
-`jwt_secret` and naming it in the header's `kid` (libs.kernel.keyring). Their audience differs from the internal token's (libs.kernel.auth), so neither can stand in for the
-other even if an operator were to reuse a secret.
+`jwt_secret` and naming it in the header's `kid` (libs.kernel.keyring). Their audience differs from the internal
+token's (libs.kernel.auth), so neither can stand in for the other.
 """
 
 from __future__ import annotations
