@@ -20,11 +20,12 @@ from gateway.db import SCHEMA
 from gateway.health import UpstreamReadiness
 from gateway.partner_openapi import partner_openapi_router
 from gateway.proxy import build_upstream, install_proxy_routes
+from gateway.routes import STREAMED_PREFIXES
 from gateway.runtime import Runtime
 from libs.kernel.auth import internal_tokens
 from libs.kernel.db import Database
 from libs.kernel.errors import install_error_handlers
-from libs.kernel.text_guard import TextGuardMiddleware
+from libs.kernel.input_guard import InputGuardMiddleware, body_limit
 from libs.kernel.web import RequestContextMiddleware, add_health_routes
 
 _log = structlog.get_logger("gateway")
@@ -101,9 +102,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(admin_router)
     app.include_router(partner_openapi_router())
     install_proxy_routes(app)
-    # Innermost: a NUL is refused before the gateway's own tables see it (sign-in, admin) and before it is proxied;
-    # the audit still records the refusal.
-    app.add_middleware(TextGuardMiddleware)
+    # Innermost: an oversized or deep body, or a NUL, is refused before authentication and before the gateway's own
+    # tables see it (sign-in, admin) or it is proxied; the audit still records the refusal.
+    app.add_middleware(InputGuardMiddleware, limit=body_limit(STREAMED_PREFIXES, s.max_body_bytes))
     # Added last = outermost: the request id exists before the audit (inside it) records the request.
     app.add_middleware(AuditMiddleware)
     app.add_middleware(RequestContextMiddleware, service="gateway")

@@ -48,6 +48,10 @@ ROUTES: tuple[Route, ...] = (
     Route("/api/v1/matching/feeds", "matching", Scope.registry_feed),
 )
 
+# Bodies streamed through to a service that stores them as they come (registry feeds of any size, CONTRACTS.md §5):
+# the only ones without a size limit (libs.kernel.input_guard); authentication comes before a byte of them is read.
+STREAMED_PREFIXES = ("/api/v1/matching/feeds",)
+
 # Longest first, so the first match is the most specific.
 _BY_SPECIFICITY = tuple(sorted(ROUTES, key=lambda r: len(r.prefix), reverse=True))
 

@@ -46,3 +46,42 @@ PROGRAM_NAMES: dict[Program, str] = {
     Program.LEGACY_RAILWAY_MILITIA: "原襄渝铁路伤残民兵民工生活补助",
     Program.LEGACY_RETIRED_STAFF: "精简退职人员生活补助",
 }
+
+# The most one household may receive from a program in a month (for `temporary`, in one payment), in fen: a guard at
+# every entry of an amount (decisions, standards, imports, one-off batches), far above what any region pays, so that
+# a typo or a hostile figure ("999999999999999.99") is refused at the door instead of overflowing a county's roster
+# totals later. Not a policy figure: standards are data per region (DOMAIN.md §12).
+MONTHLY_CEILING_FEN: dict[Program, int] = {
+    Program.DIBAO: 5_000_000,  # 50,000.00: ten members at five times today's highest urban standard
+    Program.DIBAO_SINGLE: 1_000_000,
+    Program.MARGINAL: 5_000_000,
+    Program.TEKUN_CENTRALIZED: 2_000_000,
+    Program.TEKUN_DISPERSED: 2_000_000,
+    Program.DISABILITY_LIVING: 500_000,
+    Program.DISABILITY_CARE: 500_000,
+    Program.ORPHAN: 1_000_000,
+    Program.HIV_CHILD: 1_000_000,
+    Program.DE_FACTO_ORPHAN: 1_000_000,
+    Program.TEMPORARY: 20_000_000,  # 200,000.00: a one-off for a catastrophe, decided case by case
+    Program.ELDERLY_HIGH_AGE: 500_000,
+    Program.ELDERLY_DISABLED: 500_000,
+    Program.TEKUN_CARE: 1_000_000,
+    Program.LEGACY_RAILWAY_MILITIA: 1_000_000,
+    Program.LEGACY_RETIRED_STAFF: 1_000_000,
+}
+# A per-person figure (a standard per person and month, a per-member one-off): no program pays one person more.
+PER_PERSON_CEILING_FEN = 2_000_000
+
+
+class AmountAboveCeiling(ValueError):
+    """An amount above its program's ceiling; `code` goes into the 422."""
+
+    code = "amount_above_ceiling"
+
+
+def check_monthly_amount(program: Program, fen: int) -> int:
+    """`fen` if it is a possible monthly (or one-off) amount of `program`, else AmountAboveCeiling."""
+    ceiling = MONTHLY_CEILING_FEN[program]
+    if fen > ceiling:
+        raise AmountAboveCeiling(f"{program.value} pays at most {ceiling // 100}.00 a household and month")
+    return fen

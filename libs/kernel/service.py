@@ -22,11 +22,11 @@ from libs.kernel.auth import internal_tokens
 from libs.kernel.consumer import EventConsumer, Handler
 from libs.kernel.db import Database
 from libs.kernel.errors import install_error_handlers
+from libs.kernel.input_guard import InputGuardMiddleware, body_limit
 from libs.kernel.jobs import JobRunner, PeriodicJob
 from libs.kernel.messaging_tables import MessagingTables
 from libs.kernel.outbox import Outbox, OutboxRelay
 from libs.kernel.settings import Role, ServiceSettings
-from libs.kernel.text_guard import TextGuardMiddleware
 from libs.kernel.web import ReadinessCheck, RequestContextMiddleware, add_health_routes
 
 _log = structlog.get_logger("service")
@@ -49,6 +49,9 @@ class ServiceDefinition:
     # Builds the scheduled jobs of a running worker; a factory for the same reason as `subscriptions`.
     jobs: JobsFactory = field(default=lambda _runtime: ())
     title: str = ""
+    # Path prefixes whose bodies stream to storage (a registry feed) and so have no size limit; every other body is
+    # bounded by `max_body_bytes` (libs.kernel.input_guard).
+    streamed_paths: tuple[str, ...] = ()
 
     def settings(self) -> ServiceSettings:
         return self.settings_cls()
@@ -151,7 +154,7 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings 
         for router in definition.routers:
             app.include_router(router)
     # Inside the request context (added first = innermost), so its refusals carry the request id.
-    app.add_middleware(TextGuardMiddleware)
+    app.add_middleware(InputGuardMiddleware, limit=body_limit(definition.streamed_paths, s.max_body_bytes))
     app.add_middleware(RequestContextMiddleware, service=definition.name)
     return app
 

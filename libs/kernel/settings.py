@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
 from libs.kernel.keyring import MIN_SECRET_LENGTH
+from libs.kernel.outbound import OutboundPolicy
 
 
 class Environment(StrEnum):
@@ -50,6 +51,11 @@ class BaseServiceSettings(BaseSettings):
     internal_token_ttl_seconds: int = Field(default=300, ge=10)
     pii_key: SecretStr
     log_level: str = "INFO"
+    # Whether partners' callback URLs may point at private, loopback or link-local addresses (libs.kernel.outbound):
+    # only for a platform on the same closed network, and for the test stack's own platforms.
+    outbound_allow_private: bool = False
+    # The largest request body an endpoint reads (libs.kernel.input_guard); streamed feeds have none.
+    max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024)
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
     consumer_max_retries: int = Field(default=5, ge=0)
     # Measured: the development broker answers an empty fetch only when this wait runs out (no early return on new
@@ -81,6 +87,11 @@ class BaseServiceSettings(BaseSettings):
         if self.internal_token_secret == self.pii_key:
             raise ValueError("internal_token_secret and pii_key must differ")
         return self
+
+    def outbound_policy(self) -> OutboundPolicy:
+        return OutboundPolicy(
+            require_https=self.environment is Environment.production, allow_private=self.outbound_allow_private
+        )
 
     @property
     def async_database_url(self) -> str:

@@ -22,5 +22,7 @@ DEFINITION = ServiceDefinition(
     routers=[feeds, hits, rules, watch_list, diagnostics_router(SCHEMA, tables)],
     subscriptions=subscriptions,
     jobs=jobs.jobs,
+    # Feed bodies of any size are read row by row into COPY (CONTRACTS.md §5): no body limit there.
+    streamed_paths=("/api/v1/matching/feeds",),
 )
 assert MODELS  # every table is registered on Base.metadata before migrations compare against it

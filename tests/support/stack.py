@@ -23,6 +23,8 @@ def start_test_stack(tmp_root: Path) -> Iterator[DevStack]:
         # Service settings read these from the environment, as a deployed process would.
         os.environ.update(stack.environment())
         os.environ.setdefault("JIUZHU_ENVIRONMENT", "test")
+        # The tests' own partner platforms listen on the loopback; tests of the refusal build their own policy.
+        os.environ.setdefault("JIUZHU_OUTBOUND_ALLOW_PRIVATE", "true")
         for definition in SERVICES.values():
             migrate(definition, definition.settings())
         yield stack

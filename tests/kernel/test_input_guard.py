@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI, Request
 
 from libs.kernel.errors import PROBLEM_JSON, install_error_handlers
-from libs.kernel.text_guard import TextGuardMiddleware
+from libs.kernel.input_guard import InputGuardMiddleware, body_limit
 from libs.kernel.web import RequestContextMiddleware
 
 
@@ -31,7 +31,7 @@ def build_app(seen: list[Any]) -> FastAPI:
         seen.append(body)
         return {"length": len(body)}
 
-    app.add_middleware(TextGuardMiddleware)
+    app.add_middleware(InputGuardMiddleware)
     app.add_middleware(RequestContextMiddleware, service="test", log_requests=False)
     return app
 
@@ -87,3 +87,60 @@ async def test_other_bodies_reach_the_endpoint_whole(client: httpx.AsyncClient, 
         reply = await client.post("/items", content=content, headers={"content-type": media})
         assert reply.json() == {"length": len(content)}, media
     assert seen == [literal, big, csv]
+
+
+def limited_app(seen: list[Any], limit: int) -> FastAPI:
+    app = build_app(seen)
+    app.user_middleware.clear()
+    app.add_middleware(InputGuardMiddleware, limit=body_limit(("/stream",), limit))
+    app.add_middleware(RequestContextMiddleware, service="test", log_requests=False)
+
+    @app.post("/stream")
+    async def stream(request: Request) -> dict[str, int]:
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+        return {"length": size}
+
+    return app
+
+
+async def test_a_body_over_the_limit_is_refused_unread_whatever_its_framing(seen: list[Any]) -> None:
+    transport = httpx.ASGITransport(limited_app(seen, 1024))
+    async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+        declared = await client.post("/items", content=b"x" * 1025, headers={"content-type": "text/plain"})
+        assert declared.status_code == 413, declared.text
+        assert declared.json()["code"] == "payload_too_large"
+
+        async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted as it arrives
+            for _ in range(100):
+                yield b"[" * 100
+
+        chunked = await client.post("/items", content=chunks(), headers={"content-type": "application/json"})
+        assert chunked.status_code == 413, chunked.text
+        assert seen == []
+
+        at_limit = await client.post("/items", content=b"x" * 1024, headers={"content-type": "text/plain"})
+        assert at_limit.json() == {"length": 1024}
+        streamed = await client.post("/stream", content=b"x" * 100_000)
+        assert streamed.json() == {"length": 100_000}  # a streamed route has no limit
+
+
+@pytest.mark.parametrize("depth", [33, 100_000])
+async def test_json_nested_too_deep_is_a_422_not_a_recursion_error(
+    client: httpx.AsyncClient, seen: list[Any], depth: int
+) -> None:
+    body = b"[" * depth + b"]" * depth
+    reply = await client.post("/items", content=body, headers={"content-type": "application/json"})
+    assert reply.status_code == 422, reply.text
+    assert reply.json()["code"] == "too_deep"
+    assert seen == []
+    # Brackets inside strings are text, not nesting.
+    fine = await client.post("/items", json={"note": "[" * 1000, "list": [[[1]]]})
+    assert fine.status_code == 200
+
+
+async def test_nul_in_a_form_field_is_refused(client: httpx.AsyncClient, seen: list[Any]) -> None:
+    reply = await client.post("/items", data={"username": "admin\x00", "password": "x"})
+    assert_refused(reply, ["body", "username"])
+    assert seen == []

@@ -1,0 +1,56 @@
+"""Instants and dates every API accepts, within bounds a real record can have (CONTRACTS.md, common rules).
+
+Python's datetime reaches from year 1 to 9999, and PostgreSQL and the working-day arithmetic do not: an instant in
+year 1 or 9999 overflowed when converted to China time, a deadline added to it, or stored, and a request was a 500.
+Every instant and date that enters through an API is one of these types, so such input is a 422 and changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime
+
+from libs.contracts.clock import china_today
+
+# Instants of business: applications, work orders, payments, warnings, sync cursors. Before 1970 nothing in these
+# systems was recorded electronically; after 2100 is a typo.
+EARLIEST_INSTANT = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_INSTANT = datetime(2100, 1, 1, tzinfo=UTC)
+# Dates of a life (birth, death, imprisonment, a registration): the oldest living person was born after 1900.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2099, 12, 31)
+# How far ahead of today a date "in the past" may be: a feed dated by a registry in another time zone, or sent at
+# midnight, may say tomorrow.
+_CLOCK_SLACK = timedelta(days=1)
+
+
+def bounded_instant(value: datetime) -> datetime:
+    # Compared in its own zone's terms first: converting one near year 1 or 9999 to UTC would itself overflow.
+    if not EARLIEST_INSTANT.year <= value.year <= LATEST_INSTANT.year or not (
+        EARLIEST_INSTANT <= value < LATEST_INSTANT
+    ):
+        raise ValueError(f"must lie between {EARLIEST_INSTANT.year} and {LATEST_INSTANT.year - 1}")
+    return value
+
+
+def bounded_date(value: date) -> date:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(f"must lie between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}")
+    return value
+
+
+def past_date(value: date) -> date:
+    bounded_date(value)
+    if value > china_today() + _CLOCK_SLACK:
+        raise ValueError("must not lie in the future")
+    return value
+
+
+# An instant with its UTC offset (CONTRACTS.md: timestamps are ISO 8601 with offset), 1970–2099.
+Instant = Annotated[AwareDatetime, AfterValidator(bounded_instant)]
+# A calendar date 1900-01-01 … 2099-12-31 (benefit dates, effective dates, deadlines).
+CivilDate = Annotated[date, AfterValidator(bounded_date)]
+# A date that has happened: a birth, a death, an event a registry reports, a feed's as-of date (not after tomorrow).
+PastDate = Annotated[date, AfterValidator(past_date)]
