@@ -53,7 +53,7 @@ from services.disbursement.months import add_months, month_containing, period_of
 from services.disbursement.rosters.export import _LINES as EXPORT_QUERY
 
 T = TypeVar("T")
-ADMIN_PASSWORD = "bench-admin-password-0001"
+ADMIN_PASSWORD = "Bench-Operator-0001"
 OFFICER_PASSWORD = "bench-county-officer-0001"
 PII_KEY = "bench-disbursement-pii-key-0123456789abcdef"
 COUNTY = "140521"

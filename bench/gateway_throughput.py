@@ -25,7 +25,7 @@ from bench.load import LoadResult, closed_loop
 from bench.support import REPO_ROOT, bench_stack, machine, process
 from libs.kernel.auth import InternalTokens, Principal, PrincipalKind
 
-ADMIN_PASSWORD = "bench-admin-password-0001"
+ADMIN_PASSWORD = "Bench-Operator-0001"
 PATH = "/api/v1/intake/diagnostics/whoami?region_code=140402"
 
 

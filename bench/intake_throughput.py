@@ -40,7 +40,7 @@ from libs.kernel.db import Database
 from services.intake.definition import DEFINITION as INTAKE
 from tests.intake.support import application_body, member
 
-ADMIN_PASSWORD = "bench-admin-password-0001"
+ADMIN_PASSWORD = "Bench-Operator-0001"
 APPLICATIONS = "/api/v1/intake/applications"
 STEPS = ("create", "submit", "accept")
 BORN = (date(1975, 3, 14), date(1978, 6, 2), date(2010, 9, 30))  # head, spouse, child

@@ -48,7 +48,7 @@ from libs.kernel.pii import PiiVault
 from services.matching.config import MatchingSettings
 from services.matching.persons import PersonKeys
 
-ADMIN_PASSWORD = "bench-admin-password-0001"
+ADMIN_PASSWORD = "Bench-Operator-0001"
 PII_KEY = "bench-matching-pii-key-0123456789abcdef"
 FEEDS = "/api/v1/matching/feeds"
 AS_OF = "2026-11-20"

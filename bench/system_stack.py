@@ -34,7 +34,7 @@ from libs.devstack.processes import free_port, lost_its_port, spawn, stop, wait_
 from libs.devstack.stack import DevStack
 
 SERVICES = ("intake", "casework", "matching", "complaints", "disbursement")
-ADMIN_PASSWORD = "bench-admin-password-0001"
+ADMIN_PASSWORD = "Bench-Operator-0001"
 START_TIMEOUT = 180.0  # eleven Python processes importing at once on two shared cores
 
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import uvicorn
 
-from gateway.audit import AccessAudit
-from gateway.auth.models import User
+from gateway.audit.access import AccessAudit
+from gateway.audit.actions import AdminAction
+from gateway.auth.models import Client, LoginFailure, RefreshToken, Revocation, User
 from gateway.auth.users import ensure_admin
 from gateway.config import GatewaySettings
 from gateway.db import SCHEMA, Base
@@ -24,7 +25,7 @@ from libs.kernel.settings import load_settings
 
 VERSIONS_DIR = Path(__file__).parent / "migrations" / "versions"
 # Imported for their side effect: every table is on Base.metadata when Alembic compares it.
-_TABLES = (AccessAudit, User)
+_TABLES = (AccessAudit, AdminAction, User, Client, LoginFailure, RefreshToken, Revocation)
 
 
 def migrate(settings: GatewaySettings) -> None:

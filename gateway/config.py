@@ -33,11 +33,22 @@ class GatewaySettings(BaseServiceSettings):
     upstream_timeout_seconds: float = Field(default=30.0, gt=0)
     upstream_max_connections: int = Field(default=500, ge=1)
     readiness_timeout_seconds: float = Field(default=3.0, gt=0)
-    login_failure_limit: int = Field(default=5, ge=1)
+    # Failed sign-ins per source address within the window (a township office shares one address: not too few),
+    # and per account (username or client id) within the window and within a day (gateway.auth.rate_limit).
+    login_failure_limit: int = Field(default=30, ge=1)
     login_failure_window_seconds: int = Field(default=900, ge=1)
+    account_failure_limit: int = Field(default=5, ge=1)
+    account_failure_daily_limit: int = Field(default=20, ge=1)
+    # Staff sessions (gateway.auth.sessions): one refresh token lives this long, a whole session at most that long.
+    refresh_token_ttl_seconds: int = Field(default=12 * 3600, ge=60, le=7 * 86_400)
+    session_max_seconds: int = Field(default=7 * 86_400, ge=60, le=30 * 86_400)
+    # How often every replica reads new revocations (gateway.auth.revocation): a cut-off takes at most this long.
+    revocation_poll_seconds: float = Field(default=1.0, gt=0, le=30)
     audit_flush_interval_seconds: float = Field(default=0.5, gt=0)
     audit_batch_size: int = Field(default=500, ge=1, le=10_000)
+    # Audit rows reserved or queued but not yet written; a request waits this long for a place, then is refused (503).
     audit_queue_limit: int = Field(default=100_000, ge=1)
+    audit_reserve_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     # Peers whose X-Forwarded-For uvicorn may believe (a load balancer's address, comma-separated, or "*").
     # Empty: believe nobody, so a caller cannot pick its own source address and dodge the login limit.
     trusted_proxies: str = ""

@@ -10,10 +10,14 @@ from collections.abc import AsyncIterator
 import structlog
 from fastapi import FastAPI
 
-from gateway.audit import AuditMiddleware, AuditWriter
+from gateway.audit.access import AuditMiddleware, AuditWriter
+from gateway.audit.router import audit_router
+from gateway.auth.admin_router import admin_router
 from gateway.auth.passwords import SecretHasher
 from gateway.auth.rate_limit import LoginThrottle
-from gateway.auth.router import admin_router, auth_router
+from gateway.auth.revocation import Revocations
+from gateway.auth.router import auth_router
+from gateway.auth.sessions import SessionPolicy
 from gateway.auth.tokens import InternalTokenCache, access_tokens
 from gateway.config import GatewaySettings
 from gateway.db import SCHEMA
@@ -56,23 +60,37 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             batch_size=s.audit_batch_size,
             interval_seconds=s.audit_flush_interval_seconds,
             queue_limit=s.audit_queue_limit,
+            reserve_timeout_seconds=s.audit_reserve_timeout_seconds,
         )
-        throttle = LoginThrottle(db, limit=s.login_failure_limit, window_seconds=s.login_failure_window_seconds)
+        throttle = LoginThrottle(
+            db,
+            limit=s.login_failure_limit,
+            window_seconds=s.login_failure_window_seconds,
+            account_limit=s.account_failure_limit,
+            account_daily_limit=s.account_failure_daily_limit,
+        )
+        revocations = Revocations(
+            db, token_ttl_seconds=s.access_token_ttl_seconds, poll_seconds=s.revocation_poll_seconds
+        )
+        await revocations.load()
         app.state.db = db  # libs.kernel.db.DbSession reads it from here
         app.state.audit = audit  # gateway.audit.AuditMiddleware reads it from here
         app.state.runtime = Runtime(
             settings=s,
             db=db,
             hasher=SecretHasher(),
-            access_tokens=access_tokens(s),
+            access_tokens=access_tokens(s, revocations.current),
             internal_tokens=InternalTokenCache(internal_tokens(s)),
             throttle=throttle,
+            revocations=revocations,
+            sessions=SessionPolicy(s.refresh_token_ttl_seconds, s.session_max_seconds),
             upstream=upstream,
             upstream_transport=upstream_transport,
             upstream_urls=s.upstreams(),
             audit=audit,
         )
         audit.start()
+        revocations.start()
         pruner = asyncio.create_task(_prune_login_failures(throttle))
         _log.info("gateway.started", upstreams=s.upstreams())
         try:
@@ -81,6 +99,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             pruner.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await pruner
+            await revocations.stop()
             await audit.stop()  # after the server stopped taking requests: every access is written
             del app.state.audit
             await upstream.aclose()
@@ -100,6 +119,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(auth_router)
     app.include_router(admin_router)
+    app.include_router(audit_router)
     app.include_router(partner_openapi_router())
     install_proxy_routes(app)
     # Innermost: an oversized or deep body, or a NUL, is refused before authentication and before the gateway's own

@@ -8,9 +8,11 @@ import httpx
 from fastapi import Request
 from starlette.types import Scope
 
-from gateway.audit import AuditWriter
+from gateway.audit.access import AuditWriter
 from gateway.auth.passwords import SecretHasher
 from gateway.auth.rate_limit import LoginThrottle
+from gateway.auth.revocation import Revocations
+from gateway.auth.sessions import SessionPolicy
 from gateway.auth.tokens import AccessTokens, InternalTokenCache
 from gateway.config import GatewaySettings
 from libs.kernel.db import Database
@@ -24,6 +26,8 @@ class Runtime:
     access_tokens: AccessTokens
     internal_tokens: InternalTokenCache
     throttle: LoginThrottle
+    revocations: Revocations
+    sessions: SessionPolicy
     upstream: httpx.AsyncClient
     upstream_transport: httpx.AsyncBaseTransport  # the client's own transport (see gateway.proxy.build_upstream)
     upstream_urls: dict[str, str]  # service name → base URL, computed once rather than per request

@@ -21,10 +21,19 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip()
 
 
-def authenticate(authorization: str | None, tokens: AccessTokens) -> Caller:
+_REASONS = {
+    "token_expired": "The access token has expired",
+    "token_revoked": "The access token has been revoked; sign in again",
+}
+
+
+def authenticate(authorization: str | None, tokens: AccessTokens, *, for_password_change: bool = False) -> Caller:
     """The caller an `Authorization` header proves; every failure is a 401 with a Bearer challenge (RFC 6750 §3).
 
-    Shared by the FastAPI dependency below and the raw ASGI proxy route (gateway.proxy).
+    A token issued after an administrator reset the password serves only to choose a new one
+    (`for_password_change`): anywhere else it is a 403 `password_change_required`.
+
+    Shared by the FastAPI dependencies below and the raw ASGI proxy route (gateway.proxy).
     """
     token = bearer_token(authorization)
     if token is None:
@@ -34,13 +43,19 @@ def authenticate(authorization: str | None, tokens: AccessTokens) -> Caller:
             headers={"WWW-Authenticate": _CHALLENGE},
         )
     try:
-        return tokens.verify(token)
+        caller = tokens.verify(token)
     except InvalidToken as exc:
         raise Unauthorized(
-            "The access token has expired" if exc.reason == "token_expired" else "The access token is not valid",
+            _REASONS.get(exc.reason, "The access token is not valid"),
             code=exc.reason,
             headers={"WWW-Authenticate": f'{_CHALLENGE}, error="invalid_token"'},
         ) from exc
+    if caller.password_change_required and not for_password_change:
+        raise Forbidden(
+            "Your password was reset by an administrator: choose a new one at POST /api/v1/auth/password first",
+            code="password_change_required",
+        )
+    return caller
 
 
 async def current_caller(request: Request) -> Caller:
@@ -52,6 +67,18 @@ async def current_caller(request: Request) -> Caller:
 
 
 CurrentCaller = Annotated[Caller, Depends(current_caller)]
+
+
+async def password_changing_caller(request: Request) -> Caller:
+    """The verified caller, also one whose token serves only to change the password."""
+    caller = authenticate(
+        request.headers.get("authorization"), get_runtime(request).access_tokens, for_password_change=True
+    )
+    request.state.principal = caller.principal
+    return caller
+
+
+PasswordChangingCaller = Annotated[Caller, Depends(password_changing_caller)]
 
 
 async def admin_caller(caller: CurrentCaller) -> Caller:

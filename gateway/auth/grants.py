@@ -1,14 +1,16 @@
-"""The two OAuth 2.0 grants of `POST /api/v1/auth/token` (RFC 6749 §4.3 password, §4.4 client credentials).
+"""The OAuth 2.0 grants of `POST /api/v1/auth/token`: password (RFC 6749 §4.3, staff), client credentials (§4.4,
+partners) and refresh token (§6, staff sessions).
 
-Malformed requests are refused before the login limit is consulted: only a real guess at a secret counts as a
-failure. A guess is admitted (or refused with 429) before any hash is computed, so a blocked source cannot keep the
-hashing threads busy.
+Malformed requests are refused before the login limits are consulted: only a real guess at a secret counts as a
+failure. A guess is admitted (or refused with 429) before any hash is computed, so a blocked source or a locked
+account cannot keep the hashing threads busy.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote_plus
 
 from fastapi import Request
@@ -16,11 +18,14 @@ from fastapi import Request
 from gateway.auth.clients import authenticate_client, client_principal
 from gateway.auth.errors import InvalidClient, InvalidGrant, InvalidRequest, InvalidScope, UnsupportedGrantType
 from gateway.auth.schemas import TokenResponse
-from gateway.auth.users import authenticate_user, staff_principal
+from gateway.auth.sessions import exchange, open_session
+from gateway.auth.users import active_user, authenticate_user, staff_principal
 from gateway.runtime import Runtime
 from libs.kernel.auth import Principal
 
 _MAX_FORM_BYTES = 16 * 1024
+# A username or client id, a password or secret: anything longer is no credential of ours (and is not hashed).
+_MAX_NAME, _MAX_SECRET = 128, 256
 _BASIC_CHALLENGE = {"WWW-Authenticate": 'Basic realm="jiuzhu"'}
 
 
@@ -72,34 +77,59 @@ def _client_credentials(request: Request, form: dict[str, str]) -> tuple[str, st
     return client_id, secret, False
 
 
-async def _password_grant(rt: Runtime, form: dict[str, str], source: str) -> tuple[Principal, str]:
+@dataclass(frozen=True)
+class Granted:
+    principal: Principal
+    scope: str
+    refresh_token: str | None = None
+    password_change_required: bool = False
+
+
+async def _password_grant(rt: Runtime, form: dict[str, str], source: str) -> Granted:
     username, password = form.get("username", ""), form.get("password", "")
     if not username or not password:
         raise InvalidRequest("username and password are required for grant_type=password")
-    attempt = await rt.throttle.admit(source)
+    if len(username) > _MAX_NAME or len(password) > _MAX_SECRET:
+        raise InvalidGrant()
+    attempt = await rt.throttle.admit(source, username)
     async with rt.db.sessions.begin() as session:
         user = await authenticate_user(session, rt.hasher, username, password)
-    if user is None:
+        refresh = await open_session(session, rt.sessions, str(user.id)) if user is not None else None
+    if user is None or refresh is None:
         raise InvalidGrant()
-    await rt.throttle.forget(attempt)
-    return staff_principal(user), " ".join(sorted(user.roles))
+    await rt.throttle.succeeded(attempt, username)
+    return Granted(staff_principal(user), " ".join(sorted(user.roles)), refresh, user.must_change_password)
 
 
-async def _client_credentials_grant(
-    rt: Runtime, request: Request, form: dict[str, str], source: str
-) -> tuple[Principal, str]:
+async def _refresh_grant(rt: Runtime, request: Request, form: dict[str, str]) -> Granted:
+    raw = form.get("refresh_token", "")
+    if not raw:
+        raise InvalidRequest("refresh_token is required for grant_type=refresh_token")
+    async with rt.db.sessions.begin() as session:
+        exchanged = await exchange(session, rt.sessions, raw)
+        user = await active_user(session, exchanged[0]) if exchanged is not None else None
+    # Unknown, expired, revoked or already used; or a user cut off, or whose password changed since.
+    if exchanged is None or user is None:
+        raise InvalidGrant("The refresh token is not valid; sign in again")
+    principal = staff_principal(user)
+    return Granted(principal, " ".join(sorted(user.roles)), exchanged[1], user.must_change_password)
+
+
+async def _client_credentials_grant(rt: Runtime, request: Request, form: dict[str, str], source: str) -> Granted:
     client_id, secret, basic = _client_credentials(request, form)
-    attempt = await rt.throttle.admit(source)
+    if len(client_id) > _MAX_NAME or len(secret) > _MAX_SECRET:
+        raise InvalidClient(headers=_BASIC_CHALLENGE if basic else None)
+    attempt = await rt.throttle.admit(source, client_id)
     async with rt.db.sessions.begin() as session:
         client = await authenticate_client(session, rt.hasher, client_id, secret)
     if client is None:
         raise InvalidClient(headers=_BASIC_CHALLENGE if basic else None)
-    await rt.throttle.forget(attempt)
+    await rt.throttle.succeeded(attempt, client_id)
     requested = set(form.get("scope", "").split())
     if requested and not requested <= set(client.scopes):
         raise InvalidScope(f"This client holds the scopes: {' '.join(sorted(client.scopes))}")
     granted = sorted(requested or client.scopes)
-    return client_principal(client, granted), " ".join(granted)
+    return Granted(client_principal(client, granted), " ".join(granted))
 
 
 async def issue_token(request: Request, rt: Runtime) -> TokenResponse:
@@ -107,13 +137,27 @@ async def issue_token(request: Request, rt: Runtime) -> TokenResponse:
     grant_type = form.get("grant_type", "")
     source = source_address(request)
     if grant_type == "password":
-        principal, scope = await _password_grant(rt, form, source)
+        granted = await _password_grant(rt, form, source)
     elif grant_type == "client_credentials":
-        principal, scope = await _client_credentials_grant(rt, request, form, source)
+        granted = await _client_credentials_grant(rt, request, form, source)
+    elif grant_type == "refresh_token":
+        granted = await _refresh_grant(rt, request, form)
     elif not grant_type:
         raise InvalidRequest("grant_type is required")
     else:
-        raise UnsupportedGrantType("Use grant_type=password (staff) or grant_type=client_credentials (partners)")
-    request.state.principal = principal  # so the access audit records who signed in
-    issued = rt.access_tokens.issue(principal)
-    return TokenResponse(access_token=issued.access_token, expires_in=issued.expires_in, scope=scope)
+        raise UnsupportedGrantType(
+            "Use grant_type=password or refresh_token (staff) or grant_type=client_credentials (partners)"
+        )
+    request.state.principal = granted.principal  # so the access audit records who signed in
+    return tokens_for(rt, granted)
+
+
+def tokens_for(rt: Runtime, granted: Granted) -> TokenResponse:
+    issued = rt.access_tokens.issue(granted.principal, password_change_required=granted.password_change_required)
+    return TokenResponse(
+        access_token=issued.access_token,
+        expires_in=issued.expires_in,
+        scope=granted.scope,
+        refresh_token=granted.refresh_token,
+        password_change_required=granted.password_change_required,
+    )

@@ -1,11 +1,11 @@
-"""Staff users, partner clients and failed logins (`gateway.users`, `gateway.clients`, `gateway.login_failures`)."""
+"""Staff users, partner clients, failed logins, refresh tokens and revocations (the `gateway` schema)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Index, String, Text, func, true
+from sqlalchemy import BigInteger, Boolean, DateTime, Index, String, Text, false, func, true
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -23,6 +23,9 @@ class User(Base):
     # Jurisdiction prefix: "" (everywhere, system administrators only) or 2, 4, 6, 9 or 12 digits.
     region_code: Mapped[str] = mapped_column(String(12))
     is_active: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    # Set when an administrator gave the password (a reset): the user's tokens then serve only to choose a new one.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -42,14 +45,57 @@ class Client(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, server_default=true())
     created_by: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class LoginFailure(Base):
-    """One failed (or still running) token request from a source; rows older than the window are pruned."""
+    """One failed (or still running) token request, from a source and at an account; rows older than the longest
+    window are pruned. `account` is cleared (not the row) when the account signs in or is unlocked: the source's
+    count must not fall because one guess at some account was right."""
 
     __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_source_failed_at", "source", "failed_at"),)
+    __table_args__ = (
+        Index("ix_login_failures_source_failed_at", "source", "failed_at"),
+        Index("ix_login_failures_account_failed_at", "account", "failed_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     source: Mapped[str] = mapped_column(String(64))
+    # The username or client id tried, whether or not it exists (an unknown name locks like a known one).
+    account: Mapped[str | None] = mapped_column(String(128))
     failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class RefreshToken(Base):
+    """A staff session's refresh token, stored as its SHA-256 only. Each use replaces it with a new one of the same
+    family; a used one presented again means it was stolen, and the whole family is revoked (RFC 6819 §5.2.2.3)."""
+
+    __tablename__ = "refresh_tokens"
+    __table_args__ = (Index("ix_refresh_tokens_subject", "subject"), Index("ix_refresh_tokens_family", "family"))
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    subject: Mapped[str] = mapped_column(String(128))
+    family: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The family's end: a session is refreshed for at most this long after its sign-in.
+    session_expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Revocation(Base):
+    """One revocation every gateway replica applies within seconds: a single access token (`jti`), or every token of
+    a principal issued before `not_before` (deactivation, password change, sign-out everywhere). Kept until no token
+    it could refuse is still alive (`expires_at`)."""
+
+    __tablename__ = "revocations"
+    __table_args__ = (Index("ix_revocations_created_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    subject: Mapped[str] = mapped_column(String(128))
+    jti: Mapped[str | None] = mapped_column(String(64))
+    not_before: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -1,4 +1,4 @@
-"""`POST /api/v1/auth/token` and the administration endpoints `/api/v1/admin/*` (CONTRACTS.md §1)."""
+"""`/api/v1/auth`: tokens (CONTRACTS.md §1), sign-out (RFC 7009) and a staff member's own password."""
 
 from __future__ import annotations
 
@@ -6,102 +6,108 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from gateway.auth import clients as client_service
-from gateway.auth import hotline
-from gateway.auth import users as user_service
-from gateway.auth.dependencies import AdminCaller
-from gateway.auth.grants import issue_token
-from gateway.auth.schemas import (
-    ClientCreate,
-    ClientCreated,
-    ClientOut,
-    TokenResponse,
-    UserCreate,
-    UserOut,
-)
+from gateway.auth import accounts
+from gateway.auth.dependencies import PasswordChangingCaller
+from gateway.auth.errors import InvalidRequest
+from gateway.auth.grants import Granted, issue_token, read_form, source_address, tokens_for
+from gateway.auth.schemas import PasswordChange, TokenResponse
+from gateway.auth.sessions import end_session, open_session
+from gateway.auth.tokens import InvalidToken
+from gateway.auth.users import staff_principal
 from gateway.runtime import Runtime, get_runtime
+from libs.kernel.auth import PrincipalKind
 from libs.kernel.db import DbSession
-from libs.kernel.pagination import Cursor, Limit, Page, decode_cursor, page_of
+from libs.kernel.errors import Forbidden
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-
-_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-_ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "No or invalid access token", **_PROBLEM},
-    403: {"description": "Not a system_admin, or outside the administrator's jurisdiction", **_PROBLEM},
-    422: {"description": "Invalid input", **_PROBLEM},
-}
+PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 
 auth_router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
-admin_router = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=_ADMIN_ERRORS)
+_NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}  # RFC 6749 §5.1
 
 
 @auth_router.post(
     "/token",
     response_model=TokenResponse,
     responses={
-        400: {"description": "Malformed request or unsupported grant type", **_PROBLEM},
-        401: {"description": "invalid_grant (staff) or invalid_client (partner)", **_PROBLEM},
-        429: {"description": "Too many failures from this address; see Retry-After", **_PROBLEM},
+        400: {"description": "Malformed request or unsupported grant type", **PROBLEM},
+        401: {"description": "invalid_grant (staff) or invalid_client (partner)", **PROBLEM},
+        429: {"description": "too_many_failures (this address) or account_locked; see Retry-After", **PROBLEM},
     },
     # The form is parsed by hand (OAuth errors, not 422s), so it is described here for the OpenAPI document.
     openapi_extra={"requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
         "type": "object",
         "required": ["grant_type"],
         "properties": {name: {"type": "string"} for name in (
-            "grant_type", "username", "password", "client_id", "client_secret", "scope")},
+            "grant_type", "username", "password", "client_id", "client_secret", "scope", "refresh_token")},
     }}}}},
 )  # fmt: skip
 async def token(request: Request, response: Response, rt: RuntimeDep) -> TokenResponse:
-    """OAuth 2.0 token endpoint, form-encoded: `grant_type=password` for staff, `client_credentials` for partners
-    (credentials in the form or HTTP Basic)."""
+    """OAuth 2.0 token endpoint, form-encoded: `grant_type=password` for staff (with a refresh token for the
+    session), `refresh_token` to continue it, `client_credentials` for partners (credentials in the form or HTTP
+    Basic)."""
     issued = await issue_token(request, rt)
-    response.headers["Cache-Control"] = "no-store"  # RFC 6749 §5.1
-    response.headers["Pragma"] = "no-cache"
+    response.headers.update(_NO_STORE)
     return issued
 
 
-@admin_router.post("/users", response_model=UserOut, status_code=201, responses={409: _PROBLEM})
-async def create_user(body: UserCreate, session: DbSession, admin: AdminCaller, rt: RuntimeDep) -> UserOut:
-    """Create a staff user inside your own jurisdiction (the password is never returned)."""
-    user = await user_service.create_user(session, rt.hasher, admin.principal, body)
-    return user_service.user_out(user)
+@auth_router.post(
+    "/revoke",
+    status_code=200,
+    responses={400: {"description": "Malformed request", **PROBLEM}},
+    openapi_extra={"requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
+        "type": "object", "required": ["token"],
+        "properties": {"token": {"type": "string"}, "token_type_hint": {"type": "string"}},
+    }}}}},
+)  # fmt: skip
+async def revoke(request: Request, session: DbSession, rt: RuntimeDep) -> Response:
+    """Sign-out (RFC 7009): the token presented, a refresh token (its whole session ends) or an access token, is
+    refused from now on by every gateway. Always 200, whether or not the token was valid, so it tells nothing."""
+    form = await read_form(request)
+    raw = form.get("token", "")
+    if not raw:
+        raise InvalidRequest("token is required")
+    subject = await end_session(session, raw)
+    if subject is None:
+        try:
+            caller = rt.access_tokens.verify(raw)
+        except InvalidToken:
+            caller = None
+        if caller is not None:
+            await rt.revocations.revoke_token(session, caller.principal.subject, caller.jti, caller.expires_at)
+    return Response(status_code=200, headers=_NO_STORE)
 
 
-@admin_router.get("/users", response_model=Page[UserOut])
-async def list_users(
-    session: DbSession, admin: AdminCaller, cursor: Cursor = None, limit: Limit = 100
-) -> Page[UserOut]:
-    """Staff users inside your jurisdiction, by username."""
-    after = decode_cursor(cursor)
-    rows = await user_service.list_users(session, admin.principal, str(after[0]) if after else None, limit)
-    return page_of(rows, limit, key=lambda u: [u.username], item=user_service.user_out)
-
-
-@admin_router.post(
-    "/clients",
-    response_model=ClientCreated,
-    status_code=201,
-    responses={502: {"description": "callback_not_registered: complaints could not take the callback", **_PROBLEM}},
+@auth_router.post(
+    "/password",
+    response_model=TokenResponse,
+    responses={
+        401: {"description": "No or invalid access token", **PROBLEM},
+        403: {"description": "Partner clients have no password", **PROBLEM},
+        422: {"description": "wrong_current_password or weak_password", **PROBLEM},
+        429: {"description": "account_locked after wrong current passwords", **PROBLEM},
+    },
 )
-async def create_client(
-    body: ClientCreate, response: Response, session: DbSession, admin: AdminCaller, rt: RuntimeDep
-) -> ClientCreated:
-    """Register a partner client; `client_secret` appears in this response only and is stored hashed. A hotline
-    client's `callback_url` is registered with complaints, which signs its result pushes with the secret (502
-    `callback_not_registered` if complaints cannot take it: nothing is created)."""
-    response.headers["Cache-Control"] = "no-store"  # the one copy of the secret must not linger in a cache
-    created = await client_service.create_client(session, rt.hasher, admin.principal, body)
-    if hotline.needs_callback(created):
-        await hotline.register_callback(rt, admin, created)
-    return created
-
-
-@admin_router.get("/clients", response_model=Page[ClientOut])
-async def list_clients(
-    session: DbSession, admin: AdminCaller, cursor: Cursor = None, limit: Limit = 100
-) -> Page[ClientOut]:
-    """Partner clients inside your jurisdiction, by client id (secrets are never listed)."""
-    after = decode_cursor(cursor)
-    rows = await client_service.list_clients(session, admin.principal, str(after[0]) if after else None, limit)
-    return page_of(rows, limit, key=lambda c: [c.client_id], item=client_service.client_out)
+async def change_password(
+    body: PasswordChange,
+    request: Request,
+    response: Response,
+    session: DbSession,
+    caller: PasswordChangingCaller,
+    rt: RuntimeDep,
+) -> TokenResponse:
+    """Choose a new password (also the way out of an administrator's reset). Every session and token of the account
+    ends, this one included; the answer carries a fresh token and session."""
+    principal = caller.principal
+    if principal.kind is not PrincipalKind.staff:
+        raise Forbidden("Partner clients have secrets, not passwords", code="staff_only")
+    # A stolen token must not become a way to guess the password: wrong current passwords count as failed sign-ins.
+    attempt = await rt.throttle.admit(source_address(request), principal.name)
+    request_id = getattr(request.state, "request_id", None)
+    user = await accounts.change_own_password(
+        rt, session, principal, current=body.current_password, new=body.new_password, request_id=request_id
+    )
+    await rt.throttle.succeeded(attempt, principal.name)
+    refresh = await open_session(session, rt.sessions, str(user.id))
+    response.headers.update(_NO_STORE)
+    return tokens_for(rt, Granted(staff_principal(user), " ".join(sorted(user.roles)), refresh))

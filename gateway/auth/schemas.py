@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated, Self
 
 from pydantic import (
+    AfterValidator,
     AnyHttpUrl,
     BaseModel,
     BeforeValidator,
@@ -16,7 +17,9 @@ from pydantic import (
     model_validator,
 )
 
+from gateway.auth.password_policy import MAX_LENGTH, MIN_LENGTH
 from libs.contracts.region import normalise_prefix
+from libs.contracts.text import clean_line
 from libs.kernel.auth import Scope, StaffRole
 
 
@@ -27,9 +30,19 @@ def _fold_username(value: object) -> object:
 
 
 Username = Annotated[str, BeforeValidator(_fold_username), StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")]
-DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-# Long passphrases are welcome; the upper bound only stops a megabyte "password" from tying up a hashing thread.
-Password = Annotated[str, Field(min_length=12, max_length=256)]
+DisplayName = Annotated[str, StringConstraints(max_length=400), AfterValidator(lambda v: _bounded_line(v, 100))]
+# Long passphrases are welcome; the upper bound only stops a megabyte "password" from tying up a hashing thread. The
+# rest of the policy is checked where the username is known too (gateway.auth.password_policy).
+Password = Annotated[str, Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH)]
+Reason = Annotated[str, StringConstraints(max_length=2000), AfterValidator(lambda v: _bounded_line(v, 500))]
+
+
+def _bounded_line(value: str, limit: int) -> str:
+    """One line of text without invisible characters (libs.contracts.text), 1 to `limit` characters."""
+    cleaned = clean_line(value)
+    if not 1 <= len(cleaned) <= limit:
+        raise ValueError(f"1 to {limit} characters (control and invisible characters do not count)")
+    return cleaned
 
 
 def _region_prefix(value: str) -> str:
@@ -64,7 +77,40 @@ class UserOut(BaseModel):
     roles: list[str]
     region_code: str
     is_active: bool
+    # An administrator reset the password and the user has not chosen their own yet.
+    reset_pending: bool = False
     created_at: datetime
+
+
+class AccountAction(BaseModel):
+    """Why an administrator deactivates, reactivates, unlocks or revokes: kept in the record of administrative acts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Reason
+
+
+class PasswordReset(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Reason
+    password: Password | None = Field(
+        default=None, description="The temporary password; omitted: one is generated and shown in the answer, once"
+    )
+
+
+class PasswordResetDone(BaseModel):
+    user: UserOut
+    temporary_password: str | None = Field(
+        default=None, description="Only when generated; the user must choose a new one at the next sign-in"
+    )
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: Annotated[str, Field(min_length=1, max_length=MAX_LENGTH)]
+    new_password: Password
 
 
 class ClientCreate(BaseModel):
@@ -110,3 +156,9 @@ class TokenResponse(BaseModel):
     token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
     expires_in: int
     scope: str
+    refresh_token: str | None = Field(
+        default=None, description="Staff only: exchange it (grant_type=refresh_token) for the next access token"
+    )
+    password_change_required: bool = Field(
+        default=False, description="The password was reset: this token serves only POST /api/v1/auth/password"
+    )

@@ -15,6 +15,7 @@ from typing import Any
 
 import jwt
 
+from gateway.auth.revocation import RevocationList
 from gateway.config import GatewaySettings
 from libs.kernel.auth import InternalTokens, Principal
 from libs.kernel.keyring import KeyRing
@@ -49,32 +50,49 @@ class Caller:
     principal: Principal
     jti: str
     expires_at: int
+    issued_at: float = 0.0  # epoch seconds, to the millisecond (revocations compare against it)
+    # The password was given by an administrator: this token serves only to choose a new one.
+    password_change_required: bool = False
 
 
 class AccessTokens:
     """Issues and verifies access tokens; `secret` signs, `secondary` is also accepted during a rotation."""
 
     def __init__(
-        self, secret: str, ttl_seconds: int, *, secondary: str | None = None, max_cached: int = _VERIFIED_CACHE_ENTRIES
+        self,
+        secret: str,
+        ttl_seconds: int,
+        *,
+        secondary: str | None = None,
+        max_cached: int = _VERIFIED_CACHE_ENTRIES,
+        revocations: RevocationList | None = None,
     ) -> None:
         self.keys = KeyRing(secret, secondary)
+        self.revocations = revocations or RevocationList()
         self.ttl_seconds = ttl_seconds
         self.max_cached = max_cached
         # Raw token → the caller it proved. Only tokens whose signature and claims verified get in, so forged or
         # garbage tokens can neither hit nor fill it; bounded, least recently used out first.
         self._verified: OrderedDict[str, Caller] = OrderedDict()
 
-    def issue(self, principal: Principal, *, now: float | None = None) -> IssuedToken:
-        issued = int(now if now is not None else time.time())
+    def issue(
+        self, principal: Principal, *, now: float | None = None, password_change_required: bool = False
+    ) -> IssuedToken:
+        moment = now if now is not None else time.time()
+        issued = int(moment)
         jti = uuid.uuid4().hex
         claims: dict[str, Any] = {
             **principal.to_claims(),
             "iat": issued,
+            # `iat` is whole seconds; a revocation "before T" must not spare a token of the same second before it.
+            "iat_ms": int(moment * 1000),
             "exp": issued + self.ttl_seconds,
             "jti": jti,
             "iss": ISSUER,
             "aud": AUDIENCE,
         }
+        if password_change_required:
+            claims["pwd_change"] = True
         token = jwt.encode(claims, self.keys.primary, algorithm="HS256", headers={"kid": self.keys.signing_id})
         return IssuedToken(token, self.ttl_seconds, jti)
 
@@ -87,16 +105,20 @@ class AccessTokens:
         issuer or an audience cannot change without changing the text, and `iat`/`nbf` only become more valid with
         time, so the remembered answer is the one the full check would give.
         """
-        cached = self._verified.get(token)
-        if cached is not None:
-            if time.time() < cached.expires_at + _LEEWAY_SECONDS:  # PyJWT: expired once exp <= now - leeway
-                self._verified.move_to_end(token)
-                return cached
-            del self._verified[token]
-        caller = self._decode(token)
-        self._verified[token] = caller
-        if len(self._verified) > self.max_cached:
-            self._verified.popitem(last=False)
+        caller = self._verified.get(token)
+        if caller is not None and time.time() >= caller.expires_at + _LEEWAY_SECONDS:
+            del self._verified[token]  # PyJWT: expired once exp <= now - leeway
+            caller = None
+        if caller is None:
+            caller = self._decode(token)
+            self._verified[token] = caller
+            if len(self._verified) > self.max_cached:
+                self._verified.popitem(last=False)
+        else:
+            self._verified.move_to_end(token)
+        # Every time, cached or not: a revocation takes effect on the next request (gateway.auth.revocation).
+        if self.revocations.refuses(caller.principal.subject, caller.jti, caller.issued_at):
+            raise InvalidToken("token_revoked")
         return caller
 
     def _decode(self, token: str) -> Caller:
@@ -113,19 +135,28 @@ class AccessTokens:
                 leeway=_LEEWAY_SECONDS,
                 options={"require": ["exp", "iat", "sub", "jti", "kind", "iss", "aud"]},
             )
-            return Caller(Principal.from_claims(claims), str(claims["jti"]), int(claims["exp"]))
+            issued_ms = claims.get("iat_ms")
+            issued_at = issued_ms / 1000 if isinstance(issued_ms, int) else float(claims["iat"])
+            return Caller(
+                Principal.from_claims(claims),
+                str(claims["jti"]),
+                int(claims["exp"]),
+                issued_at,
+                claims.get("pwd_change") is True,
+            )
         except jwt.ExpiredSignatureError as exc:
             raise InvalidToken("token_expired") from exc
         except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
             raise InvalidToken("invalid_token") from exc
 
 
-def access_tokens(settings: GatewaySettings) -> AccessTokens:
+def access_tokens(settings: GatewaySettings, revocations: RevocationList) -> AccessTokens:
     secondary = settings.jwt_secondary_secret
     return AccessTokens(
         settings.jwt_secret.get_secret_value(),
         settings.access_token_ttl_seconds,
         secondary=secondary.get_secret_value() if secondary is not None else None,
+        revocations=revocations,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import select, update
@@ -9,13 +10,13 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.auth.models import User
+from gateway.auth.password_policy import WeakPassword, check_password
 from gateway.auth.passwords import SecretHasher
 from gateway.auth.schemas import UserCreate, UserOut
 from libs.kernel.auth import Principal, PrincipalKind, StaffRole, ensure_jurisdiction
-from libs.kernel.errors import Conflict
+from libs.kernel.errors import Conflict, Unprocessable
 
 ADMIN_USERNAME = "admin"
-MIN_PASSWORD_LENGTH = 12
 
 
 def staff_principal(user: User) -> Principal:
@@ -37,6 +38,7 @@ def user_out(user: User) -> UserOut:
         roles=sorted(user.roles),
         region_code=user.region_code,
         is_active=user.is_active,
+        reset_pending=user.must_change_password,
         created_at=user.created_at,
     )
 
@@ -45,6 +47,7 @@ async def create_user(session: AsyncSession, hasher: SecretHasher, admin: Princi
     """Create a staff user inside the administrator's own jurisdiction; a taken username is a 409."""
     # Nobody hands out a jurisdiction wider than their own ("" lies inside only "").
     ensure_jurisdiction(admin, data.region_code)
+    acceptable_password(data.password, data.username)
     password_hash = await hasher.hash(data.password)
     # ON CONFLICT instead of look-then-insert: two admins creating the same name at once get one 201, one 409.
     created: User | None = await session.scalar(
@@ -76,6 +79,25 @@ async def authenticate_user(session: AsyncSession, hasher: SecretHasher, usernam
     return user
 
 
+async def active_user(session: AsyncSession, user_id: str) -> User | None:
+    """The user with this id if it exists and is active (a refreshed session re-reads roles and region)."""
+    try:
+        key = uuid.UUID(user_id)
+    except ValueError:
+        return None
+    return await session.scalar(select(User).where(User.id == key, User.is_active.is_(True)))
+
+
+def acceptable_password(password: str, username: str) -> None:
+    """422 `weak_password` naming the rule broken (gateway.auth.password_policy)."""
+    try:
+        check_password(password, username=username)
+    except WeakPassword as exc:
+        raise Unprocessable(
+            str(exc), code="weak_password", errors=[{"loc": ["body", "password"], "msg": str(exc), "type": "weak"}]
+        ) from None
+
+
 async def list_users(session: AsyncSession, admin: Principal, after: str | None, limit: int) -> Sequence[User]:
     """Users inside the administrator's jurisdiction, by username; one more than `limit` tells of a next page."""
     query = select(User).where(User.region_code.startswith(admin.region_prefix, autoescape=True))
@@ -89,8 +111,7 @@ async def ensure_admin(session: AsyncSession, password: str, hasher: SecretHashe
 
     An existing admin keeps its password: re-running the bootstrap must never undo a change an operator made.
     """
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"the admin password needs at least {MIN_PASSWORD_LENGTH} characters")
+    check_password(password, username=ADMIN_USERNAME)  # WeakPassword is a ValueError: the CLI says which rule
     if await session.scalar(select(User.id).where(User.username == ADMIN_USERNAME)) is not None:
         return False
     password_hash = await (hasher or SecretHasher()).hash(password)

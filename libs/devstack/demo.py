@@ -12,7 +12,6 @@ the township officer answers the first (`demo_complaints.py`).
 from __future__ import annotations
 
 import json
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from libs.devstack.demo_complaints import load_complaints_demo
 from libs.devstack.demo_disbursement import load_disbursement_demo
 from libs.devstack.demo_intake import load_intake_demo
 from libs.devstack.demo_matching import load_matching_demo
+from libs.devstack.secrets import strong_password
 
 COUNTY = "140402"  # a county-level district of Changzhi, Shanxi (seed 001's city)
 TOWNSHIP = COUNTY + "001"
@@ -56,7 +56,7 @@ def load_demo_county(base_url: str, admin_password: str, data_dir: Path) -> None
         passwords: dict[str, str] = {}
         user_ids: dict[str, str] = {}
         for username, display, roles, region in STAFF:
-            password = secrets.token_urlsafe(12)
+            password = strong_password()
             reply = client.post(
                 "/api/v1/admin/users",
                 json={

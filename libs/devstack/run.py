@@ -8,7 +8,6 @@ Ctrl-C stops everything in reverse order. Data stays in `JIUZHU_DATA_DIR` for th
 from __future__ import annotations
 
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -16,6 +15,7 @@ import threading
 from pathlib import Path
 
 from libs.devstack.processes import free_port, spawn, stop, tail, wait_for_http
+from libs.devstack.secrets import strong_password
 from libs.devstack.stack import DevStack
 
 SERVICES = ("intake", "casework", "matching", "complaints", "disbursement")
@@ -30,7 +30,7 @@ def _admin_password(data_dir: Path) -> str:
     stored = data_dir / "admin-password"
     if stored.exists():
         return stored.read_text().strip()
-    password = secrets.token_urlsafe(18)
+    password = strong_password()
     stored.write_text(password + "\n")
     stored.chmod(0o600)
     return password

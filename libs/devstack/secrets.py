@@ -33,6 +33,12 @@ class StackSecrets:
         }
 
 
+def strong_password() -> str:
+    """A generated password that meets the gateway's policy (gateway.auth.password_policy: three kinds of
+    character, long, not a word): 24 random URL-safe characters, then a hyphen, a capital and a digit for sure."""
+    return f"{secrets.token_urlsafe(18)}-J{secrets.randbelow(10)}"
+
+
 def _generate() -> StackSecrets:
     return StackSecrets(
         internal_token_secret=secrets.token_urlsafe(48),

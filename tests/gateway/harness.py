@@ -24,7 +24,7 @@ from libs.devstack.stack import DevStack
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 INTERNAL_SECRET = "gateway-tests-internal-token-secret-0123456789"
-ADMIN_PASSWORD = "gateway-tests-admin-password"
+ADMIN_PASSWORD = "gateway-tests-root-2026"
 SERVICES = ("intake", "casework", "matching", "complaints", "disbursement")
 
 _addresses = itertools.count(1)

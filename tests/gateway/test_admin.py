@@ -15,7 +15,7 @@ CLIENTS = "/api/v1/admin/clients"
 
 
 def _user(**changes: Any) -> dict[str, Any]:
-    body = {"username": unique_name("user"), "password": "a-long-enough-password", "display_name": "王 科长",
+    body = {"username": unique_name("user"), "password": "A-long-enough-passphrase-7", "display_name": "王 科长",
             "roles": ["county_officer"], "region_code": "140402"}  # fmt: skip
     return {**body, **changes}
 

@@ -31,16 +31,17 @@ async def test_migrate_and_ensure_admin_on_an_empty_database(stack: DevStack, en
         await conn.execution_options(isolation_level="AUTOCOMMIT")
         await conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(stack.database_url).set(database=name).render_as_string(hide_password=False)
-    password = f"cli-admin-{uuid.uuid4().hex}"
+    password = f"Cli-root-{uuid.uuid4().hex}"
     env = {**service_environment(stack), "DATABASE_URL": url, "JIUZHU_ADMIN_PASSWORD": password}
 
     for _ in range(2):  # a second migrate is a no-op
         migrated = await _run("migrate", env=env)
         assert migrated.returncode == 0, migrated.stderr + migrated.stdout
     first = await _run("ensure-admin", env=env)
-    again = await _run("ensure-admin", env={**env, "JIUZHU_ADMIN_PASSWORD": "another-password-entirely"})
+    again = await _run("ensure-admin", env={**env, "JIUZHU_ADMIN_PASSWORD": "Another-Secret-Phrase-2026"})
     missing = await _run("ensure-admin", env={k: v for k, v in env.items() if k != "JIUZHU_ADMIN_PASSWORD"})
     short = await _run("ensure-admin", env={**env, "JIUZHU_ADMIN_PASSWORD": "short"})
+    weak = await _run("ensure-admin", env={**env, "JIUZHU_ADMIN_PASSWORD": "aaaaaaaaaaaa"})
 
     assert first.returncode == 0, first.stderr + first.stdout
     assert '"created": true' in first.stdout
@@ -50,9 +51,12 @@ async def test_migrate_and_ensure_admin_on_an_empty_database(stack: DevStack, en
     assert "JIUZHU_ADMIN_PASSWORD" in missing.stderr
     assert short.returncode != 0
     assert "12 characters" in short.stderr
-    for run in (first, again, missing, short):
+    assert weak.returncode != 0
+    assert "three of" in weak.stderr
+    for run in (first, again, missing, short, weak):
         assert password not in run.stdout + run.stderr
-        assert "another-password-entirely" not in run.stdout + run.stderr
+        assert "Another-Secret-Phrase-2026" not in run.stdout + run.stderr
+        assert "aaaaaaaaaaaa" not in run.stdout + run.stderr
         assert '"short"' not in run.stdout + run.stderr
 
     fresh = create_async_engine(url.replace("postgresql://", "postgresql+asyncpg://", 1))

@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gateway.audit import AccessAudit, AccessRecord, AuditWriter
+from gateway.audit.access import AccessAudit, AccessRecord, AuditWriter
 from gateway.auth.models import User
 from gateway.db import SCHEMA, Base
 from libs.devstack.processes import free_port
@@ -158,15 +158,14 @@ def _record(request_id: str) -> AccessRecord:
     return AccessRecord(datetime.now(UTC), request_id, None, None, "GET", "/x", 200, None, "10.0.0.1", 1.0)
 
 
-async def test_the_audit_writer_batches_in_the_background_and_never_blocks(
-    stack: DevStack, engine: AsyncEngine
-) -> None:
+async def test_the_audit_writer_batches_in_the_background(stack: DevStack, engine: AsyncEngine) -> None:
     db = Database(gateway_settings(stack, "http://unused"), SCHEMA)
     tag = f"writer-{uuid.uuid4().hex}"
     writer = AuditWriter(db, batch_size=100, interval_seconds=0.05, queue_limit=1000)
     writer.start()
     try:
         for n in range(250):
+            assert await writer.reserve()
             writer.record(_record(f"{tag}-{n}"))
 
         async def written() -> int:
@@ -176,11 +175,29 @@ async def test_the_audit_writer_batches_in_the_background_and_never_blocks(
 
         # No flush() here: the background task alone writes them, in batches of at most 100.
         assert await wait_until(written, lambda n: n == 250) == 250
-        full = AuditWriter(db, batch_size=10, interval_seconds=60, queue_limit=5)
-        for n in range(8):
-            full.record(_record(f"{tag}-overflow-{n}"))  # returns at once even when the queue is full
-        await full.flush()
-        assert await written() == 255
     finally:
         await writer.stop()
+        await db.dispose()
+
+
+async def test_a_full_audit_refuses_to_reserve_rather_than_drop(stack: DevStack, engine: AsyncEngine) -> None:
+    """Back-pressure, not loss: with every place taken, a new row waits for one and is refused when none frees up
+    (the request is then answered 503 unserved); every row that had a place is written."""
+    db = Database(gateway_settings(stack, "http://unused"), SCHEMA)
+    tag = f"full-{uuid.uuid4().hex}"
+    full = AuditWriter(db, batch_size=10, interval_seconds=60, queue_limit=5, reserve_timeout_seconds=0.05)
+    try:
+        for n in range(5):
+            assert await full.reserve()
+            full.record(_record(f"{tag}-{n}"))
+        assert not await full.reserve()  # nothing written yet (no writer task): no place left
+        await full.flush()  # written: the places are free again
+        assert await full.reserve()
+        full.record(_record(f"{tag}-after"))
+        await full.flush()
+        async with engine.connect() as conn:
+            sql = text("SELECT count(*) FROM gateway.access_audit WHERE request_id LIKE :t")
+            assert await conn.scalar(sql, {"t": f"{tag}-%"}) == 6
+    finally:
+        await full.stop()
         await db.dispose()

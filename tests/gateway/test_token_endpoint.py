@@ -1,12 +1,10 @@
-"""`POST /api/v1/auth/token`: both grants, OAuth-shaped problems, and the per-source login limit."""
+"""`POST /api/v1/auth/token`: both grants and OAuth-shaped problems (the login limits: test_lockout.py)."""
 
 from __future__ import annotations
 
 import base64
 
 import jwt
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.auth.tokens import AUDIENCE
 from tests.gateway.harness import RunningGateway, assert_problem, new_partner, new_staff, unique_ip
@@ -107,36 +105,3 @@ async def test_malformed_requests_are_400_and_not_counted(gateway: RunningGatewa
     assert assert_problem(unsupported, 400, "unsupported_grant_type")["error"] == "unsupported_grant_type"
     for reply in (missing, no_password, as_json, repeated):
         assert_problem(reply, 400, "invalid_request")
-
-
-async def test_repeated_failures_from_one_source_get_429_before_the_password_is_checked(
-    gateway: RunningGateway, admin_token: str, engine: AsyncEngine
-) -> None:
-    staff = await new_staff(gateway, admin_token, ["village_assistant"], "140402001001")
-    ip = unique_ip()
-    wrong = {"grant_type": "password", "username": staff.username, "password": "wrong-password-1"}
-    async with gateway.client(ip) as client:
-        for _ in range(gateway.settings.login_failure_limit):
-            assert_problem(await client.post(TOKEN, data=wrong), 401, "invalid_grant")
-        blocked = await client.post(TOKEN, data=wrong)
-        # Even the right password is refused now: the limit is checked before any password.
-        right = await client.post(
-            TOKEN, data={"grant_type": "password", "username": staff.username, "password": staff.password}
-        )
-    for reply in (blocked, right):
-        assert_problem(reply, 429, "too_many_failures")
-        assert 1 <= int(reply.headers["retry-after"]) <= gateway.settings.login_failure_window_seconds
-    async with engine.connect() as conn:
-        failures = await conn.scalar(text("SELECT count(*) FROM gateway.login_failures WHERE source = :s"), {"s": ip})
-    assert failures == gateway.settings.login_failure_limit  # refused attempts are not added
-    # Another source is not affected, and client credentials share the same limit per source.
-    async with gateway.client() as client:
-        elsewhere = await client.post(
-            TOKEN, data={"grant_type": "password", "username": staff.username, "password": staff.password}
-        )
-    assert elsewhere.status_code == 200
-    async with gateway.client(ip) as client:
-        as_client = await client.post(
-            TOKEN, data={"grant_type": "client_credentials", "client_id": "x", "client_secret": "y"}
-        )
-    assert_problem(as_client, 429, "too_many_failures")

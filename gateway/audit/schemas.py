@@ -1,0 +1,40 @@
+"""API models of the audit queries (no ORM imports)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+
+class AdminActionOut(BaseModel):
+    action_id: int
+    occurred_at: datetime
+    actor_subject: str
+    actor_name: str
+    action: str
+    target_kind: str
+    target_id: str
+    target_name: str
+    region_code: str
+    reason: str | None
+    request_id: str | None
+
+
+class AccessOut(BaseModel):
+    """One audited request: who, what, when, with what outcome (never a body or a query string)."""
+
+    audit_id: int
+    occurred_at: datetime
+    request_id: str
+    subject: str | None
+    principal_kind: str | None
+    principal_region: str | None
+    method: str
+    path: str
+    status: int
+    service: str | None
+    source_ip: str | None
+    duration_ms: float
+    action: str | None = Field(description="What the service said the request did, e.g. bank_account.revealed")
+    target: str | None = Field(description="The record it did it to, e.g. household/<id>")

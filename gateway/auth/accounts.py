@@ -1,0 +1,204 @@
+"""Cutting people off and letting them back: deactivate and reactivate users and clients, reset and change passwords,
+unlock, revoke every token (issue 17: "users and clients can only be created and listed").
+
+Every act is done by an administrator inside their own jurisdiction (an account outside it is a 404, as if it did not
+exist), is recorded in `gateway.admin_actions` in the same transaction, and takes effect on every gateway replica
+within seconds: what ends access also revokes the account's access tokens and staff sessions.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.audit.actions import AdminActionKind, record_action
+from gateway.auth.models import Client, User
+from gateway.auth.password_policy import generate_password
+from gateway.auth.rate_limit import clear_account
+from gateway.auth.sessions import revoke_subject_sessions
+from gateway.auth.users import acceptable_password
+from gateway.runtime import Runtime
+from libs.kernel.auth import Principal
+from libs.kernel.errors import Conflict, NotFound, Unprocessable
+
+
+async def user_in_reach(session: AsyncSession, admin: Principal, user_id: str, *, lock: bool = True) -> User:
+    try:
+        key = uuid.UUID(user_id)
+    except ValueError:
+        raise NotFound("No such user", code="user_not_found") from None
+    query = select(User).where(User.id == key)
+    user = await session.scalar(query.with_for_update() if lock else query)
+    if user is None or not admin.covers(user.region_code):
+        raise NotFound("No such user", code="user_not_found")
+    return user
+
+
+async def client_in_reach(session: AsyncSession, admin: Principal, client_id: str, *, lock: bool = True) -> Client:
+    query = select(Client).where(Client.client_id == client_id)
+    client = await session.scalar(query.with_for_update() if lock else query)
+    if client is None or not admin.covers(client.region_code):
+        raise NotFound("No such client", code="client_not_found")
+    return client
+
+
+async def _cut_off(rt: Runtime, session: AsyncSession, subject: str) -> None:
+    await rt.revocations.revoke_all(session, subject)
+    await revoke_subject_sessions(session, subject)
+
+
+async def _record_user(
+    session: AsyncSession, admin: Principal, action: AdminActionKind, user: User, reason: str, request_id: str | None
+) -> None:
+    await record_action(session, admin, action, target_kind="user", target_id=str(user.id), target_name=user.username,
+                        region_code=user.region_code, reason=reason, request_id=request_id)  # fmt: skip
+
+
+async def _record_client(
+    session: AsyncSession,
+    admin: Principal,
+    action: AdminActionKind,
+    client: Client,
+    reason: str,
+    request_id: str | None,
+) -> None:
+    await record_action(session, admin, action, target_kind="client", target_id=client.client_id,
+                        target_name=client.name, region_code=client.region_code, reason=reason,
+                        request_id=request_id)  # fmt: skip
+
+
+async def set_user_active(
+    rt: Runtime,
+    session: AsyncSession,
+    admin: Principal,
+    user_id: str,
+    *,
+    active: bool,
+    reason: str,
+    request_id: str | None,
+) -> User:
+    user = await user_in_reach(session, admin, user_id)
+    if not active and str(user.id) == admin.subject:
+        raise Conflict("You cannot deactivate your own account", code="cannot_deactivate_self")
+    if user.is_active != active:
+        user.is_active = active
+        user.updated_at = datetime.now(UTC)
+        if not active:
+            await _cut_off(rt, session, str(user.id))
+        action = AdminActionKind.user_reactivated if active else AdminActionKind.user_deactivated
+        await _record_user(session, admin, action, user, reason, request_id)
+    return user
+
+
+async def reset_password(
+    rt: Runtime,
+    session: AsyncSession,
+    admin: Principal,
+    user_id: str,
+    *,
+    password: str | None,
+    reason: str,
+    request_id: str | None,
+) -> tuple[User, str | None]:
+    """A temporary password (given or generated) the user must replace at the next sign-in; every session ends and
+    the account is unlocked. The generated one is returned to show once."""
+    user = await user_in_reach(session, admin, user_id)
+    generated = generate_password(username=user.username) if password is None else None
+    temporary = password if password is not None else generated
+    assert temporary is not None
+    acceptable_password(temporary, user.username)
+    user.password_hash = await rt.hasher.hash(temporary)
+    user.must_change_password = True
+    user.password_changed_at = user.updated_at = datetime.now(UTC)
+    await _cut_off(rt, session, str(user.id))
+    await clear_account(session, user.username)
+    await _record_user(session, admin, AdminActionKind.user_password_reset, user, reason, request_id)
+    return user, generated
+
+
+async def change_own_password(
+    rt: Runtime, session: AsyncSession, principal: Principal, *, current: str, new: str, request_id: str | None
+) -> User:
+    """The signed-in user's new password (the current one proves it is them); every other session ends."""
+    user = await session.scalar(select(User).where(User.id == uuid.UUID(principal.subject)).with_for_update())
+    if user is None or not user.is_active:
+        raise NotFound("No such user", code="user_not_found")
+    if not await rt.hasher.verify(user.password_hash, current):
+        raise Unprocessable(
+            "The current password is wrong",
+            code="wrong_current_password",
+            errors=[{"loc": ["body", "current_password"], "msg": "wrong password", "type": "wrong"}],
+        )
+    if new == current:
+        raise Unprocessable(
+            "The new password must differ from the current one",
+            code="weak_password",
+            errors=[{"loc": ["body", "new_password"], "msg": "same as the current password", "type": "weak"}],
+        )
+    acceptable_password(new, user.username)
+    user.password_hash = await rt.hasher.hash(new)
+    user.must_change_password = False
+    user.password_changed_at = user.updated_at = datetime.now(UTC)
+    await _cut_off(rt, session, str(user.id))
+    await _record_user(session, principal, AdminActionKind.user_password_changed, user, "own password", request_id)
+    return user
+
+
+async def unlock_user(
+    session: AsyncSession, admin: Principal, user_id: str, *, reason: str, request_id: str | None
+) -> User:
+    user = await user_in_reach(session, admin, user_id, lock=False)
+    await clear_account(session, user.username)
+    await _record_user(session, admin, AdminActionKind.user_unlocked, user, reason, request_id)
+    return user
+
+
+async def revoke_user_tokens(
+    rt: Runtime, session: AsyncSession, admin: Principal, user_id: str, *, reason: str, request_id: str | None
+) -> User:
+    user = await user_in_reach(session, admin, user_id, lock=False)
+    await _cut_off(rt, session, str(user.id))
+    await _record_user(session, admin, AdminActionKind.user_tokens_revoked, user, reason, request_id)
+    return user
+
+
+async def set_client_active(
+    rt: Runtime,
+    session: AsyncSession,
+    admin: Principal,
+    client_id: str,
+    *,
+    active: bool,
+    reason: str,
+    request_id: str | None,
+) -> Client:
+    client = await client_in_reach(session, admin, client_id)
+    if client.is_active != active:
+        client.is_active = active
+        client.updated_at = datetime.now(UTC)
+        if not active:
+            await rt.revocations.revoke_all(session, client.client_id)
+        action = AdminActionKind.client_reactivated if active else AdminActionKind.client_deactivated
+        await _record_client(session, admin, action, client, reason, request_id)
+    return client
+
+
+async def unlock_client(
+    session: AsyncSession, admin: Principal, client_id: str, *, reason: str, request_id: str | None
+) -> Client:
+    client = await client_in_reach(session, admin, client_id, lock=False)
+    await clear_account(session, client.client_id)
+    await _record_client(session, admin, AdminActionKind.client_unlocked, client, reason, request_id)
+    return client
+
+
+async def revoke_client_tokens(
+    rt: Runtime, session: AsyncSession, admin: Principal, client_id: str, *, reason: str, request_id: str | None
+) -> Client:
+    client = await client_in_reach(session, admin, client_id, lock=False)
+    await rt.revocations.revoke_all(session, client.client_id)
+    await _record_client(session, admin, AdminActionKind.client_tokens_revoked, client, reason, request_id)
+    return client

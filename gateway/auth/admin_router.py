@@ -1,0 +1,209 @@
+"""`/api/v1/admin`: staff users and partner clients, created, listed, cut off and restored by system
+administrators inside their jurisdiction (CONTRACTS.md §1; gateway.auth.accounts)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request, Response
+
+from gateway.audit.actions import AdminActionKind, record_action
+from gateway.auth import accounts, hotline
+from gateway.auth import clients as client_service
+from gateway.auth import users as user_service
+from gateway.auth.dependencies import AdminCaller
+from gateway.auth.router import PROBLEM
+from gateway.auth.schemas import (
+    AccountAction,
+    ClientCreate,
+    ClientCreated,
+    ClientOut,
+    PasswordReset,
+    PasswordResetDone,
+    UserCreate,
+    UserOut,
+)
+from gateway.runtime import Runtime, get_runtime
+from libs.kernel.db import DbSession
+from libs.kernel.pagination import Cursor, Limit, Page, decode_cursor, page_of
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+UserId = Annotated[str, Path(max_length=64)]
+ClientId = Annotated[str, Path(max_length=64)]
+_ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No or invalid access token", **PROBLEM},
+    403: {"description": "Not a system_admin, or outside the administrator's jurisdiction", **PROBLEM},
+    422: {"description": "Invalid input", **PROBLEM},
+}
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such account in your jurisdiction", **PROBLEM}}
+
+admin_router = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=_ADMIN_ERRORS)
+
+
+def _request_id(request: Request) -> str | None:
+    value = getattr(request.state, "request_id", None)
+    return value if isinstance(value, str) else None
+
+
+@admin_router.post("/users", response_model=UserOut, status_code=201, responses={409: PROBLEM})
+async def create_user(
+    body: UserCreate, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
+) -> UserOut:
+    """Create a staff user inside your own jurisdiction (the password, held to the policy, is never returned)."""
+    user = await user_service.create_user(session, rt.hasher, admin.principal, body)
+    await record_action(session, admin.principal, AdminActionKind.user_created, target_kind="user",
+                        target_id=str(user.id), target_name=user.username, region_code=user.region_code,
+                        detail={"roles": sorted(user.roles)}, request_id=_request_id(request))  # fmt: skip
+    return user_service.user_out(user)
+
+
+@admin_router.get("/users", response_model=Page[UserOut])
+async def list_users(
+    session: DbSession, admin: AdminCaller, cursor: Cursor = None, limit: Limit = 100
+) -> Page[UserOut]:
+    """Staff users inside your jurisdiction, by username."""
+    after = decode_cursor(cursor)
+    rows = await user_service.list_users(session, admin.principal, str(after[0]) if after else None, limit)
+    return page_of(rows, limit, key=lambda u: [u.username], item=user_service.user_out)
+
+
+@admin_router.get("/users/{user_id}", response_model=UserOut, responses=_NOT_FOUND)
+async def get_user(user_id: UserId, session: DbSession, admin: AdminCaller) -> UserOut:
+    """One staff user inside your jurisdiction."""
+    return user_service.user_out(await accounts.user_in_reach(session, admin.principal, user_id, lock=False))
+
+
+@admin_router.post("/users/{user_id}/deactivate", response_model=UserOut, responses={**_NOT_FOUND, 409: PROBLEM})
+async def deactivate_user(
+    user_id: UserId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
+) -> UserOut:
+    """Cut a user off: sign-in refused, every token and session refused within seconds. Not your own account."""
+    user = await accounts.set_user_active(rt, session, admin.principal, user_id, active=False, reason=body.reason,
+                                          request_id=_request_id(request))  # fmt: skip
+    return user_service.user_out(user)
+
+
+@admin_router.post("/users/{user_id}/reactivate", response_model=UserOut, responses=_NOT_FOUND)
+async def reactivate_user(
+    user_id: UserId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
+) -> UserOut:
+    """Let a deactivated user sign in again (tokens from before stay refused)."""
+    user = await accounts.set_user_active(rt, session, admin.principal, user_id, active=True, reason=body.reason,
+                                          request_id=_request_id(request))  # fmt: skip
+    return user_service.user_out(user)
+
+
+@admin_router.post("/users/{user_id}/password", response_model=PasswordResetDone, responses=_NOT_FOUND)
+async def reset_password(
+    user_id: UserId,
+    body: PasswordReset,
+    request: Request,
+    response: Response,
+    session: DbSession,
+    admin: AdminCaller,
+    rt: RuntimeDep,
+) -> PasswordResetDone:
+    """Give a temporary password (yours, or one generated and shown here once); the user must choose their own at
+    the next sign-in. Every session ends and the account is unlocked."""
+    response.headers["Cache-Control"] = "no-store"
+    user, generated = await accounts.reset_password(rt, session, admin.principal, user_id, password=body.password,
+                                                    reason=body.reason, request_id=_request_id(request))  # fmt: skip
+    return PasswordResetDone(user=user_service.user_out(user), temporary_password=generated)
+
+
+@admin_router.post("/users/{user_id}/unlock", response_model=UserOut, responses=_NOT_FOUND)
+async def unlock_user(
+    user_id: UserId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller
+) -> UserOut:
+    """Unlock an account locked by failed sign-ins (the addresses the guesses came from stay counted)."""
+    user = await accounts.unlock_user(session, admin.principal, user_id, reason=body.reason,
+                                      request_id=_request_id(request))  # fmt: skip
+    return user_service.user_out(user)
+
+
+@admin_router.post("/users/{user_id}/revoke-tokens", response_model=UserOut, responses=_NOT_FOUND)
+async def revoke_user_tokens(
+    user_id: UserId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
+) -> UserOut:
+    """Sign a user out everywhere: every token and session issued until now is refused within seconds."""
+    user = await accounts.revoke_user_tokens(rt, session, admin.principal, user_id, reason=body.reason,
+                                             request_id=_request_id(request))  # fmt: skip
+    return user_service.user_out(user)
+
+
+@admin_router.post(
+    "/clients",
+    response_model=ClientCreated,
+    status_code=201,
+    responses={502: {"description": "callback_not_registered: complaints could not take the callback", **PROBLEM}},
+)
+async def create_client(
+    body: ClientCreate, request: Request, response: Response, session: DbSession, admin: AdminCaller, rt: RuntimeDep
+) -> ClientCreated:
+    """Register a partner client; `client_secret` appears in this response only and is stored hashed. A hotline
+    client's `callback_url` is registered with complaints, which signs its result pushes with the secret (502
+    `callback_not_registered` if complaints cannot take it: nothing is created)."""
+    response.headers["Cache-Control"] = "no-store"  # the one copy of the secret must not linger in a cache
+    created = await client_service.create_client(session, rt.hasher, admin.principal, body)
+    await record_action(session, admin.principal, AdminActionKind.client_created, target_kind="client",
+                        target_id=created.client_id, target_name=created.name, region_code=created.region_code,
+                        detail={"scopes": created.scopes}, request_id=_request_id(request))  # fmt: skip
+    if hotline.needs_callback(created):
+        await hotline.register_callback(rt, admin, created)
+    return created
+
+
+@admin_router.get("/clients", response_model=Page[ClientOut])
+async def list_clients(
+    session: DbSession, admin: AdminCaller, cursor: Cursor = None, limit: Limit = 100
+) -> Page[ClientOut]:
+    """Partner clients inside your jurisdiction, by client id (secrets are never listed)."""
+    after = decode_cursor(cursor)
+    rows = await client_service.list_clients(session, admin.principal, str(after[0]) if after else None, limit)
+    return page_of(rows, limit, key=lambda c: [c.client_id], item=client_service.client_out)
+
+
+@admin_router.get("/clients/{client_id}", response_model=ClientOut, responses=_NOT_FOUND)
+async def get_client(client_id: ClientId, session: DbSession, admin: AdminCaller) -> ClientOut:
+    """One partner client inside your jurisdiction."""
+    return client_service.client_out(await accounts.client_in_reach(session, admin.principal, client_id, lock=False))
+
+
+@admin_router.post("/clients/{client_id}/deactivate", response_model=ClientOut, responses=_NOT_FOUND)
+async def deactivate_client(
+    client_id: ClientId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
+) -> ClientOut:
+    """Cut a partner off: its secret refused, every token it holds refused within seconds."""
+    client = await accounts.set_client_active(rt, session, admin.principal, client_id, active=False,
+                                              reason=body.reason, request_id=_request_id(request))  # fmt: skip
+    return client_service.client_out(client)
+
+
+@admin_router.post("/clients/{client_id}/reactivate", response_model=ClientOut, responses=_NOT_FOUND)
+async def reactivate_client(
+    client_id: ClientId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
+) -> ClientOut:
+    """Let a deactivated partner obtain tokens again (tokens from before stay refused)."""
+    client = await accounts.set_client_active(rt, session, admin.principal, client_id, active=True,
+                                              reason=body.reason, request_id=_request_id(request))  # fmt: skip
+    return client_service.client_out(client)
+
+
+@admin_router.post("/clients/{client_id}/unlock", response_model=ClientOut, responses=_NOT_FOUND)
+async def unlock_client(
+    client_id: ClientId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller
+) -> ClientOut:
+    """Unlock a partner client locked by failed secrets."""
+    client = await accounts.unlock_client(session, admin.principal, client_id, reason=body.reason,
+                                          request_id=_request_id(request))  # fmt: skip
+    return client_service.client_out(client)
+
+
+@admin_router.post("/clients/{client_id}/revoke-tokens", response_model=ClientOut, responses=_NOT_FOUND)
+async def revoke_client_tokens(
+    client_id: ClientId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
+) -> ClientOut:
+    """Refuse every token the partner holds now (it obtains new ones with its secret)."""
+    client = await accounts.revoke_client_tokens(rt, session, admin.principal, client_id, reason=body.reason,
+                                                 request_id=_request_id(request))  # fmt: skip
+    return client_service.client_out(client)
