@@ -126,14 +126,13 @@ async def test_a_reset_password_serves_only_to_choose_a_new_one(
     signed_in = await _sign_in(gateway, staff.username, temporary)
     assert signed_in["password_change_required"] is True
     limited = signed_in["access_token"]
+    change = "/api/v1/auth/password"
+    new = "Brand-new-Pass-77"
     async with gateway.client(token=limited) as client:
         assert_problem(await client.get(WHOAMI), 403, "password_change_required")
-        same = await client.post("/api/v1/auth/password",
-                                 json={"current_password": temporary, "new_password": temporary})  # fmt: skip
-        wrong = await client.post("/api/v1/auth/password",
-                                  json={"current_password": "Not-it-2026-x", "new_password": "Brand-new-Pass-77"})  # fmt: skip
-        changed = await client.post("/api/v1/auth/password",
-                                    json={"current_password": temporary, "new_password": "Brand-new-Pass-77"})  # fmt: skip
+        same = await client.post(change, json={"current_password": temporary, "new_password": temporary})
+        wrong = await client.post(change, json={"current_password": "Not-it-2026-x", "new_password": new})
+        changed = await client.post(change, json={"current_password": temporary, "new_password": new})
     assert_problem(same, 422, "weak_password")
     assert_problem(wrong, 422, "wrong_current_password")
     assert changed.status_code == 200, changed.text
