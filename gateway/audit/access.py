@@ -104,11 +104,17 @@ def storable(text: str | None, limit: int) -> str | None:
 
 def _plainest(row: AccessRecord) -> AccessRecord:
     """The row in a form every database accepts, for one that failed even alone: ASCII only, the path escaped."""
+
+    def ascii_only(text: str | None, limit: int) -> str | None:
+        cleaned = storable(text, limit * 4)
+        return None if cleaned is None else cleaned.encode("ascii", "backslashreplace").decode("ascii")[:limit]
+
     return replace(
         row,
-        path=row.path.encode("ascii", "backslashreplace").decode("ascii")[:_MAX_PATH],
-        request_id=row.request_id.encode("ascii", "backslashreplace").decode("ascii")[:128],
-        target=None if row.target is None else row.target.encode("ascii", "backslashreplace").decode("ascii")[:128],
+        path=ascii_only(row.path, _MAX_PATH) or "",
+        request_id=ascii_only(row.request_id, 128) or "",
+        target=ascii_only(row.target, 128),
+        action=ascii_only(row.action, 64),
     )
 
 
@@ -229,8 +235,9 @@ class AuditWriter:
         for row in batch:
             try:
                 await self._insert([row])
-            except Exception:
-                _log.exception("audit.row_rewritten", request_id=_plainest(row).request_id)
+            except Exception as exc:
+                # Not `exception()`: the error's text repeats the row's values.
+                _log.warning("audit.row_rewritten", request_id=_plainest(row).request_id, error=type(exc).__name__)
                 await self._insert([_plainest(row)])
 
     async def _database_answers(self) -> bool:

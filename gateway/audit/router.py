@@ -12,6 +12,7 @@ inside their own jurisdiction; rows of requests nobody signed in for belong to t
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -49,6 +50,20 @@ Text = Annotated[str | None, Query(max_length=128)]
 audit_router = APIRouter(prefix="/api/v1/admin/audit", tags=["audit"], responses=_ERRORS)
 
 
+def _filtered(
+    query: Select[Any], equal: dict[Any, object], moment: Any, since: datetime | None, until: datetime | None
+) -> Select[Any]:
+    """`query` narrowed to the filters given (None: not filtered) and to [since, until)."""
+    for column, value in equal.items():
+        if value is not None:
+            query = query.where(column == value)
+    if since is not None:
+        query = query.where(moment >= since)
+    if until is not None:
+        query = query.where(moment < until)
+    return query
+
+
 def _after(query: Select[Any], column: Any, cursor: str | None) -> Select[Any]:
     keyset = decode_keyset(cursor, tuple[int])
     return query.where(column < keyset[0]) if keyset is not None else query
@@ -74,18 +89,9 @@ async def access(
     query = select(AccessAudit)
     if region:
         query = query.where(AccessAudit.principal_region.startswith(region, autoescape=True))
-    filters = [
-        (subject, AccessAudit.subject == subject),
-        (action, AccessAudit.action == action),
-        (target, AccessAudit.target == target),
-        (service, AccessAudit.service == service),
-        (status, AccessAudit.status == status),
-        (since, AccessAudit.occurred_at >= since),
-        (until, AccessAudit.occurred_at < until),
-    ]
-    for given, condition in filters:
-        if given is not None:
-            query = query.where(condition)
+    equal = {AccessAudit.subject: subject, AccessAudit.action: action, AccessAudit.target: target,
+             AccessAudit.service: service, AccessAudit.status: status}  # fmt: skip
+    query = _filtered(query, equal, AccessAudit.occurred_at, since, until)
     if path_prefix:
         query = query.where(AccessAudit.path.startswith(path_prefix, autoescape=True))
     query = _after(query, AccessAudit.id, cursor).order_by(AccessAudit.id.desc()).limit(limit + 1)
@@ -109,16 +115,9 @@ async def actions(
     query = select(AdminAction).where(
         AdminAction.region_code.startswith(caller.principal.region_prefix, autoescape=True)
     )
-    filters = [
-        (actor, AdminAction.actor_subject == actor),
-        (target_id, AdminAction.target_id == target_id),
-        (action, AdminAction.action == (action.value if action else None)),
-        (since, AdminAction.occurred_at >= since),
-        (until, AdminAction.occurred_at < until),
-    ]
-    for given, condition in filters:
-        if given is not None:
-            query = query.where(condition)
+    equal = {AdminAction.actor_subject: actor, AdminAction.target_id: target_id,
+             AdminAction.action: action.value if action else None}  # fmt: skip
+    query = _filtered(query, equal, AdminAction.occurred_at, since, until)
     query = _after(query, AdminAction.id, cursor).order_by(AdminAction.id.desc()).limit(limit + 1)
     rows = (await session.scalars(query)).all()
     return page_of(rows, limit, key=lambda r: [r.id], item=_action_out)

@@ -39,8 +39,12 @@ class RevocationList:
     _not_before: dict[str, float] = field(default_factory=dict)
     # Revoked token id → when it expires anyway (then it can be forgotten).
     _tokens: dict[str, float] = field(default_factory=dict)
+    # Until the revocations in force have been read once, nobody is known not to be revoked: every token is refused.
+    ready: bool = False
 
     def refuses(self, subject: str, jti: str, issued_at: float) -> bool:
+        if not self.ready:
+            return True
         not_before = self._not_before.get(subject)
         if not_before is not None and issued_at < not_before:
             return True
@@ -116,6 +120,9 @@ class Revocations:
         while True:
             await asyncio.sleep(self._poll)
             try:
+                if not self.current.ready:
+                    await self.load()
+                    continue
                 await self.poll()
                 polls += 1
                 if polls % _PRUNE_EVERY_POLLS == 0:

@@ -32,6 +32,8 @@ class Received:
 class StubUpstream:
     mode: Literal["hang", "echo"]
     received: list[Received] = field(default_factory=list)
+    # Added to every `echo` answer (e.g. a service's X-Jiuzhu-Audit note for the access audit).
+    extra_headers: list[tuple[str, str]] = field(default_factory=list)
     _server: asyncio.Server | None = None
     _release: asyncio.Event = field(default_factory=asyncio.Event)
     _writers: set[asyncio.StreamWriter] = field(default_factory=set)
@@ -68,7 +70,7 @@ class StubUpstream:
                     if self.mode == "hang":
                         await self._release.wait()
                         return
-                    writer.write(self._echo(conn, current))
+                    writer.write(self._echo(conn, current, self.extra_headers))
                     await writer.drain()
                     conn.start_next_cycle()
                     current = None
@@ -82,7 +84,7 @@ class StubUpstream:
                 writer.close()
 
     @staticmethod
-    def _echo(conn: h11.Connection, request: Received) -> bytes:
+    def _echo(conn: h11.Connection, request: Received, extra: list[tuple[str, str]]) -> bytes:
         payload = json.dumps(
             {"method": request.method, "target": request.target, "headers": request.headers,
              "body_length": len(request.body), "body_sha256": hashlib.sha256(request.body).hexdigest()}
@@ -96,6 +98,7 @@ class StubUpstream:
             ("Proxy-Authenticate", "Basic"),
             ("Link", "<https://a.example>; rel=a"),
             ("Link", "<https://b.example>; rel=b"),
+            *extra,
         ]
         return b"".join(
             part or b""
