@@ -25,8 +25,8 @@ CHUNK = b"[" * (1024 * 1024)
 def gateway_process(
     stack: DevStack, intake: Upstream, gateway_schema: None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[int]:
-    env = {**service_environment(stack), **{f"GATEWAY_{n.upper()}_URL": intake.url for n in
-                                             ("intake", "casework", "matching", "complaints", "disbursement")}}  # fmt: skip
+    upstreams = ("intake", "casework", "matching", "complaints", "disbursement")
+    env = {**service_environment(stack), **{f"GATEWAY_{name.upper()}_URL": intake.url for name in upstreams}}
     process = ServiceProcess("gateway", "api", env, Path(tmp_path_factory.mktemp("gw-limits")) / "gateway.log")
     process.start()
     assert process.proc is not None
