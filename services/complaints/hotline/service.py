@@ -1,5 +1,7 @@
-"""Receiving 12345 work orders (CONTRACTS.md §2): idempotent on `work_order_no`. The same work order again gets the
-original answer; another under a used number is a conflict; either way nothing new is logged."""
+"""Receiving 12345 work orders (CONTRACTS.md §2): idempotent on the platform's `work_order_no`. The same work order
+again gets the original answer; another under a number the platform used is a conflict; either way nothing new is
+logged. A number is the platform's own: another platform's order under the same number is another order, and the
+answer never says whether it exists."""
 
 from __future__ import annotations
 
@@ -35,7 +37,7 @@ async def receive(
     """The answer, and whether this call logged the work order (False: a repeat of the same one)."""
     ensure_jurisdiction(client, body.region_code)
     digest = request_hash(body)
-    # Serialise the same number: two deliveries at once must not both log it.
+    # Serialise the platform's number: two deliveries at once must not both log it.
     await session.execute(
         pg_insert(WorkOrder)
         .values(
@@ -47,12 +49,12 @@ async def receive(
             payload_sealed=ctx.vault.seal_bytes(payload, context=WORK_ORDER_CONTEXT),
             received_at=ctx.now(),
         )
-        .on_conflict_do_nothing(index_elements=["work_order_no"])
+        .on_conflict_do_nothing(index_elements=["client_id", "work_order_no"])
     )
-    row = await session.get(WorkOrder, body.work_order_no, with_for_update=True)
+    row = await session.get(WorkOrder, (client.subject, body.work_order_no), with_for_update=True)
     assert row is not None
     if row.complaint_id is not None:
-        if row.request_hash != digest or row.client_id != client.subject:
+        if row.request_hash != digest:
             raise Conflict(
                 f"Work order {body.work_order_no} was already received with other content", code="work_order_conflict"
             )

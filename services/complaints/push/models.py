@@ -41,7 +41,9 @@ class ResultDelivery(Base):
 
     __table_args__ = (
         Index("ix_result_deliveries_pending", "next_attempt_at", "id", postgresql_where="delivered_at IS NULL"),
-        Index("ix_result_deliveries_work_order", "work_order_no", "created_at"),
+        # A platform's log (its own deliveries only, oldest first) and a work order's pushes.
+        Index("ix_result_deliveries_client", "client_id", "created_at", "id"),
+        Index("ix_result_deliveries_complaint", "complaint_id", "created_at"),
     )
 
 
