@@ -16,6 +16,9 @@ class HotlinePlatform(Base):
     __tablename__ = "hotline_platforms"
 
     client_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    # The client's jurisdiction prefix, as the gateway registered it: only an administrator covering it may read or
+    # change the callback. None for platforms registered before complaints knew it: the whole country's administrator.
+    region_code: Mapped[str | None] = mapped_column(Text)
     callback_url: Mapped[str] = mapped_column(Text)
     # The client secret the pushes are signed with, sealed: the gateway keeps only its hash.
     secret_sealed: Mapped[str] = mapped_column(Text)
