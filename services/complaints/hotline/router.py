@@ -53,6 +53,7 @@ async def _work_order(session: DbSession, who: Principal, work_order_no: str, *,
         200: {"description": "The same work order again: the original answer"},
         403: {"description": "Outside your jurisdiction, or not a hotline client"},
         409: {"description": "You used this work_order_no for a different work order"},
+        413: {"description": "raw_too_large or work_order_too_large (docs/partners/hotline.md)"},
         422: {"description": "Invalid work order"},
     },
 )
