@@ -30,4 +30,4 @@ async def api(stack: DevStack) -> AsyncIterator[ComplaintsApi]:
         app.state.complaints = replace(Complaints.of(app.state.runtime), clock=clock)
         transport = httpx.ASGITransport(app)
         async with httpx.AsyncClient(transport=transport, base_url="http://complaints", timeout=60) as http:
-            yield ComplaintsApi(http, tokens, app.state.db, clock, app.state.complaints)
+            yield ComplaintsApi(http, tokens, app.state.db, clock, app.state.complaints, app)

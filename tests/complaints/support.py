@@ -7,14 +7,17 @@ uses, so repeat linking never reaches another test's items.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import random
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 
 from libs.contracts.clock import CHINA_TZ
 from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal, Scope, StaffRole
@@ -101,6 +104,18 @@ class ComplaintsApi:
     db: Database
     clock: Clock = field(default_factory=Clock)
     ctx: Complaints | None = None
+    app: FastAPI | None = None
+
+    @contextlib.contextmanager
+    def settings(self, **overrides: Any) -> Iterator[None]:
+        """Complaints' API with these settings for the block (a production outbound policy, say)."""
+        assert self.app is not None
+        ctx = self.app.state.complaints
+        self.app.state.complaints = replace(ctx, settings=ctx.settings.with_overrides(**overrides))
+        try:
+            yield
+        finally:
+            self.app.state.complaints = ctx
 
     def as_(self, principal: Principal) -> dict[str, str]:
         return {INTERNAL_HEADER: self.tokens.sign(principal)}

@@ -103,9 +103,12 @@ async def test_reading_an_unknown_foreign_or_unauthenticated_work_order_is_refus
     assert unknown.status_code == 404, unknown.text
     assert unknown.headers["content-type"] == PROBLEM_JSON
     assert unknown.json()["code"] == "work_order_not_found"
-    foreign = await api.get(f"{WORK_ORDERS}/{number}", hotline(new_village()[:6]))
-    assert foreign.status_code == 403, foreign.text
-    assert foreign.json()["code"] == "outside_jurisdiction"
+    # Another platform's number reads as one never posted: neither its existence nor its region is told.
+    for other in (hotline(new_village()[:6]), hotline(village[:6])):
+        foreign = await api.get(f"{WORK_ORDERS}/{number}", other)
+        assert foreign.status_code == 404, foreign.text
+        assert foreign.json()["code"] == "work_order_not_found"
+        assert village not in foreign.text
     anonymous = await api.http.get(f"{WORK_ORDERS}/{number}")
     assert anonymous.status_code == 401, anonymous.text
 
@@ -160,9 +163,12 @@ async def test_another_client_does_not_see_this_clients_deliveries(api: Complain
     client = hotline(village[:6])
     created, number = await _received(api, village, client)
     await api.investigate_and_resolve(created["complaint_id"], township_officer(village))
-    # A second platform of the same region: the list is filtered by client, so it is empty, not refused.
+    # A second platform of the same region: the number is not its own (404, as if never posted), and its log is its
+    # own only.
     other = hotline(village[:6])
-    assert (await _deliveries(api, other, work_order_no=number))["items"] == []
+    foreign = await api.get(DELIVERIES, other, {"work_order_no": number})
+    assert foreign.status_code == 404, foreign.text
+    assert foreign.json()["code"] == "work_order_not_found"
     assert (await _deliveries(api, other))["items"] == []
     assert len((await _deliveries(api, client, work_order_no=number))["items"]) == 1
 

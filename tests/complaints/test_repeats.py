@@ -190,17 +190,16 @@ async def test_different_callers_about_different_subjects_are_never_linked(api: 
     assert (one["repeat_of"], two["repeat_of"]) == (None, None)
 
 
-async def test_a_repeat_from_the_same_caller_in_another_county_stays_in_its_own_county(api: ComplaintsApi) -> None:
+async def test_a_call_from_the_same_caller_in_another_county_is_not_linked(api: ComplaintsApi) -> None:
+    """Repeats are linked within a county (issue 17): a link across counties showed one county's item to another."""
     here, there = new_village(), new_village()
     phone = fresh_phone()
     first = await post(api, here, caller=caller(phone), received_at=received(date(2026, 11, 20)))
     second = await post(api, there, caller=caller(phone))
-    # Linked (the same person calls again) ...
-    assert second["repeat_of"] == first["complaint_id"]
-    # ... but answered where it happened: the first county's township has no say in another county.
+    assert (second["repeat_of"], second["petition_id"]) == (None, second["complaint_id"])
+    assert [p["complaint_id"] for p in second["petition"]] == [second["complaint_id"]]
     assert second["assigned_unit"] == there[:9]
-    note = await api.act(second["complaint_id"], "notes", township_officer(there), {"text": "核查"})
-    assert note.status_code == 201, note.text
+    assert first["complaint_id"] not in str(second)
 
 
 async def test_a_call_for_help_for_another_person_while_the_first_is_open_is_a_new_lead(api: ComplaintsApi) -> None:

@@ -1,4 +1,5 @@
-"""Work orders as the 12345 platform posted them (CONTRACTS.md §2), kept to answer a repeat identically."""
+"""Work orders as the 12345 platform posted them (CONTRACTS.md §2), kept to answer a repeat identically. A number is
+the platform's own: unique per client, so two platforms may use the same one for two different orders."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from services.complaints.db import Base
 class WorkOrder(Base):
     __tablename__ = "work_orders"
 
+    client_id: Mapped[str] = mapped_column(Text, primary_key=True)
     work_order_no: Mapped[str] = mapped_column(Text, primary_key=True)
-    client_id: Mapped[str] = mapped_column(Text)
     # SHA-256 of the canonical request: equal means "the same work order again", different means a reused number.
     request_hash: Mapped[str] = mapped_column(Text)
     complaint_id: Mapped[str | None] = mapped_column(Text)

@@ -35,10 +35,12 @@ NumberPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 
 
 async def _work_order(session: DbSession, who: Principal, work_order_no: str, *, lock: bool = False) -> Complaint:
-    stmt = select(Complaint).where(Complaint.work_order_no == work_order_no)
+    """The calling platform's own work order under this number: another platform's is not looked at (CONTRACTS.md §2:
+    nothing about one platform's orders, not even their existence, is shown to another)."""
+    stmt = select(Complaint).where(Complaint.client_id == who.subject, Complaint.work_order_no == work_order_no)
     item = (await session.execute(stmt.with_for_update() if lock else stmt)).scalar_one_or_none()
     if item is None:
-        raise NotFound(f"No work order {work_order_no}", code="work_order_not_found")
+        raise NotFound(f"You posted no work order {work_order_no}", code="work_order_not_found")
     ensure_jurisdiction(who, item.region_code)
     return item
 
@@ -50,7 +52,8 @@ async def _work_order(session: DbSession, who: Principal, work_order_no: str, *,
     responses={
         200: {"description": "The same work order again: the original answer"},
         403: {"description": "Outside your jurisdiction, or not a hotline client"},
-        409: {"description": "This work_order_no was used for a different work order"},
+        409: {"description": "You used this work_order_no for a different work order"},
+        413: {"description": "raw_too_large or work_order_too_large (docs/partners/hotline.md)"},
         422: {"description": "Invalid work order"},
     },
 )
@@ -95,11 +98,10 @@ async def list_deliveries(
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[DeliveryOut]:
     """Result pushes to this client, oldest first, each with every attempt (HTTP status or error, duration)."""
-    if work_order_no is not None:
-        await _work_order(session, who, work_order_no)
     stmt = select(ResultDelivery).where(ResultDelivery.client_id == who.subject)
     if work_order_no is not None:
-        stmt = stmt.where(ResultDelivery.work_order_no == work_order_no)
+        item = await _work_order(session, who, work_order_no)
+        stmt = stmt.where(ResultDelivery.complaint_id == item.id)
     if state is not None:
         pending = ResultDelivery.delivered_at.is_(None)
         stmt = stmt.where(pending if state == "pending" else ~pending)

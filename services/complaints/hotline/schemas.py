@@ -7,8 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -17,31 +17,44 @@ from pydantic import (
     model_validator,
 )
 
+from libs.contracts.dates import Instant
 from libs.contracts.id_number import IdNumberStr
 from libs.contracts.region import RegionCodeStr
+from libs.contracts.text import NAME_MAX_LENGTH, clean_line
 from services.complaints.ledger.rules import Category, Finding, Satisfaction, Status
-from services.complaints.ledger.schemas import Address, Content, Name, Phone, Title
+from services.complaints.ledger.schemas import Address, AsText, Content, Phone, Title
 
 WorkOrderNo = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
-
-# A platform's instants lie within these years: near datetime's own limits (year 1 or 9999) the repeat window and the
-# working-day deadline fell outside what datetime can hold, and the work order was a 500 (OverflowError).
-EARLIEST_YEAR, LATEST_YEAR = 1990, 2999
+# What a spreadsheet would evaluate (OWASP CSV injection); no name begins with it.
+_FORMULA_START = ("=", "+", "-", "@")
 
 
-def _plausible(value: dt.datetime) -> dt.datetime:
-    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:  # its own year: converting one near the limits overflows
-        raise ValueError(f"an instant between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+def _blank_as_none(value: object) -> object:
+    # A name of invisible characters only is no name: absent, which an anonymous caller may be and a real-name one not.
+    return (clean_line(value) or None) if isinstance(value, str) else value
+
+
+def _platform_name(value: str | None) -> str | None:
+    """A name as the platform's operator typed it, cleaned. Staff names must look like names (PersonName); the
+    platform's are taken as written, brackets, digits and titles included ("王女士（代）"), because refusing one would
+    refuse the citizen's whole work order, which the platform cannot resubmit by hand. Only what no name begins with,
+    a formula, is refused."""
+    if value is None:
+        return None
+    if len(value) > NAME_MAX_LENGTH:
+        raise ValueError(f"a name has at most {NAME_MAX_LENGTH} characters")
+    if value.startswith(_FORMULA_START):
+        raise ValueError("a name does not begin with = + - or @")
     return value
 
 
-PlatformInstant = Annotated[AwareDatetime, AfterValidator(_plausible)]
+PlatformName = Annotated[str | None, BeforeValidator(_blank_as_none), AfterValidator(_platform_name)]
 
 
 class CallerIn(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    name: Name | None = None
+    name: PlatformName = None
     phone: Phone | None = None
     id_number: IdNumberStr | None = None
     anonymous: bool = False
@@ -57,7 +70,7 @@ class CallerIn(BaseModel):
 class SubjectIn(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    name: Name | None = None
+    name: PlatformName = None
     id_number: IdNumberStr | None = None
     address: Address | None = None
 
@@ -72,7 +85,7 @@ class WorkOrderIn(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     work_order_no: WorkOrderNo
-    received_at: PlatformInstant
+    received_at: Instant
     channel: Literal["phone", "web", "wechat", "app", "letter", "visit"]
     category: Category
     title: Title
@@ -80,7 +93,7 @@ class WorkOrderIn(BaseModel):
     region_code: RegionCodeStr
     caller: CallerIn
     subject: SubjectIn | None = None
-    due_at: PlatformInstant | None = None
+    due_at: Instant | None = None
     raw: dict[str, Any] = Field(default_factory=dict, description="The platform's original payload, kept as sent")
 
     @field_validator("due_at")
@@ -129,8 +142,8 @@ class SatisfactionIn(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     satisfaction: Satisfaction
-    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
-    surveyed_at: PlatformInstant | None = None
+    note: Annotated[str, StringConstraints(max_length=2000), AsText] = ""
+    surveyed_at: Instant | None = None
 
 
 class AttemptOut(BaseModel):

@@ -1,18 +1,20 @@
-"""Receiving 12345 work orders (CONTRACTS.md §2): idempotent on `work_order_no`. The same work order again gets the
-original answer; another under a used number is a conflict; either way nothing new is logged."""
+"""Receiving 12345 work orders (CONTRACTS.md §2): idempotent on the platform's `work_order_no`. The same work order
+again gets the original answer; another under a number the platform used is a conflict; either way nothing new is
+logged. A number is the platform's own: another platform's order under the same number is another order, and the
+answer never says whether it exists."""
 
 from __future__ import annotations
 
 import hashlib
 from datetime import UTC
 
-import orjson
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from libs.kernel.errors import Conflict
 from services.complaints.context import WORK_ORDER_CONTEXT, Complaints
+from services.complaints.hotline.limits import check_size, compact_json
 from services.complaints.hotline.models import WorkOrder
 from services.complaints.hotline.schemas import WorkOrderIn, WorkOrderReceived
 from services.complaints.ledger import intake
@@ -26,7 +28,7 @@ def request_hash(body: WorkOrderIn) -> str:
         "received_at": body.received_at.astimezone(UTC).isoformat(),
         "due_at": body.due_at.astimezone(UTC).isoformat() if body.due_at else None,
     }
-    return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    return hashlib.sha256(compact_json(data, sort_keys=True)).hexdigest()
 
 
 async def receive(
@@ -34,8 +36,9 @@ async def receive(
 ) -> tuple[WorkOrderReceived, bool]:
     """The answer, and whether this call logged the work order (False: a repeat of the same one)."""
     ensure_jurisdiction(client, body.region_code)
+    check_size(body.raw, payload)
     digest = request_hash(body)
-    # Serialise the same number: two deliveries at once must not both log it.
+    # Serialise the platform's number: two deliveries at once must not both log it.
     await session.execute(
         pg_insert(WorkOrder)
         .values(
@@ -47,12 +50,12 @@ async def receive(
             payload_sealed=ctx.vault.seal_bytes(payload, context=WORK_ORDER_CONTEXT),
             received_at=ctx.now(),
         )
-        .on_conflict_do_nothing(index_elements=["work_order_no"])
+        .on_conflict_do_nothing(index_elements=["client_id", "work_order_no"])
     )
-    row = await session.get(WorkOrder, body.work_order_no, with_for_update=True)
+    row = await session.get(WorkOrder, (client.subject, body.work_order_no), with_for_update=True)
     assert row is not None
     if row.complaint_id is not None:
-        if row.request_hash != digest or row.client_id != client.subject:
+        if row.request_hash != digest:
             raise Conflict(
                 f"Work order {body.work_order_no} was already received with other content", code="work_order_conflict"
             )
@@ -66,12 +69,18 @@ async def receive(
 
 def _new_item(client: Principal, body: WorkOrderIn) -> intake.NewItem:
     c = body.caller
-    caller = CallerIn(anonymous=c.anonymous, name=c.name, phone=c.phone, id_number=c.id_number, address=c.address)
+    # Constructed, not validated again: the platform's names were checked by its own, more lenient, rule (a staff
+    # entry's names must look like names; a platform's are taken as its operator typed them).
+    caller = CallerIn.model_construct(
+        anonymous=c.anonymous, name=c.name, phone=c.phone, id_number=c.id_number, address=c.address
+    )
     subject = None
     if body.subject is not None:
         s = body.subject
         # The platform names a person; staff may later say it is the household or a staff member.
-        subject = SubjectIn(kind=SubjectKind.PERSON, name=s.name, id_number=s.id_number, address=s.address)
+        subject = SubjectIn.model_construct(
+            kind=SubjectKind.PERSON, name=s.name, id_number=s.id_number, household_id=None, address=s.address
+        )
     return intake.NewItem(
         source=Source.HOTLINE,
         channel=Channel(body.channel),

@@ -38,7 +38,10 @@ async def work_order(session: AsyncSession, item: Complaint) -> WorkOrderOut:
         )
     repeat_of = None
     if item.repeat_of is not None:
-        repeat_of = await session.scalar(select(Complaint.work_order_no).where(Complaint.id == item.repeat_of))
+        # Only the platform's own earlier order is named: an item of another platform or of staff is not its to know.
+        repeat_of = await session.scalar(
+            select(Complaint.work_order_no).where(Complaint.id == item.repeat_of, Complaint.client_id == item.client_id)
+        )
     return WorkOrderOut(
         work_order_no=item.work_order_no,
         complaint_id=item.id,

@@ -16,7 +16,17 @@ from services.complaints.ledger import events
 from services.complaints.ledger.history import record_status
 from services.complaints.ledger.models import Complaint
 from services.complaints.ledger.repeats import Keys, Repeat, earlier_item
-from services.complaints.ledger.rules import OPEN, Category, Channel, Issue, Source, Status, assigned_unit, unit_name
+from services.complaints.ledger.rules import (
+    OPEN,
+    Category,
+    Channel,
+    Issue,
+    Source,
+    Status,
+    assigned_unit,
+    county_of,
+    unit_name,
+)
 from services.complaints.ledger.schemas import CallerIn, SubjectIn
 from services.complaints.policy.repository import figures_for, reply_due
 
@@ -104,7 +114,7 @@ async def record(session: AsyncSession, ctx: Complaints, new: NewItem) -> Compla
     )
     apply_subject(ctx, item, new.subject)
     keys = Keys(phone_hash, caller_id_hash, item.subject_id_hash, item.subject_household_id)
-    repeat = await earlier_item(session, keys, new.received_at, figures.repeat_window_days)
+    repeat = await earlier_item(session, keys, county_of(new.region_code), new.received_at, figures.repeat_window_days)
     session.add(item)
     await session.flush()
     record_status(session, item, Status.RECEIVED, new.received_at, _received_note(new), new.created_by)
@@ -112,7 +122,7 @@ async def record(session: AsyncSession, ctx: Complaints, new: NewItem) -> Compla
         _link(item, repeat)
     note = f"分派至{unit_name(item.assigned_unit)}"
     if repeat is not None:
-        note += f"；重复件，关联 {repeat.earlier.work_order_no or repeat.earlier.id}"
+        note += _repeat_note(item, repeat)
     record_status(session, item, Status.ASSIGNED, new.received_at, note, new.created_by)
     if item.category == Category.HELP and not _repeats_open_help(item, repeat):
         await events.help_requested(session, ctx, item, new)
@@ -131,14 +141,24 @@ def _received_note(new: NewItem) -> str:
     return f"受理（{new.channel.value}）" if new.work_order_no is None else f"受理 12345 工单 {new.work_order_no}"
 
 
+def _repeat_note(item: Complaint, repeat: Repeat) -> str:
+    """The history says which earlier item this repeats only when whoever reads the history may know it: the platform
+    its own earlier work order. The platform reads the history (CONTRACTS.md §2) and must learn nothing of another
+    platform's orders or of staff items; staff see the petition, within their jurisdiction (views.detail)."""
+    earlier = repeat.earlier
+    if item.client_id is not None and earlier.client_id == item.client_id:
+        return f"；重复件，关联 {earlier.work_order_no}"
+    return "；重复件"
+
+
 def _link(item: Complaint, repeat: Repeat) -> None:
     earlier = repeat.earlier
     item.repeat_of = earlier.id
     item.repeat_reason = repeat.reason
     item.petition_id = earlier.petition_id
-    # The unit that knows the matter answers again, while it is still at it, if it lies in the same county: a caller
-    # may ring about a place elsewhere, which that county answers for (DOMAIN.md §1).
-    if earlier.status in OPEN and earlier.assigned_unit[:6] == item.region_code[:6]:
+    # The unit that knows the matter answers again, while it is still at it, if it lies in the same county (the county
+    # may have moved the earlier item to itself or a township of its own; DOMAIN.md §1).
+    if earlier.status in OPEN and earlier.assigned_unit[:6] == county_of(item.region_code):
         item.assigned_unit = earlier.assigned_unit
         item.assigned_to = earlier.assigned_to
 

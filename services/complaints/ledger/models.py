@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Text
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.complaints.db import Base
@@ -19,7 +19,9 @@ class Complaint(Base):
 
     id: Mapped[str] = mapped_column(Text, primary_key=True)
     source: Mapped[str] = mapped_column(Text)  # hotline | staff
-    work_order_no: Mapped[str | None] = mapped_column(Text, unique=True)
+    # A work order's number is unique per platform (CONTRACTS.md §2): the same number from another client is another
+    # order. Staff items have neither.
+    work_order_no: Mapped[str | None] = mapped_column(Text)
     client_id: Mapped[str | None] = mapped_column(Text)  # the hotline client that posted it
     channel: Mapped[str] = mapped_column(Text)
     category: Mapped[str] = mapped_column(Text)
@@ -68,6 +70,7 @@ class Complaint(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
+        UniqueConstraint("client_id", "work_order_no", name="uq_complaints_client_work_order"),
         # text_pattern_ops: lists select a jurisdiction by prefix (LIKE '1401%'), which a plain btree under the
         # database's libc collation cannot serve; an item is in scope by its region or by the unit handling it.
         Index(

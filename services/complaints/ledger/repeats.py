@@ -1,5 +1,8 @@
 """Repeat petitions (DOMAIN.md §6: repeated items from the same person or about the same subject are linked, not
-treated as new): the latest earlier item sharing a caller or a subject within the region's window."""
+treated as new): the latest earlier item of the same county sharing a caller or a subject within the region's window.
+
+Only the same county: the county answers for its area (DOMAIN.md §1), and a link across counties showed one county's
+items, and their platforms' numbers, to another's."""
 
 from __future__ import annotations
 
@@ -42,13 +45,17 @@ class Repeat:
     reason: str  # caller | subject | caller_and_subject
 
 
-async def earlier_item(session: AsyncSession, keys: Keys, received_at: dt.datetime, window_days: int) -> Repeat | None:
-    """The most recent item before `received_at` within the window that shares the caller or the subject."""
+async def earlier_item(
+    session: AsyncSession, keys: Keys, county: str, received_at: dt.datetime, window_days: int
+) -> Repeat | None:
+    """The most recent item of `county` before `received_at` within the window that shares the caller or the
+    subject."""
     by_caller, by_subject = keys.caller_match(), keys.subject_match()
     stmt = (
         select(Complaint, by_caller.label("same_caller"), by_subject.label("same_subject"))
         .where(
             or_(by_caller, by_subject),
+            Complaint.region_code.startswith(county, autoescape=True),
             Complaint.received_at <= received_at,
             Complaint.received_at >= received_at - dt.timedelta(days=window_days),
         )

@@ -11,7 +11,8 @@ from services.complaints.ledger.models import Complaint
 from services.complaints.ledger.rules import CLOSED
 
 
-def _covers(who: Principal, item: Complaint) -> bool:
+def covers(who: Principal, item: Complaint) -> bool:
+    """Staff read an item of their region, or one assigned to a unit of theirs."""
     return who.covers(item.region_code) or who.covers(item.assigned_unit)
 
 
@@ -19,7 +20,7 @@ async def for_reading(session: AsyncSession, who: Principal, complaint_id: str) 
     item = await session.get(Complaint, complaint_id)
     if item is None:
         raise NotFound(f"No complaint {complaint_id}", code="complaint_not_found")
-    if not _covers(who, item):
+    if not covers(who, item):
         raise Forbidden(f"Complaint {complaint_id} is outside your jurisdiction", code="outside_jurisdiction")
     return item
 

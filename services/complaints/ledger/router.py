@@ -31,7 +31,7 @@ from services.complaints.ledger.schemas import (
     ReturnIn,
     RevealIn,
 )
-from services.complaints.ledger.views import detail, summary
+from services.complaints.ledger.views import detail, summary, visible_repeats
 from services.complaints.push import service as push_service
 
 router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"])
@@ -70,7 +70,7 @@ async def log_item(body: ComplaintIn, session: DbSession, ctx: ComplaintsCtx, wh
         created_by=who.subject,
     )
     item = await intake.record(session, ctx, new)
-    return await detail(session, ctx, item)
+    return await detail(session, ctx, who, item)
 
 
 def _scoped(who: Principal, region_code: str | None) -> Select[Any]:
@@ -112,8 +112,8 @@ async def list_items(
     rows = (
         await session.scalars(stmt.order_by(Complaint.received_at.desc(), Complaint.id.desc()).limit(limit + 1))
     ).all()
-    now = ctx.now()
-    return page_of(rows, limit, lambda c: (c.received_at.isoformat(), c.id), lambda c: summary(c, now))
+    now, visible = ctx.now(), await visible_repeats(session, who, list(rows))
+    return page_of(rows, limit, lambda c: (c.received_at.isoformat(), c.id), lambda c: summary(c, now, visible))
 
 
 @router.get("/overdue", response_model=Page[ComplaintSummary], responses={403: {}, 422: {}})
@@ -132,13 +132,14 @@ async def overdue(
     if after is not None:
         stmt = stmt.where(tuple_(Complaint.due_at, Complaint.id) > tuple_(literal(after[0]), literal(after[1])))
     rows = (await session.scalars(stmt.order_by(Complaint.due_at, Complaint.id).limit(limit + 1))).all()
-    return page_of(rows, limit, lambda c: (c.due_at.isoformat(), c.id), lambda c: summary(c, now))
+    visible = await visible_repeats(session, who, list(rows))
+    return page_of(rows, limit, lambda c: (c.due_at.isoformat(), c.id), lambda c: summary(c, now, visible))
 
 
 @router.get("/{complaint_id}", response_model=ComplaintOut, responses={403: {}, 404: {}})
 async def get_item(complaint_id: ComplaintId, session: DbSession, ctx: ComplaintsCtx, who: Reader) -> ComplaintOut:
     """The item with its history, investigation notes, feedback and every item of its repeat petition."""
-    return await detail(session, ctx, await repository.for_reading(session, who, complaint_id))
+    return await detail(session, ctx, who, await repository.for_reading(session, who, complaint_id))
 
 
 @router.patch("/{complaint_id}", response_model=ComplaintOut, responses=_ACTION)
@@ -148,7 +149,7 @@ async def classify(
     """Say what the item is about: the issue, and the household, person or staff member concerned."""
     item = await repository.for_handling(session, who, complaint_id)
     handling.classify(ctx, item, body)
-    return await detail(session, ctx, item)
+    return await detail(session, ctx, who, item)
 
 
 @router.post("/{complaint_id}/assignment", response_model=ComplaintOut, responses=_ACTION)
@@ -158,7 +159,7 @@ async def assign(
     """Route the item to another township of the county, or keep it at the county."""
     item = await repository.for_handling(session, who, complaint_id)
     await handling.assign(session, ctx, who, item, body)
-    return await detail(session, ctx, item)
+    return await detail(session, ctx, who, item)
 
 
 @router.post("/{complaint_id}/notes", response_model=ComplaintOut, status_code=201, responses=_ACTION)
@@ -168,7 +169,7 @@ async def add_note(
     """Record what was checked (a home visit, a registry check, a talk with the village); starts the investigation."""
     item = await repository.for_handling(session, who, complaint_id)
     await handling.add_note(session, ctx, who, item, body)
-    return await detail(session, ctx, item)
+    return await detail(session, ctx, who, item)
 
 
 @router.post("/{complaint_id}/feedback", response_model=ComplaintOut, responses=_ACTION)
@@ -178,7 +179,7 @@ async def give_feedback(
     """Record the written result given to a real-name complainant (anonymous items get none: 409)."""
     item = await repository.for_handling(session, who, complaint_id)
     handling.give_feedback(ctx, who, item, body)
-    return await detail(session, ctx, item)
+    return await detail(session, ctx, who, item)
 
 
 @router.post("/{complaint_id}/resolve", response_model=ComplaintOut, responses=_ACTION)
@@ -189,7 +190,7 @@ async def resolve(
     an upheld item about a household or person asks casework for a review; a hotline item's result is pushed."""
     item = await repository.for_handling(session, who, complaint_id)
     await handling.resolve(session, ctx, who, item, body)
-    return await detail(session, ctx, item)
+    return await detail(session, ctx, who, item)
 
 
 @router.post("/{complaint_id}/return", response_model=ComplaintOut, responses=_ACTION)
@@ -199,7 +200,7 @@ async def return_item(
     """Not a civil-affairs matter: return it with the reason (to the platform, for a hotline work order)."""
     item = await repository.for_handling(session, who, complaint_id)
     await handling.return_item(session, ctx, who, item, body)
-    return await detail(session, ctx, item)
+    return await detail(session, ctx, who, item)
 
 
 @router.post("/{complaint_id}/contact/reveal", response_model=ContactOut, responses=_ACTION)
@@ -230,4 +231,4 @@ async def reveal_contact(
 async def deliveries(complaint_id: ComplaintId, session: DbSession, who: Reader) -> list[DeliveryOut]:
     """The pushes of this work order's result to its platform, with every attempt."""
     item = await repository.for_reading(session, who, complaint_id)
-    return [] if item.work_order_no is None else await push_service.deliveries_of(session, item.work_order_no)
+    return [] if item.work_order_no is None else await push_service.deliveries_of(session, item.id)

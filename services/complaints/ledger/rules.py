@@ -99,6 +99,11 @@ def assigned_unit(region_code: str) -> str:
     return township.value if township is not None else region.value
 
 
+def county_of(region_code: str) -> str:
+    """The county a place lies in (its first 6 digits): repeats are linked within it (DOMAIN.md §1, §6)."""
+    return region_code[:6]
+
+
 def unit_name(unit: str) -> str:
     """The handling unit as the platform shows it to the caller."""
     return f"乡镇（街道）民政办 {unit}" if len(unit) >= 9 else f"县级民政局 {unit}"

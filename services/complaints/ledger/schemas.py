@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
+from libs.contracts.dates import Instant, PastDate
 from libs.contracts.id_number import IdNumberStr
 from libs.contracts.region import RegionCodeStr
+from libs.contracts.text import PersonName, clean_line, clean_text
 from services.complaints.ledger.rules import (
     Category,
     Channel,
@@ -21,13 +23,29 @@ from services.complaints.ledger.rules import (
     SubjectKind,
 )
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+
+def _line(value: object) -> object:
+    return clean_line(value) if isinstance(value, str) else value
+
+
+def _text(value: object) -> object:
+    return clean_text(value) if isinstance(value, str) else value
+
+
+# Text is cleaned before its bounds are checked (libs.contracts.text): control, bidirectional-override and zero-width
+# characters removed, so a blank made of invisible characters is empty and a limit counts what is kept. A before
+# validator, written after the constraints, runs first and leaves them on the string itself, so that their messages
+# read as for any string ("at least 1 character").
+AsLine, AsText = BeforeValidator(_line), BeforeValidator(_text)
+TITLE_MAX, CONTENT_MAX, REASON_MAX, ADDRESS_MAX = 200, 10_000, 4000, 300
+Name = PersonName
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9-]{5,20}$")]
-Address = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Content = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-HouseholdId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+Address = Annotated[str, StringConstraints(max_length=ADDRESS_MAX), AsLine]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=TITLE_MAX), AsLine]
+Content = Annotated[str, StringConstraints(min_length=1, max_length=CONTENT_MAX), AsText]
+Reason = Annotated[str, StringConstraints(min_length=1, max_length=REASON_MAX), AsText]
+ShortNote = Annotated[str, StringConstraints(max_length=500), AsLine]
+HouseholdId = Annotated[str, StringConstraints(min_length=1, max_length=128), AsLine]
 
 
 class Strict(BaseModel):
@@ -79,7 +97,7 @@ class ComplaintIn(Strict):
     region_code: RegionCodeStr
     caller: CallerIn
     subject: SubjectIn | None = None
-    received_at: AwareDatetime | None = Field(default=None, description="When it arrived; default now")
+    received_at: Instant | None = Field(default=None, description="When it arrived; default now")
 
     @model_validator(mode="after")
     def _staff_channel(self) -> ComplaintIn:
@@ -102,12 +120,12 @@ class AssignIn(Strict):
     unit: Annotated[str, StringConstraints(pattern=r"^([0-9]{6}|[0-9]{9})$")] = Field(
         description="The township (9 digits) or the county (6 digits) that handles the item"
     )
-    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+    note: ShortNote = ""
 
 
 class NoteIn(Strict):
     text: Reason
-    visited_on: dt.date | None = Field(default=None, description="The day of the home visit or check, if any")
+    visited_on: PastDate | None = Field(default=None, description="The day of the home visit or check, if any")
 
 
 class FeedbackIn(Strict):
@@ -115,7 +133,7 @@ class FeedbackIn(Strict):
 
     text: Reason
     method: FeedbackMethod
-    given_at: AwareDatetime | None = Field(default=None, description="Default now")
+    given_at: Instant | None = Field(default=None, description="Default now")
 
 
 class ResolveIn(Strict):

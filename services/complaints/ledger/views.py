@@ -1,4 +1,5 @@
-"""Items as staff see them: lists masked (DOMAIN.md §11); an anonymous informant never shown at all."""
+"""Items as staff see them: lists masked (DOMAIN.md §11); an anonymous informant never shown at all; of an item's
+repeat petition only the items inside the reader's jurisdiction."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.id_number import IdNumber, mask_name
+from libs.kernel.auth import Principal
 from services.complaints.context import ID_NUMBER_CONTEXT, PHONE_CONTEXT, Complaints
 from services.complaints.ledger.models import Complaint, InvestigationNote, StatusChange
+from services.complaints.ledger.repository import covers
 from services.complaints.ledger.rules import (
     CLOSED,
     OPEN,
@@ -49,11 +52,21 @@ def _late(item: Complaint, now: dt.datetime) -> bool:
     return (answered or now) > item.due_at
 
 
-def summary(item: Complaint, now: dt.datetime) -> ComplaintSummary:
-    return ComplaintSummary(**_summary_fields(item, now))
+async def visible_repeats(session: AsyncSession, who: Principal, items: list[Complaint]) -> set[str]:
+    """Which of the items these repeat lie inside `who`'s jurisdiction: a `repeat_of` outside it is not shown."""
+    ids = {i.repeat_of for i in items if i.repeat_of is not None}
+    if not ids:
+        return set()
+    earlier = (await session.scalars(select(Complaint).where(Complaint.id.in_(ids)))).all()
+    return {e.id for e in earlier if covers(who, e)}
 
 
-def _summary_fields(item: Complaint, now: dt.datetime) -> dict[str, object]:
+def summary(item: Complaint, now: dt.datetime, visible: set[str]) -> ComplaintSummary:
+    """`visible`: the ids of earlier items the reader may see (`visible_repeats`)."""
+    return ComplaintSummary(**_summary_fields(item, now, visible))
+
+
+def _summary_fields(item: Complaint, now: dt.datetime, visible: set[str]) -> dict[str, object]:
     return {
         "complaint_id": item.id,
         "work_order_no": item.work_order_no,
@@ -73,12 +86,12 @@ def _summary_fields(item: Complaint, now: dt.datetime) -> dict[str, object]:
         "due_provisional": item.due_provisional,
         "overdue": item.status in OPEN and now > item.due_at,
         "late": _late(item, now),
-        "repeat_of": item.repeat_of,
+        "repeat_of": item.repeat_of if item.repeat_of in visible else None,
         "petition_id": item.petition_id,
     }
 
 
-async def detail(session: AsyncSession, ctx: Complaints, item: Complaint) -> ComplaintOut:
+async def detail(session: AsyncSession, ctx: Complaints, who: Principal, item: Complaint) -> ComplaintOut:
     history = (
         await session.scalars(
             select(StatusChange).where(StatusChange.complaint_id == item.id).order_by(StatusChange.id)
@@ -89,13 +102,15 @@ async def detail(session: AsyncSession, ctx: Complaints, item: Complaint) -> Com
             select(InvestigationNote).where(InvestigationNote.complaint_id == item.id).order_by(InvestigationNote.id)
         )
     ).all()
-    petition = (
+    linked = (
         await session.scalars(
             select(Complaint)
             .where(Complaint.petition_id == item.petition_id)
             .order_by(Complaint.received_at, Complaint.created_at)
         )
     ).all()
+    # The item itself was checked against the reader already (repository); the others may lie elsewhere.
+    petition = [p for p in linked if p.id == item.id or covers(who, p)]
     caller = None
     if not item.anonymous:
         caller = CallerOut(
@@ -123,7 +138,7 @@ async def detail(session: AsyncSession, ctx: Complaints, item: Complaint) -> Com
             by=item.feedback_by or "",
         )
     return ComplaintOut(
-        **_summary_fields(item, ctx.now()),
+        **_summary_fields(item, ctx.now(), {p.id for p in petition}),
         content=item.content,
         caller=caller,
         subject=subject,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from sqlalchemy import literal, select
 from sqlalchemy.exc import IntegrityError
 
+from libs.contracts.dates import CivilDate
 from libs.kernel.auth import ensure_jurisdiction
 from libs.kernel.db import DbSession
 from libs.kernel.errors import Conflict, NotFound
@@ -53,7 +53,11 @@ async def add_policy(body: PolicyIn, session: DbSession, ctx: ComplaintsCtx, who
 
 @router.get("/in-force", response_model=PolicyOut, responses={403: {}, 404: {}})
 async def in_force(
-    session: DbSession, ctx: ComplaintsCtx, who: Reader, region_code: RegionQuery, on: dt.date | None = None
+    session: DbSession,
+    ctx: ComplaintsCtx,
+    who: Reader,
+    region_code: RegionQuery,
+    on: Annotated[CivilDate | None, Query()] = None,
 ) -> PolicyOut:
     """The figures that apply to `region_code` on `on` (default today)."""
     ensure_jurisdiction(who, region_code)

@@ -5,6 +5,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from libs.contracts.dates import CivilDate
+
 
 class PolicyIn(BaseModel):
     """A region's complaint figures from a date (DOMAIN.md §6: local)."""
@@ -12,7 +14,7 @@ class PolicyIn(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     region_prefix: Annotated[str, StringConstraints(pattern=r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})?$")]
-    effective_from: dt.date
+    effective_from: CivilDate
     reply_days: int = Field(ge=1, le=60, description="Working days to answer an item without a platform deadline")
     repeat_window_days: int = Field(ge=1, le=730, description="Days within which a like item is a repeat petition")
 

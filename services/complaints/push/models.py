@@ -16,6 +16,9 @@ class HotlinePlatform(Base):
     __tablename__ = "hotline_platforms"
 
     client_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    # The client's jurisdiction prefix, as the gateway registered it: only an administrator covering it may read or
+    # change the callback. None for platforms registered before complaints knew it: the whole country's administrator.
+    region_code: Mapped[str | None] = mapped_column(Text)
     callback_url: Mapped[str] = mapped_column(Text)
     # The client secret the pushes are signed with, sealed: the gateway keeps only its hash.
     secret_sealed: Mapped[str] = mapped_column(Text)
@@ -41,7 +44,9 @@ class ResultDelivery(Base):
 
     __table_args__ = (
         Index("ix_result_deliveries_pending", "next_attempt_at", "id", postgresql_where="delivered_at IS NULL"),
-        Index("ix_result_deliveries_work_order", "work_order_no", "created_at"),
+        # A platform's log (its own deliveries only, oldest first) and a work order's pushes.
+        Index("ix_result_deliveries_client", "client_id", "created_at", "id"),
+        Index("ix_result_deliveries_complaint", "complaint_id", "created_at"),
     )
 
 

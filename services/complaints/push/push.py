@@ -1,6 +1,11 @@
 """The worker's result push (CONTRACTS.md §2): each queued result POSTed, signed, to its platform's callback URL,
 retried with a doubling back-off until the platform answers 2xx.
 
+The callback URL is checked again before every attempt (libs/kernel/outbound.py): its host must still resolve to
+public addresses only, unless the operator allows private ones, so a name later pointed inside the deployment (DNS
+rebinding) or a URL registered before the rule existed is refused then; the attempt is logged `callback_url_refused`
+and retried with the usual back-off, and the result is kept, never dropped.
+
 Delivery is at least once: a delivery the platform accepted is marked in the job's transaction, so only a crash
 between the platform's 2xx and that commit sends it again, with the same `X-Jiuzhu-Delivery` id and the same bytes.
 The rows live in PostgreSQL, so a restart of the worker (or of everything) resumes where it was.
@@ -20,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.jobs import PeriodicJob
+from libs.kernel.outbound import OutboundPolicy, RefusedUrl
 from services.complaints.context import SIGNING_KEY_CONTEXT, Complaints
 from services.complaints.push.models import DeliveryAttempt, HotlinePlatform, ResultDelivery
 from services.complaints.push.service import open_body
@@ -28,6 +34,7 @@ from services.complaints.push.signing import DELIVERY_HEADER, SIGNATURE_HEADER, 
 # Counts, statuses and exception classes only: the bodies name people (DOMAIN.md §11).
 _log = structlog.get_logger("complaints.push")
 NO_CALLBACK = "no_callback_configured"
+URL_REFUSED = "callback_url_refused"
 
 
 @dataclass(frozen=True)
@@ -57,11 +64,25 @@ async def due_deliveries(session: AsyncSession, now: dt.datetime, limit: int) ->
 
 
 async def _post(
-    ctx: Complaints, http: httpx.AsyncClient, platform: HotlinePlatform | None, delivery: ResultDelivery
+    ctx: Complaints,
+    http: httpx.AsyncClient,
+    policy: OutboundPolicy,
+    platform: HotlinePlatform | None,
+    delivery: ResultDelivery,
 ) -> Outcome:
     if platform is None:
         # Kept and retried: the result goes out once an administrator registers the platform's callback.
         return Outcome(None, NO_CALLBACK, 0)
+    started = time.monotonic()
+    try:
+        # The resolver's own timeouts can be long; the attempt's limit holds for the look-up too.
+        async with asyncio.timeout(ctx.settings.push_timeout_seconds):
+            await policy.check_resolved(platform.callback_url)
+    except RefusedUrl:
+        # Kept and retried like any failure: the address may be public again, or an administrator registers another.
+        return Outcome(None, URL_REFUSED, int((time.monotonic() - started) * 1000))
+    except TimeoutError:
+        return Outcome(None, "ResolveTimeout", int((time.monotonic() - started) * 1000))
     body = open_body(ctx, delivery)
     headers = {
         "Content-Type": "application/json",
@@ -69,7 +90,6 @@ async def _post(
         DELIVERY_HEADER: delivery.id,
         "X-Request-ID": str(uuid.uuid4()),
     }
-    started = time.monotonic()
     try:
         response = await http.post(platform.callback_url, content=body, headers=headers)
         # The answer itself is not kept: an error page may echo the body back.
@@ -92,10 +112,11 @@ async def push_due(session: AsyncSession, ctx: Complaints, http: httpx.AsyncClie
         for p in (await session.scalars(select(HotlinePlatform).where(HotlinePlatform.client_id.in_(clients)))).all()
     }
     gate = asyncio.Semaphore(settings.push_concurrency)
+    policy = settings.outbound_policy()
 
     async def attempt(delivery: ResultDelivery) -> Outcome:
         async with gate:
-            return await _post(ctx, http, platforms.get(delivery.client_id), delivery)
+            return await _post(ctx, http, policy, platforms.get(delivery.client_id), delivery)
 
     outcomes = await asyncio.gather(*(attempt(d) for d in batch))
     now = ctx.now()
@@ -120,7 +141,8 @@ async def push_due(session: AsyncSession, ctx: Complaints, http: httpx.AsyncClie
             delivery.next_attempt_at = now + retry_delay(ctx, delivery.attempts)
     failed = len(batch) - delivered
     if failed:
-        _log.warning("hotline.push_failed", delivered=delivered, failed=failed)
+        refused = sum(1 for o in outcomes if o.error == URL_REFUSED)
+        _log.warning("hotline.push_failed", delivered=delivered, failed=failed, refused=refused)
     else:
         _log.info("hotline.pushed", delivered=delivered)
     return delivered

@@ -42,11 +42,12 @@ def open_body(ctx: Complaints, delivery: ResultDelivery) -> bytes:
     return ctx.vault.open_bytes(delivery.body_sealed, context=RESULT_CONTEXT)
 
 
-async def deliveries_of(session: AsyncSession, work_order_no: str) -> list[DeliveryOut]:
+async def deliveries_of(session: AsyncSession, complaint_id: str) -> list[DeliveryOut]:
+    """The pushes of one item's result (by item: another platform may use the same work order number)."""
     deliveries = (
         await session.scalars(
             select(ResultDelivery)
-            .where(ResultDelivery.work_order_no == work_order_no)
+            .where(ResultDelivery.complaint_id == complaint_id)
             .order_by(ResultDelivery.created_at, ResultDelivery.id)
         )
     ).all()

@@ -1,0 +1,54 @@
+"""How much of a work order complaints keeps (CONTRACTS.md §2: `raw` and `content` have size limits).
+
+The whole request is kept sealed, as received, to answer a repeat identically and to show what the platform sent; a
+40 MB `raw` was once accepted and stored. The gateway and every service already refuse a body over 4 MiB before it
+is parsed (libs/kernel/input_guard.py); these are the work order's own, much smaller, bounds. `content`, `title`,
+names and addresses are bounded in their types (422); what is counted here in bytes is a `413`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+import orjson
+
+from libs.kernel.errors import Problem
+
+# `raw` as compact UTF-8 JSON: a platform's own record of a call is a few kilobytes.
+RAW_MAX_BYTES = 64 * 1024
+# The body as sent: every bounded field written at its longest, with `\uXXXX` escapes and indentation, stays below.
+WORK_ORDER_MAX_BYTES = 512 * 1024
+
+
+class PayloadTooLarge(Problem):
+    status: ClassVar[int] = 413
+    code: ClassVar[str] = "payload_too_large"
+    title: ClassVar[str] = "Payload too large"
+
+
+def compact_json(value: Any, *, sort_keys: bool = False) -> bytes:
+    """`value` as compact UTF-8 JSON (orjson's bytes, which the stored request hashes were made with)."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort_keys else None)
+    except TypeError:
+        # An integer beyond 64 bits: valid JSON, which orjson does not write (it was a 500 in a platform's `raw`).
+        return json.dumps(value, sort_keys=sort_keys, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def raw_size(raw: dict[str, Any]) -> int:
+    return len(compact_json(raw))
+
+
+def check_size(raw: dict[str, Any], payload: bytes) -> None:
+    """413 before anything is stored: a `raw` over its limit, or a body (unknown fields count) over the work order's."""
+    if len(payload) > WORK_ORDER_MAX_BYTES:
+        raise PayloadTooLarge(
+            f"A work order is at most {WORK_ORDER_MAX_BYTES} bytes as sent", code="work_order_too_large"
+        )
+    if raw_size(raw) > RAW_MAX_BYTES:
+        raise PayloadTooLarge(
+            f"raw is at most {RAW_MAX_BYTES} bytes as compact JSON",
+            code="raw_too_large",
+            errors=[{"loc": ["body", "raw"], "msg": f"at most {RAW_MAX_BYTES} bytes as compact JSON"}],
+        )
