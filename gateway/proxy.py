@@ -303,7 +303,7 @@ class _Proxy:
         if route is None:
             raise NotFound("No service answers this path")
         state["route_service"] = route.service  # for the access audit, also when refused below
-        route.authorise(caller.principal)
+        route.authorise(caller.principal, scope["path"], scope["method"])
         # An early, cheap refusal; the service checks again on its own data (no trust in the network).
         for region_code in _region_codes(scope):
             ensure_jurisdiction(caller.principal, region_code)

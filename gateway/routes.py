@@ -26,7 +26,13 @@ class Route:
             return path.startswith(self.prefix)
         return path == self.prefix or path.startswith(self.prefix + "/")
 
-    def authorise(self, principal: Principal) -> None:
+    def authorise(self, principal: Principal, path: str = "", method: str = "GET") -> None:
+        if method not in _READS and path.startswith(GATEWAY_WRITES):
+            raise Forbidden(
+                "Hotline callbacks are changed with PUT /api/v1/admin/clients/{client_id}/callback, which checks the "
+                "client's region and secret",
+                code="use_admin_api",
+            )
         if self.scope is None:
             if principal.kind is not PrincipalKind.staff:
                 raise Forbidden("This API is for staff; partner clients use their partner endpoints", code="staff_only")
@@ -47,6 +53,12 @@ ROUTES: tuple[Route, ...] = (
     Route("/api/v1/province/warnings", "intake", Scope.province),
     Route("/api/v1/matching/feeds", "matching", Scope.registry_feed),
 )
+
+# Paths whose writes only the gateway itself makes (on behalf of an administrator, after checks only it can do): a
+# hotline callback decides where a platform's results go, and only the gateway knows each client's region and
+# secret (gateway.auth.hotline). Reads pass as usual.
+GATEWAY_WRITES = ("/api/v1/complaints/hotline-platforms",)
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # Bodies streamed through to a service that stores them as they come (registry feeds of any size, CONTRACTS.md §5):
 # the only ones without a size limit (libs.kernel.input_guard); authentication comes before a byte of them is read.

@@ -32,6 +32,7 @@ class AdminActionKind(StrEnum):
     client_reactivated = "client_reactivated"
     client_unlocked = "client_unlocked"
     client_tokens_revoked = "client_tokens_revoked"
+    client_callback_changed = "client_callback_changed"
 
 
 class AdminAction(Base):

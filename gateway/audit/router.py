@@ -12,6 +12,7 @@ inside their own jurisdiction; rows of requests nobody signed in for belong to t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -51,7 +52,7 @@ audit_router = APIRouter(prefix="/api/v1/admin/audit", tags=["audit"], responses
 
 
 def _filtered(
-    query: Select[Any], equal: dict[Any, object], moment: Any, since: datetime | None, until: datetime | None
+    query: Select[Any], equal: Mapping[Any, object], moment: Any, since: datetime | None, until: datetime | None
 ) -> Select[Any]:
     """`query` narrowed to the filters given (None: not filtered) and to [since, until)."""
     for column, value in equal.items():

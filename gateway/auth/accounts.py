@@ -15,13 +15,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.audit.actions import AdminActionKind, record_action
+from gateway.auth import hotline
+from gateway.auth.clients import client_created
 from gateway.auth.models import Client, User
 from gateway.auth.password_policy import generate_password
 from gateway.auth.rate_limit import clear_account
+from gateway.auth.schemas import CallbackChange
 from gateway.auth.sessions import revoke_subject_sessions
+from gateway.auth.tokens import Caller
 from gateway.auth.users import acceptable_password
 from gateway.runtime import Runtime
-from libs.kernel.auth import Principal
+from libs.kernel.auth import Principal, Scope
 from libs.kernel.errors import Conflict, NotFound, Unprocessable
 
 
@@ -192,6 +196,39 @@ async def unlock_client(
     client = await client_in_reach(session, admin, client_id, lock=False)
     await clear_account(session, client.client_id)
     await _record_client(session, admin, AdminActionKind.client_unlocked, client, reason, request_id)
+    return client
+
+
+async def change_callback(
+    rt: Runtime,
+    session: AsyncSession,
+    admin: Caller,
+    client_id: str,
+    change: CallbackChange,
+    *,
+    request_id: str | None,
+) -> Client:
+    """A hotline client's callback, registered with complaints under the client's own region (gateway.auth.hotline).
+
+    Only the gateway makes this change (gateway.routes.GATEWAY_WRITES): it alone knows the client's region, and the
+    secret must match the one the client was given, so nobody can point another region's results at themself."""
+    client = await client_in_reach(session, admin.principal, client_id)
+    if Scope.hotline.value not in client.scopes or not client.is_active:
+        raise Unprocessable("Only an active hotline client has a callback", code="not_a_hotline_client")
+    secret = change.client_secret
+    if not await rt.hasher.verify(client.secret_hash, secret):
+        raise Unprocessable(
+            "The client secret is not this client's",
+            code="wrong_client_secret",
+            errors=[{"loc": ["body", "client_secret"], "msg": "not this client's secret", "type": "wrong"}],
+        )
+    url = str(change.callback_url)
+    await hotline.register_callback(rt, admin, client_created(client, secret, url))
+    client.callback_url = url
+    client.updated_at = datetime.now(UTC)
+    await _record_client(
+        session, admin.principal, AdminActionKind.client_callback_changed, client, change.reason, request_id
+    )
     return client
 
 

@@ -15,6 +15,7 @@ from gateway.auth.dependencies import AdminCaller
 from gateway.auth.router import PROBLEM
 from gateway.auth.schemas import (
     AccountAction,
+    CallbackChange,
     ClientCreate,
     ClientCreated,
     ClientOut,
@@ -167,6 +168,21 @@ async def list_clients(
 async def get_client(client_id: ClientId, session: DbSession, admin: AdminCaller) -> ClientOut:
     """One partner client inside your jurisdiction."""
     return client_service.client_out(await accounts.client_in_reach(session, admin.principal, client_id, lock=False))
+
+
+@admin_router.put(
+    "/clients/{client_id}/callback",
+    response_model=ClientOut,
+    responses={**_NOT_FOUND, 502: {"description": "callback_not_registered", **PROBLEM}},
+)
+async def change_callback(
+    client_id: ClientId, body: CallbackChange, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
+) -> ClientOut:
+    """Point a hotline client's result pushes at a new callback URL (held to the outbound policy: `422
+    callback_url_refused`). The client's secret, as the partner holds it, proves the change is theirs (`422
+    wrong_client_secret`); complaints signs the pushes with it."""
+    client = await accounts.change_callback(rt, session, admin, client_id, body, request_id=_request_id(request))
+    return client_service.client_out(client)
 
 
 @admin_router.post("/clients/{client_id}/deactivate", response_model=ClientOut, responses=_NOT_FOUND)

@@ -37,6 +37,14 @@ def client_out(client: Client) -> ClientOut:
     )
 
 
+def client_created(client: Client, secret: str, callback_url: str | None = None) -> ClientCreated:
+    """The client with its secret, as creation shows it (and as a callback is registered with)."""
+    shown = client_out(client).model_dump()
+    if callback_url is not None:
+        shown["callback_url"] = callback_url
+    return ClientCreated(**shown, client_secret=secret)
+
+
 async def create_client(
     session: AsyncSession, hasher: SecretHasher, admin: Principal, data: ClientCreate
 ) -> ClientCreated:
@@ -55,7 +63,7 @@ async def create_client(
     session.add(client)
     await session.flush()
     await session.refresh(client)
-    return ClientCreated(**client_out(client).model_dump(), client_secret=secret)
+    return client_created(client, secret)
 
 
 async def authenticate_client(

@@ -39,8 +39,9 @@ class RevocationList:
     _not_before: dict[str, float] = field(default_factory=dict)
     # Revoked token id → when it expires anyway (then it can be forgotten).
     _tokens: dict[str, float] = field(default_factory=dict)
-    # Until the revocations in force have been read once, nobody is known not to be revoked: every token is refused.
-    ready: bool = False
+    # False until the revocations in force have been read once (Revocations.load): till then nobody is known not to
+    # be revoked, and every token is refused. A list made empty on purpose (tests, tools) is ready.
+    ready: bool = True
 
     def refuses(self, subject: str, jti: str, issued_at: float) -> bool:
         if not self.ready:
@@ -74,7 +75,7 @@ class Revocations:
         self._db = db
         self._ttl = token_ttl_seconds
         self._poll = poll_seconds
-        self.current = RevocationList()
+        self.current = RevocationList(ready=False)
         self._last_id = 0
         self._task: asyncio.Task[None] | None = None
 
@@ -91,13 +92,17 @@ class Revocations:
         self.current.apply(subject, jti, None, expires)
 
     async def load(self) -> None:
-        """Everything still in force: before the gateway answers its first request."""
-        async with self._db.sessions() as session:
-            rows = (
-                await session.execute(select(Revocation).where(Revocation.expires_at > datetime.now(UTC)))
-            ).scalars()
-            for row in rows:
-                self._apply_row(row)
+        """Everything still in force, before the gateway answers its first request. With the database away, the
+        gateway starts all the same and refuses every token until a later poll has read them."""
+        try:
+            async with self._db.sessions() as session:
+                query = select(Revocation).where(Revocation.expires_at > datetime.now(UTC))
+                for row in (await session.execute(query)).scalars():
+                    self._apply_row(row)
+        except Exception:
+            _log.exception("revocations.load_failed")
+            return
+        self.current.ready = True
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="gateway-revocations")

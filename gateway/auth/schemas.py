@@ -137,6 +137,16 @@ class ClientCreate(BaseModel):
         return value
 
 
+class CallbackChange(BaseModel):
+    """A hotline client's new callback; its secret proves the caller holds the client (pushes are signed with it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    callback_url: AnyHttpUrl = Field(description="Where result pushes go (https in production, no internal address)")
+    client_secret: Annotated[str, Field(min_length=16, max_length=256)]
+    reason: Reason
+
+
 class ClientOut(BaseModel):
     client_id: str
     name: str

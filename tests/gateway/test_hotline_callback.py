@@ -90,3 +90,46 @@ async def test_no_client_is_created_when_complaints_cannot_take_the_callback(
     async with engine.connect() as conn:
         count = await conn.scalar(text("SELECT count(*) FROM gateway.clients WHERE name = :n"), {"n": name})
     assert count == 0
+
+
+async def test_a_callback_is_changed_only_through_the_gateway_by_who_holds_the_clients_secret(
+    gateway: RunningGateway, admin_token: str, engine: AsyncEngine
+) -> None:
+    """Finding 5: a regional administrator could point another region's hotline results at themself by writing to
+    complaints directly. Only the gateway writes callbacks now, under the client's own region, and only with the
+    client's secret."""
+    region = unique_region(4)
+    body = {"name": unique_name("hotline"), "scopes": ["hotline"], "region_code": region,
+            "callback_url": "https://hotline.example/first"}  # fmt: skip
+    async with gateway.client(token=admin_token) as client:
+        created = (await client.post(CLIENTS, json=body)).json()
+    client_id, secret = created["client_id"], created["client_secret"]
+    change = f"{CLIENTS}/{client_id}/callback"
+    new_url = "https://hotline.example/second"
+    async with gateway.client(token=admin_token) as admin:
+        direct = await admin.put(f"{PLATFORMS}/{client_id}", json={"callback_url": "https://evil.example/x",
+                                                                   "client_secret": secret})  # fmt: skip
+        wrong_secret = await admin.put(change, json={"callback_url": new_url, "client_secret": "x" * 40,
+                                                     "reason": "平台更换地址"})  # fmt: skip
+        changed = await admin.put(change, json={"callback_url": new_url, "client_secret": secret,
+                                                "reason": "平台更换地址"})  # fmt: skip
+    assert_problem(direct, 403, "use_admin_api")
+    assert_problem(wrong_secret, 422, "wrong_client_secret")
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["callback_url"] == new_url
+    stored = await _platform(engine, client_id)
+    assert stored is not None
+    assert (stored["callback_url"], stored["region_code"]) == (new_url, region)
+
+    other_region_admin = await _admin_of(gateway, admin_token, "15")
+    async with gateway.client(token=other_region_admin) as admin:
+        outside = await admin.put(change, json={"callback_url": "https://evil.example/x", "client_secret": secret,
+                                                "reason": "接管"})  # fmt: skip
+    assert_problem(outside, 404, "client_not_found")
+    assert (await _platform(engine, client_id) or {})["callback_url"] == new_url
+
+
+async def _admin_of(gateway: RunningGateway, admin_token: str, region: str) -> str:
+    from tests.gateway.harness import new_staff
+
+    return (await new_staff(gateway, admin_token, ["system_admin"], region)).token
