@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.calendar import InvalidSchedule, WorkCalendar, YearSchedule
+from libs.contracts.dates import CivilDate
 from libs.kernel.auth import CurrentPrincipal, Principal, StaffRole, require_roles
 from libs.kernel.db import DbSession
 from libs.kernel.errors import Unprocessable
@@ -42,8 +43,8 @@ async def load_work_calendar(session: AsyncSession, table: Table) -> WorkCalenda
 
 
 class YearScheduleIn(BaseModel):
-    holidays: list[date] = Field(max_length=60, description="Official days off of the year")
-    makeup_workdays: list[date] = Field(max_length=20, description="Weekend days on which offices work (调休)")
+    holidays: list[CivilDate] = Field(max_length=60, description="Official days off of the year")
+    makeup_workdays: list[CivilDate] = Field(max_length=20, description="Weekend days on which offices work (调休)")
     source: str = Field(min_length=1, max_length=500, description="The notice, e.g. 国办发明电〔2026〕x号")
 
 

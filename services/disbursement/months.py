@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from libs.contracts.period import Period
+from pydantic import AfterValidator
+
+from libs.contracts.dates import bounded_date
+from libs.contracts.period import Period, PeriodStr
+
+
+def _within_bounds(value: str) -> str:
+    bounded_date(Period.parse(value).first_day)
+    return value
+
+
+# A month a roster or a batch may be for: 1900-01 … 2099-12, the dates every API accepts (libs.contracts.dates). A
+# roster for 9999-12 was built, and stood before every later month's roster of its county (issue 17).
+MonthStr = Annotated[PeriodStr, AfterValidator(_within_bounds)]
 
 
 def month_of(period: str | Period) -> dt.date:

@@ -136,7 +136,10 @@ def family(*, size: int = 3) -> list[Person]:
     ]
     for i in range(size - 2):
         born = date(2010 + i, 9, 30)
-        people.append(Person(fresh_id(born), f"王小{i}", "child", born, {"labour_capacity": "none"}))
+        # Names are letters: 王小一, 王小二, … (a digit is refused in a name).
+        people.append(
+            Person(fresh_id(born), f"王小{'一二三四五六七八九十'[i % 10]}", "child", born, {"labour_capacity": "none"})
+        )
     return people[:size]
 
 

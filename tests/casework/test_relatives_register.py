@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import func, select
@@ -28,7 +29,12 @@ from tests.casework.support import CaseworkApi, fresh_id, new_county, new_villag
 
 REGISTER = "/api/v1/casework/close-relatives"
 NOW = datetime(2026, 11, 23, 2, tzinfo=UTC)
-VAULT = PiiVault(CASEWORK.settings().pii_key.get_secret_value())
+
+
+@cache
+def vault() -> PiiVault:
+    # Read when a test runs: the test stack exports the key, which is not there yet when tests are collected.
+    return PiiVault(CASEWORK.settings().pii_key.get_secret_value())
 
 
 def filing(region: str, relative_id: str, **overrides: Any) -> dict[str, Any]:
@@ -80,8 +86,8 @@ async def add_household(api: CaseworkApi, region: str, id_number: str, *, left: 
         s.add(
             HouseholdMember(
                 household_id=household_id,
-                person_hash=VAULT.keyed_hash(id_number),
-                id_number_sealed=VAULT.encrypt(id_number, context=ID_NUMBER_CONTEXT),
+                person_hash=vault().keyed_hash(id_number),
+                id_number_sealed=vault().encrypt(id_number, context=ID_NUMBER_CONTEXT),
                 name="张小妹",
                 relation="head",
                 birth_date=date(1980, 1, 1),
@@ -113,7 +119,7 @@ async def add_case(api: CaseworkApi, region: str, id_number: str, *, status: str
             )
         )
         await s.flush()
-        s.add(CasePerson(case_id=case_id, person_hash=VAULT.keyed_hash(id_number)))
+        s.add(CasePerson(case_id=case_id, person_hash=vault().keyed_hash(id_number)))
     return case_id
 
 
@@ -161,8 +167,8 @@ async def test_a_filing_is_stored_protected_and_listed_with_the_number_masked(ap
     async with api.db.sessions() as s:
         row = await s.get(StaffRelative, created["filing_id"])
     assert row is not None
-    assert row.relative_hash == VAULT.keyed_hash(relative)
-    assert VAULT.decrypt(row.relative_id_sealed, context=ID_NUMBER_CONTEXT) == relative
+    assert row.relative_hash == vault().keyed_hash(relative)
+    assert vault().decrypt(row.relative_id_sealed, context=ID_NUMBER_CONTEXT) == relative
     assert relative not in (row.relative_hash, row.relative_id_sealed)
 
 
@@ -347,7 +353,7 @@ async def test_detect_for_people_returns_the_active_filings_and_recuses_once(api
     )
     ctx = _casework(api)
     subject = f"case-{uuid.uuid4()}"
-    hashes = [VAULT.keyed_hash(relative), VAULT.keyed_hash(stranger)]
+    hashes = [vault().keyed_hash(relative), vault().keyed_hash(stranger)]
 
     found = []
     for _ in range(2):
@@ -361,7 +367,7 @@ async def test_detect_for_people_returns_the_active_filings_and_recuses_once(api
     assert await recusals(api, "case", subject) == [("u-zhao", "赵六", "sibling", "register")]
     async with api.db.sessions.begin() as s:
         nobody = await service.detect_for_people(
-            s, ctx, subject_kind="household", subject_id=subject, person_hashes=[VAULT.keyed_hash(stranger)]
+            s, ctx, subject_kind="household", subject_id=subject, person_hashes=[vault().keyed_hash(stranger)]
         )
         assert nobody == []
         assert await service.detect_for_people(s, ctx, subject_kind="case", subject_id=subject, person_hashes=[]) == []

@@ -209,7 +209,7 @@ async def test_a_failed_line_gives_its_deduction_back(api: DisbursementApi, brok
 
 
 async def collect(api: DisbursementApi, household: Household, recovery_id: str, amount: str) -> Any:
-    body = {"amount": amount, "received_on": "2026-12-20", "note": "现金退回 cash"}
+    body = {"amount": amount, "received_on": "2026-12-01", "note": "现金退回 cash"}
     return await api.post(f"{RECOVERIES}/{recovery_id}/collections", officer(household.county), body)
 
 
@@ -227,7 +227,7 @@ async def test_collections_up_to_what_is_outstanding(api: DisbursementApi, broke
         await api.post(
             f"{RECOVERIES}/{rid}/collections",
             township(household.region_code),
-            {"amount": "1.00", "received_on": "2026-12-20"},
+            {"amount": "1.00", "received_on": "2026-12-01"},
         )
     ).status_code == 403
 

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from libs.contracts.clock import business_date
+from libs.contracts.text import CleanLine
 from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.errors import NotFound, Problem, Unprocessable
@@ -154,7 +155,7 @@ async def attach(
     session: DbSession,
     ctx: CaseworkCtx,
     who: Officer,
-    filename: Annotated[str, Query(min_length=1, max_length=200)],
+    filename: Annotated[CleanLine, Query(min_length=1, max_length=200)],
 ) -> AttachmentOut:
     """Attach a file (investigation photo, signed record) as the raw request body; kept, never replaced."""
     case = await service.load_for_action(session, who, case_id)

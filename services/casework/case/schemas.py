@@ -7,18 +7,20 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+from libs.contracts.dates import PastDate
 from libs.contracts.events.casework import CaseOutcome
 from libs.contracts.id_number import IdNumberStr
 from libs.contracts.money import MoneyStr
-from libs.contracts.period import PeriodStr
+from libs.contracts.text import CleanLine, CleanText, PersonName
 from services.casework.benefit.rules import DeductionKind, SelfCare
 from services.casework.case.rules import CaseKind, CaseStatus, Trigger
+from services.casework.months import MonthStr
 from services.casework.registry.models import ReviewClass
 
 __all__ = ["Trigger"]
 
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Reason = Annotated[CleanText, StringConstraints(min_length=1, max_length=2000)]
+ShortText = Annotated[CleanLine, StringConstraints(min_length=1, max_length=200)]
 
 
 class _In(BaseModel):
@@ -27,7 +29,7 @@ class _In(BaseModel):
 
 class Investigator(_In):
     user: ShortText
-    name: ShortText
+    name: PersonName
 
 
 class VerifiedIncome(_In):
@@ -54,9 +56,10 @@ class InvestigationIn(_In):
     """A home investigation (入户调查) by at least two officers, with neighbour visits (DOMAIN.md §3.5)."""
 
     investigators: Annotated[tuple[Investigator, ...], Field(min_length=2, max_length=10)]
-    visited_on: dt.date
+    # A visit that happened: not in the future, not in year 1 (issue 17).
+    visited_on: PastDate
     findings: Reason
-    neighbour_visits: Annotated[str, StringConstraints(max_length=2000)] = ""
+    neighbour_visits: Annotated[CleanText, StringConstraints(max_length=2000)] = ""
     verified_income: tuple[VerifiedIncome, ...] = ()
     deductions: tuple[Deduction, ...] = ()
     members: tuple[MemberFinding, ...] = ()
@@ -81,7 +84,7 @@ class ProposalIn(_In):
     # Reviews: members leaving the household (death, imprisonment, moving out) with a reason each.
     members_removed: tuple[RemovedMember, ...] = ()
     # A stop takes effect from this month (default: the month after the decision).
-    effective_month: PeriodStr | None = None
+    effective_month: MonthStr | None = None
 
 
 class ObjectionIn(_In):

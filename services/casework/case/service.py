@@ -29,6 +29,7 @@ from services.casework.case.models import Case, CaseInvestigation
 from services.casework.case.recusal import ensure_not_recused
 from services.casework.case.rules import Action, CaseKind, CaseStatus, next_status, outcome_violations
 from services.casework.case.schemas import DecisionIn, InvestigationIn, ObjectionIn, ProposalIn, ReturnIn
+from services.casework.ceilings import DECLARED_CEILING_FEN, Loc, above_ceiling, ensure_monthly
 from services.casework.context import CONTENT_CONTEXT, Casework
 from services.casework.outcome.rules import benefit_start, gradual_exit_steps
 from services.casework.registry.models import Entitlement
@@ -81,6 +82,7 @@ async def investigate(
         )
     if body.visited_on > business_date(ctx.now()):
         raise Unprocessable("visited_on is in the future", code="visit_in_future")
+    _ensure_declared_figures(body)
     before = _move(case, Action.INVESTIGATE, ctx)
     rounds = await session.scalar(select(func.count()).where(CaseInvestigation.case_id == case.id))
     session.add(
@@ -97,6 +99,20 @@ async def investigate(
     )
     record(session, case, actor=who, action=Action.INVESTIGATE, status_from=before, at=ctx.now())
     return case
+
+
+def _ensure_declared_figures(body: InvestigationIn) -> None:
+    figures: list[tuple[Loc, str]] = [(("body", "obligor_support_monthly"), body.obligor_support_monthly)]
+    figures += [
+        (("body", "verified_income", i, "amount_12_months"), v.amount_12_months)
+        for i, v in enumerate(body.verified_income)
+    ]
+    figures += [
+        (("body", "deductions", i, "amount_12_months"), d.amount_12_months) for i, d in enumerate(body.deductions)
+    ]
+    beyond = [loc for loc, amount in figures if Money.from_str(amount).fen > DECLARED_CEILING_FEN]
+    if beyond:
+        raise above_ceiling(f"a figure found is at most {Money.from_fen(DECLARED_CEILING_FEN)}", *beyond)
 
 
 async def latest_investigation(session: AsyncSession, ctx: Casework, case_id: str) -> dict[str, Any] | None:
@@ -164,6 +180,8 @@ async def propose(session: AsyncSession, ctx: Casework, who: Principal, case_id:
         and body.outcome is not CaseOutcome.STOPPED
     ):
         raise Unprocessable("Removing every member stops the household: propose `stopped`", code="household_empty")
+    if body.one_off_amount is not None:
+        ensure_monthly(Program(case.program), Money.from_str(body.one_off_amount).fen, ["body", "one_off_amount"])
     today = business_date(ctx.now())
     standards = await standards_in_force(session, case.region_code, today)
     investigation = await latest_investigation(session, ctx, case.id)
@@ -183,6 +201,8 @@ async def propose(session: AsyncSession, ctx: Casework, who: Principal, case_id:
         CaseOutcome.CONTINUED: current,
         CaseOutcome.GRADUAL_EXIT: current,
     }.get(body.outcome, 0)
+    # A calculated amount too: standards and member counts that could only come from a typo must not reach a roster.
+    ensure_monthly(Program(case.program), amount, ["body", "outcome"])
     proposal: dict[str, Any] = {
         "outcome": body.outcome.value,
         "reasons": list(body.reasons),

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
+from libs.contracts.dates import Instant
 from libs.kernel.auth import ensure_jurisdiction
 from libs.kernel.db import DbSession
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
@@ -45,7 +45,7 @@ async def list_recipients(
     if region_code is not None:
         ensure_jurisdiction(client, region_code)
         prefix = region_code
-    after = decode_keyset(cursor, tuple[AwareDatetime, str])
+    after = decode_keyset(cursor, tuple[Instant, str])
     states = await service.recipients(session, ctx, prefix, updated_since, after, limit)
     return page_of(states, limit, key=lambda s: (s.updated_at.isoformat(), s.household_id), item=service.recipient)
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict
 
+from libs.contracts.dates import Instant
 from libs.contracts.events.casework import EntitlementStatus
 from libs.contracts.money import MoneyStr
 
@@ -66,7 +67,8 @@ def _restore_plus(value: Any) -> Any:
     return value
 
 
-UpdatedSince = Annotated[AwareDatetime, BeforeValidator(_restore_plus)]
+# 1970–2099: an instant in year 1 or 9999 was a 500 (issue 17).
+UpdatedSince = Annotated[Instant, BeforeValidator(_restore_plus)]
 
 
 class ChangeStatus(StrEnum):

@@ -7,40 +7,42 @@ payments and matching see them. Nothing is decided here: the next periodic revie
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.contracts.dates import CivilDate
 from libs.contracts.events.casework import EntitlementStatus, HouseholdChange, HouseholdChangeKind
 from libs.contracts.events.intake import BANK_ACCOUNT_SEAL_CONTEXT, SealedBankAccount
 from libs.contracts.id_number import IdNumber, IdNumberStr
 from libs.contracts.money import Money, MoneyStr
-from libs.contracts.period import PeriodStr
-from libs.contracts.programs import Program
+from libs.contracts.programs import MONTHLY_CEILING_FEN, Program
 from libs.contracts.region import RegionCodeStr
+from libs.contracts.text import CleanLine, PersonName
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from libs.kernel.errors import Conflict
+from services.casework.ceilings import Loc, above_ceiling
 from services.casework.context import Casework
+from services.casework.months import MonthStr
 from services.casework.registry import service as registry
 from services.casework.registry.models import Household, ReviewClass
 from services.casework.relatives import service as relatives_service
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+Label = Annotated[CleanLine, StringConstraints(min_length=1, max_length=50)]
 
 
 class ImportedMember(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id_number: IdNumberStr
-    name: Name
-    relation: Name
-    disability_kind: str | None = None
+    name: PersonName
+    relation: Label
+    disability_kind: Label | None = None
     disability_grade: int | None = Field(default=None, ge=1, le=4)
     serious_illness: bool = False
-    labour_capacity: str | None = None
-    employment: str | None = None
+    labour_capacity: Label | None = None
+    employment: Label | None = None
 
 
 class ImportedProgram(BaseModel):
@@ -48,16 +50,16 @@ class ImportedProgram(BaseModel):
 
     program: Program
     monthly_amount: MoneyStr
-    since: PeriodStr
+    since: MonthStr
     beneficiary_id_number: IdNumberStr | None = None
 
 
 class ImportedAccount(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    bank_code: Name
+    bank_code: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{2,12}$")]
     account_no: Annotated[str, StringConstraints(pattern=r"^[0-9]{12,30}$")]
-    holder_name: Name
+    holder_name: PersonName
 
 
 class HouseholdImport(BaseModel):
@@ -67,10 +69,10 @@ class HouseholdImport(BaseModel):
     members: Annotated[tuple[ImportedMember, ...], Field(min_length=1, max_length=30)]
     programs: Annotated[tuple[ImportedProgram, ...], Field(min_length=1)]
     review_class: ReviewClass
-    next_review_date: dt.date
+    next_review_date: CivilDate
     account: ImportedAccount | None = None
     # The old system's household number, kept so the import can be repeated without duplicates.
-    legacy_ref: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    legacy_ref: Annotated[CleanLine, StringConstraints(min_length=1, max_length=100)]
 
     @model_validator(mode="after")
     def _consistent(self) -> HouseholdImport:
@@ -86,8 +88,24 @@ class HouseholdImport(BaseModel):
         return self
 
 
+def _ensure_amounts_payable(body: HouseholdImport) -> None:
+    """Every imported amount is one its program could pay (issue 17: "999999999999999.99" was accepted, and every later
+    roster of the county failed); all of them named at once, nothing stored."""
+    beyond: list[tuple[Loc, Program]] = [
+        (("body", "programs", i, "monthly_amount"), p.program)
+        for i, p in enumerate(body.programs)
+        if Money.from_str(p.monthly_amount).fen > MONTHLY_CEILING_FEN[p.program]
+    ]
+    if beyond:
+        ceilings = ", ".join(f"{program.value} {Money.from_fen(MONTHLY_CEILING_FEN[program])}" for _, program in beyond)
+        raise above_ceiling(
+            f"an amount is above what its program pays a household a month ({ceilings})", *(loc for loc, _ in beyond)
+        )
+
+
 async def import_household(session: AsyncSession, ctx: Casework, who: Principal, body: HouseholdImport) -> Household:
     ensure_jurisdiction(who, body.region_code)
+    _ensure_amounts_payable(body)
     for m in body.members:
         existing = await registry.find_active_household_of(session, ctx.hash(m.id_number))
         if existing is not None:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query
 from sqlalchemy import select
 
 from libs.contracts.clock import business_date
+from libs.contracts.dates import CivilDate
 from libs.contracts.id_number import IdNumberStr, mask_name
 from libs.contracts.money import Money
 from libs.contracts.programs import NEVER_PUBLISHED
@@ -138,7 +139,7 @@ async def import_household(body: HouseholdImport, session: DbSession, ctx: Casew
 
 @router.get("/households/{household_id}", response_model=HouseholdOut, responses={403: {}, 404: {}})
 async def get_household(
-    household_id: str, session: DbSession, ctx: CaseworkCtx, who: Reader, as_of: dt.date | None = None
+    household_id: str, session: DbSession, ctx: CaseworkCtx, who: Reader, as_of: CivilDate | None = None
 ) -> HouseholdOut:
     """The household now, or with `as_of` as it stood at the end of that day (from its kept versions)."""
     household = await _household(session, who, household_id)

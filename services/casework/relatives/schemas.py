@@ -10,11 +10,12 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints
 from libs.contracts.events.intake import CloseRelation
 from libs.contracts.id_number import IdNumberStr
 from libs.contracts.region import RegionCodeStr
+from libs.contracts.text import CleanLine, CleanText, PersonName
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
-Unit = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-UserId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Name = PersonName
+Unit = Annotated[CleanLine, StringConstraints(min_length=1, max_length=200)]
+UserId = Annotated[CleanLine, StringConstraints(min_length=1, max_length=100)]
+Reason = Annotated[CleanText, StringConstraints(min_length=1, max_length=2000)]
 
 
 class FilingStatus(StrEnum):

@@ -8,6 +8,8 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+from libs.contracts.text import CleanText
+
 
 class ChangeKind(StrEnum):
     # What seed 001 asks villages to report (就业、收入、大额消费、受灾、大病、死亡、服刑), plus moving away
@@ -24,7 +26,7 @@ class ChangeKind(StrEnum):
 
 
 HouseholdId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-Detail = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+Detail = Annotated[CleanText, StringConstraints(max_length=2000)]
 
 
 class EntryIn(BaseModel):

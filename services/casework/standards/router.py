@@ -11,6 +11,7 @@ from sqlalchemy import literal, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from libs.contracts.clock import business_date
+from libs.contracts.dates import CivilDate
 from libs.kernel.auth import ensure_jurisdiction
 from libs.kernel.db import DbSession
 from libs.kernel.errors import Conflict, Unprocessable
@@ -98,7 +99,7 @@ async def in_force(
     ctx: CaseworkCtx,
     who: Reader,
     region_code: Annotated[str, Query(pattern=_PREFIX)],
-    on: dt.date | None = None,
+    on: CivilDate | None = None,
 ) -> StandardsInForce:
     """Every figure that applies to `region_code` on `on` (default today), with the row it comes from."""
     ensure_jurisdiction(who, region_code)

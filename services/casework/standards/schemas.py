@@ -16,7 +16,9 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+from libs.contracts.dates import CivilDate
 from libs.contracts.money import InvalidMoney, Money
+from libs.contracts.programs import PER_PERSON_CEILING_FEN, AmountAboveCeiling
 from libs.kernel.errors import Unprocessable
 from services.casework.standards.figures import FIGURE_NAMES
 
@@ -82,13 +84,19 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+_PER_PERSON = f"a figure per person and month is at most {Money.from_fen(PER_PERSON_CEILING_FEN)}"
+
+
 def _stored_value(spec: Spec, value: Any) -> tuple[Any, str | None]:
     """The stored form of one API value, or the reason it is refused."""
     if spec.kind is Kind.MONEY:
         try:
-            return Money.from_str(value).fen, None
+            fen = Money.from_str(value).fen
         except InvalidMoney as exc:
             return None, f'{exc.message} (a non-negative decimal string such as "700.00")'
+        # Every money figure is per person and month (a standard, an allowance, a deduction per employed member):
+        # beyond the ceiling it is a typo that would reach every decision of the region (issue 17).
+        return (fen, None) if fen <= PER_PERSON_CEILING_FEN else (None, _PER_PERSON)
     if spec.kind is Kind.BOOL:
         return (value, None) if isinstance(value, bool) else (None, "must be true or false")
     assert spec.high is not None
@@ -119,7 +127,8 @@ def read_figures(figures: Mapping[str, Any]) -> dict[str, Any]:
         else:
             values[stored], problem = _stored_value(SPECS[stored], value)
         if problem is not None:
-            errors.append({"loc": ["body", "figures", name], "msg": problem, "type": "invalid_figure"})
+            kind = AmountAboveCeiling.code if problem == _PER_PERSON else "invalid_figure"
+            errors.append({"loc": ["body", "figures", name], "msg": problem, "type": kind})
     village, township = values.get("village_report_due_day"), values.get("township_report_due_day")
     if village is not None and township is not None and township < village:
         # Townships forward the villages' reports, so their day cannot come first (seed 001: 20th, then 25th).
@@ -131,7 +140,10 @@ def read_figures(figures: Mapping[str, Any]) -> dict[str, Any]:
             }
         )
     if errors:
-        raise Unprocessable(f"{len(errors)} figure(s) are not valid", code="invalid_figure", errors=errors)
+        # `amount_above_ceiling` when that is all that is wrong, so a client can tell a typo of scale from the rest.
+        kinds = {e["type"] for e in errors}
+        code = AmountAboveCeiling.code if kinds == {AmountAboveCeiling.code} else "invalid_figure"
+        raise Unprocessable(f"{len(errors)} figure(s) are not valid", code=code, errors=errors)
     return values
 
 
@@ -149,7 +161,7 @@ class StandardsIn(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     region_prefix: Prefix
-    effective_from: dt.date
+    effective_from: CivilDate
     figures: dict[str, Any] = Field(min_length=1, max_length=len(SPECS))
 
 

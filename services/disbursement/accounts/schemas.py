@@ -3,9 +3,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
-Reason = Annotated[str, Field(min_length=1, max_length=2000)]
+from libs.contracts.text import CleanText, PersonName
+
+Reason = Annotated[CleanText, StringConstraints(min_length=1, max_length=2000)]
 
 
 class AccountOut(BaseModel):
@@ -32,8 +34,9 @@ class RevealedAccount(BaseModel):
 
 
 class AccountFixIn(BaseModel):
-    bank_code: Annotated[str, Field(min_length=2, max_length=32)]
-    holder_name: Annotated[str, Field(min_length=1, max_length=100)]
+    # A bank's code (ICBC, ABC, SXRCU): it goes into finance's CSV as it is.
+    bank_code: Annotated[str, Field(pattern=r"^[A-Z0-9]{2,12}$")]
+    holder_name: PersonName
     account_no: Annotated[str, Field(pattern=r"^[0-9]{12,30}$")]
     reason: Reason
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from libs.contracts.dates import Instant
 from libs.contracts.money import MoneyStr, SignedMoneyStr
 from libs.contracts.period import PeriodStr
 from libs.contracts.programs import Program
+from libs.contracts.text import CleanLine
 
 
 class FinanceRoster(BaseModel):
@@ -44,7 +46,7 @@ class FinanceLine(BaseModel):
     items: list[LineItemOut]
 
 
-Text = Annotated[str, Field(min_length=1, max_length=500)]
+Text = Annotated[CleanLine, StringConstraints(min_length=1, max_length=500)]
 
 
 class PaymentResult(BaseModel):
@@ -52,8 +54,9 @@ class PaymentResult(BaseModel):
 
     line_id: Annotated[str, Field(min_length=1, max_length=64)]
     status: Literal["paid", "failed"]
-    paid_at: AwareDatetime | None = None
-    bank_txn_id: Annotated[str, Field(min_length=1, max_length=128)] | None = None
+    # 1970–2099: a payment in year 1 or 9999 was a database error and a 500 (issue 17).
+    paid_at: Instant | None = None
+    bank_txn_id: Annotated[CleanLine, StringConstraints(min_length=1, max_length=128)] | None = None
     failure_reason: Text | None = None
 
     @model_validator(mode="after")

@@ -116,6 +116,9 @@ class HoldKind(StrEnum):
     DEATH = "death"  # a member's death detected, until casework decides without them (or it was a false match)
     SUSPENSION = "suspension"  # placed by county staff
     ACCOUNT = "account"  # the bank account failed or is missing, until it is fixed
+    # An amount no program could pay in the ledger (one stored before amounts were checked at entry), until casework
+    # sends one it can: the rest of the county is paid meanwhile (issue 17).
+    AMOUNT = "amount"
 
 
 class Hold(Base):

@@ -195,6 +195,8 @@ async def release_hold(
         raise Conflict(f"Hold {hold_id} was released on {hold.released_at.isoformat()}", code="hold_released")
     if hold.kind == HoldKind.ACCOUNT.value:
         raise Conflict("An account hold ends when the account is fixed", code="account_hold")
+    if hold.kind == HoldKind.AMOUNT.value:
+        raise Conflict("An amount hold ends when casework sends an amount the program can pay", code="amount_hold")
     await holds.release(session, ctx, hold, by=who.subject, reason=body.reason)
     if hold.kind == HoldKind.DEATH.value and hold.person_hash:
         death = await session.get(Death, hold.person_hash, with_for_update=True)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from libs.contracts.money import MoneyStr
 from libs.contracts.period import PeriodStr
 from libs.contracts.programs import Program
+from libs.contracts.text import CleanText
 from services.disbursement.accounts.schemas import AccountOut
 from services.disbursement.recoveries.schemas import RecoveryOut
 from services.disbursement.rosters.schemas import StaffLine
@@ -54,11 +55,11 @@ class HoldOut(BaseModel):
 class HoldIn(BaseModel):
     household_id: Annotated[str, Field(min_length=1, max_length=64)]
     program: Program | None = None
-    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+    reason: Annotated[CleanText, StringConstraints(min_length=1, max_length=2000)]
 
 
 class ReleaseIn(BaseModel):
-    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+    reason: Annotated[CleanText, StringConstraints(min_length=1, max_length=2000)]
 
 
 class HouseholdOut(BaseModel):

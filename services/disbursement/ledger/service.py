@@ -16,7 +16,7 @@ from libs.contracts.id_number import mask_name
 from libs.contracts.money import Money
 from services.disbursement.accounts import service as accounts
 from services.disbursement.context import Disbursement
-from services.disbursement.ledger import holds
+from services.disbursement.ledger import amount_holds, holds
 from services.disbursement.ledger.counties import county_of, touch
 from services.disbursement.ledger.models import (
     Death,
@@ -169,6 +169,7 @@ async def recompute(session: AsyncSession, ctx: Disbursement, household_id: str)
             changed.append(ent.entitlement_id)
             ent.changed_at = ctx.now()
     await _match_death_holds(session, ctx, household_id, ents, deaths, stops)
+    await amount_holds.match_household(session, ctx, household_id)
     return changed
 
 

@@ -8,9 +8,11 @@ from fastapi import APIRouter, Path, Query, status
 from sqlalchemy import select
 
 from libs.contracts.money import Money
+from libs.contracts.programs import Program
 from libs.kernel.auth import Principal, jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.errors import NotFound, Unprocessable
+from services.disbursement.ceilings import ensure_over_months
 from services.disbursement.context import DisbursementCtx
 from services.disbursement.dependencies import Officer, Reader
 from services.disbursement.finance.views import yuan
@@ -100,6 +102,8 @@ async def collect(
     fen = Money.from_str(body.amount).fen
     if fen <= 0:
         raise Unprocessable("A collection is more than zero", code="invalid_amount")
+    # No order is owed more than its program pays for the months it covers; beyond is a typo of scale.
+    ensure_over_months(Program(recovery.program), len(recovery.months), fen, ["body", "amount"])
     await service.collect(session, ctx, recovery, amount_fen=fen, received_on=body.received_on, note=body.note, who=who)
     await touch(session, ctx, {recovery.county_code})
     return (await outs(session, [recovery]))[0]

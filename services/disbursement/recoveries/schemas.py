@@ -3,11 +3,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, StringConstraints
 
+from libs.contracts.dates import PastDate
 from libs.contracts.money import MoneyStr
 from libs.contracts.period import PeriodStr
 from libs.contracts.programs import Program
+from libs.contracts.text import CleanText
 
 
 class RecoveryOut(BaseModel):
@@ -32,9 +34,9 @@ class RecoveryOut(BaseModel):
 
 class CollectionIn(BaseModel):
     amount: MoneyStr
-    received_on: dt.date
-    note: Annotated[str, Field(max_length=2000)] = ""
+    received_on: PastDate
+    note: Annotated[CleanText, StringConstraints(max_length=2000)] = ""
 
 
 class WaiveIn(BaseModel):
-    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+    reason: Annotated[CleanText, StringConstraints(min_length=1, max_length=2000)]

@@ -6,6 +6,10 @@ their lines' chunks, so both forms always say the same.
 A million lines must lock in seconds: PostgreSQL writes each row's clear parts, quoted as the csv module would
 (RFC 4180, fields quoted only when they hold a comma, a quote or a line break), and Python opens one sealed value per
 row, the payee's part (`Entitlement.export_sealed`).
+
+No text cell reaches finance's spreadsheet as a formula (CONTRACTS.md §3, OWASP CSV injection): a cell that would
+begin with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (`neutralise_cell`), whatever got into the
+ledger (names are refused at entry, but a row may predate that). One scan of the row finds the rare row that needs it.
 """
 
 from __future__ import annotations
@@ -14,12 +18,14 @@ import asyncio
 import csv
 import hashlib
 import io
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.contracts.text import neutralise_cell
 from services.disbursement.context import EXPORT_CONTEXT, PAYEE_EXPORT_CONTEXT, Disbursement
 from services.disbursement.months import period_of
 from services.disbursement.rosters.models import Roster, RosterExport
@@ -37,6 +43,13 @@ COLUMNS = (
     "amount",
 )
 HEADER = "\ufeff" + ",".join(COLUMNS) + "\r\n"
+_NUMBERS = frozenset({COLUMNS.index("line_no"), COLUMNS.index("amount")})
+# A cell begins a row or follows a comma, perhaps inside quotes; a comma inside a quoted cell may match too, which
+# only costs that row a closer look. (A search for a comma first is five times faster than one for `^|,`: a million
+# rows in 0.3 s.)
+_STARTS = ("=", "+", "-", "@", "\t", "\r", '"')
+_FORMULA_AFTER_COMMA = re.compile(r',"?[=+\-@\t\r]')
+_QUOTED = re.compile('[,"\r\n]')
 
 
 def csv_field(column: str) -> str:
@@ -45,6 +58,20 @@ def csv_field(column: str) -> str:
         f"CASE WHEN translate({column}, E',\"\\r\\n', '') = {column} THEN {column} "
         f"ELSE '\"' || replace({column}, '\"', '\"\"') || '\"' END"
     )
+
+
+def csv_cell(value: str) -> str:
+    """One CSV field as `csv_field` writes it: quoted, with quotes doubled, only when it needs to be."""
+    return '"' + value.replace('"', '""') + '"' if _QUOTED.search(value) else value
+
+
+def neutralised(row: str) -> str:
+    """One CSV row (ending CRLF) with every text cell that could start a formula neutralised; the numbers (line_no,
+    amount) are never negative and stay as they are."""
+    if not row.startswith(_STARTS) and _FORMULA_AFTER_COMMA.search(row) is None:
+        return row
+    cells = next(csv.reader(io.StringIO(row, newline="")))
+    return ",".join(c if i in _NUMBERS else csv_cell(neutralise_cell(c)) for i, c in enumerate(cells)) + "\r\n"
 
 
 # The ledger as it was when the roster was built: locking refuses a roster whose county changed since.
@@ -107,7 +134,7 @@ async def write_export(session: AsyncSession, ctx: Disbursement, roster: Roster)
         # The next chunk's rows are on their way while this one is opened and written.
         following = asyncio.ensure_future(cursor.fetch(per_chunk))
         await asyncio.sleep(0)
-        text = first + "".join([head + open_payee(payee) + tail for head, payee, tail in batch])
+        text = first + "".join([neutralised(head + open_payee(payee) + tail) for head, payee, tail in batch])
         first = ""
         batch = await following
         await write(text)

@@ -13,13 +13,14 @@ from libs.kernel.auth import Principal, ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.errors import NotFound, Unprocessable
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
+from services.disbursement.ceilings import ensure_monthly, ensure_per_person
 from services.disbursement.context import Disbursement, DisbursementCtx
 from services.disbursement.dependencies import Officer, Policy, Reader
 from services.disbursement.finance.views import items_of
 from services.disbursement.ledger.models import CountyLedger
 from services.disbursement.months import month_of, period_of
 from services.disbursement.rosters import oneoffs, service, views
-from services.disbursement.rosters.models import OneOffBatch, Roster, RosterLine
+from services.disbursement.rosters.models import OneOffBasis, OneOffBatch, Roster, RosterLine
 from services.disbursement.rosters.schemas import (
     FundingLetter,
     LateOut,
@@ -195,8 +196,13 @@ async def reconcile(session: DbSession, ctx: DisbursementCtx, who: Officer, rost
 @router.post("/one-off-batches", response_model=OneOffOut, status_code=status.HTTP_201_CREATED)
 async def create_one_off(session: DbSession, ctx: DisbursementCtx, who: Policy, body: OneOffIn) -> OneOffOut:
     ensure_jurisdiction(who, body.region_prefix)
-    if Money.from_str(body.amount).fen <= 0:
+    fen = Money.from_str(body.amount).fen
+    if fen <= 0:
         raise Unprocessable("A one-off amount is more than zero", code="invalid_amount")
+    if body.basis is OneOffBasis.PER_MEMBER:
+        ensure_per_person(fen, ["body", "amount"])
+    else:
+        ensure_monthly(body.program, fen, ["body", "amount"])
     return views.one_off_out(await oneoffs.create(session, ctx, body, who))
 
 

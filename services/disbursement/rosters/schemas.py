@@ -5,21 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from libs.contracts.money import MoneyStr, SignedMoneyStr
 from libs.contracts.period import PeriodStr
 from libs.contracts.programs import Program
+from libs.contracts.text import CleanLine, CleanText
 from services.disbursement.finance.schemas import LineItemOut
+from services.disbursement.months import MonthStr
 from services.disbursement.rosters.models import OneOffBasis
 
 County = Annotated[str, Field(pattern=r"^[0-9]{6}$", description="The county's 6-digit region code")]
-Reason = Annotated[str, Field(min_length=1, max_length=2000)]
+Reason = Annotated[CleanText, StringConstraints(min_length=1, max_length=2000)]
 
 
 class RosterIn(BaseModel):
     region_code: County
-    period: PeriodStr
+    period: MonthStr
 
 
 class ReasonIn(BaseModel):
@@ -109,10 +111,10 @@ class LateOut(BaseModel):
 
 
 class OneOffIn(BaseModel):
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Annotated[CleanLine, StringConstraints(min_length=1, max_length=200)]
     program: Program
     region_prefix: Annotated[str, Field(pattern=r"^[0-9]{2,12}$")]
-    period: PeriodStr
+    period: MonthStr
     basis: OneOffBasis
     amount: MoneyStr
 

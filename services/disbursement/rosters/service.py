@@ -14,6 +14,7 @@ from libs.contracts.clock import business_date
 from libs.kernel.auth import Principal
 from libs.kernel.errors import Conflict, Unprocessable
 from services.disbursement.context import Disbursement
+from services.disbursement.ledger import amount_holds
 from services.disbursement.ledger.counties import touch
 from services.disbursement.ledger.models import CountyLedger
 from services.disbursement.months import period_of
@@ -136,6 +137,11 @@ async def _build(
     session: AsyncSession, ctx: Disbursement, roster: Roster, ledger: CountyLedger, who: Principal
 ) -> None:
     await session.flush()
+    # An amount no program could pay (stored before amounts were checked) would overflow the roster: it is held,
+    # visibly, and the rest of the county is paid. The ledger changed, so the roster is built on its new version.
+    if await amount_holds.hold_county(session, ctx, roster.region_code):
+        await touch(session, ctx, {roster.region_code})
+        await session.refresh(ledger)
     totals, held = await build_lines(
         session,
         roster_id=roster.id,

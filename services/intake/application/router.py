@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from libs.contracts.clock import business_date
+from libs.contracts.dates import CivilDate
 from libs.contracts.id_number import IdNumber, InvalidIdNumber
 from libs.contracts.programs import Program
 from libs.kernel.auth import ensure_jurisdiction
@@ -110,7 +111,7 @@ async def list_applications(
     status: ApplicationStatus | None = None,
     program: Program | None = None,
     region_code: Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$")] = None,
-    due_before: dt.date | None = None,
+    due_before: CivilDate | None = None,
     overdue: bool = False,
     id_number: Annotated[str | None, Query(max_length=32, description="Applications naming this person")] = None,
     cursor: Cursor = None,

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from libs.contracts.id_number import IdNumber
+from libs.contracts.money import Money
 from libs.contracts.programs import Program
 from services.intake.application.schemas import (
     ApplicationIn,
@@ -32,6 +33,11 @@ class Violation:
     code: str
     msg: str
 
+
+# The most one declared figure may be (a year's income of one kind, an expenditure, an asset's value, a supporter's
+# monthly help): 100 million yuan. Far above any applicant's means, it still keeps the sums casework computes from
+# hundreds of figures within range; beyond it is a typo or a hostile figure (issue 17), refused at the door.
+DECLARED_CEILING = Money.from_str("100000000.00")
 
 # Programs paid to a household as a whole: every member living together is part of the claim (DOMAIN.md §2).
 HOUSEHOLD_PROGRAMS = frozenset({Program.DIBAO, Program.MARGINAL})
@@ -151,7 +157,20 @@ def check_application(app: ApplicationIn, *, today: dt.date, figures: ProcedureF
         )
     out.extend(_channel(app))
     out.extend(_close_relative(app, members))
+    out.extend(_declared_amounts(app))
     return out
+
+
+def _declared_amounts(app: ApplicationIn) -> Iterable[Violation]:
+    figures: list[tuple[Loc, str | None]] = [
+        *((("income", i, "amount_12_months"), x.amount_12_months) for i, x in enumerate(app.income)),
+        *((("expenditure", i, "amount_12_months"), x.amount_12_months) for i, x in enumerate(app.expenditure)),
+        *((("assets", i, "value"), x.value) for i, x in enumerate(app.assets)),
+        *((("obligors", i, "support_monthly"), x.support_monthly) for i, x in enumerate(app.obligors)),
+    ]
+    for loc, amount in figures:
+        if amount is not None and Money.from_str(amount) > DECLARED_CEILING:
+            yield Violation(loc, "amount_above_ceiling", f"a declared figure is at most {DECLARED_CEILING}")
 
 
 def _channel(app: ApplicationIn) -> Iterable[Violation]:

@@ -14,10 +14,13 @@ from libs.contracts.events.intake import AssetKind, CloseRelation, IncomeKind
 from libs.contracts.id_number import IdNumberStr
 from libs.contracts.money import MoneyStr
 from libs.contracts.programs import Program
+from libs.contracts.text import CleanLine, CleanText, PersonName
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+# Every name a person is known by: letters and the separators names use, never a formula or an invisible character
+# (libs.contracts.text); other text is cleaned of control and bidirectional-override characters.
+Name = PersonName
+ShortText = Annotated[CleanLine, StringConstraints(max_length=500)]
+Reason = Annotated[CleanText, StringConstraints(min_length=1, max_length=2000)]
 VillageCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{12}$")]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9-]{5,20}$")]
 
@@ -140,7 +143,7 @@ class ObligorIn(Strict):
 
     id_number: IdNumberStr
     name: Name
-    relation: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    relation: Annotated[CleanLine, StringConstraints(min_length=1, max_length=40)]
     support_monthly: MoneyStr
 
 
@@ -153,7 +156,7 @@ class BankAccountIn(Strict):
 class RelativeIn(Strict):
     member_id_number: IdNumberStr
     staff_name: Name
-    staff_user: Annotated[str, StringConstraints(strip_whitespace=True, max_length=128)] | None = None
+    staff_user: Annotated[CleanLine, StringConstraints(max_length=128)] | None = None
     staff_unit: ShortText = ""
     relation: CloseRelation
 
@@ -173,7 +176,7 @@ class ProxyIn(Strict):
     name: Name
     id_number: IdNumberStr
     phone: Phone | None = None
-    relation: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    relation: Annotated[CleanLine, StringConstraints(min_length=1, max_length=40)]
 
 
 class ApplicationIn(Strict):
@@ -201,7 +204,7 @@ class ReasonIn(Strict):
 
 
 class MissingItem(Strict):
-    item: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    item: Annotated[CleanLine, StringConstraints(min_length=1, max_length=200)]
     note: ShortText = ""
 
 

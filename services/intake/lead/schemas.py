@@ -9,7 +9,8 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints
 
 from libs.contracts.id_number import IdNumberStr
-from services.intake.application.schemas import Name, Phone, Reason, VillageCode
+from libs.contracts.text import CleanLine, PersonName
+from services.intake.application.schemas import Phone, Reason, VillageCode
 
 
 class LeadSource(StrEnum):
@@ -46,12 +47,20 @@ class CloseReason(StrEnum):
 
 
 class Contact(BaseModel):
+    """Whom a lead is about, as stored: from a referral, a hotline request or a provincial warning. The name is only
+    cleaned here, because partners' requests arrive as events that must not fail; staff entry checks it as a name
+    (`ContactIn`)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: Name
+    name: Annotated[CleanLine, StringConstraints(min_length=1, max_length=64)]
     id_number: IdNumberStr | None = None
     phone: Phone | None = None
-    address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+    address: Annotated[CleanLine, StringConstraints(max_length=300)] = ""
+
+
+class ContactIn(Contact):
+    name: PersonName
 
 
 class ReferralIn(BaseModel):
@@ -60,7 +69,7 @@ class ReferralIn(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     region_code: VillageCode
-    person: Contact
+    person: ContactIn
     kind: LeadKind
     detail: Reason
 

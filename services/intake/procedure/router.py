@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import asdict
 from typing import Annotated
 
@@ -11,6 +10,7 @@ from sqlalchemy import literal, select
 from sqlalchemy.exc import IntegrityError
 
 from libs.contracts.clock import business_date
+from libs.contracts.dates import CivilDate
 from libs.kernel.auth import ensure_jurisdiction
 from libs.kernel.db import DbSession
 from libs.kernel.errors import Conflict, NotFound, Unprocessable
@@ -74,7 +74,7 @@ async def in_force(
     ctx: IntakeCtx,
     who: Reader,
     region_code: Annotated[str, Query(pattern=r"^[0-9]{6,12}$")],
-    on: dt.date | None = None,
+    on: CivilDate | None = None,
 ) -> ProcedureRuleOut:
     """The rule that applies to `region_code` on `on` (default today)."""
     ensure_jurisdiction(who, region_code)

@@ -5,6 +5,8 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+from libs.contracts.dates import CivilDate
+
 
 class ProcedureRuleIn(BaseModel):
     """Local procedure figures for a region from a date; a region may be stricter than the nation, never looser."""
@@ -12,7 +14,7 @@ class ProcedureRuleIn(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     region_prefix: Annotated[str, StringConstraints(pattern=r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})?$")]
-    effective_from: dt.date
+    effective_from: CivilDate
     decision_days: int = Field(ge=1, le=60)
     extended_days: int = Field(ge=1, le=90)
     emergency_days: int = Field(default=3, ge=1, le=60)

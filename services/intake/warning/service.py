@@ -13,6 +13,7 @@ import orjson
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.contracts.events.base import PersonRef
 from libs.contracts.events.intake import ReviewReason, ReviewRequested
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from libs.kernel.errors import Conflict
@@ -94,7 +95,7 @@ async def _request_review(
         case_id=case_id,
         household_id=household_id,
         region_code=region_code,
-        person=body.person,
+        person=PersonRef(id_number=body.person.id_number, name=body.person.name),
         reason=body.kind,
         detail=body.detail,
         source="province_warning",
