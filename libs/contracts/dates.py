@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime
+from pydantic import AfterValidator, AwareDatetime, ValidationInfo
 
 from libs.contracts.clock import china_today
+from libs.contracts.stored import read_back
 
 # Instants of business: applications, work orders, payments, warnings, sync cursors. Before 1970 nothing in these
 # systems was recorded electronically; after 2100 is a typo.
@@ -48,9 +49,22 @@ def past_date(value: date) -> date:
     return value
 
 
+def _instant(value: datetime, info: ValidationInfo) -> datetime:
+    return value if read_back(info) else bounded_instant(value)
+
+
+def _civil(value: date, info: ValidationInfo) -> date:
+    return value if read_back(info) else bounded_date(value)
+
+
+def _past(value: date, info: ValidationInfo) -> date:
+    # Read back, a past date stays what it was when it was entered (yesterday's "tomorrow" included).
+    return value if read_back(info) else past_date(value)
+
+
 # An instant with its UTC offset (CONTRACTS.md: timestamps are ISO 8601 with offset), 1970–2099.
-Instant = Annotated[AwareDatetime, AfterValidator(bounded_instant)]
+Instant = Annotated[AwareDatetime, AfterValidator(_instant)]
 # A calendar date 1900-01-01 … 2099-12-31 (benefit dates, effective dates, deadlines).
-CivilDate = Annotated[date, AfterValidator(bounded_date)]
+CivilDate = Annotated[date, AfterValidator(_civil)]
 # A date that has happened: a birth, a death, an event a registry reports, a feed's as-of date (not after tomorrow).
-PastDate = Annotated[date, AfterValidator(past_date)]
+PastDate = Annotated[date, AfterValidator(_past)]

@@ -17,7 +17,9 @@ import re
 import unicodedata
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, ValidationInfo
+
+from libs.contracts.stored import read_back
 
 # C0 and C1 controls but tab and line feed; DEL; Arabic letter mark; Mongolian vowel separator; zero-width space,
 # non-joiner, joiner; left-to-right and right-to-left marks; embeddings and overrides; word joiner and invisible
@@ -62,6 +64,11 @@ def neutralise_cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
+def _person_name(value: str, info: ValidationInfo) -> str:
+    # A name stored before these rules existed is shown as it is (cleaned), never refused on its way out.
+    return clean_line(value) if read_back(info) else person_name(value)
+
+
 CleanText = Annotated[str, AfterValidator(clean_text)]
 CleanLine = Annotated[str, AfterValidator(clean_line)]
-PersonName = Annotated[str, AfterValidator(person_name)]
+PersonName = Annotated[str, AfterValidator(_person_name)]

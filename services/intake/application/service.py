@@ -13,6 +13,7 @@ from libs.contracts.clock import business_date
 from libs.contracts.events.base import EventPayload
 from libs.contracts.events.casework import CaseDecided
 from libs.contracts.id_number import mask_name
+from libs.contracts.stored import STORED
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from libs.kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
 from services.intake.application import events
@@ -39,7 +40,8 @@ def seal(ctx: Intake, body: ApplicationIn) -> str:
 
 
 def unseal(ctx: Intake, sealed: str) -> ApplicationIn:
-    return ApplicationIn.model_validate_json(ctx.vault.decrypt(sealed, context=SEAL_CONTEXT))
+    # Read back as stored: a draft saved under older entry rules still opens (libs.contracts.stored).
+    return ApplicationIn.model_validate_json(ctx.vault.decrypt(sealed, context=SEAL_CONTEXT), context=STORED)
 
 
 def raise_violations(violations: list[Violation], root: str = "body") -> None:
