@@ -19,10 +19,13 @@ _TARGET = re.compile(r"[A-Za-z0-9_./:-]{1,128}")
 
 
 def note(response: Response, action: str, target: str | None = None) -> None:
-    """Tell the access audit what this request did (`action` like `bank_account.revealed`, `target` a record id)."""
-    if not _ACTION.fullmatch(action) or (target is not None and not _TARGET.fullmatch(target)):
-        raise ValueError("an audit note is an action name and a record id")
-    response.headers[AUDIT_NOTE_HEADER.decode()] = action if target is None else f"{action} {target}"
+    """Tell the access audit what this request did (`action` like `bank_account.revealed`, `target` a record id).
+
+    A malformed note is dropped rather than raised: it must never cost the caller their answer."""
+    if target is not None and not _TARGET.fullmatch(target):
+        target = None
+    if _ACTION.fullmatch(action):
+        response.headers[AUDIT_NOTE_HEADER.decode()] = action if target is None else f"{action} {target}"
 
 
 def parse_audit_note(value: str) -> tuple[str, str | None] | None:

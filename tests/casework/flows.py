@@ -66,6 +66,7 @@ async def recipient_household(
     assert await end_publicity(api) >= 1
     r = await api.post(f"{CASES}/{case.id}/decision", county_officer, {"decision": "confirm"})
     assert r.status_code == 200, r.text
+    assert r.headers["x-jiuzhu-audit"] == f"case.decided case/{case.id}"  # for the gateway's access audit
     household_id = r.json()["household_id"]
     assert household_id
     return household_id, case.id

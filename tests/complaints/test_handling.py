@@ -301,6 +301,7 @@ async def test_a_complainants_contact_is_revealed_on_the_record_and_an_informant
     shown = await api.act(cid, "contact/reveal", officer, {"reason": "电话反馈核查结果"})
     assert shown.status_code == 200, shown.text
     assert shown.json()["phone"] == body["caller"]["phone"]
+    assert shown.headers["x-jiuzhu-audit"] == f"informant.revealed complaint/{cid}"
     anonymous = (await api.log_item(letter(village, caller={"anonymous": True, "phone": "13900000001"})))[
         "complaint_id"
     ]

@@ -35,6 +35,7 @@ async def _download(api: DisbursementApi, roster_id: str) -> bytes:
     assert reply.headers["content-type"].startswith("text/csv")
     # The stored size is announced up front and is exactly what arrives.
     assert int(reply.headers["content-length"]) == len(reply.content)
+    assert reply.headers["x-jiuzhu-audit"] == f"roster.exported roster/{roster_id}"  # for the access audit
     return reply.content
 
 

@@ -225,6 +225,8 @@ async def test_reveal_needs_a_county_officer_and_is_audited(api: DisbursementApi
     reply = await api.post(account_path(h, "/reveal"), clerk, {"reason": "核对一卡通 check the card"})
     assert reply.status_code == 200, reply.text
     assert reply.json()["account_no"] == h.account_no
+    # The gateway's access audit learns what this was (libs.kernel.audit_note); the number itself is not in the note.
+    assert reply.headers["x-jiuzhu-audit"] == f"bank_account.revealed household/{h.household_id}"
     (read,) = (await api.get(reads, clerk, {"household_id": h.household_id})).json()
     assert (read["actor"], read["purpose"], read["accounts"]) == (clerk.subject, "核对一卡通 check the card", 1)
     assert (read["household_id"], read["roster_id"]) == (h.household_id, None)

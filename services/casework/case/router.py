@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from libs.contracts.clock import business_date
 from libs.contracts.text import CleanLine
+from libs.kernel.audit_note import note
 from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.errors import NotFound, Problem, Unprocessable
@@ -142,9 +143,12 @@ async def return_case(case_id: str, body: ReturnIn, session: DbSession, ctx: Cas
 
 
 @router.post("/{case_id}/decision", response_model=CaseOut, responses=_ERRORS)
-async def decide(case_id: str, body: DecisionIn, session: DbSession, ctx: CaseworkCtx, who: Officer) -> CaseOut:
+async def decide(
+    case_id: str, body: DecisionIn, response: Response, session: DbSession, ctx: CaseworkCtx, who: Officer
+) -> CaseOut:
     """Confirm the proposal, reject the application, or return it (county, or township where delegated)."""
     case = await service.decide(session, ctx, who, case_id, body)
+    note(response, "case.decided", f"case/{case.id}")
     return await views.detail(session, ctx, case)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from libs.contracts.dates import Instant
+from libs.kernel.audit_note import note
 from libs.kernel.auth import ensure_jurisdiction
 from libs.kernel.db import DbSession
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
@@ -32,6 +33,7 @@ RegionCode = Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$", description="
     },
 )
 async def list_recipients(
+    response: Response,
     session: DbSession,
     ctx: CaseworkCtx,
     client: Province,
@@ -46,6 +48,7 @@ async def list_recipients(
         ensure_jurisdiction(client, region_code)
         prefix = region_code
     after = decode_keyset(cursor, tuple[Instant, str])
+    note(response, "id_numbers.exported", f"region/{prefix}")  # members' identity numbers, in full
     states = await service.recipients(session, ctx, prefix, updated_since, after, limit)
     return page_of(states, limit, key=lambda s: (s.updated_at.isoformat(), s.household_id), item=service.recipient)
 

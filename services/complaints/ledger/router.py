@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 from sqlalchemy import Select, literal, or_, select, tuple_
 
+from libs.kernel.audit_note import note
 from libs.kernel.auth import Principal, ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.errors import Conflict, Forbidden, Unprocessable
@@ -205,7 +206,12 @@ async def return_item(
 
 @router.post("/{complaint_id}/contact/reveal", response_model=ContactOut, responses=_ACTION)
 async def reveal_contact(
-    complaint_id: ComplaintId, body: RevealIn, session: DbSession, ctx: ComplaintsCtx, who: Handler
+    complaint_id: ComplaintId,
+    body: RevealIn,
+    response: Response,
+    session: DbSession,
+    ctx: ComplaintsCtx,
+    who: Handler,
 ) -> ContactOut:
     """A real-name complainant's phone and identity number in full, to call or write back; the read is recorded.
     An anonymous informant is never revealed (409)."""
@@ -220,6 +226,7 @@ async def reveal_contact(
     if item.anonymous:
         raise Conflict("The informant of an anonymous item is not revealed", code="anonymous_item")
     session.add(ContactRead(complaint_id=item.id, at=ctx.now(), by=who.subject, reason=body.reason))
+    note(response, "informant.revealed", f"complaint/{item.id}")
     return ContactOut(
         name=item.caller_name,
         phone=ctx.open(item.caller_phone_sealed, PHONE_CONTEXT) if item.caller_phone_sealed else None,

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 from sqlalchemy import select
 
 from libs.contracts.id_number import mask_name
+from libs.kernel.audit_note import note
 from libs.kernel.auth import Principal, jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.errors import Conflict, NotFound, Unprocessable
@@ -63,10 +64,17 @@ async def get_account(session: DbSession, who: Reader, household_id: HouseholdId
 
 @router.post("/households/{household_id}/bank-account/reveal", response_model=RevealedAccount)
 async def reveal(
-    request: Request, session: DbSession, ctx: DisbursementCtx, who: Officer, household_id: HouseholdId, body: RevealIn
+    request: Request,
+    response: Response,
+    session: DbSession,
+    ctx: DisbursementCtx,
+    who: Officer,
+    household_id: HouseholdId,
+    body: RevealIn,
 ) -> RevealedAccount:
     """The whole number, for a county officer who states why; the read is recorded before it is shown."""
     account = await household_account(session, who, household_id)
+    note(response, "bank_account.revealed", f"household/{household_id}")
     await service.audit_read(
         session,
         ctx,
@@ -86,8 +94,14 @@ async def reveal(
 
 @router.put("/households/{household_id}/bank-account", response_model=AccountOut)
 async def fix_account(
-    session: DbSession, ctx: DisbursementCtx, who: Officer, household_id: HouseholdId, body: AccountFixIn
+    response: Response,
+    session: DbSession,
+    ctx: DisbursementCtx,
+    who: Officer,
+    household_id: HouseholdId,
+    body: AccountFixIn,
 ) -> AccountOut:
+    note(response, "bank_account.changed", f"household/{household_id}")
     counties = sorted({e.county_code for e in await household_entitlements(session, who, household_id)})
     account = await service.fix(
         session,

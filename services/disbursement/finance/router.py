@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
 from libs.contracts.period import PeriodStr
+from libs.kernel.audit_note import AUDIT_NOTE_HEADER, note
 from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.errors import NotFound, Problem
@@ -73,6 +74,7 @@ async def get_roster(session: DbSession, who: Finance, roster_id: RosterId) -> F
 @router.get("/rosters/{roster_id}/lines", response_model=Page[FinanceLine])
 async def list_lines(
     request: Request,
+    response: Response,
     session: DbSession,
     ctx: DisbursementCtx,
     who: Finance,
@@ -81,6 +83,7 @@ async def list_lines(
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[FinanceLine]:
     roster = await _visible(session, who, roster_id)
+    note(response, "roster.lines_read", f"roster/{roster.id}")  # payees' identity and account numbers
     stmt = select(RosterLine).where(RosterLine.roster_id == roster.id)
     after = decode_keyset(cursor, tuple[int])
     if after is not None:
@@ -130,6 +133,7 @@ async def stream_lines(
         "Content-Disposition": f'attachment; filename="roster-{roster.region_code}-{views.period(roster)}.csv"',
         "X-Checksum": roster.checksum,
         "ETag": f'"{roster.checksum}"',
+        AUDIT_NOTE_HEADER.decode(): f"roster.exported roster/{roster.id}",
     }
     return StreamingResponse(
         stream_export(ctx, roster.id, roster.export_chunks), media_type="text/csv; charset=utf-8", headers=headers
