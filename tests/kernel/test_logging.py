@@ -177,6 +177,8 @@ async def test_a_500_from_the_database_logs_no_value_of_the_statement(service_lo
     """Before: the traceback of a 500 carried the statement's parameters and the values asyncpg and PostgreSQL quote
     (issue 17, finding 15); the fixture fails the test if an identity number reaches the output."""
     json_lines = service_logs()
+    # The kernel's module-level loggers must not keep this test's captured stream once it is closed.
+    structlog.configure(cache_logger_on_first_use=False)
     definition = dataclasses.replace(INTAKE, routers=[*INTAKE.routers, _faults])
     app = create_service_app(definition, INTAKE.settings().with_overrides(role="api"))
     body = {"name": NAME, "id_number": ID_NUMBER}
