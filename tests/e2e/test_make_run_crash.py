@@ -28,6 +28,8 @@ def _children(runner: psutil.Process) -> dict[str, psutil.Process]:
             with_args = child.cmdline()
         except psutil.Error:  # a killed child the runner has not reaped yet
             continue
+        if not with_args:  # a child being started again, between fork and exec
+            continue
         if "-m" in with_args:
             module = with_args[with_args.index("-m") + 1]
             named[module.removeprefix("services.")] = child
