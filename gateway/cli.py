@@ -39,8 +39,10 @@ def _serve(settings: GatewaySettings) -> None:
     # the collections that per-request garbage triggers do not walk the whole of FastAPI, pydantic and SQLAlchemy.
     gc.collect()
     gc.freeze()
+    # timeout_keep_alive: longer than a load balancer in front keeps an idle connection (libs.kernel.settings).
     uvicorn.run(app, host=settings.host, port=settings.port, loop="uvloop", http="httptools",
                 access_log=False, log_config=None, timeout_graceful_shutdown=10,
+                timeout_keep_alive=settings.http_keepalive_seconds,
                 proxy_headers=bool(trusted), forwarded_allow_ips=trusted or None)  # fmt: skip
 
 

@@ -32,6 +32,10 @@ class GatewaySettings(BaseServiceSettings):
     disbursement_url: str = "http://127.0.0.1:8105"
     upstream_timeout_seconds: float = Field(default=30.0, gt=0)
     upstream_max_connections: int = Field(default=500, ge=1)
+    # How long a pooled connection to a service may sit idle before the gateway retires it: well below the services'
+    # own keep-alive (`http_keepalive_seconds`, 75), so the gateway never sends a request on a connection the service
+    # is closing at that moment (a lost request, a 502).
+    upstream_keepalive_seconds: float = Field(default=30.0, gt=0)
     readiness_timeout_seconds: float = Field(default=3.0, gt=0)
     # Failed sign-ins per source address within the window (a township office shares one address: not too few),
     # and per account (username or client id) within the window and within a day (gateway.auth.rate_limit).

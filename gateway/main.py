@@ -26,6 +26,7 @@ from gateway.partner_openapi import partner_openapi_router
 from gateway.proxy import build_upstream, install_proxy_routes
 from gateway.routes import STREAMED_PREFIXES
 from gateway.runtime import Runtime
+from libs.kernel.api_docs import docs_routes
 from libs.kernel.auth import internal_tokens
 from libs.kernel.db import Database
 from libs.kernel.errors import install_error_handlers
@@ -109,13 +110,14 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         title="Jiuzhu API gateway",
         description="Authentication, routing and access audit in front of the Jiuzhu services.",
         lifespan=lifespan,
+        **docs_routes(s),  # not in production unless `expose_docs` (libs.kernel.api_docs)
     )
 
     async def database_ready() -> None:
         await app.state.db.ping()
 
     readiness = UpstreamReadiness(lambda: app.state.runtime.upstream, s.upstreams(), s.readiness_timeout_seconds)
-    add_health_routes(app, [("database", database_ready), *readiness.checks()])
+    add_health_routes(app, [("database", database_ready), *readiness.checks()], metrics_token=s.metrics_token)
     install_error_handlers(app)
     app.include_router(auth_router)
     app.include_router(admin_router)

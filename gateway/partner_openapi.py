@@ -24,7 +24,8 @@ from fastapi.responses import JSONResponse
 from gateway.proxy import UPSTREAM_ERRORS, upstream_problem
 from gateway.routes import ROUTES, Route, resolve
 from gateway.runtime import Runtime, runtime_of
-from libs.kernel.auth import Scope
+from libs.kernel.api_docs import DOCS_READER
+from libs.kernel.auth import INTERNAL_HEADER, Scope, internal_tokens
 from libs.kernel.errors import PROBLEM_JSON, BadGateway
 
 Json = dict[str, Any]
@@ -259,7 +260,9 @@ class PartnerOpenApi:
 
 async def _fetch(rt: Runtime, service: str) -> Json:
     try:
-        reply = await rt.upstream.get(f"{rt.upstream_urls[service]}/openapi.json")
+        # In production a service gives its description only to the gateway (libs.kernel.api_docs).
+        token = internal_tokens(rt.settings).sign(DOCS_READER)
+        reply = await rt.upstream.get(f"{rt.upstream_urls[service]}/openapi.json", headers={INTERNAL_HEADER: token})
     except UPSTREAM_ERRORS as exc:
         raise upstream_problem(service, exc) from exc
     if reply.status_code != 200:

@@ -1,7 +1,7 @@
 """Forwarding to the services: one shared HTTP client, bodies streamed both ways, the principal re-signed.
 
-The client rides on aiohttp (httpx-aiohttp) for throughput. Requests and responses are streamed, so a registry feed
-upload or a roster CSV download never sits whole in gateway memory.
+The client rides on aiohttp (httpx-aiohttp) for throughput, through gateway.upstream_transport. Requests and
+responses are streamed, so a registry feed upload or a roster CSV download never sits whole in gateway memory.
 
 Every proxied request takes this path, so it is a raw ASGI route rather than a FastAPI endpoint: no dependency
 resolution, no `Request` object, no `StreamingResponse` task group per request. What FastAPI would have done for it
@@ -20,7 +20,6 @@ import aiohttp
 import httpx
 import structlog
 from fastapi import FastAPI
-from httpx_aiohttp import AiohttpTransport
 from prometheus_client import Histogram
 from starlette.requests import ClientDisconnect
 from starlette.routing import Match
@@ -32,6 +31,7 @@ from gateway.auth.tokens import Caller
 from gateway.config import GatewaySettings
 from gateway.routes import ROUTES, Route, resolve
 from gateway.runtime import Runtime, runtime_of
+from gateway.upstream_transport import UpstreamTransport
 from libs.kernel.auth import INTERNAL_HEADER, ensure_jurisdiction
 from libs.kernel.errors import BadGateway, BadRequest, GatewayTimeout, NotFound, Problem
 
@@ -63,23 +63,12 @@ def build_upstream(settings: GatewaySettings) -> tuple[httpx.AsyncClient, httpx.
 
     Proxied requests go straight to the client's transport (`forward`): a proxy wants none of what the client adds
     on top of it (a cookie jar fed by every service's Set-Cookie, redirects, auth), and that layer cost more CPU
-    than the exchange itself. Readiness probes use the client.
+    than the exchange itself. Readiness probes use the client. The transport (gateway.upstream_transport) retires
+    idle connections before the services close them and retries once what a reused connection dropped.
     """
-
-    def session() -> aiohttp.ClientSession:
-        # Called lazily by the transport inside the running loop. aiohttp would otherwise add its own Accept,
-        # Accept-Encoding and User-Agent; a proxy passes the caller's (or none).
-        connector = aiohttp.TCPConnector(limit=settings.upstream_max_connections, keepalive_timeout=30)
-        return aiohttp.ClientSession(
-            connector=connector,
-            skip_auto_headers=("Accept", "Accept-Encoding", "User-Agent"),
-            auto_decompress=False,
-            # No cookie jar: a service's Set-Cookie belongs to the caller it answered, never to be sent back to
-            # the service with the next caller's request.
-            cookie_jar=aiohttp.DummyCookieJar(),
-        )
-
-    transport = AiohttpTransport(client=session)
+    transport = UpstreamTransport(
+        max_connections=settings.upstream_max_connections, keepalive_seconds=settings.upstream_keepalive_seconds
+    )
     client = httpx.AsyncClient(
         transport=transport,
         timeout=httpx.Timeout(settings.upstream_timeout_seconds),

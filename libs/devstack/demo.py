@@ -15,11 +15,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from libs.devstack.demo_casework import load_casework_demo
 from libs.devstack.demo_complaints import load_complaints_demo
 from libs.devstack.demo_disbursement import load_disbursement_demo
+from libs.devstack.demo_http import demo_client
 from libs.devstack.demo_intake import load_intake_demo
 from libs.devstack.demo_matching import load_matching_demo
 from libs.devstack.secrets import strong_password
@@ -46,7 +45,7 @@ def load_demo_county(base_url: str, admin_password: str, data_dir: Path) -> None
     target = data_dir / "demo-credentials.json"
     if target.exists():
         return
-    with httpx.Client(base_url=base_url, timeout=30) as client:
+    with demo_client(base_url, timeout=30) as client:
         token = client.post(
             "/api/v1/auth/token", data={"grant_type": "password", "username": "admin", "password": admin_password}
         )

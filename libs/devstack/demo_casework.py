@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
+from libs.devstack.demo_http import demo_client
 from libs.devstack.demo_intake import Staff, fictional_id
 
 STANDARDS = "/api/v1/casework/standards"
@@ -37,7 +36,7 @@ def _member(relation: str, id_number: str, name: str, **extra: Any) -> dict[str,
 
 def load_casework_demo(base_url: str, county: str, village: str, passwords: dict[str, str]) -> None:
     """Standards from 2026-01-01, one filing, and three recipient households in `village`. Run once."""
-    with httpx.Client(base_url=base_url, timeout=30) as client:
+    with demo_client(base_url, timeout=30) as client:
         officer = Staff.sign_in(client, "county.officer", passwords["county.officer"])
         officer.post(
             STANDARDS, {"region_prefix": county, "effective_from": "2026-01-01", "figures": FIGURES}, expect=201

@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from libs.devstack.demo_http import demo_client
 from libs.devstack.demo_intake import Staff, fictional_id
 
 WORK_ORDERS = "/api/v1/hotline/work-orders"
@@ -132,7 +133,7 @@ def _answer(officer: Staff, complaint_id: str) -> None:
 
 
 def load_complaints_demo(base_url: str, village: str, passwords: dict[str, str], partner: dict[str, Any]) -> None:
-    with httpx.Client(base_url=base_url, timeout=30) as client:
+    with demo_client(base_url, timeout=30) as client:
         token = _token(client, partner)
         ids = [_post_work_order(client, token, body) for body in work_orders(village)]
         officer = Staff.sign_in(client, "township.officer", passwords["township.officer"])

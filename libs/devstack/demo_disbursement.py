@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from libs.contracts.clock import china_today
+from libs.devstack.demo_http import demo_client
 from libs.devstack.demo_intake import Staff
 
 ROSTERS = "/api/v1/disbursement/rosters"
@@ -76,7 +77,7 @@ def _lock(officer: Staff, roster_id: str) -> None:
 
 def load_disbursement_demo(base_url: str, county: str, passwords: dict[str, str], partner: dict[str, Any]) -> None:
     period = china_today().strftime("%Y-%m")
-    with httpx.Client(base_url=base_url, timeout=60) as client:
+    with demo_client(base_url, timeout=60) as client:
         officer = Staff.sign_in(client, "county.officer", passwords["county.officer"])
         if not _wait(lambda: _in_ledger(officer, county), LEDGER_TIMEOUT):
             raise RuntimeError("demo county: casework's entitlements did not reach disbursement's ledger in time")

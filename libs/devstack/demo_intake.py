@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from libs.contracts.id_number import check_character
+from libs.devstack.demo_http import demo_client
 
 APPLICATIONS = "/api/v1/intake/applications"
 LEADS = "/api/v1/intake/leads"
@@ -101,7 +102,7 @@ def load_intake_demo(base_url: str, village: str, passwords: dict[str, str], use
     Run once, right after the demo staff were created: a repeat would file the same people again (and be refused,
     since a person can be in only one open application).
     """
-    with httpx.Client(base_url=base_url, timeout=30) as client:
+    with demo_client(base_url, timeout=30) as client:
         assistant = Staff.sign_in(client, "village.assistant", passwords["village.assistant"])
         township = Staff.sign_in(client, "township.officer", passwords["township.officer"])
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import httpx
-
+from libs.devstack.demo_http import demo_client
 from libs.devstack.demo_intake import Staff, fictional_id
 
 FEEDS = "/api/v1/matching/feeds"
@@ -64,7 +63,7 @@ def _wait_for_watch_list(staff: Staff, county: str, households: int, timeout: fl
 
 
 def load_matching_demo(base_url: str, county: str, passwords: dict[str, str], partner: dict[str, Any]) -> None:
-    with httpx.Client(base_url=base_url, timeout=60) as client:
+    with demo_client(base_url, timeout=60) as client:
         officer = Staff.sign_in(client, "county.officer", passwords["county.officer"])
         _wait_for_watch_list(officer, county, households=3)
         token = client.post(

@@ -1,7 +1,8 @@
-"""Child processes that can never outlive the process that started them.
+"""Child processes that can never outlive the process that started them, and a supervisor that restarts them.
 
 Every server the devstack starts is a direct child with a parent-death signal, so a test session or `make run`
 that is killed outright (SIGKILL, OOM) still takes its database and broker down with it: no stray processes.
+`make run` keeps its services and gateway under a `Supervisor`: one that dies is started again, the others go on.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -123,3 +126,110 @@ def tail(path: Path, lines: int = 30) -> str:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return ""
+
+
+def exit_description(returncode: int) -> str:
+    """`1`, or `-9 (SIGKILL)` for a process a signal ended."""
+    if returncode < 0:
+        with contextlib.suppress(ValueError):
+            return f"{returncode} ({signal.Signals(-returncode).name})"
+    return str(returncode)
+
+
+@dataclass
+class _Child:
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    log_path: Path
+    cwd: Path | None
+    proc: subprocess.Popen[bytes]
+    started: float = field(default_factory=time.monotonic)
+    quick_crashes: int = 0  # crashes in a row, each soon after its start: they lengthen the back-off
+    restart_at: float | None = None
+
+
+class Supervisor:
+    """Keeps children running. A child that exits while the supervisor watches is reported (its name, exit code and
+    the end of its log) and started again after a back-off: `min_backoff` seconds, doubling with each crash that
+    follows a start by less than `stable_after` seconds, up to `max_backoff`, so a crash loop does not spin. The
+    other children are never touched. Restarts stop once `stop_all` is called."""
+
+    def __init__(
+        self,
+        *,
+        report: Callable[[str], None],
+        min_backoff: float = 1.0,
+        max_backoff: float = 30.0,
+        stable_after: float = 60.0,
+        poll_every: float = 0.2,
+    ) -> None:
+        self._report = report
+        self._min_backoff, self._max_backoff, self._stable_after = min_backoff, max_backoff, stable_after
+        self._poll_every = poll_every
+        self._children: dict[str, _Child] = {}
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(
+        self, name: str, argv: Sequence[str], *, env: Mapping[str, str], log_path: Path, cwd: Path | None
+    ) -> None:
+        proc = spawn(argv, log_path=log_path, env=env, cwd=cwd)
+        with self._lock:
+            self._children[name] = _Child(name, list(argv), dict(env), log_path, cwd, proc)
+
+    def processes(self) -> dict[str, tuple[subprocess.Popen[bytes], Path]]:
+        """Name → (current process, log), as `wait_for_http` watches them."""
+        with self._lock:
+            return {name: (child.proc, child.log_path) for name, child in self._children.items()}
+
+    def watch(self) -> None:
+        """From now on, restart whatever exits (in a background thread)."""
+        self._thread = threading.Thread(target=self._run, name="supervisor", daemon=True)
+        self._thread.start()
+
+    def check(self) -> None:
+        """One round: report children that exited, restart those whose back-off is over."""
+        now = time.monotonic()
+        with self._lock:
+            for child in self._children.values():
+                if self._stopping.is_set():
+                    return
+                if child.proc.poll() is None:
+                    continue
+                if child.restart_at is None:
+                    self._schedule(child, now)
+                elif now >= child.restart_at:
+                    child.proc = spawn(child.argv, log_path=child.log_path, env=child.env, cwd=child.cwd)
+                    child.started, child.restart_at = now, None
+                    self._report(f"{child.name} restarted (pid {child.proc.pid}).")
+
+    def _schedule(self, child: _Child, now: float) -> None:
+        ran = now - child.started
+        child.quick_crashes = child.quick_crashes + 1 if ran < self._stable_after else 0
+        delay = min(self._max_backoff, self._min_backoff * 2 ** max(child.quick_crashes - 1, 0))
+        child.restart_at = now + delay
+        returncode = child.proc.returncode
+        self._report(
+            f"{child.name} exited with {exit_description(returncode)} after {ran:.0f} s; last lines of its log "
+            f"({child.log_path}):\n{tail(child.log_path)}\nRestarting {child.name} in {delay:g} s; "
+            "the other processes keep running."
+        )
+
+    def _run(self) -> None:
+        while not self._stopping.wait(self._poll_every):
+            try:
+                self.check()
+            except Exception as exc:  # a failed restart (say, a full disk) is reported and tried again
+                self._report(f"supervisor: {exc!r}")
+
+    def stop_all(self, order: Sequence[str], *, timeout: float = 20.0) -> None:
+        """Stop restarting, then stop the children in `order` (each given `timeout` seconds)."""
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join()
+        with self._lock:
+            for name in order:
+                if name in self._children:
+                    stop(self._children[name].proc, timeout=timeout)

@@ -3,6 +3,10 @@
 Starts the devstack (or uses external servers), migrates every schema, creates the admin user, starts the five services
 and the gateway as separate processes, loads the demo county, prints the gateway URL and the admin password, and on
 Ctrl-C stops everything in reverse order. Data stays in `JIUZHU_DATA_DIR` for the next run.
+
+Once the system is ready, a process that dies is started again (libs.devstack.processes.Supervisor) and nothing else
+stops: one crash never takes the rest down. Nor does the demo county: a step that fails is reported, and the system
+keeps running without the rest of the demo.
 """
 
 from __future__ import annotations
@@ -14,7 +18,10 @@ import sys
 import threading
 from pathlib import Path
 
-from libs.devstack.processes import free_port, spawn, stop, tail, wait_for_http
+import httpx
+
+from libs.devstack.demo import load_demo_county
+from libs.devstack.processes import Supervisor, free_port, tail, wait_for_http
 from libs.devstack.secrets import strong_password
 from libs.devstack.stack import DevStack
 
@@ -51,7 +58,7 @@ def main() -> None:
     logs.mkdir(parents=True, exist_ok=True)
     gateway_port = int(os.environ.get("JIUZHU_GATEWAY_PORT", "8000"))
     stack = DevStack(data_dir, durable=True)
-    procs: dict[str, subprocess.Popen[bytes]] = {}
+    supervisor = Supervisor(report=_say)
     stopping = threading.Event()
 
     def on_signal(signum: int, _: object) -> None:
@@ -87,43 +94,65 @@ def main() -> None:
         for name in SERVICES:
             port = free_port()
             gateway_env[f"GATEWAY_{name.upper()}_URL"] = f"http://127.0.0.1:{port}"
-            procs[name] = spawn(
+            supervisor.start(
+                name,
                 [sys.executable, "-m", f"services.{name}", "serve", "--role", "all", "--port", str(port)],
                 log_path=logs / f"{name}.log",
                 env=env,
                 cwd=ROOT,
             )
         gateway_env["GATEWAY_PORT"] = str(gateway_port)
-        procs["gateway"] = spawn(
-            [sys.executable, "-m", "gateway", "serve"], log_path=logs / "gateway.log", env=gateway_env, cwd=ROOT
-        )
+        supervisor.start(
+            "gateway", [sys.executable, "-m", "gateway", "serve"], log_path=logs / "gateway.log", env=gateway_env,
+            cwd=ROOT,
+        )  # fmt: skip
         base = f"http://127.0.0.1:{gateway_port}"
-        watch = {name: (proc, logs / f"{name}.log") for name, proc in procs.items()}
         try:
-            wait_for_http(f"{base}/readyz", watch=watch)
+            # A process that cannot even start once is misconfigured: say so and stop, rather than restart it forever.
+            wait_for_http(f"{base}/readyz", watch=supervisor.processes())
         except (RuntimeError, TimeoutError) as exc:
             raise SystemExit(f"{exc}; the logs are in {logs}") from exc
+        supervisor.watch()
         if os.environ.get("JIUZHU_DEMO", "1") == "1":
-            from libs.devstack.demo import load_demo_county
-
-            load_demo_county(base, password, data_dir)
+            load_demo(base, password, data_dir)
         print(_banner(base, password, data_dir, logs), flush=True)
-        while not stopping.is_set():
-            for name, proc in procs.items():
-                if proc.poll() is not None:
-                    print(
-                        f"{name} exited with {proc.returncode}; last lines of its log:\n{tail(logs / (name + '.log'))}",
-                        flush=True,
-                    )
-                    stopping.set()
-            stopping.wait(1)
+        while not stopping.wait(1):  # the signal handler sets it; the supervisor does the rest meanwhile
+            pass
     finally:
         print("\nStopping …", flush=True)
-        for name in ["gateway", *reversed(SERVICES)]:
-            if name in procs:
-                stop(procs[name], timeout=20)
+        supervisor.stop_all(["gateway", *reversed(SERVICES)], timeout=20)
         stack.stop()
         print("Stopped. Data kept in", data_dir, flush=True)
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def load_demo(base: str, password: str, data_dir: Path) -> bool:
+    """Load the demo county; a failure is reported and the system keeps running without the rest of it."""
+    _say("Loading the demo county …")
+    try:
+        load_demo_county(base, password, data_dir)
+    except Exception as exc:
+        _say(
+            f"The demo county could not be loaded completely ({_reason(exc)}); Jiuzhu keeps running. "
+            f"To load it again from nothing, stop and delete {data_dir}."
+        )
+        return False
+    return True
+
+
+def _reason(exc: Exception) -> str:
+    # The method, path and status only: a query string or a body may carry the demo's personal data.
+    if isinstance(exc, httpx.HTTPStatusError):
+        return f"{exc.request.method} {exc.request.url.path} answered {exc.response.status_code}"
+    if isinstance(exc, httpx.HTTPError):
+        try:
+            return f"{type(exc).__name__} on {exc.request.method} {exc.request.url.path}"
+        except RuntimeError:  # raised without a request
+            return type(exc).__name__
+    return type(exc).__name__
 
 
 def _banner(base: str, password: str, data_dir: Path, logs: Path) -> str:

@@ -15,11 +15,14 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from libs.contracts.events.catalogue import TOPICS
 from libs.devstack.broker import TansuBroker, create_topics
 from libs.devstack.postgres import EmbeddedPostgres
 from libs.devstack.secrets import StackSecrets, load_or_create
+from libs.kernel.connections import kafka_client_options
+from libs.kernel.settings import BaseServiceSettings
 
 
 @dataclass
@@ -58,14 +61,28 @@ class DevStack:
 
     def ensure_topics(self) -> None:
         topics = [self.topic_prefix + t for t in TOPICS]
+        creating = create_topics(self.bootstrap_servers, topics, client_options=self._kafka_options())
         try:
             asyncio.get_running_loop()
         except RuntimeError:
-            asyncio.run(create_topics(self.bootstrap_servers, topics))
+            asyncio.run(creating)
             return
         # Called from async code (a test, a benchmark): create them on a loop of their own in another thread.
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            pool.submit(asyncio.run, create_topics(self.bootstrap_servers, topics)).result()
+            pool.submit(asyncio.run, creating).result()
+
+    def _kafka_options(self) -> dict[str, Any]:
+        """How the stack's processes reach the broker: the embedded one plainly, an external one as the environment
+        says (KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*, KAFKA_SSL_*), read as every process of the stack will read it."""
+        if self._broker is not None:
+            return {"bootstrap_servers": self.bootstrap_servers}
+        assert self.secrets is not None
+        settings = BaseServiceSettings(
+            kafka_bootstrap_servers=self.bootstrap_servers,
+            internal_token_secret=self.secrets.internal_token_secret,
+            pii_key=self.secrets.pii_key,
+        )
+        return kafka_client_options(settings)
 
     def restart_broker(self) -> None:
         """Stop and start the embedded broker on the same port: every topic, message and offset is lost."""

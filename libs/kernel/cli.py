@@ -29,6 +29,8 @@ def _serve(definition: ServiceDefinition, settings: ServiceSettings) -> None:
         access_log=False,
         log_config=None,
         timeout_graceful_shutdown=10,
+        # Longer than the gateway keeps an idle connection to us (settings: the invariant is explained there).
+        timeout_keep_alive=settings.http_keepalive_seconds,
     )
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.kernel.connections import kafka_client_options
 from libs.kernel.db import Database
 from libs.kernel.events import CloudEvent
 from libs.kernel.messaging_tables import MessagingTables
@@ -68,7 +69,7 @@ class EventConsumer:
     def _new_consumer(self) -> AIOKafkaConsumer:
         return AIOKafkaConsumer(
             *self._topics,
-            bootstrap_servers=self.settings.kafka_bootstrap_servers,
+            **kafka_client_options(self.settings),
             group_id=self.group_id,
             enable_auto_commit=False,
             auto_offset_reset="earliest",

@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from sqlalchemy import MetaData, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from libs.kernel.connections import database_connect_args
 from libs.kernel.settings import BaseServiceSettings
 
 NAMING = {
@@ -37,7 +38,13 @@ class Database:
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_pool_size,
             pool_pre_ping=True,
-            connect_args={"server_settings": {"search_path": schema, "application_name": settings.service_name}},
+            # A failed statement's message would otherwise carry its parameters (names, identity numbers) into the
+            # logs of a 500 (libs.kernel.logging scrubs what asyncpg itself quotes).
+            hide_parameters=True,
+            connect_args={
+                "server_settings": {"search_path": schema, "application_name": settings.service_name},
+                **database_connect_args(settings),
+            },
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
 

@@ -2,7 +2,10 @@
 
 Redaction is a safety net, not the policy: code must not log personal data in the first place (DOMAIN.md §11). The
 processor masks known keys wherever they appear and scrubs identity-number-, phone- and account-shaped digit runs
-from every string value.
+from every string value. The values a database error quotes (asyncpg's "invalid input for query argument $1: '…'",
+PostgreSQL's `invalid input syntax for type …: "…"` and `Key (…)=(…)` details, SQLAlchemy's `[parameters: …]`) are
+removed whatever their shape, since a name or an address has none: a 500's traceback names the statement, never
+the values.
 """
 
 from __future__ import annotations
@@ -53,7 +56,33 @@ _ACCOUNT_RE = re.compile(r"(?<!\d)\d{16,19}(?!\d)")
 _ID_KEYS = frozenset({"event_id", "request_id", "correlation_id", "correlationid", "probe_id", "timestamp"})
 
 
+# Database errors quote the offending values; each pattern keeps what names the fault and drops the value.
+_DB_VALUES = (
+    # asyncpg, before sending: the value's repr (cut at 40 characters) and the codec's reason, which may repeat it.
+    (re.compile(r"(invalid input for query argument \$\d+[^:\n]*: ).*"), rf"\g<1>{REDACTED}"),
+    # PostgreSQL: `invalid input syntax for type integer: "…"`, `… out of range: "…"`, `value "…" is out of range`.
+    (re.compile(r'(: |\bvalue )"(?:[^"\n]|"")*"'), rf'\g<1>"{REDACTED}"'),
+    # DETAIL of constraint violations: `Key (id_number_hash)=(…) already exists`, `Failing row contains (…).`
+    (re.compile(r"(\bKey \((?:[^()\n]|\([^()\n]*\))*\)=)\(.*?\)(?= already| is not present| conflicts|\.?$)", re.M),
+     rf"\g<1>({REDACTED})"),
+    (re.compile(r"(Failing row contains )\(.*\)", re.M), rf"\g<1>({REDACTED})"),
+    # SQLAlchemy's rendering of a failed statement's parameters (engines hide them; this is for any that does not).
+    (re.compile(r"(\[parameters: ).*?(\])$", re.M), rf"\g<1>{REDACTED}\g<2>"),
+)  # fmt: skip
+_DB_MARKERS = ("query argument", '"', "Key (", "Failing row", "[parameters: ")
+
+
+def scrub_database_values(text: str) -> str:
+    """`text` without the values a database error message quotes."""
+    if not any(marker in text for marker in _DB_MARKERS):
+        return text
+    for pattern, replacement in _DB_VALUES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def scrub(text: str) -> str:
+    text = scrub_database_values(text)
     text = _ID_RE.sub(REDACTED, text)
     text = _PHONE_RE.sub(REDACTED, text)
     return _ACCOUNT_RE.sub(REDACTED, text)

@@ -15,6 +15,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, MetaData, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from libs.kernel.connections import database_connect_args
 from libs.kernel.messaging_tables import MessagingTables
 from libs.kernel.settings import BaseServiceSettings
 
@@ -56,7 +57,9 @@ def run_env(context: Any) -> None:
             context.run_migrations()
 
     async def main() -> None:
-        engine = create_async_engine(settings.async_database_url)
+        engine = create_async_engine(
+            settings.async_database_url, hide_parameters=True, connect_args=database_connect_args(settings)
+        )
         try:
             async with engine.begin() as conn:
                 # Two migrate jobs of one service must not race: serialise on an advisory lock.

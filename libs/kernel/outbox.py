@@ -23,6 +23,7 @@ from aiokafka import AIOKafkaProducer
 from sqlalchemy import Table, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.kernel.connections import database_connect_args, kafka_client_options
 from libs.kernel.db import Database, try_advisory_xact_lock
 from libs.kernel.events import CloudEvent
 from libs.kernel.metrics import OUTBOX_PUBLISHED, OUTBOX_RELAY_ERRORS
@@ -72,7 +73,7 @@ class OutboxRelay:
     async def _ensure_producer(self) -> AIOKafkaProducer:
         if self._producer is None:
             producer = AIOKafkaProducer(
-                bootstrap_servers=self.settings.kafka_bootstrap_servers,
+                **kafka_client_options(self.settings),
                 acks="all",
                 linger_ms=0,
                 request_timeout_ms=10_000,
@@ -132,7 +133,7 @@ class OutboxRelay:
         while not stop.is_set():
             conn: asyncpg.Connection | None = None
             try:
-                conn = await asyncpg.connect(self.settings.plain_database_url)
+                conn = await asyncpg.connect(self.settings.plain_database_url, **database_connect_args(self.settings))
                 await conn.add_listener(channel, on_notify)
                 self._wake.set()  # catch up on anything committed while we were not listening
                 while not stop.is_set() and not conn.is_closed():

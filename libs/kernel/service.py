@@ -18,7 +18,9 @@ from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import MetaData
 
+from libs.kernel.api_docs import add_internal_openapi, docs_routes
 from libs.kernel.auth import internal_tokens
+from libs.kernel.connections import kafka_client_options
 from libs.kernel.consumer import EventConsumer, Handler
 from libs.kernel.db import Database
 from libs.kernel.errors import install_error_handlers
@@ -68,15 +70,16 @@ class Runtime:
 
 
 class BrokerProbe:
-    """Readiness check for the broker: a metadata round trip through a long-lived admin client."""
+    """Readiness check for the broker: a metadata round trip through a long-lived admin client, connected as every
+    other Kafka client of the process is (`kafka_client_options`: bootstrap servers, SASL, TLS)."""
 
-    def __init__(self, bootstrap: str) -> None:
-        self.bootstrap = bootstrap
+    def __init__(self, client_options: dict[str, Any]) -> None:
+        self.client_options = client_options
         self._admin: AIOKafkaAdminClient | None = None
 
     async def __call__(self) -> None:
         if self._admin is None:
-            admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, request_timeout_ms=2000)
+            admin = AIOKafkaAdminClient(**self.client_options, request_timeout_ms=2000)
             await asyncio.wait_for(admin.start(), 3)
             self._admin = admin
         try:
@@ -115,7 +118,6 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings 
         runtime = Runtime(definition, s, db, Outbox(definition.tables.outbox, s))
         app.state.runtime = runtime
         app.state.db = db
-        broker_probe.bootstrap = s.kafka_bootstrap_servers
         stop = asyncio.Event()
         tasks: list[asyncio.Task[None]] = []
         if role in (Role.worker, Role.all):
@@ -130,15 +132,19 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings 
             await broker_probe.close()
             await db.dispose()
 
+    # A worker has no API to describe; in production an API keeps its description for the gateway (libs.kernel.api_docs)
+    docs = docs_routes(s) if role is not Role.worker else {"docs_url": None, "redoc_url": None, "openapi_url": None}
     app = FastAPI(
         title=definition.title or f"Jiuzhu {definition.name}",
         lifespan=lifespan,
-        docs_url="/docs" if role is not Role.worker else None,
+        **docs,
         # A redirect would carry the service's own address back through the gateway to the caller.
         redirect_slashes=False,
     )
     app.state.internal_tokens = internal_tokens(s)
-    broker_probe = BrokerProbe(s.kafka_bootstrap_servers)
+    if role is not Role.worker and docs["openapi_url"] is None:
+        add_internal_openapi(app, app.state.internal_tokens)
+    broker_probe = BrokerProbe(kafka_client_options(s))
 
     async def db_check() -> None:
         await app.state.db.ping()
@@ -148,7 +154,7 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings 
     checks: list[ReadinessCheck] = [("database", db_check)]
     if role in (Role.worker, Role.all):
         checks.append(("broker", broker_probe))
-    add_health_routes(app, checks)
+    add_health_routes(app, checks, metrics_token=s.metrics_token)
     install_error_handlers(app)
     if role in (Role.api, Role.all):
         for router in definition.routers:

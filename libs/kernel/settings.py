@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, ClassVar, Self, TypeVar
 
-from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
 from libs.kernel.keyring import MIN_SECRET_LENGTH
@@ -33,6 +33,49 @@ class Role(StrEnum):
     all = "all"
 
 
+class KafkaSecurityProtocol(StrEnum):
+    """How a process talks to Kafka: plain or TLS, with or without SASL authentication."""
+
+    PLAINTEXT = "PLAINTEXT"
+    SSL = "SSL"
+    SASL_PLAINTEXT = "SASL_PLAINTEXT"
+    SASL_SSL = "SASL_SSL"
+
+
+class KafkaSaslMechanism(StrEnum):
+    PLAIN = "PLAIN"
+    SCRAM_SHA_256 = "SCRAM-SHA-256"
+    SCRAM_SHA_512 = "SCRAM-SHA-512"
+
+
+class DatabaseSslMode(StrEnum):
+    """libpq's names: `require` encrypts without checking the server, `verify-ca` also checks its certificate against
+    the root certificate, `verify-full` also checks that the certificate names the host connected to."""
+
+    disable = "disable"
+    require = "require"
+    verify_ca = "verify-ca"
+    verify_full = "verify-full"
+
+
+_SASL = frozenset({KafkaSecurityProtocol.SASL_PLAINTEXT, KafkaSecurityProtocol.SASL_SSL})
+_KAFKA_TLS = frozenset({KafkaSecurityProtocol.SSL, KafkaSecurityProtocol.SASL_SSL})
+_OPTIONAL_CONNECTION_FIELDS = (
+    "kafka_sasl_mechanism",
+    "kafka_sasl_username",
+    "kafka_sasl_password",
+    "kafka_ssl_cafile",
+    "kafka_ssl_certfile",
+    "kafka_ssl_keyfile",
+    "kafka_ssl_key_password",
+    "database_ssl_mode",
+    "database_ssl_root_cert",
+    "metrics_token",
+    "expose_docs",
+)
+MIN_METRICS_TOKEN_LENGTH = 16
+
+
 class BaseServiceSettings(BaseSettings):
     prefix: ClassVar[str] = "JIUZHU_"
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
@@ -43,6 +86,33 @@ class BaseServiceSettings(BaseSettings):
     db_pool_size: int = Field(default=10, ge=1)
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     kafka_topic_prefix: str = ""
+    # Applied to every Kafka client a process creates (libs.kernel.connections): the relay's producer, the consumers,
+    # the readiness probe's admin client and the devstack's topic creation. The defaults suit a broker on a closed
+    # network; SASL_SSL with a SCRAM mechanism is what a shared cluster wants.
+    kafka_security_protocol: KafkaSecurityProtocol = KafkaSecurityProtocol.PLAINTEXT
+    kafka_sasl_mechanism: KafkaSaslMechanism | None = None
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    # The CA bundle the brokers' certificates are checked against (unset: the system's); a client certificate and
+    # key only if the brokers ask for one (mutual TLS).
+    kafka_ssl_cafile: str | None = None
+    kafka_ssl_certfile: str | None = None
+    kafka_ssl_keyfile: str | None = None
+    kafka_ssl_key_password: SecretStr | None = None
+    # TLS to PostgreSQL, for the SQLAlchemy engines and the raw asyncpg connections alike (libs.kernel.connections).
+    # Unset: whatever `database_url` says (`?sslmode=`), else asyncpg's default (TLS if the server offers it, without
+    # checking its certificate). The root certificate is the CA bundle for verify-ca/verify-full (unset: the system's).
+    database_ssl_mode: DatabaseSslMode | None = None
+    database_ssl_root_cert: str | None = None
+    # The bearer token `/metrics` asks for (libs.kernel.web); unset, `/metrics` is not served at all (404).
+    metrics_token: SecretStr | None = None
+    # How long the HTTP server keeps an idle client connection open. Whatever pools connections to this process must
+    # retire them well before that, or a request sent just as the server closes the connection is lost (a 502): the
+    # gateway's `upstream_keepalive_seconds` (30) for the services, a load balancer's idle timeout (often 60) for the
+    # gateway. Hence 75, above both.
+    http_keepalive_seconds: int = Field(default=75, ge=1, le=3600)
+    # Whether /docs and /openapi.json are served to anyone (libs.kernel.api_docs). Unset: everywhere but production.
+    expose_docs: bool | None = None
     # Secrets have no defaults anywhere (ARCHITECTURE.md decision 6): a process without them refuses to start. The
     # local and test stacks generate their own (libs.devstack.secrets) and hand them to the processes they start.
     internal_token_secret: SecretStr
@@ -77,6 +147,42 @@ class BaseServiceSettings(BaseSettings):
             EnvSettingsSource(settings_cls, env_prefix="JIUZHU_"),
             EnvSettingsSource(settings_cls, env_prefix=""),
         )
+
+    @field_validator(*_OPTIONAL_CONNECTION_FIELDS, mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        # An env file or ConfigMap lists these with an empty value where they are not used.
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _connections_are_complete(self) -> Self:
+        protocol = self.kafka_security_protocol
+        if protocol in _SASL:
+            if self.kafka_sasl_mechanism is None or not self.kafka_sasl_username or self.kafka_sasl_password is None:
+                raise ValueError(
+                    f"kafka_security_protocol {protocol.value} needs kafka_sasl_mechanism, kafka_sasl_username and "
+                    "kafka_sasl_password"
+                )
+        elif self.kafka_sasl_mechanism is not None or self.kafka_sasl_username or self.kafka_sasl_password is not None:
+            raise ValueError("kafka_sasl_* settings need kafka_security_protocol SASL_PLAINTEXT or SASL_SSL")
+        tls_files = (self.kafka_ssl_cafile, self.kafka_ssl_certfile, self.kafka_ssl_keyfile)
+        if protocol not in _KAFKA_TLS and any(tls_files):
+            raise ValueError("kafka_ssl_* settings need kafka_security_protocol SSL or SASL_SSL")
+        if self.kafka_ssl_keyfile and not self.kafka_ssl_certfile:
+            raise ValueError("kafka_ssl_keyfile needs kafka_ssl_certfile")
+        if self.database_ssl_root_cert and self.database_ssl_mode not in (
+            DatabaseSslMode.verify_ca,
+            DatabaseSslMode.verify_full,
+        ):
+            raise ValueError("database_ssl_root_cert needs database_ssl_mode verify-ca or verify-full")
+        if self.metrics_token is not None and len(self.metrics_token.get_secret_value()) < MIN_METRICS_TOKEN_LENGTH:
+            raise ValueError(f"metrics_token needs at least {MIN_METRICS_TOKEN_LENGTH} characters")
+        return self
+
+    @property
+    def docs_exposed(self) -> bool:
+        """Whether /docs and /openapi.json are open to anyone: as `expose_docs` says, else everywhere but production."""
+        return self.expose_docs if self.expose_docs is not None else self.environment is not Environment.production
 
     @model_validator(mode="after")
     def _refuse_weak_secrets(self) -> Self:

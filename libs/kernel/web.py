@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Sequence
 
 import structlog
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from pydantic import SecretStr
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from libs.kernel.errors import problem_response
+from libs.kernel.errors import NotFound, Unauthorized, problem_response
 from libs.kernel.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -117,7 +119,14 @@ class RequestContextMiddleware:
         return children
 
 
-def add_health_routes(app: FastAPI, checks: Sequence[ReadinessCheck]) -> None:
+def add_health_routes(app: FastAPI, checks: Sequence[ReadinessCheck], *, metrics_token: SecretStr | None) -> None:
+    """`/healthz` and `/readyz` for the probes, and `/metrics` for Prometheus.
+
+    `/metrics` tells an outsider the routes, their traffic and the error rates, so it answers only a scraper holding
+    `metrics_token` (`Authorization: Bearer <token>`), and is not there at all (404) when none is configured.
+    """
+    expected = f"Bearer {metrics_token.get_secret_value()}".encode() if metrics_token is not None else None
+
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
         """Alive: the process answers."""
@@ -143,5 +152,13 @@ def add_health_routes(app: FastAPI, checks: Sequence[ReadinessCheck]) -> None:
         )
 
     @app.get("/metrics", include_in_schema=False)
-    async def metrics() -> Response:
+    async def metrics(request: Request) -> Response:
+        if expected is None:
+            raise NotFound("Not found")
+        given = request.headers.get("authorization", "").encode("latin-1", "replace")
+        if not hmac.compare_digest(given, expected):
+            raise Unauthorized(
+                "The metrics token is missing or wrong", code="invalid_metrics_token",
+                headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+            )  # fmt: skip
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

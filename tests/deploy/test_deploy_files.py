@@ -409,3 +409,66 @@ def test_no_url_points_outside_the_deployment() -> None:
             assert host in allowed, f"{path.relative_to(ROOT)}: URL to {host}"
         assert "index-url" not in content, path
         assert "pypi" not in content.lower(), path
+
+
+# --- Production connections and monitoring (issue 17): what the deploy files say loads, and reaches every client.
+
+KAFKA_CONNECTION = ("KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM", "KAFKA_SASL_USERNAME", "KAFKA_SSL_CAFILE",
+                    "KAFKA_SSL_CERTFILE", "KAFKA_SSL_KEYFILE")  # fmt: skip
+CONNECTION_SETTINGS = (*KAFKA_CONNECTION, "JIUZHU_DATABASE_SSL_MODE", "JIUZHU_DATABASE_SSL_ROOT_CERT",
+                       "JIUZHU_HTTP_KEEPALIVE_SECONDS")  # fmt: skip
+CONNECTION_SECRETS = ("KAFKA_SASL_PASSWORD", "JIUZHU_METRICS_TOKEN")
+
+
+def test_connection_settings_and_their_secrets_are_in_every_deploy_file() -> None:
+    config = data_keys(named(K8S / "config.yaml", "ConfigMap", "jiuzhu-config"))
+    common_secret = data_keys(named(K8S / "secrets.yaml.example", "Secret", "jiuzhu-common"))
+    for name in CONNECTION_SETTINGS:
+        assert name in env_file("common"), name
+        assert name in config, name
+    for name in CONNECTION_SECRETS:
+        assert name in env_file("common"), name
+        assert name in common_secret, name
+        assert name not in config, f"{name} is a secret: not in the ConfigMap"
+    assert "GATEWAY_UPSTREAM_KEEPALIVE_SECONDS" in env_file("gateway")
+    # The gateway retires idle connections well before a service closes them (gateway.upstream_transport).
+    for provided in (env_file("common") | env_file("gateway"), config):
+        gateway, service = provided["GATEWAY_UPSTREAM_KEEPALIVE_SECONDS"], provided["JIUZHU_HTTP_KEEPALIVE_SECONDS"]
+        assert float(gateway) * 2 <= int(service)
+
+
+@pytest.mark.parametrize("service", ALL_SERVICES)
+def test_the_env_examples_load_as_settings(service: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Empty values of unused connection settings (and the examples' other values) pass validation."""
+    strong = {"JIUZHU_INTERNAL_TOKEN_SECRET": "i" * 40, "JIUZHU_PII_KEY": "p" * 40, "GATEWAY_JWT_SECRET": "j" * 40,
+              "JIUZHU_METRICS_TOKEN": "m" * 40}  # fmt: skip
+    for name, value in (env_file("common") | env_file(service)).items():
+        monkeypatch.setenv(name, value or strong.get(name, value))
+    loaded = settings_class(service)()
+    assert getattr(loaded, "kafka_security_protocol") == "PLAINTEXT"  # noqa: B009 - BaseSettings, typed loosely here
+    assert getattr(loaded, "database_ssl_mode") is None  # noqa: B009
+
+
+def test_the_topics_job_connects_as_the_services_do() -> None:
+    job = named(K8S / "kafka-topics-job.yaml", "Job", "kafka-topics")
+    for name in (*KAFKA_CONNECTION, "KAFKA_SASL_PASSWORD"):
+        assert f"name: {name}\n" in job, name
+    script = text(DEPLOY / "kafka" / "create-topics.sh")
+    assert '--command-config "$properties"' in script
+    for mechanism in ("PLAIN", "SCRAM-SHA-256 | SCRAM-SHA-512"):
+        assert f"{mechanism})" in script
+
+
+def test_prometheus_scrapes_with_the_metrics_token() -> None:
+    scrape = text(DEPLOY / "prometheus" / "scrape-config.yaml")
+    assert scrape.count("type: Bearer") == scrape.count("job_name:") == 2
+    assert scrape.count("credentials_file: /etc/prometheus/jiuzhu/metrics-token") == 2
+    for service in ALL_SERVICES:
+        path = K8S / f"{service}.yaml"
+        annotated = text(path).count('prometheus.io/scrape: "true"')
+        assert annotated == text(path).count("JIUZHU_METRICS_TOKEN>`: deploy/prometheus/scrape-config.yaml"), path
+        port = default_port(service)
+        if service != "gateway":
+            assert f"{service}-api:{port}" in scrape
+            assert f"{service}-worker:{port}" in scrape
+    assert f"gateway:{default_port('gateway')}" in scrape

@@ -35,7 +35,9 @@ async def test_ready_when_the_database_and_every_service_are(gateway: RunningGat
     async with gateway.client() as client:
         reply = await client.get("/readyz")
         alive = await client.get("/healthz")
-        metrics = await client.get("/metrics")
+        token = gateway.settings.metrics_token
+        assert token is not None, "the test stack gives every process JIUZHU_METRICS_TOKEN"
+        metrics = await client.get("/metrics", headers={"Authorization": f"Bearer {token.get_secret_value()}"})
     assert reply.status_code == 200, reply.text
     assert reply.json()["checks"] == dict.fromkeys(
         ("database", "intake", "casework", "matching", "complaints", "disbursement"), "ok"

@@ -151,7 +151,9 @@ async def test_health_readiness_and_metrics(intake: Intake) -> None:
     assert ready.json() == {"status": "ready", "checks": {"database": "ok"}}
 
     await intake.client.get("/api/v1/intake/diagnostics/whoami")  # a 401, counted under its route template
-    metrics = await intake.client.get("/metrics")
+    token = INTAKE.settings().metrics_token
+    assert token is not None, "the test stack gives every process JIUZHU_METRICS_TOKEN"
+    metrics = await intake.client.get("/metrics", headers={"Authorization": f"Bearer {token.get_secret_value()}"})
     assert metrics.status_code == 200
     assert metrics.headers["content-type"].startswith("text/plain")
     wanted = {"service": "intake", "method": "GET", "route": "/api/v1/intake/diagnostics/whoami", "status": "401"}

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 import structlog
+from fastapi import APIRouter
+from sqlalchemy import text
 
-from libs.kernel.logging import REDACTED, configure_logging
+from libs.devstack.stack import DevStack
+from libs.kernel.db import DbSession
+from libs.kernel.logging import REDACTED, configure_logging, scrub_database_values
+from libs.kernel.service import create_service_app
+from services.intake.definition import DEFINITION as INTAKE
 
 ID_NUMBER = "110101199003074514"  # 18 digits
 ID_NUMBER_X = "11010519491231002X"  # 17 digits and the check character X
@@ -148,3 +156,65 @@ def test_an_event_id_is_never_mistaken_for_an_account_number(service_logs: Confi
 
     [line] = json_lines()
     assert (line["event_id"], line["request_id"]) == (event_id, event_id)
+
+
+NAME = "欧阳测试"
+# A statement each way a database error quotes its input: asyncpg refuses a value before sending it (it does not fit
+# the parameter's type), PostgreSQL refuses one it received and quotes it back.
+FAULTS = {
+    "asyncpg": "SELECT CAST(:name AS text), CAST(:id_number AS integer)",
+    "postgresql": "SELECT CAST(:id_number AS text), CAST(CAST(:name AS text) AS integer)",
+}
+_faults = APIRouter()
+
+
+@_faults.post("/api/v1/intake/test-faults/{where}")
+async def _provoke(where: str, body: dict[str, str], session: DbSession) -> None:
+    await session.execute(text(FAULTS[where]), body)
+
+
+async def test_a_500_from_the_database_logs_no_value_of_the_statement(service_logs: Configure, stack: DevStack) -> None:
+    """Before: the traceback of a 500 carried the statement's parameters and the values asyncpg and PostgreSQL quote
+    (issue 17, finding 15); the fixture fails the test if an identity number reaches the output."""
+    json_lines = service_logs()
+    # The kernel's module-level loggers must not keep this test's captured stream once it is closed.
+    structlog.configure(cache_logger_on_first_use=False)
+    definition = dataclasses.replace(INTAKE, routers=[*INTAKE.routers, _faults])
+    app = create_service_app(definition, INTAKE.settings().with_overrides(role="api"))
+    body = {"name": NAME, "id_number": ID_NUMBER}
+    transport = httpx.ASGITransport(app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://x") as client:
+        replies = [await client.post(f"/api/v1/intake/test-faults/{where}", json=body) for where in FAULTS]
+        # A value shaped like no identity number at all, quoted back by PostgreSQL.
+        replies.append(await client.post("/api/v1/intake/test-faults/postgresql", json={**body, "name": NAME * 3}))
+
+    assert [reply.status_code for reply in replies] == [500, 500, 500]
+    lines = json_lines()
+    output = json.dumps(lines, ensure_ascii=False)
+    assert NAME not in output
+    assert ID_NUMBER not in output
+    failures = [line["exception"] for line in lines if line["event"] == "request.failed"]
+    assert len(failures) == 3
+    assert f"invalid input for query argument $2: {REDACTED}" in failures[0]
+    assert f'invalid input syntax for type integer: "{REDACTED}"' in failures[1]
+    assert all("[SQL parameters hidden due to hide_parameters=True]" in failure for failure in failures)
+
+
+@pytest.mark.parametrize(
+    ("message", "scrubbed"),
+    [
+        ("invalid input for query argument $1: '张三 1404' (expected str, got int)",
+         f"invalid input for query argument $1: {REDACTED}"),
+        ('invalid input syntax for type uuid: "张三"', f'invalid input syntax for type uuid: "{REDACTED}"'),
+        ('value "99999999999" is out of range for type integer',
+         f'value "{REDACTED}" is out of range for type integer'),
+        ("DETAIL:  Key (region_code, name)=(140402, 张三) already exists.",
+         f"DETAIL:  Key (region_code, name)=({REDACTED}) already exists."),
+        ("DETAIL:  Failing row contains (1, 张三, 140402).", f"DETAIL:  Failing row contains ({REDACTED})."),
+        ("[parameters: ('张三', 3)]", f"[parameters: {REDACTED}]"),
+        ('duplicate key value violates unique constraint "uq_users_username"',
+         'duplicate key value violates unique constraint "uq_users_username"'),
+    ],
+)  # fmt: skip
+def test_values_quoted_by_database_errors_are_removed(message: str, scrubbed: str) -> None:
+    assert scrub_database_values(message) == scrubbed
