@@ -112,7 +112,7 @@ async def test_the_audit_is_read_back_by_administrators_and_supervisors_inside_t
         assert (await staff.post(REVEAL, json={"reason": "核对"})).status_code == 200
     await noted.app.state.audit.flush()
     supervisor = await new_staff(noted, admin_token, ["city_supervisor"], "1404")
-    query = {"action": "bank_account.revealed", "target": "household/h-77", "limit": 1000}
+    query: dict[str, str | int] = {"action": "bank_account.revealed", "target": "household/h-77", "limit": 1000}
     async with noted.client(token=supervisor.token) as client:
         mine = await client.get("/api/v1/admin/audit/access", params=query)
         refused = await client.get("/api/v1/admin/audit/access", params={"since": "0001-01-01T00:00:00+00:00"})
