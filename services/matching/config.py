@@ -22,5 +22,13 @@ class MatchingSettings(ServiceSettings):
     # run is tried again after this many seconds times the attempts so far.
     feed_max_attempts: int = 3
     feed_retry_seconds: float = 60.0
-    # An upload that has stored nothing for this long (its API process died, say) is marked failed and dropped.
-    feed_stalled_minutes: float = 15.0
+    # A body that sends nothing for this long is given up by its loader (the feed fails, its rows are dropped).
+    feed_stalled_minutes: float = 5.0
+    # An upload created by `POST /feeds/uploads` whose body never came is failed after this long.
+    feed_upload_expiry_minutes: float = 60.0
+    # No row of any source is this long: a body with a longer line cannot be cut into rows (failed as unframed).
+    feed_max_line_bytes: int = 1024 * 1024
+    # A feed that is mostly garbage stops loading: once more than `feed_reject_floor` rows were rejected and they
+    # are more than `feed_reject_ratio` of the rows read, it fails (the first rejects stay listed).
+    feed_reject_floor: int = 10_000
+    feed_reject_ratio: float = 0.5

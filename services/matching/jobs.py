@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.kernel.jobs import PeriodicJob
 from libs.kernel.service import Runtime
 from services.matching.context import Matching
-from services.matching.runs.processing import fail_stalled_uploads, process_next_feed, run_schedules
+from services.matching.feeds.sweep import sweep_broken_uploads
+from services.matching.runs.processing import process_next_feed, run_schedules
 
 
 def jobs(runtime: Runtime) -> Sequence[PeriodicJob]:
@@ -19,7 +20,7 @@ def jobs(runtime: Runtime) -> Sequence[PeriodicJob]:
 
 def jobs_for(ctx: Matching) -> Sequence[PeriodicJob]:
     async def feeds(session: AsyncSession) -> None:
-        await fail_stalled_uploads(ctx)
+        await sweep_broken_uploads(ctx)
         await process_next_feed(session, ctx)
 
     async def schedules(session: AsyncSession) -> None:

@@ -2,9 +2,10 @@
 
 from services.matching.feeds import models as feeds
 from services.matching.hits import models as hits
+from services.matching.outside_region import models as outside_region
 from services.matching.rules import models as rules
 from services.matching.runs import models as runs
 from services.matching.verification import models as verification
 from services.matching.watchlist import models as watchlist
 
-MODELS = (feeds, hits, rules, runs, verification, watchlist)
+MODELS = (feeds, hits, outside_region, rules, runs, verification, watchlist)

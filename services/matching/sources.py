@@ -39,6 +39,9 @@ class FieldSpec:
     choices: tuple[str, ...] = ()
     # Text is lower-cased (statuses), so rules compare one spelling.
     lower: bool = False
+    # A date of something that has happened (a death, a registration, a flight): never after tomorrow. A prison
+    # term's end may lie ahead.
+    past: bool = True
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,10 @@ SOURCES: dict[str, SourceSpec] = {
         SourceSpec(
             "prison",
             "司法 服刑 prison and detention",
-            (FieldSpec("start_date", FieldKind.DATE), FieldSpec("end_date", FieldKind.DATE, required=False)),
+            (
+                FieldSpec("start_date", FieldKind.DATE),
+                FieldSpec("end_date", FieldKind.DATE, required=False, past=False),
+            ),
             Frequency.QUARTERLY,
         ),
         SourceSpec("public_payroll", "财政供养 public payroll", _SPELL, Frequency.HALF_YEARLY),

@@ -62,6 +62,8 @@ PARTNER_OPERATIONS: dict[str, set[tuple[str, str]]] = {
         ("POST", "/api/v1/matching/feeds"),
         ("GET", "/api/v1/matching/feeds/{feed_id}"),
         ("GET", "/api/v1/matching/feeds/{feed_id}/rejects"),
+        ("POST", "/api/v1/matching/feeds/uploads"),
+        ("PUT", "/api/v1/matching/feeds/uploads/{feed_id}"),
     },
 }
 EXAMPLES = int(os.environ.get("JIUZHU_FUZZ_EXAMPLES", "40"))

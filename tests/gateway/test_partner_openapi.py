@@ -35,6 +35,8 @@ PARTNER_OPERATIONS = {
     ("post", "/api/v1/matching/feeds"): "registry_feed",
     ("get", "/api/v1/matching/feeds/{feed_id}"): "registry_feed",
     ("get", "/api/v1/matching/feeds/{feed_id}/rejects"): "registry_feed",
+    ("post", "/api/v1/matching/feeds/uploads"): "registry_feed",
+    ("put", "/api/v1/matching/feeds/uploads/{feed_id}"): "registry_feed",
 }
 PROBLEM_CONTENT = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 

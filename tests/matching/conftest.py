@@ -30,7 +30,7 @@ async def api(stack: DevStack) -> AsyncIterator[MatchingApi]:
         app.state.matching = replace(Matching.of(app.state.runtime), clock=clock)
         transport = httpx.ASGITransport(app)
         async with httpx.AsyncClient(transport=transport, base_url="http://matching", timeout=60) as http:
-            yield MatchingApi(http, tokens, app.state.db, clock, app.state.matching)
+            yield MatchingApi(http, tokens, app.state.db, clock, app.state.matching, app)
 
 
 @pytest.fixture

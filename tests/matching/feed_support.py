@@ -3,16 +3,24 @@ replies, and rows of the sources the tests feed."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 from sqlalchemy import func, select, text
 
+from libs.contracts.clock import china_today
 from libs.kernel.auth import Principal
 from libs.kernel.errors import PROBLEM_JSON
+from libs.kernel.pii import PiiVault
 from services.matching.feeds.models import Feed, FeedReject, partition_name
+from services.matching.feeds.parsing import BodyFormat, parse_block
+from services.matching.feeds.validation import check_block, copy_columns
+from services.matching.persons import PersonKeys
+from services.matching.sources import SOURCES
 from tests.matching.support import MatchingApi, feeder, fresh_id
 
 VEHICLE = "id_number,name,plate,vehicle_type,registered_at,deregistered"
@@ -115,6 +123,17 @@ async def all_rejects(api: MatchingApi, feed_id: str, client: Principal, limit: 
         cursor = page["next_cursor"]
         if cursor is None:
             return out
+
+
+def check_lines(source: str, header: list[str], lines: list[str]) -> tuple[list[dict[str, str]], list[tuple[int, str]]]:
+    """CSV lines of `source` parsed and checked as one block: the rows as COPY would store them, and the rejects."""
+    spec = SOURCES[source]
+    wanted = ["id_number", "name", *spec.columns]
+    parsed = parse_block("".join(f"{line}\n" for line in lines).encode(), BodyFormat.CSV, header, wanted, 1)
+    checked = check_block(parsed, spec, PersonKeys(PiiVault("unit-test-secret")), china_today())
+    rows = list(csv.DictReader(io.StringIO(checked.copy_data.decode()), fieldnames=copy_columns(spec)))
+    assert checked.loaded == len(rows)
+    return rows, checked.rejects
 
 
 async def chunks(*parts: bytes) -> AsyncIterator[bytes]:

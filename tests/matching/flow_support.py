@@ -147,7 +147,7 @@ async def confirmations(api: MatchingApi, hit_id: str) -> list[MatchHitConfirmed
 async def loaded_sources(api: MatchingApi) -> set[str]:
     """Sources verification can check right now (a done, indexed feed that was not purged)."""
     async with api.db.sessions() as s:
-        return {source for _, source in await current_feeds(s)}
+        return {f.source for f in await current_feeds(s)}
 
 
 async def latest_as_of(api: MatchingApi, source: str) -> str:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import random
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 
 from libs.contracts.events.base import EventPayload, MemberRef, PersonRef
 from libs.contracts.events.casework import (
@@ -75,6 +76,14 @@ class MatchingApi:
     db: Database
     clock: Clock = field(default_factory=Clock)
     ctx: Matching | None = None
+    app: FastAPI | None = None
+
+    def use_settings(self, **overrides: Any) -> None:
+        """Run the rest of the test with these matching settings (the API and the jobs run by hand alike)."""
+        assert self.ctx is not None
+        assert self.app is not None
+        self.ctx = replace(self.ctx, settings=self.ctx.settings.with_overrides(**overrides))
+        self.app.state.matching = self.ctx
 
     def as_(self, principal: Principal) -> dict[str, str]:
         return {INTERNAL_HEADER: self.tokens.sign(principal)}

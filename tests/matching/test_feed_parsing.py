@@ -4,9 +4,7 @@ name masking (CONTRACTS.md §5)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import random
 from collections.abc import AsyncIterator
 
@@ -16,13 +14,13 @@ import pytest
 from libs.contracts.clock import china_today
 from libs.contracts.id_number import IdNumber, InvalidIdNumber, mask_name
 from libs.kernel.pii import PiiVault
-from services.matching.feeds.blocks import line_blocks, split_header
+from services.matching.feeds.blocks import UnframedBody, line_blocks, split_header
 from services.matching.feeds.idnumbers import normalise_ids
 from services.matching.feeds.parsing import BodyFormat, ParsedBlock, _fast_csv, _fast_ndjson, _slow, parse_block
-from services.matching.feeds.validation import _mask_names, check_block, copy_columns
+from services.matching.feeds.validation import _mask_names
 from services.matching.persons import PersonKeys
-from services.matching.sources import SOURCES
 from tests.contracts.factories import make_id
+from tests.matching.feed_support import check_lines
 
 VEHICLE = ["id_number", "name", "plate", "vehicle_type", "registered_at", "deregistered"]
 PRISON = ["id_number", "name", "start_date", "end_date"]
@@ -38,7 +36,7 @@ async def _chunks(body: bytes, size: int) -> AsyncIterator[bytes]:
 
 
 async def _blocks(body: bytes, chunk: int, size: int) -> list[bytes]:
-    return [b async for b in line_blocks(_chunks(body, chunk), size)]
+    return [b async for b in line_blocks(_chunks(body, chunk), size, max_line=1 << 20)]
 
 
 LINES = b"".join(f"row {i:04d},{'x' * (i % 13)}\n".encode() for i in range(200))
@@ -63,6 +61,18 @@ async def test_line_blocks_hold_a_line_longer_than_the_block_size() -> None:
     body = b"a" * 10_000 + b"\nb\n"
     assert await _blocks(body, 1, 16) == [b"a" * 10_000 + b"\n", b"b\n"]
     assert await _blocks(body, 7, 16) == [body]
+
+
+@pytest.mark.parametrize("chunk", [1000, 100_000])
+async def test_a_line_longer_than_any_row_cannot_be_framed(chunk: int) -> None:
+    # One "row" of 300 KB with no line end (a binary file, or a body that is not CSV at all): refused, not held.
+    body = b"id_number,name\n" + b"x" * 300_000
+    with pytest.raises(UnframedBody):
+        [b async for b in line_blocks(_chunks(body, chunk), 4096, max_line=100_000)]
+    with pytest.raises(UnframedBody):
+        [b async for b in line_blocks(_chunks(body + b"\nrow\n", chunk), 4096, max_line=100_000)]
+    fits = [b async for b in line_blocks(_chunks(body + b"\n", chunk), 4096, max_line=400_000)]
+    assert b"".join(fits) == body + b"\n"
 
 
 async def test_line_blocks_of_nothing_or_blanks_yield_nothing() -> None:
@@ -275,16 +285,6 @@ def test_bulk_name_mask_is_the_contract_mask(name: str) -> None:
     assert _mask_names(pa.array([name])).to_pylist() == [mask_name(name)]
 
 
-def _checked(source: str, header: list[str], lines: list[str]) -> tuple[list[dict[str, str]], list[tuple[int, str]]]:
-    spec = SOURCES[source]
-    wanted = ["id_number", "name", *spec.columns]
-    parsed = parse_block("".join(f"{line}\n" for line in lines).encode(), BodyFormat.CSV, header, wanted, 1)
-    checked = check_block(parsed, spec, PersonKeys(PiiVault("unit-test-secret")), china_today())
-    rows = list(csv.DictReader(io.StringIO(checked.copy_data.decode()), fieldnames=copy_columns(spec)))
-    assert checked.loaded == len(rows)
-    return rows, checked.rejects
-
-
 def test_each_row_gets_its_first_reason_in_column_order() -> None:
     good = f"{ID},张三丰,晋D1,CAR,2020-01-01,TRUE"
     lines = [
@@ -299,7 +299,7 @@ def test_each_row_gets_its_first_reason_in_column_order() -> None:
         f"{ID},张三,晋D1,car,2020-01-01,",
         f"{ID},张三,晋D1,car,2020-01-01,yes",
     ]
-    rows, rejects = _checked("vehicle", VEHICLE, lines)
+    rows, rejects = check_lines("vehicle", VEHICLE, lines)
     assert rejects == [
         (2, "invalid_id_number"),
         (3, "missing_name"),
@@ -339,7 +339,7 @@ def checked_text(rows: list[dict[str, str]]) -> str:
 )
 def test_money_is_stored_in_fen(amount: str, fen: str | None, reason: str | None) -> None:
     header = ["id_number", "name", "status", "monthly_amount"]
-    rows, rejects = _checked("pension", header, [f'{ID},张三,Normal,"{amount}"'])
+    rows, rejects = check_lines("pension", header, [f'{ID},张三,Normal,"{amount}"'])
     if reason is None:
         assert rejects == []
         assert (rows[0]["status"], rows[0]["monthly_amount_fen"]) == ("normal", fen)
@@ -352,7 +352,12 @@ def test_money_is_stored_in_fen(amount: str, fen: str | None, reason: str | None
     [
         ("2020-02-29", "2020-02-29", None),
         (" 2024-12-31 ", "2024-12-31", None),
-        ("0001-01-01", "0001-01-01", None),
+        ("1900-01-01", "1900-01-01", None),
+        # Real days no record can bear (issue 17: a death in year 1 or 9999 was a hold, or a 500 further on).
+        ("0001-01-01", None, "invalid_start_date"),
+        ("1899-12-31", None, "invalid_start_date"),
+        ("9999-12-31", None, "invalid_start_date"),
+        ("2100-01-01", None, "invalid_start_date"),
         ("2021-02-29", None, "invalid_start_date"),  # not a leap year: not rolled over to 1 March
         ("2020-04-31", None, "invalid_start_date"),
         ("2020-13-01", None, "invalid_start_date"),
@@ -364,6 +369,6 @@ def test_money_is_stored_in_fen(amount: str, fen: str | None, reason: str | None
     ],
 )
 def test_dates_are_real_calendar_days(day: str, stored: str | None, reason: str | None) -> None:
-    rows, rejects = _checked("prison", PRISON[:3], [f"{ID},王五,{day}"])
+    rows, rejects = check_lines("prison", PRISON[:3], [f"{ID},王五,{day}"])
     assert [r["start_date"] for r in rows] == ([stored] if stored else [])
     assert rejects == ([(1, reason)] if reason else [])

@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 
-async def line_blocks(body: AsyncIterator[bytes], size: int) -> AsyncIterator[bytes]:
-    """Blocks of about `size` bytes (more when a single line is longer), each ending with a complete line. The last
-    block may lack its final newline."""
+class UnframedBody(Exception):
+    """A line longer than any row can be: the body cannot be cut into rows (and would be held whole in memory)."""
+
+
+async def line_blocks(body: AsyncIterator[bytes], size: int, max_line: int) -> AsyncIterator[bytes]:
+    """Blocks of about `size` bytes (more when a single line is longer, up to `max_line`), each ending with a
+    complete line. The last block may lack its final newline."""
     pending: list[bytes] = []
     held = 0
     async for chunk in body:
@@ -19,14 +23,18 @@ async def line_blocks(body: AsyncIterator[bytes], size: int) -> AsyncIterator[by
             continue
         joined = b"".join(pending)
         cut = joined.rfind(b"\n") + 1
+        rest = joined[cut:]
+        if len(rest) > max_line:
+            raise UnframedBody(f"a line is longer than {max_line} bytes")
         if cut == 0:
             pending, held = [joined], len(joined)
             continue
         yield joined[:cut]
-        rest = joined[cut:]
         pending, held = ([rest], len(rest)) if rest else ([], 0)
     if held:
         tail = b"".join(pending)
+        if len(tail) - (tail.rfind(b"\n") + 1) > max_line:
+            raise UnframedBody(f"a line is longer than {max_line} bytes")
         if tail.strip():
             yield tail
 

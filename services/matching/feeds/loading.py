@@ -4,7 +4,7 @@ Blocks of whole lines are parsed and checked in a worker thread (Arrow and NumPy
 are hashed there) while the previous block is already on its way into PostgreSQL through one COPY. At most a couple
 of blocks are in memory at any time, whatever the feed's size. The COPY is one transaction: a feed is loaded whole
 or not at all. Counts and rejects are written beside it, in their own short transactions, so the feed's status can
-be read while it loads.
+be read while it loads. A feed that is mostly rows that cannot be read stops early (`TooManyRejects`).
 """
 
 from __future__ import annotations
@@ -18,12 +18,14 @@ from dataclasses import dataclass
 import structlog
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.contracts.clock import business_date
-from libs.kernel.db import Database
+from services.matching.config import MatchingSettings
 from services.matching.context import Matching
-from services.matching.feeds.models import Feed, FeedReject, FeedStatus, partition_name
-from services.matching.feeds.parsing import BodyFormat, parse_block
+from services.matching.feeds.body import Body
+from services.matching.feeds.models import Feed, FeedFailure, FeedReject, FeedStatus, partition_name
+from services.matching.feeds.parsing import parse_block
 from services.matching.feeds.partitions import drop_partition
 from services.matching.feeds.validation import CheckedBlock, check_block, copy_columns
 from services.matching.sources import SourceSpec
@@ -39,13 +41,8 @@ class Progress:
     rejected: int = 0
 
 
-@dataclass(frozen=True)
-class Body:
-    """A feed body after its first line was looked at: the format, the CSV header (NDJSON: none), the rest."""
-
-    fmt: BodyFormat
-    header: list[str]
-    blocks: AsyncIterator[bytes]
+class TooManyRejects(Exception):
+    """Most rows read so far could not be loaded: the rest of the body is not worth reading."""
 
 
 def _check(block: bytes, body: Body, spec: SourceSpec, ctx: Matching, first_row: int, today: dt.date) -> CheckedBlock:
@@ -54,6 +51,13 @@ def _check(block: bytes, body: Body, spec: SourceSpec, ctx: Matching, first_row:
     checked = check_block(parsed, spec, ctx.keys, today)
     checked.lines = parsed.lines
     return checked
+
+
+def hopeless(progress: Progress, settings: MatchingSettings) -> bool:
+    """More rejects than the floor, and more than the allowed share of the rows read."""
+    return progress.rejected > settings.feed_reject_floor and progress.rejected > settings.feed_reject_ratio * max(
+        progress.total, 1
+    )
 
 
 async def _record(ctx: Matching, feed_id: str, progress: Progress, rejects: list[tuple[int, str]]) -> None:
@@ -77,8 +81,8 @@ async def _record(ctx: Matching, feed_id: str, progress: Progress, rejects: list
         )
 
 
-async def load(db: Database, ctx: Matching, feed: Feed, spec: SourceSpec, body: Body) -> Progress:
-    """COPY the body into the feed's partition (created already); returns the final counts."""
+async def load(conn: AsyncConnection, ctx: Matching, feed: Feed, spec: SourceSpec, body: Body) -> Progress:
+    """COPY the body into the feed's partition (created already) on the loader's connection; the final counts."""
     progress = Progress()
     today = business_date(ctx.now())
     queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=2)
@@ -91,6 +95,8 @@ async def load(db: Database, ctx: Matching, feed: Feed, spec: SourceSpec, body: 
                 progress.loaded += checked.loaded
                 progress.rejected += len(checked.rejects)
                 await _record(ctx, feed.id, progress, checked.rejects)
+                if hopeless(progress, ctx.settings):
+                    raise TooManyRejects(f"{progress.rejected} of the first {progress.total} rows were rejected")
                 if checked.copy_data:
                     await queue.put(checked.copy_data)
         finally:
@@ -100,30 +106,29 @@ async def load(db: Database, ctx: Matching, feed: Feed, spec: SourceSpec, body: 
         while (data := await queue.get()) is not None:
             yield data
 
-    async with db.engine.connect() as conn:
-        raw = await conn.get_raw_connection()
-        driver = raw.driver_connection
-        assert driver is not None
-        producer = asyncio.create_task(produce())
-        try:
-            async with driver.transaction():
-                await driver.copy_to_table(
-                    partition_name(feed.feed_no),
-                    schema_name="matching",
-                    columns=copy_columns(spec),
-                    source=copy_source(),
-                    format="csv",
-                )
-                await producer  # a failure while reading the body rolls the COPY back
-        finally:
-            if not producer.done():
-                producer.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await producer
+    raw = await conn.get_raw_connection()
+    driver = raw.driver_connection
+    assert driver is not None
+    producer = asyncio.create_task(produce())
+    try:
+        async with driver.transaction():
+            await driver.copy_to_table(
+                partition_name(feed.feed_no),
+                schema_name="matching",
+                columns=copy_columns(spec),
+                source=copy_source(),
+                format="csv",
+            )
+            await producer  # a failure while reading the body rolls the COPY back
+    finally:
+        if not producer.done():
+            producer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await producer
     return progress
 
 
-async def finish(ctx: Matching, feed_id: str, progress: Progress) -> None:
+async def finish(ctx: Matching, feed_id: str, progress: Progress, body_sha256: str) -> None:
     async with ctx.sessions.begin() as session:
         await session.execute(
             update(Feed)
@@ -133,17 +138,27 @@ async def finish(ctx: Matching, feed_id: str, progress: Progress) -> None:
                 rows_loaded=progress.loaded,
                 rows_rejected=progress.rejected,
                 loaded_at=ctx.now(),
+                body_sha256=body_sha256,
             )
         )
 
 
-async def fail(ctx: Matching, feed: Feed, reason: str) -> None:
-    """The body could not be loaded: the feed says why, and nothing of it stays."""
-    _log.warning("feed.load_failed", feed_id=feed.id, source=feed.source, reason=reason)
+async def fail(ctx: Matching, feed: Feed, failure: FeedFailure, reason: str) -> None:
+    """The body could not be loaded: the feed says why, and nothing of it stays (its rejects do: they say why). Its
+    idempotency key is free again, so the provider may send the feed anew under it."""
+    _log.warning("feed.load_failed", feed_id=feed.id, source=feed.source, failure=failure.value, reason=reason)
     async with ctx.sessions.begin() as session:
         await drop_partition(session, feed.feed_no)
         await session.execute(
             update(Feed)
             .where(Feed.id == feed.id)
-            .values(status=FeedStatus.FAILED.value, error=reason, finished_at=ctx.now(), rows_loaded=0)
+            .values(
+                status=FeedStatus.FAILED.value,
+                failure=failure.value,
+                error=reason,
+                finished_at=ctx.now(),
+                rows_loaded=0,
+                idempotency_key=None,
+                awaiting_body=False,
+            )
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Identity, Index, Integer, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Identity, Index, Integer, Table, Text, false
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -18,10 +18,22 @@ from services.matching.db import Base
 
 
 class FeedStatus(StrEnum):
-    RECEIVED = "received"  # the body is being loaded, or loaded and waiting for its matching run
+    RECEIVED = "received"  # the body is awaited (an upload), being loaded, or loaded and waiting for its matching run
     PROCESSING = "processing"  # the matching run is under way
     DONE = "done"
     FAILED = "failed"
+
+
+class FeedFailure(StrEnum):
+    """Why a feed failed (the feed's `failure`; `error` says it in words)."""
+
+    CLIENT_DISCONNECTED = "client_disconnected"  # the provider went away before the body was complete
+    UNFRAMED_BODY = "unframed_body"  # a line longer than any row can be: the body cannot be cut into rows
+    TOO_MANY_REJECTS = "too_many_rejects"  # mostly rows that cannot be read: loading stopped early
+    LOADER_DIED = "loader_died"  # the process loading it died (a crash, a kill): found by the sweep
+    UPLOAD_EXPIRED = "upload_expired"  # an upload created but never sent its body
+    LOAD_ERROR = "load_error"  # the service could not store it (an internal error)
+    MATCHING_FAILED = "matching_failed"  # its matching run failed `feed_max_attempts` times
 
 
 class Feed(Base):
@@ -32,9 +44,20 @@ class Feed(Base):
     feed_no: Mapped[int] = mapped_column(BigInteger, Identity(), unique=True)
     source: Mapped[str] = mapped_column(Text)
     as_of: Mapped[dt.date] = mapped_column(Date)
-    body_format: Mapped[str] = mapped_column(Text)
+    # None until an upload's body arrives (the two-step upload names its format with the PUT).
+    body_format: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(Text)
     client_id: Mapped[str] = mapped_column(Text)
+    client_name: Mapped[str | None] = mapped_column(Text)
+    # The provider's jurisdiction (the client's region prefix): its rows act only on people there (CONTRACTS.md §5,
+    # 2026-12). None on feeds received before it was recorded: those act on no one.
+    provider_region: Mapped[str | None] = mapped_column(Text)
+    # The provider's Idempotency-Key, if it sent one, and the SHA-256 of the body once loaded: the same key again
+    # with the same body answers with this feed; another body under it is a conflict.
+    idempotency_key: Mapped[str | None] = mapped_column(Text)
+    body_sha256: Mapped[str | None] = mapped_column(Text)
+    # Created by `POST /feeds/uploads` and waiting for its body (the PUT).
+    awaiting_body: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     rows_total: Mapped[int] = mapped_column(BigInteger, default=0)
     rows_loaded: Mapped[int] = mapped_column(BigInteger, default=0)
     rows_rejected: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -46,6 +69,7 @@ class Feed(Base):
     deaths_raised: Mapped[int] = mapped_column(Integer, default=0)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
+    failure: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
@@ -53,7 +77,17 @@ class Feed(Base):
     purged_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     indexed: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    __table_args__ = (Index(None, "source", "status", "as_of"), Index(None, "status", "received_at"))
+    __table_args__ = (
+        Index(None, "source", "status", "as_of"),
+        Index(None, "status", "received_at"),
+        Index(
+            "uq_feeds_client_id_idempotency_key",
+            "client_id",
+            "idempotency_key",
+            unique=True,
+            postgresql_where=idempotency_key.is_not(None),
+        ),
+    )
 
 
 class FeedReject(Base):

@@ -31,6 +31,8 @@ class FeedOut(BaseModel):
     loaded_at: dt.datetime | None
     finished_at: dt.datetime | None
     error: str | None = None
+    # Why a failed feed failed, as a stable code (services.matching.feeds.models.FeedFailure).
+    failure: str | None = None
 
     @classmethod
     def of(cls, feed: Feed, rejects: list[RejectOut], next_cursor: str | None = None) -> FeedOut:
@@ -50,7 +52,18 @@ class FeedOut(BaseModel):
             loaded_at=feed.loaded_at,
             finished_at=feed.finished_at,
             error=feed.error,
+            failure=feed.failure,
         )
+
+
+class UploadOut(BaseModel):
+    """An upload waiting for its body: PUT it to `upload_url` (a path under the API's base address)."""
+
+    feed_id: str
+    upload_url: str
+    source: str
+    as_of: dt.date
+    status: str
 
 
 class SourceOut(BaseModel):

@@ -1,8 +1,12 @@
 """A parsed block checked row by row, all at once: what loads (as COPY input) and what is rejected, with why.
 
 Each rejected row gets the first reason found, in column order: `invalid_id_number`, `missing_name`, then per field
-`missing_<field>` or `invalid_<field>`. Accepted rows carry the person's key (never the number), the masked name and
-the source's fields in their stored form (dates, booleans, money in fen).
+`missing_<field>` or `invalid_<field>` (a date that is not a real one between 1900-01-01 and 2099-12-31 is invalid),
+or `future_<field>` (a date of an event that has happened, after tomorrow). Names are stripped of invisible
+characters (libs.contracts.text.clean_line) before anything else.
+
+Accepted rows carry the person's key (never the number), the masked name and the source's fields in their stored
+form (dates, booleans, money in fen).
 """
 
 from __future__ import annotations
@@ -15,13 +19,25 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from libs.contracts.dates import EARLIEST_DATE, LATEST_DATE
 from services.matching.feeds.idnumbers import normalise_ids
 from services.matching.feeds.parsing import ParsedBlock
 from services.matching.persons import PersonKeys
 from services.matching.sources import FieldKind, FieldSpec, SourceSpec
 
+# A registry in another time zone, or one sending at midnight, may date an event tomorrow (libs.contracts.dates).
+_CLOCK_SLACK = dt.timedelta(days=1)
 _MONEY = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
 _MAX_TEXT = 200
+_EARLIEST = EARLIEST_DATE.isoformat()
+_LATEST = LATEST_DATE.isoformat()
+# libs.contracts.text.clean_line for whole columns, in RE2's syntax: invisible characters (controls, bidirectional
+# overrides and isolates, zero-width ones, the byte-order mark) removed, line breaks and tabs as one space.
+INVISIBLE = (
+    r"[\x{0}-\x{8}\x{b}-\x{1f}\x{7f}-\x{9f}\x{61c}\x{180e}\x{200b}-\x{200f}\x{202a}-\x{202e}"
+    r"\x{2060}-\x{2064}\x{2066}-\x{2069}\x{feff}]"
+)
+LINE_BREAKS = r"[\t\n\r\x{2028}\x{2029}]+"
 
 
 @dataclass
@@ -64,7 +80,7 @@ def _np(mask: pa.Array) -> np.ndarray:
     return result
 
 
-def _field(values: pa.Array, spec: FieldSpec, reasons: _Reasons) -> pa.Array:
+def _field(values: pa.Array, spec: FieldSpec, reasons: _Reasons, latest: dt.date) -> pa.Array:
     text = pc.utf8_trim_whitespace(pc.fill_null(values, ""))
     empty = _np(pc.equal(text, ""))
     if spec.required:
@@ -73,11 +89,18 @@ def _field(values: pa.Array, spec: FieldSpec, reasons: _Reasons) -> pa.Array:
     match spec.kind:
         case FieldKind.DATE:
             parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
-            # strptime rolls 2020-02-30 over to 03-01: a real date prints back as written (PostgreSQL has no year 0).
-            real = pc.and_(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), text), pc.greater_equal(text, "0001"))
+            # strptime rolls 2020-02-30 over to 03-01: a real date prints back as written. Within the bounds of a
+            # life (libs.contracts.dates): a death in year 1 or 9999 is a typo, and overflowed further on.
+            real = pc.and_(
+                pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), text),
+                pc.and_(pc.greater_equal(text, _EARLIEST), pc.less_equal(text, _LATEST)),
+            )
             parsed = pc.if_else(pc.fill_null(real, False), parsed, pa.scalar(None, parsed.type))
             reasons.add(~empty & _np(pc.is_null(parsed)), f"invalid_{spec.name}")
-            return pc.cast(parsed, pa.date32())
+            dates = pc.cast(parsed, pa.date32())
+            if spec.past:
+                reasons.add(_np(pc.greater(dates, pa.scalar(latest, pa.date32()))), f"future_{spec.name}")
+            return dates
         case FieldKind.BOOL:
             lowered = pc.utf8_lower(text)
             truth = pc.equal(lowered, "true")
@@ -109,6 +132,12 @@ def _mask_names(names: pa.Array) -> pa.Array:
     return pc.if_else(pc.less_equal(length, 2), short, long)
 
 
+def clean_names(names: pa.Array) -> pa.Array:
+    """Names as `clean_line` leaves them (a zero-width space must not make two equal names unequal)."""
+    visible = pc.replace_substring_regex(pc.fill_null(names, ""), INVISIBLE, "")
+    return pc.utf8_trim_whitespace(pc.replace_substring_regex(visible, LINE_BREAKS, " "))
+
+
 def check_block(block: ParsedBlock, spec: SourceSpec, keys: PersonKeys, today: dt.date) -> CheckedBlock:
     n = len(block.rows)
     rejects = list(block.rejects)
@@ -117,10 +146,10 @@ def check_block(block: ParsedBlock, spec: SourceSpec, keys: PersonKeys, today: d
     reasons = _Reasons(n)
     valid_id, packed = normalise_ids(block.columns["id_number"], today)
     reasons.add(~valid_id, "invalid_id_number")
-    names = pc.utf8_trim_whitespace(pc.fill_null(block.columns["name"], ""))
+    names = clean_names(block.columns["name"])
     reasons.add(_np(pc.equal(names, "")), "missing_name")
     stored = {
-        name: _field(block.columns[f.name], f, reasons)
+        name: _field(block.columns[f.name], f, reasons, today + _CLOCK_SLACK)
         for name, f in zip(_stored_names(spec), spec.fields, strict=True)
     }
     ok = reasons.ok

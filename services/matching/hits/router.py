@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 from sqlalchemy import func, select
 
 from libs.contracts.clock import business_date
+from libs.contracts.dates import CivilDate, Instant
 from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
@@ -88,7 +89,7 @@ async def list_hits(
         stmt = stmt.where(Hit.rule_id == rule)
     if overdue:
         stmt = stmt.where(Hit.status == HitStatus.OPEN.value, Hit.due_date < today)
-    after = decode_keyset(cursor, tuple[dt.date, str])
+    after = decode_keyset(cursor, tuple[CivilDate, str])
     if after is not None:
         stmt = stmt.where(func.row(Hit.due_date, Hit.id) > func.row(*after))
     rows = list((await session.scalars(stmt.order_by(Hit.due_date, Hit.id).limit(limit + 1))).all())
@@ -159,7 +160,7 @@ async def deaths(
     prefix = jurisdiction_prefix(who, region_code)
     stmt = select(Death, Person).join(Person, Person.person == Death.person)
     stmt = stmt.where(Death.region_code.startswith(prefix, autoescape=True))
-    after = decode_keyset(cursor, tuple[dt.datetime, str])
+    after = decode_keyset(cursor, tuple[Instant, str])
     if after is not None:
         stmt = stmt.where(func.row(Death.raised_at, func.text(Death.person)) < func.row(*after))
     rows = list(

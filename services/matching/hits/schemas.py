@@ -5,10 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
-Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+from libs.contracts.text import clean_text
+
+
+def _reason(value: str) -> str:
+    if not value:
+        raise ValueError("a reason is required")
+    return value
+
+
+# Free text from staff: control, bidirectional-override and zero-width characters removed (libs.contracts.text).
+Note = Annotated[str, StringConstraints(max_length=2000), AfterValidator(clean_text)]
+Reason = Annotated[str, StringConstraints(max_length=2000), AfterValidator(clean_text), AfterValidator(_reason)]
 
 
 class HitOut(BaseModel):

@@ -8,10 +8,12 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from libs.contracts.dates import bounded_date
 from libs.contracts.money import Money
 from libs.contracts.programs import Program
+from libs.contracts.text import clean_line
 from services.matching.sources import RECORD_FIELDS, SOURCES, FieldKind
 
 # What a predicate may look at besides the record: the person's household as it is now.
@@ -90,7 +92,7 @@ class Condition(BaseModel):
             case FieldKind.DATE:
                 if not isinstance(value, str):
                     raise ValueError(f"{self.field!r} takes a date (YYYY-MM-DD)")
-                return dt.date.fromisoformat(value)
+                return bounded_date(dt.date.fromisoformat(value))
             case FieldKind.MONEY:
                 if not isinstance(value, str):
                     raise ValueError(f'{self.field!r} takes an amount as a decimal string, e.g. "1000.00"')
@@ -123,7 +125,17 @@ class Aggregate(BaseModel):
 
 
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{2,63}$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+def _required_line(value: str) -> str:
+    line = clean_line(value)
+    if not line:
+        raise ValueError("must not be empty")
+    return line
+
+
+# One line from an administrator, stripped of invisible characters (libs.contracts.text).
+Text = Annotated[str, StringConstraints(max_length=500), AfterValidator(_required_line)]
 
 
 class RuleSpec(BaseModel):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import CursorResult, Result, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -75,7 +75,7 @@ async def match_feed(session: AsyncSession, feed_no: int, month: str) -> int:
             FROM records r
             JOIN feeds f ON f.feed_no = r.feed_no
             JOIN pg_temp.watch w ON w.person = r.person
-            WHERE r.feed_no = :feed_no
+            WHERE r.feed_no = :feed_no AND starts_with(w.region_code, f.provider_region)
             """  # noqa: S608 - constant SQL; values are bound
         ),
         {"feed_no": feed_no},
@@ -83,23 +83,34 @@ async def match_feed(session: AsyncSession, feed_no: int, month: str) -> int:
     return affected(result)
 
 
-async def current_feeds(session: AsyncSession) -> list[tuple[int, str]]:
-    """(feed_no, source) of the feeds verification reads: each snapshot source's latest, every event feed kept."""
+class CurrentFeed(NamedTuple):
+    feed_no: int
+    source: str
+    provider_region: str | None
+
+    def covers(self, region_code: str) -> bool:
+        """Whether the feed speaks for people of `region_code` (a feed of no recorded region speaks for no one)."""
+        return self.provider_region is not None and region_code.startswith(self.provider_region)
+
+
+async def current_feeds(session: AsyncSession) -> list[CurrentFeed]:
+    """The feeds verification reads: each snapshot source's latest per provider region, every event feed kept."""
     events = [name for name, spec in SOURCES.items() if not spec.snapshot]
     rows = await session.execute(
         text(
             """
-            SELECT f.feed_no, f.source FROM feeds f
+            SELECT f.feed_no, f.source, f.provider_region FROM feeds f
             WHERE f.status = 'done' AND f.indexed AND f.purged_at IS NULL
               AND (f.source = ANY(:events) OR f.feed_no = (
                     SELECT g.feed_no FROM feeds g
-                    WHERE g.source = f.source AND g.status = 'done' AND g.indexed AND g.purged_at IS NULL
+                    WHERE g.source = f.source AND g.provider_region IS NOT DISTINCT FROM f.provider_region
+                      AND g.status = 'done' AND g.indexed AND g.purged_at IS NULL
                     ORDER BY g.as_of DESC, g.feed_no DESC LIMIT 1))
             """
         ),
         {"events": events},
     )
-    return [(int(no), str(source)) for no, source in rows.all()]
+    return [CurrentFeed(int(no), str(source), region) for no, source, region in rows.all()]
 
 
 async def match_applications(session: AsyncSession, application_ids: Sequence[str], feed_nos: Sequence[int]) -> int:
@@ -120,7 +131,7 @@ async def match_applications(session: AsyncSession, application_ids: Sequence[st
                    p.size::int AS household_size, ARRAY[p.program] AS programs
             FROM people p
             JOIN records r ON r.person = p.person AND r.feed_no = ANY(:feeds)
-            JOIN feeds f ON f.feed_no = r.feed_no
+            JOIN feeds f ON f.feed_no = r.feed_no AND starts_with(p.region_code, f.provider_region)
             """  # noqa: S608 - constant SQL; values are bound
         ),
         {"apps": list(application_ids), "feeds": list(feed_nos)},

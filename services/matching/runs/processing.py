@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 
 import structlog
-from sqlalchemy import func, select, update
+from sqlalchemy import or_, select, update
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.matching.context import Matching
-from services.matching.feeds.models import Feed, FeedStatus
+from services.matching.feeds.models import Feed, FeedFailure, FeedStatus
 from services.matching.feeds.partitions import drop_partition
+from services.matching.feeds.sweep import give_up
 from services.matching.runs.models import SourceSchedule
 from services.matching.runs.service import analyze_feed, index_feed, run_feed
 from services.matching.sources import SOURCES, Frequency
@@ -45,42 +47,13 @@ async def _claim(ctx: Matching) -> str | None:
                 if feed.started_at + wait > now:
                     continue
             if feed.attempts >= ctx.settings.feed_max_attempts:
-                await _give_up(session, ctx, feed, f"matching failed {feed.attempts} times")
+                await give_up(session, ctx, feed, FeedFailure.MATCHING_FAILED, f"matching failed {feed.attempts} times")
                 continue
             feed.status = FeedStatus.PROCESSING.value
             feed.started_at = now
             feed.attempts += 1
             return feed.id
     return None
-
-
-async def _give_up(session: AsyncSession, ctx: Matching, feed: Feed, reason: str) -> None:
-    # A failed feed keeps its row (and why) but not its records: the provider sends it again.
-    await drop_partition(session, feed.feed_no)
-    feed.status = FeedStatus.FAILED.value
-    feed.finished_at = ctx.now()
-    feed.error = f"{reason} ({feed.error})" if feed.error else reason
-    _log.warning("feed.failed", feed_id=feed.id, source=feed.source, reason=reason)
-
-
-async def fail_stalled_uploads(ctx: Matching) -> int:
-    """Uploads that stopped storing blocks long ago (their API process died mid-body): failed, partition dropped."""
-    cutoff = ctx.now() - dt.timedelta(minutes=ctx.settings.feed_stalled_minutes)
-    async with ctx.sessions.begin() as session:
-        stalled = (
-            await session.scalars(
-                select(Feed)
-                .where(
-                    Feed.status == FeedStatus.RECEIVED.value,
-                    Feed.loaded_at.is_(None),
-                    func.coalesce(Feed.progress_at, Feed.received_at) < cutoff,
-                )
-                .with_for_update(skip_locked=True)
-            )
-        ).all()
-        for feed in stalled:
-            await _give_up(session, ctx, feed, "the upload stopped before the body was complete")
-    return len(stalled)
 
 
 async def _note_failure(ctx: Matching, feed_id: str, exc: BaseException) -> None:
@@ -130,18 +103,31 @@ async def _process(session: AsyncSession, ctx: Matching, feed_id: str) -> None:
 
 
 async def _supersede(session: AsyncSession, ctx: Matching, feed: Feed) -> None:
-    """Drop the records of a snapshot source's feeds beyond the newest `feeds_kept_per_source`."""
+    """Drop the records of a snapshot source's feeds beyond the newest `feeds_kept_per_source` of the same provider
+    region: a registry's snapshot replaces its own earlier ones, never another region's. Feeds with no recorded
+    region (from before it was recorded) are replaced by any newer feed of the source."""
     if not SOURCES[feed.source].snapshot:
         return
+    same_region = (
+        Feed.provider_region.is_(None)
+        if feed.provider_region is None
+        else or_(Feed.provider_region == feed.provider_region, Feed.provider_region.is_(None))
+    )
     kept = (
         await session.scalars(
             select(Feed)
-            .where(Feed.source == feed.source, Feed.status == FeedStatus.DONE.value, Feed.purged_at.is_(None))
+            .where(
+                Feed.source == feed.source,
+                Feed.status == FeedStatus.DONE.value,
+                Feed.purged_at.is_(None),
+                same_region,
+            )
             .order_by(Feed.as_of.desc(), Feed.feed_no.desc())
-            .offset(ctx.settings.feeds_kept_per_source)
         )
     ).all()
-    for old in kept:
+    current = [f for f in kept if f.provider_region == feed.provider_region]
+    legacy = [f for f in kept if f.provider_region is None and feed.provider_region is not None]
+    for old in [*current[ctx.settings.feeds_kept_per_source :], *legacy]:
         await drop_partition(session, old.feed_no)
         old.purged_at = ctx.now()
 
@@ -166,15 +152,19 @@ async def run_schedules(session: AsyncSession, ctx: Matching) -> int:
         frequency = Frequency(schedule.frequency)
         if frequency.months is None or (schedule.next_run_at is not None and schedule.next_run_at > now):
             continue
-        latest = await session.scalar(
-            select(Feed)
-            .where(Feed.source == name, Feed.status == FeedStatus.DONE.value, Feed.purged_at.is_(None))
-            .order_by(Feed.as_of.desc(), Feed.feed_no.desc())
-            .limit(1)
-        )
-        if latest is None:
+        # The latest feed of each provider region: every registry's people are matched on the schedule.
+        latest = (
+            await session.scalars(
+                select(Feed)
+                .where(Feed.source == name, Feed.status == FeedStatus.DONE.value, Feed.purged_at.is_(None))
+                .order_by(Feed.provider_region, Feed.as_of.desc(), Feed.feed_no.desc())
+                .ext(distinct_on(Feed.provider_region))
+            )
+        ).all()
+        if not latest:
             continue
-        await run_feed(session, ctx, latest, "schedule")
+        for feed in latest:
+            await run_feed(session, ctx, feed, "schedule")
         schedule.last_run_at = now
         schedule.next_run_at = _next_run(frequency, now)
         ran += 1

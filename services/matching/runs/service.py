@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.clock import business_date
 from services.matching.context import Matching
 from services.matching.feeds.models import Feed, partition_name
+from services.matching.outside_region.service import refuse_outside_region
 from services.matching.rules.repository import enabled_rules
 from services.matching.runs.deaths import raise_deaths
 from services.matching.runs.hits import raise_hits
@@ -20,6 +21,9 @@ from services.matching.runs.models import Run
 async def run_feed(session: AsyncSession, ctx: Matching, feed: Feed, trigger: str) -> Run:
     started = ctx.now()
     rules = await enabled_rules(session, feed.source)
+    # The watch list changes between runs: a row about someone newly watched outside the provider's region is
+    # refused now, before anything is matched.
+    await refuse_outside_region(session, ctx, [feed.feed_no])
     matched_rows = await match_feed(session, feed.feed_no, business_month(started))
     deaths = await raise_deaths(session, ctx, rules)
     due = business_date(started) + dt.timedelta(days=ctx.settings.hit_due_days)

@@ -18,13 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.matching import FindingOutcome, VerificationCompleted, VerificationFinding
 from services.matching.context import Matching
+from services.matching.outside_region.service import refuse_outside_region
 from services.matching.rules.compile import evidence, matched, predicate
 from services.matching.rules.repository import enabled_rules
 from services.matching.rules.spec import Role, RuleKind, RuleSpec
-from services.matching.runs.matched import current_feeds, match_applications
+from services.matching.runs.matched import CurrentFeed, current_feeds, match_applications
 from services.matching.sources import SOURCES
 from services.matching.verification.models import Verification
-from services.matching.watchlist.models import ApplicationPerson, Person
+from services.matching.watchlist.models import ApplicationPerson, Person, WatchApplication
 
 # (application, person, source) → [(rule, record evidence)]
 Found = dict[tuple[str, uuid.UUID, str], list[tuple[RuleSpec, dict[str, Any]]]]
@@ -91,16 +92,19 @@ async def verify(
     *,
     trigger: str,
     feed_id: str | None = None,
-    feeds: list[tuple[int, str]] | None = None,
+    feeds: list[CurrentFeed] | None = None,
     rules: list[RuleSpec] | None = None,
 ) -> VerificationCompleted:
-    """Check the application's people against the current feeds and publish the report (`feeds` and `rules`: as
-    read already by a caller reporting on several applications)."""
+    """Check the application's people against the current feeds of registries covering its region and publish the
+    report (`feeds` and `rules`: as read already by a caller reporting on several applications). A source no such
+    registry has sent is `unavailable`: a feed from another region checked nothing here."""
     feeds = await current_feeds(session) if feeds is None else feeds
-    loaded = {source for _, source in feeds}
+    region = await session.scalar(
+        select(WatchApplication.region_code).where(WatchApplication.application_id == application_id)
+    )
+    covering = [f for f in feeds if region is not None and f.covers(region)]
+    loaded = {f.source for f in covering}
     rules = await enabled_rules(session) if rules is None else rules
-    await match_applications(session, [application_id], [no for no, _ in feeds])
-    found = await _found(session, rules)
     people = (
         await session.execute(
             select(ApplicationPerson.person, ApplicationPerson.role, Person.identity_sealed)
@@ -109,6 +113,10 @@ async def verify(
             .order_by(ApplicationPerson.role.desc(), ApplicationPerson.person)
         )
     ).all()
+    # A feed from elsewhere about these people is refused (and listed) rather than read.
+    await refuse_outside_region(session, ctx, [f.feed_no for f in feeds], people=[p for p, _, _ in people])
+    await match_applications(session, [application_id], [f.feed_no for f in covering])
+    found = await _found(session, rules)
     findings = []
     for person, _role, sealed in people:
         id_number = ctx.open_identity(sealed).id_number
@@ -140,7 +148,7 @@ async def verify(
 async def reverify_pending(session: AsyncSession, ctx: Matching, feed_no: int, feed_id: str, source: str) -> int:
     """A fresh report for each pending application a new feed finds something about; returns how many."""
     feeds = await current_feeds(session)
-    if feed_no not in {no for no, _ in feeds}:
+    if feed_no not in {f.feed_no for f in feeds}:
         return 0  # an older snapshot than the one verification reads: it cannot change a report
     rows = await session.execute(
         text(
@@ -149,6 +157,7 @@ async def reverify_pending(session: AsyncSession, ctx: Matching, feed_no: int, f
             FROM application_people a
             JOIN watch_applications w USING (application_id)
             JOIN records r ON r.person = a.person AND r.feed_no = :feed_no
+            JOIN feeds f ON f.feed_no = r.feed_no AND starts_with(w.region_code, f.provider_region)
             WHERE w.status = 'pending'
             """
         ),

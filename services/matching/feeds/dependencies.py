@@ -1,0 +1,46 @@
+"""What a feed upload names besides its body: the source, the as-of date and the provider's Idempotency-Key."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import Depends, Header, Query
+
+from libs.contracts.dates import PastDate
+from libs.kernel.errors import Unprocessable
+from services.matching.sources import SOURCES, SourceSpec
+
+# Printable ASCII without spaces (a UUID, a hash, a file name and date): what providers send, and safe to log.
+_KEY = re.compile(r"[\x21-\x7e]{1,255}")
+
+
+def _source(source: Annotated[str, Query(max_length=64)]) -> SourceSpec:
+    spec = SOURCES.get(source)
+    if spec is None:
+        raise Unprocessable(
+            f"Unknown source {source!r}",
+            code="unknown_source",
+            errors=[{"loc": ["query", "source"], "msg": f"one of {', '.join(SOURCES)}"}],
+        )
+    return spec
+
+
+def _idempotency_key(
+    key: Annotated[str | None, Header(alias="Idempotency-Key", description="Repeats answer as the first")] = None,
+) -> str | None:
+    if key is None:
+        return None
+    if not _KEY.fullmatch(key):
+        raise Unprocessable(
+            "The Idempotency-Key is 1 to 255 printable ASCII characters without spaces",
+            code="invalid_idempotency_key",
+            errors=[{"loc": ["header", "Idempotency-Key"], "msg": "1-255 printable ASCII characters"}],
+        )
+    return key
+
+
+Source = Annotated[SourceSpec, Depends(_source)]
+IdempotencyKey = Annotated[str | None, Depends(_idempotency_key)]
+# The date the extract reflects: one that has happened (not after tomorrow, China time); default today.
+AsOf = Annotated[PastDate | None, Query(description="The date the extract reflects (YYYY-MM-DD); default today")]
