@@ -49,22 +49,23 @@ def past_date(value: date) -> date:
     return value
 
 
-def _instant(value: datetime, info: ValidationInfo) -> datetime:
+# The validators of the types below: the bounds at entry, none for a document read back as stored (libs.contracts.stored).
+def entered_instant(value: datetime, info: ValidationInfo) -> datetime:
     return value if read_back(info) else bounded_instant(value)
 
 
-def _civil(value: date, info: ValidationInfo) -> date:
+def entered_date(value: date, info: ValidationInfo) -> date:
     return value if read_back(info) else bounded_date(value)
 
 
-def _past(value: date, info: ValidationInfo) -> date:
+def entered_past_date(value: date, info: ValidationInfo) -> date:
     # Read back, a past date stays what it was when it was entered (yesterday's "tomorrow" included).
     return value if read_back(info) else past_date(value)
 
 
 # An instant with its UTC offset (CONTRACTS.md: timestamps are ISO 8601 with offset), 1970–2099.
-Instant = Annotated[AwareDatetime, AfterValidator(_instant)]
+Instant = Annotated[AwareDatetime, AfterValidator(entered_instant)]
 # A calendar date 1900-01-01 … 2099-12-31 (benefit dates, effective dates, deadlines).
-CivilDate = Annotated[date, AfterValidator(_civil)]
+CivilDate = Annotated[date, AfterValidator(entered_date)]
 # A date that has happened: a birth, a death, an event a registry reports, a feed's as-of date (not after tomorrow).
-PastDate = Annotated[date, AfterValidator(_past)]
+PastDate = Annotated[date, AfterValidator(entered_past_date)]
