@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Path, Query, Response, status
 from sqlalchemy import select
 
 from libs.contracts.money import Money
 from libs.contracts.period import PeriodStr
+from libs.kernel.audit_note import note
 from libs.kernel.auth import Principal, ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.errors import NotFound, Unprocessable
@@ -164,16 +165,22 @@ async def rebuild(session: DbSession, ctx: DisbursementCtx, who: Officer, roster
 
 
 @router.post("/rosters/{roster_id}/lock", response_model=RosterOut)
-async def lock(session: DbSession, ctx: DisbursementCtx, who: Officer, roster_id: RosterId) -> RosterOut:
+async def lock(
+    response: Response, session: DbSession, ctx: DisbursementCtx, who: Officer, roster_id: RosterId
+) -> RosterOut:
     roster = await _roster(session, who, roster_id, lock=True)
     await service.lock(session, ctx, roster, who)
+    note(response, "roster.locked", f"roster/{roster.id}")
     return await _out(session, ctx, roster)
 
 
 @router.post("/rosters/{roster_id}/submit", response_model=RosterOut)
-async def submit(session: DbSession, ctx: DisbursementCtx, who: Officer, roster_id: RosterId) -> RosterOut:
+async def submit(
+    response: Response, session: DbSession, ctx: DisbursementCtx, who: Officer, roster_id: RosterId
+) -> RosterOut:
     roster = await _roster(session, who, roster_id, lock=True)
     await service.submit(session, ctx, roster, who)
+    note(response, "roster.submitted", f"roster/{roster.id}")  # the money goes to finance
     return await _out(session, ctx, roster)
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 from sqlalchemy import func, select
 
 from libs.contracts.clock import business_date
 from libs.contracts.dates import CivilDate, Instant
+from libs.kernel.audit_note import note
 from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
@@ -137,15 +138,23 @@ async def get_hit(hit_id: HitId, session: DbSession, ctx: MatchingCtx, who: Read
 
 
 @router.post("/hits/{hit_id}/confirm", response_model=HitOut, responses={403: {}, 404: {}, 409: {}})
-async def confirm_hit(hit_id: HitId, body: ConfirmIn, session: DbSession, ctx: MatchingCtx, who: Checker) -> HitOut:
+async def confirm_hit(
+    hit_id: HitId, body: ConfirmIn, response: Response, session: DbSession, ctx: MatchingCtx, who: Checker
+) -> HitOut:
     """The suspicion is borne out: casework opens a triggered review with the evidence (match-hit-confirmed)."""
-    return await _one(session, ctx, await service.confirm(session, ctx, who, hit_id, body.note))
+    hit = await service.confirm(session, ctx, who, hit_id, body.note)
+    note(response, "hit.confirmed", f"hit/{hit_id}")
+    return await _one(session, ctx, hit)
 
 
 @router.post("/hits/{hit_id}/dismiss", response_model=HitOut, responses={403: {}, 404: {}, 409: {}})
-async def dismiss_hit(hit_id: HitId, body: DismissIn, session: DbSession, ctx: MatchingCtx, who: Checker) -> HitOut:
+async def dismiss_hit(
+    hit_id: HitId, body: DismissIn, response: Response, session: DbSession, ctx: MatchingCtx, who: Checker
+) -> HitOut:
     """The suspicion is unfounded; the reason is kept with the hit."""
-    return await _one(session, ctx, await service.dismiss(session, ctx, who, hit_id, body.reason))
+    hit = await service.dismiss(session, ctx, who, hit_id, body.reason)
+    note(response, "hit.dismissed", f"hit/{hit_id}")
+    return await _one(session, ctx, hit)
 
 
 @router.get("/deaths", response_model=Page[DeathOut])
