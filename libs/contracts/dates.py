@@ -49,7 +49,7 @@ def past_date(value: date) -> date:
     return value
 
 
-# The validators of the types below: the bounds at entry, none for a document read back as stored (libs.contracts.stored).
+# The validators of the types below: bounds at entry, none for a document read back as stored (libs.contracts.stored).
 def entered_instant(value: datetime, info: ValidationInfo) -> datetime:
     return value if read_back(info) else bounded_instant(value)
 

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.kernel.connections import kafka_client_options
 from libs.kernel.db import Database
 from libs.kernel.events import CloudEvent
+from libs.kernel.logging import scrub_database_values
 from libs.kernel.messaging_tables import MessagingTables
 from libs.kernel.metrics import EVENTS_HANDLED
 from libs.kernel.settings import BaseServiceSettings
@@ -139,7 +140,9 @@ class EventConsumer:
                 except Exception as exc:
                     if attempts > self.settings.consumer_max_retries:
                         _log.error("event.dead_lettered", consumer=self.group_id, type=event.type, error=repr(exc))
-                        await self._dead_letter(record, event.id, event.type, repr(exc), attempts=attempts)
+                        # Stored for the operator, so without the values a database error quotes (personal data).
+                        error = scrub_database_values(repr(exc))
+                        await self._dead_letter(record, event.id, event.type, error, attempts=attempts)
                         EVENTS_HANDLED.labels(self.settings.service_name, self.name, event.type, "dead").inc()
                         return
                     delay = self.retry_base_delay * 2 ** (attempts - 1)

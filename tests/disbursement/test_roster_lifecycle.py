@@ -139,6 +139,17 @@ async def test_one_roster_per_county_and_month_in_order(api: DisbursementApi, br
     assert [r["roster_id"] for r in listed] == [january["roster_id"], december["roster_id"]]
 
 
+async def test_a_roster_far_ahead_is_refused_and_blocks_nothing(api: DisbursementApi, broker: Broker) -> None:
+    """A roster for 2099-12 once stood before every nearer month's roster of its county (issue 17)."""
+    county = new_county()
+    await entitled(broker, county, amount="560.00")
+    far = await api.post(ROSTERS, officer(county), {"region_code": county, "period": "2099-12"})
+    assert far.status_code == 422, far.text
+    assert far.json()["code"] == "period_too_far_ahead"
+    assert (await api.get(ROSTERS, officer(county), {"region_code": county})).json()["items"] == []
+    assert (await api.build(county, "2026-12"))["status"] == "draft"
+
+
 async def test_a_county_without_entitlements_is_unknown(api: DisbursementApi) -> None:
     county = new_county()
     reply = await api.post(ROSTERS, officer(county), {"region_code": county, "period": "2026-12"})

@@ -167,6 +167,20 @@ async def test_a_handler_that_always_fails_parks_the_event_and_the_next_one_is_s
     assert await delivery.effects() == [2]
 
 
+async def test_a_parked_events_error_keeps_no_value_a_database_error_quoted(delivery: Delivery) -> None:
+    """The dead letter's error is read by operators: like the logs, it leaves out what the database quoted."""
+    poison = delivery.event(7)
+
+    async def database_error(session: AsyncSession, event: CloudEvent) -> None:
+        delivery.calls += 1
+        raise RuntimeError("invalid input for query argument $1: '140402198001011234' (value out of range)")
+
+    await delivery.consumer({PROBE_EVENT_TYPE: database_error}).process(delivery.record(poison))
+    [letter] = await delivery.dead_letters()
+    assert "query argument $1" in letter.error
+    assert "140402198001011234" not in letter.error
+
+
 @pytest.mark.parametrize(
     "payload",
     [

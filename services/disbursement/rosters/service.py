@@ -17,7 +17,7 @@ from services.disbursement.context import Disbursement
 from services.disbursement.ledger import amount_holds
 from services.disbursement.ledger.counties import touch
 from services.disbursement.ledger.models import CountyLedger
-from services.disbursement.months import period_of
+from services.disbursement.months import add_months, month_containing, period_of
 from services.disbursement.recoveries import service as recoveries
 from services.disbursement.rosters.build import build_lines, settle
 from services.disbursement.rosters.export import write_export
@@ -75,7 +75,19 @@ async def _county(session: AsyncSession, county: str) -> CountyLedger | None:
     return (await session.scalars(stmt)).first()
 
 
+# How far ahead a roster may be built. Months are paid in order, so a roster for a far month (once, 9999-12) would stand
+# before every nearer month's roster of its county until someone cancelled it.
+MAX_MONTHS_AHEAD = 12
+
+
 async def create(session: AsyncSession, ctx: Disbursement, county: str, month: dt.date, who: Principal) -> Roster:
+    latest = add_months(month_containing(business_date(ctx.now())), MAX_MONTHS_AHEAD)
+    if month > latest:
+        raise Unprocessable(
+            f"A roster is built at most {MAX_MONTHS_AHEAD} months ahead (until {period_of(latest)})",
+            code="period_too_far_ahead",
+            errors=[{"loc": ["body", "period"], "msg": "too far ahead", "type": "too_far_ahead"}],
+        )
     ledger = await _county(session, county)
     if ledger is None:
         raise Unprocessable(f"No entitlement in county {county} is known to disbursement", code="unknown_county")
