@@ -137,6 +137,7 @@ class AuditWriter:
         # A place per row from the request's start until the row is in the database: at most `queue_limit` at once.
         self._slots = asyncio.Semaphore(queue_limit)
         self._queue: collections.deque[AccessRecord] = collections.deque()
+        self._has_rows = asyncio.Event()
         self._batch_ready = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -154,6 +155,7 @@ class AuditWriter:
     def record(self, row: AccessRecord) -> None:
         """Queue a row whose place was reserved; never waits."""
         self._queue.append(row)
+        self._has_rows.set()
         if len(self._queue) >= self._batch_size:
             self._batch_ready.set()
 
@@ -167,6 +169,7 @@ class AuditWriter:
 
     async def stop(self) -> None:
         self._stopping = True
+        self._has_rows.set()
         self._batch_ready.set()
         if self._task is not None:
             try:
@@ -184,12 +187,11 @@ class AuditWriter:
     async def _run(self) -> None:
         while not self._stopping:
             if not self._queue:
-                self._batch_ready.clear()
-                await self._batch_ready.wait()
-                if self._stopping:
-                    break
+                self._has_rows.clear()
+                await self._has_rows.wait()  # the first row of a batch (record), or stop()
+                continue
             if len(self._queue) < self._batch_size:
-                # The first row opens a batch; it closes after the flush interval or when full, whichever is first.
+                # The first row opened a batch; it closes after the flush interval or when full, whichever is first.
                 self._batch_ready.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._batch_ready.wait(), self._interval)

@@ -182,6 +182,29 @@ async def test_the_audit_writer_batches_in_the_background(stack: DevStack, engin
         await db.dispose()
 
 
+async def test_a_single_row_is_written_within_the_flush_interval(stack: DevStack, engine: AsyncEngine) -> None:
+    """A quiet gateway's rows are written too, not only when a batch fills (under `make run` none was: the writer
+    slept until 500 rows had queued)."""
+    db = Database(gateway_settings(stack, "http://unused"), SCHEMA)
+    tag = f"single-{uuid.uuid4().hex}"
+    writer = AuditWriter(db, batch_size=500, interval_seconds=0.05, queue_limit=1000)
+    writer.start()
+    try:
+        for n in range(2):  # the second after the writer went back to sleep on an empty queue
+            assert await writer.reserve()
+            writer.record(_record(f"{tag}-{n}"))
+
+            async def written() -> int:
+                async with engine.connect() as conn:
+                    sql = text("SELECT count(*) FROM gateway.access_audit WHERE request_id LIKE :t")
+                    return int(await conn.scalar(sql, {"t": f"{tag}-%"}) or 0)
+
+            assert await wait_until(written, lambda count, n=n: count == n + 1, timeout=10) == n + 1
+    finally:
+        await writer.stop()
+        await db.dispose()
+
+
 async def test_a_full_audit_refuses_to_reserve_rather_than_drop(stack: DevStack, engine: AsyncEngine) -> None:
     """Back-pressure, not loss: with every place taken, a new row waits for one and is refused when none frees up
     (the request is then answered 503 unserved); every row that had a place is written."""
