@@ -18,8 +18,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from libs.contracts.period import Period
+from libs.kernel.settings import BaseServiceSettings
 from tests.e2e.journey_payment import (
     Journey,
     assert_applied_once,
@@ -28,6 +31,7 @@ from tests.e2e.journey_payment import (
     new_family,
 )
 from tests.e2e.system import WholeSystem, new_county
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.timeout(900)  # the whole system's start-up, the broker's latency and a worker's job period
 
@@ -177,3 +181,33 @@ async def test_every_step_run_again_changes_nothing(paid: Journey, whole_system:
     assert (again.payment.accepted, again.payment.unchanged) == (0, 1)
 
     await assert_applied_once(first)
+
+
+async def test_the_gateways_audit_says_who_decided_and_who_took_the_roster(
+    paid: Journey, whole_system: WholeSystem
+) -> None:
+    """The access audit of the running gateway holds, without waiting for a shutdown, what the services said each
+    request did: the county's decision on the case, the roster locked and submitted, finance's reading of the lines
+    with their account numbers (issue 17: "who read which identity or account number, who decided what")."""
+    j = paid
+    settings = BaseServiceSettings(database_url=whole_system.stack.database_url)
+    engine = create_async_engine(settings.async_database_url)
+
+    async def notes() -> set[tuple[str, str]]:
+        async with engine.connect() as conn:
+            rows = await conn.execute(
+                text("SELECT action, target FROM gateway.access_audit WHERE target IN (:case, :roster)"),
+                {"case": f"case/{j.application.case_id}", "roster": f"roster/{j.line.roster_id}"},
+            )
+            return {(r[0], r[1]) for r in rows}
+
+    try:
+        expected = {
+            ("case.decided", f"case/{j.application.case_id}"),
+            ("roster.locked", f"roster/{j.line.roster_id}"),
+            ("roster.submitted", f"roster/{j.line.roster_id}"),
+            ("roster.lines_read", f"roster/{j.line.roster_id}"),
+        }
+        assert await wait_until(notes, lambda found: expected <= found, timeout=30) >= expected
+    finally:
+        await engine.dispose()
