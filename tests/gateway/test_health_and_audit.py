@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -160,6 +161,17 @@ def _record(request_id: str) -> AccessRecord:
     return AccessRecord(datetime.now(UTC), request_id, None, None, "GET", "/x", 200, None, "10.0.0.1", 1.0)
 
 
+def _written(engine: AsyncEngine, tag: str) -> Callable[[], Awaitable[int]]:
+    """How many audit rows of this test (request ids starting with `tag`) are in the table."""
+
+    async def count() -> int:
+        async with engine.connect() as conn:
+            sql = text("SELECT count(*) FROM gateway.access_audit WHERE request_id LIKE :t")
+            return int(await conn.scalar(sql, {"t": f"{tag}-%"}) or 0)
+
+    return count
+
+
 async def test_the_audit_writer_batches_in_the_background(stack: DevStack, engine: AsyncEngine) -> None:
     db = Database(gateway_settings(stack, "http://unused"), SCHEMA)
     tag = f"writer-{uuid.uuid4().hex}"
@@ -169,14 +181,8 @@ async def test_the_audit_writer_batches_in_the_background(stack: DevStack, engin
         for n in range(250):
             assert await writer.reserve()
             writer.record(_record(f"{tag}-{n}"))
-
-        async def written() -> int:
-            async with engine.connect() as conn:
-                sql = text("SELECT count(*) FROM gateway.access_audit WHERE request_id LIKE :t")
-                return int(await conn.scalar(sql, {"t": f"{tag}-%"}) or 0)
-
         # No flush() here: the background task alone writes them, in batches of at most 100.
-        assert await wait_until(written, lambda n: n == 250) == 250
+        assert await wait_until(_written(engine, tag), lambda n: n == 250) == 250
     finally:
         await writer.stop()
         await db.dispose()
@@ -193,13 +199,7 @@ async def test_a_single_row_is_written_within_the_flush_interval(stack: DevStack
         for n in range(2):  # the second after the writer went back to sleep on an empty queue
             assert await writer.reserve()
             writer.record(_record(f"{tag}-{n}"))
-
-            async def written() -> int:
-                async with engine.connect() as conn:
-                    sql = text("SELECT count(*) FROM gateway.access_audit WHERE request_id LIKE :t")
-                    return int(await conn.scalar(sql, {"t": f"{tag}-%"}) or 0)
-
-            assert await wait_until(written, lambda count, n=n: count == n + 1, timeout=10) == n + 1
+            assert await wait_until(_written(engine, tag), lambda count, n=n: count == n + 1, timeout=10) == n + 1
     finally:
         await writer.stop()
         await db.dispose()
