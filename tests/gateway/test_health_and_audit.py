@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -196,10 +198,11 @@ async def test_a_single_row_is_written_within_the_flush_interval(stack: DevStack
     writer = AuditWriter(db, batch_size=500, interval_seconds=0.05, queue_limit=1000)
     writer.start()
     try:
-        for n in range(2):  # the second after the writer went back to sleep on an empty queue
+        for n in (1, 2):  # the second after the writer went back to sleep on an empty queue
             assert await writer.reserve()
             writer.record(_record(f"{tag}-{n}"))
-            assert await wait_until(_written(engine, tag), lambda count, n=n: count == n + 1, timeout=10) == n + 1
+            written = await wait_until(_written(engine, tag), functools.partial(operator.eq, n), timeout=10)
+            assert written == n
     finally:
         await writer.stop()
         await db.dispose()
