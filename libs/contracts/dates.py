@@ -7,10 +7,11 @@ Every instant and date that enters through an API is one of these types, so such
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, ValidationInfo
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, ValidationInfo
 
 from libs.contracts.clock import china_today
 from libs.contracts.stored import read_back
@@ -25,6 +26,8 @@ LATEST_DATE = date(2099, 12, 31)
 # How far ahead of today a date "in the past" may be: a feed dated by a registry in another time zone, or sent at
 # midnight, may say tomorrow.
 _CLOCK_SLACK = timedelta(days=1)
+# A number, or a text that is one: pydantic reads it as seconds since 1970.
+_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
 
 
 def bounded_instant(value: datetime) -> datetime:
@@ -49,6 +52,16 @@ def past_date(value: date) -> date:
     return value
 
 
+def _not_a_number(value: Any, info: ValidationInfo) -> Any:
+    # Pydantic takes `0`, `86400` or `8.4e-307` (also as text, as every query parameter is) for seconds since 1970:
+    # the standards in force "on" 8.4e-307 were those of 1970-01-01 (found by tests/e2e/test_fuzz_staff.py). Dates
+    # and instants are ISO 8601 (CONTRACTS.md); a number is a malformed request.
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if not read_back(info) and (is_number or (isinstance(value, str) and _NUMBER.fullmatch(value))):
+        raise ValueError("must be an ISO 8601 date or date-time, not a number")
+    return value
+
+
 # The validators of the types below: bounds at entry, none for a document read back as stored (libs.contracts.stored).
 def entered_instant(value: datetime, info: ValidationInfo) -> datetime:
     return value if read_back(info) else bounded_instant(value)
@@ -64,8 +77,8 @@ def entered_past_date(value: date, info: ValidationInfo) -> date:
 
 
 # An instant with its UTC offset (CONTRACTS.md: timestamps are ISO 8601 with offset), 1970–2099.
-Instant = Annotated[AwareDatetime, AfterValidator(entered_instant)]
+Instant = Annotated[AwareDatetime, BeforeValidator(_not_a_number), AfterValidator(entered_instant)]
 # A calendar date 1900-01-01 … 2099-12-31 (benefit dates, effective dates, deadlines).
-CivilDate = Annotated[date, AfterValidator(entered_date)]
+CivilDate = Annotated[date, BeforeValidator(_not_a_number), AfterValidator(entered_date)]
 # A date that has happened: a birth, a death, an event a registry reports, a feed's as-of date (not after tomorrow).
-PastDate = Annotated[date, AfterValidator(entered_past_date)]
+PastDate = Annotated[date, BeforeValidator(_not_a_number), AfterValidator(entered_past_date)]

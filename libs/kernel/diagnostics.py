@@ -88,9 +88,11 @@ def diagnostics_router(service: str, tables: MessagingTables) -> APIRouter:
         runtime = request.app.state.runtime
         probe_id = body.probe_id or uuid.uuid4().hex
         correlation = getattr(request.state, "request_id", None)
-        for seq in range(body.count):
-            event = probe_event(probe_id, seq, source=service, correlation_id=correlation)
-            await runtime.outbox.add(session, event, key=f"{probe_id}:{seq % 16}")
+        events = [
+            (probe_event(probe_id, seq, source=service, correlation_id=correlation), f"{probe_id}:{seq % 16}")
+            for seq in range(body.count)
+        ]
+        await runtime.outbox.add_many(session, events)
         return ProbeSent(probe_id=probe_id, count=body.count)
 
     @router.get("/probes/{probe_id}", response_model=ProbeReceipts)

@@ -7,7 +7,7 @@ services' own documents). Each scope's operations are called with a token of a p
 fresh county: schemathesis generates valid requests (mostly steered to the client's own regions, to valid identity
 numbers and to a work order and a feed that exist, so they get past the jurisdiction and identity checks to the
 service's own handling) and invalid ones (which must be refused with a 4xx). Examples are bounded and derandomised, so
-a run is reproducible and short; `JIUZHU_FUZZ_EXAMPLES=200 JIUZHU_FUZZ_SEED=7` makes a deeper, random local run.
+a run is reproducible and short (tests/e2e/fuzzing.py).
 
 What it found is pinned by its own tests: NUL (U+0000) anywhere in a request was a 500 from PostgreSQL in four
 services (tests/kernel/test_text_guard.py, and below); a work order received in year 1 or 9999 overflowed
@@ -17,30 +17,25 @@ services (tests/kernel/test_text_guard.py, and below); a work order received in 
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-import hypothesis
 import pytest
-import requests
 import schemathesis
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
-from schemathesis.checks import CheckContext, CheckFunction, not_a_server_error
-from schemathesis.generation.case import Case as GenericCase
+from schemathesis.checks import CheckFunction, not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
-    negative_data_rejection,
     response_schema_conformance,
     status_code_conformance,
 )
 
 from libs.devstack.demo_intake import fictional_id
+from tests.e2e.fuzzing import CONFIG, Case, examples, fuzz_operation, problem_details
 from tests.e2e.system import WholeSystem, new_county
 
-Case = GenericCase[Any]
 SCOPES = ("hotline", "finance", "province", "registry_feed")
 # CONTRACTS.md §2–§5 as built, by scope: the fuzzing must reach every one of them.
 PARTNER_OPERATIONS: dict[str, set[tuple[str, str]]] = {
@@ -66,8 +61,7 @@ PARTNER_OPERATIONS: dict[str, set[tuple[str, str]]] = {
         ("PUT", "/api/v1/matching/feeds/uploads/{feed_id}"),
     },
 }
-EXAMPLES = int(os.environ.get("JIUZHU_FUZZ_EXAMPLES", "40"))
-SEED = os.environ.get("JIUZHU_FUZZ_SEED")  # unset: derandomised, the same examples every run
+EXAMPLES = examples(40)
 # Feed headers a valid upload may start with, so generated rows reach the row parser rather than the header check.
 FEED_HEADERS = {
     "death": "id_number,name,event_date",
@@ -75,26 +69,8 @@ FEED_HEADERS = {
     "vehicle": "id_number,name,plate,vehicle_type,registered_at,deregistered",
 }
 
-# Unknown query parameters are ignored, as by any HTTP API, so they are not "invalid"; every request carries the
-# client's real token (its absence is tested on its own below).
-CONFIG = schemathesis.Config.from_dict(
-    {"generation": {"allow-extra-parameters": False, "with-security-parameters": False}}
-)
 # Registry feeds are NDJSON too; schemathesis sends text/csv as text already.
 schemathesis.serializer.alias("application/x-ndjson", "text/plain")
-
-
-def problem_details(ctx: CheckContext, response: schemathesis.Response, case: Case) -> bool | None:
-    """Every 4xx and 5xx is `application/problem+json` with its own status and a stable `code` (CONTRACTS.md)."""
-    if response.status_code < 400:
-        return None
-    content_type = (response.headers.get("content-type") or [""])[0]
-    assert content_type.startswith("application/problem+json"), f"{response.status_code} as {content_type!r}"
-    body = response.json()
-    assert isinstance(body, dict), f"{response.status_code}: the problem is not an object"
-    assert body.get("status") == response.status_code, f"{response.status_code}: the problem says {body.get('status')}"
-    assert body.get("code"), f"{response.status_code}: the problem has no code"
-    return True
 
 
 CHECKS: list[CheckFunction] = [
@@ -212,39 +188,6 @@ def _steer(case: Case, partner: Partner, data: st.DataObject) -> None:
         case.body = f"{FEED_HEADERS[source]}\n{case.body}"
 
 
-def _fuzz(api: PartnerApi, partner: Partner, method: str, path: str, mode: GenerationMode) -> list[int]:
-    """Blocking: schemathesis' cases for one operation, sent through the gateway and checked; the statuses seen."""
-    operation = api.schema[path][method]
-    session = requests.Session()
-    session.trust_env = False  # straight to the gateway on this machine, never through a proxy from the environment
-    headers = {"Authorization": f"Bearer {partner.token}"}
-    checks = [*CHECKS, negative_data_rejection] if mode is GenerationMode.NEGATIVE else CHECKS
-    statuses: list[int] = []
-
-    @hypothesis.settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        derandomize=SEED is None,
-        database=None,  # no .hypothesis/ directory in the work tree
-        suppress_health_check=list(hypothesis.HealthCheck),
-    )
-    @hypothesis.given(case=operation.as_strategy(generation_mode=mode), data=st.data())
-    def run(case: Case, data: st.DataObject) -> None:
-        if mode is GenerationMode.POSITIVE:
-            _steer(case, partner, data)
-        response = case.call(base_url=api.base_url, session=session, headers=headers, timeout=60)
-        statuses.append(response.status_code)
-        case.validate_response(response, checks=checks, headers=headers)
-
-    if SEED is not None:
-        run = hypothesis.seed(int(SEED))(run)
-    try:
-        run()
-    finally:
-        session.close()
-    return statuses
-
-
 async def test_the_document_covers_every_partner_endpoint(partner_api: PartnerApi) -> None:
     published = {
         scope: {
@@ -318,8 +261,18 @@ async def test_fuzzing_finds_no_server_error_and_only_problems(
 ) -> None:
     partner = partner_api.partners[scope]
     for method, path in sorted(PARTNER_OPERATIONS[scope]):
+        steer = (lambda case, data: _steer(case, partner, data)) if mode is GenerationMode.POSITIVE else None
         # In a thread: schemathesis sends with `requests`, and the session's event loop must stay free.
-        statuses = await asyncio.to_thread(_fuzz, partner_api, partner, method, path, mode)
+        statuses = await asyncio.to_thread(
+            fuzz_operation,
+            partner_api.schema[path][method],
+            partner_api.base_url,
+            mode,
+            headers={"Authorization": f"Bearer {partner.token}"},
+            checks=CHECKS,
+            max_examples=EXAMPLES,
+            steer=steer,
+        )
         assert len(statuses) >= EXAMPLES // 2, (method, path, len(statuses))
         # Past the gateway: the service itself answered some (not every request was refused for scope or region).
         assert [s for s in statuses if s not in (401, 403)], (method, path, statuses)
