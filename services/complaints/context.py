@@ -23,7 +23,7 @@ ID_NUMBER_CONTEXT = "complaints/id-number"
 PHONE_CONTEXT = "complaints/phone"
 WORK_ORDER_CONTEXT = "complaints/work-order"
 RESULT_CONTEXT = "complaints/result-push"
-SIGNING_KEY_CONTEXT = "complaints/platform-secret"
+PLATFORM_SIGNING_SEAL = "complaints/platform-secret"
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from libs.devstack.stack import DevStack
 from libs.kernel.pii import PiiVault
-from services.complaints.context import SIGNING_KEY_CONTEXT
+from services.complaints.context import PLATFORM_SIGNING_SEAL
 from services.complaints.definition import DEFINITION as COMPLAINTS
 from tests.gateway.harness import (
     ADMIN_PASSWORD,
@@ -57,7 +57,7 @@ async def test_a_hotline_client_with_a_callback_is_registered_with_complaints(
     assert secret not in stored["secret_sealed"]
     # Sealed with complaints' own key, and it is the very secret the platform got: the pushes will verify.
     vault = PiiVault(COMPLAINTS.settings().pii_key.get_secret_value())
-    assert vault.decrypt(stored["secret_sealed"], context=SIGNING_KEY_CONTEXT) == secret
+    assert vault.decrypt(stored["secret_sealed"], context=PLATFORM_SIGNING_SEAL) == secret
 
 
 async def test_clients_without_a_hotline_callback_are_not_registered(

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.jobs import PeriodicJob
 from libs.kernel.outbound import OutboundPolicy, RefusedUrl
-from services.complaints.context import SIGNING_KEY_CONTEXT, Complaints
+from services.complaints.context import PLATFORM_SIGNING_SEAL, Complaints
 from services.complaints.push.models import DeliveryAttempt, HotlinePlatform, ResultDelivery
 from services.complaints.push.service import open_body
 from services.complaints.push.signing import DELIVERY_HEADER, SIGNATURE_HEADER, signature
@@ -86,7 +86,7 @@ async def _post(
     body = open_body(ctx, delivery)
     headers = {
         "Content-Type": "application/json",
-        SIGNATURE_HEADER: signature(ctx.open(platform.secret_sealed, SIGNING_KEY_CONTEXT), body),
+        SIGNATURE_HEADER: signature(ctx.open(platform.secret_sealed, PLATFORM_SIGNING_SEAL), body),
         DELIVERY_HEADER: delivery.id,
         "X-Request-ID": str(uuid.uuid4()),
     }

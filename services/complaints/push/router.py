@@ -24,7 +24,7 @@ from libs.kernel.auth import Principal
 from libs.kernel.db import DbSession
 from libs.kernel.errors import OutsideJurisdiction, Unprocessable
 from libs.kernel.outbound import RefusedUrl
-from services.complaints.context import SIGNING_KEY_CONTEXT, Complaints, ComplaintsCtx
+from services.complaints.context import PLATFORM_SIGNING_SEAL, Complaints, ComplaintsCtx
 from services.complaints.dependencies import Admin
 from services.complaints.ledger.models import Complaint
 from services.complaints.push.models import HotlinePlatform, ResultDelivery
@@ -129,7 +129,7 @@ async def put_platform(
     now = ctx.now()
     values = {
         "callback_url": _allowed_url(ctx, str(body.callback_url)),
-        "secret_sealed": ctx.seal(body.client_secret.get_secret_value(), SIGNING_KEY_CONTEXT),
+        "secret_sealed": ctx.seal(body.client_secret.get_secret_value(), PLATFORM_SIGNING_SEAL),
         "updated_by": admin.subject,
     }
     platform = await session.get(HotlinePlatform, client_id, with_for_update=True)
