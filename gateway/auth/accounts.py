@@ -142,7 +142,7 @@ async def change_own_password(
             code="weak_password",
             errors=[{"loc": ["body", "new_password"], "msg": "same as the current password", "type": "weak"}],
         )
-    acceptable_password(new, user.username)
+    acceptable_password(new, user.username, field="new_password")
     user.password_hash = await rt.hasher.hash(new)
     user.must_change_password = False
     user.password_changed_at = user.updated_at = datetime.now(UTC)

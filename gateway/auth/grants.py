@@ -101,7 +101,7 @@ async def _password_grant(rt: Runtime, form: dict[str, str], source: str) -> Gra
     return Granted(staff_principal(user), " ".join(sorted(user.roles)), refresh, user.must_change_password)
 
 
-async def _refresh_grant(rt: Runtime, request: Request, form: dict[str, str]) -> Granted:
+async def _refresh_grant(rt: Runtime, form: dict[str, str]) -> Granted:
     raw = form.get("refresh_token", "")
     if not raw:
         raise InvalidRequest("refresh_token is required for grant_type=refresh_token")
@@ -141,7 +141,7 @@ async def issue_token(request: Request, rt: Runtime) -> TokenResponse:
     elif grant_type == "client_credentials":
         granted = await _client_credentials_grant(rt, request, form, source)
     elif grant_type == "refresh_token":
-        granted = await _refresh_grant(rt, request, form)
+        granted = await _refresh_grant(rt, form)
     elif not grant_type:
         raise InvalidRequest("grant_type is required")
     else:

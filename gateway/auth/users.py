@@ -88,13 +88,13 @@ async def active_user(session: AsyncSession, user_id: str) -> User | None:
     return await session.scalar(select(User).where(User.id == key, User.is_active.is_(True)))
 
 
-def acceptable_password(password: str, username: str) -> None:
-    """422 `weak_password` naming the rule broken (gateway.auth.password_policy)."""
+def acceptable_password(password: str, username: str, *, field: str = "password") -> None:
+    """422 `weak_password` naming the rule broken (gateway.auth.password_policy) and the body's `field`."""
     try:
         check_password(password, username=username)
     except WeakPassword as exc:
         raise Unprocessable(
-            str(exc), code="weak_password", errors=[{"loc": ["body", "password"], "msg": str(exc), "type": "weak"}]
+            str(exc), code="weak_password", errors=[{"loc": ["body", field], "msg": str(exc), "type": "weak"}]
         ) from None
 
 
