@@ -26,6 +26,7 @@ from gateway.auth.schemas import (
 )
 from gateway.runtime import Runtime, get_runtime
 from libs.kernel.db import DbSession
+from libs.kernel.errors import request_id_of
 from libs.kernel.pagination import Cursor, Limit, Page, decode_cursor, page_of
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
@@ -41,11 +42,6 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such acc
 admin_router = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=_ADMIN_ERRORS)
 
 
-def _request_id(request: Request) -> str | None:
-    value = getattr(request.state, "request_id", None)
-    return value if isinstance(value, str) else None
-
-
 @admin_router.post("/users", response_model=UserOut, status_code=201, responses={409: PROBLEM})
 async def create_user(
     body: UserCreate, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
@@ -54,7 +50,7 @@ async def create_user(
     user = await user_service.create_user(session, rt.hasher, admin.principal, body)
     await record_action(session, admin.principal, AdminActionKind.user_created, target_kind="user",
                         target_id=str(user.id), target_name=user.username, region_code=user.region_code,
-                        detail={"roles": sorted(user.roles)}, request_id=_request_id(request))  # fmt: skip
+                        detail={"roles": sorted(user.roles)}, request_id=request_id_of(request))  # fmt: skip
     return user_service.user_out(user)
 
 
@@ -80,7 +76,7 @@ async def deactivate_user(
 ) -> UserOut:
     """Cut a user off: sign-in refused, every token and session refused within seconds. Not your own account."""
     user = await accounts.set_user_active(rt, session, admin.principal, user_id, active=False, reason=body.reason,
-                                          request_id=_request_id(request))  # fmt: skip
+                                          request_id=request_id_of(request))  # fmt: skip
     return user_service.user_out(user)
 
 
@@ -90,7 +86,7 @@ async def reactivate_user(
 ) -> UserOut:
     """Let a deactivated user sign in again (tokens from before stay refused)."""
     user = await accounts.set_user_active(rt, session, admin.principal, user_id, active=True, reason=body.reason,
-                                          request_id=_request_id(request))  # fmt: skip
+                                          request_id=request_id_of(request))  # fmt: skip
     return user_service.user_out(user)
 
 
@@ -108,7 +104,7 @@ async def reset_password(
     the next sign-in. Every session ends and the account is unlocked."""
     response.headers["Cache-Control"] = "no-store"
     user, generated = await accounts.reset_password(rt, session, admin.principal, user_id, password=body.password,
-                                                    reason=body.reason, request_id=_request_id(request))  # fmt: skip
+                                                    reason=body.reason, request_id=request_id_of(request))  # fmt: skip
     return PasswordResetDone(user=user_service.user_out(user), temporary_password=generated)
 
 
@@ -118,7 +114,7 @@ async def unlock_user(
 ) -> UserOut:
     """Unlock an account locked by failed sign-ins (the addresses the guesses came from stay counted)."""
     user = await accounts.unlock_user(session, admin.principal, user_id, reason=body.reason,
-                                      request_id=_request_id(request))  # fmt: skip
+                                      request_id=request_id_of(request))  # fmt: skip
     return user_service.user_out(user)
 
 
@@ -128,7 +124,7 @@ async def revoke_user_tokens(
 ) -> UserOut:
     """Sign a user out everywhere: every token and session issued until now is refused within seconds."""
     user = await accounts.revoke_user_tokens(rt, session, admin.principal, user_id, reason=body.reason,
-                                             request_id=_request_id(request))  # fmt: skip
+                                             request_id=request_id_of(request))  # fmt: skip
     return user_service.user_out(user)
 
 
@@ -148,7 +144,7 @@ async def create_client(
     created = await client_service.create_client(session, rt.hasher, admin.principal, body)
     await record_action(session, admin.principal, AdminActionKind.client_created, target_kind="client",
                         target_id=created.client_id, target_name=created.name, region_code=created.region_code,
-                        detail={"scopes": created.scopes}, request_id=_request_id(request))  # fmt: skip
+                        detail={"scopes": created.scopes}, request_id=request_id_of(request))  # fmt: skip
     if hotline.needs_callback(created):
         await hotline.register_callback(rt, admin, created)
     return created
@@ -181,7 +177,7 @@ async def change_callback(
     """Point a hotline client's result pushes at a new callback URL (held to the outbound policy: `422
     callback_url_refused`). The client's secret, as the partner holds it, proves the change is theirs (`422
     wrong_client_secret`); complaints signs the pushes with it."""
-    client = await accounts.change_callback(rt, session, admin, client_id, body, request_id=_request_id(request))
+    client = await accounts.change_callback(rt, session, admin, client_id, body, request_id=request_id_of(request))
     return client_service.client_out(client)
 
 
@@ -191,7 +187,7 @@ async def deactivate_client(
 ) -> ClientOut:
     """Cut a partner off: its secret refused, every token it holds refused within seconds."""
     client = await accounts.set_client_active(rt, session, admin.principal, client_id, active=False,
-                                              reason=body.reason, request_id=_request_id(request))  # fmt: skip
+                                              reason=body.reason, request_id=request_id_of(request))  # fmt: skip
     return client_service.client_out(client)
 
 
@@ -201,7 +197,7 @@ async def reactivate_client(
 ) -> ClientOut:
     """Let a deactivated partner obtain tokens again (tokens from before stay refused)."""
     client = await accounts.set_client_active(rt, session, admin.principal, client_id, active=True,
-                                              reason=body.reason, request_id=_request_id(request))  # fmt: skip
+                                              reason=body.reason, request_id=request_id_of(request))  # fmt: skip
     return client_service.client_out(client)
 
 
@@ -211,7 +207,7 @@ async def unlock_client(
 ) -> ClientOut:
     """Unlock a partner client locked by failed secrets."""
     client = await accounts.unlock_client(session, admin.principal, client_id, reason=body.reason,
-                                          request_id=_request_id(request))  # fmt: skip
+                                          request_id=request_id_of(request))  # fmt: skip
     return client_service.client_out(client)
 
 
@@ -221,5 +217,5 @@ async def revoke_client_tokens(
 ) -> ClientOut:
     """Refuse every token the partner holds now (it obtains new ones with its secret)."""
     client = await accounts.revoke_client_tokens(rt, session, admin.principal, client_id, reason=body.reason,
-                                                 request_id=_request_id(request))  # fmt: skip
+                                                 request_id=request_id_of(request))  # fmt: skip
     return client_service.client_out(client)

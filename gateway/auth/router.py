@@ -17,7 +17,7 @@ from gateway.auth.users import staff_principal
 from gateway.runtime import Runtime, get_runtime
 from libs.kernel.auth import PrincipalKind
 from libs.kernel.db import DbSession
-from libs.kernel.errors import Forbidden
+from libs.kernel.errors import Forbidden, request_id_of
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
@@ -103,9 +103,8 @@ async def change_password(
         raise Forbidden("Partner clients have secrets, not passwords", code="staff_only")
     # A stolen token must not become a way to guess the password: wrong current passwords count as failed sign-ins.
     attempt = await rt.throttle.admit(source_address(request), principal.name)
-    request_id = getattr(request.state, "request_id", None)
     user = await accounts.change_own_password(
-        rt, session, principal, current=body.current_password, new=body.new_password, request_id=request_id
+        rt, session, principal, current=body.current_password, new=body.new_password, request_id=request_id_of(request)
     )
     await rt.throttle.succeeded(attempt, principal.name)
     refresh = await open_session(session, rt.sessions, str(user.id))

@@ -130,7 +130,8 @@ def problem_response(status: int, *, headers: Mapping[str, str] | None = None, *
     return JSONResponse(problem_body(status, **fields), status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def _request_id(request: Request) -> str | None:
+def request_id_of(request: Request) -> str | None:
+    """The request's id as RequestContextMiddleware set it (for problems, records, audit notes)."""
     value = getattr(request.state, "request_id", None)
     return value if isinstance(value, str) else None
 
@@ -149,7 +150,7 @@ def install_error_handlers(app: FastAPI) -> None:
             code=exc.instance_code,
             title=exc.title,
             detail=exc.detail,
-            correlation_id=_request_id(request),
+            correlation_id=request_id_of(request),
             errors=exc.errors,
             **exc.extra,
         )
@@ -162,7 +163,7 @@ def install_error_handlers(app: FastAPI) -> None:
             422,
             code="validation_failed",
             detail=f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}",
-            correlation_id=_request_id(request),
+            correlation_id=request_id_of(request),
             errors=errors,
         )
 
@@ -172,12 +173,12 @@ def install_error_handlers(app: FastAPI) -> None:
             exc.status_code,
             headers=exc.headers,
             detail=str(exc.detail) if exc.detail else None,
-            correlation_id=_request_id(request),
+            correlation_id=request_id_of(request),
         )
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
         _log.exception("request.failed", path=request.url.path)
-        return problem_response(500, correlation_id=_request_id(request))
+        return problem_response(500, correlation_id=request_id_of(request))
 
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
