@@ -36,16 +36,17 @@ from bench.complaints_data import HOTLINE_CLIENT, Seeded, county_code, known_pho
 from bench.support import bench_stack, machine, percentile
 from libs.contracts.clock import CHINA_TZ
 from libs.contracts.id_number import check_character
-from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal, PrincipalKind, StaffRole
-from libs.kernel.auth import Scope as AuthScope
+from libs.contracts.staff import Scope as AuthScope
+from libs.contracts.staff import StaffRole
+from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal, PrincipalKind
 from libs.kernel.logging import configure_logging
 from libs.kernel.service import create_service_app
 from services.complaints.context import RESULT_CONTEXT, Complaints
 from services.complaints.definition import DEFINITION as COMPLAINTS
-from services.complaints.ledger.models import Complaint
-from services.complaints.push.push import ResultPush
+from services.complaints.push.delivery import ResultPush
 from services.complaints.push.service import enqueue
 from services.complaints.push.signing import DELIVERY_HEADER, SIGNATURE_HEADER, signature, verify
+from services.complaints.register.models import Complaint
 from tests.complaints.support import work_order
 
 PII_KEY = "bench-complaints-pii-key-0123456789abcdef"

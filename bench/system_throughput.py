@@ -62,7 +62,7 @@ from bench.support import cpu_seconds as support_cpu_seconds
 from bench.support import machine, percentile, process_kind
 from bench.system_stack import ADMIN_PASSWORD, SERVICES, whole_system
 from libs.contracts.clock import china_today
-from libs.devstack.demo_casework import FIGURES
+from libs.demo_county.casework import FIGURES
 from libs.kernel.logging import scrub
 from tests.intake.support import application_body as intake_application_body
 from tests.intake.support import member

@@ -24,8 +24,9 @@ from fastapi.responses import JSONResponse
 from gateway.proxy import UPSTREAM_ERRORS, upstream_problem
 from gateway.routes import ROUTES, Route, resolve
 from gateway.runtime import Runtime, runtime_of
+from libs.contracts.staff import Scope
 from libs.kernel.api_docs import DOCS_READER
-from libs.kernel.auth import INTERNAL_HEADER, Scope, internal_tokens
+from libs.kernel.auth import INTERNAL_HEADER, internal_tokens
 from libs.kernel.errors import PROBLEM_JSON, BadGateway
 
 Json = dict[str, Any]

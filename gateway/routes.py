@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from libs.kernel.auth import Principal, PrincipalKind, Scope
+from libs.contracts.staff import Scope
+from libs.kernel.auth import Principal, PrincipalKind
 from libs.kernel.errors import Forbidden
 
 

@@ -26,7 +26,8 @@ from gateway.auth.dependencies import CurrentCaller
 from gateway.auth.router import PROBLEM
 from gateway.auth.tokens import Caller
 from libs.contracts.dates import Instant
-from libs.kernel.auth import PrincipalKind, StaffRole
+from libs.contracts.staff import StaffRole
+from libs.kernel.auth import PrincipalKind
 from libs.kernel.db import DbSession
 from libs.kernel.errors import Forbidden
 from libs.kernel.pagination import Cursor, Limit, Page, decode_keyset, page_of

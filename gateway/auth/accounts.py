@@ -25,7 +25,8 @@ from gateway.auth.sessions import revoke_subject_sessions
 from gateway.auth.tokens import Caller
 from gateway.auth.users import acceptable_password
 from gateway.runtime import Runtime
-from libs.kernel.auth import Principal, Scope
+from libs.contracts.staff import Scope
+from libs.kernel.auth import Principal
 from libs.kernel.errors import Conflict, NotFound, Unprocessable
 
 

@@ -8,7 +8,8 @@ from fastapi import Depends, Request
 
 from gateway.auth.tokens import AccessTokens, Caller, InvalidToken
 from gateway.runtime import get_runtime
-from libs.kernel.auth import PrincipalKind, StaffRole
+from libs.contracts.staff import StaffRole
+from libs.kernel.auth import PrincipalKind
 from libs.kernel.errors import Forbidden, Unauthorized
 
 _CHALLENGE = 'Bearer realm="jiuzhu"'

@@ -19,7 +19,8 @@ from gateway.auth.schemas import ClientCreated
 from gateway.auth.tokens import Caller
 from gateway.proxy import UPSTREAM_ERRORS, upstream_problem
 from gateway.runtime import Runtime
-from libs.kernel.auth import INTERNAL_HEADER, Scope
+from libs.contracts.staff import Scope
+from libs.kernel.auth import INTERNAL_HEADER
 from libs.kernel.errors import BadGateway, Unprocessable
 from libs.kernel.outbound import RefusedUrl
 

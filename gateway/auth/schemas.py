@@ -19,8 +19,8 @@ from pydantic import (
 
 from gateway.auth.password_policy import MAX_LENGTH, MIN_LENGTH
 from libs.contracts.region import normalise_prefix
+from libs.contracts.staff import Scope, StaffRole
 from libs.contracts.text import clean_line
-from libs.kernel.auth import Scope, StaffRole
 
 
 def _fold_username(value: object) -> object:

@@ -13,7 +13,8 @@ from gateway.auth.models import User
 from gateway.auth.password_policy import WeakPassword, check_password
 from gateway.auth.passwords import SecretHasher
 from gateway.auth.schemas import UserCreate, UserOut
-from libs.kernel.auth import Principal, PrincipalKind, StaffRole, ensure_jurisdiction
+from libs.contracts.staff import StaffRole
+from libs.kernel.auth import Principal, PrincipalKind, ensure_jurisdiction
 from libs.kernel.errors import Conflict, Unprocessable
 
 ADMIN_USERNAME = "admin"

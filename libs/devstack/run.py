@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 
-from libs.devstack.demo import load_demo_county
+from libs.demo_county.load import load_demo_county
 from libs.devstack.processes import Supervisor, free_port, tail, wait_for_http
 from libs.devstack.secrets import strong_password
 from libs.devstack.stack import DevStack

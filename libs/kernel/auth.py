@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import jwt
 from fastapi import Depends, Request
 
+from libs.contracts.staff import Scope, StaffRole
 from libs.kernel.errors import Forbidden, OutsideJurisdiction, Unauthorized
 from libs.kernel.keyring import KeyRing
 from libs.kernel.settings import BaseServiceSettings
@@ -27,21 +28,6 @@ _AUDIENCE = "jiuzhu-services"
 class PrincipalKind(StrEnum):
     staff = "staff"
     client = "client"
-
-
-class StaffRole(StrEnum):
-    village_assistant = "village_assistant"
-    township_officer = "township_officer"
-    county_officer = "county_officer"
-    city_supervisor = "city_supervisor"
-    system_admin = "system_admin"
-
-
-class Scope(StrEnum):
-    hotline = "hotline"
-    finance = "finance"
-    province = "province"
-    registry_feed = "registry_feed"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from libs.kernel.auth import CurrentPrincipal, Principal, StaffRole, ensure_jurisdiction, require_roles
+from libs.contracts.staff import StaffRole
+from libs.kernel.auth import CurrentPrincipal, Principal, ensure_jurisdiction, require_roles
 from libs.kernel.consumer import Handler
 from libs.kernel.db import DbSession
 from libs.kernel.events import CloudEvent, new_event

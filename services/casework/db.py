@@ -2,7 +2,7 @@ from sqlalchemy.orm import DeclarativeBase
 
 from libs.kernel.db import schema_metadata
 from libs.kernel.messaging_tables import MessagingTables
-from libs.kernel.work_calendar import calendar_years_table
+from libs.modules.work_calendar import calendar_years_table
 
 SCHEMA = "casework"
 

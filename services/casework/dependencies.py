@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from libs.kernel.auth import Principal, Scope, StaffRole, require_roles, require_scope
+from libs.contracts.staff import Scope, StaffRole
+from libs.kernel.auth import Principal, require_roles, require_scope
 
 Village = Annotated[Principal, Depends(require_roles(StaffRole.village_assistant))]
 # Townships investigate and propose; counties confirm (or townships, where the county delegated it).

@@ -2,15 +2,15 @@ from pathlib import Path
 
 from libs.kernel.diagnostics import diagnostics_router
 from libs.kernel.service import ServiceDefinition
-from libs.kernel.work_calendar import calendar_router
+from libs.modules.work_calendar import calendar_router
 from services.complaints.config import ComplaintsSettings
 from services.complaints.db import SCHEMA, Base, calendar_years, tables
 from services.complaints.hotline.router import router as hotline
 from services.complaints.jobs import jobs
-from services.complaints.ledger.router import router as ledger
+from services.complaints.local_figures.router import router as policies
 from services.complaints.models import MODELS
-from services.complaints.policy.router import router as policies
 from services.complaints.push.router import router as platforms
+from services.complaints.register.router import router as ledger
 from services.complaints.subscriptions import subscriptions
 
 DEFINITION = ServiceDefinition(

@@ -8,7 +8,8 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from libs.kernel.auth import Principal, Scope, StaffRole, require_roles, require_scope
+from libs.contracts.staff import Scope, StaffRole
+from libs.kernel.auth import Principal, require_roles, require_scope
 
 # Villages log items but do not read the ledger: a report is often about village cadres, and the informant must stay
 # unknown to them (seed 002).

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from libs.kernel.jobs import PeriodicJob
 from libs.kernel.service import Runtime
 from services.complaints.context import Complaints
-from services.complaints.push.push import push_job
+from services.complaints.push.delivery import push_job
 
 
 def jobs(runtime: Runtime) -> Sequence[PeriodicJob]:

@@ -7,7 +7,8 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from libs.kernel.auth import Principal, Scope, StaffRole, require_roles, require_scope
+from libs.contracts.staff import Scope, StaffRole
+from libs.kernel.auth import Principal, require_roles, require_scope
 
 Reader = Annotated[
     Principal,

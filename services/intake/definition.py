@@ -2,12 +2,12 @@ from pathlib import Path
 
 from libs.kernel.diagnostics import diagnostics_router
 from libs.kernel.service import ServiceDefinition
-from libs.kernel.work_calendar import calendar_router
+from libs.modules.work_calendar import calendar_router
 from services.intake.application.router import router as applications
 from services.intake.config import IntakeSettings
 from services.intake.db import SCHEMA, Base, calendar_years, tables
 from services.intake.lead.router import router as leads
-from services.intake.procedure.router import router as procedure_rules
+from services.intake.local_figures.router import router as procedure_rules
 from services.intake.subscriptions import subscriptions
 from services.intake.warning.router import router as warnings
 

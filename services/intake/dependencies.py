@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from libs.kernel.auth import Principal, Scope, StaffRole, require_roles, require_scope
+from libs.contracts.staff import Scope, StaffRole
+from libs.kernel.auth import Principal, require_roles, require_scope
 
 # Village assistants help applicants fill in and file; townships and counties accept; cities only read.
 Filer = Annotated[

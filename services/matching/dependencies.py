@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from libs.kernel.auth import Principal, Scope, StaffRole, require_roles, require_scope
+from libs.contracts.staff import Scope, StaffRole
+from libs.kernel.auth import Principal, require_roles, require_scope
 
 # Townships confirm or dismiss the hits of their households; a county may too.
 Checker = Annotated[Principal, Depends(require_roles(StaffRole.township_officer, StaffRole.county_officer))]

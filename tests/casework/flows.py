@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from libs.kernel.auth import Principal, StaffRole
+from libs.contracts.staff import StaffRole
+from libs.kernel.auth import Principal
 from services.casework.case import service as case_service
 from services.casework.case.models import Case
 from tests.casework.support import (

@@ -27,7 +27,8 @@ from libs.contracts.events.intake import (
 )
 from libs.contracts.events.matching import FindingOutcome, VerificationCompleted, VerificationFinding
 from libs.contracts.programs import Program
-from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal, Scope
+from libs.contracts.staff import Scope
+from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal
 from libs.kernel.db import Database
 from libs.kernel.events import CloudEvent, new_event
 from libs.kernel.outbox import Outbox
@@ -200,7 +201,7 @@ async def set_standards(
     api: CaseworkApi, region_prefix: str, effective_from: date = date(2020, 1, 1), **figures: Any
 ) -> None:
     """Local figures for a test's own county, straight into the table (the admin API has its own tests)."""
-    from services.casework.standards.models import StandardFigure
+    from services.casework.local_figures.models import StandardFigure
 
     async with api.db.sessions.begin() as s:
         for name, value in figures.items():

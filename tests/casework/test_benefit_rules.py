@@ -27,7 +27,7 @@ from services.casework.benefit.rules import (
     calculate,
     income_band,
 )
-from services.casework.standards.figures import Standards
+from services.casework.local_figures.figures import Standards
 
 ON = date(2026, 3, 1)
 STANDARDS = Standards(

@@ -19,11 +19,11 @@ import pytest
 from sqlalchemy import func, select
 
 from libs.contracts.programs import Program
-from libs.kernel.auth import Scope, StaffRole
+from libs.contracts.staff import Scope, StaffRole
 from services.casework.case.models import Case, CaseInvestigation
+from services.casework.local_figures.models import StandardFigure
 from services.casework.registry.models import Household, HouseholdMember
 from services.casework.relatives.models import StaffRelative
-from services.casework.standards.models import StandardFigure
 from tests.casework.flows import CASES, case_of_application
 from tests.casework.support import (
     Broker,

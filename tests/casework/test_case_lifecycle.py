@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from libs.contracts.money import Money
 from libs.contracts.period import Period
-from libs.kernel.auth import StaffRole
+from libs.contracts.staff import StaffRole
 from services.casework.case.models import Case, CaseHistory
 from services.casework.registry.models import Household
 from tests.casework.flows import CASES, case_of_application, end_publicity, officers

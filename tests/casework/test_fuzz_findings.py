@@ -13,9 +13,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from libs.kernel.auth import StaffRole
+from libs.contracts.staff import StaffRole
 from libs.kernel.errors import PROBLEM_JSON
-from services.casework.standards.models import StandardFigure
+from services.casework.local_figures.models import StandardFigure
 from tests.casework.support import CaseworkApi, new_county, set_standards, staff
 
 STANDARDS = "/api/v1/casework/standards"

@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from libs.kernel.auth import StaffRole
+from libs.contracts.staff import StaffRole
 from services.casework.db import SCHEMA, Base
 from services.casework.definition import DEFINITION
 from tests.casework.support import CaseworkApi, family, new_county, new_village, staff

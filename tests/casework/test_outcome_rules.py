@@ -10,6 +10,7 @@ import pytest
 from libs.contracts.period import Period
 from libs.contracts.programs import Program
 from services.casework.benefit.rules import BenefitInput, IncomeItem, MemberFacts, SelfCare, calculate
+from services.casework.local_figures.figures import Standards
 from services.casework.outcome.rules import (
     Member,
     ReviewOutcome,
@@ -20,7 +21,6 @@ from services.casework.outcome.rules import (
     succession_after_death,
     suggest_review_outcome,
 )
-from services.casework.standards.figures import Standards
 
 # ---- 渐退 gradual exit ------------------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import event, select
 
 from libs.contracts.clock import CHINA_TZ
-from libs.kernel.auth import Scope, StaffRole
+from libs.contracts.staff import Scope, StaffRole
 from services.casework.registry.models import HouseholdMember
 from tests.casework.province_support import T0, Program, add_household, casework
 from tests.casework.support import CaseworkApi, client, family, new_county, new_village, staff

@@ -16,7 +16,7 @@ import httpx
 import pytest
 import structlog
 
-from libs.kernel.auth import Scope, StaffRole
+from libs.contracts.staff import Scope, StaffRole
 from services.casework.context import PROVINCE_CONTEXT
 from services.casework.province.push import ProvincePush, push_job, retry_delay
 from services.casework.province.service import item_of

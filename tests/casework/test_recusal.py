@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from libs.contracts.events.intake import CloseRelation, CloseRelativeDeclaration, DeclaredRelative
-from libs.kernel.auth import StaffRole
+from libs.contracts.staff import StaffRole
 from tests.casework.flows import CASES, case_of_application, officers, recipient_household
 from tests.casework.support import (
     Broker,

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from libs.kernel.auth import StaffRole
+from libs.contracts.staff import StaffRole
 from libs.kernel.outbox import Outbox
 from libs.kernel.pii import PiiVault
 from libs.kernel.service import Runtime

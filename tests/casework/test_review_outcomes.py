@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from libs.kernel.auth import StaffRole
+from libs.contracts.staff import StaffRole
 from services.casework.case.opening import open_triggered
 from services.casework.case.rules import Trigger
 from tests.casework.flows import CASES, officers, recipient_household

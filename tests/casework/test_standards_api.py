@@ -13,10 +13,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from libs.kernel.auth import Principal, StaffRole
-from services.casework.standards.figures import FIGURE_NAMES
-from services.casework.standards.models import StandardFigure
-from services.casework.standards.schemas import SPECS, api_name
+from libs.contracts.staff import StaffRole
+from libs.kernel.auth import Principal
+from services.casework.local_figures.figures import FIGURE_NAMES
+from services.casework.local_figures.models import StandardFigure
+from services.casework.local_figures.schemas import SPECS, api_name
 from tests.casework.support import CaseworkApi, new_county, new_village, staff
 
 STANDARDS = "/api/v1/casework/standards"

@@ -7,9 +7,9 @@ from datetime import date
 from typing import Any
 
 from libs.contracts.period import Period
-from libs.kernel.auth import StaffRole
+from libs.contracts.staff import StaffRole
+from services.casework.local_figures.figures import standards_of
 from services.casework.reports import rules
-from services.casework.standards.figures import standards_of
 from tests.casework.support import CaseworkApi, new_county, new_village, staff
 from tests.casework.village_support import (
     PERIOD,

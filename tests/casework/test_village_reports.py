@@ -13,12 +13,12 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from libs.kernel.auth import StaffRole
+from libs.contracts.staff import StaffRole
 from services.casework.case.models import Case
 from services.casework.case.opening import open_triggered
 from services.casework.case.schemas import Trigger
+from services.casework.local_figures.models import StandardFigure
 from services.casework.reports.models import VillageReportEntry
-from services.casework.standards.models import StandardFigure
 from tests.casework.support import CaseworkApi, new_county, new_village, staff
 from tests.casework.village_support import (
     PERIOD,

@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from libs.kernel.auth import Principal, StaffRole
+from libs.contracts.staff import StaffRole
+from libs.kernel.auth import Principal
 from libs.kernel.outbox import Outbox
 from libs.kernel.service import Runtime
 from services.casework.case.models import Case

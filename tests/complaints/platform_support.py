@@ -26,7 +26,7 @@ from libs.kernel.service import Runtime
 from services.complaints.context import Complaints
 from services.complaints.db import tables
 from services.complaints.definition import DEFINITION as COMPLAINTS
-from services.complaints.push.push import ResultPush
+from services.complaints.push.delivery import ResultPush
 from services.complaints.push.signing import DELIVERY_HEADER
 from tests.complaints.support import ComplaintsApi, admin
 

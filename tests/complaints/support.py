@@ -20,7 +20,8 @@ import httpx
 from fastapi import FastAPI
 
 from libs.contracts.clock import CHINA_TZ
-from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal, Scope, StaffRole
+from libs.contracts.staff import Scope, StaffRole
+from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal
 from libs.kernel.db import Database
 from libs.kernel.events import CloudEvent
 from services.complaints.context import Complaints

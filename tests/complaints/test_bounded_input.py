@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from libs.kernel.errors import PROBLEM_JSON
 from services.complaints.hotline.limits import RAW_MAX_BYTES, compact_json
 from services.complaints.hotline.models import WorkOrder
-from services.complaints.ledger.models import Complaint, InvestigationNote
-from services.complaints.ledger.schemas import CONTENT_MAX
+from services.complaints.register.models import Complaint, InvestigationNote
+from services.complaints.register.schemas import CONTENT_MAX
 from tests.complaints.support import (
     COMPLAINTS,
     WORK_ORDERS,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from libs.contracts.clock import CHINA_TZ
-from libs.kernel.auth import StaffRole
+from libs.contracts.staff import StaffRole
 from tests.complaints.support import (
     COMPLAINTS,
     ComplaintsApi,

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from services.complaints.ledger.models import ContactRead
+from services.complaints.register.models import ContactRead
 from tests.complaints.support import (
     COMPLAINTS,
     ComplaintsApi,

@@ -15,11 +15,12 @@ import pytest
 from sqlalchemy import func, select
 
 from libs.contracts.id_number import check_character
-from libs.kernel.auth import Principal, Scope, StaffRole
+from libs.contracts.staff import Scope, StaffRole
+from libs.kernel.auth import Principal
 from libs.kernel.errors import PROBLEM_JSON
 from services.complaints.context import WORK_ORDER_CONTEXT
 from services.complaints.hotline.models import WorkOrder
-from services.complaints.ledger.models import Complaint
+from services.complaints.register.models import Complaint
 from tests.complaints.support import (
     WORK_ORDERS,
     ComplaintsApi,

@@ -11,7 +11,7 @@ import pytest
 
 from libs.kernel.auth import Principal
 from libs.kernel.errors import PROBLEM_JSON
-from services.complaints.ledger.rules import unit_name
+from services.complaints.register.rules import unit_name
 from tests.complaints.support import (
     COMPLAINTS,
     WORK_ORDERS,

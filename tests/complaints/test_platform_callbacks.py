@@ -10,10 +10,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from libs.kernel.auth import Principal, StaffRole
+from libs.contracts.staff import StaffRole
+from libs.kernel.auth import Principal
 from libs.kernel.errors import PROBLEM_JSON
+from services.complaints.push.delivery import URL_REFUSED, ResultPush
 from services.complaints.push.models import HotlinePlatform
-from services.complaints.push.push import URL_REFUSED, ResultPush
 from tests.complaints.platform_support import PLATFORMS, at, delivery, fake_platform, pusher, run
 from tests.complaints.support import ComplaintsApi, admin, hotline, new_village, staff, township_officer, work_order
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from libs.contracts.clock import CHINA_TZ
 from libs.kernel.auth import Principal
 from services.complaints.hotline.models import WorkOrder
-from services.complaints.ledger.models import Complaint
+from services.complaints.register.models import Complaint
 from tests.complaints.support import (
     COMPLAINTS,
     WORK_ORDERS,

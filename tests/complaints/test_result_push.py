@@ -22,7 +22,7 @@ from libs.kernel.auth import Principal
 from libs.kernel.service import create_service_app
 from services.complaints.context import Complaints
 from services.complaints.definition import DEFINITION as COMPLAINTS
-from services.complaints.push.push import ResultPush
+from services.complaints.push.delivery import ResultPush
 from services.complaints.push.signing import SIGNATURE_HEADER, verify
 from tests.complaints.platform_support import (
     PLATFORMS,

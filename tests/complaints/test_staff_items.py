@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from libs.contracts.clock import CHINA_TZ
-from libs.kernel.auth import StaffRole
-from services.complaints.ledger.models import Complaint
+from libs.contracts.staff import StaffRole
+from services.complaints.register.models import Complaint
 from tests.complaints.support import (
     COMPLAINTS,
     ComplaintsApi,

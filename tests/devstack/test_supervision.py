@@ -18,7 +18,7 @@ from typing import ClassVar, TypeVar
 import httpx
 import pytest
 
-from libs.devstack.demo_http import RetryingTransport, demo_client
+from libs.demo_county.http import RetryingTransport, demo_client
 from libs.devstack.processes import Supervisor, free_port
 from libs.devstack.run import load_demo
 

@@ -23,7 +23,8 @@ from libs.contracts.events.casework import EntitlementChanged, EntitlementStatus
 from libs.contracts.events.intake import SealedBankAccount
 from libs.contracts.events.matching import DeathDetected
 from libs.contracts.programs import Program
-from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal, Scope, StaffRole
+from libs.contracts.staff import Scope, StaffRole
+from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal
 from libs.kernel.db import Database
 from libs.kernel.events import CloudEvent, new_event
 from services.disbursement.context import Disbursement

@@ -10,7 +10,8 @@ from typing import Any
 
 from libs.contracts.events.intake import mask_account
 from libs.contracts.programs import Program
-from libs.kernel.auth import Principal, StaffRole
+from libs.contracts.staff import StaffRole
+from libs.kernel.auth import Principal
 from tests.disbursement.support import (
     Broker,
     DisbursementApi,

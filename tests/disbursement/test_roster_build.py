@@ -11,7 +11,7 @@ from typing import Any
 
 from libs.contracts.events.casework import EntitlementStatus
 from libs.contracts.programs import Program
-from libs.kernel.auth import StaffRole
+from libs.contracts.staff import StaffRole
 from tests.disbursement.support import (
     FINANCE,
     Broker,

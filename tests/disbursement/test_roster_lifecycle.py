@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from libs.kernel.auth import StaffRole
+from libs.contracts.staff import StaffRole
 from tests.disbursement.support import (
     FINANCE,
     Broker,

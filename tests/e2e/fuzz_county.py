@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from libs.contracts.clock import china_today
-from libs.devstack.demo_casework import FIGURES
-from libs.devstack.demo_intake import fictional_id
+from libs.demo_county.casework import FIGURES
+from libs.demo_county.intake import fictional_id
 from tests.e2e.journey_payment import case_of, new_family
 from tests.e2e.journey_recipients import (
     EVENT_TIMEOUT,

@@ -1,7 +1,7 @@
 """Helpers of the hotline journeys (tests/e2e/test_journey_hotline.py): the request bodies a 12345 platform and the
 staff send through the gateway, fresh personal data for each scenario, and checks on replies that never print it.
 
-Bodies follow CONTRACTS.md §2 and the demo loaders (libs/devstack/demo_complaints.py, demo_casework.py); every
+Bodies follow CONTRACTS.md §2 and the demo loaders (libs/demo_county/complaints.py, demo_casework.py); every
 identity number is fictional and valid, built in the scenario's own county so no other scenario files the same
 person.
 """
@@ -18,7 +18,7 @@ import httpx
 
 from libs.contracts.clock import CHINA_TZ
 from libs.contracts.id_number import IdNumber
-from libs.devstack.demo_intake import fictional_id
+from libs.demo_county.intake import fictional_id
 from tests.e2e.system import Actor, WholeSystem, new_county
 
 WORK_ORDERS = "/api/v1/hotline/work-orders"

@@ -30,7 +30,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from libs.contracts.clock import CHINA_TZ, business_date, china_today
-from libs.devstack.demo_intake import fictional_id
+from libs.demo_county.intake import fictional_id
 from libs.kernel.logging import scrub
 from libs.kernel.settings import BaseServiceSettings
 from tests.e2e.system import Actor, WholeSystem

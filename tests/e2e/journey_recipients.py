@@ -1,6 +1,6 @@
 """Recipient households for the end-to-end journeys, set up the way a county really starts: the county officer enters
-the county's standards and imports the households it already pays (as libs/devstack/demo_casework.py does), and
-rosters are built, locked and submitted through the gateway (as libs/devstack/demo_disbursement.py does).
+the county's standards and imports the households it already pays (as libs/demo_county/casework.py does), and
+rosters are built, locked and submitted through the gateway (as libs/demo_county/disbursement.py does).
 
 Every identity number and bank account sent is registered with the harness, so the privacy scan looks for it in every
 process's log. Months are reckoned from the real China date: the services run on the real clock (no service takes a
@@ -17,8 +17,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from libs.contracts.clock import china_today
-from libs.devstack.demo_casework import FIGURES
-from libs.devstack.demo_intake import fictional_id
+from libs.demo_county.casework import FIGURES
+from libs.demo_county.intake import fictional_id
 from tests.e2e.system import SERVICES, Actor, WholeSystem, new_county
 from tests.support.waiting import wait_until
 

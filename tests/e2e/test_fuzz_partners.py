@@ -32,7 +32,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from libs.devstack.demo_intake import fictional_id
+from libs.demo_county.intake import fictional_id
 from tests.e2e.fuzzing import CONFIG, Case, examples, fuzz_operation, problem_details
 from tests.e2e.system import WholeSystem, new_county
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from libs.devstack.demo_intake import fictional_id
+from libs.demo_county.intake import fictional_id
 from tests.e2e.privacy import scan
 from tests.e2e.system import WholeSystem
 

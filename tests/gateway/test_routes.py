@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from gateway.routes import ROUTES, resolve
-from libs.kernel.auth import Principal, PrincipalKind, Scope
+from libs.contracts.staff import Scope
+from libs.kernel.auth import Principal, PrincipalKind
 from libs.kernel.errors import Forbidden
 
 

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from libs.contracts.events.intake import BANK_ACCOUNT_SEAL_CONTEXT
-from libs.kernel.auth import Principal, StaffRole
+from libs.contracts.staff import StaffRole
+from libs.kernel.auth import Principal
 from libs.kernel.events import CloudEvent
 from libs.kernel.pii import PiiVault
 from services.intake.application.models import ApplicationVersion

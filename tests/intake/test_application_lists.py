@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from libs.kernel.auth import StaffRole
+from libs.contracts.staff import StaffRole
 from tests.intake.support import IntakeApi, application_body, new_village, staff
 
 APPS = "/api/v1/intake/applications"

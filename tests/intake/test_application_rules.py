@@ -20,7 +20,7 @@ from services.intake.application.rules import (
     submission_violations,
 )
 from services.intake.application.schemas import ApplicationIn, ApplicationStatus
-from services.intake.procedure.rules import NATIONAL_DEFAULTS, ProcedureFigures
+from services.intake.local_figures.rules import NATIONAL_DEFAULTS, ProcedureFigures
 from tests.intake.support import application_body, fresh_id, member
 
 TODAY = date(2026, 3, 1)

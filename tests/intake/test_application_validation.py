@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from libs.kernel.auth import Principal, StaffRole
+from libs.contracts.staff import StaffRole
+from libs.kernel.auth import Principal
 from services.intake.application.models import Application, ApplicationHistory, ApplicationVersion
 from services.intake.db import tables
 from tests.intake.support import IntakeApi, application_body, fresh_id, member, new_village, staff

@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy import func, select
 
 from libs.contracts.events.casework import EntitlementStatus
-from libs.kernel.auth import StaffRole
+from libs.contracts.staff import StaffRole
 from services.intake.application.models import Application
 from services.intake.lead.models import Lead
-from services.intake.procedure.models import ProcedureRule
+from services.intake.local_figures.models import ProcedureRule
 from services.intake.warning.models import ProvinceWarning
 from tests.intake.support import IntakeApi, application_body, fresh_id, member, new_village, staff
 from tests.intake.test_province_warnings import entitlement, fresh_county, province, warning

@@ -12,7 +12,7 @@ import random
 from datetime import date
 from typing import Any
 
-from libs.kernel.auth import StaffRole
+from libs.contracts.staff import StaffRole
 from tests.intake.support import IntakeApi, application_body, new_village, staff
 
 APPS = "/api/v1/intake/applications"

@@ -28,7 +28,7 @@ from libs.contracts.events.casework import (
 )
 from libs.contracts.events.complaints import Contact, HelpRequested
 from libs.contracts.programs import Program
-from libs.kernel.auth import StaffRole
+from libs.contracts.staff import StaffRole
 from libs.kernel.events import CloudEvent, new_event
 from libs.kernel.outbox import Outbox
 from libs.kernel.pii import PiiVault

@@ -11,7 +11,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from libs.kernel.auth import Scope, StaffRole
+from libs.contracts.staff import Scope, StaffRole
 from tests.intake.support import IntakeApi, application_body, client, fresh_id, new_village, staff
 
 LEADS = "/api/v1/intake/leads"

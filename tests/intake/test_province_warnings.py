@@ -23,7 +23,7 @@ from libs.contracts.events.casework import (
     HouseholdChangeKind,
     HouseholdSnapshot,
 )
-from libs.kernel.auth import Scope, StaffRole
+from libs.contracts.staff import Scope, StaffRole
 from libs.kernel.events import new_event
 from libs.kernel.outbox import Outbox
 from libs.kernel.pii import PiiVault

@@ -13,14 +13,13 @@ import jwt
 import pytest
 from fastapi import Depends, FastAPI
 
+from libs.contracts.staff import Scope, StaffRole
 from libs.kernel.auth import (
     INTERNAL_HEADER,
     CurrentPrincipal,
     InternalTokens,
     Principal,
     PrincipalKind,
-    Scope,
-    StaffRole,
     ensure_jurisdiction,
     require_roles,
     require_scope,

@@ -11,8 +11,9 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import delete, event, func, select
 
+from libs.contracts.staff import StaffRole
 from libs.devstack.stack import DevStack
-from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal, PrincipalKind, StaffRole
+from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal, PrincipalKind
 from libs.kernel.db import Database
 from libs.kernel.events import CloudEvent
 from libs.kernel.service import create_service_app

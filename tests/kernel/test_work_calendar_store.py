@@ -1,4 +1,4 @@
-"""The stored working-day calendar (libs/kernel/work_calendar.py) through a real service app (intake), in process.
+"""The stored working-day calendar (libs/modules/work_calendar.py) through a real service app (intake), in process.
 
 A PUT commits, so each test works on a year no other test uses (2033 loaded, 2034 never loaded) and removes what it
 stored; the shipped years (2024-2026) are only read.
@@ -16,11 +16,12 @@ import pytest
 from sqlalchemy import delete, select
 
 from libs.contracts.calendar import WorkCalendar
+from libs.contracts.staff import Scope, StaffRole
 from libs.devstack.stack import DevStack
-from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal, PrincipalKind, Scope, StaffRole
+from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal, PrincipalKind
 from libs.kernel.db import Database
 from libs.kernel.service import create_service_app
-from libs.kernel.work_calendar import load_work_calendar
+from libs.modules.work_calendar import load_work_calendar
 from services.intake.db import calendar_years
 from services.intake.definition import DEFINITION as INTAKE
 

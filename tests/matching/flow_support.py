@@ -20,7 +20,8 @@ from libs.contracts.events.base import MemberRef
 from libs.contracts.events.casework import HouseholdChange, HouseholdChanged, HouseholdChangeKind, HouseholdSnapshot
 from libs.contracts.events.matching import DeathDetected, MatchHitConfirmed, VerificationCompleted
 from libs.contracts.programs import Program
-from libs.kernel.auth import Principal, StaffRole
+from libs.contracts.staff import StaffRole
+from libs.kernel.auth import Principal
 from services.matching.feeds.models import Feed
 from services.matching.hits.models import Death, Hit
 from services.matching.runs.matched import WATCH_LIST, business_month, current_feeds

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from libs.contracts.clock import business_date
 from libs.contracts.programs import Program
-from libs.kernel.auth import StaffRole
+from libs.contracts.staff import StaffRole
 from services.matching.hits.models import Death, Hit
 from services.matching.sources import SOURCES
 from tests.matching.support import (

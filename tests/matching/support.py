@@ -29,7 +29,8 @@ from libs.contracts.events.casework import (
 )
 from libs.contracts.events.intake import ApplicationSubmitted, CloseRelativeDeclaration, DeclaredObligor
 from libs.contracts.programs import Program
-from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal, Scope
+from libs.contracts.staff import Scope
+from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal
 from libs.kernel.db import Database
 from libs.kernel.events import CloudEvent, new_event
 from services.matching.context import Matching

@@ -10,7 +10,7 @@ import pytest
 
 from libs.contracts.events.casework import EntitlementStatus
 from libs.contracts.id_number import IdNumber
-from libs.kernel.auth import StaffRole
+from libs.contracts.staff import StaffRole
 from tests.matching.flow_support import (
     TODAY,
     Place,

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from libs.contracts.clock import business_date
-from libs.kernel.auth import Principal, Scope, StaffRole
+from libs.contracts.staff import Scope, StaffRole
+from libs.kernel.auth import Principal
 from services.matching.feeds.models import Feed
 from services.matching.hits.models import Hit
 from tests.matching.feed_support import (

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from libs.contracts.id_number import IdNumber
-from libs.kernel.auth import StaffRole
+from libs.contracts.staff import StaffRole
 from services.matching.sources import SOURCES
 from tests.matching.flow_support import (
     TODAY,

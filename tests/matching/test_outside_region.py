@@ -12,7 +12,8 @@ from sqlalchemy import update
 
 from libs.contracts.events.matching import FindingOutcome
 from libs.contracts.id_number import IdNumber
-from libs.kernel.auth import Principal, StaffRole
+from libs.contracts.staff import StaffRole
+from libs.kernel.auth import Principal
 from services.matching.metrics import OUTSIDE_REGION_ROWS
 from services.matching.runs.models import SourceSchedule
 from tests.matching.feed_support import FEEDS, assert_problem

@@ -11,7 +11,7 @@ import pytest
 
 from libs.contracts.events.casework import EntitlementStatus
 from libs.contracts.programs import Program
-from libs.kernel.auth import StaffRole
+from libs.contracts.staff import StaffRole
 from services.matching.rules.defaults import DEFAULT_RULES
 from services.matching.rules.spec import RuleSpec
 from tests.matching.rule_support import (

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from libs.kernel.auth import StaffRole
+from libs.contracts.staff import StaffRole
 from libs.kernel.pagination import JsonKey, encode_cursor
 from services.matching.hits.models import Hit
 from services.matching.rules.models import Rule

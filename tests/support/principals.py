@@ -11,7 +11,8 @@ from datetime import UTC, date, datetime
 from aiokafka.structs import ConsumerRecord
 
 from libs.contracts.clock import CHINA_TZ
-from libs.kernel.auth import Principal, PrincipalKind, Scope, StaffRole
+from libs.contracts.staff import Scope, StaffRole
+from libs.kernel.auth import Principal, PrincipalKind
 from libs.kernel.events import CloudEvent
 
 

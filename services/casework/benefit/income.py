@@ -9,7 +9,7 @@ from fractions import Fraction
 from libs.contracts.events.intake import IncomeKind
 from libs.contracts.money import Money
 from services.casework.benefit.facts import BenefitInput, DeductionKind, IncomeItem, Line
-from services.casework.standards.figures import Standards
+from services.casework.local_figures.figures import Standards
 
 _INCOME_LABELS: dict[str, str] = {
     IncomeKind.WAGES: "工资性收入 wages",

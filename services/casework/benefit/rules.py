@@ -27,7 +27,7 @@ from services.casework.benefit.facts import (
     SelfCare,
 )
 from services.casework.benefit.income import half_up, monthly_income, yuan
-from services.casework.standards.figures import FLAT_AMOUNT_FIGURES, Standards
+from services.casework.local_figures.figures import FLAT_AMOUNT_FIGURES, Standards
 
 __all__ = [
     "BenefitInput",

@@ -20,11 +20,11 @@ from services.casework.case import succession
 from services.casework.case.models import Case
 from services.casework.case.recusal import carry_recusals
 from services.casework.context import Casework
+from services.casework.local_figures.figures import Standards
 from services.casework.outcome.rules import gradual_exit_steps
 from services.casework.registry import service as registry
 from services.casework.registry.models import Entitlement, Household, ReviewClass
 from services.casework.registry.state import load_state
-from services.casework.standards.figures import Standards
 
 # Review class when the township does not choose one (DOMAIN.md §4): disability subsidies quarterly (seed 003),
 # "other recipients" monthly (seed 000), tekun yearly, everyone else half-yearly.

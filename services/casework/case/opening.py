@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.clock import business_date
 from libs.contracts.events.intake import ApplicationSubmitted
 from libs.contracts.id_number import mask_name
-from libs.kernel.work_calendar import load_work_calendar
+from libs.modules.work_calendar import load_work_calendar
 from services.casework.case import content as case_content
 from services.casework.case.history import record
 from services.casework.case.models import Case, CasePerson, Recusal

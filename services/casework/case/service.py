@@ -19,7 +19,8 @@ from libs.contracts.id_number import mask_name
 from libs.contracts.money import Money
 from libs.contracts.period import Period
 from libs.contracts.programs import Program
-from libs.kernel.auth import Principal, StaffRole, ensure_jurisdiction
+from libs.contracts.staff import StaffRole
+from libs.kernel.auth import Principal, ensure_jurisdiction
 from libs.kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
 from services.casework.benefit.rules import Calculation, MissingStandard, calculate
 from services.casework.case import content as case_content
@@ -31,10 +32,10 @@ from services.casework.case.rules import Action, CaseKind, CaseStatus, next_stat
 from services.casework.case.schemas import DecisionIn, InvestigationIn, ObjectionIn, ProposalIn, ReturnIn
 from services.casework.ceilings import DECLARED_CEILING_FEN, Loc, above_ceiling, ensure_monthly
 from services.casework.context import CONTENT_CONTEXT, Casework
+from services.casework.local_figures.figures import Standards
+from services.casework.local_figures.repository import standards_in_force
 from services.casework.outcome.rules import benefit_start, gradual_exit_steps
 from services.casework.registry.models import Entitlement
-from services.casework.standards.figures import Standards
-from services.casework.standards.repository import standards_in_force
 
 _log = structlog.get_logger("casework.cases")
 

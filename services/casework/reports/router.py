@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from libs.kernel.auth import Principal, StaffRole, ensure_jurisdiction, require_roles
+from libs.contracts.staff import StaffRole
+from libs.kernel.auth import Principal, ensure_jurisdiction, require_roles
 from libs.kernel.db import DbSession
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.casework.context import CaseworkCtx

@@ -23,6 +23,7 @@ from libs.kernel.errors import Conflict, NotFound, Unprocessable
 from services.casework.case.opening import open_triggered
 from services.casework.case.schemas import Trigger
 from services.casework.context import Casework
+from services.casework.local_figures.repository import standards_in_area, standards_in_force
 from services.casework.registry.models import Household, HouseholdStatus
 from services.casework.reports import rules
 from services.casework.reports.models import VillageReport, VillageReportEntry
@@ -38,7 +39,6 @@ from services.casework.reports.schemas import (
     ReportOut,
     ReportSummary,
 )
-from services.casework.standards.repository import standards_in_area, standards_in_force
 
 DETAIL_CONTEXT = "casework/village-report-detail"
 

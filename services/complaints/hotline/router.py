@@ -25,10 +25,10 @@ from services.complaints.hotline.schemas import (
     WorkOrderReceived,
 )
 from services.complaints.hotline.views import work_order
-from services.complaints.ledger.handling import record_satisfaction
-from services.complaints.ledger.models import Complaint
 from services.complaints.push import service as push_service
 from services.complaints.push.models import ResultDelivery
+from services.complaints.register.handling import record_satisfaction
+from services.complaints.register.models import Complaint
 
 router = APIRouter(prefix="/api/v1/hotline", tags=["hotline"])
 NumberPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]

@@ -21,8 +21,8 @@ from libs.contracts.dates import Instant
 from libs.contracts.id_number import IdNumberStr
 from libs.contracts.region import RegionCodeStr
 from libs.contracts.text import NAME_MAX_LENGTH, clean_line
-from services.complaints.ledger.rules import Category, Finding, Satisfaction, Status
-from services.complaints.ledger.schemas import Address, AsText, Content, Phone, Title
+from services.complaints.register.rules import Category, Finding, Satisfaction, Status
+from services.complaints.register.schemas import Address, AsText, Content, Phone, Title
 
 WorkOrderNo = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 # What a spreadsheet would evaluate (OWASP CSV injection); no name begins with it.

@@ -17,9 +17,9 @@ from services.complaints.context import WORK_ORDER_CONTEXT, Complaints
 from services.complaints.hotline.limits import check_size, compact_json
 from services.complaints.hotline.models import WorkOrder
 from services.complaints.hotline.schemas import WorkOrderIn, WorkOrderReceived
-from services.complaints.ledger import intake
-from services.complaints.ledger.rules import Channel, Source, Status, SubjectKind
-from services.complaints.ledger.schemas import CallerIn, SubjectIn
+from services.complaints.register import intake
+from services.complaints.register.rules import Channel, Source, Status, SubjectKind
+from services.complaints.register.schemas import CallerIn, SubjectIn
 
 
 def request_hash(body: WorkOrderIn) -> str:

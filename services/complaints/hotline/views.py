@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import CHINA_TZ
 from services.complaints.hotline.schemas import HistoryItem, ResultOut, WorkOrderOut
-from services.complaints.ledger.models import Complaint, StatusChange
-from services.complaints.ledger.rules import CLOSED, Finding, Status
+from services.complaints.register.models import Complaint, StatusChange
+from services.complaints.register.rules import CLOSED, Finding, Status
 
 
 def _cst(moment: dt.datetime) -> dt.datetime:

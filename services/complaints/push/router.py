@@ -26,8 +26,8 @@ from libs.kernel.errors import OutsideJurisdiction, Unprocessable
 from libs.kernel.outbound import RefusedUrl
 from services.complaints.context import PLATFORM_SIGNING_SEAL, Complaints, ComplaintsCtx
 from services.complaints.dependencies import Admin
-from services.complaints.ledger.models import Complaint
 from services.complaints.push.models import HotlinePlatform, ResultDelivery
+from services.complaints.register.models import Complaint
 
 router = APIRouter(prefix="/api/v1/complaints/hotline-platforms", tags=["hotline platforms"])
 ClientId = Annotated[str, Path(min_length=1, max_length=64)]

@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.complaints.context import RESULT_CONTEXT, Complaints
 from services.complaints.hotline.schemas import AttemptOut, DeliveryOut
 from services.complaints.hotline.views import work_order
-from services.complaints.ledger.models import Complaint
-from services.complaints.ledger.rules import Status
 from services.complaints.push.models import DeliveryAttempt, ResultDelivery
+from services.complaints.register.models import Complaint
+from services.complaints.register.rules import Status
 
 
 async def enqueue(session: AsyncSession, ctx: Complaints, item: Complaint) -> ResultDelivery:

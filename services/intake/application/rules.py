@@ -22,7 +22,7 @@ from services.intake.application.schemas import (
     MemberIn,
     Relation,
 )
-from services.intake.procedure.rules import ProcedureFigures
+from services.intake.local_figures.rules import ProcedureFigures
 
 Loc = tuple[str | int, ...]
 

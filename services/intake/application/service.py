@@ -30,7 +30,7 @@ from services.intake.application.rules import (
 from services.intake.application.schemas import ApplicationIn, ApplicationStatus, ReturnIn
 from services.intake.context import Intake
 from services.intake.lead import service as lead_service
-from services.intake.procedure.repository import deadline, figures_for
+from services.intake.local_figures.repository import deadline, figures_for
 
 SEAL_CONTEXT = "intake.application_versions.content_sealed"
 

@@ -31,7 +31,7 @@ from services.intake.lead.schemas import (
     LeadStatus,
     LeadSummary,
 )
-from services.intake.procedure.repository import deadline
+from services.intake.local_figures.repository import deadline
 
 SEAL_CONTEXT = "intake.leads.contact_sealed"
 

@@ -15,12 +15,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from libs.devstack.demo_casework import load_casework_demo
-from libs.devstack.demo_complaints import load_complaints_demo
-from libs.devstack.demo_disbursement import load_disbursement_demo
-from libs.devstack.demo_http import demo_client
-from libs.devstack.demo_intake import load_intake_demo
-from libs.devstack.demo_matching import load_matching_demo
+from libs.demo_county.casework import load_casework_demo
+from libs.demo_county.complaints import load_complaints_demo
+from libs.demo_county.disbursement import load_disbursement_demo
+from libs.demo_county.http import demo_client
+from libs.demo_county.intake import load_intake_demo
+from libs.demo_county.matching import load_matching_demo
 from libs.devstack.secrets import strong_password
 
 COUNTY = "140402"  # a county-level district of Changzhi, Shanxi (seed 001's city)

@@ -16,10 +16,10 @@ from libs.kernel.db import DbSession
 from libs.kernel.errors import Conflict, NotFound, Unprocessable
 from services.intake.context import IntakeCtx
 from services.intake.dependencies import County, Reader
-from services.intake.procedure.models import ProcedureRule
-from services.intake.procedure.repository import rule_in_force
-from services.intake.procedure.rules import ProcedureFigures, figure_violations
-from services.intake.procedure.schemas import ProcedureRuleIn, ProcedureRuleOut
+from services.intake.local_figures.models import ProcedureRule
+from services.intake.local_figures.repository import rule_in_force
+from services.intake.local_figures.rules import ProcedureFigures, figure_violations
+from services.intake.local_figures.schemas import ProcedureRuleIn, ProcedureRuleOut
 
 router = APIRouter(prefix="/api/v1/intake/procedure-rules", tags=["procedure rules"])
 

@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 
 from libs.contracts.clock import china_today
-from libs.devstack.demo_http import demo_client
-from libs.devstack.demo_intake import Staff
+from libs.demo_county.http import demo_client
+from libs.demo_county.intake import Staff
 
 ROSTERS = "/api/v1/disbursement/rosters"
 LEDGER_TIMEOUT = 90.0

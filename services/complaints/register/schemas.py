@@ -11,7 +11,7 @@ from libs.contracts.dates import Instant, PastDate
 from libs.contracts.id_number import IdNumberStr
 from libs.contracts.region import RegionCodeStr
 from libs.contracts.text import PersonName, clean_line, clean_text
-from services.complaints.ledger.rules import (
+from services.complaints.register.rules import (
     Category,
     Channel,
     FeedbackMethod,

@@ -14,9 +14,9 @@ from libs.kernel.db import DbSession
 from libs.kernel.errors import Conflict, NotFound
 from services.complaints.context import ComplaintsCtx
 from services.complaints.dependencies import County, Reader
-from services.complaints.policy.models import ComplaintPolicy
-from services.complaints.policy.repository import policy_in_force
-from services.complaints.policy.schemas import PolicyIn, PolicyOut
+from services.complaints.local_figures.models import ComplaintPolicy
+from services.complaints.local_figures.repository import policy_in_force
+from services.complaints.local_figures.schemas import PolicyIn, PolicyOut
 
 router = APIRouter(prefix="/api/v1/complaints/policies", tags=["complaint policies"])
 RegionQuery = Annotated[str, Query(pattern=r"^[0-9]{6,12}$")]

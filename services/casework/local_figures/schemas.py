@@ -20,7 +20,7 @@ from libs.contracts.dates import CivilDate
 from libs.contracts.money import InvalidMoney, Money
 from libs.contracts.programs import PER_PERSON_CEILING_FEN, AmountAboveCeiling
 from libs.kernel.errors import Unprocessable
-from services.casework.standards.figures import FIGURE_NAMES
+from services.casework.local_figures.figures import FIGURE_NAMES
 
 _MONEY_SUFFIX = "_fen"
 # "" is the national row; otherwise a province, city, county, township or village code (DOMAIN.md §1).

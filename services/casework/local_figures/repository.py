@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.casework.standards.figures import Standards, rows_in_force, standards_of
-from services.casework.standards.models import StandardFigure
+from services.casework.local_figures.figures import Standards, rows_in_force, standards_of
+from services.casework.local_figures.models import StandardFigure
 
 
 async def figure_rows_in_force(session: AsyncSession, region_code: str, day: dt.date) -> list[StandardFigure]:

@@ -6,8 +6,8 @@ import datetime as dt
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.complaints.ledger.models import Complaint, StatusChange
-from services.complaints.ledger.rules import Status
+from services.complaints.register.models import Complaint, StatusChange
+from services.complaints.register.rules import Status
 
 
 def record_status(session: AsyncSession, item: Complaint, status: Status, at: dt.datetime, note: str, by: str) -> None:

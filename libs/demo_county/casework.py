@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from libs.devstack.demo_http import demo_client
-from libs.devstack.demo_intake import Staff, fictional_id
+from libs.demo_county.http import demo_client
+from libs.demo_county.intake import Staff, fictional_id
 
 STANDARDS = "/api/v1/casework/standards"
 RELATIVES = "/api/v1/casework/close-relatives"

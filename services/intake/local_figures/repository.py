@@ -9,10 +9,10 @@ from sqlalchemy import func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.calendar import DueDate
-from libs.kernel.work_calendar import load_work_calendar
+from libs.modules.work_calendar import load_work_calendar
 from services.intake.db import calendar_years
-from services.intake.procedure.models import ProcedureRule
-from services.intake.procedure.rules import NATIONAL_DEFAULTS, ProcedureFigures
+from services.intake.local_figures.models import ProcedureRule
+from services.intake.local_figures.rules import NATIONAL_DEFAULTS, ProcedureFigures
 
 
 async def rule_in_force(session: AsyncSession, region_code: str, day: dt.date) -> ProcedureRule | None:

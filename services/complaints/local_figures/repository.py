@@ -8,10 +8,10 @@ from sqlalchemy import func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.calendar import DueDate
-from libs.kernel.work_calendar import load_work_calendar
+from libs.modules.work_calendar import load_work_calendar
 from services.complaints.db import calendar_years
-from services.complaints.policy.figures import NATIONAL_DEFAULTS, PolicyFigures
-from services.complaints.policy.models import ComplaintPolicy
+from services.complaints.local_figures.figures import NATIONAL_DEFAULTS, PolicyFigures
+from services.complaints.local_figures.models import ComplaintPolicy
 
 
 async def policy_in_force(session: AsyncSession, region_code: str, day: dt.date) -> ComplaintPolicy | None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from libs.devstack.demo_http import demo_client
-from libs.devstack.demo_intake import Staff, fictional_id
+from libs.demo_county.http import demo_client
+from libs.demo_county.intake import Staff, fictional_id
 
 FEEDS = "/api/v1/matching/feeds"
 SUMMARY = "/api/v1/matching/watch-list/summary"

@@ -16,10 +16,11 @@ from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_ke
 from services.complaints.context import ID_NUMBER_CONTEXT, PHONE_CONTEXT, ComplaintsCtx
 from services.complaints.dependencies import County, Entrant, Handler, Reader
 from services.complaints.hotline.schemas import DeliveryOut
-from services.complaints.ledger import handling, intake, repository
-from services.complaints.ledger.models import Complaint, ContactRead
-from services.complaints.ledger.rules import OPEN, Category, Source, Status
-from services.complaints.ledger.schemas import (
+from services.complaints.push import service as push_service
+from services.complaints.register import handling, intake, repository
+from services.complaints.register.models import Complaint, ContactRead
+from services.complaints.register.rules import OPEN, Category, Source, Status
+from services.complaints.register.schemas import (
     AssignIn,
     ClassificationIn,
     ComplaintIn,
@@ -32,8 +33,7 @@ from services.complaints.ledger.schemas import (
     ReturnIn,
     RevealIn,
 )
-from services.complaints.ledger.views import detail, summary, visible_repeats
-from services.complaints.push import service as push_service
+from services.complaints.register.views import detail, summary, visible_repeats
 
 router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"])
 ComplaintId = Annotated[str, Path(min_length=1, max_length=64)]

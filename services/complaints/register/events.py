@@ -9,10 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.events.base import PersonRef
 from libs.contracts.events.complaints import ComplaintFinding, ComplaintSubstantiated, Contact, HelpRequested
 from services.complaints.context import ID_NUMBER_CONTEXT, Complaints
-from services.complaints.ledger.models import Complaint
+from services.complaints.register.models import Complaint
 
 if TYPE_CHECKING:
-    from services.complaints.ledger.intake import NewItem
+    from services.complaints.register.intake import NewItem
 
 ANONYMOUS_CONTACT = "匿名求助人"
 

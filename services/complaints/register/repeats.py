@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.complaints.ledger.models import Complaint
+from services.complaints.register.models import Complaint
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import CHINA_TZ, business_date
 from services.complaints.context import ID_NUMBER_CONTEXT, PHONE_CONTEXT, Complaints
-from services.complaints.ledger import events
-from services.complaints.ledger.history import record_status
-from services.complaints.ledger.models import Complaint
-from services.complaints.ledger.repeats import Keys, Repeat, earlier_item
-from services.complaints.ledger.rules import (
+from services.complaints.local_figures.repository import figures_for, reply_due
+from services.complaints.register import events
+from services.complaints.register.history import record_status
+from services.complaints.register.models import Complaint
+from services.complaints.register.repeats import Keys, Repeat, earlier_item
+from services.complaints.register.rules import (
     OPEN,
     Category,
     Channel,
@@ -27,8 +28,7 @@ from services.complaints.ledger.rules import (
     county_of,
     unit_name,
 )
-from services.complaints.ledger.schemas import CallerIn, SubjectIn
-from services.complaints.policy.repository import figures_for, reply_due
+from services.complaints.register.schemas import CallerIn, SubjectIn
 
 _log = structlog.get_logger("complaints.ledger")
 

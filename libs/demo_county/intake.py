@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from libs.contracts.id_number import check_character
-from libs.devstack.demo_http import demo_client
+from libs.demo_county.http import demo_client
 
 APPLICATIONS = "/api/v1/intake/applications"
 LEADS = "/api/v1/intake/leads"

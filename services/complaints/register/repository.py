@@ -7,8 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal
 from libs.kernel.errors import Conflict, Forbidden, NotFound
-from services.complaints.ledger.models import Complaint
-from services.complaints.ledger.rules import CLOSED
+from services.complaints.register.models import Complaint
+from services.complaints.register.rules import CLOSED
 
 
 def covers(who: Principal, item: Complaint) -> bool:

@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.calendar import InvalidSchedule, WorkCalendar, YearSchedule
 from libs.contracts.dates import CivilDate
-from libs.kernel.auth import CurrentPrincipal, Principal, StaffRole, require_roles
+from libs.contracts.staff import StaffRole
+from libs.kernel.auth import CurrentPrincipal, Principal, require_roles
 from libs.kernel.db import DbSession
 from libs.kernel.errors import Unprocessable
 

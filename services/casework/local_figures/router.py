@@ -18,10 +18,10 @@ from libs.kernel.errors import Conflict, Unprocessable
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.casework.context import CaseworkCtx
 from services.casework.dependencies import Admin, Reader
-from services.casework.standards.figures import FIGURE_NAMES
-from services.casework.standards.models import StandardFigure
-from services.casework.standards.repository import figure_rows_in_force
-from services.casework.standards.schemas import (
+from services.casework.local_figures.figures import FIGURE_NAMES
+from services.casework.local_figures.models import StandardFigure
+from services.casework.local_figures.repository import figure_rows_in_force
+from services.casework.local_figures.schemas import (
     FigureInForce,
     FigureRowOut,
     FiguresAdded,

@@ -18,8 +18,8 @@ from typing import Any
 
 import httpx
 
-from libs.devstack.demo_http import demo_client
-from libs.devstack.demo_intake import Staff, fictional_id
+from libs.demo_county.http import demo_client
+from libs.demo_county.intake import Staff, fictional_id
 
 WORK_ORDERS = "/api/v1/hotline/work-orders"
 COMPLAINTS = "/api/v1/complaints"

@@ -12,11 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from libs.kernel.errors import Conflict, Unprocessable
 from services.complaints.context import Complaints
-from services.complaints.ledger import events
-from services.complaints.ledger.history import record_status
-from services.complaints.ledger.intake import apply_subject
-from services.complaints.ledger.models import Complaint, InvestigationNote
-from services.complaints.ledger.rules import (
+from services.complaints.push import service as push_service
+from services.complaints.register import events
+from services.complaints.register.history import record_status
+from services.complaints.register.intake import apply_subject
+from services.complaints.register.models import Complaint, InvestigationNote
+from services.complaints.register.rules import (
     CLOSED,
     FACTUAL,
     NEEDS_INVESTIGATION,
@@ -28,8 +29,7 @@ from services.complaints.ledger.rules import (
     SubjectKind,
     unit_name,
 )
-from services.complaints.ledger.schemas import AssignIn, ClassificationIn, FeedbackIn, NoteIn, ResolveIn, ReturnIn
-from services.complaints.push import service as push_service
+from services.complaints.register.schemas import AssignIn, ClassificationIn, FeedbackIn, NoteIn, ResolveIn, ReturnIn
 
 _log = structlog.get_logger("complaints.ledger")
 

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.id_number import IdNumber, mask_name
 from libs.kernel.auth import Principal
 from services.complaints.context import ID_NUMBER_CONTEXT, PHONE_CONTEXT, Complaints
-from services.complaints.ledger.models import Complaint, InvestigationNote, StatusChange
-from services.complaints.ledger.repository import covers
-from services.complaints.ledger.rules import (
+from services.complaints.register.models import Complaint, InvestigationNote, StatusChange
+from services.complaints.register.repository import covers
+from services.complaints.register.rules import (
     CLOSED,
     OPEN,
     Category,
@@ -26,7 +26,7 @@ from services.complaints.ledger.rules import (
     Status,
     SubjectKind,
 )
-from services.complaints.ledger.schemas import (
+from services.complaints.register.schemas import (
     CallerOut,
     ComplaintOut,
     ComplaintSummary,
