@@ -2,6 +2,10 @@
 
 Domain code raises a `Problem` subclass; routers never build error responses themselves. Anything unexpected becomes a
 500 problem without internals, logged with the request id.
+
+Each module declares its problems as classes in its `errors.py` (`class HitClosed(Conflict): code = "hit_closed"`);
+the code, its status and its English and Chinese messages live in the published catalogue (`libs.contracts.errors`),
+so a class takes its title from there and every problem carries the Chinese message as `title_zh`.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from libs.contracts.errors import CATALOGUE
+
 PROBLEM_JSON = "application/problem+json"
 _log = structlog.get_logger("errors")
 
@@ -25,6 +31,17 @@ class Problem(Exception):
     status: ClassVar[int] = 400
     code: ClassVar[str] = "bad_request"
     title: ClassVar[str] = "Bad request"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        entry = CATALOGUE.get(cls.code)
+        if entry is None or "code" not in cls.__dict__:
+            return
+        # A class and the catalogue can never disagree on what the code answers with.
+        if entry.status != cls.status:
+            raise TypeError(f"{cls.__name__}: {cls.code} is {entry.status} in the catalogue, not {cls.status}")
+        if "title" not in cls.__dict__:
+            cls.title = entry.en
 
     def __init__(
         self,
@@ -120,6 +137,9 @@ def problem_body(
         "code": code or default_code,
         "correlation_id": correlation_id,
     }
+    entry = CATALOGUE.get(body["code"])
+    if entry is not None:
+        body["title_zh"] = entry.zh
     if errors is not None:
         body["errors"] = [dict(e) for e in errors]
     body.update(extra)

@@ -22,6 +22,7 @@ from libs.kernel.api_docs import add_internal_openapi, docs_routes
 from libs.kernel.auth import internal_tokens
 from libs.kernel.connections import kafka_client_options
 from libs.kernel.consumer import EventConsumer, Handler
+from libs.kernel.context import ServiceContext
 from libs.kernel.db import Database
 from libs.kernel.errors import install_error_handlers
 from libs.kernel.input_guard import InputGuardMiddleware, body_limit
@@ -33,6 +34,7 @@ from libs.kernel.web import ReadinessCheck, RequestContextMiddleware, add_health
 
 _log = structlog.get_logger("service")
 Subscriptions = Mapping[str, Mapping[str, Handler]]
+ContextFactory = Callable[["Runtime"], ServiceContext]
 SubscriptionsFactory = Callable[["Runtime"], Subscriptions]
 JobsFactory = Callable[["Runtime"], Sequence[PeriodicJob]]
 
@@ -45,8 +47,11 @@ class ServiceDefinition:
     tables: MessagingTables
     migrations_dir: Path
     routers: Sequence[APIRouter] = ()
+    # Builds the process's one context (settings, vault, outbox, clock), once, in `create_service_app`'s lifespan;
+    # endpoints, consumers and jobs all receive that object (`runtime.context`).
+    context: ContextFactory = field(default=ServiceContext.of)
     # Builds consumer name → {event type → handler} for a running process; each consumer is its own consumer group.
-    # A factory, because handlers need what only a running process has (settings, the PII vault, the outbox).
+    # A factory, because handlers need what only a running process has (`runtime.context`).
     subscriptions: SubscriptionsFactory = field(default=lambda _runtime: {})
     # Builds the scheduled jobs of a running worker; a factory for the same reason as `subscriptions`.
     jobs: JobsFactory = field(default=lambda _runtime: ())
@@ -67,6 +72,19 @@ class Runtime:
     settings: ServiceSettings
     db: Database
     outbox: Outbox
+    _context: ServiceContext | None = field(default=None, init=False, repr=False)
+
+    @property
+    def context(self) -> ServiceContext:
+        """The process's one context, built from `definition.context` the first time anything asks for it."""
+        if self._context is None:
+            self._context = self.definition.context(self)
+        return self._context
+
+    @context.setter
+    def context(self, value: ServiceContext) -> None:
+        # Tests put a context with a fixed clock or other settings in its place.
+        self._context = value
 
 
 class BrokerProbe:
@@ -116,6 +134,7 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(s, definition.name)
         runtime = Runtime(definition, s, db, Outbox(definition.tables.outbox, s))
+        runtime.context = definition.context(runtime)  # once, before any consumer, job or request reads it
         app.state.runtime = runtime
         app.state.db = db
         stop = asyncio.Event()

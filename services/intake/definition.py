@@ -5,6 +5,7 @@ from libs.kernel.service import ServiceDefinition
 from libs.modules.work_calendar import calendar_router
 from services.intake.application.router import router as applications
 from services.intake.config import IntakeSettings
+from services.intake.context import Intake
 from services.intake.db import SCHEMA, Base, calendar_years, tables
 from services.intake.lead.router import router as leads
 from services.intake.local_figures.router import router as procedure_rules
@@ -15,6 +16,7 @@ DEFINITION = ServiceDefinition(
     name=SCHEMA,
     title="Jiuzhu intake: Applications and active discovery",
     settings_cls=IntakeSettings,
+    context=Intake.of,
     metadata=Base.metadata,
     tables=tables,
     migrations_dir=Path(__file__).parent / "migrations" / "versions",

@@ -8,7 +8,8 @@ from services.intake.db import tables
 
 
 def subscriptions(runtime: Runtime) -> Subscriptions:
-    ctx = Intake.of(runtime)
+    ctx = runtime.context
+    assert isinstance(ctx, Intake)
     return {
         "platform": {PROBE_EVENT_TYPE: probe_handler(tables)},
         # Decisions close applications.

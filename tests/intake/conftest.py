@@ -11,7 +11,6 @@ import pytest
 from libs.devstack.stack import DevStack
 from libs.kernel.auth import InternalTokens
 from libs.kernel.service import create_service_app
-from services.intake.context import Intake
 from services.intake.definition import DEFINITION as INTAKE
 from tests.intake.support import Clock, IntakeApi
 
@@ -23,7 +22,7 @@ async def api(stack: DevStack) -> AsyncIterator[IntakeApi]:
     tokens = InternalTokens(settings.internal_token_secret.get_secret_value())
     clock = Clock()
     async with app.router.lifespan_context(app):
-        app.state.intake = replace(Intake.of(app.state.runtime), clock=clock)
+        app.state.runtime.context = replace(app.state.runtime.context, clock=clock)
         transport = httpx.ASGITransport(app)
         async with httpx.AsyncClient(transport=transport, base_url="http://intake") as http:
             yield IntakeApi(http, tokens, app.state.db, clock)

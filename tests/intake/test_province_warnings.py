@@ -27,6 +27,7 @@ from libs.contracts.staff import Scope, StaffRole
 from libs.kernel.events import new_event
 from libs.kernel.outbox import Outbox
 from libs.kernel.pii import PiiVault
+from services.intake.config import IntakeSettings
 from services.intake.context import Intake
 from services.intake.db import tables
 from services.intake.definition import DEFINITION as INTAKE
@@ -64,9 +65,15 @@ def warning(region: str, id_number: str, **overrides: Any) -> dict[str, Any]:
     return body | overrides
 
 
-def context() -> Intake:
-    settings = INTAKE.settings()
-    return Intake(PiiVault(settings.pii_key.get_secret_value()), Outbox(tables.outbox, settings), INTAKE.name)
+def context(api: IntakeApi) -> Intake:
+    settings = IntakeSettings()
+    return Intake(
+        vault=PiiVault(settings.pii_key.get_secret_value()),
+        outbox=Outbox(tables.outbox, settings),
+        source=INTAKE.name,
+        settings=settings,
+        sessions=api.db.sessions,
+    )
 
 
 async def entitlement(
@@ -76,7 +83,7 @@ async def entitlement(
     payload = entitlement_changed(household_id, region, ids, status, at, name="孙立新")
     event = new_event(payload.event_type, source="casework", subject=f"household/{household_id}", data=payload)
     async with api.db.sessions.begin() as session:
-        await on_entitlement_changed(session, context(), event)
+        await on_entitlement_changed(session, context(api), event)
 
 
 async def household_closed(api: IntakeApi, household_id: str, region: str, ids: list[str], at: datetime) -> None:
@@ -92,7 +99,7 @@ async def household_closed(api: IntakeApi, household_id: str, region: str, ids: 
     )
     event = new_event(payload.event_type, source="casework", subject=f"household/{household_id}", data=payload)
     async with api.db.sessions.begin() as session:
-        await on_household_changed(session, context(), event)
+        await on_household_changed(session, context(api), event)
 
 
 async def warning_leads(api: IntakeApi, region: str) -> list[dict[str, Any]]:

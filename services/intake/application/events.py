@@ -55,7 +55,7 @@ def submitted(ctx: Intake, app: Application, body: ApplicationIn) -> Application
             bank_code=acc.bank_code,
             holder_name=by_id[acc.holder_id_number].name,
             account_no_masked=mask_account(acc.account_no),
-            account_no_sealed=ctx.vault.encrypt(acc.account_no, context=BANK_ACCOUNT_SEAL_CONTEXT),
+            account_no_sealed=ctx.seal(acc.account_no, BANK_ACCOUNT_SEAL_CONTEXT),
         )
     return ApplicationSubmitted(
         application_id=app.id,

@@ -126,7 +126,7 @@ async def list_applications(
     person_hash = None
     if id_number is not None:
         try:
-            person_hash = ctx.vault.keyed_hash(IdNumber.parse(id_number).value)
+            person_hash = ctx.hash(IdNumber.parse(id_number).value)
         except InvalidIdNumber as error:
             raise Unprocessable(
                 error.message, code="invalid_id_number", errors=[{"loc": ["query", "id_number"], "msg": error.message}]

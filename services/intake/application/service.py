@@ -36,12 +36,12 @@ SEAL_CONTEXT = "intake.application_versions.content_sealed"
 
 
 def seal(ctx: Intake, body: ApplicationIn) -> str:
-    return ctx.vault.encrypt(body.model_dump_json(), context=SEAL_CONTEXT)
+    return ctx.seal(body.model_dump_json(), SEAL_CONTEXT)
 
 
 def unseal(ctx: Intake, sealed: str) -> ApplicationIn:
     # Read back as stored: a draft saved under older entry rules still opens (libs.contracts.stored).
-    return ApplicationIn.model_validate_json(ctx.vault.decrypt(sealed, context=SEAL_CONTEXT), context=STORED)
+    return ApplicationIn.model_validate_json(ctx.open(sealed, SEAL_CONTEXT), context=STORED)
 
 
 def raise_violations(violations: list[Violation], root: str = "body") -> None:
@@ -90,7 +90,7 @@ async def _ensure_no_conflict(session: AsyncSession, ctx: Intake, body: Applicat
     same person at once.
     """
     ids = claimed_id_numbers(body)
-    hashes = {ctx.vault.keyed_hash(i): i for i in ids}
+    hashes = {ctx.hash(i): i for i in ids}
     await repo.lock_people(session, list(hashes))
     index = {m.id_number: i for i, m in enumerate(body.members)}
     for claim in await repo.open_claims(session, list(hashes), exclude):
@@ -144,7 +144,7 @@ async def _write_version(session: AsyncSession, ctx: Intake, app: Application, b
     app.region_code = body.region_code
     app.channel = body.channel.value
     app.emergency = body.emergency
-    app.applicant_hash = ctx.vault.keyed_hash(body.applicant_id_number)
+    app.applicant_hash = ctx.hash(body.applicant_id_number)
     app.applicant_name_masked = mask_name(applicant.name)
     app.member_count = len(body.members)
     app.close_relative_declared = body.declarations.close_relative.declared
@@ -157,10 +157,8 @@ async def _write_version(session: AsyncSession, ctx: Intake, app: Application, b
     )
     await session.execute(delete(ApplicationPerson).where(ApplicationPerson.application_id == app.id))
     claimed = set(claimed_id_numbers(body))
-    people = {
-        ctx.vault.keyed_hash(m.id_number): ("claimed" if m.id_number in claimed else "member") for m in body.members
-    }
-    people |= {ctx.vault.keyed_hash(o.id_number): "obligor" for o in body.obligors}
+    people = {ctx.hash(m.id_number): ("claimed" if m.id_number in claimed else "member") for m in body.members}
+    people |= {ctx.hash(o.id_number): "obligor" for o in body.obligors}
     session.add_all(ApplicationPerson(application_id=app.id, person_hash=h, role=r) for h, r in people.items())
 
 

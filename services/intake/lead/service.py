@@ -70,9 +70,9 @@ async def create(session: AsyncSession, ctx: Intake, new: NewLead) -> Lead:
         "region_code": new.region_code,
         "kind": new.kind.value,
         "status": LeadStatus.OPEN.value,
-        "person_hash": ctx.vault.keyed_hash(new.contact.id_number) if new.contact.id_number else None,
+        "person_hash": ctx.hash(new.contact.id_number) if new.contact.id_number else None,
         "name_masked": mask_name(new.contact.name),
-        "contact_sealed": ctx.vault.encrypt(sealed, context=SEAL_CONTEXT),
+        "contact_sealed": ctx.seal(sealed, SEAL_CONTEXT),
         "due_date": due.date,
         "due_date_provisional": due.provisional,
         "created_by": new.created_by,
@@ -205,7 +205,7 @@ def summary(lead: Lead, today: dt.date) -> LeadSummary:
 
 
 def detail(ctx: Intake, lead: Lead, today: dt.date) -> LeadOut:
-    sealed = SealedContact.model_validate_json(ctx.vault.decrypt(lead.contact_sealed, context=SEAL_CONTEXT))
+    sealed = SealedContact.model_validate_json(ctx.open(lead.contact_sealed, SEAL_CONTEXT))
     c = sealed.contact
     contact = ContactOut(
         name=c.name,

@@ -38,7 +38,7 @@ async def _replace_members(
     if (await session.execute(stmt)).scalar_one_or_none() is None:
         return  # older news than what we hold
     await session.execute(delete(RecipientMember).where(RecipientMember.household_id == household_id))
-    hashes = {ctx.vault.keyed_hash(i) for i in ids}
+    hashes = {ctx.hash(i) for i in ids}
     if hashes:
         await session.execute(
             pg_insert(RecipientMember).values([{"household_id": household_id, "person_hash": h} for h in hashes])
@@ -77,7 +77,7 @@ async def household_of(
         select(RecipientHousehold)
         .join(RecipientMember, RecipientMember.household_id == RecipientHousehold.household_id)
         .where(
-            RecipientMember.person_hash == ctx.vault.keyed_hash(id_number),
+            RecipientMember.person_hash == ctx.hash(id_number),
             RecipientHousehold.closed.is_(False),
             RecipientHousehold.region_code.startswith(region_prefix, autoescape=True),
             RecipientHousehold.household_id.in_(

@@ -1,0 +1,33 @@
+"""Codes any endpoint of any service or the gateway can answer with (libs.kernel: errors, auth, paging, input guard)."""
+
+from libs.contracts.errors.entry import ErrorCode
+
+CODES = (
+    ErrorCode("bad_request", 400, "Bad request", "请求有误"),
+    ErrorCode("unauthorized", 401, "Authentication required", "请先登录"),
+    ErrorCode("missing_principal", 401, "No principal was forwarded by the gateway", "未经网关转发身份"),
+    ErrorCode(
+        "invalid_internal_token",
+        401,
+        "The internal principal token is missing, expired or invalid",
+        "内部身份令牌缺失、过期或无效",
+    ),
+    ErrorCode("invalid_metrics_token", 401, "The metrics token is missing or wrong", "监控令牌缺失或错误"),
+    ErrorCode("forbidden", 403, "Forbidden", "无权进行此操作"),
+    ErrorCode("outside_jurisdiction", 403, "Outside your jurisdiction", "超出本人管辖区域"),
+    ErrorCode("role_required", 403, "This action needs another role", "此操作需要其他岗位权限"),
+    ErrorCode("scope_required", 403, "This endpoint needs another partner scope", "此接口需要其他对接权限"),
+    ErrorCode("not_found", 404, "Not found", "未找到"),
+    ErrorCode("method_not_allowed", 405, "Method not allowed", "不支持此请求方式"),
+    ErrorCode("not_acceptable", 406, "Not acceptable", "无法提供所要求的格式"),
+    ErrorCode("conflict", 409, "Conflict", "与当前状态冲突"),
+    ErrorCode("payload_too_large", 413, "Payload too large", "提交的内容过大"),
+    ErrorCode("unsupported_media_type", 415, "Unsupported media type", "不支持的内容格式"),
+    ErrorCode("validation_failed", 422, "The request is not valid", "填写的内容不符合要求"),
+    ErrorCode("invalid_cursor", 422, "The cursor is not one this endpoint issued", "翻页标记无效"),
+    ErrorCode("too_many_requests", 429, "Too many requests", "请求过于频繁，请稍后再试"),
+    ErrorCode("internal_error", 500, "Internal error", "系统内部错误"),
+    ErrorCode("service_unavailable", 502, "The service behind the gateway is unavailable", "后台服务暂不可用"),
+    ErrorCode("not_ready", 503, "Not ready", "服务尚未就绪"),
+    ErrorCode("service_timeout", 504, "The service behind the gateway did not answer in time", "后台服务响应超时"),
+)

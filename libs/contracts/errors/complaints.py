@@ -1,0 +1,5 @@
+"""Codes only complaints answers with; each is raised as a Problem class in its module's `errors.py`."""
+
+from libs.contracts.errors.entry import ErrorCode
+
+CODES: tuple[ErrorCode, ...] = ()
