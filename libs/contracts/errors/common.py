@@ -24,6 +24,16 @@ CODES = (
     ErrorCode("payload_too_large", 413, "Payload too large", "提交的内容过大"),
     ErrorCode("unsupported_media_type", 415, "Unsupported media type", "不支持的内容格式"),
     ErrorCode("validation_failed", 422, "The request is not valid", "填写的内容不符合要求"),
+    # The calendar admin API of every service that keeps a calendar (libs.modules.work_calendar).
+    ErrorCode("date_outside_year", 422, "A date of the schedule is not in its year", "日期不在该年度内"),
+    ErrorCode("makeup_day_not_weekend", 422, "A make-up working day must be a weekend day", "调休上班日应为周末"),
+    ErrorCode(
+        "day_both_off_and_working",
+        422,
+        "A day is listed both as a day off and as a working day",
+        "同一天既列为放假又列为上班",
+    ),
+    ErrorCode("malformed_schedule", 422, "The year schedule is malformed", "年度节假日安排格式有误"),
     ErrorCode("invalid_cursor", 422, "The cursor is not one this endpoint issued", "翻页标记无效"),
     ErrorCode("too_many_requests", 429, "Too many requests", "请求过于频繁，请稍后再试"),
     ErrorCode("internal_error", 500, "Internal error", "系统内部错误"),
