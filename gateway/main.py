@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from gateway.audit.access import AuditMiddleware, AuditWriter
 from gateway.audit.router import audit_router
 from gateway.auth.admin_router import admin_router
+from gateway.auth.callback_delivery import CallbackDeliveries
 from gateway.auth.passwords import SecretHasher
 from gateway.auth.rate_limit import LoginThrottle
 from gateway.auth.revocation import Revocations
@@ -31,6 +32,7 @@ from libs.kernel.auth import internal_tokens
 from libs.kernel.db import Database
 from libs.kernel.errors import install_error_handlers
 from libs.kernel.input_guard import InputGuardMiddleware, body_limit
+from libs.kernel.pii import PiiVault
 from libs.kernel.web import RequestContextMiddleware, add_health_routes
 
 _log = structlog.get_logger("gateway")
@@ -74,6 +76,18 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             db, token_ttl_seconds=s.access_token_ttl_seconds, poll_seconds=s.revocation_poll_seconds
         )
         await revocations.load()
+        vault = PiiVault(s.pii_key.get_secret_value())
+        signer = internal_tokens(s)
+        callbacks = CallbackDeliveries(
+            db=db,
+            http=upstream,
+            complaints_url=s.upstreams()["complaints"],
+            signer=signer,
+            vault=vault,
+            retry_min_seconds=s.callback_retry_min_seconds,
+            retry_max_seconds=s.callback_retry_max_seconds,
+            poll_seconds=s.callback_poll_seconds,
+        )
         app.state.db = db  # libs.kernel.db.DbSession reads it from here
         app.state.audit = audit  # gateway.audit.AuditMiddleware reads it from here
         app.state.runtime = Runtime(
@@ -81,7 +95,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             db=db,
             hasher=SecretHasher(),
             access_tokens=access_tokens(s, revocations.current),
-            internal_tokens=InternalTokenCache(internal_tokens(s)),
+            internal_tokens=InternalTokenCache(signer),
             throttle=throttle,
             revocations=revocations,
             sessions=SessionPolicy(s.refresh_token_ttl_seconds, s.session_max_seconds),
@@ -89,14 +103,20 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             upstream_transport=upstream_transport,
             upstream_urls=s.upstreams(),
             audit=audit,
+            vault=vault,
+            callbacks=callbacks,
         )
         audit.start()
         revocations.start()
         pruner = asyncio.create_task(_prune_login_failures(throttle))
+        stop_callbacks = asyncio.Event()
+        callback_loop = asyncio.create_task(callbacks.run(stop_callbacks))
         _log.info("gateway.started", upstreams=s.upstreams())
         try:
             yield
         finally:
+            stop_callbacks.set()
+            await callback_loop
             pruner.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await pruner

@@ -16,7 +16,6 @@ import time
 from collections.abc import AsyncIterator, Iterable
 from urllib.parse import parse_qsl
 
-import aiohttp
 import httpx
 import structlog
 from fastapi import FastAPI
@@ -31,7 +30,7 @@ from gateway.auth.tokens import Caller
 from gateway.config import GatewaySettings
 from gateway.routes import ROUTES, Route, resolve
 from gateway.runtime import Runtime, runtime_of
-from gateway.upstream_transport import UpstreamTransport
+from gateway.upstream_transport import UPSTREAM_ERRORS, UpstreamTransport
 from libs.kernel.auth import INTERNAL_HEADER, ensure_jurisdiction
 from libs.kernel.errors import BadGateway, BadRequest, GatewayTimeout, NotFound, Problem
 
@@ -76,11 +75,6 @@ def build_upstream(settings: GatewaySettings) -> tuple[httpx.AsyncClient, httpx.
         follow_redirects=False,
     )
     return client, transport
-
-
-# What a failed exchange with a service can raise: httpx's mapped errors, and aiohttp errors httpx-aiohttp does not map
-# (a malformed response, for one).
-UPSTREAM_ERRORS = (httpx.TransportError, aiohttp.ClientError, TimeoutError)
 
 
 def is_timeout(exc: Exception) -> bool:

@@ -11,16 +11,17 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.audit.actions import AdminActionKind, record_action
-from gateway.auth import hotline
+from gateway.auth import clients, hotline
+from gateway.auth.callback_delivery import Answer, add_delivery, drop_pending
 from gateway.auth.clients import client_created
 from gateway.auth.models import Client, User
 from gateway.auth.password_policy import generate_password
 from gateway.auth.rate_limit import clear_account
-from gateway.auth.schemas import CallbackChange
+from gateway.auth.schemas import CallbackChange, ClientCreate, ClientCreated
 from gateway.auth.sessions import revoke_subject_sessions
 from gateway.auth.tokens import Caller
 from gateway.auth.users import acceptable_password
@@ -225,6 +226,7 @@ async def change_callback(
         )
     url = str(change.callback_url)
     await hotline.register_callback(rt, admin, client_created(client, secret, url))
+    await drop_pending(session, client.client_id)  # a creation's callback still pending must not arrive after this
     client.callback_url = url
     client.updated_at = datetime.now(UTC)
     await _record_client(
@@ -240,3 +242,33 @@ async def revoke_client_tokens(
     await rt.revocations.revoke_all(session, client.client_id)
     await _record_client(session, admin, AdminActionKind.client_tokens_revoked, client, reason, request_id)
     return client
+
+
+async def create_client(rt: Runtime, admin: Principal, data: ClientCreate, *, request_id: str | None) -> ClientCreated:
+    """Create a partner client in a transaction of its own, with its record and, for a hotline client, the callback
+    in the gateway's outbox (gateway.auth.callback_delivery); after the commit complaints is asked once at once."""
+    async with rt.db.sessions.begin() as session:
+        created = await clients.create_client(session, rt.hasher, admin, data)
+        await record_action(session, admin, AdminActionKind.client_created, target_kind="client",
+                            target_id=created.client_id, target_name=created.name, region_code=created.region_code,
+                            detail={"scopes": created.scopes}, request_id=request_id)  # fmt: skip
+        callback = created.callback_url if hotline.needs_callback(created) else None
+        if callback is not None:
+            hotline.check_allowed(rt.settings, callback)  # raising here rolls everything back
+            await add_delivery(session, rt.vault, admin, client_id=created.client_id, url=callback,
+                               region=created.region_code, secret=created.client_secret)  # fmt: skip
+    if callback is not None and await rt.callbacks.deliver(created.client_id) is Answer.refused:
+        # Complaints' own policy refused it (its operator allows less than the gateway's): the secret was never
+        # shown, so the client is withdrawn and the answer is the same as for the gateway's refusal.
+        await _withdraw(rt, admin, created, request_id)
+        raise hotline.refused("refused by the complaints service's outbound policy")
+    return created
+
+
+async def _withdraw(rt: Runtime, admin: Principal, created: ClientCreated, request_id: str | None) -> None:
+    async with rt.db.sessions.begin() as session:
+        await drop_pending(session, created.client_id)
+        await session.execute(delete(Client).where(Client.client_id == created.client_id))
+        await record_action(session, admin, AdminActionKind.client_withdrawn, target_kind="client",
+                            target_id=created.client_id, target_name=created.name, region_code=created.region_code,
+                            reason="callback_url_refused by the complaints service", request_id=request_id)  # fmt: skip

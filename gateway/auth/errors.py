@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from libs.kernel.errors import Problem
+from libs.kernel.errors import BadGateway, Problem
 
 
 class OAuthProblem(Problem):
@@ -33,3 +33,7 @@ class InvalidGrant(OAuthProblem):
 
 class InvalidClient(OAuthProblem):
     status, code, title = 401, "invalid_client", "The client id or secret is wrong"
+
+
+class CallbackNotRegistered(BadGateway):
+    code = "callback_not_registered"

@@ -24,6 +24,12 @@ CODES = (
     ErrorCode("payload_too_large", 413, "Payload too large", "提交的内容过大"),
     ErrorCode("unsupported_media_type", 415, "Unsupported media type", "不支持的内容格式"),
     ErrorCode("validation_failed", 422, "The request is not valid", "填写的内容不符合要求"),
+    ErrorCode(
+        "callback_url_refused",
+        422,
+        "The callback URL may not be called (https, no internal address)",
+        "回调地址不可使用（须为 https，且不得指向内部地址）",
+    ),
     ErrorCode("invalid_cursor", 422, "The cursor is not one this endpoint issued", "翻页标记无效"),
     ErrorCode("too_many_requests", 429, "Too many requests", "请求过于频繁，请稍后再试"),
     ErrorCode("internal_error", 500, "Internal error", "系统内部错误"),
