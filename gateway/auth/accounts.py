@@ -18,6 +18,15 @@ from gateway.audit.actions import AdminActionKind, record_action
 from gateway.auth import clients, hotline
 from gateway.auth.callback_delivery import Answer, add_delivery, drop_pending
 from gateway.auth.clients import client_created
+from gateway.auth.errors import (
+    CannotDeactivateSelf,
+    ClientNotFound,
+    NotAHotlineClient,
+    UserNotFound,
+    WeakPassword,
+    WrongClientSecret,
+    WrongCurrentPassword,
+)
 from gateway.auth.models import Client, User
 from gateway.auth.password_policy import generate_password
 from gateway.auth.rate_limit import clear_account
@@ -28,18 +37,17 @@ from gateway.auth.users import acceptable_password
 from gateway.runtime import Runtime
 from libs.contracts.staff import Scope
 from libs.kernel.auth import Principal
-from libs.kernel.errors import Conflict, NotFound, Unprocessable
 
 
 async def user_in_reach(session: AsyncSession, admin: Principal, user_id: str, *, lock: bool = True) -> User:
     try:
         key = uuid.UUID(user_id)
     except ValueError:
-        raise NotFound("No such user", code="user_not_found") from None
+        raise UserNotFound("No such user") from None
     query = select(User).where(User.id == key)
     user = await session.scalar(query.with_for_update() if lock else query)
     if user is None or not admin.covers(user.region_code):
-        raise NotFound("No such user", code="user_not_found")
+        raise UserNotFound("No such user")
     return user
 
 
@@ -47,7 +55,7 @@ async def client_in_reach(session: AsyncSession, admin: Principal, client_id: st
     query = select(Client).where(Client.client_id == client_id)
     client = await session.scalar(query.with_for_update() if lock else query)
     if client is None or not admin.covers(client.region_code):
-        raise NotFound("No such client", code="client_not_found")
+        raise ClientNotFound("No such client")
     return client
 
 
@@ -88,7 +96,7 @@ async def set_user_active(
 ) -> User:
     user = await user_in_reach(session, admin, user_id)
     if not active and str(user.id) == admin.subject:
-        raise Conflict("You cannot deactivate your own account", code="cannot_deactivate_self")
+        raise CannotDeactivateSelf("You cannot deactivate your own account")
     if user.is_active != active:
         user.is_active = active
         user.updated_at = datetime.now(UTC)
@@ -131,17 +139,15 @@ async def change_own_password(
     """The signed-in user's new password (the current one proves it is them); every other session ends."""
     user = await session.scalar(select(User).where(User.id == uuid.UUID(principal.subject)).with_for_update())
     if user is None or not user.is_active:
-        raise NotFound("No such user", code="user_not_found")
+        raise UserNotFound("No such user")
     if not await rt.hasher.verify(user.password_hash, current):
-        raise Unprocessable(
+        raise WrongCurrentPassword(
             "The current password is wrong",
-            code="wrong_current_password",
             errors=[{"loc": ["body", "current_password"], "msg": "wrong password", "type": "wrong"}],
         )
     if new == current:
-        raise Unprocessable(
+        raise WeakPassword(
             "The new password must differ from the current one",
-            code="weak_password",
             errors=[{"loc": ["body", "new_password"], "msg": "same as the current password", "type": "weak"}],
         )
     acceptable_password(new, user.username, field="new_password")
@@ -216,12 +222,11 @@ async def change_callback(
     secret must match the one the client was given, so nobody can point another region's results at themself."""
     client = await client_in_reach(session, admin.principal, client_id)
     if Scope.hotline.value not in client.scopes or not client.is_active:
-        raise Unprocessable("Only an active hotline client has a callback", code="not_a_hotline_client")
+        raise NotAHotlineClient("Only an active hotline client has a callback")
     secret = change.client_secret
     if not await rt.hasher.verify(client.secret_hash, secret):
-        raise Unprocessable(
+        raise WrongClientSecret(
             "The client secret is not this client's",
-            code="wrong_client_secret",
             errors=[{"loc": ["body", "client_secret"], "msg": "not this client's secret", "type": "wrong"}],
         )
     url = str(change.callback_url)
