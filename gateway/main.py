@@ -20,6 +20,7 @@ from gateway.auth.revocation import Revocations
 from gateway.auth.router import auth_router
 from gateway.auth.sessions import SessionPolicy
 from gateway.auth.tokens import InternalTokenCache, access_tokens
+from gateway.catalogue import catalogue_router
 from gateway.config import GatewaySettings
 from gateway.db import SCHEMA
 from gateway.health import UpstreamReadiness
@@ -143,6 +144,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(admin_router)
     app.include_router(audit_router)
     app.include_router(partner_openapi_router())
+    app.include_router(catalogue_router)
     install_proxy_routes(app)
     # Innermost: an oversized or deep body, or a NUL, is refused before authentication and before the gateway's own
     # tables see it (sign-in, admin) or it is proxied; the audit still records the refusal.
