@@ -48,6 +48,11 @@ class GatewaySettings(BaseServiceSettings):
     session_max_seconds: int = Field(default=7 * 86_400, ge=60, le=30 * 86_400)
     # How often every replica reads new revocations (gateway.auth.revocation): a cut-off takes at most this long.
     revocation_poll_seconds: float = Field(default=1.0, gt=0, le=30)
+    # A new hotline client's callback still to reach complaints (gateway.auth.callback_delivery): looked for this
+    # often, retried after the first figure, doubling up to the second.
+    callback_poll_seconds: float = Field(default=2.0, gt=0, le=60)
+    callback_retry_min_seconds: float = Field(default=2.0, gt=0)
+    callback_retry_max_seconds: float = Field(default=300.0, gt=0)
     audit_flush_interval_seconds: float = Field(default=0.5, gt=0)
     audit_batch_size: int = Field(default=500, ge=1, le=10_000)
     # Audit rows reserved or queued but not yet written; a request waits this long for a place, then is refused (503).

@@ -12,7 +12,8 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
-from gateway.proxy import UPSTREAM_ERRORS, is_timeout
+from gateway.proxy import is_timeout
+from gateway.upstream_transport import UPSTREAM_ERRORS
 from libs.kernel.web import ReadinessCheck
 
 _ROUND_REUSE_SECONDS = 1.0

@@ -13,12 +13,14 @@ from fastapi import FastAPI
 from gateway.audit.access import AuditMiddleware, AuditWriter
 from gateway.audit.router import audit_router
 from gateway.auth.admin_router import admin_router
+from gateway.auth.callback_delivery import CallbackDeliveries
 from gateway.auth.passwords import SecretHasher
 from gateway.auth.rate_limit import LoginThrottle
 from gateway.auth.revocation import Revocations
 from gateway.auth.router import auth_router
 from gateway.auth.sessions import SessionPolicy
 from gateway.auth.tokens import InternalTokenCache, access_tokens
+from gateway.catalogue import catalogue_router
 from gateway.config import GatewaySettings
 from gateway.db import SCHEMA
 from gateway.health import UpstreamReadiness
@@ -31,6 +33,7 @@ from libs.kernel.auth import internal_tokens
 from libs.kernel.db import Database
 from libs.kernel.errors import install_error_handlers
 from libs.kernel.input_guard import InputGuardMiddleware, body_limit
+from libs.kernel.pii import PiiVault
 from libs.kernel.web import RequestContextMiddleware, add_health_routes
 
 _log = structlog.get_logger("gateway")
@@ -74,6 +77,18 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             db, token_ttl_seconds=s.access_token_ttl_seconds, poll_seconds=s.revocation_poll_seconds
         )
         await revocations.load()
+        vault = PiiVault(s.pii_key.get_secret_value())
+        signer = internal_tokens(s)
+        callbacks = CallbackDeliveries(
+            db=db,
+            http=upstream,
+            complaints_url=s.upstreams()["complaints"],
+            signer=signer,
+            vault=vault,
+            retry_min_seconds=s.callback_retry_min_seconds,
+            retry_max_seconds=s.callback_retry_max_seconds,
+            poll_seconds=s.callback_poll_seconds,
+        )
         app.state.db = db  # libs.kernel.db.DbSession reads it from here
         app.state.audit = audit  # gateway.audit.AuditMiddleware reads it from here
         app.state.runtime = Runtime(
@@ -81,7 +96,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             db=db,
             hasher=SecretHasher(),
             access_tokens=access_tokens(s, revocations.current),
-            internal_tokens=InternalTokenCache(internal_tokens(s)),
+            internal_tokens=InternalTokenCache(signer),
             throttle=throttle,
             revocations=revocations,
             sessions=SessionPolicy(s.refresh_token_ttl_seconds, s.session_max_seconds),
@@ -89,14 +104,20 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             upstream_transport=upstream_transport,
             upstream_urls=s.upstreams(),
             audit=audit,
+            vault=vault,
+            callbacks=callbacks,
         )
         audit.start()
         revocations.start()
         pruner = asyncio.create_task(_prune_login_failures(throttle))
+        stop_callbacks = asyncio.Event()
+        callback_loop = asyncio.create_task(callbacks.run(stop_callbacks))
         _log.info("gateway.started", upstreams=s.upstreams())
         try:
             yield
         finally:
+            stop_callbacks.set()
+            await callback_loop
             pruner.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await pruner
@@ -123,6 +144,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(admin_router)
     app.include_router(audit_router)
     app.include_router(partner_openapi_router())
+    app.include_router(catalogue_router)
     install_proxy_routes(app)
     # Innermost: an oversized or deep body, or a NUL, is refused before authentication and before the gateway's own
     # tables see it (sign-in, admin) or it is proxied; the audit still records the refusal.

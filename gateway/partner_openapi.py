@@ -21,9 +21,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from gateway.proxy import UPSTREAM_ERRORS, upstream_problem
+from gateway.proxy import upstream_problem
 from gateway.routes import ROUTES, Route, resolve
 from gateway.runtime import Runtime, runtime_of
+from gateway.upstream_transport import UPSTREAM_ERRORS
 from libs.contracts.staff import Scope
 from libs.kernel.api_docs import DOCS_READER
 from libs.kernel.auth import INTERNAL_HEADER, internal_tokens

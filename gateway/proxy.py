@@ -16,7 +16,6 @@ import time
 from collections.abc import AsyncIterator, Iterable
 from urllib.parse import parse_qsl
 
-import aiohttp
 import httpx
 import structlog
 from fastapi import FastAPI
@@ -27,13 +26,14 @@ from starlette.routing import Route as StarletteRoute
 from starlette.types import Message, Receive, Scope, Send
 
 from gateway.auth.dependencies import authenticate
+from gateway.auth.errors import ClientDisconnected
 from gateway.auth.tokens import Caller
 from gateway.config import GatewaySettings
 from gateway.routes import ROUTES, Route, resolve
 from gateway.runtime import Runtime, runtime_of
-from gateway.upstream_transport import UpstreamTransport
+from gateway.upstream_transport import UPSTREAM_ERRORS, UpstreamTransport
 from libs.kernel.auth import INTERNAL_HEADER, ensure_jurisdiction
-from libs.kernel.errors import BadGateway, BadRequest, GatewayTimeout, NotFound, Problem
+from libs.kernel.errors import BadGateway, GatewayTimeout, NotFound, Problem
 
 _log = structlog.get_logger("proxy")
 
@@ -76,11 +76,6 @@ def build_upstream(settings: GatewaySettings) -> tuple[httpx.AsyncClient, httpx.
         follow_redirects=False,
     )
     return client, transport
-
-
-# What a failed exchange with a service can raise: httpx's mapped errors, and aiohttp errors httpx-aiohttp does not map
-# (a malformed response, for one).
-UPSTREAM_ERRORS = (httpx.TransportError, aiohttp.ClientError, TimeoutError)
 
 
 def is_timeout(exc: Exception) -> bool:
@@ -265,7 +260,7 @@ async def forward(scope: Scope, receive: Receive, send: Send, route: Route, call
     try:
         upstream = await rt.upstream_transport.handle_async_request(upstream_request)
     except ClientDisconnect as exc:
-        raise BadRequest("The client went away while sending the request", code="client_disconnected") from exc
+        raise ClientDisconnected("The client went away while sending the request") from exc
     except UPSTREAM_ERRORS as exc:
         problem = upstream_problem(route.service, exc)
         _observe(route.service, problem.instance_code, time.perf_counter() - started)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gateway.auth.errors import StaffOnly, UseAdminApi
 from libs.contracts.staff import Scope
 from libs.kernel.auth import Principal, PrincipalKind
-from libs.kernel.errors import Forbidden
+from libs.kernel.errors import ScopeRequired
 
 
 @dataclass(frozen=True)
@@ -29,16 +30,15 @@ class Route:
 
     def authorise(self, principal: Principal, path: str = "", method: str = "GET") -> None:
         if method not in _READS and path.startswith(GATEWAY_WRITES):
-            raise Forbidden(
+            raise UseAdminApi(
                 "Hotline callbacks are changed with PUT /api/v1/admin/clients/{client_id}/callback, which checks the "
-                "client's region and secret",
-                code="use_admin_api",
+                "client's region and secret"
             )
         if self.scope is None:
             if principal.kind is not PrincipalKind.staff:
-                raise Forbidden("This API is for staff; partner clients use their partner endpoints", code="staff_only")
+                raise StaffOnly("This API is for staff; partner clients use their partner endpoints")
         elif principal.kind is not PrincipalKind.client or self.scope.value not in principal.scopes:
-            raise Forbidden(f"This endpoint needs the partner scope {self.scope.value!r}", code="scope_required")
+            raise ScopeRequired(f"This endpoint needs the partner scope {self.scope.value!r}")
 
 
 ROUTES: tuple[Route, ...] = (

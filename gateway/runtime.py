@@ -9,6 +9,7 @@ from fastapi import Request
 from starlette.types import Scope
 
 from gateway.audit.access import AuditWriter
+from gateway.auth.callback_delivery import CallbackDeliveries
 from gateway.auth.passwords import SecretHasher
 from gateway.auth.rate_limit import LoginThrottle
 from gateway.auth.revocation import Revocations
@@ -16,6 +17,7 @@ from gateway.auth.sessions import SessionPolicy
 from gateway.auth.tokens import AccessTokens, InternalTokenCache
 from gateway.config import GatewaySettings
 from libs.kernel.db import Database
+from libs.kernel.pii import PiiVault
 
 
 @dataclass
@@ -32,6 +34,8 @@ class Runtime:
     upstream_transport: httpx.AsyncBaseTransport  # the client's own transport (see gateway.proxy.build_upstream)
     upstream_urls: dict[str, str]  # service name → base URL, computed once rather than per request
     audit: AuditWriter
+    vault: PiiVault  # the gateway's own key: seals a hotline secret while it waits for complaints
+    callbacks: CallbackDeliveries
 
 
 def get_runtime(request: Request) -> Runtime:

@@ -33,6 +33,9 @@ from httpx_aiohttp import AiohttpTransport
 
 _log = structlog.get_logger("proxy")
 
+# What a failed exchange with a service can raise: httpx's mapped errors, and aiohttp errors httpx-aiohttp does not map
+# (a malformed response, for one); gateway.proxy.upstream_problem tells unreachable from too slow.
+UPSTREAM_ERRORS = (httpx.TransportError, aiohttp.ClientError, TimeoutError)
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 # How much of a request body is kept to be sent again; a longer body is sent once, as it streams.
 REPLAY_LIMIT = 1024 * 1024

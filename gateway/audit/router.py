@@ -29,7 +29,7 @@ from libs.contracts.dates import Instant
 from libs.contracts.staff import StaffRole
 from libs.kernel.auth import PrincipalKind
 from libs.kernel.db import DbSession
-from libs.kernel.errors import Forbidden
+from libs.kernel.errors import RoleRequired
 from libs.kernel.pagination import Cursor, Limit, Page, decode_keyset, page_of
 
 _AUDITORS = frozenset({StaffRole.system_admin.value, StaffRole.city_supervisor.value})
@@ -43,7 +43,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 async def auditor(caller: CurrentCaller) -> Caller:
     principal = caller.principal
     if principal.kind is not PrincipalKind.staff or principal.roles.isdisjoint(_AUDITORS):
-        raise Forbidden("Reading the audit needs the role system_admin or city_supervisor", code="role_required")
+        raise RoleRequired("Reading the audit needs the role system_admin or city_supervisor")
     return caller
 
 

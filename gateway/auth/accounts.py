@@ -11,34 +11,43 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.audit.actions import AdminActionKind, record_action
-from gateway.auth import hotline
+from gateway.auth import clients, hotline
+from gateway.auth.callback_delivery import Answer, add_delivery, drop_pending
 from gateway.auth.clients import client_created
+from gateway.auth.errors import (
+    CannotDeactivateSelf,
+    ClientNotFound,
+    NotAHotlineClient,
+    UserNotFound,
+    WeakPassword,
+    WrongClientSecret,
+    WrongCurrentPassword,
+)
 from gateway.auth.models import Client, User
 from gateway.auth.password_policy import generate_password
 from gateway.auth.rate_limit import clear_account
-from gateway.auth.schemas import CallbackChange
+from gateway.auth.schemas import CallbackChange, ClientCreate, ClientCreated
 from gateway.auth.sessions import revoke_subject_sessions
 from gateway.auth.tokens import Caller
 from gateway.auth.users import acceptable_password
 from gateway.runtime import Runtime
 from libs.contracts.staff import Scope
 from libs.kernel.auth import Principal
-from libs.kernel.errors import Conflict, NotFound, Unprocessable
 
 
 async def user_in_reach(session: AsyncSession, admin: Principal, user_id: str, *, lock: bool = True) -> User:
     try:
         key = uuid.UUID(user_id)
     except ValueError:
-        raise NotFound("No such user", code="user_not_found") from None
+        raise UserNotFound("No such user") from None
     query = select(User).where(User.id == key)
     user = await session.scalar(query.with_for_update() if lock else query)
     if user is None or not admin.covers(user.region_code):
-        raise NotFound("No such user", code="user_not_found")
+        raise UserNotFound("No such user")
     return user
 
 
@@ -46,7 +55,7 @@ async def client_in_reach(session: AsyncSession, admin: Principal, client_id: st
     query = select(Client).where(Client.client_id == client_id)
     client = await session.scalar(query.with_for_update() if lock else query)
     if client is None or not admin.covers(client.region_code):
-        raise NotFound("No such client", code="client_not_found")
+        raise ClientNotFound("No such client")
     return client
 
 
@@ -87,7 +96,7 @@ async def set_user_active(
 ) -> User:
     user = await user_in_reach(session, admin, user_id)
     if not active and str(user.id) == admin.subject:
-        raise Conflict("You cannot deactivate your own account", code="cannot_deactivate_self")
+        raise CannotDeactivateSelf("You cannot deactivate your own account")
     if user.is_active != active:
         user.is_active = active
         user.updated_at = datetime.now(UTC)
@@ -130,17 +139,15 @@ async def change_own_password(
     """The signed-in user's new password (the current one proves it is them); every other session ends."""
     user = await session.scalar(select(User).where(User.id == uuid.UUID(principal.subject)).with_for_update())
     if user is None or not user.is_active:
-        raise NotFound("No such user", code="user_not_found")
+        raise UserNotFound("No such user")
     if not await rt.hasher.verify(user.password_hash, current):
-        raise Unprocessable(
+        raise WrongCurrentPassword(
             "The current password is wrong",
-            code="wrong_current_password",
             errors=[{"loc": ["body", "current_password"], "msg": "wrong password", "type": "wrong"}],
         )
     if new == current:
-        raise Unprocessable(
+        raise WeakPassword(
             "The new password must differ from the current one",
-            code="weak_password",
             errors=[{"loc": ["body", "new_password"], "msg": "same as the current password", "type": "weak"}],
         )
     acceptable_password(new, user.username, field="new_password")
@@ -215,16 +222,16 @@ async def change_callback(
     secret must match the one the client was given, so nobody can point another region's results at themself."""
     client = await client_in_reach(session, admin.principal, client_id)
     if Scope.hotline.value not in client.scopes or not client.is_active:
-        raise Unprocessable("Only an active hotline client has a callback", code="not_a_hotline_client")
+        raise NotAHotlineClient("Only an active hotline client has a callback")
     secret = change.client_secret
     if not await rt.hasher.verify(client.secret_hash, secret):
-        raise Unprocessable(
+        raise WrongClientSecret(
             "The client secret is not this client's",
-            code="wrong_client_secret",
             errors=[{"loc": ["body", "client_secret"], "msg": "not this client's secret", "type": "wrong"}],
         )
     url = str(change.callback_url)
     await hotline.register_callback(rt, admin, client_created(client, secret, url))
+    await drop_pending(session, client.client_id)  # a creation's callback still pending must not arrive after this
     client.callback_url = url
     client.updated_at = datetime.now(UTC)
     await _record_client(
@@ -240,3 +247,33 @@ async def revoke_client_tokens(
     await rt.revocations.revoke_all(session, client.client_id)
     await _record_client(session, admin, AdminActionKind.client_tokens_revoked, client, reason, request_id)
     return client
+
+
+async def create_client(rt: Runtime, admin: Principal, data: ClientCreate, *, request_id: str | None) -> ClientCreated:
+    """Create a partner client in a transaction of its own, with its record and, for a hotline client, the callback
+    in the gateway's outbox (gateway.auth.callback_delivery); after the commit complaints is asked once at once."""
+    async with rt.db.sessions.begin() as session:
+        created = await clients.create_client(session, rt.hasher, admin, data)
+        await record_action(session, admin, AdminActionKind.client_created, target_kind="client",
+                            target_id=created.client_id, target_name=created.name, region_code=created.region_code,
+                            detail={"scopes": created.scopes}, request_id=request_id)  # fmt: skip
+        callback = created.callback_url if hotline.needs_callback(created) else None
+        if callback is not None:
+            hotline.check_allowed(rt.settings, callback)  # raising here rolls everything back
+            await add_delivery(session, rt.vault, admin, client_id=created.client_id, url=callback,
+                               region=created.region_code, secret=created.client_secret)  # fmt: skip
+    if callback is not None and await rt.callbacks.deliver(created.client_id) is Answer.refused:
+        # Complaints' own policy refused it (its operator allows less than the gateway's): the secret was never
+        # shown, so the client is withdrawn and the answer is the same as for the gateway's refusal.
+        await _withdraw(rt, admin, created, request_id)
+        raise hotline.refused("refused by the complaints service's outbound policy")
+    return created
+
+
+async def _withdraw(rt: Runtime, admin: Principal, created: ClientCreated, request_id: str | None) -> None:
+    async with rt.db.sessions.begin() as session:
+        await drop_pending(session, created.client_id)
+        await session.execute(delete(Client).where(Client.client_id == created.client_id))
+        await record_action(session, admin, AdminActionKind.client_withdrawn, target_kind="client",
+                            target_id=created.client_id, target_name=created.name, region_code=created.region_code,
+                            reason="callback_url_refused by the complaints service", request_id=request_id)  # fmt: skip

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request, Response
 
 from gateway.audit.actions import AdminActionKind, record_action
-from gateway.auth import accounts, hotline
+from gateway.auth import accounts
 from gateway.auth import clients as client_service
 from gateway.auth import users as user_service
 from gateway.auth.dependencies import AdminCaller
@@ -132,22 +132,18 @@ async def revoke_user_tokens(
     "/clients",
     response_model=ClientCreated,
     status_code=201,
-    responses={502: {"description": "callback_not_registered: complaints could not take the callback", **PROBLEM}},
+    responses={
+        422: {"description": "Invalid input, or callback_url_refused: the callback may not be called", **PROBLEM}
+    },
 )
 async def create_client(
-    body: ClientCreate, request: Request, response: Response, session: DbSession, admin: AdminCaller, rt: RuntimeDep
+    body: ClientCreate, request: Request, response: Response, admin: AdminCaller, rt: RuntimeDep
 ) -> ClientCreated:
     """Register a partner client; `client_secret` appears in this response only and is stored hashed. A hotline
-    client's `callback_url` is registered with complaints, which signs its result pushes with the secret (502
-    `callback_not_registered` if complaints cannot take it: nothing is created)."""
+    client's `callback_url` is handed to complaints, which signs its result pushes with the secret: at once, or,
+    while complaints is unavailable, as soon as it is back (the gateway keeps it sealed until then)."""
     response.headers["Cache-Control"] = "no-store"  # the one copy of the secret must not linger in a cache
-    created = await client_service.create_client(session, rt.hasher, admin.principal, body)
-    await record_action(session, admin.principal, AdminActionKind.client_created, target_kind="client",
-                        target_id=created.client_id, target_name=created.name, region_code=created.region_code,
-                        detail={"scopes": created.scopes}, request_id=request_id_of(request))  # fmt: skip
-    if hotline.needs_callback(created):
-        await hotline.register_callback(rt, admin, created)
-    return created
+    return await accounts.create_client(rt, admin.principal, body, request_id=request_id_of(request))
 
 
 @admin_router.get("/clients", response_model=Page[ClientOut])

@@ -6,11 +6,18 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from gateway.auth.errors import (
+    AccessTokenExpired,
+    AccessTokenRevoked,
+    InvalidAccessToken,
+    MissingToken,
+    PasswordChangeRequired,
+)
 from gateway.auth.tokens import AccessTokens, Caller, InvalidToken
 from gateway.runtime import get_runtime
 from libs.contracts.staff import StaffRole
 from libs.kernel.auth import PrincipalKind
-from libs.kernel.errors import Forbidden, Unauthorized
+from libs.kernel.errors import RoleRequired, Unauthorized
 
 _CHALLENGE = 'Bearer realm="jiuzhu"'
 
@@ -22,9 +29,10 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip()
 
 
-_REASONS = {
-    "token_expired": "The access token has expired",
-    "token_revoked": "The access token has been revoked; sign in again",
+# Why a token was refused (gateway.auth.tokens.InvalidToken.reason) → the problem and its detail.
+_REASONS: dict[str, tuple[type[Unauthorized], str]] = {
+    "token_expired": (AccessTokenExpired, "The access token has expired"),
+    "token_revoked": (AccessTokenRevoked, "The access token has been revoked; sign in again"),
 }
 
 
@@ -38,23 +46,21 @@ def authenticate(authorization: str | None, tokens: AccessTokens, *, for_passwor
     """
     token = bearer_token(authorization)
     if token is None:
-        raise Unauthorized(
+        raise MissingToken(
             "Send an access token from /api/v1/auth/token as 'Authorization: Bearer <token>'",
-            code="missing_token",
             headers={"WWW-Authenticate": _CHALLENGE},
         )
     try:
         caller = tokens.verify(token)
     except InvalidToken as exc:
-        raise Unauthorized(
-            _REASONS.get(exc.reason, "The access token is not valid"),
-            code=exc.reason,
+        problem, detail = _REASONS.get(exc.reason, (InvalidAccessToken, "The access token is not valid"))
+        raise problem(
+            detail,
             headers={"WWW-Authenticate": f'{_CHALLENGE}, error="invalid_token"'},
         ) from exc
     if caller.password_change_required and not for_password_change:
-        raise Forbidden(
-            "Your password was reset by an administrator: choose a new one at POST /api/v1/auth/password first",
-            code="password_change_required",
+        raise PasswordChangeRequired(
+            "Your password was reset by an administrator: choose a new one at POST /api/v1/auth/password first"
         )
     return caller
 
@@ -85,7 +91,7 @@ PasswordChangingCaller = Annotated[Caller, Depends(password_changing_caller)]
 async def admin_caller(caller: CurrentCaller) -> Caller:
     principal = caller.principal
     if principal.kind is not PrincipalKind.staff or StaffRole.system_admin.value not in principal.roles:
-        raise Forbidden("Administration needs the role system_admin", code="role_required")
+        raise RoleRequired("Administration needs the role system_admin")
     return caller
 
 

@@ -6,7 +6,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from libs.kernel.errors import Problem
+from libs.kernel.errors import (
+    BadGateway,
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    Problem,
+    TooManyRequests,
+    Unauthorized,
+    Unprocessable,
+)
 
 
 class OAuthProblem(Problem):
@@ -33,3 +43,79 @@ class InvalidGrant(OAuthProblem):
 
 class InvalidClient(OAuthProblem):
     status, code, title = 401, "invalid_client", "The client id or secret is wrong"
+
+
+class CallbackNotRegistered(BadGateway):
+    code = "callback_not_registered"
+
+
+class ClientDisconnected(BadRequest):
+    code = "client_disconnected"
+
+
+class MissingToken(Unauthorized):
+    code = "missing_token"
+
+
+class InvalidAccessToken(Unauthorized):
+    code = "invalid_token"
+
+
+class AccessTokenExpired(Unauthorized):
+    code = "token_expired"
+
+
+class AccessTokenRevoked(Unauthorized):
+    code = "token_revoked"
+
+
+class PasswordChangeRequired(Forbidden):
+    code = "password_change_required"
+
+
+class StaffOnly(Forbidden):
+    code = "staff_only"
+
+
+class UseAdminApi(Forbidden):
+    code = "use_admin_api"
+
+
+class UserNotFound(NotFound):
+    code = "user_not_found"
+
+
+class ClientNotFound(NotFound):
+    code = "client_not_found"
+
+
+class CannotDeactivateSelf(Conflict):
+    code = "cannot_deactivate_self"
+
+
+class UsernameTaken(Conflict):
+    code = "username_taken"
+
+
+class WrongCurrentPassword(Unprocessable):
+    code = "wrong_current_password"
+
+
+class WeakPassword(Unprocessable):
+    code = "weak_password"
+
+
+class NotAHotlineClient(Unprocessable):
+    code = "not_a_hotline_client"
+
+
+class WrongClientSecret(Unprocessable):
+    code = "wrong_client_secret"
+
+
+class TooManyFailures(TooManyRequests):
+    code = "too_many_failures"
+
+
+class AccountLocked(TooManyRequests):
+    code = "account_locked"

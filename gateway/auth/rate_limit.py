@@ -26,9 +26,9 @@ from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway.auth.errors import AccountLocked, TooManyFailures
 from gateway.auth.models import LoginFailure
 from libs.kernel.db import Database
-from libs.kernel.errors import TooManyRequests
 
 _DAY_SECONDS = 86_400
 
@@ -74,9 +74,8 @@ class LoginThrottle:
             daily_count, daily_age = await self._count(session, LoginFailure.account == key, _DAY_SECONDS)
         if source_count > self._source_limit:
             await self.forget(attempt_id)
-            raise TooManyRequests(
+            raise TooManyFailures(
                 "Too many failed sign-in attempts from this address; try again later",
-                code="too_many_failures",
                 headers={"Retry-After": str(_retry_after(self._window, source_age))},
             )
         # Counts include this attempt: the limit-th failure is still answered, the one after it is not.
@@ -84,10 +83,9 @@ class LoginThrottle:
             await self.forget(attempt_id)
             wait = _retry_after(_DAY_SECONDS, daily_age) if daily_count > self._account_daily_limit else 0
             wait = max(wait, _retry_after(self._window, short_age) if short_count > self._account_limit else 0)
-            raise TooManyRequests(
+            raise AccountLocked(
                 "This account is locked after too many failed sign-in attempts; try again later or ask an "
                 "administrator to unlock it",
-                code="account_locked",
                 headers={"Retry-After": str(wait)},
             )
         return attempt_id

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from gateway.auth import accounts
 from gateway.auth.dependencies import PasswordChangingCaller
-from gateway.auth.errors import InvalidRequest
+from gateway.auth.errors import InvalidRequest, StaffOnly
 from gateway.auth.grants import Granted, issue_token, read_form, source_address, tokens_for
 from gateway.auth.schemas import PasswordChange, TokenResponse
 from gateway.auth.sessions import end_session, open_session
@@ -17,7 +17,7 @@ from gateway.auth.users import staff_principal
 from gateway.runtime import Runtime, get_runtime
 from libs.kernel.auth import PrincipalKind
 from libs.kernel.db import DbSession
-from libs.kernel.errors import Forbidden, request_id_of
+from libs.kernel.errors import request_id_of
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
@@ -100,7 +100,7 @@ async def change_password(
     ends, this one included; the answer carries a fresh token and session."""
     principal = caller.principal
     if principal.kind is not PrincipalKind.staff:
-        raise Forbidden("Partner clients have secrets, not passwords", code="staff_only")
+        raise StaffOnly("Partner clients have secrets, not passwords")
     # A stolen token must not become a way to guess the password: wrong current passwords count as failed sign-ins.
     attempt = await rt.throttle.admit(source_address(request), principal.name)
     user = await accounts.change_own_password(

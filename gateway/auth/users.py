@@ -9,13 +9,14 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway.auth.errors import UsernameTaken
+from gateway.auth.errors import WeakPassword as WeakPasswordProblem
 from gateway.auth.models import User
 from gateway.auth.password_policy import WeakPassword, check_password
 from gateway.auth.passwords import SecretHasher
 from gateway.auth.schemas import UserCreate, UserOut
 from libs.contracts.staff import StaffRole
 from libs.kernel.auth import Principal, PrincipalKind, ensure_jurisdiction
-from libs.kernel.errors import Conflict, Unprocessable
 
 ADMIN_USERNAME = "admin"
 
@@ -65,7 +66,7 @@ async def create_user(session: AsyncSession, hasher: SecretHasher, admin: Princi
         .returning(User)
     )
     if created is None:
-        raise Conflict(f"The username {data.username!r} is taken", code="username_taken")
+        raise UsernameTaken(f"The username {data.username!r} is taken")
     return created
 
 
@@ -94,8 +95,8 @@ def acceptable_password(password: str, username: str, *, field: str = "password"
     try:
         check_password(password, username=username)
     except WeakPassword as exc:
-        raise Unprocessable(
-            str(exc), code="weak_password", errors=[{"loc": ["body", field], "msg": str(exc), "type": "weak"}]
+        raise WeakPasswordProblem(
+            str(exc), errors=[{"loc": ["body", field], "msg": str(exc), "type": "weak"}]
         ) from None
 
 

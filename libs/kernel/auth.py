@@ -16,7 +16,7 @@ import jwt
 from fastapi import Depends, Request
 
 from libs.contracts.staff import Scope, StaffRole
-from libs.kernel.errors import Forbidden, OutsideJurisdiction, Unauthorized
+from libs.kernel.errors import InvalidInternalToken, MissingPrincipal, OutsideJurisdiction, RoleRequired, ScopeRequired
 from libs.kernel.keyring import KeyRing
 from libs.kernel.settings import BaseServiceSettings
 
@@ -109,9 +109,7 @@ class InternalTokens:
             )
             return Principal.from_claims(claims)
         except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
-            raise Unauthorized(
-                "The internal principal token is missing, expired or invalid", code="invalid_internal_token"
-            ) from exc
+            raise InvalidInternalToken("The internal principal token is missing, expired or invalid") from exc
 
 
 def internal_tokens(settings: BaseServiceSettings) -> InternalTokens:
@@ -133,7 +131,7 @@ def _tokens(request: Request) -> InternalTokens:
 async def current_principal(request: Request) -> Principal:
     token = request.headers.get(INTERNAL_HEADER)
     if not token:
-        raise Unauthorized("No principal was forwarded by the gateway", code="missing_principal")
+        raise MissingPrincipal("No principal was forwarded by the gateway")
     principal = _tokens(request).verify(token)
     request.state.principal = principal
     return principal
@@ -148,7 +146,7 @@ def require_roles(*roles: StaffRole) -> Callable[[Principal], Awaitable[Principa
 
     async def check(principal: CurrentPrincipal) -> Principal:
         if principal.kind is not PrincipalKind.staff or not principal.has_any_role(wanted):
-            raise Forbidden(f"This action needs one of the roles: {', '.join(sorted(wanted))}", code="role_required")
+            raise RoleRequired(f"This action needs one of the roles: {', '.join(sorted(wanted))}")
         return principal
 
     return check
@@ -157,7 +155,7 @@ def require_roles(*roles: StaffRole) -> Callable[[Principal], Awaitable[Principa
 def require_scope(scope: Scope) -> Callable[[Principal], Awaitable[Principal]]:
     async def check(principal: CurrentPrincipal) -> Principal:
         if principal.kind is not PrincipalKind.client or scope.value not in principal.scopes:
-            raise Forbidden(f"This endpoint needs the partner scope {scope.value!r}", code="scope_required")
+            raise ScopeRequired(f"This endpoint needs the partner scope {scope.value!r}")
         return principal
 
     return check

@@ -100,6 +100,32 @@ class GatewayTimeout(Problem):
     status, code, title = 504, "service_timeout", "The service behind the gateway did not answer in time"
 
 
+# The kernel's own refusals (libs.kernel: auth, paging, the metrics endpoint); their codes are in the catalogue's
+# common area, so every service and the gateway answer them alike.
+class MissingPrincipal(Unauthorized):
+    code = "missing_principal"
+
+
+class InvalidInternalToken(Unauthorized):
+    code = "invalid_internal_token"
+
+
+class InvalidMetricsToken(Unauthorized):
+    code = "invalid_metrics_token"
+
+
+class RoleRequired(Forbidden):
+    code = "role_required"
+
+
+class ScopeRequired(Forbidden):
+    code = "scope_required"
+
+
+class InvalidCursor(Unprocessable):
+    code = "invalid_cursor"
+
+
 _STATUS_CODES: dict[int, tuple[str, str]] = {
     400: ("bad_request", "Bad request"),
     401: ("unauthorized", "Authentication required"),

@@ -17,11 +17,20 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from libs.kernel.errors import Unprocessable
+
 MAX_URL_LENGTH = 2048
 
 
 class RefusedUrl(ValueError):
     """A URL Jiuzhu will not call; the message says why (it names no secret)."""
+
+
+class CallbackUrlRefused(Unprocessable):
+    """A refused callback as an answer: the gateway and complaints both check one (the gateway at creation, complaints
+    when the callback is registered with it), hence a common code."""
+
+    code = "callback_url_refused"
 
 
 @dataclass(frozen=True)

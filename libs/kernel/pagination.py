@@ -17,7 +17,7 @@ from typing import Annotated, Any, Generic, TypeVar, cast, get_args
 from fastapi import Query
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from libs.kernel.errors import Unprocessable
+from libs.kernel.errors import InvalidCursor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -48,9 +48,9 @@ def decode_cursor(cursor: str | None, arity: int = 1) -> list[Any] | None:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         after = json.loads(raw)["after"]
     except (binascii.Error, ValueError, KeyError, TypeError) as exc:
-        raise Unprocessable("The cursor is not one this endpoint issued", code="invalid_cursor") from exc
+        raise InvalidCursor("The cursor is not one this endpoint issued") from exc
     if not isinstance(after, list) or len(after) != arity:
-        raise Unprocessable("The cursor is not one this endpoint issued", code="invalid_cursor")
+        raise InvalidCursor("The cursor is not one this endpoint issued")
     return after
 
 
@@ -67,7 +67,7 @@ def decode_keyset(cursor: str | None, shape: type[K]) -> K | None:
     try:
         keyset: K = _keyset_adapter(cast(Any, shape)).validate_python(tuple(after))
     except ValidationError as exc:
-        raise Unprocessable("The cursor is not one this endpoint issued", code="invalid_cursor") from exc
+        raise InvalidCursor("The cursor is not one this endpoint issued") from exc
     return keyset
 
 

@@ -16,7 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_
 from pydantic import SecretStr
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from libs.kernel.errors import NotFound, Unauthorized, problem_response
+from libs.kernel.errors import InvalidMetricsToken, NotFound, problem_response
 from libs.kernel.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -157,8 +157,7 @@ def add_health_routes(app: FastAPI, checks: Sequence[ReadinessCheck], *, metrics
             raise NotFound("Not found")
         given = request.headers.get("authorization", "").encode("latin-1", "replace")
         if not hmac.compare_digest(given, expected):
-            raise Unauthorized(
-                "The metrics token is missing or wrong", code="invalid_metrics_token",
-                headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
-            )  # fmt: skip
+            raise InvalidMetricsToken(
+                "The metrics token is missing or wrong", headers={"WWW-Authenticate": 'Bearer realm="metrics"'}
+            )
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 import json
 import os
+import socket
 import subprocess
 import sys
 import uuid
@@ -15,12 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import uvicorn
 from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 from gateway.config import GatewaySettings
 from gateway.main import create_app
 from libs.devstack.processes import free_port, spawn, stop, wait_for_http
 from libs.devstack.stack import DevStack
+from libs.kernel.service import create_service_app
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 INTERNAL_SECRET = "gateway-tests-internal-token-secret-0123456789"
@@ -188,3 +193,35 @@ def assert_problem(reply: httpx.Response, status: int, code: str) -> dict[str, A
     assert body["correlation_id"], body
     assert body["correlation_id"] == reply.headers["x-request-id"]
     return body
+
+
+@contextlib.asynccontextmanager
+async def serve_on(sock: socket.socket, app: ASGIApp) -> AsyncIterator[str]:
+    """`app` served by uvicorn on `sock` (bound; made listening here), in this process; yields its base URL. A socket
+    bound before but listening only now stands for a service that is down until then: connections are refused."""
+    sock.listen(64)
+    # The socket listens before the server runs: the first request waits in the backlog until start-up is done.
+    server = uvicorn.Server(uvicorn.Config(app, lifespan="on", log_config=None, access_log=False))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        await task
+        sock.close()
+
+
+def bound_socket() -> socket.socket:
+    """A loopback TCP socket with a port of its own, not yet listening."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+def complaints_app(**overrides: Any) -> FastAPI:
+    """A real complaints API on the session's database, taking the gateway tests' internal tokens."""
+    from services.complaints.definition import DEFINITION as COMPLAINTS
+
+    settings = COMPLAINTS.settings().with_overrides(role="api", internal_token_secret=INTERNAL_SECRET, **overrides)
+    return create_service_app(COMPLAINTS, settings)

@@ -5,27 +5,24 @@ does; and complaints is told the new client's region, so that only administrator
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import socket
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
-import uvicorn
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from libs.devstack.stack import DevStack
-from libs.kernel.service import create_service_app
-from services.complaints.definition import DEFINITION as COMPLAINTS
 from tests.gateway.harness import (
     ADMIN_PASSWORD,
-    INTERNAL_SECRET,
     RunningGateway,
     assert_problem,
+    bound_socket,
+    complaints_app,
     gateway_settings,
     running_gateway,
+    serve_on,
     unique_name,
     unique_region,
 )
@@ -85,31 +82,11 @@ async def test_a_callback_to_an_internal_address_creates_no_client(
     assert await _clients_named(engine, fine["name"]) == 1
 
 
-def _listening_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    return sock
-
-
 @contextlib.asynccontextmanager
 async def _strict_complaints() -> AsyncIterator[str]:
     """A real complaints API, on the session's database, whose operator allows no private callback targets."""
-    settings = COMPLAINTS.settings().with_overrides(
-        role="api", internal_token_secret=INTERNAL_SECRET, outbound_allow_private=False
-    )
-    app = create_service_app(COMPLAINTS, settings)
-    # The socket listens before the server runs: the first request waits in the backlog until start-up is done.
-    sock = _listening_socket()
-    server = uvicorn.Server(uvicorn.Config(app, lifespan="on", log_config=None, access_log=False))
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        await task
-        sock.close()
+    async with serve_on(bound_socket(), complaints_app(outbound_allow_private=False)) as url:
+        yield url
 
 
 async def test_a_callback_complaints_refuses_creates_no_client_either(

@@ -34,6 +34,13 @@ CODES = (
         "同一天既列为放假又列为上班",
     ),
     ErrorCode("malformed_schedule", 422, "The year schedule is malformed", "年度节假日安排格式有误"),
+    ErrorCode(
+        "callback_url_refused",
+        422,
+        "The callback URL may not be called (https, no internal address)",
+        "回调地址不可使用（须为 https，且不得指向内部地址）",
+    ),
+    ErrorCode("too_deep", 422, "The JSON body is nested too deeply", "提交的内容层级过深"),
     ErrorCode("invalid_cursor", 422, "The cursor is not one this endpoint issued", "翻页标记无效"),
     ErrorCode("too_many_requests", 429, "Too many requests", "请求过于频繁，请稍后再试"),
     ErrorCode("internal_error", 500, "Internal error", "系统内部错误"),
