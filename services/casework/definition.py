@@ -4,13 +4,15 @@ from libs.kernel.diagnostics import diagnostics_router
 from libs.kernel.service import ServiceDefinition
 from libs.modules.work_calendar import calendar_router
 from services.casework import jobs
+from services.casework.case.close_relatives_router import router as relatives
+from services.casework.case.posting_router import router as postings
 from services.casework.case.router import router as cases
 from services.casework.config import CaseworkSettings
 from services.casework.db import SCHEMA, Base, calendar_years, tables
 from services.casework.local_figures.router import router as standards
+from services.casework.onboarding.router import router as onboarding
 from services.casework.province.router import router as province
 from services.casework.registry.router import router as households
-from services.casework.relatives.router import router as relatives
 from services.casework.reports.router import router as reports
 from services.casework.subscriptions import subscriptions
 
@@ -24,6 +26,8 @@ DEFINITION = ServiceDefinition(
     routers=[
         cases,
         households,
+        onboarding,
+        postings,
         standards,
         relatives,
         reports,

@@ -20,7 +20,7 @@ from libs.contracts.events.intake import (
 )
 from libs.contracts.events.matching import DeathDetected, MatchHitConfirmed, VerificationCompleted
 from libs.kernel.consumer import Handler, typed_handler
-from services.casework.case import intake_events
+from services.casework.case import application_events, verification_report
 from services.casework.case.opening import open_triggered
 from services.casework.case.rules import Trigger
 from services.casework.context import Casework
@@ -153,12 +153,12 @@ def subscriptions_of(ctx: Casework) -> dict[str, dict[str, Handler]]:
     return {
         # Applications: open the case, then the verification report, withdrawals and extensions.
         "applications": {
-            ApplicationSubmitted.event_type: typed_handler(ApplicationSubmitted, ctx, intake_events.submitted),
-            ApplicationWithdrawn.event_type: typed_handler(ApplicationWithdrawn, ctx, intake_events.withdrawn),
+            ApplicationSubmitted.event_type: typed_handler(ApplicationSubmitted, ctx, application_events.submitted),
+            ApplicationWithdrawn.event_type: typed_handler(ApplicationWithdrawn, ctx, application_events.withdrawn),
             ApplicationDeadlineExtended.event_type: typed_handler(
-                ApplicationDeadlineExtended, ctx, intake_events.extended
+                ApplicationDeadlineExtended, ctx, application_events.extended
             ),
-            VerificationCompleted.event_type: typed_handler(VerificationCompleted, ctx, intake_events.verified),
+            VerificationCompleted.event_type: typed_handler(VerificationCompleted, ctx, verification_report.verified),
         },
         # Triggered reviews (DOMAIN.md §4).
         "triggers": {

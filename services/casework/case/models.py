@@ -1,5 +1,5 @@
 """Cases (DOMAIN.md §3, §4): one per application, periodic review or trigger; their history, investigations,
-verification reports, attachments and the staff who must recuse themselves."""
+verification reports and attachments (the staff who must recuse themselves are in relatives/models.py)."""
 
 from __future__ import annotations
 
@@ -151,24 +151,3 @@ class CaseAttachment(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by: Mapped[str] = mapped_column(Text)
     uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-
-
-class Recusal(Base):
-    """A staff member who may not act on a household or case (DOMAIN.md §7): declared, or found in the register."""
-
-    __tablename__ = "recusals"
-
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    # "case" before a household exists (an application), "household" once it does.
-    subject_kind: Mapped[str] = mapped_column(Text)
-    subject_id: Mapped[str] = mapped_column(Text)
-    staff_user: Mapped[str | None] = mapped_column(Text)
-    staff_name: Mapped[str] = mapped_column(Text)
-    relation: Mapped[str] = mapped_column(Text)
-    source: Mapped[str] = mapped_column(Text)  # declared | register
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-
-    __table_args__ = (
-        Index("ix_recusals_subject", "subject_kind", "subject_id"),
-        UniqueConstraint("subject_kind", "subject_id", "staff_name", "relation", name="uq_recusals_subject_staff"),
-    )

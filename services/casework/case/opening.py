@@ -22,13 +22,14 @@ from libs.contracts.id_number import mask_name
 from libs.modules.work_calendar import load_work_calendar
 from services.casework.case import content as case_content
 from services.casework.case.history import record
-from services.casework.case.models import Case, CasePerson, Recusal
+from services.casework.case.models import Case, CasePerson
 from services.casework.case.rules import REVIEW_WORKING_DAYS, CaseKind, Trigger, first_status
 from services.casework.context import CONTENT_CONTEXT, Casework
 from services.casework.db import calendar_years
 from services.casework.registry.models import Household
 from services.casework.registry.state import load_state
 from services.casework.relatives import service as relatives_service
+from services.casework.relatives.models import Recusal
 
 _log = structlog.get_logger("casework.cases")
 

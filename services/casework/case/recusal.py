@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal
 from libs.kernel.errors import Forbidden
-from services.casework.case.models import Case, Recusal
+from services.casework.case.models import Case
+from services.casework.relatives.models import Recusal
 
 
 class RecusalRequired(Forbidden):

@@ -6,14 +6,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import case as sql_case
-from sqlalchemy import func, literal, select, tuple_
+from sqlalchemy import func, literal, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.casework.case.models import Case
-from services.casework.case.rules import OPEN_STATUSES
+from services.casework.case.models import Case, CasePerson
+from services.casework.case.rules import OPEN_STATUSES, CaseStatus
 
 # Cases without a due date sort after every dated one.
 _FAR = dt.date(9999, 12, 31)
+_ENDED = (CaseStatus.DECIDED.value, CaseStatus.CANCELLED.value)
 
 
 @dataclass(frozen=True)
@@ -65,3 +66,27 @@ async def overdue_by_area(
         .order_by(area)
     )
     return [(a, int(n), int(o or 0)) for a, n, o in (await session.execute(stmt)).all()]
+
+
+async def open_cases_of(session: AsyncSession, person_hash: str) -> list[str]:
+    """Cases not yet decided or cancelled that concern the person."""
+    stmt = (
+        select(Case.id)
+        .join(CasePerson, CasePerson.case_id == Case.id)
+        .where(CasePerson.person_hash == person_hash, Case.status.not_in(_ENDED))
+        .distinct()
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def mark_close_relative(session: AsyncSession, case_ids: list[str]) -> None:
+    """A filed relative's open cases go to a county investigation (DOMAIN.md §3.5, §7)."""
+    await session.execute(
+        update(Case).where(Case.id.in_(case_ids)).values(close_relative_detected=True, county_investigation=True)
+    )
+
+
+async def in_publicity(session: AsyncSession, village_code: str) -> list[Case]:
+    """The village's cases whose proposal is being posted, by id."""
+    stmt = select(Case).where(Case.region_code == village_code, Case.status == CaseStatus.PUBLICITY).order_by(Case.id)
+    return list((await session.scalars(stmt)).all())

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import business_date
-from libs.contracts.id_number import IdNumber
 from libs.contracts.money import Money
+from libs.contracts.programs import NEVER_PUBLISHED
 from services.casework.case.models import Case, CaseAttachment, CaseHistory, CaseInvestigation, CaseVerification
 from services.casework.case.rules import OPEN_STATUSES, CaseStatus
 from services.casework.case.schemas import (
@@ -21,12 +22,12 @@ from services.casework.case.schemas import (
     HistoryOut,
     InvestigationOut,
     LineOut,
+    PostingItem,
+    PostingOut,
 )
 from services.casework.context import CONTENT_CONTEXT, Casework
-
-
-def masked_id(id_number: str) -> str:
-    return IdNumber.parse(id_number).masked()
+from services.casework.registry.state import HouseholdState
+from services.casework.registry.views import head_name_masked, masked_id
 
 
 def _money(fen: int | None) -> str | None:
@@ -159,3 +160,35 @@ async def detail(session: AsyncSession, ctx: Casework, case: Case) -> CaseOut:
         ],
         version=case.version,
     )
+
+
+def posting(
+    village_code: str, on: dt.date, proposals: Sequence[Case], households: Sequence[HouseholdState]
+) -> PostingOut:
+    """The posting: proposals first, then the standing list; never a child's allowance, nothing but the program
+    and the amount (DOMAIN.md §11)."""
+    items = [
+        PostingItem(
+            name_masked=c.applicant_name_masked,
+            household_size=c.member_count,
+            program=c.program,
+            monthly_amount=Money.from_fen(c.proposed_amount_fen or 0).to_str(),
+            stage="proposed",
+            ends_on=c.publicity_ends_on,
+        )
+        for c in proposals
+        if c.program not in NEVER_PUBLISHED
+    ]
+    items += [
+        PostingItem(
+            name_masked=head_name_masked(s),
+            household_size=len(s.members),
+            program=e.program,
+            monthly_amount=Money.from_fen(e.monthly_amount_fen).to_str(),
+            stage="recipient",
+        )
+        for s in households
+        for e in s.entitlements
+        if e.program not in NEVER_PUBLISHED and e.status != "stopped"
+    ]
+    return PostingOut(village_code=village_code, on=on, items=items)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 
 from libs.kernel.jobs import PeriodicJob
 from services.casework.context import PROVINCE_CONTEXT, Casework
+from services.casework.province.feed import queue_new_versions
 from services.casework.province.models import ProvinceChange
 
 # Counts, statuses and exception classes only: the items name people (DOMAIN.md §11).
@@ -99,7 +100,8 @@ async def push_pending(session: AsyncSession, ctx: Casework, http: httpx.AsyncCl
 
 
 class ProvincePush:
-    """The job's run: idle while no base URL is configured (changes keep queueing meanwhile)."""
+    """The job's run: queue the registry's new versions, then push; the push idles while no base URL is configured
+    (changes keep queueing meanwhile)."""
 
     def __init__(self, ctx: Casework) -> None:
         self.ctx = ctx
@@ -107,6 +109,7 @@ class ProvincePush:
         self.client: httpx.AsyncClient | None = None
 
     async def __call__(self, session: AsyncSession) -> None:
+        await queue_new_versions(session, self.ctx)
         if not self.ctx.settings.province_base_url:
             return
         if self.client is None:

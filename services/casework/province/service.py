@@ -50,8 +50,9 @@ def item_of(state: HouseholdState) -> dict[str, Any]:
     return recipient(state).model_dump(mode="json")
 
 
-async def enqueue(session: AsyncSession, ctx: Casework, state: HouseholdState) -> None:
-    """Queue the household as it is now for the provincial push, in the caller's transaction.
+async def enqueue(session: AsyncSession, ctx: Casework, state: HouseholdState, *, version: int | None = None) -> None:
+    """Queue the household in `state` for the provincial push, in the caller's transaction; `version` is the
+    registry's version it comes from (province/feed.py).
 
     Always queued, even before a provincial endpoint is configured: the push starts from the oldest change once
     one is. Order per household follows the id sequence, which holds as long as the caller changes the household
@@ -61,6 +62,7 @@ async def enqueue(session: AsyncSession, ctx: Casework, state: HouseholdState) -
     session.add(
         ProvinceChange(
             household_id=state.household_id,
+            household_version=version,
             item_sealed=ctx.seal_json(item_of(state), PROVINCE_CONTEXT),
             created_at=now,
             next_attempt_at=now,

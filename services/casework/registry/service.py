@@ -1,5 +1,6 @@
-"""Changing the registry: every change writes a sealed version, publishes `household-changed` and queues the
-province's copy, in the caller's transaction (DOMAIN.md §4, §11; CONTRACTS.md §4, §6)."""
+"""Changing the registry: every change writes a sealed version and publishes `household-changed`, in the caller's
+transaction (DOMAIN.md §4, §11; CONTRACTS.md §4, §6). The versions are the registry's change rows: the province's
+push reads them (province/feed.py); the registry knows nothing of who follows it."""
 
 from __future__ import annotations
 
@@ -24,7 +25,6 @@ from libs.contracts.events.intake import SealedBankAccount
 from libs.contracts.money import Money
 from libs.contracts.programs import Program
 from services.casework.context import DETAILS_CONTEXT, ID_NUMBER_CONTEXT, SNAPSHOT_CONTEXT, Casework
-from services.casework.province import service as province_service
 from services.casework.registry.models import (
     Entitlement,
     Household,
@@ -193,7 +193,8 @@ async def record_version(
     case_id: str | None,
     predecessor_id: str | None = None,
 ) -> HouseholdState:
-    """Seal the household's new state as a version; publish `household-changed`; queue the province's copy."""
+    """Seal the household's new state as a version (the change row the province's feed reads); publish
+    `household-changed`."""
     await session.flush()
     household.version += 1
     household.updated_at = ctx.now()
@@ -217,7 +218,6 @@ async def record_version(
             changed_at=household.updated_at,
         )
         await ctx.publish(session, payload, subject=f"household/{household.id}", key=household.id)
-    await province_service.enqueue(session, ctx, state)
     return state
 
 

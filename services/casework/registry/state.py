@@ -122,6 +122,10 @@ class HouseholdState:
     def member(self, id_number: str) -> MemberState | None:
         return next((m for m in self.members if m.id_number == id_number), None)
 
+    def head(self) -> MemberState | None:
+        """The head, or the first member where none is recorded (a household made before heads were kept)."""
+        return self.member(self.head_id_number or "") or (self.members[0] if self.members else None)
+
     def programs(self) -> tuple[str, ...]:
         return tuple(e.program for e in self.entitlements if e.status != "stopped")
 

@@ -1,4 +1,6 @@
-"""Staff API of the close-relative register: `/api/v1/casework/close-relatives` (DOMAIN.md §7, seed 002)."""
+"""Staff API of the close-relative register: `/api/v1/casework/close-relatives` (DOMAIN.md §7, seed 002).
+
+It stands with cases, not in relatives/, because filing a relative also flags the relative's open cases."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from libs.kernel.auth import ensure_jurisdiction
 from libs.kernel.db import DbSession
 from libs.kernel.errors import Unprocessable
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
+from services.casework.case import close_relatives
 from services.casework.context import CaseworkCtx
 from services.casework.dependencies import Officer, Reader
 from services.casework.relatives import repository, service
@@ -32,7 +35,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 async def file_relative(body: FilingIn, session: DbSession, ctx: CaseworkCtx, who: Officer) -> FilingOut:
     """File a staff member's close relative; the relative's households and open cases are flagged at once and the
     staff member is recused from them. Townships file for staff of their own township, counties for the county."""
-    filing = await service.file(session, ctx, who, body)
+    filing = await close_relatives.file(session, ctx, who, body)
     return service.out(ctx, filing)
 
 
