@@ -8,6 +8,7 @@ from services.casework.case.close_relatives_router import router as relatives
 from services.casework.case.posting_router import router as postings
 from services.casework.case.router import router as cases
 from services.casework.config import CaseworkSettings
+from services.casework.context import Casework
 from services.casework.db import SCHEMA, Base, calendar_years, tables
 from services.casework.local_figures.router import router as standards
 from services.casework.onboarding.router import router as onboarding
@@ -20,6 +21,7 @@ DEFINITION = ServiceDefinition(
     name=SCHEMA,
     title="Jiuzhu casework: Cases, decisions and the recipient registry",
     settings_cls=CaseworkSettings,
+    context=Casework.of,
     metadata=Base.metadata,
     tables=tables,
     migrations_dir=Path(__file__).parent / "migrations" / "versions",

@@ -24,7 +24,7 @@ async def submitted(session: AsyncSession, ctx: Casework, e: ApplicationSubmitte
     pending = await held_for(session, e.application_id)
     # Verification first: a withdrawal must still find the case in a state it can leave.
     for row in sorted(pending, key=lambda r: r.event_type != VerificationCompleted.event_type):
-        data = ctx.unseal(row.payload_sealed, CONTENT_CONTEXT)
+        data = ctx.open(row.payload_sealed, CONTENT_CONTEXT)
         match row.event_type:
             case VerificationCompleted.event_type:
                 await apply_verification(session, ctx, case, VerificationCompleted.model_validate_json(data))

@@ -4,7 +4,7 @@ It stands with cases, not in relatives/, because filing a relative also flags th
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
@@ -23,7 +23,7 @@ FilingId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 router = APIRouter(prefix="/api/v1/casework/close-relatives", tags=["close relatives"])
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
+_ERRORS: dict[int | str, dict[str, str]] = {
     403: {"description": "Outside your jurisdiction, or wrong role"},
     404: {"description": "No such filing"},
     409: {"description": "The relation is already on file, or the filing was already withdrawn"},

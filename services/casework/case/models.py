@@ -4,8 +4,8 @@ verification reports and attachments (the staff who must recuse themselves are i
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
+from pydantic import JsonValue
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -54,7 +54,7 @@ class Case(Base):
     trigger_summary: Mapped[str] = mapped_column(Text, default="")
     proposed_outcome: Mapped[str | None] = mapped_column(Text)
     proposed_amount_fen: Mapped[int | None] = mapped_column(BigInteger)
-    proposal: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    proposal: Mapped[dict[str, JsonValue] | None] = mapped_column(JSONB)
     publicity_started_on: Mapped[dt.date | None] = mapped_column(Date)
     publicity_ends_on: Mapped[dt.date | None] = mapped_column(Date)
     outcome: Mapped[str | None] = mapped_column(Text)

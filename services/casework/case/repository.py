@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import case as sql_case
 from sqlalchemy import func, literal, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.casework.case.models import Case, CasePerson
+from services.casework.case.models import (
+    Case,
+    CaseAttachment,
+    CaseHistory,
+    CaseInvestigation,
+    CasePerson,
+    CaseVerification,
+)
 from services.casework.case.rules import OPEN_STATUSES, CaseStatus
 
 # Cases without a due date sort after every dated one.
@@ -90,3 +98,26 @@ async def in_publicity(session: AsyncSession, village_code: str) -> list[Case]:
     """The village's cases whose proposal is being posted, by id."""
     stmt = select(Case).where(Case.region_code == village_code, Case.status == CaseStatus.PUBLICITY).order_by(Case.id)
     return list((await session.scalars(stmt)).all())
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """What the case view shows besides the case row."""
+
+    history: Sequence[CaseHistory]
+    investigations: Sequence[CaseInvestigation]
+    verifications: Sequence[CaseVerification]
+    attachments: Sequence[CaseAttachment]
+
+
+async def case_file(session: AsyncSession, case_id: str) -> CaseFile:
+    history = select(CaseHistory).where(CaseHistory.case_id == case_id).order_by(CaseHistory.id)
+    rounds = select(CaseInvestigation).where(CaseInvestigation.case_id == case_id).order_by(CaseInvestigation.round)
+    reports = select(CaseVerification).where(CaseVerification.case_id == case_id)
+    files = select(CaseAttachment).where(CaseAttachment.case_id == case_id).order_by(CaseAttachment.uploaded_at)
+    return CaseFile(
+        history=(await session.scalars(history)).all(),
+        investigations=(await session.scalars(rounds)).all(),
+        verifications=(await session.scalars(reports)).all(),
+        attachments=(await session.scalars(files)).all(),
+    )

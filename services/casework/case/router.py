@@ -56,6 +56,10 @@ async def _visible(session: DbSession, who: Reader, case_id: str) -> Case:
     return case
 
 
+async def _detail(session: DbSession, ctx: CaseworkCtx, case: Case) -> CaseOut:
+    return views.detail(ctx, case, await repository.case_file(session, case.id))
+
+
 @router.get("", response_model=Page[CaseSummary], responses={403: {}, 422: {}})
 async def list_cases(
     session: DbSession,
@@ -109,7 +113,7 @@ async def overdue(
 @router.get("/{case_id}", response_model=CaseOut, responses={403: {}, 404: {}})
 async def get_case(case_id: str, session: DbSession, ctx: CaseworkCtx, who: Reader) -> CaseOut:
     """The case with its members (masked), verification, investigations, calculation and history."""
-    return await views.detail(session, ctx, await _visible(session, who, case_id))
+    return await _detail(session, ctx, await _visible(session, who, case_id))
 
 
 @router.post("/{case_id}/investigations", response_model=CaseOut, status_code=201, responses=_ERRORS)
@@ -118,28 +122,28 @@ async def investigate(
 ) -> CaseOut:
     """Record the home investigation (two investigators); the case moves to the township review."""
     case = await service.investigate(session, ctx, who, case_id, body)
-    return await views.detail(session, ctx, case)
+    return await _detail(session, ctx, case)
 
 
 @router.post("/{case_id}/proposal", response_model=CaseOut, responses=_ERRORS)
 async def propose(case_id: str, body: ProposalIn, session: DbSession, ctx: CaseworkCtx, who: Officer) -> CaseOut:
     """The township's proposed decision with the calculated amount; approvals go to publicity."""
     case = await service.propose(session, ctx, who, case_id, body)
-    return await views.detail(session, ctx, case)
+    return await _detail(session, ctx, case)
 
 
 @router.post("/{case_id}/objections", response_model=CaseOut, responses=_ERRORS)
 async def object_to(case_id: str, body: ObjectionIn, session: DbSession, ctx: CaseworkCtx, who: Officer) -> CaseOut:
     """An objection raised during publicity: the investigation reopens."""
     case = await service.object_to(session, ctx, who, case_id, body)
-    return await views.detail(session, ctx, case)
+    return await _detail(session, ctx, case)
 
 
 @router.post("/{case_id}/return", response_model=CaseOut, responses=_ERRORS)
 async def return_case(case_id: str, body: ReturnIn, session: DbSession, ctx: CaseworkCtx, who: Officer) -> CaseOut:
     """Send the case back to investigation with a reason."""
     case = await service.return_case(session, ctx, who, case_id, body)
-    return await views.detail(session, ctx, case)
+    return await _detail(session, ctx, case)
 
 
 @router.post("/{case_id}/decision", response_model=CaseOut, responses=_ERRORS)
@@ -149,7 +153,7 @@ async def decide(
     """Confirm the proposal, reject the application, or return it (county, or township where delegated)."""
     case = await service.decide(session, ctx, who, case_id, body)
     note(response, "case.decided", f"case/{case.id}")
-    return await views.detail(session, ctx, case)
+    return await _detail(session, ctx, case)
 
 
 @router.post("/{case_id}/attachments", response_model=AttachmentOut, status_code=201, responses={**_ERRORS, 413: {}})

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, StringConstraints
 
 from libs.contracts.dates import PastDate
 from libs.contracts.events.casework import CaseOutcome
@@ -167,13 +167,21 @@ class CaseSummary(BaseModel):
     opened_at: AwareDatetime
 
 
+class CaseMemberOut(BaseModel):
+    id_number_masked: str
+    name: str
+    relation: str
+    birth_date: dt.date
+
+
 class CaseOut(CaseSummary):
     due_date_provisional: bool
     emergency: bool
     trigger_summary: str
-    members: list[dict[str, Any]]
+    members: list[CaseMemberOut]
     calculation: list[LineOut]
-    proposal: dict[str, Any] | None
+    # The proposal as kept on the case (case/content.py `Proposal`, with only the keys it was written with).
+    proposal: dict[str, JsonValue] | None
     publicity_ends_on: dt.date | None
     reasons: list[str]
     effective_month: str | None

@@ -3,16 +3,15 @@ moves on to its investigation."""
 
 from __future__ import annotations
 
-import json
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.matching import FindingOutcome, VerificationCompleted
+from services.casework.case.content import seal_findings
 from services.casework.case.held_events import case_of_application, hold
 from services.casework.case.history import record
 from services.casework.case.models import Case, CaseVerification
 from services.casework.case.rules import Action, CaseStatus, next_status
-from services.casework.context import CONTENT_CONTEXT, Casework
+from services.casework.context import Casework
 
 
 async def verified(session: AsyncSession, ctx: Casework, e: VerificationCompleted) -> None:
@@ -26,14 +25,13 @@ async def verified(session: AsyncSession, ctx: Casework, e: VerificationComplete
 async def apply_verification(session: AsyncSession, ctx: Casework, case: Case, e: VerificationCompleted) -> None:
     if await session.get(CaseVerification, e.verification_id) is not None:
         return
-    findings = [f.model_dump(mode="json") for f in e.findings]
     count = sum(1 for f in e.findings if f.outcome is FindingOutcome.FINDING)
     session.add(
         CaseVerification(
             verification_id=e.verification_id,
             case_id=case.id,
             finding_count=count,
-            findings_sealed=ctx.seal(json.dumps(findings, ensure_ascii=False), CONTENT_CONTEXT),
+            findings_sealed=seal_findings(ctx, e.findings),
             completed_at=e.completed_at,
         )
     )

@@ -4,7 +4,7 @@ date, the most specific prefix in force wins, figure by figure)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from sqlalchemy import literal, or_, select, tuple_
@@ -35,7 +35,7 @@ from services.casework.local_figures.schemas import (
 
 router = APIRouter(prefix="/api/v1/casework/standards", tags=["standards"])
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
+_ERRORS: dict[int | str, dict[str, str]] = {
     403: {"description": "Outside your jurisdiction, or wrong role"},
     409: {"description": "A figure of this prefix and date exists already; rows are kept, use another date"},
     422: {"description": "Invalid input; `errors` names each figure (`invalid_figure`) or field"},

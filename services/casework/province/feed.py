@@ -37,6 +37,6 @@ async def queue_new_versions(session: AsyncSession, ctx: Casework) -> int:
     )
     versions = (await session.scalars(stmt)).all()
     for v in versions:
-        state = HouseholdState.from_json(json.loads(ctx.unseal(v.snapshot_sealed, SNAPSHOT_CONTEXT)))
+        state = HouseholdState.from_json(json.loads(ctx.open(v.snapshot_sealed, SNAPSHOT_CONTEXT)))
         await enqueue(session, ctx, state, version=v.version)
     return len(versions)

@@ -8,6 +8,7 @@ is lost the batch goes again. Items are whole household states, so a repeat leav
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 
 import httpx
@@ -71,7 +72,7 @@ async def push_pending(session: AsyncSession, ctx: Casework, http: httpx.AsyncCl
     token = settings.province_token.get_secret_value()
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    body = {"items": [ctx.unseal_json(c.item_sealed, PROVINCE_CONTEXT) for c in batch]}
+    body = {"items": [json.loads(ctx.open(c.item_sealed, PROVINCE_CONTEXT)) for c in batch]}
     url = f"{settings.province_base_url.rstrip('/')}/recipients/changes"
     try:
         response = await http.post(url, json=body, headers=headers)

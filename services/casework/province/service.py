@@ -5,6 +5,7 @@ province's pull of current recipients and the operators' delivery log.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from sqlalchemy import literal, select, tuple_
@@ -63,7 +64,7 @@ async def enqueue(session: AsyncSession, ctx: Casework, state: HouseholdState, *
         ProvinceChange(
             household_id=state.household_id,
             household_version=version,
-            item_sealed=ctx.seal_json(item_of(state), PROVINCE_CONTEXT),
+            item_sealed=ctx.seal(json.dumps(item_of(state), ensure_ascii=False, default=str), PROVINCE_CONTEXT),
             created_at=now,
             next_attempt_at=now,
             attempts=0,

@@ -5,6 +5,7 @@ push reads them (province/feed.py); the registry knows nothing of who follows it
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -115,7 +116,7 @@ def add_member(session: AsyncSession, ctx: Casework, household: Household, m: Ne
             name=m.name,
             relation=m.relation,
             birth_date=m.birth_date,
-            details_sealed=ctx.seal_json(m.details, DETAILS_CONTEXT),
+            details_sealed=ctx.seal(json.dumps(m.details, ensure_ascii=False, default=str), DETAILS_CONTEXT),
             joined_at=ctx.now(),
         )
     )
@@ -207,7 +208,7 @@ async def record_version(
             recorded_at=household.updated_at,
             changes=[c.kind.value for c in changes],
             case_id=case_id,
-            snapshot_sealed=ctx.seal_json(state.to_json(), SNAPSHOT_CONTEXT),
+            snapshot_sealed=ctx.seal(json.dumps(state.to_json(), ensure_ascii=False, default=str), SNAPSHOT_CONTEXT),
         )
     )
     if changes:
@@ -300,4 +301,4 @@ async def state_as_of(session: AsyncSession, ctx: Casework, household_id: str, d
         .limit(1)
     )
     sealed = (await session.scalars(stmt)).first()
-    return None if sealed is None else HouseholdState.from_json(ctx.unseal_json(sealed, SNAPSHOT_CONTEXT))
+    return None if sealed is None else HouseholdState.from_json(json.loads(ctx.open(sealed, SNAPSHOT_CONTEXT)))

@@ -7,6 +7,7 @@ item, the version history) is built from this one shape, so they cannot disagree
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -163,7 +164,7 @@ async def load_states(
 def _state(
     ctx: Casework, h: Household, members: list[HouseholdMember], ents: list[Entitlement], details: bool
 ) -> HouseholdState:
-    ids = {m.person_hash: ctx.unseal(m.id_number_sealed, ID_NUMBER_CONTEXT) for m in members}
+    ids = {m.person_hash: ctx.open(m.id_number_sealed, ID_NUMBER_CONTEXT) for m in members}
     return HouseholdState(
         household_id=h.id,
         region_code=h.region_code,
@@ -175,7 +176,7 @@ def _state(
                 name=m.name,
                 relation=m.relation,
                 birth_date=m.birth_date,
-                details=ctx.unseal_json(m.details_sealed, DETAILS_CONTEXT) if details else {},
+                details=json.loads(ctx.open(m.details_sealed, DETAILS_CONTEXT)) if details else {},
             )
             for m in members
         ),

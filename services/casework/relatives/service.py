@@ -138,7 +138,7 @@ async def get(session: AsyncSession, who: Principal, filing_id: int, *, for_upda
 
 
 def out(ctx: Casework, filing: StaffRelative) -> FilingOut:
-    masked = IdNumber.parse(ctx.unseal(filing.relative_id_sealed, ID_NUMBER_CONTEXT)).masked()
+    masked = IdNumber.parse(ctx.open(filing.relative_id_sealed, ID_NUMBER_CONTEXT)).masked()
     return FilingOut(
         filing_id=filing.id,
         status=FilingStatus.ACTIVE if filing.withdrawn_at is None else FilingStatus.WITHDRAWN,

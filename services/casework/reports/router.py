@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
@@ -28,7 +28,7 @@ Supervisor = Annotated[
     Depends(require_roles(StaffRole.township_officer, StaffRole.county_officer, StaffRole.city_supervisor)),
 ]
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
+_ERRORS: dict[int | str, dict[str, str]] = {
     403: {"description": "Outside your jurisdiction, or wrong role"},
     422: {"description": "Invalid input; `errors` names each field (`households_missing` lists the households)"},
 }

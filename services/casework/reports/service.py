@@ -173,7 +173,7 @@ async def _detail(session: AsyncSession, ctx: Casework, report: VillageReport) -
             EntryOut(
                 household_id=e.household_id,
                 changes=[ChangeKind(c) for c in e.changes],
-                detail=ctx.unseal(e.detail, DETAIL_CONTEXT) if e.detail else "",
+                detail=ctx.open(e.detail, DETAIL_CONTEXT) if e.detail else "",
                 case_id=e.case_id,
             )
             for e in entries
