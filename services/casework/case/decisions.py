@@ -130,11 +130,25 @@ async def approve(
         beneficiary_id_number=sealed.beneficiary_id_number,
         case_id=case.id,
     )
-    if not changes:
-        changes = [HouseholdChange(kind=HouseholdChangeKind.MEMBER_UPDATED, detail=f"program {program.value} added")]
+    await _record(session, ctx, household, program, case, changes, otherwise=f"program {program.value} added")
+    return household
+
+
+async def _record(
+    session: AsyncSession,
+    ctx: Casework,
+    household: Household,
+    program: Program,
+    case: Case,
+    changes: list[HouseholdChange],
+    *,
+    otherwise: str,
+) -> None:
+    """Version the household and publish the program's new entitlement; `otherwise` tells the change when no member
+    was added, removed or closed."""
+    changes = changes or [HouseholdChange(kind=HouseholdChangeKind.MEMBER_UPDATED, detail=otherwise)]
     state = await registry.record_version(session, ctx, household, changes, case_id=case.id)
     await registry.publish_program(session, ctx, household, state, program)
-    return household
 
 
 async def _entitlement(session: AsyncSession, household: Household, program: Program) -> Entitlement | None:
@@ -192,10 +206,7 @@ async def review(
         beneficiary_id_number=sealed.beneficiary_id_number,
         case_id=case.id,
     )
-    if not changes:
-        changes = [HouseholdChange(kind=HouseholdChangeKind.MEMBER_UPDATED, detail=f"{program.value} amount adjusted")]
-    state = await registry.record_version(session, ctx, household, changes, case_id=case.id)
-    await registry.publish_program(session, ctx, household, state, program)
+    await _record(session, ctx, household, program, case, changes, otherwise=f"{program.value} amount adjusted")
 
 
 async def _stop(
@@ -233,10 +244,7 @@ async def _stop(
     if others is None:
         await registry.close(session, ctx, household, "; ".join(case.reasons) or "stopped")
         changes.append(HouseholdChange(kind=HouseholdChangeKind.CLOSED, detail="; ".join(case.reasons)))
-    if not changes:
-        changes = [HouseholdChange(kind=HouseholdChangeKind.MEMBER_UPDATED, detail=f"{program.value} stopped")]
-    state = await registry.record_version(session, ctx, household, changes, case_id=case.id)
-    await registry.publish_program(session, ctx, household, state, program)
+    await _record(session, ctx, household, program, case, changes, otherwise=f"{program.value} stopped")
 
 
 async def _gradual_exit(

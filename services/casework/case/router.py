@@ -14,9 +14,9 @@ from libs.contracts.text import CleanLine
 from libs.kernel.audit_note import note
 from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.db import DbSession
-from libs.kernel.errors import NotFound, Problem, Unprocessable
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.casework.case import repository, service, views
+from services.casework.case.errors import AttachmentNotFound, CaseNotFound, EmptyAttachment, PayloadTooLarge
 from services.casework.case.models import Case, CaseAttachment
 from services.casework.case.rules import CaseKind, CaseStatus, Trigger
 from services.casework.case.schemas import (
@@ -44,14 +44,10 @@ _ERRORS: dict[int | str, dict[str, str]] = {
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
-class PayloadTooLarge(Problem):
-    status, code, title = 413, "payload_too_large", "The attachment is too large"
-
-
 async def _visible(session: DbSession, who: Reader, case_id: str) -> Case:
     case = await session.get(Case, case_id)
     if case is None:
-        raise NotFound(f"No case {case_id}", code="case_not_found")
+        raise CaseNotFound(f"No case {case_id}")
     ensure_jurisdiction(who, case.region_code)
     return case
 
@@ -173,7 +169,7 @@ async def attach(
         if len(content) > MAX_ATTACHMENT_BYTES:
             raise PayloadTooLarge(f"An attachment is at most {MAX_ATTACHMENT_BYTES} bytes")
     if not content:
-        raise Unprocessable("The attachment is empty", code="empty_attachment")
+        raise EmptyAttachment("The attachment is empty")
     row = CaseAttachment(
         id=f"att-{uuid.uuid4()}",
         case_id=case.id,
@@ -186,15 +182,7 @@ async def attach(
         uploaded_at=ctx.now(),
     )
     session.add(row)
-    return AttachmentOut(
-        attachment_id=row.id,
-        filename=row.filename,
-        content_type=row.content_type,
-        size=row.size,
-        sha256=row.sha256,
-        uploaded_by=row.uploaded_by,
-        uploaded_at=row.uploaded_at,
-    )
+    return views.attachment_out(row)
 
 
 @router.get("/{case_id}/attachments/{attachment_id}", response_class=Response, responses={403: {}, 404: {}})
@@ -203,5 +191,5 @@ async def download(case_id: str, attachment_id: str, session: DbSession, who: Re
     await _visible(session, who, case_id)
     row = await session.get(CaseAttachment, attachment_id)
     if row is None or row.case_id != case_id:
-        raise NotFound(f"No attachment {attachment_id} on case {case_id}", code="attachment_not_found")
+        raise AttachmentNotFound(f"No attachment {attachment_id} on case {case_id}")
     return Response(row.content, media_type=row.content_type, headers={"X-Content-SHA256": row.sha256})

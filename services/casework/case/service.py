@@ -20,7 +20,6 @@ from libs.contracts.period import Period
 from libs.contracts.programs import Program
 from libs.contracts.staff import StaffRole
 from libs.kernel.auth import Principal, ensure_jurisdiction
-from libs.kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
 from services.casework.benefit.rules import Calculation, MissingStandard, calculate
 from services.casework.case import content as case_content
 from services.casework.case import decisions
@@ -32,6 +31,20 @@ from services.casework.case.content import (
     Proposal,
     SealedProposal,
     proposal_of,
+)
+from services.casework.case.errors import (
+    OUTCOME_PROBLEMS,
+    CaseNotFound,
+    ConfirmationNotDelegated,
+    CountyInvestigationRequired,
+    HouseholdEmpty,
+    NotAMember,
+    NotEligible,
+    OutcomeNotAllowed,
+    ReasonRequired,
+    StandardMissing,
+    TwoInvestigatorsRequired,
+    VisitInFuture,
 )
 from services.casework.case.history import record
 from services.casework.case.models import Case, CaseInvestigation
@@ -51,7 +64,7 @@ _log = structlog.get_logger("casework.cases")
 async def load_for_action(session: AsyncSession, principal: Principal, case_id: str) -> Case:
     case = await session.get(Case, case_id, with_for_update=True)
     if case is None:
-        raise NotFound(f"No case {case_id}", code="case_not_found")
+        raise CaseNotFound(f"No case {case_id}")
     ensure_jurisdiction(principal, case.region_code)
     await ensure_not_recused(session, principal, case=case)
     return case
@@ -71,25 +84,22 @@ async def investigate(
     case = await load_for_action(session, who, case_id)
     # Close-relative cases are investigated in full by the county (DOMAIN.md §3.5, §7).
     if case.county_investigation and not who.has_any_role({StaffRole.county_officer, StaffRole.system_admin}):
-        raise Forbidden(
-            "This is a close-relative case: the county investigates it", code="county_investigation_required"
-        )
+        raise CountyInvestigationRequired("This is a close-relative case: the county investigates it")
     names = {i.user for i in body.investigators}
     if len(names) < 2:
-        raise Unprocessable("A home investigation needs two different investigators", code="two_investigators_required")
+        raise TwoInvestigatorsRequired("A home investigation needs two different investigators")
     await ensure_not_recused(session, who, case=case, others=[(i.user, i.name) for i in body.investigators])
     members = set(CaseContent.open(ctx, case.content_sealed).member_ids())
     named = [i.member_id_number for i in body.verified_income] + [m.member_id_number for m in body.members]
     named += [d.member_id_number for d in body.deductions if d.member_id_number]
     strangers = sorted({n for n in named if n not in members})
     if strangers:
-        raise Unprocessable(
+        raise NotAMember(
             "The investigation names people who are not members of the household",
-            code="not_a_member",
             errors=[{"loc": ["body"], "msg": "not a member of the household"} for _ in strangers],
         )
     if body.visited_on > business_date(ctx.now()):
-        raise Unprocessable("visited_on is in the future", code="visit_in_future")
+        raise VisitInFuture("visited_on is in the future")
     _ensure_declared_figures(body)
     before = _move(case, Action.INVESTIGATE, ctx)
     rounds = await session.scalar(select(func.count()).where(CaseInvestigation.case_id == case.id))
@@ -153,9 +163,8 @@ def _calculate(
     try:
         return calculate(facts, standards, today)
     except MissingStandard as e:
-        raise Conflict(
+        raise StandardMissing(
             f"The local figure {e.figure} is not set for {case.region_code}; the county sets it first",
-            code="standard_missing",
             figure=e.figure,
         ) from None
 
@@ -174,19 +183,18 @@ async def propose(session: AsyncSession, ctx: Casework, who: Principal, case_id:
     kind = CaseKind(case.kind)
     violations = outcome_violations(kind, body.outcome, body.reasons)
     if violations:
-        raise Unprocessable(
-            violations[0][2], code=violations[0][1], errors=[{"loc": ["body", f], "msg": m} for f, _, m in violations]
-        )
+        _field, code, message = violations[0]
+        raise OUTCOME_PROBLEMS[code](message, errors=[{"loc": ["body", f], "msg": m} for f, _, m in violations])
     content = CaseContent.open(ctx, case.content_sealed)
     current_ids = content.member_ids()
     if any(m.id_number not in current_ids for m in body.members_removed):
-        raise Unprocessable("members_removed names someone who is not a member", code="not_a_member")
+        raise NotAMember("members_removed names someone who is not a member")
     if (
         body.members_removed
         and len(body.members_removed) >= len(current_ids)
         and body.outcome is not CaseOutcome.STOPPED
     ):
-        raise Unprocessable("Removing every member stops the household: propose `stopped`", code="household_empty")
+        raise HouseholdEmpty("Removing every member stops the household: propose `stopped`")
     if body.one_off_amount is not None:
         ensure_monthly(Program(case.program), Money.from_str(body.one_off_amount).fen, ["body", "one_off_amount"])
     today = business_date(ctx.now())
@@ -197,9 +205,8 @@ async def propose(session: AsyncSession, ctx: Casework, who: Principal, case_id:
     if body.outcome in (CaseOutcome.APPROVED, CaseOutcome.ADJUSTED) or body.outcome is CaseOutcome.CONTINUED:
         calc = _calculate(content, investigation, case, body, standards, today)
         if not calc.eligible:
-            raise Unprocessable(
+            raise NotEligible(
                 "The calculation does not support this outcome: " + "; ".join(calc.reasons),
-                code="not_eligible",
                 reasons=list(calc.reasons),
             )
     amount = {
@@ -313,9 +320,7 @@ async def decide(session: AsyncSession, ctx: Casework, who: Principal, case_id: 
     standards = await standards_in_force(session, case.region_code, today)
     county = who.has_any_role({StaffRole.county_officer, StaffRole.system_admin})
     if not county and not (standards.confirmation_delegated and who.has_any_role({StaffRole.township_officer})):
-        raise Forbidden(
-            "Only the county confirms decisions here (not delegated to townships)", code="confirmation_not_delegated"
-        )
+        raise ConfirmationNotDelegated("Only the county confirms decisions here (not delegated to townships)")
     if body.decision == "return":
         before = _move(case, Action.RETURN, ctx)
         record(
@@ -330,11 +335,9 @@ async def decide(session: AsyncSession, ctx: Casework, who: Principal, case_id: 
         return case
     if body.decision == "reject":
         if case.kind != CaseKind.APPLICATION:
-            raise Unprocessable(
-                "Only an application is rejected; a review is decided by its outcome", code="outcome_not_allowed"
-            )
+            raise OutcomeNotAllowed("Only an application is rejected; a review is decided by its outcome")
         if not any(r.strip() for r in body.reasons):
-            raise Unprocessable("A rejection needs a written reason", code="reason_required")
+            raise ReasonRequired("A rejection needs a written reason")
         action = Action.REJECT
         before = _move(case, action, ctx)
         outcome, reasons = CaseOutcome.REJECTED, list(body.reasons)

@@ -9,7 +9,7 @@ from libs.contracts.clock import business_date
 from libs.contracts.money import Money
 from libs.contracts.programs import NEVER_PUBLISHED
 from services.casework.case.content import CaseContent, open_findings, open_investigation
-from services.casework.case.models import Case, CaseInvestigation
+from services.casework.case.models import Case, CaseAttachment, CaseInvestigation
 from services.casework.case.repository import CaseFile
 from services.casework.case.rules import OPEN_STATUSES, CaseStatus
 from services.casework.case.schemas import (
@@ -76,6 +76,18 @@ def _investigation(ctx: Casework, i: CaseInvestigation) -> InvestigationOut:
     )
 
 
+def attachment_out(a: CaseAttachment) -> AttachmentOut:
+    return AttachmentOut(
+        attachment_id=a.id,
+        filename=a.filename,
+        content_type=a.content_type,
+        size=a.size,
+        sha256=a.sha256,
+        uploaded_by=a.uploaded_by,
+        uploaded_at=a.uploaded_at,
+    )
+
+
 def detail(ctx: Casework, case: Case, file: CaseFile) -> CaseOut:
     """The whole case: members masked, the calculation, the proposal, findings, investigations, the history."""
     content = CaseContent.open(ctx, case.content_sealed)
@@ -110,30 +122,8 @@ def detail(ctx: Casework, case: Case, file: CaseFile) -> CaseOut:
             for f in open_findings(ctx, v.findings_sealed)
         ],
         investigations=[_investigation(ctx, i) for i in file.investigations],
-        attachments=[
-            AttachmentOut(
-                attachment_id=a.id,
-                filename=a.filename,
-                content_type=a.content_type,
-                size=a.size,
-                sha256=a.sha256,
-                uploaded_by=a.uploaded_by,
-                uploaded_at=a.uploaded_at,
-            )
-            for a in file.attachments
-        ],
-        history=[
-            HistoryOut(
-                at=h.at,
-                actor=h.actor,
-                actor_name=h.actor_name,
-                action=h.action,
-                status_from=h.status_from,
-                status_to=h.status_to,
-                detail=h.detail,
-            )
-            for h in file.history
-        ],
+        attachments=[attachment_out(a) for a in file.attachments],
+        history=[HistoryOut.model_validate(h, from_attributes=True) for h in file.history],
         version=case.version,
     )
 

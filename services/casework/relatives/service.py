@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.events.intake import CloseRelation
 from libs.contracts.id_number import IdNumber
 from libs.kernel.auth import Principal, ensure_jurisdiction
-from libs.kernel.errors import Conflict, NotFound
 from services.casework.context import ID_NUMBER_CONTEXT, Casework
 from services.casework.relatives import repository
+from services.casework.relatives.errors import AlreadyWithdrawn, FilingExists, FilingNotFound
 from services.casework.relatives.models import Recusal, StaffRelative
 from services.casework.relatives.schemas import FilingIn, FilingOut, FilingStatus, RelativeOut
 
@@ -42,9 +42,8 @@ async def file(session: AsyncSession, ctx: Casework, who: Principal, body: Filin
         relation=body.relation.value,
     )
     if existing is not None:
-        raise Conflict(
+        raise FilingExists(
             "This relation is already on file; withdraw it first to file it again",
-            code="filing_exists",
             filing_id=existing.id,
         )
     filing = StaffRelative(
@@ -124,7 +123,7 @@ async def withdraw(session: AsyncSession, ctx: Casework, who: Principal, filing_
     """End a filing; it stays on record, and the recusals it caused stay as history."""
     filing = await get(session, who, filing_id, for_update=True)
     if filing.withdrawn_at is not None:
-        raise Conflict("The filing was already withdrawn", code="already_withdrawn")
+        raise AlreadyWithdrawn("The filing was already withdrawn")
     filing.withdrawn_at, filing.withdrawn_reason = ctx.now(), reason
     return filing
 
@@ -132,7 +131,7 @@ async def withdraw(session: AsyncSession, ctx: Casework, who: Principal, filing_
 async def get(session: AsyncSession, who: Principal, filing_id: int, *, for_update: bool = False) -> StaffRelative:
     filing = await repository.filing_by_id(session, filing_id, for_update=for_update)
     if filing is None:
-        raise NotFound(f"No filing {filing_id}", code="filing_not_found")
+        raise FilingNotFound(f"No filing {filing_id}")
     ensure_jurisdiction(who, filing.staff_region)
     return filing
 
