@@ -18,10 +18,14 @@ Loc = Sequence[str | int]
 DECLARED_CEILING_FEN = Money.from_str("100000000.00").fen
 
 
-def above_ceiling(message: str, *locs: Loc) -> Unprocessable:
-    return Unprocessable(
+class AboveCeiling(Unprocessable):
+    # Raised by intake and disbursement too: the code belongs to libs.contracts.programs, not to one service.
+    code = AmountAboveCeiling.code
+
+
+def above_ceiling(message: str, *locs: Loc) -> AboveCeiling:
+    return AboveCeiling(
         message,
-        code=AmountAboveCeiling.code,
         errors=[{"loc": list(loc), "msg": message, "type": AmountAboveCeiling.code} for loc in locs],
     )
 

@@ -1,4 +1,5 @@
-"""Events casework consumes, each to one use case (one message = one transaction, CONTRACTS.md §6).
+"""The use cases of the events that trigger a review, wired in subscriptions.py (one message = one transaction,
+CONTRACTS.md §6).
 
 Triggers open at most one review each: the case is keyed by the trigger's own reference (a hit id, a complaint id,
 a roster line, a person's death in a household), so a repeated event, or the same fact sent again in another
@@ -8,19 +9,13 @@ event, opens nothing new.
 from __future__ import annotations
 
 import structlog
+from pydantic import JsonValue
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.complaints import ComplaintSubstantiated
 from libs.contracts.events.disbursement import OverpaymentDetected, PaymentFailed
-from libs.contracts.events.intake import (
-    ApplicationDeadlineExtended,
-    ApplicationSubmitted,
-    ApplicationWithdrawn,
-    ReviewRequested,
-)
-from libs.contracts.events.matching import DeathDetected, MatchHitConfirmed, VerificationCompleted
-from libs.kernel.consumer import Handler, typed_handler
-from services.casework.case import intake_events
+from libs.contracts.events.intake import ReviewRequested
+from libs.contracts.events.matching import DeathDetected, MatchHitConfirmed
 from services.casework.case.opening import open_triggered
 from services.casework.case.rules import Trigger
 from services.casework.context import Casework
@@ -37,7 +32,7 @@ async def _review(
     trigger: Trigger,
     ref: str,
     summary: str,
-    detail: dict[str, object],
+    detail: dict[str, JsonValue],
     case_id: str | None = None,
 ) -> None:
     if await session.get(Household, household_id) is None:
@@ -147,26 +142,3 @@ async def overpayment_detected(session: AsyncSession, ctx: Casework, e: Overpaym
         f"追回 overpayment {e.amount} for {months} ({e.reason.value})",
         {"program": e.program.value, "months": list(e.months), "amount": e.amount, "reason": e.reason.value},
     )
-
-
-def subscriptions_of(ctx: Casework) -> dict[str, dict[str, Handler]]:
-    return {
-        # Applications: open the case, then the verification report, withdrawals and extensions.
-        "applications": {
-            ApplicationSubmitted.event_type: typed_handler(ApplicationSubmitted, ctx, intake_events.submitted),
-            ApplicationWithdrawn.event_type: typed_handler(ApplicationWithdrawn, ctx, intake_events.withdrawn),
-            ApplicationDeadlineExtended.event_type: typed_handler(
-                ApplicationDeadlineExtended, ctx, intake_events.extended
-            ),
-            VerificationCompleted.event_type: typed_handler(VerificationCompleted, ctx, intake_events.verified),
-        },
-        # Triggered reviews (DOMAIN.md §4).
-        "triggers": {
-            DeathDetected.event_type: typed_handler(DeathDetected, ctx, death_detected),
-            MatchHitConfirmed.event_type: typed_handler(MatchHitConfirmed, ctx, hit_confirmed),
-            ComplaintSubstantiated.event_type: typed_handler(ComplaintSubstantiated, ctx, complaint_substantiated),
-            ReviewRequested.event_type: typed_handler(ReviewRequested, ctx, review_requested),
-            PaymentFailed.event_type: typed_handler(PaymentFailed, ctx, payment_failed),
-            OverpaymentDetected.event_type: typed_handler(OverpaymentDetected, ctx, overpayment_detected),
-        },
-    }

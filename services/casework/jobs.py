@@ -16,10 +16,8 @@ from services.casework.province.push import push_job
 
 
 def jobs(runtime: Runtime) -> Sequence[PeriodicJob]:
-    return jobs_for(Casework.of(runtime))
-
-
-def jobs_for(ctx: Casework) -> Sequence[PeriodicJob]:
+    ctx = runtime.context
+    assert isinstance(ctx, Casework)
     every = timedelta(seconds=ctx.settings.jobs_interval_seconds)
 
     async def reviews(session: AsyncSession) -> None:

@@ -11,7 +11,6 @@ import pytest
 from libs.devstack.stack import DevStack
 from libs.kernel.auth import InternalTokens
 from libs.kernel.service import create_service_app
-from services.casework.context import Casework
 from services.casework.definition import DEFINITION as CASEWORK
 from tests.casework.support import CaseworkApi, Clock
 
@@ -23,7 +22,7 @@ async def api(stack: DevStack) -> AsyncIterator[CaseworkApi]:
     tokens = InternalTokens(settings.internal_token_secret.get_secret_value())
     clock = Clock()
     async with app.router.lifespan_context(app):
-        app.state.casework = replace(Casework.of(app.state.runtime), clock=clock)
+        app.state.runtime.context = replace(app.state.runtime.context, clock=clock)
         transport = httpx.ASGITransport(app)
         async with httpx.AsyncClient(transport=transport, base_url="http://casework") as http:
-            yield CaseworkApi(http, tokens, app.state.db, clock, app.state.casework)
+            yield CaseworkApi(http, tokens, app.state.db, clock, app.state.runtime.context)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import json
 import socket
 import uuid
 from collections.abc import AsyncIterator
@@ -93,7 +94,7 @@ async def add_household(
                     name=p.name,
                     relation=p.relation,
                     birth_date=p.born,
-                    details_sealed=ctx.seal_json({}, DETAILS_CONTEXT),
+                    details_sealed=ctx.seal(json.dumps({}, ensure_ascii=False, default=str), DETAILS_CONTEXT),
                     joined_at=now,
                 )
             )

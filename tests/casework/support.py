@@ -37,7 +37,6 @@ from libs.kernel.service import Runtime
 from services.casework.context import Casework
 from services.casework.db import tables
 from services.casework.definition import DEFINITION as CASEWORK
-from services.casework.subscriptions import subscriptions_for
 from tests.contracts.factories import fresh_id
 from tests.support import principals
 from tests.support.delivery import Consumers, outbox_events
@@ -103,8 +102,8 @@ class Broker:
         self.vault = PiiVault(settings.pii_key.get_secret_value())
         runtime = Runtime(CASEWORK, settings, api.db, Outbox(tables.outbox, settings))
         # The handlers run on the test's clock, like the API.
-        ctx = replace(Casework.of(runtime), clock=api.clock)
-        self.consumers = Consumers(api.db, tables, settings, subscriptions_for(ctx))
+        runtime.context = replace(runtime.context, clock=api.clock)
+        self.consumers = Consumers(api.db, tables, settings, CASEWORK.subscriptions(runtime))
 
     async def deliver(self, event: CloudEvent, times: int = 2) -> None:
         await self.consumers.deliver(event, times)

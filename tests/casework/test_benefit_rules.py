@@ -6,7 +6,6 @@ employment-cost deduction 400.00 a month); amounts are fen throughout.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -15,65 +14,34 @@ import pytest
 
 from libs.contracts.programs import Program
 from services.casework.benefit.rules import (
-    BenefitInput,
-    Calculation,
-    DeductionItem,
-    DeductionKind,
     IncomeBand,
-    IncomeItem,
     MemberFacts,
-    MissingStandard,
-    SelfCare,
-    calculate,
     income_band,
 )
-from services.casework.local_figures.figures import Standards
-
-ON = date(2026, 3, 1)
-STANDARDS = Standards(
-    dibao_standard_fen=70000,
-    tekun_basic_fen=90000,
-    tekun_care_self_fen=5000,
-    tekun_care_partial_fen=20000,
-    tekun_care_full_fen=40000,
-    disability_living_fen=8000,
-    disability_care_grade1_fen=12000,
-    disability_care_grade2_fen=9000,
-    orphan_allowance_fen=150000,
-    hiv_child_allowance_fen=160000,
-    de_facto_orphan_allowance_fen=140000,
-    elderly_high_age_fen=10000,
-    elderly_disabled_fen=20000,
-    tekun_care_subsidy_fen=30000,
-    legacy_railway_militia_fen=50000,
-    legacy_retired_staff_fen=60000,
-    employment_cost_deduction_fen=40000,
+from tests.casework.benefit_support import (
+    ADULT,
+    BOTH_EMPLOYED,
+    COST,
+    FULL,
+    GRADE3_MENTAL,
+    ILL,
+    MEDICAL,
+    OLD,
+    P1_COST,
+    P2_COST,
+    PARTIAL,
+    RIGID,
+    SELF,
+    W100,
+    W1000,
+    cut,
+    dibao_with_income,
+    household,
+    income,
+    person,
+    run,
+    wages,
 )
-ADULT = date(1980, 5, 1)
-
-
-def person(pid: str, born: date = ADULT, **facts: Any) -> MemberFacts:
-    return MemberFacts(id_number=pid, birth_date=born, **facts)
-
-
-def household(n: int) -> tuple[MemberFacts, ...]:
-    return tuple(person(f"P{i}") for i in range(1, n + 1))
-
-
-def wages(pid: str, fen: int, kind: str = "wages") -> IncomeItem:
-    return IncomeItem(member_id_number=pid, kind=kind, amount_12_months_fen=fen)
-
-
-def run(
-    program: Program, members: tuple[MemberFacts, ...], standards: Standards = STANDARDS, **rest: Any
-) -> Calculation:
-    return calculate(BenefitInput(program=program, members=members, **rest), standards, ON)
-
-
-def dibao_with_income(n: int, annual_fen: int, program: Program = Program.DIBAO) -> Calculation:
-    """An n-member household whose whole income is the first member's wages, `annual_fen` over 12 months."""
-    return run(program, household(n), declared_income=(wages("P1", annual_fen),))
-
 
 # ---- dibao around the standard ---------------------------------------------------------------------------------
 
@@ -139,9 +107,7 @@ def test_marginal_household_band(annual_fen: int, eligible: bool, reason: str) -
 
 # ---- 单人保 single-person inclusion ---------------------------------------------------------------------------
 
-ILL: dict[str, Any] = {"serious_illness": True}
 GRADE3_INTELLECTUAL: dict[str, Any] = {"disability_grade": 3, "disability_kind": "intellectual"}
-GRADE3_MENTAL: dict[str, Any] = {"disability_grade": 3, "disability_kind": "mental"}
 GRADE3_PHYSICAL: dict[str, Any] = {"disability_grade": 3, "disability_kind": "physical"}
 GRADE4_INTELLECTUAL: dict[str, Any] = {"disability_grade": 4, "disability_kind": "intellectual"}
 MARGINAL, BELOW, ABOVE = IncomeBand.MARGINAL, IncomeBand.BELOW, IncomeBand.ABOVE
@@ -174,9 +140,6 @@ def test_single_person_inclusion(
 
 
 # ---- 特困 ------------------------------------------------------------------------------------------------------
-
-OLD = date(1950, 1, 1)
-SELF, PARTIAL, FULL = SelfCare.SELF, SelfCare.PARTIAL, SelfCare.FULL
 
 
 @pytest.mark.parametrize(
@@ -227,23 +190,6 @@ def test_disability_subsidies(program: Program, grade: int | None, kind: str | N
 
 
 # ---- household income: verified income, deductions, support ----------------------------------------------------
-
-EMPLOYED = (person("P1", employed=True), person("P2"))
-BOTH_EMPLOYED = (person("P1", employed=True), person("P2", employed=True))
-COST, MEDICAL = DeductionKind.EMPLOYMENT_COST, DeductionKind.MEDICAL
-
-
-def cut(kind: DeductionKind, fen: int, pid: str | None = None) -> DeductionItem:
-    return DeductionItem(kind=kind, amount_12_months_fen=fen, member_id_number=pid)
-
-
-def income(case_id: str, monthly: int, members: tuple[MemberFacts, ...] = EMPLOYED, **rest: Any) -> object:
-    return pytest.param(members, rest, monthly, id=case_id)
-
-
-W100, W1000 = wages("P1", 120000), wages("P1", 1200000)  # 100.00 and 1,000.00 a month
-P1_COST, P2_COST = cut(COST, 600000, "P1"), cut(COST, 600000, "P2")  # 500.00 a month each, above the cap
-RIGID = tuple(cut(kind, 120000) for kind in DeductionKind if kind is not COST)
 
 
 @pytest.mark.parametrize(
@@ -354,106 +300,3 @@ def test_temporary_assistance_pays_the_proposed_amount(one_off: int | None, elig
 
 
 # ---- missing figures -------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("program", "facts", "figure"),
-    [
-        pytest.param(Program.DIBAO, {}, "dibao_standard_fen", id="dibao"),
-        pytest.param(Program.MARGINAL, {}, "dibao_standard_fen", id="marginal"),
-        pytest.param(Program.DIBAO_SINGLE, ILL, "dibao_standard_fen", id="single"),
-        pytest.param(Program.TEKUN_DISPERSED, {}, "tekun_basic_fen", id="tekun-basic"),
-        pytest.param(Program.TEKUN_CENTRALIZED, {"self_care": FULL}, "tekun_care_full_fen", id="tekun-full-care"),
-        pytest.param(Program.DISABILITY_LIVING, {}, "disability_living_fen", id="living"),
-        pytest.param(Program.DISABILITY_CARE, {"disability_grade": 1}, "disability_care_grade1_fen", id="care-grade-1"),
-        pytest.param(Program.DISABILITY_CARE, GRADE3_MENTAL, "disability_care_grade2_fen", id="care-3-mental-as-2"),
-        pytest.param(Program.ORPHAN, {}, "orphan_allowance_fen", id="orphan"),
-        pytest.param(Program.LEGACY_RETIRED_STAFF, {}, "legacy_retired_staff_fen", id="legacy"),
-    ],
-)
-def test_a_missing_figure_is_named(program: Program, facts: dict[str, Any], figure: str) -> None:
-    unset: dict[str, Any] = {figure: None}
-    with pytest.raises(MissingStandard) as caught:
-        run(program, (person("M", OLD, **facts),), replace(STANDARDS, **unset))
-    assert caught.value.figure == figure
-
-
-# ---- the explanation ---------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("program", "members", "rest"),
-    [
-        pytest.param(Program.DIBAO, household(3), {"declared_income": (wages("P1", 1680000),)}, id="dibao"),
-        pytest.param(Program.DIBAO, household(1), {"declared_income": (wages("P1", 840000),)}, id="dibao-refused"),
-        pytest.param(Program.MARGINAL, household(1), {"declared_income": (wages("P1", 900000),)}, id="marginal"),
-        pytest.param(Program.DIBAO_SINGLE, (person("P1", serious_illness=True),), {}, id="single"),
-        pytest.param(
-            Program.TEKUN_DISPERSED, (person("P1", date(1950, 1, 1), self_care=SelfCare.PARTIAL),), {}, id="tekun"
-        ),
-        pytest.param(Program.DISABILITY_CARE, (person("P1", disability_grade=2),), {}, id="care"),
-        pytest.param(Program.ORPHAN, (person("P1", date(2015, 1, 1)),), {}, id="orphan"),
-        pytest.param(Program.TEMPORARY, household(2), {"one_off_fen": 80000}, id="temporary"),
-    ],
-)
-def test_the_final_line_is_the_amount(program: Program, members: tuple[MemberFacts, ...], rest: dict[str, Any]) -> None:
-    calc = run(program, members, **rest)
-    assert len(calc.lines) >= 2
-    assert calc.lines[-1].amount_fen == calc.monthly_amount_fen
-    # Lines name members by position: identity numbers are personal information (DOMAIN.md §11).
-    assert not any("P1" in f"{line.label}{line.formula}" for line in calc.lines)
-
-
-def test_the_lines_read_top_to_bottom() -> None:
-    members = (person("P1", employed=True), person("P2"), person("P3"))
-    calc = run(
-        Program.DIBAO,
-        members,
-        declared_income=(wages("P1", 120000), wages("P2", 360000, "business")),
-        verified_income=(wages("P1", 180000),),
-        obligor_support_monthly_fen=15000,
-        deductions=(cut(COST, 60000, "P1"), cut(MEDICAL, 120000, "P3")),
-    )
-    assert [(line.label, line.formula, line.amount_fen) for line in calc.lines] == [
-        ("家庭成员 household members", "3人 members", None),
-        (
-            "成员1 member 1 工资性收入 wages 12个月收入 12-month income",
-            "核实 verified 1,800.00，替代申报 replaces declared 1,200.00",
-            180000,
-        ),
-        ("成员2 member 2 经营净收入 business 12个月收入 12-month income", "申报 declared 3,600.00", 360000),
-        ("扣减 deduction 医疗支出 medical 成员3 member 3", "1,200.00", 120000),
-        ("扣减 deduction 就业成本 employment cost 成员1 member 1", "min(600.00, 400.00 × 12)", 60000),
-        (
-            "家庭月收入 household monthly income",
-            "(1,800.00 + 3,600.00) / 12 + 150.00 - (1,200.00 + 600.00) / 12",
-            45000,
-        ),
-        ("家庭人均月收入 per-capita monthly income", "450.00 / 3", 15000),
-        ("低保标准 dibao standard", "700.00 每人每月 per person per month", 70000),
-        ("人均收入区间 income band", "150.00 < 700.00：低于标准 below", None),
-        ("月救助金 monthly amount", "(700.00 - 450.00 / 3) × 3", 165000),
-    ]
-
-
-def test_an_inexact_figure_is_shown_as_approximate() -> None:
-    calc = dibao_with_income(3, 1680000)
-    assert calc.lines[-2].formula == "≈466.67 < 700.00：低于标准 below"
-    assert calc.lines[-1].formula == "(700.00 - 1,400.00 / 3) × 3"
-
-
-@pytest.mark.parametrize(
-    "rest",
-    [
-        pytest.param({"members": ()}, id="no-members"),
-        pytest.param({"members": (person("P1"), person("P1"))}, id="duplicate-member"),
-        pytest.param({"declared_income": (wages("X", 100),)}, id="income-of-a-stranger"),
-        pytest.param({"deductions": (cut(MEDICAL, 100, "X"),)}, id="deduction-of-a-stranger"),
-        pytest.param({"beneficiary_id_number": "X"}, id="beneficiary-a-stranger"),
-        pytest.param({"deductions": (cut(MEDICAL, -100),)}, id="negative-deduction"),
-        pytest.param({"obligor_support_monthly_fen": -1}, id="negative-support"),
-    ],
-)
-def test_malformed_input_is_refused(rest: dict[str, Any]) -> None:
-    with pytest.raises(ValueError, match=r"member|never negative"):
-        BenefitInput(**{"program": Program.DIBAO, "members": household(2), **rest})

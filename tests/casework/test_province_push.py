@@ -6,6 +6,7 @@ Other tests' queued changes may go out in these pushes too, so assertions only l
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -162,7 +163,7 @@ async def test_enqueue_seals_the_item_as_it_is_now(api: CaseworkApi) -> None:
     async with api.db.sessions() as session:
         state = await load_state(session, ctx, await session.get_one(Household, hid))
 
-    assert ctx.unseal_json(change.item_sealed, PROVINCE_CONTEXT) == item_of(state)
+    assert json.loads(ctx.open(change.item_sealed, PROVINCE_CONTEXT)) == item_of(state)
     assert state.members[0].id_number not in change.item_sealed
     assert (change.created_at, change.next_attempt_at, change.attempts, change.delivered_at) == (T0, T0, 0, None)
 

@@ -18,13 +18,13 @@ from libs.contracts.staff import StaffRole
 from libs.kernel.outbox import Outbox
 from libs.kernel.pii import PiiVault
 from libs.kernel.service import Runtime
-from services.casework.case.models import Case, CasePerson, Recusal
+from services.casework.case.models import Case, CasePerson
 from services.casework.context import ID_NUMBER_CONTEXT, Casework
 from services.casework.db import tables
 from services.casework.definition import DEFINITION as CASEWORK
 from services.casework.registry.models import Household, HouseholdMember
 from services.casework.relatives import service
-from services.casework.relatives.models import StaffRelative
+from services.casework.relatives.models import Recusal, StaffRelative
 from tests.casework.support import CaseworkApi, fresh_id, new_county, new_village, staff
 
 REGISTER = "/api/v1/casework/close-relatives"

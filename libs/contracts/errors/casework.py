@@ -1,5 +1,81 @@
-"""Codes only casework answers with; each is raised as a Problem class in its module's `errors.py`."""
+"""Codes only casework answers with; each is raised as a Problem class in its module's `errors.py`.
+
+Some are casework's concepts that other services answer with too (a household, a recipient, a recusal, a member of
+a household, a status that does not allow the action): they are catalogued here, once.
+"""
 
 from libs.contracts.errors.entry import ErrorCode
 
-CODES: tuple[ErrorCode, ...] = ()
+CODES: tuple[ErrorCode, ...] = (
+    # Cases (case/errors.py)
+    ErrorCode("case_not_found", 404, "No such case", "未找到该案件"),
+    ErrorCode("attachment_not_found", 404, "No such attachment on this case", "该案件无此附件"),
+    ErrorCode("invalid_status", 409, "The status does not allow this action", "当前办理状态不允许此操作"),
+    ErrorCode("standard_missing", 409, "A local figure is not set for this area", "本地区保障标准尚未设定"),
+    ErrorCode(
+        "county_investigation_required",
+        403,
+        "A close-relative case is investigated by the county",
+        "近亲属备案案件须由县级入户调查",
+    ),
+    ErrorCode(
+        "confirmation_not_delegated",
+        403,
+        "Only the county confirms decisions here",
+        "审批权未下放乡镇，须由县级审批",
+    ),
+    ErrorCode(
+        "two_investigators_required",
+        422,
+        "A home investigation needs two different investigators",
+        "入户调查须由两名不同工作人员进行",
+    ),
+    ErrorCode("not_a_member", 422, "The person is not a member of the household", "该人员不是家庭成员"),
+    ErrorCode("visit_in_future", 422, "The visit date is in the future", "入户调查日期晚于今天"),
+    ErrorCode("household_empty", 422, "Removing every member stops the household", "减少全部成员应提出停保"),
+    ErrorCode("not_eligible", 422, "The calculation does not support this outcome", "核算结果不支持此审核意见"),
+    ErrorCode("outcome_not_allowed", 422, "This case cannot end in this outcome", "此类案件不能作此决定"),
+    ErrorCode("reason_required", 422, "This decision needs a written reason", "此决定须写明理由"),
+    ErrorCode("empty_attachment", 422, "The attachment is empty", "附件为空"),
+    # Recusal and the close-relative register (case/errors.py, relatives/errors.py)
+    ErrorCode(
+        "recusal_required",
+        403,
+        "A close relative of this household may not act on it",
+        "与该户有近亲属关系，应当回避",
+    ),
+    ErrorCode("filing_not_found", 404, "No such close-relative filing", "未找到该近亲属备案"),
+    ErrorCode("filing_exists", 409, "This relation is already on file", "该近亲属关系已经备案"),
+    ErrorCode("already_withdrawn", 409, "The filing was already withdrawn", "该备案已经撤销"),
+    # The registry (registry/errors.py)
+    ErrorCode("household_not_found", 404, "No such household", "未找到该保障家庭"),
+    ErrorCode("not_yet_registered", 404, "The household did not exist on that date", "该日期该户尚未纳入保障"),
+    ErrorCode(
+        "person_already_recipient",
+        409,
+        "The person already belongs to a recipient household",
+        "该人员已属于在保家庭",
+    ),
+    # Local figures (local_figures/errors.py)
+    ErrorCode("figure_exists", 409, "The figure is already set from this date", "该项标准自此日期已有设定"),
+    ErrorCode("invalid_figure", 422, "A figure of the standards is not valid", "保障标准数值无效"),
+    # Village reports (reports/errors.py)
+    ErrorCode("report_exists", 409, "The village has already filed this month's report", "本村本月已报送动态报告"),
+    ErrorCode("report_not_found", 404, "The village has filed no report for this month", "本村本月未报送动态报告"),
+    ErrorCode("period_in_future", 422, "The month has not begun", "报告月份尚未开始"),
+    ErrorCode("invalid_village_code", 422, "A village code has 12 digits", "村（社区）代码应为12位"),
+    ErrorCode("invalid_region_code", 422, "The region code is not a city, county or township", "区划代码无效"),
+    ErrorCode("invalid_township_code", 422, "A township code has 9 digits", "乡镇（街道）代码应为9位"),
+    ErrorCode("duplicate_change", 422, "A change is listed twice", "同一变化重复填报"),
+    ErrorCode("detail_required", 422, "A change of kind 'other' needs a detail", "“其他”变化须填写说明"),
+    ErrorCode(
+        "zero_report_required",
+        422,
+        "The village has no recipient household: file a zero report",
+        "本村无在保家庭，应报送零报告",
+    ),
+    ErrorCode("zero_report_with_entries", 422, "A zero report has no entries", "零报告不应填报条目"),
+    ErrorCode("unknown_household", 422, "Not a recipient household of the village", "不是本村在保家庭"),
+    ErrorCode("duplicate_household", 422, "A household has more than one entry", "同一户填报多条"),
+    ErrorCode("households_missing", 422, "A recipient household has no entry", "有在保家庭未填报"),
+)

@@ -7,16 +7,15 @@ or stop; a head leaving a multi-member household closes it and opens a linked su
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.casework import CaseOutcome, EntitlementStatus, HouseholdChange, HouseholdChangeKind
-from libs.contracts.events.intake import SealedBankAccount
 from libs.contracts.period import Period
 from libs.contracts.programs import Program
 from services.casework.case import succession
+from services.casework.case.content import CaseContent, Proposal, SealedProposal, proposal_of
 from services.casework.case.models import Case
 from services.casework.case.recusal import carry_recusals
 from services.casework.context import Casework
@@ -59,16 +58,23 @@ def next_review(from_month: Period, standards: Standards, review_class: str) -> 
     return (from_month + review_months(standards, review_class)).first_day
 
 
-def _members(content: dict[str, Any]) -> list[registry.NewMember]:
+def _proposal(case: Case) -> Proposal:
+    proposal = proposal_of(case.proposal)
+    # Only a proposed case is confirmed, so a decision always has its proposal.
+    assert proposal is not None, f"case {case.id} has no proposal"
+    return proposal
+
+
+def _members(content: CaseContent) -> list[registry.NewMember]:
     return [
         registry.NewMember(
-            id_number=m["id_number"],
-            name=m["name"],
-            relation=m["relation"],
-            birth_date=dt.date.fromisoformat(m["birth_date"]),
-            details=m.get("details") or {},
+            id_number=m.id_number,
+            name=m.name,
+            relation=m.relation,
+            birth_date=m.birth_date,
+            details=dict[str, object](m.details.stored()) if m.details else {},
         )
-        for m in content["members"]
+        for m in content.members
     ]
 
 
@@ -76,16 +82,17 @@ async def approve(
     session: AsyncSession,
     ctx: Casework,
     case: Case,
-    content: dict[str, Any],
+    content: CaseContent,
     standards: Standards,
     start: Period,
 ) -> Household:
     """A new recipient: the applicant's active household gains the program, or a household is created."""
-    proposal = case.proposal or {}
+    proposal = _proposal(case)
     program = Program(case.program)
-    applicant = content["applicant_id_number"]
-    account = SealedBankAccount.model_validate(content["payment_account"]) if content.get("payment_account") else None
-    review_class = proposal.get("review_class") or default_review_class(program)
+    applicant = content.applicant_id_number
+    assert applicant is not None, "an application names its applicant"
+    account = content.payment_account
+    review_class = proposal.review_class or default_review_class(program)
     reviewed = program is not Program.TEMPORARY
     household = await registry.find_active_household_of(session, ctx.hash(applicant))
     changes: list[HouseholdChange] = []
@@ -108,8 +115,8 @@ async def approve(
         household.next_review_date = next_review(start, standards, review_class)
     case.household_id = household.id
     await carry_recusals(session, from_kind="case", from_id=case.id, household_id=household.id)
-    amount = int(proposal["amount_fen"])
-    sealed = content.get("proposal") or {}
+    amount = proposal.amount_fen
+    sealed = content.proposal or SealedProposal()
     await registry.set_entitlement(
         session,
         ctx,
@@ -120,14 +127,28 @@ async def approve(
         effective_from=str(start),
         # Temporary assistance is paid once (DOMAIN.md §2).
         effective_to=str(start) if program is Program.TEMPORARY else None,
-        beneficiary_id_number=sealed.get("beneficiary_id_number"),
+        beneficiary_id_number=sealed.beneficiary_id_number,
         case_id=case.id,
     )
-    if not changes:
-        changes = [HouseholdChange(kind=HouseholdChangeKind.MEMBER_UPDATED, detail=f"program {program.value} added")]
+    await _record(session, ctx, household, program, case, changes, otherwise=f"program {program.value} added")
+    return household
+
+
+async def _record(
+    session: AsyncSession,
+    ctx: Casework,
+    household: Household,
+    program: Program,
+    case: Case,
+    changes: list[HouseholdChange],
+    *,
+    otherwise: str,
+) -> None:
+    """Version the household and publish the program's new entitlement; `otherwise` tells the change when no member
+    was added, removed or closed."""
+    changes = changes or [HouseholdChange(kind=HouseholdChangeKind.MEMBER_UPDATED, detail=otherwise)]
     state = await registry.record_version(session, ctx, household, changes, case_id=case.id)
     await registry.publish_program(session, ctx, household, state, program)
-    return household
 
 
 async def _entitlement(session: AsyncSession, household: Household, program: Program) -> Entitlement | None:
@@ -139,7 +160,7 @@ async def review(
     session: AsyncSession,
     ctx: Casework,
     case: Case,
-    content: dict[str, Any],
+    content: CaseContent,
     standards: Standards,
     start: Period,
 ) -> None:
@@ -147,15 +168,14 @@ async def review(
     assert case.household_id is not None
     household = await session.get(Household, case.household_id, with_for_update=True)
     assert household is not None
-    proposal = case.proposal or {}
-    outcome = CaseOutcome(case.outcome or proposal["outcome"])
+    proposal = _proposal(case)
+    outcome = CaseOutcome(case.outcome or proposal.outcome)
     program = Program(case.program)
-    review_class = proposal.get("review_class") or household.review_class
+    review_class = proposal.review_class or household.review_class
     household.review_class = review_class
     household.next_review_date = next_review(start, standards, review_class)
-    leaving: dict[str, str] = {
-        m["id_number"]: m["reason"] for m in (content.get("proposal") or {}).get("members_removed", [])
-    }
+    sealed = content.proposal or SealedProposal()
+    leaving: dict[str, str] = {m.id_number: m.reason for m in sealed.members_removed}
     if outcome is CaseOutcome.CONTINUED:
         await registry.record_version(session, ctx, household, [], case_id=case.id)
         return
@@ -181,15 +201,12 @@ async def review(
         household,
         program=program,
         status=EntitlementStatus.ACTIVE,
-        monthly_amount_fen=int(proposal["amount_fen"]),
+        monthly_amount_fen=proposal.amount_fen,
         effective_from=str(start),
-        beneficiary_id_number=(content.get("proposal") or {}).get("beneficiary_id_number"),
+        beneficiary_id_number=sealed.beneficiary_id_number,
         case_id=case.id,
     )
-    if not changes:
-        changes = [HouseholdChange(kind=HouseholdChangeKind.MEMBER_UPDATED, detail=f"{program.value} amount adjusted")]
-    state = await registry.record_version(session, ctx, household, changes, case_id=case.id)
-    await registry.publish_program(session, ctx, household, state, program)
+    await _record(session, ctx, household, program, case, changes, otherwise=f"{program.value} amount adjusted")
 
 
 async def _stop(
@@ -227,10 +244,7 @@ async def _stop(
     if others is None:
         await registry.close(session, ctx, household, "; ".join(case.reasons) or "stopped")
         changes.append(HouseholdChange(kind=HouseholdChangeKind.CLOSED, detail="; ".join(case.reasons)))
-    if not changes:
-        changes = [HouseholdChange(kind=HouseholdChangeKind.MEMBER_UPDATED, detail=f"{program.value} stopped")]
-    state = await registry.record_version(session, ctx, household, changes, case_id=case.id)
-    await registry.publish_program(session, ctx, household, state, program)
+    await _record(session, ctx, household, program, case, changes, otherwise=f"{program.value} stopped")
 
 
 async def _gradual_exit(

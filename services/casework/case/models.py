@@ -1,11 +1,11 @@
 """Cases (DOMAIN.md §3, §4): one per application, periodic review or trigger; their history, investigations,
-verification reports, attachments and the staff who must recuse themselves."""
+verification reports and attachments (the staff who must recuse themselves are in relatives/models.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
+from pydantic import JsonValue
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -54,7 +54,7 @@ class Case(Base):
     trigger_summary: Mapped[str] = mapped_column(Text, default="")
     proposed_outcome: Mapped[str | None] = mapped_column(Text)
     proposed_amount_fen: Mapped[int | None] = mapped_column(BigInteger)
-    proposal: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    proposal: Mapped[dict[str, JsonValue] | None] = mapped_column(JSONB)
     publicity_started_on: Mapped[dt.date | None] = mapped_column(Date)
     publicity_ends_on: Mapped[dt.date | None] = mapped_column(Date)
     outcome: Mapped[str | None] = mapped_column(Text)
@@ -151,24 +151,3 @@ class CaseAttachment(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by: Mapped[str] = mapped_column(Text)
     uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-
-
-class Recusal(Base):
-    """A staff member who may not act on a household or case (DOMAIN.md §7): declared, or found in the register."""
-
-    __tablename__ = "recusals"
-
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    # "case" before a household exists (an application), "household" once it does.
-    subject_kind: Mapped[str] = mapped_column(Text)
-    subject_id: Mapped[str] = mapped_column(Text)
-    staff_user: Mapped[str | None] = mapped_column(Text)
-    staff_name: Mapped[str] = mapped_column(Text)
-    relation: Mapped[str] = mapped_column(Text)
-    source: Mapped[str] = mapped_column(Text)  # declared | register
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-
-    __table_args__ = (
-        Index("ix_recusals_subject", "subject_kind", "subject_id"),
-        UniqueConstraint("subject_kind", "subject_id", "staff_name", "relation", name="uq_recusals_subject_staff"),
-    )

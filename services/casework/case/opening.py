@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
 
 import structlog
+from pydantic import JsonValue
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,13 +22,14 @@ from libs.contracts.id_number import mask_name
 from libs.modules.work_calendar import load_work_calendar
 from services.casework.case import content as case_content
 from services.casework.case.history import record
-from services.casework.case.models import Case, CasePerson, Recusal
+from services.casework.case.models import Case, CasePerson
 from services.casework.case.rules import REVIEW_WORKING_DAYS, CaseKind, Trigger, first_status
-from services.casework.context import CONTENT_CONTEXT, Casework
+from services.casework.context import Casework
 from services.casework.db import calendar_years
 from services.casework.registry.models import Household
 from services.casework.registry.state import load_state
 from services.casework.relatives import service as relatives_service
+from services.casework.relatives.models import Recusal
 
 _log = structlog.get_logger("casework.cases")
 
@@ -91,7 +92,7 @@ async def open_application(session: AsyncSession, ctx: Casework, e: ApplicationS
         close_relative_declared=e.close_relative.declared,
         # Declared close-relative cases are investigated by the county (DOMAIN.md §3.5).
         county_investigation=e.close_relative.declared,
-        content_sealed=ctx.seal_json(content, CONTENT_CONTEXT),
+        content_sealed=content.seal(ctx),
         trigger_summary=f"申请 application {e.application_no}",
         reasons=[],
         version=1,
@@ -128,7 +129,7 @@ async def open_triggered(
     trigger_ref: str,
     summary: str,
     actor: str,
-    detail: dict[str, Any] | None = None,
+    detail: dict[str, JsonValue] | None = None,
     case_id: str | None = None,
 ) -> tuple[Case, bool]:
     """A review of `household_id` opened by `trigger`; the existing case and False if this trigger opened one."""
@@ -159,7 +160,7 @@ async def open_triggered(
         # Households with a filed relative are investigated by the county at every cycle (DOMAIN.md §7).
         county_investigation=household.close_relative,
         close_relative_detected=household.close_relative,
-        content_sealed=ctx.seal_json(case_content.from_household(state, detail or {}), CONTENT_CONTEXT),
+        content_sealed=case_content.from_household(state, detail or {}).seal(ctx),
         trigger_summary=summary[:2000],
         reasons=[],
         version=1,

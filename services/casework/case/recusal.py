@@ -9,12 +9,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal
-from libs.kernel.errors import Forbidden
-from services.casework.case.models import Case, Recusal
-
-
-class RecusalRequired(Forbidden):
-    code, title = "recusal_required", "A close relative of this household may not act on it"
+from services.casework.case.errors import RecusalRequired
+from services.casework.case.models import Case
+from services.casework.relatives.models import Recusal
 
 
 async def recusals_for(session: AsyncSession, *, case_id: str | None, household_id: str | None) -> list[Recusal]:

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import case as sql_case
-from sqlalchemy import func, literal, select, tuple_
+from sqlalchemy import func, literal, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.casework.case.models import Case
-from services.casework.case.rules import OPEN_STATUSES
+from services.casework.case.models import (
+    Case,
+    CaseAttachment,
+    CaseHistory,
+    CaseInvestigation,
+    CasePerson,
+    CaseVerification,
+)
+from services.casework.case.rules import OPEN_STATUSES, CaseStatus
 
 # Cases without a due date sort after every dated one.
 _FAR = dt.date(9999, 12, 31)
+_ENDED = (CaseStatus.DECIDED.value, CaseStatus.CANCELLED.value)
 
 
 @dataclass(frozen=True)
@@ -65,3 +74,50 @@ async def overdue_by_area(
         .order_by(area)
     )
     return [(a, int(n), int(o or 0)) for a, n, o in (await session.execute(stmt)).all()]
+
+
+async def open_cases_of(session: AsyncSession, person_hash: str) -> list[str]:
+    """Cases not yet decided or cancelled that concern the person."""
+    stmt = (
+        select(Case.id)
+        .join(CasePerson, CasePerson.case_id == Case.id)
+        .where(CasePerson.person_hash == person_hash, Case.status.not_in(_ENDED))
+        .distinct()
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def mark_close_relative(session: AsyncSession, case_ids: list[str]) -> None:
+    """A filed relative's open cases go to a county investigation (DOMAIN.md §3.5, §7)."""
+    await session.execute(
+        update(Case).where(Case.id.in_(case_ids)).values(close_relative_detected=True, county_investigation=True)
+    )
+
+
+async def in_publicity(session: AsyncSession, village_code: str) -> list[Case]:
+    """The village's cases whose proposal is being posted, by id."""
+    stmt = select(Case).where(Case.region_code == village_code, Case.status == CaseStatus.PUBLICITY).order_by(Case.id)
+    return list((await session.scalars(stmt)).all())
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """What the case view shows besides the case row."""
+
+    history: Sequence[CaseHistory]
+    investigations: Sequence[CaseInvestigation]
+    verifications: Sequence[CaseVerification]
+    attachments: Sequence[CaseAttachment]
+
+
+async def case_file(session: AsyncSession, case_id: str) -> CaseFile:
+    history = select(CaseHistory).where(CaseHistory.case_id == case_id).order_by(CaseHistory.id)
+    rounds = select(CaseInvestigation).where(CaseInvestigation.case_id == case_id).order_by(CaseInvestigation.round)
+    reports = select(CaseVerification).where(CaseVerification.case_id == case_id)
+    files = select(CaseAttachment).where(CaseAttachment.case_id == case_id).order_by(CaseAttachment.uploaded_at)
+    return CaseFile(
+        history=(await session.scalars(history)).all(),
+        investigations=(await session.scalars(rounds)).all(),
+        verifications=(await session.scalars(reports)).all(),
+        attachments=(await session.scalars(files)).all(),
+    )

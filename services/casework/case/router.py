@@ -14,9 +14,9 @@ from libs.contracts.text import CleanLine
 from libs.kernel.audit_note import note
 from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.db import DbSession
-from libs.kernel.errors import NotFound, Problem, Unprocessable
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.casework.case import repository, service, views
+from services.casework.case.errors import AttachmentNotFound, CaseNotFound, EmptyAttachment, PayloadTooLarge
 from services.casework.case.models import Case, CaseAttachment
 from services.casework.case.rules import CaseKind, CaseStatus, Trigger
 from services.casework.case.schemas import (
@@ -44,16 +44,16 @@ _ERRORS: dict[int | str, dict[str, str]] = {
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
-class PayloadTooLarge(Problem):
-    status, code, title = 413, "payload_too_large", "The attachment is too large"
-
-
 async def _visible(session: DbSession, who: Reader, case_id: str) -> Case:
     case = await session.get(Case, case_id)
     if case is None:
-        raise NotFound(f"No case {case_id}", code="case_not_found")
+        raise CaseNotFound(f"No case {case_id}")
     ensure_jurisdiction(who, case.region_code)
     return case
+
+
+async def _detail(session: DbSession, ctx: CaseworkCtx, case: Case) -> CaseOut:
+    return views.detail(ctx, case, await repository.case_file(session, case.id))
 
 
 @router.get("", response_model=Page[CaseSummary], responses={403: {}, 422: {}})
@@ -109,7 +109,7 @@ async def overdue(
 @router.get("/{case_id}", response_model=CaseOut, responses={403: {}, 404: {}})
 async def get_case(case_id: str, session: DbSession, ctx: CaseworkCtx, who: Reader) -> CaseOut:
     """The case with its members (masked), verification, investigations, calculation and history."""
-    return await views.detail(session, ctx, await _visible(session, who, case_id))
+    return await _detail(session, ctx, await _visible(session, who, case_id))
 
 
 @router.post("/{case_id}/investigations", response_model=CaseOut, status_code=201, responses=_ERRORS)
@@ -118,28 +118,28 @@ async def investigate(
 ) -> CaseOut:
     """Record the home investigation (two investigators); the case moves to the township review."""
     case = await service.investigate(session, ctx, who, case_id, body)
-    return await views.detail(session, ctx, case)
+    return await _detail(session, ctx, case)
 
 
 @router.post("/{case_id}/proposal", response_model=CaseOut, responses=_ERRORS)
 async def propose(case_id: str, body: ProposalIn, session: DbSession, ctx: CaseworkCtx, who: Officer) -> CaseOut:
     """The township's proposed decision with the calculated amount; approvals go to publicity."""
     case = await service.propose(session, ctx, who, case_id, body)
-    return await views.detail(session, ctx, case)
+    return await _detail(session, ctx, case)
 
 
 @router.post("/{case_id}/objections", response_model=CaseOut, responses=_ERRORS)
 async def object_to(case_id: str, body: ObjectionIn, session: DbSession, ctx: CaseworkCtx, who: Officer) -> CaseOut:
     """An objection raised during publicity: the investigation reopens."""
     case = await service.object_to(session, ctx, who, case_id, body)
-    return await views.detail(session, ctx, case)
+    return await _detail(session, ctx, case)
 
 
 @router.post("/{case_id}/return", response_model=CaseOut, responses=_ERRORS)
 async def return_case(case_id: str, body: ReturnIn, session: DbSession, ctx: CaseworkCtx, who: Officer) -> CaseOut:
     """Send the case back to investigation with a reason."""
     case = await service.return_case(session, ctx, who, case_id, body)
-    return await views.detail(session, ctx, case)
+    return await _detail(session, ctx, case)
 
 
 @router.post("/{case_id}/decision", response_model=CaseOut, responses=_ERRORS)
@@ -149,7 +149,7 @@ async def decide(
     """Confirm the proposal, reject the application, or return it (county, or township where delegated)."""
     case = await service.decide(session, ctx, who, case_id, body)
     note(response, "case.decided", f"case/{case.id}")
-    return await views.detail(session, ctx, case)
+    return await _detail(session, ctx, case)
 
 
 @router.post("/{case_id}/attachments", response_model=AttachmentOut, status_code=201, responses={**_ERRORS, 413: {}})
@@ -169,7 +169,7 @@ async def attach(
         if len(content) > MAX_ATTACHMENT_BYTES:
             raise PayloadTooLarge(f"An attachment is at most {MAX_ATTACHMENT_BYTES} bytes")
     if not content:
-        raise Unprocessable("The attachment is empty", code="empty_attachment")
+        raise EmptyAttachment("The attachment is empty")
     row = CaseAttachment(
         id=f"att-{uuid.uuid4()}",
         case_id=case.id,
@@ -182,15 +182,7 @@ async def attach(
         uploaded_at=ctx.now(),
     )
     session.add(row)
-    return AttachmentOut(
-        attachment_id=row.id,
-        filename=row.filename,
-        content_type=row.content_type,
-        size=row.size,
-        sha256=row.sha256,
-        uploaded_by=row.uploaded_by,
-        uploaded_at=row.uploaded_at,
-    )
+    return views.attachment_out(row)
 
 
 @router.get("/{case_id}/attachments/{attachment_id}", response_class=Response, responses={403: {}, 404: {}})
@@ -199,5 +191,5 @@ async def download(case_id: str, attachment_id: str, session: DbSession, who: Re
     await _visible(session, who, case_id)
     row = await session.get(CaseAttachment, attachment_id)
     if row is None or row.case_id != case_id:
-        raise NotFound(f"No attachment {attachment_id} on case {case_id}", code="attachment_not_found")
+        raise AttachmentNotFound(f"No attachment {attachment_id} on case {case_id}")
     return Response(row.content, media_type=row.content_type, headers={"X-Content-SHA256": row.sha256})

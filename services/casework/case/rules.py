@@ -15,7 +15,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from libs.contracts.events.casework import CaseOutcome
-from libs.kernel.errors import Conflict
+from services.casework.case.errors import InvalidStatus
 
 
 class CaseStatus(StrEnum):
@@ -93,9 +93,8 @@ REVIEW_WORKING_DAYS = 30
 def next_status(action: Action, current: CaseStatus, *, outcome: CaseOutcome | None = None) -> CaseStatus:
     """The status after `action`, or 409 `invalid_status` naming the status the case is in."""
     if current not in _FROM[action]:
-        raise Conflict(
+        raise InvalidStatus(
             f"A case in status {current.value} cannot be {action.value.replace('_', ' ')}",
-            code="invalid_status",
             status_now=current.value,
         )
     match action:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, StringConstraints
 
 from libs.contracts.dates import PastDate
 from libs.contracts.events.casework import CaseOutcome
@@ -167,13 +167,21 @@ class CaseSummary(BaseModel):
     opened_at: AwareDatetime
 
 
+class CaseMemberOut(BaseModel):
+    id_number_masked: str
+    name: str
+    relation: str
+    birth_date: dt.date
+
+
 class CaseOut(CaseSummary):
     due_date_provisional: bool
     emergency: bool
     trigger_summary: str
-    members: list[dict[str, Any]]
+    members: list[CaseMemberOut]
     calculation: list[LineOut]
-    proposal: dict[str, Any] | None
+    # The proposal as kept on the case (case/content.py `Proposal`, with only the keys it was written with).
+    proposal: dict[str, JsonValue] | None
     publicity_ends_on: dt.date | None
     reasons: list[str]
     effective_month: str | None
@@ -190,3 +198,20 @@ class OverdueOut(BaseModel):
     region_code: str
     open_cases: int
     overdue: int
+
+
+class PostingItem(BaseModel):
+    """One line of a village posting (DOMAIN.md §11): no identity number, no illness, never a child's allowance."""
+
+    name_masked: str
+    household_size: int
+    program: str
+    monthly_amount: str
+    stage: str  # "proposed" (公示 of a proposal) or "recipient" (the standing list)
+    ends_on: dt.date | None = None
+
+
+class PostingOut(BaseModel):
+    village_code: str
+    on: dt.date
+    items: list[PostingItem]

@@ -7,7 +7,6 @@ move) and writes history; a confirmation also carries the decision into the regi
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import structlog
 from sqlalchemy import func, select
@@ -21,17 +20,39 @@ from libs.contracts.period import Period
 from libs.contracts.programs import Program
 from libs.contracts.staff import StaffRole
 from libs.kernel.auth import Principal, ensure_jurisdiction
-from libs.kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
 from services.casework.benefit.rules import Calculation, MissingStandard, calculate
 from services.casework.case import content as case_content
 from services.casework.case import decisions
+from services.casework.case.content import (
+    CalculationLine,
+    CaseContent,
+    ExitStep,
+    LeavingMember,
+    Proposal,
+    SealedProposal,
+    proposal_of,
+)
+from services.casework.case.errors import (
+    OUTCOME_PROBLEMS,
+    CaseNotFound,
+    ConfirmationNotDelegated,
+    CountyInvestigationRequired,
+    HouseholdEmpty,
+    NotAMember,
+    NotEligible,
+    OutcomeNotAllowed,
+    ReasonRequired,
+    StandardMissing,
+    TwoInvestigatorsRequired,
+    VisitInFuture,
+)
 from services.casework.case.history import record
 from services.casework.case.models import Case, CaseInvestigation
 from services.casework.case.recusal import ensure_not_recused
 from services.casework.case.rules import Action, CaseKind, CaseStatus, next_status, outcome_violations
 from services.casework.case.schemas import DecisionIn, InvestigationIn, ObjectionIn, ProposalIn, ReturnIn
 from services.casework.ceilings import DECLARED_CEILING_FEN, Loc, above_ceiling, ensure_monthly
-from services.casework.context import CONTENT_CONTEXT, Casework
+from services.casework.context import Casework
 from services.casework.local_figures.figures import Standards
 from services.casework.local_figures.repository import standards_in_force
 from services.casework.outcome.rules import benefit_start, gradual_exit_steps
@@ -43,7 +64,7 @@ _log = structlog.get_logger("casework.cases")
 async def load_for_action(session: AsyncSession, principal: Principal, case_id: str) -> Case:
     case = await session.get(Case, case_id, with_for_update=True)
     if case is None:
-        raise NotFound(f"No case {case_id}", code="case_not_found")
+        raise CaseNotFound(f"No case {case_id}")
     ensure_jurisdiction(principal, case.region_code)
     await ensure_not_recused(session, principal, case=case)
     return case
@@ -63,26 +84,22 @@ async def investigate(
     case = await load_for_action(session, who, case_id)
     # Close-relative cases are investigated in full by the county (DOMAIN.md §3.5, §7).
     if case.county_investigation and not who.has_any_role({StaffRole.county_officer, StaffRole.system_admin}):
-        raise Forbidden(
-            "This is a close-relative case: the county investigates it", code="county_investigation_required"
-        )
+        raise CountyInvestigationRequired("This is a close-relative case: the county investigates it")
     names = {i.user for i in body.investigators}
     if len(names) < 2:
-        raise Unprocessable("A home investigation needs two different investigators", code="two_investigators_required")
+        raise TwoInvestigatorsRequired("A home investigation needs two different investigators")
     await ensure_not_recused(session, who, case=case, others=[(i.user, i.name) for i in body.investigators])
-    content = ctx.unseal_json(case.content_sealed, CONTENT_CONTEXT)
-    members = {m["id_number"] for m in content["members"]}
+    members = set(CaseContent.open(ctx, case.content_sealed).member_ids())
     named = [i.member_id_number for i in body.verified_income] + [m.member_id_number for m in body.members]
     named += [d.member_id_number for d in body.deductions if d.member_id_number]
     strangers = sorted({n for n in named if n not in members})
     if strangers:
-        raise Unprocessable(
+        raise NotAMember(
             "The investigation names people who are not members of the household",
-            code="not_a_member",
             errors=[{"loc": ["body"], "msg": "not a member of the household"} for _ in strangers],
         )
     if body.visited_on > business_date(ctx.now()):
-        raise Unprocessable("visited_on is in the future", code="visit_in_future")
+        raise VisitInFuture("visited_on is in the future")
     _ensure_declared_figures(body)
     before = _move(case, Action.INVESTIGATE, ctx)
     rounds = await session.scalar(select(func.count()).where(CaseInvestigation.case_id == case.id))
@@ -93,7 +110,7 @@ async def investigate(
             investigators=[f"{i.name} ({i.user})" for i in body.investigators],
             visited_on=body.visited_on,
             by_county=who.has_any_role({StaffRole.county_officer}),
-            content_sealed=ctx.seal_json(body.model_dump(mode="json"), CONTENT_CONTEXT),
+            content_sealed=case_content.seal_investigation(ctx, body),
             recorded_by=who.subject,
             recorded_at=ctx.now(),
         )
@@ -116,7 +133,7 @@ def _ensure_declared_figures(body: InvestigationIn) -> None:
         raise above_ceiling(f"a figure found is at most {Money.from_fen(DECLARED_CEILING_FEN)}", *beyond)
 
 
-async def latest_investigation(session: AsyncSession, ctx: Casework, case_id: str) -> dict[str, Any] | None:
+async def latest_investigation(session: AsyncSession, ctx: Casework, case_id: str) -> InvestigationIn | None:
     stmt = (
         select(CaseInvestigation.content_sealed)
         .where(CaseInvestigation.case_id == case_id)
@@ -124,13 +141,12 @@ async def latest_investigation(session: AsyncSession, ctx: Casework, case_id: st
         .limit(1)
     )
     sealed = (await session.scalars(stmt)).first()
-    result: dict[str, Any] | None = None if sealed is None else ctx.unseal_json(sealed, CONTENT_CONTEXT)
-    return result
+    return None if sealed is None else case_content.open_investigation(ctx, sealed)
 
 
 def _calculate(
-    content: dict[str, Any],
-    investigation: dict[str, Any] | None,
+    content: CaseContent,
+    investigation: InvestigationIn | None,
     case: Case,
     body: ProposalIn,
     standards: Standards,
@@ -147,9 +163,8 @@ def _calculate(
     try:
         return calculate(facts, standards, today)
     except MissingStandard as e:
-        raise Conflict(
+        raise StandardMissing(
             f"The local figure {e.figure} is not set for {case.region_code}; the county sets it first",
-            code="standard_missing",
             figure=e.figure,
         ) from None
 
@@ -168,19 +183,18 @@ async def propose(session: AsyncSession, ctx: Casework, who: Principal, case_id:
     kind = CaseKind(case.kind)
     violations = outcome_violations(kind, body.outcome, body.reasons)
     if violations:
-        raise Unprocessable(
-            violations[0][2], code=violations[0][1], errors=[{"loc": ["body", f], "msg": m} for f, _, m in violations]
-        )
-    content = ctx.unseal_json(case.content_sealed, CONTENT_CONTEXT)
-    current_ids = [m["id_number"] for m in content["members"]]
+        _field, code, message = violations[0]
+        raise OUTCOME_PROBLEMS[code](message, errors=[{"loc": ["body", f], "msg": m} for f, _, m in violations])
+    content = CaseContent.open(ctx, case.content_sealed)
+    current_ids = content.member_ids()
     if any(m.id_number not in current_ids for m in body.members_removed):
-        raise Unprocessable("members_removed names someone who is not a member", code="not_a_member")
+        raise NotAMember("members_removed names someone who is not a member")
     if (
         body.members_removed
         and len(body.members_removed) >= len(current_ids)
         and body.outcome is not CaseOutcome.STOPPED
     ):
-        raise Unprocessable("Removing every member stops the household: propose `stopped`", code="household_empty")
+        raise HouseholdEmpty("Removing every member stops the household: propose `stopped`")
     if body.one_off_amount is not None:
         ensure_monthly(Program(case.program), Money.from_str(body.one_off_amount).fen, ["body", "one_off_amount"])
     today = business_date(ctx.now())
@@ -191,9 +205,8 @@ async def propose(session: AsyncSession, ctx: Casework, who: Principal, case_id:
     if body.outcome in (CaseOutcome.APPROVED, CaseOutcome.ADJUSTED) or body.outcome is CaseOutcome.CONTINUED:
         calc = _calculate(content, investigation, case, body, standards, today)
         if not calc.eligible:
-            raise Unprocessable(
+            raise NotEligible(
                 "The calculation does not support this outcome: " + "; ".join(calc.reasons),
-                code="not_eligible",
                 reasons=list(calc.reasons),
             )
     amount = {
@@ -204,40 +217,43 @@ async def propose(session: AsyncSession, ctx: Casework, who: Principal, case_id:
     }.get(body.outcome, 0)
     # A calculated amount too: standards and member counts that could only come from a typo must not reach a roster.
     ensure_monthly(Program(case.program), amount, ["body", "outcome"])
-    proposal: dict[str, Any] = {
-        "outcome": body.outcome.value,
-        "reasons": list(body.reasons),
-        "amount_fen": amount,
-        "review_class": body.review_class.value if body.review_class else None,
-        "effective_month": body.effective_month,
-        "members_removed": [
-            {"name_masked": _masked(content, m.id_number), "reason": m.reason} for m in body.members_removed
-        ],
-        "current_amount_fen": current,
-        "proposed_by": who.subject,
-        "proposed_at": ctx.now().isoformat(),
-    }
+    proposal = Proposal(
+        outcome=body.outcome,
+        reasons=body.reasons,
+        amount_fen=amount,
+        review_class=body.review_class.value if body.review_class else None,
+        effective_month=body.effective_month,
+        members_removed=tuple(
+            LeavingMember(name_masked=mask_name(content.name_of(m.id_number)), reason=m.reason)
+            for m in body.members_removed
+        ),
+        current_amount_fen=current,
+        proposed_by=who.subject,
+        proposed_at=ctx.now().isoformat(),
+    )
     if body.outcome is CaseOutcome.GRADUAL_EXIT:
         steps, stop = gradual_exit_steps(
             current, benefit_start(today, standards.benefit_start_offset_months), standards.gradual_exit_schedule_pct
         )
-        proposal["schedule"] = [
-            {"first": str(s.first), "last": str(s.last), "percent": s.percent, "amount_fen": s.amount_fen}
-            for s in steps
-        ]
-        proposal["stop_month"] = str(stop)
+        schedule = tuple(
+            ExitStep(first=str(s.first), last=str(s.last), percent=s.percent, amount_fen=s.amount_fen) for s in steps
+        )
+        proposal = proposal.model_copy(update={"schedule": schedule, "stop_month": str(stop)})
     # Identity numbers of leavers and the beneficiary stay in the sealed content, never in the clear proposal.
     # The calculation's lines can name health grounds (a disability grade), so they are sealed too (DOMAIN.md §11).
-    content["calculation"] = [
-        {"label": line.label, "formula": line.formula, "amount_fen": line.amount_fen}
-        for line in (calc.lines if calc else ())
-    ]
-    content["proposal"] = {
-        "members_removed": [m.model_dump(mode="json") for m in body.members_removed],
-        "beneficiary_id_number": body.beneficiary_id_number,
-    }
-    case.content_sealed = ctx.seal_json(content, CONTENT_CONTEXT)
-    case.proposal = proposal
+    content = content.model_copy(
+        update={
+            "calculation": tuple(
+                CalculationLine(label=line.label, formula=line.formula, amount_fen=line.amount_fen)
+                for line in (calc.lines if calc else ())
+            ),
+            "proposal": SealedProposal(
+                members_removed=body.members_removed, beneficiary_id_number=body.beneficiary_id_number
+            ),
+        }
+    )
+    case.content_sealed = content.seal(ctx)
+    case.proposal = proposal.stored()
     case.proposed_outcome = body.outcome.value
     case.proposed_amount_fen = amount
     before = _move(case, Action.PROPOSE, ctx, outcome=body.outcome)
@@ -247,11 +263,6 @@ async def propose(session: AsyncSession, ctx: Casework, who: Principal, case_id:
     detail = f"{body.outcome.value} {Money.from_fen(amount).to_str()}"
     record(session, case, actor=who, action=Action.PROPOSE, status_from=before, detail=detail, at=ctx.now())
     return case
-
-
-def _masked(content: dict[str, Any], id_number: str) -> str:
-    name = next((m["name"] for m in content["members"] if m["id_number"] == id_number), "")
-    return mask_name(name)
 
 
 async def object_to(session: AsyncSession, ctx: Casework, who: Principal, case_id: str, body: ObjectionIn) -> Case:
@@ -309,9 +320,7 @@ async def decide(session: AsyncSession, ctx: Casework, who: Principal, case_id: 
     standards = await standards_in_force(session, case.region_code, today)
     county = who.has_any_role({StaffRole.county_officer, StaffRole.system_admin})
     if not county and not (standards.confirmation_delegated and who.has_any_role({StaffRole.township_officer})):
-        raise Forbidden(
-            "Only the county confirms decisions here (not delegated to townships)", code="confirmation_not_delegated"
-        )
+        raise ConfirmationNotDelegated("Only the county confirms decisions here (not delegated to townships)")
     if body.decision == "return":
         before = _move(case, Action.RETURN, ctx)
         record(
@@ -326,11 +335,9 @@ async def decide(session: AsyncSession, ctx: Casework, who: Principal, case_id: 
         return case
     if body.decision == "reject":
         if case.kind != CaseKind.APPLICATION:
-            raise Unprocessable(
-                "Only an application is rejected; a review is decided by its outcome", code="outcome_not_allowed"
-            )
+            raise OutcomeNotAllowed("Only an application is rejected; a review is decided by its outcome")
         if not any(r.strip() for r in body.reasons):
-            raise Unprocessable("A rejection needs a written reason", code="reason_required")
+            raise ReasonRequired("A rejection needs a written reason")
         action = Action.REJECT
         before = _move(case, action, ctx)
         outcome, reasons = CaseOutcome.REJECTED, list(body.reasons)
@@ -340,13 +347,14 @@ async def decide(session: AsyncSession, ctx: Casework, who: Principal, case_id: 
         # Only a proposed case reaches confirmation, so a proposal is there to confirm.
         assert case.proposed_outcome is not None
         outcome = CaseOutcome(case.proposed_outcome)
-        reasons = list((case.proposal or {}).get("reasons", [])) + list(body.reasons)
+        proposed = proposal_of(case.proposal)
+        reasons = list(proposed.reasons if proposed else ()) + list(body.reasons)
     case.outcome = outcome.value
     case.reasons = reasons
     case.decided_at = ctx.now()
     case.decided_by = who.subject
     start = _effective_month(case, today, standards)
-    content = ctx.unseal_json(case.content_sealed, CONTENT_CONTEXT)
+    content = CaseContent.open(ctx, case.content_sealed)
     if outcome is CaseOutcome.APPROVED:
         await decisions.approve(session, ctx, case, content, standards, start)
     elif outcome is not CaseOutcome.REJECTED:
@@ -375,7 +383,8 @@ async def decide(session: AsyncSession, ctx: Casework, who: Principal, case_id: 
 def _effective_month(case: Case, today: dt.date, standards: Standards) -> Period:
     """From the month after the decision (DOMAIN.md §3.8, local offset); a stop may name a later month."""
     start = benefit_start(today, standards.benefit_start_offset_months)
-    chosen = (case.proposal or {}).get("effective_month")
+    proposal = proposal_of(case.proposal)
+    chosen = proposal.effective_month if proposal else None
     if chosen and case.proposed_outcome == CaseOutcome.STOPPED:
         return Period.parse(chosen)
     return start

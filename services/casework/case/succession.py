@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.events.casework import EntitlementStatus, HouseholdChange, HouseholdChangeKind
 from libs.contracts.period import Period
 from libs.contracts.programs import Program
+from services.casework.case.content import proposal_of
 from services.casework.case.models import Case
 from services.casework.case.recusal import carry_recusals
 from services.casework.context import Casework
@@ -71,9 +72,9 @@ async def succeed(
         setattr(successor, name, getattr(old, name))
     old.successor_id = successor.id
     await carry_recusals(session, from_kind="household", from_id=old.id, household_id=successor.id)
-    proposal = case.proposal or {}
+    proposal = proposal_of(case.proposal)
     for e in old_programs:
-        amount = int(proposal["amount_fen"]) if e.program == program else e.monthly_amount_fen
+        amount = proposal.amount_fen if proposal and e.program == program else e.monthly_amount_fen
         await registry.set_entitlement(
             session,
             ctx,

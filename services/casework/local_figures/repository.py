@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import literal, or_, select
+from sqlalchemy import literal, or_, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.casework.local_figures.figures import Standards, rows_in_force, standards_of
@@ -45,3 +47,52 @@ async def standards_in_area(session: AsyncSession, prefix: str, day: dt.date) ->
         ),
     )
     return AreaStandards(tuple((await session.scalars(stmt)).all()))
+
+
+async def add_new(
+    session: AsyncSession,
+    region_prefix: str,
+    effective_from: dt.date,
+    values: Mapping[str, object],
+    created_by: str,
+    created_at: dt.datetime,
+) -> list[StandardFigure]:
+    """Insert the figures; those already set for the prefix and date are left as they were and not returned."""
+    rows = [
+        {
+            "region_prefix": region_prefix,
+            "effective_from": effective_from,
+            "name": name,
+            "value": value,
+            "created_by": created_by,
+            "created_at": created_at,
+        }
+        for name, value in values.items()
+    ]
+    stmt = (
+        pg_insert(StandardFigure)
+        .values(rows)
+        .on_conflict_do_nothing(constraint="uq_standards_prefix_from_name")
+        .returning(StandardFigure)
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def search(
+    session: AsyncSession, scope: str, name: str | None, after: tuple[str, dt.date, str] | None, limit: int
+) -> Sequence[StandardFigure]:
+    """Rows set inside `scope` plus the wider rows that apply to it, by prefix, date and figure (`limit + 1`)."""
+    stmt = select(StandardFigure).where(
+        or_(
+            StandardFigure.region_prefix.startswith(scope, autoescape=True),
+            literal(scope).startswith(StandardFigure.region_prefix),
+        )
+    )
+    if name is not None:
+        stmt = stmt.where(StandardFigure.name == name)
+    if after is not None:
+        stmt = stmt.where(
+            tuple_(StandardFigure.region_prefix, StandardFigure.effective_from, StandardFigure.name) > tuple_(*after)
+        )
+    order = (StandardFigure.region_prefix, StandardFigure.effective_from, StandardFigure.name)
+    return (await session.scalars(stmt.order_by(*order).limit(limit + 1))).all()

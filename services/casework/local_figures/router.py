@@ -4,20 +4,19 @@ date, the most specific prefix in force wins, figure by figure)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import literal, or_, select, tuple_
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from libs.contracts.clock import business_date
 from libs.contracts.dates import CivilDate
-from libs.kernel.auth import ensure_jurisdiction
+from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.db import DbSession
-from libs.kernel.errors import Conflict, Unprocessable
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.casework.context import CaseworkCtx
 from services.casework.dependencies import Admin, Reader
+from services.casework.local_figures import repository
+from services.casework.local_figures.errors import FigureExists, InvalidFigure
 from services.casework.local_figures.figures import FIGURE_NAMES
 from services.casework.local_figures.models import StandardFigure
 from services.casework.local_figures.repository import figure_rows_in_force
@@ -35,7 +34,7 @@ from services.casework.local_figures.schemas import (
 
 router = APIRouter(prefix="/api/v1/casework/standards", tags=["standards"])
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
+_ERRORS: dict[int | str, dict[str, str]] = {
     403: {"description": "Outside your jurisdiction, or wrong role"},
     409: {"description": "A figure of this prefix and date exists already; rows are kept, use another date"},
     422: {"description": "Invalid input; `errors` names each figure (`invalid_figure`) or field"},
@@ -62,32 +61,13 @@ async def add_figures(body: StandardsIn, session: DbSession, ctx: CaseworkCtx, w
     # A prefix wider than the caller's jurisdiction (the city, the nation) is outside it: 403.
     ensure_jurisdiction(who, body.region_prefix)
     values = read_figures(body.figures)
-    now = ctx.now()
-    rows = [
-        {
-            "region_prefix": body.region_prefix,
-            "effective_from": body.effective_from,
-            "name": name,
-            "value": value,
-            "created_by": who.subject,
-            "created_at": now,
-        }
-        for name, value in values.items()
-    ]
-    stmt = (
-        pg_insert(StandardFigure)
-        .values(rows)
-        .on_conflict_do_nothing(constraint="uq_standards_prefix_from_name")
-        .returning(StandardFigure)
-    )
-    added = list((await session.scalars(stmt)).all())
-    if len(added) < len(rows):
+    added = await repository.add_new(session, body.region_prefix, body.effective_from, values, who.subject, ctx.now())
+    if len(added) < len(values):
         # Raising rolls the request's transaction back: the figures that did go in are not kept either.
         taken = sorted(api_name(n) for n in set(values) - {r.name for r in added})
-        raise Conflict(
+        raise FigureExists(
             f"{', '.join(taken)} already set for {body.region_prefix or 'the nation'} from {body.effective_from}; "
             "figures are kept, so set them from another date",
-            code="figure_exists",
             figures=taken,
         )
     return FiguresAdded(items=[_out(r) for r in sorted(added, key=lambda r: r.name)])
@@ -129,30 +109,15 @@ async def list_figures(
 ) -> Page[FigureRowOut]:
     """Rows set inside your jurisdiction (or inside `region_prefix`), plus the wider rows that apply to it (its
     province's, the national), by prefix, date and figure."""
-    scope = who.region_prefix
-    if region_prefix is not None:
-        ensure_jurisdiction(who, region_prefix)
-        scope = region_prefix
-    stmt = select(StandardFigure).where(
-        or_(
-            StandardFigure.region_prefix.startswith(scope, autoescape=True),
-            literal(scope).startswith(StandardFigure.region_prefix),
-        )
-    )
+    scope = jurisdiction_prefix(who, region_prefix)
+    stored = None
     if name is not None:
         stored = stored_name(name)
         if stored is None:
-            raise Unprocessable(
+            raise InvalidFigure(
                 f"{name} is not a figure of the standards",
-                code="invalid_figure",
                 errors=[{"loc": ["query", "name"], "msg": "is not a figure of the standards"}],
             )
-        stmt = stmt.where(StandardFigure.name == stored)
     after = decode_keyset(cursor, tuple[str, dt.date, str])
-    if after is not None:
-        stmt = stmt.where(
-            tuple_(StandardFigure.region_prefix, StandardFigure.effective_from, StandardFigure.name) > tuple_(*after)
-        )
-    order = (StandardFigure.region_prefix, StandardFigure.effective_from, StandardFigure.name)
-    rows = (await session.scalars(stmt.order_by(*order).limit(limit + 1))).all()
+    rows = await repository.search(session, scope, stored, after, limit)
     return page_of(rows, limit, key=lambda r: (r.region_prefix, r.effective_from.isoformat(), r.name), item=_out)

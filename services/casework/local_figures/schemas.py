@@ -19,7 +19,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 from libs.contracts.dates import CivilDate
 from libs.contracts.money import InvalidMoney, Money
 from libs.contracts.programs import PER_PERSON_CEILING_FEN, AmountAboveCeiling
-from libs.kernel.errors import Unprocessable
+from services.casework.ceilings import AboveCeiling
+from services.casework.local_figures.errors import InvalidFigure
 from services.casework.local_figures.figures import FIGURE_NAMES
 
 _MONEY_SUFFIX = "_fen"
@@ -142,8 +143,8 @@ def read_figures(figures: Mapping[str, Any]) -> dict[str, Any]:
     if errors:
         # `amount_above_ceiling` when that is all that is wrong, so a client can tell a typo of scale from the rest.
         kinds = {e["type"] for e in errors}
-        code = AmountAboveCeiling.code if kinds == {AmountAboveCeiling.code} else "invalid_figure"
-        raise Unprocessable(f"{len(errors)} figure(s) are not valid", code=code, errors=errors)
+        invalid = AboveCeiling if kinds == {AmountAboveCeiling.code} else InvalidFigure
+        raise invalid(f"{len(errors)} figure(s) are not valid", errors=errors)
     return values
 
 

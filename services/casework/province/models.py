@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, Text
+from sqlalchemy import BigInteger, DateTime, Index, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.casework.db import Base
@@ -15,6 +15,9 @@ class ProvinceChange(Base):
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     household_id: Mapped[str] = mapped_column(Text)
+    # The registry's version this change carries (household_versions); the feed queues the versions after the
+    # highest one queued. None for a change queued directly.
+    household_version: Mapped[int | None] = mapped_column(Integer)
     # The recipient item as the province receives it; it names members' identity numbers, so it is sealed.
     item_sealed: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
@@ -26,4 +29,5 @@ class ProvinceChange(Base):
     __table_args__ = (
         Index("ix_province_changes_pending", "next_attempt_at", "id", postgresql_where="delivered_at IS NULL"),
         Index("ix_province_changes_household", "household_id", "id"),
+        UniqueConstraint("household_id", "household_version", name="uq_province_changes_household_version"),
     )

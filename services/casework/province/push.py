@@ -8,6 +8,7 @@ is lost the batch goes again. Items are whole household states, so a repeat leav
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 
 import httpx
@@ -18,6 +19,7 @@ from sqlalchemy.orm import aliased
 
 from libs.kernel.jobs import PeriodicJob
 from services.casework.context import PROVINCE_CONTEXT, Casework
+from services.casework.province.feed import queue_new_versions
 from services.casework.province.models import ProvinceChange
 
 # Counts, statuses and exception classes only: the items name people (DOMAIN.md §11).
@@ -70,7 +72,7 @@ async def push_pending(session: AsyncSession, ctx: Casework, http: httpx.AsyncCl
     token = settings.province_token.get_secret_value()
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    body = {"items": [ctx.unseal_json(c.item_sealed, PROVINCE_CONTEXT) for c in batch]}
+    body = {"items": [json.loads(ctx.open(c.item_sealed, PROVINCE_CONTEXT)) for c in batch]}
     url = f"{settings.province_base_url.rstrip('/')}/recipients/changes"
     try:
         response = await http.post(url, json=body, headers=headers)
@@ -99,7 +101,8 @@ async def push_pending(session: AsyncSession, ctx: Casework, http: httpx.AsyncCl
 
 
 class ProvincePush:
-    """The job's run: idle while no base URL is configured (changes keep queueing meanwhile)."""
+    """The job's run: queue the registry's new versions, then push; the push idles while no base URL is configured
+    (changes keep queueing meanwhile)."""
 
     def __init__(self, ctx: Casework) -> None:
         self.ctx = ctx
@@ -107,6 +110,7 @@ class ProvincePush:
         self.client: httpx.AsyncClient | None = None
 
     async def __call__(self, session: AsyncSession) -> None:
+        await queue_new_versions(session, self.ctx)
         if not self.ctx.settings.province_base_url:
             return
         if self.client is None:

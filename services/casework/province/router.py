@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from libs.contracts.dates import Instant
 from libs.kernel.audit_note import note
-from libs.kernel.auth import ensure_jurisdiction
+from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.casework.context import CaseworkCtx
@@ -43,10 +43,7 @@ async def list_recipients(
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[RecipientItem]:
     """Current recipient households (closed ones included) in (updated_at, household_id) order."""
-    prefix = client.region_prefix
-    if region_code is not None:
-        ensure_jurisdiction(client, region_code)
-        prefix = region_code
+    prefix = jurisdiction_prefix(client, region_code)
     after = decode_keyset(cursor, tuple[Instant, str])
     note(response, "id_numbers.exported", f"region/{prefix}")  # members' identity numbers, in full
     states = await service.recipients(session, ctx, prefix, updated_since, after, limit)
@@ -72,10 +69,7 @@ async def list_changes(
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[ProvinceChangeOut]:
     """The delivery log of the provincial push: pending changes oldest first, delivered ones newest first."""
-    prefix = who.region_prefix
-    if region_code is not None:
-        ensure_jurisdiction(who, region_code)
-        prefix = region_code
+    prefix = jurisdiction_prefix(who, region_code)
     keyset = decode_keyset(cursor, tuple[int])
     rows = await service.changes(session, prefix, status, keyset[0] if keyset else None, limit)
     return page_of(rows, limit, key=lambda r: (r.id,), item=ProvinceChangeOut.model_validate)

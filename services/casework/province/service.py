@@ -5,6 +5,7 @@ province's pull of current recipients and the operators' delivery log.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from sqlalchemy import literal, select, tuple_
@@ -50,8 +51,9 @@ def item_of(state: HouseholdState) -> dict[str, Any]:
     return recipient(state).model_dump(mode="json")
 
 
-async def enqueue(session: AsyncSession, ctx: Casework, state: HouseholdState) -> None:
-    """Queue the household as it is now for the provincial push, in the caller's transaction.
+async def enqueue(session: AsyncSession, ctx: Casework, state: HouseholdState, *, version: int | None = None) -> None:
+    """Queue the household in `state` for the provincial push, in the caller's transaction; `version` is the
+    registry's version it comes from (province/feed.py).
 
     Always queued, even before a provincial endpoint is configured: the push starts from the oldest change once
     one is. Order per household follows the id sequence, which holds as long as the caller changes the household
@@ -61,7 +63,8 @@ async def enqueue(session: AsyncSession, ctx: Casework, state: HouseholdState) -
     session.add(
         ProvinceChange(
             household_id=state.household_id,
-            item_sealed=ctx.seal_json(item_of(state), PROVINCE_CONTEXT),
+            household_version=version,
+            item_sealed=ctx.seal(json.dumps(item_of(state), ensure_ascii=False, default=str), PROVINCE_CONTEXT),
             created_at=now,
             next_attempt_at=now,
             attempts=0,

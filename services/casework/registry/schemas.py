@@ -58,20 +58,3 @@ class HouseholdSummary(BaseModel):
     programs: list[str]
     next_review_date: dt.date | None
     close_relative: bool
-
-
-class PostingItem(BaseModel):
-    """One line of a village posting (DOMAIN.md §11): no identity number, no illness, never a child's allowance."""
-
-    name_masked: str
-    household_size: int
-    program: str
-    monthly_amount: str
-    stage: str  # "proposed" (公示 of a proposal) or "recipient" (the standing list)
-    ends_on: dt.date | None = None
-
-
-class PostingOut(BaseModel):
-    village_code: str
-    on: dt.date
-    items: list[PostingItem]

@@ -1,9 +1,11 @@
-"""Changing the registry: every change writes a sealed version, publishes `household-changed` and queues the
-province's copy, in the caller's transaction (DOMAIN.md §4, §11; CONTRACTS.md §4, §6)."""
+"""Changing the registry: every change writes a sealed version and publishes `household-changed`, in the caller's
+transaction (DOMAIN.md §4, §11; CONTRACTS.md §4, §6). The versions are the registry's change rows: the province's
+push reads them (province/feed.py); the registry knows nothing of who follows it."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,7 +26,6 @@ from libs.contracts.events.intake import SealedBankAccount
 from libs.contracts.money import Money
 from libs.contracts.programs import Program
 from services.casework.context import DETAILS_CONTEXT, ID_NUMBER_CONTEXT, SNAPSHOT_CONTEXT, Casework
-from services.casework.province import service as province_service
 from services.casework.registry.models import (
     Entitlement,
     Household,
@@ -115,7 +116,7 @@ def add_member(session: AsyncSession, ctx: Casework, household: Household, m: Ne
             name=m.name,
             relation=m.relation,
             birth_date=m.birth_date,
-            details_sealed=ctx.seal_json(m.details, DETAILS_CONTEXT),
+            details_sealed=ctx.seal(json.dumps(m.details, ensure_ascii=False, default=str), DETAILS_CONTEXT),
             joined_at=ctx.now(),
         )
     )
@@ -193,7 +194,8 @@ async def record_version(
     case_id: str | None,
     predecessor_id: str | None = None,
 ) -> HouseholdState:
-    """Seal the household's new state as a version; publish `household-changed`; queue the province's copy."""
+    """Seal the household's new state as a version (the change row the province's feed reads); publish
+    `household-changed`."""
     await session.flush()
     household.version += 1
     household.updated_at = ctx.now()
@@ -206,7 +208,7 @@ async def record_version(
             recorded_at=household.updated_at,
             changes=[c.kind.value for c in changes],
             case_id=case_id,
-            snapshot_sealed=ctx.seal_json(state.to_json(), SNAPSHOT_CONTEXT),
+            snapshot_sealed=ctx.seal(json.dumps(state.to_json(), ensure_ascii=False, default=str), SNAPSHOT_CONTEXT),
         )
     )
     if changes:
@@ -217,7 +219,6 @@ async def record_version(
             changed_at=household.updated_at,
         )
         await ctx.publish(session, payload, subject=f"household/{household.id}", key=household.id)
-    await province_service.enqueue(session, ctx, state)
     return state
 
 
@@ -300,4 +301,4 @@ async def state_as_of(session: AsyncSession, ctx: Casework, household_id: str, d
         .limit(1)
     )
     sealed = (await session.scalars(stmt)).first()
-    return None if sealed is None else HouseholdState.from_json(ctx.unseal_json(sealed, SNAPSHOT_CONTEXT))
+    return None if sealed is None else HouseholdState.from_json(json.loads(ctx.open(sealed, SNAPSHOT_CONTEXT)))

@@ -7,6 +7,7 @@ item, the version history) is built from this one shape, so they cannot disagree
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -122,6 +123,10 @@ class HouseholdState:
     def member(self, id_number: str) -> MemberState | None:
         return next((m for m in self.members if m.id_number == id_number), None)
 
+    def head(self) -> MemberState | None:
+        """The head, or the first member where none is recorded (a household made before heads were kept)."""
+        return self.member(self.head_id_number or "") or (self.members[0] if self.members else None)
+
     def programs(self) -> tuple[str, ...]:
         return tuple(e.program for e in self.entitlements if e.status != "stopped")
 
@@ -159,7 +164,7 @@ async def load_states(
 def _state(
     ctx: Casework, h: Household, members: list[HouseholdMember], ents: list[Entitlement], details: bool
 ) -> HouseholdState:
-    ids = {m.person_hash: ctx.unseal(m.id_number_sealed, ID_NUMBER_CONTEXT) for m in members}
+    ids = {m.person_hash: ctx.open(m.id_number_sealed, ID_NUMBER_CONTEXT) for m in members}
     return HouseholdState(
         household_id=h.id,
         region_code=h.region_code,
@@ -171,7 +176,7 @@ def _state(
                 name=m.name,
                 relation=m.relation,
                 birth_date=m.birth_date,
-                details=ctx.unseal_json(m.details_sealed, DETAILS_CONTEXT) if details else {},
+                details=json.loads(ctx.open(m.details_sealed, DETAILS_CONTEXT)) if details else {},
             )
             for m in members
         ),

@@ -1,20 +1,16 @@
-"""Look-ups in the close-relative register, and of the households and open cases a filed relative belongs to."""
+"""Look-ups in the close-relative register, and of the households a filed relative belongs to."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.casework.case.models import Case, CasePerson
-from services.casework.case.rules import CaseStatus
-from services.casework.registry.models import HouseholdMember
+from services.casework.registry.models import Household, HouseholdMember
 from services.casework.relatives.models import StaffRelative
 from services.casework.relatives.schemas import FilingStatus
-
-_ENDED = (CaseStatus.DECIDED.value, CaseStatus.CANCELLED.value)
 
 
 async def active_relatives_of(session: AsyncSession, person_hashes: Collection[str]) -> list[StaffRelative]:
@@ -92,12 +88,6 @@ async def households_with_member(session: AsyncSession, person_hash: str) -> lis
     return list((await session.scalars(stmt)).all())
 
 
-async def open_cases_of(session: AsyncSession, person_hash: str) -> list[str]:
-    """Cases not yet decided or cancelled that concern the person."""
-    stmt = (
-        select(Case.id)
-        .join(CasePerson, CasePerson.case_id == Case.id)
-        .where(CasePerson.person_hash == person_hash, Case.status.not_in(_ENDED))
-        .distinct()
-    )
-    return list((await session.scalars(stmt)).all())
+async def mark_close_relative(session: AsyncSession, household_ids: Collection[str]) -> None:
+    """Make the households close-relative households (county review at every cycle, DOMAIN.md §3.5)."""
+    await session.execute(update(Household).where(Household.id.in_(list(household_ids))).values(close_relative=True))

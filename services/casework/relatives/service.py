@@ -1,24 +1,25 @@
-"""Use cases of the close-relative register (DOMAIN.md §7, seed 002): filing, withdrawal, and detection of the
-households and cases a filed relative belongs to, so an undeclared relation is caught. Never commits.
+"""Use cases of the close-relative register (DOMAIN.md §7, seed 002): filing, withdrawal, detection of the households
+a filed relative belongs to, and the recusals that follow, so an undeclared relation is caught. Never commits.
+
+The register knows households (the registry) and not cases: what a filing means for open cases is the case's own
+rule (case/close_relatives.py), which calls `file` and then `recuse`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 
-from sqlalchemy import text, update
+from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.intake import CloseRelation
 from libs.contracts.id_number import IdNumber
 from libs.kernel.auth import Principal, ensure_jurisdiction
-from libs.kernel.errors import Conflict, NotFound
-from services.casework.case.models import Case, Recusal
 from services.casework.context import ID_NUMBER_CONTEXT, Casework
-from services.casework.registry.models import Household
 from services.casework.relatives import repository
-from services.casework.relatives.models import StaffRelative
+from services.casework.relatives.errors import AlreadyWithdrawn, FilingExists, FilingNotFound
+from services.casework.relatives.models import Recusal, StaffRelative
 from services.casework.relatives.schemas import FilingIn, FilingOut, FilingStatus, RelativeOut
 
 # Recusals found through the register, as opposed to those declared on an application.
@@ -26,7 +27,7 @@ REGISTER_SOURCE = "register"
 
 
 async def file(session: AsyncSession, ctx: Casework, who: Principal, body: FilingIn) -> StaffRelative:
-    """Register a relation and flag, at once, the relative's households and open cases (DOMAIN.md §7)."""
+    """Register a relation and flag, at once, the households the relative lives in (DOMAIN.md §7)."""
     ensure_jurisdiction(who, body.staff_region)
     relative_hash = ctx.hash(body.relative.id_number)
     # Two officers filing the same relation at the same moment must end as one filing and one 409.
@@ -41,9 +42,8 @@ async def file(session: AsyncSession, ctx: Casework, who: Principal, body: Filin
         relation=body.relation.value,
     )
     if existing is not None:
-        raise Conflict(
+        raise FilingExists(
             "This relation is already on file; withdraw it first to file it again",
-            code="filing_exists",
             filing_id=existing.id,
         )
     filing = StaffRelative(
@@ -65,21 +65,15 @@ async def file(session: AsyncSession, ctx: Casework, who: Principal, body: Filin
 
 
 async def apply_filing(session: AsyncSession, ctx: Casework, filing: StaffRelative) -> None:
-    """Flag every household the relative lives in and every open case about them, and record the recusals.
+    """Flag every household the relative lives in and record the recusals.
 
-    Households become close-relative households (county review at every cycle); open cases get a county
-    investigation (DOMAIN.md §3.5, §7). Past filings and recusals are never undone here.
+    Households become close-relative households (county review at every cycle, DOMAIN.md §3.5, §7). Past filings
+    and recusals are never undone here.
     """
     household_ids = await repository.households_with_member(session, filing.relative_hash)
     if household_ids:
-        await session.execute(update(Household).where(Household.id.in_(household_ids)).values(close_relative=True))
-        await _recuse(session, ctx, "household", household_ids, [filing])
-    case_ids = await repository.open_cases_of(session, filing.relative_hash)
-    if case_ids:
-        await session.execute(
-            update(Case).where(Case.id.in_(case_ids)).values(close_relative_detected=True, county_investigation=True)
-        )
-        await _recuse(session, ctx, "case", case_ids, [filing])
+        await repository.mark_close_relative(session, household_ids)
+        await recuse(session, ctx, "household", household_ids, [filing])
 
 
 async def detect_for_people(
@@ -94,17 +88,18 @@ async def detect_for_people(
     case as it opens, a household as it is created). Idempotent; the caller sets the subject's flags."""
     filings = await repository.active_relatives_of(session, person_hashes)
     if filings:
-        await _recuse(session, ctx, subject_kind, [subject_id], filings)
+        await recuse(session, ctx, subject_kind, [subject_id], filings)
     return filings
 
 
-async def _recuse(
+async def recuse(
     session: AsyncSession,
     ctx: Casework,
     subject_kind: str,
     subject_ids: Iterable[str],
     filings: Sequence[StaffRelative],
 ) -> None:
+    """Record the filings' staff as recused from the subjects (a `household` or a `case`)."""
     now = ctx.now()
     rows = [
         {
@@ -128,7 +123,7 @@ async def withdraw(session: AsyncSession, ctx: Casework, who: Principal, filing_
     """End a filing; it stays on record, and the recusals it caused stay as history."""
     filing = await get(session, who, filing_id, for_update=True)
     if filing.withdrawn_at is not None:
-        raise Conflict("The filing was already withdrawn", code="already_withdrawn")
+        raise AlreadyWithdrawn("The filing was already withdrawn")
     filing.withdrawn_at, filing.withdrawn_reason = ctx.now(), reason
     return filing
 
@@ -136,13 +131,13 @@ async def withdraw(session: AsyncSession, ctx: Casework, who: Principal, filing_
 async def get(session: AsyncSession, who: Principal, filing_id: int, *, for_update: bool = False) -> StaffRelative:
     filing = await repository.filing_by_id(session, filing_id, for_update=for_update)
     if filing is None:
-        raise NotFound(f"No filing {filing_id}", code="filing_not_found")
+        raise FilingNotFound(f"No filing {filing_id}")
     ensure_jurisdiction(who, filing.staff_region)
     return filing
 
 
 def out(ctx: Casework, filing: StaffRelative) -> FilingOut:
-    masked = IdNumber.parse(ctx.unseal(filing.relative_id_sealed, ID_NUMBER_CONTEXT)).masked()
+    masked = IdNumber.parse(ctx.open(filing.relative_id_sealed, ID_NUMBER_CONTEXT)).masked()
     return FilingOut(
         filing_id=filing.id,
         status=FilingStatus.ACTIVE if filing.withdrawn_at is None else FilingStatus.WITHDRAWN,

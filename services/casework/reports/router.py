@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
 from libs.contracts.staff import StaffRole
-from libs.kernel.auth import Principal, ensure_jurisdiction, require_roles
+from libs.kernel.auth import Principal, jurisdiction_prefix, require_roles
 from libs.kernel.db import DbSession
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.casework.context import CaseworkCtx
@@ -28,7 +28,7 @@ Supervisor = Annotated[
     Depends(require_roles(StaffRole.township_officer, StaffRole.county_officer, StaffRole.city_supervisor)),
 ]
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
+_ERRORS: dict[int | str, dict[str, str]] = {
     403: {"description": "Outside your jurisdiction, or wrong role"},
     422: {"description": "Invalid input; `errors` names each field (`households_missing` lists the households)"},
 }
@@ -88,10 +88,7 @@ async def list_reports(
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[ReportSummary]:
     """Filed reports in your jurisdiction (or the part of it named by `region_code`), the latest month first."""
-    prefix = who.region_prefix
-    if region_code is not None:
-        ensure_jurisdiction(who, region_code)
-        prefix = region_code
+    prefix = jurisdiction_prefix(who, region_code)
     f = service.ReportFilter(region_prefix=prefix, period=period)
     rows = await service.search(session, f, decode_keyset(cursor, tuple[str, str]), limit)
     return page_of(rows, limit, key=lambda r: (r.period, r.village_code), item=lambda r: r)

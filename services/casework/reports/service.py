@@ -19,13 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.clock import business_date
 from libs.contracts.period import Period
 from libs.kernel.auth import Principal, ensure_jurisdiction
-from libs.kernel.errors import Conflict, NotFound, Unprocessable
+from libs.kernel.context import seal_context
 from services.casework.case.opening import open_triggered
 from services.casework.case.schemas import Trigger
 from services.casework.context import Casework
 from services.casework.local_figures.repository import standards_in_area, standards_in_force
 from services.casework.registry.models import Household, HouseholdStatus
 from services.casework.reports import rules
+from services.casework.reports.errors import PROBLEMS, ReportExists, ReportNotFound
 from services.casework.reports.models import VillageReport, VillageReportEntry
 from services.casework.reports.schemas import (
     ChangeKind,
@@ -40,7 +41,7 @@ from services.casework.reports.schemas import (
     ReportSummary,
 )
 
-DETAIL_CONTEXT = "casework/village-report-detail"
+DETAIL_CONTEXT = seal_context("casework", "village-report-detail")
 
 
 def raise_violations(violations: Sequence[rules.Violation]) -> None:
@@ -48,9 +49,8 @@ def raise_violations(violations: Sequence[rules.Violation]) -> None:
     if not violations:
         return
     first = violations[0]
-    problem = Unprocessable(
+    problem = PROBLEMS[first.code](
         first.msg,
-        code=first.code,
         errors=[{"loc": list(v.loc), "msg": v.msg, "code": v.code} for v in violations],
     )
     missing = [v.ref for v in violations if v.code == "households_missing"]
@@ -73,10 +73,9 @@ async def _filed(session: AsyncSession, village_code: str, period: str) -> bool:
     return (await session.scalar(stmt)) is not None
 
 
-def _already_filed(village_code: str, period: str) -> Conflict:
-    return Conflict(
+def _already_filed(village_code: str, period: str) -> ReportExists:
+    return ReportExists(
         f"{village_code} has already filed its report for {period}; corrections go through its cases",
-        code="report_exists",
     )
 
 
@@ -157,7 +156,7 @@ async def get_report(
     stmt = select(VillageReport).where(VillageReport.village_code == village_code, VillageReport.period == str(parsed))
     report = await session.scalar(stmt)
     if report is None:
-        raise NotFound(f"{village_code} has filed no report for {parsed}", code="report_not_found")
+        raise ReportNotFound(f"{village_code} has filed no report for {parsed}")
     return await _detail(session, ctx, report)
 
 
@@ -173,7 +172,7 @@ async def _detail(session: AsyncSession, ctx: Casework, report: VillageReport) -
             EntryOut(
                 household_id=e.household_id,
                 changes=[ChangeKind(c) for c in e.changes],
-                detail=ctx.unseal(e.detail, DETAIL_CONTEXT) if e.detail else "",
+                detail=ctx.open(e.detail, DETAIL_CONTEXT) if e.detail else "",
                 case_id=e.case_id,
             )
             for e in entries

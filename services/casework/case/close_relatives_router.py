@@ -1,18 +1,21 @@
-"""Staff API of the close-relative register: `/api/v1/casework/close-relatives` (DOMAIN.md §7, seed 002)."""
+"""Staff API of the close-relative register: `/api/v1/casework/close-relatives` (DOMAIN.md §7, seed 002).
+
+It stands with cases, not in relatives/, because filing a relative also flags the relative's open cases."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from libs.kernel.auth import ensure_jurisdiction
+from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
-from libs.kernel.errors import Unprocessable
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
+from services.casework.case import close_relatives
 from services.casework.context import CaseworkCtx
 from services.casework.dependencies import Officer, Reader
 from services.casework.relatives import repository, service
+from services.casework.relatives.errors import InvalidCursor
 from services.casework.relatives.schemas import FilingIn, FilingOut, FilingStatus, WithdrawIn
 
 # A filing id is a bigint: anything larger is not one of ours (a 422, not a database error).
@@ -20,7 +23,7 @@ FilingId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 router = APIRouter(prefix="/api/v1/casework/close-relatives", tags=["close relatives"])
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
+_ERRORS: dict[int | str, dict[str, str]] = {
     403: {"description": "Outside your jurisdiction, or wrong role"},
     404: {"description": "No such filing"},
     409: {"description": "The relation is already on file, or the filing was already withdrawn"},
@@ -32,7 +35,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 async def file_relative(body: FilingIn, session: DbSession, ctx: CaseworkCtx, who: Officer) -> FilingOut:
     """File a staff member's close relative; the relative's households and open cases are flagged at once and the
     staff member is recused from them. Townships file for staff of their own township, counties for the county."""
-    filing = await service.file(session, ctx, who, body)
+    filing = await close_relatives.file(session, ctx, who, body)
     return service.out(ctx, filing)
 
 
@@ -49,15 +52,12 @@ async def list_filings(
 ) -> Page[FilingOut]:
     """Filings of staff working inside your jurisdiction (or inside `region_code`), newest first; relatives'
     identity numbers are masked."""
-    prefix = who.region_prefix
-    if region_code is not None:
-        ensure_jurisdiction(who, region_code)
-        prefix = region_code
+    prefix = jurisdiction_prefix(who, region_code)
     f = repository.FilingFilter(region_prefix=prefix, staff_user=staff_user, status=status)
     after = decode_keyset(cursor, tuple[int])
     after_id = after[0] if after is not None else None
     if after_id is not None and not 1 <= after_id < 2**63:
-        raise Unprocessable("The cursor is not one this endpoint issued", code="invalid_cursor")
+        raise InvalidCursor("The cursor is not one this endpoint issued")
     rows = await repository.search(session, f, after_id, limit)
     return page_of(rows, limit, key=lambda r: (r.id,), item=lambda r: service.out(ctx, r))
 

@@ -21,11 +21,11 @@ from libs.contracts.programs import MONTHLY_CEILING_FEN, Program
 from libs.contracts.region import RegionCodeStr
 from libs.contracts.text import CleanLine, PersonName
 from libs.kernel.auth import Principal, ensure_jurisdiction
-from libs.kernel.errors import Conflict
 from services.casework.ceilings import Loc, above_ceiling
 from services.casework.context import Casework
 from services.casework.months import MonthStr
 from services.casework.registry import service as registry
+from services.casework.registry.errors import PersonAlreadyRecipient
 from services.casework.registry.models import Household, ReviewClass
 from services.casework.relatives import service as relatives_service
 
@@ -109,9 +109,8 @@ async def import_household(session: AsyncSession, ctx: Casework, who: Principal,
     for m in body.members:
         existing = await registry.find_active_household_of(session, ctx.hash(m.id_number))
         if existing is not None:
-            raise Conflict(
+            raise PersonAlreadyRecipient(
                 f"{IdNumber.parse(m.id_number).masked()} already belongs to household {existing.id}",
-                code="person_already_recipient",
                 household_id=existing.id,
             )
     head = next(m for m in body.members if m.relation == "head")

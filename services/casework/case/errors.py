@@ -1,0 +1,71 @@
+"""The problems of cases (codes and messages in libs/contracts/errors/casework.py)."""
+
+from libs.kernel.errors import Conflict, Forbidden, NotFound, Problem, Unprocessable
+
+
+class CaseNotFound(NotFound):
+    code = "case_not_found"
+
+
+class AttachmentNotFound(NotFound):
+    code = "attachment_not_found"
+
+
+class InvalidStatus(Conflict):
+    code = "invalid_status"
+
+
+class StandardMissing(Conflict):
+    code = "standard_missing"
+
+
+class CountyInvestigationRequired(Forbidden):
+    code = "county_investigation_required"
+
+
+class ConfirmationNotDelegated(Forbidden):
+    code = "confirmation_not_delegated"
+
+
+class RecusalRequired(Forbidden):
+    code = "recusal_required"
+
+
+class TwoInvestigatorsRequired(Unprocessable):
+    code = "two_investigators_required"
+
+
+class NotAMember(Unprocessable):
+    code = "not_a_member"
+
+
+class VisitInFuture(Unprocessable):
+    code = "visit_in_future"
+
+
+class HouseholdEmpty(Unprocessable):
+    code = "household_empty"
+
+
+class NotEligible(Unprocessable):
+    code = "not_eligible"
+
+
+class OutcomeNotAllowed(Unprocessable):
+    code = "outcome_not_allowed"
+
+
+class ReasonRequired(Unprocessable):
+    code = "reason_required"
+
+
+class EmptyAttachment(Unprocessable):
+    code = "empty_attachment"
+
+
+class PayloadTooLarge(Problem):
+    status, code, title = 413, "payload_too_large", "The attachment is too large"
+
+
+# A proposal's outcome checks (rules.outcome_violations) name one of these codes.
+OUTCOME_PROBLEMS: dict[str, type[Unprocessable]] = {c.code: c for c in (OutcomeNotAllowed, ReasonRequired)}

@@ -1,0 +1,49 @@
+"""Registry queries: households by jurisdiction, person and village, and their kept versions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.casework.registry.models import Household, HouseholdMember, HouseholdStatus, HouseholdVersion
+
+
+@dataclass(frozen=True)
+class HouseholdFilter:
+    region_prefix: str
+    status: str | None = None
+    # Households the person (by keyed hash) belongs to now.
+    person_hash: str | None = None
+
+
+async def search(session: AsyncSession, f: HouseholdFilter, after_id: str | None, limit: int) -> Sequence[Household]:
+    """Households inside the prefix by id (`limit + 1` rows for `page_of`)."""
+    stmt = select(Household).where(Household.region_code.startswith(f.region_prefix, autoescape=True))
+    if f.status is not None:
+        stmt = stmt.where(Household.status == f.status)
+    if f.person_hash is not None:
+        member = select(HouseholdMember.household_id).where(
+            HouseholdMember.person_hash == f.person_hash, HouseholdMember.left_at.is_(None)
+        )
+        stmt = stmt.where(Household.id.in_(member))
+    if after_id is not None:
+        stmt = stmt.where(Household.id > after_id)
+    return (await session.scalars(stmt.order_by(Household.id).limit(limit + 1))).all()
+
+
+async def versions_of(session: AsyncSession, household_id: str) -> Sequence[HouseholdVersion]:
+    stmt = select(HouseholdVersion).where(HouseholdVersion.household_id == household_id)
+    return (await session.scalars(stmt.order_by(HouseholdVersion.version))).all()
+
+
+async def active_in_village(session: AsyncSession, village_code: str) -> Sequence[Household]:
+    """The village's active households, by id (the standing list of its posting)."""
+    stmt = (
+        select(Household)
+        .where(Household.region_code == village_code, Household.status == HouseholdStatus.ACTIVE)
+        .order_by(Household.id)
+    )
+    return (await session.scalars(stmt)).all()
