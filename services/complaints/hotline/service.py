@@ -47,7 +47,7 @@ async def receive(
             request_hash=digest,
             complaint_id=None,
             response={},
-            payload_sealed=ctx.vault.seal_bytes(payload, context=WORK_ORDER_CONTEXT),
+            payload_sealed=ctx.seal(payload, WORK_ORDER_CONTEXT),
             received_at=ctx.now(),
         )
         .on_conflict_do_nothing(index_elements=["client_id", "work_order_no"])
