@@ -11,11 +11,11 @@ from sqlalchemy import literal, select, tuple_
 
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from libs.kernel.db import DbSession
-from libs.kernel.errors import NotFound
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.complaints.context import ComplaintsCtx
 from services.complaints.dependencies import Hotline
 from services.complaints.hotline import service
+from services.complaints.hotline.errors import WorkOrderNotFound
 from services.complaints.hotline.schemas import (
     DeliveryOut,
     SatisfactionIn,
@@ -40,7 +40,7 @@ async def _work_order(session: DbSession, who: Principal, work_order_no: str, *,
     stmt = select(Complaint).where(Complaint.client_id == who.subject, Complaint.work_order_no == work_order_no)
     item = (await session.execute(stmt.with_for_update() if lock else stmt)).scalar_one_or_none()
     if item is None:
-        raise NotFound(f"You posted no work order {work_order_no}", code="work_order_not_found")
+        raise WorkOrderNotFound(f"You posted no work order {work_order_no}")
     ensure_jurisdiction(who, item.region_code)
     return item
 

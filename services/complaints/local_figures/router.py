@@ -11,9 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from libs.contracts.dates import CivilDate
 from libs.kernel.auth import ensure_jurisdiction
 from libs.kernel.db import DbSession
-from libs.kernel.errors import Conflict, NotFound
 from services.complaints.context import ComplaintsCtx
 from services.complaints.dependencies import County, Reader
+from services.complaints.local_figures.errors import NoPolicy, PolicyExists
 from services.complaints.local_figures.models import ComplaintPolicy
 from services.complaints.local_figures.repository import policy_in_force
 from services.complaints.local_figures.schemas import PolicyIn, PolicyOut
@@ -43,10 +43,9 @@ async def add_policy(body: PolicyIn, session: DbSession, ctx: ComplaintsCtx, who
         async with session.begin_nested():
             session.add(policy)
     except IntegrityError:
-        raise Conflict(
+        raise PolicyExists(
             f"{body.region_prefix or 'The nation'} already has figures from {body.effective_from}; figures are "
             "kept, so add them from another date",
-            code="policy_exists",
         ) from None
     return _out(policy)
 
@@ -63,7 +62,7 @@ async def in_force(
     ensure_jurisdiction(who, region_code)
     policy = await policy_in_force(session, region_code, on or ctx.today())
     if policy is None:
-        raise NotFound("No figures are in force", code="no_policy")
+        raise NoPolicy("No figures are in force")
     return _out(policy)
 
 

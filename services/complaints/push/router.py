@@ -22,10 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.region import normalise_prefix
 from libs.kernel.auth import Principal
 from libs.kernel.db import DbSession
-from libs.kernel.errors import OutsideJurisdiction, Unprocessable
+from libs.kernel.errors import OutsideJurisdiction
 from libs.kernel.outbound import RefusedUrl
 from services.complaints.context import PLATFORM_SIGNING_SEAL, Complaints, ComplaintsCtx
 from services.complaints.dependencies import Admin
+from services.complaints.push.errors import CallbackUrlRefused
 from services.complaints.push.models import HotlinePlatform, ResultDelivery
 from services.complaints.register.models import Complaint
 
@@ -78,9 +79,8 @@ def _allowed_url(ctx: Complaints, url: str) -> str:
     try:
         ctx.settings.outbound_policy().check(url)
     except RefusedUrl as exc:
-        raise Unprocessable(
+        raise CallbackUrlRefused(
             f"The callback URL may not be used: {exc}",
-            code="callback_url_refused",
             errors=[{"loc": ["body", "callback_url"], "msg": str(exc)}],
         ) from None
     return url

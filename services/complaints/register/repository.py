@@ -6,7 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal
-from libs.kernel.errors import Conflict, Forbidden, NotFound
+from libs.kernel.errors import OutsideJurisdiction
+from services.complaints.register.errors import ComplaintClosed, ComplaintNotFound, NotAssignedToYou
 from services.complaints.register.models import Complaint
 from services.complaints.register.rules import CLOSED
 
@@ -19,9 +20,9 @@ def covers(who: Principal, item: Complaint) -> bool:
 async def for_reading(session: AsyncSession, who: Principal, complaint_id: str) -> Complaint:
     item = await session.get(Complaint, complaint_id)
     if item is None:
-        raise NotFound(f"No complaint {complaint_id}", code="complaint_not_found")
+        raise ComplaintNotFound(f"No complaint {complaint_id}")
     if not covers(who, item):
-        raise Forbidden(f"Complaint {complaint_id} is outside your jurisdiction", code="outside_jurisdiction")
+        raise OutsideJurisdiction(f"Complaint {complaint_id} is outside your jurisdiction")
     return item
 
 
@@ -30,13 +31,12 @@ async def for_handling(session: AsyncSession, who: Principal, complaint_id: str)
     stmt = select(Complaint).where(Complaint.id == complaint_id).with_for_update()
     item = (await session.execute(stmt)).scalar_one_or_none()
     if item is None:
-        raise NotFound(f"No complaint {complaint_id}", code="complaint_not_found")
+        raise ComplaintNotFound(f"No complaint {complaint_id}")
     if not who.covers(item.assigned_unit):
         # Seeing an item is not handling it: a township answers only what is assigned to it.
-        raise Forbidden(
+        raise NotAssignedToYou(
             f"Complaint {complaint_id} is assigned to {item.assigned_unit}, outside your jurisdiction",
-            code="not_assigned_to_you",
         )
     if item.status in CLOSED:
-        raise Conflict(f"Complaint {complaint_id} is already {item.status}", code="complaint_closed")
+        raise ComplaintClosed(f"Complaint {complaint_id} is already {item.status}")
     return item

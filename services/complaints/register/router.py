@@ -11,13 +11,13 @@ from sqlalchemy import Select, literal, or_, select, tuple_
 from libs.kernel.audit_note import note
 from libs.kernel.auth import Principal, ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.db import DbSession
-from libs.kernel.errors import Conflict, Forbidden, Unprocessable
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.complaints.context import ID_NUMBER_CONTEXT, PHONE_CONTEXT, ComplaintsCtx
 from services.complaints.dependencies import County, Entrant, Handler, Reader
 from services.complaints.hotline.schemas import DeliveryOut
 from services.complaints.push import service as push_service
 from services.complaints.register import handling, intake, repository
+from services.complaints.register.errors import AnonymousItem, NotAssignedToYou, ReceivedInFuture
 from services.complaints.register.models import Complaint, ContactRead
 from services.complaints.register.rules import OPEN, Category, Source, Status
 from services.complaints.register.schemas import (
@@ -52,9 +52,8 @@ async def log_item(body: ComplaintIn, session: DbSession, ctx: ComplaintsCtx, wh
     ensure_jurisdiction(who, body.region_code)
     received_at = body.received_at or ctx.now()
     if received_at > ctx.now() + dt.timedelta(minutes=5):
-        raise Unprocessable(
+        raise ReceivedInFuture(
             "received_at is in the future",
-            code="received_in_future",
             errors=[{"loc": ["body", "received_at"], "msg": "must not be in the future"}],
         )
     new = intake.NewItem(
@@ -219,12 +218,11 @@ async def reveal_contact(
     if not who.covers(item.assigned_unit):
         # Only the unit handling the item calls back: a township the county moved an item away from (often because
         # it is about its own cadres) no longer sees who complained.
-        raise Forbidden(
+        raise NotAssignedToYou(
             f"Complaint {complaint_id} is assigned to {item.assigned_unit}, outside your jurisdiction",
-            code="not_assigned_to_you",
         )
     if item.anonymous:
-        raise Conflict("The informant of an anonymous item is not revealed", code="anonymous_item")
+        raise AnonymousItem("The informant of an anonymous item is not revealed")
     session.add(ContactRead(complaint_id=item.id, at=ctx.now(), by=who.subject, reason=body.reason))
     note(response, "informant.revealed", f"complaint/{item.id}")
     return ContactOut(

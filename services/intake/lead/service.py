@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.clock import business_date
 from libs.contracts.id_number import IdNumber, mask_name
 from libs.kernel.auth import Principal, ensure_jurisdiction
-from libs.kernel.errors import Conflict, NotFound, Unprocessable
 from services.intake.context import Intake
+from services.intake.lead.errors import LeadNotFound, LeadNotOpen, ReassignedOutsideLeadRegion, RegionOutsideLeadRegion
 from services.intake.lead.models import Lead
 from services.intake.lead.schemas import (
     CloseIn,
@@ -102,14 +102,14 @@ async def _load(session: AsyncSession, principal: Principal, lead_id: str, *, fo
         stmt = stmt.with_for_update()
     lead = (await session.execute(stmt)).scalar_one_or_none()
     if lead is None:
-        raise NotFound(f"No lead {lead_id}", code="lead_not_found")
+        raise LeadNotFound(f"No lead {lead_id}")
     ensure_jurisdiction(principal, lead.region_code)
     return lead
 
 
 def _ensure_open(lead: Lead) -> None:
     if lead.status != LeadStatus.OPEN.value:
-        raise Conflict(f"The lead is already {lead.status}", code="lead_not_open", status_now=lead.status)
+        raise LeadNotOpen(f"The lead is already {lead.status}", status_now=lead.status)
 
 
 async def link_application(
@@ -119,9 +119,8 @@ async def link_application(
     lead = await _load(session, principal, lead_id, for_update=True)
     _ensure_open(lead)
     if not region_code.startswith(lead.region_code):
-        raise Unprocessable(
+        raise RegionOutsideLeadRegion(
             f"The lead belongs to {lead.region_code}; its application must be filed there",
-            code="region_outside_lead_region",
             errors=[{"loc": ["body", "region_code"], "msg": f"not inside {lead.region_code}"}],
         )
     now = ctx.now()
@@ -145,9 +144,7 @@ async def assign(session: AsyncSession, ctx: Intake, principal: Principal, lead_
     _ensure_open(lead)
     ensure_jurisdiction(principal, region_code)
     if not region_code.startswith(lead.region_code):
-        raise Conflict(
-            f"A lead of {lead.region_code} can only go to a region inside it", code="region_outside_lead_region"
-        )
+        raise ReassignedOutsideLeadRegion(f"A lead of {lead.region_code} can only go to a region inside it")
     lead.region_code, lead.updated_at = region_code, ctx.now()
     return lead
 

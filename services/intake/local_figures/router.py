@@ -13,9 +13,10 @@ from libs.contracts.clock import business_date
 from libs.contracts.dates import CivilDate
 from libs.kernel.auth import ensure_jurisdiction
 from libs.kernel.db import DbSession
-from libs.kernel.errors import Conflict, NotFound, Unprocessable
+from libs.kernel.errors import Unprocessable
 from services.intake.context import IntakeCtx
 from services.intake.dependencies import County, Reader
+from services.intake.local_figures.errors import NoRule, RuleExists
 from services.intake.local_figures.models import ProcedureRule
 from services.intake.local_figures.repository import rule_in_force
 from services.intake.local_figures.rules import ProcedureFigures, figure_violations
@@ -60,10 +61,9 @@ async def add_rule(body: ProcedureRuleIn, session: DbSession, ctx: IntakeCtx, wh
         async with session.begin_nested():
             session.add(rule)
     except IntegrityError:
-        raise Conflict(
+        raise RuleExists(
             f"{body.region_prefix or 'The nation'} already has a rule from {body.effective_from}; rules are kept, "
             "so add one from another date",
-            code="rule_exists",
         ) from None
     return _out(rule)
 
@@ -80,7 +80,7 @@ async def in_force(
     ensure_jurisdiction(who, region_code)
     rule = await rule_in_force(session, region_code, on or business_date(ctx.now()))
     if rule is None:
-        raise NotFound("No rule is in force", code="no_rule")
+        raise NoRule("No rule is in force")
     return _out(rule)
 
 
