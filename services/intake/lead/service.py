@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import business_date
+from libs.contracts.events.complaints import HelpRequested
 from libs.contracts.id_number import IdNumber, mask_name
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from services.intake.context import Intake
@@ -89,6 +90,23 @@ async def create(session: AsyncSession, ctx: Intake, new: NewLead) -> Lead:
     )
     assert lead is not None
     return lead
+
+
+async def help_requested(session: AsyncSession, ctx: Intake, e: HelpRequested) -> None:
+    """A hotline request for help becomes a lead for the township (DOMAIN.md §6, §8), one per complaint."""
+    contact = Contact(
+        name=e.person.name, id_number=e.person.id_number, phone=e.person.phone, address=(e.person.address or "")[:300]
+    )
+    new = NewLead(
+        source=LeadSource.HOTLINE,
+        source_ref=e.complaint_id,
+        region_code=e.region_code,
+        kind=LeadKind.HELP_REQUEST,
+        contact=contact,
+        detail=e.need if e.work_order_no is None else f"[{e.work_order_no}] {e.need}",
+        created_by="hotline",
+    )
+    await create(session, ctx, new)
 
 
 async def _by_source(session: AsyncSession, source: LeadSource, ref: str | None) -> Lead | None:
