@@ -222,7 +222,7 @@ async def push(m: Measured, app: Any, ctx: Complaints, conn: asyncpg.Connection,
             runs += 1
         seconds = time.perf_counter() - started
         sample = await conn.fetchval("SELECT body_sealed FROM complaints.result_deliveries LIMIT 1")
-        result = ctx.vault.open_bytes(sample, context=RESULT_CONTEXT)
+        result = ctx.open(sample, RESULT_CONTEXT)
         reference = await plain_posts(platform, result, len(ids), ctx.settings.push_concurrency)
     finally:
         await job.aclose()
@@ -328,7 +328,8 @@ async def run(complaints: int, orders: int, *, explain: bool) -> Measured:
         conn = await asyncpg.connect(stack.database_url)
         try:
             async with app.router.lifespan_context(app):
-                ctx = app.state.complaints = Complaints.of(app.state.runtime)
+                ctx = app.state.runtime.context
+                assert isinstance(ctx, Complaints)
                 m.say(f"machine: {machine()}; load average now {os.getloadavg()[0]:.2f}")
                 started = time.perf_counter()
                 now = dt.datetime.now(dt.UTC)

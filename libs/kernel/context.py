@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, overload
 
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -60,10 +60,23 @@ class ServiceContext:
         """The keyed hash that finds a person by identity number without storing it in clear."""
         return self.vault.keyed_hash(value)
 
-    def seal(self, value: str, context: str) -> str:
+    @overload
+    def seal(self, value: str, context: str) -> str: ...
+    @overload
+    def seal(self, value: bytes, context: str) -> bytes: ...
+    def seal(self, value: str | bytes, context: str) -> str | bytes:
+        # Bytes (a request body kept as received) are sealed without text armour, for a binary column.
+        if isinstance(value, bytes):
+            return self.vault.seal_bytes(value, context=context)
         return self.vault.encrypt(value, context=context)
 
-    def open(self, token: str, context: str) -> str:
+    @overload
+    def open(self, token: str, context: str) -> str: ...
+    @overload
+    def open(self, token: bytes, context: str) -> bytes: ...
+    def open(self, token: str | bytes, context: str) -> str | bytes:
+        if isinstance(token, bytes):
+            return self.vault.open_bytes(token, context=context)
         return self.vault.decrypt(token, context=context)
 
     async def publish(self, session: AsyncSession, payload: EventPayload, *, subject: str, key: str) -> None:

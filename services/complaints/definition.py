@@ -4,6 +4,7 @@ from libs.kernel.diagnostics import diagnostics_router
 from libs.kernel.service import ServiceDefinition
 from libs.modules.work_calendar import calendar_router
 from services.complaints.config import ComplaintsSettings
+from services.complaints.context import Complaints
 from services.complaints.db import SCHEMA, Base, calendar_years, tables
 from services.complaints.hotline.router import router as hotline
 from services.complaints.jobs import jobs
@@ -17,6 +18,7 @@ DEFINITION = ServiceDefinition(
     name=SCHEMA,
     title="Jiuzhu complaints: Complaints and the 12345 hotline",
     settings_cls=ComplaintsSettings,
+    context=Complaints.of,
     metadata=Base.metadata,
     tables=tables,
     migrations_dir=Path(__file__).parent / "migrations" / "versions",

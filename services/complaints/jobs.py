@@ -11,4 +11,6 @@ from services.complaints.push.delivery import push_job
 
 
 def jobs(runtime: Runtime) -> Sequence[PeriodicJob]:
-    return (push_job(Complaints.of(runtime)),)
+    ctx = runtime.context
+    assert isinstance(ctx, Complaints)
+    return (push_job(ctx),)

@@ -1,10 +1,16 @@
-"""Which events intake consumes, and the handler of each: consumer name → {event type → handler}."""
+"""Which events intake consumes, and the use case of each (one message = one transaction, CONTRACTS.md §6):
+consumer name → {event type → handler}."""
 
+from libs.contracts.events.casework import CaseDecided, EntitlementChanged, HouseholdChanged
+from libs.contracts.events.complaints import HelpRequested
+from libs.kernel.consumer import typed_handler
 from libs.kernel.diagnostics import PROBE_EVENT_TYPE, probe_handler
 from libs.kernel.service import Runtime, Subscriptions
-from services.intake import handlers
+from services.intake.application import service as applications
 from services.intake.context import Intake
 from services.intake.db import tables
+from services.intake.lead import service as leads
+from services.intake.recipients import handlers as recipients
 
 
 def subscriptions(runtime: Runtime) -> Subscriptions:
@@ -13,12 +19,12 @@ def subscriptions(runtime: Runtime) -> Subscriptions:
     return {
         "platform": {PROBE_EVENT_TYPE: probe_handler(tables)},
         # Decisions close applications.
-        "decisions": {"case-decided": handlers.case_decided(ctx)},
+        "decisions": {CaseDecided.event_type: typed_handler(CaseDecided, ctx, applications.record_decision)},
         # Requests for help from the hotline become leads.
-        "help": {"help-requested": handlers.help_requested(ctx)},
+        "help": {HelpRequested.event_type: typed_handler(HelpRequested, ctx, leads.help_requested)},
         # Who is a recipient now: warnings about them become reviews, and they cannot apply twice.
         "recipients": {
-            "entitlement-changed": handlers.entitlement_changed(ctx),
-            "household-changed": handlers.household_changed(ctx),
+            EntitlementChanged.event_type: typed_handler(EntitlementChanged, ctx, recipients.on_entitlement_changed),
+            HouseholdChanged.event_type: typed_handler(HouseholdChanged, ctx, recipients.on_household_changed),
         },
     }

@@ -27,7 +27,9 @@ async def api(stack: DevStack) -> AsyncIterator[ComplaintsApi]:
     clock = Clock()
     clock.set_day(date(2026, 11, 23))
     async with app.router.lifespan_context(app):
-        app.state.complaints = replace(Complaints.of(app.state.runtime), clock=clock)
+        app.state.runtime.context = replace(app.state.runtime.context, clock=clock)
+        ctx = app.state.runtime.context
+        assert isinstance(ctx, Complaints)
         transport = httpx.ASGITransport(app)
         async with httpx.AsyncClient(transport=transport, base_url="http://complaints", timeout=60) as http:
-            yield ComplaintsApi(http, tokens, app.state.db, clock, app.state.complaints, app)
+            yield ComplaintsApi(http, tokens, app.state.db, clock, ctx, app)

@@ -142,7 +142,9 @@ def pusher(api: ComplaintsApi, **settings: Any) -> Complaints:
     push settings given. Large batches: other tests' pending deliveries are due in the same runs."""
     overridden = COMPLAINTS.settings().with_overrides(role="worker", **({"push_batch_size": 1000} | settings))
     runtime = Runtime(COMPLAINTS, overridden, api.db, Outbox(tables.outbox, overridden))
-    return replace(Complaints.of(runtime), clock=api.clock)
+    ctx = runtime.context
+    assert isinstance(ctx, Complaints)
+    return replace(ctx, clock=api.clock)
 
 
 async def run(api: ComplaintsApi, job: ResultPush) -> None:

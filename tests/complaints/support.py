@@ -111,12 +111,13 @@ class ComplaintsApi:
     def settings(self, **overrides: Any) -> Iterator[None]:
         """Complaints' API with these settings for the block (a production outbound policy, say)."""
         assert self.app is not None
-        ctx = self.app.state.complaints
-        self.app.state.complaints = replace(ctx, settings=ctx.settings.with_overrides(**overrides))
+        runtime = self.app.state.runtime
+        ctx = runtime.context
+        runtime.context = replace(ctx, settings=ctx.settings.with_overrides(**overrides))
         try:
             yield
         finally:
-            self.app.state.complaints = ctx
+            runtime.context = ctx
 
     def as_(self, principal: Principal) -> dict[str, str]:
         return {INTERNAL_HEADER: self.tokens.sign(principal)}

@@ -20,7 +20,6 @@ import structlog
 
 from libs.kernel.auth import Principal
 from libs.kernel.service import create_service_app
-from services.complaints.context import Complaints
 from services.complaints.definition import DEFINITION as COMPLAINTS
 from services.complaints.push.delivery import ResultPush
 from services.complaints.push.signing import SIGNATURE_HEADER, verify
@@ -276,7 +275,7 @@ async def test_a_pending_result_survives_a_restart_of_the_whole_service(api: Com
         settings = COMPLAINTS.settings().with_overrides(role="api", push_batch_size=1000)
         app = create_service_app(COMPLAINTS, settings)
         async with app.router.lifespan_context(app):
-            ctx = replace(Complaints.of(app.state.runtime), clock=api.clock)
+            ctx = replace(app.state.runtime.context, clock=api.clock)
             other = ResultPush(ctx)
             try:
                 for _ in range(2):

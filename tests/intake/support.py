@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 import httpx
+from sqlalchemy import func, select
 
 from libs.contracts.events.base import MemberRef, PersonRef
 from libs.contracts.events.casework import EntitlementChanged, EntitlementStatus
@@ -15,6 +16,7 @@ from libs.contracts.programs import Program
 from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal
 from libs.kernel.db import Database
 from libs.kernel.events import CloudEvent
+from services.intake.application.models import ApplicationVersion
 from services.intake.db import tables
 from tests.contracts.factories import fresh_id
 from tests.support.delivery import outbox_events
@@ -117,3 +119,18 @@ def entitlement_changed(
         members=tuple(MemberRef(id_number=i, name=name, relation="head") for i in ids),
         changed_at=at,
     )
+
+
+async def outbox_rows(api: IntakeApi, app_id: str) -> list[tuple[str, CloudEvent]]:
+    """(key, event) of every outbox row about the application, oldest first."""
+    t = tables.outbox
+    async with api.db.sessions() as s:
+        rows = (await s.execute(select(t.c.key, t.c.payload).order_by(t.c.id))).all()
+    events = [(key, CloudEvent.from_bytes(payload)) for key, payload in rows]
+    return [(k, e) for k, e in events if e.subject == f"application/{app_id}"]
+
+
+async def version_count(api: IntakeApi, app_id: str) -> int:
+    async with api.db.sessions() as s:
+        stmt = select(func.count()).select_from(ApplicationVersion).where(ApplicationVersion.application_id == app_id)
+        return int((await s.execute(stmt)).scalar_one())

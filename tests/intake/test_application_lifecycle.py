@@ -7,17 +7,13 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
 
 from libs.contracts.events.intake import BANK_ACCOUNT_SEAL_CONTEXT
 from libs.contracts.staff import StaffRole
 from libs.kernel.auth import Principal
-from libs.kernel.events import CloudEvent
 from libs.kernel.pii import PiiVault
-from services.intake.application.models import ApplicationVersion
-from services.intake.db import tables
 from services.intake.definition import DEFINITION as INTAKE
-from tests.intake.support import IntakeApi, application_body, new_village, staff
+from tests.intake.support import IntakeApi, application_body, new_village, outbox_rows, staff, version_count
 
 BASE = "/api/v1/intake/applications"
 ACCOUNT = "6222020000000000000"
@@ -74,21 +70,6 @@ async def fetched(api: IntakeApi, who: Principal, app_id: str) -> dict[str, Any]
 
 def actions(app: dict[str, Any]) -> list[str]:
     return [h["action"] for h in app["history"]]
-
-
-async def outbox_rows(api: IntakeApi, app_id: str) -> list[tuple[str, CloudEvent]]:
-    """(key, event) of every outbox row about the application, oldest first."""
-    t = tables.outbox
-    async with api.db.sessions() as s:
-        rows = (await s.execute(select(t.c.key, t.c.payload).order_by(t.c.id))).all()
-    events = [(key, CloudEvent.from_bytes(payload)) for key, payload in rows]
-    return [(k, e) for k, e in events if e.subject == f"application/{app_id}"]
-
-
-async def version_count(api: IntakeApi, app_id: str) -> int:
-    async with api.db.sessions() as s:
-        stmt = select(func.count()).select_from(ApplicationVersion).where(ApplicationVersion.application_id == app_id)
-        return int((await s.execute(stmt)).scalar_one())
 
 
 # ---- draft ------------------------------------------------------------------------------------------------------

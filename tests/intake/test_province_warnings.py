@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from libs.contracts.events.base import MemberRef
 from libs.contracts.events.casework import (
+    EntitlementChanged,
     EntitlementStatus,
     HouseholdChange,
     HouseholdChanged,
@@ -24,6 +25,7 @@ from libs.contracts.events.casework import (
     HouseholdSnapshot,
 )
 from libs.contracts.staff import Scope, StaffRole
+from libs.kernel.consumer import typed_handler
 from libs.kernel.events import new_event
 from libs.kernel.outbox import Outbox
 from libs.kernel.pii import PiiVault
@@ -83,7 +85,7 @@ async def entitlement(
     payload = entitlement_changed(household_id, region, ids, status, at, name="孙立新")
     event = new_event(payload.event_type, source="casework", subject=f"household/{household_id}", data=payload)
     async with api.db.sessions.begin() as session:
-        await on_entitlement_changed(session, context(api), event)
+        await typed_handler(EntitlementChanged, context(api), on_entitlement_changed)(session, event)
 
 
 async def household_closed(api: IntakeApi, household_id: str, region: str, ids: list[str], at: datetime) -> None:
@@ -99,7 +101,7 @@ async def household_closed(api: IntakeApi, household_id: str, region: str, ids: 
     )
     event = new_event(payload.event_type, source="casework", subject=f"household/{household_id}", data=payload)
     async with api.db.sessions.begin() as session:
-        await on_household_changed(session, context(api), event)
+        await typed_handler(HouseholdChanged, context(api), on_household_changed)(session, event)
 
 
 async def warning_leads(api: IntakeApi, region: str) -> list[dict[str, Any]]:

@@ -9,22 +9,16 @@ names and addresses are bounded in their types (422); what is counted here in by
 from __future__ import annotations
 
 import json
-from typing import Any, ClassVar
+from typing import Any
 
 import orjson
 
-from libs.kernel.errors import Problem
+from services.complaints.hotline.errors import RawTooLarge, WorkOrderTooLarge
 
 # `raw` as compact UTF-8 JSON: a platform's own record of a call is a few kilobytes.
 RAW_MAX_BYTES = 64 * 1024
 # The body as sent: every bounded field written at its longest, with `\uXXXX` escapes and indentation, stays below.
 WORK_ORDER_MAX_BYTES = 512 * 1024
-
-
-class PayloadTooLarge(Problem):
-    status: ClassVar[int] = 413
-    code: ClassVar[str] = "payload_too_large"
-    title: ClassVar[str] = "Payload too large"
 
 
 def compact_json(value: Any, *, sort_keys: bool = False) -> bytes:
@@ -43,12 +37,9 @@ def raw_size(raw: dict[str, Any]) -> int:
 def check_size(raw: dict[str, Any], payload: bytes) -> None:
     """413 before anything is stored: a `raw` over its limit, or a body (unknown fields count) over the work order's."""
     if len(payload) > WORK_ORDER_MAX_BYTES:
-        raise PayloadTooLarge(
-            f"A work order is at most {WORK_ORDER_MAX_BYTES} bytes as sent", code="work_order_too_large"
-        )
+        raise WorkOrderTooLarge(f"A work order is at most {WORK_ORDER_MAX_BYTES} bytes as sent")
     if raw_size(raw) > RAW_MAX_BYTES:
-        raise PayloadTooLarge(
+        raise RawTooLarge(
             f"raw is at most {RAW_MAX_BYTES} bytes as compact JSON",
-            code="raw_too_large",
             errors=[{"loc": ["body", "raw"], "msg": f"at most {RAW_MAX_BYTES} bytes as compact JSON"}],
         )

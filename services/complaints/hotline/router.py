@@ -7,15 +7,13 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from sqlalchemy import literal, select, tuple_
 
-from libs.kernel.auth import Principal, ensure_jurisdiction
 from libs.kernel.db import DbSession
-from libs.kernel.errors import NotFound
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.complaints.context import ComplaintsCtx
 from services.complaints.dependencies import Hotline
 from services.complaints.hotline import service
+from services.complaints.hotline.repository import work_order_of
 from services.complaints.hotline.schemas import (
     DeliveryOut,
     SatisfactionIn,
@@ -25,24 +23,12 @@ from services.complaints.hotline.schemas import (
     WorkOrderReceived,
 )
 from services.complaints.hotline.views import work_order
+from services.complaints.push import repository as push_repository
 from services.complaints.push import service as push_service
-from services.complaints.push.models import ResultDelivery
 from services.complaints.register.handling import record_satisfaction
-from services.complaints.register.models import Complaint
 
 router = APIRouter(prefix="/api/v1/hotline", tags=["hotline"])
 NumberPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
-
-
-async def _work_order(session: DbSession, who: Principal, work_order_no: str, *, lock: bool = False) -> Complaint:
-    """The calling platform's own work order under this number: another platform's is not looked at (CONTRACTS.md §2:
-    nothing about one platform's orders, not even their existence, is shown to another)."""
-    stmt = select(Complaint).where(Complaint.client_id == who.subject, Complaint.work_order_no == work_order_no)
-    item = (await session.execute(stmt.with_for_update() if lock else stmt)).scalar_one_or_none()
-    if item is None:
-        raise NotFound(f"You posted no work order {work_order_no}", code="work_order_not_found")
-    ensure_jurisdiction(who, item.region_code)
-    return item
 
 
 @router.post(
@@ -71,7 +57,7 @@ async def post_work_order(
 @router.get("/work-orders/{work_order_no}", response_model=WorkOrderOut, responses={403: {}, 404: {}})
 async def get_work_order(session: DbSession, who: Hotline, work_order_no: NumberPath) -> WorkOrderOut:
     """Status, result (once resolved or returned) and history of a work order."""
-    return await work_order(session, await _work_order(session, who, work_order_no))
+    return await work_order(session, await work_order_of(session, who, work_order_no))
 
 
 @router.post(
@@ -83,7 +69,7 @@ async def post_satisfaction(
     body: SatisfactionIn, session: DbSession, ctx: ComplaintsCtx, who: Hotline, work_order_no: NumberPath
 ) -> WorkOrderOut:
     """The caller's satisfaction from the platform's follow-up call (回访); a later survey replaces an earlier one."""
-    item = await _work_order(session, who, work_order_no, lock=True)
+    item = await work_order_of(session, who, work_order_no, lock=True)
     record_satisfaction(ctx, item, body.satisfaction, body.note, body.surveyed_at)
     return await work_order(session, item)
 
@@ -98,18 +84,10 @@ async def list_deliveries(
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[DeliveryOut]:
     """Result pushes to this client, oldest first, each with every attempt (HTTP status or error, duration)."""
-    stmt = select(ResultDelivery).where(ResultDelivery.client_id == who.subject)
-    if work_order_no is not None:
-        item = await _work_order(session, who, work_order_no)
-        stmt = stmt.where(ResultDelivery.complaint_id == item.id)
-    if state is not None:
-        pending = ResultDelivery.delivered_at.is_(None)
-        stmt = stmt.where(pending if state == "pending" else ~pending)
+    item = None if work_order_no is None else await work_order_of(session, who, work_order_no)
     after = decode_keyset(cursor, tuple[dt.datetime, str])
-    if after is not None:
-        stmt = stmt.where(
-            tuple_(ResultDelivery.created_at, ResultDelivery.id) > tuple_(literal(after[0]), literal(after[1]))
-        )
-    rows = (await session.scalars(stmt.order_by(ResultDelivery.created_at, ResultDelivery.id).limit(limit + 1))).all()
+    rows = await push_repository.deliveries_to(
+        session, who.subject, None if item is None else item.id, state, after, limit + 1
+    )
     outs = await push_service.outs(session, rows)
     return page_of(outs, limit, lambda d: (d.created_at.isoformat(), d.delivery_id), lambda d: d)

@@ -12,8 +12,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal, ensure_jurisdiction
-from libs.kernel.errors import Conflict
 from services.complaints.context import WORK_ORDER_CONTEXT, Complaints
+from services.complaints.hotline.errors import WorkOrderConflict
 from services.complaints.hotline.limits import check_size, compact_json
 from services.complaints.hotline.models import WorkOrder
 from services.complaints.hotline.schemas import WorkOrderIn, WorkOrderReceived
@@ -47,7 +47,7 @@ async def receive(
             request_hash=digest,
             complaint_id=None,
             response={},
-            payload_sealed=ctx.vault.seal_bytes(payload, context=WORK_ORDER_CONTEXT),
+            payload_sealed=ctx.seal(payload, WORK_ORDER_CONTEXT),
             received_at=ctx.now(),
         )
         .on_conflict_do_nothing(index_elements=["client_id", "work_order_no"])
@@ -56,9 +56,7 @@ async def receive(
     assert row is not None
     if row.complaint_id is not None:
         if row.request_hash != digest:
-            raise Conflict(
-                f"Work order {body.work_order_no} was already received with other content", code="work_order_conflict"
-            )
+            raise WorkOrderConflict(f"Work order {body.work_order_no} was already received with other content")
         return WorkOrderReceived.model_validate(row.response), False
     item = await intake.record(session, ctx, _new_item(client, body))
     answer = WorkOrderReceived(complaint_id=item.id, work_order_no=body.work_order_no, status=Status.RECEIVED)

@@ -29,7 +29,7 @@ async def enqueue(session: AsyncSession, ctx: Complaints, item: Complaint) -> Re
         work_order_no=item.work_order_no,
         client_id=item.client_id,
         status=item.status,
-        body_sealed=ctx.vault.seal_bytes(body, context=RESULT_CONTEXT),
+        body_sealed=ctx.seal(body, RESULT_CONTEXT),
         created_at=now,
         attempts=0,
         next_attempt_at=now,
@@ -39,7 +39,7 @@ async def enqueue(session: AsyncSession, ctx: Complaints, item: Complaint) -> Re
 
 
 def open_body(ctx: Complaints, delivery: ResultDelivery) -> bytes:
-    return ctx.vault.open_bytes(delivery.body_sealed, context=RESULT_CONTEXT)
+    return ctx.open(delivery.body_sealed, RESULT_CONTEXT)
 
 
 async def deliveries_of(session: AsyncSession, complaint_id: str) -> list[DeliveryOut]:

@@ -10,10 +10,17 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal, ensure_jurisdiction
-from libs.kernel.errors import Conflict, Unprocessable
 from services.complaints.context import Complaints
 from services.complaints.push import service as push_service
 from services.complaints.register import events
+from services.complaints.register.errors import (
+    AnonymousItem,
+    FeedbackRequired,
+    FindingNeedsFacts,
+    NotAnswered,
+    NotInvestigated,
+    SubjectUnidentified,
+)
 from services.complaints.register.history import record_status
 from services.complaints.register.intake import apply_subject
 from services.complaints.register.models import Complaint, InvestigationNote
@@ -71,7 +78,7 @@ def classify(ctx: Complaints, item: Complaint, body: ClassificationIn) -> None:
 def give_feedback(ctx: Complaints, who: Principal, item: Complaint, body: FeedbackIn) -> None:
     if item.anonymous:
         # Nobody to write to, and asking who it was would expose the informant (DOMAIN.md §6).
-        raise Conflict("An anonymous item gets no feedback", code="anonymous_item")
+        raise AnonymousItem("An anonymous item gets no feedback")
     item.feedback_text = body.text
     item.feedback_method = body.method.value
     item.feedback_at = body.given_at or ctx.now()
@@ -84,28 +91,25 @@ async def resolve(session: AsyncSession, ctx: Complaints, who: Principal, item: 
     if body.issue is not None:
         item.issue = body.issue.value
     if item.category in FACTUAL and body.finding not in NEEDS_INVESTIGATION:
-        raise Unprocessable(
+        raise FindingNeedsFacts(
             "A complaint or report ends in a finding about facts (substantiated, partly, unsubstantiated), or is "
             "returned as not ours",
-            code="finding_needs_facts",
             errors=[{"loc": ["body", "finding"], "msg": "not_applicable answers questions, suggestions and help"}],
         )
     if body.finding in NEEDS_INVESTIGATION and not await _investigated(session, item):
-        raise Conflict("A finding about facts needs an investigation note first (逐一核查)", code="not_investigated")
+        raise NotInvestigated("A finding about facts needs an investigation note first (逐一核查)")
     if body.feedback is not None:
         give_feedback(ctx, who, item, body.feedback)
     if not item.anonymous and item.feedback_text is None:
-        raise Unprocessable(
+        raise FeedbackRequired(
             "A real-name item is closed only with written feedback to the complainant (seed 000 §5(二))",
-            code="feedback_required",
             errors=[{"loc": ["body", "feedback"], "msg": "written feedback to the complainant is required"}],
         )
     upheld_about_household = body.finding in UPHELD and item.subject_kind in (SubjectKind.HOUSEHOLD, SubjectKind.PERSON)
     if upheld_about_household and item.subject_household_id is None and item.subject_id_sealed is None:
-        raise Unprocessable(
+        raise SubjectUnidentified(
             "Identify the household or person (household_id or identity number) before upholding the item, so "
             "that its review can be opened",
-            code="subject_unidentified",
             errors=[{"loc": ["body", "finding"], "msg": "the subject has no household_id or identity number"}],
         )
     now = ctx.now()
@@ -161,7 +165,7 @@ def record_satisfaction(
 ) -> None:
     """The platform's follow-up with the caller (DOMAIN.md §6: 回访满意度 is recorded)."""
     if item.status not in CLOSED:
-        raise Conflict(f"Work order {item.work_order_no} is not answered yet", code="not_answered")
+        raise NotAnswered(f"Work order {item.work_order_no} is not answered yet")
     item.satisfaction = satisfaction.value
     item.satisfaction_note = note
     item.satisfaction_at = surveyed_at or ctx.now()

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, literal, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal
-from libs.kernel.errors import Conflict, Forbidden, NotFound
-from services.complaints.register.models import Complaint
-from services.complaints.register.rules import CLOSED
+from libs.kernel.errors import OutsideJurisdiction
+from services.complaints.register.errors import ComplaintClosed, ComplaintNotFound, NotAssignedToYou
+from services.complaints.register.models import Complaint, ContactRead
+from services.complaints.register.rules import CLOSED, OPEN, Category, Source, Status
 
 
 def covers(who: Principal, item: Complaint) -> bool:
@@ -19,9 +24,9 @@ def covers(who: Principal, item: Complaint) -> bool:
 async def for_reading(session: AsyncSession, who: Principal, complaint_id: str) -> Complaint:
     item = await session.get(Complaint, complaint_id)
     if item is None:
-        raise NotFound(f"No complaint {complaint_id}", code="complaint_not_found")
+        raise ComplaintNotFound(f"No complaint {complaint_id}")
     if not covers(who, item):
-        raise Forbidden(f"Complaint {complaint_id} is outside your jurisdiction", code="outside_jurisdiction")
+        raise OutsideJurisdiction(f"Complaint {complaint_id} is outside your jurisdiction")
     return item
 
 
@@ -30,13 +35,63 @@ async def for_handling(session: AsyncSession, who: Principal, complaint_id: str)
     stmt = select(Complaint).where(Complaint.id == complaint_id).with_for_update()
     item = (await session.execute(stmt)).scalar_one_or_none()
     if item is None:
-        raise NotFound(f"No complaint {complaint_id}", code="complaint_not_found")
+        raise ComplaintNotFound(f"No complaint {complaint_id}")
     if not who.covers(item.assigned_unit):
         # Seeing an item is not handling it: a township answers only what is assigned to it.
-        raise Forbidden(
+        raise NotAssignedToYou(
             f"Complaint {complaint_id} is assigned to {item.assigned_unit}, outside your jurisdiction",
-            code="not_assigned_to_you",
         )
     if item.status in CLOSED:
-        raise Conflict(f"Complaint {complaint_id} is already {item.status}", code="complaint_closed")
+        raise ComplaintClosed(f"Complaint {complaint_id} is already {item.status}")
     return item
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerFilter:
+    status: Status | None = None
+    category: Category | None = None
+    source: Source | None = None
+    repeats: bool | None = None  # true: only repeat petitions; false: only first items
+
+
+def _within(prefix: str) -> Select[Complaint]:
+    """Items of a region inside `prefix`, or assigned to a unit inside it."""
+    return select(Complaint).where(
+        or_(
+            Complaint.region_code.startswith(prefix, autoescape=True),
+            Complaint.assigned_unit.startswith(prefix, autoescape=True),
+        )
+    )
+
+
+async def ledger(
+    session: AsyncSession, prefix: str, f: LedgerFilter, after: tuple[dt.datetime, str] | None, limit: int
+) -> Sequence[Complaint]:
+    """The ledger (台账) inside `prefix`, newest first, after the keyset `after` (received_at, id)."""
+    stmt = _within(prefix)
+    if f.status is not None:
+        stmt = stmt.where(Complaint.status == f.status.value)
+    if f.category is not None:
+        stmt = stmt.where(Complaint.category == f.category.value)
+    if f.source is not None:
+        stmt = stmt.where(Complaint.source == f.source.value)
+    if f.repeats is not None:
+        stmt = stmt.where(Complaint.repeat_of.is_not(None) if f.repeats else Complaint.repeat_of.is_(None))
+    if after is not None:
+        stmt = stmt.where(tuple_(Complaint.received_at, Complaint.id) < tuple_(literal(after[0]), literal(after[1])))
+    return (await session.scalars(stmt.order_by(Complaint.received_at.desc(), Complaint.id.desc()).limit(limit))).all()
+
+
+async def overdue(
+    session: AsyncSession, prefix: str, now: dt.datetime, after: tuple[dt.datetime, str] | None, limit: int
+) -> Sequence[Complaint]:
+    """Open items inside `prefix` past their deadline, the longest overdue first, after the keyset (due_at, id)."""
+    stmt = _within(prefix).where(Complaint.status.in_([s.value for s in OPEN]), Complaint.due_at < now)
+    if after is not None:
+        stmt = stmt.where(tuple_(Complaint.due_at, Complaint.id) > tuple_(literal(after[0]), literal(after[1])))
+    return (await session.scalars(stmt.order_by(Complaint.due_at, Complaint.id).limit(limit))).all()
+
+
+def record_contact_read(session: AsyncSession, item: Complaint, by: str, at: dt.datetime, reason: str) -> None:
+    """Every read of a complainant's contact in full is kept: who, when and why (DOMAIN.md §11)."""
+    session.add(ContactRead(complaint_id=item.id, at=at, by=by, reason=reason))

@@ -6,20 +6,18 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
-from sqlalchemy import Select, literal, or_, select, tuple_
 
 from libs.kernel.audit_note import note
-from libs.kernel.auth import Principal, ensure_jurisdiction, jurisdiction_prefix
+from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.db import DbSession
-from libs.kernel.errors import Conflict, Forbidden, Unprocessable
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
-from services.complaints.context import ID_NUMBER_CONTEXT, PHONE_CONTEXT, ComplaintsCtx
+from services.complaints.context import ComplaintsCtx
 from services.complaints.dependencies import County, Entrant, Handler, Reader
 from services.complaints.hotline.schemas import DeliveryOut
 from services.complaints.push import service as push_service
 from services.complaints.register import handling, intake, repository
-from services.complaints.register.models import Complaint, ContactRead
-from services.complaints.register.rules import OPEN, Category, Source, Status
+from services.complaints.register.errors import AnonymousItem, NotAssignedToYou, ReceivedInFuture
+from services.complaints.register.rules import Category, Source, Status
 from services.complaints.register.schemas import (
     AssignIn,
     ClassificationIn,
@@ -33,7 +31,7 @@ from services.complaints.register.schemas import (
     ReturnIn,
     RevealIn,
 )
-from services.complaints.register.views import detail, summary, visible_repeats
+from services.complaints.register.views import contact, detail, summary, visible_repeats
 
 router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"])
 ComplaintId = Annotated[str, Path(min_length=1, max_length=64)]
@@ -52,9 +50,8 @@ async def log_item(body: ComplaintIn, session: DbSession, ctx: ComplaintsCtx, wh
     ensure_jurisdiction(who, body.region_code)
     received_at = body.received_at or ctx.now()
     if received_at > ctx.now() + dt.timedelta(minutes=5):
-        raise Unprocessable(
+        raise ReceivedInFuture(
             "received_at is in the future",
-            code="received_in_future",
             errors=[{"loc": ["body", "received_at"], "msg": "must not be in the future"}],
         )
     new = intake.NewItem(
@@ -74,16 +71,6 @@ async def log_item(body: ComplaintIn, session: DbSession, ctx: ComplaintsCtx, wh
     return await detail(session, ctx, who, item)
 
 
-def _scoped(who: Principal, region_code: str | None) -> Select[Any]:
-    prefix = jurisdiction_prefix(who, region_code)
-    return select(Complaint).where(
-        or_(
-            Complaint.region_code.startswith(prefix, autoescape=True),
-            Complaint.assigned_unit.startswith(prefix, autoescape=True),
-        )
-    )
-
-
 @router.get("", response_model=Page[ComplaintSummary], responses={403: {}, 422: {}})
 async def list_items(
     session: DbSession,
@@ -98,21 +85,10 @@ async def list_items(
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[ComplaintSummary]:
     """The ledger (台账) of your jurisdiction, newest first."""
-    stmt = _scoped(who, region_code)
-    if status is not None:
-        stmt = stmt.where(Complaint.status == status.value)
-    if category is not None:
-        stmt = stmt.where(Complaint.category == category.value)
-    if source is not None:
-        stmt = stmt.where(Complaint.source == source.value)
-    if repeats is not None:
-        stmt = stmt.where(Complaint.repeat_of.is_not(None) if repeats else Complaint.repeat_of.is_(None))
+    prefix = jurisdiction_prefix(who, region_code)
+    filters = repository.LedgerFilter(status=status, category=category, source=source, repeats=repeats)
     after = decode_keyset(cursor, tuple[dt.datetime, str])
-    if after is not None:
-        stmt = stmt.where(tuple_(Complaint.received_at, Complaint.id) < tuple_(literal(after[0]), literal(after[1])))
-    rows = (
-        await session.scalars(stmt.order_by(Complaint.received_at.desc(), Complaint.id.desc()).limit(limit + 1))
-    ).all()
+    rows = await repository.ledger(session, prefix, filters, after, limit + 1)
     now, visible = ctx.now(), await visible_repeats(session, who, list(rows))
     return page_of(rows, limit, lambda c: (c.received_at.isoformat(), c.id), lambda c: summary(c, now, visible))
 
@@ -128,11 +104,8 @@ async def overdue(
 ) -> Page[ComplaintSummary]:
     """Open items past their deadline, the longest overdue first (for townships, counties and city supervisors)."""
     now = ctx.now()
-    stmt = _scoped(who, region_code).where(Complaint.status.in_([s.value for s in OPEN]), Complaint.due_at < now)
     after = decode_keyset(cursor, tuple[dt.datetime, str])
-    if after is not None:
-        stmt = stmt.where(tuple_(Complaint.due_at, Complaint.id) > tuple_(literal(after[0]), literal(after[1])))
-    rows = (await session.scalars(stmt.order_by(Complaint.due_at, Complaint.id).limit(limit + 1))).all()
+    rows = await repository.overdue(session, jurisdiction_prefix(who, region_code), now, after, limit + 1)
     visible = await visible_repeats(session, who, list(rows))
     return page_of(rows, limit, lambda c: (c.due_at.isoformat(), c.id), lambda c: summary(c, now, visible))
 
@@ -219,19 +192,14 @@ async def reveal_contact(
     if not who.covers(item.assigned_unit):
         # Only the unit handling the item calls back: a township the county moved an item away from (often because
         # it is about its own cadres) no longer sees who complained.
-        raise Forbidden(
+        raise NotAssignedToYou(
             f"Complaint {complaint_id} is assigned to {item.assigned_unit}, outside your jurisdiction",
-            code="not_assigned_to_you",
         )
     if item.anonymous:
-        raise Conflict("The informant of an anonymous item is not revealed", code="anonymous_item")
-    session.add(ContactRead(complaint_id=item.id, at=ctx.now(), by=who.subject, reason=body.reason))
+        raise AnonymousItem("The informant of an anonymous item is not revealed")
+    repository.record_contact_read(session, item, who.subject, ctx.now(), body.reason)
     note(response, "informant.revealed", f"complaint/{item.id}")
-    return ContactOut(
-        name=item.caller_name,
-        phone=ctx.open(item.caller_phone_sealed, PHONE_CONTEXT) if item.caller_phone_sealed else None,
-        id_number=ctx.open(item.caller_id_sealed, ID_NUMBER_CONTEXT) if item.caller_id_sealed else None,
-    )
+    return contact(ctx, item)
 
 
 @router.get("/{complaint_id}/deliveries", response_model=list[DeliveryOut], responses={403: {}, 404: {}})

@@ -30,6 +30,7 @@ from services.complaints.register.schemas import (
     CallerOut,
     ComplaintOut,
     ComplaintSummary,
+    ContactOut,
     FeedbackOut,
     HistoryOut,
     NoteOut,
@@ -164,4 +165,13 @@ async def detail(session: AsyncSession, ctx: Complaints, who: Principal, item: C
             )
             for p in petition
         ],
+    )
+
+
+def contact(ctx: Complaints, item: Complaint) -> ContactOut:
+    """A real-name complainant's contact in full, to call or write back."""
+    return ContactOut(
+        name=item.caller_name,
+        phone=ctx.open(item.caller_phone_sealed, PHONE_CONTEXT) if item.caller_phone_sealed else None,
+        id_number=ctx.open(item.caller_id_sealed, ID_NUMBER_CONTEXT) if item.caller_id_sealed else None,
     )

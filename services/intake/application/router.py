@@ -13,10 +13,10 @@ from libs.contracts.id_number import IdNumber, InvalidIdNumber
 from libs.contracts.programs import Program
 from libs.kernel.auth import ensure_jurisdiction
 from libs.kernel.db import DbSession
-from libs.kernel.errors import Unprocessable
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.intake.application import repository as repo
 from services.intake.application import service
+from services.intake.application.errors import InvalidIdNumberQuery
 from services.intake.application.schemas import (
     ApplicationIn,
     ApplicationOut,
@@ -128,8 +128,8 @@ async def list_applications(
         try:
             person_hash = ctx.hash(IdNumber.parse(id_number).value)
         except InvalidIdNumber as error:
-            raise Unprocessable(
-                error.message, code="invalid_id_number", errors=[{"loc": ["query", "id_number"], "msg": error.message}]
+            raise InvalidIdNumberQuery(
+                error.message, errors=[{"loc": ["query", "id_number"], "msg": error.message}]
             ) from None
     today = business_date(ctx.now())
     after = decode_keyset(cursor, tuple[int, dt.date, str])

@@ -14,15 +14,8 @@ from libs.contracts.events.intake import AssetKind, CloseRelation, IncomeKind
 from libs.contracts.id_number import IdNumberStr
 from libs.contracts.money import MoneyStr
 from libs.contracts.programs import Program
-from libs.contracts.text import CleanLine, CleanText, PersonName
-
-# Every name a person is known by: letters and the separators names use, never a formula or an invisible character
-# (libs.contracts.text); other text is cleaned of control and bidirectional-override characters.
-Name = PersonName
-ShortText = Annotated[CleanLine, StringConstraints(max_length=500)]
-Reason = Annotated[CleanText, StringConstraints(min_length=1, max_length=2000)]
-VillageCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{12}$")]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9-]{5,20}$")]
+from libs.contracts.text import CleanLine
+from services.intake.fields import Name, Phone, Reason, ShortText, VillageCode
 
 
 class Strict(BaseModel):

@@ -15,9 +15,19 @@ from libs.contracts.events.casework import CaseDecided
 from libs.contracts.id_number import mask_name
 from libs.contracts.stored import STORED
 from libs.kernel.auth import Principal, ensure_jurisdiction
-from libs.kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
+from libs.kernel.errors import Unprocessable
 from services.intake.application import events
 from services.intake.application import repository as repo
+from services.intake.application.errors import (
+    AlreadyExtended,
+    AlreadyReturned,
+    ApplicationNotFound,
+    InvalidStatus,
+    LeadImmutable,
+    PersonAlreadyRecipient,
+    PersonInOpenApplication,
+    RecusalRequired,
+)
 from services.intake.application.models import Application, ApplicationHistory, ApplicationPerson, ApplicationVersion
 from services.intake.application.rules import (
     ALLOWED_FROM,
@@ -63,9 +73,7 @@ def _recused(principal: Principal, users: list[str], names: list[str]) -> bool:
 
 def _ensure_not_recused(principal: Principal, users: list[str], names: list[str]) -> None:
     if _recused(principal, users, names):
-        raise Forbidden(
-            "You are declared a close relative of this household and must recuse yourself", code="recusal_required"
-        )
+        raise RecusalRequired("You are declared a close relative of this household and must recuse yourself")
 
 
 def _recusal_lists(body: ApplicationIn) -> tuple[list[str], list[str]]:
@@ -96,9 +104,8 @@ async def _ensure_no_conflict(session: AsyncSession, ctx: Intake, body: Applicat
     for claim in await repo.open_claims(session, list(hashes), exclude):
         if programs_conflict(body.program, claim.program):
             loc = ["body", "members", index[hashes[claim.person_hash]], "id_number"]
-            raise Conflict(
+            raise PersonInOpenApplication(
                 f"This person is already in open application {claim.application_no} ({claim.program.value})",
-                code="person_in_open_application",
                 errors=[{"loc": loc, "msg": f"in open application {claim.application_no}"}],
                 conflicting_application_id=claim.application_id,
                 conflicting_application_no=claim.application_no,
@@ -106,9 +113,8 @@ async def _ensure_no_conflict(session: AsyncSession, ctx: Intake, body: Applicat
     for held in await repo.held_programs(session, list(hashes)):
         if programs_conflict(body.program, held.program):
             loc = ["body", "members", index[hashes[held.person_hash]], "id_number"]
-            raise Conflict(
+            raise PersonAlreadyRecipient(
                 f"This person is in recipient household {held.household_id}, which holds {held.program.value}",
-                code="person_already_recipient",
                 errors=[{"loc": loc, "msg": f"in recipient household {held.household_id}"}],
                 conflicting_household_id=held.household_id,
             )
@@ -193,13 +199,11 @@ async def create(session: AsyncSession, ctx: Intake, principal: Principal, body:
 async def _load(session: AsyncSession, principal: Principal, application_id: str, action: str) -> Application:
     app = await repo.get_for_update(session, application_id)
     if app is None:
-        raise NotFound(f"No application {application_id}", code="application_not_found")
+        raise ApplicationNotFound(f"No application {application_id}")
     ensure_jurisdiction(principal, app.region_code)
     _ensure_not_recused(principal, app.recused_users, app.recused_names)
     if ApplicationStatus(app.status) not in ALLOWED_FROM[action]:
-        raise Conflict(
-            f"Cannot {action} an application that is {app.status}", code="invalid_status", status_now=app.status
-        )
+        raise InvalidStatus(f"Cannot {action} an application that is {app.status}", status_now=app.status)
     return app
 
 
@@ -216,9 +220,8 @@ async def update(
     ensure_jurisdiction(principal, body.region_code)
     _ensure_not_recused(principal, *_recusal_lists(body))
     if body.lead_id != app.lead_id:
-        raise Unprocessable(
+        raise LeadImmutable(
             "The lead of an application cannot change",
-            code="lead_immutable",
             errors=[{"loc": ["body", "lead_id"], "msg": "cannot change"}],
         )
     raise_violations(await _content_violations(session, ctx, body))
@@ -267,7 +270,7 @@ async def return_for_supplement(
     app = await _load(session, principal, application_id, "return")
     if app.returned_at is not None:
         # 一次性告知: everything missing is listed the first time (seed 004 §4), so there is no second list.
-        raise Conflict("The missing items were already listed once", code="already_returned")
+        raise AlreadyReturned("The missing items were already listed once")
     app.status = ApplicationStatus.RETURNED.value
     app.returned_at = app.updated_at = ctx.now()
     app.missing_items = [item.model_dump() for item in body.missing]
@@ -281,7 +284,7 @@ async def extend(
     """The special-case extension (30 → 45 working days, seed 001 §4): once, with a reason, counted from acceptance."""
     app = await _load(session, principal, application_id, "extend")
     if app.extended_at is not None:
-        raise Conflict("The deadline was already extended once", code="already_extended")
+        raise AlreadyExtended("The deadline was already extended once")
     assert app.accepted_at is not None
     day = business_date(app.accepted_at)
     due = await deadline(session, app.region_code, day, lambda f: f.extended_days)
@@ -339,6 +342,6 @@ async def record_decision(session: AsyncSession, ctx: Intake, decided: CaseDecid
 async def visible(session: AsyncSession, principal: Principal, application_id: str) -> Application:
     app = await repo.get(session, application_id)
     if app is None:
-        raise NotFound(f"No application {application_id}", code="application_not_found")
+        raise ApplicationNotFound(f"No application {application_id}")
     ensure_jurisdiction(principal, app.region_code)
     return app

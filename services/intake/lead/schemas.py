@@ -10,7 +10,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints
 
 from libs.contracts.id_number import IdNumberStr
 from libs.contracts.text import CleanLine, PersonName
-from services.intake.application.schemas import Phone, Reason, VillageCode
+from services.intake.fields import Phone, Reason, VillageCode
 
 
 class LeadSource(StrEnum):

@@ -15,10 +15,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import business_date
+from libs.contracts.events.complaints import HelpRequested
 from libs.contracts.id_number import IdNumber, mask_name
 from libs.kernel.auth import Principal, ensure_jurisdiction
-from libs.kernel.errors import Conflict, NotFound, Unprocessable
 from services.intake.context import Intake
+from services.intake.lead.errors import LeadNotFound, LeadNotOpen, ReassignedOutsideLeadRegion, RegionOutsideLeadRegion
 from services.intake.lead.models import Lead
 from services.intake.lead.schemas import (
     CloseIn,
@@ -91,6 +92,23 @@ async def create(session: AsyncSession, ctx: Intake, new: NewLead) -> Lead:
     return lead
 
 
+async def help_requested(session: AsyncSession, ctx: Intake, e: HelpRequested) -> None:
+    """A hotline request for help becomes a lead for the township (DOMAIN.md §6, §8), one per complaint."""
+    contact = Contact(
+        name=e.person.name, id_number=e.person.id_number, phone=e.person.phone, address=(e.person.address or "")[:300]
+    )
+    new = NewLead(
+        source=LeadSource.HOTLINE,
+        source_ref=e.complaint_id,
+        region_code=e.region_code,
+        kind=LeadKind.HELP_REQUEST,
+        contact=contact,
+        detail=e.need if e.work_order_no is None else f"[{e.work_order_no}] {e.need}",
+        created_by="hotline",
+    )
+    await create(session, ctx, new)
+
+
 async def _by_source(session: AsyncSession, source: LeadSource, ref: str | None) -> Lead | None:
     stmt = select(Lead).where(Lead.source == source.value, Lead.source_ref == ref)
     return (await session.execute(stmt)).scalar_one_or_none()
@@ -102,14 +120,14 @@ async def _load(session: AsyncSession, principal: Principal, lead_id: str, *, fo
         stmt = stmt.with_for_update()
     lead = (await session.execute(stmt)).scalar_one_or_none()
     if lead is None:
-        raise NotFound(f"No lead {lead_id}", code="lead_not_found")
+        raise LeadNotFound(f"No lead {lead_id}")
     ensure_jurisdiction(principal, lead.region_code)
     return lead
 
 
 def _ensure_open(lead: Lead) -> None:
     if lead.status != LeadStatus.OPEN.value:
-        raise Conflict(f"The lead is already {lead.status}", code="lead_not_open", status_now=lead.status)
+        raise LeadNotOpen(f"The lead is already {lead.status}", status_now=lead.status)
 
 
 async def link_application(
@@ -119,9 +137,8 @@ async def link_application(
     lead = await _load(session, principal, lead_id, for_update=True)
     _ensure_open(lead)
     if not region_code.startswith(lead.region_code):
-        raise Unprocessable(
+        raise RegionOutsideLeadRegion(
             f"The lead belongs to {lead.region_code}; its application must be filed there",
-            code="region_outside_lead_region",
             errors=[{"loc": ["body", "region_code"], "msg": f"not inside {lead.region_code}"}],
         )
     now = ctx.now()
@@ -145,9 +162,7 @@ async def assign(session: AsyncSession, ctx: Intake, principal: Principal, lead_
     _ensure_open(lead)
     ensure_jurisdiction(principal, region_code)
     if not region_code.startswith(lead.region_code):
-        raise Conflict(
-            f"A lead of {lead.region_code} can only go to a region inside it", code="region_outside_lead_region"
-        )
+        raise ReassignedOutsideLeadRegion(f"A lead of {lead.region_code} can only go to a region inside it")
     lead.region_code, lead.updated_at = region_code, ctx.now()
     return lead
 

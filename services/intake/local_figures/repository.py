@@ -3,27 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from sqlalchemy import func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.calendar import DueDate
+from libs.modules import local_figures
 from libs.modules.work_calendar import load_work_calendar
 from services.intake.db import calendar_years
+from services.intake.local_figures.errors import RuleExists
 from services.intake.local_figures.models import ProcedureRule
 from services.intake.local_figures.rules import NATIONAL_DEFAULTS, ProcedureFigures
 
 
 async def rule_in_force(session: AsyncSession, region_code: str, day: dt.date) -> ProcedureRule | None:
     """The most specific prefix of `region_code` with a rule in force on `day`; the latest such rule wins."""
-    stmt = (
-        select(ProcedureRule)
-        .where(literal(region_code).startswith(ProcedureRule.region_prefix), ProcedureRule.effective_from <= day)
-        .order_by(func.length(ProcedureRule.region_prefix).desc(), ProcedureRule.effective_from.desc())
-        .limit(1)
-    )
-    return (await session.execute(stmt)).scalar_one_or_none()
+    return await local_figures.in_force(session, ProcedureRule, region_code, day)
+
+
+async def rules_bearing_on(session: AsyncSession, region_code: str) -> Sequence[ProcedureRule]:
+    return await local_figures.bearing_on(session, ProcedureRule, region_code)
+
+
+async def add_rule(session: AsyncSession, rule: ProcedureRule) -> ProcedureRule:
+    def exists() -> RuleExists:
+        return RuleExists(
+            f"{rule.region_prefix or 'The nation'} already has a rule from {rule.effective_from}; rules are kept, "
+            "so add one from another date"
+        )
+
+    return await local_figures.add(session, rule, exists)
 
 
 async def figures_for(session: AsyncSession, region_code: str, day: dt.date) -> ProcedureFigures:

@@ -6,37 +6,22 @@ from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import literal, select
-from sqlalchemy.exc import IntegrityError
 
 from libs.contracts.clock import business_date
 from libs.contracts.dates import CivilDate
 from libs.kernel.auth import ensure_jurisdiction
 from libs.kernel.db import DbSession
-from libs.kernel.errors import Conflict, NotFound, Unprocessable
+from libs.kernel.errors import Unprocessable
 from services.intake.context import IntakeCtx
 from services.intake.dependencies import County, Reader
+from services.intake.local_figures import repository
+from services.intake.local_figures.errors import NoRule
 from services.intake.local_figures.models import ProcedureRule
-from services.intake.local_figures.repository import rule_in_force
 from services.intake.local_figures.rules import ProcedureFigures, figure_violations
 from services.intake.local_figures.schemas import ProcedureRuleIn, ProcedureRuleOut
+from services.intake.local_figures.views import rule_out
 
 router = APIRouter(prefix="/api/v1/intake/procedure-rules", tags=["procedure rules"])
-
-
-def _out(rule: ProcedureRule) -> ProcedureRuleOut:
-    return ProcedureRuleOut(
-        rule_id=rule.id,
-        region_prefix=rule.region_prefix,
-        effective_from=rule.effective_from,
-        decision_days=rule.decision_days,
-        extended_days=rule.extended_days,
-        emergency_days=rule.emergency_days,
-        lead_days=rule.lead_days,
-        high_age_min_years=rule.high_age_min_years,
-        created_by=rule.created_by,
-        created_at=rule.created_at,
-    )
 
 
 @router.post("", response_model=ProcedureRuleOut, status_code=201, responses={403: {}, 409: {}, 422: {}})
@@ -56,16 +41,7 @@ async def add_rule(body: ProcedureRuleIn, session: DbSession, ctx: IntakeCtx, wh
         created_by=who.subject,
         created_at=ctx.now(),
     )
-    try:
-        async with session.begin_nested():
-            session.add(rule)
-    except IntegrityError:
-        raise Conflict(
-            f"{body.region_prefix or 'The nation'} already has a rule from {body.effective_from}; rules are kept, "
-            "so add one from another date",
-            code="rule_exists",
-        ) from None
-    return _out(rule)
+    return rule_out(await repository.add_rule(session, rule))
 
 
 @router.get("/in-force", response_model=ProcedureRuleOut, responses={403: {}, 404: {}})
@@ -78,10 +54,10 @@ async def in_force(
 ) -> ProcedureRuleOut:
     """The rule that applies to `region_code` on `on` (default today)."""
     ensure_jurisdiction(who, region_code)
-    rule = await rule_in_force(session, region_code, on or business_date(ctx.now()))
+    rule = await repository.rule_in_force(session, region_code, on or business_date(ctx.now()))
     if rule is None:
-        raise NotFound("No rule is in force", code="no_rule")
-    return _out(rule)
+        raise NoRule("No rule is in force")
+    return rule_out(rule)
 
 
 @router.get("", response_model=list[ProcedureRuleOut], responses={403: {}})
@@ -90,9 +66,4 @@ async def list_rules(
 ) -> list[ProcedureRuleOut]:
     """Every rule that bears on `region_code` (its own and its parents', the national default included)."""
     ensure_jurisdiction(who, region_code)
-    stmt = (
-        select(ProcedureRule)
-        .where(literal(region_code).startswith(ProcedureRule.region_prefix))
-        .order_by(ProcedureRule.region_prefix, ProcedureRule.effective_from)
-    )
-    return [_out(r) for r in (await session.execute(stmt)).scalars().all()]
+    return [rule_out(r) for r in await repository.rules_bearing_on(session, region_code)]

@@ -10,7 +10,6 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.casework import EntitlementChanged, HouseholdChanged
-from libs.kernel.events import CloudEvent
 from services.intake.context import Intake
 from services.intake.recipients.models import HELD_STATUSES, RecipientHousehold, RecipientMember, RecipientProgram
 
@@ -45,8 +44,7 @@ async def _replace_members(
         )
 
 
-async def on_entitlement_changed(session: AsyncSession, ctx: Intake, event: CloudEvent) -> None:
-    e = EntitlementChanged.model_validate(event.data)
+async def on_entitlement_changed(session: AsyncSession, ctx: Intake, e: EntitlementChanged) -> None:
     ids = [m.id_number for m in e.members] + [e.payee.id_number]
     await _replace_members(session, ctx, e.household_id, e.region_code, ids, e.changed_at)
     stmt = pg_insert(RecipientProgram).values(
@@ -61,8 +59,7 @@ async def on_entitlement_changed(session: AsyncSession, ctx: Intake, event: Clou
     )
 
 
-async def on_household_changed(session: AsyncSession, ctx: Intake, event: CloudEvent) -> None:
-    e = HouseholdChanged.model_validate(event.data)
+async def on_household_changed(session: AsyncSession, ctx: Intake, e: HouseholdChanged) -> None:
     h = e.household
     await _replace_members(
         session, ctx, h.household_id, h.region_code, [m.id_number for m in h.members], e.changed_at, closed=h.closed

@@ -16,11 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.events.base import PersonRef
 from libs.contracts.events.intake import ReviewReason, ReviewRequested
 from libs.kernel.auth import Principal, ensure_jurisdiction
-from libs.kernel.errors import Conflict
 from services.intake.context import Intake
 from services.intake.lead import service as lead_service
 from services.intake.lead.schemas import Contact, LeadKind, LeadSource
 from services.intake.recipients.handlers import household_of
+from services.intake.warning.errors import WarningIdReused
 from services.intake.warning.models import ProvinceWarning
 from services.intake.warning.schemas import WarningAccepted, WarningIn
 
@@ -59,9 +59,7 @@ async def receive(
     assert row is not None
     if row.outcome != "pending":
         if row.request_hash != digest or row.client != client.subject:
-            raise Conflict(
-                f"Warning {body.warning_id} was already received with other content", code="warning_id_reused"
-            )
+            raise WarningIdReused(f"Warning {body.warning_id} was already received with other content")
         return WarningAccepted.model_validate(row.response), False
     # Only households inside the client's jurisdiction count: a warning must not reveal one outside it.
     household = await household_of(session, ctx, body.person.id_number, client.region_prefix)
