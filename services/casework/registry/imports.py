@@ -17,6 +17,7 @@ from libs.contracts.events.casework import EntitlementStatus, HouseholdChange, H
 from libs.contracts.events.intake import BANK_ACCOUNT_SEAL_CONTEXT, SealedBankAccount
 from libs.contracts.id_number import IdNumber, IdNumberStr
 from libs.contracts.money import Money, MoneyStr
+from libs.contracts.period import BoundedPeriodStr
 from libs.contracts.programs import MONTHLY_CEILING_FEN, Program
 from libs.contracts.region import RegionCodeStr
 from libs.contracts.text import CleanLine, PersonName
@@ -24,7 +25,6 @@ from libs.kernel.auth import Principal, ensure_jurisdiction
 from libs.kernel.errors import Conflict
 from services.casework.ceilings import Loc, above_ceiling
 from services.casework.context import Casework
-from services.casework.months import MonthStr
 from services.casework.registry import service as registry
 from services.casework.registry.models import Household, ReviewClass
 from services.casework.relatives import service as relatives_service
@@ -50,7 +50,7 @@ class ImportedProgram(BaseModel):
 
     program: Program
     monthly_amount: MoneyStr
-    since: MonthStr
+    since: BoundedPeriodStr
     beneficiary_id_number: IdNumberStr | None = None
 
 
