@@ -14,6 +14,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
+from libs.contracts.ages import age_on
 from libs.contracts.clock import china_today
 
 # ISO 7064 MOD 11-2 as tabulated in GB 11643-1999 §8.2: weight i is 2^(17-i) mod 11, remainder r maps to
@@ -125,7 +126,7 @@ class IdNumber:
         born = self.birth_date
         if day < born:
             raise ValueError("age_on: the day is before the birth date")
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return age_on(born, day)
 
     def masked(self) -> str:
         """List display form, e.g. 110105********002X (DOMAIN.md §11)."""

@@ -15,6 +15,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
+from libs.contracts.dates import bounded_date
+
 _FORM = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
@@ -113,3 +115,15 @@ def _validate_period_str(value: str) -> str:
 
 # For pydantic models: a benefit month "YYYY-MM", kept as the canonical string.
 PeriodStr = Annotated[str, AfterValidator(_validate_period_str)]
+
+
+def _validate_bounded_period_str(value: str) -> str:
+    bounded_date(Period.parse(value).first_day)
+    return value
+
+
+# A month a request may name (a roster's, a decision's effective month, an import's first paid month): 1900-01 …
+# 2099-12, the dates every API accepts (libs.contracts.dates). A household imported as paid since 0001-01, or a roster
+# for 9999-12, is a typo that every later month's arithmetic (a schedule, a roster's look-back) would carry; it is a
+# 422 naming the field (issue 17). Events keep `PeriodStr`: what a producer published is read as it is.
+BoundedPeriodStr = Annotated[PeriodStr, AfterValidator(_validate_bounded_period_str)]

@@ -6,7 +6,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from libs.contracts.clock import CHINA_TZ, business_date
-from libs.contracts.period import InvalidPeriod, Period, PeriodStr
+from libs.contracts.period import BoundedPeriodStr, InvalidPeriod, Period, PeriodStr
 
 
 @pytest.mark.parametrize(
@@ -120,3 +120,18 @@ def test_business_date_is_china_time(moment: datetime, expected: date) -> None:
 def test_business_date_refuses_naive() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         business_date(datetime(2026, 11, 23, 9, 0))
+
+
+class _RosterMonth(BaseModel):
+    period: BoundedPeriodStr
+
+
+@pytest.mark.parametrize("text", ["1900-01", "2026-12", "2099-12"])
+def test_bounded_period_accepts_the_months_an_api_accepts(text: str) -> None:
+    assert _RosterMonth(period=text).period == text
+
+
+@pytest.mark.parametrize("text", ["0001-01", "1899-12", "2100-01", "9999-12"])
+def test_bounded_period_refuses_a_month_no_record_can_have(text: str) -> None:
+    with pytest.raises(ValidationError, match="must lie between 1900-01-01 and 2099-12-31"):
+        _RosterMonth(period=text)

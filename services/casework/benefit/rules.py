@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 
+from libs.contracts.ages import age_on
+from libs.contracts.disability import severely_disabled
 from libs.contracts.programs import Program
 from services.casework.benefit.facts import (
     BenefitInput,
@@ -46,8 +48,6 @@ __all__ = [
 
 HOUSEHOLD_TESTED: frozenset[Program] = frozenset({Program.DIBAO, Program.DIBAO_SINGLE, Program.MARGINAL})
 CHILDREN_ALLOWANCES: frozenset[Program] = frozenset({Program.ORPHAN, Program.HIV_CHILD, Program.DE_FACTO_ORPHAN})
-# Grade 3 intellectual or mental disability counts as severe (DOMAIN.md §2; seed 004 "重病重残").
-SEVERE_GRADE3_KINDS: frozenset[str] = frozenset({"intellectual", "mental"})
 
 _FLAT_LABELS: dict[Program, str] = {
     Program.ORPHAN: "孤儿基本生活费 orphan allowance",
@@ -64,15 +64,6 @@ _CARE: dict[SelfCare, tuple[str, str]] = {
     SelfCare.PARTIAL: ("tekun_care_partial_fen", "半护理 partial care"),
     SelfCare.FULL: ("tekun_care_full_fen", "全护理 full care"),
 }
-
-
-def age_on(birth_date: date, on: date) -> int:
-    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
-
-
-def severely_disabled(member: MemberFacts) -> bool:
-    grade = member.disability_grade
-    return grade in (1, 2) or (grade == 3 and member.disability_kind in SEVERE_GRADE3_KINDS)
 
 
 def income_band(per_capita: Fraction, standard_fen: int, multiplier_pct: int) -> IncomeBand:

@@ -11,10 +11,10 @@ from libs.contracts.dates import PastDate
 from libs.contracts.events.casework import CaseOutcome
 from libs.contracts.id_number import IdNumberStr
 from libs.contracts.money import MoneyStr
+from libs.contracts.period import BoundedPeriodStr
 from libs.contracts.text import CleanLine, CleanText, PersonName
 from services.casework.benefit.rules import DeductionKind, SelfCare
 from services.casework.case.rules import CaseKind, CaseStatus, Trigger
-from services.casework.months import MonthStr
 from services.casework.registry.models import ReviewClass
 
 __all__ = ["Trigger"]
@@ -84,7 +84,7 @@ class ProposalIn(_In):
     # Reviews: members leaving the household (death, imprisonment, moving out) with a reason each.
     members_removed: tuple[RemovedMember, ...] = ()
     # A stop takes effect from this month (default: the month after the decision).
-    effective_month: MonthStr | None = None
+    effective_month: BoundedPeriodStr | None = None
 
 
 class ObjectionIn(_In):

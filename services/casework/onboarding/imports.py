@@ -17,13 +17,13 @@ from libs.contracts.events.casework import EntitlementStatus, HouseholdChange, H
 from libs.contracts.events.intake import BANK_ACCOUNT_SEAL_CONTEXT, SealedBankAccount
 from libs.contracts.id_number import IdNumber, IdNumberStr
 from libs.contracts.money import Money, MoneyStr
+from libs.contracts.period import BoundedPeriodStr
 from libs.contracts.programs import MONTHLY_CEILING_FEN, Program
 from libs.contracts.region import RegionCodeStr
 from libs.contracts.text import CleanLine, PersonName
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from services.casework.ceilings import Loc, above_ceiling
 from services.casework.context import Casework
-from services.casework.months import MonthStr
 from services.casework.registry import service as registry
 from services.casework.registry.errors import PersonAlreadyRecipient
 from services.casework.registry.models import Household, ReviewClass
@@ -50,7 +50,7 @@ class ImportedProgram(BaseModel):
 
     program: Program
     monthly_amount: MoneyStr
-    since: MonthStr
+    since: BoundedPeriodStr
     beneficiary_id_number: IdNumberStr | None = None
 
 

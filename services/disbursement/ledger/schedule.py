@@ -13,10 +13,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from libs.contracts.entitlements import EntitlementStatus, MonthOverlay, pays
+from libs.contracts.period import Period
 from services.disbursement.ledger.models import SegmentOrigin
-
-_OPEN = 10**7  # a month index beyond any real month: "no end"
-PAYING = frozenset({"active", "gradual_exit"})
 
 
 @dataclass(frozen=True)
@@ -37,77 +36,51 @@ class Segment:
     origin: SegmentOrigin
 
 
-def _index(month: dt.date) -> int:
-    return month.year * 12 + month.month - 1
-
-
-def _month(index: int) -> dt.date:
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 @dataclass(frozen=True)
-class _Run:
-    first: int
-    last: int  # inclusive
+class _Due:
     status: str
     due_fen: int
     origin: SegmentOrigin
 
 
-def _overlay(runs: list[_Run], new: _Run) -> list[_Run]:
-    kept: list[_Run] = []
-    for run in runs:
-        if run.last < new.first or run.first > new.last:
-            kept.append(run)
-            continue
-        if run.first < new.first:
-            kept.append(_Run(run.first, new.first - 1, run.status, run.due_fen, run.origin))
-        if run.last > new.last:
-            kept.append(_Run(new.last + 1, run.last, run.status, run.due_fen, run.origin))
-    kept.append(new)
-    return kept
+_DEATH = _Due(EntitlementStatus.STOPPED.value, 0, SegmentOrigin.DEATH)
+
+
+def _period(month: dt.date | None) -> Period | None:
+    return None if month is None else Period.of(month)
 
 
 def schedule(events: Iterable[PeriodEvent], deaths: Mapping[str, dt.date]) -> list[Segment]:
     """`events` in the order received; `deaths` maps a person's keyed hash to the first month not due (the month
-    after the death). Segments come back in month order, without overlaps or gaps between consecutive months."""
-    runs: list[_Run] = []
+    after the death). Segments come back in month order, without overlaps or gaps between consecutive months;
+    neighbours saying the same (a death stop laid over two events) are one segment."""
+    months = MonthOverlay[_Due]()
     for event in events:
-        last = _index(event.last_month) if event.last_month else _OPEN
-        due = event.amount_fen if event.status in PAYING else 0
-        first = _index(event.first_month)
-        runs = _overlay(runs, _Run(first, last, event.status, due, SegmentOrigin.CASEWORK))
-        stops = [deaths[h] for h in event.member_hashes if h in deaths]
+        first, last = Period.of(event.first_month), _period(event.last_month)
+        due = event.amount_fen if pays(event.status) else 0
+        months.lay(first, last, _Due(event.status, due, SegmentOrigin.CASEWORK))
+        stops = [Period.of(deaths[h]) for h in event.member_hashes if h in deaths]
         # Over the months this event decides, from the month after the death: months casework decided in another
         # event, without the person, keep that decision.
-        stop = max(_index(min(stops)), first) if stops else None
-        if stop is not None and stop <= last:
-            runs = _overlay(runs, _Run(stop, last, "stopped", 0, SegmentOrigin.DEATH))
-    runs.sort(key=lambda r: r.first)
-    merged: list[_Run] = []
-    for run in runs:  # neighbours saying the same are one segment (a death stop laid over two events)
-        last_run = merged[-1] if merged else None
-        same = last_run is not None and (last_run.status, last_run.due_fen, last_run.origin) == (
-            run.status,
-            run.due_fen,
-            run.origin,
-        )
-        if last_run is not None and same and last_run.last + 1 == run.first:
-            merged[-1] = _Run(last_run.first, run.last, run.status, run.due_fen, run.origin)
-        else:
-            merged.append(run)
-    runs = merged
+        stop = max(min(stops), first) if stops else None
+        if stop is not None and (last is None or stop <= last):
+            months.lay(stop, last, _DEATH)
     return [
-        Segment(_month(r.first), None if r.last >= _OPEN else _month(r.last), r.status, r.due_fen, r.origin)
-        for r in runs
+        Segment(
+            run.first.first_day,
+            None if run.last is None else run.last.first_day,
+            run.value.status,
+            run.value.due_fen,
+            run.value.origin,
+        )
+        for run in months.runs()
     ]
 
 
 def due_in(segments: Iterable[Segment], month: dt.date) -> int:
     """What `month` pays under `segments` (0 outside them)."""
-    at = _index(month)
+    at = Period.of(month)
     for s in segments:
-        last = _index(s.last_month) if s.last_month else _OPEN
-        if _index(s.first_month) <= at <= last:
+        if Period.of(s.first_month) <= at and (s.last_month is None or at <= Period.of(s.last_month)):
             return s.due_fen
     return 0

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.contracts.entitlements import CURRENT
 from libs.contracts.events.casework import EntitlementChanged, HouseholdChanged
 from libs.contracts.events.matching import DeathDetected
 from libs.contracts.id_number import mask_name
@@ -225,7 +226,7 @@ async def _match_death_holds(
 ) -> None:
     """A household is held while an entitlement still paying lists a member who died; casework deciding without them
     (or stopping) releases it, as does staff finding the death a false match."""
-    listed = {h for ent in ents if ent.status != "stopped" for h in ent.member_hashes}
+    listed = {h for ent in ents if ent.status in CURRENT for h in ent.member_hashes}
     county = ents[0].county_code if ents else ""
     for person, death in deaths.items():
         if person in listed:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.contracts.entitlements import pays
 from libs.contracts.events.disbursement import OverpaymentDetected, OverpaymentReason
 from libs.contracts.money import Money
 from libs.contracts.programs import Program
@@ -53,7 +54,8 @@ _OVERPAID = text(
 def _reason(origin: str, status: str) -> OverpaymentReason:
     if origin == SegmentOrigin.DEATH.value:
         return OverpaymentReason.PAID_AFTER_DEATH
-    if status in ("stopped", "suspended"):
+    # A month sent while casework had stopped or suspended it; a paying status means the amount came down.
+    if not pays(status):
         return OverpaymentReason.PAID_AFTER_STOP
     return OverpaymentReason.OTHER
 

@@ -8,11 +8,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from libs.contracts.money import MoneyStr, SignedMoneyStr
-from libs.contracts.period import PeriodStr
+from libs.contracts.period import BoundedPeriodStr, PeriodStr
 from libs.contracts.programs import Program
 from libs.contracts.text import CleanLine, CleanText
 from services.disbursement.finance.schemas import LineItemOut
-from services.disbursement.months import MonthStr
 from services.disbursement.rosters.models import OneOffBasis
 
 County = Annotated[str, Field(pattern=r"^[0-9]{6}$", description="The county's 6-digit region code")]
@@ -21,7 +20,7 @@ Reason = Annotated[CleanText, StringConstraints(min_length=1, max_length=2000)]
 
 class RosterIn(BaseModel):
     region_code: County
-    period: MonthStr
+    period: BoundedPeriodStr
 
 
 class ReasonIn(BaseModel):
@@ -114,7 +113,7 @@ class OneOffIn(BaseModel):
     name: Annotated[CleanLine, StringConstraints(min_length=1, max_length=200)]
     program: Program
     region_prefix: Annotated[str, Field(pattern=r"^[0-9]{2,12}$")]
-    period: MonthStr
+    period: BoundedPeriodStr
     basis: OneOffBasis
     amount: MoneyStr
 

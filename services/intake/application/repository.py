@@ -10,6 +10,7 @@ from sqlalchemy import Select, case, func, literal, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.contracts.entitlements import CURRENT
 from libs.contracts.programs import Program
 from services.intake.application.models import (
     Application,
@@ -18,7 +19,7 @@ from services.intake.application.models import (
     ApplicationPerson,
 )
 from services.intake.application.schemas import OPEN_STATUSES, ApplicationStatus
-from services.intake.recipients.models import HELD_STATUSES, RecipientHousehold, RecipientMember, RecipientProgram
+from services.intake.recipients.models import RecipientHousehold, RecipientMember, RecipientProgram
 
 _KNOWN_PROGRAMS = frozenset(p.value for p in Program)
 
@@ -94,7 +95,7 @@ async def held_programs(session: AsyncSession, person_hashes: Sequence[str]) -> 
         .where(
             RecipientMember.person_hash.in_(person_hashes),
             RecipientHousehold.closed.is_(False),
-            RecipientProgram.status.in_(HELD_STATUSES),
+            RecipientProgram.status.in_(sorted(CURRENT)),
         )
     )
     rows = (await session.execute(stmt)).all()

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from libs.contracts.disability import severely_disabled
 from libs.contracts.id_number import IdNumber
 from libs.contracts.money import Money
 from libs.contracts.programs import Program
@@ -16,7 +17,6 @@ from services.intake.application.schemas import (
     ApplicationIn,
     ApplicationStatus,
     Channel,
-    DisabilityKind,
     Health,
     LabourCapacity,
     MemberIn,
@@ -66,15 +66,6 @@ def claimed_id_numbers(app: ApplicationIn) -> list[str]:
     return [app.applicant_id_number]
 
 
-def _severely_disabled(m: MemberIn) -> bool:
-    # Grade 1–2, or grade 3 intellectual or mental disability (DOMAIN.md §2, 单人保 and the care subsidy).
-    if m.disability_grade is None:
-        return False
-    return m.disability_grade <= 2 or (
-        m.disability_grade == 3 and m.disability_kind in (DisabilityKind.INTELLECTUAL, DisabilityKind.MENTAL)
-    )
-
-
 def _eligibility(
     app: ApplicationIn, applicant: MemberIn, loc: Loc, today: dt.date, figures: ProcedureFigures
 ) -> Iterable[Violation]:
@@ -93,7 +84,7 @@ def _eligibility(
     elif p in (Program.TEKUN_CENTRALIZED, Program.TEKUN_DISPERSED, Program.TEKUN_CARE):
         # 特困: no capacity to work: aged 60+, under 16, or severely disabled (DOMAIN.md §2).
         unable = (
-            age >= 60 or age < 16 or _severely_disabled(applicant) or applicant.labour_capacity is LabourCapacity.NONE
+            age >= 60 or age < 16 or severely_disabled(applicant) or applicant.labour_capacity is LabourCapacity.NONE
         )
         if not unable:
             yield Violation(
@@ -102,13 +93,13 @@ def _eligibility(
                 f"tekun needs age 60+, under 16, a severe disability or no labour capacity; the applicant is {age}",
             )
     elif p is Program.DIBAO_SINGLE:
-        if not (_severely_disabled(applicant) or applicant.health is Health.SERIOUS_ILLNESS):
+        if not (severely_disabled(applicant) or applicant.health is Health.SERIOUS_ILLNESS):
             yield Violation(
                 loc,
                 "single_person_condition_not_met",
                 "单人保 needs a serious illness, disability grade 1–2, or grade 3 intellectual or mental disability",
             )
-    elif p is Program.DISABILITY_CARE and not _severely_disabled(applicant):
+    elif p is Program.DISABILITY_CARE and not severely_disabled(applicant):
         yield Violation(
             loc, "disability_not_eligible", "the care subsidy needs disability grade 1–2 (or 3 intellectual/mental)"
         )

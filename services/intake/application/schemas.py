@@ -10,6 +10,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+from libs.contracts.disability import DisabilityKind
 from libs.contracts.events.intake import AssetKind, CloseRelation, IncomeKind
 from libs.contracts.id_number import IdNumberStr
 from libs.contracts.money import MoneyStr
@@ -53,16 +54,6 @@ class Relation(StrEnum):
     SIBLING = "sibling"
     CHILD_IN_LAW = "child_in_law"
     OTHER = "other"
-
-
-class DisabilityKind(StrEnum):
-    VISUAL = "visual"
-    HEARING = "hearing"
-    SPEECH = "speech"
-    PHYSICAL = "physical"
-    INTELLECTUAL = "intellectual"
-    MENTAL = "mental"
-    MULTIPLE = "multiple"
 
 
 class Health(StrEnum):

@@ -9,9 +9,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.contracts.entitlements import CURRENT
 from libs.contracts.events.casework import EntitlementChanged, HouseholdChanged
 from services.intake.context import Intake
-from services.intake.recipients.models import HELD_STATUSES, RecipientHousehold, RecipientMember, RecipientProgram
+from services.intake.recipients.models import RecipientHousehold, RecipientMember, RecipientProgram
 
 
 async def _replace_members(
@@ -78,7 +79,7 @@ async def household_of(
             RecipientHousehold.closed.is_(False),
             RecipientHousehold.region_code.startswith(region_prefix, autoescape=True),
             RecipientHousehold.household_id.in_(
-                select(RecipientProgram.household_id).where(RecipientProgram.status.in_(HELD_STATUSES))
+                select(RecipientProgram.household_id).where(RecipientProgram.status.in_(sorted(CURRENT)))
             ),
         )
         .order_by(RecipientHousehold.members_as_of.desc())

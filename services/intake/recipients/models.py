@@ -14,9 +14,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from services.intake.db import Base
 
-# Statuses in which a household still holds a program (CONTRACTS.md §4): stopped is the only one that lets go.
-HELD_STATUSES = ("active", "gradual_exit", "suspended")
-
 
 class RecipientHousehold(Base):
     __tablename__ = "recipient_households"

@@ -14,6 +14,7 @@ from sqlalchemy import CursorResult, Result, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import business_date
+from libs.contracts.period import Period
 from services.matching.feeds.models import records
 from services.matching.sources import SOURCES
 
@@ -140,5 +141,4 @@ async def match_applications(session: AsyncSession, application_ids: Sequence[st
 
 
 def business_month(now: dt.datetime) -> str:
-    day = business_date(now)
-    return f"{day.year:04d}-{day.month:02d}"
+    return str(Period.of(business_date(now)))
