@@ -5,17 +5,11 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from libs.modules.work_calendar import create_calendar_years
+
 
 def create() -> None:
-    op.create_table(
-        "calendar_years",
-        sa.Column("year", sa.Integer(), nullable=False),
-        sa.Column("schedule", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("loaded_by", sa.Text(), nullable=False),
-        sa.PrimaryKeyConstraint("year", name=op.f("pk_calendar_years")),
-        schema="casework",
-    )
+    create_calendar_years("casework")
     op.create_table(
         "cases",
         sa.Column("id", sa.Text(), nullable=False),

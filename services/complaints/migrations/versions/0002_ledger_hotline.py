@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from libs.modules.work_calendar import create_calendar_years
+
 revision: str = "complaints_0002"
 down_revision: str | None = "complaints_0001"
 branch_labels: str | Sequence[str] | None = None
@@ -21,15 +23,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "calendar_years",
-        sa.Column("year", sa.Integer(), nullable=False),
-        sa.Column("schedule", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("loaded_by", sa.Text(), nullable=False),
-        sa.PrimaryKeyConstraint("year", name=op.f("pk_calendar_years")),
-        schema="complaints",
-    )
+    create_calendar_years("complaints")
     op.create_table(
         "complaints",
         sa.Column("id", sa.Text(), nullable=False),

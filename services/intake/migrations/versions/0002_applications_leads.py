@@ -12,6 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from libs.modules.work_calendar import create_calendar_years
+
 revision: str = "intake_0002"
 down_revision: str | None = "intake_0001"
 branch_labels: str | Sequence[str] | None = None
@@ -84,15 +86,7 @@ def upgrade() -> None:
         unique=False,
         schema="intake",
     )
-    op.create_table(
-        "calendar_years",
-        sa.Column("year", sa.Integer(), nullable=False),
-        sa.Column("schedule", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("loaded_by", sa.Text(), nullable=False),
-        sa.PrimaryKeyConstraint("year", name=op.f("pk_calendar_years")),
-        schema="intake",
-    )
+    create_calendar_years("intake")
     op.create_table(
         "leads",
         sa.Column("id", sa.Text(), nullable=False),
