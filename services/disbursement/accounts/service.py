@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.events.casework import EntitlementChanged
 from libs.contracts.events.intake import mask_account
 from libs.kernel.auth import Principal
+from libs.kernel.errors import Conflict
 from services.disbursement.accounts.models import (
     AccountOrigin,
     AccountRead,
@@ -19,8 +20,12 @@ from services.disbursement.accounts.models import (
     BankAccount,
     WarningStatus,
 )
+from services.disbursement.accounts.repository import household_account
+from services.disbursement.accounts.schemas import AccountFixIn
 from services.disbursement.context import PAYEE_EXPORT_CONTEXT, Disbursement
 from services.disbursement.ledger import holds
+from services.disbursement.ledger.access import household_entitlements
+from services.disbursement.ledger.counties import touch
 from services.disbursement.ledger.models import Entitlement, HoldKind
 
 CASEWORK = "casework"
@@ -204,6 +209,43 @@ async def audit_read(
         )
     )
     await session.flush()
+
+
+async def reveal(
+    session: AsyncSession, ctx: Disbursement, who: Principal, household_id: str, *, reason: str, request_id: str | None
+) -> tuple[BankAccount, str]:
+    """The account and its whole number, for a county officer who states why; the read is recorded first."""
+    account = await household_account(session, who, household_id)
+    await audit_read(session, ctx, who, purpose=reason, accounts=1, household_id=household_id, request_id=request_id)
+    return account, ctx.open_account(account.account_no_sealed)
+
+
+async def correct(
+    session: AsyncSession, ctx: Disbursement, who: Principal, household_id: str, body: AccountFixIn
+) -> BankAccount:
+    """A county officer's account for a household in the jurisdiction (`fix`); its counties' ledgers move."""
+    counties = sorted({e.county_code for e in await household_entitlements(session, who, household_id)})
+    account = await fix(
+        session,
+        ctx,
+        household_id,
+        counties[0],
+        bank_code=body.bank_code,
+        holder_name=body.holder_name,
+        account_no=body.account_no,
+        reason=body.reason,
+        who=who,
+    )
+    await touch(session, ctx, counties)
+    return account
+
+
+def clear_warning(ctx: Disbursement, who: Principal, warning: AccountWarning, reason: str) -> None:
+    """The county checked the households behind one account and found them in order."""
+    if warning.status != WarningStatus.OPEN.value:
+        raise Conflict(f"Warning {warning.id} is already {warning.status}", code="warning_closed")
+    warning.status = WarningStatus.CLEARED.value
+    warning.cleared_at, warning.cleared_by, warning.clear_reason = ctx.now(), who.subject, reason
 
 
 def _field(value: str) -> str:

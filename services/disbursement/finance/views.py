@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
-
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from libs.contracts.money import Money
 from libs.contracts.programs import PROGRAM_NAMES, Program
+from libs.kernel.audit_note import AUDIT_NOTE_HEADER
+from libs.kernel.pagination import Page, page_of
 from services.disbursement.finance.schemas import FinanceLine, FinanceRoster, LineItemOut
+from services.disbursement.finance.service import LinesRead
 from services.disbursement.months import period_of
 from services.disbursement.rosters.export import Payee
 from services.disbursement.rosters.models import ItemKind, LineItem, Roster, RosterLine
@@ -36,15 +33,6 @@ def finance_roster(roster: Roster) -> FinanceRoster:
         checksum=roster.checksum or "",
         submitted_at=roster.submitted_at,
     )
-
-
-async def items_of(session: AsyncSession, line_ids: Sequence[str]) -> dict[str, list[LineItem]]:
-    found: dict[str, list[LineItem]] = defaultdict(list)
-    if line_ids:
-        stmt = select(LineItem).where(LineItem.line_id.in_(line_ids)).order_by(LineItem.id)
-        for item in await session.scalars(stmt):
-            found[item.line_id].append(item)
-    return found
 
 
 def items_out(line: RosterLine, items: dict[str, list[LineItem]]) -> list[LineItemOut]:
@@ -73,3 +61,24 @@ def finance_line(line: RosterLine, payee: Payee, items: dict[str, list[LineItem]
         amount=yuan(line.amount_fen),
         items=items_out(line, items),
     )
+
+
+def lines_page(read: LinesRead, limit: int) -> Page[FinanceLine]:
+    return page_of(
+        read.lines,
+        limit,
+        lambda line: (line.line_no,),
+        lambda line: finance_line(line, read.payees[line.line_id], read.items),
+    )
+
+
+def export_headers(roster: Roster) -> dict[str, str]:
+    """The CSV's length and checksum up front, so finance can check what it received; the audit note names it."""
+    assert roster.checksum is not None
+    return {
+        "Content-Length": str(roster.export_bytes),
+        "Content-Disposition": f'attachment; filename="roster-{roster.region_code}-{period(roster)}.csv"',
+        "X-Checksum": roster.checksum,
+        "ETag": f'"{roster.checksum}"',
+        AUDIT_NOTE_HEADER.decode(): f"roster.exported roster/{roster.id}",
+    }

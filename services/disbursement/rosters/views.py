@@ -10,8 +10,15 @@ from libs.contracts.programs import PROGRAM_NAMES, Program
 from services.disbursement.finance.views import items_out, yuan
 from services.disbursement.months import period_of
 from services.disbursement.rosters.models import LineItem, OneOffBatch, Roster, RosterLine, RosterStatus
-from services.disbursement.rosters.schemas import FundingLetter, OneOffOut, ProgramTotals, RosterOut, StaffLine
-from services.disbursement.rosters.service import days_late, submitted_on
+from services.disbursement.rosters.schemas import (
+    FundingLetter,
+    LateOut,
+    OneOffOut,
+    ProgramTotals,
+    RosterOut,
+    StaffLine,
+)
+from services.disbursement.rosters.service import Lateness, days_late, submitted_on
 
 _KINDS = ("regular", "arrears", "one_off", "recovery", "total")
 
@@ -114,4 +121,16 @@ def one_off_out(batch: OneOffBatch) -> OneOffOut:
         amount=yuan(batch.amount_fen),
         created_at=batch.created_at,
         created_by=batch.created_by,
+    )
+
+
+def late_out(found: Lateness, period: str) -> LateOut:
+    return LateOut(
+        region_code=found.region_code,
+        period=period,
+        due_date=found.due_date,
+        roster_id=found.roster_id,
+        status=found.status,
+        submitted_on=found.submitted_on,
+        days_late=found.days_late,
     )
