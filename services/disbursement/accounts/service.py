@@ -22,7 +22,12 @@ from services.disbursement.accounts.models import (
 )
 from services.disbursement.accounts.repository import household_account
 from services.disbursement.accounts.schemas import AccountFixIn
-from services.disbursement.context import PAYEE_EXPORT_CONTEXT, Disbursement
+from services.disbursement.context import (
+    BANK_ACCOUNT_SEAL_CONTEXT,
+    ID_NUMBER_CONTEXT,
+    PAYEE_EXPORT_CONTEXT,
+    Disbursement,
+)
 from services.disbursement.ledger import holds
 from services.disbursement.ledger.access import household_entitlements
 from services.disbursement.ledger.counties import touch
@@ -50,7 +55,7 @@ async def take_from_event(session: AsyncSession, ctx: Disbursement, e: Entitleme
         account.county_code = county
         return
     sealed = e.payment_account.account_no_sealed
-    number = ctx.open_account(sealed)
+    number = ctx.open(sealed, BANK_ACCOUNT_SEAL_CONTEXT)
     values = {
         "county_code": county,
         "bank_code": e.payment_account.bank_code,
@@ -88,7 +93,7 @@ async def fix(
         "bank_code": bank_code,
         "holder_name": holder_name,
         "account_no_masked": mask_account(account_no),
-        "account_no_sealed": ctx.seal_account(account_no),
+        "account_no_sealed": ctx.seal(account_no, BANK_ACCOUNT_SEAL_CONTEXT),
         "account_hash": ctx.hash(account_no),
         # A household without an account from casework keeps an empty reference: casework's first account replaces
         # this one, a repeat of casework's last one does not.
@@ -217,7 +222,7 @@ async def reveal(
     """The account and its whole number, for a county officer who states why; the read is recorded first."""
     account = await household_account(session, who, household_id)
     await audit_read(session, ctx, who, purpose=reason, accounts=1, household_id=household_id, request_id=request_id)
-    return account, ctx.open_account(account.account_no_sealed)
+    return account, ctx.open(account.account_no_sealed, BANK_ACCOUNT_SEAL_CONTEXT)
 
 
 async def correct(
@@ -265,10 +270,10 @@ async def seal_export_parts(session: AsyncSession, ctx: Disbursement, household_
             continue
         part = ",".join(
             (
-                _field(ctx.open_id_number(ent.payee_id_sealed)),
+                _field(ctx.open(ent.payee_id_sealed, ID_NUMBER_CONTEXT)),
                 _field(account.bank_code),
-                _field(ctx.open_account(account.account_no_sealed)),
+                _field(ctx.open(account.account_no_sealed, BANK_ACCOUNT_SEAL_CONTEXT)),
             )
         )
-        ent.export_sealed = ctx.vault.encrypt(part, context=PAYEE_EXPORT_CONTEXT)
+        ent.export_sealed = ctx.seal(part, PAYEE_EXPORT_CONTEXT)
     await session.flush()
