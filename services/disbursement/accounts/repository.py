@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal
-from libs.kernel.errors import NotFound, Unprocessable
+from services.disbursement.accounts.errors import AccountNotFound, FilterRequired, WarningNotFound
 from services.disbursement.accounts.models import AccountRead, AccountWarning, BankAccount, WarningStatus
 from services.disbursement.ledger.access import household_entitlements
 from services.disbursement.rosters.repository import county_roster
@@ -17,7 +17,7 @@ async def household_account(session: AsyncSession, who: Principal, household_id:
     await household_entitlements(session, who, household_id)
     account = await session.get(BankAccount, household_id)
     if account is None:
-        raise NotFound(f"No bank account of household {household_id} is held", code="account_not_found")
+        raise AccountNotFound(f"No bank account of household {household_id} is held")
     return account
 
 
@@ -34,7 +34,7 @@ async def warning_in(session: AsyncSession, who: Principal, warning_id: str) -> 
     """The warning, locked for a change, if one of its counties is the caller's."""
     warning = await session.get(AccountWarning, warning_id, with_for_update=True)
     if warning is None or not any(who.covers(c) for c in warning.county_codes):
-        raise NotFound(f"No account warning {warning_id} in your jurisdiction", code="warning_not_found")
+        raise WarningNotFound(f"No account warning {warning_id} in your jurisdiction")
     return warning
 
 
@@ -50,5 +50,5 @@ async def reads_of(
         await county_roster(session, who, roster_id)
         stmt = stmt.where(AccountRead.roster_id == roster_id)
     else:
-        raise Unprocessable("Name a household_id or a roster_id", code="filter_required")
+        raise FilterRequired("Name a household_id or a roster_id")
     return list((await session.scalars(stmt)).all())

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.events.casework import EntitlementChanged
 from libs.contracts.events.intake import mask_account
 from libs.kernel.auth import Principal
-from libs.kernel.errors import Conflict
+from services.disbursement.accounts.errors import WarningClosed
 from services.disbursement.accounts.models import (
     AccountOrigin,
     AccountRead,
@@ -248,7 +248,7 @@ async def correct(
 def clear_warning(ctx: Disbursement, who: Principal, warning: AccountWarning, reason: str) -> None:
     """The county checked the households behind one account and found them in order."""
     if warning.status != WarningStatus.OPEN.value:
-        raise Conflict(f"Warning {warning.id} is already {warning.status}", code="warning_closed")
+        raise WarningClosed(f"Warning {warning.id} is already {warning.status}")
     warning.status = WarningStatus.CLEARED.value
     warning.cleared_at, warning.cleared_by, warning.clear_reason = ctx.now(), who.subject, reason
 

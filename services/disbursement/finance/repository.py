@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal
-from libs.kernel.errors import NotFound
+from services.disbursement.rosters.errors import RosterNotFound
 from services.disbursement.rosters.models import FINANCE_VISIBLE, Roster
 from services.disbursement.rosters.repository import roster_by_id
 
@@ -17,7 +17,7 @@ async def visible_roster(session: AsyncSession, who: Principal, roster_id: str, 
     """Finance sees a roster of its region from its submission on; anything else does not exist for it."""
     roster = await roster_by_id(session, roster_id, lock=lock)
     if roster is None or roster.status not in FINANCE_VISIBLE or not who.covers(roster.region_code):
-        raise NotFound(f"No submitted roster {roster_id}", code="roster_not_found")
+        raise RosterNotFound(f"No submitted roster {roster_id}")
     return roster
 
 

@@ -12,11 +12,11 @@ from libs.contracts.period import PeriodStr
 from libs.kernel.audit_note import note
 from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
-from libs.kernel.errors import Problem
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.disbursement.context import DisbursementCtx
 from services.disbursement.dependencies import Finance, problems
 from services.disbursement.finance import repository, service, views
+from services.disbursement.finance.errors import TooManyResults
 from services.disbursement.finance.results import apply_results
 from services.disbursement.finance.schemas import FinanceLine, FinanceRoster, PaymentResults, ResultsApplied
 from services.disbursement.months import month_of
@@ -24,10 +24,6 @@ from services.disbursement.rosters.export import stream_export
 
 router = APIRouter(prefix="/api/v1/finance", tags=["finance"])
 RosterId = Annotated[str, Path(max_length=64)]
-
-
-class PayloadTooLarge(Problem):
-    status, code, title = 413, "too_many_results", "Too many results in one request"
 
 
 @router.get("/rosters", response_model=Page[FinanceRoster], responses=problems(403, 422))
@@ -118,6 +114,6 @@ async def post_results(
 ) -> ResultsApplied:
     """What the bank paid and what failed, line by line; a repeat of a result already applied changes nothing."""
     if len(body.results) > ctx.settings.results_batch_max:
-        raise PayloadTooLarge(f"At most {ctx.settings.results_batch_max} results per request; split the batch")
+        raise TooManyResults(f"At most {ctx.settings.results_batch_max} results per request; split the batch")
     roster = await repository.visible_roster(session, who, roster_id, lock=True)
     return await apply_results(session, ctx, roster, body.results)

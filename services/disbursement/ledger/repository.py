@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal
-from libs.kernel.errors import NotFound
 from services.disbursement.accounts.models import BankAccount
 from services.disbursement.ledger.access import household_entitlements
+from services.disbursement.ledger.errors import HoldNotFound
 from services.disbursement.ledger.models import Entitlement, Hold, HoldKind, ScheduleSegment
 from services.disbursement.recoveries import repository as recoveries
 from services.disbursement.recoveries.models import Recovery
@@ -75,5 +75,5 @@ async def holds_in(
 async def hold_for_update(session: AsyncSession, hold_id: str) -> Hold:
     hold = await session.get(Hold, hold_id, with_for_update=True)
     if hold is None:
-        raise NotFound(f"No hold {hold_id}", code="hold_not_found")
+        raise HoldNotFound(f"No hold {hold_id}")
     return hold

@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal, ensure_jurisdiction
-from libs.kernel.errors import Conflict, NotFound
 from services.disbursement.context import Disbursement
 from services.disbursement.ledger import holds
 from services.disbursement.ledger.access import household_entitlements
 from services.disbursement.ledger.counties import touch
+from services.disbursement.ledger.errors import AccountHold, AlreadyHeld, AmountHold, HoldReleased, NotEntitled
 from services.disbursement.ledger.models import Death, Hold, HoldKind
 from services.disbursement.ledger.schemas import HoldIn
 from services.disbursement.ledger.service import recompute_person
@@ -22,12 +22,10 @@ async def suspend(session: AsyncSession, ctx: Disbursement, who: Principal, body
         ensure_jurisdiction(who, e.region_code)
     program = body.program.value if body.program else None
     if program is not None and all(e.program != program for e in ents):
-        raise NotFound(f"Household {body.household_id} has no {program} entitlement", code="not_entitled")
+        raise NotEntitled(f"Household {body.household_id} has no {program} entitlement")
     existing = [h for h in await holds.active(session, body.household_id, HoldKind.SUSPENSION) if h.program == program]
     if existing:
-        raise Conflict(
-            f"Household {body.household_id} is already suspended", code="already_held", hold_id=existing[0].id
-        )
+        raise AlreadyHeld(f"Household {body.household_id} is already suspended", hold_id=existing[0].id)
     hold = await holds.ensure(
         session,
         ctx,
@@ -47,11 +45,11 @@ async def release(session: AsyncSession, ctx: Disbursement, who: Principal, hold
     account hold ends with the account fixed, an amount hold with an amount the program can pay."""
     ents = await household_entitlements(session, who, hold.household_id)
     if hold.released_at is not None:
-        raise Conflict(f"Hold {hold.id} was released on {hold.released_at.isoformat()}", code="hold_released")
+        raise HoldReleased(f"Hold {hold.id} was released on {hold.released_at.isoformat()}")
     if hold.kind == HoldKind.ACCOUNT.value:
-        raise Conflict("An account hold ends when the account is fixed", code="account_hold")
+        raise AccountHold("An account hold ends when the account is fixed")
     if hold.kind == HoldKind.AMOUNT.value:
-        raise Conflict("An amount hold ends when casework sends an amount the program can pay", code="amount_hold")
+        raise AmountHold("An amount hold ends when casework sends an amount the program can pay")
     await holds.release(session, ctx, hold, by=who.subject, reason=reason)
     if hold.kind == HoldKind.DEATH.value and hold.person_hash:
         death = await session.get(Death, hold.person_hash, with_for_update=True)

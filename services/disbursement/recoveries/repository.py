@@ -8,8 +8,8 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal
-from libs.kernel.errors import NotFound
 from services.disbursement.ledger.models import Entitlement
+from services.disbursement.recoveries.errors import RecoveryNotFound
 from services.disbursement.recoveries.models import Recovery, RecoveryStatus
 
 # What each order has had deducted on rosters locked or later, from lines not reported failed.
@@ -39,7 +39,7 @@ async def recovery_in(session: AsyncSession, who: Principal, recovery_id: str) -
         select(Entitlement.region_code).where(Entitlement.entitlement_id == recovery.entitlement_id)
     )
     if recovery is None or not who.covers(region or recovery.county_code):
-        raise NotFound(f"No recovery order {recovery_id} in your jurisdiction", code="recovery_not_found")
+        raise RecoveryNotFound(f"No recovery order {recovery_id} in your jurisdiction")
     return recovery
 
 

@@ -11,10 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.programs import Program
 from libs.kernel.auth import Principal
-from libs.kernel.errors import Conflict, Unprocessable
 from services.disbursement.ceilings import ensure_over_months
 from services.disbursement.context import Disbursement
+from services.disbursement.errors import InvalidAmount
 from services.disbursement.ledger.counties import touch
+from services.disbursement.recoveries.errors import AmountExceedsOutstanding, RecoveryClosed
 from services.disbursement.recoveries.models import Recovery, RecoveryCollection, RecoveryStatus
 from services.disbursement.recoveries.repository import deducted
 
@@ -54,17 +55,15 @@ async def collect(
 ) -> RecoveryCollection:
     """Money paid back outside the rosters (cash at the bureau, a transfer), at most what is outstanding."""
     if amount_fen <= 0:
-        raise Unprocessable("A collection is more than zero", code="invalid_amount")
+        raise InvalidAmount("A collection is more than zero")
     # No order is owed more than its program pays for the months it covers; beyond is a typo of scale.
     ensure_over_months(Program(recovery.program), len(recovery.months), amount_fen, ["body", "amount"])
     if recovery.status != RecoveryStatus.OPEN.value:
-        raise Conflict(f"Recovery {recovery.id} is {recovery.status}", code="recovery_closed")
+        raise RecoveryClosed(f"Recovery {recovery.id} is {recovery.status}")
     taken = (await deducted(session, [recovery.id])).get(recovery.id, 0)
     left = outstanding(recovery, taken)
     if amount_fen > left:
-        raise Unprocessable(
-            f"Only {left / 100:.2f} is outstanding on recovery {recovery.id}", code="amount_exceeds_outstanding"
-        )
+        raise AmountExceedsOutstanding(f"Only {left / 100:.2f} is outstanding on recovery {recovery.id}")
     collection = RecoveryCollection(
         id=str(uuid.uuid4()),
         recovery_id=recovery.id,
@@ -85,7 +84,7 @@ async def collect(
 async def waive(session: AsyncSession, ctx: Disbursement, recovery: Recovery, *, reason: str, who: Principal) -> None:
     """The county writes off what is outstanding (核销), with its reason: nothing more is deducted."""
     if recovery.status != RecoveryStatus.OPEN.value:
-        raise Conflict(f"Recovery {recovery.id} is {recovery.status}", code="recovery_closed")
+        raise RecoveryClosed(f"Recovery {recovery.id} is {recovery.status}")
     taken = (await deducted(session, [recovery.id])).get(recovery.id, 0)
     recovery.waived_fen += outstanding(recovery, taken)
     recovery.status, recovery.closed_at, recovery.closed_by = RecoveryStatus.WAIVED.value, ctx.now(), who.subject

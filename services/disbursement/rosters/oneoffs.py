@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.money import Money
 from libs.kernel.auth import Principal, ensure_jurisdiction
-from libs.kernel.errors import Unprocessable
 from services.disbursement.ceilings import ensure_monthly, ensure_per_person
 from services.disbursement.context import Disbursement
+from services.disbursement.errors import InvalidAmount
 from services.disbursement.ledger.counties import touch
 from services.disbursement.ledger.models import Entitlement
 from services.disbursement.months import month_of
@@ -38,7 +38,7 @@ async def create(session: AsyncSession, ctx: Disbursement, body: OneOffIn, who: 
     ensure_jurisdiction(who, body.region_prefix)
     fen = Money.from_str(body.amount).fen
     if fen <= 0:
-        raise Unprocessable("A one-off amount is more than zero", code="invalid_amount")
+        raise InvalidAmount("A one-off amount is more than zero")
     if body.basis is OneOffBasis.PER_MEMBER:
         ensure_per_person(fen, ["body", "amount"])
     else:

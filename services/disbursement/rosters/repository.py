@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal
-from libs.kernel.errors import NotFound
 from services.disbursement.ledger.models import CountyLedger
+from services.disbursement.rosters.errors import RosterNotFound
 from services.disbursement.rosters.models import LineItem, OneOffBatch, Roster, RosterLine
 
 
@@ -24,7 +24,7 @@ async def county_roster(session: AsyncSession, who: Principal, roster_id: str, *
     """The roster, if it lies in the caller's jurisdiction (locked for a change when `lock`)."""
     roster = await roster_by_id(session, roster_id, lock=lock)
     if roster is None or not who.covers(roster.region_code):
-        raise NotFound(f"No roster {roster_id} in your jurisdiction", code="roster_not_found")
+        raise RosterNotFound(f"No roster {roster_id} in your jurisdiction")
     return roster
 
 
