@@ -5,10 +5,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import Depends, Path, Query
 
+from libs.contracts.period import PeriodStr
 from libs.contracts.staff import Scope, StaffRole
 from libs.kernel.auth import Principal, require_roles, require_scope
+
+# The parameters every router of disbursement reads the same way.
+IdPath = Annotated[str, Path(max_length=64)]
+IdQuery = Annotated[str | None, Query(max_length=64)]
+RegionQuery = Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$", description="A region prefix")]
+PeriodQuery = Annotated[PeriodStr | None, Query(description="A benefit month, YYYY-MM")]
 
 Reader = Annotated[
     Principal,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from libs.kernel.audit_note import note
 from libs.kernel.auth import jurisdiction_prefix
@@ -21,11 +21,10 @@ from services.disbursement.accounts.schemas import (
     WarningOut,
 )
 from services.disbursement.context import DisbursementCtx
-from services.disbursement.dependencies import Officer, Reader, problems
+from services.disbursement.dependencies import IdPath, IdQuery, Officer, Reader, RegionQuery, problems
 
 router = APIRouter(prefix="/api/v1/disbursement", tags=["bank accounts"])
-HouseholdId = Annotated[str, Path(max_length=64)]
-RegionQuery = Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$", description="A region prefix")]
+HouseholdId = IdPath
 
 
 @router.get("/households/{household_id}/bank-account", response_model=AccountOut, responses=problems(403, 404))
@@ -85,7 +84,7 @@ async def clear_warning(
     session: DbSession,
     ctx: DisbursementCtx,
     who: Officer,
-    warning_id: Annotated[str, Path(max_length=64)],
+    warning_id: IdPath,
     body: RevealIn,
 ) -> WarningOut:
     """The households behind one account were checked and are in order; the reason is kept."""
@@ -98,8 +97,8 @@ async def clear_warning(
 async def list_reads(
     session: DbSession,
     who: Officer,
-    household_id: Annotated[str | None, Query(max_length=64)] = None,
-    roster_id: Annotated[str | None, Query(max_length=64)] = None,
+    household_id: IdQuery = None,
+    roster_id: IdQuery = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[AccountReadOut]:
     """Who saw bank data unmasked, newest first: staff reveals of one household's account, or finance's reads of

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from libs.contracts.period import PeriodStr
 from libs.kernel.audit_note import note
 from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.disbursement.context import DisbursementCtx
-from services.disbursement.dependencies import Finance, problems
+from services.disbursement.dependencies import Finance, IdPath, PeriodQuery, RegionQuery, problems
 from services.disbursement.finance import repository, service, views
 from services.disbursement.finance.errors import TooManyResults
 from services.disbursement.finance.results import apply_results
@@ -23,15 +22,15 @@ from services.disbursement.months import month_of
 from services.disbursement.rosters.export import stream_export
 
 router = APIRouter(prefix="/api/v1/finance", tags=["finance"])
-RosterId = Annotated[str, Path(max_length=64)]
+RosterId = IdPath
 
 
 @router.get("/rosters", response_model=Page[FinanceRoster], responses=problems(403, 422))
 async def list_rosters(
     session: DbSession,
     who: Finance,
-    period: Annotated[PeriodStr | None, Query(description="A benefit month, YYYY-MM")] = None,
-    region_code: Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$")] = None,
+    period: PeriodQuery = None,
+    region_code: RegionQuery = None,
     status: Annotated[str | None, Query(max_length=32)] = None,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from libs.contracts.money import Money
 from libs.contracts.programs import PROGRAM_NAMES, Program
 from libs.kernel.audit_note import AUDIT_NOTE_HEADER
 from libs.kernel.pagination import Page, page_of
@@ -11,10 +10,7 @@ from services.disbursement.finance.service import LinesRead
 from services.disbursement.months import period_of
 from services.disbursement.rosters.export import Payee
 from services.disbursement.rosters.models import ItemKind, LineItem, Roster, RosterLine
-
-
-def yuan(fen: int) -> str:
-    return Money.from_fen(fen).to_str()
+from services.disbursement.views import shown, yuan
 
 
 def period(roster: Roster) -> str:
@@ -22,16 +18,14 @@ def period(roster: Roster) -> str:
 
 
 def finance_roster(roster: Roster) -> FinanceRoster:
-    return FinanceRoster(
+    return shown(
+        FinanceRoster,
+        roster,
         roster_id=roster.id,
         period=period(roster),
-        region_code=roster.region_code,
-        status=roster.status,
-        line_count=roster.line_count,
         total_amount=yuan(roster.total_fen),
         totals_by_program={program: yuan(int(t["total"])) for program, t in sorted(roster.totals.items())},
         checksum=roster.checksum or "",
-        submitted_at=roster.submitted_at,
     )
 
 
@@ -48,15 +42,11 @@ def items_out(line: RosterLine, items: dict[str, list[LineItem]]) -> list[LineIt
 
 
 def finance_line(line: RosterLine, payee: Payee, items: dict[str, list[LineItem]]) -> FinanceLine:
-    return FinanceLine(
-        line_id=line.line_id,
-        line_no=line.line_no,
-        household_id=line.household_id,
-        payee_name=line.payee_name,
+    return shown(
+        FinanceLine,
+        line,
         payee_id_number=payee.payee_id_number,
-        bank_code=line.bank_code,
         account_no=payee.account_no,
-        program=Program(line.program),
         period=period_of(line.period),
         amount=yuan(line.amount_fen),
         items=items_out(line, items),

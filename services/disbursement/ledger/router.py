@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, status
 
 from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.disbursement.context import DisbursementCtx
-from services.disbursement.dependencies import Officer, Reader, problems
+from services.disbursement.dependencies import IdPath, Officer, Reader, RegionQuery, problems
 from services.disbursement.ledger import repository, suspensions, views
 from services.disbursement.ledger.models import HoldKind
 from services.disbursement.ledger.schemas import HoldIn, HoldOut, HouseholdOut, ReleaseIn
 
 router = APIRouter(prefix="/api/v1/disbursement", tags=["ledger"])
-HouseholdId = Annotated[str, Path(max_length=64)]
+HouseholdId = IdPath
 
 
 @router.get("/households/{household_id}", response_model=HouseholdOut, responses=problems(403, 404))
@@ -29,7 +27,7 @@ async def get_household(session: DbSession, who: Reader, household_id: Household
 async def list_holds(
     session: DbSession,
     who: Reader,
-    region_code: Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$")] = None,
+    region_code: RegionQuery = None,
     kind: HoldKind | None = None,
     active: bool = True,
     cursor: Cursor = None,
@@ -57,7 +55,7 @@ async def release_hold(
     session: DbSession,
     ctx: DisbursementCtx,
     who: Officer,
-    hold_id: Annotated[str, Path(max_length=64)],
+    hold_id: IdPath,
     body: ReleaseIn,
 ) -> HoldOut:
     """Ends a suspension, or a death hold found to be a false match (the months after it are paid as arrears). A

@@ -4,51 +4,34 @@ from __future__ import annotations
 
 from libs.contracts.id_number import mask_name
 from services.disbursement.accounts.views import account_out
-from services.disbursement.finance.views import yuan
 from services.disbursement.ledger.models import Entitlement, Hold, ScheduleSegment
 from services.disbursement.ledger.repository import HouseholdFile
 from services.disbursement.ledger.schemas import EntitlementOut, HoldOut, HouseholdOut, SegmentOut
 from services.disbursement.months import period_of
 from services.disbursement.recoveries.views import recovery_outs
 from services.disbursement.rosters.views import staff_line
+from services.disbursement.views import shown, yuan
 
 
 def hold_out(h: Hold) -> HoldOut:
-    return HoldOut(
-        hold_id=h.id,
-        household_id=h.household_id,
-        county_code=h.county_code,
-        program=h.program,
-        kind=h.kind,
-        reason=h.reason,
-        from_period=period_of(h.from_month) if h.from_month else None,
-        created_at=h.created_at,
-        created_by=h.created_by,
-        released_at=h.released_at,
-        released_by=h.released_by,
-        release_reason=h.release_reason,
-    )
+    return shown(HoldOut, h, hold_id=h.id, from_period=period_of(h.from_month) if h.from_month else None)
 
 
 def segment_out(s: ScheduleSegment) -> SegmentOut:
-    return SegmentOut(
+    return shown(
+        SegmentOut,
+        s,
         first_period=period_of(s.first_month),
         last_period=period_of(s.last_month) if s.last_month else None,
-        status=s.status,
         amount=yuan(s.due_fen),
-        origin=s.origin,
     )
 
 
 def entitlement_out(e: Entitlement, segments: list[SegmentOut]) -> EntitlementOut:
-    return EntitlementOut(
-        entitlement_id=e.entitlement_id,
-        program=e.program,
-        status=e.status,
-        region_code=e.region_code,
+    return shown(
+        EntitlementOut,
+        e,
         payee_name_masked=mask_name(e.payee_name),
-        member_count=e.member_count,
-        case_id=e.case_id,
         unsettled_from=period_of(e.dirty_from) if e.dirty_from else None,
         schedule=segments,
     )

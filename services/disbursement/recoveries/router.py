@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Query, status
 
 from libs.contracts.money import Money
 from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
 from services.disbursement.context import DisbursementCtx
-from services.disbursement.dependencies import Officer, Reader, problems
+from services.disbursement.dependencies import IdPath, IdQuery, Officer, Reader, RegionQuery, problems
 from services.disbursement.recoveries import repository, service, views
 from services.disbursement.recoveries.models import Recovery, RecoveryStatus
 from services.disbursement.recoveries.schemas import CollectionIn, RecoveryOut, WaiveIn
 
 router = APIRouter(prefix="/api/v1/disbursement", tags=["recoveries"])
-RecoveryId = Annotated[str, Path(max_length=64)]
+RecoveryId = IdPath
 
 
 async def _out(session: DbSession, recovery: Recovery) -> RecoveryOut:
@@ -27,9 +27,9 @@ async def _out(session: DbSession, recovery: Recovery) -> RecoveryOut:
 async def list_recoveries(
     session: DbSession,
     who: Reader,
-    region_code: Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$")] = None,
+    region_code: RegionQuery = None,
     status_: Annotated[RecoveryStatus | None, Query(alias="status")] = None,
-    household_id: Annotated[str | None, Query(max_length=64)] = None,
+    household_id: IdQuery = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[RecoveryOut]:
     """追回: orders on households in the jurisdiction, newest first, each with what is outstanding."""

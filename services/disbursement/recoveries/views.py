@@ -4,32 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from services.disbursement.finance.views import yuan
 from services.disbursement.months import period_of
 from services.disbursement.recoveries.models import Recovery
 from services.disbursement.recoveries.schemas import RecoveryOut
 from services.disbursement.recoveries.service import outstanding
+from services.disbursement.views import shown, yuan
 
 
 def recovery_out(r: Recovery, deducted: int) -> RecoveryOut:
-    return RecoveryOut(
+    return shown(
+        RecoveryOut,
+        r,
         recovery_id=r.id,
-        household_id=r.household_id,
-        entitlement_id=r.entitlement_id,
-        county_code=r.county_code,
-        program=r.program,
-        reason=r.reason,
         months=[period_of(m) for m in r.months],
         amount=yuan(r.amount_fen),
         deducted=yuan(deducted),
         collected=yuan(r.collected_fen),
         waived=yuan(r.waived_fen),
         outstanding=yuan(max(outstanding(r, deducted), 0)),
-        status=r.status,
-        detail=r.detail,
-        detected_at=r.detected_at,
-        closed_at=r.closed_at,
-        waive_reason=r.waive_reason,
     )
 
 

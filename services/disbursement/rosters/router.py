@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from libs.contracts.period import PeriodStr
 from libs.kernel.audit_note import note
@@ -13,7 +13,16 @@ from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.disbursement.context import Disbursement, DisbursementCtx
-from services.disbursement.dependencies import Officer, Policy, Reader, problems
+from services.disbursement.dependencies import (
+    IdPath,
+    IdQuery,
+    Officer,
+    PeriodQuery,
+    Policy,
+    Reader,
+    RegionQuery,
+    problems,
+)
 from services.disbursement.months import month_of, period_of
 from services.disbursement.rosters import oneoffs, repository, service, views
 from services.disbursement.rosters.models import Roster
@@ -29,9 +38,7 @@ from services.disbursement.rosters.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1/disbursement", tags=["rosters"])
-RosterId = Annotated[str, Path(max_length=64)]
-RegionQuery = Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$", description="A region prefix")]
-PeriodQuery = Annotated[PeriodStr | None, Query(description="A benefit month, YYYY-MM")]
+RosterId = IdPath
 
 
 async def _out(session: DbSession, ctx: Disbursement, roster: Roster) -> RosterOut:
@@ -112,7 +119,7 @@ async def list_lines(
     who: Reader,
     roster_id: RosterId,
     line_status: Annotated[str | None, Query(alias="status", max_length=32)] = None,
-    household_id: Annotated[str | None, Query(max_length=64)] = None,
+    household_id: IdQuery = None,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[StaffLine]:
