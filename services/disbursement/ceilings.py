@@ -15,14 +15,13 @@ from libs.contracts.programs import (
     Program,
     check_monthly_amount,
 )
-from libs.kernel.errors import Unprocessable
+from services.disbursement.errors import AboveCeiling
 
 Loc = Sequence[str | int]
 
 
-def above_ceiling(message: str, loc: Loc) -> Unprocessable:
-    code = AmountAboveCeiling.code
-    return Unprocessable(message, code=code, errors=[{"loc": list(loc), "msg": message, "type": code}])
+def above_ceiling(message: str, loc: Loc) -> AboveCeiling:
+    return AboveCeiling(message, errors=[{"loc": list(loc), "msg": message, "type": AboveCeiling.code}])
 
 
 def ensure_monthly(program: Program, fen: int, loc: Loc) -> int:

@@ -1,84 +1,36 @@
-"""What disbursement's endpoints, handlers and jobs need from the running process, built once from its `Runtime`."""
+"""What disbursement's endpoints, handlers and jobs need from the running process: the kernel's `ServiceContext`, built
+once by the composition root, with disbursement's settings.
+
+Bank account numbers are sealed under the context intake and casework use (`BANK_ACCOUNT_SEAL_CONTEXT`), so the number
+an event carries is stored as it came; disbursement's own values are sealed under its contexts below (the strings are
+in stored data)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, ClassVar
 
-from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from fastapi import Depends
 
-from libs.contracts.clock import business_date
-from libs.contracts.events.base import EventPayload
 from libs.contracts.events.intake import BANK_ACCOUNT_SEAL_CONTEXT
-from libs.kernel.events import new_event
-from libs.kernel.outbox import Outbox
-from libs.kernel.pii import PiiVault
-from libs.kernel.service import Runtime
+from libs.kernel.context import ServiceContext, context_of, seal_context
+from libs.kernel.settings import ServiceSettings
 from services.disbursement.config import DisbursementSettings
 
-ID_NUMBER_CONTEXT = "disbursement/payee-id-number"
-EXPORT_CONTEXT = "disbursement/roster-export"
-PAYEE_EXPORT_CONTEXT = "disbursement/payee-export"
+# A payee's identity number, as finance receives it on each line.
+ID_NUMBER_CONTEXT = seal_context("disbursement", "payee-id-number")
+# A locked roster's CSV chunks (each chunk's context adds the roster and the chunk number).
+EXPORT_CONTEXT = seal_context("disbursement", "roster-export")
+# An entitlement's payee part of a roster row: identity number, bank and account number.
+PAYEE_EXPORT_CONTEXT = seal_context("disbursement", "payee-export")
+
+__all__ = ["BANK_ACCOUNT_SEAL_CONTEXT", "EXPORT_CONTEXT", "ID_NUMBER_CONTEXT", "PAYEE_EXPORT_CONTEXT", "Disbursement"]
 
 
-@dataclass(frozen=True)
-class Disbursement:
-    vault: PiiVault
-    outbox: Outbox
-    source: str
+@dataclass(frozen=True, kw_only=True)
+class Disbursement(ServiceContext):
+    settings_type: ClassVar[type[ServiceSettings]] = DisbursementSettings
     settings: DisbursementSettings
-    sessions: async_sessionmaker[AsyncSession]
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-
-    def now(self) -> datetime:
-        return self.clock()
-
-    def today(self) -> date:
-        """The business date in China, which decides months and due dates (DOMAIN.md §12)."""
-        return business_date(self.now())
-
-    def hash(self, value: str) -> str:
-        return self.vault.keyed_hash(value)
-
-    def seal_id_number(self, id_number: str) -> str:
-        return self.vault.encrypt(id_number, context=ID_NUMBER_CONTEXT)
-
-    def open_id_number(self, sealed: str) -> str:
-        return self.vault.decrypt(sealed, context=ID_NUMBER_CONTEXT)
-
-    def seal_account(self, account_no: str) -> str:
-        return self.vault.encrypt(account_no, context=BANK_ACCOUNT_SEAL_CONTEXT)
-
-    def open_account(self, sealed: str) -> str:
-        return self.vault.decrypt(sealed, context=BANK_ACCOUNT_SEAL_CONTEXT)
-
-    async def publish(self, session: AsyncSession, payload: EventPayload, *, subject: str, key: str) -> None:
-        """Write `payload` as an event of disbursement to the outbox, in the caller's transaction."""
-        event = new_event(payload.event_type, source=self.source, subject=subject, data=payload)
-        await self.outbox.add(session, event, key=key)
-
-    @classmethod
-    def of(cls, runtime: Runtime) -> Disbursement:
-        settings = runtime.settings
-        assert isinstance(settings, DisbursementSettings)
-        return cls(
-            vault=PiiVault(settings.pii_key.get_secret_value()),
-            outbox=runtime.outbox,
-            source=runtime.definition.name,
-            settings=settings,
-            sessions=runtime.db.sessions,
-        )
 
 
-def _disbursement(request: Request) -> Disbursement:
-    ctx = getattr(request.app.state, "disbursement", None)
-    if ctx is None:
-        ctx = request.app.state.disbursement = Disbursement.of(request.app.state.runtime)
-    assert isinstance(ctx, Disbursement)
-    return ctx
-
-
-DisbursementCtx = Annotated[Disbursement, Depends(_disbursement)]
+DisbursementCtx = Annotated[Disbursement, Depends(context_of(Disbursement))]

@@ -4,6 +4,7 @@ from libs.kernel.diagnostics import diagnostics_router
 from libs.kernel.service import ServiceDefinition
 from services.disbursement.accounts.router import router as accounts
 from services.disbursement.config import DisbursementSettings
+from services.disbursement.context import Disbursement
 from services.disbursement.db import SCHEMA, Base, tables
 from services.disbursement.finance.router import router as finance
 from services.disbursement.ledger.router import router as ledger
@@ -16,6 +17,7 @@ DEFINITION = ServiceDefinition(
     name=SCHEMA,
     title="Jiuzhu disbursement: Payment rosters and reconciliation",
     settings_cls=DisbursementSettings,
+    context=Disbursement.of,
     metadata=Base.metadata,
     tables=tables,
     migrations_dir=Path(__file__).parent / "migrations" / "versions",

@@ -1,15 +1,25 @@
-"""Which events disbursement consumes, and the handler of each: consumer name → {event type → handler}."""
+"""Which events disbursement consumes, and the handler of each: consumer name → {event type → handler} (CONTRACTS.md
+§6), each event to one use case in one transaction."""
 
+from libs.contracts.events.casework import EntitlementChanged, HouseholdChanged
+from libs.contracts.events.matching import DeathDetected
+from libs.kernel.consumer import typed_handler
 from libs.kernel.diagnostics import PROBE_EVENT_TYPE, probe_handler
 from libs.kernel.service import Runtime, Subscriptions
 from services.disbursement.context import Disbursement
 from services.disbursement.db import tables
-from services.disbursement.handlers import subscriptions_of
+from services.disbursement.ledger import service as ledger
 
 
 def subscriptions(runtime: Runtime) -> Subscriptions:
-    return subscriptions_for(Disbursement.of(runtime))
-
-
-def subscriptions_for(ctx: Disbursement) -> Subscriptions:
-    return {"platform": {PROBE_EVENT_TYPE: probe_handler(tables)}, **subscriptions_of(ctx)}
+    ctx = runtime.context
+    assert isinstance(ctx, Disbursement)
+    return {
+        "platform": {PROBE_EVENT_TYPE: probe_handler(tables)},
+        # One consumer for the three, so a household's entitlement, death and change are applied one at a time.
+        "ledger": {
+            EntitlementChanged.event_type: typed_handler(EntitlementChanged, ctx, ledger.entitlement_changed),
+            DeathDetected.event_type: typed_handler(DeathDetected, ctx, ledger.death_detected),
+            HouseholdChanged.event_type: typed_handler(HouseholdChanged, ctx, ledger.household_changed),
+        },
+    }

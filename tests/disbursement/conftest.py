@@ -12,7 +12,6 @@ import pytest
 from libs.devstack.stack import DevStack
 from libs.kernel.auth import InternalTokens
 from libs.kernel.service import create_service_app
-from services.disbursement.context import Disbursement
 from services.disbursement.definition import DEFINITION as DISBURSEMENT
 from tests.disbursement.support import Broker, Clock, DisbursementApi
 
@@ -27,10 +26,10 @@ async def api(stack: DevStack) -> AsyncIterator[DisbursementApi]:
     clock = Clock()
     clock.set_day(date(2026, 12, 2))
     async with app.router.lifespan_context(app):
-        app.state.disbursement = replace(Disbursement.of(app.state.runtime), clock=clock)
+        app.state.runtime.context = replace(app.state.runtime.context, clock=clock)
         transport = httpx.ASGITransport(app)
         async with httpx.AsyncClient(transport=transport, base_url="http://disbursement", timeout=60) as http:
-            yield DisbursementApi(http, tokens, app.state.db, clock, app.state.disbursement)
+            yield DisbursementApi(http, tokens, app.state.db, clock, app.state.runtime)
 
 
 @pytest.fixture

@@ -27,10 +27,10 @@ from libs.contracts.staff import Scope, StaffRole
 from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal
 from libs.kernel.db import Database
 from libs.kernel.events import CloudEvent, new_event
-from services.disbursement.context import Disbursement
+from libs.kernel.service import Runtime
+from services.disbursement.context import BANK_ACCOUNT_SEAL_CONTEXT, Disbursement
 from services.disbursement.db import tables
 from services.disbursement.definition import DEFINITION as DISBURSEMENT
-from services.disbursement.subscriptions import subscriptions_for
 from tests.matching.support import fresh_id, new_county, new_village
 from tests.support import principals
 from tests.support.delivery import Consumers, outbox_events
@@ -67,7 +67,16 @@ class DisbursementApi:
     tokens: InternalTokens
     db: Database
     clock: Clock = field(default_factory=Clock)
-    ctx: Disbursement | None = None
+    runtime: Runtime | None = None
+
+    @property
+    def ctx(self) -> Disbursement | None:
+        """The process's one context (with the test's clock), as its endpoints and consumers see it."""
+        if self.runtime is None:
+            return None
+        ctx = self.runtime.context
+        assert isinstance(ctx, Disbursement)
+        return ctx
 
     def as_(self, principal: Principal) -> dict[str, str]:
         return {INTERNAL_HEADER: self.tokens.sign(principal)}
@@ -181,8 +190,9 @@ class Broker:
 
     def __init__(self, api: DisbursementApi) -> None:
         assert api.ctx is not None
+        assert api.runtime is not None
         self.ctx = api.ctx
-        self.consumers = Consumers(api.db, tables, DISBURSEMENT.settings(), subscriptions_for(api.ctx))
+        self.consumers = Consumers(api.db, tables, DISBURSEMENT.settings(), DISBURSEMENT.subscriptions(api.runtime))
 
     async def deliver(self, payload: EventPayload, subject: str = "test", times: int = 2) -> CloudEvent:
         source = "matching" if isinstance(payload, DeathDetected) else "casework"
@@ -195,7 +205,7 @@ class Broker:
             bank_code=bank,
             holder_name=holder,
             account_no_masked=number[:4] + "****" + number[-4:],
-            account_no_sealed=self.ctx.seal_account(number),
+            account_no_sealed=self.ctx.seal(number, BANK_ACCOUNT_SEAL_CONTEXT),
         )
 
 

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
-from sqlalchemy import select
+from fastapi import APIRouter, Query, Request, Response
 
-from libs.contracts.id_number import mask_name
 from libs.kernel.audit_note import note
-from libs.kernel.auth import Principal, jurisdiction_prefix
+from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
-from libs.kernel.errors import Conflict, NotFound, Unprocessable
-from services.disbursement.accounts import service
-from services.disbursement.accounts.models import AccountRead, AccountWarning, BankAccount, WarningStatus
+from services.disbursement.accounts import repository, service, views
+from services.disbursement.accounts.models import WarningStatus
 from services.disbursement.accounts.schemas import (
     AccountFixIn,
     AccountOut,
@@ -24,45 +21,21 @@ from services.disbursement.accounts.schemas import (
     WarningOut,
 )
 from services.disbursement.context import DisbursementCtx
-from services.disbursement.dependencies import Officer, Reader
-from services.disbursement.ledger.access import household_entitlements
-from services.disbursement.ledger.counties import touch
-from services.disbursement.rosters.models import Roster
+from services.disbursement.dependencies import IdPath, IdQuery, Officer, Reader, RegionQuery, problems
 
 router = APIRouter(prefix="/api/v1/disbursement", tags=["bank accounts"])
-HouseholdId = Annotated[str, Path(max_length=64)]
-RegionQuery = Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$", description="A region prefix")]
+HouseholdId = IdPath
 
 
-def account_out(a: BankAccount) -> AccountOut:
-    return AccountOut(
-        household_id=a.household_id,
-        bank_code=a.bank_code,
-        holder_name_masked=mask_name(a.holder_name),
-        account_no_masked=a.account_no_masked,
-        status=a.status,
-        failure_reason=a.failure_reason,
-        failed_at=a.failed_at,
-        origin=a.origin,
-        updated_at=a.updated_at,
-    )
-
-
-async def household_account(session: DbSession, who: Principal, household_id: str) -> BankAccount:
-    """The household's account, if the household lies in the caller's jurisdiction."""
-    await household_entitlements(session, who, household_id)
-    account = await session.get(BankAccount, household_id)
-    if account is None:
-        raise NotFound(f"No bank account of household {household_id} is held", code="account_not_found")
-    return account
-
-
-@router.get("/households/{household_id}/bank-account", response_model=AccountOut)
+@router.get("/households/{household_id}/bank-account", response_model=AccountOut, responses=problems(403, 404))
 async def get_account(session: DbSession, who: Reader, household_id: HouseholdId) -> AccountOut:
-    return account_out(await household_account(session, who, household_id))
+    """The household's account, holder's name and number masked, with its state (a failure, and when)."""
+    return views.account_out(await repository.household_account(session, who, household_id))
 
 
-@router.post("/households/{household_id}/bank-account/reveal", response_model=RevealedAccount)
+@router.post(
+    "/households/{household_id}/bank-account/reveal", response_model=RevealedAccount, responses=problems(403, 404, 422)
+)
 async def reveal(
     request: Request,
     response: Response,
@@ -73,26 +46,14 @@ async def reveal(
     body: RevealIn,
 ) -> RevealedAccount:
     """The whole number, for a county officer who states why; the read is recorded before it is shown."""
-    account = await household_account(session, who, household_id)
     note(response, "bank_account.revealed", f"household/{household_id}")
-    await service.audit_read(
-        session,
-        ctx,
-        who,
-        purpose=body.reason,
-        accounts=1,
-        household_id=household_id,
-        request_id=request.headers.get("x-request-id"),
+    account, number = await service.reveal(
+        session, ctx, who, household_id, reason=body.reason, request_id=request.headers.get("x-request-id")
     )
-    return RevealedAccount(
-        household_id=household_id,
-        bank_code=account.bank_code,
-        holder_name=account.holder_name,
-        account_no=ctx.open_account(account.account_no_sealed),
-    )
+    return views.revealed(account, number)
 
 
-@router.put("/households/{household_id}/bank-account", response_model=AccountOut)
+@router.put("/households/{household_id}/bank-account", response_model=AccountOut, responses=problems(403, 404, 422))
 async def fix_account(
     response: Response,
     session: DbSession,
@@ -101,24 +62,12 @@ async def fix_account(
     household_id: HouseholdId,
     body: AccountFixIn,
 ) -> AccountOut:
+    """The corrected account (the household brought a new card): the account hold ends, the held months are paid."""
     note(response, "bank_account.changed", f"household/{household_id}")
-    counties = sorted({e.county_code for e in await household_entitlements(session, who, household_id)})
-    account = await service.fix(
-        session,
-        ctx,
-        household_id,
-        counties[0],
-        bank_code=body.bank_code,
-        holder_name=body.holder_name,
-        account_no=body.account_no,
-        reason=body.reason,
-        who=who,
-    )
-    await touch(session, ctx, counties)
-    return account_out(account)
+    return views.account_out(await service.correct(session, ctx, who, household_id, body))
 
 
-@router.get("/account-warnings", response_model=list[WarningOut])
+@router.get("/account-warnings", response_model=list[WarningOut], responses=problems(403, 422))
 async def list_warnings(
     session: DbSession,
     who: Reader,
@@ -127,79 +76,32 @@ async def list_warnings(
 ) -> list[WarningOut]:
     """One account behind several households, where any of them lies in the jurisdiction."""
     prefix = jurisdiction_prefix(who, region_code)
-    stmt = select(AccountWarning).order_by(AccountWarning.raised_at.desc())
-    if status is not None:
-        stmt = stmt.where(AccountWarning.status == status.value)
-    warnings = (await session.scalars(stmt)).all()
-    return [
-        _warning_out(w) for w in warnings if any(c.startswith(prefix) or prefix.startswith(c) for c in w.county_codes)
-    ]
+    return [views.warning_out(w) for w in await repository.warnings_in(session, prefix, status)]
 
 
-@router.post("/account-warnings/{warning_id}/clear", response_model=WarningOut)
+@router.post("/account-warnings/{warning_id}/clear", response_model=WarningOut, responses=problems(403, 404, 409, 422))
 async def clear_warning(
     session: DbSession,
     ctx: DisbursementCtx,
     who: Officer,
-    warning_id: Annotated[str, Path(max_length=64)],
+    warning_id: IdPath,
     body: RevealIn,
 ) -> WarningOut:
-    warning = await session.get(AccountWarning, warning_id, with_for_update=True)
-    if warning is None or not any(who.covers(c) for c in warning.county_codes):
-        raise NotFound(f"No account warning {warning_id} in your jurisdiction", code="warning_not_found")
-    if warning.status != WarningStatus.OPEN.value:
-        raise Conflict(f"Warning {warning_id} is already {warning.status}", code="warning_closed")
-    warning.status = WarningStatus.CLEARED.value
-    warning.cleared_at, warning.cleared_by, warning.clear_reason = ctx.now(), who.subject, body.reason
-    return _warning_out(warning)
+    """The households behind one account were checked and are in order; the reason is kept."""
+    warning = await repository.warning_in(session, who, warning_id)
+    service.clear_warning(ctx, who, warning, body.reason)
+    return views.warning_out(warning)
 
 
-def _warning_out(w: AccountWarning) -> WarningOut:
-    return WarningOut(
-        warning_id=w.id,
-        account_no_masked=w.account_no_masked,
-        county_codes=w.county_codes,
-        household_ids=w.household_ids,
-        status=w.status,
-        raised_at=w.raised_at,
-        cleared_at=w.cleared_at,
-        cleared_by=w.cleared_by,
-        clear_reason=w.clear_reason,
-    )
-
-
-@router.get("/account-reads", response_model=list[AccountReadOut])
+@router.get("/account-reads", response_model=list[AccountReadOut], responses=problems(403, 404, 422))
 async def list_reads(
     session: DbSession,
     who: Officer,
-    household_id: Annotated[str | None, Query(max_length=64)] = None,
-    roster_id: Annotated[str | None, Query(max_length=64)] = None,
+    household_id: IdQuery = None,
+    roster_id: IdQuery = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[AccountReadOut]:
     """Who saw bank data unmasked, newest first: staff reveals of one household's account, or finance's reads of
     one roster."""
-    stmt = select(AccountRead).order_by(AccountRead.id.desc()).limit(limit)
-    if household_id:
-        await household_account(session, who, household_id)
-        stmt = stmt.where(AccountRead.household_id == household_id)
-    elif roster_id:
-        roster = await session.get(Roster, roster_id)
-        if roster is None or not who.covers(roster.region_code):
-            raise NotFound(f"No roster {roster_id} in your jurisdiction", code="roster_not_found")
-        stmt = stmt.where(AccountRead.roster_id == roster_id)
-    else:
-        raise Unprocessable("Name a household_id or a roster_id", code="filter_required")
-    return [
-        AccountReadOut(
-            read_at=r.read_at,
-            actor=r.actor,
-            actor_kind=r.actor_kind,
-            actor_name=r.actor_name,
-            purpose=r.purpose,
-            household_id=r.household_id,
-            roster_id=r.roster_id,
-            accounts=r.accounts,
-            request_id=r.request_id,
-        )
-        for r in await session.scalars(stmt)
-    ]
+    reads = await repository.reads_of(session, who, household_id=household_id, roster_id=roster_id, limit=limit)
+    return [views.read_out(r) for r in reads]

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.events.casework import EntitlementChanged
 from libs.contracts.events.intake import mask_account
 from libs.kernel.auth import Principal
+from services.disbursement.accounts.errors import WarningClosed
 from services.disbursement.accounts.models import (
     AccountOrigin,
     AccountRead,
@@ -19,8 +20,17 @@ from services.disbursement.accounts.models import (
     BankAccount,
     WarningStatus,
 )
-from services.disbursement.context import PAYEE_EXPORT_CONTEXT, Disbursement
+from services.disbursement.accounts.repository import household_account
+from services.disbursement.accounts.schemas import AccountFixIn
+from services.disbursement.context import (
+    BANK_ACCOUNT_SEAL_CONTEXT,
+    ID_NUMBER_CONTEXT,
+    PAYEE_EXPORT_CONTEXT,
+    Disbursement,
+)
 from services.disbursement.ledger import holds
+from services.disbursement.ledger.access import household_entitlements
+from services.disbursement.ledger.counties import touch
 from services.disbursement.ledger.models import Entitlement, HoldKind
 
 CASEWORK = "casework"
@@ -45,7 +55,7 @@ async def take_from_event(session: AsyncSession, ctx: Disbursement, e: Entitleme
         account.county_code = county
         return
     sealed = e.payment_account.account_no_sealed
-    number = ctx.open_account(sealed)
+    number = ctx.open(sealed, BANK_ACCOUNT_SEAL_CONTEXT)
     values = {
         "county_code": county,
         "bank_code": e.payment_account.bank_code,
@@ -83,7 +93,7 @@ async def fix(
         "bank_code": bank_code,
         "holder_name": holder_name,
         "account_no_masked": mask_account(account_no),
-        "account_no_sealed": ctx.seal_account(account_no),
+        "account_no_sealed": ctx.seal(account_no, BANK_ACCOUNT_SEAL_CONTEXT),
         "account_hash": ctx.hash(account_no),
         # A household without an account from casework keeps an empty reference: casework's first account replaces
         # this one, a repeat of casework's last one does not.
@@ -206,6 +216,43 @@ async def audit_read(
     await session.flush()
 
 
+async def reveal(
+    session: AsyncSession, ctx: Disbursement, who: Principal, household_id: str, *, reason: str, request_id: str | None
+) -> tuple[BankAccount, str]:
+    """The account and its whole number, for a county officer who states why; the read is recorded first."""
+    account = await household_account(session, who, household_id)
+    await audit_read(session, ctx, who, purpose=reason, accounts=1, household_id=household_id, request_id=request_id)
+    return account, ctx.open(account.account_no_sealed, BANK_ACCOUNT_SEAL_CONTEXT)
+
+
+async def correct(
+    session: AsyncSession, ctx: Disbursement, who: Principal, household_id: str, body: AccountFixIn
+) -> BankAccount:
+    """A county officer's account for a household in the jurisdiction (`fix`); its counties' ledgers move."""
+    counties = sorted({e.county_code for e in await household_entitlements(session, who, household_id)})
+    account = await fix(
+        session,
+        ctx,
+        household_id,
+        counties[0],
+        bank_code=body.bank_code,
+        holder_name=body.holder_name,
+        account_no=body.account_no,
+        reason=body.reason,
+        who=who,
+    )
+    await touch(session, ctx, counties)
+    return account
+
+
+def clear_warning(ctx: Disbursement, who: Principal, warning: AccountWarning, reason: str) -> None:
+    """The county checked the households behind one account and found them in order."""
+    if warning.status != WarningStatus.OPEN.value:
+        raise WarningClosed(f"Warning {warning.id} is already {warning.status}")
+    warning.status = WarningStatus.CLEARED.value
+    warning.cleared_at, warning.cleared_by, warning.clear_reason = ctx.now(), who.subject, reason
+
+
 def _field(value: str) -> str:
     """One CSV field as the roster export writes it (quoted only when it must be)."""
     if any(c in value for c in ',"\r\n'):
@@ -223,10 +270,10 @@ async def seal_export_parts(session: AsyncSession, ctx: Disbursement, household_
             continue
         part = ",".join(
             (
-                _field(ctx.open_id_number(ent.payee_id_sealed)),
+                _field(ctx.open(ent.payee_id_sealed, ID_NUMBER_CONTEXT)),
                 _field(account.bank_code),
-                _field(ctx.open_account(account.account_no_sealed)),
+                _field(ctx.open(account.account_no_sealed, BANK_ACCOUNT_SEAL_CONTEXT)),
             )
         )
-        ent.export_sealed = ctx.vault.encrypt(part, context=PAYEE_EXPORT_CONTEXT)
+        ent.export_sealed = ctx.seal(part, PAYEE_EXPORT_CONTEXT)
     await session.flush()

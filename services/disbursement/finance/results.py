@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.events.disbursement import PaymentFailed
 from libs.contracts.money import Money
 from libs.contracts.programs import Program
-from libs.kernel.errors import Conflict, Unprocessable
 from services.disbursement.accounts import service as accounts
 from services.disbursement.context import Disbursement
+from services.disbursement.finance.errors import ConflictingResults, ResultConflict, RosterReconciled, UnknownLine
 from services.disbursement.finance.schemas import PaymentResult, ResultsApplied
 from services.disbursement.ledger.counties import county_of, touch
 from services.disbursement.ledger.models import Entitlement
@@ -60,9 +60,7 @@ def _distinct(results: Sequence[PaymentResult]) -> list[PaymentResult]:
         if first is not r and (first.status, first.bank_txn_id) != (r.status, r.bank_txn_id):
             clashing.append(r.line_id)
     if clashing:
-        raise Unprocessable(
-            "The batch gives different results for the same line", code="conflicting_results", lines=clashing[:_SHOWN]
-        )
+        raise ConflictingResults("The batch gives different results for the same line", lines=clashing[:_SHOWN])
     return list(seen.values())
 
 
@@ -70,7 +68,7 @@ async def apply_results(
     session: AsyncSession, ctx: Disbursement, roster: Roster, results: Sequence[PaymentResult]
 ) -> ResultsApplied:
     if roster.status == RosterStatus.RECONCILED.value:
-        raise Conflict(f"Roster {roster.id} is reconciled; its results are closed", code="roster_reconciled")
+        raise RosterReconciled(f"Roster {roster.id} is reconciled; its results are closed")
     batch = _distinct(results)
     ids = [r.line_id for r in batch]
     lines = {
@@ -78,15 +76,12 @@ async def apply_results(
     }
     unknown = [i for i in ids if i not in lines or lines[i].roster_id != roster.id]
     if unknown:
-        raise Unprocessable(
-            f"{len(unknown)} line(s) are not lines of roster {roster.id}", code="unknown_line", lines=unknown[:_SHOWN]
-        )
+        raise UnknownLine(f"{len(unknown)} line(s) are not lines of roster {roster.id}", lines=unknown[:_SHOWN])
     reported = [r for r in batch if lines[r.line_id].status != LineStatus.PENDING.value]
     conflicting = [r.line_id for r in reported if not _same(lines[r.line_id], r)]
     if conflicting:
-        raise Conflict(
+        raise ResultConflict(
             f"{len(conflicting)} line(s) were already reported with a different outcome",
-            code="result_conflict",
             lines=conflicting[:_SHOWN],
         )
     fresh = [r for r in batch if lines[r.line_id].status == LineStatus.PENDING.value]

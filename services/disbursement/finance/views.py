@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
-
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from libs.contracts.money import Money
 from libs.contracts.programs import PROGRAM_NAMES, Program
+from libs.kernel.audit_note import AUDIT_NOTE_HEADER
+from libs.kernel.pagination import Page, page_of
 from services.disbursement.finance.schemas import FinanceLine, FinanceRoster, LineItemOut
+from services.disbursement.finance.service import LinesRead
 from services.disbursement.months import period_of
 from services.disbursement.rosters.export import Payee
 from services.disbursement.rosters.models import ItemKind, LineItem, Roster, RosterLine
-
-
-def yuan(fen: int) -> str:
-    return Money.from_fen(fen).to_str()
+from services.disbursement.views import shown, yuan
 
 
 def period(roster: Roster) -> str:
@@ -25,26 +18,15 @@ def period(roster: Roster) -> str:
 
 
 def finance_roster(roster: Roster) -> FinanceRoster:
-    return FinanceRoster(
+    return shown(
+        FinanceRoster,
+        roster,
         roster_id=roster.id,
         period=period(roster),
-        region_code=roster.region_code,
-        status=roster.status,
-        line_count=roster.line_count,
         total_amount=yuan(roster.total_fen),
         totals_by_program={program: yuan(int(t["total"])) for program, t in sorted(roster.totals.items())},
         checksum=roster.checksum or "",
-        submitted_at=roster.submitted_at,
     )
-
-
-async def items_of(session: AsyncSession, line_ids: Sequence[str]) -> dict[str, list[LineItem]]:
-    found: dict[str, list[LineItem]] = defaultdict(list)
-    if line_ids:
-        stmt = select(LineItem).where(LineItem.line_id.in_(line_ids)).order_by(LineItem.id)
-        for item in await session.scalars(stmt):
-            found[item.line_id].append(item)
-    return found
 
 
 def items_out(line: RosterLine, items: dict[str, list[LineItem]]) -> list[LineItemOut]:
@@ -60,16 +42,33 @@ def items_out(line: RosterLine, items: dict[str, list[LineItem]]) -> list[LineIt
 
 
 def finance_line(line: RosterLine, payee: Payee, items: dict[str, list[LineItem]]) -> FinanceLine:
-    return FinanceLine(
-        line_id=line.line_id,
-        line_no=line.line_no,
-        household_id=line.household_id,
-        payee_name=line.payee_name,
+    return shown(
+        FinanceLine,
+        line,
         payee_id_number=payee.payee_id_number,
-        bank_code=line.bank_code,
         account_no=payee.account_no,
-        program=Program(line.program),
         period=period_of(line.period),
         amount=yuan(line.amount_fen),
         items=items_out(line, items),
     )
+
+
+def lines_page(read: LinesRead, limit: int) -> Page[FinanceLine]:
+    return page_of(
+        read.lines,
+        limit,
+        lambda line: (line.line_no,),
+        lambda line: finance_line(line, read.payees[line.line_id], read.items),
+    )
+
+
+def export_headers(roster: Roster) -> dict[str, str]:
+    """The CSV's length and checksum up front, so finance can check what it received; the audit note names it."""
+    assert roster.checksum is not None
+    return {
+        "Content-Length": str(roster.export_bytes),
+        "Content-Disposition": f'attachment; filename="roster-{roster.region_code}-{period(roster)}.csv"',
+        "X-Checksum": roster.checksum,
+        "ETag": f'"{roster.checksum}"',
+        AUDIT_NOTE_HEADER.decode(): f"roster.exported roster/{roster.id}",
+    }

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal
-from libs.kernel.errors import NotFound
+from services.disbursement.ledger.errors import HouseholdNotFound
 from services.disbursement.ledger.models import Entitlement
 
 
@@ -15,5 +15,5 @@ async def household_entitlements(session: AsyncSession, who: Principal, househol
     stmt = select(Entitlement).where(Entitlement.household_id == household_id).order_by(Entitlement.program)
     ents = list((await session.scalars(stmt)).all())
     if not ents or not any(who.covers(e.region_code) for e in ents):
-        raise NotFound(f"No household {household_id} in your jurisdiction", code="household_not_found")
+        raise HouseholdNotFound(f"No household {household_id} in your jurisdiction")
     return ents

@@ -16,7 +16,7 @@ from libs.contracts.events.matching import DeathDetected
 from libs.contracts.id_number import mask_name
 from libs.contracts.money import Money
 from services.disbursement.accounts import service as accounts
-from services.disbursement.context import Disbursement
+from services.disbursement.context import ID_NUMBER_CONTEXT, Disbursement
 from services.disbursement.ledger import amount_holds, holds
 from services.disbursement.ledger.counties import county_of, touch
 from services.disbursement.ledger.models import (
@@ -63,7 +63,7 @@ async def entitlement_changed(session: AsyncSession, ctx: Disbursement, e: Entit
         ent.dirty_from = first if ent.dirty_from is None else min(ent.dirty_from, first)
     ent.region_code, ent.county_code, ent.program, ent.status = e.region_code, county, e.program.value, e.status.value
     ent.payee_name = e.payee.name
-    ent.payee_id_sealed = ctx.seal_id_number(e.payee.id_number)
+    ent.payee_id_sealed = ctx.seal(e.payee.id_number, ID_NUMBER_CONTEXT)
     ent.payee_hash = ctx.hash(e.payee.id_number)
     ent.member_count = len(e.members)
     ent.case_id = e.case_id

@@ -6,32 +6,18 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.contracts.programs import Program
 from libs.kernel.auth import Principal
-from libs.kernel.errors import Conflict, Unprocessable
+from services.disbursement.ceilings import ensure_over_months
 from services.disbursement.context import Disbursement
+from services.disbursement.errors import InvalidAmount
+from services.disbursement.ledger.counties import touch
+from services.disbursement.recoveries.errors import AmountExceedsOutstanding, RecoveryClosed
 from services.disbursement.recoveries.models import Recovery, RecoveryCollection, RecoveryStatus
-
-# What each order has had deducted on rosters locked or later, from lines not reported failed.
-DEDUCTED = """
-    SELECT i.recovery_id, sum(-i.amount_fen) AS fen
-      FROM disbursement.line_items i
-      JOIN disbursement.roster_lines l ON l.line_id = i.line_id
-      JOIN disbursement.rosters r ON r.id = i.roster_id
-     WHERE i.kind = 'recovery' AND l.status <> 'failed'
-       AND r.status NOT IN ('draft', 'cancelled')
-       AND i.recovery_id = ANY(:ids)
-     GROUP BY i.recovery_id
-"""
-
-
-async def deducted(session: AsyncSession, ids: Sequence[str]) -> dict[str, int]:
-    if not ids:
-        return {}
-    rows = (await session.execute(text(DEDUCTED), {"ids": list(ids)})).all()
-    return {r.recovery_id: int(r.fen) for r in rows}
+from services.disbursement.recoveries.repository import deducted
 
 
 def outstanding(recovery: Recovery, deducted_fen: int) -> int:
@@ -67,14 +53,17 @@ async def collect(
     note: str,
     who: Principal,
 ) -> RecoveryCollection:
+    """Money paid back outside the rosters (cash at the bureau, a transfer), at most what is outstanding."""
+    if amount_fen <= 0:
+        raise InvalidAmount("A collection is more than zero")
+    # No order is owed more than its program pays for the months it covers; beyond is a typo of scale.
+    ensure_over_months(Program(recovery.program), len(recovery.months), amount_fen, ["body", "amount"])
     if recovery.status != RecoveryStatus.OPEN.value:
-        raise Conflict(f"Recovery {recovery.id} is {recovery.status}", code="recovery_closed")
+        raise RecoveryClosed(f"Recovery {recovery.id} is {recovery.status}")
     taken = (await deducted(session, [recovery.id])).get(recovery.id, 0)
     left = outstanding(recovery, taken)
     if amount_fen > left:
-        raise Unprocessable(
-            f"Only {left / 100:.2f} is outstanding on recovery {recovery.id}", code="amount_exceeds_outstanding"
-        )
+        raise AmountExceedsOutstanding(f"Only {left / 100:.2f} is outstanding on recovery {recovery.id}")
     collection = RecoveryCollection(
         id=str(uuid.uuid4()),
         recovery_id=recovery.id,
@@ -88,15 +77,17 @@ async def collect(
     recovery.collected_fen += amount_fen
     _settle(recovery, taken, ctx.now(), by=who.subject)
     await session.flush()
+    await touch(session, ctx, {recovery.county_code})
     return collection
 
 
 async def waive(session: AsyncSession, ctx: Disbursement, recovery: Recovery, *, reason: str, who: Principal) -> None:
     """The county writes off what is outstanding (核销), with its reason: nothing more is deducted."""
     if recovery.status != RecoveryStatus.OPEN.value:
-        raise Conflict(f"Recovery {recovery.id} is {recovery.status}", code="recovery_closed")
+        raise RecoveryClosed(f"Recovery {recovery.id} is {recovery.status}")
     taken = (await deducted(session, [recovery.id])).get(recovery.id, 0)
     recovery.waived_fen += outstanding(recovery, taken)
     recovery.status, recovery.closed_at, recovery.closed_by = RecoveryStatus.WAIVED.value, ctx.now(), who.subject
     recovery.waive_reason = reason
     await session.flush()
+    await touch(session, ctx, {recovery.county_code})

@@ -8,12 +8,14 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.money import Money
-from libs.kernel.auth import Principal
+from libs.kernel.auth import Principal, ensure_jurisdiction
+from services.disbursement.ceilings import ensure_monthly, ensure_per_person
 from services.disbursement.context import Disbursement
+from services.disbursement.errors import InvalidAmount
 from services.disbursement.ledger.counties import touch
 from services.disbursement.ledger.models import Entitlement
 from services.disbursement.months import month_of
-from services.disbursement.rosters.models import OneOffBatch
+from services.disbursement.rosters.models import OneOffBasis, OneOffBatch
 from services.disbursement.rosters.schemas import OneOffIn
 
 # A batch for a month whose roster a county already locked is paid on its next roster: those entitlements are looked
@@ -31,6 +33,16 @@ _LOOK_BACK = text(
 
 
 async def create(session: AsyncSession, ctx: Disbursement, body: OneOffIn, who: Principal) -> OneOffBatch:
+    """A batch for a region in the caller's jurisdiction, of an amount the program could pay (per member or per
+    household); the counties it pays in see their ledgers move."""
+    ensure_jurisdiction(who, body.region_prefix)
+    fen = Money.from_str(body.amount).fen
+    if fen <= 0:
+        raise InvalidAmount("A one-off amount is more than zero")
+    if body.basis is OneOffBasis.PER_MEMBER:
+        ensure_per_person(fen, ["body", "amount"])
+    else:
+        ensure_monthly(body.program, fen, ["body", "amount"])
     batch = OneOffBatch(
         id=str(uuid.uuid4()),
         name=body.name,
@@ -38,7 +50,7 @@ async def create(session: AsyncSession, ctx: Disbursement, body: OneOffIn, who: 
         region_prefix=body.region_prefix,
         period=month_of(body.period),
         basis=body.basis.value,
-        amount_fen=Money.from_str(body.amount).fen,
+        amount_fen=fen,
         created_at=ctx.now(),
         created_by=who.subject,
     )

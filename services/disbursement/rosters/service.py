@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import business_date
 from libs.kernel.auth import Principal
-from libs.kernel.errors import Conflict, Unprocessable
 from services.disbursement.context import Disbursement
 from services.disbursement.ledger import amount_holds
 from services.disbursement.ledger.counties import touch
@@ -20,6 +19,14 @@ from services.disbursement.ledger.models import CountyLedger
 from services.disbursement.months import add_months, month_containing, period_of
 from services.disbursement.recoveries import service as recoveries
 from services.disbursement.rosters.build import build_lines, settle
+from services.disbursement.rosters.errors import (
+    LaterRosterExists,
+    PeriodTooFarAhead,
+    RosterExists,
+    RosterOutdated,
+    RosterStatusConflict,
+    UnknownCounty,
+)
 from services.disbursement.rosters.export import write_export
 from services.disbursement.rosters.models import (
     LineItem,
@@ -83,14 +90,13 @@ MAX_MONTHS_AHEAD = 12
 async def create(session: AsyncSession, ctx: Disbursement, county: str, month: dt.date, who: Principal) -> Roster:
     latest = add_months(month_containing(business_date(ctx.now())), MAX_MONTHS_AHEAD)
     if month > latest:
-        raise Unprocessable(
+        raise PeriodTooFarAhead(
             f"A roster is built at most {MAX_MONTHS_AHEAD} months ahead (until {period_of(latest)})",
-            code="period_too_far_ahead",
             errors=[{"loc": ["body", "period"], "msg": "too far ahead", "type": "too_far_ahead"}],
         )
     ledger = await _county(session, county)
     if ledger is None:
-        raise Unprocessable(f"No entitlement in county {county} is known to disbursement", code="unknown_county")
+        raise UnknownCounty(f"No entitlement in county {county} is known to disbursement")
     others = (
         await session.scalars(
             select(Roster).where(
@@ -102,16 +108,14 @@ async def create(session: AsyncSession, ctx: Disbursement, county: str, month: d
     ).all()
     for other in others:
         if other.period == month:
-            raise Conflict(
+            raise RosterExists(
                 f"County {county} already has roster {other.id} for {period_of(month)} ({other.status})",
-                code="roster_exists",
                 roster_id=other.id,
             )
     if others:
         # Months are paid in order: a later month's roster already counted what was sent before it.
-        raise Conflict(
+        raise LaterRosterExists(
             f"County {county} already has a roster for a later month ({period_of(max(o.period for o in others))})",
-            code="later_roster_exists",
         )
     now = ctx.now()
     roster = Roster(
@@ -181,7 +185,7 @@ async def _discard_lines(session: AsyncSession, roster_id: str) -> None:
 def _require(roster: Roster, *statuses: RosterStatus) -> None:
     if roster.status not in {s.value for s in statuses}:
         wanted = " or ".join(s.value for s in statuses)
-        raise Conflict(f"Roster {roster.id} is {roster.status}, not {wanted}", code="roster_status")
+        raise RosterStatusConflict(f"Roster {roster.id} is {roster.status}, not {wanted}")
 
 
 async def lock(session: AsyncSession, ctx: Disbursement, roster: Roster, who: Principal) -> None:
@@ -190,10 +194,9 @@ async def lock(session: AsyncSession, ctx: Disbursement, roster: Roster, who: Pr
     ledger = await _county(session, roster.region_code)
     assert ledger is not None
     if ledger.version != roster.ledger_version:
-        raise Conflict(
+        raise RosterOutdated(
             f"The ledger of county {roster.region_code} changed after roster {roster.id} was built (a death, a "
             "decision, a hold, an account): rebuild it, check it and lock again",
-            code="roster_outdated",
         )
     unbalanced = await session.scalar(_UNBALANCED, {"roster_id": roster.id})
     if unbalanced:

@@ -7,11 +7,19 @@ from typing import Any
 
 from libs.contracts.id_number import mask_name
 from libs.contracts.programs import PROGRAM_NAMES, Program
-from services.disbursement.finance.views import items_out, yuan
+from services.disbursement.finance.views import items_out
 from services.disbursement.months import period_of
 from services.disbursement.rosters.models import LineItem, OneOffBatch, Roster, RosterLine, RosterStatus
-from services.disbursement.rosters.schemas import FundingLetter, OneOffOut, ProgramTotals, RosterOut, StaffLine
-from services.disbursement.rosters.service import days_late, submitted_on
+from services.disbursement.rosters.schemas import (
+    FundingLetter,
+    LateOut,
+    OneOffOut,
+    ProgramTotals,
+    RosterOut,
+    StaffLine,
+)
+from services.disbursement.rosters.service import Lateness, days_late, submitted_on
+from services.disbursement.views import shown, yuan
 
 _KINDS = ("regular", "arrears", "one_off", "recovery", "total")
 
@@ -27,53 +35,28 @@ def is_late(roster: Roster, today: dt.date) -> bool:
 
 
 def roster_out(roster: Roster, *, today: dt.date, ledger_version: int | None) -> RosterOut:
-    return RosterOut(
+    return shown(
+        RosterOut,
+        roster,
         roster_id=roster.id,
-        region_code=roster.region_code,
         period=period_of(roster.period),
-        status=roster.status,
-        line_count=roster.line_count,
         total_amount=yuan(roster.total_fen),
         totals_by_program={p: totals_out(t) for p, t in sorted(roster.totals.items())},
-        held=roster.held,
-        due_date=roster.due_date,
         late=is_late(roster, today),
         outdated=roster.status == RosterStatus.DRAFT.value and ledger_version != roster.ledger_version,
-        checksum=roster.checksum,
-        built_at=roster.built_at,
-        built_by=roster.built_by,
-        locked_at=roster.locked_at,
-        locked_by=roster.locked_by,
-        submitted_at=roster.submitted_at,
-        submitted_by=roster.submitted_by,
-        paid_lines=roster.paid_lines,
         paid_amount=yuan(roster.paid_fen),
-        failed_lines=roster.failed_lines,
         failed_amount=yuan(roster.failed_fen),
-        reconciled_at=roster.reconciled_at,
-        reconciliation=roster.reconciliation,
-        cancelled_at=roster.cancelled_at,
-        cancel_reason=roster.cancel_reason,
     )
 
 
 def staff_line(line: RosterLine, items: dict[str, list[LineItem]]) -> StaffLine:
-    return StaffLine(
-        line_id=line.line_id,
-        line_no=line.line_no,
-        household_id=line.household_id,
-        region_code=line.region_code,
-        program=Program(line.program),
+    return shown(
+        StaffLine,
+        line,
         period=period_of(line.period),
         payee_name_masked=mask_name(line.payee_name),
-        bank_code=line.bank_code,
-        account_no_masked=line.account_no_masked,
         amount=yuan(line.amount_fen),
         items=items_out(line, items),
-        status=line.status,
-        paid_at=line.paid_at,
-        bank_txn_id=line.bank_txn_id,
-        failure_reason=line.failure_reason,
     )
 
 
@@ -104,14 +87,8 @@ def funding_letter(roster: Roster) -> FundingLetter:
 
 
 def one_off_out(batch: OneOffBatch) -> OneOffOut:
-    return OneOffOut(
-        batch_id=batch.id,
-        name=batch.name,
-        program=Program(batch.program),
-        region_prefix=batch.region_prefix,
-        period=period_of(batch.period),
-        basis=batch.basis,
-        amount=yuan(batch.amount_fen),
-        created_at=batch.created_at,
-        created_by=batch.created_by,
-    )
+    return shown(OneOffOut, batch, batch_id=batch.id, period=period_of(batch.period), amount=yuan(batch.amount_fen))
+
+
+def late_out(found: Lateness, period: str) -> LateOut:
+    return shown(LateOut, found, period=period)

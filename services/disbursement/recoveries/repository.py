@@ -1,0 +1,66 @@
+"""Queries of recovery orders: what each has had deducted, and the orders a staff member may see."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.kernel.auth import Principal
+from services.disbursement.ledger.models import Entitlement
+from services.disbursement.recoveries.errors import RecoveryNotFound
+from services.disbursement.recoveries.models import Recovery, RecoveryStatus
+
+# What each order has had deducted on rosters locked or later, from lines not reported failed.
+DEDUCTED = """
+    SELECT i.recovery_id, sum(-i.amount_fen) AS fen
+      FROM disbursement.line_items i
+      JOIN disbursement.roster_lines l ON l.line_id = i.line_id
+      JOIN disbursement.rosters r ON r.id = i.roster_id
+     WHERE i.kind = 'recovery' AND l.status <> 'failed'
+       AND r.status NOT IN ('draft', 'cancelled')
+       AND i.recovery_id = ANY(:ids)
+     GROUP BY i.recovery_id
+"""
+
+
+async def deducted(session: AsyncSession, ids: Sequence[str]) -> dict[str, int]:
+    if not ids:
+        return {}
+    rows = (await session.execute(text(DEDUCTED), {"ids": list(ids)})).all()
+    return {r.recovery_id: int(r.fen) for r in rows}
+
+
+async def recovery_in(session: AsyncSession, who: Principal, recovery_id: str) -> Recovery:
+    """The order, locked for a change, if its household (or else its county) lies in the caller's jurisdiction."""
+    recovery = await session.get(Recovery, recovery_id, with_for_update=True)
+    region = recovery and await session.scalar(
+        select(Entitlement.region_code).where(Entitlement.entitlement_id == recovery.entitlement_id)
+    )
+    if recovery is None or not who.covers(region or recovery.county_code):
+        raise RecoveryNotFound(f"No recovery order {recovery_id} in your jurisdiction")
+    return recovery
+
+
+async def recoveries_in(
+    session: AsyncSession, prefix: str, *, status: RecoveryStatus | None, household_id: str | None, limit: int
+) -> list[Recovery]:
+    """Orders on households under `prefix`, newest first."""
+    stmt = select(Recovery).order_by(Recovery.detected_at.desc(), Recovery.id).limit(limit)
+    # By the household's region, so a township sees the orders of its own households.
+    stmt = stmt.where(
+        Recovery.entitlement_id.in_(
+            select(Entitlement.entitlement_id).where(Entitlement.region_code.startswith(prefix))
+        )
+    )
+    if status is not None:
+        stmt = stmt.where(Recovery.status == status.value)
+    if household_id:
+        stmt = stmt.where(Recovery.household_id == household_id)
+    return list((await session.scalars(stmt)).all())
+
+
+async def household_recoveries(session: AsyncSession, household_id: str) -> list[Recovery]:
+    stmt = select(Recovery).where(Recovery.household_id == household_id).order_by(Recovery.detected_at)
+    return list((await session.scalars(stmt)).all())
