@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.contracts.events.base import PersonRef
 from libs.contracts.events.matching import MatchHitConfirmed
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from libs.kernel.errors import Conflict, NotFound
-from services.matching.context import Matching
+from services.matching.context import IDENTITY, Matching
 from services.matching.hits.models import Hit, HitStatus
 from services.matching.watchlist.models import Person
 
@@ -40,7 +41,7 @@ async def confirm(session: AsyncSession, ctx: Matching, who: Principal, hit_id: 
         hit_id=hit.id,
         rule=hit.rule_id,
         source=hit.source,
-        person=ctx.open_identity(person.identity_sealed),
+        person=PersonRef.model_validate_json(ctx.open(person.identity_sealed, IDENTITY)),
         household_id=hit.household_id,
         severity=hit.severity,
         suggested_action=hit.suggested_action,
