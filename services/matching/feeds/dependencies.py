@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Query
 
 from libs.contracts.dates import PastDate
-from libs.kernel.errors import Unprocessable
+from services.matching.feeds.errors import InvalidIdempotencyKey, UnknownSource
 from services.matching.sources import SOURCES, SourceSpec
 
 # Printable ASCII without spaces (a UUID, a hash, a file name and date): what providers send, and safe to log.
@@ -18,9 +18,8 @@ _KEY = re.compile(r"[\x21-\x7e]{1,255}")
 def _source(source: Annotated[str, Query(max_length=64)]) -> SourceSpec:
     spec = SOURCES.get(source)
     if spec is None:
-        raise Unprocessable(
+        raise UnknownSource(
             f"Unknown source {source!r}",
-            code="unknown_source",
             errors=[{"loc": ["query", "source"], "msg": f"one of {', '.join(SOURCES)}"}],
         )
     return spec
@@ -32,9 +31,8 @@ def _idempotency_key(
     if key is None:
         return None
     if not _KEY.fullmatch(key):
-        raise Unprocessable(
+        raise InvalidIdempotencyKey(
             "The Idempotency-Key is 1 to 255 printable ASCII characters without spaces",
-            code="invalid_idempotency_key",
             errors=[{"loc": ["header", "Idempotency-Key"], "msg": "1-255 printable ASCII characters"}],
         )
     return key

@@ -9,13 +9,13 @@ from fastapi import APIRouter, Path, Request, Response
 from starlette.requests import ClientDisconnect
 
 from libs.kernel.db import DbSession
-from libs.kernel.errors import BadRequest, Conflict, Unprocessable
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset
 from services.matching.context import MatchingCtx
 from services.matching.dependencies import Feeder
 from services.matching.feeds import repository, service, views
 from services.matching.feeds.body import Body, HashedStream, body_format, open_body
 from services.matching.feeds.dependencies import AsOf, IdempotencyKey, Source
+from services.matching.feeds.errors import ClientDisconnected, IdempotencyKeyReused, UnexpectedBody
 from services.matching.feeds.parsing import BodyFormat
 from services.matching.feeds.schemas import FeedOut, RejectOut, UploadOut
 from services.matching.feeds.sweep import sweep_on_start
@@ -53,7 +53,7 @@ async def _opened(stream: HashedStream, fmt: BodyFormat, spec: SourceSpec, ctx: 
     try:
         return await open_body(stream, fmt, spec, ctx.settings.feed_block_bytes, ctx.settings.feed_max_line_bytes)
     except ClientDisconnect as exc:
-        raise BadRequest("The client went away while sending the feed", code="client_disconnected") from exc
+        raise ClientDisconnected("The client went away while sending the feed") from exc
 
 
 async def _answer(ctx: MatchingCtx, feed_id: str, response: Response) -> FeedOut:
@@ -110,14 +110,11 @@ async def create_upload(
     `feed_id` meanwhile. The same Idempotency-Key again answers with the same upload."""
     async for chunk in request.stream():
         if chunk.strip():
-            raise Unprocessable(
-                "This request creates an upload; PUT the body to its upload_url", code="unexpected_body"
-            )
+            raise UnexpectedBody("This request creates an upload; PUT the body to its upload_url")
     if key is not None and (prior := await service.by_key(ctx, who.subject, key)) is not None:
         if prior.source != spec.name:
-            raise Conflict(
+            raise IdempotencyKeyReused(
                 "This Idempotency-Key was used for a feed of another source",
-                code="idempotency_key_reused",
                 feed_id=prior.id,
             )
         feed = prior

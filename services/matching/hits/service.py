@@ -8,8 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.events.base import PersonRef
 from libs.contracts.events.matching import MatchHitConfirmed
 from libs.kernel.auth import Principal, ensure_jurisdiction
-from libs.kernel.errors import Conflict, NotFound
+from libs.kernel.errors import NotFound
 from services.matching.context import IDENTITY, Matching
+from services.matching.hits.errors import HitClosed
 from services.matching.hits.models import Hit, HitStatus
 from services.matching.watchlist.models import Person
 
@@ -24,7 +25,7 @@ async def hit_in_jurisdiction(session: AsyncSession, who: Principal, hit_id: str
 
 def _close(hit: Hit, ctx: Matching, who: Principal, status: HitStatus, resolution: str) -> None:
     if hit.status != HitStatus.OPEN.value:
-        raise Conflict(f"The hit is {hit.status} already", code="hit_closed", status_now=hit.status)
+        raise HitClosed(f"The hit is {hit.status} already", status_now=hit.status)
     hit.status = status.value
     hit.resolved_at = ctx.now()
     hit.resolved_by = who.subject

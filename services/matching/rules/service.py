@@ -8,9 +8,10 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal
-from libs.kernel.errors import Conflict, NotFound, Unprocessable
+from libs.kernel.errors import NotFound
 from services.matching.context import Matching
 from services.matching.rules import repository
+from services.matching.rules.errors import InvalidRule, RuleExists
 from services.matching.rules.models import Rule, row_values
 from services.matching.rules.spec import RuleSpec
 from services.matching.runs import repository as runs
@@ -23,13 +24,13 @@ def _validated(data: dict[str, Any]) -> RuleSpec:
         return RuleSpec.model_validate(data)
     except ValidationError as exc:
         errors = [{"loc": ["body", *map(str, e["loc"])], "msg": e["msg"]} for e in exc.errors()]
-        raise Unprocessable("The rule is not valid", code="invalid_rule", errors=errors) from None
+        raise InvalidRule("The rule is not valid", errors=errors) from None
 
 
 async def add_rule(session: AsyncSession, ctx: Matching, who: Principal, body: dict[str, Any]) -> Rule:
     spec = _validated(body)
     if await repository.rule(session, spec.id) is not None:
-        raise Conflict(f"A rule {spec.id!r} exists already", code="rule_exists")
+        raise RuleExists(f"A rule {spec.id!r} exists already")
     rule = Rule(**row_values(spec), updated_at=ctx.now(), updated_by=who.name)
     session.add(rule)
     await session.flush()
