@@ -14,7 +14,7 @@ from services.matching.context import MatchingCtx
 from services.matching.dependencies import Feeder
 from services.matching.feeds import repository, service, views
 from services.matching.feeds.body import Body, HashedStream, body_format, open_body
-from services.matching.feeds.dependencies import AsOf, IdempotencyKey, Source
+from services.matching.feeds.dependencies import Named
 from services.matching.feeds.errors import ClientDisconnected, IdempotencyKeyReused, UnexpectedBody
 from services.matching.feeds.parsing import BodyFormat
 from services.matching.feeds.schemas import FeedOut, RejectOut, UploadOut
@@ -63,27 +63,18 @@ async def _answer(ctx: MatchingCtx, feed_id: str, response: Response) -> FeedOut
 
 
 @router.post("/feeds", status_code=202, response_model=FeedOut, openapi_extra=_STREAMED, responses=_PROBLEMS)
-async def upload_feed(
-    request: Request,
-    response: Response,
-    ctx: MatchingCtx,
-    who: Feeder,
-    spec: Source,
-    key: IdempotencyKey,
-    as_of: AsOf = None,
-) -> FeedOut:
+async def upload_feed(request: Request, response: Response, ctx: MatchingCtx, named: Named) -> FeedOut:
     """Load a feed as it streams; the answer (and `Location`) names it. The same Idempotency-Key and body again
     answer with the same feed and store nothing."""
     fmt = body_format(request)
     stream = _stream(request, ctx)
-    if key is not None and (prior := await service.by_key(ctx, who.subject, key)) is not None:
-        await service.replay(prior, spec.name, stream)
+    if (prior := await service.prior(ctx, named.new)) is not None:
+        await service.replay(prior, named.spec.name, stream)
         return await _answer(ctx, prior.id, response)
-    body = await _opened(stream, fmt, spec, ctx)
-    new = service.NewFeed(spec.name, as_of or ctx.today(), who, key)
+    body = await _opened(stream, fmt, named.spec, ctx)
     async with service.loader_connection(request.app.state.db) as conn:
-        feed = await service.create_loading(conn, ctx, new, fmt)
-        await service.load_body(conn, ctx, feed, spec, body)
+        feed = await service.create_loading(conn, ctx, named.new, fmt)
+        await service.load_body(conn, ctx, feed, named.spec, body)
     return await _answer(ctx, feed.id, response)
 
 
@@ -97,30 +88,21 @@ async def upload_feed(
         422: {"description": "An unknown source or a body sent with the request"},
     },
 )
-async def create_upload(
-    request: Request,
-    response: Response,
-    ctx: MatchingCtx,
-    who: Feeder,
-    spec: Source,
-    key: IdempotencyKey,
-    as_of: AsOf = None,
-) -> UploadOut:
+async def create_upload(request: Request, response: Response, ctx: MatchingCtx, named: Named) -> UploadOut:
     """Name a feed before sending it (an empty body); PUT the body to `upload_url` next, and follow the load by
     `feed_id` meanwhile. The same Idempotency-Key again answers with the same upload."""
     async for chunk in request.stream():
         if chunk.strip():
             raise UnexpectedBody("This request creates an upload; PUT the body to its upload_url")
-    if key is not None and (prior := await service.by_key(ctx, who.subject, key)) is not None:
-        if prior.source != spec.name:
+    if (prior := await service.prior(ctx, named.new)) is not None:
+        if prior.source != named.new.source:
             raise IdempotencyKeyReused(
                 "This Idempotency-Key was used for a feed of another source",
                 feed_id=prior.id,
             )
         feed = prior
     else:
-        new = service.NewFeed(spec.name, as_of or ctx.today(), who, key)
-        feed = await service.create_upload(ctx, new)
+        feed = await service.create_upload(ctx, named.new)
     response.headers["Location"] = service.feed_url(feed.id)
     return views.upload_out(feed, service.upload_url(feed.id))
 

@@ -84,10 +84,13 @@ def _key_in_use(feed_id: str) -> FeedInProgress:
     )
 
 
-async def by_key(ctx: Matching, client_id: str, key: str) -> Feed | None:
+async def prior(ctx: Matching, new: NewFeed) -> Feed | None:
+    """The feed the provider sent before under the same Idempotency-Key, if any."""
+    if new.idempotency_key is None:
+        return None
     async with ctx.sessions() as session:
         found: Feed | None = await session.scalar(
-            select(Feed).where(Feed.client_id == client_id, Feed.idempotency_key == key)
+            select(Feed).where(Feed.client_id == new.provider.subject, Feed.idempotency_key == new.idempotency_key)
         )
         return found
 
@@ -128,8 +131,8 @@ async def create_upload(ctx: Matching, new: NewFeed) -> Feed:
         async with ctx.sessions.begin() as session:
             session.add(feed)
     except IntegrityError:
-        prior = await by_key(ctx, new.provider.subject, new.idempotency_key or "")
-        raise _key_in_use(prior.id if prior else "") from None
+        first = await prior(ctx, new)
+        raise _key_in_use(first.id if first else "") from None
     return feed
 
 
@@ -156,8 +159,8 @@ async def create_loading(conn: AsyncConnection, ctx: Matching, new: NewFeed, fmt
             await _make_loadable(session, feed)
     except IntegrityError:
         # Another request under the same key created its feed first.
-        prior = await by_key(ctx, new.provider.subject, new.idempotency_key or "")
-        raise _key_in_use(prior.id if prior else "") from None
+        first = await prior(ctx, new)
+        raise _key_in_use(first.id if first else "") from None
     return feed
 
 

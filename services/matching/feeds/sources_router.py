@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
 from libs.kernel.db import DbSession
@@ -11,13 +9,12 @@ from services.matching.dependencies import Reader
 from services.matching.feeds import repository, views
 from services.matching.feeds.schemas import SourceOut
 from services.matching.runs import repository as runs
+from services.matching.views import WRONG_ROLE
 
 router = APIRouter(prefix="/api/v1/matching", tags=["sources"])
 
-_PROBLEMS: dict[int | str, dict[str, Any]] = {403: {"description": "Wrong role"}}
 
-
-@router.get("/sources", response_model=list[SourceOut], responses=_PROBLEMS)
+@router.get("/sources", response_model=list[SourceOut], responses=WRONG_ROLE)
 async def sources(session: DbSession, who: Reader) -> list[SourceOut]:
     """Every registry source: its columns, schedule and latest feeds (staff)."""
     latest = await repository.latest_by_source(session, per_source=3)

@@ -10,33 +10,17 @@ from services.matching.feeds.models import Feed
 from services.matching.feeds.schemas import FeedOut, RejectOut, SourceOut, UploadOut
 from services.matching.runs.models import SourceSchedule
 from services.matching.sources import SOURCES
+from services.matching.views import from_row
 
 FIRST_REJECTS = 1000
 
 
 def feed_out(feed: Feed, rejects: list[RejectOut], next_cursor: str | None = None) -> FeedOut:
-    return FeedOut(
-        feed_id=feed.id,
-        source=feed.source,
-        as_of=feed.as_of,
-        status=feed.status,
-        rows_total=feed.rows_total,
-        rows_loaded=feed.rows_loaded,
-        rows_rejected=feed.rows_rejected,
-        rejects=rejects,
-        rejects_next_cursor=next_cursor,
-        hits_raised=feed.hits_raised,
-        deaths_raised=feed.deaths_raised,
-        received_at=feed.received_at,
-        loaded_at=feed.loaded_at,
-        finished_at=feed.finished_at,
-        error=feed.error,
-        failure=feed.failure,
-    )
+    return from_row(FeedOut, feed, feed_id=feed.id, rejects=rejects, rejects_next_cursor=next_cursor)
 
 
 def upload_out(feed: Feed, upload_url: str) -> UploadOut:
-    return UploadOut(feed_id=feed.id, upload_url=upload_url, source=feed.source, as_of=feed.as_of, status=feed.status)
+    return from_row(UploadOut, feed, feed_id=feed.id, upload_url=upload_url)
 
 
 async def rejects_page(session: AsyncSession, feed_id: str, after: int | None, limit: int) -> Page[RejectOut]:

@@ -16,15 +16,13 @@ from services.matching.dependencies import Checker, County, Reader
 from services.matching.hits import repository, service, views
 from services.matching.hits.models import HitStatus
 from services.matching.hits.schemas import ConfirmIn, DeathOut, DismissIn, HitOut, OverdueOut
+from services.matching.views import REGION_LIST
 
 router = APIRouter(prefix="/api/v1/matching", tags=["hits"])
 HitId = Annotated[str, Path(max_length=64)]
 RegionQuery = Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$", description="A region prefix")]
 
-_LISTS: dict[int | str, dict[str, Any]] = {
-    403: {"description": "Wrong role, or a region outside your jurisdiction"},
-    422: {"description": "Invalid query; `errors` names each parameter"},
-}
+
 _ONE: dict[int | str, dict[str, Any]] = {
     403: {"description": "Wrong role, or a hit outside your jurisdiction"},
     404: {"description": "No such hit"},
@@ -36,7 +34,7 @@ _CHECK: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/hits", response_model=Page[HitOut], responses=_LISTS)
+@router.get("/hits", response_model=Page[HitOut], responses=REGION_LIST)
 async def list_hits(
     session: DbSession,
     ctx: MatchingCtx,
@@ -64,7 +62,7 @@ async def list_hits(
     )
 
 
-@router.get("/hits/overdue", response_model=OverdueOut, responses=_LISTS)
+@router.get("/hits/overdue", response_model=OverdueOut, responses=REGION_LIST)
 async def overdue_hits(
     session: DbSession, ctx: MatchingCtx, who: County, region_code: RegionQuery = None
 ) -> OverdueOut:
@@ -102,7 +100,7 @@ async def dismiss_hit(
     return await views.one_hit(session, hit, ctx.today())
 
 
-@router.get("/deaths", response_model=Page[DeathOut], responses=_LISTS)
+@router.get("/deaths", response_model=Page[DeathOut], responses=REGION_LIST)
 async def deaths(
     session: DbSession,
     who: Reader,

@@ -10,31 +10,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.matching.hits import repository
 from services.matching.hits.models import Death, Hit, HitStatus
 from services.matching.hits.schemas import DeathOut, HitOut, OverdueOut, TownshipOverdue
+from services.matching.views import from_row
 from services.matching.watchlist.models import Person
 
 
 def hit_out(hit: Hit, person: Person | None, today: dt.date) -> HitOut:
-    return HitOut(
+    return from_row(
+        HitOut,
+        hit,
         hit_id=hit.id,
         rule=hit.rule_id,
-        source=hit.source,
-        description=hit.description,
-        severity=hit.severity,
-        suggested_action=hit.suggested_action,
-        role=hit.role,
-        household_id=hit.household_id,
-        region_code=hit.region_code,
-        township_code=hit.township_code,
         person_id_masked=person.id_masked if person else "",
         person_name_masked=person.name_masked if person else "",
-        evidence=hit.evidence,
-        status=hit.status,
-        raised_at=hit.raised_at,
-        due_date=hit.due_date,
         overdue=hit.status == HitStatus.OPEN.value and hit.due_date < today,
-        resolved_at=hit.resolved_at,
         resolved_by=hit.resolved_by_name,
-        resolution=hit.resolution,
     )
 
 
@@ -59,13 +48,4 @@ def overdue_out(
 
 def death_out(row: tuple[Death, Person]) -> DeathOut:
     death, person = row
-    return DeathOut(
-        person_id_masked=person.id_masked,
-        person_name_masked=person.name_masked,
-        death_date=death.death_date,
-        source=death.source,
-        feed_id=death.feed_id,
-        household_ids=list(death.household_ids),
-        region_code=death.region_code,
-        raised_at=death.raised_at,
-    )
+    return from_row(DeathOut, death, person_id_masked=person.id_masked, person_name_masked=person.name_masked)

@@ -13,6 +13,7 @@ from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_ke
 from services.matching.dependencies import Reader
 from services.matching.outside_region import repository, views
 from services.matching.outside_region.schemas import OutsideRegionRowOut
+from services.matching.views import REGION_LIST
 
 router = APIRouter(prefix="/api/v1/matching", tags=["outside region"])
 
@@ -20,10 +21,7 @@ router = APIRouter(prefix="/api/v1/matching", tags=["outside region"])
 @router.get(
     "/outside-region-rows",
     response_model=Page[OutsideRegionRowOut],
-    responses={
-        403: {"description": "Wrong role, or a region outside your jurisdiction"},
-        422: {"description": "Invalid query; `errors` names each parameter"},
-    },
+    responses=REGION_LIST,
 )
 async def outside_region_rows(
     session: DbSession,

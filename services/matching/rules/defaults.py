@@ -20,6 +20,12 @@ _SERVING = [
 ]
 _MOTOR = {"field": "vehicle_type", "op": "in", "values": ["car", "truck", "motorcycle"]}
 _HOMES = {"field": "kind", "op": "in", "values": ["commercial", "rural_homestead"]}
+# A commercial home bought (not resettlement after land requisition) within three years.
+_COMMERCIAL_BOUGHT = [
+    {"field": "kind", "op": "eq", "value": "commercial"},
+    {"field": "acquisition", "op": "eq", "value": "purchase"},
+    {"field": "acquired_at", "op": "within", "years": 3},
+]
 _SUPPORT_CHECK = "核查赡养（抚养、扶养）能力，重新核定赡养费 re-assess the obligor's support"
 
 
@@ -257,11 +263,7 @@ _CATALOGUE: list[dict[str, Any]] = [
         "id": "property_commercial_recent",
         "source": "property",
         "programs": _MEANS_TESTED,
-        "conditions": [
-            {"field": "kind", "op": "eq", "value": "commercial"},
-            {"field": "acquisition", "op": "eq", "value": "purchase"},
-            {"field": "acquired_at", "op": "within", "years": 3},
-        ],
+        "conditions": _COMMERCIAL_BOUGHT,
         "evidence_fields": ["property_id"],
         "severity": "high",
         "suggested_action": "原则上取消低保 stop in principle",
@@ -285,11 +287,7 @@ _CATALOGUE: list[dict[str, Any]] = [
         "source": "property",
         "roles": ["obligor"],
         "programs": _SUPPORTED,
-        "conditions": [
-            {"field": "kind", "op": "eq", "value": "commercial"},
-            {"field": "acquisition", "op": "eq", "value": "purchase"},
-            {"field": "acquired_at", "op": "within", "years": 3},
-        ],
+        "conditions": _COMMERCIAL_BOUGHT,
         "evidence_fields": ["property_id"],
         "severity": "low",
         "suggested_action": _SUPPORT_CHECK,

@@ -12,17 +12,18 @@ from services.matching.dependencies import Admin, Reader
 from services.matching.rules import repository, service, views
 from services.matching.rules.schemas import RuleOut, ScheduleIn, ScheduleOut
 from services.matching.runs import repository as runs
+from services.matching.views import WRONG_ROLE
 
 router = APIRouter(prefix="/api/v1/matching", tags=["rules"])
 
-_READ: dict[int | str, dict[str, Any]] = {403: {"description": "Wrong role"}}
+
 _CHANGE: dict[int | str, dict[str, Any]] = {
     403: {"description": "Only a system administrator changes rules and schedules"},
     422: {"description": "Not a valid rule or schedule; `errors` names each field"},
 }
 
 
-@router.get("/rules", response_model=list[RuleOut], responses=_READ)
+@router.get("/rules", response_model=list[RuleOut], responses=WRONG_ROLE)
 async def list_rules(session: DbSession, who: Reader) -> list[RuleOut]:
     """Every rule, enabled or not, by source."""
     return [views.rule_out(r) for r in await repository.all_rules(session)]
@@ -51,7 +52,7 @@ async def change_rule(
     return views.rule_out(await service.change_rule(session, ctx, who, rule_id, body))
 
 
-@router.get("/schedules", response_model=list[ScheduleOut], responses=_READ)
+@router.get("/schedules", response_model=list[ScheduleOut], responses=WRONG_ROLE)
 async def list_schedules(session: DbSession, who: Reader) -> list[ScheduleOut]:
     """How often each source's latest feed is matched again, and when it last and next runs."""
     return views.schedules_out(await runs.schedules_by_source(session))

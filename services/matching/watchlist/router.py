@@ -11,6 +11,7 @@ from libs.kernel.db import DbSession
 from services.matching.context import MatchingCtx
 from services.matching.dependencies import Reader
 from services.matching.runs.matched import business_month
+from services.matching.views import REGION_LIST
 from services.matching.watchlist import repository, views
 from services.matching.watchlist.schemas import WatchSummary
 
@@ -20,10 +21,7 @@ router = APIRouter(prefix="/api/v1/matching", tags=["watch list"])
 @router.get(
     "/watch-list/summary",
     response_model=WatchSummary,
-    responses={
-        403: {"description": "Wrong role, or a region outside your jurisdiction"},
-        422: {"description": "Not a region code"},
-    },
+    responses=REGION_LIST,
 )
 async def watch_summary(
     session: DbSession,

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from services.matching.watchlist.repository import WatchCounts
 from services.matching.watchlist.schemas import WatchSummary
 
 
 def summary_out(region_code: str, month: str, counted: WatchCounts) -> WatchSummary:
-    return WatchSummary(
-        region_code=region_code,
-        month=month,
-        households=counted.households,
-        members=counted.members,
-        obligors=counted.obligors,
-        pending_applications=counted.pending_applications,
-        applicants=counted.applicants,
-    )
+    return WatchSummary(region_code=region_code, month=month, **asdict(counted))
