@@ -4,6 +4,7 @@ from libs.kernel.diagnostics import diagnostics_router
 from libs.kernel.service import ServiceDefinition
 from services.matching import jobs
 from services.matching.config import MatchingSettings
+from services.matching.context import Matching
 from services.matching.db import SCHEMA, Base, tables
 from services.matching.feeds.router import router as feeds
 from services.matching.feeds.sources_router import router as sources
@@ -18,6 +19,7 @@ DEFINITION = ServiceDefinition(
     name=SCHEMA,
     title="Jiuzhu matching: Registry matching and suspicion hits",
     settings_cls=MatchingSettings,
+    context=Matching.of,
     metadata=Base.metadata,
     tables=tables,
     migrations_dir=Path(__file__).parent / "migrations" / "versions",

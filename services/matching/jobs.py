@@ -15,10 +15,9 @@ from services.matching.runs.processing import process_next_feed, run_schedules
 
 
 def jobs(runtime: Runtime) -> Sequence[PeriodicJob]:
-    return jobs_for(Matching.of(runtime))
+    ctx = runtime.context
+    assert isinstance(ctx, Matching)
 
-
-def jobs_for(ctx: Matching) -> Sequence[PeriodicJob]:
     async def feeds(session: AsyncSession) -> None:
         await sweep_broken_uploads(ctx)
         await process_next_feed(session, ctx)

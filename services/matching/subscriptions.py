@@ -1,15 +1,30 @@
 """Which events matching consumes, and the handler of each: consumer name → {event type → handler}."""
 
+from libs.contracts.events.casework import CaseDecided, EntitlementChanged, HouseholdChanged
+from libs.contracts.events.intake import ApplicationSubmitted, ApplicationWithdrawn
+from libs.kernel.consumer import typed_handler
 from libs.kernel.diagnostics import PROBE_EVENT_TYPE, probe_handler
 from libs.kernel.service import Runtime, Subscriptions
 from services.matching.context import Matching
 from services.matching.db import tables
-from services.matching.handlers import subscriptions_of
+from services.matching.handlers import application_submitted
+from services.matching.watchlist import service as watchlist
 
 
 def subscriptions(runtime: Runtime) -> Subscriptions:
-    return subscriptions_for(Matching.of(runtime))
-
-
-def subscriptions_for(ctx: Matching) -> Subscriptions:
-    return {"platform": {PROBE_EVENT_TYPE: probe_handler(tables)}, **subscriptions_of(ctx)}
+    ctx = runtime.context
+    assert isinstance(ctx, Matching)
+    return {
+        "platform": {PROBE_EVENT_TYPE: probe_handler(tables)},
+        # Applicants are watched and verified; decisions make them recipients or let them go.
+        "applications": {
+            ApplicationSubmitted.event_type: typed_handler(ApplicationSubmitted, ctx, application_submitted),
+            ApplicationWithdrawn.event_type: typed_handler(ApplicationWithdrawn, ctx, watchlist.application_withdrawn),
+            CaseDecided.event_type: typed_handler(CaseDecided, ctx, watchlist.case_decided),
+        },
+        # Who is paid, in which household, and for which months: the watch list the registries are matched against.
+        "watch-list": {
+            HouseholdChanged.event_type: typed_handler(HouseholdChanged, ctx, watchlist.household_changed),
+            EntitlementChanged.event_type: typed_handler(EntitlementChanged, ctx, watchlist.entitlement_changed),
+        },
+    }

@@ -12,7 +12,6 @@ import pytest
 from libs.devstack.stack import DevStack
 from libs.kernel.auth import InternalTokens
 from libs.kernel.service import create_service_app
-from services.matching.context import Matching
 from services.matching.definition import DEFINITION as MATCHING
 from tests.matching.support import Broker, Clock, MatchingApi
 
@@ -27,10 +26,10 @@ async def api(stack: DevStack) -> AsyncIterator[MatchingApi]:
     clock = Clock()
     clock.set_day(date(2026, 11, 20))
     async with app.router.lifespan_context(app):
-        app.state.matching = replace(Matching.of(app.state.runtime), clock=clock)
+        app.state.runtime.context = replace(app.state.runtime.context, clock=clock)
         transport = httpx.ASGITransport(app)
         async with httpx.AsyncClient(transport=transport, base_url="http://matching", timeout=60) as http:
-            yield MatchingApi(http, tokens, app.state.db, clock, app.state.matching, app)
+            yield MatchingApi(http, tokens, app.state.db, app, clock)
 
 
 @pytest.fixture

@@ -104,8 +104,7 @@ class Place:
 
 
 def ctx_key(api: MatchingApi, id_number: str) -> uuid.UUID:
-    assert api.ctx is not None
-    return api.ctx.key(id_number)
+    return api.ctx.keys.of(id_number)
 
 
 async def watched(api: MatchingApi, id_number: str) -> set[tuple[str, str]]:

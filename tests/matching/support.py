@@ -37,7 +37,6 @@ from services.matching.context import Matching
 from services.matching.db import tables
 from services.matching.definition import DEFINITION as MATCHING
 from services.matching.runs.processing import process_next_feed, run_schedules
-from services.matching.subscriptions import subscriptions_for
 from tests.casework import support as casework_support
 from tests.contracts.factories import make_id, next_seq
 from tests.support import principals
@@ -75,16 +74,19 @@ class MatchingApi:
     http: httpx.AsyncClient
     tokens: InternalTokens
     db: Database
+    app: FastAPI
     clock: Clock = field(default_factory=Clock)
-    ctx: Matching | None = None
-    app: FastAPI | None = None
+
+    @property
+    def ctx(self) -> Matching:
+        """The API process's one context (a fixed clock, and any settings `use_settings` gave it)."""
+        ctx = self.app.state.runtime.context
+        assert isinstance(ctx, Matching)
+        return ctx
 
     def use_settings(self, **overrides: Any) -> None:
         """Run the rest of the test with these matching settings (the API and the jobs run by hand alike)."""
-        assert self.ctx is not None
-        assert self.app is not None
-        self.ctx = replace(self.ctx, settings=self.ctx.settings.with_overrides(**overrides))
-        self.app.state.matching = self.ctx
+        self.app.state.runtime.context = replace(self.ctx, settings=self.ctx.settings.with_overrides(**overrides))
 
     def as_(self, principal: Principal) -> dict[str, str]:
         return {INTERNAL_HEADER: self.tokens.sign(principal)}
@@ -114,14 +116,12 @@ class MatchingApi:
 
     async def run_worker(self) -> None:
         """What the worker does on its next ticks: every loaded feed matched, then due schedules."""
-        assert self.ctx is not None
         while True:
             async with self.db.sessions.begin() as session:
                 if not await process_next_feed(session, self.ctx):
                     break
 
     async def run_schedules(self) -> int:
-        assert self.ctx is not None
         async with self.db.sessions.begin() as session:
             return await run_schedules(session, self.ctx)
 
@@ -145,8 +145,7 @@ class Broker:
 
     def __init__(self, api: MatchingApi) -> None:
         settings = MATCHING.settings()
-        assert api.ctx is not None
-        self.consumers = Consumers(api.db, tables, settings, subscriptions_for(api.ctx))
+        self.consumers = Consumers(api.db, tables, settings, MATCHING.subscriptions(api.app.state.runtime))
 
     async def deliver(self, payload: EventPayload, subject: str = "test", times: int = 2) -> CloudEvent:
         event = new_event(payload.event_type, source="casework", subject=subject, data=payload)

@@ -231,7 +231,7 @@ async def test_the_same_feed_twice_raises_nothing_new(api: MatchingApi, broker: 
     assert (first_deaths["deaths_raised"], second_deaths["deaths_raised"]) == (1, 0)
     assert api.ctx is not None
     async with api.db.sessions() as session:
-        hits = await session.scalar(select(func.count()).where(Hit.person == api.ctx.key(owner)))
+        hits = await session.scalar(select(func.count()).where(Hit.person == api.ctx.keys.of(owner)))
     assert hits == 1
     events = [
         e for e in await api.outbox_events("death-detected") if e.subject == f"household/{household.household_id}"

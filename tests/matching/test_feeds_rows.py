@@ -32,7 +32,7 @@ from tests.matching.support import MatchingApi, csv_feed, fresh_id
 
 def _key(api: MatchingApi, id_number: str) -> uuid.UUID:
     assert api.ctx is not None
-    return api.ctx.key(id_number)
+    return api.ctx.keys.of(id_number)
 
 
 @dataclass

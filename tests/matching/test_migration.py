@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.matching.db import SCHEMA, Base
 from services.matching.definition import DEFINITION
-from services.matching.rules.defaults import DEFAULT_RULES
+from services.matching.rules.defaults import DEFAULT_RULES, DEFAULT_SCHEDULES
 from services.matching.rules.models import Rule, row_values
 from services.matching.rules.spec import RuleSpec
 from services.matching.runs.models import SourceSchedule
@@ -64,3 +64,15 @@ async def test_the_shipped_rules_and_schedules_are_seeded(api: MatchingApi) -> N
     assert schedules["death"] == "monthly"
     assert schedules["prison"] == "quarterly"
     assert schedules["public_payroll"] == "half_yearly"
+
+
+async def test_the_seeded_rows_are_the_catalogue_column_for_column(api: MatchingApi) -> None:
+    """The migration loads rules/defaults.py: every shipped rule not changed since holds exactly its catalogue row."""
+    async with api.db.sessions() as session:
+        rows = {r.id: r for r in await session.scalars(select(Rule).where(Rule.updated_by == "migration"))}
+        frequencies = {s.source: s.frequency for s in await session.scalars(select(SourceSchedule))}
+    for rule_id, row in rows.items():
+        (shipped,) = [rule for rule in DEFAULT_RULES if rule["id"] == rule_id]
+        assert {column: getattr(row, column) for column in shipped} == shipped
+    for schedule in DEFAULT_SCHEDULES:
+        assert frequencies[schedule["source"]] == schedule["frequency"]

@@ -225,7 +225,7 @@ async def test_the_shipped_rules_are_listed(api: MatchingApi) -> None:
     assert reply.status_code == 200
     listed = {r["id"]: {k: v for k, v in r.items() if k not in ("updated_at", "updated_by")} for r in reply.json()}
     assert len(DEFAULT_RULES) == 34
-    # The migration's copy of the catalogue is the one in defaults.py, field for field.
+    # The migration seeds the catalogue of defaults.py, field for field.
     for shipped in DEFAULT_RULES:
         assert listed[shipped["id"]] == RuleSpec.model_validate(shipped).model_dump(mode="json")
 

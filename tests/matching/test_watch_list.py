@@ -228,7 +228,7 @@ async def _obligor_rows(api: MatchingApi, person: str) -> list[tuple[str, str | 
     async with api.db.sessions() as s:
         rows = await s.execute(
             select(WatchObligor.household_id, WatchObligor.application_id).where(
-                WatchObligor.person == api.ctx.key(person)
+                WatchObligor.person == api.ctx.keys.of(person)
             )
         )
         return [(str(h), a) for h, a in rows.all()]

@@ -12,8 +12,15 @@ from dataclasses import dataclass
 import orjson
 from fastapi import Request
 
-from libs.kernel.errors import Unprocessable
 from services.matching.feeds.blocks import UnframedBody, line_blocks, split_header
+from services.matching.feeds.errors import (
+    DuplicateColumns,
+    EmptyBody,
+    InvalidBody,
+    MissingColumns,
+    UnframedFeed,
+    UnsupportedBodyFormat,
+)
 from services.matching.feeds.parsing import BodyFormat
 from services.matching.sources import SourceSpec
 
@@ -27,9 +34,7 @@ def body_format(request: Request) -> BodyFormat:
     try:
         return BodyFormat(media)
     except ValueError:
-        raise Unprocessable(
-            "The body must be CSV (text/csv) or NDJSON (application/x-ndjson)", code="unsupported_body_format"
-        ) from None
+        raise UnsupportedBodyFormat("The body must be CSV (text/csv) or NDJSON (application/x-ndjson)") from None
 
 
 class HashedStream:
@@ -86,9 +91,9 @@ async def open_body(stream: HashedStream, fmt: BodyFormat, spec: SourceSpec, blo
     try:
         first = await anext(blocks, b"")
     except UnframedBody as exc:
-        raise Unprocessable(f"The body cannot be cut into rows: {exc}", code="unframed_body") from None
+        raise UnframedFeed(f"The body cannot be cut into rows: {exc}") from None
     if not first.strip():
-        raise Unprocessable("The body is empty", code="empty_body")
+        raise EmptyBody("The body is empty")
     required = ["id_number", "name", *(f.name for f in spec.fields if f.required)]
     if fmt is BodyFormat.NDJSON:
         line = first.split(b"\n", 1)[0]
@@ -96,20 +101,19 @@ async def open_body(stream: HashedStream, fmt: BodyFormat, spec: SourceSpec, blo
             if not isinstance(orjson.loads(line), dict):
                 raise ValueError
         except ValueError:
-            raise Unprocessable("The first line is not a JSON object", code="invalid_body") from None
+            raise InvalidBody("The first line is not a JSON object") from None
         return Body(fmt, [], _chain(first, blocks), stream)
     line, rest = split_header(first)
     try:
         header = [name.strip().lower() for name in next(csv.reader([line.decode("utf-8-sig")]))]
     except (UnicodeDecodeError, csv.Error, StopIteration):
-        raise Unprocessable("The first line is not a CSV header", code="invalid_body") from None
+        raise InvalidBody("The first line is not a CSV header") from None
     if len(set(header)) != len(header):
-        raise Unprocessable("The header names a column twice", code="duplicate_columns")
+        raise DuplicateColumns("The header names a column twice")
     missing = [name for name in required if name not in header]
     if missing:
-        raise Unprocessable(
+        raise MissingColumns(
             f"The header lacks {', '.join(missing)}",
-            code="missing_columns",
             errors=[{"loc": ["body", "header", name], "msg": "column missing"} for name in missing],
         )
     return Body(fmt, header, _chain(rest, blocks), stream)

@@ -40,6 +40,10 @@ class Progress:
     loaded: int = 0
     rejected: int = 0
 
+    def columns(self) -> dict[str, int]:
+        """The counts as the feed's row holds them."""
+        return {"rows_total": self.total, "rows_loaded": self.loaded, "rows_rejected": self.rejected}
+
 
 class TooManyRejects(Exception):
     """Most rows read so far could not be loaded: the rest of the body is not worth reading."""
@@ -70,14 +74,7 @@ async def _record(ctx: Matching, feed_id: str, progress: Progress, rejects: list
                 .on_conflict_do_nothing()
             )
         await session.execute(
-            update(Feed)
-            .where(Feed.id == feed_id)
-            .values(
-                rows_total=progress.total,
-                rows_loaded=progress.loaded,
-                rows_rejected=progress.rejected,
-                progress_at=ctx.now(),
-            )
+            update(Feed).where(Feed.id == feed_id).values(**progress.columns(), progress_at=ctx.now())
         )
 
 
@@ -133,13 +130,7 @@ async def finish(ctx: Matching, feed_id: str, progress: Progress, body_sha256: s
         await session.execute(
             update(Feed)
             .where(Feed.id == feed_id)
-            .values(
-                rows_total=progress.total,
-                rows_loaded=progress.loaded,
-                rows_rejected=progress.rejected,
-                loaded_at=ctx.now(),
-                body_sha256=body_sha256,
-            )
+            .values(**progress.columns(), loaded_at=ctx.now(), body_sha256=body_sha256)
         )
 
 

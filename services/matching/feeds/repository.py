@@ -1,38 +1,28 @@
-"""Reading feeds back for their provider: a feed as the API shows it, with its first rejects, and the rest paged."""
+"""Reading feeds back: a provider's own feed, its rejects by row, and the latest feeds of every source for staff."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal
 from libs.kernel.errors import NotFound
-from libs.kernel.pagination import Page, encode_cursor
 from services.matching.feeds.models import Feed, FeedReject
-from services.matching.feeds.schemas import FeedOut, RejectOut
-
-FIRST_REJECTS = 1000
 
 
-async def rejects_page(session: AsyncSession, feed_id: str, after: int | None, limit: int) -> Page[RejectOut]:
+async def rejects(session: AsyncSession, feed_id: str, after: int | None, limit: int) -> list[FeedReject]:
+    """Up to `limit + 1` rejects of a feed after row `after` (one more says there is a next page), by row."""
     query = select(FeedReject).where(FeedReject.feed_id == feed_id).order_by(FeedReject.row).limit(limit + 1)
     if after is not None:
         query = query.where(FeedReject.row > after)
-    rows = (await session.scalars(query)).all()
-    items = [RejectOut(row=r.row, reason=r.reason) for r in rows[:limit]]
-    more = len(rows) > limit
-    return Page(items=items, next_cursor=encode_cursor([items[-1].row]) if more and items else None)
+    return list((await session.scalars(query)).all())
 
 
-async def view(session: AsyncSession, feed: Feed) -> FeedOut:
-    page = await rejects_page(session, feed.id, None, FIRST_REJECTS)
-    return FeedOut.of(feed, page.items, page.next_cursor)
-
-
-async def view_of(session: AsyncSession, feed_id: str) -> FeedOut:
+async def fresh(session: AsyncSession, feed_id: str) -> Feed:
+    """A feed as the database holds it now (a load in another connection has moved it on)."""
     feed = await session.get(Feed, feed_id, populate_existing=True)
     assert feed is not None
-    return await view(session, feed)
+    return feed
 
 
 async def own_feed(session: AsyncSession, feed_id: str, who: Principal) -> Feed:
@@ -41,3 +31,23 @@ async def own_feed(session: AsyncSession, feed_id: str, who: Principal) -> Feed:
     if feed is None or feed.client_id != who.subject:
         raise NotFound("No such feed")
     return feed
+
+
+async def latest_by_source(session: AsyncSession, per_source: int) -> dict[str, list[Feed]]:
+    """The `per_source` latest feeds of every source, the latest first, in one query."""
+    rank = (
+        func.row_number()
+        .over(partition_by=Feed.source, order_by=(Feed.received_at.desc(), Feed.feed_no.desc()))
+        .label("rank")
+    )
+    ranked = select(Feed.id, rank).subquery()
+    latest = await session.scalars(
+        select(Feed)
+        .join(ranked, ranked.c.id == Feed.id)
+        .where(ranked.c.rank <= per_source)
+        .order_by(Feed.received_at.desc(), Feed.feed_no.desc())
+    )
+    by_source: dict[str, list[Feed]] = {}
+    for feed in latest:
+        by_source.setdefault(feed.source, []).append(feed)
+    return by_source

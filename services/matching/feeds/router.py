@@ -8,15 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response
 from starlette.requests import ClientDisconnect
 
-from libs.contracts.clock import business_date
 from libs.kernel.db import DbSession
-from libs.kernel.errors import BadRequest, Conflict, Unprocessable
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset
 from services.matching.context import MatchingCtx
 from services.matching.dependencies import Feeder
-from services.matching.feeds import repository, service
+from services.matching.feeds import repository, service, views
 from services.matching.feeds.body import Body, HashedStream, body_format, open_body
-from services.matching.feeds.dependencies import AsOf, IdempotencyKey, Source
+from services.matching.feeds.dependencies import Named
+from services.matching.feeds.errors import ClientDisconnected, IdempotencyKeyReused, UnexpectedBody
 from services.matching.feeds.parsing import BodyFormat
 from services.matching.feeds.schemas import FeedOut, RejectOut, UploadOut
 from services.matching.feeds.sweep import sweep_on_start
@@ -36,8 +35,13 @@ _STREAMED = {
 }
 _PROBLEMS: dict[int | str, dict[str, str]] = {
     400: {"description": "The provider went away or stopped sending"},
+    403: {"description": "Not a registry provider"},
     409: {"description": "The Idempotency-Key names another body or a feed still being received"},
     422: {"description": "Not a feed of the source, or a feed given up as unreadable"},
+}
+_OWN: dict[int | str, dict[str, str]] = {
+    403: {"description": "Not a registry provider"},
+    404: {"description": "No such feed of yours"},
 }
 
 
@@ -49,80 +53,66 @@ async def _opened(stream: HashedStream, fmt: BodyFormat, spec: SourceSpec, ctx: 
     try:
         return await open_body(stream, fmt, spec, ctx.settings.feed_block_bytes, ctx.settings.feed_max_line_bytes)
     except ClientDisconnect as exc:
-        raise BadRequest("The client went away while sending the feed", code="client_disconnected") from exc
+        raise ClientDisconnected("The client went away while sending the feed") from exc
 
 
 async def _answer(ctx: MatchingCtx, feed_id: str, response: Response) -> FeedOut:
     response.headers["Location"] = service.feed_url(feed_id)
     async with ctx.sessions() as session:
-        return await repository.view_of(session, feed_id)
+        return await views.feed_view(session, await repository.fresh(session, feed_id))
 
 
 @router.post("/feeds", status_code=202, response_model=FeedOut, openapi_extra=_STREAMED, responses=_PROBLEMS)
-async def upload_feed(
-    request: Request,
-    response: Response,
-    ctx: MatchingCtx,
-    who: Feeder,
-    spec: Source,
-    key: IdempotencyKey,
-    as_of: AsOf = None,
-) -> FeedOut:
+async def upload_feed(request: Request, response: Response, ctx: MatchingCtx, named: Named) -> FeedOut:
     """Load a feed as it streams; the answer (and `Location`) names it. The same Idempotency-Key and body again
     answer with the same feed and store nothing."""
     fmt = body_format(request)
     stream = _stream(request, ctx)
-    if key is not None and (prior := await service.by_key(ctx, who.subject, key)) is not None:
-        await service.replay(prior, spec.name, stream)
+    if (prior := await service.prior(ctx, named.new)) is not None:
+        await service.replay(prior, named.spec.name, stream)
         return await _answer(ctx, prior.id, response)
-    body = await _opened(stream, fmt, spec, ctx)
-    new = service.NewFeed(spec.name, as_of or business_date(ctx.now()), who, key)
+    body = await _opened(stream, fmt, named.spec, ctx)
     async with service.loader_connection(request.app.state.db) as conn:
-        feed = await service.create_loading(conn, ctx, new, fmt)
-        await service.load_body(conn, ctx, feed, spec, body)
+        feed = await service.create_loading(conn, ctx, named.new, fmt)
+        await service.load_body(conn, ctx, feed, named.spec, body)
     return await _answer(ctx, feed.id, response)
 
 
-@router.post("/feeds/uploads", status_code=201, response_model=UploadOut, responses={409: {}, 422: {}})
-async def create_upload(
-    request: Request,
-    response: Response,
-    ctx: MatchingCtx,
-    who: Feeder,
-    spec: Source,
-    key: IdempotencyKey,
-    as_of: AsOf = None,
-) -> UploadOut:
+@router.post(
+    "/feeds/uploads",
+    status_code=201,
+    response_model=UploadOut,
+    responses={
+        403: {"description": "Not a registry provider"},
+        409: {"description": "The Idempotency-Key was used for a feed of another source"},
+        422: {"description": "An unknown source or a body sent with the request"},
+    },
+)
+async def create_upload(request: Request, response: Response, ctx: MatchingCtx, named: Named) -> UploadOut:
     """Name a feed before sending it (an empty body); PUT the body to `upload_url` next, and follow the load by
     `feed_id` meanwhile. The same Idempotency-Key again answers with the same upload."""
     async for chunk in request.stream():
         if chunk.strip():
-            raise Unprocessable(
-                "This request creates an upload; PUT the body to its upload_url", code="unexpected_body"
-            )
-    if key is not None and (prior := await service.by_key(ctx, who.subject, key)) is not None:
-        if prior.source != spec.name:
-            raise Conflict(
+            raise UnexpectedBody("This request creates an upload; PUT the body to its upload_url")
+    if (prior := await service.prior(ctx, named.new)) is not None:
+        if prior.source != named.new.source:
+            raise IdempotencyKeyReused(
                 "This Idempotency-Key was used for a feed of another source",
-                code="idempotency_key_reused",
                 feed_id=prior.id,
             )
         feed = prior
     else:
-        new = service.NewFeed(spec.name, as_of or business_date(ctx.now()), who, key)
-        feed = await service.create_upload(ctx, new)
+        feed = await service.create_upload(ctx, named.new)
     response.headers["Location"] = service.feed_url(feed.id)
-    return UploadOut(
-        feed_id=feed.id,
-        upload_url=service.upload_url(feed.id),
-        source=feed.source,
-        as_of=feed.as_of,
-        status=feed.status,
-    )
+    return views.upload_out(feed, service.upload_url(feed.id))
 
 
 @router.put(
-    "/feeds/uploads/{feed_id}", status_code=202, response_model=FeedOut, openapi_extra=_STREAMED, responses=_PROBLEMS
+    "/feeds/uploads/{feed_id}",
+    status_code=202,
+    response_model=FeedOut,
+    openapi_extra=_STREAMED,
+    responses={**_PROBLEMS, 404: {"description": "No such upload of yours"}},
 )
 async def put_upload(feed_id: FeedId, request: Request, response: Response, ctx: MatchingCtx, who: Feeder) -> FeedOut:
     """The body of an upload, loaded as it streams. A second PUT of the same body to a loaded upload answers as the
@@ -142,12 +132,17 @@ async def put_upload(feed_id: FeedId, request: Request, response: Response, ctx:
     return await _answer(ctx, feed.id, response)
 
 
-@router.get("/feeds/{feed_id}", response_model=FeedOut)
+@router.get("/feeds/{feed_id}", response_model=FeedOut, responses=_OWN)
 async def feed_status(feed_id: FeedId, session: DbSession, who: Feeder) -> FeedOut:
-    return await repository.view(session, await repository.own_feed(session, feed_id, who))
+    """One of the provider's feeds: how far its load and run have come, with its first rejects."""
+    return await views.feed_view(session, await repository.own_feed(session, feed_id, who))
 
 
-@router.get("/feeds/{feed_id}/rejects", response_model=Page[RejectOut])
+@router.get(
+    "/feeds/{feed_id}/rejects",
+    response_model=Page[RejectOut],
+    responses={**_OWN, 422: {"description": "Not a cursor of this list"}},
+)
 async def feed_rejects(
     feed_id: FeedId,
     session: DbSession,
@@ -155,6 +150,7 @@ async def feed_rejects(
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[RejectOut]:
+    """The rows of a feed refused and why, by row, after the first ones its status shows."""
     await repository.own_feed(session, feed_id, who)
     after = decode_keyset(cursor, tuple[int])
-    return await repository.rejects_page(session, feed_id, after[0] if after else None, limit)
+    return await views.rejects_page(session, feed_id, after[0] if after else None, limit)

@@ -6,8 +6,6 @@ import datetime as dt
 
 from pydantic import BaseModel
 
-from services.matching.feeds.models import Feed
-
 
 class RejectOut(BaseModel):
     row: int
@@ -33,27 +31,6 @@ class FeedOut(BaseModel):
     error: str | None = None
     # Why a failed feed failed, as a stable code (services.matching.feeds.models.FeedFailure).
     failure: str | None = None
-
-    @classmethod
-    def of(cls, feed: Feed, rejects: list[RejectOut], next_cursor: str | None = None) -> FeedOut:
-        return cls(
-            feed_id=feed.id,
-            source=feed.source,
-            as_of=feed.as_of,
-            status=feed.status,
-            rows_total=feed.rows_total,
-            rows_loaded=feed.rows_loaded,
-            rows_rejected=feed.rows_rejected,
-            rejects=rejects,
-            rejects_next_cursor=next_cursor,
-            hits_raised=feed.hits_raised,
-            deaths_raised=feed.deaths_raised,
-            received_at=feed.received_at,
-            loaded_at=feed.loaded_at,
-            finished_at=feed.finished_at,
-            error=feed.error,
-            failure=feed.failure,
-        )
 
 
 class UploadOut(BaseModel):

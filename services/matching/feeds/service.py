@@ -19,11 +19,21 @@ from starlette.requests import ClientDisconnect
 
 from libs.kernel.auth import Principal
 from libs.kernel.db import Database
-from libs.kernel.errors import BadRequest, Conflict, Unprocessable
 from services.matching.context import Matching
 from services.matching.feeds import loader_lock, loading
 from services.matching.feeds.blocks import UnframedBody
 from services.matching.feeds.body import Body, BodyStalled, HashedStream
+from services.matching.feeds.errors import (
+    ClientDisconnected,
+    FeedInProgress,
+    FeedStalled,
+    IdempotencyKeyReused,
+    TooManyRejectedRows,
+    UnframedFeed,
+    UploadAlreadyLoaded,
+    UploadFailed,
+    UploadInProgress,
+)
 from services.matching.feeds.models import Feed, FeedFailure, FeedStatus
 from services.matching.feeds.parsing import BodyFormat
 from services.matching.feeds.partitions import create_partition
@@ -66,19 +76,21 @@ def _feed(ctx: Matching, new: NewFeed, fmt: BodyFormat | None, *, awaiting_body:
     )
 
 
-def _key_in_use(feed_id: str) -> Conflict:
-    return Conflict(
+def _key_in_use(feed_id: str) -> FeedInProgress:
+    return FeedInProgress(
         "A feed under this Idempotency-Key is still being received; follow it by its id",
-        code="feed_in_progress",
         feed_id=feed_id,
         headers={"Location": feed_url(feed_id)},
     )
 
 
-async def by_key(ctx: Matching, client_id: str, key: str) -> Feed | None:
+async def prior(ctx: Matching, new: NewFeed) -> Feed | None:
+    """The feed the provider sent before under the same Idempotency-Key, if any."""
+    if new.idempotency_key is None:
+        return None
     async with ctx.sessions() as session:
         found: Feed | None = await session.scalar(
-            select(Feed).where(Feed.client_id == client_id, Feed.idempotency_key == key)
+            select(Feed).where(Feed.client_id == new.provider.subject, Feed.idempotency_key == new.idempotency_key)
         )
         return found
 
@@ -87,17 +99,14 @@ async def replay(prior: Feed, source: str, stream: HashedStream) -> None:
     """A POST under a key already used: fine if it repeats the loaded feed's body exactly (read and hashed to the
     end), a conflict otherwise. Nothing is stored either way."""
     if prior.source != source:
-        raise Conflict(
+        raise IdempotencyKeyReused(
             "This Idempotency-Key was used for a feed of another source",
-            code="idempotency_key_reused",
             feed_id=prior.id,
         )
     if prior.loaded_at is None:
         raise _key_in_use(prior.id)
     if await stream.drain() != prior.body_sha256:
-        raise Conflict(
-            "This Idempotency-Key was used for another body", code="idempotency_key_reused", feed_id=prior.id
-        )
+        raise IdempotencyKeyReused("This Idempotency-Key was used for another body", feed_id=prior.id)
 
 
 def spec_of(feed: Feed) -> SourceSpec:
@@ -108,11 +117,11 @@ async def repeat_upload(feed: Feed, stream: HashedStream) -> None:
     """A PUT to an upload that has had its body: the same body again is answered as the first (nothing stored);
     anything else is a conflict."""
     if feed.status == FeedStatus.FAILED.value and feed.loaded_at is None:
-        raise Conflict(f"The upload failed ({feed.error}); create a new one", code="upload_failed", feed_id=feed.id)
+        raise UploadFailed(f"The upload failed ({feed.error}); create a new one", feed_id=feed.id)
     if feed.loaded_at is None:
-        raise Conflict("The upload is being loaded already", code="upload_in_progress", feed_id=feed.id)
+        raise UploadInProgress("The upload is being loaded already", feed_id=feed.id)
     if await stream.drain() != feed.body_sha256:
-        raise Conflict("The upload was loaded with another body", code="upload_already_loaded", feed_id=feed.id)
+        raise UploadAlreadyLoaded("The upload was loaded with another body", feed_id=feed.id)
 
 
 async def create_upload(ctx: Matching, new: NewFeed) -> Feed:
@@ -122,8 +131,8 @@ async def create_upload(ctx: Matching, new: NewFeed) -> Feed:
         async with ctx.sessions.begin() as session:
             session.add(feed)
     except IntegrityError:
-        prior = await by_key(ctx, new.provider.subject, new.idempotency_key or "")
-        raise _key_in_use(prior.id if prior else "") from None
+        first = await prior(ctx, new)
+        raise _key_in_use(first.id if first else "") from None
     return feed
 
 
@@ -150,8 +159,8 @@ async def create_loading(conn: AsyncConnection, ctx: Matching, new: NewFeed, fmt
             await _make_loadable(session, feed)
     except IntegrityError:
         # Another request under the same key created its feed first.
-        prior = await by_key(ctx, new.provider.subject, new.idempotency_key or "")
-        raise _key_in_use(prior.id if prior else "") from None
+        first = await prior(ctx, new)
+        raise _key_in_use(first.id if first else "") from None
     return feed
 
 
@@ -160,7 +169,7 @@ async def claim_upload(conn: AsyncConnection, feed_id: str, fmt: BodyFormat) -> 
     async with AsyncSession(bind=conn, expire_on_commit=False) as session, session.begin():
         feed = await session.get(Feed, feed_id, with_for_update=True)
         if feed is None or not feed.awaiting_body:
-            raise Conflict("The upload is being loaded already", code="upload_in_progress", feed_id=feed_id)
+            raise UploadInProgress("The upload is being loaded already", feed_id=feed_id)
         feed.awaiting_body = False
         feed.body_format = fmt.value
         await _make_loadable(session, feed)
@@ -190,21 +199,17 @@ async def _load(conn: AsyncConnection, ctx: Matching, feed: Feed, spec: SourceSp
         progress = await loading.load(conn, ctx, feed, spec, body)
     except ClientDisconnect as exc:
         await _fail(ctx, feed, FeedFailure.CLIENT_DISCONNECTED, "the provider went away before the body was complete")
-        raise BadRequest("The client went away while sending the feed", code="client_disconnected") from exc
+        raise ClientDisconnected("The client went away while sending the feed") from exc
     except BodyStalled as exc:
         await _fail(ctx, feed, FeedFailure.CLIENT_DISCONNECTED, str(exc))
-        raise BadRequest(
-            f"The upload was given up: {exc}", code="body_stalled", feed_id=feed.id, headers=where
-        ) from exc
+        raise FeedStalled(f"The upload was given up: {exc}", feed_id=feed.id, headers=where) from exc
     except UnframedBody as exc:
         await _fail(ctx, feed, FeedFailure.UNFRAMED_BODY, f"the body cannot be cut into rows: {exc}")
-        raise Unprocessable(
-            f"The body cannot be cut into rows: {exc}", code="unframed_body", feed_id=feed.id, headers=where
-        ) from exc
+        raise UnframedFeed(f"The body cannot be cut into rows: {exc}", feed_id=feed.id, headers=where) from exc
     except loading.TooManyRejects as exc:
         reason = f"stopped: {exc}; the first rejects are listed"
         await _fail(ctx, feed, FeedFailure.TOO_MANY_REJECTS, reason)
-        raise Unprocessable(f"The feed was {reason}", code="too_many_rejects", feed_id=feed.id, headers=where) from exc
+        raise TooManyRejectedRows(f"The feed was {reason}", feed_id=feed.id, headers=where) from exc
     except BaseException as exc:
         await _fail(ctx, feed, FeedFailure.LOAD_ERROR, f"the load failed ({type(exc).__name__})")
         raise

@@ -71,7 +71,9 @@ async def sweep_broken_uploads(ctx: Matching) -> int:
 async def sweep_on_start(app: FastAPI) -> AsyncIterator[None]:
     """A lifespan for the feeds' router: what a process killed mid-upload left behind is failed as this one starts."""
     try:
-        swept = await sweep_broken_uploads(Matching.of(app.state.runtime))
+        ctx = app.state.runtime.context
+        assert isinstance(ctx, Matching)
+        swept = await sweep_broken_uploads(ctx)
         if swept:
             _log.warning("feed.swept_on_start", feeds=swept)
     except Exception:

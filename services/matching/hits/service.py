@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.contracts.events.base import PersonRef
 from libs.contracts.events.matching import MatchHitConfirmed
 from libs.kernel.auth import Principal, ensure_jurisdiction
-from libs.kernel.errors import Conflict, NotFound
-from services.matching.context import Matching
+from libs.kernel.errors import NotFound
+from services.matching.context import IDENTITY, Matching
+from services.matching.hits.errors import HitClosed
 from services.matching.hits.models import Hit, HitStatus
 from services.matching.watchlist.models import Person
 
@@ -23,7 +25,7 @@ async def hit_in_jurisdiction(session: AsyncSession, who: Principal, hit_id: str
 
 def _close(hit: Hit, ctx: Matching, who: Principal, status: HitStatus, resolution: str) -> None:
     if hit.status != HitStatus.OPEN.value:
-        raise Conflict(f"The hit is {hit.status} already", code="hit_closed", status_now=hit.status)
+        raise HitClosed(f"The hit is {hit.status} already", status_now=hit.status)
     hit.status = status.value
     hit.resolved_at = ctx.now()
     hit.resolved_by = who.subject
@@ -40,7 +42,7 @@ async def confirm(session: AsyncSession, ctx: Matching, who: Principal, hit_id: 
         hit_id=hit.id,
         rule=hit.rule_id,
         source=hit.source,
-        person=ctx.open_identity(person.identity_sealed),
+        person=PersonRef.model_validate_json(ctx.open(person.identity_sealed, IDENTITY)),
         household_id=hit.household_id,
         severity=hit.severity,
         suggested_action=hit.suggested_action,

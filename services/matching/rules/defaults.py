@@ -1,5 +1,6 @@
 """The rule catalogue of DOMAIN.md §5 as shipped (seed 004 §10 for pensions, vehicles, property and business; seeds
-001–003 for the rest). The migration loads it into the rules table; administrators change the rows from there.
+001–003 for the rest), and each source's schedule (seeds 001 and 003). Migration matching_0002 loads both into their
+tables; administrators change the rows from there, so a change to the catalogue belongs in a new migration, not here.
 
 Dates are judged as of the feed's `as_of` date. Means-tested programs are dibao (also 单人保), the marginal band and
 tekun; the asset rules of seed 004 are about them, not about the disability or children's allowances.
@@ -19,7 +20,39 @@ _SERVING = [
 ]
 _MOTOR = {"field": "vehicle_type", "op": "in", "values": ["car", "truck", "motorcycle"]}
 _HOMES = {"field": "kind", "op": "in", "values": ["commercial", "rural_homestead"]}
+# A commercial home bought (not resettlement after land requisition) within three years.
+_COMMERCIAL_BOUGHT = [
+    {"field": "kind", "op": "eq", "value": "commercial"},
+    {"field": "acquisition", "op": "eq", "value": "purchase"},
+    {"field": "acquired_at", "op": "within", "years": 3},
+]
 _SUPPORT_CHECK = "核查赡养（抚养、扶养）能力，重新核定赡养费 re-assess the obligor's support"
+
+
+# Every field a row holds, so that the rows seeded are complete and the tests compare them field for field. These
+# are RuleSpec's and Condition's defaults; the migration cannot ask RuleSpec for them (it would then change with it).
+_RULE_DEFAULTS: dict[str, Any] = {
+    "kind": "record",
+    "roles": ["member"],
+    "programs": [],
+    "conditions": [],
+    "aggregate": None,
+    "evidence_fields": [],
+    "enabled": True,
+}
+_CONDITION_DEFAULTS: dict[str, Any] = {
+    "value": None,
+    "values": [],
+    "years": 0,
+    "months": 0,
+    "days": 0,
+    "or_null": False,
+}
+
+
+def _complete(rule: dict[str, Any]) -> dict[str, Any]:
+    conditions = [{**_CONDITION_DEFAULTS, **condition} for condition in rule.get("conditions", [])]
+    return {**_RULE_DEFAULTS, **rule, "conditions": conditions}
 
 
 def _death(source: str, label: str) -> list[dict[str, Any]]:
@@ -74,7 +107,7 @@ def _employment(source: str, label: str, action: str, severity: str = "medium") 
     ]
 
 
-DEFAULT_RULES: list[dict[str, Any]] = [
+_CATALOGUE: list[dict[str, Any]] = [
     *_death("death", "卫健死亡信息 health-commission death record"),
     *_death("police_deregistration", "公安户籍注销 police deregistration"),
     *_death("cremation", "火化信息 cremation record"),
@@ -230,11 +263,7 @@ DEFAULT_RULES: list[dict[str, Any]] = [
         "id": "property_commercial_recent",
         "source": "property",
         "programs": _MEANS_TESTED,
-        "conditions": [
-            {"field": "kind", "op": "eq", "value": "commercial"},
-            {"field": "acquisition", "op": "eq", "value": "purchase"},
-            {"field": "acquired_at", "op": "within", "years": 3},
-        ],
+        "conditions": _COMMERCIAL_BOUGHT,
         "evidence_fields": ["property_id"],
         "severity": "high",
         "suggested_action": "原则上取消低保 stop in principle",
@@ -258,11 +287,7 @@ DEFAULT_RULES: list[dict[str, Any]] = [
         "source": "property",
         "roles": ["obligor"],
         "programs": _SUPPORTED,
-        "conditions": [
-            {"field": "kind", "op": "eq", "value": "commercial"},
-            {"field": "acquisition", "op": "eq", "value": "purchase"},
-            {"field": "acquired_at", "op": "within", "years": 3},
-        ],
+        "conditions": _COMMERCIAL_BOUGHT,
         "evidence_fields": ["property_id"],
         "severity": "low",
         "suggested_action": _SUPPORT_CHECK,
@@ -300,4 +325,25 @@ DEFAULT_RULES: list[dict[str, Any]] = [
         "suggested_action": "乘机预警，核实消费情况 air-travel warning: check spending",
         "description": "一年内乘坐飞机 air travel within the last 12 months (seed 002)",
     },
+]
+
+DEFAULT_RULES: list[dict[str, Any]] = [_complete(rule) for rule in _CATALOGUE]
+
+# Deaths monthly, prison quarterly, payroll and insurance half-yearly; the rest on each feed.
+DEFAULT_SCHEDULES: list[dict[str, str]] = [
+    {"source": "death", "frequency": "monthly"},
+    {"source": "police_deregistration", "frequency": "monthly"},
+    {"source": "cremation", "frequency": "monthly"},
+    {"source": "prison", "frequency": "quarterly"},
+    {"source": "public_payroll", "frequency": "half_yearly"},
+    {"source": "employee_medical_insurance", "frequency": "half_yearly"},
+    {"source": "work_injury", "frequency": "half_yearly"},
+    {"source": "provident_fund", "frequency": "on_feed"},
+    {"source": "retirement", "frequency": "on_feed"},
+    {"source": "military", "frequency": "on_feed"},
+    {"source": "pension", "frequency": "half_yearly"},
+    {"source": "vehicle", "frequency": "on_feed"},
+    {"source": "property", "frequency": "on_feed"},
+    {"source": "business", "frequency": "on_feed"},
+    {"source": "flight", "frequency": "on_feed"},
 ]

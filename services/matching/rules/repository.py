@@ -14,3 +14,11 @@ async def enabled_rules(session: AsyncSession, source: str | None = None) -> lis
     if source is not None:
         query = query.where(Rule.source == source)
     return [rule.spec() for rule in await session.scalars(query)]
+
+
+async def all_rules(session: AsyncSession) -> list[Rule]:
+    return list((await session.scalars(select(Rule).order_by(Rule.source, Rule.id))).all())
+
+
+async def rule(session: AsyncSession, rule_id: str, *, lock: bool = False) -> Rule | None:
+    return await session.get(Rule, rule_id, with_for_update=lock)

@@ -13,8 +13,9 @@ from sqlalchemy import func, literal, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.contracts.events.base import PersonRef
 from libs.contracts.events.matching import DeathDetected
-from services.matching.context import Matching
+from services.matching.context import IDENTITY, Matching
 from services.matching.hits.models import Death
 from services.matching.rules.compile import matched, predicate
 from services.matching.rules.spec import Role, RuleKind, RuleSpec
@@ -61,7 +62,7 @@ async def raise_deaths(session: AsyncSession, ctx: Matching, rules: Sequence[Rul
                 continue
             households = tuple(sorted(row.household_ids))
             payload = DeathDetected(
-                person=ctx.open_identity(person.identity_sealed),
+                person=PersonRef.model_validate_json(ctx.open(person.identity_sealed, IDENTITY)),
                 death_date=row.death_date,
                 source=row.source,
                 feed_id=row.feed_id,

@@ -20,6 +20,7 @@ from services.matching.feeds.models import Feed, FeedFailure, FeedStatus
 from services.matching.feeds.partitions import drop_partition
 from services.matching.feeds.sweep import give_up
 from services.matching.runs.models import SourceSchedule
+from services.matching.runs.repository import schedules_by_source
 from services.matching.runs.service import analyze_feed, index_feed, run_feed
 from services.matching.sources import SOURCES, Frequency
 from services.matching.verification.service import reverify_pending
@@ -143,7 +144,7 @@ async def run_schedules(session: AsyncSession, ctx: Matching) -> int:
     """Match the latest feed of every source whose scheduled run is due; returns how many ran."""
     now = ctx.now()
     ran = 0
-    schedules = {s.source: s for s in await session.scalars(select(SourceSchedule).with_for_update())}
+    schedules = await schedules_by_source(session, lock=True)
     for name, spec in SOURCES.items():
         schedule = schedules.get(name)
         if schedule is None:

@@ -16,8 +16,9 @@ from typing import Any
 from sqlalchemy import Text, func, literal, select, text, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.contracts.events.base import PersonRef
 from libs.contracts.events.matching import FindingOutcome, VerificationCompleted, VerificationFinding
-from services.matching.context import Matching
+from services.matching.context import IDENTITY, Matching
 from services.matching.outside_region.service import refuse_outside_region
 from services.matching.rules.compile import evidence, matched, predicate
 from services.matching.rules.repository import enabled_rules
@@ -119,7 +120,7 @@ async def verify(
     found = await _found(session, rules)
     findings = []
     for person, _role, sealed in people:
-        id_number = ctx.open_identity(sealed).id_number
+        id_number = PersonRef.model_validate_json(ctx.open(sealed, IDENTITY)).id_number
         findings += [
             _finding(id_number, source, loaded, found.get((application_id, person, source), [])) for source in SOURCES
         ]

@@ -5,29 +5,24 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
-from sqlalchemy import text
 
 from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
 from services.matching.context import MatchingCtx
 from services.matching.dependencies import Reader
-from services.matching.runs.matched import WATCH_LIST, business_month
+from services.matching.runs.matched import business_month
+from services.matching.views import REGION_LIST
+from services.matching.watchlist import repository, views
+from services.matching.watchlist.schemas import WatchSummary
 
 router = APIRouter(prefix="/api/v1/matching", tags=["watch list"])
 
 
-class WatchSummary(BaseModel):
-    region_code: str
-    month: str
-    households: int
-    members: int
-    obligors: int
-    pending_applications: int
-    applicants: int
-
-
-@router.get("/watch-list/summary", response_model=WatchSummary, responses={403: {}})
+@router.get(
+    "/watch-list/summary",
+    response_model=WatchSummary,
+    responses=REGION_LIST,
+)
 async def watch_summary(
     session: DbSession,
     ctx: MatchingCtx,
@@ -38,36 +33,4 @@ async def watch_summary(
     obligors, and the applications whose people are being verified."""
     prefix = jurisdiction_prefix(who, region_code)
     month = business_month(ctx.now())
-    like = prefix + "%"
-    watched = await session.execute(
-        text(
-            f"""
-            WITH watch AS ({WATCH_LIST})
-            SELECT count(DISTINCT household_id), count(*) FILTER (WHERE role = 'member'),
-                   count(*) FILTER (WHERE role = 'obligor')
-            FROM watch WHERE region_code LIKE :like
-            """  # noqa: S608 - constant SQL; values are bound
-        ),
-        {"month": month, "like": like},
-    )
-    households, members, obligors = watched.one()
-    pending = await session.execute(
-        text(
-            """
-            SELECT count(DISTINCT w.application_id), count(a.person)
-            FROM watch_applications w LEFT JOIN application_people a USING (application_id)
-            WHERE w.status = 'pending' AND w.region_code LIKE :like
-            """
-        ),
-        {"like": like},
-    )
-    applications, applicants = pending.one()
-    return WatchSummary(
-        region_code=prefix,
-        month=month,
-        households=households,
-        members=members,
-        obligors=obligors,
-        pending_applications=applications,
-        applicants=applicants,
-    )
+    return views.summary_out(prefix, month, await repository.counts(session, prefix, month))

@@ -16,7 +16,7 @@ from libs.contracts.events.base import MemberRef, PersonRef
 from libs.contracts.events.casework import CaseDecided, CaseOutcome, EntitlementChanged, HouseholdChanged
 from libs.contracts.events.intake import ApplicationSubmitted, ApplicationWithdrawn
 from libs.contracts.id_number import IdNumber, mask_name
-from services.matching.context import Matching
+from services.matching.context import IDENTITY, Matching
 from services.matching.watchlist.models import (
     ApplicationPerson,
     EntitlementPeriod,
@@ -39,11 +39,11 @@ async def remember_people(session: AsyncSession, ctx: Matching, people: Iterable
     for person in people:
         if person.id_number in keys:
             continue
-        key = keys[person.id_number] = ctx.key(person.id_number)
+        key = keys[person.id_number] = ctx.keys.of(person.id_number)
         rows.append(
             {
                 "person": key,
-                "identity_sealed": ctx.seal_identity(person),
+                "identity_sealed": ctx.seal(person.model_dump_json(), IDENTITY),
                 "id_masked": IdNumber.parse(person.id_number).masked(),
                 "name_masked": mask_name(person.name),
                 "updated_at": ctx.now(),
