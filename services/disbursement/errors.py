@@ -8,5 +8,5 @@ class InvalidAmount(Unprocessable):
 
 
 class AboveCeiling(Unprocessable):
-    # Raised by casework too; the code is catalogued in casework's area (libs.contracts.errors.casework).
+    # Raised by casework too; the code is catalogued with the ceilings, in common (libs.contracts.errors.common).
     code = "amount_above_ceiling"

@@ -147,9 +147,7 @@ def _problem_classes() -> list[tuple[ProblemClass, int]]:
     [
         "libs",
         "gateway",
-        # Two service classes (casework's recusal_required, disbursement's too_many_results) wait for their service's
-        # catalogue file; the lead turns this on after merging the services' branches.
-        pytest.param("services", marks=pytest.mark.xfail(strict=False, reason="services converting")),
+        "services",
     ],
 )
 def test_every_problem_class_answers_with_a_catalogued_code_and_its_status(top: str) -> None:
@@ -163,7 +161,6 @@ def test_every_problem_class_answers_with_a_catalogued_code_and_its_status(top: 
     assert wrong == []
 
 
-@pytest.mark.xfail(strict=False, reason="services converting")
 def test_no_raise_site_names_its_code_as_a_keyword() -> None:
     """A problem is raised as its class (`raise HitClosed(...)`), never as a base class told another code."""
     problem_names = {cls.name for cls, _ in _problem_classes()}

@@ -4,6 +4,10 @@ from libs.contracts.errors.entry import ErrorCode
 
 CODES = (
     ErrorCode("bad_request", 400, "Bad request", "请求有误"),
+    # The gateway's proxy and matching's streamed feeds both notice a caller gone before its body was complete.
+    ErrorCode(
+        "client_disconnected", 400, "The client went away while sending the request", "请求未发送完整，连接已断开"
+    ),
     ErrorCode("unauthorized", 401, "Authentication required", "请先登录"),
     ErrorCode("missing_principal", 401, "No principal was forwarded by the gateway", "未经网关转发身份"),
     ErrorCode(
@@ -41,6 +45,10 @@ CODES = (
         "回调地址不可使用（须为 https，且不得指向内部地址）",
     ),
     ErrorCode("too_deep", 422, "The JSON body is nested too deeply", "提交的内容层级过深"),
+    # Value types of libs.contracts that several services accept (programs, periods, money).
+    ErrorCode("amount_above_ceiling", 422, "The amount is above the program's ceiling", "金额超过该救助项目的上限"),
+    ErrorCode("invalid_period", 422, "A month is written YYYY-MM, e.g. 2026-12", "月份格式应为“年-月”，如 2026-12"),
+    ErrorCode("out_of_range", 422, "The value is outside the range allowed", "数值超出允许范围"),
     ErrorCode("invalid_cursor", 422, "The cursor is not one this endpoint issued", "翻页标记无效"),
     ErrorCode("too_many_requests", 429, "Too many requests", "请求过于频繁，请稍后再试"),
     ErrorCode("internal_error", 500, "Internal error", "系统内部错误"),

@@ -1,7 +1,7 @@
 """Codes only disbursement answers with; each is raised as a Problem class in its module's `errors.py`.
 
-Disbursement also answers with `household_not_found` and `amount_above_ceiling`, catalogued in casework's area (the
-household and the amount a program pays are casework's)."""
+Disbursement also answers with `household_not_found`, catalogued in casework's area (the household is casework's),
+and `amount_above_ceiling`, catalogued in common with the programs' ceilings (libs.contracts.programs)."""
 
 from libs.contracts.errors.entry import ErrorCode
 

@@ -71,9 +71,6 @@ CODES: tuple[ErrorCode, ...] = (
     ),
     # Proxying and the access audit.
     ErrorCode(
-        "client_disconnected", 400, "The client went away while sending the request", "请求未发送完整，连接已断开"
-    ),
-    ErrorCode(
         "audit_unavailable",
         503,
         "The access audit cannot be written at the moment; nothing was done",

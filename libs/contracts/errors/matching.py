@@ -20,7 +20,6 @@ CODES: tuple[ErrorCode, ...] = (
     ErrorCode("duplicate_columns", 422, "The header names a column twice", "表头有重复的列"),
     ErrorCode("missing_columns", 422, "The header lacks required columns", "表头缺少必需的列"),
     ErrorCode("too_many_rejects", 422, "Too many rows of the feed were refused", "比对数据被拒行数过多，已停止导入"),
-    ErrorCode("client_disconnected", 400, "The client went away while sending", "发送过程中连接中断"),
     ErrorCode("body_stalled", 400, "The provider stopped sending the feed", "比对数据发送中断，已放弃本次上传"),
     ErrorCode(
         "feed_in_progress",

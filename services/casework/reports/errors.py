@@ -56,7 +56,7 @@ class HouseholdsMissing(Unprocessable):
 
 
 class InvalidPeriod(Unprocessable):
-    # libs.contracts.period's code for a malformed month; catalogued with the period, not here.
+    # libs.contracts.period's code for a malformed month; catalogued in common, with the other value types.
     code = "invalid_period"
 
 

@@ -1,7 +1,10 @@
 """What the application endpoints refuse with (codes in `libs.contracts.errors.intake`; recusal, recipients and
 statuses are casework's codes, which intake answers with too)."""
 
+from collections.abc import Sequence
+
 from libs.kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
+from services.intake.application.rules import Violation
 
 
 class ApplicationNotFound(NotFound):
@@ -38,3 +41,19 @@ class AlreadyExtended(Conflict):
 
 class InvalidIdNumberQuery(Unprocessable):
     code = "invalid_id_number"
+
+
+class RulesBroken(Unprocessable):
+    """422 naming every field at fault, in the request `body` or in the stored `application` being submitted.
+
+    The application rules (`rules.py`) each have their own catalogued code (`age_not_eligible`, `one_head_required`,
+    …); the problem answers with the first rule's code and lists every violation with its own in `errors`.
+    """
+
+    def __init__(self, violations: Sequence[Violation], root: str = "body") -> None:
+        first = violations[0]
+        super().__init__(
+            first.msg,
+            code=first.code,
+            errors=[{"loc": [root, *v.loc], "msg": v.msg, "code": v.code} for v in violations],
+        )

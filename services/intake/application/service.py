@@ -15,7 +15,6 @@ from libs.contracts.events.casework import CaseDecided
 from libs.contracts.id_number import mask_name
 from libs.contracts.stored import STORED
 from libs.kernel.auth import Principal, ensure_jurisdiction
-from libs.kernel.errors import Unprocessable
 from services.intake.application import events
 from services.intake.application import repository as repo
 from services.intake.application.errors import (
@@ -27,6 +26,7 @@ from services.intake.application.errors import (
     PersonAlreadyRecipient,
     PersonInOpenApplication,
     RecusalRequired,
+    RulesBroken,
 )
 from services.intake.application.models import Application, ApplicationHistory, ApplicationPerson, ApplicationVersion
 from services.intake.application.rules import (
@@ -57,12 +57,7 @@ def unseal(ctx: Intake, sealed: str) -> ApplicationIn:
 def raise_violations(violations: list[Violation], root: str = "body") -> None:
     """422 naming every field at fault: in the request `body`, or in the stored `application` being submitted."""
     if violations:
-        first = violations[0]
-        raise Unprocessable(
-            first.msg,
-            code=first.code,
-            errors=[{"loc": [root, *v.loc], "msg": v.msg, "code": v.code} for v in violations],
-        )
+        raise RulesBroken(violations, root)
 
 
 def _recused(principal: Principal, users: list[str], names: list[str]) -> bool:

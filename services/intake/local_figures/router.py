@@ -11,11 +11,10 @@ from libs.contracts.clock import business_date
 from libs.contracts.dates import CivilDate
 from libs.kernel.auth import ensure_jurisdiction
 from libs.kernel.db import DbSession
-from libs.kernel.errors import Unprocessable
 from services.intake.context import IntakeCtx
 from services.intake.dependencies import County, Reader
 from services.intake.local_figures import repository
-from services.intake.local_figures.errors import NoRule
+from services.intake.local_figures.errors import FiguresOutOfBounds, NoRule
 from services.intake.local_figures.models import ProcedureRule
 from services.intake.local_figures.rules import ProcedureFigures, figure_violations
 from services.intake.local_figures.schemas import ProcedureRuleIn, ProcedureRuleOut
@@ -32,8 +31,7 @@ async def add_rule(body: ProcedureRuleIn, session: DbSession, ctx: IntakeCtx, wh
     figures = ProcedureFigures.read(body)
     violations = figure_violations(figures)
     if violations:
-        _field, code, msg = violations[0]
-        raise Unprocessable(msg, code=code, errors=[{"loc": ["body", f], "msg": m} for f, _, m in violations])
+        raise FiguresOutOfBounds(violations)
     rule = ProcedureRule(
         region_prefix=body.region_prefix,
         effective_from=body.effective_from,
