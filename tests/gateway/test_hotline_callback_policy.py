@@ -5,14 +5,11 @@ does; and complaints is told the new client's region, so that only administrator
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import socket
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
-import uvicorn
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -29,6 +26,7 @@ from tests.gateway.harness import (
     unique_name,
     unique_region,
 )
+from tests.support.loopback_server import serving
 
 CLIENTS = "/api/v1/admin/clients"
 INTERNAL_URLS = ("https://127.0.0.1/results", "http://169.254.169.254/latest/meta-data/", "https://10.0.0.1/cb")
@@ -85,31 +83,14 @@ async def test_a_callback_to_an_internal_address_creates_no_client(
     assert await _clients_named(engine, fine["name"]) == 1
 
 
-def _listening_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    return sock
-
-
 @contextlib.asynccontextmanager
 async def _strict_complaints() -> AsyncIterator[str]:
     """A real complaints API, on the session's database, whose operator allows no private callback targets."""
     settings = COMPLAINTS.settings().with_overrides(
         role="api", internal_token_secret=INTERNAL_SECRET, outbound_allow_private=False
     )
-    app = create_service_app(COMPLAINTS, settings)
-    # The socket listens before the server runs: the first request waits in the backlog until start-up is done.
-    sock = _listening_socket()
-    server = uvicorn.Server(uvicorn.Config(app, lifespan="on", log_config=None, access_log=False))
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        await task
-        sock.close()
+    async with serving(create_service_app(COMPLAINTS, settings), lifespan="on") as url:
+        yield url
 
 
 async def test_a_callback_complaints_refuses_creates_no_client_either(
