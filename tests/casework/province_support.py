@@ -3,11 +3,9 @@ leaves them), queued changes, and a fake provincial system answering over real H
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import itertools
 import json
-import socket
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
@@ -15,7 +13,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
-import uvicorn
 from sqlalchemy import select
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -34,6 +31,7 @@ from services.casework.province.service import enqueue
 from services.casework.registry.models import Entitlement, Household, HouseholdMember
 from services.casework.registry.state import load_state
 from tests.casework.support import CaseworkApi, Clock, Person, family
+from tests.support.loopback_server import serving
 
 T0 = datetime(2026, 11, 2, 9, 30, tzinfo=CHINA_TZ)
 
@@ -158,31 +156,14 @@ class FakeProvince:
         return [i for _, body in self.requests for i in body["items"] if i["household_id"] in household_ids]
 
 
-def listening_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    return sock
-
-
 @contextlib.asynccontextmanager
 async def fake_province() -> AsyncIterator[FakeProvince]:
     """A real HTTP server on a free port for the test's duration, in the test's event loop."""
     fake = FakeProvince()
     app = Starlette(routes=[Route("/prov/recipients/changes", fake.changes, methods=["POST"])])
-    # The socket listens before the server task runs, so the first request waits in the backlog, not on a sleep.
-    sock = listening_socket()
-    fake.url = f"http://127.0.0.1:{sock.getsockname()[1]}/prov"
-    # log_config=None: uvicorn must not reconfigure the process's logging, which later tests rely on.
-    server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_config=None, access_log=False))
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    try:
+    async with serving(app) as base_url:
+        fake.url = f"{base_url}/prov"
         yield fake
-    finally:
-        server.should_exit = True
-        await task
-        sock.close()
 
 
 # Each pusher starts a day after the last, in a future no other test reaches: every change queued before it (by

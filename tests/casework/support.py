@@ -6,13 +6,11 @@ handler and outbox in one transaction), by default twice, as a redelivery would.
 
 from __future__ import annotations
 
-import random
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-import httpx
 from sqlalchemy import select
 
 from libs.contracts.clock import CHINA_TZ
@@ -28,8 +26,7 @@ from libs.contracts.events.intake import (
 from libs.contracts.events.matching import FindingOutcome, VerificationCompleted, VerificationFinding
 from libs.contracts.programs import Program
 from libs.contracts.staff import Scope
-from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal
-from libs.kernel.db import Database
+from libs.kernel.auth import Principal
 from libs.kernel.events import CloudEvent, new_event
 from libs.kernel.outbox import Outbox
 from libs.kernel.pii import PiiVault
@@ -37,26 +34,15 @@ from libs.kernel.service import Runtime
 from services.casework.context import Casework
 from services.casework.db import tables
 from services.casework.definition import DEFINITION as CASEWORK
-from tests.contracts.factories import fresh_id
 from tests.support import principals
 from tests.support.delivery import Consumers, outbox_events
-from tests.support.principals import Clock, staff
+from tests.support.id_numbers import fresh_id
+from tests.support.principals import staff
+from tests.support.regions import new_county, new_village
+from tests.support.service_api import Clock, ServiceApi
 
-# Shared with intake's tests; re-exported so casework's tests import one module.
-__all__ = ["Clock", "fresh_id", "staff"]
-
-
-# Drawn without replacement: two tests of one session never share a county (a random draw did, now and then).
-_counties = iter(random.sample(range(1000, 10000), 9000))
-
-
-def new_county() -> str:
-    """A county code of its own (under the fictional province 65), so tests never see each other's data."""
-    return f"65{next(_counties):04d}"
-
-
-def new_village(county: str | None = None) -> str:
-    return f"{county or new_county()}{random.randint(100, 999):03d}{random.randint(100, 999):03d}"
+# Shared with the other suites; re-exported so casework's tests import one module.
+__all__ = ["Clock", "fresh_id", "new_county", "new_village", "staff"]
 
 
 def client(scope: Scope, region: str = "65") -> Principal:
@@ -65,28 +51,9 @@ def client(scope: Scope, region: str = "65") -> Principal:
 
 
 @dataclass
-class CaseworkApi:
-    http: httpx.AsyncClient
-    tokens: InternalTokens
-    db: Database
-    clock: Clock = field(default_factory=Clock)
+class CaseworkApi(ServiceApi):
     # The API's own context (on the same clock), for the worker's jobs run by hand.
     ctx: Casework | None = None
-
-    def as_(self, principal: Principal) -> dict[str, str]:
-        return {INTERNAL_HEADER: self.tokens.sign(principal)}
-
-    async def post(self, path: str, principal: Principal, json: Any = None) -> httpx.Response:
-        return await self.http.post(path, json=json, headers=self.as_(principal))
-
-    async def put(self, path: str, principal: Principal, json: Any = None) -> httpx.Response:
-        return await self.http.put(path, json=json, headers=self.as_(principal))
-
-    async def delete(self, path: str, principal: Principal) -> httpx.Response:
-        return await self.http.delete(path, headers=self.as_(principal))
-
-    async def get(self, path: str, principal: Principal, params: Any = None) -> httpx.Response:
-        return await self.http.get(path, params=params, headers=self.as_(principal))
 
     async def outbox_events(self, subject: str | None = None, event_type: str | None = None) -> list[CloudEvent]:
         """Events in casework's outbox, oldest first, filtered by subject and type."""

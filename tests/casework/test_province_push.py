@@ -32,12 +32,12 @@ from tests.casework.province_support import (
     change_amount,
     drain,
     fake_province,
-    listening_socket,
     push,
     pusher,
     queued,
 )
 from tests.casework.support import CaseworkApi, client, new_county, new_village, staff
+from tests.support.loopback_server import listening_socket
 
 CHANGES = "/api/v1/casework/province-changes"
 

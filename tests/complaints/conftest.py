@@ -15,7 +15,7 @@ from libs.kernel.service import create_service_app
 from services.complaints.context import Complaints
 from services.complaints.definition import DEFINITION as COMPLAINTS
 from tests.complaints.support import ComplaintsApi
-from tests.support.principals import Clock
+from tests.support.service_api import Clock
 
 
 @pytest.fixture

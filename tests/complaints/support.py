@@ -1,7 +1,7 @@
 """Complaints in process against the session's real database: the hotline and staff APIs called as the gateway
 forwards them, and builders for work orders and staff items.
 
-Every test works in a county of its own (casework's draw) with identity numbers and phone numbers no other test
+Every test works in a county of its own with identity numbers and phone numbers no other test
 uses, so repeat linking never reaches another test's items.
 """
 
@@ -12,7 +12,7 @@ import itertools
 import random
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,17 +21,19 @@ from fastapi import FastAPI
 
 from libs.contracts.clock import CHINA_TZ
 from libs.contracts.staff import Scope, StaffRole
-from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal
-from libs.kernel.db import Database
+from libs.kernel.auth import Principal
 from libs.kernel.events import CloudEvent
 from services.complaints.context import Complaints
 from services.complaints.db import tables
-from tests.matching.support import fresh_id, new_county, new_village
 from tests.support import principals
 from tests.support.delivery import outbox_events
-from tests.support.principals import Clock, staff
+from tests.support.id_numbers import fresh_id_65 as fresh_id
+from tests.support.principals import county_officer, staff, township_officer
+from tests.support.regions import new_county, new_village
+from tests.support.service_api import Clock, ServiceApi
 
-__all__ = ["Clock", "fresh_id", "new_county", "new_village", "staff"]
+# Shared with the other suites; re-exported so complaints' tests import one module.
+__all__ = ["Clock", "county_officer", "fresh_id", "new_county", "new_village", "staff", "township_officer"]
 
 _phones = itertools.count(random.randint(10**7, 9 * 10**7))
 _numbers = itertools.count(random.randint(10**6, 10**7))
@@ -45,14 +47,6 @@ def fresh_phone() -> str:
 
 def fresh_work_order_no() -> str:
     return f"HL{next(_numbers):010d}{uuid.uuid4().hex[:4].upper()}"
-
-
-def county_officer(region: str) -> Principal:
-    return staff(StaffRole.county_officer, region[:6])
-
-
-def township_officer(region: str) -> Principal:
-    return staff(StaffRole.township_officer, region[:9])
 
 
 def hotline(region: str = "65") -> Principal:
@@ -99,11 +93,7 @@ def letter(village: str, **overrides: Any) -> dict[str, Any]:
 
 
 @dataclass
-class ComplaintsApi:
-    http: httpx.AsyncClient
-    tokens: InternalTokens
-    db: Database
-    clock: Clock = field(default_factory=Clock)
+class ComplaintsApi(ServiceApi):
     ctx: Complaints | None = None
     app: FastAPI | None = None
 
@@ -118,21 +108,6 @@ class ComplaintsApi:
             yield
         finally:
             runtime.context = ctx
-
-    def as_(self, principal: Principal) -> dict[str, str]:
-        return {INTERNAL_HEADER: self.tokens.sign(principal)}
-
-    async def get(self, path: str, principal: Principal, params: Any = None) -> httpx.Response:
-        return await self.http.get(path, params=params, headers=self.as_(principal))
-
-    async def post(self, path: str, principal: Principal, json: Any = None) -> httpx.Response:
-        return await self.http.post(path, json=json, headers=self.as_(principal))
-
-    async def put(self, path: str, principal: Principal, json: Any = None) -> httpx.Response:
-        return await self.http.put(path, json=json, headers=self.as_(principal))
-
-    async def patch(self, path: str, principal: Principal, json: Any = None) -> httpx.Response:
-        return await self.http.patch(path, json=json, headers=self.as_(principal))
 
     async def post_work_order(self, body: dict[str, Any], client: Principal) -> dict[str, Any]:
         reply = await self.post(WORK_ORDERS, client, body)

@@ -15,8 +15,9 @@ from libs.kernel.auth import Principal
 from libs.kernel.errors import PROBLEM_JSON
 from services.complaints.push.delivery import URL_REFUSED, ResultPush
 from services.complaints.push.models import HotlinePlatform
-from tests.complaints.platform_support import PLATFORMS, at, delivery, fake_platform, pusher, run
+from tests.complaints.platform_support import PLATFORMS, at, delivery, pusher, run
 from tests.complaints.support import ComplaintsApi, admin, hotline, new_village, staff, township_officer, work_order
+from tests.support.hotline_platform import fake_platform
 
 # Jurisdictions of the test: the platforms live in province 14 (Shanxi), an intruder administers province 15.
 SHANXI, INNER_MONGOLIA = "14", "15"

@@ -28,7 +28,6 @@ from tests.complaints.platform_support import (
     at,
     deliveries,
     delivery,
-    fake_platform,
     platforms,
     pusher,
     register,
@@ -45,6 +44,7 @@ from tests.complaints.support import (
     township_officer,
     work_order,
 )
+from tests.support.hotline_platform import fake_platform
 
 HOUR = timedelta(hours=1)
 

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from libs.contracts.events import EVENT_TYPES, TOPICS, EventPayload, UnknownEventType, parse_payload
 from libs.contracts.events.intake import BANK_ACCOUNT_SEAL_CONTEXT, ApplicationSubmitted, CloseRelation
 from libs.kernel.pii import PiiVault
-from tests.contracts.factories import make_id
+from tests.support.id_numbers import make_id
 
 HEAD = make_id(date(1960, 5, 1), seq="131")
 SPOUSE = make_id(date(1962, 8, 9), seq="142")

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ValidationError
 
 from libs.contracts.clock import china_today
 from libs.contracts.id_number import IdNumber, IdNumberStr, InvalidIdNumber, Sex, check_character, mask_name
-from tests.contracts.factories import make_id
+from tests.support.id_numbers import make_id
 
 KNOWN = "11010519491231002X"
 

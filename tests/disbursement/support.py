@@ -1,7 +1,7 @@
 """Disbursement in process against the session's real database: events delivered to the real consumers (twice, as
 a redelivery would), the staff and finance APIs called as the gateway forwards them, and builders for households.
 
-Every test works in a county of its own under the fictional province 65 (casework's draw), with identity numbers
+Every test works in a county of its own under the fictional province 65, with identity numbers
 and account numbers no other test uses.
 """
 
@@ -12,7 +12,7 @@ import io
 import itertools
 import random
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -23,35 +23,30 @@ from libs.contracts.events.casework import EntitlementChanged, EntitlementStatus
 from libs.contracts.events.intake import SealedBankAccount
 from libs.contracts.events.matching import DeathDetected
 from libs.contracts.programs import Program
-from libs.contracts.staff import Scope, StaffRole
-from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal
-from libs.kernel.db import Database
+from libs.contracts.staff import Scope
+from libs.kernel.auth import Principal
 from libs.kernel.events import CloudEvent, new_event
 from libs.kernel.service import Runtime
 from services.disbursement.context import BANK_ACCOUNT_SEAL_CONTEXT, Disbursement
 from services.disbursement.db import tables
 from services.disbursement.definition import DEFINITION as DISBURSEMENT
-from tests.matching.support import fresh_id, new_county, new_village
 from tests.support import principals
 from tests.support.delivery import Consumers, outbox_events
-from tests.support.principals import Clock, staff
+from tests.support.id_numbers import fresh_id_65 as fresh_id
+from tests.support.principals import county_officer as officer
+from tests.support.principals import staff
+from tests.support.principals import township_officer as township
+from tests.support.regions import new_county, new_village
+from tests.support.service_api import Clock, ServiceApi
 
-# Identity numbers, counties and villages are drawn as matching's (and casework's) tests draw them.
-__all__ = ["Clock", "fresh_id", "new_county", "new_village", "staff"]
+# Shared with the other suites; re-exported so disbursement's tests import one module.
+__all__ = ["Clock", "fresh_id", "new_county", "new_village", "officer", "staff", "township"]
 
 _accounts = itertools.count(random.randint(10**6, 10**7))
 
 
 def fresh_account() -> str:
     return f"6222{next(_accounts):015d}"
-
-
-def officer(county: str) -> Principal:
-    return staff(StaffRole.county_officer, county)
-
-
-def township(village: str) -> Principal:
-    return staff(StaffRole.township_officer, village[:9])
 
 
 def finance(region: str = "65") -> Principal:
@@ -62,11 +57,7 @@ FINANCE = finance()
 
 
 @dataclass
-class DisbursementApi:
-    http: httpx.AsyncClient
-    tokens: InternalTokens
-    db: Database
-    clock: Clock = field(default_factory=Clock)
+class DisbursementApi(ServiceApi):
     runtime: Runtime | None = None
 
     @property
@@ -77,18 +68,6 @@ class DisbursementApi:
         ctx = self.runtime.context
         assert isinstance(ctx, Disbursement)
         return ctx
-
-    def as_(self, principal: Principal) -> dict[str, str]:
-        return {INTERNAL_HEADER: self.tokens.sign(principal)}
-
-    async def get(self, path: str, principal: Principal, params: Any = None) -> httpx.Response:
-        return await self.http.get(path, params=params, headers=self.as_(principal))
-
-    async def post(self, path: str, principal: Principal, json: Any = None) -> httpx.Response:
-        return await self.http.post(path, json=json, headers=self.as_(principal))
-
-    async def put(self, path: str, principal: Principal, json: Any = None) -> httpx.Response:
-        return await self.http.put(path, json=json, headers=self.as_(principal))
 
     # Rosters, as a county officer drives them.
     async def build(self, county: str, period: str) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import pytest
 from libs.devstack.stack import DevStack
 from tests.e2e.privacy import scan
 from tests.e2e.system import WholeSystem
-from tests.gateway.harness import service_environment
+from tests.support.service_process import service_environment
 
 
 # Package scope: the system stops when the last e2e test is done. Its workers join the services' consumer groups, so

@@ -29,7 +29,7 @@ from tests.e2e.journey_recipients import (
     wait_in_ledger,
 )
 from tests.e2e.system import Actor, WholeSystem
-from tests.gateway.harness import unique_name
+from tests.support.accounts import unique_name
 from tests.support.waiting import wait_until
 
 PARTNER_SCOPES = ("hotline", "finance", "province")

@@ -26,7 +26,7 @@ from gateway.cli import migrate as migrate_gateway
 from gateway.config import GatewaySettings
 from libs.devstack.processes import free_port, lost_its_port, wait_for_http
 from libs.devstack.stack import DevStack
-from tests.gateway.harness import ADMIN_PASSWORD, unique_name
+from tests.support.accounts import ADMIN_PASSWORD, unique_name
 from tests.support.service_process import REPO_ROOT, ServiceProcess
 
 SERVICES = ("intake", "casework", "matching", "complaints", "disbursement")

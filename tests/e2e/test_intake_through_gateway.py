@@ -41,9 +41,10 @@ from libs.kernel.messaging_tables import MessagingTables
 from libs.kernel.pii import PiiVault
 from libs.kernel.settings import BaseServiceSettings
 from services.intake.definition import DEFINITION as INTAKE
-from tests.gateway.harness import ADMIN_PASSWORD, service_environment, unique_name
-from tests.intake.support import application_body, new_village
-from tests.support.service_process import REPO_ROOT, ServiceProcess
+from tests.support.accounts import ADMIN_PASSWORD, unique_name
+from tests.support.applications import application_body
+from tests.support.regions import new_village
+from tests.support.service_process import REPO_ROOT, ServiceProcess, service_environment
 from tests.support.waiting import wait_until
 
 # This test's own consumer keeps its inbox, and the one row its handler writes per event, in a schema of its own.
@@ -105,7 +106,7 @@ async def _token(http: httpx.AsyncClient, username: str, password: str) -> str:
 @pytest.fixture(scope="module")
 async def officer(system: System) -> AsyncIterator[Officer]:
     """A township officer of a township no other test uses, created and signed in through the gateway."""
-    township = new_village()[:9]
+    township = new_village("140402")[:9]
     async with httpx.AsyncClient(base_url=system.base_url, timeout=30) as http:
         admin = {"Authorization": f"Bearer {await _token(http, 'admin', ADMIN_PASSWORD)}"}
         username, password = unique_name("officer"), f"pw-{uuid.uuid4().hex}"

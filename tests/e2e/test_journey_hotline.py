@@ -15,7 +15,6 @@ from __future__ import annotations
 from typing import Any
 
 from services.complaints.push.signing import DELIVERY_HEADER, SIGNATURE_HEADER, verify
-from tests.complaints.platform_support import fake_platform
 from tests.e2e.journey_hotline import (
     APPLICATIONS,
     BROKER_WAIT,
@@ -40,7 +39,8 @@ from tests.e2e.journey_hotline import (
     work_order_no,
 )
 from tests.e2e.system import Actor, WholeSystem
-from tests.intake.support import application_body, member
+from tests.support.applications import application_body, member
+from tests.support.hotline_platform import fake_platform
 from tests.support.waiting import wait_until
 
 # The county's dibao standard; the imported household of two was paid 1,400.00 a month.

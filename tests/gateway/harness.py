@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import itertools
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -26,10 +25,12 @@ from gateway.main import create_app
 from libs.devstack.processes import free_port, spawn, stop, wait_for_http
 from libs.devstack.stack import DevStack
 from libs.kernel.service import create_service_app
+from tests.support.accounts import ADMIN_PASSWORD, unique_name
+from tests.support.service_process import INTERNAL_SECRET, REPO_ROOT, service_environment
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-INTERNAL_SECRET = "gateway-tests-internal-token-secret-0123456789"
-ADMIN_PASSWORD = "gateway-tests-root-2026"
+# Shared with the end-to-end tests; re-exported so the gateway's tests import one module.
+__all__ = ["ADMIN_PASSWORD", "INTERNAL_SECRET", "REPO_ROOT", "service_environment", "unique_name"]
+
 SERVICES = ("intake", "casework", "matching", "complaints", "disbursement")
 
 _addresses = itertools.count(1)
@@ -47,20 +48,6 @@ _regions = itertools.count(1)
 def unique_region(digits: int = 6) -> str:
     """A region prefix no other test uses (province "99" does not exist; each test session has a fresh database)."""
     return f"99{next(_regions):0{digits - 2}d}"
-
-
-def unique_name(stem: str) -> str:
-    return f"{stem}-{uuid.uuid4().hex[:10]}"
-
-
-def service_environment(stack: DevStack) -> dict[str, str]:
-    return {
-        **os.environ,
-        **stack.environment(),
-        "PYTHONPATH": str(REPO_ROOT),
-        "JIUZHU_ENVIRONMENT": "test",
-        "JIUZHU_INTERNAL_TOKEN_SECRET": INTERNAL_SECRET,
-    }
 
 
 @dataclass

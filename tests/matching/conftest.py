@@ -29,7 +29,7 @@ async def api(stack: DevStack) -> AsyncIterator[MatchingApi]:
         app.state.runtime.context = replace(app.state.runtime.context, clock=clock)
         transport = httpx.ASGITransport(app)
         async with httpx.AsyncClient(transport=transport, base_url="http://matching", timeout=60) as http:
-            yield MatchingApi(http, tokens, app.state.db, app, clock)
+            yield MatchingApi(http, tokens, app.state.db, clock, app)
 
 
 @pytest.fixture

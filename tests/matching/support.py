@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -30,35 +30,22 @@ from libs.contracts.events.casework import (
 from libs.contracts.events.intake import ApplicationSubmitted, CloseRelativeDeclaration, DeclaredObligor
 from libs.contracts.programs import Program
 from libs.contracts.staff import Scope
-from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal
-from libs.kernel.db import Database
+from libs.kernel.auth import Principal
 from libs.kernel.events import CloudEvent, new_event
+from libs.kernel.service import Runtime
 from services.matching.context import Matching
 from services.matching.db import tables
 from services.matching.definition import DEFINITION as MATCHING
 from services.matching.runs.processing import process_next_feed, run_schedules
-from tests.casework import support as casework_support
-from tests.contracts.factories import make_id, next_seq
 from tests.support import principals
 from tests.support.delivery import Consumers, outbox_events
-from tests.support.principals import Clock, staff
+from tests.support.id_numbers import fresh_id_65 as fresh_id
+from tests.support.principals import staff
+from tests.support.regions import new_county, new_village
+from tests.support.service_api import Clock, ServiceApi
 
-__all__ = ["Clock", "staff"]
-
-
-def fresh_id(born: date = date(1970, 5, 6)) -> str:
-    """A valid identity number no other test uses."""
-    n = next_seq()
-    return make_id(born, region=f"{650000 + n % 9999:06d}", seq=f"{n % 1000:03d}")
-
-
-def new_county() -> str:
-    """Casework's draw: counties are unique within the session across both suites' tests."""
-    return casework_support.new_county()
-
-
-def new_village(county: str | None = None) -> str:
-    return f"{county or new_county()}{random.randint(100, 999):03d}{random.randint(100, 999):03d}"
+# Shared with the other suites; re-exported so matching's tests import one module.
+__all__ = ["Clock", "fresh_id", "new_county", "new_village", "staff"]
 
 
 def feeder(region: str = "65") -> Principal:
@@ -70,35 +57,26 @@ PROVIDER = feeder()
 
 
 @dataclass
-class MatchingApi:
-    http: httpx.AsyncClient
-    tokens: InternalTokens
-    db: Database
-    app: FastAPI
-    clock: Clock = field(default_factory=Clock)
+class MatchingApi(ServiceApi):
+    app: FastAPI | None = None
+
+    @property
+    def runtime(self) -> Runtime:
+        assert self.app is not None
+        runtime = self.app.state.runtime
+        assert isinstance(runtime, Runtime)
+        return runtime
 
     @property
     def ctx(self) -> Matching:
         """The API process's one context (a fixed clock, and any settings `use_settings` gave it)."""
-        ctx = self.app.state.runtime.context
+        ctx = self.runtime.context
         assert isinstance(ctx, Matching)
         return ctx
 
     def use_settings(self, **overrides: Any) -> None:
         """Run the rest of the test with these matching settings (the API and the jobs run by hand alike)."""
-        self.app.state.runtime.context = replace(self.ctx, settings=self.ctx.settings.with_overrides(**overrides))
-
-    def as_(self, principal: Principal) -> dict[str, str]:
-        return {INTERNAL_HEADER: self.tokens.sign(principal)}
-
-    async def get(self, path: str, principal: Principal, params: Any = None) -> httpx.Response:
-        return await self.http.get(path, params=params, headers=self.as_(principal))
-
-    async def post(self, path: str, principal: Principal, json: Any = None) -> httpx.Response:
-        return await self.http.post(path, json=json, headers=self.as_(principal))
-
-    async def put(self, path: str, principal: Principal, json: Any = None) -> httpx.Response:
-        return await self.http.put(path, json=json, headers=self.as_(principal))
+        self.runtime.context = replace(self.ctx, settings=self.ctx.settings.with_overrides(**overrides))
 
     async def upload(
         self,
@@ -145,7 +123,7 @@ class Broker:
 
     def __init__(self, api: MatchingApi) -> None:
         settings = MATCHING.settings()
-        self.consumers = Consumers(api.db, tables, settings, MATCHING.subscriptions(api.app.state.runtime))
+        self.consumers = Consumers(api.db, tables, settings, MATCHING.subscriptions(api.runtime))
 
     async def deliver(self, payload: EventPayload, subject: str = "test", times: int = 2) -> CloudEvent:
         event = new_event(payload.event_type, source="casework", subject=subject, data=payload)

@@ -12,8 +12,8 @@ from libs.contracts.clock import china_today
 from libs.contracts.id_number import mask_name
 from libs.contracts.text import clean_line
 from services.matching.feeds.validation import clean_names
-from tests.contracts.factories import make_id
 from tests.matching.feed_support import check_lines
+from tests.support.id_numbers import make_id
 
 ID = make_id(dt.date(1980, 1, 2))
 PRISON = ["id_number", "name", "start_date", "end_date"]

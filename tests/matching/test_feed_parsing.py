@@ -19,8 +19,8 @@ from services.matching.feeds.idnumbers import normalise_ids
 from services.matching.feeds.parsing import BodyFormat, ParsedBlock, _fast_csv, _fast_ndjson, _slow, parse_block
 from services.matching.feeds.validation import _mask_names
 from services.matching.persons import PersonKeys
-from tests.contracts.factories import make_id
 from tests.matching.feed_support import check_lines
+from tests.support.id_numbers import make_id
 
 VEHICLE = ["id_number", "name", "plate", "vehicle_type", "registered_at", "deregistered"]
 PRISON = ["id_number", "name", "start_date", "end_date"]

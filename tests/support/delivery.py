@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+from aiokafka.structs import ConsumerRecord
 from sqlalchemy import select
 
 from libs.kernel.consumer import EventConsumer
@@ -10,7 +13,24 @@ from libs.kernel.events import CloudEvent
 from libs.kernel.messaging_tables import MessagingTables
 from libs.kernel.service import Subscriptions
 from libs.kernel.settings import BaseServiceSettings
-from tests.support.principals import record
+
+
+def record(event: CloudEvent, offset: int) -> ConsumerRecord[bytes, bytes]:
+    """`event` as the broker delivers it at `offset` (a redelivery is the same event at a later offset)."""
+    value = event.to_bytes()
+    return ConsumerRecord(
+        topic=event.type,
+        partition=0,
+        offset=offset,
+        timestamp=int(time.time() * 1000),
+        timestamp_type=0,
+        key=(event.subject or "").encode(),
+        value=value,
+        checksum=None,
+        serialized_key_size=len(event.subject or ""),
+        serialized_value_size=len(value),
+        headers=[],
+    )
 
 
 class Consumers:

@@ -1,19 +1,12 @@
-"""What a service under test is handed: principals as the gateway forwards them, a settable clock, and broker
-records as a consumer receives them."""
+"""Principals as the gateway forwards them to a service: staff with a role over a region, partner clients with a
+scope."""
 
 from __future__ import annotations
 
-import time
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
 
-from aiokafka.structs import ConsumerRecord
-
-from libs.contracts.clock import CHINA_TZ
 from libs.contracts.staff import Scope, StaffRole
 from libs.kernel.auth import Principal, PrincipalKind
-from libs.kernel.events import CloudEvent
 
 
 def staff(role: StaffRole, region: str, *, subject: str | None = None, name: str | None = None) -> Principal:
@@ -39,32 +32,11 @@ def client(scope: Scope, region: str = "14") -> Principal:
     )
 
 
-@dataclass
-class Clock:
-    """The service's clock, set by the test (deadlines across holidays, publicity periods, review dates)."""
-
-    at: datetime | None = None
-
-    def __call__(self) -> datetime:
-        return self.at or datetime.now(UTC)
-
-    def set_day(self, day: date, hour: int = 10) -> None:
-        self.at = datetime(day.year, day.month, day.day, hour, tzinfo=CHINA_TZ)
+def county_officer(region: str) -> Principal:
+    """The county officer over the county of `region` (a county, township or village code)."""
+    return staff(StaffRole.county_officer, region[:6])
 
 
-def record(event: CloudEvent, offset: int) -> ConsumerRecord[bytes, bytes]:
-    """`event` as the broker delivers it at `offset` (a redelivery is the same event at a later offset)."""
-    value = event.to_bytes()
-    return ConsumerRecord(
-        topic=event.type,
-        partition=0,
-        offset=offset,
-        timestamp=int(time.time() * 1000),
-        timestamp_type=0,
-        key=(event.subject or "").encode(),
-        value=value,
-        checksum=None,
-        serialized_key_size=len(event.subject or ""),
-        serialized_value_size=len(value),
-        headers=[],
-    )
+def township_officer(region: str) -> Principal:
+    """The township officer over the township of `region` (a township or village code)."""
+    return staff(StaffRole.township_officer, region[:9])

@@ -1,8 +1,9 @@
 """A service process started the way production starts it (`python -m services.<name> serve`), for tests that kill
-and restart processes."""
+and restart processes, and the environment such processes start in."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -10,8 +11,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from libs.devstack.processes import free_port, spawn, stop
+from libs.devstack.stack import DevStack
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+INTERNAL_SECRET = "gateway-tests-internal-token-secret-0123456789"
+
+
+def service_environment(stack: DevStack) -> dict[str, str]:
+    """The session's stack, and the internal-token secret the tests' gateways share with the services."""
+    return {
+        **os.environ,
+        **stack.environment(),
+        "PYTHONPATH": str(REPO_ROOT),
+        "JIUZHU_ENVIRONMENT": "test",
+        "JIUZHU_INTERNAL_TOKEN_SECRET": INTERNAL_SECRET,
+    }
 
 
 @dataclass
