@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import ClassVar, Self
 
 from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource
 
 from libs.kernel.keyring import MIN_SECRET_LENGTH
 from libs.kernel.settings import BaseServiceSettings
@@ -65,18 +64,9 @@ class GatewaySettings(BaseServiceSettings):
     admin_password: SecretStr | None = None
 
     @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        init, own, *shared = super().settings_customise_sources(
-            settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings
-        )
-        return (init, own, EnvSettingsSource(settings_cls, env_prefix="JIUZHU_GATEWAY_"), *shared)
+    def env_prefixes(cls) -> tuple[str, ...]:
+        own, *shared = super().env_prefixes()
+        return (own, "JIUZHU_GATEWAY_", *shared)
 
     @model_validator(mode="after")
     def _refuse_weak_jwt_secret(self) -> Self:

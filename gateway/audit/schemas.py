@@ -30,11 +30,11 @@ class AccessOut(BaseModel):
     subject: str | None
     principal_kind: str | None
     principal_region: str | None
-    method: str
-    path: str
-    status: int
-    service: str | None
-    source_ip: str | None
-    duration_ms: float
+    method: str = Field(description="The HTTP method")
+    path: str = Field(description="The path requested, without its query string")
+    status: int = Field(description="The HTTP status the caller received")
+    service: str | None = Field(description="The service the request was routed to; null when none")
+    source_ip: str | None = Field(description="The address the request came from (through trusted proxies only)")
+    duration_ms: float = Field(description="How long the gateway took to answer, in milliseconds")
     action: str | None = Field(description="What the service said the request did, e.g. bank_account.revealed")
     target: str | None = Field(description="The record it did it to, e.g. household/<id>")

@@ -9,7 +9,9 @@ within seconds: what ends access also revokes the account's access tokens and st
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,8 +40,12 @@ from gateway.runtime import Runtime
 from libs.contracts.staff import Scope
 from libs.kernel.auth import Principal
 
+Account = TypeVar("Account", User, Client)
+# How an act finds its account: by the id in the path, inside the administrator's jurisdiction, locked or not.
+InReach = Callable[[AsyncSession, Principal, str, bool], Awaitable[Account]]
 
-async def user_in_reach(session: AsyncSession, admin: Principal, user_id: str, *, lock: bool = True) -> User:
+
+async def user_in_reach(session: AsyncSession, admin: Principal, user_id: str, lock: bool = True) -> User:
     try:
         key = uuid.UUID(user_id)
     except ValueError:
@@ -51,7 +57,7 @@ async def user_in_reach(session: AsyncSession, admin: Principal, user_id: str, *
     return user
 
 
-async def client_in_reach(session: AsyncSession, admin: Principal, client_id: str, *, lock: bool = True) -> Client:
+async def client_in_reach(session: AsyncSession, admin: Principal, client_id: str, lock: bool = True) -> Client:
     query = select(Client).where(Client.client_id == client_id)
     client = await session.scalar(query.with_for_update() if lock else query)
     if client is None or not admin.covers(client.region_code):
@@ -59,52 +65,61 @@ async def client_in_reach(session: AsyncSession, admin: Principal, client_id: st
     return client
 
 
-async def _cut_off(rt: Runtime, session: AsyncSession, subject: str) -> None:
-    await rt.revocations.revoke_all(session, subject)
-    await revoke_subject_sessions(session, subject)
+async def _cut_off(rt: Runtime, session: AsyncSession, account: User | Client) -> None:
+    await rt.revocations.revoke_all(session, account.subject)
+    if isinstance(account, User):  # only staff have sessions (refresh tokens) to end
+        await revoke_subject_sessions(session, account.subject)
 
 
-async def _record_user(
-    session: AsyncSession, admin: Principal, action: AdminActionKind, user: User, reason: str, request_id: str | None
+async def _record(
+    session: AsyncSession, admin: Principal, act: str, account: User | Client, reason: str, request_id: str | None
 ) -> None:
-    await record_action(session, admin, action, target_kind="user", target_id=str(user.id), target_name=user.username,
-                        region_code=user.region_code, reason=reason, request_id=request_id)  # fmt: skip
+    """The act in `gateway.admin_actions`; its kind is the account's kind and the act (`user_unlocked` …)."""
+    await record_action(session, admin, AdminActionKind(f"{account.audit_kind}_{act}"), target_kind=account.audit_kind,
+                        target_id=account.subject, target_name=account.label, region_code=account.region_code,
+                        reason=reason, request_id=request_id)  # fmt: skip
 
 
-async def _record_client(
-    session: AsyncSession,
-    admin: Principal,
-    action: AdminActionKind,
-    client: Client,
-    reason: str,
-    request_id: str | None,
-) -> None:
-    await record_action(session, admin, action, target_kind="client", target_id=client.client_id,
-                        target_name=client.name, region_code=client.region_code, reason=reason,
-                        request_id=request_id)  # fmt: skip
-
-
-async def set_user_active(
+async def set_active(
     rt: Runtime,
     session: AsyncSession,
     admin: Principal,
-    user_id: str,
+    in_reach: InReach[Account],
+    account_id: str,
     *,
     active: bool,
     reason: str,
     request_id: str | None,
-) -> User:
-    user = await user_in_reach(session, admin, user_id)
-    if not active and str(user.id) == admin.subject:
+) -> Account:
+    """Deactivate (sign-in refused, every token and session refused) or reactivate a user or a client."""
+    account = await in_reach(session, admin, account_id, True)
+    if not active and isinstance(account, User) and account.subject == admin.subject:
         raise CannotDeactivateSelf("You cannot deactivate your own account")
-    if user.is_active != active:
-        user.is_active = active
-        user.updated_at = datetime.now(UTC)
+    if account.is_active != active:
+        account.is_active = active
+        account.updated_at = datetime.now(UTC)
         if not active:
-            await _cut_off(rt, session, str(user.id))
-        action = AdminActionKind.user_reactivated if active else AdminActionKind.user_deactivated
-        await _record_user(session, admin, action, user, reason, request_id)
-    return user
+            await _cut_off(rt, session, account)
+        await _record(session, admin, "reactivated" if active else "deactivated", account, reason, request_id)
+    return account
+
+
+async def unlock(session: AsyncSession, admin: Principal, in_reach: InReach[Account], account_id: str, *, reason: str,
+                 request_id: str | None) -> Account:  # fmt: skip
+    """Clear the failed attempts counted against a user or a client (those counted per address stay)."""
+    account = await in_reach(session, admin, account_id, False)
+    await clear_account(session, account.login)
+    await _record(session, admin, "unlocked", account, reason, request_id)
+    return account
+
+
+async def revoke_tokens(rt: Runtime, session: AsyncSession, admin: Principal, in_reach: InReach[Account],
+                        account_id: str, *, reason: str, request_id: str | None) -> Account:  # fmt: skip
+    """Refuse every token (and, for a user, every session) issued to the account until now."""
+    account = await in_reach(session, admin, account_id, False)
+    await _cut_off(rt, session, account)
+    await _record(session, admin, "tokens_revoked", account, reason, request_id)
+    return account
 
 
 async def reset_password(
@@ -127,9 +142,9 @@ async def reset_password(
     user.password_hash = await rt.hasher.hash(temporary)
     user.must_change_password = True
     user.password_changed_at = user.updated_at = datetime.now(UTC)
-    await _cut_off(rt, session, str(user.id))
+    await _cut_off(rt, session, user)
     await clear_account(session, user.username)
-    await _record_user(session, admin, AdminActionKind.user_password_reset, user, reason, request_id)
+    await _record(session, admin, "password_reset", user, reason, request_id)
     return user, generated
 
 
@@ -154,57 +169,9 @@ async def change_own_password(
     user.password_hash = await rt.hasher.hash(new)
     user.must_change_password = False
     user.password_changed_at = user.updated_at = datetime.now(UTC)
-    await _cut_off(rt, session, str(user.id))
-    await _record_user(session, principal, AdminActionKind.user_password_changed, user, "own password", request_id)
+    await _cut_off(rt, session, user)
+    await _record(session, principal, "password_changed", user, "own password", request_id)
     return user
-
-
-async def unlock_user(
-    session: AsyncSession, admin: Principal, user_id: str, *, reason: str, request_id: str | None
-) -> User:
-    user = await user_in_reach(session, admin, user_id, lock=False)
-    await clear_account(session, user.username)
-    await _record_user(session, admin, AdminActionKind.user_unlocked, user, reason, request_id)
-    return user
-
-
-async def revoke_user_tokens(
-    rt: Runtime, session: AsyncSession, admin: Principal, user_id: str, *, reason: str, request_id: str | None
-) -> User:
-    user = await user_in_reach(session, admin, user_id, lock=False)
-    await _cut_off(rt, session, str(user.id))
-    await _record_user(session, admin, AdminActionKind.user_tokens_revoked, user, reason, request_id)
-    return user
-
-
-async def set_client_active(
-    rt: Runtime,
-    session: AsyncSession,
-    admin: Principal,
-    client_id: str,
-    *,
-    active: bool,
-    reason: str,
-    request_id: str | None,
-) -> Client:
-    client = await client_in_reach(session, admin, client_id)
-    if client.is_active != active:
-        client.is_active = active
-        client.updated_at = datetime.now(UTC)
-        if not active:
-            await rt.revocations.revoke_all(session, client.client_id)
-        action = AdminActionKind.client_reactivated if active else AdminActionKind.client_deactivated
-        await _record_client(session, admin, action, client, reason, request_id)
-    return client
-
-
-async def unlock_client(
-    session: AsyncSession, admin: Principal, client_id: str, *, reason: str, request_id: str | None
-) -> Client:
-    client = await client_in_reach(session, admin, client_id, lock=False)
-    await clear_account(session, client.client_id)
-    await _record_client(session, admin, AdminActionKind.client_unlocked, client, reason, request_id)
-    return client
 
 
 async def change_callback(
@@ -234,18 +201,7 @@ async def change_callback(
     await drop_pending(session, client.client_id)  # a creation's callback still pending must not arrive after this
     client.callback_url = url
     client.updated_at = datetime.now(UTC)
-    await _record_client(
-        session, admin.principal, AdminActionKind.client_callback_changed, client, change.reason, request_id
-    )
-    return client
-
-
-async def revoke_client_tokens(
-    rt: Runtime, session: AsyncSession, admin: Principal, client_id: str, *, reason: str, request_id: str | None
-) -> Client:
-    client = await client_in_reach(session, admin, client_id, lock=False)
-    await rt.revocations.revoke_all(session, client.client_id)
-    await _record_client(session, admin, AdminActionKind.client_tokens_revoked, client, reason, request_id)
+    await _record(session, admin.principal, "callback_changed", client, change.reason, request_id)
     return client
 
 

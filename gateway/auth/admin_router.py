@@ -12,7 +12,6 @@ from gateway.auth import accounts
 from gateway.auth import clients as client_service
 from gateway.auth import users as user_service
 from gateway.auth.dependencies import AdminCaller
-from gateway.auth.router import PROBLEM
 from gateway.auth.schemas import (
     AccountAction,
     CallbackChange,
@@ -26,7 +25,7 @@ from gateway.auth.schemas import (
 )
 from gateway.runtime import Runtime, get_runtime
 from libs.kernel.db import DbSession
-from libs.kernel.errors import request_id_of
+from libs.kernel.errors import PROBLEM, request_id_of
 from libs.kernel.pagination import Cursor, Limit, Page, decode_cursor, page_of
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
@@ -37,6 +36,7 @@ _ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "Not a system_admin, or outside the administrator's jurisdiction", **PROBLEM},
     422: {"description": "Invalid input", **PROBLEM},
 }
+_BAD_CURSOR: dict[int | str, dict[str, Any]] = {422: {"description": "Invalid input, or invalid_cursor", **PROBLEM}}
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such account in your jurisdiction", **PROBLEM}}
 
 admin_router = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=_ADMIN_ERRORS)
@@ -54,7 +54,7 @@ async def create_user(
     return user_service.user_out(user)
 
 
-@admin_router.get("/users", response_model=Page[UserOut])
+@admin_router.get("/users", response_model=Page[UserOut], responses=_BAD_CURSOR)
 async def list_users(
     session: DbSession, admin: AdminCaller, cursor: Cursor = None, limit: Limit = 100
 ) -> Page[UserOut]:
@@ -75,8 +75,8 @@ async def deactivate_user(
     user_id: UserId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
 ) -> UserOut:
     """Cut a user off: sign-in refused, every token and session refused within seconds. Not your own account."""
-    user = await accounts.set_user_active(rt, session, admin.principal, user_id, active=False, reason=body.reason,
-                                          request_id=request_id_of(request))  # fmt: skip
+    user = await accounts.set_active(rt, session, admin.principal, accounts.user_in_reach, user_id, active=False,
+                                     reason=body.reason, request_id=request_id_of(request))  # fmt: skip
     return user_service.user_out(user)
 
 
@@ -85,8 +85,8 @@ async def reactivate_user(
     user_id: UserId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
 ) -> UserOut:
     """Let a deactivated user sign in again (tokens from before stay refused)."""
-    user = await accounts.set_user_active(rt, session, admin.principal, user_id, active=True, reason=body.reason,
-                                          request_id=request_id_of(request))  # fmt: skip
+    user = await accounts.set_active(rt, session, admin.principal, accounts.user_in_reach, user_id, active=True,
+                                     reason=body.reason, request_id=request_id_of(request))  # fmt: skip
     return user_service.user_out(user)
 
 
@@ -113,8 +113,8 @@ async def unlock_user(
     user_id: UserId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller
 ) -> UserOut:
     """Unlock an account locked by failed sign-ins (the addresses the guesses came from stay counted)."""
-    user = await accounts.unlock_user(session, admin.principal, user_id, reason=body.reason,
-                                      request_id=request_id_of(request))  # fmt: skip
+    user = await accounts.unlock(session, admin.principal, accounts.user_in_reach, user_id, reason=body.reason,
+                                 request_id=request_id_of(request))  # fmt: skip
     return user_service.user_out(user)
 
 
@@ -123,8 +123,8 @@ async def revoke_user_tokens(
     user_id: UserId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
 ) -> UserOut:
     """Sign a user out everywhere: every token and session issued until now is refused within seconds."""
-    user = await accounts.revoke_user_tokens(rt, session, admin.principal, user_id, reason=body.reason,
-                                             request_id=request_id_of(request))  # fmt: skip
+    user = await accounts.revoke_tokens(rt, session, admin.principal, accounts.user_in_reach, user_id,
+                                        reason=body.reason, request_id=request_id_of(request))  # fmt: skip
     return user_service.user_out(user)
 
 
@@ -146,7 +146,7 @@ async def create_client(
     return await accounts.create_client(rt, admin.principal, body, request_id=request_id_of(request))
 
 
-@admin_router.get("/clients", response_model=Page[ClientOut])
+@admin_router.get("/clients", response_model=Page[ClientOut], responses=_BAD_CURSOR)
 async def list_clients(
     session: DbSession, admin: AdminCaller, cursor: Cursor = None, limit: Limit = 100
 ) -> Page[ClientOut]:
@@ -182,8 +182,8 @@ async def deactivate_client(
     client_id: ClientId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
 ) -> ClientOut:
     """Cut a partner off: its secret refused, every token it holds refused within seconds."""
-    client = await accounts.set_client_active(rt, session, admin.principal, client_id, active=False,
-                                              reason=body.reason, request_id=request_id_of(request))  # fmt: skip
+    client = await accounts.set_active(rt, session, admin.principal, accounts.client_in_reach, client_id,
+                                       active=False, reason=body.reason, request_id=request_id_of(request))  # fmt: skip
     return client_service.client_out(client)
 
 
@@ -192,8 +192,8 @@ async def reactivate_client(
     client_id: ClientId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
 ) -> ClientOut:
     """Let a deactivated partner obtain tokens again (tokens from before stay refused)."""
-    client = await accounts.set_client_active(rt, session, admin.principal, client_id, active=True,
-                                              reason=body.reason, request_id=request_id_of(request))  # fmt: skip
+    client = await accounts.set_active(rt, session, admin.principal, accounts.client_in_reach, client_id,
+                                       active=True, reason=body.reason, request_id=request_id_of(request))  # fmt: skip
     return client_service.client_out(client)
 
 
@@ -202,8 +202,8 @@ async def unlock_client(
     client_id: ClientId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller
 ) -> ClientOut:
     """Unlock a partner client locked by failed secrets."""
-    client = await accounts.unlock_client(session, admin.principal, client_id, reason=body.reason,
-                                          request_id=request_id_of(request))  # fmt: skip
+    client = await accounts.unlock(session, admin.principal, accounts.client_in_reach, client_id, reason=body.reason,
+                                   request_id=request_id_of(request))  # fmt: skip
     return client_service.client_out(client)
 
 
@@ -212,6 +212,6 @@ async def revoke_client_tokens(
     client_id: ClientId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
 ) -> ClientOut:
     """Refuse every token the partner holds now (it obtains new ones with its secret)."""
-    client = await accounts.revoke_client_tokens(rt, session, admin.principal, client_id, reason=body.reason,
-                                                 request_id=request_id_of(request))  # fmt: skip
+    client = await accounts.revoke_tokens(rt, session, admin.principal, accounts.client_in_reach, client_id,
+                                          reason=body.reason, request_id=request_id_of(request))  # fmt: skip
     return client_service.client_out(client)

@@ -4,48 +4,63 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import BigInteger, Boolean, DateTime, Index, String, Text, false, func, true
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, synonym
 
 from gateway.db import Base
 
 
-class User(Base):
-    __tablename__ = "users"
+class _Account:
+    """What a staff user and a partner client share: a jurisdiction, a switch an administrator turns off and on, and
+    who made it when. `subject` is the principal its tokens name, `login` the name its failed attempts count against,
+    `label` the name the admin-action record shows and `audit_kind` the record's `target_kind`."""
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
-    display_name: Mapped[str] = mapped_column(String(100))
-    password_hash: Mapped[str] = mapped_column(Text)
-    roles: Mapped[list[str]] = mapped_column(ARRAY(String(32)))
     # Jurisdiction prefix: "" (everywhere, system administrators only) or 2, 4, 6, 9 or 12 digits.
     region_code: Mapped[str] = mapped_column(String(12))
     is_active: Mapped[bool] = mapped_column(Boolean, server_default=true())
-    # Set when an administrator gave the password (a reset): the user's tokens then serve only to choose a new one.
-    must_change_password: Mapped[bool] = mapped_column(Boolean, server_default=false())
-    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
-class Client(Base):
-    __tablename__ = "clients"
+class User(_Account, Base):
+    __tablename__ = "users"
+    audit_kind: ClassVar[str] = "user"
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(Text)
+    roles: Mapped[list[str]] = mapped_column(ARRAY(String(32)))
+    # Set when an administrator gave the password (a reset): the user's tokens then serve only to choose a new one.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    login: Mapped[str] = synonym("username")
+    label: Mapped[str] = synonym("username")
+
+    @property
+    def subject(self) -> str:
+        return str(self.id)
+
+
+class Client(_Account, Base):
+    __tablename__ = "clients"
+    audit_kind: ClassVar[str] = "client"
+
     client_id: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     # Only the argon2 hash: the secret itself is shown once, when the client is created.
     secret_hash: Mapped[str] = mapped_column(Text)
     scopes: Mapped[list[str]] = mapped_column(ARRAY(String(32)))
-    region_code: Mapped[str] = mapped_column(String(12))
     callback_url: Mapped[str | None] = mapped_column(String(2048))
-    is_active: Mapped[bool] = mapped_column(Boolean, server_default=true())
-    created_by: Mapped[str | None] = mapped_column(String(128))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    subject: Mapped[str] = synonym("client_id")
+    login: Mapped[str] = synonym("client_id")
+    label: Mapped[str] = synonym("name")
 
 
 class LoginFailure(Base):

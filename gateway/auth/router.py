@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
@@ -17,10 +17,9 @@ from gateway.auth.users import staff_principal
 from gateway.runtime import Runtime, get_runtime
 from libs.kernel.auth import PrincipalKind
 from libs.kernel.db import DbSession
-from libs.kernel.errors import request_id_of
+from libs.kernel.errors import PROBLEM, request_id_of
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 
 auth_router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}  # RFC 6749 §5.1

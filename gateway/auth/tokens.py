@@ -123,18 +123,8 @@ class AccessTokens:
 
     def _decode(self, token: str) -> Caller:
         try:
-            secret = self.keys.secret_for(jwt.get_unverified_header(token).get("kid"))
-            if secret is None:
-                raise jwt.InvalidKeyError("unknown key id")
-            claims = jwt.decode(
-                token,
-                secret,
-                algorithms=["HS256"],  # pinned: never let the token choose (no "none", no RS/HS confusion)
-                audience=AUDIENCE,
-                issuer=ISSUER,
-                leeway=_LEEWAY_SECONDS,
-                options={"require": ["exp", "iat", "sub", "jti", "kind", "iss", "aud"]},
-            )
+            claims = self.keys.decode(token, audience=AUDIENCE, issuer=ISSUER, leeway=_LEEWAY_SECONDS,
+                                      require=["exp", "iat", "sub", "jti", "kind", "iss", "aud"])  # fmt: skip
             issued_ms = claims.get("iat_ms")
             issued_at = issued_ms / 1000 if isinstance(issued_ms, int) else float(claims["iat"])
             return Caller(

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from libs.demo_county.http import demo_client
+from libs.demo_county.http import demo_client, partner_token
 from libs.demo_county.intake import Staff, fictional_id
 
 WORK_ORDERS = "/api/v1/hotline/work-orders"
@@ -97,19 +97,6 @@ RESOLUTION = {
 }
 
 
-def _token(client: httpx.Client, partner: dict[str, Any]) -> str:
-    reply = client.post(
-        "/api/v1/auth/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": partner["client_id"],
-            "client_secret": partner["client_secret"],
-        },
-    )
-    reply.raise_for_status()
-    return str(reply.json()["access_token"])
-
-
 def _post_work_order(client: httpx.Client, token: str, body: dict[str, Any]) -> str:
     """The complaint id of the work order: 201 the first time, 200 with the same answer on a later run."""
     reply = client.post(WORK_ORDERS, json=body, headers={"Authorization": f"Bearer {token}"})
@@ -134,7 +121,7 @@ def _answer(officer: Staff, complaint_id: str) -> None:
 
 def load_complaints_demo(base_url: str, village: str, passwords: dict[str, str], partner: dict[str, Any]) -> None:
     with demo_client(base_url, timeout=30) as client:
-        token = _token(client, partner)
+        token = partner_token(client, partner)
         ids = [_post_work_order(client, token, body) for body in work_orders(village)]
         officer = Staff.sign_in(client, "township.officer", passwords["township.officer"])
         _answer(officer, ids[0])

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from libs.contracts.clock import china_today
-from libs.demo_county.http import demo_client
+from libs.demo_county.http import demo_client, partner_token
 from libs.demo_county.intake import Staff
 
 ROSTERS = "/api/v1/disbursement/rosters"
@@ -85,19 +85,11 @@ def load_disbursement_demo(base_url: str, county: str, passwords: dict[str, str]
         roster = officer.post(ROSTERS, {"region_code": county, "period": period}, expect=201)
         _lock(officer, roster["roster_id"])
         officer.post(f"{ROSTERS}/{roster['roster_id']}/submit")
-        token = client.post(
-            "/api/v1/auth/token",
-            data={
-                "grant_type": "client_credentials",
-                "client_id": partner["client_id"],
-                "client_secret": partner["client_secret"],
-            },
-        )
-        token.raise_for_status()
+        token = partner_token(client, partner)
         listed = client.get(
             "/api/v1/finance/rosters",
             params={"period": period, "region_code": county, "status": "submitted"},
-            headers={"Authorization": f"Bearer {token.json()['access_token']}"},
+            headers={"Authorization": f"Bearer {token}"},
         )
         if listed.status_code != 200 or roster["roster_id"] not in {r["roster_id"] for r in listed.json()["items"]}:
             raise RuntimeError(f"demo county: finance does not see roster {roster['roster_id']}: {listed.text}")

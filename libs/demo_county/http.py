@@ -9,6 +9,7 @@ reached anyone. What still fails is reported by `make run`, which keeps running 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import httpx
 
@@ -52,3 +53,17 @@ class RetryingTransport(httpx.BaseTransport):
 def demo_client(base_url: str, *, timeout: float, transport: httpx.BaseTransport | None = None) -> httpx.Client:
     """An `httpx.Client` for `base_url` whose requests are retried as the module docstring says."""
     return httpx.Client(base_url=base_url, timeout=timeout, transport=transport or RetryingTransport())
+
+
+def partner_token(client: httpx.Client, partner: dict[str, Any]) -> str:
+    """An access token for the demo partner client (`client_id`, `client_secret`), as its platform obtains one."""
+    reply = client.post(
+        "/api/v1/auth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": partner["client_id"],
+            "client_secret": partner["client_secret"],
+        },
+    )
+    reply.raise_for_status()
+    return str(reply.json()["access_token"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from libs.demo_county.http import demo_client
+from libs.demo_county.http import demo_client, partner_token
 from libs.demo_county.intake import Staff, fictional_id
 
 FEEDS = "/api/v1/matching/feeds"
@@ -66,16 +66,8 @@ def load_matching_demo(base_url: str, county: str, passwords: dict[str, str], pa
     with demo_client(base_url, timeout=60) as client:
         officer = Staff.sign_in(client, "county.officer", passwords["county.officer"])
         _wait_for_watch_list(officer, county, households=3)
-        token = client.post(
-            "/api/v1/auth/token",
-            data={
-                "grant_type": "client_credentials",
-                "client_id": partner["client_id"],
-                "client_secret": partner["client_secret"],
-            },
-        )
-        token.raise_for_status()
-        auth = {"Authorization": f"Bearer {token.json()['access_token']}", "Content-Type": "text/csv"}
+        token = partner_token(client, partner)
+        auth = {"Authorization": f"Bearer {token}", "Content-Type": "text/csv"}
         for source, body in FEED_BODIES:
             reply = client.post(FEEDS, params={"source": source, "as_of": "2026-11-20"}, content=body, headers=auth)
             if reply.status_code != 202:

@@ -22,6 +22,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from libs.contracts.errors import CATALOGUE
 
 PROBLEM_JSON = "application/problem+json"
+# A problem answer in a route's `responses=` (OpenAPI): its body is a problem document.
+PROBLEM: dict[str, Any] = {"content": {PROBLEM_JSON: {}}}
 _log = structlog.get_logger("errors")
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
+
+import jwt
 
 MIN_SECRET_LENGTH = 32
 
@@ -41,3 +44,15 @@ class KeyRing:
     def secret_for(self, kid: object) -> str | None:
         """The secret a token's `kid` names, or None for an unknown (or missing) id."""
         return self._by_id.get(kid) if isinstance(kid, str) else None
+
+    def decode(
+        self, token: str, *, audience: str, issuer: str, require: list[str], leeway: float = 0
+    ) -> dict[str, Any]:
+        """The claims of `token`, verified with the key its `kid` names; raises a `jwt.PyJWTError` otherwise."""
+        secret = self.secret_for(jwt.get_unverified_header(token).get("kid"))
+        if secret is None:
+            raise jwt.InvalidKeyError("unknown key id")
+        # The algorithm is pinned: never let the token choose (no "none", no RS/HS confusion).
+        options: Any = {"require": require}
+        return jwt.decode(token, secret, algorithms=["HS256"], audience=audience, issuer=issuer, leeway=leeway,
+                          options=options)  # fmt: skip

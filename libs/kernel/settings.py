@@ -141,12 +141,12 @@ class BaseServiceSettings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (
-            init_settings,
-            EnvSettingsSource(settings_cls, env_prefix=cls.prefix),
-            EnvSettingsSource(settings_cls, env_prefix="JIUZHU_"),
-            EnvSettingsSource(settings_cls, env_prefix=""),
-        )
+        return (init_settings, *(EnvSettingsSource(settings_cls, env_prefix=p) for p in cls.env_prefixes()))
+
+    @classmethod
+    def env_prefixes(cls) -> tuple[str, ...]:
+        """The environment's spellings of a setting, the first found wins: the process's own, the stack's, plain."""
+        return (cls.prefix, "JIUZHU_", "")
 
     @field_validator(*_OPTIONAL_CONNECTION_FIELDS, mode="before")
     @classmethod
