@@ -6,7 +6,7 @@ The ledger is seeded straight into complaints' tables with set-based SQL (setup,
 as the gateway signs it): 2,000 work orders posted one after another and 2,000 more by 8 clients at once
 (`POST /api/v1/hotline/work-orders`, CONTRACTS.md §2), a tenth from phones already in the ledger so they link as
 repeats (DOMAIN.md §6); 50 reads each of one county's ledger list and overdue list; then 2,000 resolved work orders'
-results queued (`push.service.enqueue`) and pushed by the worker's `ResultPush` (batch 100, 8 at once) to a local
+results queued (`register.results.enqueue`) and pushed by the worker's `ResultPush` (batch 100, 8 at once) to a local
 platform over real HTTP that checks each signature and counts each delivery id.
 
     python -m bench.complaints_hotline [--complaints 1000000] [--orders 2000] [--quick] [--explain]
@@ -44,9 +44,9 @@ from libs.kernel.service import create_service_app
 from services.complaints.context import RESULT_CONTEXT, Complaints
 from services.complaints.definition import DEFINITION as COMPLAINTS
 from services.complaints.push.delivery import ResultPush
-from services.complaints.push.service import enqueue
 from services.complaints.push.signing import DELIVERY_HEADER, SIGNATURE_HEADER, signature, verify
 from services.complaints.register.models import Complaint
+from services.complaints.register.results import enqueue
 from tests.complaints.support import work_order
 
 PII_KEY = "bench-complaints-pii-key-0123456789abcdef"

@@ -10,6 +10,7 @@ from services.complaints.hotline.router import router as hotline
 from services.complaints.jobs import jobs
 from services.complaints.local_figures.router import router as policies
 from services.complaints.models import MODELS
+from services.complaints.push.router import item_router as pushes
 from services.complaints.push.router import router as platforms
 from services.complaints.register.router import router as ledger
 from services.complaints.subscriptions import subscriptions
@@ -28,6 +29,7 @@ DEFINITION = ServiceDefinition(
         policies,
         platforms,
         ledger,
+        pushes,
         calendar_router(SCHEMA, calendar_years),
         diagnostics_router(SCHEMA, tables),
     ],

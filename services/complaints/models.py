@@ -2,8 +2,8 @@
 
 from services.complaints.hotline.models import WorkOrder
 from services.complaints.local_figures.models import ComplaintPolicy
-from services.complaints.push.models import DeliveryAttempt, HotlinePlatform, ResultDelivery
-from services.complaints.register.models import Complaint, ContactRead, InvestigationNote, StatusChange
+from services.complaints.push.models import DeliveryAttempt, HotlinePlatform
+from services.complaints.register.models import Complaint, ContactRead, InvestigationNote, ResultDelivery, StatusChange
 
 MODELS = (
     Complaint,

@@ -142,8 +142,8 @@ async def open_triggered(
     state = await load_state(session, ctx, household)
     now = ctx.now()
     due, provisional = await _review_due(session, ctx)
-    programs = [e.program for e in state.entitlements if e.status != "stopped"] or ["dibao"]
-    head = state.member(state.head_id_number or "") or (state.members[0] if state.members else None)
+    programs = list(state.programs()) or ["dibao"]
+    head = state.head()
     case = Case(
         id=case_id or f"case-{uuid.uuid4()}",
         kind=CaseKind.PERIODIC if trigger is Trigger.PERIODIC else CaseKind.TRIGGERED,

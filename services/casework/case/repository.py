@@ -10,6 +10,8 @@ from sqlalchemy import case as sql_case
 from sqlalchemy import func, literal, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.kernel.auth import Principal, ensure_jurisdiction
+from services.casework.case.errors import AttachmentNotFound, CaseNotFound
 from services.casework.case.models import (
     Case,
     CaseAttachment,
@@ -19,6 +21,23 @@ from services.casework.case.models import (
     CaseVerification,
 )
 from services.casework.case.rules import OPEN_STATUSES, CaseStatus
+
+
+async def visible_case(session: AsyncSession, who: Principal, case_id: str) -> Case:
+    """The case, read (not locked), if it is inside `who`'s jurisdiction."""
+    case = await session.get(Case, case_id)
+    if case is None:
+        raise CaseNotFound(f"No case {case_id}")
+    ensure_jurisdiction(who, case.region_code)
+    return case
+
+
+async def attachment_of(session: AsyncSession, case_id: str, attachment_id: str) -> CaseAttachment:
+    row = await session.get(CaseAttachment, attachment_id)
+    if row is None or row.case_id != case_id:
+        raise AttachmentNotFound(f"No attachment {attachment_id} on case {case_id}")
+    return row
+
 
 # Cases without a due date sort after every dated one.
 _FAR = dt.date(9999, 12, 31)

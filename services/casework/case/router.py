@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -15,9 +13,8 @@ from libs.kernel.audit_note import note
 from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
-from services.casework.case import repository, service, views
-from services.casework.case.errors import AttachmentNotFound, CaseNotFound, EmptyAttachment, PayloadTooLarge
-from services.casework.case.models import Case, CaseAttachment
+from services.casework.case import attachments, repository, service, views
+from services.casework.case.models import Case
 from services.casework.case.rules import CaseKind, CaseStatus, Trigger
 from services.casework.case.schemas import (
     AttachmentOut,
@@ -41,15 +38,6 @@ _ERRORS: dict[int | str, dict[str, str]] = {
     409: {"description": "The case is not in a status that allows this (`invalid_status`)"},
     422: {"description": "Invalid request"},
 }
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-
-
-async def _visible(session: DbSession, who: Reader, case_id: str) -> Case:
-    case = await session.get(Case, case_id)
-    if case is None:
-        raise CaseNotFound(f"No case {case_id}")
-    ensure_jurisdiction(who, case.region_code)
-    return case
 
 
 async def _detail(session: DbSession, ctx: CaseworkCtx, case: Case) -> CaseOut:
@@ -109,7 +97,7 @@ async def overdue(
 @router.get("/{case_id}", response_model=CaseOut, responses={403: {}, 404: {}})
 async def get_case(case_id: str, session: DbSession, ctx: CaseworkCtx, who: Reader) -> CaseOut:
     """The case with its members (masked), verification, investigations, calculation and history."""
-    return await _detail(session, ctx, await _visible(session, who, case_id))
+    return await _detail(session, ctx, await repository.visible_case(session, who, case_id))
 
 
 @router.post("/{case_id}/investigations", response_model=CaseOut, status_code=201, responses=_ERRORS)
@@ -163,33 +151,14 @@ async def attach(
 ) -> AttachmentOut:
     """Attach a file (investigation photo, signed record) as the raw request body; kept, never replaced."""
     case = await service.load_for_action(session, who, case_id)
-    content = bytearray()
-    async for chunk in request.stream():
-        content += chunk
-        if len(content) > MAX_ATTACHMENT_BYTES:
-            raise PayloadTooLarge(f"An attachment is at most {MAX_ATTACHMENT_BYTES} bytes")
-    if not content:
-        raise EmptyAttachment("The attachment is empty")
-    row = CaseAttachment(
-        id=f"att-{uuid.uuid4()}",
-        case_id=case.id,
-        filename=filename,
-        content_type=request.headers.get("content-type", "application/octet-stream")[:100],
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        content=bytes(content),
-        uploaded_by=who.subject,
-        uploaded_at=ctx.now(),
-    )
-    session.add(row)
-    return views.attachment_out(row)
+    content = await attachments.read_bounded(request)
+    content_type = request.headers.get("content-type", "application/octet-stream")
+    return views.attachment_out(attachments.attach(session, ctx, who, case, filename, content_type, content))
 
 
 @router.get("/{case_id}/attachments/{attachment_id}", response_class=Response, responses={403: {}, 404: {}})
 async def download(case_id: str, attachment_id: str, session: DbSession, who: Reader) -> Response:
     """The attached file as uploaded."""
-    await _visible(session, who, case_id)
-    row = await session.get(CaseAttachment, attachment_id)
-    if row is None or row.case_id != case_id:
-        raise AttachmentNotFound(f"No attachment {attachment_id} on case {case_id}")
+    await repository.visible_case(session, who, case_id)
+    row = await repository.attachment_of(session, case_id, attachment_id)
     return Response(row.content, media_type=row.content_type, headers={"X-Content-SHA256": row.sha256})

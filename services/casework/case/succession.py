@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.contracts.entitlements import is_current
 from libs.contracts.events.casework import EntitlementStatus, HouseholdChange, HouseholdChangeKind
 from libs.contracts.period import Period
 from libs.contracts.programs import Program
@@ -37,7 +38,7 @@ async def succeed(
     others_leaving = {i for i in leaving if i != head}
     successors = [m for m in plan.successor_members if m.id_number not in others_leaving]
     details = {m.id_number: m.details for m in before.members}
-    old_programs = [e for e in before.entitlements if e.status != EntitlementStatus.STOPPED]
+    old_programs = [e for e in before.entitlements if is_current(e.status)]
     for e in old_programs:
         await registry.set_entitlement(
             session,

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from libs.contracts.clock import business_date
+from libs.contracts.entitlements import is_current
 from libs.contracts.money import Money
 from libs.contracts.programs import NEVER_PUBLISHED
 from services.casework.case.content import CaseContent, open_findings, open_investigation
@@ -155,6 +156,6 @@ def posting(
         )
         for s in households
         for e in s.entitlements
-        if e.program not in NEVER_PUBLISHED and e.status != "stopped"
+        if e.program not in NEVER_PUBLISHED and is_current(e.status)
     ]
     return PostingOut(village_code=village_code, on=on, items=items)

@@ -9,27 +9,18 @@ from fastapi import APIRouter, Query
 
 from libs.contracts.dates import CivilDate
 from libs.contracts.id_number import IdNumberStr
-from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
+from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.casework.context import CaseworkCtx
 from services.casework.dependencies import Reader
 from services.casework.registry import repository, views
 from services.casework.registry import service as registry
-from services.casework.registry.errors import HouseholdNotFound, NotYetRegistered
-from services.casework.registry.models import Household
+from services.casework.registry.errors import NotYetRegistered
 from services.casework.registry.schemas import HouseholdOut, HouseholdSummary, VersionOut
 from services.casework.registry.state import load_state, load_states
 
 router = APIRouter(prefix="/api/v1/casework", tags=["households"])
-
-
-async def _household(session: DbSession, who: Reader, household_id: str) -> Household:
-    household = await session.get(Household, household_id)
-    if household is None:
-        raise HouseholdNotFound(f"No household {household_id}")
-    ensure_jurisdiction(who, household.region_code)
-    return household
 
 
 @router.get("/households", response_model=Page[HouseholdSummary], responses={403: {}, 422: {}})
@@ -60,7 +51,7 @@ async def get_household(
     household_id: str, session: DbSession, ctx: CaseworkCtx, who: Reader, as_of: CivilDate | None = None
 ) -> HouseholdOut:
     """The household now, or with `as_of` as it stood at the end of that day (from its kept versions)."""
-    household = await _household(session, who, household_id)
+    household = await repository.visible_household(session, who, household_id)
     if as_of is None:
         return views.household_out(await load_state(session, ctx, household))
     state = await registry.state_as_of(session, ctx, household_id, as_of)
@@ -72,5 +63,5 @@ async def get_household(
 @router.get("/households/{household_id}/versions", response_model=list[VersionOut], responses={403: {}, 404: {}})
 async def versions(household_id: str, session: DbSession, who: Reader) -> list[VersionOut]:
     """Every recorded state of the household: when, what changed, and the case behind it."""
-    await _household(session, who, household_id)
+    await repository.visible_household(session, who, household_id)
     return [views.version_out(v) for v in await repository.versions_of(session, household_id)]

@@ -16,6 +16,7 @@ from typing import Any, Self
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.contracts.entitlements import is_current
 from services.casework.context import DETAILS_CONTEXT, ID_NUMBER_CONTEXT, Casework
 from services.casework.registry.models import Entitlement, Household, HouseholdMember
 
@@ -128,7 +129,8 @@ class HouseholdState:
         return self.member(self.head_id_number or "") or (self.members[0] if self.members else None)
 
     def programs(self) -> tuple[str, ...]:
-        return tuple(e.program for e in self.entitlements if e.status != "stopped")
+        """The programs the household still has (a suspended one included: only a stop lets go)."""
+        return tuple(e.program for e in self.entitlements if is_current(e.status))
 
 
 async def load_state(session: AsyncSession, ctx: Casework, household: Household) -> HouseholdState:

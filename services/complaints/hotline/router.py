@@ -14,18 +14,13 @@ from services.complaints.context import ComplaintsCtx
 from services.complaints.dependencies import Hotline
 from services.complaints.hotline import service
 from services.complaints.hotline.repository import work_order_of
-from services.complaints.hotline.schemas import (
-    DeliveryOut,
-    SatisfactionIn,
-    WorkOrderIn,
-    WorkOrderNo,
-    WorkOrderOut,
-    WorkOrderReceived,
-)
-from services.complaints.hotline.views import work_order
+from services.complaints.hotline.schemas import SatisfactionIn, WorkOrderIn, WorkOrderNo, WorkOrderReceived
 from services.complaints.push import repository as push_repository
-from services.complaints.push import service as push_service
+from services.complaints.push.schemas import DeliveryOut
+from services.complaints.push.views import delivery_outs
 from services.complaints.register.handling import record_satisfaction
+from services.complaints.register.schemas import WorkOrderOut
+from services.complaints.register.views import work_order
 
 router = APIRouter(prefix="/api/v1/hotline", tags=["hotline"])
 NumberPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
@@ -89,5 +84,5 @@ async def list_deliveries(
     rows = await push_repository.deliveries_to(
         session, who.subject, None if item is None else item.id, state, after, limit + 1
     )
-    outs = await push_service.outs(session, rows)
+    outs = await delivery_outs(session, rows)
     return page_of(outs, limit, lambda d: (d.created_at.isoformat(), d.delivery_id), lambda d: d)

@@ -21,7 +21,7 @@ from libs.contracts.dates import Instant
 from libs.contracts.id_number import IdNumberStr
 from libs.contracts.region import RegionCodeStr
 from libs.contracts.text import NAME_MAX_LENGTH, clean_line
-from services.complaints.register.rules import Category, Finding, Satisfaction, Status
+from services.complaints.register.rules import Category, Satisfaction, Status
 from services.complaints.register.schemas import Address, AsText, Content, Phone, Title
 
 WorkOrderNo = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
@@ -113,29 +113,6 @@ class WorkOrderReceived(BaseModel):
     status: Status
 
 
-class ResultOut(BaseModel):
-    finding: Finding
-    reply: str
-    handled_at: dt.datetime
-    handler_unit: str
-
-
-class HistoryItem(BaseModel):
-    status: Status
-    at: dt.datetime
-    note: str
-
-
-class WorkOrderOut(BaseModel):
-    work_order_no: str
-    complaint_id: str
-    status: Status
-    result: ResultOut | None
-    history: list[HistoryItem]
-    due_at: dt.datetime
-    repeat_of_work_order_no: str | None = Field(default=None, description="The earlier work order this one repeats")
-
-
 class SatisfactionIn(BaseModel):
     """The platform's follow-up with the caller (回访), recorded against the work order (DOMAIN.md §6)."""
 
@@ -144,24 +121,3 @@ class SatisfactionIn(BaseModel):
     satisfaction: Satisfaction
     note: Annotated[str, StringConstraints(max_length=2000), AsText] = ""
     surveyed_at: Instant | None = None
-
-
-class AttemptOut(BaseModel):
-    at: dt.datetime
-    http_status: int | None
-    error: str | None
-    duration_ms: int
-
-
-class DeliveryOut(BaseModel):
-    delivery_id: str
-    work_order_no: str
-    complaint_id: str
-    status: Status = Field(description="The work order status the pushed body reports")
-    state: str = Field(description="pending | delivered")
-    created_at: dt.datetime
-    attempts: int
-    next_attempt_at: dt.datetime | None
-    last_error: str | None
-    delivered_at: dt.datetime | None
-    attempt_log: list[AttemptOut]

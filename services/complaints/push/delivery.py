@@ -27,9 +27,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.kernel.jobs import PeriodicJob
 from libs.kernel.outbound import OutboundPolicy, RefusedUrl
 from services.complaints.context import PLATFORM_SIGNING_SEAL, Complaints
-from services.complaints.push.models import DeliveryAttempt, HotlinePlatform, ResultDelivery
-from services.complaints.push.service import open_body
+from services.complaints.push.models import DeliveryAttempt, HotlinePlatform
 from services.complaints.push.signing import DELIVERY_HEADER, SIGNATURE_HEADER, signature
+from services.complaints.register.models import ResultDelivery
+from services.complaints.register.results import open_body
 
 # Counts, statuses and exception classes only: the bodies name people (DOMAIN.md §11).
 _log = structlog.get_logger("complaints.push")

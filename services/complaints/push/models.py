@@ -1,12 +1,11 @@
-"""Result pushes to hotline platforms (CONTRACTS.md §2): where each platform listens, each result waiting to reach
-it, and every attempt. A delivery row is written in the transaction that closes the item, so a result is never lost;
-it is kept until the platform answers 2xx."""
+"""Result pushes to hotline platforms (CONTRACTS.md §2): where each platform listens, and every attempt to deliver
+a result the register queued (register/results.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, LargeBinary, Text
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.complaints.db import Base
@@ -24,30 +23,6 @@ class HotlinePlatform(Base):
     secret_sealed: Mapped[str] = mapped_column(Text)
     updated_by: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-
-
-class ResultDelivery(Base):
-    __tablename__ = "result_deliveries"
-
-    id: Mapped[str] = mapped_column(Text, primary_key=True)
-    complaint_id: Mapped[str] = mapped_column(Text, ForeignKey("complaints.id"))
-    work_order_no: Mapped[str] = mapped_column(Text)
-    client_id: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(Text)  # the work order's status the body reports: resolved | returned
-    # The exact bytes signed and sent, sealed (the reply may name people); every attempt sends the same bytes.
-    body_sealed: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    last_error: Mapped[str | None] = mapped_column(Text)
-    delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-
-    __table_args__ = (
-        Index("ix_result_deliveries_pending", "next_attempt_at", "id", postgresql_where="delivered_at IS NULL"),
-        # A platform's log (its own deliveries only, oldest first) and a work order's pushes.
-        Index("ix_result_deliveries_client", "client_id", "created_at", "id"),
-        Index("ix_result_deliveries_complaint", "complaint_id", "created_at"),
-    )
 
 
 class DeliveryAttempt(Base):

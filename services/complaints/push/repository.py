@@ -1,4 +1,4 @@
-"""Queries of the hotline platforms' table and their queued results."""
+"""Queries of the hotline platforms' table, the results queued for them and the attempts to deliver them."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from sqlalchemy import exists, literal, not_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.complaints.push.models import HotlinePlatform, ResultDelivery
-from services.complaints.register.models import Complaint
+from services.complaints.push.models import DeliveryAttempt, HotlinePlatform
+from services.complaints.register.models import Complaint, ResultDelivery
 
 
 async def posted_outside(session: AsyncSession, client_id: str, region: str) -> bool:
@@ -79,3 +79,14 @@ async def deliveries_to(
             tuple_(ResultDelivery.created_at, ResultDelivery.id) > tuple_(literal(after[0]), literal(after[1]))
         )
     return (await session.scalars(stmt.order_by(ResultDelivery.created_at, ResultDelivery.id).limit(limit))).all()
+
+
+async def deliveries_of(session: AsyncSession, complaint_id: str) -> Sequence[ResultDelivery]:
+    """The pushes of one item's result (by item: another platform may use the same work order number)."""
+    stmt = select(ResultDelivery).where(ResultDelivery.complaint_id == complaint_id)
+    return (await session.scalars(stmt.order_by(ResultDelivery.created_at, ResultDelivery.id))).all()
+
+
+async def attempts_of(session: AsyncSession, delivery_ids: Sequence[str]) -> Sequence[DeliveryAttempt]:
+    stmt = select(DeliveryAttempt).where(DeliveryAttempt.delivery_id.in_(delivery_ids)).order_by(DeliveryAttempt.id)
+    return (await session.scalars(stmt)).all()

@@ -1,4 +1,5 @@
-"""What an administrator sends and reads about a hotline platform's callback."""
+"""What an administrator sends and reads about a hotline platform's callback, and the log of result pushes that the
+platform and staff read (CONTRACTS.md §2)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime as dt
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from libs.contracts.region import normalise_prefix
+from services.complaints.register.rules import Status
 
 
 class PlatformIn(BaseModel):
@@ -38,3 +40,24 @@ class PlatformOut(BaseModel):
     callback_url: str
     updated_by: str
     updated_at: dt.datetime
+
+
+class AttemptOut(BaseModel):
+    at: dt.datetime
+    http_status: int | None
+    error: str | None
+    duration_ms: int
+
+
+class DeliveryOut(BaseModel):
+    delivery_id: str
+    work_order_no: str
+    complaint_id: str
+    status: Status = Field(description="The work order status the pushed body reports")
+    state: str = Field(description="pending | delivered")
+    created_at: dt.datetime
+    attempts: int
+    next_attempt_at: dt.datetime | None
+    last_error: str | None
+    delivered_at: dt.datetime | None
+    attempt_log: list[AttemptOut]

@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.base import PersonRef
 from libs.contracts.events.complaints import ComplaintFinding, ComplaintSubstantiated, Contact, HelpRequested
 from services.complaints.context import ID_NUMBER_CONTEXT, Complaints
 from services.complaints.register.models import Complaint
-
-if TYPE_CHECKING:
-    from services.complaints.register.intake import NewItem
+from services.complaints.register.schemas import CallerIn, SubjectIn
 
 ANONYMOUS_CONTACT = "匿名求助人"
 
 
-async def help_requested(session: AsyncSession, ctx: Complaints, item: Complaint, new: NewItem) -> None:
+async def help_requested(
+    session: AsyncSession, ctx: Complaints, item: Complaint, caller: CallerIn, subject: SubjectIn | None
+) -> None:
     """A request for help becomes the township's lead (DOMAIN.md §6, §8). The person in need is the subject when
     the caller names one, else the caller; an anonymous caller's own name and phone never leave this service."""
-    if new.subject is not None and new.subject.name:
-        person = Contact(name=new.subject.name, id_number=new.subject.id_number, address=new.subject.address)
-    elif not new.caller.anonymous and new.caller.name:
-        caller = new.caller
+    if subject is not None and subject.name:
+        person = Contact(name=subject.name, id_number=subject.id_number, address=subject.address)
+    elif not caller.anonymous and caller.name:
         person = Contact(name=caller.name, id_number=caller.id_number, phone=caller.phone, address=caller.address)
     else:
         person = Contact(name=ANONYMOUS_CONTACT)

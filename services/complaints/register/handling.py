@@ -11,8 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from services.complaints.context import Complaints
-from services.complaints.push import service as push_service
-from services.complaints.register import events
+from services.complaints.register import events, results
 from services.complaints.register.errors import (
     AnonymousItem,
     FeedbackRequired,
@@ -143,7 +142,7 @@ async def return_item(session: AsyncSession, ctx: Complaints, who: Principal, it
 async def _closed(session: AsyncSession, ctx: Complaints, item: Complaint) -> None:
     await session.flush()
     if item.source == Source.HOTLINE:
-        await push_service.enqueue(session, ctx, item)
+        await results.enqueue(session, ctx, item)
     _log.info("complaint.closed", complaint_id=item.id, status=item.status, finding=item.finding)
 
 

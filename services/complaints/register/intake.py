@@ -125,7 +125,7 @@ async def record(session: AsyncSession, ctx: Complaints, new: NewItem) -> Compla
         note += _repeat_note(item, repeat)
     record_status(session, item, Status.ASSIGNED, new.received_at, note, new.created_by)
     if item.category == Category.HELP and not _repeats_open_help(item, repeat):
-        await events.help_requested(session, ctx, item, new)
+        await events.help_requested(session, ctx, item, new.caller, new.subject)
     _log.info(
         "complaint.received",
         complaint_id=item.id,

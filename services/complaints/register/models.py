@@ -1,4 +1,5 @@
-"""The complaint ledger (台账, seed 001 §3(九)): every item, its status history and its investigation notes.
+"""The complaint ledger (台账, seed 001 §3(九)): every item, its status history, its investigation notes and, for a
+hotline item, the result queued for its platform.
 
 Identity numbers and phone numbers are kept sealed with a keyed hash beside them, which is what repeat linking
 compares (DOMAIN.md §11); names stay readable because handlers need them, and lists mask them.
@@ -8,7 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.complaints.db import Base
@@ -137,3 +149,29 @@ class ContactRead(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     by: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
+
+
+# A hotline item's result waiting for its platform: written in the transaction that closes the item, so a result is
+# never lost, and kept until the platform answers 2xx (push/delivery.py delivers it and logs every attempt).
+class ResultDelivery(Base):
+    __tablename__ = "result_deliveries"
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    complaint_id: Mapped[str] = mapped_column(Text, ForeignKey("complaints.id"))
+    work_order_no: Mapped[str] = mapped_column(Text)
+    client_id: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(Text)  # the work order's status the body reports: resolved | returned
+    # The exact bytes signed and sent, sealed (the reply may name people); every attempt sends the same bytes.
+    body_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("ix_result_deliveries_pending", "next_attempt_at", "id", postgresql_where="delivered_at IS NULL"),
+        # A platform's log (its own deliveries only, oldest first) and a work order's pushes.
+        Index("ix_result_deliveries_client", "client_id", "created_at", "id"),
+        Index("ix_result_deliveries_complaint", "complaint_id", "created_at"),
+    )

@@ -13,8 +13,6 @@ from libs.kernel.db import DbSession
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.complaints.context import ComplaintsCtx
 from services.complaints.dependencies import County, Entrant, Handler, Reader
-from services.complaints.hotline.schemas import DeliveryOut
-from services.complaints.push import service as push_service
 from services.complaints.register import handling, intake, repository
 from services.complaints.register.errors import AnonymousItem, NotAssignedToYou, ReceivedInFuture
 from services.complaints.register.rules import Category, Source, Status
@@ -200,10 +198,3 @@ async def reveal_contact(
     repository.record_contact_read(session, item, who.subject, ctx.now(), body.reason)
     note(response, "informant.revealed", f"complaint/{item.id}")
     return contact(ctx, item)
-
-
-@router.get("/{complaint_id}/deliveries", response_model=list[DeliveryOut], responses={403: {}, 404: {}})
-async def deliveries(complaint_id: ComplaintId, session: DbSession, who: Reader) -> list[DeliveryOut]:
-    """The pushes of this work order's result to its platform, with every attempt."""
-    item = await repository.for_reading(session, who, complaint_id)
-    return [] if item.work_order_no is None else await push_service.deliveries_of(session, item.id)

@@ -242,3 +242,27 @@ class ContactOut(BaseModel):
     name: str | None
     phone: str | None
     id_number: str | None
+
+
+# A register item as its hotline platform reads it (CONTRACTS.md §2): the answer to GET and the body of the result push.
+class ResultOut(BaseModel):
+    finding: Finding
+    reply: str
+    handled_at: dt.datetime
+    handler_unit: str
+
+
+class HistoryItem(BaseModel):
+    status: Status
+    at: dt.datetime
+    note: str
+
+
+class WorkOrderOut(BaseModel):
+    work_order_no: str
+    complaint_id: str
+    status: Status
+    result: ResultOut | None
+    history: list[HistoryItem]
+    due_at: dt.datetime
+    repeat_of_work_order_no: str | None = Field(default=None, description="The earlier work order this one repeats")
