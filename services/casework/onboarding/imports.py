@@ -120,7 +120,7 @@ async def import_household(session: AsyncSession, ctx: Casework, who: Principal,
             bank_code=body.account.bank_code,
             holder_name=body.account.holder_name,
             account_no_masked=body.account.account_no[:4] + "*" * 8 + body.account.account_no[-4:],
-            account_no_sealed=ctx.vault.encrypt(body.account.account_no, context=BANK_ACCOUNT_SEAL_CONTEXT),
+            account_no_sealed=ctx.seal(body.account.account_no, BANK_ACCOUNT_SEAL_CONTEXT),
         )
     household = await registry.create_household(
         session,

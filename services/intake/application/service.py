@@ -42,6 +42,7 @@ from services.intake.context import Intake
 from services.intake.lead import service as lead_service
 from services.intake.local_figures.repository import deadline, figures_for
 
+# Spelt before `seal_context` existed; the string is bound into every value sealed under it, so it stays.
 SEAL_CONTEXT = "intake.application_versions.content_sealed"
 
 

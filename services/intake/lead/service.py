@@ -34,6 +34,7 @@ from services.intake.lead.schemas import (
 )
 from services.intake.local_figures.repository import deadline
 
+# Spelt before `seal_context` existed; the string is bound into every value sealed under it, so it stays.
 SEAL_CONTEXT = "intake.leads.contact_sealed"
 
 
