@@ -24,7 +24,8 @@ from libs.contracts.staff import StaffRole
 from libs.kernel.auth import Principal
 from services.matching.feeds.models import Feed
 from services.matching.hits.models import Death, Hit
-from services.matching.runs.matched import WATCH_LIST, business_month, current_feeds
+from services.matching.rules.matched import current_feeds
+from services.matching.watchlist.watched import WATCH_LIST, business_month
 from tests.matching.support import (
     Broker,
     MatchingApi,

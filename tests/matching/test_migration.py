@@ -15,7 +15,7 @@ from services.matching.definition import DEFINITION
 from services.matching.rules.defaults import DEFAULT_RULES, DEFAULT_SCHEDULES
 from services.matching.rules.models import Rule, row_values
 from services.matching.rules.spec import RuleSpec
-from services.matching.runs.models import SourceSchedule
+from services.matching.schedules.models import SourceSchedule
 from services.matching.sources import SOURCES
 from tests.matching.support import MatchingApi
 

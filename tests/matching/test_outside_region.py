@@ -15,7 +15,7 @@ from libs.contracts.id_number import IdNumber
 from libs.contracts.staff import StaffRole
 from libs.kernel.auth import Principal
 from services.matching.metrics import OUTSIDE_REGION_ROWS
-from services.matching.runs.models import SourceSchedule
+from services.matching.schedules.models import SourceSchedule
 from tests.matching.feed_support import FEEDS, assert_problem
 from tests.matching.flow_support import (
     DEATH,

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.period import PeriodStr
 from libs.kernel.audit_note import note
-from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
+from libs.kernel.auth import Principal, ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.disbursement.context import Disbursement, DisbursementCtx
@@ -141,9 +144,7 @@ async def list_lines(
 @router.post("/rosters/{roster_id}/rebuild", response_model=RosterOut, responses=problems(403, 404, 409))
 async def rebuild(session: DbSession, ctx: DisbursementCtx, who: Officer, roster_id: RosterId) -> RosterOut:
     """Build a draft again from the ledger as it is now (after an event made it outdated)."""
-    roster = await repository.county_roster(session, who, roster_id, lock=True)
-    await service.rebuild(session, ctx, roster, who)
-    return await _out(session, ctx, roster)
+    return await _step(session, ctx, who, roster_id, service.rebuild)
 
 
 @router.post("/rosters/{roster_id}/lock", response_model=RosterOut, responses=problems(403, 404, 409))
@@ -151,10 +152,7 @@ async def lock(
     response: Response, session: DbSession, ctx: DisbursementCtx, who: Officer, roster_id: RosterId
 ) -> RosterOut:
     """Lock a draft built at the ledger's current version: its lines and checksum are fixed, its CSV sealed."""
-    roster = await repository.county_roster(session, who, roster_id, lock=True)
-    await service.lock(session, ctx, roster, who)
-    note(response, "roster.locked", f"roster/{roster.id}")
-    return await _out(session, ctx, roster)
+    return await _step(session, ctx, who, roster_id, service.lock, noted=(response, "roster.locked"))
 
 
 @router.post("/rosters/{roster_id}/submit", response_model=RosterOut, responses=problems(403, 404, 409))
@@ -162,10 +160,7 @@ async def submit(
     response: Response, session: DbSession, ctx: DisbursementCtx, who: Officer, roster_id: RosterId
 ) -> RosterOut:
     """Send a locked roster to finance, which sees it from now on."""
-    roster = await repository.county_roster(session, who, roster_id, lock=True)
-    await service.submit(session, ctx, roster, who)
-    note(response, "roster.submitted", f"roster/{roster.id}")  # the money goes to finance
-    return await _out(session, ctx, roster)
+    return await _step(session, ctx, who, roster_id, service.submit, noted=(response, "roster.submitted"))
 
 
 @router.post("/rosters/{roster_id}/cancel", response_model=RosterOut, responses=problems(403, 404, 409, 422))
@@ -173,16 +168,34 @@ async def cancel(
     session: DbSession, ctx: DisbursementCtx, who: Officer, roster_id: RosterId, body: ReasonIn
 ) -> RosterOut:
     """Cancel a draft or a locked roster, with the reason; a locked roster's lines count as never sent."""
-    roster = await repository.county_roster(session, who, roster_id, lock=True)
-    await service.cancel(session, ctx, roster, who, body.reason)
-    return await _out(session, ctx, roster)
+    return await _step(session, ctx, who, roster_id, partial(service.cancel, reason=body.reason))
 
 
 @router.post("/rosters/{roster_id}/reconcile", response_model=RosterOut, responses=problems(403, 404, 409))
 async def reconcile(session: DbSession, ctx: DisbursementCtx, who: Officer, roster_id: RosterId) -> RosterOut:
     """Check finance's results against a paid roster and close it; failed lines are carried forward."""
+    return await _step(session, ctx, who, roster_id, service.reconcile)
+
+
+Step = Callable[[AsyncSession, Disbursement, Roster, Principal], Awaitable[None]]
+
+
+async def _step(
+    session: DbSession,
+    ctx: Disbursement,
+    who: Principal,
+    roster_id: str,
+    step: Step,
+    *,
+    noted: tuple[Response, str] | None = None,
+) -> RosterOut:
+    """One step in a roster's life: the roster of the caller's county, locked, is moved on by `step` and shown;
+    `noted` is the response and audit event for the steps the audit trail records."""
     roster = await repository.county_roster(session, who, roster_id, lock=True)
-    await service.reconcile(session, ctx, roster, who)
+    await step(session, ctx, roster, who)
+    if noted is not None:
+        response, event = noted
+        note(response, event, f"roster/{roster.id}")
     return await _out(session, ctx, roster)
 
 

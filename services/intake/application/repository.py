@@ -124,10 +124,9 @@ class ApplicationFilter:
 
 def _filtered(f: ApplicationFilter) -> Select[Application]:
     stmt = select(Application).where(Application.region_code.startswith(f.region_prefix, autoescape=True))
-    if f.status is not None:
-        stmt = stmt.where(Application.status == f.status.value)
-    if f.program is not None:
-        stmt = stmt.where(Application.program == f.program.value)
+    for column, wanted in ((Application.status, f.status), (Application.program, f.program)):
+        if wanted is not None:
+            stmt = stmt.where(column == wanted.value)
     if f.due_before is not None:
         stmt = stmt.where(Application.due_date <= f.due_before)
     if f.overdue_on is not None:

@@ -84,19 +84,7 @@ async def detail(session: AsyncSession, ctx: Intake, app: Application) -> Applic
             effective_month=app.decision_effective_month,
             decided_at=app.decided_at,
         )
-    history = [
-        HistoryEntry(
-            at=h.at,
-            action=h.action,
-            status=h.status,
-            actor=h.actor,
-            actor_name=h.actor_name,
-            version=h.version,
-            note=h.note,
-            detail=h.detail,
-        )
-        for h in await repo.history_of(session, app.id)
-    ]
+    history = [HistoryEntry.model_validate(h, from_attributes=True) for h in await repo.history_of(session, app.id)]
     applicant_name = names[body.applicant_id_number]
     return ApplicationOut(
         **summary(app, business_date(ctx.now())).model_dump(),

@@ -183,12 +183,9 @@ class LeadFilter:
 
 def _filtered(f: LeadFilter) -> Select[Lead]:
     stmt = select(Lead).where(Lead.region_code.startswith(f.region_prefix, autoescape=True))
-    if f.status is not None:
-        stmt = stmt.where(Lead.status == f.status.value)
-    if f.kind is not None:
-        stmt = stmt.where(Lead.kind == f.kind.value)
-    if f.source is not None:
-        stmt = stmt.where(Lead.source == f.source.value)
+    for column, wanted in ((Lead.status, f.status), (Lead.kind, f.kind), (Lead.source, f.source)):
+        if wanted is not None:
+            stmt = stmt.where(column == wanted.value)
     if f.overdue_on is not None:
         stmt = stmt.where(Lead.status == LeadStatus.OPEN.value, Lead.due_date < f.overdue_on)
     return stmt

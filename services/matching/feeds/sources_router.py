@@ -8,7 +8,7 @@ from libs.kernel.db import DbSession
 from services.matching.dependencies import Reader
 from services.matching.feeds import repository, views
 from services.matching.feeds.schemas import SourceOut
-from services.matching.runs import repository as runs
+from services.matching.schedules import repository as schedules
 from services.matching.views import WRONG_ROLE
 
 router = APIRouter(prefix="/api/v1/matching", tags=["sources"])
@@ -18,4 +18,4 @@ router = APIRouter(prefix="/api/v1/matching", tags=["sources"])
 async def sources(session: DbSession, who: Reader) -> list[SourceOut]:
     """Every registry source: its columns, schedule and latest feeds (staff)."""
     latest = await repository.latest_by_source(session, per_source=3)
-    return views.sources_out(await runs.schedules_by_source(session), latest)
+    return views.sources_out(await schedules.schedules_by_source(session), latest)

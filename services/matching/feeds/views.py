@@ -8,7 +8,7 @@ from libs.kernel.pagination import Page, encode_cursor
 from services.matching.feeds import repository
 from services.matching.feeds.models import Feed
 from services.matching.feeds.schemas import FeedOut, RejectOut, SourceOut, UploadOut
-from services.matching.runs.models import SourceSchedule
+from services.matching.schedules.models import SourceSchedule
 from services.matching.sources import SOURCES
 from services.matching.views import from_row
 

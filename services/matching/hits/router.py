@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.dates import CivilDate, Instant
 from libs.kernel.audit_note import note
 from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
-from services.matching.context import MatchingCtx
+from services.matching.context import Matching, MatchingCtx
 from services.matching.dependencies import Checker, County, Reader
 from services.matching.hits import repository, service, views
-from services.matching.hits.models import HitStatus
+from services.matching.hits.models import Hit, HitStatus
 from services.matching.hits.schemas import ConfirmIn, DeathOut, DismissIn, HitOut, OverdueOut
 from services.matching.views import REGION_LIST
 
@@ -85,9 +86,7 @@ async def confirm_hit(
     hit_id: HitId, body: ConfirmIn, response: Response, session: DbSession, ctx: MatchingCtx, who: Checker
 ) -> HitOut:
     """The suspicion is borne out: casework opens a triggered review with the evidence (match-hit-confirmed)."""
-    hit = await service.confirm(session, ctx, who, hit_id, body.note)
-    note(response, "hit.confirmed", f"hit/{hit_id}")
-    return await views.one_hit(session, hit, ctx.today())
+    return await _closed(response, session, ctx, await service.confirm(session, ctx, who, hit_id, body.note))
 
 
 @router.post("/hits/{hit_id}/dismiss", response_model=HitOut, responses=_CHECK)
@@ -95,8 +94,12 @@ async def dismiss_hit(
     hit_id: HitId, body: DismissIn, response: Response, session: DbSession, ctx: MatchingCtx, who: Checker
 ) -> HitOut:
     """The suspicion is unfounded; the reason is kept with the hit."""
-    hit = await service.dismiss(session, ctx, who, hit_id, body.reason)
-    note(response, "hit.dismissed", f"hit/{hit_id}")
+    return await _closed(response, session, ctx, await service.dismiss(session, ctx, who, hit_id, body.reason))
+
+
+async def _closed(response: Response, session: AsyncSession, ctx: Matching, hit: Hit) -> HitOut:
+    """A hit just closed: the audit trail notes how (`hit.confirmed`, `hit.dismissed`), the answer shows the hit."""
+    note(response, f"hit.{hit.status}", f"hit/{hit.id}")
     return await views.one_hit(session, hit, ctx.today())
 
 

@@ -11,7 +11,7 @@ from services.matching.context import MatchingCtx
 from services.matching.dependencies import Admin, Reader
 from services.matching.rules import repository, service, views
 from services.matching.rules.schemas import RuleOut, ScheduleIn, ScheduleOut
-from services.matching.runs import repository as runs
+from services.matching.schedules import repository as schedules
 from services.matching.views import WRONG_ROLE
 
 router = APIRouter(prefix="/api/v1/matching", tags=["rules"])
@@ -55,7 +55,7 @@ async def change_rule(
 @router.get("/schedules", response_model=list[ScheduleOut], responses=WRONG_ROLE)
 async def list_schedules(session: DbSession, who: Reader) -> list[ScheduleOut]:
     """How often each source's latest feed is matched again, and when it last and next runs."""
-    return views.schedules_out(await runs.schedules_by_source(session))
+    return views.schedules_out(await schedules.schedules_by_source(session))
 
 
 @router.put(

@@ -14,8 +14,8 @@ from services.matching.rules import repository
 from services.matching.rules.errors import InvalidRule, RuleExists
 from services.matching.rules.models import Rule, row_values
 from services.matching.rules.spec import RuleSpec
-from services.matching.runs import repository as runs
-from services.matching.runs.models import SourceSchedule
+from services.matching.schedules import repository as schedules
+from services.matching.schedules.models import SourceSchedule
 from services.matching.sources import SOURCES, Frequency
 
 
@@ -54,7 +54,7 @@ async def change_rule(session: AsyncSession, ctx: Matching, who: Principal, rule
 async def set_schedule(session: AsyncSession, who: Principal, source: str, frequency: Frequency) -> SourceSchedule:
     if source not in SOURCES:
         raise NotFound("No such source")
-    schedule = await runs.schedule(session, source)
+    schedule = await schedules.schedule(session, source)
     if schedule is None:
         schedule = SourceSchedule(source=source)
         session.add(schedule)

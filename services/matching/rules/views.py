@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from services.matching.rules.models import Rule
 from services.matching.rules.schemas import RuleOut, ScheduleOut
-from services.matching.runs.models import SourceSchedule
+from services.matching.schedules.models import SourceSchedule
 from services.matching.sources import SOURCES, Frequency
 
 

@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.matching.hits.models import Hit, HitStatus
 from services.matching.rules.compile import evidence, evidence_key, matched, predicate
+from services.matching.rules.matched import affected
 from services.matching.rules.spec import RuleKind, RuleSpec
-from services.matching.runs.matched import affected
 
 _COLUMNS = [
     "id", "rule_id", "source", "person", "role", "household_id", "region_code", "township_code", "severity",

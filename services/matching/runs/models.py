@@ -1,4 +1,4 @@
-"""Matching runs (on every new feed and on each source's schedule) and the schedules themselves (DOMAIN.md §5)."""
+"""Matching runs, on every new feed and on each source's schedule (DOMAIN.md §5)."""
 
 from __future__ import annotations
 
@@ -23,13 +23,3 @@ class Run(Base):
     hits_raised: Mapped[int] = mapped_column(Integer)
     deaths_raised: Mapped[int] = mapped_column(Integer)
     reverified: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class SourceSchedule(Base):
-    __tablename__ = "source_schedules"
-
-    source: Mapped[str] = mapped_column(Text, primary_key=True)
-    frequency: Mapped[str] = mapped_column(Text)
-    last_run_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    next_run_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    updated_by: Mapped[str] = mapped_column(Text)

@@ -19,9 +19,9 @@ from services.matching.context import Matching
 from services.matching.feeds.models import Feed, FeedFailure, FeedStatus
 from services.matching.feeds.partitions import drop_partition
 from services.matching.feeds.sweep import give_up
-from services.matching.runs.models import SourceSchedule
-from services.matching.runs.repository import schedules_by_source
 from services.matching.runs.service import analyze_feed, index_feed, run_feed
+from services.matching.schedules.models import SourceSchedule
+from services.matching.schedules.repository import schedules_by_source
 from services.matching.sources import SOURCES, Frequency
 from services.matching.verification.service import reverify_pending
 

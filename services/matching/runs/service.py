@@ -11,11 +11,12 @@ from libs.contracts.clock import business_date
 from services.matching.context import Matching
 from services.matching.feeds.models import Feed, partition_name
 from services.matching.outside_region.service import refuse_outside_region
+from services.matching.rules.matched import match_feed
 from services.matching.rules.repository import enabled_rules
 from services.matching.runs.deaths import raise_deaths
 from services.matching.runs.hits import raise_hits
-from services.matching.runs.matched import business_month, match_feed
 from services.matching.runs.models import Run
+from services.matching.watchlist.watched import business_month
 
 
 async def run_feed(session: AsyncSession, ctx: Matching, feed: Feed, trigger: str) -> Run:

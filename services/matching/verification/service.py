@@ -21,9 +21,9 @@ from libs.contracts.events.matching import FindingOutcome, VerificationCompleted
 from services.matching.context import IDENTITY, Matching
 from services.matching.outside_region.service import refuse_outside_region
 from services.matching.rules.compile import evidence, matched, predicate
+from services.matching.rules.matched import CurrentFeed, current_feeds, match_applications
 from services.matching.rules.repository import enabled_rules
 from services.matching.rules.spec import Role, RuleKind, RuleSpec
-from services.matching.runs.matched import CurrentFeed, current_feeds, match_applications
 from services.matching.sources import SOURCES
 from services.matching.verification.models import Verification
 from services.matching.watchlist.models import ApplicationPerson, Person, WatchApplication

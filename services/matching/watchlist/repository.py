@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.matching.runs.matched import WATCH_LIST
+from services.matching.watchlist.watched import WATCH_LIST
 
 
 @dataclass(frozen=True)

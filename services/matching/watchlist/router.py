@@ -10,10 +10,10 @@ from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
 from services.matching.context import MatchingCtx
 from services.matching.dependencies import Reader
-from services.matching.runs.matched import business_month
 from services.matching.views import REGION_LIST
 from services.matching.watchlist import repository, views
 from services.matching.watchlist.schemas import WatchSummary
+from services.matching.watchlist.watched import business_month
 
 router = APIRouter(prefix="/api/v1/matching", tags=["watch list"])
 

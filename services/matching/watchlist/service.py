@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -102,22 +102,7 @@ async def household_changed(session: AsyncSession, ctx: Matching, e: HouseholdCh
         obligors = (
             await session.scalars(select(WatchObligor).where(WatchObligor.household_id == e.predecessor_household_id))
         ).all()
-        if obligors:
-            await session.execute(
-                insert(WatchObligor)
-                .values(
-                    [
-                        {
-                            "household_id": snapshot.household_id,
-                            "person": o.person,
-                            "relation": o.relation,
-                            "application_id": o.application_id,
-                        }
-                        for o in obligors
-                    ]
-                )
-                .on_conflict_do_nothing()
-            )
+        await _add_obligors(session, snapshot.household_id, obligors)
 
 
 async def entitlement_changed(session: AsyncSession, ctx: Matching, e: EntitlementChanged) -> None:
@@ -212,19 +197,27 @@ async def case_decided(session: AsyncSession, ctx: Matching, e: CaseDecided) -> 
             )
         )
     ).all()
-    if obligors:
-        await session.execute(
-            insert(WatchObligor)
-            .values(
-                [
-                    {
-                        "household_id": e.household_id,
-                        "person": o.person,
-                        "relation": o.relation,
-                        "application_id": e.application_id,
-                    }
-                    for o in obligors
-                ]
-            )
-            .on_conflict_do_nothing()
+    await _add_obligors(session, e.household_id, obligors)
+
+
+async def _add_obligors(
+    session: AsyncSession, household_id: str, obligors: Sequence[WatchObligor | ApplicationPerson]
+) -> None:
+    """The obligors support `household_id` too, each still tied to the application that named them; idempotent."""
+    if not obligors:
+        return
+    await session.execute(
+        insert(WatchObligor)
+        .values(
+            [
+                {
+                    "household_id": household_id,
+                    "person": o.person,
+                    "relation": o.relation,
+                    "application_id": o.application_id,
+                }
+                for o in obligors
+            ]
         )
+        .on_conflict_do_nothing()
+    )

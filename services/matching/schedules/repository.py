@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.matching.runs.models import SourceSchedule
+from services.matching.schedules.models import SourceSchedule
 
 
 async def schedules_by_source(session: AsyncSession, *, lock: bool = False) -> dict[str, SourceSchedule]:

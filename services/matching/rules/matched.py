@@ -6,40 +6,17 @@ and the latest feeds against the people of some applications (their verification
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import CursorResult, Result, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from libs.contracts.clock import business_date
-from libs.contracts.period import Period
 from services.matching.feeds.models import records
 from services.matching.sources import SOURCES
+from services.matching.watchlist.watched import WATCH_LIST
 
 _RECORD_COLUMNS = ", ".join(f"r.{c.name}" for c in records.columns if c.name != "feed_no")
-
-# Households are watched while an entitlement pays this month or later (an approval paid from next month, the
-# months of a gradual exit); their members as members, their obligors as obligors.
-# `programs` may name a program twice (two entitlements): rules only test overlap, and de-duplicating costs a sort.
-WATCH_LIST = """
-    WITH paying AS (
-        SELECT household_id, array_agg(program) AS programs
-        FROM watch_entitlements
-        WHERE open_ended OR last_paid_month >= :month
-        GROUP BY household_id
-    ), households AS (
-        SELECT h.household_id, h.region_code, h.size, p.programs
-        FROM watch_households h JOIN paying p USING (household_id)
-        WHERE NOT h.closed
-    )
-    SELECT m.person, 'member'::text AS role, h.household_id, h.region_code, h.size AS household_size, h.programs
-    FROM watch_members m JOIN households h USING (household_id)
-    UNION ALL
-    SELECT o.person, 'obligor'::text, h.household_id, h.region_code, h.size, h.programs
-    FROM watch_obligors o JOIN households h USING (household_id)
-"""
 
 
 def affected(result: Result[Any]) -> int:
@@ -138,7 +115,3 @@ async def match_applications(session: AsyncSession, application_ids: Sequence[st
         {"apps": list(application_ids), "feeds": list(feed_nos)},
     )
     return affected(result)
-
-
-def business_month(now: dt.datetime) -> str:
-    return str(Period.of(business_date(now)))
