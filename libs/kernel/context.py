@@ -108,8 +108,7 @@ def context_of(cls: type[C]) -> Callable[[Request], C]:
     `CaseworkCtx = Annotated[Casework, Depends(context_of(Casework))]`."""
 
     def current(request: Request) -> C:
-        ctx = request.app.state.runtime.context
-        assert isinstance(ctx, cls)
-        return ctx
+        runtime: Runtime = request.app.state.runtime
+        return runtime.context_as(cls)
 
     return current

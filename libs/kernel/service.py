@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import structlog
 from aiokafka.admin import AIOKafkaAdminClient
@@ -24,6 +24,7 @@ from libs.kernel.connections import kafka_client_options
 from libs.kernel.consumer import EventConsumer, Handler
 from libs.kernel.context import ServiceContext
 from libs.kernel.db import Database
+from libs.kernel.diagnostics import PROBE_EVENT_TYPE, diagnostics_router, probe_handler
 from libs.kernel.errors import install_error_handlers
 from libs.kernel.input_guard import InputGuardMiddleware, body_limit
 from libs.kernel.jobs import JobRunner, PeriodicJob
@@ -34,31 +35,71 @@ from libs.kernel.web import ReadinessCheck, RequestContextMiddleware, add_health
 
 _log = structlog.get_logger("service")
 Subscriptions = Mapping[str, Mapping[str, Handler]]
-ContextFactory = Callable[["Runtime"], ServiceContext]
 SubscriptionsFactory = Callable[["Runtime"], Subscriptions]
 JobsFactory = Callable[["Runtime"], Sequence[PeriodicJob]]
+C = TypeVar("C", bound=ServiceContext)
+
+
+@dataclass(frozen=True)
+class ServiceSchema:
+    """The PostgreSQL schema a service owns: the metadata its models are declared on (named after the schema), its
+    messaging tables, and the Alembic migrations that build it."""
+
+    metadata: MetaData
+    tables: MessagingTables
+    migrations_dir: Path
+
+    @property
+    def name(self) -> str:
+        if self.metadata.schema is None:
+            raise ValueError("a service's metadata names its schema (libs.kernel.db.schema_metadata)")
+        return str(self.metadata.schema)  # SQLAlchemy keeps it as a `quoted_name`
 
 
 @dataclass(frozen=True)
 class ServiceDefinition:
-    name: str  # also the PostgreSQL schema and the event `source`
-    settings_cls: type[ServiceSettings]
-    metadata: MetaData
-    tables: MessagingTables
-    migrations_dir: Path
+    # The service's context class: its settings class (`settings_type`) is the one the process reads, and `of` builds
+    # the process's one context (settings, vault, outbox, clock), once, in `create_service_app`'s lifespan; endpoints,
+    # consumers and jobs all receive that object (`runtime.context`).
+    context_class: type[ServiceContext]
+    schema: ServiceSchema
+    title: str = ""
+    # Besides these, every service answers the platform diagnostics (libs.kernel.diagnostics), mounted last.
     routers: Sequence[APIRouter] = ()
-    # Builds the process's one context (settings, vault, outbox, clock), once, in `create_service_app`'s lifespan;
-    # endpoints, consumers and jobs all receive that object (`runtime.context`).
-    context: ContextFactory = field(default=ServiceContext.of)
     # Builds consumer name → {event type → handler} for a running process; each consumer is its own consumer group.
-    # A factory, because handlers need what only a running process has (`runtime.context`).
+    # A factory, because handlers need what only a running process has (`runtime.context`). The platform probe's
+    # consumer is added to them (`consumers_of`).
     subscriptions: SubscriptionsFactory = field(default=lambda _runtime: {})
     # Builds the scheduled jobs of a running worker; a factory for the same reason as `subscriptions`.
     jobs: JobsFactory = field(default=lambda _runtime: ())
-    title: str = ""
     # Path prefixes whose bodies stream to storage (a registry feed) and so have no size limit; every other body is
     # bounded by `max_body_bytes` (libs.kernel.input_guard).
     streamed_paths: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The service's name: its PostgreSQL schema, and the `source` of its events."""
+        return self.schema.name
+
+    @property
+    def metadata(self) -> MetaData:
+        return self.schema.metadata
+
+    @property
+    def tables(self) -> MessagingTables:
+        return self.schema.tables
+
+    @property
+    def migrations_dir(self) -> Path:
+        return self.schema.migrations_dir
+
+    @property
+    def settings_cls(self) -> type[ServiceSettings]:
+        return self.context_class.settings_type
+
+    @property
+    def context(self) -> Callable[[Runtime], ServiceContext]:
+        return self.context_class.of
 
     def settings(self) -> ServiceSettings:
         return self.settings_cls()
@@ -85,6 +126,19 @@ class Runtime:
     def context(self, value: ServiceContext) -> None:
         # Tests put a context with a fixed clock or other settings in its place.
         self._context = value
+
+    def context_as(self, cls: type[C]) -> C:
+        """The process's one context as the service's own class: `ctx = runtime.context_as(Casework)`."""
+        ctx = self.context
+        if not isinstance(ctx, cls):
+            raise TypeError(f"the process's context is a {type(ctx).__name__}, not a {cls.__name__}")
+        return ctx
+
+
+def consumers_of(runtime: Runtime) -> Subscriptions:
+    """Every consumer of a running worker: the platform probe's, which every service answers, then the service's."""
+    platform: Subscriptions = {"platform": {PROBE_EVENT_TYPE: probe_handler(runtime.definition.tables)}}
+    return {**platform, **runtime.definition.subscriptions(runtime)}
 
 
 class BrokerProbe:
@@ -116,7 +170,7 @@ class BrokerProbe:
 def worker_tasks(runtime: Runtime, stop: asyncio.Event) -> list[Callable[[], Coroutine[Any, Any, None]]]:
     d, s, db = runtime.definition, runtime.settings, runtime.db
     relay = OutboxRelay(db, d.tables.outbox, s)
-    consumers = [EventConsumer(name, db, d.tables, s, handlers) for name, handlers in d.subscriptions(runtime).items()]
+    consumers = [EventConsumer(name, db, d.tables, s, handlers) for name, handlers in consumers_of(runtime).items()]
     runners = [JobRunner(db, job, d.name) for job in d.jobs(runtime)]
     return [
         lambda: relay.run(stop),
@@ -141,7 +195,7 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings 
         tasks: list[asyncio.Task[None]] = []
         if role in (Role.worker, Role.all):
             tasks = [asyncio.create_task(_supervise(f)) for f in worker_tasks(runtime, stop)]
-            _log.info("worker.started", consumers=sorted(definition.subscriptions(runtime)))
+            _log.info("worker.started", consumers=sorted(consumers_of(runtime)))
         try:
             yield
         finally:
@@ -176,7 +230,7 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings 
     add_health_routes(app, checks, metrics_token=s.metrics_token)
     install_error_handlers(app)
     if role in (Role.api, Role.all):
-        for router in definition.routers:
+        for router in (*definition.routers, diagnostics_router(definition.name, definition.tables)):
             app.include_router(router)
     # Inside the request context (added first = innermost), so its refusals carry the request id.
     app.add_middleware(InputGuardMiddleware, limit=body_limit(definition.streamed_paths, s.max_body_bytes))

@@ -1,13 +1,11 @@
 from pathlib import Path
 
-from libs.kernel.diagnostics import diagnostics_router
-from libs.kernel.service import ServiceDefinition
+from libs.kernel.service import ServiceDefinition, ServiceSchema
 from libs.modules.work_calendar import calendar_router
 from services.casework import jobs
 from services.casework.case.close_relatives_router import router as relatives
 from services.casework.case.posting_router import router as postings
 from services.casework.case.router import router as cases
-from services.casework.config import CaseworkSettings
 from services.casework.context import Casework
 from services.casework.db import SCHEMA, Base, calendar_years, tables
 from services.casework.local_figures.router import router as standards
@@ -18,13 +16,9 @@ from services.casework.reports.router import router as reports
 from services.casework.subscriptions import subscriptions
 
 DEFINITION = ServiceDefinition(
-    name=SCHEMA,
+    context_class=Casework,
+    schema=ServiceSchema(Base.metadata, tables, Path(__file__).parent / "migrations" / "versions"),
     title="Jiuzhu casework: Cases, decisions and the recipient registry",
-    settings_cls=CaseworkSettings,
-    context=Casework.of,
-    metadata=Base.metadata,
-    tables=tables,
-    migrations_dir=Path(__file__).parent / "migrations" / "versions",
     routers=[
         cases,
         households,
@@ -35,7 +29,6 @@ DEFINITION = ServiceDefinition(
         reports,
         province,
         calendar_router(SCHEMA, calendar_years),
-        diagnostics_router(SCHEMA, tables),
     ],
     subscriptions=subscriptions,
     jobs=jobs.jobs,

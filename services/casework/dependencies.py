@@ -7,22 +7,13 @@ from typing import Annotated
 from fastapi import Depends
 
 from libs.contracts.staff import Scope, StaffRole
+from libs.kernel import roles
 from libs.kernel.auth import Principal, require_roles, require_scope
 
 Village = Annotated[Principal, Depends(require_roles(StaffRole.village_assistant))]
 # Townships investigate and propose; counties confirm (or townships, where the county delegated it).
-Officer = Annotated[Principal, Depends(require_roles(StaffRole.township_officer, StaffRole.county_officer))]
-County = Annotated[Principal, Depends(require_roles(StaffRole.county_officer))]
-Reader = Annotated[
-    Principal,
-    Depends(
-        require_roles(
-            StaffRole.village_assistant,
-            StaffRole.township_officer,
-            StaffRole.county_officer,
-            StaffRole.city_supervisor,
-        )
-    ),
-]
+Officer = roles.Officer
+County = roles.CountyOfficer
+Reader = roles.AnyStaff
 Admin = Annotated[Principal, Depends(require_roles(StaffRole.county_officer, StaffRole.system_admin))]
 Province = Annotated[Principal, Depends(require_scope(Scope.province))]

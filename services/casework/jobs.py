@@ -16,8 +16,7 @@ from services.casework.province.push import push_job
 
 
 def jobs(runtime: Runtime) -> Sequence[PeriodicJob]:
-    ctx = runtime.context
-    assert isinstance(ctx, Casework)
+    ctx = runtime.context_as(Casework)
     every = timedelta(seconds=ctx.settings.jobs_interval_seconds)
 
     async def reviews(session: AsyncSession) -> None:

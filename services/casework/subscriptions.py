@@ -10,19 +10,15 @@ from libs.contracts.events.intake import (
 )
 from libs.contracts.events.matching import DeathDetected, MatchHitConfirmed, VerificationCompleted
 from libs.kernel.consumer import typed_handler
-from libs.kernel.diagnostics import PROBE_EVENT_TYPE, probe_handler
 from libs.kernel.service import Runtime, Subscriptions
 from services.casework import handlers
 from services.casework.case import application_events, verification_report
 from services.casework.context import Casework
-from services.casework.db import tables
 
 
 def subscriptions(runtime: Runtime) -> Subscriptions:
-    ctx = runtime.context
-    assert isinstance(ctx, Casework)
+    ctx = runtime.context_as(Casework)
     return {
-        "platform": {PROBE_EVENT_TYPE: probe_handler(tables)},
         # Applications: open the case, then the verification report, withdrawals and extensions.
         "applications": {
             ApplicationSubmitted.event_type: typed_handler(ApplicationSubmitted, ctx, application_events.submitted),

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from libs.contracts.staff import Scope, StaffRole
+from libs.kernel import roles
 from libs.kernel.auth import Principal, require_roles, require_scope
 
 # Villages log items but do not read the ledger: a report is often about village cadres, and the informant must stay
@@ -17,12 +18,9 @@ Reader = Annotated[
     Principal,
     Depends(require_roles(StaffRole.township_officer, StaffRole.county_officer, StaffRole.city_supervisor)),
 ]
-Entrant = Annotated[
-    Principal,
-    Depends(require_roles(StaffRole.village_assistant, StaffRole.township_officer, StaffRole.county_officer)),
-]
-Handler = Annotated[Principal, Depends(require_roles(StaffRole.township_officer, StaffRole.county_officer))]
+Entrant = roles.FrontLine
+Handler = roles.Officer
 # The county answers for its area (DOMAIN.md §1): it routes items between townships and sets local figures.
-County = Annotated[Principal, Depends(require_roles(StaffRole.county_officer))]
-Admin = Annotated[Principal, Depends(require_roles(StaffRole.system_admin))]
+County = roles.CountyOfficer
+Admin = roles.SystemAdmin
 Hotline = Annotated[Principal, Depends(require_scope(Scope.hotline))]

@@ -11,6 +11,5 @@ from services.complaints.push.delivery import push_job
 
 
 def jobs(runtime: Runtime) -> Sequence[PeriodicJob]:
-    ctx = runtime.context
-    assert isinstance(ctx, Complaints)
+    ctx = runtime.context_as(Complaints)
     return (push_job(ctx),)

@@ -9,6 +9,7 @@ from fastapi import Depends, Path, Query
 
 from libs.contracts.period import PeriodStr
 from libs.contracts.staff import Scope, StaffRole
+from libs.kernel import roles
 from libs.kernel.auth import Principal, require_roles, require_scope
 
 # The parameters every router of disbursement reads the same way.
@@ -17,19 +18,9 @@ IdQuery = Annotated[str | None, Query(max_length=64)]
 RegionQuery = Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$", description="A region prefix")]
 PeriodQuery = Annotated[PeriodStr | None, Query(description="A benefit month, YYYY-MM")]
 
-Reader = Annotated[
-    Principal,
-    Depends(
-        require_roles(
-            StaffRole.township_officer,
-            StaffRole.county_officer,
-            StaffRole.city_supervisor,
-            StaffRole.system_admin,
-        )
-    ),
-]
+Reader = roles.Offices
 # The county civil-affairs bureau prepares the payment (DOMAIN.md §9).
-Officer = Annotated[Principal, Depends(require_roles(StaffRole.county_officer))]
+Officer = roles.CountyOfficer
 # One-off batches are set for a region by the county, or for a whole city or province by their bureaus.
 Policy = Annotated[Principal, Depends(require_roles(StaffRole.county_officer, StaffRole.city_supervisor))]
 Finance = Annotated[Principal, Depends(require_scope(Scope.finance))]

@@ -4,18 +4,14 @@
 from libs.contracts.events.casework import EntitlementChanged, HouseholdChanged
 from libs.contracts.events.matching import DeathDetected
 from libs.kernel.consumer import typed_handler
-from libs.kernel.diagnostics import PROBE_EVENT_TYPE, probe_handler
 from libs.kernel.service import Runtime, Subscriptions
 from services.disbursement.context import Disbursement
-from services.disbursement.db import tables
 from services.disbursement.ledger import service as ledger
 
 
 def subscriptions(runtime: Runtime) -> Subscriptions:
-    ctx = runtime.context
-    assert isinstance(ctx, Disbursement)
+    ctx = runtime.context_as(Disbursement)
     return {
-        "platform": {PROBE_EVENT_TYPE: probe_handler(tables)},
         # One consumer for the three, so a household's entitlement, death and change are applied one at a time.
         "ledger": {
             EntitlementChanged.event_type: typed_handler(EntitlementChanged, ctx, ledger.entitlement_changed),

@@ -6,25 +6,13 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from libs.contracts.staff import Scope, StaffRole
-from libs.kernel.auth import Principal, require_roles, require_scope
+from libs.contracts.staff import Scope
+from libs.kernel import roles
+from libs.kernel.auth import Principal, require_scope
 
 # Village assistants help applicants fill in and file; townships and counties accept; cities only read.
-Filer = Annotated[
-    Principal,
-    Depends(require_roles(StaffRole.village_assistant, StaffRole.township_officer, StaffRole.county_officer)),
-]
-Officer = Annotated[Principal, Depends(require_roles(StaffRole.township_officer, StaffRole.county_officer))]
-County = Annotated[Principal, Depends(require_roles(StaffRole.county_officer))]
-Reader = Annotated[
-    Principal,
-    Depends(
-        require_roles(
-            StaffRole.village_assistant,
-            StaffRole.township_officer,
-            StaffRole.county_officer,
-            StaffRole.city_supervisor,
-        )
-    ),
-]
+Filer = roles.FrontLine
+Officer = roles.Officer
+County = roles.CountyOfficer
+Reader = roles.AnyStaff
 Province = Annotated[Principal, Depends(require_scope(Scope.province))]

@@ -4,20 +4,16 @@ consumer name → {event type → handler}."""
 from libs.contracts.events.casework import CaseDecided, EntitlementChanged, HouseholdChanged
 from libs.contracts.events.complaints import HelpRequested
 from libs.kernel.consumer import typed_handler
-from libs.kernel.diagnostics import PROBE_EVENT_TYPE, probe_handler
 from libs.kernel.service import Runtime, Subscriptions
 from services.intake.application import service as applications
 from services.intake.context import Intake
-from services.intake.db import tables
 from services.intake.lead import service as leads
 from services.intake.recipients import handlers as recipients
 
 
 def subscriptions(runtime: Runtime) -> Subscriptions:
-    ctx = runtime.context
-    assert isinstance(ctx, Intake)
+    ctx = runtime.context_as(Intake)
     return {
-        "platform": {PROBE_EVENT_TYPE: probe_handler(tables)},
         # Decisions close applications.
         "decisions": {CaseDecided.event_type: typed_handler(CaseDecided, ctx, applications.record_decision)},
         # Requests for help from the hotline become leads.

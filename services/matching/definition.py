@@ -1,11 +1,9 @@
 from pathlib import Path
 
-from libs.kernel.diagnostics import diagnostics_router
-from libs.kernel.service import ServiceDefinition
+from libs.kernel.service import ServiceDefinition, ServiceSchema
 from services.matching import jobs
-from services.matching.config import MatchingSettings
 from services.matching.context import Matching
-from services.matching.db import SCHEMA, Base, tables
+from services.matching.db import Base, tables
 from services.matching.feeds.router import router as feeds
 from services.matching.feeds.sources_router import router as sources
 from services.matching.hits.router import router as hits
@@ -16,14 +14,10 @@ from services.matching.subscriptions import subscriptions
 from services.matching.watchlist.router import router as watch_list
 
 DEFINITION = ServiceDefinition(
-    name=SCHEMA,
+    context_class=Matching,
+    schema=ServiceSchema(Base.metadata, tables, Path(__file__).parent / "migrations" / "versions"),
     title="Jiuzhu matching: Registry matching and suspicion hits",
-    settings_cls=MatchingSettings,
-    context=Matching.of,
-    metadata=Base.metadata,
-    tables=tables,
-    migrations_dir=Path(__file__).parent / "migrations" / "versions",
-    routers=[feeds, sources, hits, rules, watch_list, outside_region, diagnostics_router(SCHEMA, tables)],
+    routers=[feeds, sources, hits, rules, watch_list, outside_region],
     subscriptions=subscriptions,
     jobs=jobs.jobs,
     # Feed bodies of any size are read row by row into COPY (CONTRACTS.md §5), the uploads' PUT too: no body limit

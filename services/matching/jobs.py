@@ -15,8 +15,7 @@ from services.matching.runs.processing import process_next_feed, run_schedules
 
 
 def jobs(runtime: Runtime) -> Sequence[PeriodicJob]:
-    ctx = runtime.context
-    assert isinstance(ctx, Matching)
+    ctx = runtime.context_as(Matching)
 
     async def feeds(session: AsyncSession) -> None:
         await sweep_broken_uploads(ctx)

@@ -3,19 +3,15 @@
 from libs.contracts.events.casework import CaseDecided, EntitlementChanged, HouseholdChanged
 from libs.contracts.events.intake import ApplicationSubmitted, ApplicationWithdrawn
 from libs.kernel.consumer import typed_handler
-from libs.kernel.diagnostics import PROBE_EVENT_TYPE, probe_handler
 from libs.kernel.service import Runtime, Subscriptions
 from services.matching.context import Matching
-from services.matching.db import tables
 from services.matching.handlers import application_submitted
 from services.matching.watchlist import service as watchlist
 
 
 def subscriptions(runtime: Runtime) -> Subscriptions:
-    ctx = runtime.context
-    assert isinstance(ctx, Matching)
+    ctx = runtime.context_as(Matching)
     return {
-        "platform": {PROBE_EVENT_TYPE: probe_handler(tables)},
         # Applicants are watched and verified; decisions make them recipients or let them go.
         "applications": {
             ApplicationSubmitted.event_type: typed_handler(ApplicationSubmitted, ctx, application_submitted),

@@ -5,12 +5,13 @@ from __future__ import annotations
 from libs.contracts.programs import PROGRAM_NAMES, Program
 from libs.kernel.audit_note import AUDIT_NOTE_HEADER
 from libs.kernel.pagination import Page, page_of
+from libs.kernel.presenters import from_row
 from services.disbursement.finance.schemas import FinanceLine, FinanceRoster, LineItemOut
 from services.disbursement.finance.service import LinesRead
 from services.disbursement.months import period_of
 from services.disbursement.rosters.export import Payee
 from services.disbursement.rosters.models import ItemKind, LineItem, Roster, RosterLine
-from services.disbursement.views import shown, yuan
+from services.disbursement.views import yuan
 
 
 def period(roster: Roster) -> str:
@@ -18,7 +19,7 @@ def period(roster: Roster) -> str:
 
 
 def finance_roster(roster: Roster) -> FinanceRoster:
-    return shown(
+    return from_row(
         FinanceRoster,
         roster,
         roster_id=roster.id,
@@ -42,7 +43,7 @@ def items_out(line: RosterLine, items: dict[str, list[LineItem]]) -> list[LineIt
 
 
 def finance_line(line: RosterLine, payee: Payee, items: dict[str, list[LineItem]]) -> FinanceLine:
-    return shown(
+    return from_row(
         FinanceLine,
         line,
         payee_id_number=payee.payee_id_number,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from libs.contracts.id_number import mask_name
+from libs.kernel.presenters import from_row
 from services.disbursement.accounts.views import account_out
 from services.disbursement.ledger.models import Entitlement, Hold, ScheduleSegment
 from services.disbursement.ledger.repository import HouseholdFile
@@ -10,15 +11,15 @@ from services.disbursement.ledger.schemas import EntitlementOut, HoldOut, Househ
 from services.disbursement.months import period_of
 from services.disbursement.recoveries.views import recovery_outs
 from services.disbursement.rosters.views import staff_line
-from services.disbursement.views import shown, yuan
+from services.disbursement.views import yuan
 
 
 def hold_out(h: Hold) -> HoldOut:
-    return shown(HoldOut, h, hold_id=h.id, from_period=period_of(h.from_month) if h.from_month else None)
+    return from_row(HoldOut, h, hold_id=h.id, from_period=period_of(h.from_month) if h.from_month else None)
 
 
 def segment_out(s: ScheduleSegment) -> SegmentOut:
-    return shown(
+    return from_row(
         SegmentOut,
         s,
         first_period=period_of(s.first_month),
@@ -28,7 +29,7 @@ def segment_out(s: ScheduleSegment) -> SegmentOut:
 
 
 def entitlement_out(e: Entitlement, segments: list[SegmentOut]) -> EntitlementOut:
-    return shown(
+    return from_row(
         EntitlementOut,
         e,
         payee_name_masked=mask_name(e.payee_name),

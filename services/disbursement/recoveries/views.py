@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from libs.kernel.presenters import from_row
 from services.disbursement.months import period_of
 from services.disbursement.recoveries.models import Recovery
 from services.disbursement.recoveries.schemas import RecoveryOut
 from services.disbursement.recoveries.service import outstanding
-from services.disbursement.views import shown, yuan
+from services.disbursement.views import yuan
 
 
 def recovery_out(r: Recovery, deducted: int) -> RecoveryOut:
-    return shown(
+    return from_row(
         RecoveryOut,
         r,
         recovery_id=r.id,

@@ -7,6 +7,7 @@ from typing import Any
 
 from libs.contracts.id_number import mask_name
 from libs.contracts.programs import PROGRAM_NAMES, Program
+from libs.kernel.presenters import from_row
 from services.disbursement.finance.views import items_out
 from services.disbursement.months import period_of
 from services.disbursement.rosters.models import LineItem, OneOffBatch, Roster, RosterLine, RosterStatus
@@ -19,7 +20,7 @@ from services.disbursement.rosters.schemas import (
     StaffLine,
 )
 from services.disbursement.rosters.service import Lateness, days_late, submitted_on
-from services.disbursement.views import shown, yuan
+from services.disbursement.views import yuan
 
 _KINDS = ("regular", "arrears", "one_off", "recovery", "total")
 
@@ -35,7 +36,7 @@ def is_late(roster: Roster, today: dt.date) -> bool:
 
 
 def roster_out(roster: Roster, *, today: dt.date, ledger_version: int | None) -> RosterOut:
-    return shown(
+    return from_row(
         RosterOut,
         roster,
         roster_id=roster.id,
@@ -50,7 +51,7 @@ def roster_out(roster: Roster, *, today: dt.date, ledger_version: int | None) ->
 
 
 def staff_line(line: RosterLine, items: dict[str, list[LineItem]]) -> StaffLine:
-    return shown(
+    return from_row(
         StaffLine,
         line,
         period=period_of(line.period),
@@ -87,8 +88,8 @@ def funding_letter(roster: Roster) -> FundingLetter:
 
 
 def one_off_out(batch: OneOffBatch) -> OneOffOut:
-    return shown(OneOffOut, batch, batch_id=batch.id, period=period_of(batch.period), amount=yuan(batch.amount_fen))
+    return from_row(OneOffOut, batch, batch_id=batch.id, period=period_of(batch.period), amount=yuan(batch.amount_fen))
 
 
 def late_out(found: Lateness, period: str) -> LateOut:
-    return shown(LateOut, found, period=period)
+    return from_row(LateOut, found, period=period)

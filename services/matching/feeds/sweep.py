@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.kernel.service import Runtime
 from services.matching.context import Matching
 from services.matching.feeds.loader_lock import loader_gone
 from services.matching.feeds.models import Feed, FeedFailure, FeedStatus
@@ -71,8 +72,8 @@ async def sweep_broken_uploads(ctx: Matching) -> int:
 async def sweep_on_start(app: FastAPI) -> AsyncIterator[None]:
     """A lifespan for the feeds' router: what a process killed mid-upload left behind is failed as this one starts."""
     try:
-        ctx = app.state.runtime.context
-        assert isinstance(ctx, Matching)
+        runtime: Runtime = app.state.runtime
+        ctx = runtime.context_as(Matching)
         swept = await sweep_broken_uploads(ctx)
         if swept:
             _log.warning("feed.swept_on_start", feeds=swept)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.pagination import Page, encode_cursor
+from libs.kernel.presenters import from_row
 from services.matching.feeds import repository
 from services.matching.feeds.models import Feed
 from services.matching.feeds.schemas import FeedOut, RejectOut, SourceOut, UploadOut
 from services.matching.schedules.models import SourceSchedule
 from services.matching.sources import SOURCES
-from services.matching.views import from_row
 
 FIRST_REJECTS = 1000
 

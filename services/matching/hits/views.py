@@ -7,10 +7,10 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.kernel.presenters import from_row
 from services.matching.hits import repository
 from services.matching.hits.models import Death, Hit, HitStatus
 from services.matching.hits.schemas import DeathOut, HitOut, OverdueOut, TownshipOverdue
-from services.matching.views import from_row
 from services.matching.watchlist.models import Person
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from libs.kernel.presenters import from_row
 from services.matching.outside_region.models import OutsideRegionRow
 from services.matching.outside_region.schemas import OutsideRegionRowOut
-from services.matching.views import from_row
 
 
 def row_out(row: OutsideRegionRow) -> OutsideRegionRowOut:
