@@ -7,6 +7,7 @@ from services.disbursement.config import DisbursementSettings
 from services.disbursement.context import Disbursement
 from services.disbursement.db import SCHEMA, Base, tables
 from services.disbursement.finance.router import router as finance
+from services.disbursement.household.router import router as household
 from services.disbursement.ledger.router import router as ledger
 from services.disbursement.models import MODELS
 from services.disbursement.recoveries.router import router as recoveries
@@ -21,7 +22,7 @@ DEFINITION = ServiceDefinition(
     metadata=Base.metadata,
     tables=tables,
     migrations_dir=Path(__file__).parent / "migrations" / "versions",
-    routers=[rosters, finance, ledger, accounts, recoveries, diagnostics_router(SCHEMA, tables)],
+    routers=[rosters, finance, household, ledger, accounts, recoveries, diagnostics_router(SCHEMA, tables)],
     subscriptions=subscriptions,
 )
 assert MODELS  # every table is registered on Base.metadata before migrations compare against it
