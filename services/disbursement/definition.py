@@ -5,6 +5,7 @@ from services.disbursement.accounts.router import router as accounts
 from services.disbursement.context import Disbursement
 from services.disbursement.db import Base, tables
 from services.disbursement.finance.router import router as finance
+from services.disbursement.household.router import router as household
 from services.disbursement.ledger.router import router as ledger
 from services.disbursement.models import MODELS
 from services.disbursement.recoveries.router import router as recoveries
@@ -15,7 +16,7 @@ DEFINITION = ServiceDefinition(
     context_class=Disbursement,
     schema=ServiceSchema(Base.metadata, tables, Path(__file__).parent / "migrations" / "versions"),
     title="Jiuzhu disbursement: Payment rosters and reconciliation",
-    routers=[rosters, finance, ledger, accounts, recoveries],
+    routers=[rosters, finance, household, ledger, accounts, recoveries],
     subscriptions=subscriptions,
 )
 assert MODELS  # every table is registered on Base.metadata before migrations compare against it

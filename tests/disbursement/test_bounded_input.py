@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from services.disbursement.accounts.models import BankAccount
-from services.disbursement.ledger.models import Entitlement, ScheduleSegment
+from services.disbursement.entitlements.models import Entitlement, ScheduleSegment
 from services.disbursement.rosters.models import OneOffBatch, RosterLine
 from tests.disbursement.support import (
     Broker,

@@ -18,7 +18,7 @@ from libs.contracts.events.casework import (
     HouseholdChangeKind,
     HouseholdSnapshot,
 )
-from services.disbursement.ledger.models import CountyLedger, EntitlementPeriod
+from services.disbursement.entitlements.models import CountyLedger, EntitlementPeriod
 from tests.disbursement.support import (
     Broker,
     DisbursementApi,

@@ -10,7 +10,7 @@ import datetime as dt
 import itertools
 import random
 
-from services.disbursement.ledger.models import SegmentOrigin
+from services.disbursement.entitlements.models import SegmentOrigin
 from services.disbursement.ledger.schedule import PeriodEvent, Segment, due_in, schedule
 from services.disbursement.months import add_months
 

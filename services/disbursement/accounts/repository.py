@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.kernel.auth import Principal
 from services.disbursement.accounts.errors import AccountNotFound, FilterRequired, WarningNotFound
 from services.disbursement.accounts.models import AccountRead, AccountWarning, BankAccount, WarningStatus
-from services.disbursement.ledger.access import household_entitlements
+from services.disbursement.entitlements.access import household_entitlements
 from services.disbursement.rosters.repository import county_roster
 
 

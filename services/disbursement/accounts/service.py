@@ -28,10 +28,10 @@ from services.disbursement.context import (
     PAYEE_EXPORT_CONTEXT,
     Disbursement,
 )
-from services.disbursement.ledger import holds
-from services.disbursement.ledger.access import household_entitlements
-from services.disbursement.ledger.counties import touch
-from services.disbursement.ledger.models import Entitlement, HoldKind
+from services.disbursement.entitlements import holds
+from services.disbursement.entitlements.access import household_entitlements
+from services.disbursement.entitlements.counties import touch
+from services.disbursement.entitlements.models import Entitlement, HoldKind
 
 CASEWORK = "casework"
 

@@ -17,10 +17,10 @@ from libs.contracts.money import Money
 from libs.contracts.programs import Program
 from services.disbursement.accounts import service as accounts
 from services.disbursement.context import Disbursement
+from services.disbursement.entitlements.counties import county_of, touch
+from services.disbursement.entitlements.models import Entitlement
 from services.disbursement.finance.errors import ConflictingResults, ResultConflict, RosterReconciled, UnknownLine
 from services.disbursement.finance.schemas import PaymentResult, ResultsApplied
-from services.disbursement.ledger.counties import county_of, touch
-from services.disbursement.ledger.models import Entitlement
 from services.disbursement.months import period_of
 from services.disbursement.recoveries import service as recoveries
 from services.disbursement.recoveries.detection import detect_overpayments

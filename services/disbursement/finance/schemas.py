@@ -8,10 +8,11 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from libs.contracts.dates import Instant
-from libs.contracts.money import MoneyStr, SignedMoneyStr
+from libs.contracts.money import MoneyStr
 from libs.contracts.period import PeriodStr
 from libs.contracts.programs import Program
 from libs.contracts.text import CleanLine
+from services.disbursement.rosters.schemas import LineItemOut
 
 
 class FinanceRoster(BaseModel):
@@ -24,12 +25,6 @@ class FinanceRoster(BaseModel):
     totals_by_program: dict[str, MoneyStr]
     checksum: str
     submitted_at: dt.datetime | None
-
-
-class LineItemOut(BaseModel):
-    kind: Literal["regular", "arrears", "one_off", "recovery"]
-    amount: SignedMoneyStr  # a recovery deduction is negative: the items add up to the line
-    note: str
 
 
 class FinanceLine(BaseModel):

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from libs.contracts.programs import PROGRAM_NAMES, Program
 from libs.kernel.audit_note import AUDIT_NOTE_HEADER
 from libs.kernel.pagination import Page, page_of
 from libs.kernel.presenters import from_row
-from services.disbursement.finance.schemas import FinanceLine, FinanceRoster, LineItemOut
+from services.disbursement.finance.schemas import FinanceLine, FinanceRoster
 from services.disbursement.finance.service import LinesRead
 from services.disbursement.months import period_of
 from services.disbursement.rosters.export import Payee
-from services.disbursement.rosters.models import ItemKind, LineItem, Roster, RosterLine
+from services.disbursement.rosters.models import LineItem, Roster, RosterLine
+from services.disbursement.rosters.views import items_out
 from services.disbursement.views import yuan
 
 
@@ -28,18 +28,6 @@ def finance_roster(roster: Roster) -> FinanceRoster:
         totals_by_program={program: yuan(int(t["total"])) for program, t in sorted(roster.totals.items())},
         checksum=roster.checksum or "",
     )
-
-
-def items_out(line: RosterLine, items: dict[str, list[LineItem]]) -> list[LineItemOut]:
-    """The regular month first, then arrears, one-offs and deductions; they add up to the line's amount."""
-    out: list[LineItemOut] = []
-    if line.regular_fen:
-        name = PROGRAM_NAMES.get(Program(line.program), line.program)
-        out.append(LineItemOut(kind="regular", amount=yuan(line.regular_fen), note=f"{period_of(line.period)} {name}"))
-    order = {ItemKind.ARREARS.value: 0, ItemKind.ONE_OFF.value: 1, ItemKind.RECOVERY.value: 2}
-    for item in sorted(items.get(line.line_id, []), key=lambda i: (order.get(i.kind, 3), i.month or line.period, i.id)):
-        out.append(LineItemOut(kind=item.kind, amount=yuan(item.amount_fen), note=item.note))
-    return out
 
 
 def finance_line(line: RosterLine, payee: Payee, items: dict[str, list[LineItem]]) -> FinanceLine:

@@ -1,11 +1,6 @@
-"""Problems of households and holds (codes and messages: libs.contracts.errors.disbursement)."""
+"""Problems of holds as staff place and release them (codes and messages: libs.contracts.errors.disbursement)."""
 
 from libs.kernel.errors import Conflict, NotFound
-
-
-class HouseholdNotFound(NotFound):
-    # Households are casework's: the code is catalogued in its area (libs.contracts.errors.casework).
-    code = "household_not_found"
 
 
 class HoldNotFound(NotFound):

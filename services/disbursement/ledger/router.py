@@ -1,4 +1,4 @@
-"""A household's payment file and the holds, for staff (DOMAIN.md §9, §11)."""
+"""Holds, for staff (DOMAIN.md §9): listed, placed and released."""
 
 from __future__ import annotations
 
@@ -9,18 +9,11 @@ from libs.kernel.db import DbSession
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.disbursement.context import DisbursementCtx
 from services.disbursement.dependencies import IdPath, Officer, Reader, RegionQuery, problems
+from services.disbursement.entitlements.models import HoldKind
 from services.disbursement.ledger import repository, suspensions, views
-from services.disbursement.ledger.models import HoldKind
-from services.disbursement.ledger.schemas import HoldIn, HoldOut, HouseholdOut, ReleaseIn
+from services.disbursement.ledger.schemas import HoldIn, HoldOut, ReleaseIn
 
 router = APIRouter(prefix="/api/v1/disbursement", tags=["ledger"])
-HouseholdId = IdPath
-
-
-@router.get("/households/{household_id}", response_model=HouseholdOut, responses=problems(403, 404))
-async def get_household(session: DbSession, who: Reader, household_id: HouseholdId) -> HouseholdOut:
-    """The household's payment file: entitlements month by month, holds, account, every line paid, recoveries."""
-    return views.household_out(await repository.household_file(session, who, household_id))
 
 
 @router.get("/holds", response_model=Page[HoldOut], responses=problems(403, 422))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from libs.contracts.entitlements import EntitlementStatus, MonthOverlay, pays
 from libs.contracts.period import Period
-from services.disbursement.ledger.models import SegmentOrigin
+from services.disbursement.entitlements.models import SegmentOrigin
 
 
 @dataclass(frozen=True)

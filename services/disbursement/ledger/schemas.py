@@ -1,4 +1,4 @@
-"""A household's payment file (一户一档, DOMAIN.md §11) and holds, as staff see them."""
+"""Holds as staff place, release and list them (DOMAIN.md §9)."""
 
 from __future__ import annotations
 
@@ -7,34 +7,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from libs.contracts.money import MoneyStr
 from libs.contracts.period import PeriodStr
 from libs.contracts.programs import Program
 from libs.contracts.text import CleanText
-from services.disbursement.accounts.schemas import AccountOut
-from services.disbursement.recoveries.schemas import RecoveryOut
-from services.disbursement.rosters.schemas import StaffLine
-
-
-class SegmentOut(BaseModel):
-    first_period: PeriodStr
-    last_period: PeriodStr | None
-    status: str
-    amount: MoneyStr
-    origin: str
-
-
-class EntitlementOut(BaseModel):
-    entitlement_id: str
-    program: Program
-    status: str
-    region_code: str
-    payee_name_masked: str
-    member_count: int
-    case_id: str | None
-    # Months from here are looked at again on the next roster (arrears, or checked against what was sent).
-    unsettled_from: PeriodStr | None
-    schedule: list[SegmentOut]
 
 
 class HoldOut(BaseModel):
@@ -60,12 +35,3 @@ class HoldIn(BaseModel):
 
 class ReleaseIn(BaseModel):
     reason: Annotated[CleanText, StringConstraints(min_length=1, max_length=2000)]
-
-
-class HouseholdOut(BaseModel):
-    household_id: str
-    entitlements: list[EntitlementOut]
-    holds: list[HoldOut]
-    account: AccountOut | None
-    payments: list[StaffLine]
-    recoveries: list[RecoveryOut]

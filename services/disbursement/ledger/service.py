@@ -17,9 +17,9 @@ from libs.contracts.id_number import mask_name
 from libs.contracts.money import Money
 from services.disbursement.accounts import service as accounts
 from services.disbursement.context import ID_NUMBER_CONTEXT, Disbursement
-from services.disbursement.ledger import amount_holds, holds
-from services.disbursement.ledger.counties import county_of, touch
-from services.disbursement.ledger.models import (
+from services.disbursement.entitlements import amount_holds, holds
+from services.disbursement.entitlements.counties import county_of, touch
+from services.disbursement.entitlements.models import (
     Death,
     Entitlement,
     EntitlementPeriod,

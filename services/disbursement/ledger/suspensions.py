@@ -6,11 +6,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from services.disbursement.context import Disbursement
-from services.disbursement.ledger import holds
-from services.disbursement.ledger.access import household_entitlements
-from services.disbursement.ledger.counties import touch
+from services.disbursement.entitlements import holds
+from services.disbursement.entitlements.access import household_entitlements
+from services.disbursement.entitlements.counties import touch
+from services.disbursement.entitlements.models import Death, Hold, HoldKind
 from services.disbursement.ledger.errors import AccountHold, AlreadyHeld, AmountHold, HoldReleased, NotEntitled
-from services.disbursement.ledger.models import Death, Hold, HoldKind
 from services.disbursement.ledger.schemas import HoldIn
 from services.disbursement.ledger.service import recompute_person
 

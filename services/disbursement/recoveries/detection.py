@@ -16,7 +16,7 @@ from libs.contracts.events.disbursement import OverpaymentDetected, OverpaymentR
 from libs.contracts.money import Money
 from libs.contracts.programs import Program
 from services.disbursement.context import Disbursement
-from services.disbursement.ledger.models import Entitlement, SegmentOrigin
+from services.disbursement.entitlements.models import Entitlement, SegmentOrigin
 from services.disbursement.months import period_of
 from services.disbursement.recoveries.models import Recovery, RecoveryMonth, RecoveryStatus
 

@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal
-from services.disbursement.ledger.models import Entitlement
+from services.disbursement.entitlements.models import Entitlement
 from services.disbursement.recoveries.errors import RecoveryNotFound
 from services.disbursement.recoveries.models import Recovery, RecoveryStatus
 

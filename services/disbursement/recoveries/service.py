@@ -13,8 +13,8 @@ from libs.contracts.programs import Program
 from libs.kernel.auth import Principal
 from services.disbursement.ceilings import ensure_over_months
 from services.disbursement.context import Disbursement
+from services.disbursement.entitlements.counties import touch
 from services.disbursement.errors import InvalidAmount
-from services.disbursement.ledger.counties import touch
 from services.disbursement.recoveries.errors import AmountExceedsOutstanding, RecoveryClosed
 from services.disbursement.recoveries.models import Recovery, RecoveryCollection, RecoveryStatus
 from services.disbursement.recoveries.repository import deducted

@@ -11,9 +11,9 @@ from libs.contracts.money import Money
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from services.disbursement.ceilings import ensure_monthly, ensure_per_person
 from services.disbursement.context import Disbursement
+from services.disbursement.entitlements.counties import touch
+from services.disbursement.entitlements.models import Entitlement
 from services.disbursement.errors import InvalidAmount
-from services.disbursement.ledger.counties import touch
-from services.disbursement.ledger.models import Entitlement
 from services.disbursement.months import month_of
 from services.disbursement.rosters.models import OneOffBasis, OneOffBatch
 from services.disbursement.rosters.schemas import OneOffIn

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal
-from services.disbursement.ledger.models import CountyLedger
+from services.disbursement.entitlements.models import CountyLedger
 from services.disbursement.rosters.errors import RosterNotFound
 from services.disbursement.rosters.models import LineItem, OneOffBatch, Roster, RosterLine
 

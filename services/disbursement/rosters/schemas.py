@@ -11,7 +11,6 @@ from libs.contracts.money import MoneyStr, SignedMoneyStr
 from libs.contracts.period import BoundedPeriodStr, PeriodStr
 from libs.contracts.programs import Program
 from libs.contracts.text import CleanLine, CleanText
-from services.disbursement.finance.schemas import LineItemOut
 from services.disbursement.rosters.models import OneOffBasis
 
 County = Annotated[str, Field(pattern=r"^[0-9]{6}$", description="The county's 6-digit region code")]
@@ -65,6 +64,13 @@ class RosterOut(BaseModel):
     reconciliation: dict[str, Any] | None
     cancelled_at: dt.datetime | None
     cancel_reason: str | None
+
+
+# What a line is made of: staff see it on a line, and finance in the body of its contract (CONTRACTS.md §3).
+class LineItemOut(BaseModel):
+    kind: Literal["regular", "arrears", "one_off", "recovery"]
+    amount: SignedMoneyStr  # a recovery deduction is negative: the items add up to the line
+    note: str
 
 
 class StaffLine(BaseModel):

@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.clock import business_date
 from libs.kernel.auth import Principal
 from services.disbursement.context import Disbursement
-from services.disbursement.ledger import amount_holds
-from services.disbursement.ledger.counties import touch
-from services.disbursement.ledger.models import CountyLedger
+from services.disbursement.entitlements import amount_holds
+from services.disbursement.entitlements.counties import touch
+from services.disbursement.entitlements.models import CountyLedger
 from services.disbursement.months import add_months, month_containing, period_of
 from services.disbursement.recoveries import service as recoveries
 from services.disbursement.rosters.build import build_lines, settle

@@ -8,12 +8,12 @@ from typing import Any
 from libs.contracts.id_number import mask_name
 from libs.contracts.programs import PROGRAM_NAMES, Program
 from libs.kernel.presenters import from_row
-from services.disbursement.finance.views import items_out
 from services.disbursement.months import period_of
-from services.disbursement.rosters.models import LineItem, OneOffBatch, Roster, RosterLine, RosterStatus
+from services.disbursement.rosters.models import ItemKind, LineItem, OneOffBatch, Roster, RosterLine, RosterStatus
 from services.disbursement.rosters.schemas import (
     FundingLetter,
     LateOut,
+    LineItemOut,
     OneOffOut,
     ProgramTotals,
     RosterOut,
@@ -48,6 +48,18 @@ def roster_out(roster: Roster, *, today: dt.date, ledger_version: int | None) ->
         paid_amount=yuan(roster.paid_fen),
         failed_amount=yuan(roster.failed_fen),
     )
+
+
+def items_out(line: RosterLine, items: dict[str, list[LineItem]]) -> list[LineItemOut]:
+    """The regular month first, then arrears, one-offs and deductions; they add up to the line's amount."""
+    out: list[LineItemOut] = []
+    if line.regular_fen:
+        name = PROGRAM_NAMES.get(Program(line.program), line.program)
+        out.append(LineItemOut(kind="regular", amount=yuan(line.regular_fen), note=f"{period_of(line.period)} {name}"))
+    order = {ItemKind.ARREARS.value: 0, ItemKind.ONE_OFF.value: 1, ItemKind.RECOVERY.value: 2}
+    for item in sorted(items.get(line.line_id, []), key=lambda i: (order.get(i.kind, 3), i.month or line.period, i.id)):
+        out.append(LineItemOut(kind=item.kind, amount=yuan(item.amount_fen), note=item.note))
+    return out
 
 
 def staff_line(line: RosterLine, items: dict[str, list[LineItem]]) -> StaffLine:

@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.money import Money
 from libs.contracts.programs import MONTHLY_CEILING_FEN, PROGRAM_NAMES, Program
 from services.disbursement.context import Disbursement
-from services.disbursement.ledger import holds
-from services.disbursement.ledger.models import HoldKind
+from services.disbursement.entitlements import holds
+from services.disbursement.entitlements.models import HoldKind
 
 SYSTEM = "disbursement"
 

@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal
-from services.disbursement.ledger.errors import HouseholdNotFound
-from services.disbursement.ledger.models import Entitlement
+from services.disbursement.entitlements.errors import HouseholdNotFound
+from services.disbursement.entitlements.models import Entitlement
 
 
 async def household_entitlements(session: AsyncSession, who: Principal, household_id: str) -> list[Entitlement]:

@@ -8,7 +8,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.disbursement.context import Disbursement
-from services.disbursement.ledger.models import CountyLedger
+from services.disbursement.entitlements.models import CountyLedger
 
 
 def county_of(region_code: str) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import business_date
 from services.disbursement.context import Disbursement
-from services.disbursement.ledger.models import Entitlement, Hold, HoldKind
+from services.disbursement.entitlements.models import Entitlement, Hold, HoldKind
 from services.disbursement.months import month_containing
 
 
