@@ -58,13 +58,9 @@ def downgrade() -> None:
     # The history notes stay as they are.
     op.drop_index("ix_result_deliveries_complaint", table_name="result_deliveries", schema="complaints")
     op.drop_index("ix_result_deliveries_client", table_name="result_deliveries", schema="complaints")
-    op.create_index(
-        "ix_result_deliveries_work_order",
-        "result_deliveries",
-        ["work_order_no", "created_at"],
-        unique=False,
-        schema="complaints",
-    )
+    # 0002's index, as it was.
+    index, columns = "ix_result_deliveries_work_order", ["work_order_no", "created_at"]
+    op.create_index(index, "result_deliveries", columns, schema="complaints")
     op.drop_constraint("uq_complaints_client_work_order", "complaints", type_="unique", schema="complaints")
     op.create_unique_constraint("uq_complaints_work_order_no", "complaints", ["work_order_no"], schema="complaints")
     op.drop_constraint("pk_work_orders", "work_orders", type_="primary", schema="complaints")
