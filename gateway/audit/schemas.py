@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, Field
 
 
 class AdminActionOut(BaseModel):
-    action_id: int
+    # The presenter reads the row's `id` (`model_validate(row, from_attributes=True)`).
+    action_id: int = Field(validation_alias=AliasChoices("action_id", "id"))
     occurred_at: datetime
     actor_subject: str
     actor_name: str
@@ -24,7 +25,8 @@ class AdminActionOut(BaseModel):
 class AccessOut(BaseModel):
     """One audited request: who, what, when, with what outcome (never a body or a query string)."""
 
-    audit_id: int
+    # The presenter reads the row's `id` (`model_validate(row, from_attributes=True)`).
+    audit_id: int = Field(validation_alias=AliasChoices("audit_id", "id"))
     occurred_at: datetime
     request_id: str
     subject: str | None

@@ -26,15 +26,7 @@ def client_principal(client: Client, scopes: Iterable[str] | None = None) -> Pri
 
 
 def client_out(client: Client) -> ClientOut:
-    return ClientOut(
-        client_id=client.client_id,
-        name=client.name,
-        scopes=sorted(client.scopes),
-        region_code=client.region_code,
-        callback_url=client.callback_url,
-        is_active=client.is_active,
-        created_at=client.created_at,
-    )
+    return ClientOut.model_validate(client, from_attributes=True).model_copy(update={"scopes": sorted(client.scopes)})
 
 
 def client_created(client: Client, secret: str, callback_url: str | None = None) -> ClientCreated:

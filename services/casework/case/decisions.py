@@ -22,7 +22,7 @@ from services.casework.context import Casework
 from services.casework.local_figures.figures import Standards
 from services.casework.outcome.rules import gradual_exit_steps
 from services.casework.registry import service as registry
-from services.casework.registry.models import Entitlement, Household, ReviewClass
+from services.casework.registry.models import Entitlement, GradualExitStep, Household, ReviewClass
 from services.casework.registry.state import load_state
 
 # Review class when the township does not choose one (DOMAIN.md §4): disability subsidies quarterly (seed 003),
@@ -260,8 +260,8 @@ async def _gradual_exit(
     current = await _entitlement(session, household, program)
     last_amount = current.monthly_amount_fen if current is not None else 0
     steps, stop_month = gradual_exit_steps(last_amount, start, standards.gradual_exit_schedule_pct)
-    schedule: list[dict[str, object]] = [
-        {"first": str(s.first), "last": str(s.last), "percent": s.percent, "amount_fen": s.amount_fen} for s in steps
+    schedule = [
+        GradualExitStep(first=str(s.first), last=str(s.last), percent=s.percent, amount_fen=s.amount_fen) for s in steps
     ]
     await registry.set_entitlement(
         session,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, StringConstraints
+from pydantic import AliasChoices, AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, StringConstraints
 
 from libs.contracts.dates import PastDate
 from libs.contracts.events.casework import CaseOutcome
@@ -130,7 +130,8 @@ class FindingOut(BaseModel):
 
 
 class AttachmentOut(BaseModel):
-    attachment_id: str
+    # The presenter reads the row's `id` (`model_validate(row, from_attributes=True)`).
+    attachment_id: str = Field(validation_alias=AliasChoices("attachment_id", "id"))
     filename: str
     content_type: str
     size: int

@@ -78,15 +78,7 @@ def _investigation(ctx: Casework, i: CaseInvestigation) -> InvestigationOut:
 
 
 def attachment_out(a: CaseAttachment) -> AttachmentOut:
-    return AttachmentOut(
-        attachment_id=a.id,
-        filename=a.filename,
-        content_type=a.content_type,
-        size=a.size,
-        sha256=a.sha256,
-        uploaded_by=a.uploaded_by,
-        uploaded_at=a.uploaded_at,
-    )
+    return AttachmentOut.model_validate(a, from_attributes=True)
 
 
 def detail(ctx: Casework, case: Case, file: CaseFile) -> CaseOut:

@@ -8,13 +8,16 @@ Money is integer fen; percentages are integers (150 = 1.5×).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Protocol, Self, TypeVar
 
 from libs.contracts.programs import Program
 
 # Flat monthly amounts of the programs that pay a fixed sum per person (DOMAIN.md §2), by figure name.
+# A figure as stored (JSONB): fen and other whole numbers, a flag, the percentages of a schedule.
+StoredFigure = int | bool | list[int]
+
 FLAT_AMOUNT_FIGURES: dict[Program, str] = {
     Program.ORPHAN: "orphan_allowance_fen",
     Program.HIV_CHILD: "hiv_child_allowance_fen",
@@ -76,9 +79,10 @@ class Standards:
     township_report_due_day: int = 25
 
     @classmethod
-    def of(cls, values: dict[str, Any]) -> Self:
+    def of(cls, values: Mapping[str, StoredFigure]) -> Self:
         """Standards from resolved figure values (unknown names are ignored: a newer row, an older reader)."""
         known = {f.name for f in fields(cls)}
+        # Each value was checked against its figure's kind when stored (schemas.read_figures), so `Any` here.
         kept: dict[str, Any] = {k: (tuple(v) if isinstance(v, list) else v) for k, v in values.items() if k in known}
         return cls(**kept)
 

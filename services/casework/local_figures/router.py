@@ -18,7 +18,6 @@ from services.casework.dependencies import Admin, Reader
 from services.casework.local_figures import repository
 from services.casework.local_figures.errors import FigureExists, InvalidFigure
 from services.casework.local_figures.figures import FIGURE_NAMES
-from services.casework.local_figures.models import StandardFigure
 from services.casework.local_figures.repository import figure_rows_in_force
 from services.casework.local_figures.schemas import (
     FigureInForce,
@@ -31,6 +30,7 @@ from services.casework.local_figures.schemas import (
     shown_value,
     stored_name,
 )
+from services.casework.local_figures.views import figure_row_out
 
 router = APIRouter(prefix="/api/v1/casework/standards", tags=["standards"])
 
@@ -40,18 +40,6 @@ _ERRORS: dict[int | str, dict[str, str]] = {
     422: {"description": "Invalid input; `errors` names each figure (`invalid_figure`) or field"},
 }
 _PREFIX = r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})$"
-
-
-def _out(row: StandardFigure) -> FigureRowOut:
-    return FigureRowOut(
-        id=row.id,
-        region_prefix=row.region_prefix,
-        effective_from=row.effective_from,
-        name=api_name(row.name),
-        value=shown_value(row.name, row.value),
-        created_by=row.created_by,
-        created_at=row.created_at,
-    )
 
 
 @router.post("", response_model=FiguresAdded, status_code=201, responses=_ERRORS)
@@ -70,7 +58,7 @@ async def add_figures(body: StandardsIn, session: DbSession, ctx: CaseworkCtx, w
             "figures are kept, so set them from another date",
             figures=taken,
         )
-    return FiguresAdded(items=[_out(r) for r in sorted(added, key=lambda r: r.name)])
+    return FiguresAdded(items=[figure_row_out(r) for r in sorted(added, key=lambda r: r.name)])
 
 
 @router.get("/in-force", response_model=StandardsInForce, responses=_ERRORS)
@@ -120,4 +108,6 @@ async def list_figures(
             )
     after = decode_keyset(cursor, tuple[str, dt.date, str])
     rows = await repository.search(session, scope, stored, after, limit)
-    return page_of(rows, limit, key=lambda r: (r.region_prefix, r.effective_from.isoformat(), r.name), item=_out)
+    return page_of(
+        rows, limit, key=lambda r: (r.region_prefix, r.effective_from.isoformat(), r.name), item=figure_row_out
+    )

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypedDict
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -21,7 +21,7 @@ from libs.contracts.money import InvalidMoney, Money
 from libs.contracts.programs import PER_PERSON_CEILING_FEN, AmountAboveCeiling
 from services.casework.ceilings import AboveCeiling
 from services.casework.local_figures.errors import InvalidFigure
-from services.casework.local_figures.figures import FIGURE_NAMES
+from services.casework.local_figures.figures import FIGURE_NAMES, StoredFigure
 
 _MONEY_SUFFIX = "_fen"
 # "" is the national row; otherwise a province, city, county, township or village code (DOMAIN.md §1).
@@ -88,7 +88,7 @@ def _is_int(value: Any) -> bool:
 _PER_PERSON = f"a figure per person and month is at most {Money.from_fen(PER_PERSON_CEILING_FEN)}"
 
 
-def _stored_value(spec: Spec, value: Any) -> tuple[Any, str | None]:
+def _stored_value(spec: Spec, value: Any) -> tuple[StoredFigure | None, str | None]:
     """The stored form of one API value, or the reason it is refused."""
     if spec.kind is Kind.MONEY:
         try:
@@ -116,22 +116,32 @@ def _stored_value(spec: Spec, value: Any) -> tuple[Any, str | None]:
     return list(value), None
 
 
-def read_figures(figures: Mapping[str, Any]) -> dict[str, Any]:
+class FigureError(TypedDict):
+    """One refused figure, as a 422's `errors` names it."""
+
+    loc: list[str]
+    msg: str
+    type: str
+
+
+def read_figures(figures: Mapping[str, Any]) -> dict[str, StoredFigure]:
     """Stored name → stored value of every API figure; any bad figure refuses them all (422 `invalid_figure`)."""
-    values: dict[str, Any] = {}
-    errors: list[dict[str, Any]] = []
+    values: dict[str, StoredFigure] = {}
+    errors: list[FigureError] = []
     for name, value in figures.items():
         stored = stored_name(name)
         problem: str | None
         if stored is None:
             problem = "is not a figure of the standards"
         else:
-            values[stored], problem = _stored_value(SPECS[stored], value)
+            kept, problem = _stored_value(SPECS[stored], value)
+            if kept is not None:
+                values[stored] = kept
         if problem is not None:
             kind = AmountAboveCeiling.code if problem == _PER_PERSON else "invalid_figure"
             errors.append({"loc": ["body", "figures", name], "msg": problem, "type": kind})
     village, township = values.get("village_report_due_day"), values.get("township_report_due_day")
-    if village is not None and township is not None and township < village:
+    if isinstance(village, int) and isinstance(township, int) and township < village:
         # Townships forward the villages' reports, so their day cannot come first (seed 001: 20th, then 25th).
         errors.append(
             {

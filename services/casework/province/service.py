@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
 
+from pydantic import JsonValue
 from sqlalchemy import literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -46,7 +46,7 @@ def recipient(state: HouseholdState) -> RecipientItem:
     )
 
 
-def item_of(state: HouseholdState) -> dict[str, Any]:
+def item_of(state: HouseholdState) -> dict[str, JsonValue]:
     """The recipient item as JSON (dates and amounts as strings), as it is sealed, queued and pushed."""
     return recipient(state).model_dump(mode="json")
 

@@ -9,13 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
+from typing import TypedDict
 
 from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.casework.db import Base
+
+
+class GradualExitStep(TypedDict):
+    """One step of a gradual exit as stored (JSON): the months `first`..`last` (YYYY-MM) pay `amount_fen`,
+    `percent` of the last amount."""
+
+    first: str
+    last: str
+    percent: int
+    amount_fen: int
 
 
 class HouseholdStatus(StrEnum):
@@ -103,7 +113,7 @@ class Entitlement(Base):
     effective_to: Mapped[str | None] = mapped_column(Text)
     beneficiary_hash: Mapped[str | None] = mapped_column(Text)
     # The steps of a gradual exit, e.g. [{"first": "2027-01", "last": "2027-02", "percent": 100, "amount_fen": ...}].
-    schedule: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
+    schedule: Mapped[list[GradualExitStep] | None] = mapped_column(JSONB)
     case_id: Mapped[str | None] = mapped_column(Text)
     since: Mapped[dt.date] = mapped_column(Date)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -28,6 +28,7 @@ from libs.contracts.programs import Program
 from services.casework.context import DETAILS_CONTEXT, ID_NUMBER_CONTEXT, SNAPSHOT_CONTEXT, Casework
 from services.casework.registry.models import (
     Entitlement,
+    GradualExitStep,
     Household,
     HouseholdMember,
     HouseholdStatus,
@@ -160,7 +161,7 @@ async def set_entitlement(
     effective_from: str,
     effective_to: str | None = None,
     beneficiary_id_number: str | None = None,
-    schedule: list[dict[str, object]] | None = None,
+    schedule: list[GradualExitStep] | None = None,
     case_id: str | None,
 ) -> Entitlement:
     """Create or change the household's entitlement under `program` (one row per household and program)."""

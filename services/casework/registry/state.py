@@ -11,14 +11,56 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Self
+from typing import NotRequired, Self, TypedDict, cast
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.entitlements import is_current
 from services.casework.context import DETAILS_CONTEXT, ID_NUMBER_CONTEXT, Casework
-from services.casework.registry.models import Entitlement, Household, HouseholdMember
+from services.casework.registry.models import Entitlement, GradualExitStep, Household, HouseholdMember
+
+
+# The sealed form kept in `household_versions` (dates as ISO strings). Keys added over time are NotRequired: a
+# version sealed before them is still read.
+class MemberJson(TypedDict):
+    id_number: str
+    name: str
+    relation: str
+    birth_date: str
+    details: NotRequired[dict[str, object]]
+
+
+class EntitlementJson(TypedDict):
+    entitlement_id: str
+    program: str
+    status: str
+    monthly_amount_fen: int
+    effective_from: str
+    effective_to: NotRequired[str | None]
+    since: str
+    beneficiary_id_number: NotRequired[str | None]
+    schedule: NotRequired[list[GradualExitStep]]
+    case_id: NotRequired[str | None]
+
+
+class HouseholdJson(TypedDict):
+    household_id: str
+    region_code: str
+    status: str
+    head_id_number: NotRequired[str | None]
+    members: list[MemberJson]
+    entitlements: list[EntitlementJson]
+    review_class: str
+    next_review_date: NotRequired[str | None]
+    close_relative: NotRequired[bool]
+    predecessor_id: NotRequired[str | None]
+    successor_id: NotRequired[str | None]
+    bank_code: NotRequired[str | None]
+    account_holder: NotRequired[str | None]
+    account_no_masked: NotRequired[str | None]
+    version: int
+    updated_at: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,10 +70,10 @@ class MemberState:
     relation: str
     birth_date: dt.date
     # disability_kind, disability_grade, serious_illness, labour_capacity, employment, self_care
-    details: dict[str, Any] = field(default_factory=dict)
+    details: dict[str, object] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, raw: dict[str, Any]) -> Self:
+    def read(cls, raw: MemberJson) -> Self:
         return cls(
             id_number=raw["id_number"],
             name=raw["name"],
@@ -51,11 +93,11 @@ class EntitlementState:
     effective_to: str | None
     since: dt.date
     beneficiary_id_number: str | None = None
-    schedule: tuple[dict[str, Any], ...] = ()
+    schedule: tuple[GradualExitStep, ...] = ()
     case_id: str | None = None
 
     @classmethod
-    def read(cls, raw: dict[str, Any]) -> Self:
+    def read(cls, raw: EntitlementJson) -> Self:
         return cls(
             entitlement_id=raw["entitlement_id"],
             program=raw["program"],
@@ -89,19 +131,20 @@ class HouseholdState:
     version: int
     updated_at: dt.datetime
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> HouseholdJson:
         """The sealed form kept in `household_versions` (dates as ISO strings)."""
-        raw = asdict(self)
+        # asdict keeps the fields' order, so the sealed bytes stay those of every earlier version.
+        raw = cast(HouseholdJson, asdict(self))
         raw["next_review_date"] = self.next_review_date.isoformat() if self.next_review_date else None
         raw["updated_at"] = self.updated_at.isoformat()
-        for m in raw["members"]:
-            m["birth_date"] = m["birth_date"].isoformat()
-        for e in raw["entitlements"]:
-            e["since"] = e["since"].isoformat()
+        for m, member in zip(raw["members"], self.members, strict=True):
+            m["birth_date"] = member.birth_date.isoformat()
+        for e, entitlement in zip(raw["entitlements"], self.entitlements, strict=True):
+            e["since"] = entitlement.since.isoformat()
         return raw
 
     @classmethod
-    def from_json(cls, raw: dict[str, Any]) -> Self:
+    def from_json(cls, raw: HouseholdJson) -> Self:
         return cls(
             household_id=raw["household_id"],
             region_code=raw["region_code"],
@@ -110,7 +153,7 @@ class HouseholdState:
             members=tuple(MemberState.read(m) for m in raw["members"]),
             entitlements=tuple(EntitlementState.read(e) for e in raw["entitlements"]),
             review_class=raw["review_class"],
-            next_review_date=dt.date.fromisoformat(raw["next_review_date"]) if raw.get("next_review_date") else None,
+            next_review_date=dt.date.fromisoformat(day) if (day := raw.get("next_review_date")) else None,
             close_relative=bool(raw.get("close_relative")),
             predecessor_id=raw.get("predecessor_id"),
             successor_id=raw.get("successor_id"),

@@ -46,7 +46,8 @@ def household_out(state: HouseholdState, as_of: dt.date | None = None) -> Househ
                 effective_from=e.effective_from,
                 effective_to=e.effective_to,
                 since=e.since,
-                schedule=list(e.schedule),
+                # The API's schedule stays a list of plain objects (its published schema).
+                schedule=[dict(s) for s in e.schedule],
             )
             for e in state.entitlements
         ],
@@ -77,4 +78,4 @@ def household_summary(h: Household, s: HouseholdState) -> HouseholdSummary:
 
 
 def version_out(v: HouseholdVersion) -> VersionOut:
-    return VersionOut(version=v.version, recorded_at=v.recorded_at, changes=v.changes, case_id=v.case_id)
+    return VersionOut.model_validate(v, from_attributes=True)

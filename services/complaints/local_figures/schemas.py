@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints
 
 from libs.contracts.dates import CivilDate
 
@@ -20,7 +20,8 @@ class PolicyIn(BaseModel):
 
 
 class PolicyOut(BaseModel):
-    policy_id: int
+    # The presenter reads the row's `id` (`model_validate(row, from_attributes=True)`).
+    policy_id: int = Field(validation_alias=AliasChoices("policy_id", "id"))
     region_prefix: str
     effective_from: dt.date
     reply_days: int

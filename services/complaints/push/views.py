@@ -14,22 +14,14 @@ from services.complaints.register.rules import Status
 
 
 def platform_out(p: HotlinePlatform) -> PlatformOut:
-    return PlatformOut(
-        client_id=p.client_id,
-        region_code=p.region_code,
-        callback_url=p.callback_url,
-        updated_by=p.updated_by,
-        updated_at=p.updated_at,
-    )
+    return PlatformOut.model_validate(p, from_attributes=True)
 
 
 async def delivery_outs(session: AsyncSession, deliveries: Sequence[ResultDelivery]) -> list[DeliveryOut]:
     ids = [d.id for d in deliveries]
     by_delivery: dict[str, list[AttemptOut]] = {i: [] for i in ids}
     for a in await repository.attempts_of(session, ids):
-        by_delivery[a.delivery_id].append(
-            AttemptOut(at=a.at, http_status=a.http_status, error=a.error, duration_ms=a.duration_ms)
-        )
+        by_delivery[a.delivery_id].append(AttemptOut.model_validate(a, from_attributes=True))
     return [
         DeliveryOut(
             delivery_id=d.id,

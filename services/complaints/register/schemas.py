@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from libs.contracts.dates import Instant, PastDate
 from libs.contracts.id_number import IdNumberStr
@@ -189,7 +189,8 @@ class FeedbackOut(BaseModel):
 
 
 class RepeatOut(BaseModel):
-    complaint_id: str
+    # The presenter reads the row's `id` (`model_validate(row, from_attributes=True)`).
+    complaint_id: str = Field(validation_alias=AliasChoices("complaint_id", "id"))
     work_order_no: str | None
     received_at: dt.datetime
     status: Status

@@ -157,18 +157,9 @@ async def detail(session: AsyncSession, ctx: Complaints, who: Principal, item: C
         supervision_referred=item.supervision_referred,
         satisfaction=Satisfaction(item.satisfaction) if item.satisfaction else None,
         satisfaction_note=item.satisfaction_note,
-        history=[HistoryOut(status=Status(h.status), at=h.at, note=h.note) for h in history],
-        notes=[NoteOut(at=n.at, visited_on=n.visited_on, text=n.text, by=n.by, by_name=n.by_name) for n in notes],
-        petition=[
-            RepeatOut(
-                complaint_id=p.id,
-                work_order_no=p.work_order_no,
-                received_at=p.received_at,
-                status=Status(p.status),
-                repeat_reason=p.repeat_reason,
-            )
-            for p in petition
-        ],
+        history=[HistoryOut.model_validate(h, from_attributes=True) for h in history],
+        notes=[NoteOut.model_validate(n, from_attributes=True) for n in notes],
+        petition=[RepeatOut.model_validate(p, from_attributes=True) for p in petition],
     )
 
 
