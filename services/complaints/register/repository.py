@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.kernel.auth import Principal
 from libs.kernel.errors import OutsideJurisdiction
 from services.complaints.register.errors import ComplaintClosed, ComplaintNotFound, NotAssignedToYou
-from services.complaints.register.models import Complaint, ContactRead
+from services.complaints.register.models import Complaint, ContactRead, InvestigationNote, StatusChange
 from services.complaints.register.rules import CLOSED, OPEN, Category, Source, Status
 
 
@@ -95,3 +95,29 @@ async def overdue(
 def record_contact_read(session: AsyncSession, item: Complaint, by: str, at: dt.datetime, reason: str) -> None:
     """Every read of a complainant's contact in full is kept: who, when and why (DOMAIN.md §11)."""
     session.add(ContactRead(complaint_id=item.id, at=at, by=by, reason=reason))
+
+
+async def complaints_by_id(session: AsyncSession, ids: set[str]) -> list[Complaint]:
+    return list((await session.scalars(select(Complaint).where(Complaint.id.in_(ids)))).all())
+
+
+async def status_changes(session: AsyncSession, complaint_id: str) -> list[StatusChange]:
+    query = select(StatusChange).where(StatusChange.complaint_id == complaint_id).order_by(StatusChange.id)
+    return list((await session.scalars(query)).all())
+
+
+async def investigation_notes(session: AsyncSession, complaint_id: str) -> list[InvestigationNote]:
+    query = select(InvestigationNote).where(InvestigationNote.complaint_id == complaint_id)
+    return list((await session.scalars(query.order_by(InvestigationNote.id))).all())
+
+
+async def petition_items(session: AsyncSession, petition_id: str) -> list[Complaint]:
+    """Every item of one repeat petition, oldest first, wherever it lies (the caller filters by jurisdiction)."""
+    query = select(Complaint).where(Complaint.petition_id == petition_id)
+    return list((await session.scalars(query.order_by(Complaint.received_at, Complaint.created_at))).all())
+
+
+async def own_work_order_no(session: AsyncSession, complaint_id: str, client_id: str | None) -> str | None:
+    """The work-order number of an earlier item, if it came from the same platform (`client_id`)."""
+    query = select(Complaint.work_order_no).where(Complaint.id == complaint_id, Complaint.client_id == client_id)
+    return await session.scalar(query)

@@ -5,27 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import CHINA_TZ
 from libs.contracts.id_number import IdNumber, mask_name
 from libs.kernel.auth import Principal
 from services.complaints.context import ID_NUMBER_CONTEXT, PHONE_CONTEXT, Complaints
-from services.complaints.register.models import Complaint, InvestigationNote, StatusChange
+from services.complaints.register import repository
+from services.complaints.register.models import Complaint
 from services.complaints.register.repository import covers
 from services.complaints.register.rules import (
     CLOSED,
     OPEN,
-    Category,
-    Channel,
-    FeedbackMethod,
-    Finding,
-    Issue,
-    Satisfaction,
-    Source,
-    Status,
-    SubjectKind,
 )
 from services.complaints.register.schemas import (
     CallerOut,
@@ -62,7 +53,7 @@ async def visible_repeats(session: AsyncSession, who: Principal, items: list[Com
     ids = {i.repeat_of for i in items if i.repeat_of is not None}
     if not ids:
         return set()
-    earlier = (await session.scalars(select(Complaint).where(Complaint.id.in_(ids)))).all()
+    earlier = await repository.complaints_by_id(session, ids)
     return {e.id for e in earlier if covers(who, e)}
 
 
@@ -75,17 +66,17 @@ def _summary_fields(item: Complaint, now: dt.datetime, visible: set[str]) -> dic
     return {
         "complaint_id": item.id,
         "work_order_no": item.work_order_no,
-        "source": Source(item.source),
-        "channel": Channel(item.channel),
-        "category": Category(item.category),
-        "issue": Issue(item.issue) if item.issue else None,
+        "source": item.source,
+        "channel": item.channel,
+        "category": item.category,
+        "issue": item.issue or None,
         "title": item.title,
         "region_code": item.region_code,
         "assigned_unit": item.assigned_unit,
         "anonymous": item.anonymous,
         "caller_name": None if item.anonymous or not item.caller_name else mask_name(item.caller_name),
         "subject_name": mask_name(item.subject_name) if item.subject_name else None,
-        "status": Status(item.status),
+        "status": item.status,
         "received_at": item.received_at,
         "due_at": item.due_at,
         "due_provisional": item.due_provisional,
@@ -97,23 +88,9 @@ def _summary_fields(item: Complaint, now: dt.datetime, visible: set[str]) -> dic
 
 
 async def detail(session: AsyncSession, ctx: Complaints, who: Principal, item: Complaint) -> ComplaintOut:
-    history = (
-        await session.scalars(
-            select(StatusChange).where(StatusChange.complaint_id == item.id).order_by(StatusChange.id)
-        )
-    ).all()
-    notes = (
-        await session.scalars(
-            select(InvestigationNote).where(InvestigationNote.complaint_id == item.id).order_by(InvestigationNote.id)
-        )
-    ).all()
-    linked = (
-        await session.scalars(
-            select(Complaint)
-            .where(Complaint.petition_id == item.petition_id)
-            .order_by(Complaint.received_at, Complaint.created_at)
-        )
-    ).all()
+    history = await repository.status_changes(session, item.id)
+    notes = await repository.investigation_notes(session, item.id)
+    linked = await repository.petition_items(session, item.petition_id)
     # The item itself was checked against the reader already (repository); the others may lie elsewhere.
     petition = [p for p in linked if p.id == item.id or covers(who, p)]
     caller = None
@@ -128,7 +105,7 @@ async def detail(session: AsyncSession, ctx: Complaints, who: Principal, item: C
     subject = None
     if item.subject_kind is not None:
         subject = SubjectOut(
-            kind=SubjectKind(item.subject_kind),
+            kind=item.subject_kind,
             name=item.subject_name,
             id_number=_mask_id(ctx, item.subject_id_sealed),
             household_id=item.subject_household_id,
@@ -138,7 +115,7 @@ async def detail(session: AsyncSession, ctx: Complaints, who: Principal, item: C
     if item.feedback_text is not None and item.feedback_at is not None and item.feedback_method is not None:
         feedback = FeedbackOut(
             text=item.feedback_text,
-            method=FeedbackMethod(item.feedback_method),
+            method=item.feedback_method,
             given_at=item.feedback_at,
             by=item.feedback_by or "",
         )
@@ -148,14 +125,14 @@ async def detail(session: AsyncSession, ctx: Complaints, who: Principal, item: C
         caller=caller,
         subject=subject,
         due_source=item.due_source,
-        finding=Finding(item.finding) if item.finding else None,
+        finding=item.finding or None,
         reply=item.reply,
         handled_at=item.handled_at,
         handler_unit=item.handler_unit,
         feedback=feedback,
         feedback_required=not item.anonymous,
         supervision_referred=item.supervision_referred,
-        satisfaction=Satisfaction(item.satisfaction) if item.satisfaction else None,
+        satisfaction=item.satisfaction or None,
         satisfaction_note=item.satisfaction_note,
         history=[HistoryOut.model_validate(h, from_attributes=True) for h in history],
         notes=[NoteOut.model_validate(n, from_attributes=True) for n in notes],
@@ -181,17 +158,13 @@ def _cst(moment: dt.datetime) -> dt.datetime:
 
 async def work_order(session: AsyncSession, item: Complaint) -> WorkOrderOut:
     assert item.work_order_no is not None
-    changes = (
-        await session.scalars(
-            select(StatusChange).where(StatusChange.complaint_id == item.id).order_by(StatusChange.id)
-        )
-    ).all()
+    changes = await repository.status_changes(session, item.id)
     result = None
     if item.status in CLOSED:
         assert item.finding is not None
         assert item.handled_at is not None
         result = ResultOut(
-            finding=Finding(item.finding),
+            finding=item.finding,
             reply=item.reply or "",
             handled_at=_cst(item.handled_at),
             handler_unit=item.handler_unit or "",
@@ -199,15 +172,13 @@ async def work_order(session: AsyncSession, item: Complaint) -> WorkOrderOut:
     repeat_of = None
     if item.repeat_of is not None:
         # Only the platform's own earlier order is named: an item of another platform or of staff is not its to know.
-        repeat_of = await session.scalar(
-            select(Complaint.work_order_no).where(Complaint.id == item.repeat_of, Complaint.client_id == item.client_id)
-        )
+        repeat_of = await repository.own_work_order_no(session, item.repeat_of, item.client_id)
     return WorkOrderOut(
         work_order_no=item.work_order_no,
         complaint_id=item.id,
-        status=Status(item.status),
+        status=item.status,
         result=result,
-        history=[HistoryItem(status=Status(c.status), at=_cst(c.at), note=c.note) for c in changes],
+        history=[HistoryItem(status=c.status, at=_cst(c.at), note=c.note) for c in changes],
         due_at=_cst(item.due_at),
         repeat_of_work_order_no=repeat_of,
     )
