@@ -160,7 +160,7 @@ async def review(
     session: AsyncSession,
     ctx: Casework,
     case: Case,
-    content: CaseContent,
+    sealed_part: SealedProposal | None,
     standards: Standards,
     start: Period,
 ) -> None:
@@ -174,7 +174,7 @@ async def review(
     review_class = proposal.review_class or household.review_class
     household.review_class = review_class
     household.next_review_date = next_review(start, standards, review_class)
-    sealed = content.proposal or SealedProposal()
+    sealed = sealed_part or SealedProposal()  # a review decided without a sealed part of its own
     leaving: dict[str, str] = {m.id_number: m.reason for m in sealed.members_removed}
     if outcome is CaseOutcome.CONTINUED:
         await registry.record_version(session, ctx, household, [], case_id=case.id)

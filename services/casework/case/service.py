@@ -358,7 +358,7 @@ async def decide(session: AsyncSession, ctx: Casework, who: Principal, case_id: 
     if outcome is CaseOutcome.APPROVED:
         await decisions.approve(session, ctx, case, content, standards, start)
     elif outcome is not CaseOutcome.REJECTED:
-        await decisions.review(session, ctx, case, content, standards, start)
+        await decisions.review(session, ctx, case, content.proposal, standards, start)
     case.effective_month = None if outcome is CaseOutcome.REJECTED else str(start)
     await ctx.publish(
         session,
