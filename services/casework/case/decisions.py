@@ -115,23 +115,35 @@ async def approve(
         household.next_review_date = next_review(start, standards, review_class)
     case.household_id = household.id
     await carry_recusals(session, from_kind="case", from_id=case.id, household_id=household.id)
-    amount = proposal.amount_fen
-    sealed = content.proposal or SealedProposal()
+    # Temporary assistance is paid once (DOMAIN.md §2).
+    once = str(start) if program is Program.TEMPORARY else None
+    await _pay_proposed(session, ctx, household, case, content.proposal, start, effective_to=once)
+    await _record(session, ctx, household, program, case, changes, otherwise=f"program {program.value} added")
+    return household
+
+
+async def _pay_proposed(
+    session: AsyncSession,
+    ctx: Casework,
+    household: Household,
+    case: Case,
+    sealed: SealedProposal | None,
+    start: Period,
+    effective_to: str | None = None,
+) -> None:
+    """The household's entitlement to the case's program becomes the proposed amount from `start`."""
     await registry.set_entitlement(
         session,
         ctx,
         household,
-        program=program,
+        program=Program(case.program),
         status=EntitlementStatus.ACTIVE,
-        monthly_amount_fen=amount,
+        monthly_amount_fen=_proposal(case).amount_fen,
         effective_from=str(start),
-        # Temporary assistance is paid once (DOMAIN.md §2).
-        effective_to=str(start) if program is Program.TEMPORARY else None,
-        beneficiary_id_number=sealed.beneficiary_id_number,
+        effective_to=effective_to,
+        beneficiary_id_number=(sealed or SealedProposal()).beneficiary_id_number,
         case_id=case.id,
     )
-    await _record(session, ctx, household, program, case, changes, otherwise=f"program {program.value} added")
-    return household
 
 
 async def _record(
@@ -195,17 +207,7 @@ async def review(
         HouseholdChange(kind=HouseholdChangeKind.MEMBER_REMOVED, id_number=i, detail=leaving[i])
         for i in await registry.remove_members(session, ctx, household, leaving)
     ]
-    await registry.set_entitlement(
-        session,
-        ctx,
-        household,
-        program=program,
-        status=EntitlementStatus.ACTIVE,
-        monthly_amount_fen=proposal.amount_fen,
-        effective_from=str(start),
-        beneficiary_id_number=sealed.beneficiary_id_number,
-        case_id=case.id,
-    )
+    await _pay_proposed(session, ctx, household, case, sealed, start)
     await _record(session, ctx, household, program, case, changes, otherwise=f"{program.value} amount adjusted")
 
 
