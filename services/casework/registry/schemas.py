@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime, BaseModel, Field
 
 
 class MemberOut(BaseModel):
@@ -29,13 +29,13 @@ class HouseholdOut(BaseModel):
     status: str
     members: list[MemberOut]
     entitlements: list[EntitlementOut]
-    review_class: str
-    next_review_date: dt.date | None
-    close_relative: bool
-    predecessor_id: str | None
-    successor_id: str | None
-    bank_code: str | None
-    account_no_masked: str | None
+    review_class: str = Field(description="The review class (A yearly, B half-yearly, C quarterly; DOMAIN.md §4)")
+    next_review_date: dt.date | None = Field(description="When the next periodic review opens; none if not reviewed")
+    close_relative: bool = Field(description="A close relative of staff is a member (备案, DOMAIN.md §7)")
+    predecessor_id: str | None = Field(description="The household this one was split from or succeeded")
+    successor_id: str | None = Field(description="The household that succeeded this closed one")
+    bank_code: str | None = Field(description="The bank of the payment account")
+    account_no_masked: str | None = Field(description="The payment account, masked")
     version: int
     updated_at: AwareDatetime
     # Set when the household is shown as it stood on a past date.
