@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, func, literal, select
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +17,7 @@ from sqlalchemy.orm import DeclarativeBase
 
 # A mapped table with the columns `region_prefix` ("" = national default) and `effective_from`.
 R = TypeVar("R", bound=DeclarativeBase)
+F = TypeVar("F")
 
 
 def _keys(table: type[DeclarativeBase]) -> tuple[ColumnElement[str], ColumnElement[dt.date]]:
@@ -51,3 +53,29 @@ async def add(session: AsyncSession, row: R, already: Callable[[], Exception]) -
     except IntegrityError:
         raise already() from None
     return row
+
+
+@dataclass(frozen=True)
+class LocalFigures(Generic[R, F]):
+    """A service's table of local figures, read the one way: `table` holds the rows, `read` turns a row into the
+    service's figures, `national` stands in when no row bears on a region, `exists` words the refusal of a second
+    row for the same prefix and date."""
+
+    table: type[R]
+    read: Callable[[R], F]
+    national: F
+    exists: Callable[[R], Exception]
+
+    async def in_force(self, session: AsyncSession, region_code: str, day: dt.date) -> R | None:
+        return await in_force(session, self.table, region_code, day)
+
+    async def bearing_on(self, session: AsyncSession, region_code: str) -> Sequence[R]:
+        return await bearing_on(session, self.table, region_code)
+
+    async def add(self, session: AsyncSession, row: R) -> R:
+        return await add(session, row, lambda: self.exists(row))
+
+    async def figures_for(self, session: AsyncSession, region_code: str, day: dt.date) -> F:
+        row = await self.in_force(session, region_code, day)
+        # Each migration seeds the national row; the fallback covers only a table someone emptied by hand.
+        return self.read(row) if row is not None else self.national

@@ -26,7 +26,7 @@ async def add_policy(body: PolicyIn, session: DbSession, ctx: ComplaintsCtx, who
     """Set a region's figures from a date (county officers for their county, administrators anywhere)."""
     ensure_jurisdiction(who, body.region_prefix)
     policy = ComplaintPolicy(**body.model_dump(), created_by=who.subject, created_at=ctx.now())
-    return policy_out(await repository.add_policy(session, policy))
+    return policy_out(await repository.POLICIES.add(session, policy))
 
 
 @router.get("/in-force", response_model=PolicyOut, responses={403: {}, 404: {}})
@@ -39,7 +39,7 @@ async def in_force(
 ) -> PolicyOut:
     """The figures that apply to `region_code` on `on` (default today)."""
     ensure_jurisdiction(who, region_code)
-    policy = await repository.policy_in_force(session, region_code, on or ctx.today())
+    policy = await repository.POLICIES.in_force(session, region_code, on or ctx.today())
     if policy is None:
         raise NoPolicy("No figures are in force")
     return policy_out(policy)
@@ -49,4 +49,4 @@ async def in_force(
 async def list_policies(session: DbSession, who: Reader, region_code: RegionQuery) -> list[PolicyOut]:
     """Every set of figures bearing on `region_code` (its own and its parents', the national default included)."""
     ensure_jurisdiction(who, region_code)
-    return [policy_out(p) for p in await repository.policies_bearing_on(session, region_code)]
+    return [policy_out(p) for p in await repository.POLICIES.bearing_on(session, region_code)]

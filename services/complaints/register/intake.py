@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import CHINA_TZ, business_date
 from services.complaints.context import ID_NUMBER_CONTEXT, PHONE_CONTEXT, Complaints
-from services.complaints.local_figures.repository import figures_for, reply_due
+from services.complaints.local_figures.repository import POLICIES, reply_due
 from services.complaints.register import events
 from services.complaints.register.history import record_status
 from services.complaints.register.models import Complaint
@@ -73,7 +73,7 @@ def apply_subject(ctx: Complaints, item: Complaint, subject: SubjectIn | None) -
 async def record(session: AsyncSession, ctx: Complaints, new: NewItem) -> Complaint:
     """Log `new`; the caller's transaction also carries its history, its repeat link and any event."""
     received_day = business_date(new.received_at)
-    figures = await figures_for(session, new.region_code, received_day)
+    figures = await POLICIES.figures_for(session, new.region_code, received_day)
     if new.due_at is not None:
         due_at, due_source, provisional = new.due_at, "platform", False
     else:

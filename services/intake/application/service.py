@@ -40,7 +40,7 @@ from services.intake.application.rules import (
 from services.intake.application.schemas import ApplicationIn, ApplicationStatus, ReturnIn
 from services.intake.context import Intake
 from services.intake.lead import service as lead_service
-from services.intake.local_figures.repository import deadline, figures_for
+from services.intake.local_figures.repository import RULES, deadline
 
 # Spelt before `seal_context` existed; the string is bound into every value sealed under it, so it stays.
 SEAL_CONTEXT = "intake.application_versions.content_sealed"
@@ -79,7 +79,7 @@ def _recusal_lists(body: ApplicationIn) -> tuple[list[str], list[str]]:
 
 async def _content_violations(session: AsyncSession, ctx: Intake, body: ApplicationIn) -> list[Violation]:
     today = business_date(ctx.now())
-    return check_application(body, today=today, figures=await figures_for(session, body.region_code, today))
+    return check_application(body, today=today, figures=await RULES.figures_for(session, body.region_code, today))
 
 
 async def _publish(session: AsyncSession, ctx: Intake, app: Application, payload: EventPayload) -> None:

@@ -39,7 +39,7 @@ async def add_rule(body: ProcedureRuleIn, session: DbSession, ctx: IntakeCtx, wh
         created_by=who.subject,
         created_at=ctx.now(),
     )
-    return rule_out(await repository.add_rule(session, rule))
+    return rule_out(await repository.RULES.add(session, rule))
 
 
 @router.get("/in-force", response_model=ProcedureRuleOut, responses={403: {}, 404: {}})
@@ -52,7 +52,7 @@ async def in_force(
 ) -> ProcedureRuleOut:
     """The rule that applies to `region_code` on `on` (default today)."""
     ensure_jurisdiction(who, region_code)
-    rule = await repository.rule_in_force(session, region_code, on or business_date(ctx.now()))
+    rule = await repository.RULES.in_force(session, region_code, on or business_date(ctx.now()))
     if rule is None:
         raise NoRule("No rule is in force")
     return rule_out(rule)
@@ -64,4 +64,4 @@ async def list_rules(
 ) -> list[ProcedureRuleOut]:
     """Every rule that bears on `region_code` (its own and its parents', the national default included)."""
     ensure_jurisdiction(who, region_code)
-    return [rule_out(r) for r in await repository.rules_bearing_on(session, region_code)]
+    return [rule_out(r) for r in await repository.RULES.bearing_on(session, region_code)]
