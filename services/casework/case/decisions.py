@@ -192,10 +192,10 @@ async def review(
         await registry.record_version(session, ctx, household, [], case_id=case.id)
         return
     if outcome is CaseOutcome.STOPPED:
-        await _stop(session, ctx, household, program, start, case, leaving)
+        await _stop(session, ctx, household, case, start, leaving)
         return
     if outcome is CaseOutcome.GRADUAL_EXIT:
-        await _gradual_exit(session, ctx, household, program, start, case, standards)
+        await _gradual_exit(session, ctx, household, case, start, standards)
         return
     # ADJUSTED: members leave (a head leaving closes the household and opens a successor), the amount changes.
     before = await load_state(session, ctx, household)
@@ -212,14 +212,9 @@ async def review(
 
 
 async def _stop(
-    session: AsyncSession,
-    ctx: Casework,
-    household: Household,
-    program: Program,
-    start: Period,
-    case: Case,
-    leaving: dict[str, str],
+    session: AsyncSession, ctx: Casework, household: Household, case: Case, start: Period, leaving: dict[str, str]
 ) -> None:
+    program = Program(case.program)
     removed = await registry.remove_members(session, ctx, household, leaving) if leaving else []
     await registry.set_entitlement(
         session,
@@ -250,15 +245,10 @@ async def _stop(
 
 
 async def _gradual_exit(
-    session: AsyncSession,
-    ctx: Casework,
-    household: Household,
-    program: Program,
-    start: Period,
-    case: Case,
-    standards: Standards,
+    session: AsyncSession, ctx: Casework, household: Household, case: Case, start: Period, standards: Standards
 ) -> None:
     """渐退 (seed 004 §5): the last amount continues on the region's schedule, then stops."""
+    program = Program(case.program)
     current = await _entitlement(session, household, program)
     last_amount = current.monthly_amount_fen if current is not None else 0
     steps, stop_month = gradual_exit_steps(last_amount, start, standards.gradual_exit_schedule_pct)
