@@ -38,8 +38,4 @@ def _index(areas: Iterable[tuple[ErrorCode, ...]]) -> dict[str, ErrorCode]:
 CATALOGUE: Mapping[str, ErrorCode] = _index(AREAS.values())
 
 
-def area_of(code: str) -> str:
-    return next(area for area, codes in AREAS.items() if any(e.code == code for e in codes))
-
-
-__all__ = ["AREAS", "CATALOGUE", "ErrorCode", "area_of"]
+__all__ = ["AREAS", "CATALOGUE", "ErrorCode"]
