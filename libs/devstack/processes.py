@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -80,7 +81,31 @@ def stop(proc: subprocess.Popen[bytes], *, sig: int = signal.SIGTERM, timeout: f
         proc.wait(5)
 
 
+_LISTEN_FLOOR = 10_000  # below it live the well-known and registered services a developer may run
+
+
+def _ephemeral_floor() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32_768  # Linux's default
+
+
 def free_port(host: str = "127.0.0.1") -> int:
+    """A port free now, chosen below the kernel's ephemeral range.
+
+    A port the kernel hands out for `bind(0)` lies in the range it also gives outgoing connections. A process that
+    is restarted on its old port (a killed worker, a child `make run` brings back) could then find that an outgoing
+    connection to the database or the broker took it meanwhile, and fail to bind for as long as that connection
+    lives. Below the ephemeral range only another listener can take it.
+    """
+    ceiling = _ephemeral_floor()
+    candidates = range(_LISTEN_FLOOR, ceiling) if ceiling - _LISTEN_FLOOR > 1_000 else range(0)
+    for _ in range(200 if candidates else 0):
+        port = secrets.choice(candidates)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s, contextlib.suppress(OSError):
+            s.bind((host, port))
+            return port
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((host, 0))
         return int(s.getsockname()[1])

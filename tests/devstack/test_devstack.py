@@ -27,7 +27,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from libs.contracts.events.catalogue import TOPICS
-from libs.devstack.processes import lost_its_port, tail
+from libs.devstack.processes import free_port, lost_its_port, tail
 from libs.devstack.stack import DevStack, running
 from tests.support.waiting import wait_until
 
@@ -210,3 +210,14 @@ def test_a_child_that_lost_its_port_is_told_apart(tmp_path: Path) -> None:
     other = tmp_path / "other.log"
     other.write_text("Traceback (most recent call last):\nRuntimeError: the database is not reachable\n")
     assert not lost_its_port(other)
+
+
+def test_a_port_given_to_a_server_lies_outside_the_range_outgoing_connections_take() -> None:
+    """A restarted worker binds its old port again: an outgoing connection must not have been able to take it."""
+    low, high = (int(n) for n in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    ports = {free_port() for _ in range(20)}
+    assert all(not low <= port <= high for port in ports), sorted(ports)
+    # Free when given: a server can bind each.
+    for port in ports:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind(("127.0.0.1", port))

@@ -4,7 +4,7 @@ logs when it stops."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
@@ -30,3 +30,15 @@ async def whole_system(stack: DevStack, tmp_path_factory: pytest.TempPathFactory
     # them mid-session, this catches what scenarios after it wrote.
     leaks = scan(system.log_files(), system.personal_data)
     assert not leaks, "personal data in the logs:\n" + "\n".join(map(str, leaks[:20]))
+
+
+@pytest.fixture(autouse=True)
+def _every_process_still_runs(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A scenario after which a process of the system is dead fails, naming it with its log's end: the scenarios
+    after it would otherwise only time out waiting for what that process should have done."""
+    yield
+    if "whole_system" in request.fixturenames:
+        dead = request.getfixturevalue("whole_system").dead_processes()
+        assert not dead, "processes of the whole system have exited:\n" + "\n".join(
+            f"{n}: {d}" for n, d in dead.items()
+        )

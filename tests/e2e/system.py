@@ -24,7 +24,7 @@ import httpx
 
 from gateway.cli import migrate as migrate_gateway
 from gateway.config import GatewaySettings
-from libs.devstack.processes import free_port, lost_its_port, wait_for_http
+from libs.devstack.processes import free_port, lost_its_port, tail, wait_for_http
 from libs.devstack.stack import DevStack
 from tests.support.accounts import ADMIN_PASSWORD, unique_name
 from tests.support.service_process import REPO_ROOT, ServiceProcess
@@ -119,6 +119,14 @@ class WholeSystem:
         processes["gateway"] = self.gateway
         return {name: (p.proc, p.log_path) for name, p in processes.items() if p.proc is not None}
 
+    def dead_processes(self) -> dict[str, str]:
+        """Each process of the system that has exited, with the end of its log."""
+        return {
+            name: f"exited with {proc.returncode}:\n{tail(log_path, 15)}"
+            for name, (proc, log_path) in self._watch().items()
+            if proc.poll() is not None
+        }
+
     def wait_ready(self) -> None:
         """The gateway's /readyz: every service's API answers and reaches its database."""
         wait_for_http(f"{self.base_url}/readyz", watch=self._watch(), timeout=START_TIMEOUT)
@@ -132,8 +140,11 @@ class WholeSystem:
         """SIGKILL the service's worker: no shutdown hooks, no final commit, offsets and outbox rows as they were."""
         self.workers[service].kill()
 
-    def start_worker(self, service: str) -> None:
-        self.workers[service].start()
+    async def start_worker(self, service: str) -> None:
+        """Start the worker again and wait until it answers: on its old port, or on a new one if that was taken."""
+        worker = self.workers[service]
+        worker.start()
+        await asyncio.to_thread(_until_healthy, worker)
 
     def restart_broker(self) -> None:
         """Blocking (call it with `asyncio.to_thread`): the broker loses everything it held (the development broker
@@ -143,6 +154,8 @@ class WholeSystem:
         self.stack.restart_broker()
         for worker in self.workers.values():
             worker.start()
+        for worker in self.workers.values():
+            _until_healthy(worker)
 
     def replay(self, service: str, since: datetime) -> int:
         """`python -m services.<name> replay --since …`: the outbox events created since then are published again."""

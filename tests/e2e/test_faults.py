@@ -64,7 +64,7 @@ async def _with_worker_killed(system: WholeSystem, service: str, step: Awaitable
     system.kill_worker(service)
     await asyncio.sleep(DOWN_FOR)
     assert not task.done() or task.exception() is None
-    system.start_worker(service)
+    await system.start_worker(service)
     return await task
 
 
