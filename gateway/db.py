@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import DeclarativeBase
 
+from libs.kernel.column_types import COLUMN_TYPES
 from libs.kernel.db import schema_metadata
 
 SCHEMA = "gateway"
@@ -11,3 +12,4 @@ SCHEMA = "gateway"
 
 class Base(DeclarativeBase):
     metadata = schema_metadata(SCHEMA)
+    type_annotation_map = COLUMN_TYPES

@@ -26,13 +26,14 @@ from datetime import UTC, datetime
 
 import structlog
 from prometheus_client import Counter, Gauge
-from sqlalchemy import BigInteger, DateTime, Float, Index, SmallInteger, String, Text, insert
+from sqlalchemy import Float, Index, SmallInteger, String, insert
 from sqlalchemy.orm import Mapped, mapped_column
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.db import Base
 from libs.kernel.audit_note import AUDIT_NOTE_HEADER, parse_audit_note
 from libs.kernel.auth import Principal
+from libs.kernel.column_types import SerialKey
 from libs.kernel.db import Database
 from libs.kernel.errors import problem_response
 
@@ -55,15 +56,15 @@ class AccessAudit(Base):
         Index("ix_access_audit_action_occurred_at", "action", "occurred_at"),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    id: Mapped[SerialKey]
+    occurred_at: Mapped[datetime]
     request_id: Mapped[str] = mapped_column(String(128))
     subject: Mapped[str | None] = mapped_column(String(128))
     principal_kind: Mapped[str | None] = mapped_column(String(16))
     # The principal's jurisdiction: who may read the row back (an administrator sees rows of principals inside theirs).
     principal_region: Mapped[str | None] = mapped_column(String(12))
     method: Mapped[str] = mapped_column(String(16))
-    path: Mapped[str] = mapped_column(Text)
+    path: Mapped[str]
     status: Mapped[int] = mapped_column(SmallInteger)
     service: Mapped[str | None] = mapped_column(String(32))
     source_ip: Mapped[str | None] = mapped_column(String(64))

@@ -10,13 +10,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Index, String, Text, func, insert
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import Index, String, func, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gateway.db import Base
 from libs.kernel.auth import Principal
+from libs.kernel.column_types import SerialKey
 
 
 class AdminActionKind(StrEnum):
@@ -45,8 +45,8 @@ class AdminAction(Base):
         Index("ix_admin_actions_actor", "actor_subject", "occurred_at"),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    id: Mapped[SerialKey]
+    occurred_at: Mapped[datetime] = mapped_column(server_default=func.now())
     actor_subject: Mapped[str] = mapped_column(String(128))
     actor_name: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(32))
@@ -55,8 +55,8 @@ class AdminAction(Base):
     target_name: Mapped[str] = mapped_column(String(100))
     # The target's jurisdiction: administrators read back the acts on accounts inside their own.
     region_code: Mapped[str] = mapped_column(String(12))
-    reason: Mapped[str | None] = mapped_column(Text)
-    detail: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+    reason: Mapped[str | None]
+    detail: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
     request_id: Mapped[str | None] = mapped_column(String(128))
 
 

@@ -29,8 +29,7 @@ from typing import Any
 import httpx
 import orjson
 import structlog
-from sqlalchemy import DateTime, Index, Integer, String, Text, delete, func, select, text
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import Index, Integer, String, delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -55,13 +54,13 @@ class CallbackDelivery(Base):
     client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     callback_url: Mapped[str] = mapped_column(String(2048))
     region_code: Mapped[str] = mapped_column(String(12))
-    secret_sealed: Mapped[str] = mapped_column(Text)  # PiiVault, context SECRET_SEAL: never the secret itself
+    secret_sealed: Mapped[str]  # PiiVault, context SECRET_SEAL: never the secret itself
     # The administrator who created the client, as claims: complaints checks their jurisdiction, as before.
-    actor: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    actor: Mapped[dict[str, Any]]
     attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    next_attempt_at: Mapped[datetime] = mapped_column(server_default=func.now())
     last_error: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
 class Answer(StrEnum):

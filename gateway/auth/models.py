@@ -6,11 +6,12 @@ import uuid
 from datetime import datetime
 from typing import ClassVar
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Index, String, Text, false, func, true
-from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy import Index, String, false, func, true
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, synonym
 
 from gateway.db import Base
+from libs.kernel.column_types import SerialKey
 
 
 class _Account:
@@ -18,13 +19,13 @@ class _Account:
     who made it when. `subject` is the principal its tokens name, `login` the name its failed attempts count against,
     `label` the name the admin-action record shows and `audit_kind` the record's `target_kind`."""
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     # Jurisdiction prefix: "" (everywhere, system administrators only) or 2, 4, 6, 9 or 12 digits.
     region_code: Mapped[str] = mapped_column(String(12))
-    is_active: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    is_active: Mapped[bool] = mapped_column(server_default=true())
     created_by: Mapped[str | None] = mapped_column(String(128))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
 class User(_Account, Base):
@@ -33,11 +34,11 @@ class User(_Account, Base):
 
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(100))
-    password_hash: Mapped[str] = mapped_column(Text)
+    password_hash: Mapped[str]
     roles: Mapped[list[str]] = mapped_column(ARRAY(String(32)))
     # Set when an administrator gave the password (a reset): the user's tokens then serve only to choose a new one.
-    must_change_password: Mapped[bool] = mapped_column(Boolean, server_default=false())
-    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    must_change_password: Mapped[bool] = mapped_column(server_default=false())
+    password_changed_at: Mapped[datetime | None]
 
     login: Mapped[str] = synonym("username")
     label: Mapped[str] = synonym("username")
@@ -54,7 +55,7 @@ class Client(_Account, Base):
     client_id: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     # Only the argon2 hash: the secret itself is shown once, when the client is created.
-    secret_hash: Mapped[str] = mapped_column(Text)
+    secret_hash: Mapped[str]
     scopes: Mapped[list[str]] = mapped_column(ARRAY(String(32)))
     callback_url: Mapped[str | None] = mapped_column(String(2048))
 
@@ -74,11 +75,11 @@ class LoginFailure(Base):
         Index("ix_login_failures_account_failed_at", "account", "failed_at"),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    id: Mapped[SerialKey]
     source: Mapped[str] = mapped_column(String(64))
     # The username or client id tried, whether or not it exists (an unknown name locks like a known one).
     account: Mapped[str | None] = mapped_column(String(128))
-    failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    failed_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
 class RefreshToken(Base):
@@ -88,16 +89,16 @@ class RefreshToken(Base):
     __tablename__ = "refresh_tokens"
     __table_args__ = (Index("ix_refresh_tokens_subject", "subject"), Index("ix_refresh_tokens_family", "family"))
 
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     subject: Mapped[str] = mapped_column(String(128))
-    family: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    family: Mapped[uuid.UUID]
+    issued_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    expires_at: Mapped[datetime]
     # The family's end: a session is refreshed for at most this long after its sign-in.
-    session_expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    session_expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
 
 
 class Revocation(Base):
@@ -108,9 +109,9 @@ class Revocation(Base):
     __tablename__ = "revocations"
     __table_args__ = (Index("ix_revocations_created_at", "created_at"),)
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    id: Mapped[SerialKey]
     subject: Mapped[str] = mapped_column(String(128))
     jti: Mapped[str | None] = mapped_column(String(64))
-    not_before: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    not_before: Mapped[datetime | None]
+    expires_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())

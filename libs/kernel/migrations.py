@@ -7,10 +7,11 @@ independently (one migrate job per service in production).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from alembic import command
+from alembic import command, op
 from alembic.config import Config
 from sqlalchemy import Connection, MetaData, text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -85,3 +86,15 @@ def drop_messaging_tables_v1(connection: Connection, schema: str) -> None:
     tables = MessagingTables(MetaData(schema=schema))
     for table in (tables.probe_receipts, tables.dead_letters, tables.inbox, tables.outbox):
         table.drop(connection, checkfirst=True)
+
+
+def messaging_revision_v1(schema: str) -> tuple[Callable[[], None], Callable[[], None]]:
+    """`upgrade` and `downgrade` of every service's revision 0001: the messaging tables above, in its schema."""
+
+    def upgrade() -> None:
+        create_messaging_tables_v1(op.get_bind(), schema)
+
+    def downgrade() -> None:
+        drop_messaging_tables_v1(op.get_bind(), schema)
+
+    return upgrade, downgrade

@@ -6,16 +6,12 @@ Revises: gateway_0001
 Create Date: 2026-12-06
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "gateway_0002"
 down_revision: str | None = "gateway_0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 SCHEMA = "gateway"
 

@@ -5,16 +5,12 @@ Revises: gateway_0002
 Create Date: 2026-12-06
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "gateway_0003"
 down_revision: str | None = "gateway_0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 SCHEMA = "gateway"
 

@@ -7,64 +7,59 @@ import datetime as dt
 
 from pydantic import JsonValue
 from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
-    Text,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from libs.kernel.column_types import SerialKey, TextKey
 from services.casework.db import Base
 
 
 class Case(Base):
     __tablename__ = "cases"
 
-    id: Mapped[str] = mapped_column(Text, primary_key=True)
-    kind: Mapped[str] = mapped_column(Text)  # CaseKind
+    id: Mapped[TextKey]
+    kind: Mapped[str]  # CaseKind
     # What opened the case and its own identifier (an application, a hit, a complaint, a review date): the pair is
     # unique, so a trigger delivered twice opens one case.
-    trigger: Mapped[str] = mapped_column(Text)
-    trigger_ref: Mapped[str] = mapped_column(Text)
-    household_id: Mapped[str | None] = mapped_column(Text)
-    application_id: Mapped[str | None] = mapped_column(Text)
-    application_no: Mapped[str | None] = mapped_column(Text)
-    program: Mapped[str] = mapped_column(Text)
-    region_code: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(Text)
-    applicant_name_masked: Mapped[str] = mapped_column(Text)
+    trigger: Mapped[str]
+    trigger_ref: Mapped[str]
+    household_id: Mapped[str | None]
+    application_id: Mapped[str | None]
+    application_no: Mapped[str | None]
+    program: Mapped[str]
+    region_code: Mapped[str]
+    status: Mapped[str]
+    applicant_name_masked: Mapped[str]
     member_count: Mapped[int] = mapped_column(Integer)
-    due_date: Mapped[dt.date | None] = mapped_column(Date)
-    due_date_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
-    emergency: Mapped[bool] = mapped_column(Boolean, default=False)
-    close_relative_declared: Mapped[bool] = mapped_column(Boolean, default=False)
-    close_relative_detected: Mapped[bool] = mapped_column(Boolean, default=False)
+    due_date: Mapped[dt.date | None]
+    due_date_provisional: Mapped[bool] = mapped_column(default=False)
+    emergency: Mapped[bool] = mapped_column(default=False)
+    close_relative_declared: Mapped[bool] = mapped_column(default=False)
+    close_relative_detected: Mapped[bool] = mapped_column(default=False)
     # Close-relative cases are investigated by the county (DOMAIN.md §3.5, §7).
-    county_investigation: Mapped[bool] = mapped_column(Boolean, default=False)
+    county_investigation: Mapped[bool] = mapped_column(default=False)
     # The application or trigger content the decision works from (members with identity numbers, income, health
     # flags, the bank account): sealed, readable only through the service.
-    content_sealed: Mapped[str] = mapped_column(Text)
-    trigger_summary: Mapped[str] = mapped_column(Text, default="")
-    proposed_outcome: Mapped[str | None] = mapped_column(Text)
-    proposed_amount_fen: Mapped[int | None] = mapped_column(BigInteger)
+    content_sealed: Mapped[str]
+    trigger_summary: Mapped[str] = mapped_column(default="")
+    proposed_outcome: Mapped[str | None]
+    proposed_amount_fen: Mapped[int | None]
     proposal: Mapped[dict[str, JsonValue] | None] = mapped_column(JSONB)
-    publicity_started_on: Mapped[dt.date | None] = mapped_column(Date)
-    publicity_ends_on: Mapped[dt.date | None] = mapped_column(Date)
-    outcome: Mapped[str | None] = mapped_column(Text)
-    reasons: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
-    effective_month: Mapped[str | None] = mapped_column(Text)
-    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    decided_by: Mapped[str | None] = mapped_column(Text)
+    publicity_started_on: Mapped[dt.date | None]
+    publicity_ends_on: Mapped[dt.date | None]
+    outcome: Mapped[str | None]
+    reasons: Mapped[list[str]] = mapped_column(default=list)
+    effective_month: Mapped[str | None]
+    decided_at: Mapped[dt.datetime | None]
+    decided_by: Mapped[str | None]
     version: Mapped[int] = mapped_column(Integer, default=1)
-    opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    opened_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
 
     __table_args__ = (
         UniqueConstraint("trigger", "trigger_ref", name="uq_cases_trigger_ref"),
@@ -77,15 +72,15 @@ class Case(Base):
 class CaseHistory(Base):
     __tablename__ = "case_history"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    id: Mapped[SerialKey]
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    actor: Mapped[str] = mapped_column(Text)
-    actor_name: Mapped[str] = mapped_column(Text, default="")
-    action: Mapped[str] = mapped_column(Text)
-    status_from: Mapped[str | None] = mapped_column(Text)
-    status_to: Mapped[str] = mapped_column(Text)
-    detail: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[dt.datetime]
+    actor: Mapped[str]
+    actor_name: Mapped[str] = mapped_column(default="")
+    action: Mapped[str]
+    status_from: Mapped[str | None]
+    status_to: Mapped[str]
+    detail: Mapped[str] = mapped_column(default="")
 
 
 class CaseInvestigation(Base):
@@ -93,15 +88,15 @@ class CaseInvestigation(Base):
 
     __tablename__ = "case_investigations"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    id: Mapped[SerialKey]
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
     round: Mapped[int] = mapped_column(Integer)
-    investigators: Mapped[list[str]] = mapped_column(ARRAY(Text))
-    visited_on: Mapped[dt.date] = mapped_column(Date)
-    by_county: Mapped[bool] = mapped_column(Boolean)
-    content_sealed: Mapped[str] = mapped_column(Text)
-    recorded_by: Mapped[str] = mapped_column(Text)
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    investigators: Mapped[list[str]]
+    visited_on: Mapped[dt.date]
+    by_county: Mapped[bool]
+    content_sealed: Mapped[str]
+    recorded_by: Mapped[str]
+    recorded_at: Mapped[dt.datetime]
 
     __table_args__ = (UniqueConstraint("case_id", "round", name="uq_case_investigations_case_round"),)
 
@@ -112,7 +107,7 @@ class CasePerson(Base):
     __tablename__ = "case_persons"
 
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
-    person_hash: Mapped[str] = mapped_column(Text, primary_key=True, index=True)
+    person_hash: Mapped[str] = mapped_column(primary_key=True, index=True)
 
 
 class PendingApplicationEvent(Base):
@@ -121,10 +116,10 @@ class PendingApplicationEvent(Base):
 
     __tablename__ = "pending_application_events"
 
-    application_id: Mapped[str] = mapped_column(Text, primary_key=True)
-    event_type: Mapped[str] = mapped_column(Text, primary_key=True)
-    payload_sealed: Mapped[str] = mapped_column(Text)
-    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    application_id: Mapped[TextKey]
+    event_type: Mapped[TextKey]
+    payload_sealed: Mapped[str]
+    received_at: Mapped[dt.datetime]
 
 
 class CaseVerification(Base):
@@ -132,22 +127,22 @@ class CaseVerification(Base):
 
     __tablename__ = "case_verifications"
 
-    verification_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    verification_id: Mapped[TextKey]
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
     finding_count: Mapped[int] = mapped_column(Integer)
-    findings_sealed: Mapped[str] = mapped_column(Text)
-    completed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    findings_sealed: Mapped[str]
+    completed_at: Mapped[dt.datetime]
 
 
 class CaseAttachment(Base):
     __tablename__ = "case_attachments"
 
-    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    id: Mapped[TextKey]
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
-    filename: Mapped[str] = mapped_column(Text)
-    content_type: Mapped[str] = mapped_column(Text)
-    size: Mapped[int] = mapped_column(BigInteger)
-    sha256: Mapped[str] = mapped_column(Text)
-    content: Mapped[bytes] = mapped_column(LargeBinary)
-    uploaded_by: Mapped[str] = mapped_column(Text)
-    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    filename: Mapped[str]
+    content_type: Mapped[str]
+    size: Mapped[int]
+    sha256: Mapped[str]
+    content: Mapped[bytes]
+    uploaded_by: Mapped[str]
+    uploaded_at: Mapped[dt.datetime]

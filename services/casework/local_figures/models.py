@@ -5,23 +5,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, DateTime, Text, UniqueConstraint
+from sqlalchemy import UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from libs.kernel.column_types import SerialKey
 from services.casework.db import Base
 
 
 class StandardFigure(Base):
     __tablename__ = "standards"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    region_prefix: Mapped[str] = mapped_column(Text)  # "" = national
-    effective_from: Mapped[dt.date] = mapped_column(Date)
-    name: Mapped[str] = mapped_column(Text)
+    id: Mapped[SerialKey]
+    region_prefix: Mapped[str]  # "" = national
+    effective_from: Mapped[dt.date]
+    name: Mapped[str]
     value: Mapped[Any] = mapped_column(JSONB)
-    created_by: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str]
+    created_at: Mapped[dt.datetime]
 
     __table_args__ = (
         UniqueConstraint("region_prefix", "effective_from", "name", name="uq_standards_prefix_from_name"),

@@ -4,27 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import Index, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from libs.kernel.column_types import SerialKey
 from services.casework.db import Base
 
 
 class ProvinceChange(Base):
     __tablename__ = "province_changes"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    household_id: Mapped[str] = mapped_column(Text)
+    id: Mapped[SerialKey]
+    household_id: Mapped[str]
     # The registry's version this change carries (household_versions); the feed queues the versions after the
     # highest one queued. None for a change queued directly.
     household_version: Mapped[int | None] = mapped_column(Integer)
     # The recipient item as the province receives it; it names members' identity numbers, so it is sealed.
-    item_sealed: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    item_sealed: Mapped[str]
+    created_at: Mapped[dt.datetime]
+    delivered_at: Mapped[dt.datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[dt.datetime]
+    last_error: Mapped[str | None]
 
     __table_args__ = (
         Index("ix_province_changes_pending", "next_attempt_at", "id", postgresql_where="delivered_at IS NULL"),

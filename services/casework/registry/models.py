@@ -11,10 +11,11 @@ import datetime as dt
 from enum import StrEnum
 from typing import TypedDict
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, Text, UniqueConstraint
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy import ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from libs.kernel.column_types import SerialKey, TextKey
 from services.casework.db import Base
 
 
@@ -46,26 +47,26 @@ class ReviewClass(StrEnum):
 class Household(Base):
     __tablename__ = "households"
 
-    id: Mapped[str] = mapped_column(Text, primary_key=True)
-    region_code: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(Text)
-    head_hash: Mapped[str | None] = mapped_column(Text)
-    review_class: Mapped[str] = mapped_column(Text)
-    next_review_date: Mapped[dt.date | None] = mapped_column(Date)
+    id: Mapped[TextKey]
+    region_code: Mapped[str]
+    status: Mapped[str]
+    head_hash: Mapped[str | None]
+    review_class: Mapped[str]
+    next_review_date: Mapped[dt.date | None]
     # A member is a close relative of assistance staff (DOMAIN.md §7): reviewed by the county at every cycle.
-    close_relative: Mapped[bool] = mapped_column(Boolean, default=False)
-    predecessor_id: Mapped[str | None] = mapped_column(Text)
-    successor_id: Mapped[str | None] = mapped_column(Text)
-    bank_code: Mapped[str | None] = mapped_column(Text)
-    account_holder: Mapped[str | None] = mapped_column(Text)
-    account_no_masked: Mapped[str | None] = mapped_column(Text)
-    account_no_sealed: Mapped[str | None] = mapped_column(Text)
-    bank_account_ref: Mapped[str | None] = mapped_column(Text)
+    close_relative: Mapped[bool] = mapped_column(default=False)
+    predecessor_id: Mapped[str | None]
+    successor_id: Mapped[str | None]
+    bank_code: Mapped[str | None]
+    account_holder: Mapped[str | None]
+    account_no_masked: Mapped[str | None]
+    account_no_sealed: Mapped[str | None]
+    bank_account_ref: Mapped[str | None]
     version: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    closed_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    closed_at: Mapped[dt.datetime | None]
+    closed_reason: Mapped[str | None]
 
     __table_args__ = (
         Index("ix_households_region_code", "region_code", "id"),
@@ -80,18 +81,18 @@ class HouseholdMember(Base):
 
     __tablename__ = "household_members"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    id: Mapped[SerialKey]
     household_id: Mapped[str] = mapped_column(ForeignKey("households.id"))
-    person_hash: Mapped[str] = mapped_column(Text)
-    id_number_sealed: Mapped[str] = mapped_column(Text)
-    name: Mapped[str] = mapped_column(Text)
-    relation: Mapped[str] = mapped_column(Text)
-    birth_date: Mapped[dt.date] = mapped_column(Date)
+    person_hash: Mapped[str]
+    id_number_sealed: Mapped[str]
+    name: Mapped[str]
+    relation: Mapped[str]
+    birth_date: Mapped[dt.date]
     # Disability, illness, labour capacity, employment, self-care: personal data, sealed (DOMAIN.md §11).
-    details_sealed: Mapped[str] = mapped_column(Text)
-    joined_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    left_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    left_reason: Mapped[str | None] = mapped_column(Text)
+    details_sealed: Mapped[str]
+    joined_at: Mapped[dt.datetime]
+    left_at: Mapped[dt.datetime | None]
+    left_reason: Mapped[str | None]
 
     __table_args__ = (
         Index("ix_household_members_person_hash", "person_hash"),
@@ -104,19 +105,19 @@ class Entitlement(Base):
 
     __tablename__ = "entitlements"
 
-    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    id: Mapped[TextKey]
     household_id: Mapped[str] = mapped_column(ForeignKey("households.id"))
-    program: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(Text)
-    monthly_amount_fen: Mapped[int] = mapped_column(BigInteger)
-    effective_from: Mapped[str] = mapped_column(Text)  # benefit month YYYY-MM
-    effective_to: Mapped[str | None] = mapped_column(Text)
-    beneficiary_hash: Mapped[str | None] = mapped_column(Text)
+    program: Mapped[str]
+    status: Mapped[str]
+    monthly_amount_fen: Mapped[int]
+    effective_from: Mapped[str]  # benefit month YYYY-MM
+    effective_to: Mapped[str | None]
+    beneficiary_hash: Mapped[str | None]
     # The steps of a gradual exit, e.g. [{"first": "2027-01", "last": "2027-02", "percent": 100, "amount_fen": ...}].
     schedule: Mapped[list[GradualExitStep] | None] = mapped_column(JSONB)
-    case_id: Mapped[str | None] = mapped_column(Text)
-    since: Mapped[dt.date] = mapped_column(Date)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    case_id: Mapped[str | None]
+    since: Mapped[dt.date]
+    updated_at: Mapped[dt.datetime]
 
     __table_args__ = (UniqueConstraint("household_id", "program", name="uq_entitlements_household_program"),)
 
@@ -128,7 +129,7 @@ class HouseholdVersion(Base):
 
     household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, primary_key=True)
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    changes: Mapped[list[str]] = mapped_column(ARRAY(Text))
-    case_id: Mapped[str | None] = mapped_column(Text)
-    snapshot_sealed: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime]
+    changes: Mapped[list[str]]
+    case_id: Mapped[str | None]
+    snapshot_sealed: Mapped[str]

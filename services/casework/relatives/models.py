@@ -5,29 +5,30 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, DateTime, Index, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy.orm import Mapped
 
+from libs.kernel.column_types import SerialKey
 from services.casework.db import Base
 
 
 class StaffRelative(Base):
     __tablename__ = "staff_relatives"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    staff_user: Mapped[str | None] = mapped_column(Text)
-    staff_name: Mapped[str] = mapped_column(Text)
-    staff_unit: Mapped[str] = mapped_column(Text)
+    id: Mapped[SerialKey]
+    staff_user: Mapped[str | None]
+    staff_name: Mapped[str]
+    staff_unit: Mapped[str]
     # Where the staff member works: filings are visible inside this jurisdiction.
-    staff_region: Mapped[str] = mapped_column(Text)
-    relative_hash: Mapped[str] = mapped_column(Text)
-    relative_id_sealed: Mapped[str] = mapped_column(Text)
-    relative_name: Mapped[str] = mapped_column(Text)
-    relation: Mapped[str] = mapped_column(Text)
-    filed_by: Mapped[str] = mapped_column(Text)
-    filed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    staff_region: Mapped[str]
+    relative_hash: Mapped[str]
+    relative_id_sealed: Mapped[str]
+    relative_name: Mapped[str]
+    relation: Mapped[str]
+    filed_by: Mapped[str]
+    filed_at: Mapped[dt.datetime]
+    withdrawn_at: Mapped[dt.datetime | None]
+    withdrawn_reason: Mapped[str | None]
 
     __table_args__ = (
         Index("ix_staff_relatives_relative_hash", "relative_hash", postgresql_where="withdrawn_at IS NULL"),
@@ -40,15 +41,15 @@ class Recusal(Base):
 
     __tablename__ = "recusals"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    id: Mapped[SerialKey]
     # "case" before a household exists (an application), "household" once it does.
-    subject_kind: Mapped[str] = mapped_column(Text)
-    subject_id: Mapped[str] = mapped_column(Text)
-    staff_user: Mapped[str | None] = mapped_column(Text)
-    staff_name: Mapped[str] = mapped_column(Text)
-    relation: Mapped[str] = mapped_column(Text)
-    source: Mapped[str] = mapped_column(Text)  # declared | register
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    subject_kind: Mapped[str]
+    subject_id: Mapped[str]
+    staff_user: Mapped[str | None]
+    staff_name: Mapped[str]
+    relation: Mapped[str]
+    source: Mapped[str]  # declared | register
+    recorded_at: Mapped[dt.datetime]
 
     __table_args__ = (
         Index("ix_recusals_subject", "subject_kind", "subject_id"),

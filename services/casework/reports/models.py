@@ -4,27 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Text, UniqueConstraint
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from libs.kernel.column_types import SerialKey, TextKey
 from services.casework.db import Base
 
 
 class VillageReport(Base):
     __tablename__ = "village_reports"
 
-    id: Mapped[str] = mapped_column(Text, primary_key=True)
-    village_code: Mapped[str] = mapped_column(Text)
-    period: Mapped[str] = mapped_column(Text)
+    id: Mapped[TextKey]
+    village_code: Mapped[str]
+    period: Mapped[str]
     # No recipient household changed this month (a village with no death still files: seed 001).
-    zero_report: Mapped[bool] = mapped_column(Boolean)
-    late: Mapped[bool] = mapped_column(Boolean)
-    filed_by: Mapped[str] = mapped_column(Text)
-    filed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    zero_report: Mapped[bool]
+    late: Mapped[bool]
+    filed_by: Mapped[str]
+    filed_at: Mapped[dt.datetime]
     # The township forwards its villages' reports by the 25th.
-    forwarded_by: Mapped[str | None] = mapped_column(Text)
-    forwarded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    forwarded_by: Mapped[str | None]
+    forwarded_at: Mapped[dt.datetime | None]
 
     __table_args__ = (
         UniqueConstraint("village_code", "period", name="uq_village_reports_village_period"),
@@ -35,9 +35,9 @@ class VillageReport(Base):
 class VillageReportEntry(Base):
     __tablename__ = "village_report_entries"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    id: Mapped[SerialKey]
     report_id: Mapped[str] = mapped_column(ForeignKey("village_reports.id"), index=True)
-    household_id: Mapped[str] = mapped_column(Text)
-    changes: Mapped[list[str]] = mapped_column(ARRAY(Text))
-    detail: Mapped[str] = mapped_column(Text)
-    case_id: Mapped[str | None] = mapped_column(Text)
+    household_id: Mapped[str]
+    changes: Mapped[list[str]]
+    detail: Mapped[str]
+    case_id: Mapped[str | None]

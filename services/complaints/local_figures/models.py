@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Date, DateTime, Integer, Text, UniqueConstraint
+from sqlalchemy import Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from libs.kernel.column_types import SerialKey
 from services.complaints.db import Base
 
 
 class ComplaintPolicy(Base):
     __tablename__ = "policies"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    region_prefix: Mapped[str] = mapped_column(Text)  # "" = national default
-    effective_from: Mapped[dt.date] = mapped_column(Date)
+    id: Mapped[SerialKey]
+    region_prefix: Mapped[str]  # "" = national default
+    effective_from: Mapped[dt.date]
     reply_days: Mapped[int] = mapped_column(Integer)
     repeat_window_days: Mapped[int] = mapped_column(Integer)
-    created_by: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str]
+    created_at: Mapped[dt.datetime]
 
     __table_args__ = (UniqueConstraint("region_prefix", "effective_from", name="uq_policies_prefix_from"),)

@@ -10,76 +10,71 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from libs.kernel.column_types import SerialKey, TextKey
 from services.complaints.db import Base
 
 
 class Complaint(Base):
     __tablename__ = "complaints"
 
-    id: Mapped[str] = mapped_column(Text, primary_key=True)
-    source: Mapped[str] = mapped_column(Text)  # hotline | staff
+    id: Mapped[TextKey]
+    source: Mapped[str]  # hotline | staff
     # A work order's number is unique per platform (CONTRACTS.md §2): the same number from another client is another
     # order. Staff items have neither.
-    work_order_no: Mapped[str | None] = mapped_column(Text)
-    client_id: Mapped[str | None] = mapped_column(Text)  # the hotline client that posted it
-    channel: Mapped[str] = mapped_column(Text)
-    category: Mapped[str] = mapped_column(Text)
-    issue: Mapped[str | None] = mapped_column(Text)
-    title: Mapped[str] = mapped_column(Text)
-    content: Mapped[str] = mapped_column(Text)
-    region_code: Mapped[str] = mapped_column(Text)
-    assigned_unit: Mapped[str] = mapped_column(Text)
-    assigned_to: Mapped[str | None] = mapped_column(Text)
-    anonymous: Mapped[bool] = mapped_column(Boolean)
-    caller_name: Mapped[str | None] = mapped_column(Text)
-    caller_phone_sealed: Mapped[str | None] = mapped_column(Text)
-    caller_phone_hash: Mapped[str | None] = mapped_column(Text)
-    caller_id_sealed: Mapped[str | None] = mapped_column(Text)
-    caller_id_hash: Mapped[str | None] = mapped_column(Text)
-    caller_address: Mapped[str | None] = mapped_column(Text)
-    subject_kind: Mapped[str | None] = mapped_column(Text)
-    subject_name: Mapped[str | None] = mapped_column(Text)
-    subject_id_sealed: Mapped[str | None] = mapped_column(Text)
-    subject_id_hash: Mapped[str | None] = mapped_column(Text)
-    subject_household_id: Mapped[str | None] = mapped_column(Text)
-    subject_address: Mapped[str | None] = mapped_column(Text)
-    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    due_source: Mapped[str] = mapped_column(Text)  # platform | working_days
-    due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[str] = mapped_column(Text)
-    finding: Mapped[str | None] = mapped_column(Text)
-    reply: Mapped[str | None] = mapped_column(Text)
-    handled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    handled_by: Mapped[str | None] = mapped_column(Text)
-    handler_unit: Mapped[str | None] = mapped_column(Text)
-    feedback_text: Mapped[str | None] = mapped_column(Text)
-    feedback_method: Mapped[str | None] = mapped_column(Text)
-    feedback_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    feedback_by: Mapped[str | None] = mapped_column(Text)
-    supervision_referred: Mapped[bool] = mapped_column(Boolean, default=False)
+    work_order_no: Mapped[str | None]
+    client_id: Mapped[str | None]  # the hotline client that posted it
+    channel: Mapped[str]
+    category: Mapped[str]
+    issue: Mapped[str | None]
+    title: Mapped[str]
+    content: Mapped[str]
+    region_code: Mapped[str]
+    assigned_unit: Mapped[str]
+    assigned_to: Mapped[str | None]
+    anonymous: Mapped[bool]
+    caller_name: Mapped[str | None]
+    caller_phone_sealed: Mapped[str | None]
+    caller_phone_hash: Mapped[str | None]
+    caller_id_sealed: Mapped[str | None]
+    caller_id_hash: Mapped[str | None]
+    caller_address: Mapped[str | None]
+    subject_kind: Mapped[str | None]
+    subject_name: Mapped[str | None]
+    subject_id_sealed: Mapped[str | None]
+    subject_id_hash: Mapped[str | None]
+    subject_household_id: Mapped[str | None]
+    subject_address: Mapped[str | None]
+    received_at: Mapped[dt.datetime]
+    due_at: Mapped[dt.datetime]
+    due_source: Mapped[str]  # platform | working_days
+    due_provisional: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str]
+    finding: Mapped[str | None]
+    reply: Mapped[str | None]
+    handled_at: Mapped[dt.datetime | None]
+    handled_by: Mapped[str | None]
+    handler_unit: Mapped[str | None]
+    feedback_text: Mapped[str | None]
+    feedback_method: Mapped[str | None]
+    feedback_at: Mapped[dt.datetime | None]
+    feedback_by: Mapped[str | None]
+    supervision_referred: Mapped[bool] = mapped_column(default=False)
     # Repeat petitions (重复信访): the earlier item this one repeats, and the first item of the chain.
-    repeat_of: Mapped[str | None] = mapped_column(Text)
-    repeat_reason: Mapped[str | None] = mapped_column(Text)  # caller | subject | caller_and_subject
-    petition_id: Mapped[str] = mapped_column(Text)
-    satisfaction: Mapped[str | None] = mapped_column(Text)
-    satisfaction_note: Mapped[str | None] = mapped_column(Text)
-    satisfaction_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    created_by: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    repeat_of: Mapped[str | None]
+    repeat_reason: Mapped[str | None]  # caller | subject | caller_and_subject
+    petition_id: Mapped[str]
+    satisfaction: Mapped[str | None]
+    satisfaction_note: Mapped[str | None]
+    satisfaction_at: Mapped[dt.datetime | None]
+    created_by: Mapped[str]
+    created_at: Mapped[dt.datetime]
 
     __table_args__ = (
         UniqueConstraint("client_id", "work_order_no", name="uq_complaints_client_work_order"),
@@ -113,12 +108,12 @@ class StatusChange(Base):
 
     __tablename__ = "status_changes"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    complaint_id: Mapped[str] = mapped_column(Text, ForeignKey("complaints.id"))
-    status: Mapped[str] = mapped_column(Text)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    note: Mapped[str] = mapped_column(Text, default="")
-    by: Mapped[str] = mapped_column(Text)
+    id: Mapped[SerialKey]
+    complaint_id: Mapped[str] = mapped_column(ForeignKey("complaints.id"))
+    status: Mapped[str]
+    at: Mapped[dt.datetime]
+    note: Mapped[str] = mapped_column(default="")
+    by: Mapped[str]
 
     __table_args__ = (Index("ix_status_changes_complaint", "complaint_id", "id"),)
 
@@ -128,13 +123,13 @@ class InvestigationNote(Base):
 
     __tablename__ = "investigation_notes"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    complaint_id: Mapped[str] = mapped_column(Text, ForeignKey("complaints.id"))
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    visited_on: Mapped[dt.date | None] = mapped_column(Date)
-    text: Mapped[str] = mapped_column(Text)
-    by: Mapped[str] = mapped_column(Text)
-    by_name: Mapped[str] = mapped_column(Text)
+    id: Mapped[SerialKey]
+    complaint_id: Mapped[str] = mapped_column(ForeignKey("complaints.id"))
+    at: Mapped[dt.datetime]
+    visited_on: Mapped[dt.date | None]
+    text: Mapped[str]
+    by: Mapped[str]
+    by_name: Mapped[str]
 
     __table_args__ = (Index("ix_investigation_notes_complaint", "complaint_id", "id"),)
 
@@ -144,11 +139,11 @@ class ContactRead(Base):
 
     __tablename__ = "contact_reads"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    complaint_id: Mapped[str] = mapped_column(Text, ForeignKey("complaints.id"))
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    by: Mapped[str] = mapped_column(Text)
-    reason: Mapped[str] = mapped_column(Text)
+    id: Mapped[SerialKey]
+    complaint_id: Mapped[str] = mapped_column(ForeignKey("complaints.id"))
+    at: Mapped[dt.datetime]
+    by: Mapped[str]
+    reason: Mapped[str]
 
 
 # A hotline item's result waiting for its platform: written in the transaction that closes the item, so a result is
@@ -156,18 +151,18 @@ class ContactRead(Base):
 class ResultDelivery(Base):
     __tablename__ = "result_deliveries"
 
-    id: Mapped[str] = mapped_column(Text, primary_key=True)
-    complaint_id: Mapped[str] = mapped_column(Text, ForeignKey("complaints.id"))
-    work_order_no: Mapped[str] = mapped_column(Text)
-    client_id: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(Text)  # the work order's status the body reports: resolved | returned
+    id: Mapped[TextKey]
+    complaint_id: Mapped[str] = mapped_column(ForeignKey("complaints.id"))
+    work_order_no: Mapped[str]
+    client_id: Mapped[str]
+    status: Mapped[str]  # the work order's status the body reports: resolved | returned
     # The exact bytes signed and sent, sealed (the reply may name people); every attempt sends the same bytes.
-    body_sealed: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    body_sealed: Mapped[bytes]
+    created_at: Mapped[dt.datetime]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    last_error: Mapped[str | None] = mapped_column(Text)
-    delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[dt.datetime]
+    last_error: Mapped[str | None]
+    delivered_at: Mapped[dt.datetime | None]
 
     __table_args__ = (
         Index("ix_result_deliveries_pending", "next_attempt_at", "id", postgresql_where="delivered_at IS NULL"),

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, Text, text
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Index, Integer, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from libs.kernel.column_types import SerialKey, TextKey
 from services.disbursement.db import Base
 
 
@@ -26,24 +26,24 @@ class AccountOrigin(StrEnum):
 class BankAccount(Base):
     __tablename__ = "bank_accounts"
 
-    household_id: Mapped[str] = mapped_column(Text, primary_key=True)
-    county_code: Mapped[str] = mapped_column(Text)
-    bank_code: Mapped[str] = mapped_column(Text)
-    holder_name: Mapped[str] = mapped_column(Text)
-    account_no_masked: Mapped[str] = mapped_column(Text)
+    household_id: Mapped[TextKey]
+    county_code: Mapped[str]
+    bank_code: Mapped[str]
+    holder_name: Mapped[str]
+    account_no_masked: Mapped[str]
     # Sealed with the deployment's PII key under BANK_ACCOUNT_SEAL_CONTEXT, as casework sends it.
-    account_no_sealed: Mapped[str] = mapped_column(Text)
+    account_no_sealed: Mapped[str]
     # Keyed hash of the number: the same account behind several households is a fraud warning.
-    account_hash: Mapped[str] = mapped_column(Text, index=True)
+    account_hash: Mapped[str] = mapped_column(index=True)
     # Casework's reference of the account last taken from an event: an event naming the same reference does not
     # undo a fix made here.
-    source_ref: Mapped[str] = mapped_column(Text)
-    origin: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(Text)
-    failure_reason: Mapped[str | None] = mapped_column(Text)
-    failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    updated_by: Mapped[str] = mapped_column(Text)
+    source_ref: Mapped[str]
+    origin: Mapped[str]
+    status: Mapped[str]
+    failure_reason: Mapped[str | None]
+    failed_at: Mapped[dt.datetime | None]
+    updated_at: Mapped[dt.datetime]
+    updated_by: Mapped[str]
 
 
 class WarningStatus(StrEnum):
@@ -56,16 +56,16 @@ class AccountWarning(Base):
 
     __tablename__ = "account_warnings"
 
-    id: Mapped[str] = mapped_column(Text, primary_key=True)
-    account_hash: Mapped[str] = mapped_column(Text)
-    account_no_masked: Mapped[str] = mapped_column(Text)
-    county_codes: Mapped[list[str]] = mapped_column(ARRAY(Text))
-    household_ids: Mapped[list[str]] = mapped_column(ARRAY(Text))
-    status: Mapped[str] = mapped_column(Text)
-    raised_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    cleared_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    cleared_by: Mapped[str | None] = mapped_column(Text)
-    clear_reason: Mapped[str | None] = mapped_column(Text)
+    id: Mapped[TextKey]
+    account_hash: Mapped[str]
+    account_no_masked: Mapped[str]
+    county_codes: Mapped[list[str]]
+    household_ids: Mapped[list[str]]
+    status: Mapped[str]
+    raised_at: Mapped[dt.datetime]
+    cleared_at: Mapped[dt.datetime | None]
+    cleared_by: Mapped[str | None]
+    clear_reason: Mapped[str | None]
 
     __table_args__ = (Index(None, "account_hash", unique=True, postgresql_where=text("status = 'open'")),)
 
@@ -75,13 +75,13 @@ class AccountRead(Base):
 
     __tablename__ = "account_reads"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    read_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    actor: Mapped[str] = mapped_column(Text)
-    actor_kind: Mapped[str] = mapped_column(Text)
-    actor_name: Mapped[str] = mapped_column(Text)
-    purpose: Mapped[str] = mapped_column(Text)
-    household_id: Mapped[str | None] = mapped_column(Text, index=True)
-    roster_id: Mapped[str | None] = mapped_column(Text, index=True)
+    id: Mapped[SerialKey]
+    read_at: Mapped[dt.datetime]
+    actor: Mapped[str]
+    actor_kind: Mapped[str]
+    actor_name: Mapped[str]
+    purpose: Mapped[str]
+    household_id: Mapped[str | None] = mapped_column(index=True)
+    roster_id: Mapped[str | None] = mapped_column(index=True)
     accounts: Mapped[int] = mapped_column(Integer)
-    request_id: Mapped[str | None] = mapped_column(Text)
+    request_id: Mapped[str | None]

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Date, DateTime, Index, Integer, Text, text
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Index, Integer, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from libs.kernel.column_types import SerialKey, TextKey
 from services.disbursement.db import Base
 
 
@@ -22,12 +22,12 @@ class CountyLedger(Base):
 
     __tablename__ = "county_ledgers"
 
-    region_code: Mapped[str] = mapped_column(Text, primary_key=True)
-    version: Mapped[int] = mapped_column(BigInteger)
+    region_code: Mapped[TextKey]
+    version: Mapped[int]
     # The first month this system paid the county: months before it were paid by the system it replaced, so they
     # never count as arrears.
-    first_period: Mapped[dt.date | None] = mapped_column(Date)
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    first_period: Mapped[dt.date | None]
+    changed_at: Mapped[dt.datetime]
 
 
 class Entitlement(Base):
@@ -35,28 +35,28 @@ class Entitlement(Base):
 
     __tablename__ = "entitlements"
 
-    entitlement_id: Mapped[str] = mapped_column(Text, primary_key=True)
-    household_id: Mapped[str] = mapped_column(Text, index=True)
-    region_code: Mapped[str] = mapped_column(Text)
-    county_code: Mapped[str] = mapped_column(Text)
-    program: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(Text)
-    payee_name: Mapped[str] = mapped_column(Text)
-    payee_id_sealed: Mapped[str] = mapped_column(Text)
-    payee_hash: Mapped[str] = mapped_column(Text)
+    entitlement_id: Mapped[TextKey]
+    household_id: Mapped[str] = mapped_column(index=True)
+    region_code: Mapped[str]
+    county_code: Mapped[str]
+    program: Mapped[str]
+    status: Mapped[str]
+    payee_name: Mapped[str]
+    payee_id_sealed: Mapped[str]
+    payee_hash: Mapped[str]
     # The payee's part of a roster's CSV row ("id_number,bank_code,account_no"), sealed as one: locking a roster of a
     # million lines opens one value per line, not two. Kept with the payee and the household's account.
-    export_sealed: Mapped[str | None] = mapped_column(Text)
+    export_sealed: Mapped[str | None]
     member_count: Mapped[int] = mapped_column(Integer)
     # Keyed hashes of the members the latest event lists: a death among them holds the entitlement.
-    member_hashes: Mapped[list[str]] = mapped_column(ARRAY(Text))
-    members_as_of: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    case_id: Mapped[str | None] = mapped_column(Text)
+    member_hashes: Mapped[list[str]]
+    members_as_of: Mapped[dt.datetime]
+    case_id: Mapped[str | None]
     # The earliest month that may be owed or overpaid although a roster of a later month was locked: a late approval,
     # a failed payment, a released hold or a retroactive change. None: every month before the next roster's is
     # settled, so the roster only pays its own month (the common case, with no look-up of earlier lines).
-    dirty_from: Mapped[dt.date | None] = mapped_column(Date)
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    dirty_from: Mapped[dt.date | None]
+    changed_at: Mapped[dt.datetime]
 
     __table_args__ = (Index(None, "county_code", "program"),)
 
@@ -66,14 +66,14 @@ class EntitlementPeriod(Base):
 
     __tablename__ = "entitlement_periods"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    entitlement_id: Mapped[str] = mapped_column(Text, index=True)
-    status: Mapped[str] = mapped_column(Text)
-    amount_fen: Mapped[int] = mapped_column(BigInteger)
-    first_month: Mapped[dt.date] = mapped_column(Date)
-    last_month: Mapped[dt.date | None] = mapped_column(Date)
-    member_hashes: Mapped[list[str]] = mapped_column(ARRAY(Text))
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    id: Mapped[SerialKey]
+    entitlement_id: Mapped[str] = mapped_column(index=True)
+    status: Mapped[str]
+    amount_fen: Mapped[int]
+    first_month: Mapped[dt.date]
+    last_month: Mapped[dt.date | None]
+    member_hashes: Mapped[list[str]]
+    changed_at: Mapped[dt.datetime]
 
 
 class SegmentOrigin(StrEnum):
@@ -86,13 +86,13 @@ class ScheduleSegment(Base):
 
     __tablename__ = "schedule_segments"
 
-    entitlement_id: Mapped[str] = mapped_column(Text, primary_key=True)
-    first_month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    last_month: Mapped[dt.date | None] = mapped_column(Date)  # None: open-ended
-    status: Mapped[str] = mapped_column(Text)
+    entitlement_id: Mapped[TextKey]
+    first_month: Mapped[dt.date] = mapped_column(primary_key=True)
+    last_month: Mapped[dt.date | None]  # None: open-ended
+    status: Mapped[str]
     # What the month pays: the period's amount while active or in gradual exit, 0 when suspended or stopped.
-    due_fen: Mapped[int] = mapped_column(BigInteger)
-    origin: Mapped[str] = mapped_column(Text)
+    due_fen: Mapped[int]
+    origin: Mapped[str]
 
 
 class Death(Base):
@@ -100,16 +100,16 @@ class Death(Base):
 
     __tablename__ = "deaths"
 
-    person_hash: Mapped[str] = mapped_column(Text, primary_key=True)
-    name_masked: Mapped[str] = mapped_column(Text)
-    death_date: Mapped[dt.date] = mapped_column(Date)
-    source: Mapped[str] = mapped_column(Text)
-    feed_id: Mapped[str] = mapped_column(Text)
-    household_ids: Mapped[list[str]] = mapped_column(ARRAY(Text))
-    detected_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    released_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    released_by: Mapped[str | None] = mapped_column(Text)
-    release_reason: Mapped[str | None] = mapped_column(Text)
+    person_hash: Mapped[TextKey]
+    name_masked: Mapped[str]
+    death_date: Mapped[dt.date]
+    source: Mapped[str]
+    feed_id: Mapped[str]
+    household_ids: Mapped[list[str]]
+    detected_at: Mapped[dt.datetime]
+    released_at: Mapped[dt.datetime | None]
+    released_by: Mapped[str | None]
+    release_reason: Mapped[str | None]
 
 
 class HoldKind(StrEnum):
@@ -127,19 +127,19 @@ class Hold(Base):
 
     __tablename__ = "holds"
 
-    id: Mapped[str] = mapped_column(Text, primary_key=True)
-    household_id: Mapped[str] = mapped_column(Text)
-    county_code: Mapped[str] = mapped_column(Text)
-    program: Mapped[str | None] = mapped_column(Text)  # None: every program of the household
-    kind: Mapped[str] = mapped_column(Text)
-    reason: Mapped[str] = mapped_column(Text)
-    person_hash: Mapped[str | None] = mapped_column(Text)
-    from_month: Mapped[dt.date | None] = mapped_column(Date)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    created_by: Mapped[str] = mapped_column(Text)
-    released_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    released_by: Mapped[str | None] = mapped_column(Text)
-    release_reason: Mapped[str | None] = mapped_column(Text)
+    id: Mapped[TextKey]
+    household_id: Mapped[str]
+    county_code: Mapped[str]
+    program: Mapped[str | None]  # None: every program of the household
+    kind: Mapped[str]
+    reason: Mapped[str]
+    person_hash: Mapped[str | None]
+    from_month: Mapped[dt.date | None]
+    created_at: Mapped[dt.datetime]
+    created_by: Mapped[str]
+    released_at: Mapped[dt.datetime | None]
+    released_by: Mapped[str | None]
+    release_reason: Mapped[str | None]
 
     __table_args__ = (
         Index(None, "household_id", postgresql_where=text("released_at IS NULL")),

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Date, DateTime, Index, Text
+from sqlalchemy import Date, Index
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
+from libs.kernel.column_types import TextKey
 from services.disbursement.db import Base
 
 
@@ -21,22 +22,22 @@ class RecoveryStatus(StrEnum):
 class Recovery(Base):
     __tablename__ = "recoveries"
 
-    id: Mapped[str] = mapped_column(Text, primary_key=True)
-    household_id: Mapped[str] = mapped_column(Text, index=True)
-    entitlement_id: Mapped[str] = mapped_column(Text, index=True)
-    county_code: Mapped[str] = mapped_column(Text)
-    program: Mapped[str] = mapped_column(Text)
-    reason: Mapped[str] = mapped_column(Text)  # OverpaymentReason
-    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    id: Mapped[TextKey]
+    household_id: Mapped[str] = mapped_column(index=True)
+    entitlement_id: Mapped[str] = mapped_column(index=True)
+    county_code: Mapped[str]
+    program: Mapped[str]
+    reason: Mapped[str]  # OverpaymentReason
+    amount_fen: Mapped[int]
     months: Mapped[list[dt.date]] = mapped_column(ARRAY(Date))
-    detail: Mapped[str] = mapped_column(Text)
-    detected_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    collected_fen: Mapped[int] = mapped_column(BigInteger)
-    waived_fen: Mapped[int] = mapped_column(BigInteger)
-    status: Mapped[str] = mapped_column(Text)
-    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    closed_by: Mapped[str | None] = mapped_column(Text)
-    waive_reason: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[str]
+    detected_at: Mapped[dt.datetime]
+    collected_fen: Mapped[int]
+    waived_fen: Mapped[int]
+    status: Mapped[str]
+    closed_at: Mapped[dt.datetime | None]
+    closed_by: Mapped[str | None]
+    waive_reason: Mapped[str | None]
 
     __table_args__ = (Index(None, "county_code", "status", "detected_at"),)
 
@@ -46,10 +47,10 @@ class RecoveryMonth(Base):
 
     __tablename__ = "recovery_months"
 
-    recovery_id: Mapped[str] = mapped_column(Text, primary_key=True)
-    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    entitlement_id: Mapped[str] = mapped_column(Text, index=True)
-    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    recovery_id: Mapped[TextKey]
+    month: Mapped[dt.date] = mapped_column(primary_key=True)
+    entitlement_id: Mapped[str] = mapped_column(index=True)
+    amount_fen: Mapped[int]
 
 
 class RecoveryCollection(Base):
@@ -57,10 +58,10 @@ class RecoveryCollection(Base):
 
     __tablename__ = "recovery_collections"
 
-    id: Mapped[str] = mapped_column(Text, primary_key=True)
-    recovery_id: Mapped[str] = mapped_column(Text, index=True)
-    amount_fen: Mapped[int] = mapped_column(BigInteger)
-    received_on: Mapped[dt.date] = mapped_column(Date)
-    note: Mapped[str] = mapped_column(Text)
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    recorded_by: Mapped[str] = mapped_column(Text)
+    id: Mapped[TextKey]
+    recovery_id: Mapped[str] = mapped_column(index=True)
+    amount_fen: Mapped[int]
+    received_on: Mapped[dt.date]
+    note: Mapped[str]
+    recorded_at: Mapped[dt.datetime]
+    recorded_by: Mapped[str]

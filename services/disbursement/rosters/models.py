@@ -7,10 +7,10 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, DateTime, Index, Integer, LargeBinary, Text, text
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import Index, Integer, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from libs.kernel.column_types import SerialKey, TextKey
 from services.disbursement.db import Base
 
 
@@ -36,37 +36,37 @@ FINANCE_VISIBLE = (
 class Roster(Base):
     __tablename__ = "rosters"
 
-    id: Mapped[str] = mapped_column(Text, primary_key=True)
-    region_code: Mapped[str] = mapped_column(Text)  # the county
-    period: Mapped[dt.date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(Text)
-    ledger_version: Mapped[int] = mapped_column(BigInteger)
+    id: Mapped[TextKey]
+    region_code: Mapped[str]  # the county
+    period: Mapped[dt.date]
+    status: Mapped[str]
+    ledger_version: Mapped[int]
     line_count: Mapped[int] = mapped_column(Integer)
-    total_fen: Mapped[int] = mapped_column(BigInteger)
+    total_fen: Mapped[int]
     # Per program: lines, and fen by item kind (regular, arrears, one_off, recovery) and in all (the funding letter).
-    totals: Mapped[dict[str, Any]] = mapped_column(JSONB)
-    held: Mapped[dict[str, Any]] = mapped_column(JSONB)  # entitlements left off, by hold kind
-    due_date: Mapped[dt.date] = mapped_column(Date)
-    built_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    built_by: Mapped[str] = mapped_column(Text)
-    checksum: Mapped[str | None] = mapped_column(Text)
-    export_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    totals: Mapped[dict[str, Any]]
+    held: Mapped[dict[str, Any]]  # entitlements left off, by hold kind
+    due_date: Mapped[dt.date]
+    built_at: Mapped[dt.datetime]
+    built_by: Mapped[str]
+    checksum: Mapped[str | None]
+    export_bytes: Mapped[int | None]
     export_chunks: Mapped[int | None] = mapped_column(Integer)
     export_chunk_lines: Mapped[int | None] = mapped_column(Integer)
-    locked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    locked_by: Mapped[str | None] = mapped_column(Text)
-    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    submitted_by: Mapped[str | None] = mapped_column(Text)
+    locked_at: Mapped[dt.datetime | None]
+    locked_by: Mapped[str | None]
+    submitted_at: Mapped[dt.datetime | None]
+    submitted_by: Mapped[str | None]
     paid_lines: Mapped[int] = mapped_column(Integer, default=0)
-    paid_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    paid_fen: Mapped[int] = mapped_column(default=0)
     failed_lines: Mapped[int] = mapped_column(Integer, default=0)
-    failed_fen: Mapped[int] = mapped_column(BigInteger, default=0)
-    reconciled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    reconciled_by: Mapped[str | None] = mapped_column(Text)
-    reconciliation: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
-    cancelled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    cancelled_by: Mapped[str | None] = mapped_column(Text)
-    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    failed_fen: Mapped[int] = mapped_column(default=0)
+    reconciled_at: Mapped[dt.datetime | None]
+    reconciled_by: Mapped[str | None]
+    reconciliation: Mapped[dict[str, Any] | None]
+    cancelled_at: Mapped[dt.datetime | None]
+    cancelled_by: Mapped[str | None]
+    cancel_reason: Mapped[str | None]
 
     __table_args__ = (
         # One roster per county and month; a cancelled one makes room for its replacement.
@@ -86,27 +86,27 @@ class RosterLine(Base):
 
     __tablename__ = "roster_lines"
 
-    line_id: Mapped[str] = mapped_column(Text, primary_key=True)
-    roster_id: Mapped[str] = mapped_column(Text)
+    line_id: Mapped[TextKey]
+    roster_id: Mapped[str]
     line_no: Mapped[int] = mapped_column(Integer)
-    period: Mapped[dt.date] = mapped_column(Date)
-    household_id: Mapped[str] = mapped_column(Text)
-    entitlement_id: Mapped[str] = mapped_column(Text)
-    program: Mapped[str] = mapped_column(Text)
-    region_code: Mapped[str] = mapped_column(Text)
-    payee_name: Mapped[str] = mapped_column(Text)
+    period: Mapped[dt.date]
+    household_id: Mapped[str]
+    entitlement_id: Mapped[str]
+    program: Mapped[str]
+    region_code: Mapped[str]
+    payee_name: Mapped[str]
     # The payee's identity number and the whole account number are in the roster's sealed export only: written once
     # at lock, the one copy finance reads, as JSON pages or CSV.
-    bank_code: Mapped[str] = mapped_column(Text)
-    account_no_masked: Mapped[str] = mapped_column(Text)
+    bank_code: Mapped[str]
+    account_no_masked: Mapped[str]
     # The month's regular amount (the roster's own month); arrears, one-offs and deductions are `line_items`.
-    regular_fen: Mapped[int] = mapped_column(BigInteger)
-    amount_fen: Mapped[int] = mapped_column(BigInteger)
-    status: Mapped[str] = mapped_column(Text)
-    paid_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    bank_txn_id: Mapped[str | None] = mapped_column(Text)
-    failure_reason: Mapped[str | None] = mapped_column(Text)
-    reported_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    regular_fen: Mapped[int]
+    amount_fen: Mapped[int]
+    status: Mapped[str]
+    paid_at: Mapped[dt.datetime | None]
+    bank_txn_id: Mapped[str | None]
+    failure_reason: Mapped[str | None]
+    reported_at: Mapped[dt.datetime | None]
 
     __table_args__ = (
         Index(None, "roster_id", "line_no", unique=True),
@@ -119,8 +119,8 @@ class RosterSettle(Base):
 
     __tablename__ = "roster_settles"
 
-    roster_id: Mapped[str] = mapped_column(Text, primary_key=True)
-    entitlement_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    roster_id: Mapped[TextKey]
+    entitlement_id: Mapped[TextKey]
 
 
 class ItemKind(StrEnum):
@@ -133,16 +133,16 @@ class ItemKind(StrEnum):
 class LineItem(Base):
     __tablename__ = "line_items"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    line_id: Mapped[str] = mapped_column(Text, index=True)
-    roster_id: Mapped[str] = mapped_column(Text)
-    entitlement_id: Mapped[str] = mapped_column(Text, index=True)
-    kind: Mapped[str] = mapped_column(Text)
-    month: Mapped[dt.date | None] = mapped_column(Date)  # arrears: the month paid
-    one_off_id: Mapped[str | None] = mapped_column(Text)
-    recovery_id: Mapped[str | None] = mapped_column(Text, index=True)
-    amount_fen: Mapped[int] = mapped_column(BigInteger)
-    note: Mapped[str] = mapped_column(Text)
+    id: Mapped[SerialKey]
+    line_id: Mapped[str] = mapped_column(index=True)
+    roster_id: Mapped[str]
+    entitlement_id: Mapped[str] = mapped_column(index=True)
+    kind: Mapped[str]
+    month: Mapped[dt.date | None]  # arrears: the month paid
+    one_off_id: Mapped[str | None]
+    recovery_id: Mapped[str | None] = mapped_column(index=True)
+    amount_fen: Mapped[int]
+    note: Mapped[str]
 
 
 class RosterExport(Base):
@@ -151,9 +151,9 @@ class RosterExport(Base):
 
     __tablename__ = "roster_exports"
 
-    roster_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    roster_id: Mapped[TextKey]
     chunk_no: Mapped[int] = mapped_column(Integer, primary_key=True)
-    body: Mapped[bytes] = mapped_column(LargeBinary)
+    body: Mapped[bytes]
 
 
 class OneOffBasis(StrEnum):
@@ -167,14 +167,14 @@ class OneOffBatch(Base):
 
     __tablename__ = "one_off_batches"
 
-    id: Mapped[str] = mapped_column(Text, primary_key=True)
-    name: Mapped[str] = mapped_column(Text)
-    program: Mapped[str] = mapped_column(Text)
-    region_prefix: Mapped[str] = mapped_column(Text)
-    period: Mapped[dt.date] = mapped_column(Date)
-    basis: Mapped[str] = mapped_column(Text)
-    amount_fen: Mapped[int] = mapped_column(BigInteger)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    created_by: Mapped[str] = mapped_column(Text)
+    id: Mapped[TextKey]
+    name: Mapped[str]
+    program: Mapped[str]
+    region_prefix: Mapped[str]
+    period: Mapped[dt.date]
+    basis: Mapped[str]
+    amount_fen: Mapped[int]
+    created_at: Mapped[dt.datetime]
+    created_by: Mapped[str]
 
     __table_args__ = (Index(None, "program", "period"),)

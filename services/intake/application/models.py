@@ -10,51 +10,52 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, Text, func, text
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy import ForeignKey, Index, Integer, func, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from libs.kernel.column_types import SerialKey, TextKey
 from services.intake.db import Base
 
 
 class Application(Base):
     __tablename__ = "applications"
 
-    id: Mapped[str] = mapped_column(Text, primary_key=True)
-    application_no: Mapped[str] = mapped_column(Text, unique=True)
-    program: Mapped[str] = mapped_column(Text)
-    region_code: Mapped[str] = mapped_column(Text)
-    channel: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(Text)
-    emergency: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
-    lead_id: Mapped[str | None] = mapped_column(Text)
-    applicant_hash: Mapped[str] = mapped_column(Text)
-    applicant_name_masked: Mapped[str] = mapped_column(Text)
+    id: Mapped[TextKey]
+    application_no: Mapped[str] = mapped_column(unique=True)
+    program: Mapped[str]
+    region_code: Mapped[str]
+    channel: Mapped[str]
+    status: Mapped[str]
+    emergency: Mapped[bool] = mapped_column(server_default=text("false"))
+    lead_id: Mapped[str | None]
+    applicant_hash: Mapped[str]
+    applicant_name_masked: Mapped[str]
     member_count: Mapped[int] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer)
-    close_relative_declared: Mapped[bool] = mapped_column(Boolean)
+    close_relative_declared: Mapped[bool]
     # Staff named in the close-relative declaration, who may not act on this application (DOMAIN.md §7).
-    recused_users: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default=text("'{}'"))
-    recused_names: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default=text("'{}'"))
-    created_by: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    accepted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    accepted_by: Mapped[str | None] = mapped_column(Text)
-    due_date: Mapped[dt.date | None] = mapped_column(Date)
-    due_date_provisional: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
-    extended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    extension_reason: Mapped[str | None] = mapped_column(Text)
-    returned_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    recused_users: Mapped[list[str]] = mapped_column(server_default=text("'{}'"))
+    recused_names: Mapped[list[str]] = mapped_column(server_default=text("'{}'"))
+    created_by: Mapped[str]
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    submitted_at: Mapped[dt.datetime | None]
+    accepted_at: Mapped[dt.datetime | None]
+    accepted_by: Mapped[str | None]
+    due_date: Mapped[dt.date | None]
+    due_date_provisional: Mapped[bool] = mapped_column(server_default=text("false"))
+    extended_at: Mapped[dt.datetime | None]
+    extension_reason: Mapped[str | None]
+    returned_at: Mapped[dt.datetime | None]
     missing_items: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
-    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
-    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    decision_case_id: Mapped[str | None] = mapped_column(Text)
-    decision_outcome: Mapped[str | None] = mapped_column(Text)
+    withdrawn_at: Mapped[dt.datetime | None]
+    withdrawal_reason: Mapped[str | None]
+    decided_at: Mapped[dt.datetime | None]
+    decision_case_id: Mapped[str | None]
+    decision_outcome: Mapped[str | None]
     decision_reasons: Mapped[list[str] | None] = mapped_column(JSONB)
-    decision_effective_month: Mapped[str | None] = mapped_column(Text)
+    decision_effective_month: Mapped[str | None]
 
     __table_args__ = (
         # Jurisdiction scoping is a prefix match on the region code.
@@ -68,11 +69,11 @@ class Application(Base):
 class ApplicationVersion(Base):
     __tablename__ = "application_versions"
 
-    application_id: Mapped[str] = mapped_column(Text, ForeignKey("applications.id"), primary_key=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, primary_key=True)
-    content_sealed: Mapped[str] = mapped_column(Text)
-    created_by: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    content_sealed: Mapped[str]
+    created_by: Mapped[str]
+    created_at: Mapped[dt.datetime]
 
 
 class ApplicationPerson(Base):
@@ -80,9 +81,9 @@ class ApplicationPerson(Base):
 
     __tablename__ = "application_persons"
 
-    application_id: Mapped[str] = mapped_column(Text, ForeignKey("applications.id"), primary_key=True)
-    person_hash: Mapped[str] = mapped_column(Text, primary_key=True)
-    role: Mapped[str] = mapped_column(Text, primary_key=True)  # member | obligor
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), primary_key=True)
+    person_hash: Mapped[TextKey]
+    role: Mapped[TextKey]  # member | obligor
 
     __table_args__ = (Index("ix_application_persons_person_hash", "person_hash"),)
 
@@ -90,16 +91,16 @@ class ApplicationPerson(Base):
 class ApplicationHistory(Base):
     __tablename__ = "application_history"
 
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    application_id: Mapped[str] = mapped_column(Text, ForeignKey("applications.id"), index=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    action: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(Text)
-    actor: Mapped[str] = mapped_column(Text)
-    actor_name: Mapped[str] = mapped_column(Text)
+    id: Mapped[SerialKey]
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
+    action: Mapped[str]
+    status: Mapped[str]
+    actor: Mapped[str]
+    actor_name: Mapped[str]
     version: Mapped[int] = mapped_column(Integer)
-    note: Mapped[str] = mapped_column(Text, server_default="")
-    detail: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    note: Mapped[str] = mapped_column(server_default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(server_default=text("'{}'::jsonb"))
 
 
 class ApplicationCounter(Base):
@@ -107,6 +108,6 @@ class ApplicationCounter(Base):
 
     __tablename__ = "application_counters"
 
-    county_code: Mapped[str] = mapped_column(Text, primary_key=True)
+    county_code: Mapped[TextKey]
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_no: Mapped[int] = mapped_column(Integer)

@@ -8,35 +8,36 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, DateTime, Index, Text, UniqueConstraint, text
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from libs.kernel.column_types import TextKey
 from services.intake.db import Base
 
 
 class Lead(Base):
     __tablename__ = "leads"
 
-    id: Mapped[str] = mapped_column(Text, primary_key=True)
-    source: Mapped[str] = mapped_column(Text)  # village_referral | hotline | province_warning
+    id: Mapped[TextKey]
+    source: Mapped[str]  # village_referral | hotline | province_warning
     # The partner's own identifier (complaint id, warning id): a repeat finds the lead it made.
-    source_ref: Mapped[str | None] = mapped_column(Text)
-    region_code: Mapped[str] = mapped_column(Text)
-    kind: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(Text)
-    person_hash: Mapped[str | None] = mapped_column(Text, index=True)
-    name_masked: Mapped[str] = mapped_column(Text)
-    contact_sealed: Mapped[str] = mapped_column(Text)
-    due_date: Mapped[dt.date] = mapped_column(Date)
-    due_date_provisional: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
-    application_id: Mapped[str | None] = mapped_column(Text)
-    closed_reason: Mapped[str | None] = mapped_column(Text)
-    closed_note: Mapped[str | None] = mapped_column(Text)
-    created_by: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    ended_by: Mapped[str | None] = mapped_column(Text)
-    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    source_ref: Mapped[str | None]
+    region_code: Mapped[str]
+    kind: Mapped[str]
+    status: Mapped[str]
+    person_hash: Mapped[str | None] = mapped_column(index=True)
+    name_masked: Mapped[str]
+    contact_sealed: Mapped[str]
+    due_date: Mapped[dt.date]
+    due_date_provisional: Mapped[bool] = mapped_column(server_default=text("false"))
+    application_id: Mapped[str | None]
+    closed_reason: Mapped[str | None]
+    closed_note: Mapped[str | None]
+    created_by: Mapped[str]
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    ended_by: Mapped[str | None]
+    ended_at: Mapped[dt.datetime | None]
 
     __table_args__ = (
         UniqueConstraint("source", "source_ref", name="uq_leads_source_source_ref"),

@@ -9,32 +9,33 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Text, text
+from sqlalchemy import ForeignKey, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from libs.kernel.column_types import TextKey
 from services.intake.db import Base
 
 
 class RecipientHousehold(Base):
     __tablename__ = "recipient_households"
 
-    household_id: Mapped[str] = mapped_column(Text, primary_key=True)
-    region_code: Mapped[str] = mapped_column(Text)
-    closed: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
-    members_as_of: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    household_id: Mapped[TextKey]
+    region_code: Mapped[str]
+    closed: Mapped[bool] = mapped_column(server_default=text("false"))
+    members_as_of: Mapped[dt.datetime]
 
 
 class RecipientMember(Base):
     __tablename__ = "recipient_members"
 
-    household_id: Mapped[str] = mapped_column(Text, ForeignKey("recipient_households.household_id"), primary_key=True)
-    person_hash: Mapped[str] = mapped_column(Text, primary_key=True, index=True)
+    household_id: Mapped[str] = mapped_column(ForeignKey("recipient_households.household_id"), primary_key=True)
+    person_hash: Mapped[str] = mapped_column(primary_key=True, index=True)
 
 
 class RecipientProgram(Base):
     __tablename__ = "recipient_programs"
 
-    household_id: Mapped[str] = mapped_column(Text, ForeignKey("recipient_households.household_id"), primary_key=True)
-    program: Mapped[str] = mapped_column(Text, primary_key=True)
-    status: Mapped[str] = mapped_column(Text)
-    as_of: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    household_id: Mapped[str] = mapped_column(ForeignKey("recipient_households.household_id"), primary_key=True)
+    program: Mapped[TextKey]
+    status: Mapped[str]
+    as_of: Mapped[dt.datetime]

@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Identity, Index, Integer, Table, Text, false
+from sqlalchemy import BigInteger, Boolean, Column, Date, Identity, Index, Integer, Table, Text, false, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from libs.kernel.column_types import TextKey
 from services.matching.db import Base
 
 
@@ -39,43 +40,43 @@ class FeedFailure(StrEnum):
 class Feed(Base):
     __tablename__ = "feeds"
 
-    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    id: Mapped[TextKey]
     # The partition key of its records: small, dense and never reused.
-    feed_no: Mapped[int] = mapped_column(BigInteger, Identity(), unique=True)
-    source: Mapped[str] = mapped_column(Text)
-    as_of: Mapped[dt.date] = mapped_column(Date)
+    feed_no: Mapped[int] = mapped_column(Identity(), unique=True)
+    source: Mapped[str]
+    as_of: Mapped[dt.date]
     # None until an upload's body arrives (the two-step upload names its format with the PUT).
-    body_format: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(Text)
-    client_id: Mapped[str] = mapped_column(Text)
-    client_name: Mapped[str | None] = mapped_column(Text)
+    body_format: Mapped[str | None]
+    status: Mapped[str]
+    client_id: Mapped[str]
+    client_name: Mapped[str | None]
     # The provider's jurisdiction (the client's region prefix): its rows act only on people there (CONTRACTS.md §5,
     # 2026-12). None on feeds received before it was recorded: those act on no one.
-    provider_region: Mapped[str | None] = mapped_column(Text)
+    provider_region: Mapped[str | None]
     # The provider's Idempotency-Key, if it sent one, and the SHA-256 of the body once loaded: the same key again
     # with the same body answers with this feed; another body under it is a conflict.
-    idempotency_key: Mapped[str | None] = mapped_column(Text)
-    body_sha256: Mapped[str | None] = mapped_column(Text)
+    idempotency_key: Mapped[str | None]
+    body_sha256: Mapped[str | None]
     # Created by `POST /feeds/uploads` and waiting for its body (the PUT).
-    awaiting_body: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    rows_total: Mapped[int] = mapped_column(BigInteger, default=0)
-    rows_loaded: Mapped[int] = mapped_column(BigInteger, default=0)
-    rows_rejected: Mapped[int] = mapped_column(BigInteger, default=0)
+    awaiting_body: Mapped[bool] = mapped_column(default=False, server_default=false())
+    rows_total: Mapped[int] = mapped_column(default=0)
+    rows_loaded: Mapped[int] = mapped_column(default=0)
+    rows_rejected: Mapped[int] = mapped_column(default=0)
     # When the last block of the body was stored: an upload that stops making progress is given up (the worker).
-    progress_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    progress_at: Mapped[dt.datetime | None]
     # Set once the body is completely in: the worker only runs loaded feeds.
-    loaded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    loaded_at: Mapped[dt.datetime | None]
     hits_raised: Mapped[int] = mapped_column(Integer, default=0)
     deaths_raised: Mapped[int] = mapped_column(Integer, default=0)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    error: Mapped[str | None] = mapped_column(Text)
-    failure: Mapped[str | None] = mapped_column(Text)
-    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str | None]
+    failure: Mapped[str | None]
+    received_at: Mapped[dt.datetime]
+    started_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]
     # Records of a feed superseded by newer ones of its source are dropped; the feed row and its hits stay.
-    purged_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    indexed: Mapped[bool] = mapped_column(Boolean, default=False)
+    purged_at: Mapped[dt.datetime | None]
+    indexed: Mapped[bool] = mapped_column(default=False)
 
     __table_args__ = (
         Index(None, "source", "status", "as_of"),
@@ -85,7 +86,7 @@ class Feed(Base):
             "client_id",
             "idempotency_key",
             unique=True,
-            postgresql_where=idempotency_key.is_not(None),
+            postgresql_where=text("idempotency_key IS NOT NULL"),
         ),
     )
 
@@ -93,9 +94,9 @@ class Feed(Base):
 class FeedReject(Base):
     __tablename__ = "feed_rejects"
 
-    feed_id: Mapped[str] = mapped_column(Text, primary_key=True)
-    row: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    reason: Mapped[str] = mapped_column(Text)
+    feed_id: Mapped[TextKey]
+    row: Mapped[int] = mapped_column(primary_key=True)
+    reason: Mapped[str]
 
 
 records = Table(

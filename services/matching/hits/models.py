@@ -7,10 +7,10 @@ import uuid
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Index, Text, UniqueConstraint
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+from sqlalchemy import Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from libs.kernel.column_types import TextKey
 from services.matching.db import Base
 
 
@@ -23,29 +23,29 @@ class HitStatus(StrEnum):
 class Hit(Base):
     __tablename__ = "hits"
 
-    id: Mapped[str] = mapped_column(Text, primary_key=True)
-    rule_id: Mapped[str] = mapped_column(Text)
-    source: Mapped[str] = mapped_column(Text)
-    person: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    role: Mapped[str] = mapped_column(Text)
-    household_id: Mapped[str] = mapped_column(Text, index=True)
-    region_code: Mapped[str] = mapped_column(Text)
+    id: Mapped[TextKey]
+    rule_id: Mapped[str]
+    source: Mapped[str]
+    person: Mapped[uuid.UUID]
+    role: Mapped[str]
+    household_id: Mapped[str] = mapped_column(index=True)
+    region_code: Mapped[str]
     # The household's township, which checks the hit (a county-level code where the household has no township).
-    township_code: Mapped[str] = mapped_column(Text)
-    severity: Mapped[str] = mapped_column(Text)
-    suggested_action: Mapped[str] = mapped_column(Text)
-    description: Mapped[str] = mapped_column(Text)
-    evidence: Mapped[dict[str, Any]] = mapped_column(JSONB)
-    evidence_key: Mapped[str] = mapped_column(Text)
-    feed_id: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(Text)
-    raised_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    due_date: Mapped[dt.date] = mapped_column(Date)
-    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    resolved_by: Mapped[str | None] = mapped_column(Text)
-    resolved_by_name: Mapped[str | None] = mapped_column(Text)
+    township_code: Mapped[str]
+    severity: Mapped[str]
+    suggested_action: Mapped[str]
+    description: Mapped[str]
+    evidence: Mapped[dict[str, Any]]
+    evidence_key: Mapped[str]
+    feed_id: Mapped[str]
+    status: Mapped[str]
+    raised_at: Mapped[dt.datetime]
+    due_date: Mapped[dt.date]
+    resolved_at: Mapped[dt.datetime | None]
+    resolved_by: Mapped[str | None]
+    resolved_by_name: Mapped[str | None]
     # The township's note on a confirmation, or its reason for a dismissal.
-    resolution: Mapped[str | None] = mapped_column(Text)
+    resolution: Mapped[str | None]
 
     __table_args__ = (
         # The same person, rule and evidence never raise a second hit, whatever became of the first (§5).
@@ -60,10 +60,10 @@ class Death(Base):
 
     __tablename__ = "deaths"
 
-    person: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    death_date: Mapped[dt.date] = mapped_column(Date)
-    source: Mapped[str] = mapped_column(Text)
-    feed_id: Mapped[str] = mapped_column(Text)
-    household_ids: Mapped[list[str]] = mapped_column(ARRAY(Text))
-    region_code: Mapped[str] = mapped_column(Text, index=True)
-    raised_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    person: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    death_date: Mapped[dt.date]
+    source: Mapped[str]
+    feed_id: Mapped[str]
+    household_ids: Mapped[list[str]]
+    region_code: Mapped[str] = mapped_column(index=True)
+    raised_at: Mapped[dt.datetime]

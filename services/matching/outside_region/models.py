@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import BigInteger, DateTime, Identity, Index, Text, UniqueConstraint
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import Identity, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.matching.db import Base
@@ -20,18 +19,18 @@ from services.matching.db import Base
 class OutsideRegionRow(Base):
     __tablename__ = "outside_region_rows"
 
-    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    feed_id: Mapped[str] = mapped_column(Text)
-    row_no: Mapped[int] = mapped_column(BigInteger)
-    source: Mapped[str] = mapped_column(Text)
-    client_id: Mapped[str] = mapped_column(Text)
-    client_name: Mapped[str | None] = mapped_column(Text)
-    provider_region: Mapped[str | None] = mapped_column(Text)
+    id: Mapped[int] = mapped_column(Identity(), primary_key=True)
+    feed_id: Mapped[str]
+    row_no: Mapped[int]
+    source: Mapped[str]
+    client_id: Mapped[str]
+    client_name: Mapped[str | None]
+    provider_region: Mapped[str | None]
     # The region the person is watched in (a household's or an application's), one row per region.
-    region_code: Mapped[str] = mapped_column(Text)
-    person: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    id_masked: Mapped[str] = mapped_column(Text)
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    region_code: Mapped[str]
+    person: Mapped[uuid.UUID]
+    id_masked: Mapped[str]
+    recorded_at: Mapped[dt.datetime]
 
     __table_args__ = (
         UniqueConstraint("feed_id", "row_no", "region_code"),

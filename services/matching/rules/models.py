@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, Text
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from libs.kernel.column_types import TextKey
 from services.matching.db import Base
 from services.matching.rules.spec import RuleSpec
 
@@ -16,20 +16,20 @@ from services.matching.rules.spec import RuleSpec
 class Rule(Base):
     __tablename__ = "rules"
 
-    id: Mapped[str] = mapped_column(Text, primary_key=True)
-    source: Mapped[str] = mapped_column(Text, index=True)
-    kind: Mapped[str] = mapped_column(Text)
-    roles: Mapped[list[str]] = mapped_column(ARRAY(Text))
-    programs: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    id: Mapped[TextKey]
+    source: Mapped[str] = mapped_column(index=True)
+    kind: Mapped[str]
+    roles: Mapped[list[str]]
+    programs: Mapped[list[str]]
     conditions: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
-    aggregate: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
-    evidence_fields: Mapped[list[str]] = mapped_column(ARRAY(Text))
-    severity: Mapped[str] = mapped_column(Text)
-    suggested_action: Mapped[str] = mapped_column(Text)
-    description: Mapped[str] = mapped_column(Text)
-    enabled: Mapped[bool] = mapped_column(Boolean)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    updated_by: Mapped[str] = mapped_column(Text)
+    aggregate: Mapped[dict[str, Any] | None]
+    evidence_fields: Mapped[list[str]]
+    severity: Mapped[str]
+    suggested_action: Mapped[str]
+    description: Mapped[str]
+    enabled: Mapped[bool]
+    updated_at: Mapped[dt.datetime]
+    updated_by: Mapped[str]
 
     def spec(self) -> RuleSpec:
         return RuleSpec.model_validate(

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped
 
+from libs.kernel.column_types import TextKey
 from services.matching.db import Base
 
 
 class SourceSchedule(Base):
     __tablename__ = "source_schedules"
 
-    source: Mapped[str] = mapped_column(Text, primary_key=True)
-    frequency: Mapped[str] = mapped_column(Text)
-    last_run_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    next_run_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    updated_by: Mapped[str] = mapped_column(Text)
+    source: Mapped[TextKey]
+    frequency: Mapped[str]
+    last_run_at: Mapped[dt.datetime | None]
+    next_run_at: Mapped[dt.datetime | None]
+    updated_by: Mapped[str]

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Identity, Index, Integer, Text
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import Identity, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
+from libs.kernel.column_types import TextKey
 from services.matching.db import Base
 
 
@@ -22,30 +22,30 @@ class Person(Base):
 
     __tablename__ = "people"
 
-    person: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    identity_sealed: Mapped[str] = mapped_column(Text)
-    id_masked: Mapped[str] = mapped_column(Text)
-    name_masked: Mapped[str] = mapped_column(Text)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    person: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    identity_sealed: Mapped[str]
+    id_masked: Mapped[str]
+    name_masked: Mapped[str]
+    updated_at: Mapped[dt.datetime]
 
 
 class WatchHousehold(Base):
     __tablename__ = "watch_households"
 
-    household_id: Mapped[str] = mapped_column(Text, primary_key=True)
-    region_code: Mapped[str] = mapped_column(Text)
-    closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    household_id: Mapped[TextKey]
+    region_code: Mapped[str]
+    closed: Mapped[bool] = mapped_column(default=False)
     size: Mapped[int] = mapped_column(Integer, default=0)
     # The time of the snapshot the members come from: an older event never overwrites a newer one.
-    members_as_of: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    members_as_of: Mapped[dt.datetime]
 
 
 class WatchMember(Base):
     __tablename__ = "watch_members"
 
-    household_id: Mapped[str] = mapped_column(Text, primary_key=True)
-    person: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    relation: Mapped[str] = mapped_column(Text)
+    household_id: Mapped[TextKey]
+    person: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    relation: Mapped[str]
 
     __table_args__ = (Index(None, "person"),)
 
@@ -55,12 +55,12 @@ class WatchEntitlement(Base):
 
     __tablename__ = "watch_entitlements"
 
-    entitlement_id: Mapped[str] = mapped_column(Text, primary_key=True)
-    household_id: Mapped[str] = mapped_column(Text, index=True)
-    program: Mapped[str] = mapped_column(Text)
+    entitlement_id: Mapped[TextKey]
+    household_id: Mapped[str] = mapped_column(index=True)
+    program: Mapped[str]
     # Paid without an end in sight, or up to and including `last_paid_month` (None: never paid).
-    open_ended: Mapped[bool] = mapped_column(Boolean, default=False)
-    last_paid_month: Mapped[str | None] = mapped_column(Text)
+    open_ended: Mapped[bool] = mapped_column(default=False)
+    last_paid_month: Mapped[str | None]
 
 
 class EntitlementPeriod(Base):
@@ -68,24 +68,24 @@ class EntitlementPeriod(Base):
 
     __tablename__ = "entitlement_periods"
 
-    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    entitlement_id: Mapped[str] = mapped_column(Text, index=True)
-    status: Mapped[str] = mapped_column(Text)
-    effective_from: Mapped[str] = mapped_column(Text)
-    effective_to: Mapped[str | None] = mapped_column(Text)
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    id: Mapped[int] = mapped_column(Identity(), primary_key=True)
+    entitlement_id: Mapped[str] = mapped_column(index=True)
+    status: Mapped[str]
+    effective_from: Mapped[str]
+    effective_to: Mapped[str | None]
+    changed_at: Mapped[dt.datetime]
 
 
 class WatchApplication(Base):
     __tablename__ = "watch_applications"
 
-    application_id: Mapped[str] = mapped_column(Text, primary_key=True)
-    region_code: Mapped[str] = mapped_column(Text)
-    program: Mapped[str] = mapped_column(Text)
+    application_id: Mapped[TextKey]
+    region_code: Mapped[str]
+    program: Mapped[str]
     # pending until decided or withdrawn; applicants are watched only while pending.
-    status: Mapped[str] = mapped_column(Text)
-    household_id: Mapped[str | None] = mapped_column(Text)
-    accepted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str]
+    household_id: Mapped[str | None]
+    accepted_at: Mapped[dt.datetime]
 
 
 class ApplicationPerson(Base):
@@ -93,10 +93,10 @@ class ApplicationPerson(Base):
 
     __tablename__ = "application_people"
 
-    application_id: Mapped[str] = mapped_column(Text, primary_key=True)
-    person: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    role: Mapped[str] = mapped_column(Text, primary_key=True)
-    relation: Mapped[str] = mapped_column(Text)
+    application_id: Mapped[TextKey]
+    person: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    role: Mapped[TextKey]
+    relation: Mapped[str]
 
     __table_args__ = (Index(None, "person"),)
 
@@ -106,9 +106,9 @@ class WatchObligor(Base):
 
     __tablename__ = "watch_obligors"
 
-    household_id: Mapped[str] = mapped_column(Text, primary_key=True)
-    person: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    relation: Mapped[str] = mapped_column(Text)
-    application_id: Mapped[str | None] = mapped_column(Text)
+    household_id: Mapped[TextKey]
+    person: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    relation: Mapped[str]
+    application_id: Mapped[str | None]
 
     __table_args__ = (Index(None, "person"),)

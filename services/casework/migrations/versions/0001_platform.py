@@ -1,25 +1,7 @@
-"""Platform tables: outbox, inbox, dead letters, probe receipts.
+"""Platform tables: outbox, inbox, dead letters, probe receipts (the kernel's revision, in this service's schema)."""
 
-Revision ID: casework_0001
-Revises:
-Create Date: 2026-11-23
-"""
+from libs.kernel.migrations import messaging_revision_v1
 
-from collections.abc import Sequence
-
-from alembic import op
-
-from libs.kernel.migrations import create_messaging_tables_v1, drop_messaging_tables_v1
-
-revision: str = "casework_0001"
-down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
-
-
-def upgrade() -> None:
-    create_messaging_tables_v1(op.get_bind(), "casework")
-
-
-def downgrade() -> None:
-    drop_messaging_tables_v1(op.get_bind(), "casework")
+revision = "casework_0001"
+down_revision = None
+upgrade, downgrade = messaging_revision_v1("casework")

@@ -5,16 +5,12 @@ Revises: casework_0001
 Create Date: 2026-11-23
 """
 
-from collections.abc import Sequence
-
 from alembic import op
 
 from services.casework.migrations.registry_cases import dependent_tables, independent_tables, national_figures
 
 revision: str = "casework_0002"
 down_revision: str | None = "casework_0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -8,7 +8,6 @@ Create Date: 2026-11-23
 """
 
 import datetime
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -18,8 +17,6 @@ from libs.modules.work_calendar import create_calendar_years
 
 revision: str = "complaints_0002"
 down_revision: str | None = "complaints_0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

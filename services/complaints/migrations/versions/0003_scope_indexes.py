@@ -6,14 +6,10 @@ Revises: complaints_0002
 Create Date: 2026-12-05
 """
 
-from collections.abc import Sequence
-
 from alembic import op
 
 revision: str = "complaints_0003"
 down_revision: str | None = "complaints_0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

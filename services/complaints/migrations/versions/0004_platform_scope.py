@@ -8,14 +8,10 @@ Revises: complaints_0003
 Create Date: 2026-12-12
 """
 
-from collections.abc import Sequence
-
 from alembic import op
 
 revision: str = "complaints_0004"
 down_revision: str | None = "complaints_0003"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -7,15 +7,11 @@ Revises: complaints_0004
 Create Date: 2026-12-12
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "complaints_0005"
 down_revision: str | None = "complaints_0004"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -7,8 +7,6 @@ Revises: disbursement_0001
 Create Date: 2026-11-23
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
@@ -17,8 +15,6 @@ from services.disbursement.migrations import ledger_0002
 
 revision: str = "disbursement_0002"
 down_revision: str | None = "disbursement_0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 # No table refers to another by a foreign key: the ledger's and the accounts' tables (ledger_0002) come first, then

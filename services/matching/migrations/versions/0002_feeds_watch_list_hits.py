@@ -7,7 +7,6 @@ Create Date: 2026-11-23
 """
 
 import datetime
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -17,8 +16,6 @@ from services.matching.rules.defaults import DEFAULT_RULES, DEFAULT_SCHEDULES
 
 revision: str = "matching_0002"
 down_revision: str | None = "matching_0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

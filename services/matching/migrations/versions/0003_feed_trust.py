@@ -9,15 +9,11 @@ Revises: matching_0002
 Create Date: 2026-12-06
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "matching_0003"
 down_revision: str | None = "matching_0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
