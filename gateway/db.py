@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import DeclarativeBase
 
-from libs.kernel.column_types import COLUMN_TYPES
+from libs.kernel.column_types import AnnotatedColumns
 from libs.kernel.db import schema_metadata
 
 SCHEMA = "gateway"
 
 
-class Base(DeclarativeBase):
+class Base(AnnotatedColumns, DeclarativeBase):
     metadata = schema_metadata(SCHEMA)
-    type_annotation_map = COLUMN_TYPES

@@ -25,24 +25,24 @@ class OAuthProblem(Problem):
 
 
 class InvalidRequest(OAuthProblem):
-    status, code, title = 400, "invalid_request", "The token request is malformed"
+    code = "invalid_request"
 
 
 class UnsupportedGrantType(OAuthProblem):
-    status, code, title = 400, "unsupported_grant_type", "This grant type is not supported"
+    code = "unsupported_grant_type"
 
 
 class InvalidScope(OAuthProblem):
-    status, code, title = 400, "invalid_scope", "The requested scope exceeds what the client holds"
+    code = "invalid_scope"
 
 
 class InvalidGrant(OAuthProblem):
     # CONTRACTS.md §1 fixes 401 for wrong staff credentials (RFC 6749 would say 400).
-    status, code, title = 401, "invalid_grant", "The username or password is wrong"
+    code = "invalid_grant"
 
 
 class InvalidClient(OAuthProblem):
-    status, code, title = 401, "invalid_client", "The client id or secret is wrong"
+    code = "invalid_client"
 
 
 class CallbackNotRegistered(BadGateway):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from sqlalchemy import BigInteger, Boolean, Date, DateTime, LargeBinary, Text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
@@ -33,3 +33,10 @@ COLUMN_TYPES: dict[Any, TypeEngine[Any]] = {
 # number the database counts.
 TextKey = Annotated[str, mapped_column(primary_key=True)]
 SerialKey = Annotated[int, mapped_column(primary_key=True, autoincrement=True)]
+
+
+class AnnotatedColumns:
+    """Mixed into each service's declarative base (`class Base(AnnotatedColumns, DeclarativeBase)`): its models take
+    their column types from COLUMN_TYPES."""
+
+    type_annotation_map: ClassVar[dict[Any, TypeEngine[Any]]] = COLUMN_TYPES

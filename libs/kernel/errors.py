@@ -5,7 +5,7 @@ Domain code raises a `Problem` subclass; routers never build error responses the
 
 Each module declares its problems as classes in its `errors.py` (`class HitClosed(Conflict): code = "hit_closed"`);
 the code, its status and its English and Chinese messages live in the published catalogue (`libs.contracts.errors`),
-so a class takes its title from there and every problem carries the Chinese message as `title_zh`.
+so a class takes its status and title from there and every problem carries the Chinese message as `title_zh`.
 """
 
 from __future__ import annotations
@@ -39,9 +39,14 @@ class Problem(Exception):
         entry = CATALOGUE.get(cls.code)
         if entry is None or "code" not in cls.__dict__:
             return
-        # A class and the catalogue can never disagree on what the code answers with.
-        if entry.status != cls.status:
-            raise TypeError(f"{cls.__name__}: {cls.code} is {entry.status} in the catalogue, not {cls.status}")
+        # The catalogue says what a code answers with; a class names its code and the kind of problem it is (its
+        # parent), and the two can never disagree.
+        parent = cls.__mro__[1]
+        kind_status = parent.status if parent is not Problem and "code" in parent.__dict__ else entry.status
+        status = cls.__dict__.get("status", kind_status)
+        if entry.status != status:
+            raise TypeError(f"{cls.__name__}: {cls.code} is {entry.status} in the catalogue, not {status}")
+        cls.status = status
         if "title" not in cls.__dict__:
             cls.title = entry.en
 
@@ -63,43 +68,43 @@ class Problem(Exception):
 
 
 class BadRequest(Problem):
-    pass
+    code = "bad_request"
 
 
 class Unauthorized(Problem):
-    status, code, title = 401, "unauthorized", "Authentication required"
+    code = "unauthorized"
 
 
 class Forbidden(Problem):
-    status, code, title = 403, "forbidden", "Forbidden"
+    code = "forbidden"
 
 
 class OutsideJurisdiction(Forbidden):
-    code, title = "outside_jurisdiction", "Outside your jurisdiction"
+    code = "outside_jurisdiction"
 
 
 class NotFound(Problem):
-    status, code, title = 404, "not_found", "Not found"
+    code = "not_found"
 
 
 class Conflict(Problem):
-    status, code, title = 409, "conflict", "Conflict"
+    code = "conflict"
 
 
 class Unprocessable(Problem):
-    status, code, title = 422, "validation_failed", "The request is not valid"
+    code = "validation_failed"
 
 
 class TooManyRequests(Problem):
-    status, code, title = 429, "too_many_requests", "Too many requests"
+    code = "too_many_requests"
 
 
 class BadGateway(Problem):
-    status, code, title = 502, "service_unavailable", "The service behind the gateway is unavailable"
+    code = "service_unavailable"
 
 
 class GatewayTimeout(Problem):
-    status, code, title = 504, "service_timeout", "The service behind the gateway did not answer in time"
+    code = "service_timeout"
 
 
 # The kernel's own refusals (libs.kernel: auth, paging, the metrics endpoint); their codes are in the catalogue's

@@ -1,6 +1,6 @@
 from sqlalchemy.orm import DeclarativeBase
 
-from libs.kernel.column_types import COLUMN_TYPES
+from libs.kernel.column_types import AnnotatedColumns
 from libs.kernel.db import schema_metadata
 from libs.kernel.messaging_tables import MessagingTables
 from libs.modules.work_calendar import calendar_years_table
@@ -8,9 +8,8 @@ from libs.modules.work_calendar import calendar_years_table
 SCHEMA = "casework"
 
 
-class Base(DeclarativeBase):
+class Base(AnnotatedColumns, DeclarativeBase):
     metadata = schema_metadata(SCHEMA)
-    type_annotation_map = COLUMN_TYPES
 
 
 tables = MessagingTables(Base.metadata)

@@ -132,13 +132,23 @@ def _problem_classes() -> list[tuple[ProblemClass, int]]:
                         return [cls, *found]
         return None
 
+    def status_of(chain: list[ProblemClass]) -> int:
+        # As libs.kernel.errors decides it: a status the class states, else that of the kind of problem it is (a
+        # parent with a code of its own), else the catalogue's for its code.
+        cls, parent = chain[0], chain[1] if len(chain) > 1 else None
+        if cls.status is not None:
+            return cls.status
+        if parent is not None and parent.name != "Problem" and parent.code is not None:
+            return status_of(chain[1:])
+        entry = CATALOGUE.get(cls.code or "")
+        return entry.status if entry is not None else 400
+
     problems = []
     for classes in by_name.values():
         for cls in classes:
             chain = lineage(cls)
             if chain is not None:
-                status = next(c.status for c in chain if c.status is not None)
-                problems.append((cls, status))
+                problems.append((cls, status_of(chain)))
     return problems
 
 
@@ -174,3 +184,28 @@ def test_no_raise_site_names_its_code_as_a_keyword() -> None:
         and any(keyword.arg == "code" for keyword in node.keywords)
     ]
     assert sites == []
+
+
+def test_a_problem_class_takes_its_status_and_title_from_the_catalogue_and_cannot_contradict_its_kind() -> None:
+    from libs.kernel.errors import Conflict, NotFound, Problem
+
+    class LeadGone(NotFound):
+        code = "lead_not_found"
+
+    class StandaloneNotFound(Problem):
+        code = "lead_not_found"
+
+    entry = CATALOGUE["lead_not_found"]
+    for cls in (LeadGone, StandaloneNotFound):
+        assert (cls.status, cls.title) == (entry.status, entry.en)
+        assert cls().detail == entry.en
+    # A 404 code declared as a kind of conflict (409) is refused where it is written, not found by a partner.
+    with pytest.raises(TypeError, match="lead_not_found is 404 in the catalogue, not 409"):
+
+        class WrongKind(Conflict):
+            code = "lead_not_found"
+
+    with pytest.raises(TypeError, match="not 422"):
+
+        class WrongStatus(Problem):
+            status, code = 422, "lead_not_found"

@@ -64,7 +64,7 @@ class EmptyAttachment(Unprocessable):
 
 
 class PayloadTooLarge(Problem):
-    status, code, title = 413, "payload_too_large", "The attachment is too large"
+    code, title = "payload_too_large", "The attachment is too large"
 
 
 # A proposal's outcome checks (rules.outcome_violations) name one of these codes.

@@ -4,7 +4,7 @@ from libs.kernel.errors import Conflict, NotFound, Problem
 
 
 class PayloadTooLarge(Problem):
-    status, code, title = 413, "payload_too_large", "Payload too large"
+    code = "payload_too_large"
 
 
 class WorkOrderTooLarge(PayloadTooLarge):

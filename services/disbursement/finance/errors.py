@@ -4,7 +4,7 @@ from libs.kernel.errors import Conflict, Problem, Unprocessable
 
 
 class TooManyResults(Problem):
-    status, code = 413, "too_many_results"
+    code = "too_many_results"
 
 
 class ConflictingResults(Unprocessable):
