@@ -41,8 +41,9 @@ class Problem(Exception):
             return
         # The catalogue says what a code answers with; a class names its code and the kind of problem it is (its
         # parent), and the two can never disagree.
-        parent = cls.__mro__[1]
-        kind_status = parent.status if parent is not Problem and "code" in parent.__dict__ else entry.status
+        parent, kind_status = cls.__mro__[1], entry.status
+        if issubclass(parent, Problem) and parent is not Problem and "code" in parent.__dict__:
+            kind_status = parent.status
         status = cls.__dict__.get("status", kind_status)
         if entry.status != status:
             raise TypeError(f"{cls.__name__}: {cls.code} is {entry.status} in the catalogue, not {status}")
