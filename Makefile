@@ -26,7 +26,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy libs services gateway tests bench
+	$(VENV)/bin/mypy libs services gateway console tests bench
 	$(VENV)/bin/lint-imports
 
 bench: $(STAMP)

@@ -60,6 +60,8 @@ class GatewaySettings(BaseServiceSettings):
     # Peers whose X-Forwarded-For uvicorn may believe (a load balancer's address, comma-separated, or "*").
     # Empty: believe nobody, so a caller cannot pick its own source address and dodge the login limit.
     trusted_proxies: str = ""
+    # The staff console's process (`python -m console serve`); unset, `/console/` is not served.
+    console_url: str | None = Field(default=None, pattern=r"^https?://")
     # Read by `python -m gateway ensure-admin` (JIUZHU_ADMIN_PASSWORD, CONTRACTS.md §1).
     admin_password: SecretStr | None = None
 

@@ -22,6 +22,7 @@ from gateway.auth.sessions import SessionPolicy
 from gateway.auth.tokens import InternalTokenCache, access_tokens
 from gateway.catalogue import catalogue_router
 from gateway.config import GatewaySettings
+from gateway.console_route import install_console_routes
 from gateway.db import SCHEMA
 from gateway.health import UpstreamReadiness
 from gateway.partner_openapi import partner_openapi_router
@@ -146,6 +147,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(partner_openapi_router())
     app.include_router(catalogue_router)
     install_proxy_routes(app)
+    if s.console_url:
+        install_console_routes(app)
     # Innermost: an oversized or deep body, or a NUL, is refused before authentication and before the gateway's own
     # tables see it (sign-in, admin) or it is proxied; the audit still records the refusal.
     app.add_middleware(InputGuardMiddleware, limit=body_limit(STREAMED_PREFIXES, s.max_body_bytes))

@@ -106,7 +106,7 @@ def _connection_tokens(headers: Iterable[tuple[bytes, bytes]]) -> set[str]:
     }
 
 
-def _filter(headers: Iterable[tuple[bytes, bytes]], drop: frozenset[str]) -> list[tuple[bytes, bytes]]:
+def filter_headers(headers: Iterable[tuple[bytes, bytes]], drop: frozenset[str]) -> list[tuple[bytes, bytes]]:
     headers = list(headers)
     extra = _connection_tokens(headers)
     kept = []
@@ -127,7 +127,7 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-def _upstream_url(base: str, scope: Scope) -> str:
+def upstream_url(base: str, scope: Scope) -> str:
     # The raw (still percent-encoded) path, so an encoded character reaches the service exactly as sent.
     raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
     query: bytes = scope.get("query_string", b"")
@@ -135,7 +135,7 @@ def _upstream_url(base: str, scope: Scope) -> str:
     return f"{url}?{query.decode('latin-1')}" if query else url
 
 
-def _has_body(scope: Scope) -> bool:
+def has_body(scope: Scope) -> bool:
     length = _header(scope, b"content-length")
     return (length is not None and length != "0") or _header(scope, b"transfer-encoding") is not None
 
@@ -148,7 +148,7 @@ def _region_codes(scope: Scope) -> list[str]:
     return [value for key, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True) if key == "region_code"]
 
 
-async def _request_body(receive: Receive) -> AsyncIterator[bytes]:
+async def request_body(receive: Receive) -> AsyncIterator[bytes]:
     """The caller's body as it arrives (Starlette's `Request.stream()` without the `Request`)."""
     while True:
         message = await receive()
@@ -178,7 +178,7 @@ def _observe(service: str, outcome: str, seconds: float) -> None:
     child.observe(seconds)
 
 
-class _Relay:
+class Relay:
     """A service's response sent on unchanged; the caller of `__call__` releases the upstream connection.
 
     A body with a Content-Length up to `BUFFER_LIMIT` is read whole and sent with the headers in one go (most API
@@ -199,7 +199,7 @@ class _Relay:
             "type": "http.response.start",
             "status": upstream.status_code,
             # Raw pairs, not a mapping: repeated fields (Link, Set-Cookie, Vary) must survive.
-            "headers": _filter(upstream.headers.raw, _DROP_DOWN),
+            "headers": filter_headers(upstream.headers.raw, _DROP_DOWN),
         }
         length = upstream.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) <= self.BUFFER_LIMIT:
@@ -240,7 +240,7 @@ class _Relay:
 async def forward(scope: Scope, receive: Receive, send: Send, route: Route, caller: Caller, rt: Runtime) -> None:
     client = scope.get("client")
     client_ip = client[0] if client else ""
-    headers = _filter(scope["headers"], _DROP_UP)
+    headers = filter_headers(scope["headers"], _DROP_UP)
     headers += [
         (INTERNAL_HEADER_BYTES, rt.internal_tokens.token_for(caller).encode()),
         (b"x-request-id", str(scope.get("state", {}).get("request_id", "")).encode()),
@@ -251,9 +251,9 @@ async def forward(scope: Scope, receive: Receive, send: Send, route: Route, call
         headers.append((b"x-forwarded-for", client_ip.encode()))
     upstream_request = httpx.Request(
         scope["method"],
-        _upstream_url(rt.upstream_urls[route.service], scope),
+        upstream_url(rt.upstream_urls[route.service], scope),
         headers=headers,
-        content=_request_body(receive) if _has_body(scope) else None,
+        content=request_body(receive) if has_body(scope) else None,
         extensions={"timeout": rt.upstream.timeout.as_dict()},  # what the client's `send` would have set
     )
     started = time.perf_counter()
@@ -269,7 +269,7 @@ async def forward(scope: Scope, receive: Receive, send: Send, route: Route, call
         raise problem from exc
     _observe(route.service, "ok", time.perf_counter() - started)
     try:
-        await _Relay(upstream, route.service)(receive, send)
+        await Relay(upstream, route.service)(receive, send)
     finally:
         await upstream.aclose()
 

@@ -101,6 +101,20 @@ def main() -> None:
                 env=env,
                 cwd=ROOT,
             )
+        # The staff console calls the public API through the gateway, and the gateway serves it at /console/.
+        console_port = free_port()
+        gateway_env["GATEWAY_CONSOLE_URL"] = f"http://127.0.0.1:{console_port}"
+        # None of the services' secrets: the console holds only the tokens of the people signed in.
+        console_env = {k: v for k, v in env.items() if not k.startswith(("JIUZHU_", "GATEWAY_"))}
+        console_env["CONSOLE_GATEWAY_URL"] = f"http://127.0.0.1:{gateway_port}"
+        console_env["CONSOLE_COOKIE_SECURE"] = "false"  # plain HTTP on 127.0.0.1
+        supervisor.start(
+            "console",
+            [sys.executable, "-m", "console", "serve", "--port", str(console_port)],
+            log_path=logs / "console.log",
+            env=console_env,
+            cwd=ROOT,
+        )
         gateway_env["GATEWAY_PORT"] = str(gateway_port)
         supervisor.start(
             "gateway", [sys.executable, "-m", "gateway", "serve"], log_path=logs / "gateway.log", env=gateway_env,
@@ -120,7 +134,7 @@ def main() -> None:
             pass
     finally:
         print("\nStopping …", flush=True)
-        supervisor.stop_all(["gateway", *reversed(SERVICES)], timeout=20)
+        supervisor.stop_all(["console", "gateway", *reversed(SERVICES)], timeout=20)
         stack.stop()
         print("Stopped. Data kept in", data_dir, flush=True)
 
@@ -160,6 +174,7 @@ def _banner(base: str, password: str, data_dir: Path, logs: Path) -> str:
         [
             "",
             "Jiuzhu is running.",
+            f"  Console:   {base}/console/   (工作台: staff sign in with their Jiuzhu account)",
             f"  Gateway:   {base}   (API docs: {base}/docs)",
             f"  Admin:     user 'admin', password {password}",
             f"  Demo:      credentials of the demo county's staff and partners in {data_dir / 'demo-credentials.json'}",

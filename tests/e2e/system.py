@@ -64,6 +64,7 @@ class Actor:
     http: httpx.AsyncClient
     region_code: str
     username: str | None = None  # staff
+    password: str | None = None  # staff: for signing in to the console as this person
     client_id: str | None = None  # partners
     client_secret: str | None = None
 
@@ -79,6 +80,7 @@ class WholeSystem:
     apis: dict[str, ServiceProcess] = field(default_factory=dict)
     workers: dict[str, ServiceProcess] = field(default_factory=dict)
     gateway: ServiceProcess | None = None
+    console: ServiceProcess | None = None
     actors: list[Actor] = field(default_factory=list)
     # Personal data the scenarios sent in (identity numbers, phones, bank accounts): none may appear in any log line.
     personal_data: set[str] = field(default_factory=set)
@@ -108,15 +110,23 @@ class WholeSystem:
             _until_healthy(process)
         # Only now are the APIs' ports final.
         upstreams = {f"GATEWAY_{name.upper()}_URL": api.url for name, api in self.apis.items()}
+        self.console = ServiceProcess("console", "api", self.env, self.logs / "console.log")
+        upstreams["GATEWAY_CONSOLE_URL"] = self.console.url
         self.gateway = ServiceProcess("gateway", "api", {**self.env, **upstreams}, self.logs / "gateway.log")
         self.gateway.start()
         _until_healthy(self.gateway)
+        # The console calls the public API through the gateway, as a browser's person.
+        self.console.env = {**self.env, "CONSOLE_GATEWAY_URL": self.gateway.url, "CONSOLE_COOKIE_SECURE": "false"}
+        self.console.start()
+        _until_healthy(self.console, attempts=1)
         self.wait_ready()
 
     def _watch(self) -> dict[str, tuple[subprocess.Popen[bytes], Path]]:
         processes = {f"{n}-api": p for n, p in self.apis.items()} | {f"{n}-worker": p for n, p in self.workers.items()}
         assert self.gateway is not None
         processes["gateway"] = self.gateway
+        if self.console is not None:
+            processes["console"] = self.console
         return {name: (p.proc, p.log_path) for name, p in processes.items() if p.proc is not None}
 
     def dead_processes(self) -> dict[str, str]:
@@ -132,7 +142,7 @@ class WholeSystem:
         wait_for_http(f"{self.base_url}/readyz", watch=self._watch(), timeout=START_TIMEOUT)
 
     def stop(self) -> None:
-        for process in [self.gateway, *self.workers.values(), *self.apis.values()]:
+        for process in [self.console, self.gateway, *self.workers.values(), *self.apis.values()]:
             if process is not None:
                 process.stop()
 
@@ -200,7 +210,7 @@ class WholeSystem:
         created = await admin.http.post("/api/v1/admin/users", json=body)
         assert created.status_code == 201, created.text
         token = await self._token({"grant_type": "password", "username": username, "password": password})
-        actor = Actor(self.client(token), region_code, username=username)
+        actor = Actor(self.client(token), region_code, username=username, password=password)
         self.actors.append(actor)
         return actor
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -216,6 +217,22 @@ def _assert_demo_complaints(base: str, demo: dict[str, Any]) -> dict[str, str]:
 
 
 @pytest.mark.slow
+def _assert_demo_console(base: str, demo: dict[str, Any]) -> None:
+    """The demo county's county officer signs in to the console with the printed credentials and sees 我的待办."""
+    officer = next(s for s in demo["staff"] if s["username"] == "county.officer")
+    with httpx.Client(base_url=base, timeout=30) as browser:
+        assert browser.get("/").headers["location"] == "/console/"
+        form = browser.get("/console/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+        assert token is not None
+        fields = {"username": officer["username"], "password": officer["password"], "csrf_token": token.group(1)}
+        signed_in = browser.post("/console/login", data=fields)
+        assert signed_in.status_code == 303, signed_in.text
+        home = browser.get("/console/")
+        assert home.status_code == 200
+        assert "<h1>我的待办</h1>" in home.text
+
+
 def test_make_run_starts_everything_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> None:
     data_dir, log, port = tmp_path / "data", tmp_path / "run.log", free_port()
     base = f"http://127.0.0.1:{port}"
@@ -225,6 +242,7 @@ def test_make_run_starts_everything_stops_cleanly_and_keeps_its_data(tmp_path: P
         password = (data_dir / "admin-password").read_text().strip()
         assert f"password {password}" in log.read_text()
         assert f"Gateway:   {base}" in log.read_text()
+        assert f"Console:   {base}/console/" in log.read_text()
         assert httpx.get(f"{base}/readyz").status_code == 200
         headers = {"Authorization": f"Bearer {_token(base, password)}"}
         sent = httpx.post(
@@ -248,6 +266,7 @@ def test_make_run_starts_everything_stops_cleanly_and_keeps_its_data(tmp_path: P
         _assert_demo_matching(base, demo)
         _assert_demo_disbursement(base, demo)
         complaints = _assert_demo_complaints(base, demo)
+        _assert_demo_console(base, demo)
     finally:
         children = _stop(proc)
     # Ctrl-C stopped every process it had started: services, gateway, PostgreSQL, the broker.

@@ -1,0 +1,5 @@
+"""`python -m console serve` (see console.cli)."""
+
+from console.cli import main
+
+main()

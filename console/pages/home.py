@@ -1,0 +1,111 @@
+"""我的待办: what this person must do next, by kind, oldest deadline first, as the API lists it for them.
+
+Each kind is one list call through the gateway as the person (their jurisdiction and role decide what comes back).
+A kind their role may not see is left out; one the API cannot answer just now says so, and the rest still show.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from console import words
+from console.gateway_client import ApiProblem
+from console.sessions import Session
+from console.web import current_session, gateway_of, page
+
+router = APIRouter()
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Kind:
+    title: str
+    path: str
+    params: dict[str, str]
+    roles: frozenset[str]
+
+
+@dataclass
+class Row:
+    what: str
+    where: str
+    status: str
+    due: str
+    overdue: bool
+
+
+@dataclass
+class Listed:
+    kind: Kind
+    rows: list[Row] = field(default_factory=list)
+    more: bool = False
+    unavailable: bool = False
+
+    @property
+    def count(self) -> str:
+        return f"{len(self.rows)}+" if self.more else str(len(self.rows))
+
+
+_TOWNSHIP, _COUNTY, _CITY = "township_officer", "county_officer", "city_supervisor"
+KINDS: tuple[Kind, ...] = (
+    Kind("退回补充的申请", "/api/v1/intake/applications", {"status": "returned"}, frozenset({"village_assistant"})),
+    Kind("申请草稿", "/api/v1/intake/applications", {"status": "draft"}, frozenset({"village_assistant"})),
+    Kind("待受理的申请", "/api/v1/intake/applications", {"status": "submitted"}, frozenset({_TOWNSHIP})),
+    Kind("待确认的比对疑点（14日内）", "/api/v1/matching/hits", {"status": "open"}, frozenset({_TOWNSHIP})),
+    Kind("待乡镇审核的案件", "/api/v1/casework/cases", {"status": "township_review"}, frozenset({_TOWNSHIP})),
+    Kind("待县级审核确认的案件", "/api/v1/casework/cases", {"status": "confirmation"}, frozenset({_COUNTY})),
+    Kind("逾期的案件", "/api/v1/casework/cases", {"overdue": "true"}, frozenset({_TOWNSHIP, _COUNTY, _CITY})),
+    Kind("逾期的投诉", "/api/v1/complaints/overdue", {}, frozenset({_TOWNSHIP, _COUNTY, _CITY})),
+)
+
+
+def _row(item: dict[str, Any]) -> Row:
+    """One line of a list, whichever API it came from (applications, cases, hits, complaints)."""
+    name = item.get("applicant_name") or item.get("applicant_name_masked") or item.get("person_name_masked")
+    what = " · ".join(
+        str(part)
+        for part in (
+            item.get("application_no") or item.get("work_order_no"),
+            words.word(words.PROGRAMS, item["program"]) if item.get("program") else None,
+            name,
+            item.get("title") or item.get("description"),
+        )
+        if part
+    )
+    status = item.get("status", "")
+    status_word = words.APPLICATION_STATUSES.get(status) or words.CASE_STATUSES.get(status) or str(status)
+    due = item.get("due_date") or item.get("due_at")
+    return Row(
+        what=what or str(item.get("case_id") or item.get("hit_id") or item.get("complaint_id") or ""),
+        where=str(item.get("region_code", "")),
+        status=status_word,
+        due=words.chinese_date(due) if due else "",
+        overdue=bool(item.get("overdue")),
+    )
+
+
+async def _listed(request: Request, session: Session, kind: Kind) -> Listed | None:
+    try:
+        body = await gateway_of(request).call(session, "GET", kind.path, params={**kind.params, "limit": PAGE_SIZE})
+    except ApiProblem as problem:
+        if problem.status == 403:
+            return None  # not this person's work after all
+        return Listed(kind, unavailable=True)
+    items = body.get("items", []) if isinstance(body, dict) else []
+    return Listed(kind, [_row(i) for i in items if isinstance(i, dict)], more=bool(body.get("next_cursor")))
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request) -> HTMLResponse:
+    """我的待办 for the signed-in person."""
+    session = current_session(request)
+    roles = set(session.person.roles)
+    kinds = [k for k in KINDS if k.roles & roles]
+    listed = [found for found in await asyncio.gather(*(_listed(request, session, k) for k in kinds)) if found]
+    return page(request, "home.html", session=session, person=session.person, listed=listed)

@@ -1,0 +1,80 @@
+"""What every page needs: the templates, the session of the request, and the redirect to sign-in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
+
+from console import words
+from console.config import ConsoleSettings
+from console.gateway_client import GatewayClient
+from console.sessions import Session, SessionStore
+
+SESSION_COOKIE = "jiuzhu_session"
+LOGIN_CSRF_COOKIE = "jiuzhu_login_csrf"
+
+_ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True)
+templates = Jinja2Templates(env=_ENV)
+templates.env.filters.update(
+    chinese_date=words.chinese_date,
+    yuan=words.yuan,
+    role=lambda r: words.word(words.ROLES, r),
+    program=lambda p: words.word(words.PROGRAMS, p),
+    application_status=lambda s: words.word(words.APPLICATION_STATUSES, s),
+    case_status=lambda s: words.word(words.CASE_STATUSES, s),
+)
+
+
+class NeedsSignIn(Exception):
+    """No live session for this request: to the sign-in page, and back here afterwards."""
+
+    def __init__(self, wanted: str) -> None:
+        super().__init__(wanted)
+        self.wanted = wanted
+
+
+def settings_of(request: Request) -> ConsoleSettings:
+    settings: ConsoleSettings = request.app.state.settings
+    return settings
+
+
+def sessions_of(request: Request) -> SessionStore:
+    store: SessionStore = request.app.state.sessions
+    return store
+
+
+def gateway_of(request: Request) -> GatewayClient:
+    client: GatewayClient = request.app.state.gateway
+    return client
+
+
+def wanted_page(request: Request) -> str:
+    query = f"?{request.url.query}" if request.url.query else ""
+    return f"{request.url.path}{query}"
+
+
+def current_session(request: Request) -> Session:
+    session = sessions_of(request).get(request.cookies.get(SESSION_COOKIE))
+    if session is None:
+        raise NeedsSignIn(wanted_page(request) if request.method == "GET" else f"{settings_of(request).base_path}/")
+    return session
+
+
+def to_sign_in(request: Request, wanted: str) -> RedirectResponse:
+    base = settings_of(request).base_path
+    response = RedirectResponse(f"{base}/login?next={quote(wanted, safe='')}", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path=base)
+    return response
+
+
+def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    base = settings_of(request).base_path
+    response: HTMLResponse = templates.TemplateResponse(request, template, {"base": base, **context},
+                                                        status_code=status_code)  # fmt: skip
+    return response

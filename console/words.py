@@ -1,0 +1,55 @@
+"""The words the console shows, in the notices' Chinese: roles, programs, statuses, dates and money."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+ROLES = {
+    "village_assistant": "村协理员",
+    "township_officer": "乡镇经办人员",
+    "county_officer": "县级审核审批人员",
+    "city_supervisor": "市级监督人员",
+    "system_admin": "系统管理员",
+}
+PROGRAMS = {"dibao": "低保", "tekun": "特困", "marginal": "低保边缘家庭", "temporary": "临时救助"}
+APPLICATION_STATUSES = {
+    "draft": "草稿",
+    "submitted": "待受理",
+    "returned": "退回补充",
+    "accepted": "已受理",
+    "withdrawn": "已撤回",
+    "decided": "已审核确认",
+}
+CASE_STATUSES = {
+    "awaiting_verification": "待核对",
+    "investigating": "入户调查",
+    "township_review": "乡镇审核",
+    "publicity": "公示",
+    "confirmation": "县级审核确认",
+    "decided": "已决定",
+    "cancelled": "已撤销",
+}
+
+
+def word(table: dict[str, str], key: object) -> str:
+    """The Chinese word for a value, or the value itself when the table lacks it (never an empty cell)."""
+    return table.get(str(key), str(key))
+
+
+def chinese_date(value: object) -> str:
+    """2026-03-30 → 2026年3月30日; anything else as it is."""
+    try:
+        day = dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value or "")
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def yuan(value: object) -> str:
+    """'1200' or '1200.5' (yuan, as the API writes money) → ¥1,200.50."""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return f"¥{amount:,.2f}"

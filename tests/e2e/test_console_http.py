@@ -1,0 +1,154 @@
+"""The staff console through the gateway, as plain HTTP (issue 19): sign-in with a server-side session, CSRF on
+every form, a Content-Security-Policy without inline scripts, the way back to the page wanted, sign-out, and 我的待办
+showing what the API lists for the signed-in person and nothing of another township."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from tests.e2e.journey_payment import APPLICATIONS, cast_for, groundwork, new_family
+from tests.e2e.system import Actor, WholeSystem, new_county
+
+pytestmark = pytest.mark.timeout(600)
+
+CONSOLE = "/console"
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+async def browser(whole_system: WholeSystem) -> AsyncIterator[httpx.AsyncClient]:
+    """A cookie-keeping client on the gateway, as a browser is (no bearer token: the console signs in)."""
+    async with httpx.AsyncClient(base_url=whole_system.base_url, timeout=60) as http:
+        yield http
+
+
+def _csrf(page: httpx.Response) -> str:
+    found = _CSRF.search(page.text)
+    assert found is not None, "the page has no CSRF field"
+    return found.group(1)
+
+
+async def _sign_in(browser: httpx.AsyncClient, actor: Actor, next_page: str = f"{CONSOLE}/") -> httpx.Response:
+    form = await browser.get(f"{CONSOLE}/login", params={"next": next_page})
+    assert actor.username is not None
+    assert actor.password is not None
+    fields = {"username": actor.username, "password": actor.password, "csrf_token": _csrf(form), "next": next_page}
+    return await browser.post(f"{CONSOLE}/login", data=fields)
+
+
+async def test_the_root_and_a_page_without_a_session_lead_to_sign_in_and_back(
+    whole_system: WholeSystem, browser: httpx.AsyncClient
+) -> None:
+    root = await browser.get("/")
+    assert root.status_code == 307
+    assert root.headers["location"] == f"{CONSOLE}/"
+    home = await browser.get(f"{CONSOLE}/")
+    assert home.status_code == 303
+    assert home.headers["location"] == f"{CONSOLE}/login?next=%2Fconsole%2F"
+    form = await browser.get(home.headers["location"])
+    assert form.status_code == 200
+    for word in ('<label for="username">用户名</label>', '<label for="password">密码</label>', ">登录</button>"):
+        assert word in form.text
+    officer = await whole_system.staff("county_officer", new_county(), "县民政局 科长")
+    signed_in = await _sign_in(browser, officer, f"{CONSOLE}/?from=login")
+    assert signed_in.status_code == 303
+    assert signed_in.headers["location"] == f"{CONSOLE}/?from=login"
+    cookie = signed_in.headers["set-cookie"]
+    assert "jiuzhu_session=" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
+    assert "Path=/console" in cookie
+    # The cookie is a random id: no token, no name travels in it.
+    assert str(officer.username) not in cookie
+    assert "eyJ" not in cookie
+    page = await browser.get(f"{CONSOLE}/?from=login")
+    assert page.status_code == 200
+    assert "<h1>我的待办</h1>" in page.text
+    assert "县级审核审批人员" in page.text
+    assert "退出登录" in page.text
+
+
+async def test_every_page_carries_a_policy_without_inline_scripts_and_is_not_cached(browser: httpx.AsyncClient) -> None:
+    page = await browser.get(f"{CONSOLE}/login")
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert page.headers["cache-control"] == "no-store"
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "<script" not in page.text
+    assert "style=" not in page.text
+    style = await browser.get(f"{CONSOLE}/static/console.css")
+    assert style.status_code == 200
+    assert style.headers["content-type"].startswith("text/css")
+    assert "content-security-policy" in style.headers
+
+
+async def test_a_sign_in_without_the_forms_token_or_with_a_wrong_password_signs_nobody_in(
+    whole_system: WholeSystem, browser: httpx.AsyncClient
+) -> None:
+    officer = await whole_system.staff("township_officer", new_county() + "001", "乡镇民政办 经办人")
+    assert officer.username is not None
+    assert officer.password is not None
+    forged = await browser.post(f"{CONSOLE}/login", data={"username": officer.username, "password": officer.password})
+    assert forged.status_code == 403
+    assert "页面已过期" in forged.text
+    assert "jiuzhu_session" not in forged.headers.get("set-cookie", "")
+    form = await browser.get(f"{CONSOLE}/login")
+    wrong = await browser.post(f"{CONSOLE}/login", data={"username": officer.username, "password": "not-the-password-1",
+                                                         "csrf_token": _csrf(form), "next": ""})  # fmt: skip
+    assert wrong.status_code == 401
+    assert '<p class="problem" role="alert">用户名或密码错误</p>' in wrong.text  # the catalogue's Chinese message
+    assert f'value="{officer.username}"' in wrong.text  # what was typed is kept
+    assert "jiuzhu_session" not in wrong.headers.get("set-cookie", "")
+    # Only a page of the console itself is a place to go after signing in.
+    for elsewhere in ("https://example.org/", "//example.org/", f"{CONSOLE}/..//example.org"):
+        async with httpx.AsyncClient(base_url=whole_system.base_url, timeout=60) as fresh:
+            went = await _sign_in(fresh, officer, elsewhere)
+        assert (went.status_code, went.headers["location"]) == (303, f"{CONSOLE}/"), elsewhere
+
+
+async def test_signing_out_needs_the_forms_token_and_ends_the_session(
+    whole_system: WholeSystem, browser: httpx.AsyncClient
+) -> None:
+    officer = await whole_system.staff("county_officer", new_county(), "县民政局 科长")
+    await _sign_in(browser, officer)
+    home = await browser.get(f"{CONSOLE}/")
+    refused = await browser.post(f"{CONSOLE}/logout", data={"csrf_token": "forged"})
+    assert refused.status_code == 403
+    assert (await browser.get(f"{CONSOLE}/")).status_code == 200  # still signed in
+    out = await browser.post(f"{CONSOLE}/logout", data={"csrf_token": _csrf(home)})
+    assert out.status_code == 303
+    assert out.headers["location"] == f"{CONSOLE}/login"
+    again = await browser.get(f"{CONSOLE}/")
+    assert again.status_code == 303
+    assert again.headers["location"].startswith(f"{CONSOLE}/login")
+
+
+async def test_the_home_lists_what_the_api_lists_for_this_person_and_nothing_of_another_township(
+    whole_system: WholeSystem, browser: httpx.AsyncClient
+) -> None:
+    family = new_family(whole_system, new_county())
+    cast = await cast_for(whole_system, family)
+    await groundwork(whole_system, cast, family, dibao_standard="760.00", publicity_days=3)
+    created = await cast.village_assistant.http.post(APPLICATIONS, json=family.application_body())
+    assert created.status_code == 201, created.text
+    application = created.json()
+    submitted = await cast.village_assistant.http.post(f"{APPLICATIONS}/{application['application_id']}/submit")
+    assert submitted.status_code == 200, submitted.text
+    await _sign_in(browser, cast.township_officer)
+    home = await browser.get(f"{CONSOLE}/")
+    assert home.status_code == 200
+    assert "待受理的申请（1）" in home.text
+    assert application["application_no"] in home.text
+    assert family.head.id_number not in home.text  # names are masked and identity numbers never listed
+    other = await whole_system.staff("township_officer", family.county + "002", "另一乡镇 经办人")
+    async with httpx.AsyncClient(base_url=whole_system.base_url, timeout=60) as elsewhere:
+        await _sign_in(elsewhere, other)
+        theirs = await elsewhere.get(f"{CONSOLE}/")
+    assert "待受理的申请（0）" in theirs.text
+    assert application["application_no"] not in theirs.text
