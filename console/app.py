@@ -13,10 +13,11 @@ from fastapi.staticfiles import StaticFiles
 
 from console.config import ConsoleSettings
 from console.gateway_client import GatewayClient, SignInAgain
-from console.pages import home, sign_in
+from console.pages import home, password, sign_in
+from console.pages.password import password_page_of
 from console.security import SecurityHeaders
 from console.sessions import SessionStore
-from console.web import NeedsSignIn, page, to_sign_in, wanted_page
+from console.web import MustChangePassword, NeedsSignIn, page, to_sign_in, wanted_page
 from libs.kernel.web import RequestContextMiddleware
 
 STATIC = Path(__file__).parent / "static"
@@ -38,6 +39,7 @@ def create_app(settings: ConsoleSettings, transport: httpx.AsyncBaseTransport | 
     pages = APIRouter(prefix=base)
     pages.include_router(sign_in.router)
     pages.include_router(home.router)
+    pages.include_router(password.router)
     app.include_router(pages)
     app.mount(f"{base}/static", StaticFiles(directory=STATIC), name="static")
 
@@ -52,6 +54,10 @@ def create_app(settings: ConsoleSettings, transport: httpx.AsyncBaseTransport | 
     @app.exception_handler(NeedsSignIn)
     async def needs_sign_in(request: Request, exc: NeedsSignIn) -> Response:
         return to_sign_in(request, exc.wanted)
+
+    @app.exception_handler(MustChangePassword)
+    async def must_change_password(request: Request, exc: MustChangePassword) -> Response:
+        return RedirectResponse(password_page_of(base, exc.wanted), status_code=303)
 
     @app.exception_handler(SignInAgain)
     async def sign_in_again(request: Request, exc: SignInAgain) -> Response:

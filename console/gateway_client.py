@@ -19,6 +19,7 @@ from console.sessions import Person, Session
 
 TOKEN_PATH = "/api/v1/auth/token"  # noqa: S105 - a path, not a secret
 REVOKE_PATH = "/api/v1/auth/revoke"
+PASSWORD_PATH = "/api/v1/auth/password"  # noqa: S105 - a path, not a secret
 # Renew this long before the access token ends, so a request never reaches the API with a token about to lapse.
 _RENEW_BEFORE_SECONDS = 60
 _RESPONSE_LIMIT = 8 * 1024 * 1024
@@ -118,6 +119,16 @@ class GatewayClient:
             raise problem_of(response)
         return response.json() if response.content else None
 
+    async def change_password(self, session: Session, current: str, new: str) -> Tokens:
+        """`POST /api/v1/auth/password`: every earlier token of the account ends; the answer carries fresh ones."""
+        body = {"current_password": current, "new_password": new}
+        response = await self.http.post(PASSWORD_PATH, json=body, headers=_bearer(session))
+        if response.status_code == 401:
+            raise SignInAgain
+        if response.status_code != 200:
+            raise problem_of(response)
+        return _tokens(response.json())
+
     async def _renew_if_due(self, session: Session) -> None:
         if session.access_expires_at - time.monotonic() < _RENEW_BEFORE_SECONDS:
             await self._renew(session)
@@ -139,13 +150,16 @@ class GatewayClient:
         response = await self.http.post(TOKEN_PATH, data=form, headers=headers)
         if response.status_code != 200:
             raise problem_of(response)
-        body = response.json()
-        return Tokens(
-            access_token=str(body["access_token"]),
-            refresh_token=body.get("refresh_token"),
-            expires_in=int(body.get("expires_in", 0)),
-            password_change_required=bool(body.get("password_change_required")),
-        )
+        return _tokens(response.json())
+
+
+def _tokens(body: dict[str, Any]) -> Tokens:
+    return Tokens(
+        access_token=str(body["access_token"]),
+        refresh_token=body.get("refresh_token"),
+        expires_in=int(body.get("expires_in", 0)),
+        password_change_required=bool(body.get("password_change_required")),
+    )
 
 
 def _bearer(session: Session) -> dict[str, str]:

@@ -31,6 +31,8 @@ class Session:
     access_token: str
     refresh_token: str | None
     access_expires_at: float
+    # An administrator reset the password: until the person chooses their own, the token serves only that.
+    must_change_password: bool = False
     csrf_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     last_seen: float = field(default_factory=time.monotonic)
 
@@ -44,13 +46,22 @@ class SessionStore:
         self.limit = limit
         self._sessions: OrderedDict[str, Session] = OrderedDict()
 
-    def open(self, person: Person, access_token: str, refresh_token: str | None, expires_in: int) -> Session:
+    def open(
+        self,
+        person: Person,
+        access_token: str,
+        refresh_token: str | None,
+        expires_in: int,
+        *,
+        must_change_password: bool = False,
+    ) -> Session:
         session = Session(
             id=secrets.token_urlsafe(32),
             person=person,
             access_token=access_token,
             refresh_token=refresh_token,
             access_expires_at=time.monotonic() + expires_in,
+            must_change_password=must_change_password,
         )
         self._sessions[session.id] = session
         while len(self._sessions) > self.limit:
@@ -70,6 +81,13 @@ class SessionStore:
         session.last_seen = now
         self._sessions.move_to_end(session_id)
         return session
+
+    def renew(self, session: Session, access_token: str, refresh_token: str | None, expires_in: int) -> None:
+        """New tokens for the same person (after a password change every earlier token of the account ends)."""
+        session.access_token = access_token
+        session.refresh_token = refresh_token or session.refresh_token
+        session.access_expires_at = time.monotonic() + expires_in
+        session.must_change_password = False
 
     def close(self, session_id: str) -> Session | None:
         return self._sessions.pop(session_id, None)

@@ -59,10 +59,21 @@ def wanted_page(request: Request) -> str:
     return f"{request.url.path}{query}"
 
 
-def current_session(request: Request) -> Session:
+class MustChangePassword(Exception):
+    """The person's password was reset: the password page comes first, then the page they wanted."""
+
+    def __init__(self, wanted: str) -> None:
+        super().__init__(wanted)
+        self.wanted = wanted
+
+
+def current_session(request: Request, *, changing_password: bool = False) -> Session:
     session = sessions_of(request).get(request.cookies.get(SESSION_COOKIE))
+    wanted = wanted_page(request) if request.method == "GET" else f"{settings_of(request).base_path}/"
     if session is None:
-        raise NeedsSignIn(wanted_page(request) if request.method == "GET" else f"{settings_of(request).base_path}/")
+        raise NeedsSignIn(wanted)
+    if session.must_change_password and not changing_password:
+        raise MustChangePassword(wanted)
     return session
 
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from console.gateway_client import ApiProblem, person_of
+from console.pages.password import password_page_of
 from console.security import safe_next
 from console.web import (
     LOGIN_CSRF_COOKIE,
@@ -70,12 +71,11 @@ async def login(
     except ApiProblem as problem:
         return _login_page(request, next_page=wanted, username=username, error=problem.message,
                            status_code=problem.status if 400 <= problem.status < 500 else 502)  # fmt: skip
-    if tokens.password_change_required:
-        return _login_page(request, next_page=wanted, username=username, status_code=403,
-                           error="管理员已重置您的密码，请先修改密码后再登录")  # fmt: skip
     session = sessions_of(request).open(person_of(username.strip(), tokens.access_token), tokens.access_token,
-                                        tokens.refresh_token, tokens.expires_in)  # fmt: skip
-    response = RedirectResponse(wanted, status_code=303)
+                                        tokens.refresh_token, tokens.expires_in,
+                                        must_change_password=tokens.password_change_required)  # fmt: skip
+    going = password_page_of(settings.base_path, wanted) if session.must_change_password else wanted
+    response = RedirectResponse(going, status_code=303)
     response.set_cookie(SESSION_COOKIE, session.id, httponly=True, samesite="lax", secure=settings.cookie_secure,
                         path=settings.base_path)  # fmt: skip
     response.delete_cookie(LOGIN_CSRF_COOKIE, path=settings.base_path)

@@ -152,3 +152,47 @@ async def test_the_home_lists_what_the_api_lists_for_this_person_and_nothing_of_
         theirs = await elsewhere.get(f"{CONSOLE}/")
     assert "待受理的申请（0）" in theirs.text
     assert application["application_no"] not in theirs.text
+
+
+async def test_a_reset_password_is_changed_first_with_each_refusal_beside_its_field(
+    whole_system: WholeSystem, browser: httpx.AsyncClient
+) -> None:
+    admin = await whole_system.admin()
+    username, region = f"reset-{new_county()}", new_county() + "001"
+    body = {"username": username, "password": "Original-Password-2026", "display_name": "乡镇民政办 经办人",
+            "roles": ["township_officer"], "region_code": region}  # fmt: skip
+    created = await admin.http.post("/api/v1/admin/users", json=body)
+    assert created.status_code == 201, created.text
+    temporary, own = "Temporary-Password-2026", "Wuqiang-Cunmin-2026#"
+    reset = await admin.http.post(f"/api/v1/admin/users/{created.json()['user_id']}/password",
+                                  json={"reason": "本人忘记密码", "password": temporary})  # fmt: skip
+    assert reset.status_code == 200, reset.text
+    signed_in = await _sign_in(browser, Actor(admin.http, region, username=username, password=temporary))
+    assert signed_in.headers["location"] == f"{CONSOLE}/password?next=%2Fconsole%2F"
+    # No other page until the password is the person's own.
+    assert (await browser.get(f"{CONSOLE}/")).headers["location"].startswith(f"{CONSOLE}/password")
+    form = await browser.get(signed_in.headers["location"])
+    assert "管理员已重置您的密码" in form.text
+    for label in ("当前密码", "新密码", "确认新密码"):
+        assert f">{label}</label>" in form.text
+
+    async def change(current: str, new: str, confirm: str) -> httpx.Response:
+        fields = {"csrf_token": _csrf(form), "next": f"{CONSOLE}/", "current_password": current,
+                  "new_password": new, "confirm_password": confirm}  # fmt: skip
+        return await browser.post(f"{CONSOLE}/password", data=fields)
+
+    mismatch = await change(temporary, own, own + "x")
+    assert mismatch.status_code == 422
+    assert 'id="confirm_password-problem" class="problem field-problem">两次输入的新密码不一致<' in mismatch.text
+    wrong = await change("Not-The-Password-1", own, own)
+    assert wrong.status_code == 422
+    assert 'id="current_password-problem" class="problem field-problem">原密码错误<' in wrong.text  # the catalogue's
+    weak = await change(temporary, "aaaaaaaaaaaa", "aaaaaaaaaaaa")
+    assert weak.status_code == 422
+    assert 'id="new_password-problem" class="problem field-problem">密码不符合安全要求<' in weak.text
+    changed = await change(temporary, own, own)
+    assert changed.status_code == 303
+    assert changed.headers["location"] == f"{CONSOLE}/"
+    home = await browser.get(f"{CONSOLE}/")
+    assert home.status_code == 200
+    assert "<h1>我的待办</h1>" in home.text
