@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench install browser clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11)" 2>/dev/null || { echo "Python 3.11 is required (set PYTHON=...)"; exit 1; }
@@ -20,7 +20,11 @@ install: $(STAMP)
 run: $(STAMP)
 	$(PY) -m libs.devstack.run
 
-test: $(STAMP)
+# The browser tests need Debian's Chromium; it is installed when missing (as root), or the run stops saying so.
+browser:
+	@tools/ensure-browser.sh
+
+test: $(STAMP) browser
 	$(PY) -m pytest
 
 lint: $(STAMP)

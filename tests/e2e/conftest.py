@@ -4,7 +4,7 @@ logs when it stops."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 
 import pytest
 
@@ -42,3 +42,13 @@ def _every_process_still_runs(request: pytest.FixtureRequest) -> Iterator[None]:
         assert not dead, "processes of the whole system have exited:\n" + "\n".join(
             f"{n}: {d}" for n, d in dead.items()
         )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Each phase's report on the test item (`rep_call`), so a browser test's fixture knows it failed."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

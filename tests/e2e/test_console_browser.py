@@ -1,0 +1,59 @@
+"""The console in a real browser (issue 19): Debian's Chromium, found by role and label as a person finds things."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import Page, expect
+
+from tests.e2e.browser import chromium, keep_screenshot, no_horizontal_scroll, page
+from tests.e2e.journey_payment import APPLICATIONS, cast_for, groundwork, new_family
+from tests.e2e.system import WholeSystem, new_county
+
+__all__ = ["chromium", "page"]  # fixtures
+pytestmark = pytest.mark.timeout(600)
+
+
+async def _sign_in(tab: Page, base: str, username: str, password: str) -> None:
+    await tab.goto(f"{base}/")
+    await tab.get_by_label("用户名").fill(username)
+    await tab.get_by_label("密码").fill(password)
+    await tab.get_by_role("button", name="登录").click()
+
+
+async def test_a_township_officer_signs_in_sees_the_application_to_accept_and_signs_out(
+    whole_system: WholeSystem, page: Page
+) -> None:
+    family = new_family(whole_system, new_county())
+    cast = await cast_for(whole_system, family)
+    await groundwork(whole_system, cast, family, dibao_standard="760.00", publicity_days=3)
+    created = await cast.village_assistant.http.post(APPLICATIONS, json=family.application_body())
+    assert created.status_code == 201, created.text
+    application = created.json()
+    submitted = await cast.village_assistant.http.post(f"{APPLICATIONS}/{application['application_id']}/submit")
+    assert submitted.status_code == 200, submitted.text
+
+    officer = cast.township_officer
+    assert officer.username is not None
+    assert officer.password is not None
+    await page.goto(f"{whole_system.base_url}/")
+    await expect(page.get_by_role("heading", name="登录救助工作台")).to_be_visible()
+    await keep_screenshot(page, "login")
+    await page.get_by_label("用户名").fill(officer.username)
+    await page.get_by_label("密码").fill("not-the-password-1")
+    await page.get_by_role("button", name="登录").click()
+    await expect(page.get_by_role("alert")).to_have_text("用户名或密码错误")
+    await expect(page.get_by_label("用户名")).to_have_value(officer.username)  # what was typed is kept
+
+    await page.get_by_label("密码").fill(officer.password)
+    await page.get_by_role("button", name="登录").click()
+    await expect(page.get_by_role("heading", name="我的待办", exact=True)).to_be_visible()
+    waiting = page.get_by_role("region", name="待受理的申请（1）")
+    await expect(waiting).to_be_visible()
+    await expect(waiting.get_by_role("cell", name=str(application["application_no"]), exact=False)).to_be_visible()
+    assert await no_horizontal_scroll(page)
+    await keep_screenshot(page, "home-township")
+
+    await page.get_by_role("button", name="退出登录").click()
+    await expect(page.get_by_role("heading", name="登录救助工作台")).to_be_visible()
+    await page.goto(f"{whole_system.base_url}/console/")
+    await expect(page.get_by_role("button", name="登录")).to_be_visible()  # the session is gone
