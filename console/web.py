@@ -28,6 +28,13 @@ templates.env.filters.update(
     program=lambda p: words.word(words.PROGRAMS, p),
     application_status=lambda s: words.word(words.APPLICATION_STATUSES, s),
     case_status=lambda s: words.word(words.CASE_STATUSES, s),
+    relation=lambda r: words.word(words.RELATIONS, r),
+    labour=lambda v: words.word(words.LABOUR, v),
+    employment=lambda v: words.word(words.EMPLOYMENT, v),
+    income_kind=lambda v: words.word(words.INCOME, v),
+    expenditure_kind=lambda v: words.word(words.EXPENDITURE, v),
+    channel=lambda v: words.word(words.CHANNELS, v),
+    bank=lambda v: words.word(words.BANKS, v),
 )
 
 

@@ -53,3 +53,40 @@ def yuan(value: object) -> str:
     except InvalidOperation:
         return str(value)
     return f"¥{amount:,.2f}"
+
+
+RELATIONS = {
+    "head": "户主",
+    "spouse": "配偶",
+    "child": "子女",
+    "parent": "父母",
+    "grandparent": "祖父母、外祖父母",
+    "grandchild": "孙子女、外孙子女",
+    "sibling": "兄弟姐妹",
+    "child_in_law": "儿媳、女婿",
+    "other": "其他",
+}
+LABOUR = {"full": "有劳动能力", "partial": "部分丧失劳动能力", "none": "无劳动能力"}
+EMPLOYMENT = {
+    "employed": "就业",
+    "self_employed": "自主经营",
+    "flexible": "灵活就业",
+    "farming": "务农",
+    "unemployed": "失业",
+    "student": "在校学生",
+    "retired": "退休",
+    "not_working": "未就业",
+}
+INCOME = {"wages": "工资性收入", "business": "经营净收入", "property": "财产净收入", "transfers": "转移净收入"}
+EXPENDITURE = {"medical": "医疗", "education": "教育", "rehabilitation": "康复", "disaster": "灾害", "other": "其他"}
+CHANNELS = {"counter": "窗口申请", "online": "网上申请", "proxy": "代为申请", "referral": "主动发现转办"}
+BANKS = {
+    "ICBC": "中国工商银行",
+    "ABC": "中国农业银行",
+    "BOC": "中国银行",
+    "CCB": "中国建设银行",
+    "BOCOM": "交通银行",
+    "PSBC": "中国邮政储蓄银行",
+    "RCC": "农村信用社",
+    "RCB": "农村商业银行",
+}

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from console import words
 from console.gateway_client import ApiProblem
 from console.sessions import Session
-from console.web import current_session, gateway_of, page
+from console.web import current_session, gateway_of, page, settings_of
 
 router = APIRouter()
 
@@ -38,6 +38,7 @@ class Row:
     status: str
     due: str
     overdue: bool
+    link: str | None = None
 
 
 @dataclass
@@ -65,7 +66,7 @@ KINDS: tuple[Kind, ...] = (
 )
 
 
-def _row(item: dict[str, Any]) -> Row:
+def _row(item: dict[str, Any], base: str) -> Row:
     """One line of a list, whichever API it came from (applications, cases, hits, complaints)."""
     name = item.get("applicant_name") or item.get("applicant_name_masked") or item.get("person_name_masked")
     what = " · ".join(
@@ -87,6 +88,7 @@ def _row(item: dict[str, Any]) -> Row:
         status=status_word,
         due=words.chinese_date(due) if due else "",
         overdue=bool(item.get("overdue")),
+        link=f"{base}/applications/{item['application_id']}" if item.get("application_no") else None,
     )
 
 
@@ -98,7 +100,8 @@ async def _listed(request: Request, session: Session, kind: Kind) -> Listed | No
             return None  # not this person's work after all
         return Listed(kind, unavailable=True)
     items = body.get("items", []) if isinstance(body, dict) else []
-    return Listed(kind, [_row(i) for i in items if isinstance(i, dict)], more=bool(body.get("next_cursor")))
+    base = settings_of(request).base_path
+    return Listed(kind, [_row(i, base) for i in items if isinstance(i, dict)], more=bool(body.get("next_cursor")))
 
 
 @router.get("/", response_class=HTMLResponse)

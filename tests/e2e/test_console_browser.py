@@ -53,6 +53,18 @@ async def test_a_township_officer_signs_in_sees_the_application_to_accept_and_si
     assert await no_horizontal_scroll(page)
     await keep_screenshot(page, "home-township")
 
+    await waiting.get_by_role("link").first.click()
+    await expect(page.get_by_role("heading", name=f"申请 {application['application_no']}")).to_be_visible()
+    members = page.get_by_role("region", name="家庭成员（3 人）")
+    await expect(members.get_by_role("cell", name="户主", exact=True)).to_be_visible()
+    await page.get_by_role("button", name="退回补充").click()  # nothing listed: refused here, nothing sent
+    await expect(page.get_by_role("alert")).to_contain_text("请逐行填写缺少的材料")
+    assert await no_horizontal_scroll(page)
+    await keep_screenshot(page, "application")
+    await page.get_by_role("button", name="受理").click()
+    await expect(page.get_by_role("status")).to_have_text("已受理，办理期限自今日起算。")
+    await expect(page.get_by_role("button", name="受理")).to_have_count(0)  # accepted once
+
     await page.get_by_role("button", name="退出登录").click()
     await expect(page.get_by_role("heading", name="登录救助工作台")).to_be_visible()
     await page.goto(f"{whole_system.base_url}/console/")

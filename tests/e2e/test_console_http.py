@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from libs.contracts.errors import CATALOGUE
 from tests.e2e.journey_payment import APPLICATIONS, cast_for, groundwork, new_family
 from tests.e2e.system import Actor, WholeSystem, new_county
 
@@ -196,3 +197,44 @@ async def test_a_reset_password_is_changed_first_with_each_refusal_beside_its_fi
     home = await browser.get(f"{CONSOLE}/")
     assert home.status_code == 200
     assert "<h1>我的待办</h1>" in home.text
+
+
+async def test_an_application_is_returned_once_with_its_list_and_another_township_cannot_open_it(
+    whole_system: WholeSystem, browser: httpx.AsyncClient
+) -> None:
+    family = new_family(whole_system, new_county())
+    cast = await cast_for(whole_system, family)
+    await groundwork(whole_system, cast, family, dibao_standard="760.00", publicity_days=3)
+    created = await cast.village_assistant.http.post(APPLICATIONS, json=family.application_body())
+    assert created.status_code == 201, created.text
+    application_id = created.json()["application_id"]
+    submitted = await cast.village_assistant.http.post(f"{APPLICATIONS}/{application_id}/submit")
+    assert submitted.status_code == 200, submitted.text
+    await _sign_in(browser, cast.township_officer)
+    detail = await browser.get(f"{CONSOLE}/applications/{application_id}")
+    assert detail.status_code == 200
+    assert "宋建军" in detail.text  # the applicant's full name, as the API shows it to the township
+    assert family.head.id_number not in detail.text  # identity numbers masked
+    forged = await browser.post(f"{CONSOLE}/applications/{application_id}/return", data={"missing": "户口簿"})
+    assert forged.status_code == 403
+    missing = "户口簿复印件\n近 12 个月工资流水"
+    returned = await browser.post(f"{CONSOLE}/applications/{application_id}/return",
+                                  data={"missing": missing, "csrf_token": _csrf(detail)})  # fmt: skip
+    assert returned.status_code == 303
+    after = await browser.get(returned.headers["location"])
+    assert "已退回补充" in after.text
+    assert "<li>户口簿复印件</li>" in after.text
+    assert "<li>近 12 个月工资流水</li>" in after.text
+    # Once only: the API refuses a second return, and the page says so in the catalogue's Chinese.
+    again = await browser.post(f"{CONSOLE}/applications/{application_id}/return",
+                               data={"missing": "再补一项", "csrf_token": _csrf(detail)})  # fmt: skip
+    assert again.status_code == 409
+    said = {CATALOGUE[code].zh for code in ("already_returned", "invalid_status")}
+    assert any(f'<p class="problem" role="alert">{zh}</p>' in again.text for zh in said)
+    other = await whole_system.staff("township_officer", family.county + "002", "另一乡镇 经办人")
+    async with httpx.AsyncClient(base_url=whole_system.base_url, timeout=60) as elsewhere:
+        await _sign_in(elsewhere, other)
+        refused = await elsewhere.get(f"{CONSOLE}/applications/{application_id}")
+    assert refused.status_code in {403, 404}
+    assert "宋建军" not in refused.text
+    assert 'role="alert"' in refused.text
