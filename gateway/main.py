@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 import structlog
 from fastapi import FastAPI
 
+from gateway.api_document import install_api_docs
 from gateway.audit.access import AuditMiddleware, AuditWriter
 from gateway.audit.router import audit_router
 from gateway.auth.admin_router import admin_router
@@ -132,8 +133,14 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         title="Jiuzhu API gateway",
         description="Authentication, routing and access audit in front of the Jiuzhu services.",
         lifespan=lifespan,
-        **docs_routes(s),  # not in production unless `expose_docs` (libs.kernel.api_docs)
+        # The gateway's own description where descriptions are served (libs.kernel.api_docs); /docs and /redoc
+        # read the merged one (gateway.api_document).
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=docs_routes(s)["openapi_url"],
     )
+    if s.docs_exposed:
+        install_api_docs(app)
 
     async def database_ready() -> None:
         await app.state.db.ping()

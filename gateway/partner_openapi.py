@@ -37,7 +37,7 @@ TOKEN_PATH = "/api/v1/auth/token"  # noqa: S105 - a path, not a secret
 SECURITY_SCHEME = "bearer"
 CACHE_SECONDS = 60.0
 _SCHEMA_REF = "#/components/schemas/"
-_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 PROBLEM_SCHEMA: Json = {
     "type": "object",
@@ -67,7 +67,7 @@ PROBLEM_SCHEMA: Json = {
 }
 
 # What the gateway itself may answer on any partner operation, before or instead of the service.
-_GATEWAY_ERRORS: dict[str, str] = {
+GATEWAY_ERRORS: dict[str, str] = {
     "401": "No access token, or an invalid or expired one (`WWW-Authenticate: Bearer`)",
     "403": "The token lacks the scope, or the request lies outside the client's jurisdiction",
     "4XX": "Any other refused request (malformed, unknown, conflicting): a problem with a precise `code`",
@@ -93,7 +93,7 @@ def _is_error(status: str) -> bool:
     return status[:1] in ("4", "5")
 
 
-def _with_problems(operation: Json, extra: Mapping[str, str]) -> Json:
+def with_problems(operation: Json, extra: Mapping[str, str]) -> Json:
     """The operation with every error response described as a problem, plus the errors in `extra` not listed."""
     responses: Json = {}
     for status, response in operation.get("responses", {}).items():
@@ -145,7 +145,7 @@ def _closure(roots: Json, schemas: Mapping[str, Any]) -> list[str]:
     return sorted(needed)
 
 
-class _Document:
+class Document:
     """The document under construction: paths and component schemas, names kept unique across services."""
 
     def __init__(self) -> None:
@@ -189,9 +189,9 @@ def _service_paths(service: str, spec: Json) -> Json:
             continue  # staff routes, and paths the gateway sends to another service
         scope: Scope = route.scope
         for method, operation in item.items():
-            if method not in _HTTP_METHODS:
+            if method not in HTTP_METHODS:
                 continue
-            operation = _with_problems(copy.deepcopy(operation), _GATEWAY_ERRORS)
+            operation = with_problems(copy.deepcopy(operation), GATEWAY_ERRORS)
             operation["security"] = [{SECURITY_SCHEME: [scope.value]}]
             description = operation.get("description", "")
             operation["description"] = f"{description}\n\nScope: `{scope.value}`.".strip()
@@ -201,13 +201,13 @@ def _service_paths(service: str, spec: Json) -> Json:
 
 def assemble(gateway_spec: Json, service_specs: Mapping[str, Json], version: str = "1") -> Json:
     """The partner document from the gateway's own document and each partner service's (name → document)."""
-    document = _Document()
+    document = Document()
     token = gateway_spec.get("paths", {}).get(TOKEN_PATH, {})
     token_paths = {
         TOKEN_PATH: {
-            method: {**_with_problems(copy.deepcopy(operation), {}), "security": []}
+            method: {**with_problems(copy.deepcopy(operation), {}), "security": []}
             for method, operation in token.items()
-            if method in _HTTP_METHODS
+            if method in HTTP_METHODS
         }
     }
     document.add("gateway", gateway_spec, token_paths)
@@ -254,13 +254,13 @@ class PartnerOpenApi:
         async with self._lock:
             if self._document is None or time.monotonic() - self._built_at > self._cache_seconds:
                 services = partner_services()
-                specs = await asyncio.gather(*(_fetch(rt, service) for service in services))
+                specs = await asyncio.gather(*(fetch_description(rt, service) for service in services))
                 self._document = assemble(gateway_spec, dict(zip(services, specs, strict=True)), version)
                 self._built_at = time.monotonic()
             return self._document
 
 
-async def _fetch(rt: Runtime, service: str) -> Json:
+async def fetch_description(rt: Runtime, service: str) -> Json:
     try:
         # In production a service gives its description only to the gateway (libs.kernel.api_docs).
         token = internal_tokens(rt.settings).sign(DOCS_READER)
