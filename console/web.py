@@ -21,6 +21,7 @@ LOGIN_CSRF_COOKIE = "jiuzhu_login_csrf"
 
 _ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True)
 templates = Jinja2Templates(env=_ENV)
+templates.env.globals["words"] = words
 templates.env.filters.update(
     chinese_date=words.chinese_date,
     yuan=words.yuan,

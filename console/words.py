@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from libs.contracts.programs import PROGRAM_NAMES
+
 ROLES = {
     "village_assistant": "村协理员",
     "township_officer": "乡镇经办人员",
@@ -12,7 +14,11 @@ ROLES = {
     "city_supervisor": "市级监督人员",
     "system_admin": "系统管理员",
 }
-PROGRAMS = {"dibao": "低保", "tekun": "特困", "marginal": "低保边缘家庭", "temporary": "临时救助"}
+PROGRAMS: dict[str, str] = {str(program): name for program, name in PROGRAM_NAMES.items()}
+# What an application may be filed for, as the filing form offers it.
+PROGRAM_OPTIONS = {
+    key: PROGRAMS[key] for key in ("dibao", "dibao_single", "marginal", "tekun_dispersed", "tekun_centralized")
+}
 APPLICATION_STATUSES = {
     "draft": "草稿",
     "submitted": "待受理",
@@ -89,4 +95,23 @@ BANKS = {
     "PSBC": "中国邮政储蓄银行",
     "RCC": "农村信用社",
     "RCB": "农村商业银行",
+}
+HEALTH = {"healthy": "健康", "chronic_illness": "患慢性病", "serious_illness": "患重特大疾病"}
+ASSETS = {"house": "房产", "vehicle": "机动车辆", "deposit": "存款", "securities": "有价证券",
+          "business_registration": "工商登记", "other": "其他"}  # fmt: skip
+CLOSE_RELATIONS = {
+    "spouse": "配偶",
+    "parent": "父母",
+    "child": "子女",
+    "sibling": "兄弟姐妹",
+    "grandparent": "祖父母、外祖父母",
+    "grandchild": "孙子女、外孙子女",
+    "uncle_aunt": "伯叔姑舅姨",
+    "cousin": "堂兄弟姐妹、表兄弟姐妹",
+    "nephew_niece": "侄子女、外甥子女",
+    "spouse_parent": "配偶的父母",
+    "spouse_sibling": "配偶的兄弟姐妹",
+    "spouse_sibling_spouse": "配偶的兄弟姐妹的配偶",
+    "child_spouse": "子女的配偶",
+    "child_spouse_parent": "子女配偶的父母",
 }

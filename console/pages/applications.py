@@ -23,7 +23,12 @@ ApplicationId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 MissingText = Annotated[str, Form(max_length=50 * 210)]
 Token = Annotated[str, Form(max_length=256)]
 _MAX_MISSING = 50
-_DONE = {"accepted": "已受理，办理期限自今日起算。", "returned": "已退回补充，申请人将收到一次性告知的补充材料清单。"}
+_DONE = {
+    "accepted": "已受理，办理期限自今日起算。",
+    "returned": "已退回补充，申请人将收到一次性告知的补充材料清单。",
+    "saved": "草稿已保存。",
+    "submitted": "申请已提交，等待乡镇受理。",
+}
 
 
 def _form_refused(request: Request, session: Session) -> HTMLResponse:

@@ -69,3 +69,52 @@ async def test_a_township_officer_signs_in_sees_the_application_to_accept_and_si
     await expect(page.get_by_role("heading", name="登录救助工作台")).to_be_visible()
     await page.goto(f"{whole_system.base_url}/console/")
     await expect(page.get_by_role("button", name="登录")).to_be_visible()  # the session is gone
+
+
+async def test_a_village_assistant_files_three_members_a_bad_identity_number_is_shown_beside_its_field(
+    whole_system: WholeSystem, page: Page
+) -> None:
+    family = new_family(whole_system, new_county())
+    cast = await cast_for(whole_system, family)
+    await groundwork(whole_system, cast, family, dibao_standard="760.00", publicity_days=3)
+    assistant = cast.village_assistant
+    assert assistant.username is not None
+    assert assistant.password is not None
+    await _sign_in(page, whole_system.base_url, assistant.username, assistant.password)
+    await page.get_by_role("link", name="填写申请").click()
+    await expect(page.get_by_role("heading", name="填写申请")).to_be_visible()
+    await expect(page.get_by_label("所在村（社区）代码")).to_have_value(family.village)  # the assistant's village
+    words = {"head": "户主", "spouse": "配偶", "child": "子女"}
+    labour = {"partial": "部分丧失劳动能力", "none": "无劳动能力", "full": "有劳动能力"}
+    employment = {"unemployed": "失业", "flexible": "灵活就业", "student": "在校学生"}
+    broken = family.members[1].id_number[:-1] + ("0" if family.members[1].id_number[-1] != "0" else "1")
+    for i, member in enumerate(family.members):
+        row = page.get_by_role("group", name=f"第{i + 1}名成员")
+        await row.get_by_label("与户主关系").select_option(label=words[member.relation])
+        await row.get_by_label("姓名").fill(member.name)
+        await row.get_by_label("身份证号").fill(broken if i == 1 else member.id_number)
+        await row.get_by_label("劳动能力").select_option(label=labour[member.labour_capacity])
+        await row.get_by_label("就业状况").select_option(label=employment[member.employment])
+    income = page.get_by_role("group", name="第1项收入")
+    await income.get_by_label("取得收入的成员身份证号").fill(family.earner.id_number)
+    await income.get_by_label("收入金额（元）").fill(family.declared_wages_12_months)
+    await page.get_by_label("开户银行").select_option(label="中国工商银行")
+    await page.get_by_label("银行账号").fill(family.account_no)
+    await page.get_by_label("申请人承诺所填信息真实（告知承诺）").check()
+    await page.get_by_label("授权核对家庭经济状况").check()
+    await page.get_by_role("button", name="提交申请").click()
+
+    second = page.get_by_role("group", name="第2名成员")
+    await expect(second.get_by_text("身份证号不正确，请核对 18 位号码及最后一位校验码")).to_be_visible()
+    await expect(second.get_by_label("身份证号")).to_have_value(broken)  # nothing typed is lost
+    await expect(page.get_by_role("group", name="第3名成员").get_by_label("姓名")).to_have_value(family.members[2].name)
+    await expect(page.get_by_label("银行账号")).to_have_value(family.account_no)
+    assert await no_horizontal_scroll(page)
+    await keep_screenshot(page, "application-form")
+
+    await second.get_by_label("身份证号").fill(family.members[1].id_number)
+    await page.get_by_role("button", name="提交申请").click()
+    await expect(page.get_by_role("status")).to_have_text("申请已提交，等待乡镇受理。")
+    await expect(page.get_by_role("region", name="家庭成员（3 人）")).to_be_visible()
+    filed = await cast.township_officer.http.get(APPLICATIONS, params={"region_code": family.village})
+    assert [a["status"] for a in filed.json()["items"]] == ["submitted"]  # one application, not one per attempt

@@ -21,7 +21,7 @@ import pytest
 from libs.kernel.context import ServiceContext
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ("libs", "services", "gateway")
+SOURCES = ("libs", "services", "gateway", "console")
 SERVICES = ("intake", "casework", "matching", "complaints", "disbursement")
 MAX_LINES = 400
 _ROUTE_VERBS = {"get", "post", "put", "patch", "delete"}
