@@ -36,6 +36,9 @@ templates.env.filters.update(
     expenditure_kind=lambda v: words.word(words.EXPENDITURE, v),
     channel=lambda v: words.word(words.CHANNELS, v),
     bank=lambda v: words.word(words.BANKS, v),
+    outcome=lambda v: words.word(words.OUTCOMES, v),
+    trigger=lambda v: words.word(words.TRIGGERS, v),
+    source=lambda v: words.word(words.SOURCES, v),
 )
 
 

@@ -115,3 +115,40 @@ CLOSE_RELATIONS = {
     "child_spouse": "子女的配偶",
     "child_spouse_parent": "子女配偶的父母",
 }
+OUTCOMES = {
+    "approved": "批准",
+    "rejected": "不予批准",
+    "continued": "继续保障",
+    "adjusted": "调整保障金额",
+    "gradual_exit": "渐退",
+    "stopped": "停发",
+}
+TRIGGERS = {
+    "application": "申请",
+    "periodic": "定期复核",
+    "death": "死亡信息比对",
+    "hit": "比对疑点",
+    "complaint": "投诉举报",
+    "province_warning": "省级预警",
+    "payment_failed": "发放失败",
+}
+REVIEW_CLASSES = {"": "（按规定）", "A": "A类（每年复核）", "B": "B类（每半年复核）", "C": "C类（每季度复核）",
+                  "monthly": "每月复核", "quarterly": "每季度复核"}  # fmt: skip
+DECISIONS = {"confirm": "确认", "reject": "驳回", "return": "退回"}
+SOURCES = {
+    "death": "死亡登记",
+    "police_deregistration": "公安户籍注销",
+    "cremation": "火化信息",
+    "prison": "服刑人员",
+    "public_payroll": "财政供养人员",
+    "employee_medical_insurance": "职工医疗保险",
+    "work_injury": "工伤保险",
+    "provident_fund": "住房公积金",
+    "retirement": "退休人员",
+    "military": "现役军人",
+    "pension": "养老保险",
+    "vehicle": "机动车辆",
+    "property": "不动产登记",
+    "business": "市场主体登记",
+    "flight": "乘机记录",
+}

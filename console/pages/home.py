@@ -59,11 +59,21 @@ KINDS: tuple[Kind, ...] = (
     Kind("申请草稿", "/api/v1/intake/applications", {"status": "draft"}, frozenset({"village_assistant"})),
     Kind("待受理的申请", "/api/v1/intake/applications", {"status": "submitted"}, frozenset({_TOWNSHIP})),
     Kind("待确认的比对疑点（14日内）", "/api/v1/matching/hits", {"status": "open"}, frozenset({_TOWNSHIP})),
+    Kind("待入户调查的案件", "/api/v1/casework/cases", {"status": "investigating"}, frozenset({_TOWNSHIP})),
     Kind("待乡镇审核的案件", "/api/v1/casework/cases", {"status": "township_review"}, frozenset({_TOWNSHIP})),
     Kind("待县级审核确认的案件", "/api/v1/casework/cases", {"status": "confirmation"}, frozenset({_COUNTY})),
     Kind("逾期的案件", "/api/v1/casework/cases", {"overdue": "true"}, frozenset({_TOWNSHIP, _COUNTY, _CITY})),
     Kind("逾期的投诉", "/api/v1/complaints/overdue", {}, frozenset({_TOWNSHIP, _COUNTY, _CITY})),
 )
+
+
+def _link(item: dict[str, Any], base: str) -> str | None:
+    """The page of the item: a case (cases carry an application number too), else an application."""
+    if item.get("case_id"):
+        return f"{base}/cases/{item['case_id']}"
+    if item.get("application_id"):
+        return f"{base}/applications/{item['application_id']}"
+    return None
 
 
 def _row(item: dict[str, Any], base: str) -> Row:
@@ -88,7 +98,7 @@ def _row(item: dict[str, Any], base: str) -> Row:
         status=status_word,
         due=words.chinese_date(due) if due else "",
         overdue=bool(item.get("overdue")),
-        link=f"{base}/applications/{item['application_id']}" if item.get("application_no") else None,
+        link=_link(item, base),
     )
 
 

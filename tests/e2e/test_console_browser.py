@@ -5,8 +5,18 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Page, expect
 
+from libs.contracts.clock import china_today
 from tests.e2e.browser import chromium, keep_screenshot, no_horizontal_scroll, page
-from tests.e2e.journey_payment import APPLICATIONS, cast_for, groundwork, new_family
+from tests.e2e.journey_payment import (
+    APPLICATIONS,
+    apply,
+    cast_for,
+    get_case,
+    groundwork,
+    new_family,
+    pass_publicity,
+    verify,
+)
 from tests.e2e.system import WholeSystem, new_county
 
 __all__ = ["chromium", "page"]  # fixtures
@@ -118,3 +128,55 @@ async def test_a_village_assistant_files_three_members_a_bad_identity_number_is_
     await expect(page.get_by_role("region", name="家庭成员（3 人）")).to_be_visible()
     filed = await cast.township_officer.http.get(APPLICATIONS, params={"region_code": family.village})
     assert [a["status"] for a in filed.json()["items"]] == ["submitted"]  # one application, not one per attempt
+
+
+async def test_the_township_investigates_and_proposes_and_the_county_confirms_in_the_browser(
+    whole_system: WholeSystem, page: Page
+) -> None:
+    family = new_family(whole_system, new_county())
+    cast = await cast_for(whole_system, family)
+    await groundwork(whole_system, cast, family, dibao_standard="760.00", publicity_days=3)
+    application = await apply(whole_system, cast, family)
+    await verify(cast, family, application)
+    township, county = cast.township_officer, cast.county_officer
+    assert township.username is not None
+    assert township.password is not None
+    await _sign_in(page, whole_system.base_url, township.username, township.password)
+    investigating = page.get_by_role("region", name="待入户调查的案件（1）")
+    await investigating.get_by_role("link").first.click()
+    await expect(page.get_by_role("heading", name=f"案件 {application.application_no}")).to_be_visible()
+    step = page.get_by_role("region", name="记录入户调查")
+    await step.get_by_label("调查日期").fill(china_today().isoformat())
+    await step.get_by_label("调查人员（一）").fill("调查员甲")
+    await step.get_by_label("调查人员（二）").fill("调查员乙")
+    await step.get_by_label("调查情况").fill("入户核实，共同生活成员三人，与申报一致")
+    income = step.get_by_role("group", name="核实收入（1）")
+    await income.get_by_label("成员身份证号").fill(family.earner.id_number)
+    await income.get_by_label("核实的近12个月收入（元）").fill(family.verified_wages_12_months)
+    await step.get_by_role("button", name="保存入户调查").click()
+    await expect(page.get_by_role("status")).to_have_text("入户调查已记录。")
+
+    proposal = page.get_by_role("region", name="乡镇初审意见")
+    await proposal.get_by_label("初审意见").select_option(label="批准")
+    await proposal.get_by_label("复核分类").select_option(label="B类（每半年复核）")
+    await proposal.get_by_label("理由（每行一条）").fill("家庭人均收入低于当地低保标准")
+    await proposal.get_by_role("button", name="提交初审意见").click()
+    await expect(page.get_by_role("status")).to_have_text("初审意见已提交。")
+    # The amount is calculated by casework, line by line, never typed in.
+    calculation = page.get_by_role("region", name="保障金额测算")
+    await expect(calculation.get_by_role("row")).not_to_have_count(0)
+    await keep_screenshot(page, "case")
+    await page.get_by_role("button", name="退出登录").click()
+
+    await pass_publicity(whole_system, cast, application.case_id)
+    assert county.username is not None
+    assert county.password is not None
+    await _sign_in(page, whole_system.base_url, county.username, county.password)
+    waiting = page.get_by_role("region", name="待县级审核确认的案件（1）")
+    await waiting.get_by_role("link").first.click()
+    await page.get_by_role("region", name="审核确认").get_by_role("button", name="确认").click()
+    await expect(page.get_by_role("status")).to_have_text("审核确认意见已提交。")
+    decided = await get_case(county, application.case_id)
+    assert decided["status"] == "decided"
+    assert decided["outcome"] == "approved"
+    await expect(page.get_by_text(f"批准，自 {decided['effective_month']} 起")).to_be_visible()
