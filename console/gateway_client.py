@@ -20,6 +20,8 @@ from console.sessions import Person, Session
 TOKEN_PATH = "/api/v1/auth/token"  # noqa: S105 - a path, not a secret
 REVOKE_PATH = "/api/v1/auth/revoke"
 PASSWORD_PATH = "/api/v1/auth/password"  # noqa: S105 - a path, not a secret
+REGIONS_PATH = "/api/v1/regions"
+_REGIONS_FRESH_SECONDS = 300
 # Renew this long before the access token ends, so a request never reaches the API with a token about to lapse.
 _RENEW_BEFORE_SECONDS = 60
 _RESPONSE_LIMIT = 8 * 1024 * 1024
@@ -107,6 +109,7 @@ class GatewayClient:
     async def call(self, session: Session, method: str, path: str, **kwargs: Any) -> Any:
         """The API's JSON answer to `method path` as this person; an `ApiProblem` for a refusal."""
         await self._renew_if_due(session)
+        await self._regions_if_due(session)
         response = await self.http.request(method, path, headers=_bearer(session), **kwargs)
         if response.status_code == 401:
             await self._renew(session)
@@ -128,6 +131,19 @@ class GatewayClient:
         if response.status_code != 200:
             raise problem_of(response)
         return _tokens(response.json())
+
+    async def _regions_if_due(self, session: Session) -> None:
+        """The names of the regions around the person: their county's (or their own wider jurisdiction's)."""
+        loaded = session.regions_loaded_at
+        if loaded is not None and time.monotonic() - loaded < _REGIONS_FRESH_SECONDS:
+            return
+        session.regions_loaded_at = time.monotonic()  # once per period even when the call below fails
+        prefix = session.person.region_code[:6] or session.person.region_code
+        if len(prefix) < 2 or session.must_change_password:
+            return
+        response = await self.http.get(REGIONS_PATH, params={"under": prefix}, headers=_bearer(session))
+        if response.status_code == 200:
+            session.region_names = {str(r["code"]): str(r["name"]) for r in response.json()}
 
     async def _renew_if_due(self, session: Session) -> None:
         if session.access_expires_at - time.monotonic() < _RENEW_BEFORE_SECONDS:

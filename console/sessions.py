@@ -33,6 +33,10 @@ class Session:
     access_expires_at: float
     # An administrator reset the password: until the person chooses their own, the token serves only that.
     must_change_password: bool = False
+    # Region names under the person's county (or their own wider jurisdiction), for every page; refreshed now and
+    # then (regions_loaded_at) so a newly named village shows within minutes.
+    region_names: dict[str, str] = field(default_factory=dict)
+    regions_loaded_at: float | None = None
     csrf_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     last_seen: float = field(default_factory=time.monotonic)
 

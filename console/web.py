@@ -9,7 +9,8 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader
+from jinja2 import Environment, FileSystemLoader, pass_context
+from jinja2.runtime import Context
 
 from console import words
 from console.config import ConsoleSettings
@@ -22,6 +23,21 @@ LOGIN_CSRF_COOKIE = "jiuzhu_login_csrf"
 _ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True)
 templates = Jinja2Templates(env=_ENV)
 templates.env.globals["words"] = words
+
+
+@pass_context
+def _region(context: Context, code: object) -> str:
+    """A region by name ("城东街道 东关社区" for a village), its code only where no one has named it yet."""
+    session = context.get("session")
+    names: dict[str, str] = session.region_names if isinstance(session, Session) else {}
+    text = str(code or "")
+    if text not in names:
+        return text
+    township = names.get(text[:9]) if len(text) == 12 else None
+    return f"{township} {names[text]}" if township else names[text]
+
+
+templates.env.filters["region"] = _region
 templates.env.filters.update(
     chinese_date=words.chinese_date,
     yuan=words.yuan,

@@ -18,6 +18,7 @@ from gateway.auth.users import ensure_admin
 from gateway.config import GatewaySettings
 from gateway.db import SCHEMA, Base
 from gateway.main import create_app
+from gateway.regions.models import Region
 from libs.kernel.db import Database
 from libs.kernel.logging import configure_logging, get_logger
 from libs.kernel.migrations import upgrade
@@ -25,7 +26,7 @@ from libs.kernel.settings import load_settings
 
 VERSIONS_DIR = Path(__file__).parent / "migrations" / "versions"
 # Imported for their side effect: every table is on Base.metadata when Alembic compares it.
-_TABLES = (AccessAudit, AdminAction, User, Client, LoginFailure, RefreshToken, Revocation)
+_TABLES = (AccessAudit, AdminAction, User, Client, LoginFailure, RefreshToken, Revocation, Region)
 
 
 def migrate(settings: GatewaySettings) -> None:

@@ -28,6 +28,7 @@ from gateway.db import SCHEMA
 from gateway.health import UpstreamReadiness
 from gateway.partner_openapi import partner_openapi_router
 from gateway.proxy import build_upstream, install_proxy_routes
+from gateway.regions.router import router as regions_router
 from gateway.routes import STREAMED_PREFIXES
 from gateway.runtime import Runtime
 from libs.kernel.api_docs import docs_routes
@@ -153,6 +154,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(audit_router)
     app.include_router(partner_openapi_router())
     app.include_router(catalogue_router)
+    app.include_router(regions_router)
     install_proxy_routes(app)
     if s.console_url:
         install_console_routes(app)

@@ -106,8 +106,11 @@ def _body(filing: Filing) -> dict[str, Any]:
 
 def _form(request: Request, session: Session, filing: Filing, *, problem: str | None = None,
           errors: dict[str, str] | None = None, status_code: int = 200) -> HTMLResponse:  # fmt: skip
+    # The villages the person may file for, by name, where the county has named them; else the code is typed.
+    prefix = session.person.region_code
+    villages = {c: n for c, n in sorted(session.region_names.items()) if len(c) == 12 and c.startswith(prefix)}
     return page(request, "filing.html", status_code, session=session, person=session.person, filing=filing,
-                problem=problem, errors=errors or {}, groups=GROUPS)  # fmt: skip
+                problem=problem, errors=errors or {}, groups=GROUPS, villages=villages)  # fmt: skip
 
 
 @router.get("/new", response_class=HTMLResponse)

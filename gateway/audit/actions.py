@@ -33,6 +33,7 @@ class AdminActionKind(StrEnum):
     client_unlocked = "client_unlocked"
     client_tokens_revoked = "client_tokens_revoked"
     client_callback_changed = "client_callback_changed"
+    region_named = "region_named"
     # Created, then refused by complaints' callback policy before its secret was shown: removed again.
     client_withdrawn = "client_withdrawn"
 

@@ -33,6 +33,16 @@ STAFF = [
     ("village.assistant", "东关社区 赵协理员", ["village_assistant"], VILLAGE),
     ("city.supervisor", "市民政局 督查", ["city_supervisor"], COUNTY[:4]),
 ]
+# The demo county's names, as its administrator would enter them (every page shows names, not codes).
+REGIONS = [
+    (COUNTY[:2], "山西省"),
+    (COUNTY[:4], "长治市"),
+    (COUNTY, "潞州区"),
+    (TOWNSHIP, "城东街道"),
+    (VILLAGE, "东关社区"),
+    (TOWNSHIP[:6] + "002", "城西街道"),
+    (TOWNSHIP + "002", "西关社区"),
+]
 PARTNERS = [
     ("12345 hotline platform", ["hotline"], COUNTY[:4]),
     ("county finance bureau", ["finance"], COUNTY),
@@ -51,6 +61,8 @@ def load_demo_county(base_url: str, admin_password: str, data_dir: Path) -> None
         )
         token.raise_for_status()
         client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+        for code, name in REGIONS:
+            client.put(f"/api/v1/admin/regions/{code}", json={"name": name}).raise_for_status()
         credentials: dict[str, Any] = {"county": COUNTY, "staff": [], "partners": []}
         passwords: dict[str, str] = {}
         user_ids: dict[str, str] = {}

@@ -141,9 +141,13 @@ async def test_the_home_lists_what_the_api_lists_for_this_person_and_nothing_of_
     application = created.json()
     submitted = await cast.village_assistant.http.post(f"{APPLICATIONS}/{application['application_id']}/submit")
     assert submitted.status_code == 200, submitted.text
+    admin = await whole_system.admin()
+    for code, name in ((family.township, "东风镇"), (family.village, "红旗村")):
+        assert (await admin.http.put(f"/api/v1/admin/regions/{code}", json={"name": name})).status_code == 200
     await _sign_in(browser, cast.township_officer)
     home = await browser.get(f"{CONSOLE}/")
     assert home.status_code == 200
+    assert "<td>东风镇 红旗村</td>" in home.text  # names, not codes
     assert "待受理的申请（1）" in home.text
     assert application["application_no"] in home.text
     assert family.head.id_number not in home.text  # names are masked and identity numbers never listed
