@@ -115,3 +115,62 @@ CLOSE_RELATIONS = {
     "child_spouse": "子女的配偶",
     "child_spouse_parent": "子女配偶的父母",
 }
+
+# Households (户籍查询, 家庭档案): the registry's and the payment file's values in the notices' words.
+HOUSEHOLD_STATUSES = {"active": "在保", "closed": "已停保"}
+ENTITLEMENT_STATUSES = {"active": "正常发放", "gradual_exit": "渐退", "suspended": "暂停发放", "stopped": "停发"}
+REVIEW_CLASSES = {
+    "A": "A类（每年复核一次）",
+    "B": "B类（每半年复核一次）",
+    "C": "C类（每季度复核一次）",
+    "monthly": "每月复核",
+    "quarterly": "每季度复核",
+}
+HOUSEHOLD_CHANGES = {
+    "member_added": "增加家庭成员",
+    "member_removed": "减少家庭成员",
+    "member_updated": "家庭情况变更",
+    "head_changed": "变更户主",
+    "region_changed": "户籍地变更",
+    "bank_account_changed": "变更银行账户",
+    "closed": "停保",
+    "successor_opened": "停旧建新",
+}
+PAYMENT_STATUSES = {"pending": "待发放", "paid": "已发放", "failed": "发放失败"}
+PAYMENT_ITEMS = {"regular": "当月保障金", "arrears": "补发", "one_off": "一次性生活补贴", "recovery": "追缴扣减"}
+ACCOUNT_STATUSES = {"ok": "正常", "failed": "发放失败，待更正"}
+HOLD_KINDS = {
+    "death": "成员死亡待核实",
+    "suspension": "县级暂停发放",
+    "account": "银行账户待更正",
+    "amount": "金额待核实",
+}
+RECOVERY_STATUSES = {"open": "追缴中", "recovered": "已追回", "waived": "已核销"}
+
+
+def chinese_month(value: object) -> str:
+    """2026-04 (a benefit month, as the API writes it) → 2026年4月; anything else as it is."""
+    text = str(value or "")
+    year, _, month = text.partition("-")
+    if len(year) == 4 and year.isdigit() and month[:2].isdigit():
+        return f"{year}年{int(month[:2])}月"
+    return text
+
+
+def fen_to_yuan(value: object) -> str:
+    """A gradual-exit step's amount in fen (as the registry keeps it) → ¥1,200.00."""
+    try:
+        return yuan(Decimal(int(str(value))) / 100)
+    except ValueError:
+        return str(value)
+
+
+def chinese_day(value: object) -> str:
+    """An instant the API wrote (ISO 8601, often in UTC) → its date in China: 2026-03-29T17:00:00Z is 2026年3月30日."""
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return chinese_date(value)
+    if moment.tzinfo is None:
+        return chinese_date(value)
+    return chinese_date(moment.astimezone(dt.timezone(dt.timedelta(hours=8))).date())
