@@ -43,12 +43,18 @@ def word(table: dict[str, str], key: object) -> str:
     return table.get(str(key), str(key))
 
 
+_CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
 def chinese_date(value: object) -> str:
-    """2026-03-30 → 2026年3月30日; anything else as it is."""
+    """2026-03-30 → 2026年3月30日; an instant (ISO 8601, often in UTC) by its date in China, so 2026-03-29T17:00:00Z
+    is 2026年3月30日; anything else as it is."""
+    text = str(value or "")
     try:
-        day = dt.date.fromisoformat(str(value)[:10])
+        moment = dt.datetime.fromisoformat(text) if len(text) > 10 else None
+        day = moment.astimezone(_CHINA).date() if moment and moment.tzinfo else dt.date.fromisoformat(text[:10])
     except ValueError:
-        return str(value or "")
+        return text
     return f"{day.year}年{day.month}月{day.day}日"
 
 
@@ -152,3 +158,51 @@ SOURCES = {
     "business": "市场主体登记",
     "flight": "乘机记录",
 }
+
+# Households (户籍查询, 家庭档案): the registry's and the payment file's values in the notices' words.
+HOUSEHOLD_STATUSES = {"active": "在保", "closed": "已停保"}
+ENTITLEMENT_STATUSES = {"active": "正常发放", "gradual_exit": "渐退", "suspended": "暂停发放", "stopped": "停发"}
+REVIEW_CLASSES = {
+    "A": "A类（每年复核一次）",
+    "B": "B类（每半年复核一次）",
+    "C": "C类（每季度复核一次）",
+    "monthly": "每月复核",
+    "quarterly": "每季度复核",
+}
+HOUSEHOLD_CHANGES = {
+    "member_added": "增加家庭成员",
+    "member_removed": "减少家庭成员",
+    "member_updated": "家庭情况变更",
+    "head_changed": "变更户主",
+    "region_changed": "户籍地变更",
+    "bank_account_changed": "变更银行账户",
+    "closed": "停保",
+    "successor_opened": "停旧建新",
+}
+PAYMENT_STATUSES = {"pending": "待发放", "paid": "已发放", "failed": "发放失败"}
+PAYMENT_ITEMS = {"regular": "当月保障金", "arrears": "补发", "one_off": "一次性生活补贴", "recovery": "追缴扣减"}
+ACCOUNT_STATUSES = {"ok": "正常", "failed": "发放失败，待更正"}
+HOLD_KINDS = {
+    "death": "成员死亡待核实",
+    "suspension": "县级暂停发放",
+    "account": "银行账户待更正",
+    "amount": "金额待核实",
+}
+RECOVERY_STATUSES = {"open": "追缴中", "recovered": "已追回", "waived": "已核销"}
+
+
+def chinese_month(value: object) -> str:
+    """2026-04 (a benefit month, as the API writes it) → 2026年4月; anything else as it is."""
+    text = str(value or "")
+    year, _, month = text.partition("-")
+    if len(year) == 4 and year.isdigit() and month[:2].isdigit():
+        return f"{year}年{int(month[:2])}月"
+    return text
+
+
+def fen_to_yuan(value: object) -> str:
+    """A gradual-exit step's amount in fen (as the registry keeps it) → ¥1,200.00."""
+    try:
+        return yuan(Decimal(int(str(value))) / 100)
+    except ValueError:
+        return str(value)
