@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from console.config import ConsoleSettings
 from console.gateway_client import GatewayClient, SignInAgain
-from console.pages import applications, filing, home, password, sign_in
+from console.pages import applications, filing, home, password, rosters, sign_in
 from console.pages.password import password_page_of
 from console.security import SecurityHeaders
 from console.sessions import SessionStore
@@ -42,6 +42,7 @@ def create_app(settings: ConsoleSettings, transport: httpx.AsyncBaseTransport | 
     pages.include_router(password.router)
     pages.include_router(filing.router)  # before applications: /applications/new is not an application id
     pages.include_router(applications.router)
+    pages.include_router(rosters.router)
     app.include_router(pages)
     app.mount(f"{base}/static", StaticFiles(directory=STATIC), name="static")
 

@@ -115,3 +115,26 @@ CLOSE_RELATIONS = {
     "child_spouse": "子女的配偶",
     "child_spouse_parent": "子女配偶的父母",
 }
+
+# 发放花名册 (disbursement's rosters and their lines).
+ROSTER_STATUSES = {
+    "draft": "草稿",
+    "locked": "已锁定",
+    "submitted": "已提交财政",
+    "paid": "已发放",
+    "partially_failed": "部分发放失败",
+    "reconciled": "已对账",
+    "cancelled": "已作废",
+}
+LINE_STATUSES = {"pending": "待发放", "paid": "已发放", "failed": "发放失败"}
+ITEM_KINDS = {"regular": "当月救助金", "arrears": "补发", "one_off": "一次性补贴", "recovery": "扣回"}
+HOLDS = {"death": "疑似死亡待核实", "suspension": "暂停发放", "account": "银行账户异常", "amount": "金额待核实"}
+
+
+def chinese_month(value: object) -> str:
+    """2026-12 (a benefit month, as the API writes it) → 2026年12月; anything else as it is."""
+    text = str(value or "")
+    year, _, month = text.partition("-")
+    if len(year) == 4 and year.isdigit() and month.isdigit() and 1 <= int(month) <= 12:
+        return f"{year}年{int(month)}月"
+    return text
