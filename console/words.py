@@ -206,3 +206,18 @@ def fen_to_yuan(value: object) -> str:
         return yuan(Decimal(int(str(value))) / 100)
     except ValueError:
         return str(value)
+
+
+# 发放花名册 (disbursement's rosters and their lines).
+ROSTER_STATUSES = {
+    "draft": "草稿",
+    "locked": "已锁定",
+    "submitted": "已提交财政",
+    "paid": "已发放",
+    "partially_failed": "部分发放失败",
+    "reconciled": "已对账",
+    "cancelled": "已作废",
+}
+LINE_STATUSES = {"pending": "待发放", "paid": "已发放", "failed": "发放失败"}
+ITEM_KINDS = {"regular": "当月救助金", "arrears": "补发", "one_off": "一次性补贴", "recovery": "扣回"}
+HOLDS = {"death": "疑似死亡待核实", "suspension": "暂停发放", "account": "银行账户异常", "amount": "金额待核实"}
