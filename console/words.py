@@ -138,8 +138,6 @@ TRIGGERS = {
     "province_warning": "省级预警",
     "payment_failed": "发放失败",
 }
-REVIEW_CLASSES = {"": "（按规定）", "A": "A类（每年复核）", "B": "B类（每半年复核）", "C": "C类（每季度复核）",
-                  "monthly": "每月复核", "quarterly": "每季度复核"}  # fmt: skip
 DECISIONS = {"confirm": "确认", "reject": "驳回", "return": "退回"}
 SOURCES = {
     "death": "死亡登记",
@@ -169,6 +167,8 @@ REVIEW_CLASSES = {
     "monthly": "每月复核",
     "quarterly": "每季度复核",
 }
+# The proposal form offers them with "as the rules say" first (the API then chooses).
+REVIEW_CLASS_OPTIONS = {"": "（按规定）", **REVIEW_CLASSES}
 HOUSEHOLD_CHANGES = {
     "member_added": "增加家庭成员",
     "member_removed": "减少家庭成员",

@@ -158,7 +158,7 @@ async def test_the_township_investigates_and_proposes_and_the_county_confirms_in
 
     proposal = page.get_by_role("region", name="乡镇初审意见")
     await proposal.get_by_label("初审意见").select_option(label="批准")
-    await proposal.get_by_label("复核分类").select_option(label="B类（每半年复核）")
+    await proposal.get_by_label("复核分类").select_option(label="B类（每半年复核一次）")
     await proposal.get_by_label("理由（每行一条）").fill("家庭人均收入低于当地低保标准")
     await proposal.get_by_role("button", name="提交初审意见").click()
     await expect(page.get_by_role("status")).to_have_text("初审意见已提交。")
