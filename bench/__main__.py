@@ -13,6 +13,7 @@ BENCHMARKS = [
     "bench.disbursement_roster",
     "bench.complaints_hotline",
     "bench.system_throughput",
+    "bench.console_lists",
 ]
 
 

@@ -70,9 +70,12 @@ def bench_stack(*modules: str) -> Iterator[tuple[DevStack, dict[str, str]]]:
 
 
 @contextmanager
-def process(module: str, role: str, env: dict[str, str], log: Path, ready_path: str = "/readyz") -> Iterator[int]:
-    """A process of `module` in `role`, yielded (as its port) once `ready_path` answers 200."""
-    port = free_port()
+def process(
+    module: str, role: str, env: dict[str, str], log: Path, ready_path: str = "/readyz", port: int | None = None
+) -> Iterator[int]:
+    """A process of `module` in `role`, yielded (as its port) once `ready_path` answers 200; `port` where another
+    process must know it before this one starts."""
+    port = port or free_port()
     argv = [sys.executable, "-m", module, "serve", "--role", role, "--port", str(port)]
     proc = spawn(argv, log_path=log, env=env, cwd=REPO_ROOT)
     try:
