@@ -29,6 +29,9 @@ class Kind:
     path: str
     params: dict[str, str]
     roles: frozenset[str]
+    # Where the service counts this kind of work (its `…/counts` endpoint) and which count it is: a status, or
+    # "overdue". Without one, the count is what the first page holds.
+    counted: tuple[str, str] | None = None
 
 
 @dataclass
@@ -47,23 +50,41 @@ class Listed:
     rows: list[Row] = field(default_factory=list)
     more: bool = False
     unavailable: bool = False
+    total: int | None = None  # from the service's counts
 
     @property
     def count(self) -> str:
+        if self.total is not None:
+            return str(self.total)
         return f"{len(self.rows)}+" if self.more else str(len(self.rows))
 
 
 _TOWNSHIP, _COUNTY, _CITY = "township_officer", "county_officer", "city_supervisor"
+_APPLICATION_COUNTS, _CASE_COUNTS = "/api/v1/intake/applications/counts", "/api/v1/casework/cases/counts"
+_APPLICATIONS, _CASES = "/api/v1/intake/applications", "/api/v1/casework/cases"
+
+
+def _applications(title: str, status: str, roles: frozenset[str]) -> Kind:
+    return Kind(title, _APPLICATIONS, {"status": status}, roles, (_APPLICATION_COUNTS, status))
+
+
+def _cases(title: str, status: str, roles: frozenset[str]) -> Kind:
+    if status == "overdue":
+        return Kind(title, _CASES, {"overdue": "true"}, roles, (_CASE_COUNTS, "overdue"))
+    return Kind(title, _CASES, {"status": status}, roles, (_CASE_COUNTS, status))
+
+
+_ASSISTANT, _OFFICERS = frozenset({"village_assistant"}), frozenset({_TOWNSHIP, _COUNTY, _CITY})
 KINDS: tuple[Kind, ...] = (
-    Kind("退回补充的申请", "/api/v1/intake/applications", {"status": "returned"}, frozenset({"village_assistant"})),
-    Kind("申请草稿", "/api/v1/intake/applications", {"status": "draft"}, frozenset({"village_assistant"})),
-    Kind("待受理的申请", "/api/v1/intake/applications", {"status": "submitted"}, frozenset({_TOWNSHIP})),
+    _applications("退回补充的申请", "returned", _ASSISTANT),
+    _applications("申请草稿", "draft", _ASSISTANT),
+    _applications("待受理的申请", "submitted", frozenset({_TOWNSHIP})),
     Kind("待确认的比对疑点（14日内）", "/api/v1/matching/hits", {"status": "open"}, frozenset({_TOWNSHIP})),
-    Kind("待入户调查的案件", "/api/v1/casework/cases", {"status": "investigating"}, frozenset({_TOWNSHIP})),
-    Kind("待乡镇审核的案件", "/api/v1/casework/cases", {"status": "township_review"}, frozenset({_TOWNSHIP})),
-    Kind("待县级审核确认的案件", "/api/v1/casework/cases", {"status": "confirmation"}, frozenset({_COUNTY})),
-    Kind("逾期的案件", "/api/v1/casework/cases", {"overdue": "true"}, frozenset({_TOWNSHIP, _COUNTY, _CITY})),
-    Kind("逾期的投诉", "/api/v1/complaints/overdue", {}, frozenset({_TOWNSHIP, _COUNTY, _CITY})),
+    _cases("待入户调查的案件", "investigating", frozenset({_TOWNSHIP})),
+    _cases("待乡镇审核的案件", "township_review", frozenset({_TOWNSHIP})),
+    _cases("待县级审核确认的案件", "confirmation", frozenset({_COUNTY})),
+    _cases("逾期的案件", "overdue", _OFFICERS),
+    Kind("逾期的投诉", "/api/v1/complaints/overdue", {}, _OFFICERS),
 )
 
 
@@ -114,11 +135,35 @@ async def _listed(request: Request, session: Session, kind: Kind) -> Listed | No
     return Listed(kind, [_row(i, base) for i in items if isinstance(i, dict)], more=bool(body.get("next_cursor")))
 
 
+async def _counts(request: Request, session: Session, path: str) -> dict[str, Any] | None:
+    try:
+        found = await gateway_of(request).call(session, "GET", path)
+    except ApiProblem:
+        return None  # the lists still show; their counts are then what a page holds
+    return found if isinstance(found, dict) else None
+
+
+def _total(counts: dict[str, Any] | None, key: str) -> int | None:
+    if counts is None:
+        return None
+    value = counts.get("overdue") if key == "overdue" else (counts.get("by_status") or {}).get(key, 0)
+    return int(value) if isinstance(value, int) else None
+
+
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request) -> HTMLResponse:
     """我的待办 for the signed-in person."""
     session = current_session(request)
     roles = set(session.person.roles)
     kinds = [k for k in KINDS if k.roles & roles]
-    listed = [found for found in await asyncio.gather(*(_listed(request, session, k) for k in kinds)) if found]
+    count_paths = sorted({k.counted[0] for k in kinds if k.counted})
+    found_lists, found_counts = await asyncio.gather(
+        asyncio.gather(*(_listed(request, session, k) for k in kinds)),
+        asyncio.gather(*(_counts(request, session, path) for path in count_paths)),
+    )
+    counts = dict(zip(count_paths, found_counts, strict=True))
+    listed = [found for found in found_lists if found]
+    for found in listed:
+        if found.kind.counted and not found.unavailable:
+            found.total = _total(counts[found.kind.counted[0]], found.kind.counted[1])
     return page(request, "home.html", session=session, person=session.person, listed=listed)

@@ -1,4 +1,4 @@
-"""`GET /api/v1/regions` (any staff member: names are not personal data) and `PUT /api/v1/admin/regions/{code}`
+"""`GET /api/v1/regions` (any staff member: names are not personal data) and `PUT /api/v1/admin/regions/{region_code}`
 (an administrator, inside their jurisdiction, recorded as an administrative act)."""
 
 from __future__ import annotations
@@ -50,15 +50,15 @@ async def list_regions(session: DbSession, caller: CurrentCaller, under: Prefix)
 
 
 @router.put(
-    "/api/v1/admin/regions/{code}",
+    "/api/v1/admin/regions/{region_code}",
     response_model=RegionOut,
     responses={403: {"description": "Not an administrator of this region", **PROBLEM}, 422: PROBLEM},
 )
 async def name_region(
-    code: RegionCode, body: RegionName, request: Request, session: DbSession, admin: AdminCaller
+    region_code: RegionCode, body: RegionName, request: Request, session: DbSession, admin: AdminCaller
 ) -> RegionOut:
     """Name a county, township or village inside your jurisdiction (a new name replaces the old one)."""
-    principal = admin.principal
+    principal, code = admin.principal, region_code
     ensure_jurisdiction(principal, code)
     by = (principal.display_name or principal.name)[:100]
     await repository.name(session, code, body.name, by)

@@ -11,6 +11,7 @@ from sqlalchemy import func, literal, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal, ensure_jurisdiction
+from libs.kernel.counts import WorkCounts, counted
 from services.casework.case.errors import AttachmentNotFound, CaseNotFound
 from services.casework.case.models import (
     Case,
@@ -53,6 +54,12 @@ class CaseFilter:
     trigger: str | None = None
     household_id: str | None = None
     overdue_on: dt.date | None = None
+
+
+async def counts(session: AsyncSession, region_prefix: str, today: dt.date) -> WorkCounts:
+    """Cases in the region by status, and open ones past their due date."""
+    overdue = Case.status.in_([s.value for s in OPEN_STATUSES]) & (Case.due_date < today)
+    return await counted(session, Case.status, Case.region_code.startswith(region_prefix, autoescape=True), overdue)
 
 
 async def search(session: AsyncSession, f: CaseFilter, after: tuple[dt.date, str] | None, limit: int) -> list[Case]:

@@ -11,6 +11,7 @@ from libs.contracts.clock import business_date
 from libs.contracts.text import CleanLine
 from libs.kernel.audit_note import note
 from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
+from libs.kernel.counts import WorkCounts
 from libs.kernel.db import DbSession
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.casework.case import attachments, repository, service, views
@@ -78,6 +79,18 @@ async def list_cases(
         key=lambda c: ((c.due_date or repository._FAR).isoformat(), c.id),
         item=lambda c: views.summary(c, ctx),
     )
+
+
+@router.get("/counts", response_model=WorkCounts, responses={403: {}, 422: {}})
+async def count_cases(
+    session: DbSession,
+    ctx: CaseworkCtx,
+    who: Reader,
+    region_code: Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$")] = None,
+) -> WorkCounts:
+    """How many cases there are in your jurisdiction (or `region_code` in it) by status, and how many open ones are
+    past their due date."""
+    return await repository.counts(session, jurisdiction_prefix(who, region_code), business_date(ctx.now()))
 
 
 @router.get("/overdue", response_model=list[OverdueOut], responses={403: {}, 422: {}})

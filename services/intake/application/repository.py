@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.entitlements import CURRENT
 from libs.contracts.programs import Program
+from libs.kernel.counts import WorkCounts, counted
 from services.intake.application.models import (
     Application,
     ApplicationCounter,
@@ -170,3 +171,10 @@ async def search(
         )
     stmt = stmt.order_by(_rank, _due, Application.id).limit(limit + 1)
     return (await session.execute(stmt)).scalars().all()
+
+
+async def counts(session: AsyncSession, region_prefix: str, today: dt.date) -> WorkCounts:
+    """Applications in the region by status, and accepted ones past their due date."""
+    overdue = (Application.status == ApplicationStatus.ACCEPTED.value) & (Application.due_date < today)
+    within = Application.region_code.startswith(region_prefix, autoescape=True)
+    return await counted(session, Application.status, within, overdue)

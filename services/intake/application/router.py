@@ -11,7 +11,8 @@ from libs.contracts.clock import business_date
 from libs.contracts.dates import CivilDate
 from libs.contracts.id_number import IdNumber, InvalidIdNumber
 from libs.contracts.programs import Program
-from libs.kernel.auth import ensure_jurisdiction
+from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
+from libs.kernel.counts import WorkCounts
 from libs.kernel.db import DbSession
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.intake.application import repository as repo
@@ -94,6 +95,18 @@ async def withdraw_application(
     """Withdraw at the applicant's request; an accepted application's withdrawal is announced to casework."""
     app = await service.withdraw(session, ctx, who, application_id, body.reason)
     return await detail(session, ctx, app)
+
+
+@router.get("/counts", response_model=WorkCounts, responses=_ERRORS)
+async def count_applications(
+    session: DbSession,
+    ctx: IntakeCtx,
+    who: Reader,
+    region_code: Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$")] = None,
+) -> WorkCounts:
+    """How many applications there are in your jurisdiction (or `region_code` in it) by status, and how many
+    accepted ones are past their due date."""
+    return await repo.counts(session, jurisdiction_prefix(who, region_code), business_date(ctx.now()))
 
 
 @router.get("/{application_id}", response_model=ApplicationOut, responses=_ERRORS)
