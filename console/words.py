@@ -221,3 +221,42 @@ ROSTER_STATUSES = {
 LINE_STATUSES = {"pending": "待发放", "paid": "已发放", "failed": "发放失败"}
 ITEM_KINDS = {"regular": "当月救助金", "arrears": "补发", "one_off": "一次性补贴", "recovery": "扣回"}
 HOLDS = {"death": "疑似死亡待核实", "suspension": "暂停发放", "account": "银行账户异常", "amount": "金额待核实"}
+
+# 系统管理: partner clients' permissions, account states, and the figures of the 救助标准 as the API names them.
+SCOPES = {"hotline": "12345热线", "finance": "财政", "province": "省级系统", "registry_feed": "数据比对"}
+ACCOUNT_STATES = {"True": "启用", "False": "停用"}
+# Money figures are typed and shown in 元 per person and month; the others keep their own unit.
+MONEY_FIGURES = {
+    "dibao_standard": "低保标准",
+    "tekun_basic": "特困人员基本生活标准",
+    "tekun_care_self": "特困人员照料护理标准（全自理）",
+    "tekun_care_partial": "特困人员照料护理标准（半护理）",
+    "tekun_care_full": "特困人员照料护理标准（全护理）",
+    "disability_living": "困难残疾人生活补贴",
+    "disability_care_grade1": "重度残疾人护理补贴（一级）",
+    "disability_care_grade2": "重度残疾人护理补贴（二级）",
+    "orphan_allowance": "孤儿基本生活费",
+    "hiv_child_allowance": "艾滋病病毒感染儿童基本生活费",
+    "de_facto_orphan_allowance": "事实无人抚养儿童基本生活费",
+    "elderly_high_age": "高龄津贴",
+    "elderly_disabled": "失能老年人补贴",
+    "tekun_care_subsidy": "特困人员护理补贴",
+    "legacy_railway_militia": "原襄渝铁路伤残民兵民工生活补助",
+    "legacy_retired_staff": "精简退职人员生活补助",
+    "employment_cost_deduction": "就业成本扣减（每名就业成员）",
+}
+FIGURES = {
+    **{name: f"{word}（元/人·月）" for name, word in MONEY_FIGURES.items()},
+    "marginal_multiplier_pct": "低保边缘家庭认定倍数（%，150 即 1.5 倍）",
+    "gradual_exit_schedule_pct": "渐退期逐月发放比例（%，以逗号分隔）",
+    "benefit_start_offset_months": "审批后起始发放月（0 为当月）",
+    "publicity_days": "公示天数",
+    "confirmation_delegated": "审核确认权下放乡镇（是/否）",
+    "review_months_a": "A类对象复核周期（月）",
+    "review_months_b": "B类对象复核周期（月）",
+    "review_months_c": "C类对象复核周期（月）",
+    "review_months_monthly": "按月复核对象周期（月）",
+    "review_months_quarterly": "按季复核对象周期（月）",
+    "village_report_due_day": "村级报送截止日（每月几日）",
+    "township_report_due_day": "乡镇报送截止日（每月几日）",
+}
