@@ -13,7 +13,19 @@ from fastapi.staticfiles import StaticFiles
 
 from console.config import ConsoleSettings
 from console.gateway_client import GatewayClient, SignInAgain
-from console.pages import admin, applications, cases, filing, home, households, password, rosters, sign_in
+from console.pages import (
+    admin,
+    applications,
+    cases,
+    complaints,
+    filing,
+    hits,
+    home,
+    households,
+    password,
+    rosters,
+    sign_in,
+)
 from console.pages.password import password_page_of
 from console.security import SecurityHeaders
 from console.sessions import SessionStore
@@ -46,6 +58,8 @@ def create_app(settings: ConsoleSettings, transport: httpx.AsyncBaseTransport | 
     pages.include_router(households.router)
     pages.include_router(rosters.router)
     pages.include_router(admin.router)
+    pages.include_router(hits.router)
+    pages.include_router(complaints.router)
     app.include_router(pages)
     app.mount(f"{base}/static", StaticFiles(directory=STATIC), name="static")
 

@@ -260,3 +260,105 @@ FIGURES = {
     "village_report_due_day": "村级报送截止日（每月几日）",
     "township_report_due_day": "乡镇报送截止日（每月几日）",
 }
+# 比对疑点 (matching's hits): statuses, severities, the person's place in the household, the evidence's fields.
+HIT_STATUSES = {"open": "待确认", "confirmed": "已确认", "dismissed": "已排除"}
+SEVERITIES = {"high": "高", "medium": "中", "low": "低"}
+HIT_ROLES = {"member": "家庭成员", "obligor": "赡养（抚养、扶养）义务人"}
+EVIDENCE_FIELDS = {
+    "source": "数据来源",
+    "feed_id": "数据批次",
+    "as_of": "数据截至",
+    "row": "行号",
+    "name": "姓名",
+    "event_date": "发生日期",
+    "start_date": "起始日期",
+    "end_date": "终止日期",
+    "status": "状态",
+    "monthly_amount": "月金额（元）",
+    "plate": "号牌号码",
+    "vehicle_type": "车辆类型",
+    "registered_at": "登记日期",
+    "deregistered": "是否注销",
+    "property_id": "不动产权证号",
+    "acquired_at": "取得日期",
+    "acquisition": "取得方式",
+    "kind": "房屋类型",
+    "credit_code": "统一社会信用代码",
+    "flight_date": "乘机日期",
+    "route": "航线",
+}
+EVIDENCE_VALUES = {
+    "car": "汽车",
+    "motorcycle": "摩托车",
+    "truck": "货车",
+    "purchase": "购买",
+    "resettlement": "拆迁安置",
+    "inheritance": "继承",
+    "self_built": "自建",
+    "commercial": "商品房",
+    "rural_homestead": "农村宅基地房屋",
+    "normal": "正常",
+    "terminated": "终止",
+    "other": "其他",
+    "True": "是",
+    "False": "否",
+}
+
+
+def chinese_part(text: object) -> str:
+    """The Chinese of a rule's bilingual wording ("名下有汽车或摩托车未注销 a car or …" → the first part): the API's
+    descriptions carry an English gloss for developers, which a person at the counter should not have to read."""
+    value = str(text or "")
+    for i, char in enumerate(value):
+        if char.isascii() and char.isalpha():
+            return value[:i].rstrip(" ,;:-") or value
+    return value
+
+
+# 投诉举报 (the complaint ledger).
+COMPLAINT_STATUSES = {
+    "received": "已登记",
+    "assigned": "已交办",
+    "investigating": "核查中",
+    "resolved": "已办结",
+    "returned": "已退回",
+}
+COMPLAINT_CATEGORIES = {
+    "complaint": "投诉",
+    "report": "举报",
+    "help": "求助",
+    "consultation": "咨询",
+    "suggestion": "建议",
+}
+COMPLAINT_CHANNELS = {
+    "phone": "电话",
+    "web": "网站",
+    "wechat": "微信",
+    "app": "手机应用",
+    "letter": "来信",
+    "visit": "来访",
+    "online": "网上留言",
+}
+COMPLAINT_SOURCES = {"hotline": "12345热线工单", "staff": "工作人员登记"}
+ISSUES = {
+    "wrongful_inclusion": "错保",
+    "favouritism": "人情保、关系保",
+    "deceased_recipient": "死人保",
+    "wrongful_exclusion": "漏保",
+    "staff_misconduct": "工作人员作风问题",
+    "help_request": "求助",
+    "policy_question": "政策咨询",
+    "other": "其他",
+}
+FINDINGS = {
+    "substantiated": "属实",
+    "partly_substantiated": "部分属实",
+    "unsubstantiated": "不属实",
+    "not_applicable": "不涉及事实核查（咨询、建议、求助）",
+}
+FEEDBACK_METHODS = {
+    "hotline_reply": "经12345平台答复",
+    "letter": "书面函告",
+    "sms": "短信",
+    "in_person": "当面送达（签收）",
+}

@@ -89,7 +89,11 @@ KINDS: tuple[Kind, ...] = (
 
 
 def _link(item: dict[str, Any], base: str) -> str | None:
-    """The page of the item: a case (cases carry an application number too), else an application."""
+    """The page of the item: a case (cases carry an application number too), an application, a hit or a complaint."""
+    if item.get("hit_id"):
+        return f"{base}/hits/{item['hit_id']}"
+    if item.get("complaint_id"):
+        return f"{base}/complaints/{item['complaint_id']}"
     if item.get("case_id"):
         return f"{base}/cases/{item['case_id']}"
     if item.get("application_id"):
@@ -106,12 +110,18 @@ def _row(item: dict[str, Any], base: str) -> Row:
             item.get("application_no") or item.get("work_order_no"),
             words.word(words.PROGRAMS, item["program"]) if item.get("program") else None,
             name,
-            item.get("title") or item.get("description"),
+            item.get("title") or words.chinese_part(item.get("description")),
         )
         if part
     )
     status = item.get("status", "")
-    status_word = words.APPLICATION_STATUSES.get(status) or words.CASE_STATUSES.get(status) or str(status)
+    status_word = (
+        words.APPLICATION_STATUSES.get(status)
+        or words.CASE_STATUSES.get(status)
+        or words.HIT_STATUSES.get(status)
+        or words.COMPLAINT_STATUSES.get(status)
+        or str(status)
+    )
     due = item.get("due_date") or item.get("due_at")
     return Row(
         what=what or str(item.get("case_id") or item.get("hit_id") or item.get("complaint_id") or ""),
