@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Generator, Iterator
 
+import httpx
 import pytest
 
 from libs.devstack.stack import DevStack
@@ -52,3 +53,10 @@ def pytest_runtest_makereport(
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+@pytest.fixture
+async def browser(whole_system: WholeSystem) -> AsyncIterator[httpx.AsyncClient]:
+    """A cookie-keeping client on the gateway, as a browser is (no bearer token: the console signs in)."""
+    async with httpx.AsyncClient(base_url=whole_system.base_url, timeout=60) as http:
+        yield http

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -16,40 +15,22 @@ from playwright.async_api import Page, expect
 
 from libs.contracts.clock import china_today
 from tests.e2e.browser import chromium, keep_screenshot, no_horizontal_scroll, page
+from tests.e2e.console_session import CONSOLE
+from tests.e2e.console_session import csrf as _csrf
+from tests.e2e.console_session import sign_in as _sign_in
 from tests.e2e.system import Actor, WholeSystem, new_county
 from tests.support.accounts import unique_name
 
 __all__ = ["chromium", "page"]  # fixtures
 pytestmark = pytest.mark.timeout(600)
 
-CONSOLE = "/console"
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 TAKEN = "用户名已被占用"  # the catalogue's username_taken
-
-
-@pytest.fixture
-async def browser(whole_system: WholeSystem) -> AsyncIterator[httpx.AsyncClient]:
-    """A cookie-keeping client on the gateway, as a browser is (no bearer token: the console signs in)."""
-    async with httpx.AsyncClient(base_url=whole_system.base_url, timeout=60) as http:
-        yield http
-
-
-def _csrf(page: httpx.Response) -> str:
-    found = _CSRF.search(page.text)
-    assert found is not None, "the page has no CSRF field"
-    return found.group(1)
 
 
 def _beside(page: httpx.Response, field: str) -> str:
     """The problem shown beside a field (its `<span id="<field>-problem">`), or "" when there is none."""
     found = re.search(rf'id="{re.escape(field)}-problem"[^>]*>([^<]*)<', page.text)
     return found.group(1) if found else ""
-
-
-async def _sign_in(browser: httpx.AsyncClient, username: str, password: str) -> httpx.Response:
-    form = await browser.get(f"{CONSOLE}/login")
-    fields = {"username": username, "password": password, "csrf_token": _csrf(form), "next": f"{CONSOLE}/"}
-    return await browser.post(f"{CONSOLE}/login", data=fields)
 
 
 async def _admin(whole_system: WholeSystem, browser: httpx.AsyncClient) -> tuple[Actor, str]:

@@ -7,8 +7,6 @@ a browser sends it, then a confirmation once in Debian's Chromium."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +16,9 @@ from playwright.async_api import Page, expect
 
 from libs.contracts.clock import china_today
 from tests.e2e.browser import chromium, keep_screenshot, no_horizontal_scroll, page
+from tests.e2e.console_session import CONSOLE
+from tests.e2e.console_session import csrf as _csrf
+from tests.e2e.console_session import signed_in as _sign_in
 from tests.e2e.journey_hotline import (
     COMPLAINTS,
     WORK_ORDERS,
@@ -37,16 +38,14 @@ from tests.e2e.journey_recipients import (
     person,
     wait_watched,
 )
-from tests.e2e.system import Actor, WholeSystem
+from tests.e2e.system import WholeSystem
 from tests.support.waiting import wait_until
 
 __all__ = ["chromium", "page"]  # fixtures
 pytestmark = pytest.mark.timeout(600)
 
-CONSOLE = "/console"
 HITS = "/api/v1/matching/hits"
 FEEDS = "/api/v1/matching/feeds"
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 EXPIRED = "页面已过期，请刷新后重试"
 
 
@@ -79,28 +78,6 @@ async def raised_hits(system: WholeSystem, plates: list[str]) -> Raised:
 
     hits = await wait_until(open_hits, lambda h: len(h) >= len(plates), timeout=EVENT_TIMEOUT, every=0.5)
     return Raised(county, hits)
-
-
-@pytest.fixture
-async def browser(whole_system: WholeSystem) -> AsyncIterator[httpx.AsyncClient]:
-    """A cookie-keeping client on the gateway, as a browser is (no bearer token: the console signs in)."""
-    async with httpx.AsyncClient(base_url=whole_system.base_url, timeout=60) as http:
-        yield http
-
-
-def _csrf(page: httpx.Response) -> str:
-    found = _CSRF.search(page.text)
-    assert found is not None, "the page has no CSRF field"
-    return found.group(1)
-
-
-async def _sign_in(browser: httpx.AsyncClient, actor: Actor) -> None:
-    form = await browser.get(f"{CONSOLE}/login")
-    assert actor.username is not None
-    assert actor.password is not None
-    fields = {"username": actor.username, "password": actor.password, "csrf_token": _csrf(form), "next": f"{CONSOLE}/"}
-    signed_in = await browser.post(f"{CONSOLE}/login", data=fields)
-    assert signed_in.status_code == 303, signed_in.text
 
 
 async def test_a_hit_is_listed_with_its_deadline_confirmed_and_a_dismissal_needs_a_reason(

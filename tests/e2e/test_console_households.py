@@ -8,8 +8,6 @@ Plain HTTP as a browser sends it, then once in Debian's Chromium."""
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +19,9 @@ from console.words import chinese_date, yuan
 from libs.contracts.clock import CHINA_TZ, china_today
 from libs.demo_county.intake import fictional_id
 from tests.e2e.browser import chromium, keep_screenshot, no_horizontal_scroll, page
+from tests.e2e.console_session import CONSOLE
+from tests.e2e.console_session import csrf as _csrf
+from tests.e2e.console_session import signed_in as _sign_in
 from tests.e2e.journey_payment import (
     Cast,
     Decision,
@@ -38,13 +39,11 @@ from tests.e2e.journey_payment import (
     roster_line,
     verify,
 )
-from tests.e2e.system import Actor, WholeSystem, new_county
+from tests.e2e.system import WholeSystem, new_county
 
 __all__ = ["chromium", "page"]  # fixtures
 pytestmark = pytest.mark.timeout(900)  # the journey waits for casework's publicity job
 
-CONSOLE = "/console"
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 NOT_YET = "该日期该户尚未纳入保障"  # the catalogue's not_yet_registered
 BAD_ID = "身份证号不正确，请核对 18 位号码及最后一位校验码"
 
@@ -76,27 +75,6 @@ async def decided(whole_system: WholeSystem) -> Decided:
     registry = await cast.county_officer.http.get(f"/api/v1/casework/households/{decision.household_id}")
     assert registry.status_code == 200, registry.text
     return Decided(family, cast, decision, entitled.amount, registry.json())
-
-
-@pytest.fixture
-async def browser(whole_system: WholeSystem) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=whole_system.base_url, timeout=60) as http:
-        yield http
-
-
-def _csrf(answer: httpx.Response) -> str:
-    found = _CSRF.search(answer.text)
-    assert found is not None, "the page has no CSRF field"
-    return found.group(1)
-
-
-async def _sign_in(browser: httpx.AsyncClient, actor: Actor) -> None:
-    form = await browser.get(f"{CONSOLE}/login")
-    assert actor.username is not None
-    assert actor.password is not None
-    fields = {"username": actor.username, "password": actor.password, "csrf_token": _csrf(form), "next": ""}
-    signed_in = await browser.post(f"{CONSOLE}/login", data=fields)
-    assert signed_in.status_code == 303
 
 
 async def _search(browser: httpx.AsyncClient, **fields: str) -> httpx.Response:

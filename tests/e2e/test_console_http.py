@@ -4,41 +4,22 @@ showing what the API lists for the signed-in person and nothing of another towns
 
 from __future__ import annotations
 
-import re
-from collections.abc import AsyncIterator
-
 import httpx
 import pytest
 
 from libs.contracts.errors import CATALOGUE
+from tests.e2e.console_session import CONSOLE, sign_in
+from tests.e2e.console_session import csrf as _csrf
 from tests.e2e.journey_payment import APPLICATIONS, cast_for, groundwork, new_family
 from tests.e2e.system import Actor, WholeSystem, new_county
 
 pytestmark = pytest.mark.timeout(600)
 
-CONSOLE = "/console"
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture
-async def browser(whole_system: WholeSystem) -> AsyncIterator[httpx.AsyncClient]:
-    """A cookie-keeping client on the gateway, as a browser is (no bearer token: the console signs in)."""
-    async with httpx.AsyncClient(base_url=whole_system.base_url, timeout=60) as http:
-        yield http
-
-
-def _csrf(page: httpx.Response) -> str:
-    found = _CSRF.search(page.text)
-    assert found is not None, "the page has no CSRF field"
-    return found.group(1)
-
 
 async def _sign_in(browser: httpx.AsyncClient, actor: Actor, next_page: str = f"{CONSOLE}/") -> httpx.Response:
-    form = await browser.get(f"{CONSOLE}/login", params={"next": next_page})
     assert actor.username is not None
     assert actor.password is not None
-    fields = {"username": actor.username, "password": actor.password, "csrf_token": _csrf(form), "next": next_page}
-    return await browser.post(f"{CONSOLE}/login", data=fields)
+    return await sign_in(browser, actor.username, actor.password, next_page)
 
 
 async def test_the_root_and_a_page_without_a_session_lead_to_sign_in_and_back(

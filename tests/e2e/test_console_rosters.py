@@ -8,7 +8,6 @@ import asyncio
 import codecs
 import datetime as dt
 import re
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -20,6 +19,9 @@ from playwright.async_api import Page, expect
 from libs.contracts.clock import china_today
 from libs.contracts.errors import CATALOGUE
 from tests.e2e.browser import chromium, keep_screenshot, no_horizontal_scroll, page
+from tests.e2e.console_session import CONSOLE
+from tests.e2e.console_session import csrf as _csrf
+from tests.e2e.console_session import signed_in as _sign_in
 from tests.e2e.journey_payment import (
     ROSTERS,
     Cast,
@@ -41,8 +43,6 @@ from tests.e2e.system import Actor, WholeSystem, new_county
 __all__ = ["chromium", "page"]  # fixtures
 pytestmark = pytest.mark.timeout(900)
 
-CONSOLE = "/console"
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _OUTDATED = CATALOGUE["roster_outdated"].zh
 
 
@@ -82,27 +82,6 @@ async def counties(whole_system: WholeSystem) -> tuple[Entitled, Entitled]:
     """Two counties, one for the plain HTTP scenario and one for the browser's, brought to an entitlement at once."""
     first, second = await asyncio.gather(_entitled(whole_system), _entitled(whole_system))
     return first, second
-
-
-@pytest.fixture
-async def browser(whole_system: WholeSystem) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=whole_system.base_url, timeout=60) as http:
-        yield http
-
-
-def _csrf(reply: httpx.Response) -> str:
-    found = _CSRF.search(reply.text)
-    assert found is not None, "the page has no CSRF field"
-    return found.group(1)
-
-
-async def _sign_in(browser: httpx.AsyncClient, actor: Actor) -> None:
-    form = await browser.get(f"{CONSOLE}/login")
-    assert actor.username is not None
-    assert actor.password is not None
-    fields = {"username": actor.username, "password": actor.password, "csrf_token": _csrf(form), "next": ""}
-    signed_in = await browser.post(f"{CONSOLE}/login", data=fields)
-    assert signed_in.status_code == 303, signed_in.text
 
 
 def _chinese_month(period: str) -> str:
