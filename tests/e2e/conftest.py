@@ -27,7 +27,7 @@ async def whole_system(stack: DevStack, tmp_path_factory: pytest.TempPathFactory
     finally:
         await system.close_actors()
         await asyncio.to_thread(system.stop)
-    # After every scenario that used it, the logs of all eleven processes: tests/e2e/test_logs_privacy.py also scans
+    # After every scenario that used it, the logs of all twelve processes: tests/e2e/test_logs_privacy.py also scans
     # them mid-session, this catches what scenarios after it wrote.
     leaks = scan(system.log_files(), system.personal_data)
     assert not leaks, "personal data in the logs:\n" + "\n".join(map(str, leaks[:20]))

@@ -42,8 +42,8 @@ async def test_no_log_line_of_any_process_holds_personal_data(whole_system: Whol
     listed = await officer.http.get("/api/v1/intake/applications")
     assert listed.status_code == 200, listed.text
     files = whole_system.log_files()
-    # Five APIs, five workers and the gateway, each with something logged.
-    assert len(files) == 11
+    # Five APIs, five workers, the gateway and the console, each with something logged.
+    assert len(files) == 12
     assert all(path.stat().st_size > 0 for path in files)
     leaks = scan(files, whole_system.personal_data)
     assert not leaks, "personal data in the logs:\n" + "\n".join(map(str, leaks[:20]))

@@ -17,11 +17,12 @@ import pytest
 from libs.devstack.processes import free_port
 from tests.e2e.test_make_run import _start, _stop, _token, _wait_for_banner
 
-CHILDREN = {"intake", "casework", "matching", "complaints", "disbursement", "gateway", "postgres", "broker"}
+CHILDREN = {"intake", "casework", "matching", "complaints", "disbursement", "gateway", "console", "postgres", "broker"}
 
 
 def _children(runner: psutil.Process) -> dict[str, psutil.Process]:
-    """The runner's direct children by what they are: the five services, the gateway, PostgreSQL, the broker."""
+    """The runner's direct children by what they are: the five services, the gateway, the console, PostgreSQL, the
+    broker."""
     named = {}
     for child in runner.children():
         try:
