@@ -32,5 +32,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if overrides:
         settings = settings.model_copy(update=overrides)
     configure_logging("console", settings.log_level)
+    trusted = settings.trusted_proxies.strip()
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, loop="uvloop", http="httptools",
-                access_log=False, log_config=None, timeout_graceful_shutdown=10)  # fmt: skip
+                access_log=False, log_config=None, timeout_graceful_shutdown=10,
+                proxy_headers=bool(trusted), forwarded_allow_ips=trusted or None)  # fmt: skip

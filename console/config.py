@@ -22,4 +22,7 @@ class ConsoleSettings(BaseSettings):
     # Sessions held at once; the least recently used goes first when it is full (a flood of sign-ins cannot grow it).
     session_limit: int = Field(default=10_000, ge=10, le=1_000_000)
     gateway_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    # The gateway's address, whose X-Forwarded-For (the person's address) the console may believe and pass on to the
+    # sign-in, so the per-address login limit counts people; empty believes nobody.
+    trusted_proxies: str = ""
     log_level: str = "INFO"

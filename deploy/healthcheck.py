@@ -16,7 +16,7 @@ from pydantic_settings import BaseSettings
 
 
 def settings_class(service: str) -> type[BaseSettings]:
-    module_name = "gateway.config" if service == "gateway" else f"services.{service}.config"
+    module_name = f"{service}.config" if service in ("gateway", "console") else f"services.{service}.config"
     module = importlib.import_module(module_name)
     for value in vars(module).values():
         if (

@@ -10,9 +10,10 @@ set -eu
 
 case "${JIUZHU_SERVICE:-}" in
     gateway) module=gateway ;;
+    console) module=console ;;
     intake | casework | matching | complaints | disbursement) module="services.${JIUZHU_SERVICE}" ;;
     *)
-        echo "JIUZHU_SERVICE must be intake, casework, matching, complaints, disbursement or gateway" >&2
+        echo "JIUZHU_SERVICE must be intake, casework, matching, complaints, disbursement, gateway or console" >&2
         exit 64
         ;;
 esac

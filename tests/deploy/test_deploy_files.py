@@ -21,6 +21,7 @@ from pydantic_settings import (
     SecretsSettingsSource,
 )
 
+from console.config import ConsoleSettings
 from gateway.config import GatewaySettings
 from libs.contracts.events.catalogue import TOPICS
 
@@ -194,7 +195,7 @@ def test_yaml_files_are_plain_text_yaml(path: Path) -> None:
 
 
 def test_compose_runs_every_process() -> None:
-    expected = {"postgres", "kafka", "kafka-topics", "gateway-migrate", "gateway-admin", "gateway"}
+    expected = {"postgres", "kafka", "kafka-topics", "gateway-migrate", "gateway-admin", "gateway", "console"}
     expected |= {f"{s}-{p}" for s in SERVICES for p in ("migrate", "api", "worker")}
     assert set(blocks(blocks(text(COMPOSE), 0)["services"], 2)) == expected
 
@@ -386,7 +387,10 @@ def test_dockerfile_builds_one_image_per_service_from_the_lock() -> None:
     for script in (dockerfile, text(DEPLOY / "run.sh")):
         choices = re.search(r"(intake ?\| ?casework[^)\n]*)\)", script)
         assert choices
-        assert set(re.split(r" ?\| ?", choices.group(1))) | {"gateway"} == set(ALL_SERVICES)
+        # The gateway and the console are not under services/: run.sh names their modules on lines of their own.
+        assert set(re.split(r" ?\| ?", choices.group(1))) | {"gateway", "console"} == {*ALL_SERVICES, "console"}
+    assert "|console) ;;" in dockerfile
+    assert "console) module=console ;;" in text(DEPLOY / "run.sh")
     # The packages filtered out of the image must still be spelt as in the lock, or the filter silently stops working.
     filtered = re.search(r"grep -viE '\^\(([^)]*)\)==", dockerfile)
     assert filtered
@@ -472,3 +476,34 @@ def test_prometheus_scrapes_with_the_metrics_token() -> None:
             assert f"{service}-api:{port}" in scrape
             assert f"{service}-worker:{port}" in scrape
     assert f"gateway:{default_port('gateway')}" in scrape
+
+
+# --- The staff console (issue 19): its own image and process, reached through the gateway, holding no secret.
+
+
+def test_the_console_runs_behind_the_gateway_with_no_secret_and_no_port_of_its_own() -> None:
+    console = compose_service("console")
+    assert command("python", "-m", "console", "serve") in console
+    assert "SERVICE: console" in console
+    assert "env_file: *console-env" in console
+    assert "healthcheck:" in console
+    assert "ports:" not in console
+    assert "console:\n        condition: service_healthy" in compose_service("gateway")
+    port = ConsoleSettings.model_fields["port"].default
+    assert env_file("gateway")["GATEWAY_CONSOLE_URL"] == f"http://console:{port}"
+    assert env_file("console")["CONSOLE_GATEWAY_URL"] == f"http://gateway:{default_port('gateway')}"
+    assert set(env_file("console")) <= readable_names(ConsoleSettings)
+    assert not any(key.endswith(("SECRET", "PASSWORD", "_KEY")) for key in env_file("console"))
+
+
+def test_the_console_in_kubernetes_reads_only_its_own_config() -> None:
+    manifest = K8S / "console.yaml"
+    assert kinds(manifest) == ["ConfigMap", "Deployment", "Service"]
+    config = data_keys(named(manifest, "ConfigMap", "jiuzhu-console"))
+    assert set(config) <= readable_names(ConsoleSettings)
+    deployment = named(manifest, "Deployment", "console")
+    assert "secretRef" not in deployment
+    assert "name: jiuzhu-console" in deployment
+    assert "console.yaml" in text(K8S / "kustomization.yaml")
+    shared = data_keys(named(K8S / "config.yaml", "ConfigMap", "jiuzhu-config"))
+    assert shared["GATEWAY_CONSOLE_URL"] == f"http://console:{config['CONSOLE_PORT']}"
