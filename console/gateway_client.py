@@ -83,6 +83,14 @@ def person_of(username: str, access_token: str) -> Person:
 
 
 @dataclass(frozen=True)
+class Listing:
+    """One page of a paginated list as the API answered it."""
+
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
 class Tokens:
     access_token: str
     refresh_token: str | None
@@ -121,6 +129,17 @@ class GatewayClient:
         if response.status_code >= 400:
             raise problem_of(response)
         return response.json() if response.content else None
+
+    async def listing(
+        self, session: Session, path: str, params: dict[str, Any], cursor: str | None, limit: int
+    ) -> Listing:
+        """One page of the list at `path` (`items`, `next_cursor`) as this person, from `cursor` on."""
+        body = await self.call(
+            session, "GET", path, params={**params, "limit": limit, **({"cursor": cursor} if cursor else {})}
+        )
+        found = body if isinstance(body, dict) else {}
+        items = [i for i in found.get("items", []) if isinstance(i, dict)]
+        return Listing(items, found.get("next_cursor") or None)
 
     async def change_password(self, session: Session, current: str, new: str) -> Tokens:
         """`POST /api/v1/auth/password`: every earlier token of the account ends; the answer carries fresh ones."""

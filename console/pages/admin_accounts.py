@@ -38,9 +38,8 @@ _DONE = {"created": "用户已创建，请将用户名和初始密码告知本�
 
 
 async def _listed(request: Request, session: Session, path: str, cursor: str | None) -> tuple[list[Any], str | None]:
-    params: dict[str, Any] = {"limit": PAGE_SIZE, **({"cursor": cursor} if cursor else {})}
-    body: dict[str, Any] = await gateway_of(request).call(session, "GET", path, params=params)
-    return list(body.get("items", [])), body.get("next_cursor")
+    listed = await gateway_of(request).listing(session, path, {}, cursor, PAGE_SIZE)
+    return list(listed.items), listed.next_cursor
 
 
 async def _users_page(

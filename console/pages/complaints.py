@@ -71,9 +71,8 @@ async def complaints_page(request: Request, status: Filter = None, overdue: Filt
     items: list[dict[str, Any]] = []
     next_cursor = None
     try:
-        body = await gateway_of(request).call(session, "GET", path, params={
-            **params, "limit": PAGE_SIZE, **({"cursor": cursor} if cursor else {})})  # fmt: skip
-        items, next_cursor = body.get("items", []), body.get("next_cursor")
+        listed = await gateway_of(request).listing(session, path, params, cursor, PAGE_SIZE)
+        items, next_cursor = listed.items, listed.next_cursor
     except ApiProblem as refused:
         problem = refused.message
     base = settings_of(request).base_path

@@ -61,9 +61,8 @@ async def hits_page(request: Request, status: Filter = "open", region_code: Filt
     hits: list[dict[str, Any]] = []
     next_cursor = None
     try:
-        body = await gateway_of(request).call(session, "GET", HITS, params={
-            **filters, "limit": PAGE_SIZE, **({"cursor": cursor} if cursor else {})})  # fmt: skip
-        hits, next_cursor = body.get("items", []), body.get("next_cursor")
+        listed = await gateway_of(request).listing(session, HITS, filters, cursor, PAGE_SIZE)
+        hits, next_cursor = listed.items, listed.next_cursor
     except ApiProblem as refused:
         problem = refused.message
     base = settings_of(request).base_path

@@ -113,10 +113,9 @@ async def _list_page(
     rosters: list[dict[str, Any]] = []
     next_cursor = None
     if listed_problem is None:
-        params = {**filters, "limit": PAGE_SIZE, **({"cursor": cursor} if cursor else {})}
         try:
-            body = await gateway_of(request).call(session, "GET", ROSTERS, params=params)
-            rosters, next_cursor = body.get("items", []), body.get("next_cursor")
+            listed = await gateway_of(request).listing(session, ROSTERS, filters, cursor, PAGE_SIZE)
+            rosters, next_cursor = listed.items, listed.next_cursor
         except ApiProblem as refused:
             listed_problem = refused.message
     built = await _live_roster(request, session, building) if building else None
