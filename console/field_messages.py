@@ -14,7 +14,8 @@ _FLATTENED = ("bank_account", "declarations", "close_relative")
 
 
 def field_name(loc: list[Any]) -> str:
-    parts = [str(p) for p in loc if p != "body" and str(p) not in _FLATTENED]
+    # `body` for a refused request, `application` for a stored one refused at submission.
+    parts = [str(p) for p in loc if p not in ("body", "application") and str(p) not in _FLATTENED]
     return "-".join(parts)
 
 
@@ -40,5 +41,6 @@ def beside_fields(errors: list[dict[str, Any]]) -> dict[str, str]:
         loc = error.get("loc") or []
         if isinstance(loc, list) and loc:
             name = field_name(loc)
-            placed.setdefault(name, message(name, str(error.get("type") or "")))
+            chinese = error.get("title_zh")  # the catalogue's words for the rule this field broke
+            placed.setdefault(name, str(chinese) if chinese else message(name, str(error.get("type") or "")))
     return placed

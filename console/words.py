@@ -362,3 +362,8 @@ FEEDBACK_METHODS = {
     "sms": "短信",
     "in_person": "当面送达（签收）",
 }
+
+# 残疾类别、等级 as the disability certificate (残疾人证) writes them; empty: none declared.
+DISABILITY_KINDS = {"": "无", "visual": "视力残疾", "hearing": "听力残疾", "speech": "言语残疾", "physical": "肢体残疾",
+                    "intellectual": "智力残疾", "mental": "精神残疾", "multiple": "多重残疾"}  # fmt: skip
+DISABILITY_GRADES = {"": "无", "1": "一级", "2": "二级", "3": "三级", "4": "四级"}

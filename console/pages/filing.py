@@ -1,19 +1,21 @@
-"""填写申请: a village assistant (or a township officer at the counter) files an application on one page.
+"""填写申请: a village assistant (or a township officer at the counter) files an application in steps.
 
-Rows of members, income, expenditure, assets and close relatives grow with a button (no script needed). `保存草稿`
-saves it as a draft through the API, `提交` saves and submits; either way everything typed stays on the page when the
-API refuses, with each refusal beside its field. Once saved, the page keeps the draft's id, so trying again replaces
-that draft instead of filing a second one.
+The first step (what is applied for, where, and the applicant) opens a draft through the API; every later step
+saves the whole draft again before moving on, so work is never lost between steps and a draft saved yesterday is taken
+up where it was left (`…/applications/{id}/edit`). The last step signs the declarations and submits. When the API
+refuses, the step shows again with everything typed and each refusal beside its field; a refusal about another step's
+field is listed with a link to that step.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from console import filing_form as form
 from console.field_messages import beside_fields
 from console.gateway_client import ApiProblem
 from console.sessions import Session
@@ -22,133 +24,157 @@ from console.web import current_session, gateway_of, page, settings_of
 router = APIRouter(prefix="/applications")
 
 APPLICATIONS = "/api/v1/intake/applications"
-# Rows a form starts with, and the most it may grow to (the API's own limits).
-GROUPS = {"members": (3, 30), "income": (1, 200), "expenditure": (1, 50), "assets": (1, 100), "relatives": (1, 20)}
-COLUMNS = {
-    "members": ("relation", "name", "id_number", "labour_capacity", "employment", "health"),
-    "income": ("member_id_number", "kind", "amount_12_months"),
-    "expenditure": ("kind", "amount_12_months"),
-    "assets": ("kind", "member_id_number", "description"),
-    "relatives": ("member_id_number", "staff_name", "staff_unit", "relation"),
-}
-# Columns chosen from a list always hold a value: a row counts as filled only when something else is typed in it.
-CHOSEN = frozenset({"relation", "kind", "labour_capacity", "employment", "health"})
-SINGLE = ("application_id", "program", "region_code", "channel", "bank_code", "account_no", "holder_id_number",
-          "truthfulness_commitment", "verification_authorisation", "declared")  # fmt: skip
-_MAX_FIELDS = 1500
-_MAX_VALUE = 200
+LAST = len(form.STEPS) - 1
+StepQuery = Annotated[int, Query(ge=0, le=LAST)]
+DONE = {"saved": "草稿已保存。"}
 
 
-@dataclass
-class Filing:
-    """What the form holds: every value as typed, and how many rows each group shows."""
+@dataclass(frozen=True)
+class Elsewhere:
+    """A refusal about a field of another step."""
 
-    values: dict[str, str] = field(default_factory=dict)
-    rows: dict[str, int] = field(default_factory=lambda: {g: start for g, (start, _) in GROUPS.items()})
-
-    def get(self, name: str) -> str:
-        return self.values.get(name, "")
-
-    def row(self, group: str, index: int) -> dict[str, str]:
-        return {column: self.get(f"{group}-{index}-{column}") for column in COLUMNS[group]}
-
-    def filled(self, group: str) -> list[dict[str, str]]:
-        rows = (self.row(group, i) for i in range(self.rows[group]))
-        return [r for r in rows if any(v for k, v in r.items() if k not in CHOSEN)]
+    step: int
+    title: str
+    message: str
 
 
-async def _read(request: Request) -> tuple[Filing, str]:
-    form = await request.form(max_fields=_MAX_FIELDS)
-    filing = Filing()
-    for name, value in form.multi_items():
-        if isinstance(value, str):
-            filing.values[name] = value.strip()[:_MAX_VALUE]
-    for group, (start, most) in GROUPS.items():
-        typed = filing.get(f"{group}_rows")
-        filing.rows[group] = min(most, max(start, int(typed))) if typed.isdigit() else start
-    action = filing.get("action")
-    if action.startswith("add_") and action[4:] in GROUPS:
-        group = action[4:]
-        filing.rows[group] = min(GROUPS[group][1], filing.rows[group] + 1)
-    return filing, action
-
-
-def _body(filing: Filing) -> dict[str, Any]:
-    members = [{**m, "illness": ""} for m in filing.filled("members")]
-    heads = [m["id_number"] for m in members if m.get("relation") == "head"] or [m["id_number"] for m in members]
-    head = heads[0] if heads else ""
-    bank = None
-    if filing.get("account_no"):
-        bank = {"bank_code": filing.get("bank_code"), "account_no": filing.get("account_no"),
-                "holder_id_number": filing.get("holder_id_number") or head}  # fmt: skip
-    assets = [{k: v for k, v in a.items() if v or k == "kind"} for a in filing.filled("assets")]
-    return {
-        "program": filing.get("program"),
-        "region_code": filing.get("region_code"),
-        "channel": filing.get("channel") or "counter",
-        "applicant_id_number": head,
-        "members": [{k: v for k, v in m.items() if k != "illness" or v} for m in members],
-        "income": filing.filled("income"),
-        "expenditure": filing.filled("expenditure"),
-        "assets": [{**a, "member_id_number": a.get("member_id_number") or None} for a in assets],
-        "obligors": [],
-        "bank_account": bank,
-        "declarations": {
-            "truthfulness_commitment": filing.get("truthfulness_commitment") == "on",
-            "verification_authorisation": filing.get("verification_authorisation") == "on",
-            "close_relative": {
-                "declared": filing.get("declared") == "yes",
-                "relatives": filing.filled("relatives") if filing.get("declared") == "yes" else [],
-            },
-        },
-    }
-
-
-def _form(request: Request, session: Session, filing: Filing, *, problem: str | None = None,
-          errors: dict[str, str] | None = None, status_code: int = 200) -> HTMLResponse:  # fmt: skip
+def _form(
+    request: Request,
+    session: Session,
+    filing: form.Filing,
+    step: int,
+    *,
+    problem: str | None = None,
+    refused: ApiProblem | None = None,
+    done: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    errors: dict[str, str] = {}
+    elsewhere: list[Elsewhere] = []
+    for error in refused.errors if refused else []:
+        loc = error.get("loc") if isinstance(error.get("loc"), list) else []
+        if loc and loc[-1] == "applicant_id_number":
+            loc = ["body", "members", 0, "id_number"]  # the applicant is the first step's person
+        placed = beside_fields([{**error, "loc": loc}])
+        at = form.step_of(loc or [])
+        if at == step:
+            errors.update({name: text for name, text in placed.items() if name not in errors})
+        else:
+            text = next(iter(placed.values()), refused.message if refused else "")
+            elsewhere.append(Elsewhere(at, form.STEPS[at].title, text))
     # The villages the person may file for, by name, where the county has named them; else the code is typed.
     prefix = session.person.region_code
     villages = {c: n for c, n in sorted(session.region_names.items()) if len(c) == 12 and c.startswith(prefix)}
     return page(request, "filing.html", status_code, session=session, person=session.person, filing=filing,
-                problem=problem, errors=errors or {}, groups=GROUPS, villages=villages)  # fmt: skip
+                steps=form.STEPS, step=step, current=form.STEPS[step], last=LAST, problem=problem, errors=errors,
+                elsewhere=elsewhere, done=DONE.get(done or ""), groups=form.GROUPS, first_row=form.first_row,
+                villages=villages)  # fmt: skip
+
+
+def _stale(request: Request, session: Session) -> HTMLResponse:
+    message = "页面已过期，请刷新后重试"
+    return page(request, "refused.html", 403, session=session, person=session.person, message=message)
+
+
+async def _posted(request: Request) -> dict[str, str]:
+    return form.read_posted(list((await request.form(max_fields=form.MAX_FIELDS)).multi_items()))
+
+
+def _grow(filing: form.Filing, action: str) -> bool:
+    """`增加一行` buttons: one more row of a group, nothing saved."""
+    group = action.removeprefix("add_")
+    if not action.startswith("add_") or group not in form.GROUPS:
+        return False
+    filing.rows[group] = min(form.GROUPS[group][1], filing.rows[group] + 1)
+    return True
+
+
+def _edit_url(request: Request, application_id: str, step: int, done: str | None = None) -> str:
+    url = f"{settings_of(request).base_path}/applications/{application_id}/edit?step={step}"
+    return f"{url}&done={done}" if done else url
 
 
 @router.get("/new", response_class=HTMLResponse)
 async def new_application(request: Request) -> HTMLResponse:
-    """An empty form, in the person's village when they work for one."""
+    """The first step of an empty form, in the person's village when they work for one."""
     session = current_session(request)
-    filing = Filing()
-    if len(session.person.region_code) == 12:
-        filing.values["region_code"] = session.person.region_code
-    filing.values.update({"program": "dibao", "channel": "counter", "members-0-relation": "head", "declared": "no"})
-    return _form(request, session, filing)
+    return _form(request, session, form.blank(session.person.region_code), 0)
 
 
 @router.post("/new", response_class=HTMLResponse)
-async def file_application(request: Request) -> Response:
-    """保存草稿 or 提交; another button only grows a group of rows."""
+async def open_draft(request: Request) -> Response:
+    """The first step's `下一步` or `保存草稿`: the draft is opened through the API."""
     session = current_session(request)
-    filing, action = await _read(request)
-    if not session.csrf_matches(filing.values.get("csrf_token")):
-        return page(request, "refused.html", 403, session=session, person=session.person,
-                    message="页面已过期，请刷新后重试")  # fmt: skip
-    if action not in {"save", "submit"}:
-        return _form(request, session, filing)
-    gateway, body = gateway_of(request), _body(filing)
-    saved = filing.get("application_id")
+    posted = await _posted(request)
+    if not session.csrf_matches(posted.get("csrf_token")):
+        return _stale(request, session)
+    filing = form.blank(session.person.region_code)
+    filing.take(form.STEPS[0], posted)
+    action = posted.get("action", "")
+    if _grow(filing, action) or action not in {"next", "save"}:
+        return _form(request, session, filing, 0)
     try:
-        if saved:
-            await gateway.call(session, "PUT", f"{APPLICATIONS}/{saved}", json=body)
-        else:
-            created = await gateway.call(session, "POST", APPLICATIONS, json=body)
-            saved = filing.values["application_id"] = str(created["application_id"])
-        if action == "submit":
-            await gateway.call(session, "POST", f"{APPLICATIONS}/{saved}/submit")
+        created = await gateway_of(request).call(session, "POST", APPLICATIONS, json=form.body(filing))
     except ApiProblem as refused:
-        note = "（草稿已保存，可修改后再次提交）" if saved else ""
-        errors = beside_fields(refused.errors)
-        status = refused.status
-        return _form(request, session, filing, problem=refused.message + note, errors=errors, status_code=status)
-    base = settings_of(request).base_path
-    return RedirectResponse(f"{base}/applications/{saved}?done={'submitted' if action == 'submit' else 'saved'}",
-                            status_code=303)  # fmt: skip
+        return _form(request, session, filing, 0, problem=refused.message, refused=refused, status_code=refused.status)
+    saved = str(created["application_id"])
+    return RedirectResponse(_edit_url(request, saved, 1 if action == "next" else 0, "saved"), status_code=303)
+
+
+async def _draft(request: Request, session: Session, application_id: str) -> form.Filing | Response:
+    """The draft as the API holds it, or where to go instead (its page, once it can no longer change)."""
+    try:
+        content = await gateway_of(request).call(session, "GET", f"{APPLICATIONS}/{application_id}/content")
+    except ApiProblem as refused:
+        if refused.status == 409:
+            base = settings_of(request).base_path
+            return RedirectResponse(f"{base}/applications/{application_id}", status_code=303)
+        return page(request, "refused.html", refused.status, session=session, person=session.person,
+                    message=refused.message)  # fmt: skip
+    return form.from_content(application_id, content if isinstance(content, dict) else {})
+
+
+@router.get("/{application_id}/edit", response_class=HTMLResponse)
+async def edit_step(request: Request, application_id: str, step: StepQuery = 0, done: str | None = None) -> Response:
+    """A step of a saved draft (or of an application returned for supplement), as the API holds it."""
+    session = current_session(request)
+    filing = await _draft(request, session, application_id)
+    if isinstance(filing, Response):
+        return filing
+    return _form(request, session, filing, step, done=done)
+
+
+@router.post("/{application_id}/edit", response_class=HTMLResponse)
+async def save_step(request: Request, application_id: str, step: StepQuery = 0) -> Response:
+    """`上一步`, `下一步`, `保存草稿` or, at the last step, `提交申请`: the whole draft is saved first."""
+    session = current_session(request)
+    posted = await _posted(request)
+    if not session.csrf_matches(posted.get("csrf_token")):
+        return _stale(request, session)
+    filing = await _draft(request, session, application_id)
+    if isinstance(filing, Response):
+        return filing
+    filing.take(form.STEPS[step], posted)
+    action = posted.get("action", "")
+    moves = {"back": max(0, step - 1), "next": min(LAST, step + 1), "save": step, "submit": step}
+    if _grow(filing, action) or action not in moves or (action == "submit" and step != LAST):
+        return _form(request, session, filing, step)
+    gateway = gateway_of(request)
+    try:
+        await gateway.call(session, "PUT", f"{APPLICATIONS}/{application_id}", json=form.body(filing))
+        if action == "submit":
+            await gateway.call(session, "POST", f"{APPLICATIONS}/{application_id}/submit")
+    except ApiProblem as refused:
+        saved = "（草稿已保存，可修改后再次提交）" if action == "submit" and refused.errors and _stored(refused) else ""
+        return _form(request, session, filing, step, problem=refused.message + saved, refused=refused,
+                     status_code=refused.status)  # fmt: skip
+    if action == "submit":
+        base = settings_of(request).base_path
+        return RedirectResponse(f"{base}/applications/{application_id}?done=submitted", status_code=303)
+    return RedirectResponse(_edit_url(request, application_id, moves[action], "saved"), status_code=303)
+
+
+def _stored(refused: ApiProblem) -> bool:
+    """A refusal of the stored application (at submission), not of what was just sent: the save went through."""
+    first: Any = refused.errors[0].get("loc") if refused.errors else None
+    return isinstance(first, list) and bool(first) and first[0] == "application"

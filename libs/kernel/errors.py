@@ -175,9 +175,18 @@ def problem_body(
     if entry is not None:
         body["title_zh"] = entry.zh
     if errors is not None:
-        body["errors"] = [dict(e) for e in errors]
+        body["errors"] = [_with_chinese(e) for e in errors]
     body.update(extra)
     return body
+
+
+def _with_chinese(error: Mapping[str, Any]) -> dict[str, Any]:
+    """An item of `errors` with its own catalogued code gets that code's Chinese message, for the field it names."""
+    item = dict(error)
+    entry = CATALOGUE.get(str(item.get("code") or ""))
+    if entry is not None and "title_zh" not in item:
+        item["title_zh"] = entry.zh
+    return item
 
 
 def problem_response(status: int, *, headers: Mapping[str, str] | None = None, **fields: Any) -> JSONResponse:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Locator, Page, expect
 
 from libs.contracts.clock import china_today
 from tests.e2e.browser import chromium, keep_screenshot, no_horizontal_scroll, page
@@ -81,7 +81,7 @@ async def test_a_township_officer_signs_in_sees_the_application_to_accept_and_si
     await expect(page.get_by_role("button", name="登录")).to_be_visible()  # the session is gone
 
 
-async def test_a_village_assistant_files_three_members_a_bad_identity_number_is_shown_beside_its_field(
+async def test_a_village_assistant_files_three_members_in_steps_a_bad_identity_number_is_shown_beside_its_field(
     whole_system: WholeSystem, page: Page
 ) -> None:
     family = new_family(whole_system, new_county())
@@ -98,36 +98,57 @@ async def test_a_village_assistant_files_three_members_a_bad_identity_number_is_
     labour = {"partial": "部分丧失劳动能力", "none": "无劳动能力", "full": "有劳动能力"}
     employment = {"unemployed": "失业", "flexible": "灵活就业", "student": "在校学生"}
     broken = family.members[1].id_number[:-1] + ("0" if family.members[1].id_number[-1] != "0" else "1")
-    for i, member in enumerate(family.members):
-        row = page.get_by_role("group", name=f"第{i + 1}名成员")
+
+    async def fill(row: Locator, i: int, id_number: str) -> None:
+        member = family.members[i]
         await row.get_by_label("与户主关系").select_option(label=words[member.relation])
         await row.get_by_label("姓名").fill(member.name)
-        await row.get_by_label("身份证号").fill(broken if i == 1 else member.id_number)
+        await row.get_by_label("身份证号").fill(id_number)
         await row.get_by_label("劳动能力").select_option(label=labour[member.labour_capacity])
         await row.get_by_label("就业状况").select_option(label=employment[member.employment])
+
+    async def next_step(title: str) -> None:
+        await page.get_by_role("button", name="下一步").click()
+        await expect(page.get_by_role("status")).to_have_text("草稿已保存。")  # saved before moving on
+        steps = page.get_by_role("navigation", name="填写步骤")
+        await expect(steps.locator("[aria-current=step]")).to_contain_text(title)
+
+    # Step 1, the applicant: the draft is opened here.
+    await fill(page.get_by_role("group", name="申请人", exact=True), 0, family.members[0].id_number)
+    await next_step("家庭成员")
+    # Step 2, the others: a bad number is refused beside its field, and nothing typed is lost.
+    await fill(page.get_by_role("group", name="第2名成员"), 1, broken)
+    await fill(page.get_by_role("group", name="第3名成员"), 2, family.members[2].id_number)
+    await page.get_by_role("button", name="下一步").click()
+    second = page.get_by_role("group", name="第2名成员")
+    await expect(second.get_by_text("身份证号不正确，请核对 18 位号码及最后一位校验码")).to_be_visible()
+    await expect(second.get_by_label("身份证号")).to_have_value(broken)
+    await expect(page.get_by_role("group", name="第3名成员").get_by_label("姓名")).to_have_value(family.members[2].name)
+    assert await no_horizontal_scroll(page)
+    await keep_screenshot(page, "application-form")
+    await second.get_by_label("身份证号").fill(family.members[1].id_number)
+    await next_step("收入")
     income = page.get_by_role("group", name="第1项收入")
     await income.get_by_label("取得收入的成员身份证号").fill(family.earner.id_number)
     await income.get_by_label("收入金额（元）").fill(family.declared_wages_12_months)
+    await next_step("刚性支出")
+    # Back one step: what was saved is there.
+    await page.get_by_role("button", name="上一步").click()
+    await expect(page.get_by_role("group", name="第1项收入").get_by_label("收入金额（元）")).to_have_value(
+        family.declared_wages_12_months
+    )
+    for title in ("刚性支出", "家庭财产", "赡养（抚养、扶养）义务人", "银行账户"):
+        await next_step(title)
     await page.get_by_label("开户银行").select_option(label="中国工商银行")
     await page.get_by_label("银行账号").fill(family.account_no)
+    await next_step("承诺与近亲属备案")
     await page.get_by_label("申请人承诺所填信息真实（告知承诺）").check()
     await page.get_by_label("授权核对家庭经济状况").check()
-    await page.get_by_role("button", name="提交申请").click()
-
-    second = page.get_by_role("group", name="第2名成员")
-    await expect(second.get_by_text("身份证号不正确，请核对 18 位号码及最后一位校验码")).to_be_visible()
-    await expect(second.get_by_label("身份证号")).to_have_value(broken)  # nothing typed is lost
-    await expect(page.get_by_role("group", name="第3名成员").get_by_label("姓名")).to_have_value(family.members[2].name)
-    await expect(page.get_by_label("银行账号")).to_have_value(family.account_no)
-    assert await no_horizontal_scroll(page)
-    await keep_screenshot(page, "application-form")
-
-    await second.get_by_label("身份证号").fill(family.members[1].id_number)
     await page.get_by_role("button", name="提交申请").click()
     await expect(page.get_by_role("status")).to_have_text("申请已提交，等待乡镇受理。")
     await expect(page.get_by_role("region", name="家庭成员（3 人）")).to_be_visible()
     filed = await cast.township_officer.http.get(APPLICATIONS, params={"region_code": family.village})
-    assert [a["status"] for a in filed.json()["items"]] == ["submitted"]  # one application, not one per attempt
+    assert [a["status"] for a in filed.json()["items"]] == ["submitted"]  # one application, not one per step
 
 
 async def test_the_township_investigates_and_proposes_and_the_county_confirms_in_the_browser(

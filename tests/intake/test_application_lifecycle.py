@@ -101,6 +101,33 @@ async def test_update_writes_a_new_version_and_keeps_the_history(api: IntakeApi)
     assert await version_count(api, app_id) == 2
 
 
+async def test_the_filer_takes_a_draft_up_again_as_typed_and_the_reveal_is_audited(api: IntakeApi) -> None:
+    village = new_village()
+    who = officer(village)
+    body = application_body(village)
+    app_id = (await created(api, who, body))["application_id"]
+    r = await api.get(f"{BASE}/{app_id}/content", who)
+    assert r.status_code == 200, r.text
+    content = r.json()
+    assert [m["id_number"] for m in content["members"]] == [m["id_number"] for m in body["members"]]
+    assert content["bank_account"]["account_no"] == ACCOUNT
+    assert r.headers["x-jiuzhu-audit"] == f"application.content_revealed application/{app_id}"
+    # What comes back goes back unchanged: the next step of the form replaces the draft with it.
+    assert (await api.put(f"{BASE}/{app_id}", who, content)).status_code == 200
+
+
+async def test_a_submitted_application_or_another_township_gets_no_content(api: IntakeApi) -> None:
+    village = new_village()
+    who = officer(village)
+    app_id = (await created(api, who, application_body(village)))["application_id"]
+    elsewhere = await api.get(f"{BASE}/{app_id}/content", officer(new_village("140403")))
+    assert elsewhere.status_code == 403
+    await act(api, who, app_id, "submit")
+    r = await api.get(f"{BASE}/{app_id}/content", who)
+    assert (r.status_code, r.json()["code"]) == (409, "invalid_status")
+    assert "x-jiuzhu-audit" not in r.headers
+
+
 # ---- submission -------------------------------------------------------------------------------------------------
 
 
@@ -115,6 +142,8 @@ async def test_submission_needs_the_declarations_signed(api: IntakeApi, declarat
     assert r.status_code == 422
     assert r.json()["code"] == "declaration_required"
     assert [e["loc"] for e in r.json()["errors"]] == [["application", "declarations", declaration]]
+    # Each field's own rule in Chinese, for the form that shows it beside the field.
+    assert r.json()["errors"][0]["title_zh"] == r.json()["title_zh"]
     app = await fetched(api, who, app_id)
     assert (app["status"], actions(app)) == ("draft", ["created"])
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from libs.contracts.clock import business_date
 from libs.contracts.dates import CivilDate
 from libs.contracts.id_number import IdNumber, InvalidIdNumber
 from libs.contracts.programs import Program
+from libs.kernel.audit_note import note
 from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.counts import WorkCounts
 from libs.kernel.db import DbSession
@@ -107,6 +108,18 @@ async def count_applications(
     """How many applications there are in your jurisdiction (or `region_code` in it) by status, and how many
     accepted ones are past their due date."""
     return await repo.counts(session, jurisdiction_prefix(who, region_code), business_date(ctx.now()))
+
+
+@router.get("/{application_id}/content", response_model=ApplicationIn, responses=_ERRORS)
+async def editable_content(
+    application_id: str, response: Response, session: DbSession, ctx: IntakeCtx, who: Filer
+) -> ApplicationIn:
+    """The declared content of a draft or returned application as its filer typed it (identity and account numbers
+    unmasked), so a draft saved yesterday can be taken up again, step by step, and sent back with `PUT`. Recorded in
+    the access audit (`application.content_revealed`)."""
+    body = await service.editable_content(session, ctx, who, application_id)
+    note(response, "application.content_revealed", f"application/{application_id}")
+    return body
 
 
 @router.get("/{application_id}", response_model=ApplicationOut, responses=_ERRORS)

@@ -335,6 +335,21 @@ async def record_decision(session: AsyncSession, ctx: Intake, decided: CaseDecid
     session.add(_history(ctx, app, None, "decided", detail={**summary, "effective_month": decided.effective_month}))
 
 
+async def editable_content(
+    session: AsyncSession, ctx: Intake, principal: Principal, application_id: str
+) -> ApplicationIn:
+    """The declared content of a draft or returned application, unmasked, for the filer who goes on editing it.
+
+    Only content that may still change is given out (once submitted, the masked detail is what staff read), and only to
+    someone who could replace it: in jurisdiction, not recused."""
+    app = await visible(session, principal, application_id)
+    _ensure_not_recused(principal, app.recused_users, app.recused_names)
+    if ApplicationStatus(app.status) not in ALLOWED_FROM["update"]:
+        raise InvalidStatus(f"Only a draft or returned application can be edited; this one is {app.status}",
+                            status_now=app.status)  # fmt: skip
+    return await current_content(session, ctx, app)
+
+
 async def visible(session: AsyncSession, principal: Principal, application_id: str) -> Application:
     app = await repo.get(session, application_id)
     if app is None:
