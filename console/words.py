@@ -362,3 +362,12 @@ FEEDBACK_METHODS = {
     "sms": "短信",
     "in_person": "当面送达（签收）",
 }
+
+# 追缴: why a recovery order was raised (libs.contracts.events.disbursement.OverpaymentReason).
+RECOVERY_REASONS = {
+    "paid_after_death": "保障对象死亡后仍发放",
+    "paid_after_stop": "停发后仍发放",
+    "other": "发放金额高于现核定金额",
+}
+# 工作日历: the services that count deadlines in working days, each keeping its own copy of the year's schedule.
+CALENDAR_SERVICES = {"intake": "申请受理", "casework": "审核审批", "complaints": "投诉举报"}
