@@ -23,6 +23,7 @@ from console.pages import (
     home,
     households,
     password,
+    recoveries,
     rosters,
     sign_in,
 )
@@ -60,6 +61,7 @@ def create_app(settings: ConsoleSettings, transport: httpx.AsyncBaseTransport | 
     pages.include_router(admin.router)
     pages.include_router(hits.router)
     pages.include_router(complaints.router)
+    pages.include_router(recoveries.router)
     app.include_router(pages)
     app.mount(f"{base}/static", StaticFiles(directory=STATIC), name="static")
 

@@ -367,3 +367,12 @@ FEEDBACK_METHODS = {
 DISABILITY_KINDS = {"": "无", "visual": "视力残疾", "hearing": "听力残疾", "speech": "言语残疾", "physical": "肢体残疾",
                     "intellectual": "智力残疾", "mental": "精神残疾", "multiple": "多重残疾"}  # fmt: skip
 DISABILITY_GRADES = {"": "无", "1": "一级", "2": "二级", "3": "三级", "4": "四级"}
+
+# 追缴: why a recovery order was raised (libs.contracts.events.disbursement.OverpaymentReason).
+RECOVERY_REASONS = {
+    "paid_after_death": "保障对象死亡后仍发放",
+    "paid_after_stop": "停发后仍发放",
+    "other": "发放金额高于现核定金额",
+}
+# 工作日历: the services that count deadlines in working days, each keeping its own copy of the year's schedule.
+CALENDAR_SERVICES = {"intake": "申请受理", "casework": "审核审批", "complaints": "投诉举报"}

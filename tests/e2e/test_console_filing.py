@@ -45,7 +45,9 @@ async def _first_step(browser: httpx.AsyncClient, family: Family) -> str:
     return location.split("/applications/")[1].split("/")[0]
 
 
-async def test_a_draft_is_taken_up_again_where_it_was_left(whole_system: WholeSystem, browser: httpx.AsyncClient) -> None:
+async def test_a_draft_is_taken_up_again_where_it_was_left(
+    whole_system: WholeSystem, browser: httpx.AsyncClient
+) -> None:
     family = new_family(whole_system, new_county())
     cast = await cast_for(whole_system, family)
     await groundwork(whole_system, cast, family, dibao_standard="760.00", publicity_days=3)
@@ -84,7 +86,7 @@ async def test_submitting_without_a_bank_account_names_that_step_and_keeps_the_d
     assert refused.status_code == 422
     assert "草稿已保存" in refused.text
     assert f'href="{CONSOLE}/applications/{draft}/edit?step=6">第7步 银行账户</a>' in refused.text
-    assert 'checked' in refused.text  # the ticked declarations stay ticked
+    assert "checked" in refused.text  # the ticked declarations stay ticked
     app = (await cast.village_assistant.http.get(f"{APPLICATIONS}/{draft}")).json()
     assert (app["status"], app["declarations_signed"]) == ("draft", True)
 
