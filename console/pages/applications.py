@@ -28,7 +28,13 @@ _DONE = {
     "returned": "已退回补充，申请人将收到一次性告知的补充材料清单。",
     "saved": "草稿已保存。",
     "submitted": "申请已提交，等待乡镇受理。",
+    "extended": "办理期限已延长。",
+    "withdrawn": "申请已撤回。",
 }
+# 延长办理期限 (once, for a special case) and 撤回申请 (at the applicant's request): each needs its reason.
+_REASONED = {"extend": "extended", "withdraw": "withdrawn"}
+_OFFICERS = frozenset({"township_officer", "county_officer"})
+Reason = Annotated[str, Form(max_length=2000)]
 
 
 def _form_refused(request: Request, session: Session) -> HTMLResponse:
@@ -44,6 +50,7 @@ async def _show(
     status_code: int = 200,
     problem: str | None = None,
     missing_text: str = "",
+    reason_text: dict[str, str] | None = None,
     done: str | None = None,
 ) -> HTMLResponse:
     try:
@@ -52,10 +59,17 @@ async def _show(
         return page(request, "refused.html", refused.status, session=session, person=session.person,
                     message=refused.message)  # fmt: skip
     # Offered where the API would allow it; the API still decides (recusal, jurisdiction) when the button is used.
-    can_decide = "township_officer" in session.person.roles and application["status"] == "submitted"
+    roles, status = set(session.person.roles), application["status"]
+    can_decide = "township_officer" in roles and status == "submitted"
+    officer = bool(roles & _OFFICERS)
+    can = {
+        "can_extend": officer and status == "accepted" and not application.get("extension_reason"),
+        "can_withdraw": officer and status in {"draft", "submitted", "returned", "accepted"},
+        "can_edit": bool(roles & (_OFFICERS | {"village_assistant"})) and status in {"draft", "returned"},
+    }
     shown = {"app": application, "problem": problem, "missing_text": missing_text, "done": _DONE.get(done or "")}
     return page(request, "application.html", status_code, session=session, person=session.person,
-                can_decide=can_decide, **shown)  # fmt: skip
+                can_decide=can_decide, reason_text=reason_text, **can, **shown)  # fmt: skip
 
 
 @router.get("/{application_id}", response_class=HTMLResponse)
@@ -96,3 +110,26 @@ async def return_for_supplement(
         return await _show(request, session, application_id, status_code=refused.status, problem=refused.message,
                            missing_text=missing)  # fmt: skip
     return RedirectResponse(f"{request.url.path.rsplit('/', 1)[0]}?done=returned", status_code=303)
+
+
+@router.post("/{application_id}/{action}", response_class=HTMLResponse)
+async def with_reason(
+    request: Request, application_id: ApplicationId, action: str, reason: Reason = "", csrf_token: Token = ""
+) -> Response:
+    """延长办理期限 or 撤回申请, each with its reason; the API decides whether the application allows it."""
+    session = current_session(request)
+    if action not in _REASONED:
+        return page(request, "refused.html", 404, session=session, person=session.person, message="没有这项操作")
+    if not session.csrf_matches(csrf_token):
+        return _form_refused(request, session)
+    if not reason.strip():
+        return await _show(request, session, application_id, status_code=422, problem="请填写原因",
+                           reason_text={action: reason})  # fmt: skip
+    try:
+        await gateway_of(request).call(
+            session, "POST", f"{APPLICATIONS}/{application_id}/{action}", json={"reason": reason.strip()}
+        )
+    except ApiProblem as refused:
+        return await _show(request, session, application_id, status_code=refused.status, problem=refused.message,
+                           reason_text={action: reason})  # fmt: skip
+    return RedirectResponse(f"{request.url.path.rsplit('/', 1)[0]}?done={_REASONED[action]}", status_code=303)
