@@ -1,9 +1,9 @@
 """户籍查询 and 家庭档案: households as the registry answers them to the signed-in person, and their payments.
 
-The search offers what casework's household list can filter by (an identity number, exactly; a region code, a
-village's or a wider one as a prefix; the status), pages as the API pages, and shows the head's name masked as the
-API masks it. A search by identity number is sent as a form (POST, with the CSRF token), so the number never sits
-in an address, the browser's history or a log line.
+The search offers what casework's household list can filter by (a member's full name or identity number, exactly;
+a region code, a village's or a wider one as a prefix; the status), pages as the API pages, and shows the head's name
+masked as the API masks it. A search by name or identity number is sent as a form (POST, with the CSRF token), so
+neither sits in an address, the browser's history or a log line.
 
 The file (家庭档案) joins three answers: the household from casework (now, or with `as_of` as it stood at the end of
 that day), its kept versions, and disbursement's payment file. The API decides who may see what: a refusal of the
@@ -39,7 +39,7 @@ TypedQuery = Annotated[str, Query(max_length=64)]
 CursorForm = Annotated[str, Form(max_length=1024)]
 CursorQuery = Annotated[str, Query(max_length=1024)]
 # The API's query parameter → the search form's field.
-_FIELD_OF_PARAM = {"person_id_number": "id_number", "region_code": "region_code", "status": "status"}
+_FIELD_OF_PARAM = {"person_id_number": "id_number", "name": "name", "region_code": "region_code", "status": "status"}
 _REGION_MESSAGE = "地区代码不正确：填写村（社区）、乡镇或县的数字代码"
 _STATUS_OPTIONS = {"": "全部", "active": "在保", "closed": "已停保"}
 
@@ -48,6 +48,7 @@ _STATUS_OPTIONS = {"": "全部", "active": "在保", "closed": "已停保"}
 class Search:
     """What the search form holds, as typed, and what the API answered for it."""
 
+    name: str = ""
     id_number: str = ""
     region_code: str = ""
     status: str = ""
@@ -58,8 +59,8 @@ class Search:
     problem: str | None = None
 
     def params(self) -> dict[str, str]:
-        wanted = {"person_id_number": self.id_number, "region_code": self.region_code, "status": self.status,
-                  "cursor": self.cursor}  # fmt: skip
+        wanted = {"name": self.name, "person_id_number": self.id_number, "region_code": self.region_code,
+                  "status": self.status, "cursor": self.cursor}  # fmt: skip
         return {"limit": str(PAGE_SIZE), **{k: v for k, v in wanted.items() if v}}
 
 
@@ -111,17 +112,24 @@ async def search_households(
 async def search_by_form(
     request: Request,
     csrf_token: Typed = "",
+    name: Typed = "",
     id_number: Typed = "",
     region_code: Typed = "",
     status: Typed = "",
     cursor: CursorForm = "",
 ) -> HTMLResponse:
-    """查询 (or 下一页) from the form: by identity number (exactly), region and status."""
+    """查询 (or 下一页) from the form: by a member's name or identity number (exactly), region and status."""
     session = current_session(request)
     if not session.csrf_matches(csrf_token):
         return page(request, "refused.html", 403, session=session, person=session.person,
                     message="页面已过期，请刷新后重试")  # fmt: skip
-    search = Search(id_number=id_number.strip(), region_code=region_code.strip(), status=status.strip(), cursor=cursor)
+    search = Search(
+        name=name.strip(),
+        id_number=id_number.strip(),
+        region_code=region_code.strip(),
+        status=status.strip(),
+        cursor=cursor,
+    )
     return _search_page(request, session, search, await _run(request, session, search))
 
 

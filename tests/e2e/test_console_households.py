@@ -1,9 +1,9 @@
 """户籍查询 and 家庭档案 in the console (issue 19), through the whole running system: a family is brought to a decision,
 an entitlement and a paid roster line by the journey's steps; then the county officer finds the household in its
-village (the head's name masked as the list masks it) and by a member's identity number, reads its file (members,
-programs with the monthly amount in 元, review dates, history on a past date, payments), a township officer of another
-township is refused it in Chinese and sees none of it, and a bad identity number is shown beside its field.
-Plain HTTP as a browser sends it, then once in Debian's Chromium."""
+village (the head's name masked as the list masks it), by a member's identity number and by a member's name, reads
+its file (members, programs with the monthly amount in 元, review dates, history on a past date, payments), a
+township officer of another township is refused it in Chinese and sees none of it, and a bad identity number or name
+is shown beside its field. Plain HTTP as a browser sends it, then once in Debian's Chromium."""
 
 from __future__ import annotations
 
@@ -105,6 +105,16 @@ async def test_the_county_officer_finds_the_household_by_its_masked_name_and_an_
     assert found.status_code == 200
     assert _file_link(household_id, "宋*军") in found.text
     assert f'value="{family.members[1].id_number}"' in found.text  # the form keeps what was typed
+    # Exactly by a member's full name (the spouse's), with the village; not in another village of the county.
+    named = await _search(browser, name=family.members[1].name, region_code=family.village)
+    assert named.status_code == 200
+    assert _file_link(household_id, "宋*军") in named.text
+    assert f'value="{family.members[1].name}"' in named.text
+    elsewhere = await _search(browser, name=family.members[1].name, region_code=f"{family.county}001999")
+    assert "没有符合条件的家庭" in elsewhere.text
+    not_a_name = await _search(browser, name="何美兰1")
+    assert not_a_name.status_code == 422
+    assert 'id="name-problem" class="problem field-problem">姓名不正确<' in not_a_name.text
     nobody = fictional_id("1950-01-01", "997", family.county)
     whole_system.remember_personal_data([nobody])
     stranger = await _search(browser, id_number=nobody)

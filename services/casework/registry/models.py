@@ -97,6 +97,8 @@ class HouseholdMember(Base):
     __table_args__ = (
         Index("ix_household_members_person_hash", "person_hash"),
         Index("ix_household_members_household_id", "household_id"),
+        # Staff search households by a current member's full name (户籍查询).
+        Index("ix_household_members_name", "name", "household_id", postgresql_where="left_at IS NULL"),
     )
 
 

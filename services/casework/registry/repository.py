@@ -1,4 +1,4 @@
-"""Registry queries: households by jurisdiction, person and village, and their kept versions."""
+"""Registry queries: households by jurisdiction, person (identity number or name) and village; their versions."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ class HouseholdFilter:
     status: str | None = None
     # Households the person (by keyed hash) belongs to now.
     person_hash: str | None = None
+    # Households with a current member of this full name (exact).
+    member_name: str | None = None
 
 
 async def search(session: AsyncSession, f: HouseholdFilter, after_id: str | None, limit: int) -> Sequence[Household]:
@@ -40,6 +42,11 @@ async def search(session: AsyncSession, f: HouseholdFilter, after_id: str | None
             HouseholdMember.person_hash == f.person_hash, HouseholdMember.left_at.is_(None)
         )
         stmt = stmt.where(Household.id.in_(member))
+    if f.member_name is not None:
+        named = select(HouseholdMember.household_id).where(
+            HouseholdMember.name == f.member_name, HouseholdMember.left_at.is_(None)
+        )
+        stmt = stmt.where(Household.id.in_(named))
     if after_id is not None:
         stmt = stmt.where(Household.id > after_id)
     return (await session.scalars(stmt.order_by(Household.id).limit(limit + 1))).all()

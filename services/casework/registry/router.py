@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 
 from libs.contracts.dates import CivilDate
 from libs.contracts.id_number import IdNumberStr
+from libs.contracts.text import NAME_MAX_LENGTH, PersonName
 from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
@@ -22,6 +23,16 @@ from services.casework.registry.state import load_state, load_states
 
 router = APIRouter(prefix="/api/v1/casework", tags=["households"])
 
+# Exact, after the name rules of entry (invisible characters removed, trimmed, NFC): what was stored is what matches.
+MemberName = Annotated[
+    PersonName | None,
+    Query(
+        max_length=NAME_MAX_LENGTH,
+        description="The full name of a current member of the household, exactly (e.g. 王建国); surrounding spaces "
+        "are ignored. Combines with the other filters and with the cursor.",
+    ),
+]
+
 
 @router.get("/households", response_model=Page[HouseholdSummary], responses={403: {}, 422: {}})
 async def list_households(
@@ -30,15 +41,18 @@ async def list_households(
     who: Reader,
     region_code: Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$")] = None,
     person_id_number: IdNumberStr | None = None,
+    name: MemberName = None,
     status: Annotated[str | None, Query(pattern=r"^(active|closed)$")] = None,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[HouseholdSummary]:
-    """Households in your jurisdiction, optionally the one(s) a person belongs to now."""
+    """Households in your jurisdiction, optionally the one(s) a person (by identity number or by full name) belongs
+    to now."""
     f = repository.HouseholdFilter(
         region_prefix=jurisdiction_prefix(who, region_code),
         status=status,
         person_hash=ctx.hash(person_id_number) if person_id_number is not None else None,
+        member_name=name,
     )
     after = decode_keyset(cursor, tuple[str])
     rows = await repository.search(session, f, after[0] if after is not None else None, limit)
