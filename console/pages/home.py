@@ -1,6 +1,8 @@
 """我的待办: what this person must do next, by kind, oldest deadline first, as the API lists it for them.
 
-Each kind is one list call through the gateway as the person (their jurisdiction and role decide what comes back).
+Each kind is one list call through the gateway as the person (their jurisdiction and role decide what comes back),
+counted by the owning service's `…/counts` where it has one. The village reports missing this month and the county's
+roster of the month are read from their own endpoints (casework's overdue reports, disbursement's rosters).
 A kind their role may not see is left out; one the API cannot answer just now says so, and the rest still show.
 """
 
@@ -15,8 +17,10 @@ from fastapi.responses import HTMLResponse
 
 from console import words
 from console.gateway_client import ApiProblem
+from console.pages.rosters import STEPS
 from console.sessions import Session
 from console.web import current_session, gateway_of, page, settings_of
+from libs.contracts.clock import china_today
 
 router = APIRouter()
 
@@ -30,8 +34,10 @@ class Kind:
     params: dict[str, str]
     roles: frozenset[str]
     # Where the service counts this kind of work (its `…/counts` endpoint) and which count it is: a status, or
-    # "overdue". Without one, the count is what the first page holds.
-    counted: tuple[str, str] | None = None
+    # "overdue", or several statuses added up. Without one, the count is what the first page holds.
+    counted: tuple[str, str | tuple[str, ...]] | None = None
+    # How the kind is read: a page of a list (`items`), or one of the two reads below that are not lists.
+    read: str = "list"
 
 
 @dataclass
@@ -51,6 +57,8 @@ class Listed:
     more: bool = False
     unavailable: bool = False
     total: int | None = None  # from the service's counts
+    note: str | None = None  # said instead of the rows (the roster of the month not built yet)
+    note_link: str | None = None
 
     @property
     def count(self) -> str:
@@ -62,6 +70,13 @@ class Listed:
 _TOWNSHIP, _COUNTY, _CITY = "township_officer", "county_officer", "city_supervisor"
 _APPLICATION_COUNTS, _CASE_COUNTS = "/api/v1/intake/applications/counts", "/api/v1/casework/cases/counts"
 _APPLICATIONS, _CASES = "/api/v1/intake/applications", "/api/v1/casework/cases"
+_HITS, _COMPLAINTS = "/api/v1/matching/hits", "/api/v1/complaints"
+_VILLAGE_REPORTS, _ROSTERS = "/api/v1/casework/village-reports/overdue", "/api/v1/disbursement/rosters"
+# Complaints still to answer, whatever step they are at (the ledger's open statuses).
+_OPEN_COMPLAINTS = ("received", "assigned", "investigating")
+# A roster in one of these waits for the county officer's next step (lock, submit, reconcile; the rosters page
+# offers them); one submitted waits for finance, one reconciled is done.
+_ROSTER_TO_DO = frozenset().union(*(step.offered_in for step in STEPS.values()))
 
 
 def _applications(title: str, status: str, roles: frozenset[str]) -> Kind:
@@ -79,12 +94,14 @@ KINDS: tuple[Kind, ...] = (
     _applications("退回补充的申请", "returned", _ASSISTANT),
     _applications("申请草稿", "draft", _ASSISTANT),
     _applications("待受理的申请", "submitted", frozenset({_TOWNSHIP})),
-    Kind("待确认的比对疑点（14日内）", "/api/v1/matching/hits", {"status": "open"}, frozenset({_TOWNSHIP})),
+    Kind("待确认的比对疑点（14日内）", _HITS, {"status": "open"}, frozenset({_TOWNSHIP}), (f"{_HITS}/counts", "open")),
     _cases("待入户调查的案件", "investigating", frozenset({_TOWNSHIP})),
     _cases("待乡镇审核的案件", "township_review", frozenset({_TOWNSHIP})),
     _cases("待县级审核确认的案件", "confirmation", frozenset({_COUNTY})),
     _cases("逾期的案件", "overdue", _OFFICERS),
-    Kind("逾期的投诉", "/api/v1/complaints/overdue", {}, _OFFICERS),
+    Kind("待办结的投诉", f"{_COMPLAINTS}/due", {}, _OFFICERS, (f"{_COMPLAINTS}/counts", _OPEN_COMPLAINTS)),
+    Kind("本月未报送的村级月报", _VILLAGE_REPORTS, {}, _OFFICERS, read="village_reports"),
+    Kind("本月花名册", _ROSTERS, {}, frozenset({_COUNTY}), read="roster"),
 )
 
 
@@ -133,15 +150,68 @@ def _row(item: dict[str, Any], base: str) -> Row:
     )
 
 
+def _this_month() -> str:
+    today = china_today()
+    return f"{today.year:04d}-{today.month:02d}"
+
+
+def _village_reports(kind: Kind, body: Any) -> Listed:
+    """The villages of the person's area without a report this month, the soonest due first."""
+    missing = [m for m in (body.get("missing") or []) if isinstance(m, dict)] if isinstance(body, dict) else []
+    missing.sort(key=lambda m: (str(m.get("due_date", "")), str(m.get("village_code", ""))))
+    rows = [
+        Row(
+            what=f"{words.chinese_month(body.get('period'))}村级月报未报送 · 救助家庭 {m.get('households', 0)} 户",
+            where=str(m.get("village_code", "")),
+            status="未报送",
+            due=words.chinese_date(m["due_date"]) if m.get("due_date") else "",
+            overdue=bool(m.get("overdue")),
+        )
+        for m in missing
+    ]
+    return Listed(kind, rows, total=len(rows))
+
+
+def _roster(kind: Kind, body: Any, base: str) -> Listed:
+    """The county's roster of this month (a cancelled one does not count), or a note that it is not built yet."""
+    items = body.get("items", []) if isinstance(body, dict) else []
+    live = [r for r in items if isinstance(r, dict) and r.get("status") != "cancelled"]
+    if not live:
+        return Listed(kind, total=1, note="本月花名册尚未生成", note_link=f"{base}/rosters")
+    roster = live[0]
+    row = Row(
+        what=f"{words.chinese_month(roster.get('period'))}花名册 · {roster.get('line_count', 0)} 户",
+        where=str(roster.get("region_code", "")),
+        status=words.word(words.ROSTER_STATUSES, roster.get("status")),
+        due=words.chinese_date(roster["due_date"]) if roster.get("due_date") else "",
+        overdue=bool(roster.get("late")) and roster.get("status") in _ROSTER_TO_DO,
+        link=f"{base}/rosters/{roster['roster_id']}",
+    )
+    return Listed(kind, [row], total=1 if roster.get("status") in _ROSTER_TO_DO else 0)
+
+
+def _params(kind: Kind, session: Session) -> dict[str, str | int]:
+    region, month = session.person.region_code, _this_month()
+    if kind.read == "village_reports":
+        return {"region_code": region, "period": month}
+    if kind.read == "roster":
+        return {"region_code": region[:6], "period": month, "limit": PAGE_SIZE}
+    return {**kind.params, "limit": PAGE_SIZE}
+
+
 async def _listed(request: Request, session: Session, kind: Kind) -> Listed | None:
     try:
-        body = await gateway_of(request).call(session, "GET", kind.path, params={**kind.params, "limit": PAGE_SIZE})
+        body = await gateway_of(request).call(session, "GET", kind.path, params=_params(kind, session))
     except ApiProblem as problem:
         if problem.status == 403:
             return None  # not this person's work after all
         return Listed(kind, unavailable=True)
-    items = body.get("items", []) if isinstance(body, dict) else []
     base = settings_of(request).base_path
+    if kind.read == "village_reports":
+        return _village_reports(kind, body)
+    if kind.read == "roster":
+        return _roster(kind, body, base)
+    items = body.get("items", []) if isinstance(body, dict) else []
     return Listed(kind, [_row(i, base) for i in items if isinstance(i, dict)], more=bool(body.get("next_cursor")))
 
 
@@ -153,10 +223,14 @@ async def _counts(request: Request, session: Session, path: str) -> dict[str, An
     return found if isinstance(found, dict) else None
 
 
-def _total(counts: dict[str, Any] | None, key: str) -> int | None:
+def _total(counts: dict[str, Any] | None, key: str | tuple[str, ...]) -> int | None:
     if counts is None:
         return None
-    value = counts.get("overdue") if key == "overdue" else (counts.get("by_status") or {}).get(key, 0)
+    by_status = counts.get("by_status") or {}
+    if isinstance(key, tuple):
+        values = [by_status.get(k, 0) for k in key]
+        return sum(values) if all(isinstance(v, int) for v in values) else None
+    value = counts.get("overdue") if key == "overdue" else by_status.get(key, 0)
     return int(value) if isinstance(value, int) else None
 
 

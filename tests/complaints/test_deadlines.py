@@ -255,3 +255,41 @@ async def test_the_overdue_list_pages_by_deadline(api: ComplaintsApi) -> None:
         if cursor is None:
             break
     assert seen == [ids[1], ids[2], ids[0]]
+
+
+async def test_counts_and_the_due_list_cover_the_open_items_of_the_jurisdiction(api: ComplaintsApi) -> None:
+    county = new_county()
+    village, elsewhere = f"{county}101001", f"{county}102001"
+    officer = township_officer(village)
+    later = await logged_on(api, village, date(2026, 11, 23))  # due Mon 30 Nov
+    first = await logged_on(api, village, date(2026, 11, 20))  # due Fri 27 Nov
+    answered = await logged_on(api, village, date(2026, 11, 23))
+    await api.investigate_and_resolve(answered["complaint_id"], officer)
+    theirs = await logged_on(api, elsewhere, date(2026, 11, 23))
+    api.clock.at = datetime(2026, 11, 28, 10, 0, tzinfo=CHINA_TZ)  # the first is past its deadline
+    reply = await api.get(f"{COMPLAINTS}/counts", officer)
+    assert reply.status_code == 200, reply.text
+    counts = reply.json()
+    assert counts["overdue"] == 1
+    assert counts["by_status"].pop("resolved") == 1
+    assert sum(counts["by_status"].values()) == 2  # the two still open, whatever step they are at
+    due = await api.get(f"{COMPLAINTS}/due", officer)
+    assert due.status_code == 200, due.text
+    assert [s["complaint_id"] for s in due.json()["items"]] == [first["complaint_id"], later["complaint_id"]]
+    paged = (await api.get(f"{COMPLAINTS}/due", officer, {"limit": 1})).json()
+    assert len(paged["items"]) == 1
+    assert paged["next_cursor"]
+    # The county counts both townships; the other township only its own; another county nothing.
+    whole = (await api.get(f"{COMPLAINTS}/counts", county_officer(county))).json()
+    assert (sum(whole["by_status"].values()), whole["overdue"]) == (4, 1)
+    other = township_officer(elsewhere)
+    assert [s["complaint_id"] for s in (await api.get(f"{COMPLAINTS}/due", other)).json()["items"]] == [
+        theirs["complaint_id"]
+    ]
+    stranger = county_officer(new_county())
+    assert (await api.get(f"{COMPLAINTS}/counts", stranger)).json() == {"by_status": {}, "overdue": 0}
+    for path in (f"{COMPLAINTS}/counts", f"{COMPLAINTS}/due"):
+        refused = await api.get(path, stranger, {"region_code": county})
+        assert (refused.status_code, refused.json()["code"]) == (403, "outside_jurisdiction")
+        assert (await api.get(path, officer, {"region_code": "14x"})).status_code == 422
+    assert (await api.get(f"{COMPLAINTS}/due", officer, {"cursor": "not-a-cursor"})).status_code == 422

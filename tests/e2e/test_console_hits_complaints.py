@@ -2,8 +2,9 @@
 pays is on matching's watch list, the registry exchange sends a vehicle feed naming its head, and the hits raised
 appear in the township's list with their 确认期限; one is confirmed through the console, a dismissal without a
 reason is refused beside its field, and another township cannot open them. A 12345 work order's complaint gets a
-核查记录, a written answer and a 办结 through the console. Every POST without its CSRF token is refused. Plain HTTP as
-a browser sends it, then a confirmation once in Debian's Chromium."""
+核查记录, a written answer and a 办结 through the console. 我的待办 counts the township's hits and missing village
+report, and shows the county officer the roster of the month. Every POST without its CSRF token is refused. Plain
+HTTP as a browser sends it, then a confirmation once in Debian's Chromium."""
 
 from __future__ import annotations
 
@@ -46,6 +47,7 @@ pytestmark = pytest.mark.timeout(600)
 
 HITS = "/api/v1/matching/hits"
 FEEDS = "/api/v1/matching/feeds"
+ROSTERS = "/api/v1/disbursement/rosters"
 EXPIRED = "页面已过期，请刷新后重试"
 
 
@@ -89,6 +91,10 @@ async def test_a_hit_is_listed_with_its_deadline_confirmed_and_a_dismissal_needs
 
     home = await browser.get(f"{CONSOLE}/")
     assert f'href="{CONSOLE}/hits/{first["hit_id"]}"' in home.text  # 我的待办 links to the hit
+    # Counted by matching's /hits/counts; the village of the paid household has not reported this month.
+    assert "待确认的比对疑点（14日内）（3）" in home.text
+    assert "本月未报送的村级月报（1）" in home.text
+    assert "本月花名册" not in home.text  # the county's roster is the county officer's work
     assert ">比对疑点</a>" in home.text
     assert ">投诉举报</a>" in home.text
     listed = await browser.get(f"{CONSOLE}/hits")
@@ -158,6 +164,18 @@ async def test_a_hit_is_listed_with_its_deadline_confirmed_and_a_dismissal_needs
                                data={"reason": "不属实", "csrf_token": _csrf(foreign)})  # fmt: skip
     assert tried.status_code in (403, 404)
     assert (await raised.county.township.http.get(f"{HITS}/{second['hit_id']}")).json()["status"] == "open"
+
+    # The county officer's 我的待办: the roster of the month, first not built, then built and in its state.
+    browser.cookies.clear()
+    await _sign_in(browser, raised.county.officer)
+    assert f'本月花名册尚未生成，<a href="{CONSOLE}/rosters">' in (await browser.get(f"{CONSOLE}/")).text
+    month = china_today().strftime("%Y-%m")
+    built = await raised.county.officer.http.post(ROSTERS, json={"region_code": raised.county.code, "period": month})
+    assert built.status_code == 201, built.text
+    home = await browser.get(f"{CONSOLE}/")
+    assert f'href="{CONSOLE}/rosters/{built.json()["roster_id"]}"' in home.text
+    assert "本月花名册（1）" in home.text  # a draft: the officer locks it next
+    assert "<td>草稿</td>" in home.text
 
 
 async def test_a_hotline_complaint_gets_a_check_an_answer_and_a_finding_through_the_console(

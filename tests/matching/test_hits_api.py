@@ -219,6 +219,36 @@ async def test_overdue_after_two_weeks(api: MatchingApi, broker: Broker) -> None
     assert [t["township_code"] for t in body["by_township"]] == [other.township]
 
 
+async def test_counts_by_status_and_overdue_inside_the_jurisdiction(api: MatchingApi, broker: Broker) -> None:
+    _, _, _, place = await _one_hit(api, broker)
+    dismissed, *_ = await _one_hit(api, broker, place)
+    other = place.another_township()
+    await _one_hit(api, broker, other)
+    await api.post(f"{HITS}/{dismissed}/dismiss", place.officer(), {"reason": "已注销"})
+    counts = await api.get(f"{HITS}/counts", place.officer())
+    assert counts.status_code == 200, counts.text
+    assert counts.json() == {"by_status": {"open": 1, "dismissed": 1}, "overdue": 0}
+    county = await api.get(f"{HITS}/counts", place.officer(StaffRole.county_officer))
+    assert county.json() == {"by_status": {"open": 2, "dismissed": 1}, "overdue": 0}
+    # Past the two weeks, the open ones are overdue; the due date itself is not late yet.
+    api.clock.set_day(TODAY + dt.timedelta(days=14))
+    assert (await api.get(f"{HITS}/counts", place.officer())).json()["overdue"] == 0
+    api.clock.set_day(TODAY + dt.timedelta(days=15))
+    assert (await api.get(f"{HITS}/counts", place.officer())).json()["overdue"] == 1
+    assert (await api.get(f"{HITS}/counts", place.officer(StaffRole.county_officer))).json()["overdue"] == 2
+    by_township = await api.get(
+        f"{HITS}/counts", place.officer(StaffRole.county_officer), {"region_code": other.township}
+    )
+    assert by_township.json() == {"by_status": {"open": 1}, "overdue": 1}
+    # Another county's officer counts nothing here, and may not ask for this county.
+    elsewhere = Place.new().officer(StaffRole.county_officer)
+    assert (await api.get(f"{HITS}/counts", elsewhere)).json() == {"by_status": {}, "overdue": 0}
+    refused = await api.get(f"{HITS}/counts", elsewhere, {"region_code": place.county})
+    assert (refused.status_code, refused.json()["code"]) == (403, "outside_jurisdiction")
+    assert (await api.get(f"{HITS}/counts", place.officer(StaffRole.village_assistant))).status_code == 403
+    assert (await api.get(f"{HITS}/counts", place.officer(), {"region_code": "14x"})).status_code == 422
+
+
 async def test_closed_evidence_never_raises_again(api: MatchingApi, broker: Broker) -> None:
     hit_id, person, _, place = await _one_hit(api, broker)
     await api.post(f"{HITS}/{hit_id}/dismiss", place.officer(), {"reason": "已注销"})

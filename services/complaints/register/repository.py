@@ -6,10 +6,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, literal, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal
+from libs.kernel.counts import WorkCounts, counted
 from libs.kernel.errors import OutsideJurisdiction
 from services.complaints.register.errors import ComplaintClosed, ComplaintNotFound, NotAssignedToYou
 from services.complaints.register.models import Complaint, ContactRead, InvestigationNote, StatusChange
@@ -54,14 +55,25 @@ class LedgerFilter:
     repeats: bool | None = None  # true: only repeat petitions; false: only first items
 
 
-def _within(prefix: str) -> Select[Complaint]:
+def _inside(prefix: str) -> ColumnElement[bool]:
     """Items of a region inside `prefix`, or assigned to a unit inside it."""
-    return select(Complaint).where(
-        or_(
-            Complaint.region_code.startswith(prefix, autoescape=True),
-            Complaint.assigned_unit.startswith(prefix, autoescape=True),
-        )
+    return or_(
+        Complaint.region_code.startswith(prefix, autoescape=True),
+        Complaint.assigned_unit.startswith(prefix, autoescape=True),
     )
+
+
+def _within(prefix: str) -> Select[Complaint]:
+    return select(Complaint).where(_inside(prefix))
+
+
+def _open() -> ColumnElement[bool]:
+    return Complaint.status.in_([s.value for s in OPEN])
+
+
+async def counts(session: AsyncSession, prefix: str, now: dt.datetime) -> WorkCounts:
+    """Items inside `prefix` by status, and open ones past their deadline (as `overdue` lists them)."""
+    return await counted(session, Complaint.status, _inside(prefix), _open() & (Complaint.due_at < now))
 
 
 async def ledger(
@@ -83,10 +95,13 @@ async def ledger(
 
 
 async def overdue(
-    session: AsyncSession, prefix: str, now: dt.datetime, after: tuple[dt.datetime, str] | None, limit: int
+    session: AsyncSession, prefix: str, now: dt.datetime | None, after: tuple[dt.datetime, str] | None, limit: int
 ) -> Sequence[Complaint]:
-    """Open items inside `prefix` past their deadline, the longest overdue first, after the keyset (due_at, id)."""
-    stmt = _within(prefix).where(Complaint.status.in_([s.value for s in OPEN]), Complaint.due_at < now)
+    """Open items inside `prefix` past their deadline (all open ones when `now` is None), the soonest due first,
+    after the keyset (due_at, id)."""
+    stmt = _within(prefix).where(_open())
+    if now is not None:
+        stmt = stmt.where(Complaint.due_at < now)
     if after is not None:
         stmt = stmt.where(tuple_(Complaint.due_at, Complaint.id) > tuple_(literal(after[0]), literal(after[1])))
     return (await session.scalars(stmt.order_by(Complaint.due_at, Complaint.id).limit(limit))).all()

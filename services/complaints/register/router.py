@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query, Response
 
 from libs.kernel.audit_note import note
 from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
+from libs.kernel.counts import WorkCounts
 from libs.kernel.db import DbSession
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.complaints.context import ComplaintsCtx
@@ -106,6 +107,32 @@ async def overdue(
     rows = await repository.overdue(session, jurisdiction_prefix(who, region_code), now, after, limit + 1)
     visible = await visible_repeats(session, who, list(rows))
     return page_of(rows, limit, lambda c: (c.due_at.isoformat(), c.id), lambda c: summary(c, now, visible))
+
+
+@router.get("/due", response_model=Page[ComplaintSummary], responses={403: {}, 422: {}})
+async def due(
+    session: DbSession,
+    ctx: ComplaintsCtx,
+    who: Reader,
+    region_code: RegionQuery = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Page[ComplaintSummary]:
+    """Every open item, the soonest deadline first (overdue ones lead): the work still to answer."""
+    now = ctx.now()
+    after = decode_keyset(cursor, tuple[dt.datetime, str])
+    rows = await repository.overdue(session, jurisdiction_prefix(who, region_code), None, after, limit + 1)
+    visible = await visible_repeats(session, who, list(rows))
+    return page_of(rows, limit, lambda c: (c.due_at.isoformat(), c.id), lambda c: summary(c, now, visible))
+
+
+@router.get("/counts", response_model=WorkCounts, responses={403: {}, 422: {}})
+async def count_items(
+    session: DbSession, ctx: ComplaintsCtx, who: Reader, region_code: RegionQuery = None
+) -> WorkCounts:
+    """How many items there are in your jurisdiction (or `region_code` in it) by status, and how many open ones are
+    past their deadline."""
+    return await repository.counts(session, jurisdiction_prefix(who, region_code), ctx.now())
 
 
 @router.get("/{complaint_id}", response_model=ComplaintOut, responses={403: {}, 404: {}})

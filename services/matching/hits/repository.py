@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.kernel.counts import WorkCounts, counted
 from services.matching.hits.models import Death, Hit, HitStatus
 from services.matching.watchlist.models import Person
 
@@ -46,6 +47,12 @@ async def hits_page(
     if after is not None:
         stmt = stmt.where(func.row(Hit.due_date, Hit.id) > func.row(*after))
     return list((await session.scalars(stmt.order_by(Hit.due_date, Hit.id).limit(limit + 1))).all())
+
+
+async def counts(session: AsyncSession, prefix: str, today: dt.date) -> WorkCounts:
+    """Hits under `prefix` by status, and open ones past their two weeks (due before `today`)."""
+    late = (Hit.status == HitStatus.OPEN.value) & (Hit.due_date < today)
+    return await counted(session, Hit.status, Hit.region_code.startswith(prefix, autoescape=True), late)
 
 
 async def overdue(session: AsyncSession, prefix: str, today: dt.date) -> tuple[list[TownshipCount], list[Hit]]:

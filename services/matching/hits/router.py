@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.dates import CivilDate, Instant
 from libs.kernel.audit_note import note
 from libs.kernel.auth import jurisdiction_prefix
+from libs.kernel.counts import WorkCounts
 from libs.kernel.db import DbSession
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.matching.context import Matching, MatchingCtx
@@ -72,6 +73,13 @@ async def overdue_hits(
     today = ctx.today()
     counts, rows = await repository.overdue(session, prefix, today)
     return views.overdue_out(prefix, today, counts, rows, await repository.people_of(session, rows))
+
+
+@router.get("/hits/counts", response_model=WorkCounts, responses=REGION_LIST)
+async def count_hits(session: DbSession, ctx: MatchingCtx, who: Reader, region_code: RegionQuery = None) -> WorkCounts:
+    """How many hits there are in the caller's jurisdiction (or under `region_code`) by status, and how many open
+    ones are past their two weeks (seed 001). Routed before `/hits/{hit_id}`, which would take `counts` for an id."""
+    return await repository.counts(session, jurisdiction_prefix(who, region_code), ctx.today())
 
 
 @router.get("/hits/{hit_id}", response_model=HitOut, responses=_ONE)
