@@ -80,14 +80,17 @@ async def recoveries_page(request: Request, region_code: Filter = None, status: 
 async def _show(request: Request, session: Session, recovery_id: str, *, status_code: int = 200,
                 form: dict[str, str] | None = None, problem: str | None = None,
                 errors: dict[str, str] | None = None, done: str | None = None) -> HTMLResponse:  # fmt: skip
+    gateway = gateway_of(request)
     try:
-        order: dict[str, Any] = await gateway_of(request).call(session, "GET", f"{RECOVERIES}/{recovery_id}")
+        order: dict[str, Any] = await gateway.call(session, "GET", f"{RECOVERIES}/{recovery_id}")
+        collections = await gateway.call(session, "GET", f"{RECOVERIES}/{recovery_id}/collections")
     except ApiProblem as refused:
         return _refused(request, session, refused.message, refused.status)
     # Offered to the county while the order is open; the API still decides (jurisdiction, closed meanwhile).
     can_act = order["status"] == "open" and "county_officer" in session.person.roles
+    paid_back = collections if isinstance(collections, list) else []
     return page(request, "recovery.html", status_code, session=session, person=session.person, order=order,
-                can_act=can_act, form=form or {}, problem=problem, errors=errors or {},
+                collections=paid_back, can_act=can_act, form=form or {}, problem=problem, errors=errors or {},
                 done=_DONE.get(done or ""))  # fmt: skip
 
 

@@ -248,6 +248,15 @@ async def test_collections_up_to_what_is_outstanding(api: DisbursementApi, broke
     closed = await collect(api, household, rid, "1.00")
     assert closed.status_code == 409, closed.text
     assert closed.json()["code"] == "recovery_closed"
+    # What was paid back is listed as recorded, for the order's page; only the refused attempts are missing.
+    listed = await api.get(f"{RECOVERIES}/{rid}/collections", township(household.region_code))
+    assert listed.status_code == 200, listed.text
+    assert [(c["amount"], c["received_on"], c["note"]) for c in listed.json()] == [
+        ("450.00", "2026-12-01", "现金退回 cash")
+    ]
+    assert listed.json()[0]["recorded_by"].startswith("u-")  # the officer who recorded it, by user id
+    elsewhere = await api.get(f"{RECOVERIES}/{rid}/collections", officer("140999"))
+    assert elsewhere.status_code == 404  # another county does not learn the order exists
 
 
 async def test_collecting_the_rest_recovers_the_order(api: DisbursementApi, broker: Broker) -> None:

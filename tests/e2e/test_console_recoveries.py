@@ -155,6 +155,7 @@ async def test_a_county_officer_records_a_collection_and_waives_the_rest_and_bad
     assert '<p class="done" role="status">追回款已登记' in after.text
     assert "<dt>登记追回</dt><dd>¥300.00</dd>" in after.text
     assert "<dt>尚欠</dt><dd>¥400.00</dd>" in after.text
+    assert "追回 ¥300.00" in after.text  # each collection in the order's record, with the day it came in
 
     no_reason = await browser.post(f"{detail_path}/waive", data={"reason": "  ", "csrf_token": csrf})
     assert no_reason.status_code == 422

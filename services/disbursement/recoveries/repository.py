@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.kernel.auth import Principal
 from services.disbursement.entitlements.models import Entitlement
 from services.disbursement.recoveries.errors import RecoveryNotFound
-from services.disbursement.recoveries.models import Recovery, RecoveryStatus
+from services.disbursement.recoveries.models import Recovery, RecoveryCollection, RecoveryStatus
 
 # What each order has had deducted on rosters locked or later, from lines not reported failed.
 DEDUCTED = """
@@ -64,3 +64,13 @@ async def recoveries_in(
 async def household_recoveries(session: AsyncSession, household_id: str) -> list[Recovery]:
     stmt = select(Recovery).where(Recovery.household_id == household_id).order_by(Recovery.detected_at)
     return list((await session.scalars(stmt)).all())
+
+
+async def collections_of(session: AsyncSession, recovery_id: str) -> list[RecoveryCollection]:
+    """What was paid back on one order outside the rosters, in the order it was received."""
+    found = await session.scalars(
+        select(RecoveryCollection)
+        .where(RecoveryCollection.recovery_id == recovery_id)
+        .order_by(RecoveryCollection.received_on, RecoveryCollection.recorded_at)
+    )
+    return list(found)

@@ -13,7 +13,7 @@ from services.disbursement.context import DisbursementCtx
 from services.disbursement.dependencies import IdPath, IdQuery, Officer, Reader, RegionQuery, problems
 from services.disbursement.recoveries import repository, service, views
 from services.disbursement.recoveries.models import Recovery, RecoveryStatus
-from services.disbursement.recoveries.schemas import CollectionIn, RecoveryOut, WaiveIn
+from services.disbursement.recoveries.schemas import CollectionIn, CollectionOut, RecoveryOut, WaiveIn
 
 router = APIRouter(prefix="/api/v1/disbursement", tags=["recoveries"])
 RecoveryId = IdPath
@@ -43,6 +43,14 @@ async def get_recovery(session: DbSession, who: Reader, recovery_id: RecoveryId)
     """One order: its months, amount, and what was deducted, collected and waived."""
     recovery = await repository.recovery_in(session, who, recovery_id)
     return await _out(session, recovery)
+
+
+@router.get("/recoveries/{recovery_id}/collections", response_model=list[CollectionOut], responses=problems(403, 404))
+async def list_collections(session: DbSession, who: Reader, recovery_id: RecoveryId) -> list[CollectionOut]:
+    """What was paid back on the order outside the rosters: amount, the day it was received, the note, and who
+    recorded it (deductions from payments are in `deducted`)."""
+    recovery = await repository.recovery_in(session, who, recovery_id)
+    return [views.collection_out(c) for c in await repository.collections_of(session, recovery.id)]
 
 
 @router.post(

@@ -32,6 +32,17 @@ class RecoveryOut(BaseModel):
     waive_reason: str | None
 
 
+class CollectionOut(BaseModel):
+    """Money paid back outside the rosters, as it was recorded."""
+
+    collection_id: str
+    amount: MoneyStr
+    received_on: dt.date
+    note: str
+    recorded_at: dt.datetime
+    recorded_by: str
+
+
 class CollectionIn(BaseModel):
     amount: MoneyStr
     received_on: PastDate

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 from libs.kernel.presenters import from_row
 from services.disbursement.months import period_of
-from services.disbursement.recoveries.models import Recovery
-from services.disbursement.recoveries.schemas import RecoveryOut
+from services.disbursement.recoveries.models import Recovery, RecoveryCollection
+from services.disbursement.recoveries.schemas import CollectionOut, RecoveryOut
 from services.disbursement.recoveries.service import outstanding
 from services.disbursement.views import yuan
 
@@ -29,3 +29,7 @@ def recovery_out(r: Recovery, deducted: int) -> RecoveryOut:
 def recovery_outs(rows: Iterable[Recovery], deducted: dict[str, int]) -> list[RecoveryOut]:
     """Each order with what its rosters deducted (`repository.deducted`)."""
     return [recovery_out(r, deducted.get(r.id, 0)) for r in rows]
+
+
+def collection_out(c: RecoveryCollection) -> CollectionOut:
+    return from_row(CollectionOut, c, collection_id=c.id, amount=yuan(c.amount_fen))
