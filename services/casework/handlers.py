@@ -138,7 +138,8 @@ async def overpayment_detected(session: AsyncSession, ctx: Casework, e: Overpaym
         ctx,
         e.household_id,
         Trigger.OVERPAYMENT,
-        f"{e.program.value}:{months}",
+        # One order per household, program and months: two households overpaid for the same month are two reviews.
+        f"{e.household_id}:{e.program.value}:{months}",
         f"追回 overpayment {e.amount} for {months} ({e.reason.value})",
         {"program": e.program.value, "months": list(e.months), "amount": e.amount, "reason": e.reason.value},
     )

@@ -224,6 +224,13 @@ async def test_a_failed_payment_and_an_overpayment_each_open_one_review(api: Cas
     assert (recovery.status, recovery.kind) == ("investigating", "triggered")
     assert len(await cases_of(api, household_id, "payment_failed")) == 1
 
+    # Another household overpaid for the same program and months has its own review.
+    _, _, _, neighbour, _ = await recipient(api)
+    await broker.deliver(event(over.model_copy(update={"household_id": neighbour}), f"household/{neighbour}",
+                               source="disbursement"))  # fmt: skip
+    assert len(await cases_of(api, neighbour, "overpayment")) == 1
+    assert [c.id for c in await cases_of(api, household_id, "overpayment")] == [recovery.id]
+
 
 async def test_a_trigger_about_an_unknown_household_opens_nothing(api: CaseworkApi) -> None:
     broker = Broker(api)
