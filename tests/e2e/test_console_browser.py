@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Locator, Page, expect
 
+from console.words import yuan
 from libs.contracts.clock import china_today
 from tests.e2e.browser import chromium, keep_screenshot, no_horizontal_scroll, page
 from tests.e2e.journey_payment import (
@@ -91,6 +92,8 @@ async def test_a_village_assistant_files_three_members_in_steps_a_bad_identity_n
     assert assistant.username is not None
     assert assistant.password is not None
     await _sign_in(page, whole_system.base_url, assistant.username, assistant.password)
+    await expect(page.get_by_role("heading", name="我的待办", exact=True)).to_be_visible()
+    await keep_screenshot(page, "home-village")
     await page.get_by_role("link", name="填写申请").click()
     await expect(page.get_by_role("heading", name="填写申请")).to_be_visible()
     await expect(page.get_by_label("所在村（社区）代码")).to_have_value(family.village)  # the assistant's village
@@ -194,6 +197,9 @@ async def test_the_township_investigates_and_proposes_and_the_county_confirms_in
     assert county.password is not None
     await _sign_in(page, whole_system.base_url, county.username, county.password)
     waiting = page.get_by_role("region", name="待县级审核确认的案件（1）")
+    await expect(waiting).to_be_visible()
+    assert await no_horizontal_scroll(page)
+    await keep_screenshot(page, "home-county")
     await waiting.get_by_role("link").first.click()
     await page.get_by_role("region", name="审核确认").get_by_role("button", name="确认").click()
     await expect(page.get_by_role("status")).to_have_text("审核确认意见已提交。")
@@ -201,3 +207,17 @@ async def test_the_township_investigates_and_proposes_and_the_county_confirms_in
     assert decided["status"] == "decided"
     assert decided["outcome"] == "approved"
     await expect(page.get_by_text(f"批准，自 {decided['effective_month']} 起")).to_be_visible()
+
+    # The household's file now shows the amount; a township officer of another township is refused it.
+    household = f"{whole_system.base_url}/console/households/{decided['household_id']}"
+    await page.goto(household)
+    programs = page.get_by_role("region", name="保障项目")
+    await expect(programs.get_by_role("cell", name=yuan(str(decided["proposed_amount"])), exact=True)).to_be_visible()
+    await page.get_by_role("button", name="退出登录").click()
+    other = await whole_system.staff("township_officer", family.county + "002", "另一乡镇 经办人")
+    assert other.username is not None
+    assert other.password is not None
+    await _sign_in(page, whole_system.base_url, other.username, other.password)
+    await page.goto(household)
+    await expect(page.get_by_role("alert")).to_have_text("超出本人管辖区域")
+    await expect(page.get_by_role("region", name="保障项目")).to_have_count(0)

@@ -62,6 +62,7 @@ async def test_a_draft_is_taken_up_again_where_it_was_left(
     first = await browser.get(f"{CONSOLE}/applications/{draft}/edit", params={"step": 0})
     assert f'value="{family.members[0].id_number}"' in first.text  # the filer sees the number they typed
     assert 'aria-current="step">第1步 申请事项与申请人' in first.text
+    assert f'<a href="{CONSOLE}/applications/new">填写申请</a>' in first.text  # the header still knows who is in
 
     # The bank step: a bad account number stays beside its field, with the members saved before untouched.
     bank = f"{CONSOLE}/applications/{draft}/edit?step=6"
