@@ -12,6 +12,7 @@ from tests.e2e.console_session import CONSOLE, sign_in
 from tests.e2e.console_session import csrf as _csrf
 from tests.e2e.journey_payment import APPLICATIONS, cast_for, groundwork, new_family
 from tests.e2e.system import Actor, WholeSystem, new_county
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -52,6 +53,33 @@ async def test_the_root_and_a_page_without_a_session_lead_to_sign_in_and_back(
     assert "<h1>我的待办</h1>" in page.text
     assert "县级审核审批人员" in page.text
     assert "退出登录" in page.text
+
+
+async def test_a_session_whose_tokens_were_revoked_leads_to_sign_in_and_back_to_the_page_wanted(
+    whole_system: WholeSystem, browser: httpx.AsyncClient
+) -> None:
+    admin = await whole_system.admin()
+    county = new_county()
+    username, password = f"county-{county}", f"Pw-{county}-Zq8!kx"
+    body = {"username": username, "password": password, "display_name": "县民政局 科长",
+            "roles": ["county_officer"], "region_code": county}  # fmt: skip
+    created = await admin.http.post("/api/v1/admin/users", json=body)
+    assert created.status_code == 201, created.text
+    signed_in = await sign_in(browser, username, password)
+    assert signed_in.status_code == 303, signed_in.text
+    wanted = f"{CONSOLE}/rosters"
+    assert (await browser.get(wanted)).status_code == 200
+
+    # An administrator signs the person out everywhere: the console's tokens, refresh token included, are refused.
+    revoked = await admin.http.post(
+        f"/api/v1/admin/users/{created.json()['user_id']}/revoke-tokens", json={"reason": "离岗，收回全部登录"}
+    )
+    assert revoked.status_code == 200, revoked.text
+    back = await wait_until(lambda: browser.get(wanted), lambda r: r.status_code == 303, timeout=30, every=0.5)
+    assert back.headers["location"] == f"{CONSOLE}/login?next=%2Fconsole%2Frosters"
+    again = await sign_in(browser, username, password, wanted)
+    assert (again.status_code, again.headers["location"]) == (303, wanted)
+    assert "<h1>花名册</h1>" in (await browser.get(wanted)).text
 
 
 async def test_every_page_carries_a_policy_without_inline_scripts_and_is_not_cached(browser: httpx.AsyncClient) -> None:
