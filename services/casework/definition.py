@@ -4,6 +4,7 @@ from libs.kernel.service import ServiceDefinition, ServiceSchema
 from libs.modules.work_calendar import calendar_router
 from services.casework import jobs
 from services.casework.case.close_relatives_router import router as relatives
+from services.casework.case.deaths_router import router as deaths
 from services.casework.case.posting_router import router as postings
 from services.casework.case.router import router as cases
 from services.casework.context import Casework
@@ -22,6 +23,7 @@ DEFINITION = ServiceDefinition(
     routers=[
         cases,
         households,
+        deaths,
         onboarding,
         postings,
         standards,

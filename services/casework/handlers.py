@@ -16,6 +16,7 @@ from libs.contracts.events.complaints import ComplaintSubstantiated
 from libs.contracts.events.disbursement import OverpaymentDetected, PaymentFailed
 from libs.contracts.events.intake import ReviewRequested
 from libs.contracts.events.matching import DeathDetected, MatchHitConfirmed
+from services.casework.case.deaths import death_review_ref
 from services.casework.case.opening import open_triggered
 from services.casework.case.rules import Trigger
 from services.casework.context import Casework
@@ -62,7 +63,7 @@ async def death_detected(session: AsyncSession, ctx: Casework, e: DeathDetected)
             household_id,
             Trigger.DEATH,
             # The same death reported again (another feed, a repeat) is the same fact: one case per household.
-            f"{person}:{household_id}",
+            death_review_ref(person, household_id),
             f"死亡 death on {e.death_date.isoformat()} ({e.source})",
             {
                 "deceased_id_number": e.person.id_number,

@@ -173,8 +173,11 @@ class Broker:
         self.ctx = api.ctx
         self.consumers = Consumers(api.db, tables, DISBURSEMENT.settings(), DISBURSEMENT.subscriptions(api.runtime))
 
-    async def deliver(self, payload: EventPayload, subject: str = "test", times: int = 2) -> CloudEvent:
-        source = "matching" if isinstance(payload, DeathDetected) else "casework"
+    async def deliver(
+        self, payload: EventPayload, subject: str = "test", times: int = 2, *, producer: str | None = None
+    ) -> CloudEvent:
+        # A death comes from matching unless told (casework publishes the deaths staff record).
+        source = producer or ("matching" if isinstance(payload, DeathDetected) else "casework")
         event = new_event(payload.event_type, source=source, subject=subject, data=payload)
         await self.consumers.deliver(event, times)
         return event
@@ -285,15 +288,23 @@ async def change(
     )
 
 
-async def died(broker: Broker, person: MemberRef, death_date: date, *households: Household) -> None:
+async def died(
+    broker: Broker,
+    person: MemberRef,
+    death_date: date,
+    *households: Household,
+    source: str = "death",
+    producer: str | None = None,
+) -> None:
     await broker.deliver(
         DeathDetected(
             person=PersonRef(id_number=person.id_number, name=person.name),
             death_date=death_date,
-            source="death",
-            feed_id="feed-test",
+            source=source,
+            feed_id="feed-test" if producer is None else f"{producer}:case-test",
             household_ids=tuple(h.household_id for h in households),
             detected_at=datetime.now(UTC),
         ),
         subject=f"household/{households[0].household_id}",
+        producer=producer,
     )

@@ -78,4 +78,13 @@ CODES: tuple[ErrorCode, ...] = (
     ErrorCode("unknown_household", 422, "Not a recipient household of the village", "不是本村在保家庭"),
     ErrorCode("duplicate_household", 422, "A household has more than one entry", "同一户填报多条"),
     ErrorCode("households_missing", 422, "A recipient household has no entry", "有在保家庭未填报"),
+    # Deaths (case/deaths.py)
+    ErrorCode(
+        "stop_before_death",
+        422,
+        "A stop for a death takes effect from the month after the death at the earliest",
+        "因死亡停发的，停发月份不得早于死亡次月",
+    ),
+    ErrorCode("death_in_future", 422, "The death date is in the future", "死亡日期晚于今天"),
+    ErrorCode("household_closed", 409, "The household is no longer a recipient household", "该户已停止保障"),
 )

@@ -67,5 +67,17 @@ class PayloadTooLarge(Problem):
     code, title = "payload_too_large", "The attachment is too large"
 
 
+class StopBeforeDeath(Unprocessable):
+    code = "stop_before_death"
+
+
+class DeathInFuture(Unprocessable):
+    code = "death_in_future"
+
+
+class HouseholdClosed(Conflict):
+    code = "household_closed"
+
+
 # A proposal's outcome checks (rules.outcome_violations) name one of these codes.
 OUTCOME_PROBLEMS: dict[str, type[Unprocessable]] = {c.code: c for c in (OutcomeNotAllowed, ReasonRequired)}

@@ -83,7 +83,8 @@ class ProposalIn(_In):
     one_off_amount: MoneyStr | None = None
     # Reviews: members leaving the household (death, imprisonment, moving out) with a reason each.
     members_removed: tuple[RemovedMember, ...] = ()
-    # A stop takes effect from this month (default: the month after the decision).
+    # A stop takes effect from this month (default: the month after the decision; for a death review, the month
+    # after the death, and never earlier: case/deaths.py).
     effective_month: BoundedPeriodStr | None = None
 
 

@@ -22,7 +22,7 @@ from libs.contracts.staff import StaffRole
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from services.casework.benefit.rules import Calculation, MissingStandard, calculate
 from services.casework.case import content as case_content
-from services.casework.case import decisions
+from services.casework.case import deaths, decisions
 from services.casework.case.content import (
     CalculationLine,
     CaseContent,
@@ -222,7 +222,7 @@ async def propose(session: AsyncSession, ctx: Casework, who: Principal, case_id:
         reasons=body.reasons,
         amount_fen=amount,
         review_class=body.review_class.value if body.review_class else None,
-        effective_month=body.effective_month,
+        effective_month=deaths.stop_month(case, content, body.outcome, body.effective_month),
         members_removed=tuple(
             LeavingMember(name_masked=mask_name(content.name_of(m.id_number)), reason=m.reason)
             for m in body.members_removed
