@@ -4,6 +4,7 @@ from libs.kernel.service import ServiceDefinition, ServiceSchema
 from services.disbursement.accounts.router import router as accounts
 from services.disbursement.context import Disbursement
 from services.disbursement.db import Base, tables
+from services.disbursement.deadlines.router import router as deadlines
 from services.disbursement.finance.router import router as finance
 from services.disbursement.household.router import router as household
 from services.disbursement.ledger.router import router as ledger
@@ -16,7 +17,8 @@ DEFINITION = ServiceDefinition(
     context_class=Disbursement,
     schema=ServiceSchema(Base.metadata, tables, Path(__file__).parent / "migrations" / "versions"),
     title="Jiuzhu disbursement: Payment rosters and reconciliation",
-    routers=[rosters, finance, household, ledger, accounts, recoveries],
+    # The deadline's router first: its `/rosters/unpaid-by-deadline` is not a roster's id.
+    routers=[deadlines, rosters, finance, household, ledger, accounts, recoveries],
     subscriptions=subscriptions,
 )
 assert MODELS  # every table is registered on Base.metadata before migrations compare against it

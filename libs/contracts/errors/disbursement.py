@@ -85,4 +85,24 @@ CODES: tuple[ErrorCode, ...] = (
         "The amount exceeds what is outstanding on the order",
         "金额超过尚未追回的数额",
     ),
+    # The payment deadline (发放到位时限: 10 日前, or the region's day).
+    ErrorCode(
+        "deadline_figures_exist",
+        409,
+        "The region already has deadline figures from that month",
+        "该地区已有自该月起的发放时限规定",
+    ),
+    ErrorCode(
+        "figures_in_past",
+        422,
+        "Figures take effect from this month or a later one",
+        "发放时限规定只能自本月或以后月份起生效",
+    ),
+    ErrorCode(
+        "paid_by_before_due",
+        422,
+        "The payment deadline cannot come before the roster's due day",
+        "发放到位日不能早于花名表报送截止日",
+    ),
+    ErrorCode("period_not_begun", 422, "The month has not begun", "所查月份尚未到来"),
 )

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from libs.contracts.period import PeriodStr
+from libs.contracts.period import BoundedPeriodStr
 from libs.kernel.audit_note import note
 from libs.kernel.auth import Principal, ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.db import DbSession
@@ -96,10 +96,11 @@ async def late_rosters(
     session: DbSession,
     ctx: DisbursementCtx,
     who: Reader,
-    period: Annotated[PeriodStr, Query(description="A benefit month, YYYY-MM")],
+    period: Annotated[BoundedPeriodStr, Query(description="A benefit month, YYYY-MM")],
     region_code: RegionQuery = None,
 ) -> list[LateOut]:
-    """Counties whose roster for the month missed the due day (submitted late, or still not submitted)."""
+    """Counties whose roster for the month missed the due day (submitted late, or still not submitted); a city
+    supervisor sees the counties of the city."""
     prefix = jurisdiction_prefix(who, region_code)
     return [views.late_out(f, period) for f in await service.late(session, ctx, prefix, month_of(period))]
 
