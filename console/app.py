@@ -18,6 +18,7 @@ from console.pages import (
     applications,
     cases,
     complaints,
+    deadlines,
     filing,
     hits,
     home,
@@ -62,6 +63,7 @@ def create_app(settings: ConsoleSettings, transport: httpx.AsyncBaseTransport | 
     pages.include_router(hits.router)
     pages.include_router(complaints.router)
     pages.include_router(recoveries.router)
+    pages.include_router(deadlines.router)
     app.include_router(pages)
     app.mount(f"{base}/static", StaticFiles(directory=STATIC), name="static")
 
