@@ -19,6 +19,7 @@ from console.pages import (
     cases,
     complaints,
     deadlines,
+    deaths,
     filing,
     hits,
     home,
@@ -64,6 +65,7 @@ def create_app(settings: ConsoleSettings, transport: httpx.AsyncBaseTransport | 
     pages.include_router(complaints.router)
     pages.include_router(recoveries.router)
     pages.include_router(deadlines.router)
+    pages.include_router(deaths.router)
     app.include_router(pages)
     app.mount(f"{base}/static", StaticFiles(directory=STATIC), name="static")
 

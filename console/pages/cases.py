@@ -28,6 +28,8 @@ _MAX_FIELDS = 200
 _MAX_VALUE = 2000
 _DONE = {
     "investigations": "入户调查已记录。",
+    "death": "已登记死亡：自死亡次月起暂停发放，并开启本户的死亡复核。",
+    "death_known": "该死亡已在复核中，未重复登记。",
     "proposal": "初审意见已提交。",
     "objections": "异议已记录。",
     "decision": "审核确认意见已提交。",
