@@ -17,14 +17,10 @@ ones. The aim is p95 ≤ 300 ms.
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import datetime as dt
 import json
 import os
 import re
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -36,13 +32,21 @@ import asyncpg
 import httpx
 import numpy as np
 
-from bench.console_lists import WARM_UP, _console_sign_in
+from bench.console_pages import (
+    CSRF,
+    admin_env,
+    console_in_front,
+    console_sign_in,
+    print_machine,
+    print_page,
+    run,
+    timed,
+)
 from bench.disbursement_data import _names, _uuids
-from bench.disbursement_roster import ADMIN_PASSWORD, COUNTY, PII_KEY, sign_in
+from bench.disbursement_roster import COUNTY, PII_KEY, sign_in
 from bench.matching_data import id_numbers
-from bench.support import REPO_ROOT, bench_stack, machine, percentile, process, summary
+from bench.support import bench_stack
 from libs.contracts.events.intake import BANK_ACCOUNT_SEAL_CONTEXT, mask_account
-from libs.devstack.processes import free_port
 from libs.kernel.pagination import encode_cursor
 from libs.kernel.pii import PiiVault
 from services.casework.config import CaseworkSettings
@@ -140,35 +144,11 @@ async def _copy(
         await conn.copy_records_to_table(table, schema_name=SCHEMA, records=records, columns=columns)
 
 
-async def _timed(
-    browser: httpx.AsyncClient, path: str, form: dict[str, str] | None, shows: str, requests: int
-) -> list[float]:
-    """GET `path`, or POST it the search form `form`; the page must show `shows` (the rows asked for, not a refusal
-    rendered fast)."""
-
-    async def ask() -> httpx.Response:
-        return await (browser.get(path) if form is None else browser.post(path, data=form))
-
-    for _ in range(WARM_UP):
-        warm = (await ask()).raise_for_status()
-        if shows not in warm.text:
-            raise RuntimeError(f"{path} {form or ''} does not show {shows!r}")
-    times: list[float] = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        reply = await ask()
-        times.append((time.perf_counter() - started) * 1000)
-        if reply.status_code != 200:
-            raise RuntimeError(f"{path} answered {reply.status_code}")
-    return times
-
-
 async def measure(households: int, requests: int) -> None:
     logs = Path(tempfile.mkdtemp(prefix="jiuzhu-bench-households-"))
     os.environ["JIUZHU_PII_KEY"] = PII_KEY
     with bench_stack("services.casework", "gateway") as (stack, env), ExitStack() as processes:
-        env = {**env, "JIUZHU_ADMIN_PASSWORD": ADMIN_PASSWORD, "GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "300"}
-        subprocess.run([sys.executable, "-m", "gateway", "ensure-admin"], env=env, cwd=REPO_ROOT, check=True)
+        env = admin_env(env)
         conn = await asyncpg.connect(stack.database_url)
         try:
             vault = PiiVault(CaseworkSettings().pii_key.get_secret_value())
@@ -178,23 +158,14 @@ async def measure(households: int, requests: int) -> None:
             seeded_in = time.perf_counter() - started
         finally:
             await conn.close()
-        api = processes.enter_context(process("services.casework", "api", env, logs / "casework-api.log"))
-        console_port = free_port()
-        gateway_env = {**env, "GATEWAY_CASEWORK_URL": f"http://127.0.0.1:{api}",
-                       "GATEWAY_CONSOLE_URL": f"http://127.0.0.1:{console_port}"}  # fmt: skip
-        gateway = processes.enter_context(process("gateway", "api", gateway_env, logs / "gateway.log", "/healthz"))
-        base = f"http://127.0.0.1:{gateway}"
-        console_env = {k: v for k, v in env.items() if not k.startswith(("JIUZHU_", "GATEWAY_"))}
-        console_env |= {"CONSOLE_GATEWAY_URL": base, "CONSOLE_COOKIE_SECURE": "false"}
-        processes.enter_context(process("console", "api", console_env, logs / "console.log", "/healthz", console_port))
+        base = console_in_front(processes, env, logs, "casework")
         async with httpx.AsyncClient(base_url=base, timeout=300) as http:
             await sign_in(http)
-        load = os.getloadavg()
-        print(f"machine: {machine()}; load average at the start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        print_machine()
         print(f"county {COUNTY}: {households:,} households, {members:,} members, seeded in {seeded_in:.1f} s")
         async with httpx.AsyncClient(base_url=base, timeout=60) as browser:
-            await _console_sign_in(browser)
-            token = _CSRF.search((await browser.get("/console/households")).text)
+            await console_sign_in(browser)
+            token = CSRF.search((await browser.get("/console/households")).text)
             assert token is not None, "the search form has no CSRF token"
             middle = households // 2
             link = '<a href="/console/households/{}">'
@@ -217,17 +188,12 @@ async def measure(households: int, requests: int) -> None:
                 ),
             }
             for label, (path, form, shows) in pages.items():
-                times = await _timed(browser, path, form, shows, requests)
-                print(f"{label:<28} {summary(times)} p95={percentile(times, 95):.2f} ms")
+                print_page(label, await timed(browser, path, shows, requests, form))
         print(f"logs in {logs}")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.console_households")
-    parser.add_argument("--households", type=int, default=100_000)
-    parser.add_argument("--requests", type=int, default=200)
-    args = parser.parse_args()
-    asyncio.run(measure(args.households, args.requests))
+    run("python -m bench.console_households", measure)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ from libs.contracts.clock import CHINA_TZ, business_date, china_today
 from libs.demo_county.intake import fictional_id
 from libs.kernel.logging import scrub
 from libs.kernel.settings import BaseServiceSettings
-from tests.e2e.system import Actor, WholeSystem
+from tests.e2e.system import Actor, WholeSystem, new_county
 from tests.support.waiting import wait_until
 
 T = TypeVar("T")
@@ -705,6 +705,22 @@ async def groundwork(
         effective_from=today.replace(month=1, day=1),
     )
     return standard, await send_death_register(system, cast, family.county, today)
+
+
+async def filed(system: WholeSystem, *, submit: bool = False) -> tuple[Family, Cast, dict[str, Any]]:
+    """A family of a county of its own, the county's groundwork laid, and the application its village assistant filed
+    through the API: a draft, or submitted when `submit`. The application as the API last answered."""
+    family = new_family(system, new_county())
+    cast = await cast_for(system, family)
+    await groundwork(system, cast, family, dibao_standard="760.00", publicity_days=3)
+    created = await cast.village_assistant.http.post(APPLICATIONS, json=family.application_body())
+    assert created.status_code == 201, created.text
+    application: dict[str, Any] = created.json()
+    if submit:
+        submitted = await cast.village_assistant.http.post(f"{APPLICATIONS}/{application['application_id']}/submit")
+        assert submitted.status_code == 200, submitted.text
+        application = submitted.json()
+    return family, cast, application
 
 
 async def from_application(

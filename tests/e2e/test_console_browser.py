@@ -12,6 +12,7 @@ from tests.e2e.journey_payment import (
     APPLICATIONS,
     apply,
     cast_for,
+    filed,
     get_case,
     groundwork,
     new_family,
@@ -34,14 +35,7 @@ async def _sign_in(tab: Page, base: str, username: str, password: str) -> None:
 async def test_a_township_officer_signs_in_sees_the_application_to_accept_and_signs_out(
     whole_system: WholeSystem, page: Page
 ) -> None:
-    family = new_family(whole_system, new_county())
-    cast = await cast_for(whole_system, family)
-    await groundwork(whole_system, cast, family, dibao_standard="760.00", publicity_days=3)
-    created = await cast.village_assistant.http.post(APPLICATIONS, json=family.application_body())
-    assert created.status_code == 201, created.text
-    application = created.json()
-    submitted = await cast.village_assistant.http.post(f"{APPLICATIONS}/{application['application_id']}/submit")
-    assert submitted.status_code == 200, submitted.text
+    _, cast, application = await filed(whole_system, submit=True)
 
     officer = cast.township_officer
     assert officer.username is not None

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.e2e.console_session import CONSOLE, csrf, signed_in
-from tests.e2e.journey_payment import APPLICATIONS, Family, cast_for, groundwork, new_family
+from tests.e2e.journey_payment import APPLICATIONS, Family, cast_for, filed, groundwork, new_family
 from tests.e2e.system import WholeSystem, new_county
 
 pytestmark = pytest.mark.timeout(300)
@@ -95,12 +95,8 @@ async def test_submitting_without_a_bank_account_names_that_step_and_keeps_the_d
 async def test_steps_refuse_a_stale_form_other_townships_and_submitted_applications(
     whole_system: WholeSystem, browser: httpx.AsyncClient
 ) -> None:
-    family = new_family(whole_system, new_county())
-    cast = await cast_for(whole_system, family)
-    await groundwork(whole_system, cast, family, dibao_standard="760.00", publicity_days=3)
-    created = await cast.village_assistant.http.post(APPLICATIONS, json=family.application_body())
-    assert created.status_code == 201, created.text
-    draft = created.json()["application_id"]
+    _, cast, application = await filed(whole_system)
+    draft = application["application_id"]
     await signed_in(browser, cast.village_assistant)
 
     step = f"{CONSOLE}/applications/{draft}/edit?step=1"

@@ -10,7 +10,7 @@ import pytest
 from libs.contracts.errors import CATALOGUE
 from tests.e2e.console_session import CONSOLE, sign_in
 from tests.e2e.console_session import csrf as _csrf
-from tests.e2e.journey_payment import APPLICATIONS, cast_for, groundwork, new_family
+from tests.e2e.journey_payment import filed
 from tests.e2e.system import Actor, WholeSystem, new_county
 from tests.support.waiting import wait_until
 
@@ -142,14 +142,7 @@ async def test_signing_out_needs_the_forms_token_and_ends_the_session(
 async def test_the_home_lists_what_the_api_lists_for_this_person_and_nothing_of_another_township(
     whole_system: WholeSystem, browser: httpx.AsyncClient
 ) -> None:
-    family = new_family(whole_system, new_county())
-    cast = await cast_for(whole_system, family)
-    await groundwork(whole_system, cast, family, dibao_standard="760.00", publicity_days=3)
-    created = await cast.village_assistant.http.post(APPLICATIONS, json=family.application_body())
-    assert created.status_code == 201, created.text
-    application = created.json()
-    submitted = await cast.village_assistant.http.post(f"{APPLICATIONS}/{application['application_id']}/submit")
-    assert submitted.status_code == 200, submitted.text
+    family, cast, application = await filed(whole_system, submit=True)
     admin = await whole_system.admin()
     for code, name in ((family.township, "东风镇"), (family.village, "红旗村")):
         assert (await admin.http.put(f"/api/v1/admin/regions/{code}", json={"name": name})).status_code == 200
@@ -215,14 +208,8 @@ async def test_a_reset_password_is_changed_first_with_each_refusal_beside_its_fi
 async def test_an_application_is_returned_once_with_its_list_and_another_township_cannot_open_it(
     whole_system: WholeSystem, browser: httpx.AsyncClient
 ) -> None:
-    family = new_family(whole_system, new_county())
-    cast = await cast_for(whole_system, family)
-    await groundwork(whole_system, cast, family, dibao_standard="760.00", publicity_days=3)
-    created = await cast.village_assistant.http.post(APPLICATIONS, json=family.application_body())
-    assert created.status_code == 201, created.text
-    application_id = created.json()["application_id"]
-    submitted = await cast.village_assistant.http.post(f"{APPLICATIONS}/{application_id}/submit")
-    assert submitted.status_code == 200, submitted.text
+    family, cast, application = await filed(whole_system, submit=True)
+    application_id = application["application_id"]
     await _sign_in(browser, cast.township_officer)
     detail = await browser.get(f"{CONSOLE}/applications/{application_id}")
     assert detail.status_code == 200

@@ -3,19 +3,15 @@ overdue, so 我的待办 says how much there is even when a list shows one page.
 
 from __future__ import annotations
 
-from tests.e2e.journey_payment import APPLICATIONS, apply, cast_for, groundwork, new_family
-from tests.e2e.system import WholeSystem, new_county
+from tests.e2e.journey_payment import APPLICATIONS, apply, filed
+from tests.e2e.system import WholeSystem
 
 APPLICATION_COUNTS = f"{APPLICATIONS}/counts"
 CASE_COUNTS = "/api/v1/casework/cases/counts"
 
 
 async def test_counts_follow_the_work_and_stay_inside_the_jurisdiction(whole_system: WholeSystem) -> None:
-    family = new_family(whole_system, new_county())
-    cast = await cast_for(whole_system, family)
-    await groundwork(whole_system, cast, family, dibao_standard="760.00", publicity_days=3)
-    created = await cast.village_assistant.http.post(APPLICATIONS, json=family.application_body())
-    assert created.status_code == 201, created.text
+    family, cast, _ = await filed(whole_system)
     counts = (await cast.township_officer.http.get(APPLICATION_COUNTS)).json()
     assert counts == {"by_status": {"draft": 1}, "overdue": 0}
     await apply(whole_system, cast, family)  # submitted, accepted, and casework's case opened

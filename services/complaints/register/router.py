@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 
 from libs.kernel.audit_note import note
-from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
+from libs.kernel.auth import Principal, ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.counts import WorkCounts
 from libs.kernel.db import DbSession
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
@@ -102,11 +102,7 @@ async def overdue(
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[ComplaintSummary]:
     """Open items past their deadline, the longest overdue first (for townships, counties and city supervisors)."""
-    now = ctx.now()
-    after = decode_keyset(cursor, tuple[dt.datetime, str])
-    rows = await repository.overdue(session, jurisdiction_prefix(who, region_code), now, after, limit + 1)
-    visible = await visible_repeats(session, who, list(rows))
-    return page_of(rows, limit, lambda c: (c.due_at.isoformat(), c.id), lambda c: summary(c, now, visible))
+    return await _by_deadline(session, ctx, who, region_code, cursor, limit, past_due_only=True)
 
 
 @router.get("/due", response_model=Page[ComplaintSummary], responses={403: {}, 422: {}})
@@ -119,9 +115,23 @@ async def due(
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[ComplaintSummary]:
     """Every open item, the soonest deadline first (overdue ones lead): the work still to answer."""
+    return await _by_deadline(session, ctx, who, region_code, cursor, limit, past_due_only=False)
+
+
+async def _by_deadline(
+    session: DbSession,
+    ctx: ComplaintsCtx,
+    who: Principal,
+    region_code: str | None,
+    cursor: str | None,
+    limit: int,
+    *,
+    past_due_only: bool,
+) -> Page[ComplaintSummary]:
     now = ctx.now()
     after = decode_keyset(cursor, tuple[dt.datetime, str])
-    rows = await repository.overdue(session, jurisdiction_prefix(who, region_code), None, after, limit + 1)
+    past = now if past_due_only else None
+    rows = await repository.overdue(session, jurisdiction_prefix(who, region_code), past, after, limit + 1)
     visible = await visible_repeats(session, who, list(rows))
     return page_of(rows, limit, lambda c: (c.due_at.isoformat(), c.id), lambda c: summary(c, now, visible))
 
