@@ -46,16 +46,21 @@ def word(table: dict[str, str], key: object) -> str:
 _CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
-def chinese_date(value: object) -> str:
-    """2026-03-30 → 2026年3月30日; an instant (ISO 8601, often in UTC) by its date in China, so 2026-03-29T17:00:00Z
-    is 2026年3月30日; anything else as it is."""
+def china_day(value: object) -> dt.date | None:
+    """The day a date or an instant the API wrote (ISO 8601, often in UTC) falls on in China; None if it is neither."""
     text = str(value or "")
     try:
         moment = dt.datetime.fromisoformat(text) if len(text) > 10 else None
-        day = moment.astimezone(_CHINA).date() if moment and moment.tzinfo else dt.date.fromisoformat(text[:10])
+        return moment.astimezone(_CHINA).date() if moment and moment.tzinfo else dt.date.fromisoformat(text[:10])
     except ValueError:
-        return text
-    return f"{day.year}年{day.month}月{day.day}日"
+        return None
+
+
+def chinese_date(value: object) -> str:
+    """2026-03-30 → 2026年3月30日; an instant by its date in China, so 2026-03-29T17:00:00Z is 2026年3月30日; anything
+    else as it is."""
+    day = china_day(value)
+    return f"{day.year}年{day.month}月{day.day}日" if day else str(value or "")
 
 
 def yuan(value: object) -> str:

@@ -9,6 +9,7 @@ A kind their role may not see is left out; one the API cannot answer just now sa
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +49,7 @@ class Row:
     due: str
     overdue: bool
     link: str | None = None
+    due_day: dt.date | None = None  # for putting every kind's work in one order
 
 
 @dataclass
@@ -147,6 +149,7 @@ def _row(item: dict[str, Any], base: str) -> Row:
         due=words.chinese_date(due) if due else "",
         overdue=bool(item.get("overdue")),
         link=_link(item, base),
+        due_day=words.china_day(due) if due else None,
     )
 
 
@@ -166,6 +169,7 @@ def _village_reports(kind: Kind, body: Any) -> Listed:
             status="未报送",
             due=words.chinese_date(m["due_date"]) if m.get("due_date") else "",
             overdue=bool(m.get("overdue")),
+            due_day=words.china_day(m.get("due_date")),
         )
         for m in missing
     ]
@@ -250,4 +254,14 @@ async def home(request: Request) -> HTMLResponse:
     for found in listed:
         if found.kind.counted and not found.unavailable:
             found.total = _total(counts[found.kind.counted[0]], found.kind.counted[1])
-    return page(request, "home.html", session=session, person=session.person, listed=listed)
+    return page(request, "home.html", session=session, person=session.person, listed=listed, soonest=_soonest(listed))
+
+
+SOONEST = 10
+
+
+def _soonest(listed: list[Listed]) -> list[tuple[str, Row]]:
+    """Every kind's work with a deadline in one list, the oldest deadline first: what to do next."""
+    dated = [(found.kind.title, row) for found in listed for row in found.rows if row.due_day is not None]
+    dated.sort(key=lambda pair: (pair[1].due_day or dt.date.max, pair[0]))
+    return dated[:SOONEST]

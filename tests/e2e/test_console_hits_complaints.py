@@ -8,6 +8,7 @@ HTTP as a browser sends it, then a confirmation once in Debian's Chromium."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,6 +95,11 @@ async def test_a_hit_is_listed_with_its_deadline_confirmed_and_a_dismissal_needs
     # Counted by matching's /hits/counts; the village of the paid household has not reported this month.
     assert "待确认的比对疑点（14日内）（3）" in home.text
     assert "本月未报送的村级月报（1）" in home.text
+    # Every kind's work in one list, the oldest deadline first: the month's report is due before the hits' 14 days.
+    soonest = home.text.split('id="soonest-title"')[1].split("</section>")[0]
+    kinds = re.findall(r"</td><td>(待确认的比对疑点（14日内）|本月未报送的村级月报)</td>", soonest)
+    assert kinds[0] == "本月未报送的村级月报"
+    assert kinds.count("待确认的比对疑点（14日内）") == 3
     assert "本月花名册" not in home.text  # the county's roster is the county officer's work
     assert ">比对疑点</a>" in home.text
     assert ">投诉举报</a>" in home.text
