@@ -64,22 +64,27 @@ async def test_a_gradual_exit_runs_out_and_leaves_the_posting_and_the_calendar(a
     hh = (await api.get(f"{HOUSEHOLDS}/{household_id}", township)).json()
     assert (hh["status"], hh["entitlements"][0]["status"], hh["next_review_date"]) == ("active", "gradual_exit", None)
     assert await posted() == ["dibao"]
+    # (The jobs see every test's households: what they did is read from this one.)
     api.clock.set_day(date(2026, 12, 31))
-    assert await _end_exits(api) == 0
-    assert await _open_reviews(api) == 0
+    await _end_exits(api)
+    await _open_reviews(api)
+    hh = (await api.get(f"{HOUSEHOLDS}/{household_id}", township)).json()
+    assert (hh["status"], hh["entitlements"][0]["status"]) == ("active", "gradual_exit")
     assert await posted() == ["dibao"]
 
     # The first month without payment: the entitlement stops, the household closes, once.
     api.clock.set_day(date(2027, 1, 1))
-    assert await _end_exits(api) == 1
-    assert await _end_exits(api) == 0
+    assert await _end_exits(api) >= 1
+    await _end_exits(api)
     hh = (await api.get(f"{HOUSEHOLDS}/{household_id}", township)).json()
     assert (hh["status"], hh["next_review_date"]) == ("closed", None)
     [ent] = hh["entitlements"]
     assert (ent["status"], ent["effective_from"], ent["monthly_amount"]) == ("stopped", "2027-01", "0.00")
     assert await posted() == []
     api.clock.set_day(date(2027, 6, 1))
-    assert await _open_reviews(api) == 0
+    await _open_reviews(api)
+    cases = (await api.get(CASES, county_officer, {"region_code": county, "household_id": household_id})).json()
+    assert "periodic" not in [c["trigger"] for c in cases["items"]]
     changed = await api.outbox_events(subject=f"household/{household_id}", event_type="household-changed")
     assert [c["kind"] for c in changed[-1].data["changes"]] == ["member_updated", "closed"]
     assert changed[-1].data["household"]["closed"] is True

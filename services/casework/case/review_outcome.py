@@ -8,7 +8,7 @@ the members leaving, the standards in force) and refuse an outcome the recalcula
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -123,7 +123,12 @@ def recalculate(
     return calc, found
 
 
-def offered(found: Suggestion | None) -> dict[str, Any]:
+class Offered(TypedDict, total=False):
+    suggested_outcome: str
+    suggested_reason: str
+
+
+def offered(found: Suggestion | None) -> Offered:
     """The suggestion as a problem's or a proposal's extra fields (none when there is no suggestion)."""
     return {} if found is None else {"suggested_outcome": found.outcome.value, "suggested_reason": found.reason}
 
