@@ -56,6 +56,9 @@ def problem_of(response: httpx.Response) -> ApiProblem:
     if not isinstance(body, dict):
         body = {}
     message = body.get("title_zh") or body.get("detail") or body.get("title") or f"请求未成功（{response.status_code}）"
+    if body.get("suggested_outcome") and body.get("detail"):
+        # A review outcome the rule does not allow: the rule's own reason (in Chinese) says what to propose instead.
+        message = body["detail"]
     errors = body.get("errors") if isinstance(body.get("errors"), list) else []
     return ApiProblem(response.status_code, str(body.get("code") or "unknown"), str(message), errors or [])
 

@@ -174,6 +174,14 @@ REVIEW_CLASSES = {
 }
 # The proposal form offers them with "as the rules say" first (the API then chooses).
 REVIEW_CLASS_OPTIONS = {"": "（按规定）", **REVIEW_CLASSES}
+# A stop on a ground outside the income test (services/casework/outcome/allowed.py StopGround).
+STOP_GROUNDS = {
+    "": "（无，按核算结果）",
+    "death": "死亡",
+    "moved_out": "迁出本辖区",
+    "imprisoned": "唯一成员服刑",
+    "fraud": "骗取救助",
+}
 HOUSEHOLD_CHANGES = {
     "member_added": "增加家庭成员",
     "member_removed": "减少家庭成员",

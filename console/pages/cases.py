@@ -69,8 +69,9 @@ def _body(step: str, form: dict[str, str]) -> dict[str, Any]:
         return _investigation(form)
     if step == "proposal":
         proposal: dict[str, Any] = {"outcome": form.get("outcome", ""), "reasons": _lines(form.get("reasons", ""))}
-        if form.get("review_class"):
-            proposal["review_class"] = form["review_class"]
+        for optional in ("review_class", "stop_ground"):
+            if form.get(optional):
+                proposal[optional] = form[optional]
         return proposal
     if step == "objections":
         return {"summary": form.get("summary", ""), "raised_by": form.get("raised_by", "")}

@@ -1,4 +1,5 @@
-"""Casework's scheduled work in the worker: the review calendar, the end of publicity, the provincial push."""
+"""Casework's scheduled work in the worker: the review calendar, the end of publicity and of gradual exits, the
+provincial push."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.kernel.jobs import PeriodicJob
 from libs.kernel.service import Runtime
 from services.casework.case import service as case_service
+from services.casework.case.exits import end_gradual_exits
 from services.casework.case.opening import open_due_reviews
 from services.casework.context import Casework
 from services.casework.province.push import push_job
@@ -27,8 +29,13 @@ def jobs(runtime: Runtime) -> Sequence[PeriodicJob]:
         # A posting without objection ends after the region's publicity days (DOMAIN.md §3.7).
         await case_service.end_publicity_due(session, ctx)
 
+    async def exits(session: AsyncSession) -> None:
+        # A gradual exit's last paid month over, the entitlement stops and a household with nothing else closes.
+        await end_gradual_exits(session, ctx)
+
     return (
         PeriodicJob("review-calendar", every, reviews),
         PeriodicJob("publicity", every, publicity),
+        PeriodicJob("gradual-exits", every, exits),
         push_job(ctx),
     )

@@ -16,7 +16,7 @@ from services.casework.case.models import Case
 from services.casework.case.opening import open_due_reviews
 from services.casework.registry.models import Household
 from tests.casework.flows import CASES, officers, recipient_household
-from tests.casework.support import Broker, CaseworkApi, investigation_body, new_county, new_village
+from tests.casework.support import Broker, CaseworkApi, family, investigation_body, new_county, new_village
 
 
 async def run_calendar(api: CaseworkApi) -> int:
@@ -91,14 +91,19 @@ async def test_a_review_date_in_the_future_or_a_closed_household_opens_nothing(a
 
 
 async def test_a_review_walked_to_continued_moves_the_next_review_date(api: CaseworkApi) -> None:
-    county, village, household_id = await a_recipient(api)
+    county, people = new_county(), family()
+    village = new_village(county)
+    household_id, _ = await recipient_household(api, Broker(api), county, village, people)
     township, county_officer = officers(village, county)
     api.clock.set_day(date(2026, 9, 21))
     await set_household(api, household_id, next_review_date=date(2026, 9, 1))
     await run_calendar(api)
     [case] = await periodic_cases(api, household_id)
 
-    r = await api.post(f"{CASES}/{case.id}/investigations", township, investigation_body(date(2026, 9, 21)))
+    # The visit finds the wages the household was approved with: the amount is unchanged, so it may continue.
+    wages = [{"member_id_number": people[0].id_number, "kind": "wages", "amount_12_months": "9600.00"}]
+    body = investigation_body(date(2026, 9, 21), verified_income=wages)
+    r = await api.post(f"{CASES}/{case.id}/investigations", township, body)
     assert r.status_code == 201, r.text
     assert r.json()["status"] == "township_review"
     r = await api.post(f"{CASES}/{case.id}/proposal", township, {"outcome": "continued"})

@@ -144,7 +144,11 @@ async def test_stop_closes_a_household_with_no_other_program(api: CaseworkApi) -
     api.clock.set_day(date(2026, 6, 10))
     case_id = await _review(api, household_id, f"stop-{household_id}")
     decided = await _walk(
-        api, case_id, village, county, {"outcome": "stopped", "reasons": ["迁出本辖区"], "effective_month": "2026-08"}
+        api,
+        case_id,
+        village,
+        county,
+        {"outcome": "stopped", "reasons": ["迁出本辖区"], "effective_month": "2026-08", "stop_ground": "moved_out"},
     )
     assert (decided["outcome"], decided["effective_month"]) == ("stopped", "2026-08")
     hh = (await api.get(f"{HOUSEHOLDS}/{household_id}", officers(village, county)[0])).json()
@@ -211,10 +215,13 @@ async def test_continue_keeps_the_amount_and_moves_the_review_date(api: Casework
     broker, county = Broker(api), new_county()
     village = new_village(county)
     await set_standards(api, county, review_months_b=6)
-    household_id, _ = await recipient_household(api, broker, county, village, family())
+    people = family()
+    household_id, _ = await recipient_household(api, broker, county, village, people)
     api.clock.set_day(date(2026, 9, 1))
     case_id = await _review(api, household_id, f"continue-{household_id}")
-    decided = await _walk(api, case_id, village, county, {"outcome": "continued"})
+    # The visit finds the wages it was approved with: the amount is unchanged, so the rule allows continuing.
+    wages = [{"member_id_number": people[0].id_number, "kind": "wages", "amount_12_months": "9600.00"}]
+    decided = await _walk(api, case_id, village, county, {"outcome": "continued"}, verified_income=wages)
     assert (decided["outcome"], decided["proposed_amount"]) == ("continued", "1300.00")
     hh = (await api.get(f"{HOUSEHOLDS}/{household_id}", officers(village, county)[0])).json()
     assert hh["next_review_date"] == "2027-04-01"

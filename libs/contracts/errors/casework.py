@@ -37,6 +37,12 @@ CODES: tuple[ErrorCode, ...] = (
     ErrorCode("outcome_not_allowed", 422, "This case cannot end in this outcome", "此类案件不能作此决定"),
     ErrorCode("reason_required", 422, "This decision needs a written reason", "此决定须写明理由"),
     ErrorCode("empty_attachment", 422, "The attachment is empty", "附件为空"),
+    ErrorCode(
+        "outcome_against_rule",
+        422,
+        "The review's recalculation does not allow this outcome",
+        "复核结论不符合规定（续保、调整、渐退、停发须依核算结果）",
+    ),
     # Recusal and the close-relative register (case/errors.py, relatives/errors.py)
     ErrorCode(
         "recusal_required",

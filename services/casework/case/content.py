@@ -156,6 +156,10 @@ class Proposal(Document):
     # A gradual exit only: the steps and the month it stops.
     schedule: tuple[ExitStep, ...] | None = None
     stop_month: str | None = None
+    # A review only: the outcome its recalculation suggests and why (outcome/allowed.py), and a stop's own ground.
+    suggested_outcome: str | None = None
+    suggested_reason: str | None = None
+    stop_ground: str | None = None
 
 
 def proposal_of(stored: dict[str, JsonValue] | None) -> Proposal | None:

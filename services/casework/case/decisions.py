@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.events.casework import CaseOutcome, EntitlementStatus, HouseholdChange, HouseholdChangeKind
 from libs.contracts.period import Period
 from libs.contracts.programs import Program
-from services.casework.case import succession
+from services.casework.case import exits, succession
 from services.casework.case.content import CaseContent, Proposal, SealedProposal, proposal_of
 from services.casework.case.models import Case
 from services.casework.case.recusal import carry_recusals
@@ -267,6 +267,9 @@ async def _gradual_exit(
         schedule=schedule,
         case_id=case.id,
     )
+    if not await exits.others_current(session, household.id, program):
+        # The exit ends by itself (case/exits.py): no periodic review falls due while it runs out.
+        household.next_review_date = None
     changes = [HouseholdChange(kind=HouseholdChangeKind.MEMBER_UPDATED, detail=f"{program.value} gradual exit")]
     state = await registry.record_version(session, ctx, household, changes, case_id=case.id)
     ent = next(e for e in state.entitlements if e.program == program)

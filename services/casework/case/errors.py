@@ -55,6 +55,10 @@ class OutcomeNotAllowed(Unprocessable):
     code = "outcome_not_allowed"
 
 
+class OutcomeAgainstRule(Unprocessable):
+    code = "outcome_against_rule"
+
+
 class ReasonRequired(Unprocessable):
     code = "reason_required"
 

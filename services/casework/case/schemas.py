@@ -15,6 +15,7 @@ from libs.contracts.period import BoundedPeriodStr
 from libs.contracts.text import CleanLine, CleanText, PersonName
 from services.casework.benefit.rules import DeductionKind, SelfCare
 from services.casework.case.rules import CaseKind, CaseStatus, Trigger
+from services.casework.outcome.allowed import StopGround
 from services.casework.registry.models import ReviewClass
 
 __all__ = ["Trigger"]
@@ -86,6 +87,9 @@ class ProposalIn(_In):
     # A stop takes effect from this month (default: the month after the decision; for a death review, the month
     # after the death, and never earlier: case/deaths.py).
     effective_month: BoundedPeriodStr | None = None
+    # A stop on a ground outside the income test (death, moving out, a sole member's imprisonment, fraud): allowed
+    # whatever the recalculation suggests (services/casework/outcome/allowed.py).
+    stop_ground: StopGround | None = None
 
 
 class ObjectionIn(_In):

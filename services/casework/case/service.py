@@ -20,9 +20,8 @@ from libs.contracts.period import Period
 from libs.contracts.programs import Program
 from libs.contracts.staff import StaffRole
 from libs.kernel.auth import Principal, ensure_jurisdiction
-from services.casework.benefit.rules import Calculation, MissingStandard, calculate
 from services.casework.case import content as case_content
-from services.casework.case import deaths, decisions
+from services.casework.case import deaths, decisions, review_outcome
 from services.casework.case.content import (
     CalculationLine,
     CaseContent,
@@ -42,7 +41,6 @@ from services.casework.case.errors import (
     NotEligible,
     OutcomeNotAllowed,
     ReasonRequired,
-    StandardMissing,
     TwoInvestigatorsRequired,
     VisitInFuture,
 )
@@ -56,7 +54,6 @@ from services.casework.context import Casework
 from services.casework.local_figures.figures import Standards
 from services.casework.local_figures.repository import standards_in_force
 from services.casework.outcome.rules import benefit_start, gradual_exit_steps
-from services.casework.registry.models import Entitlement
 
 _log = structlog.get_logger("casework.cases")
 
@@ -144,40 +141,6 @@ async def latest_investigation(session: AsyncSession, ctx: Casework, case_id: st
     return None if sealed is None else case_content.open_investigation(ctx, sealed)
 
 
-def _calculate(
-    content: CaseContent,
-    investigation: InvestigationIn | None,
-    case: Case,
-    body: ProposalIn,
-    standards: Standards,
-    today: dt.date,
-) -> Calculation:
-    facts = case_content.benefit_input(
-        content,
-        investigation,
-        Program(case.program),
-        leaving=frozenset(m.id_number for m in body.members_removed),
-        beneficiary_id_number=body.beneficiary_id_number,
-        one_off_fen=Money.from_str(body.one_off_amount).fen if body.one_off_amount else None,
-    )
-    try:
-        return calculate(facts, standards, today)
-    except MissingStandard as e:
-        raise StandardMissing(
-            f"The local figure {e.figure} is not set for {case.region_code}; the county sets it first",
-            figure=e.figure,
-        ) from None
-
-
-async def _current_amount(session: AsyncSession, case: Case) -> int:
-    if case.household_id is None:
-        return 0
-    stmt = select(Entitlement.monthly_amount_fen).where(
-        Entitlement.household_id == case.household_id, Entitlement.program == case.program
-    )
-    return int((await session.scalar(stmt)) or 0)
-
-
 async def propose(session: AsyncSession, ctx: Casework, who: Principal, case_id: str, body: ProposalIn) -> Case:
     case = await load_for_action(session, who, case_id)
     kind = CaseKind(case.kind)
@@ -185,6 +148,11 @@ async def propose(session: AsyncSession, ctx: Casework, who: Principal, case_id:
     if violations:
         _field, code, message = violations[0]
         raise OUTCOME_PROBLEMS[code](message, errors=[{"loc": ["body", f], "msg": m} for f, _, m in violations])
+    if body.stop_ground is not None and body.outcome is not CaseOutcome.STOPPED:
+        raise OutcomeNotAllowed(
+            "A stop ground goes with a stop only",
+            errors=[{"loc": ["body", "stop_ground"], "msg": "only with outcome stopped"}],
+        )
     content = CaseContent.open(ctx, case.content_sealed)
     current_ids = content.member_ids()
     if any(m.id_number not in current_ids for m in body.members_removed):
@@ -200,15 +168,19 @@ async def propose(session: AsyncSession, ctx: Casework, who: Principal, case_id:
     today = business_date(ctx.now())
     standards = await standards_in_force(session, case.region_code, today)
     investigation = await latest_investigation(session, ctx, case.id)
-    current = await _current_amount(session, case)
-    calc: Calculation | None = None
-    if body.outcome in (CaseOutcome.APPROVED, CaseOutcome.ADJUSTED) or body.outcome is CaseOutcome.CONTINUED:
-        calc = _calculate(content, investigation, case, body, standards, today)
+    current = await review_outcome.current_amount(session, case)
+    calc, suggestion = review_outcome.recalculate(content, investigation, case, body, standards, today, current)
+    if body.outcome in (CaseOutcome.APPROVED, CaseOutcome.ADJUSTED, CaseOutcome.CONTINUED):
+        assert calc is not None  # these outcomes always calculate
         if not calc.eligible:
             raise NotEligible(
                 "The calculation does not support this outcome: " + "; ".join(calc.reasons),
                 reasons=list(calc.reasons),
+                **review_outcome.offered(suggestion),
             )
+    leaving = bool(body.members_removed)
+    has_ground = body.stop_ground is not None
+    review_outcome.ensure_review_allowed(case, body.outcome, suggestion, stop_ground=has_ground, members_leave=leaving)
     amount = {
         CaseOutcome.APPROVED: calc.monthly_amount_fen if calc else 0,
         CaseOutcome.ADJUSTED: calc.monthly_amount_fen if calc else 0,
@@ -231,6 +203,10 @@ async def propose(session: AsyncSession, ctx: Casework, who: Principal, case_id:
         proposed_by=who.subject,
         proposed_at=ctx.now().isoformat(),
     )
+    if suggestion is not None:
+        proposal = proposal.model_copy(update=review_outcome.offered(suggestion))
+    if body.stop_ground is not None:
+        proposal = proposal.model_copy(update={"stop_ground": body.stop_ground.value})
     if body.outcome is CaseOutcome.GRADUAL_EXIT:
         steps, stop = gradual_exit_steps(
             current, benefit_start(today, standards.benefit_start_offset_months), standards.gradual_exit_schedule_pct
@@ -343,6 +319,10 @@ async def decide(session: AsyncSession, ctx: Casework, who: Principal, case_id: 
         outcome, reasons = CaseOutcome.REJECTED, list(body.reasons)
     else:
         action = Action.CONFIRM
+        if case.status == CaseStatus.CONFIRMATION:
+            # The standards or the household's figures may have moved since the proposal: the rule holds today.
+            investigation = await latest_investigation(session, ctx, case.id)
+            await review_outcome.recheck(session, ctx, case, investigation, standards, today)
         before = _move(case, action, ctx)
         # Only a proposed case reaches confirmation, so a proposal is there to confirm.
         assert case.proposed_outcome is not None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from libs.contracts.entitlements import EntitlementStatus, MonthOverlay, pays
 from libs.contracts.period import Period
@@ -84,3 +85,30 @@ def due_in(segments: Iterable[Segment], month: dt.date) -> int:
         if Period.of(s.first_month) <= at and (s.last_month is None or at <= Period.of(s.last_month)):
             return s.due_fen
     return 0
+
+
+class _Month(Protocol):
+    """A segment as stored or computed: its months, status and origin."""
+
+    @property
+    def first_month(self) -> dt.date: ...
+    @property
+    def last_month(self) -> dt.date | None: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def origin(self) -> str: ...
+
+
+def status_in(segments: Iterable[_Month], month: dt.date, decided: str) -> str:
+    """The entitlement's status in `month`, as its months say: a gradual exit reads `gradual_exit` while its steps pay
+    although the `stopped` that follows them was the last event received (CONTRACTS.md §6).
+
+    `decided` (the latest decision received) where no month of casework's says otherwise: before the first month
+    paid, after a bounded last one, or in a month a death holds (the death is not casework's decision).
+    """
+    at = Period.of(month)
+    for s in segments:
+        if Period.of(s.first_month) <= at and (s.last_month is None or at <= Period.of(s.last_month)):
+            return s.status if s.origin == SegmentOrigin.CASEWORK else decided
+    return decided

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from libs.contracts.entitlements import CURRENT
+from libs.contracts.entitlements import is_current
 from libs.contracts.events.casework import EntitlementChanged, HouseholdChanged
 from libs.contracts.events.matching import DeathDetected
 from libs.contracts.id_number import mask_name
@@ -26,7 +26,7 @@ from services.disbursement.entitlements.models import (
     HoldKind,
     ScheduleSegment,
 )
-from services.disbursement.ledger.schedule import PeriodEvent, Segment, due_in, schedule
+from services.disbursement.ledger.schedule import PeriodEvent, Segment, due_in, schedule, status_in
 from services.disbursement.months import add_months, month_containing, month_of
 from services.disbursement.recoveries.detection import detect_overpayments
 
@@ -161,6 +161,8 @@ async def recompute(session: AsyncSession, ctx: Disbursement, household_id: str)
     }
     stops = {h: add_months(month_containing(d.death_date), 1) for h, d in deaths.items()}
     changed: list[str] = []
+    this_month = month_containing(ctx.today())
+    current: set[str] = set()
     for ent in ents:
         events = [
             PeriodEvent(p.status, p.amount_fen, p.first_month, p.last_month, tuple(p.member_hashes))
@@ -169,7 +171,11 @@ async def recompute(session: AsyncSession, ctx: Disbursement, household_id: str)
         if await _replace_segments(session, ent, schedule(events, stops)):
             changed.append(ent.entitlement_id)
             ent.changed_at = ctx.now()
-    await _match_death_holds(session, ctx, household_id, ents, deaths, stops)
+        # Casework's decision this month, deaths aside: a gradual exit still paying lists its members although its
+        # last event was the `stopped` that follows the steps.
+        if is_current(status_in(schedule(events, {}), this_month, ent.status)):
+            current.add(ent.entitlement_id)
+    await _match_death_holds(session, ctx, household_id, ents, current, deaths, stops)
     await amount_holds.match_household(session, ctx, household_id)
     return changed
 
@@ -221,12 +227,13 @@ async def _match_death_holds(
     ctx: Disbursement,
     household_id: str,
     ents: Sequence[Entitlement],
+    current: set[str],
     deaths: dict[str, Death],
     stops: dict[str, dt.date],
 ) -> None:
     """A household is held while an entitlement still paying lists a member who died; casework deciding without them
     (or stopping) releases it, as does staff finding the death a false match."""
-    listed = {h for ent in ents if ent.status in CURRENT for h in ent.member_hashes}
+    listed = {h for ent in ents if ent.entitlement_id in current for h in ent.member_hashes}
     county = ents[0].county_code if ents else ""
     for person, death in deaths.items():
         if person in listed:
