@@ -1,4 +1,5 @@
-"""Casework's scheduled work in the worker: the review calendar, the end of publicity, the provincial push."""
+"""Casework's scheduled work in the worker: the review calendar, the end of publicity, the provincial push, standard
+raises left unfinished."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from services.casework.case import service as case_service
 from services.casework.case.opening import open_due_reviews
 from services.casework.context import Casework
 from services.casework.province.push import push_job
+from services.casework.raises import service as raises
 
 
 def jobs(runtime: Runtime) -> Sequence[PeriodicJob]:
@@ -27,8 +29,15 @@ def jobs(runtime: Runtime) -> Sequence[PeriodicJob]:
         # A posting without objection ends after the region's publicity days (DOMAIN.md §3.7).
         await case_service.end_publicity_due(session, ctx)
 
+    async def standard_raises(session: AsyncSession) -> None:
+        # A confirmed raise whose runner stopped (a crash, a restart) goes on from its cursor; each chunk commits on
+        # its own, so this run's transaction only finds them.
+        for batch_id in await raises.stalled(session, ctx.now(), timedelta(minutes=1)):
+            await raises.advance(ctx, batch_id)
+
     return (
         PeriodicJob("review-calendar", every, reviews),
+        PeriodicJob("standard-raises", every, standard_raises),
         PeriodicJob("publicity", every, publicity),
         push_job(ctx),
     )

@@ -1,0 +1,207 @@
+"""Raising a standard (提标, issue 20): preview what a county's new figures change, and confirm it as a batch.
+
+The preview writes nothing. A confirmed batch takes the county's households in id order, a chunk per transaction:
+each chunk updates the changed entitlements from the raise's month, writes each household's version as a decision
+does, publishes `entitlement-changed` per entitlement through the outbox, and moves the batch's cursor, all in one
+commit; so a batch cut short (a crash, a restart) resumes after the last chunk committed and repeats nothing.
+Disbursement turns a change effective in a past month into arrears on the next roster, as for any decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.contracts.period import Period
+from libs.kernel.auth import Principal, ensure_jurisdiction
+from libs.kernel.events import new_event
+from services.casework.context import SNAPSHOT_CONTEXT, Casework
+from services.casework.local_figures.figures import Standards
+from services.casework.local_figures.repository import AreaStandards, standards_in_area
+from services.casework.raises import repository
+from services.casework.raises.errors import MonthOutOfRange, NoNewStandard, RaiseNotFound
+from services.casework.raises.models import BatchStatus, StandardRaiseBatch
+from services.casework.raises.policy import Recalculated, Tally, Verdict, recalculate
+from services.casework.raises.schemas import RaiseIn
+from services.casework.registry.models import Entitlement, Household, HouseholdVersion
+from services.casework.registry.service import entitlement_changed
+from services.casework.registry.state import load_states
+
+# A raise takes effect from at most this many months back (arrears) or ahead of the current month.
+MONTHS_BACK, MONTHS_AHEAD = 12, 3
+# Households per transaction of a confirmed batch.
+CHUNK = 1000
+
+
+class _Resolver:
+    """Standards per region of the area, resolved once per region."""
+
+    def __init__(self, area: AreaStandards) -> None:
+        self.area = area
+        self.cache: dict[str, Standards] = {}
+
+    def __call__(self, region_code: str) -> Standards:
+        found = self.cache.get(region_code)
+        if found is None:
+            found = self.cache[region_code] = self.area.for_region(region_code)
+        return found
+
+
+async def _checked(session: AsyncSession, who: Principal, body: RaiseIn, today: dt.date) -> tuple[Period, str]:
+    """The raise's month and its standards key, or the 4xx: outside the jurisdiction, too far, nothing new."""
+    ensure_jurisdiction(who, body.county_code)
+    month, current = Period.parse(body.effective_month), Period.of(today)
+    if not current - MONTHS_BACK <= month <= current + MONTHS_AHEAD:
+        raise MonthOutOfRange(
+            f"{month} is not between {current - MONTHS_BACK} and {current + MONTHS_AHEAD}",
+            errors=[{"loc": ["body", "effective_month"], "msg": "out of range", "type": MonthOutOfRange.code}],
+        )
+    area = await standards_in_area(session, body.county_code, month.first_day)
+    if not any(row.effective_from == month.first_day for row in area.rows):
+        raise NoNewStandard(f"No figure of {body.county_code} takes effect on {month.first_day}")
+    ids = ",".join(str(i) for i in sorted(row.id for row in area.rows))
+    return month, hashlib.sha256(ids.encode()).hexdigest()[:32]
+
+
+async def preview(session: AsyncSession, ctx: Casework, who: Principal, body: RaiseIn) -> Tally:
+    """What confirming the raise would change; nothing is written."""
+    month, _key = await _checked(session, who, body, ctx.today())
+    resolve = _Resolver(await standards_in_area(session, body.county_code, month.first_day))
+    out = Tally()
+    async for held in repository.stream_held(session, ctx, body.county_code, str(month)):
+        out.add(recalculate(held, resolve(held.region_code), month.first_day))
+    return out
+
+
+async def confirm(session: AsyncSession, ctx: Casework, who: Principal, body: RaiseIn) -> StandardRaiseBatch:
+    """The batch of this raise: made now, or the one made before for the same county, month and figures."""
+    month, key = await _checked(session, who, body, ctx.today())
+    now = ctx.now()
+    total = await repository.households_in_scope(session, body.county_code, str(month))
+    stmt = (
+        pg_insert(StandardRaiseBatch)
+        .values(
+            id=f"raise-{uuid.uuid4()}",
+            county_code=body.county_code,
+            effective_month=str(month),
+            standards_key=key,
+            status=BatchStatus.RUNNING,
+            total=total,
+            done=0,
+            changed=0,
+            created_by=who.subject,
+            created_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing(constraint="uq_standard_raise_batches_county_month_key")
+    )
+    await session.execute(stmt)
+    found = select(StandardRaiseBatch).where(
+        StandardRaiseBatch.county_code == body.county_code,
+        StandardRaiseBatch.effective_month == str(month),
+        StandardRaiseBatch.standards_key == key,
+    )
+    return (await session.scalars(found)).one()
+
+
+async def get(session: AsyncSession, who: Principal, batch_id: str) -> StandardRaiseBatch:
+    batch = await session.get(StandardRaiseBatch, batch_id)
+    if batch is None:
+        raise RaiseNotFound(f"No standard raise {batch_id}")
+    ensure_jurisdiction(who, batch.county_code)
+    return batch
+
+
+async def advance(ctx: Casework, batch_id: str, *, chunk: int = CHUNK, max_chunks: int | None = None) -> None:
+    """Run the batch to its end (or `max_chunks` chunks), one transaction per chunk."""
+    chunks = 0
+    while max_chunks is None or chunks < max_chunks:
+        async with ctx.sessions.begin() as session:
+            if not await _chunk(session, ctx, batch_id, chunk):
+                return
+        chunks += 1
+
+
+async def _chunk(session: AsyncSession, ctx: Casework, batch_id: str, size: int) -> bool:
+    """One chunk; False when the batch is done. The batch row is locked, so two runners take turns."""
+    batch = await session.get(StandardRaiseBatch, batch_id, with_for_update=True)
+    if batch is None or batch.status == BatchStatus.DONE:
+        return False
+    month = Period.parse(batch.effective_month)
+    now = ctx.now()
+    ids = await repository.households_after(session, batch.county_code, str(month), batch.cursor, size)
+    batch.updated_at = now
+    if not ids:
+        batch.status, batch.finished_at = BatchStatus.DONE, now
+        return False
+    resolve = _Resolver(await standards_in_area(session, batch.county_code, month.first_day))
+    held = await repository.held_of_households(session, ctx, batch.county_code, str(month), ids)
+    changed = [
+        r
+        for r in (recalculate(h, resolve(h.region_code), month.first_day) for h in held)
+        if r.verdict is Verdict.CHANGED
+    ]
+    await _apply(session, ctx, changed, month)
+    batch.cursor, batch.done, batch.changed = ids[-1], batch.done + len(ids), batch.changed + len(changed)
+    return True
+
+
+async def _apply(session: AsyncSession, ctx: Casework, changed: list[Recalculated], month: Period) -> None:
+    """The new amounts from `month` (or from an entitlement's own later start), a version per household, and an
+    `entitlement-changed` per entitlement, in the chunk's transaction."""
+    if not changed:
+        return
+    now = ctx.now()
+    amounts = {r.held.entitlement_id: r.amount_fen for r in changed}
+    rows = (await session.scalars(select(Entitlement).where(Entitlement.id.in_(list(amounts))))).all()
+    for row in rows:
+        row.monthly_amount_fen = amounts[row.id]
+        row.effective_from = max(str(month), row.effective_from)
+        row.updated_at = now
+    household_ids = sorted({r.household_id for r in rows})
+    households = list(
+        (
+            await session.scalars(
+                select(Household).where(Household.id.in_(household_ids)).order_by(Household.id).with_for_update()
+            )
+        ).all()
+    )
+    for h in households:
+        h.version += 1
+        h.updated_at = now
+    await session.flush()
+    events = []
+    for h, state in zip(households, await load_states(session, ctx, households), strict=True):
+        session.add(
+            HouseholdVersion(
+                household_id=h.id,
+                version=h.version,
+                recorded_at=now,
+                # No member changed: like a review that continues, the version carries new amounts only.
+                changes=[],
+                case_id=None,
+                snapshot_sealed=ctx.seal(
+                    json.dumps(state.to_json(), ensure_ascii=False, default=str), SNAPSHOT_CONTEXT
+                ),
+            )
+        )
+        for ent in state.entitlements:
+            if ent.entitlement_id in amounts:
+                payload = entitlement_changed(ctx, h, state, ent)
+                event = new_event(payload.event_type, source=ctx.source, subject=f"household/{h.id}", data=payload)
+                events.append((event, h.id))
+    await ctx.outbox.add_many(session, events)
+
+
+async def stalled(session: AsyncSession, now: dt.datetime, idle: dt.timedelta) -> list[str]:
+    """Batches left running with no chunk for `idle` (their runner stopped): the worker resumes them."""
+    stmt = select(StandardRaiseBatch.id).where(
+        StandardRaiseBatch.status == BatchStatus.RUNNING, StandardRaiseBatch.updated_at < now - idle
+    )
+    return list((await session.scalars(stmt)).all())
