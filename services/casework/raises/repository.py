@@ -103,7 +103,8 @@ async def households_after(
 ) -> list[str]:
     """The next `limit` households in scope in id order after `after` (a batch's cursor)."""
     stmt = (
-        select(Entitlement.household_id).distinct()
+        select(Entitlement.household_id)
+        .distinct()
         .join(Household, Household.id == Entitlement.household_id)
         .where(*_in_scope(county_code, month))
         .order_by(Entitlement.household_id)

@@ -13,8 +13,9 @@ import datetime as dt
 import hashlib
 import json
 import uuid
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import ARRAY, BigInteger, Table, Text, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -154,48 +155,53 @@ async def _chunk(session: AsyncSession, ctx: Casework, batch_id: str, size: int)
 
 async def _apply(session: AsyncSession, ctx: Casework, changed: list[Recalculated], month: Period) -> None:
     """The new amounts from `month` (or from an entitlement's own later start), a version per household, and an
-    `entitlement-changed` per entitlement, in the chunk's transaction."""
+    `entitlement-changed` per entitlement, in the chunk's transaction: a statement per kind of row, not per row."""
     if not changed:
         return
     now = ctx.now()
     amounts = {r.held.entitlement_id: r.amount_fen for r in changed}
-    rows = (await session.scalars(select(Entitlement).where(Entitlement.id.in_(list(amounts))))).all()
-    for row in rows:
-        row.monthly_amount_fen = amounts[row.id]
-        row.effective_from = max(str(month), row.effective_from)
-        row.updated_at = now
-    household_ids = sorted({r.household_id for r in rows})
-    households = list(
-        (
-            await session.scalars(
-                select(Household).where(Household.id.in_(household_ids)).order_by(Household.id).with_for_update()
-            )
-        ).all()
+    pairs = select(
+        func.unnest(literal(list(amounts), ARRAY(Text))).label("id"),
+        func.unnest(literal(list(amounts.values()), ARRAY(BigInteger))).label("amount"),
+    ).subquery()
+    table = cast(Table, Entitlement.__table__)
+    await session.execute(
+        update(table)
+        .where(table.c.id == pairs.c.id)
+        .values(
+            monthly_amount_fen=pairs.c.amount,
+            effective_from=func.greatest(table.c.effective_from, str(month)),
+            updated_at=now,
+        )
     )
-    for h in households:
-        h.version += 1
-        h.updated_at = now
-    await session.flush()
-    events = []
+    bumped = (
+        update(Household)
+        .where(Household.id.in_(sorted({r.held.household_id for r in changed})))
+        .values(version=Household.version + 1, updated_at=now)
+        .returning(Household)
+    )
+    households = list((await session.scalars(bumped, execution_options={"populate_existing": True})).all())
+    versions, events = [], []
     for h, state in zip(households, await load_states(session, ctx, households), strict=True):
-        session.add(
-            HouseholdVersion(
-                household_id=h.id,
-                version=h.version,
-                recorded_at=now,
+        versions.append(
+            {
+                "household_id": h.id,
+                "version": h.version,
+                "recorded_at": now,
                 # No member changed: like a review that continues, the version carries new amounts only.
-                changes=[],
-                case_id=None,
-                snapshot_sealed=ctx.seal(
+                "changes": [],
+                "case_id": None,
+                "snapshot_sealed": ctx.seal(
                     json.dumps(state.to_json(), ensure_ascii=False, default=str), SNAPSHOT_CONTEXT
                 ),
-            )
+            }
         )
         for ent in state.entitlements:
             if ent.entitlement_id in amounts:
                 payload = entitlement_changed(ctx, h, state, ent)
                 event = new_event(payload.event_type, source=ctx.source, subject=f"household/{h.id}", data=payload)
                 events.append((event, h.id))
+    await session.execute(insert(HouseholdVersion), versions)
     await ctx.outbox.add_many(session, events)
 
 
