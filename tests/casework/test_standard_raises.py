@@ -146,6 +146,7 @@ async def test_bad_input_is_refused_and_changes_nothing(api: CaseworkApi) -> Non
         (officer, {"county_code": new_county(), "effective_month": "2026-07"}, 403, None),
         (officer, {"county_code": county[:4], "effective_month": "2026-07"}, 422, None),
         (officer, {"county_code": county, "effective_month": "2026-13"}, 422, None),
+        (officer, {"county_code": county, "effective_month": "0000-01"}, 422, None),
         (
             staff(StaffRole.city_supervisor, county[:4]),
             {"county_code": county, "effective_month": "2026-07"},

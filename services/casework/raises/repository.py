@@ -101,17 +101,13 @@ async def held_of_households(
 async def households_after(
     session: AsyncSession, county_code: str, month: str, after: str | None, limit: int
 ) -> list[str]:
-    """The next `limit` households in scope in id order after `after` (a batch's cursor)."""
-    stmt = (
-        select(Entitlement.household_id)
-        .distinct()
-        .join(Household, Household.id == Entitlement.household_id)
-        .where(*_in_scope(county_code, month))
-        .order_by(Entitlement.household_id)
-        .limit(limit)
-    )
+    """The next `limit` households in scope in id order after `after` (a batch's cursor): read along the households'
+    primary key from the cursor on, so each chunk costs the same however far the batch has gone."""
+    household_scope, entitlement_scope = _in_scope(county_code, month)[:2], _in_scope(county_code, month)[2:]
+    has_one = select(Entitlement.id).where(Entitlement.household_id == Household.id, *entitlement_scope).exists()
+    stmt = select(Household.id).where(*household_scope, has_one).order_by(Household.id).limit(limit)
     if after is not None:
-        stmt = stmt.where(Entitlement.household_id > after)
+        stmt = stmt.where(Household.id > after)
     return list((await session.scalars(stmt)).all())
 
 

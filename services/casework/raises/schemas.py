@@ -10,7 +10,7 @@ from libs.contracts.money import Money
 from services.casework.raises.policy import Sums, Tally
 
 CountyCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
-Month = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
+Month = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$")]
 
 
 class RaiseIn(BaseModel):
