@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from libs.contracts.period import Period
 from libs.contracts.staff import StaffRole
 from services.casework.raises import service as raises
 from services.casework.raises.models import StandardRaiseBatch
@@ -172,3 +173,24 @@ async def test_bad_input_is_refused_and_changes_nothing(api: CaseworkApi) -> Non
     assert (r.status_code, r.json()["code"]) == (404, "standard_raise_not_found")
     assert await _state(api, households) == before
     assert await _batches(api, county) == 0
+
+
+async def test_an_amount_decided_anew_while_a_chunk_was_read_is_left_alone(api: CaseworkApi) -> None:
+    county, _village, [household] = await _recipients(api, 1)
+    officer = staff(StaffRole.county_officer, county)
+    assert api.ctx is not None
+    async with api.db.sessions.begin() as s:
+        batch_id = (
+            await raises.confirm(s, api.ctx, officer, RaiseIn(county_code=county, effective_month="2026-07"))
+        ).id
+    plan = await raises._prepare(api.ctx, county, Period(2026, 7), None, 10)
+    assert [r.amount_fen for r in plan.changed] == [145000]
+    # A decision lands between the read and the write: its amount stands.
+    async with api.db.sessions.begin() as s:
+        ent = (await s.scalars(select(Entitlement).where(Entitlement.household_id == household))).one()
+        ent.monthly_amount_fen = 99000
+    _, versions, events = await _state(api, [household])
+    assert await raises._commit(api.ctx, batch_id, plan, Period(2026, 7))
+    assert await _state(api, [household]) == ([(99000, "2026-04")], versions, events)
+    # A plan read from an old cursor is refused: the batch has moved on.
+    assert not await raises._commit(api.ctx, batch_id, plan, Period(2026, 7))

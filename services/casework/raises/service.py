@@ -9,16 +9,20 @@ Disbursement turns a change effective in a past month into arrears on the next r
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import uuid
+from dataclasses import dataclass
 from typing import cast
 
 from sqlalchemy import ARRAY, BigInteger, Table, Text, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.contracts.events.casework import EntitlementStatus
 from libs.contracts.period import Period
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from libs.kernel.events import new_event
@@ -119,64 +123,105 @@ async def get(session: AsyncSession, who: Principal, batch_id: str) -> StandardR
     return batch
 
 
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A chunk recalculated, not yet written: the households after `after`, and the changed entitlements."""
+
+    after: str | None
+    ids: list[str]
+    changed: list[Recalculated]
+
+
 async def advance(ctx: Casework, batch_id: str, *, chunk: int = CHUNK, max_chunks: int | None = None) -> None:
-    """Run the batch to its end (or `max_chunks` chunks), one transaction per chunk."""
+    """Run the batch to its end (or `max_chunks` chunks), one transaction per chunk. The next chunk is read and
+    recalculated (Python's work) while this one is written and committed (the database's), on a second session."""
+    async with ctx.sessions() as session:
+        batch = await session.get(StandardRaiseBatch, batch_id)
+        if batch is None or batch.status == BatchStatus.DONE:
+            return
+        county, month, cursor = batch.county_code, Period.parse(batch.effective_month), batch.cursor
+    plan = await _prepare(ctx, county, month, cursor, chunk)
     chunks = 0
-    while max_chunks is None or chunks < max_chunks:
-        async with ctx.sessions.begin() as session:
-            if not await _chunk(session, ctx, batch_id, chunk):
-                return
-        chunks += 1
+    while True:
+        ahead = asyncio.create_task(_prepare(ctx, county, month, plan.ids[-1], chunk)) if plan.ids else None
+        stop = True
+        try:
+            stop = not await _commit(ctx, batch_id, plan, month)
+            chunks += 1
+            stop = stop or chunks == max_chunks
+        finally:
+            if ahead is not None and stop:
+                ahead.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await ahead
+        if ahead is None or stop:
+            return
+        plan = await ahead
 
 
-async def _chunk(session: AsyncSession, ctx: Casework, batch_id: str, size: int) -> bool:
-    """One chunk; False when the batch is done. The batch row is locked, so two runners take turns."""
-    batch = await session.get(StandardRaiseBatch, batch_id, with_for_update=True)
-    if batch is None or batch.status == BatchStatus.DONE:
-        return False
-    month = Period.parse(batch.effective_month)
-    now = ctx.now()
-    ids = await repository.households_after(session, batch.county_code, str(month), batch.cursor, size)
-    batch.updated_at = now
-    if not ids:
-        batch.status, batch.finished_at = BatchStatus.DONE, now
-        return False
-    resolve = _Resolver(await standards_in_area(session, batch.county_code, month.first_day))
-    held = await repository.held_of_households(session, ctx, batch.county_code, str(month), ids)
-    changed = [
-        r
-        for r in (recalculate(h, resolve(h.region_code), month.first_day) for h in held)
-        if r.verdict is Verdict.CHANGED
-    ]
-    await _apply(session, ctx, changed, month)
-    batch.cursor, batch.done, batch.changed = ids[-1], batch.done + len(ids), batch.changed + len(changed)
-    return True
+async def _prepare(ctx: Casework, county: str, month: Period, after: str | None, size: int) -> _Plan:
+    async with ctx.sessions() as session:
+        ids = await repository.households_after(session, county, str(month), after, size)
+        if not ids:
+            return _Plan(after, [], [])
+        resolve = _Resolver(await standards_in_area(session, county, month.first_day))
+        held = await repository.held_of_households(session, ctx, county, str(month), ids)
+    recalculated = (recalculate(h, resolve(h.region_code), month.first_day) for h in held)
+    return _Plan(after, ids, [r for r in recalculated if r.verdict is Verdict.CHANGED])
 
 
-async def _apply(session: AsyncSession, ctx: Casework, changed: list[Recalculated], month: Period) -> None:
+async def _commit(ctx: Casework, batch_id: str, plan: _Plan, month: Period) -> bool:
+    """Write a chunk and move the cursor; False when the batch is done, or another runner moved the cursor since the
+    chunk was read (that runner goes on; the batch row is locked, so two runners take turns)."""
+    async with ctx.sessions.begin() as session:
+        batch = await session.get(StandardRaiseBatch, batch_id, with_for_update=True)
+        if batch is None or batch.status == BatchStatus.DONE or batch.cursor != plan.after:
+            return False
+        now = ctx.now()
+        batch.updated_at = now
+        if not plan.ids:
+            batch.status, batch.finished_at = BatchStatus.DONE, now
+            return False
+        written = await _apply(session, ctx, plan.changed, month)
+        batch.cursor, batch.done, batch.changed = plan.ids[-1], batch.done + len(plan.ids), batch.changed + written
+        return True
+
+
+async def _apply(session: AsyncSession, ctx: Casework, changed: list[Recalculated], month: Period) -> int:
     """The new amounts from `month` (or from an entitlement's own later start), a version per household, and an
-    `entitlement-changed` per entitlement, in the chunk's transaction: a statement per kind of row, not per row."""
+    `entitlement-changed` per entitlement, in the chunk's transaction: a statement per kind of row, not per row.
+    An entitlement no longer as it was read (decided anew meanwhile) is left alone. Returns how many changed."""
     if not changed:
-        return
+        return 0
     now = ctx.now()
-    amounts = {r.held.entitlement_id: r.amount_fen for r in changed}
     pairs = select(
-        func.unnest(literal(list(amounts), ARRAY(Text))).label("id"),
-        func.unnest(literal(list(amounts.values()), ARRAY(BigInteger))).label("amount"),
+        func.unnest(literal([r.held.entitlement_id for r in changed], ARRAY(Text))).label("id"),
+        func.unnest(literal([r.held.amount_fen for r in changed], ARRAY(BigInteger))).label("before"),
+        func.unnest(literal([r.amount_fen for r in changed], ARRAY(BigInteger))).label("amount"),
     ).subquery()
     table = cast(Table, Entitlement.__table__)
-    await session.execute(
+    updated = await session.execute(
         update(table)
-        .where(table.c.id == pairs.c.id)
+        .where(
+            table.c.id == pairs.c.id,
+            table.c.monthly_amount_fen == pairs.c.before,
+            table.c.status == EntitlementStatus.ACTIVE,
+        )
         .values(
             monthly_amount_fen=pairs.c.amount,
             effective_from=func.greatest(table.c.effective_from, str(month)),
             updated_at=now,
         )
+        .returning(table.c.id, table.c.household_id)
     )
+    amounts = {r.held.entitlement_id: r.amount_fen for r in changed}
+    rows = updated.all()
+    amounts = {entitlement_id: amounts[entitlement_id] for entitlement_id, _ in rows}
+    if not amounts:
+        return 0
     bumped = (
         update(Household)
-        .where(Household.id.in_(sorted({r.held.household_id for r in changed})))
+        .where(Household.id.in_(sorted({household_id for _, household_id in rows})))
         .values(version=Household.version + 1, updated_at=now)
         .returning(Household)
     )
@@ -203,6 +248,7 @@ async def _apply(session: AsyncSession, ctx: Casework, changed: list[Recalculate
                 events.append((event, h.id))
     await session.execute(insert(HouseholdVersion), versions)
     await ctx.outbox.add_many(session, events)
+    return len(amounts)
 
 
 async def stalled(session: AsyncSession, now: dt.datetime, idle: dt.timedelta) -> list[str]:
