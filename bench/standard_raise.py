@@ -60,10 +60,11 @@ async def decided_cases(conn: asyncpg.Connection, vault: PiiVault) -> int:
     people = int(sum(r["n"] for r in rows))
     numbers = [row.tobytes().decode() for row in id_numbers(np.arange(people, dtype=np.int64))]
     person = 0
-    cases, amounts = [], []
+    cases: list[tuple[object, ...]] = []
+    amounts: list[tuple[str, str, int]] = []
     for r in rows:
         n = int(r["n"])
-        members = []
+        members: list[dict[str, object]] = []
         for k in range(n):
             number = numbers[person]
             person += 1
