@@ -12,6 +12,7 @@ from services.casework.db import SCHEMA, Base, calendar_years, tables
 from services.casework.local_figures.router import router as standards
 from services.casework.onboarding.router import router as onboarding
 from services.casework.province.router import router as province
+from services.casework.raises.router import router as standard_raises
 from services.casework.registry.router import router as households
 from services.casework.reports.router import router as reports
 from services.casework.subscriptions import subscriptions
@@ -27,6 +28,7 @@ DEFINITION = ServiceDefinition(
         onboarding,
         postings,
         standards,
+        standard_raises,
         relatives,
         reports,
         province,

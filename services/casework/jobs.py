@@ -1,5 +1,5 @@
 """Casework's scheduled work in the worker: the review calendar, the end of publicity and of gradual exits, the
-provincial push."""
+provincial push, standard raises left unfinished."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from services.casework.case.exits import end_gradual_exits
 from services.casework.case.opening import open_due_reviews
 from services.casework.context import Casework
 from services.casework.province.push import push_job
+from services.casework.raises import service as raises
 
 
 def jobs(runtime: Runtime) -> Sequence[PeriodicJob]:
@@ -33,8 +34,15 @@ def jobs(runtime: Runtime) -> Sequence[PeriodicJob]:
         # A gradual exit's last paid month over, the entitlement stops and a household with nothing else closes.
         await end_gradual_exits(session, ctx)
 
+    async def standard_raises(session: AsyncSession) -> None:
+        # A confirmed raise whose runner stopped (a crash, a restart) goes on from its cursor; each chunk commits on
+        # its own, so this run's transaction only finds them.
+        for batch_id in await raises.stalled(session, ctx.now(), timedelta(minutes=1)):
+            await raises.advance(ctx, batch_id)
+
     return (
         PeriodicJob("review-calendar", every, reviews),
+        PeriodicJob("standard-raises", every, standard_raises),
         PeriodicJob("publicity", every, publicity),
         PeriodicJob("gradual-exits", every, exits),
         push_job(ctx),

@@ -93,4 +93,18 @@ CODES: tuple[ErrorCode, ...] = (
     ),
     ErrorCode("death_in_future", 422, "The death date is in the future", "死亡日期晚于今天"),
     ErrorCode("household_closed", 409, "The household is no longer a recipient household", "该户已停止保障"),
+    # Standard raises (raises/errors.py)
+    ErrorCode(
+        "raise_month_out_of_range",
+        422,
+        "A standard raise takes effect from 12 months back to 3 months ahead",
+        "提标生效月份须在前12个月至后3个月之内",
+    ),
+    ErrorCode(
+        "no_new_standard",
+        422,
+        "No local figure of the county takes effect from this month",
+        "该县本月没有新的保障标准生效",
+    ),
+    ErrorCode("standard_raise_not_found", 404, "No such standard raise", "未找到该提标批次"),
 )

@@ -247,6 +247,31 @@ async def publish_entitlement(
     status: EntitlementStatus | None = None,
 ) -> None:
     """`entitlement-changed` for one entitlement (or one step of it: a gradual-exit month range)."""
+    payload = entitlement_changed(
+        ctx,
+        household,
+        state,
+        entitlement,
+        effective_from=effective_from,
+        effective_to=effective_to,
+        amount_fen=amount_fen,
+        status=status,
+    )
+    await ctx.publish(session, payload, subject=f"household/{household.id}", key=household.id)
+
+
+def entitlement_changed(
+    ctx: Casework,
+    household: Household,
+    state: HouseholdState,
+    entitlement: EntitlementState,
+    *,
+    effective_from: str | None = None,
+    effective_to: str | None = None,
+    amount_fen: int | None = None,
+    status: EntitlementStatus | None = None,
+) -> EntitlementChanged:
+    """The `entitlement-changed` payload (a batch writes many at once through `Outbox.add_many`)."""
     payee = _payee(state, entitlement)
     account = None
     if household.account_no_sealed and household.bank_code and household.account_holder:
@@ -256,7 +281,7 @@ async def publish_entitlement(
             account_no_masked=household.account_no_masked or "",
             account_no_sealed=household.account_no_sealed,
         )
-    payload = EntitlementChanged(
+    return EntitlementChanged(
         entitlement_id=entitlement.entitlement_id,
         household_id=household.id,
         region_code=household.region_code,
@@ -272,7 +297,6 @@ async def publish_entitlement(
         changed_at=ctx.now(),
         payment_account=account,
     )
-    await ctx.publish(session, payload, subject=f"household/{household.id}", key=household.id)
 
 
 async def publish_program(

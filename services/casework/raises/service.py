@@ -1,0 +1,259 @@
+"""Raising a standard (提标, issue 20): preview what a county's new figures change, and confirm it as a batch.
+
+The preview writes nothing. A confirmed batch takes the county's households in id order, a chunk per transaction:
+each chunk updates the changed entitlements from the raise's month, writes each household's version as a decision
+does, publishes `entitlement-changed` per entitlement through the outbox, and moves the batch's cursor, all in one
+commit; so a batch cut short (a crash, a restart) resumes after the last chunk committed and repeats nothing.
+Disbursement turns a change effective in a past month into arrears on the next roster, as for any decision.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from typing import cast
+
+from sqlalchemy import ARRAY, BigInteger, Table, Text, func, insert, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.contracts.events.casework import EntitlementStatus
+from libs.contracts.period import Period
+from libs.kernel.auth import Principal, ensure_jurisdiction
+from libs.kernel.events import new_event
+from services.casework.context import SNAPSHOT_CONTEXT, Casework
+from services.casework.local_figures.figures import Standards
+from services.casework.local_figures.repository import AreaStandards, standards_in_area
+from services.casework.raises import repository
+from services.casework.raises.errors import MonthOutOfRange, NoNewStandard, RaiseNotFound
+from services.casework.raises.models import BatchStatus, StandardRaiseBatch
+from services.casework.raises.policy import Recalculated, Tally, Verdict, recalculate
+from services.casework.raises.schemas import RaiseIn
+from services.casework.registry.models import Entitlement, Household, HouseholdVersion
+from services.casework.registry.service import entitlement_changed
+from services.casework.registry.state import load_states
+
+# A raise takes effect from at most this many months back (arrears) or ahead of the current month.
+MONTHS_BACK, MONTHS_AHEAD = 12, 3
+# Households per transaction of a confirmed batch.
+CHUNK = 1000
+
+
+class _Resolver:
+    """Standards per region of the area, resolved once per region."""
+
+    def __init__(self, area: AreaStandards) -> None:
+        self.area = area
+        self.cache: dict[str, Standards] = {}
+
+    def __call__(self, region_code: str) -> Standards:
+        found = self.cache.get(region_code)
+        if found is None:
+            found = self.cache[region_code] = self.area.for_region(region_code)
+        return found
+
+
+async def _checked(session: AsyncSession, who: Principal, body: RaiseIn, today: dt.date) -> tuple[Period, str]:
+    """The raise's month and its standards key, or the 4xx: outside the jurisdiction, too far, nothing new."""
+    ensure_jurisdiction(who, body.county_code)
+    month, current = Period.parse(body.effective_month), Period.of(today)
+    if not current - MONTHS_BACK <= month <= current + MONTHS_AHEAD:
+        raise MonthOutOfRange(
+            f"{month} is not between {current - MONTHS_BACK} and {current + MONTHS_AHEAD}",
+            errors=[{"loc": ["body", "effective_month"], "msg": "out of range", "type": MonthOutOfRange.code}],
+        )
+    area = await standards_in_area(session, body.county_code, month.first_day)
+    if not any(row.effective_from == month.first_day for row in area.rows):
+        raise NoNewStandard(f"No figure of {body.county_code} takes effect on {month.first_day}")
+    ids = ",".join(str(i) for i in sorted(row.id for row in area.rows))
+    return month, hashlib.sha256(ids.encode()).hexdigest()[:32]
+
+
+async def preview(session: AsyncSession, ctx: Casework, who: Principal, body: RaiseIn) -> Tally:
+    """What confirming the raise would change; nothing is written."""
+    month, _key = await _checked(session, who, body, ctx.today())
+    resolve = _Resolver(await standards_in_area(session, body.county_code, month.first_day))
+    out = Tally()
+    async for held in repository.stream_held(session, ctx, body.county_code, str(month)):
+        out.add(recalculate(held, resolve(held.region_code), month.first_day))
+    return out
+
+
+async def confirm(session: AsyncSession, ctx: Casework, who: Principal, body: RaiseIn) -> StandardRaiseBatch:
+    """The batch of this raise: made now, or the one made before for the same county, month and figures."""
+    month, key = await _checked(session, who, body, ctx.today())
+    now = ctx.now()
+    total = await repository.households_in_scope(session, body.county_code, str(month))
+    stmt = (
+        pg_insert(StandardRaiseBatch)
+        .values(
+            id=f"raise-{uuid.uuid4()}",
+            county_code=body.county_code,
+            effective_month=str(month),
+            standards_key=key,
+            status=BatchStatus.RUNNING,
+            total=total,
+            done=0,
+            changed=0,
+            created_by=who.subject,
+            created_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing(constraint="uq_standard_raise_batches_county_month_key")
+    )
+    await session.execute(stmt)
+    found = select(StandardRaiseBatch).where(
+        StandardRaiseBatch.county_code == body.county_code,
+        StandardRaiseBatch.effective_month == str(month),
+        StandardRaiseBatch.standards_key == key,
+    )
+    return (await session.scalars(found)).one()
+
+
+async def get(session: AsyncSession, who: Principal, batch_id: str) -> StandardRaiseBatch:
+    batch = await session.get(StandardRaiseBatch, batch_id)
+    if batch is None:
+        raise RaiseNotFound(f"No standard raise {batch_id}")
+    ensure_jurisdiction(who, batch.county_code)
+    return batch
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A chunk recalculated, not yet written: the households after `after`, and the changed entitlements."""
+
+    after: str | None
+    ids: list[str]
+    changed: list[Recalculated]
+
+
+async def advance(ctx: Casework, batch_id: str, *, chunk: int = CHUNK, max_chunks: int | None = None) -> None:
+    """Run the batch to its end (or `max_chunks` chunks), one transaction per chunk. The next chunk is read and
+    recalculated (Python's work) while this one is written and committed (the database's), on a second session."""
+    async with ctx.sessions() as session:
+        batch = await session.get(StandardRaiseBatch, batch_id)
+        if batch is None or batch.status == BatchStatus.DONE:
+            return
+        county, month, cursor = batch.county_code, Period.parse(batch.effective_month), batch.cursor
+    plan = await _prepare(ctx, county, month, cursor, chunk)
+    chunks = 0
+    while True:
+        ahead = asyncio.create_task(_prepare(ctx, county, month, plan.ids[-1], chunk)) if plan.ids else None
+        stop = True
+        try:
+            stop = not await _commit(ctx, batch_id, plan, month)
+            chunks += 1
+            stop = stop or chunks == max_chunks
+        finally:
+            if ahead is not None and stop:
+                ahead.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await ahead
+        if ahead is None or stop:
+            return
+        plan = await ahead
+
+
+async def _prepare(ctx: Casework, county: str, month: Period, after: str | None, size: int) -> _Plan:
+    async with ctx.sessions() as session:
+        ids = await repository.households_after(session, county, str(month), after, size)
+        if not ids:
+            return _Plan(after, [], [])
+        resolve = _Resolver(await standards_in_area(session, county, month.first_day))
+        held = await repository.held_of_households(session, ctx, county, str(month), ids)
+    recalculated = (recalculate(h, resolve(h.region_code), month.first_day) for h in held)
+    return _Plan(after, ids, [r for r in recalculated if r.verdict is Verdict.CHANGED])
+
+
+async def _commit(ctx: Casework, batch_id: str, plan: _Plan, month: Period) -> bool:
+    """Write a chunk and move the cursor; False when the batch is done, or another runner moved the cursor since the
+    chunk was read (that runner goes on; the batch row is locked, so two runners take turns)."""
+    async with ctx.sessions.begin() as session:
+        batch = await session.get(StandardRaiseBatch, batch_id, with_for_update=True)
+        if batch is None or batch.status == BatchStatus.DONE or batch.cursor != plan.after:
+            return False
+        now = ctx.now()
+        batch.updated_at = now
+        if not plan.ids:
+            batch.status, batch.finished_at = BatchStatus.DONE, now
+            return False
+        written = await _apply(session, ctx, plan.changed, month)
+        batch.cursor, batch.done, batch.changed = plan.ids[-1], batch.done + len(plan.ids), batch.changed + written
+        return True
+
+
+async def _apply(session: AsyncSession, ctx: Casework, changed: list[Recalculated], month: Period) -> int:
+    """The new amounts from `month` (or from an entitlement's own later start), a version per household, and an
+    `entitlement-changed` per entitlement, in the chunk's transaction: a statement per kind of row, not per row.
+    An entitlement no longer as it was read (decided anew meanwhile) is left alone. Returns how many changed."""
+    if not changed:
+        return 0
+    now = ctx.now()
+    pairs = select(
+        func.unnest(literal([r.held.entitlement_id for r in changed], ARRAY(Text))).label("id"),
+        func.unnest(literal([r.held.amount_fen for r in changed], ARRAY(BigInteger))).label("before"),
+        func.unnest(literal([r.amount_fen for r in changed], ARRAY(BigInteger))).label("amount"),
+    ).subquery()
+    table = cast(Table, Entitlement.__table__)
+    updated = await session.execute(
+        update(table)
+        .where(
+            table.c.id == pairs.c.id,
+            table.c.monthly_amount_fen == pairs.c.before,
+            table.c.status == EntitlementStatus.ACTIVE,
+        )
+        .values(
+            monthly_amount_fen=pairs.c.amount,
+            effective_from=func.greatest(table.c.effective_from, str(month)),
+            updated_at=now,
+        )
+        .returning(table.c.id, table.c.household_id)
+    )
+    amounts = {r.held.entitlement_id: r.amount_fen for r in changed}
+    rows = updated.all()
+    amounts = {entitlement_id: amounts[entitlement_id] for entitlement_id, _ in rows}
+    if not amounts:
+        return 0
+    bumped = (
+        update(Household)
+        .where(Household.id.in_(sorted({household_id for _, household_id in rows})))
+        .values(version=Household.version + 1, updated_at=now)
+        .returning(Household)
+    )
+    households = list((await session.scalars(bumped, execution_options={"populate_existing": True})).all())
+    versions, events = [], []
+    for h, state in zip(households, await load_states(session, ctx, households), strict=True):
+        versions.append(
+            {
+                "household_id": h.id,
+                "version": h.version,
+                "recorded_at": now,
+                # No member changed: like a review that continues, the version carries new amounts only.
+                "changes": [],
+                "case_id": None,
+                "snapshot_sealed": ctx.seal(
+                    json.dumps(state.to_json(), ensure_ascii=False, default=str), SNAPSHOT_CONTEXT
+                ),
+            }
+        )
+        for ent in state.entitlements:
+            if ent.entitlement_id in amounts:
+                payload = entitlement_changed(ctx, h, state, ent)
+                event = new_event(payload.event_type, source=ctx.source, subject=f"household/{h.id}", data=payload)
+                events.append((event, h.id))
+    await session.execute(insert(HouseholdVersion), versions)
+    await ctx.outbox.add_many(session, events)
+    return len(amounts)
+
+
+async def stalled(session: AsyncSession, now: dt.datetime, idle: dt.timedelta) -> list[str]:
+    """Batches left running with no chunk for `idle` (their runner stopped): the worker resumes them."""
+    stmt = select(StandardRaiseBatch.id).where(
+        StandardRaiseBatch.status == BatchStatus.RUNNING, StandardRaiseBatch.updated_at < now - idle
+    )
+    return list((await session.scalars(stmt)).all())
