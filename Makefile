@@ -25,7 +25,7 @@ browser:
 	@tools/ensure-browser.sh
 
 test: $(STAMP) browser
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

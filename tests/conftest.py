@@ -23,3 +23,18 @@ async def engine(stack: DevStack) -> AsyncIterator[AsyncEngine]:
     eng = create_async_engine(url, pool_size=5)
     yield eng
     await eng.dispose()
+
+
+# `make test` runs two pytest workers (pytest-xdist, `--dist loadgroup`). The whole-system tests (tests/e2e) share one
+# worker, in file order, with the one whole system they start: two would compete for these two cores. Every other
+# file goes whole to whichever worker is free, so its module fixtures are set up once; each worker has its own
+# PostgreSQL and broker (the session's `stack`).
+_ONE_WORKER = ("e2e",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    tests = Path(__file__).parent
+    for item in items:
+        relative = item.path.relative_to(tests)
+        group = "system" if relative.parts[0] in _ONE_WORKER else str(relative)
+        item.add_marker(pytest.mark.xdist_group(group))

@@ -21,7 +21,9 @@ from schemathesis import GenerationMode
 from tests.e2e.fuzz_county import FuzzCounty
 from tests.e2e.fuzzing import Case
 
-REGION_KEYS = frozenset({"region_code", "region_prefix", "staff_region", "village_code", "township_code", "unit"})
+REGION_KEYS = frozenset(
+    {"region_code", "region_prefix", "staff_region", "village_code", "township_code", "county_code", "unit"}
+)
 PERSON_KEYS = frozenset({"id_number", "applicant_id_number", "member_id_number", "holder_id_number"})
 NAME_KEYS = frozenset({"name", "staff_name", "holder_name"})
 PASSWORD_KEYS = frozenset({"password", "new_password"})
@@ -50,7 +52,8 @@ def _in_county(value: str, fuzz: FuzzCounty) -> str:
 def _region(key: str, value: str, fuzz: FuzzCounty, data: st.DataObject | None) -> str:
     if data is not None and _often(data, key):
         village, township = fuzz.regions[2], fuzz.regions[1]
-        choices = {"village_code": [village], "township_code": [township], "unit": [fuzz.code, township]}
+        choices = {"village_code": [village], "township_code": [township], "county_code": [fuzz.code],
+                   "unit": [fuzz.code, township]}  # fmt: skip
         return data.draw(st.sampled_from(choices.get(key, fuzz.regions)), label=key)
     return _in_county(value, fuzz)
 
