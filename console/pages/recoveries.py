@@ -28,7 +28,8 @@ Filter = Annotated[str | None, Query(max_length=32)]
 Text = Annotated[str, Form(max_length=4000)]
 Token = Annotated[str, Form(max_length=256)]
 # The API answers at most this many orders, newest first, without a cursor: the page says so when it is reached.
-LIMIT = 200
+PAGE_SIZE = 50
+Cursor = Annotated[str | None, Query(max_length=512)]
 _DONE = {
     "collected": "追回款已登记，尚欠金额已更新。",
     "waived": "已核销，剩余欠款不再追缴。",
@@ -59,22 +60,28 @@ def _townships(session: Session) -> dict[str, str]:
 
 
 @router.get("", response_class=HTMLResponse)
-async def recoveries_page(request: Request, region_code: Filter = None, status: Filter = None) -> HTMLResponse:
-    """追缴台账: the orders of the jurisdiction (or a region of it), newest first, with what each still owes."""
+async def recoveries_page(
+    request: Request, region_code: Filter = None, status: Filter = None, cursor: Cursor = None
+) -> HTMLResponse:
+    """追缴台账: the orders of the jurisdiction (or a region of it), newest first, with what each still owes; 50 a
+    page."""
     session = current_session(request)
     params = {k: v for k, v in (("region_code", region_code), ("status", status)) if v}
-    problem, items = None, []
+    problem, items, next_cursor = None, [], None
     try:
-        found = await gateway_of(request).call(session, "GET", RECOVERIES, params={**params, "limit": LIMIT})
-        items = [i for i in found if isinstance(i, dict)] if isinstance(found, list) else []
+        listed = await gateway_of(request).listing(session, RECOVERIES, params, cursor, PAGE_SIZE)
+        items, next_cursor = listed.items, listed.next_cursor
     except ApiProblem as refused:
         problem = refused.message
+    here = f"{settings_of(request).base_path}/recoveries"
     region_options = {"": "全部", **_townships(session)}
     if region_code and region_code not in region_options:
         region_options[region_code] = region_code
     return page(request, "recoveries.html", session=session, person=session.person, items=items, problem=problem,
                 filter_region=region_code or "", filter_status=status or "", region_options=region_options,
-                status_options={"": "全部", **words.RECOVERY_STATUSES}, reached_limit=len(items) >= LIMIT)  # fmt: skip
+                status_options={"": "全部", **words.RECOVERY_STATUSES},
+                next_page=f"{here}?{urlencode({**params, 'cursor': next_cursor})}" if next_cursor else None,
+                first_page=f"{here}?{urlencode(params)}" if cursor else None)  # fmt: skip
 
 
 async def _show(request: Request, session: Session, recovery_id: str, *, status_code: int = 200,

@@ -32,7 +32,7 @@ async def orders(api: DisbursementApi, household: Household, status: str | None 
     params = {"household_id": household.household_id, **({"status": status} if status else {})}
     reply = await api.get(RECOVERIES, officer(household.county), params)
     assert reply.status_code == 200, reply.text
-    return list(reply.json())
+    return list(reply.json()["items"])
 
 
 async def order(api: DisbursementApi, household: Household, recovery_id: str) -> dict[str, Any]:
@@ -168,6 +168,13 @@ async def test_the_oldest_order_is_deducted_first(api: DisbursementApi, broker: 
     county, household = await reduced(api, broker, "1000.00", "800.00", "500.00")
     older, newer = sorted(await orders(api, household), key=lambda r: r["detected_at"])
     assert (older["amount"], newer["amount"]) == ("200.00", "300.00")
+    # The list pages newest first: one a page, the cursor leads to the older one and no further.
+    first = (await api.get(RECOVERIES, officer(county), {"limit": "1"})).json()
+    assert [r["recovery_id"] for r in first["items"]] == [newer["recovery_id"]]
+    second = (await api.get(RECOVERIES, officer(county), {"limit": "1", "cursor": first["next_cursor"]})).json()
+    assert ([r["recovery_id"] for r in second["items"]], second["next_cursor"]) == ([older["recovery_id"]], None)
+    forged = await api.get(RECOVERIES, officer(county), {"cursor": "not-a-cursor"})
+    assert forged.status_code == 422
 
     line = line_of(await month(api, county, "2027-01"), household)
     # Half of 500.00: 200.00 settles the older order, 50.00 goes to the newer.

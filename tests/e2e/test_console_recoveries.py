@@ -87,7 +87,7 @@ async def _an_open_order(whole_system: WholeSystem) -> tuple[County, dict[str, A
     async def orders() -> list[dict[str, Any]]:
         reply = await county.officer.http.get(RECOVERIES, params={"household_id": household})
         assert reply.status_code == 200, reply.text
-        return list(reply.json())
+        return list(reply.json()["items"])
 
     [order] = await wait_until(orders, lambda r: len(r) >= 1, timeout=EVENT_TIMEOUT, every=0.5)
     assert (order["amount"], order["outstanding"], order["status"]) == ("700.00", "700.00", "open")

@@ -79,7 +79,7 @@ async def death_holds(county: County, *, active: bool) -> list[dict[str, Any]]:
 async def recoveries(county: County, household_id: str) -> list[dict[str, Any]]:
     reply = await county.officer.http.get(RECOVERIES, params={"household_id": household_id})
     assert reply.status_code == 200, reply.text
-    return list(reply.json())
+    return list(reply.json()["items"])
 
 
 async def deaths(county: County) -> list[dict[str, Any]]:

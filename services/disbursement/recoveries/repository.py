@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import select, text
+from sqlalchemy import literal, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal
@@ -44,10 +45,16 @@ async def recovery_in(session: AsyncSession, who: Principal, recovery_id: str) -
 
 
 async def recoveries_in(
-    session: AsyncSession, prefix: str, *, status: RecoveryStatus | None, household_id: str | None, limit: int
+    session: AsyncSession,
+    prefix: str,
+    *,
+    status: RecoveryStatus | None,
+    household_id: str | None,
+    after: tuple[dt.datetime, str] | None,
+    limit: int,
 ) -> list[Recovery]:
-    """Orders on households under `prefix`, newest first."""
-    stmt = select(Recovery).order_by(Recovery.detected_at.desc(), Recovery.id).limit(limit)
+    """Orders on households under `prefix`, newest first, after the keyset `after` (detected_at, id)."""
+    stmt = select(Recovery).order_by(Recovery.detected_at.desc(), Recovery.id.desc()).limit(limit)
     # By the household's region, so a township sees the orders of its own households.
     stmt = stmt.where(
         Recovery.entitlement_id.in_(
@@ -58,6 +65,8 @@ async def recoveries_in(
         stmt = stmt.where(Recovery.status == status.value)
     if household_id:
         stmt = stmt.where(Recovery.household_id == household_id)
+    if after is not None:
+        stmt = stmt.where(tuple_(Recovery.detected_at, Recovery.id) < tuple_(literal(after[0]), literal(after[1])))
     return list((await session.scalars(stmt)).all())
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Query, status
 from libs.contracts.money import Money
 from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
+from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.disbursement.context import DisbursementCtx
 from services.disbursement.dependencies import IdPath, IdQuery, Officer, Reader, RegionQuery, problems
 from services.disbursement.recoveries import repository, service, views
@@ -23,19 +25,27 @@ async def _out(session: DbSession, recovery: Recovery) -> RecoveryOut:
     return views.recovery_outs([recovery], await repository.deducted(session, [recovery.id]))[0]
 
 
-@router.get("/recoveries", response_model=list[RecoveryOut], responses=problems(403, 422))
+@router.get("/recoveries", response_model=Page[RecoveryOut], responses=problems(403, 422))
 async def list_recoveries(
     session: DbSession,
     who: Reader,
     region_code: RegionQuery = None,
     status_: Annotated[RecoveryStatus | None, Query(alias="status")] = None,
     household_id: IdQuery = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-) -> list[RecoveryOut]:
-    """追回: orders on households in the jurisdiction, newest first, each with what is outstanding."""
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Page[RecoveryOut]:
+    """追回: orders on households in the jurisdiction, newest first, each with what is outstanding; a page at a time
+    (`next_cursor`)."""
     prefix = jurisdiction_prefix(who, region_code)
-    rows = await repository.recoveries_in(session, prefix, status=status_, household_id=household_id, limit=limit)
-    return views.recovery_outs(rows, await repository.deducted(session, [r.id for r in rows]))
+    after = decode_keyset(cursor, tuple[dt.datetime, str])
+    rows = await repository.recoveries_in(
+        session, prefix, status=status_, household_id=household_id, after=after, limit=limit + 1
+    )
+    deducted = await repository.deducted(session, [r.id for r in rows])
+    return page_of(
+        rows, limit, lambda r: (r.detected_at.isoformat(), r.id), lambda r: views.recovery_out(r, deducted.get(r.id, 0))
+    )
 
 
 @router.get("/recoveries/{recovery_id}", response_model=RecoveryOut, responses=problems(403, 404))
