@@ -11,6 +11,8 @@ from libs.contracts.staff import StaffRole
 from libs.kernel.auth import Principal
 from services.casework.case import service as case_service
 from services.casework.case.models import Case
+from services.casework.case.opening import open_triggered
+from services.casework.case.rules import Trigger
 from tests.casework.support import (
     Broker,
     CaseworkApi,
@@ -75,3 +77,20 @@ async def recipient_household(
 
 def officers(village: str, county: str) -> tuple[Principal, Principal]:
     return staff(StaffRole.township_officer, village[:9]), staff(StaffRole.county_officer, county)
+
+
+async def village_report_review(api: CaseworkApi, household_id: str, ref: str) -> str:
+    """A review of `household_id` opened as a village's report opens one (trigger reference `ref`): its case id."""
+    assert api.ctx is not None
+    async with api.db.sessions.begin() as s:
+        case, created = await open_triggered(
+            s,
+            api.ctx,
+            household_id=household_id,
+            trigger=Trigger.VILLAGE_REPORT,
+            trigger_ref=ref,
+            summary="村报 income",
+            actor="test",
+        )
+    assert created
+    return case.id

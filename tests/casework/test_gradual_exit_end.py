@@ -7,9 +7,8 @@ from datetime import date
 
 from libs.contracts.staff import StaffRole
 from services.casework.case.exits import end_gradual_exits
-from services.casework.case.opening import open_due_reviews, open_triggered
-from services.casework.case.rules import Trigger
-from tests.casework.flows import CASES, officers, recipient_household
+from services.casework.case.opening import open_due_reviews
+from tests.casework.flows import CASES, officers, recipient_household, village_report_review
 from tests.casework.support import Broker, CaseworkApi, family, investigation_body, new_county, new_village, staff
 
 HOUSEHOLDS = "/api/v1/casework/households"
@@ -33,24 +32,14 @@ async def test_a_gradual_exit_runs_out_and_leaves_the_posting_and_the_calendar(a
     household_id, _ = await recipient_household(api, broker, county, village, people)
     township, county_officer = officers(village, county)
     api.clock.set_day(date(2026, 6, 10))
-    assert api.ctx is not None
-    async with api.db.sessions.begin() as s:
-        case, _ = await open_triggered(
-            s,
-            api.ctx,
-            household_id=household_id,
-            trigger=Trigger.VILLAGE_REPORT,
-            trigger_ref=f"exit-end-{household_id}",
-            summary="村报 income",
-            actor="test",
-        )
+    case_id = await village_report_review(api, household_id, f"exit-end-{household_id}")
     # 800.00 a head: between the 700.00 standard and 1.5 ×: the gradual exit, paid 2026-07 to 2026-12.
     wages = [{"member_id_number": people[0].id_number, "kind": "wages", "amount_12_months": "28800.00"}]
     body = investigation_body(date(2026, 6, 10), verified_income=wages)
-    assert (await api.post(f"{CASES}/{case.id}/investigations", township, body)).status_code == 201
-    r = await api.post(f"{CASES}/{case.id}/proposal", township, {"outcome": "gradual_exit", "reasons": ["收入增加"]})
+    assert (await api.post(f"{CASES}/{case_id}/investigations", township, body)).status_code == 201
+    r = await api.post(f"{CASES}/{case_id}/proposal", township, {"outcome": "gradual_exit", "reasons": ["收入增加"]})
     assert r.status_code == 200, r.text
-    r = await api.post(f"{CASES}/{case.id}/decision", county_officer, {"decision": "confirm"})
+    r = await api.post(f"{CASES}/{case_id}/decision", county_officer, {"decision": "confirm"})
     assert r.status_code == 200, r.text
 
     assistant = staff(StaffRole.village_assistant, village)

@@ -7,9 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from services.casework.case.opening import open_triggered
-from services.casework.case.rules import Trigger
-from tests.casework.flows import CASES, officers, recipient_household
+from tests.casework.flows import CASES, officers, recipient_household, village_report_review
 from tests.casework.support import Broker, CaseworkApi, Person, family, investigation_body, new_county, new_village
 from tests.casework.support import set_standards as set_figures
 
@@ -21,21 +19,11 @@ async def _reviewed(api: CaseworkApi, people: list[Person], **inv: Any) -> tuple
     village = new_village(county)
     household_id, _ = await recipient_household(api, broker, county, village, people)
     api.clock.set_day(date(2026, 6, 10))
-    assert api.ctx is not None
-    async with api.db.sessions.begin() as s:
-        case, _ = await open_triggered(
-            s,
-            api.ctx,
-            household_id=household_id,
-            trigger=Trigger.VILLAGE_REPORT,
-            trigger_ref=f"rule-{household_id}",
-            summary="村报 income",
-            actor="test",
-        )
+    case_id = await village_report_review(api, household_id, f"rule-{household_id}")
     township, _ = officers(village, county)
-    r = await api.post(f"{CASES}/{case.id}/investigations", township, investigation_body(api.clock().date(), **inv))
+    r = await api.post(f"{CASES}/{case_id}/investigations", township, investigation_body(api.clock().date(), **inv))
     assert r.status_code == 201, r.text
-    return case.id, village, county
+    return case_id, village, county
 
 
 def _wages(person: Person, yearly: str) -> list[dict[str, str]]:

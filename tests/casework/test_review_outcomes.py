@@ -6,9 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from libs.contracts.staff import StaffRole
-from services.casework.case.opening import open_triggered
-from services.casework.case.rules import Trigger
-from tests.casework.flows import CASES, officers, recipient_household
+from tests.casework.flows import CASES, officers, recipient_household, village_report_review
 from tests.casework.support import (
     Broker,
     CaseworkApi,
@@ -21,22 +19,6 @@ from tests.casework.support import (
 )
 
 HOUSEHOLDS = "/api/v1/casework/households"
-
-
-async def _review(api: CaseworkApi, household_id: str, ref: str) -> str:
-    assert api.ctx is not None
-    async with api.db.sessions.begin() as s:
-        case, created = await open_triggered(
-            s,
-            api.ctx,
-            household_id=household_id,
-            trigger=Trigger.VILLAGE_REPORT,
-            trigger_ref=ref,
-            summary="村报 income",
-            actor="test",
-        )
-    assert created
-    return case.id
 
 
 async def _walk(
@@ -60,7 +42,7 @@ async def test_adjust_after_income_rose(api: CaseworkApi) -> None:
     people = family()
     household_id, _ = await recipient_household(api, broker, county, village, people)
     api.clock.set_day(date(2026, 6, 10))
-    case_id = await _review(api, household_id, f"adjust-{household_id}")
+    case_id = await village_report_review(api, household_id, f"adjust-{household_id}")
     income = [{"member_id_number": people[0].id_number, "kind": "wages", "amount_12_months": "18000.00"}]
     decided = await _walk(
         api, case_id, village, county, {"outcome": "adjusted", "reasons": ["户主务工收入增加"]}, verified_income=income
@@ -83,7 +65,7 @@ async def test_adjusting_without_a_reason_or_beyond_eligibility_is_refused(api: 
     village = new_village(county)
     people = family()
     household_id, _ = await recipient_household(api, broker, county, village, people)
-    case_id = await _review(api, household_id, f"refuse-{household_id}")
+    case_id = await village_report_review(api, household_id, f"refuse-{household_id}")
     township, _ = officers(village, county)
     rich = [{"member_id_number": people[0].id_number, "kind": "wages", "amount_12_months": "60000.00"}]
     inv = await api.post(
@@ -110,7 +92,7 @@ async def test_gradual_exit_pays_the_regions_schedule_then_stops(api: CaseworkAp
     standards = {"dibao_standard_fen": 70000, "gradual_exit_schedule_pct": [100, 100, 80, 80, 60, 60]}
     household_id, _ = await recipient_household(api, broker, county, village, people, standards=standards)
     api.clock.set_day(date(2026, 6, 10))
-    case_id = await _review(api, household_id, f"exit-{household_id}")
+    case_id = await village_report_review(api, household_id, f"exit-{household_id}")
     # 800.00 per head: above the standard, below 1.5 × (seed 004 §5).
     income = [{"member_id_number": people[0].id_number, "kind": "wages", "amount_12_months": "28800.00"}]
     decided = await _walk(
@@ -142,7 +124,7 @@ async def test_stop_closes_a_household_with_no_other_program(api: CaseworkApi) -
     village = new_village(county)
     household_id, _ = await recipient_household(api, broker, county, village)
     api.clock.set_day(date(2026, 6, 10))
-    case_id = await _review(api, household_id, f"stop-{household_id}")
+    case_id = await village_report_review(api, household_id, f"stop-{household_id}")
     decided = await _walk(
         api,
         case_id,
@@ -168,7 +150,7 @@ async def test_the_heads_death_opens_a_successor_and_the_past_stays_readable(api
     household_id, _ = await recipient_household(api, broker, county, village, people)
     township = staff(StaffRole.township_officer, village[:9])
     api.clock.set_day(date(2026, 6, 10))
-    case_id = await _review(api, household_id, f"death-{household_id}")
+    case_id = await village_report_review(api, household_id, f"death-{household_id}")
     head = people[0]
     decided = await _walk(
         api,
@@ -218,7 +200,7 @@ async def test_continue_keeps_the_amount_and_moves_the_review_date(api: Casework
     people = family()
     household_id, _ = await recipient_household(api, broker, county, village, people)
     api.clock.set_day(date(2026, 9, 1))
-    case_id = await _review(api, household_id, f"continue-{household_id}")
+    case_id = await village_report_review(api, household_id, f"continue-{household_id}")
     # The visit finds the wages it was approved with: the amount is unchanged, so the rule allows continuing.
     wages = [{"member_id_number": people[0].id_number, "kind": "wages", "amount_12_months": "9600.00"}]
     decided = await _walk(api, case_id, village, county, {"outcome": "continued"}, verified_income=wages)
