@@ -37,7 +37,13 @@ CONTRACT_TYPES = (
 )
 
 # Added since the contract table (payloads may be added, never renamed or dropped), in catalogue order.
-ADDED_TYPES = ("application-deadline-extended", "review-requested")
+ADDED_TYPES = (
+    "application-deadline-extended",
+    "review-requested",
+    "temporary-grant-issued",
+    "temporary-grant-payment-reported",
+    "temporary-grant-reclaimed",
+)
 
 # A sample payload per type, and the path of one identity number inside it (None: the type carries none).
 SAMPLES: dict[str, tuple[dict[str, Any], tuple[str | int, ...] | None]] = {
@@ -218,6 +224,48 @@ SAMPLES: dict[str, tuple[dict[str, Any], tuple[str | int, ...] | None]] = {
             "raised_at": NOW,
         },
         ("person", "id_number"),
+    ),
+    "temporary-grant-issued": (
+        {
+            "grant_id": "grant-1",
+            "kind": "advance",
+            "region_code": "140402001001",
+            "payee": HEAD_REF,
+            "amount": "800.00",
+            "cause": "火灾",
+            "discovered_at": NOW,
+            "pay_by": "2026-11-26",
+            "issued_at": NOW,
+            "payment_account": {
+                "bank_code": "ICBC",
+                "holder_name": "王五",
+                "account_no_masked": "6222***********0000",
+                "account_no_sealed": "sealed",
+            },
+        },
+        ("payee", "id_number"),
+    ),
+    "temporary-grant-payment-reported": (
+        {
+            "grant_id": "grant-1",
+            "attempt": 1,
+            "order_id": "roster-1",
+            "line_id": "line-1",
+            "status": "paid",
+            "paid_at": NOW,
+            "reported_at": NOW,
+        },
+        None,
+    ),
+    "temporary-grant-reclaimed": (
+        {
+            "grant_id": "grant-1",
+            "region_code": "140402",
+            "amount": "800.00",
+            "reason": "不符合条件",
+            "reclaimed_at": NOW,
+        },
+        None,
     ),
     "platform-probe": ({"probe_id": "probe-1", "seq": 7, "sent_at": "2026-11-23T01:15:00Z"}, None),
 }

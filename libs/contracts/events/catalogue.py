@@ -9,6 +9,7 @@ from libs.contracts.events.base import EventPayload
 from libs.contracts.events.casework import CaseDecided, EntitlementChanged, HouseholdChanged
 from libs.contracts.events.complaints import ComplaintSubstantiated, HelpRequested
 from libs.contracts.events.disbursement import OverpaymentDetected, PaymentFailed
+from libs.contracts.events.grants import TemporaryGrantIssued, TemporaryGrantPaymentReported, TemporaryGrantReclaimed
 from libs.contracts.events.intake import (
     ApplicationDeadlineExtended,
     ApplicationSubmitted,
@@ -34,6 +35,9 @@ _MODELS: tuple[type[EventPayload], ...] = (
     OverpaymentDetected,
     ApplicationDeadlineExtended,
     ReviewRequested,
+    TemporaryGrantIssued,
+    TemporaryGrantPaymentReported,
+    TemporaryGrantReclaimed,
     PlatformProbe,
 )
 
