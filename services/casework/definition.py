@@ -9,6 +9,7 @@ from services.casework.case.posting_router import router as postings
 from services.casework.case.router import router as cases
 from services.casework.context import Casework
 from services.casework.db import SCHEMA, Base, calendar_years, tables
+from services.casework.grants.router import router as temporary_grants
 from services.casework.local_figures.router import router as standards
 from services.casework.onboarding.router import router as onboarding
 from services.casework.province.router import router as province
@@ -29,6 +30,7 @@ DEFINITION = ServiceDefinition(
         postings,
         standards,
         standard_raises,
+        temporary_grants,
         relatives,
         reports,
         province,

@@ -2,6 +2,7 @@
 
 from libs.contracts.events.complaints import ComplaintSubstantiated
 from libs.contracts.events.disbursement import OverpaymentDetected, PaymentFailed
+from libs.contracts.events.grants import TemporaryGrantPaymentReported
 from libs.contracts.events.intake import (
     ApplicationDeadlineExtended,
     ApplicationSubmitted,
@@ -14,6 +15,7 @@ from libs.kernel.service import Runtime, Subscriptions
 from services.casework import handlers
 from services.casework.case import application_events, verification_report
 from services.casework.context import Casework
+from services.casework.grants import service as grants
 
 
 def subscriptions(runtime: Runtime) -> Subscriptions:
@@ -38,5 +40,11 @@ def subscriptions(runtime: Runtime) -> Subscriptions:
             ReviewRequested.event_type: typed_handler(ReviewRequested, ctx, handlers.review_requested),
             PaymentFailed.event_type: typed_handler(PaymentFailed, ctx, handlers.payment_failed),
             OverpaymentDetected.event_type: typed_handler(OverpaymentDetected, ctx, handlers.overpayment_detected),
+        },
+        # Temporary grants paid once: finance's answer for each payment order.
+        "grants": {
+            TemporaryGrantPaymentReported.event_type: typed_handler(
+                TemporaryGrantPaymentReported, ctx, grants.payment_reported
+            ),
         },
     }

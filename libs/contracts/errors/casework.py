@@ -107,4 +107,33 @@ CODES: tuple[ErrorCode, ...] = (
         "该县本月没有新的保障标准生效",
     ),
     ErrorCode("standard_raise_not_found", 404, "No such standard raise", "未找到该提标批次"),
+    # Temporary grants (grants/errors.py)
+    ErrorCode("grant_not_found", 404, "No such temporary grant", "未找到该临时救助记录"),
+    ErrorCode(
+        "above_advance_ceiling",
+        422,
+        "An advance grant is above the region's ceiling for 先行救助",
+        "先行救助金额超过本地区小金额先行救助上限",
+    ),
+    ErrorCode(
+        "above_grant_limit",
+        422,
+        "The grant is above the region's temporary assistance limit",
+        "救助金额超过本地区临时救助标准上限",
+    ),
+    ErrorCode(
+        "same_cause_helped",
+        409,
+        "The person was already helped for the same cause in this period",
+        "同一事由在规定期限内已给予过临时救助",
+    ),
+    ErrorCode("discovered_in_future", 422, "The discovery time is in the future", "发现时间晚于当前时间"),
+    ErrorCode(
+        "discovered_too_long_ago",
+        422,
+        "An emergency discovered more than 90 days ago is not an emergency: file an application",
+        "发现时间已超过90日，不属于急难情形，请按程序提出申请",
+    ),
+    ErrorCode("account_missing", 409, "No account to pay the grant into", "未提供临时救助金收款账户"),
+    ErrorCode("grant_state", 409, "The grant's state does not allow this action", "该临时救助当前状态不允许此操作"),
 )

@@ -233,6 +233,12 @@ def _temporary(w: _Work, net: Fraction) -> tuple[str, int]:
     if proposed is None or proposed <= 0:
         w.reasons.append("未提出临时救助金额 no one-off amount proposed (it must be above 0.00)")
         return "", 0
+    limit = w.standards.temporary_limit_fen(len(w.facts.members))
+    if limit is not None and proposed > limit:
+        w.reasons.append(
+            f"超过本地区临时救助标准上限{yuan(limit)}元 above the region's limit for a family of {len(w.facts.members)}"
+        )
+        return "", 0
     w.line("拟救助金额 proposed one-off amount", yuan(proposed), proposed)
     return yuan(proposed), proposed
 

@@ -11,14 +11,18 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.contracts.events.base import PersonRef
 from libs.contracts.events.casework import CaseOutcome, EntitlementStatus, HouseholdChange, HouseholdChangeKind
 from libs.contracts.period import Period
 from libs.contracts.programs import Program
+from libs.kernel.auth import Principal
 from services.casework.case import exits, succession
 from services.casework.case.content import CaseContent, Proposal, SealedProposal, proposal_of
 from services.casework.case.models import Case
 from services.casework.case.recusal import carry_recusals
 from services.casework.context import Casework
+from services.casework.grants import service as grants
+from services.casework.grants.errors import AccountMissing
 from services.casework.local_figures.figures import Standards
 from services.casework.outcome.rules import gradual_exit_steps
 from services.casework.registry import service as registry
@@ -78,6 +82,30 @@ def _members(content: CaseContent) -> list[registry.NewMember]:
     ]
 
 
+async def grant_once(session: AsyncSession, ctx: Casework, case: Case, content: CaseContent, who: Principal) -> None:
+    """An approved application for temporary assistance is one payment, not an entitlement (seed 004 二(七)): no
+    household is made or changed, nothing is posted, and the person may apply again. An emergency's clock runs from
+    its application's acceptance, an ordinary one's from the decision."""
+    applicant = content.applicant_id_number
+    assert applicant is not None, "an application names its applicant"
+    if content.payment_account is None:
+        raise AccountMissing("The application names no account to pay the grant into")
+    assert case.proposed_amount_fen is not None, "only a proposed case is confirmed"
+    await grants.grant_for_case(
+        session,
+        ctx,
+        case_id=case.id,
+        region_code=case.region_code,
+        applicant=PersonRef(id_number=applicant, name=content.name_of(applicant)),
+        family_size=len(content.members),
+        amount_fen=case.proposed_amount_fen,
+        account=content.payment_account,
+        discovered_at=case.opened_at if case.emergency else ctx.now(),
+        situation=f"临时救助申请 {case.application_no or case.id}",
+        decided_by=who.subject,
+    )
+
+
 async def approve(
     session: AsyncSession,
     ctx: Casework,
@@ -93,7 +121,6 @@ async def approve(
     assert applicant is not None, "an application names its applicant"
     account = content.payment_account
     review_class = proposal.review_class or default_review_class(program)
-    reviewed = program is not Program.TEMPORARY
     household = await registry.find_active_household_of(session, ctx.hash(applicant))
     changes: list[HouseholdChange] = []
     if household is None:
@@ -106,18 +133,16 @@ async def approve(
             members=members,
             head_id_number=head,
             review_class=review_class,
-            next_review_date=next_review(start, standards, review_class) if reviewed else None,
+            next_review_date=next_review(start, standards, review_class),
             account=account,
             close_relative=case.close_relative_declared or case.close_relative_detected,
         )
         changes = [HouseholdChange(kind=HouseholdChangeKind.MEMBER_ADDED, id_number=m.id_number) for m in members]
-    elif reviewed and household.next_review_date is None:
+    elif household.next_review_date is None:
         household.next_review_date = next_review(start, standards, review_class)
     case.household_id = household.id
     await carry_recusals(session, from_kind="case", from_id=case.id, household_id=household.id)
-    # Temporary assistance is paid once (DOMAIN.md §2).
-    once = str(start) if program is Program.TEMPORARY else None
-    await _pay_proposed(session, ctx, household, case, content.proposal, start, effective_to=once)
+    await _pay_proposed(session, ctx, household, case, content.proposal, start)
     await _record(session, ctx, household, program, case, changes, otherwise=f"program {program.value} added")
     return household
 
@@ -129,7 +154,6 @@ async def _pay_proposed(
     case: Case,
     sealed: SealedProposal | None,
     start: Period,
-    effective_to: str | None = None,
 ) -> None:
     """The household's entitlement to the case's program becomes the proposed amount from `start`."""
     await registry.set_entitlement(
@@ -140,7 +164,6 @@ async def _pay_proposed(
         status=EntitlementStatus.ACTIVE,
         monthly_amount_fen=_proposal(case).amount_fen,
         effective_from=str(start),
-        effective_to=effective_to,
         beneficiary_id_number=(sealed or SealedProposal()).beneficiary_id_number,
         case_id=case.id,
     )

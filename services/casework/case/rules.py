@@ -90,8 +90,11 @@ PUBLICISED_OUTCOMES = frozenset({CaseOutcome.APPROVED})
 REVIEW_WORKING_DAYS = 30
 
 
-def next_status(action: Action, current: CaseStatus, *, outcome: CaseOutcome | None = None) -> CaseStatus:
-    """The status after `action`, or 409 `invalid_status` naming the status the case is in."""
+def next_status(
+    action: Action, current: CaseStatus, *, outcome: CaseOutcome | None = None, publicity: bool = True
+) -> CaseStatus:
+    """The status after `action`, or 409 `invalid_status` naming the status the case is in. `publicity` False is
+    the shortened procedure of temporary assistance: an approval goes to confirmation without a posting."""
     if current not in _FROM[action]:
         raise InvalidStatus(
             f"A case in status {current.value} cannot be {action.value.replace('_', ' ')}",
@@ -103,7 +106,7 @@ def next_status(action: Action, current: CaseStatus, *, outcome: CaseOutcome | N
         case Action.INVESTIGATE:
             return CaseStatus.TOWNSHIP_REVIEW
         case Action.PROPOSE:
-            return CaseStatus.PUBLICITY if outcome in PUBLICISED_OUTCOMES else CaseStatus.CONFIRMATION
+            return CaseStatus.PUBLICITY if publicity and outcome in PUBLICISED_OUTCOMES else CaseStatus.CONFIRMATION
         case Action.END_PUBLICITY:
             return CaseStatus.CONFIRMATION
         case Action.CONFIRM | Action.REJECT:

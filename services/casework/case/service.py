@@ -67,9 +67,11 @@ async def load_for_action(session: AsyncSession, principal: Principal, case_id: 
     return case
 
 
-def _move(case: Case, action: Action, ctx: Casework, *, outcome: CaseOutcome | None = None) -> str:
+def _move(
+    case: Case, action: Action, ctx: Casework, *, outcome: CaseOutcome | None = None, publicity: bool = True
+) -> str:
     before = case.status
-    case.status = next_status(action, CaseStatus(case.status), outcome=outcome)
+    case.status = next_status(action, CaseStatus(case.status), outcome=outcome, publicity=publicity)
     case.version += 1
     case.updated_at = ctx.now()
     return before
@@ -232,7 +234,9 @@ async def propose(session: AsyncSession, ctx: Casework, who: Principal, case_id:
     case.proposal = proposal.stored()
     case.proposed_outcome = body.outcome.value
     case.proposed_amount_fen = amount
-    before = _move(case, Action.PROPOSE, ctx, outcome=body.outcome)
+    # Temporary assistance is decided with a shortened procedure: no posting unless the region wants one.
+    publicity = Program(case.program) is not Program.TEMPORARY or standards.temporary_publicity
+    before = _move(case, Action.PROPOSE, ctx, outcome=body.outcome, publicity=publicity)
     if case.status == CaseStatus.PUBLICITY:
         case.publicity_started_on = today
         case.publicity_ends_on = today + dt.timedelta(days=standards.publicity_days)
@@ -335,7 +339,9 @@ async def decide(session: AsyncSession, ctx: Casework, who: Principal, case_id: 
     case.decided_by = who.subject
     start = _effective_month(case, today, standards)
     content = CaseContent.open(ctx, case.content_sealed)
-    if outcome is CaseOutcome.APPROVED:
+    if outcome is CaseOutcome.APPROVED and case.program == Program.TEMPORARY:
+        await decisions.grant_once(session, ctx, case, content, who)
+    elif outcome is CaseOutcome.APPROVED:
         await decisions.approve(session, ctx, case, content, standards, start)
     elif outcome is not CaseOutcome.REJECTED:
         await decisions.review(session, ctx, case, content.proposal, standards, start)

@@ -77,6 +77,17 @@ class Standards:
     # Village reports by the 20th, townships forward by the 25th (seed 001).
     village_report_due_day: int = 20
     township_report_due_day: int = 25
+    # 临时救助 (seed 004 二(七)). A grant is at most this many months of the dibao standard per person of the family
+    # (capped by `temporary_cap_fen` where set, 0 = no cap); 小金额先行救助 by the township at first contact is at
+    # most `temporary_advance_ceiling_fen`; from discovery to payment within `temporary_emergency_days` working
+    # days; the same cause is helped once in `temporary_same_cause_months`; and ordinary grants are not posted in
+    # the village unless the region says so (a shortened procedure).
+    temporary_standard_months: int = 6
+    temporary_cap_fen: int = 0
+    temporary_advance_ceiling_fen: int = 100000
+    temporary_emergency_days: int = 3
+    temporary_same_cause_months: int = 12
+    temporary_publicity: bool = False
 
     @classmethod
     def of(cls, values: Mapping[str, StoredFigure]) -> Self:
@@ -85,6 +96,14 @@ class Standards:
         # Each value was checked against its figure's kind when stored (schemas.read_figures), so `Any` here.
         kept: dict[str, Any] = {k: (tuple(v) if isinstance(v, list) else v) for k, v in values.items() if k in known}
         return cls(**kept)
+
+    def temporary_limit_fen(self, family_size: int) -> int | None:
+        """The most one temporary grant may be: months of the dibao standard per person of the family, under the
+        region's cap (0 = none). None where the region has no dibao standard to count from."""
+        if self.dibao_standard_fen is None:
+            return None
+        limit = self.dibao_standard_fen * self.temporary_standard_months * family_size
+        return min(limit, self.temporary_cap_fen) if self.temporary_cap_fen > 0 else limit
 
     def flat_amount_fen(self, program: Program) -> int | None:
         name = FLAT_AMOUNT_FIGURES.get(program)

@@ -65,6 +65,10 @@ SPECS: dict[str, Spec] = {
     # Due days stay within every month (28 February).
     "village_report_due_day": _int(1, 28),
     "township_report_due_day": _int(1, 28),
+    "temporary_standard_months": _int(1, 24),
+    "temporary_emergency_days": _int(1, 10),
+    "temporary_same_cause_months": _int(0, 24),
+    "temporary_publicity": Spec(Kind.BOOL),
 }
 
 
