@@ -9,16 +9,31 @@ clock setting), so a journey's months are "this month", "last month" and "next m
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from libs.contracts.clock import china_today
+from libs.contracts.clock import CHINA_TZ, china_today
 from libs.demo_county.casework import FIGURES
 from libs.demo_county.intake import fictional_id
+from tests.e2e.journey_payment import (
+    Cast,
+    Entitlement,
+    Family,
+    apply,
+    approve,
+    entitlement,
+    investigate,
+    new_family,
+    pass_publicity,
+    publicise,
+    send_death_register,
+    verify,
+)
 from tests.e2e.system import SERVICES, Actor, WholeSystem, new_county
 from tests.support.waiting import wait_until
 
@@ -67,15 +82,17 @@ class County:
         return self.village[:9]
 
 
-async def open_county(system: WholeSystem) -> County:
-    """A county nobody else uses, its standards entered by its county officer."""
+async def open_county(system: WholeSystem, figures: dict[str, Any] | None = None) -> County:
+    """A county nobody else uses, its standards entered by its county officer (`figures` replace or add to the demo
+    county's, from the first day of last year)."""
     code = new_county()
     village = f"{code}001001"
     officer = await system.staff("county_officer", code, display_name="县民政局 经办人")
     township = await system.staff("township_officer", village[:9], display_name="乡镇 经办人")
     first_of_year = f"{china_today().year - 1}-01-01"
     reply = await officer.http.post(
-        "/api/v1/casework/standards", json={"region_prefix": code, "effective_from": first_of_year, "figures": FIGURES}
+        "/api/v1/casework/standards",
+        json={"region_prefix": code, "effective_from": first_of_year, "figures": {**FIGURES, **(figures or {})}},
     )
     assert reply.status_code == 201, reply.text
     return County(system, code, village, officer, township)
@@ -123,6 +140,35 @@ async def import_recipient(
     return dict(reply.json())
 
 
+async def decided_recipients(county: County, count: int) -> list[tuple[Family, Entitlement]]:
+    """`count` families of three, each in a village of its own in the county's township, paid on a decided case: they
+    apply at once and go through the payment journey's steps (journey_payment.py) up to the entitlement in
+    disbursement's ledger. Unlike an imported household, such a household's case holds the facts (members, verified
+    income) a recalculation reads."""
+    system = county.system
+    finance = await system.partner("finance", county.code)
+    registry = await system.partner("registry_feed", county.code[:2])
+
+    async def one(village_no: int) -> tuple[Family, Entitlement]:
+        family = new_family(system, county.code, village_no=village_no)
+        assistant = await system.staff("village_assistant", family.village, "村协理员")
+        cast = Cast(assistant, county.township, county.officer, finance, registry)
+        application = await apply(system, cast, family)
+        await verify(cast, family, application)
+        await investigate(cast, family, application.case_id, china_today())
+        await publicise(cast, family, application.case_id)
+        # Together: one run of casework's worker ends every family's publicity.
+        await pass_publicity(system, cast, application.case_id)
+        return family, await entitlement(cast, await approve(cast, application))
+
+    # The death register the applications are verified against (a stranger's death), sent once for the county: of
+    # a cast, only the registry partner takes part in it.
+    anyone = Cast(county.officer, county.township, county.officer, finance, registry)
+    await send_death_register(system, anyone, county.code, china_today())
+    # Villages from 002: 001 is the county's own village (`County.village`).
+    return list(await asyncio.gather(*(one(n) for n in range(2, count + 2))))
+
+
 async def payment_file(county: County, household_id: str) -> dict[str, Any] | None:
     """Disbursement's payment file of the household as the county officer sees it; None until the ledger has it."""
     reply = await county.officer.http.get(f"/api/v1/disbursement/households/{household_id}")
@@ -165,7 +211,11 @@ async def submitted_roster(county: County, month: date) -> dict[str, Any]:
     the build (an event arriving meanwhile) makes the lock `roster_outdated`: rebuild and lock again, as officers do."""
     built = await county.officer.http.post(ROSTERS, json={"region_code": county.code, "period": period(month)})
     assert built.status_code == 201, built.text
-    roster_id = str(built.json()["roster_id"])
+    return await lock_and_submit(county, str(built.json()["roster_id"]))
+
+
+async def lock_and_submit(county: County, roster_id: str) -> dict[str, Any]:
+    """The county officer locks a draft roster, rebuilding it while it is `roster_outdated`, and submits it."""
     for _ in range(LOCK_ATTEMPTS):
         locked = await roster_action(county, roster_id, "lock")
         if locked.status_code == 200:
@@ -200,6 +250,20 @@ async def _pages(actor: Actor, path: str) -> list[dict[str, Any]]:
         cursor = reply.json()["next_cursor"]
         if cursor is None:
             return items
+
+
+async def report_all_paid(finance: Actor, roster_id: str, bank: str = "SXRCU") -> dict[str, Any]:
+    """Finance pays every line of a submitted roster and posts the results (bank transaction ids from the lines, so
+    a repeat is the same result); its answer."""
+    paid_at = datetime.now(CHINA_TZ).replace(microsecond=0).isoformat()  # the bank's time, in China time
+    results = [
+        {"line_id": line["line_id"], "status": "paid", "paid_at": paid_at,
+         "bank_txn_id": f"{bank}-{roster_id[-12:]}-{line['line_no']:04d}"}
+        for line in await finance_lines(finance, roster_id)
+    ]  # fmt: skip
+    reply = await finance.http.post(f"{FINANCE_ROSTERS}/{roster_id}/payment-results", json={"results": results})
+    assert reply.status_code == 200, reply.text
+    return dict(reply.json())
 
 
 def items(line: dict[str, Any]) -> list[tuple[str, str]]:
