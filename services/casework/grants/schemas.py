@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+from libs.contracts.bank_account import PayeeAccountIn
 from libs.contracts.dates import Instant
 from libs.contracts.events.grants import GrantKind
 from libs.contracts.id_number import IdNumberStr
@@ -19,14 +20,8 @@ Situation = Annotated[CleanText, StringConstraints(min_length=1, max_length=2000
 Reason = Annotated[CleanText, StringConstraints(min_length=1, max_length=2000)]
 
 
-class GrantAccount(BaseModel):
-    """The account the grant is paid into: the person's own, or the family member's who receives it."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    bank_code: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{2,12}$")]
-    account_no: Annotated[str, StringConstraints(pattern=r"^[0-9]{12,30}$")]
-    holder_name: PersonName
+# The account the grant is paid into: the person's own, or the family member's who receives it.
+GrantAccount = PayeeAccountIn
 
 
 class GrantPerson(BaseModel):

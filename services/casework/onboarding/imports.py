@@ -12,6 +12,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.contracts.bank_account import PayeeAccountIn
 from libs.contracts.dates import CivilDate
 from libs.contracts.events.casework import EntitlementStatus, HouseholdChange, HouseholdChangeKind
 from libs.contracts.events.intake import BANK_ACCOUNT_SEAL_CONTEXT, SealedBankAccount
@@ -54,14 +55,6 @@ class ImportedProgram(BaseModel):
     beneficiary_id_number: IdNumberStr | None = None
 
 
-class ImportedAccount(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    bank_code: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{2,12}$")]
-    account_no: Annotated[str, StringConstraints(pattern=r"^[0-9]{12,30}$")]
-    holder_name: PersonName
-
-
 class HouseholdImport(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -70,7 +63,7 @@ class HouseholdImport(BaseModel):
     programs: Annotated[tuple[ImportedProgram, ...], Field(min_length=1)]
     review_class: ReviewClass
     next_review_date: CivilDate
-    account: ImportedAccount | None = None
+    account: PayeeAccountIn | None = None
     # The old system's household number, kept so the import can be repeated without duplicates.
     legacy_ref: Annotated[CleanLine, StringConstraints(min_length=1, max_length=100)]
 

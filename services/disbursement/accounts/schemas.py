@@ -3,8 +3,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, StringConstraints
 
+from libs.contracts.bank_account import AccountNo, BankCode
 from libs.contracts.text import CleanText, PersonName
 
 Reason = Annotated[CleanText, StringConstraints(min_length=1, max_length=2000)]
@@ -34,10 +35,9 @@ class RevealedAccount(BaseModel):
 
 
 class AccountFixIn(BaseModel):
-    # A bank's code (ICBC, ABC, SXRCU): it goes into finance's CSV as it is.
-    bank_code: Annotated[str, Field(pattern=r"^[A-Z0-9]{2,12}$")]
+    bank_code: BankCode
     holder_name: PersonName
-    account_no: Annotated[str, Field(pattern=r"^[0-9]{12,30}$")]
+    account_no: AccountNo
     reason: Reason
 
 
