@@ -2,10 +2,12 @@
 §6), each event to one use case in one transaction."""
 
 from libs.contracts.events.casework import EntitlementChanged, HouseholdChanged
+from libs.contracts.events.grants import TemporaryGrantIssued, TemporaryGrantReclaimed
 from libs.contracts.events.matching import DeathDetected
 from libs.kernel.consumer import typed_handler
 from libs.kernel.service import Runtime, Subscriptions
 from services.disbursement.context import Disbursement
+from services.disbursement.grants import orders, payments
 from services.disbursement.ledger import service as ledger
 
 
@@ -17,5 +19,10 @@ def subscriptions(runtime: Runtime) -> Subscriptions:
             EntitlementChanged.event_type: typed_handler(EntitlementChanged, ctx, ledger.entitlement_changed),
             DeathDetected.event_type: typed_handler(DeathDetected, ctx, ledger.death_detected),
             HouseholdChanged.event_type: typed_handler(HouseholdChanged, ctx, ledger.household_changed),
+        },
+        # Temporary grants: one payment each, apart from the ledger; a grant's issue and its reclaim in order.
+        "grants": {
+            TemporaryGrantIssued.event_type: typed_handler(TemporaryGrantIssued, ctx, orders.grant_issued),
+            TemporaryGrantReclaimed.event_type: typed_handler(TemporaryGrantReclaimed, ctx, payments.grant_reclaimed),
         },
     }

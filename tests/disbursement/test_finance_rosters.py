@@ -25,6 +25,7 @@ from tests.disbursement.support import (
 ROSTERS = "/api/v1/finance/rosters"
 ROSTER_FIELDS = {
     "roster_id",
+    "kind",  # added by issue 20: monthly, or a temporary grant's payment order
     "period",
     "region_code",
     "status",

@@ -20,7 +20,7 @@ from services.disbursement.context import Disbursement
 from services.disbursement.deadlines.errors import PeriodNotBegun
 from services.disbursement.deadlines.repository import paid_by
 from services.disbursement.months import month_containing, month_of, period_of
-from services.disbursement.rosters.models import LineStatus, Roster, RosterLine, RosterStatus
+from services.disbursement.rosters.models import LineStatus, Roster, RosterKind, RosterLine, RosterStatus
 
 
 class Lateness(StrEnum):
@@ -55,7 +55,11 @@ class Deadline:
 
 
 async def deadline_of(session: AsyncSession, ctx: Disbursement, roster: Roster) -> Deadline:
-    day = await paid_by(session, roster.region_code, roster.period)
+    # A temporary grant's order is due by its grant's day (3 working days from discovery), not the month's figure.
+    if roster.kind == RosterKind.TEMPORARY.value:
+        day = roster.due_date
+    else:
+        day = await paid_by(session, roster.region_code, roster.period)
     cutoff = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), CHINA_TZ)
     return Deadline(paid_by=day, cutoff=cutoff, passed=ctx.now() >= cutoff)
 
@@ -94,6 +98,8 @@ async def unpaid(session: AsyncSession, ctx: Disbursement, prefix: str, month: d
             select(Roster)
             .where(
                 Roster.period == month,
+                # The county's monthly roster: a grant's payment order has its own day (`deadline_of`).
+                Roster.kind == RosterKind.MONTHLY.value,
                 Roster.status != RosterStatus.CANCELLED.value,
                 func.starts_with(Roster.region_code, prefix),
             )

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal
 from services.disbursement.rosters.errors import RosterNotFound
-from services.disbursement.rosters.models import FINANCE_VISIBLE, Roster
+from services.disbursement.rosters.models import FINANCE_VISIBLE, Roster, RosterKind
 from services.disbursement.rosters.repository import roster_by_id
 
 
@@ -22,10 +22,20 @@ async def visible_roster(session: AsyncSession, who: Principal, roster_id: str, 
 
 
 async def visible_rosters(
-    session: AsyncSession, prefix: str, *, month: dt.date | None, status: str | None, after: str | None, limit: int
+    session: AsyncSession,
+    prefix: str,
+    *,
+    month: dt.date | None,
+    status: str | None,
+    after: str | None,
+    limit: int,
+    kind: RosterKind | None = None,
 ) -> list[Roster]:
-    """A page (and one more) of the submitted rosters under `prefix`, by id."""
+    """A page (and one more) of the submitted rosters under `prefix` (monthly rosters and temporary grants' payment
+    orders alike unless `kind` says), by id."""
     stmt = select(Roster).where(Roster.status.in_(FINANCE_VISIBLE), Roster.region_code.startswith(prefix))
+    if kind is not None:
+        stmt = stmt.where(Roster.kind == kind.value)
     if month:
         stmt = stmt.where(Roster.period == month)
     if status:

@@ -1,7 +1,8 @@
 """Payment results from finance (CONTRACTS.md §3): idempotent per line, all or nothing per batch.
 
 A repeat of what a line already says is `unchanged`; a different outcome for a reported line is a 409, an unknown
-line or a line of another roster a 422, and in both cases nothing of the batch is applied.
+line or a line of another roster a 422, and in both cases nothing of the batch is applied. A temporary grant's payment
+order takes results the same way; its line's outcome goes to casework (`grants.payments`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from services.disbursement.entitlements.counties import county_of, touch
 from services.disbursement.entitlements.models import Entitlement
 from services.disbursement.finance.errors import ConflictingResults, ResultConflict, RosterReconciled, UnknownLine
 from services.disbursement.finance.schemas import PaymentResult, ResultsApplied
+from services.disbursement.grants import payments as grant_payments
 from services.disbursement.months import period_of
 from services.disbursement.recoveries import service as recoveries
 from services.disbursement.recoveries.detection import detect_overpayments
@@ -39,7 +41,7 @@ _APPLY = text(
            AS r(line_id, status, paid_at, bank_txn_id, failure_reason)
      WHERE l.line_id = r.line_id AND l.roster_id = :roster_id AND l.status = 'pending'
     RETURNING l.line_id, l.status, l.amount_fen, l.entitlement_id, l.household_id, l.region_code, l.program,
-              l.period
+              l.period, l.grant_id, l.grant_attempt
     """
 )
 
@@ -107,8 +109,15 @@ async def apply_results(
     roster.failed_lines += len(failed)
     roster.failed_fen += sum(int(row.amount_fen) for row in failed)
     await mark_reported(session, roster)
+    by_line = {r.line_id: r for r in fresh}
+    # A temporary grant's line is one payment, not an entitlement's month: casework hears of it, nothing else moves.
+    granted = [row for row in applied if row.grant_id is not None]
+    if granted:
+        await grant_payments.reported(session, ctx, roster, granted, by_line)
+    failed = [row for row in failed if row.grant_id is None]
+    paid = [row for row in paid if row.grant_id is None]
     if failed:
-        await _failed(session, ctx, roster, failed, {r.line_id: r for r in fresh})
+        await _failed(session, ctx, roster, failed, by_line)
     if paid:
         await _check_paid(session, ctx, roster, [row.entitlement_id for row in paid])
     return ResultsApplied(accepted=len(applied), unchanged=len(batch) - len(applied))

@@ -20,6 +20,7 @@ from services.disbursement.finance.results import apply_results
 from services.disbursement.finance.schemas import FinanceLine, FinanceRoster, PaymentResults, ResultsApplied
 from services.disbursement.months import month_of
 from services.disbursement.rosters.export import stream_export
+from services.disbursement.rosters.models import RosterKind
 
 router = APIRouter(prefix="/api/v1/finance", tags=["finance"])
 RosterId = IdPath
@@ -32,10 +33,11 @@ async def list_rosters(
     period: PeriodQuery = None,
     region_code: RegionQuery = None,
     status: Annotated[str | None, Query(max_length=32)] = None,
+    kind: Annotated[RosterKind | None, Query(description="monthly or temporary; both when absent")] = None,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[FinanceRoster]:
-    """Submitted rosters in the client's region, by id."""
+    """Submitted rosters and temporary grants' payment orders in the client's region, by id."""
     # A region outside the client's own is a 403, as for every list (CONTRACTS.md, common rules).
     prefix = jurisdiction_prefix(who, region_code)
     after = decode_keyset(cursor, tuple[str])
@@ -46,6 +48,7 @@ async def list_rosters(
         status=status,
         after=after[0] if after is not None else None,
         limit=limit,
+        kind=kind,
     )
     return page_of(rows, limit, lambda r: (r.id,), views.finance_roster)
 

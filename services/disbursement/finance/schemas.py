@@ -17,6 +17,8 @@ from services.disbursement.rosters.schemas import LineItemOut
 
 class FinanceRoster(BaseModel):
     roster_id: str
+    # Added by issue 20: a monthly roster, or a temporary grant's off-cycle payment order (same lines and CSV).
+    kind: Literal["monthly", "temporary"]
     period: PeriodStr
     region_code: str
     status: str

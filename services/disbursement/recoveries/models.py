@@ -26,8 +26,11 @@ class Recovery(Base):
     household_id: Mapped[str] = mapped_column(index=True)
     entitlement_id: Mapped[str] = mapped_column(index=True)
     county_code: Mapped[str]
+    # Where a temporary grant's emergency happened: an order on a grant (`entitlement_id` is then the grant's id)
+    # has no entitlement to place it in a township.
+    region_code: Mapped[str | None]
     program: Mapped[str]
-    reason: Mapped[str]  # OverpaymentReason
+    reason: Mapped[str]  # OverpaymentReason, or grant_reclaimed
     amount_fen: Mapped[int]
     months: Mapped[list[dt.date]] = mapped_column(ARRAY(Date))
     detail: Mapped[str]

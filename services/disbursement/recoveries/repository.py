@@ -39,7 +39,7 @@ async def recovery_in(session: AsyncSession, who: Principal, recovery_id: str) -
     region = recovery and await session.scalar(
         select(Entitlement.region_code).where(Entitlement.entitlement_id == recovery.entitlement_id)
     )
-    if recovery is None or not who.covers(region or recovery.county_code):
+    if recovery is None or not who.covers(region or recovery.region_code or recovery.county_code):
         raise RecoveryNotFound(f"No recovery order {recovery_id} in your jurisdiction")
     return recovery
 
@@ -56,10 +56,12 @@ async def recoveries_in(
     """Orders on households under `prefix`, newest first, after the keyset `after` (detected_at, id)."""
     stmt = select(Recovery).order_by(Recovery.detected_at.desc(), Recovery.id.desc()).limit(limit)
     # By the household's region, so a township sees the orders of its own households.
+    # An order on a temporary grant has no entitlement: by the grant's own region.
     stmt = stmt.where(
         Recovery.entitlement_id.in_(
             select(Entitlement.entitlement_id).where(Entitlement.region_code.startswith(prefix))
         )
+        | Recovery.region_code.startswith(prefix)
     )
     if status is not None:
         stmt = stmt.where(Recovery.status == status.value)

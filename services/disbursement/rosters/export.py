@@ -5,7 +5,7 @@ their lines' chunks, so both forms always say the same.
 
 A million lines must lock in seconds: PostgreSQL writes each row's clear parts, quoted as the csv module would
 (RFC 4180, fields quoted only when they hold a comma, a quote or a line break), and Python opens one sealed value per
-row, the payee's part (`Entitlement.export_sealed`).
+row, the payee's part (`Entitlement.export_sealed`, or a temporary grant's `RosterLine.payee_sealed`).
 
 No text cell reaches finance's spreadsheet as a formula (CONTRACTS.md §3, OWASP CSV injection): a cell that would
 begin with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (`neutralise_cell`), whatever got into the
@@ -78,11 +78,12 @@ def neutralised(row: str) -> str:
 _LINES = f"""
     SELECT l.line_id || ',' || l.line_no || ',' || {csv_field("l.household_id")} || ','
                || {csv_field("l.payee_name")} || ',' AS head,
-           e.export_sealed AS payee,
+           coalesce(l.payee_sealed, e.export_sealed) AS payee,
            ',' || {csv_field("l.program")} || ',' || $2 || ',' || (l.amount_fen / 100) || '.'
                || lpad((l.amount_fen % 100)::text, 2, '0') || E'\\r\\n' AS tail
       FROM disbursement.roster_lines l
-      JOIN disbursement.entitlements e ON e.entitlement_id = l.entitlement_id
+      -- A temporary grant's line has no entitlement: its payee part is sealed on the line itself.
+      LEFT JOIN disbursement.entitlements e ON e.entitlement_id = l.entitlement_id
      WHERE l.roster_id = $1 ORDER BY l.line_no
 """  # noqa: S608 - the f-string only inlines csv_field's fixed SQL; values are bound
 _INSERT = "INSERT INTO disbursement.roster_exports (roster_id, chunk_no, body) VALUES ($1, $2, $3)"

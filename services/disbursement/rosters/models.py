@@ -33,10 +33,17 @@ FINANCE_VISIBLE = (
 )
 
 
+class RosterKind(StrEnum):
+    MONTHLY = "monthly"  # the county's roster of a month, built from the ledger
+    # An off-cycle payment order of one temporary grant (临时救助): one line, submitted as it is made (issue 20).
+    TEMPORARY = "temporary"
+
+
 class Roster(Base):
     __tablename__ = "rosters"
 
     id: Mapped[TextKey]
+    kind: Mapped[str]  # RosterKind
     region_code: Mapped[str]  # the county
     period: Mapped[dt.date]
     status: Mapped[str]
@@ -69,8 +76,15 @@ class Roster(Base):
     cancel_reason: Mapped[str | None]
 
     __table_args__ = (
-        # One roster per county and month; a cancelled one makes room for its replacement.
-        Index(None, "region_code", "period", unique=True, postgresql_where=text("status <> 'cancelled'")),
+        # One monthly roster per county and month; a cancelled one makes room for its replacement. Payment orders of
+        # temporary grants are as many as the grants.
+        Index(
+            None,
+            "region_code",
+            "period",
+            unique=True,
+            postgresql_where=text("status <> 'cancelled' AND kind = 'monthly'"),
+        ),
         Index(None, "period", "status"),
     )
 
@@ -91,7 +105,10 @@ class RosterLine(Base):
     line_no: Mapped[int] = mapped_column(Integer)
     period: Mapped[dt.date]
     household_id: Mapped[str]
-    entitlement_id: Mapped[str]
+    # The entitlement a monthly line pays; none on a temporary grant's line, which names its grant instead.
+    entitlement_id: Mapped[str | None]
+    grant_id: Mapped[str | None] = mapped_column(index=True)
+    grant_attempt: Mapped[int | None] = mapped_column(Integer)
     program: Mapped[str]
     region_code: Mapped[str]
     payee_name: Mapped[str]
@@ -99,6 +116,9 @@ class RosterLine(Base):
     # at lock, the one copy finance reads, as JSON pages or CSV.
     bank_code: Mapped[str]
     account_no_masked: Mapped[str]
+    # A grant's line has no entitlement to read the payee from at lock: its payee part of the export row (identity
+    # number, bank, account), sealed as `Entitlement.export_sealed` is, from the grant's event.
+    payee_sealed: Mapped[str | None]
     # The month's regular amount (the roster's own month); arrears, one-offs and deductions are `line_items`.
     regular_fen: Mapped[int]
     amount_fen: Mapped[int]

@@ -27,7 +27,8 @@ _LOOK_BACK = text(
      WHERE e.program = :program AND starts_with(e.region_code, :prefix)
        AND e.county_code IN (
            SELECT r.region_code FROM disbursement.rosters r
-            WHERE r.period >= CAST(:month AS date) AND r.status NOT IN ('draft', 'cancelled'))
+            WHERE r.period >= CAST(:month AS date) AND r.status NOT IN ('draft', 'cancelled')
+              AND r.kind = 'monthly')
     """
 )
 

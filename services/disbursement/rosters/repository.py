@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.kernel.auth import Principal
 from services.disbursement.entitlements.models import CountyLedger
 from services.disbursement.rosters.errors import RosterNotFound
-from services.disbursement.rosters.models import LineItem, OneOffBatch, Roster, RosterLine
+from services.disbursement.rosters.models import LineItem, OneOffBatch, Roster, RosterKind, RosterLine
 
 
 async def roster_by_id(session: AsyncSession, roster_id: str, *, lock: bool = False) -> Roster | None:
@@ -42,9 +42,13 @@ async def rosters_in(
     status: str | None,
     after: tuple[dt.date, str] | None,
     limit: int,
+    kind: RosterKind | None = RosterKind.MONTHLY,
 ) -> list[Roster]:
-    """A page (and one more) of the rosters under `prefix`, newest month first, then by id."""
+    """A page (and one more) of the rosters under `prefix` of one kind (or of every kind), newest month first, then
+    by id."""
     stmt = select(Roster).where(Roster.region_code.startswith(prefix))
+    if kind is not None:
+        stmt = stmt.where(Roster.kind == kind.value)
     if month:
         stmt = stmt.where(Roster.period == month)
     if status:

@@ -28,7 +28,7 @@ from services.disbursement.dependencies import (
 )
 from services.disbursement.months import month_of, period_of
 from services.disbursement.rosters import oneoffs, repository, service, views
-from services.disbursement.rosters.models import Roster
+from services.disbursement.rosters.models import Roster, RosterKind
 from services.disbursement.rosters.schemas import (
     FundingLetter,
     LateOut,
@@ -67,10 +67,13 @@ async def list_rosters(
     region_code: RegionQuery = None,
     period: PeriodQuery = None,
     status_: Annotated[str | None, Query(alias="status", max_length=32)] = None,
+    kind: Annotated[
+        RosterKind, Query(description="monthly rosters (the default) or temporary grants' payment orders")
+    ] = RosterKind.MONTHLY,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[RosterOut]:
-    """Newest month first, then by county."""
+    """Newest month first, then by county; monthly rosters unless `kind=temporary` asks for payment orders."""
     prefix = jurisdiction_prefix(who, region_code)
     after = decode_keyset(cursor, tuple[str, str])
     rows = await repository.rosters_in(
@@ -80,6 +83,7 @@ async def list_rosters(
         status=status_,
         after=(month_of(after[0]), after[1]) if after is not None else None,
         limit=limit,
+        kind=kind,
     )
     versions = await repository.ledger_versions(session, {r.region_code for r in rows})
     today = ctx.today()

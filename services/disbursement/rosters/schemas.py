@@ -35,8 +35,13 @@ class ProgramTotals(BaseModel):
     total: MoneyStr
 
 
+RosterKindStr = Literal["monthly", "temporary"]
+
+
 class RosterOut(BaseModel):
     roster_id: str
+    # A county's monthly roster, or the off-cycle payment order of one temporary grant (one line, submitted at once).
+    kind: RosterKindStr
     region_code: str
     period: PeriodStr
     status: str

@@ -33,6 +33,7 @@ from services.disbursement.rosters.models import (
     LineStatus,
     Roster,
     RosterExport,
+    RosterKind,
     RosterLine,
     RosterSettle,
     RosterStatus,
@@ -101,6 +102,7 @@ async def create(session: AsyncSession, ctx: Disbursement, county: str, month: d
         await session.scalars(
             select(Roster).where(
                 Roster.region_code == county,
+                Roster.kind == RosterKind.MONTHLY.value,  # a grant's payment order is no month's roster
                 Roster.status != RosterStatus.CANCELLED.value,
                 Roster.period >= month,
             )
@@ -120,6 +122,7 @@ async def create(session: AsyncSession, ctx: Disbursement, county: str, month: d
     now = ctx.now()
     roster = Roster(
         id=str(uuid.uuid4()),
+        kind=RosterKind.MONTHLY.value,
         region_code=county,
         period=month,
         status=RosterStatus.DRAFT.value,
@@ -303,6 +306,7 @@ async def late(session: AsyncSession, ctx: Disbursement, prefix: str, month: dt.
         for r in await session.scalars(
             select(Roster).where(
                 Roster.period == month,
+                Roster.kind == RosterKind.MONTHLY.value,
                 Roster.status != RosterStatus.CANCELLED.value,
                 func.starts_with(Roster.region_code, prefix),
             )
