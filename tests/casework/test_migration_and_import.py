@@ -88,6 +88,8 @@ async def test_a_bad_import_changes_nothing(api: CaseworkApi) -> None:
         {**good, "members": bad_id},
         {**good, "programs": [{"program": "dibao", "monthly_amount": "12.5", "since": "2019-07"}]},
         {**good, "programs": [{"program": "nothing", "monthly_amount": "1.00", "since": "2019-07"}]},
+        # Temporary assistance is one payment: never a monthly program (issue 20).
+        {**good, "programs": [{"program": "temporary", "monthly_amount": "500.00", "since": "2019-07"}]},
         {**good, "review_class": "Z"},
         {**good, "region_code": "1404"},
     ):

@@ -78,6 +78,9 @@ class HouseholdImport(BaseModel):
             raise ValueError("a program is listed twice")
         if any(p.beneficiary_id_number not in (None, *ids) for p in self.programs):
             raise ValueError("a beneficiary is not a member")
+        if any(p.program is Program.TEMPORARY for p in self.programs):
+            # Temporary assistance is one payment (issue 20): a monthly amount of it would recur for good.
+            raise ValueError("temporary assistance is paid once, never imported as a monthly program")
         return self
 
 
