@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.kernel.auth import Principal
 from services.disbursement.rosters.errors import RosterNotFound
 from services.disbursement.rosters.models import FINANCE_VISIBLE, Roster, RosterKind
-from services.disbursement.rosters.repository import roster_by_id
+from services.disbursement.rosters.repository import narrowed, roster_by_id
 
 
 async def visible_roster(session: AsyncSession, who: Principal, roster_id: str, *, lock: bool = False) -> Roster:
@@ -33,13 +33,8 @@ async def visible_rosters(
 ) -> list[Roster]:
     """A page (and one more) of the submitted rosters under `prefix` (monthly rosters and temporary grants' payment
     orders alike unless `kind` says), by id."""
-    stmt = select(Roster).where(Roster.status.in_(FINANCE_VISIBLE), Roster.region_code.startswith(prefix))
-    if kind is not None:
-        stmt = stmt.where(Roster.kind == kind.value)
-    if month:
-        stmt = stmt.where(Roster.period == month)
-    if status:
-        stmt = stmt.where(Roster.status == status)
+    visible = select(Roster).where(Roster.status.in_(FINANCE_VISIBLE), Roster.region_code.startswith(prefix))
+    stmt = narrowed(visible, kind, month, status)
     if after is not None:
         stmt = stmt.where(Roster.id > after)
     return list((await session.scalars(stmt.order_by(Roster.id).limit(limit + 1))).all())

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal
@@ -34,6 +34,19 @@ async def ledger_versions(session: AsyncSession, region_codes: Collection[str]) 
     return {c.region_code: c.version for c in await session.scalars(stmt)}
 
 
+def narrowed(
+    stmt: Select[Roster], kind: RosterKind | None, month: dt.date | None, status: str | None
+) -> Select[Roster]:
+    """`stmt` kept to one kind, month and status where each is given (staff's and finance's roster lists)."""
+    if kind is not None:
+        stmt = stmt.where(Roster.kind == kind.value)
+    if month:
+        stmt = stmt.where(Roster.period == month)
+    if status:
+        stmt = stmt.where(Roster.status == status)
+    return stmt
+
+
 async def rosters_in(
     session: AsyncSession,
     prefix: str,
@@ -46,13 +59,7 @@ async def rosters_in(
 ) -> list[Roster]:
     """A page (and one more) of the rosters under `prefix` of one kind (or of every kind), newest month first, then
     by id."""
-    stmt = select(Roster).where(Roster.region_code.startswith(prefix))
-    if kind is not None:
-        stmt = stmt.where(Roster.kind == kind.value)
-    if month:
-        stmt = stmt.where(Roster.period == month)
-    if status:
-        stmt = stmt.where(Roster.status == status)
+    stmt = narrowed(select(Roster).where(Roster.region_code.startswith(prefix)), kind, month, status)
     if after is not None:
         last_month, last_id = after
         stmt = stmt.where((Roster.period < last_month) | ((Roster.period == last_month) & (Roster.id > last_id)))

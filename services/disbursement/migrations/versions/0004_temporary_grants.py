@@ -15,12 +15,8 @@ revision: str = "disbursement_0004"
 down_revision: str | None = "disbursement_0003"
 
 
-def upgrade() -> None:
-    # Every existing roster is a monthly one; new rows say their kind.
-    op.add_column(
-        "rosters", sa.Column("kind", sa.Text(), nullable=False, server_default="monthly"), schema="disbursement"
-    )
-    op.alter_column("rosters", "kind", server_default=None, schema="disbursement")
+def _one_roster_a_month(where: str) -> None:
+    """The unique index of a county's roster of a month, over the rosters `where` says."""
     op.drop_index(op.f("ix_rosters_region_code_period"), table_name="rosters", schema="disbursement")
     op.create_index(
         op.f("ix_rosters_region_code_period"),
@@ -28,8 +24,17 @@ def upgrade() -> None:
         ["region_code", "period"],
         unique=True,
         schema="disbursement",
-        postgresql_where=sa.text("status <> 'cancelled' AND kind = 'monthly'"),
+        postgresql_where=sa.text(where),
     )
+
+
+def upgrade() -> None:
+    # Every existing roster is a monthly one; new rows say their kind.
+    op.add_column(
+        "rosters", sa.Column("kind", sa.Text(), nullable=False, server_default="monthly"), schema="disbursement"
+    )
+    op.alter_column("rosters", "kind", server_default=None, schema="disbursement")
+    _one_roster_a_month("status <> 'cancelled' AND kind = 'monthly'")
     op.alter_column("roster_lines", "entitlement_id", nullable=True, schema="disbursement")
     op.add_column("roster_lines", sa.Column("grant_id", sa.Text(), nullable=True), schema="disbursement")
     op.add_column("roster_lines", sa.Column("grant_attempt", sa.Integer(), nullable=True), schema="disbursement")
@@ -91,13 +96,5 @@ def downgrade() -> None:
     op.execute("DELETE FROM disbursement.roster_lines WHERE entitlement_id IS NULL")
     op.execute("DELETE FROM disbursement.rosters WHERE kind = 'temporary'")
     op.alter_column("roster_lines", "entitlement_id", nullable=False, schema="disbursement")
-    op.drop_index(op.f("ix_rosters_region_code_period"), table_name="rosters", schema="disbursement")
-    op.create_index(
-        op.f("ix_rosters_region_code_period"),
-        "rosters",
-        ["region_code", "period"],
-        unique=True,
-        schema="disbursement",
-        postgresql_where=sa.text("status <> 'cancelled'"),
-    )
+    _one_roster_a_month("status <> 'cancelled'")
     op.drop_column("rosters", "kind", schema="disbursement")
