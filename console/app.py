@@ -21,6 +21,7 @@ from console.pages import (
     deadlines,
     deaths,
     filing,
+    grants,
     hits,
     home,
     households,
@@ -66,6 +67,7 @@ def create_app(settings: ConsoleSettings, transport: httpx.AsyncBaseTransport | 
     pages.include_router(recoveries.router)
     pages.include_router(deadlines.router)
     pages.include_router(deaths.router)
+    pages.include_router(grants.router)
     app.include_router(pages)
     app.mount(f"{base}/static", StaticFiles(directory=STATIC), name="static")
 

@@ -389,3 +389,21 @@ RECOVERY_REASONS = {
 }
 # 工作日历: the services that count deadlines in working days, each keeping its own copy of the year's schedule.
 CALENDAR_SERVICES = {"intake": "申请受理", "casework": "审核审批", "complaints": "投诉举报"}
+# 临时救助 (temporary grants, issue 20): one payment, off the monthly roster.
+GRANT_KINDS = {"advance": "先行救助", "ordinary": "临时救助（申请审批）"}
+GRANT_CAUSES = {
+    "fire": "火灾",
+    "accident": "意外事故",
+    "serious_illness": "罹患重病",
+    "disaster": "自然灾害",
+    "unemployment": "就业困难",
+    "student": "大学生基本生活困难",
+    "other": "其他",
+}
+GRANT_PAYMENTS = {"issued": "已发送财政", "paid": "已发放", "failed": "发放失败"}
+GRANT_REVIEWS = {
+    "explanation_due": "待补充说明",
+    "to_confirm": "待县级确认",
+    "confirmed": "已确认",
+    "reclaimed": "已追回",
+}

@@ -74,6 +74,7 @@ _APPLICATION_COUNTS, _CASE_COUNTS = "/api/v1/intake/applications/counts", "/api/
 _APPLICATIONS, _CASES = "/api/v1/intake/applications", "/api/v1/casework/cases"
 _HITS, _COMPLAINTS = "/api/v1/matching/hits", "/api/v1/complaints"
 _VILLAGE_REPORTS, _ROSTERS = "/api/v1/casework/village-reports/overdue", "/api/v1/disbursement/rosters"
+_GRANTS = "/api/v1/casework/temporary-grants"
 # Complaints still to answer, whatever step they are at (the ledger's open statuses).
 _OPEN_COMPLAINTS = ("received", "assigned", "investigating")
 # A roster in one of these waits for the county officer's next step (lock, submit, reconcile; the rosters page
@@ -104,6 +105,9 @@ KINDS: tuple[Kind, ...] = (
     Kind("待办结的投诉", f"{_COMPLAINTS}/due", {}, _OFFICERS, (f"{_COMPLAINTS}/counts", _OPEN_COMPLAINTS)),
     Kind("本月未报送的村级月报", _VILLAGE_REPORTS, {}, _OFFICERS, read="village_reports"),
     Kind("本月花名册", _ROSTERS, {}, frozenset({_COUNTY}), read="roster"),
+    Kind("待补充说明的先行救助", _GRANTS, {"review": "explanation_due"}, frozenset({_TOWNSHIP}), read="grants"),
+    Kind("待县级确认的临时救助", _GRANTS, {"review": "to_confirm"}, frozenset({_COUNTY}), read="grants"),
+    Kind("超时未发放的临时救助", f"{_GRANTS}/overdue", {}, _OFFICERS, read="grants_overdue"),
 )
 
 
@@ -150,6 +154,26 @@ def _row(item: dict[str, Any], base: str) -> Row:
         overdue=bool(item.get("overdue")),
         link=_link(item, base),
         due_day=words.china_day(due) if due else None,
+    )
+
+
+def _grant_row(item: dict[str, Any], base: str, *, clock: bool) -> Row:
+    """A temporary grant; its pay-by day is a deadline only on the overdue list (an explanation or a confirmation has
+    none of its own in the API)."""
+    pay_by = item.get("pay_by") if clock else None
+    payment, review = (
+        words.word(words.GRANT_PAYMENTS, item.get("payment")),
+        words.word(words.GRANT_REVIEWS, item.get("review")),
+    )
+    return Row(
+        what=f"{item.get('name_masked', '')} · {words.word(words.GRANT_CAUSES, item.get('cause'))} · "
+        f"{words.yuan(item.get('amount'))}",
+        where=str(item.get("region_code", "")),
+        status=f"{payment}，{review}",
+        due=words.chinese_date(pay_by) if pay_by else "",
+        overdue=bool(item.get("overdue")),
+        link=f"{base}/temporary-grants/{item.get('grant_id')}",
+        due_day=words.china_day(pay_by) if pay_by else None,
     )
 
 
@@ -215,8 +239,12 @@ async def _listed(request: Request, session: Session, kind: Kind) -> Listed | No
         return _village_reports(kind, body)
     if kind.read == "roster":
         return _roster(kind, body, base)
-    items = body.get("items", []) if isinstance(body, dict) else []
-    return Listed(kind, [_row(i, base) for i in items if isinstance(i, dict)], more=bool(body.get("next_cursor")))
+    items = [i for i in body.get("items", []) if isinstance(i, dict)] if isinstance(body, dict) else []
+    if kind.read.startswith("grants"):
+        rows = [_grant_row(i, base, clock=kind.read == "grants_overdue") for i in items]
+    else:
+        rows = [_row(i, base) for i in items]
+    return Listed(kind, rows, more=bool(body.get("next_cursor")))
 
 
 async def _counts(request: Request, session: Session, path: str) -> dict[str, Any] | None:
