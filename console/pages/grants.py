@@ -92,7 +92,7 @@ def _errors(refused: ApiProblem, fields: tuple[str, ...]) -> dict[str, str]:
         name = "discovered_date" if name == "discovered_at" else name
         if name in fields:
             # A state refusal that names a field (a reclaim without its reason) is about the field, not the state.
-            own_words = refused.code in {"validation_failed", "grant_state"}
+            own_words = refused.code == "validation_failed"
             wanted = _WANTED.get(name, said) if own_words else refused.message
             placed.setdefault(name, wanted)
     if refused.code in _CODE_FIELDS and _CODE_FIELDS[refused.code] in fields:

@@ -75,6 +75,7 @@ _APPLICATIONS, _CASES = "/api/v1/intake/applications", "/api/v1/casework/cases"
 _HITS, _COMPLAINTS = "/api/v1/matching/hits", "/api/v1/complaints"
 _VILLAGE_REPORTS, _ROSTERS = "/api/v1/casework/village-reports/overdue", "/api/v1/disbursement/rosters"
 _GRANTS = "/api/v1/casework/temporary-grants"
+_GRANT_COUNTS = f"{_GRANTS}/counts"
 # Complaints still to answer, whatever step they are at (the ledger's open statuses).
 _OPEN_COMPLAINTS = ("received", "assigned", "investigating")
 # A roster in one of these waits for the county officer's next step (lock, submit, reconcile; the rosters page
@@ -105,9 +106,25 @@ KINDS: tuple[Kind, ...] = (
     Kind("待办结的投诉", f"{_COMPLAINTS}/due", {}, _OFFICERS, (f"{_COMPLAINTS}/counts", _OPEN_COMPLAINTS)),
     Kind("本月未报送的村级月报", _VILLAGE_REPORTS, {}, _OFFICERS, read="village_reports"),
     Kind("本月花名册", _ROSTERS, {}, frozenset({_COUNTY}), read="roster"),
-    Kind("待补充说明的先行救助", _GRANTS, {"review": "explanation_due"}, frozenset({_TOWNSHIP}), read="grants"),
-    Kind("待县级确认的临时救助", _GRANTS, {"review": "to_confirm"}, frozenset({_COUNTY}), read="grants"),
-    Kind("超时未发放的临时救助", f"{_GRANTS}/overdue", {}, _OFFICERS, read="grants_overdue"),
+    Kind(
+        "待补充说明的先行救助",
+        _GRANTS,
+        {"review": "explanation_due"},
+        frozenset({_TOWNSHIP}),
+        (_GRANT_COUNTS, "explanation_due"),
+        read="grants",
+    ),
+    Kind(
+        "待县级确认的临时救助",
+        _GRANTS,
+        {"review": "to_confirm"},
+        frozenset({_COUNTY}),
+        (_GRANT_COUNTS, "to_confirm"),
+        read="grants",
+    ),
+    Kind(
+        "超时未发放的临时救助", f"{_GRANTS}/overdue", {}, _OFFICERS, (_GRANT_COUNTS, "overdue"), read="grants_overdue"
+    ),
 )
 
 

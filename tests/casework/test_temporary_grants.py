@@ -240,13 +240,16 @@ async def test_an_advance_is_explained_then_confirmed_or_reclaimed_by_the_county
     r = await api.post(f"{GRANTS}/{ids[0]}/review", county_officer, {"decision": "confirm"})
     assert (r.status_code, r.json()["review"]) == (200, "confirmed")
     r = await api.post(f"{GRANTS}/{ids[1]}/review", county_officer, {"decision": "reclaim"})
-    assert (r.status_code, r.json()["code"]) == (409, "grant_state")  # a reclaim says why
+    assert (r.status_code, r.json()["code"]) == (422, "reason_required")  # a reclaim says why
+    assert r.json()["errors"][0]["loc"] == ["body", "reason"]
     r = await api.post(f"{GRANTS}/{ids[1]}/review", county_officer, {"decision": "reclaim", "reason": "有车辆，不符合"})
     assert (r.status_code, r.json()["review"]) == (200, "reclaimed")
     [reclaimed] = await api.outbox_events(subject=f"grant/{ids[1]}", event_type="temporary-grant-reclaimed")
     assert (reclaimed.data["amount"], reclaimed.data["reason"]) == ("800.00", "有车辆，不符合")
     listed = (await api.get(GRANTS, county_officer, {"region_code": county, "review": "reclaimed"})).json()
     assert [g["grant_id"] for g in listed["items"]] == [ids[1]]
+    counts = (await api.get(f"{GRANTS}/counts", county_officer, {"region_code": county})).json()
+    assert counts == {"by_status": {"confirmed": 1, "reclaimed": 1}, "overdue": 0}
 
 
 def _reported(grant_id: str, attempt: int, status: GrantPaymentStatus, at: datetime) -> TemporaryGrantPaymentReported:
@@ -270,6 +273,8 @@ async def test_the_clock_lists_grants_unpaid_past_their_day_and_a_payment_clears
     api.clock.set_day(date(2026, 6, 15))  # Monday: Friday's day has passed
     overdue = (await api.get(f"{GRANTS}/overdue", county_officer, {"region_code": county})).json()["items"]
     assert [(g["grant_id"], g["overdue"]) for g in overdue] == [(grant_id, True)]
+    counts = (await api.get(f"{GRANTS}/counts", county_officer, {"region_code": county})).json()
+    assert counts == {"by_status": {"explanation_due": 1}, "overdue": 1}
     paid_at = datetime(2026, 6, 15, 3, tzinfo=UTC)
     await broker.deliver(event(_reported(grant_id, 1, GrantPaymentStatus.PAID, paid_at), f"grant/{grant_id}"))
     assert (await api.get(f"{GRANTS}/overdue", county_officer, {"region_code": county})).json()["items"] == []

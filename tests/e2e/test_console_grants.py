@@ -131,7 +131,7 @@ async def test_an_advance_is_granted_explained_confirmed_and_another_reclaimed(
     await page.goto(f"{base}/temporary-grants/{other['grant_id']}")
     decide = page.get_by_role("region", name="县级确认或追回")
     await decide.get_by_role("button", name="追回").click()
-    await expect(page.locator("#reason-problem")).to_have_text("追回须填写理由（不超过 2000 字）")
+    await expect(page.locator("#reason-problem")).to_have_text("此决定须写明理由")
     decide = page.get_by_role("region", name="县级确认或追回")
     await decide.get_by_label("理由（追回时必填）").fill("核实时发现已由保险公司全额赔付")
     await decide.get_by_role("button", name="追回").click()

@@ -118,3 +118,16 @@ def test_casework_case_flow_is_typed() -> None:
         if "dict[str, Any]" in line
     ]
     assert untyped == []
+
+
+def test_no_file_keeps_a_merge_conflict_marker() -> None:
+    # A marker left in a style sheet made the browser drop the rules around it, silently (issue 20).
+    marked = []
+    for top in (*SOURCES, "docs", "deploy", "tests", "bench"):
+        for path in sorted((ROOT / top).rglob("*")):
+            if not path.is_file() or path.suffix not in {".py", ".css", ".html", ".md", ".yaml", ".yml", ".txt", ".sh"}:
+                continue
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            if any(line.startswith(("<<<<<<< ", ">>>>>>> ")) or line == "=======" for line in lines):
+                marked.append(_name(path))
+    assert marked == []

@@ -31,5 +31,10 @@ class AccountMissing(Conflict):
     code = "account_missing"
 
 
+class ReclaimReasonRequired(Unprocessable):
+    # The catalogue's code for a decision that needs its written reason (a reclaim, like a rejection or a stop).
+    code = "reason_required"
+
+
 class GrantState(Conflict):
     code = "grant_state"

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.kernel.counts import WorkCounts, counted
 from services.casework.grants.models import Payment, Review, TemporaryGrant
 
 
@@ -45,6 +46,12 @@ async def overdue_in(
         day, last = after
         stmt = stmt.where((TemporaryGrant.pay_by > day) | ((TemporaryGrant.pay_by == day) & (TemporaryGrant.id > last)))
     return await _rows(session, stmt.order_by(TemporaryGrant.pay_by, TemporaryGrant.id), limit)
+
+
+async def counts(session: AsyncSession, prefix: str, today: dt.date) -> WorkCounts:
+    """Grants in the region by review state (explanations and confirmations to do), and those unpaid past their day."""
+    overdue = (TemporaryGrant.payment != Payment.PAID.value) & (TemporaryGrant.pay_by < today)
+    return await counted(session, TemporaryGrant.review, func.starts_with(TemporaryGrant.region_code, prefix), overdue)
 
 
 async def _rows(session: AsyncSession, stmt: Select[TemporaryGrant], limit: int) -> list[TemporaryGrant]:

@@ -15,6 +15,7 @@ from libs.contracts.clock import business_date
 from libs.contracts.region import RegionCodeStr
 from libs.kernel.audit_note import note
 from libs.kernel.auth import jurisdiction_prefix
+from libs.kernel.counts import WorkCounts
 from libs.kernel.db import DbSession
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.casework.context import CaseworkCtx
@@ -91,6 +92,16 @@ async def list_overdue(
     today = business_date(ctx.now())
     rows = await repository.overdue_in(session, prefix, today, after=after, limit=limit)
     return page_of(rows, limit, lambda g: (g.pay_by.isoformat(), g.id), lambda g: _out(ctx, g))
+
+
+@router.get("/counts", response_model=WorkCounts, responses=_ERRORS)
+async def count_grants(
+    session: DbSession, ctx: CaseworkCtx, who: Reader, region_code: Annotated[RegionCodeStr | None, Query()] = None
+) -> WorkCounts:
+    """How many grants there are in your jurisdiction (or `region_code` in it) by review state (`explanation_due`,
+    `to_confirm`, …), and how many are unpaid past their day."""
+    prefix = jurisdiction_prefix(who, region_code)
+    return await repository.counts(session, prefix, business_date(ctx.now()))
 
 
 @router.get("/{grant_id}", response_model=GrantOut, responses=_ERRORS)

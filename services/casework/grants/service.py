@@ -44,6 +44,7 @@ from services.casework.grants.errors import (
     DiscoveredTooLongAgo,
     GrantNotFound,
     GrantState,
+    ReclaimReasonRequired,
     SameCauseHelped,
 )
 from services.casework.grants.models import Cause, Payment, Review, TemporaryGrant
@@ -277,7 +278,7 @@ async def review(session: AsyncSession, ctx: Casework, who: Principal, grant_id:
     if grant.review != Review.TO_CONFIRM.value:
         raise GrantState(f"Grant {grant.id} is {grant.review}: the county reviews an explained advance")
     if body.decision == "reclaim" and not body.reason.strip():
-        raise GrantState(
+        raise ReclaimReasonRequired(
             "A reclaim needs its reason",
             errors=[{"loc": ["body", "reason"], "msg": "required to reclaim"}],
         )
