@@ -91,7 +91,6 @@ def _errors(refused: ApiProblem, fields: tuple[str, ...]) -> dict[str, str]:
     for name, said in beside_fields(refused.errors).items():
         name = "discovered_date" if name == "discovered_at" else name
         if name in fields:
-            # A state refusal that names a field (a reclaim without its reason) is about the field, not the state.
             own_words = refused.code == "validation_failed"
             wanted = _WANTED.get(name, said) if own_words else refused.message
             placed.setdefault(name, wanted)
