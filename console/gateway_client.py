@@ -154,6 +154,13 @@ class GatewayClient:
             raise problem_of(response)
         return _tokens(response.json())
 
+    async def load_regions(self, session: Session) -> None:
+        """The region names of a session just opened (a failure leaves codes on screen, never a refused sign-in)."""
+        try:
+            await self._regions_if_due(session)
+        except httpx.HTTPError:
+            session.region_names = {}
+
     async def _regions_if_due(self, session: Session) -> None:
         """The names of the regions around the person: their county's (or their own wider jurisdiction's)."""
         loaded = session.regions_loaded_at

@@ -74,6 +74,8 @@ async def login(
     session = sessions_of(request).open(person_of(username.strip(), tokens.access_token), tokens.access_token,
                                         tokens.refresh_token, tokens.expires_in,
                                         must_change_password=tokens.password_change_required)  # fmt: skip
+    # Names of the person's regions now, so a first page that calls no API (the filing form) shows names, not codes.
+    await gateway_of(request).load_regions(session)
     going = password_page_of(settings.base_path, wanted) if session.must_change_password else wanted
     response = RedirectResponse(going, status_code=303)
     response.set_cookie(SESSION_COOKIE, session.id, httponly=True, samesite="lax", secure=settings.cookie_secure,
