@@ -302,7 +302,13 @@ MONEY_FIGURES = {
     "legacy_railway_militia": "原襄渝铁路伤残民兵民工生活补助",
     "legacy_retired_staff": "精简退职人员生活补助",
     "employment_cost_deduction": "就业成本扣减（每名就业成员）",
+    # Caps per household, not per person: named in FIGURES below with their own unit.
+    "rigid_medical_cap": "刚性支出扣减上限（医疗）",
+    "rigid_education_cap": "刚性支出扣减上限（教育）",
+    "rigid_rehabilitation_cap": "刚性支出扣减上限（康复）",
+    "rigid_disaster_cap": "刚性支出扣减上限（灾害）",
 }
+_PER_HOUSEHOLD = ("rigid_medical_cap", "rigid_education_cap", "rigid_rehabilitation_cap", "rigid_disaster_cap")
 FIGURES = {
     **{name: f"{word}（元/人·月）" for name, word in MONEY_FIGURES.items()},
     "marginal_multiplier_pct": "低保边缘家庭认定倍数（%，150 即 1.5 倍）",
@@ -317,6 +323,11 @@ FIGURES = {
     "review_months_quarterly": "按季复核对象周期（月）",
     "village_report_due_day": "村级报送截止日（每月几日）",
     "township_report_due_day": "乡镇报送截止日（每月几日）",
+    **{name: f"{MONEY_FIGURES[name]}（元/户·月，不设则全额扣减）" for name in _PER_HOUSEHOLD},
+    "rigid_expense_declared": "申报的刚性支出未经入户核实也予扣减（是/否）",
+    "financial_assets_months": "家庭人均金融资产上限（低保标准的月数）",
+    "vehicles_allowed": "允许拥有的车辆数",
+    "houses_allowed": "允许拥有的住房套数",
 }
 # 比对疑点 (matching's hits): statuses, severities, the person's place in the household, the evidence's fields.
 HIT_STATUSES = {"open": "待确认", "confirmed": "已确认", "dismissed": "已排除"}

@@ -97,7 +97,7 @@ def figure_value(name: str, typed: str) -> Any:
         amount = text.replace(",", "").replace("，", "").removeprefix("¥").strip()
         # People write 800 or 812.5; the API takes exactly two decimals. Nothing is rounded: more decimals go as typed.
         return f"{Decimal(amount):.2f}" if re.fullmatch(r"[0-9]{1,12}(\.[0-9]{1,2})?", amount) else amount
-    if name == "confirmation_delegated" and text.lower() in _YES | _NO:
+    if name in ("confirmation_delegated", "rigid_expense_declared") and text.lower() in _YES | _NO:
         return text.lower() in _YES
     if name == "gradual_exit_schedule_pct":
         parts = [p for p in re.split(r"[,，、\s]+", text) if p]

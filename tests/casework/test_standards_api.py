@@ -126,6 +126,10 @@ async def test_figures_are_stored_in_fen_and_listed_with_the_wider_rows(api: Cas
         "publicity_days": 5,
         "confirmation_delegated": True,
         "gradual_exit_schedule_pct": [100, 100, 80, 80, 60, 60],
+        "rigid_medical_cap": "300.00",
+        "rigid_expense_declared": True,
+        "financial_assets_months": 12,
+        "vehicles_allowed": 1,
     }
 
     items = await set_figures(api, officer, county, day, figures)
@@ -141,6 +145,10 @@ async def test_figures_are_stored_in_fen_and_listed_with_the_wider_rows(api: Cas
         (day, "publicity_days"): 5,
         (day, "confirmation_delegated"): True,
         (day, "gradual_exit_schedule_pct"): [100, 100, 80, 80, 60, 60],
+        (day, "rigid_medical_cap_fen"): 30000,
+        (day, "rigid_expense_declared"): True,
+        (day, "financial_assets_months"): 12,
+        (day, "vehicles_allowed"): 1,
     }
     listed: list[dict[str, Any]] = []
     cursor = None
@@ -192,6 +200,15 @@ BAD_FIGURES: list[tuple[str, Any]] = [
     ("confirmation_delegated", "yes"),
     ("confirmation_delegated", 1),
     ("tekun_basic", None),
+    ("rigid_medical_cap", "-1.00"),
+    ("rigid_education_cap", "300"),
+    ("rigid_expense_declared", 1),
+    ("financial_assets_months", 0),
+    ("financial_assets_months", 121),
+    ("vehicles_allowed", -1),
+    ("vehicles_allowed", 6),
+    ("houses_allowed", 0),
+    ("houses_allowed", 6),
 ]
 
 

@@ -57,6 +57,23 @@ class DeductionItem:
 
 
 @dataclass(frozen=True, slots=True)
+class ExpenseItem:
+    """Rigid expenditure as the application declared it: the household's, by kind (intake's ExpenditureKind)."""
+
+    kind: str
+    amount_12_months_fen: int
+
+
+@dataclass(frozen=True, slots=True)
+class AssetItem:
+    """A declared asset (intake's AssetKind): its market value when declared (财产市值), its owner when named."""
+
+    kind: str
+    value_fen: int | None = None
+    member_id_number: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class BenefitInput:
     program: Program
     members: tuple[MemberFacts, ...]
@@ -69,6 +86,9 @@ class BenefitInput:
     beneficiary_id_number: str | None = None
     # Temporary assistance: the amount proposed by the officer.
     one_off_fen: int | None = None
+    # The application's declared rigid expenditure and assets (seed 004 二(四), 二(十)).
+    declared_expenditure: tuple[ExpenseItem, ...] = ()
+    assets: tuple[AssetItem, ...] = ()
 
     def __post_init__(self) -> None:
         # Bad input is a caller's bug, refused loudly: income silently dropped would overpay.
@@ -79,12 +99,16 @@ class BenefitInput:
             raise ValueError("a member appears twice")
         named = [i.member_id_number for i in (*self.declared_income, *self.verified_income)]
         named += [d.member_id_number for d in self.deductions if d.member_id_number is not None]
+        named += [a.member_id_number for a in self.assets if a.member_id_number is not None]
         if self.beneficiary_id_number is not None:
             named.append(self.beneficiary_id_number)
         if any(n not in ids for n in named):
             raise ValueError("income, a deduction or the beneficiary names someone who is not a member")
-        if self.obligor_support_monthly_fen < 0 or any(d.amount_12_months_fen < 0 for d in self.deductions):
-            raise ValueError("support and deductions are never negative")
+        amounts = [d.amount_12_months_fen for d in self.deductions]
+        amounts += [e.amount_12_months_fen for e in self.declared_expenditure]
+        amounts += [a.value_fen for a in self.assets if a.value_fen is not None]
+        if self.obligor_support_monthly_fen < 0 or any(amount < 0 for amount in amounts):
+            raise ValueError("support, deductions, expenditure and assets are never negative")
 
 
 @dataclass(frozen=True, slots=True)

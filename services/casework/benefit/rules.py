@@ -16,11 +16,15 @@ from fractions import Fraction
 from libs.contracts.ages import age_on
 from libs.contracts.disability import severely_disabled
 from libs.contracts.programs import Program
+from services.casework.benefit.amounts import half_up, yuan
+from services.casework.benefit.assets import asset_test
 from services.casework.benefit.facts import (
+    AssetItem,
     BenefitInput,
     Calculation,
     DeductionItem,
     DeductionKind,
+    ExpenseItem,
     IncomeBand,
     IncomeItem,
     Line,
@@ -28,14 +32,16 @@ from services.casework.benefit.facts import (
     MissingStandard,
     SelfCare,
 )
-from services.casework.benefit.income import half_up, monthly_income, yuan
+from services.casework.benefit.income import monthly_income
 from services.casework.local_figures.figures import FLAT_AMOUNT_FIGURES, Standards
 
 __all__ = [
+    "AssetItem",
     "BenefitInput",
     "Calculation",
     "DeductionItem",
     "DeductionKind",
+    "ExpenseItem",
     "IncomeBand",
     "IncomeItem",
     "Line",
@@ -265,6 +271,10 @@ def calculate(facts: BenefitInput, standards: Standards, on: date) -> Calculatio
         work.line("家庭成员 household members", f"{n}人 members")
         work.lines.extend(income_lines)
         work.line("家庭人均月收入 per-capita monthly income", f"{yuan(net)} / {n}", half_up(net / n))
+        # 财产市值 (seed 004 二(四)): a household above one of the region's asset limits is not eligible.
+        asset_lines, asset_reasons = asset_test(facts.assets, standards, n)
+        work.lines.extend(asset_lines)
+        work.reasons.extend(asset_reasons)
     formula, amount = _RULES[facts.program](work, net)
     eligible = not work.reasons
     if not eligible:

@@ -30,9 +30,11 @@ from libs.contracts.id_number import IdNumber
 from libs.contracts.money import Money
 from libs.contracts.programs import Program
 from services.casework.benefit.rules import (
+    AssetItem,
     BenefitInput,
     DeductionItem,
     DeductionKind,
+    ExpenseItem,
     IncomeItem,
     MemberFacts,
     SelfCare,
@@ -250,7 +252,8 @@ def benefit_input(
     beneficiary_id_number: str | None = None,
     one_off_fen: int | None = None,
 ) -> BenefitInput:
-    """The calculation's input: the members who stay, declared income, and what the investigation verified."""
+    """The calculation's input: the members who stay, declared income, expenditure and assets, and what the
+    investigation verified."""
     found = {f.member_id_number: f for f in (investigation.members if investigation else ())}
     members = []
     for m in content.members:
@@ -300,4 +303,17 @@ def benefit_input(
         ),
         beneficiary_id_number=beneficiary_id_number if beneficiary_id_number in staying else None,
         one_off_fen=one_off_fen,
+        declared_expenditure=tuple(
+            ExpenseItem(str(e.kind), Money.from_str(e.amount_12_months).fen) for e in content.expenditure
+        ),
+        # A leaving member takes their own assets; the household's (no owner named) stay.
+        assets=tuple(
+            AssetItem(
+                str(a.kind),
+                Money.from_str(a.value).fen if a.value is not None else None,
+                a.member_id_number if a.member_id_number in staying else None,
+            )
+            for a in content.declared_assets
+            if a.member_id_number is None or a.member_id_number in staying
+        ),
     )

@@ -97,12 +97,13 @@ def recalculate(
 
     An approval, an adjustment and a continuation always calculate (an unset figure is 409); a review's exit or stop
     calculates to be held to the rule, except when no one stays or the stop names a ground of its own and a figure
-    is missing (a death is recorded whatever the standards say).
+    is missing (a death is recorded whatever the standards say); an application's refusal calculates where it can,
+    so its lines show the grounds.
     """
     is_review = case.kind != CaseKind.APPLICATION
     calculated = body.outcome in (CaseOutcome.APPROVED, CaseOutcome.ADJUSTED, CaseOutcome.CONTINUED)
     leaving = frozenset(m.id_number for m in body.members_removed)
-    if not calculated and (not is_review or leaving >= set(content.member_ids())):
+    if not calculated and is_review and leaving >= set(content.member_ids()):
         return None, None
     try:
         calc = calculation(
@@ -116,7 +117,9 @@ def recalculate(
             one_off_fen=Money.from_str(body.one_off_amount).fen if body.one_off_amount else None,
         )
     except StandardMissing:
-        if calculated or body.stop_ground is None:
+        # An application's refusal is shown with its calculation where the figures allow (an asset above the
+        # region's limit is a line), and is never held up by a missing figure.
+        if calculated or (is_review and body.stop_ground is None):
             raise
         return None, None
     found = suggestion(calc, current, content, investigation) if is_review else None

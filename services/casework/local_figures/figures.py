@@ -58,6 +58,20 @@ class Standards:
     legacy_retired_staff_fen: int | None = None
     # 就业成本扣减 (seed 004): monthly deduction per employed member from wage income, capped at this figure.
     employment_cost_deduction_fen: int = 0
+    # 刚性支出扣减 (seed 004 二(四)): the most deducted of one kind of rigid expenditure per household and month;
+    # unset (None) deducts the kind in full, 0 not at all. The application's declared expenditure counts only
+    # where the region takes declarations on trust (告知承诺制); otherwise the investigation's figures alone.
+    rigid_medical_cap_fen: int | None = None
+    rigid_education_cap_fen: int | None = None
+    rigid_rehabilitation_cap_fen: int | None = None
+    rigid_disaster_cap_fen: int | None = None
+    rigid_expense_declared: bool = False
+    # 财产市值 (seed 004 二(四), 二(十)) for the household-tested programs: deposits and securities at most this
+    # many months of the dibao standard per person, at most this many vehicles (any vehicle stops in principle)
+    # and houses (two homes stop in principle).
+    financial_assets_months: int = 24
+    vehicles_allowed: int = 0
+    houses_allowed: int = 1
     # 渐退 (seed 004 §5): one percentage of the last amount per month of the exit period; 6 months at 100 % by
     # default, some regions decline (100/100/80/80/60/60).
     gradual_exit_schedule_pct: tuple[int, ...] = (100, 100, 100, 100, 100, 100)

@@ -69,6 +69,11 @@ SPECS: dict[str, Spec] = {
     "temporary_emergency_days": _int(1, 10),
     "temporary_same_cause_months": _int(0, 24),
     "temporary_publicity": Spec(Kind.BOOL),
+    # 刚性支出 and 财产 (seed 004 二(四), 二(十)): caps are money (per household and month, under the same ceiling).
+    "rigid_expense_declared": Spec(Kind.BOOL),
+    "financial_assets_months": _int(1, 120),
+    "vehicles_allowed": _int(0, 5),
+    "houses_allowed": _int(1, 5),
 }
 
 
