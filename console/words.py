@@ -142,6 +142,7 @@ TRIGGERS = {
     "complaint": "投诉举报",
     "province_warning": "省级预警",
     "payment_failed": "发放失败",
+    "age": "到龄复核",
 }
 DECISIONS = {"confirm": "确认", "reject": "驳回", "return": "退回"}
 SOURCES = {
@@ -272,6 +273,8 @@ FIGURES = {
     "review_months_quarterly": "按季复核对象周期（月）",
     "village_report_due_day": "村级报送截止日（每月几日）",
     "township_report_due_day": "乡镇报送截止日（每月几日）",
+    "elderly_high_age_min_years": "高龄津贴起始年龄（周岁）",
+    "age_review_lead_days": "到龄复核提前天数",
 }
 # 比对疑点 (matching's hits): statuses, severities, the person's place in the household, the evidence's fields.
 HIT_STATUSES = {"open": "待确认", "confirmed": "已确认", "dismissed": "已排除"}

@@ -69,6 +69,10 @@ SPECS: dict[str, Spec] = {
     "temporary_emergency_days": _int(1, 10),
     "temporary_same_cause_months": _int(0, 24),
     "temporary_publicity": Spec(Kind.BOOL),
+    # The high-age allowance's age: intake checks applications against the same bounds (its high_age_min_years).
+    "elderly_high_age_min_years": _int(60, 100),
+    # At least a week, so a worker down for a few days misses no birthday; at most a quarter ahead.
+    "age_review_lead_days": _int(7, 92),
 }
 
 
