@@ -187,6 +187,7 @@ TRIGGERS = {
     "complaint": "投诉举报",
     "province_warning": "省级预警",
     "payment_failed": "发放失败",
+    "age": "到龄复核",
 }
 DECISIONS = {"confirm": "确认", "reject": "驳回", "return": "退回"}
 SOURCES = {
@@ -328,6 +329,8 @@ FIGURES = {
     "financial_assets_months": "家庭人均金融资产上限（低保标准的月数）",
     "vehicles_allowed": "允许拥有的车辆数",
     "houses_allowed": "允许拥有的住房套数",
+    "elderly_high_age_min_years": "高龄津贴起始年龄（周岁）",
+    "age_review_lead_days": "到龄复核提前天数",
 }
 # 比对疑点 (matching's hits): statuses, severities, the person's place in the household, the evidence's fields.
 HIT_STATUSES = {"open": "待确认", "confirmed": "已确认", "dismissed": "已排除"}

@@ -1,5 +1,5 @@
 """Casework's scheduled work in the worker: the review calendar, the end of publicity and of gradual exits, the
-provincial push, standard raises left unfinished."""
+provincial push, standard raises left unfinished, reviews ahead of birthdays."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.kernel.jobs import PeriodicJob
 from libs.kernel.service import Runtime
 from services.casework.case import service as case_service
+from services.casework.case.age_reviews import open_age_reviews
 from services.casework.case.exits import end_gradual_exits
 from services.casework.case.opening import open_due_reviews
 from services.casework.context import Casework
@@ -40,8 +41,15 @@ def jobs(runtime: Runtime) -> Sequence[PeriodicJob]:
         for batch_id in await raises.stalled(session, ctx.now(), timedelta(minutes=1)):
             await raises.advance(ctx, batch_id)
 
+    async def ages(session: AsyncSession) -> None:
+        # Birthdays that end a children's allowance or reach the high-age allowance's age open a review a lead time
+        # ahead (issue 21). Once a day is enough: a birthday stays in the window for the whole lead time (a week at
+        # least), and a run reads every member whose birthday may be in it.
+        await open_age_reviews(session, ctx)
+
     return (
         PeriodicJob("review-calendar", every, reviews),
+        PeriodicJob("age-reviews", max(every, timedelta(days=1)), ages),
         PeriodicJob("standard-raises", every, standard_raises),
         PeriodicJob("publicity", every, publicity),
         PeriodicJob("gradual-exits", every, exits),

@@ -46,6 +46,8 @@ class Trigger(StrEnum):
     PAYMENT_FAILED = "payment_failed"
     OVERPAYMENT = "overpayment"
     VILLAGE_REPORT = "village_report"
+    # A birthday that ends a children's allowance or reaches an elderly allowance's age (issue 21).
+    AGE = "age"
 
 
 class Action(StrEnum):

@@ -102,6 +102,11 @@ class Standards:
     temporary_emergency_days: int = 3
     temporary_same_cause_months: int = 12
     temporary_publicity: bool = False
+    # Birthdays (issue 21; seed 003 三, 五): a children's allowance ends at 18 and an elderly allowance starts at the
+    # region's age (到龄老人应享尽享); the review opens this many days before the birthday, so the decision is ready
+    # for the first month it changes.
+    elderly_high_age_min_years: int = 80
+    age_review_lead_days: int = 30
 
     @classmethod
     def of(cls, values: Mapping[str, StoredFigure]) -> Self:

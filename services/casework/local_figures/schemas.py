@@ -74,6 +74,10 @@ SPECS: dict[str, Spec] = {
     "financial_assets_months": _int(1, 120),
     "vehicles_allowed": _int(0, 5),
     "houses_allowed": _int(1, 5),
+    # The high-age allowance's age: intake checks applications against the same bounds (its high_age_min_years).
+    "elderly_high_age_min_years": _int(60, 100),
+    # At least a week, so a worker down for a few days misses no birthday; at most a quarter ahead.
+    "age_review_lead_days": _int(7, 92),
 }
 
 

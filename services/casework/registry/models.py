@@ -99,6 +99,8 @@ class HouseholdMember(Base):
         Index("ix_household_members_household_id", "household_id"),
         # Staff search households by a current member's full name (户籍查询).
         Index("ix_household_members_name", "name", "household_id", postgresql_where="left_at IS NULL"),
+        # The age job reads current members by birth-date ranges, a page at a time (issue 21).
+        Index("ix_household_members_birth_date", "birth_date", "id", postgresql_where="left_at IS NULL"),
     )
 
 
