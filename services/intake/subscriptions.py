@@ -3,12 +3,14 @@ consumer name → {event type → handler}."""
 
 from libs.contracts.events.casework import CaseDecided, EntitlementChanged, HouseholdChanged
 from libs.contracts.events.complaints import HelpRequested
+from libs.contracts.events.relatives import CloseRelativeFilingChanged
 from libs.kernel.consumer import typed_handler
 from libs.kernel.service import Runtime, Subscriptions
 from services.intake.application import service as applications
 from services.intake.context import Intake
 from services.intake.lead import service as leads
 from services.intake.recipients import handlers as recipients
+from services.intake.relatives import register
 
 
 def subscriptions(runtime: Runtime) -> Subscriptions:
@@ -22,5 +24,11 @@ def subscriptions(runtime: Runtime) -> Subscriptions:
         "recipients": {
             EntitlementChanged.event_type: typed_handler(EntitlementChanged, ctx, recipients.on_entitlement_changed),
             HouseholdChanged.event_type: typed_handler(HouseholdChanged, ctx, recipients.on_household_changed),
+        },
+        # Casework's close-relative register: its staff are refused on the relatives' applications and leads.
+        "relatives": {
+            CloseRelativeFilingChanged.event_type: typed_handler(
+                CloseRelativeFilingChanged, ctx, register.on_filing_changed
+            )
         },
     }

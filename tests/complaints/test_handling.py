@@ -206,7 +206,7 @@ async def test_a_returned_item_is_closed_with_its_reason(api: ComplaintsApi) -> 
     village = new_village()
     officer = township_officer(village)
     cid = (await api.post_work_order(work_order(village), hotline(village[:6])))["complaint_id"]
-    returned = await api.act(cid, "return", officer, {"reason": "属于人社部门职责"})
+    returned = await api.act(cid, "return", officer, {"reason": "属于人社部门职责", "feedback": FEEDBACK})
     assert returned.status_code == 200, returned.text
     item = returned.json()
     assert (item["status"], item["finding"], item["reply"]) == ("returned", "not_applicable", "属于人社部门职责")
@@ -327,7 +327,7 @@ async def test_a_complaint_ends_in_a_finding_about_facts_or_is_returned(api: Com
     assert refused.json()["code"] == "finding_needs_facts"
     assert refused.json()["errors"][0]["loc"] == ["body", "finding"]
     assert await api.item(cid, officer) == before
-    returned = await api.act(cid, "return", officer, {"reason": "属于住建部门职责"})
+    returned = await api.act(cid, "return", officer, {"reason": "属于住建部门职责", "feedback": FEEDBACK})
     assert returned.json()["status"] == "returned"
 
 

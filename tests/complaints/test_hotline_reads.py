@@ -87,7 +87,8 @@ async def test_a_returned_work_order_reads_as_not_applicable_with_the_reason(api
     client = hotline(village[:6])
     created, number = await _received(api, village, client)
     reason = "反映事项属住建部门职责，退回平台转办。"
-    returned = await api.act(created["complaint_id"], "return", township_officer(village), {"reason": reason})
+    answer = {"reason": reason, "feedback": {"text": reason, "method": "hotline_reply"}}
+    returned = await api.act(created["complaint_id"], "return", township_officer(village), answer)
     assert returned.status_code == 200, returned.text
     read = await _read(api, number, client)
     assert read["status"] == "returned"

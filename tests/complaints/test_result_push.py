@@ -299,7 +299,8 @@ async def test_results_closed_while_the_platform_is_down_each_arrive_once(api: C
         for _ in range(2):
             village = new_village(county)
             created = await api.post_work_order(work_order(village), client)
-            back = await api.act(created["complaint_id"], "return", township_officer(village), {"reason": "非民政事项"})
+            answer = {"reason": "非民政事项", "feedback": {"text": "非民政事项，已退回平台", "method": "hotline_reply"}}
+            back = await api.act(created["complaint_id"], "return", township_officer(village), answer)
             assert back.status_code == 200, back.text
             nos.append(created["work_order_no"])
 
@@ -330,7 +331,8 @@ async def test_a_returned_work_order_is_pushed_with_its_reason(api: ComplaintsAp
         await register(api, client, fake.url, fresh_secret())
         created = await api.post_work_order(work_order(village), client)
         reason = "反映事项属人社部门职责，已退回"
-        back = await api.act(created["complaint_id"], "return", township_officer(village), {"reason": reason})
+        answer = {"reason": reason, "feedback": {"text": reason, "method": "hotline_reply"}}
+        back = await api.act(created["complaint_id"], "return", township_officer(village), answer)
         assert back.status_code == 200, back.text
         await run(api, job)
     [pushed] = [r.json() for r in fake.accepted()]

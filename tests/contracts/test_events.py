@@ -43,6 +43,7 @@ ADDED_TYPES = (
     "temporary-grant-issued",
     "temporary-grant-payment-reported",
     "temporary-grant-reclaimed",
+    "close-relative-filing-changed",
 )
 
 # A sample payload per type, and the path of one identity number inside it (None: the type carries none).
@@ -266,6 +267,17 @@ SAMPLES: dict[str, tuple[dict[str, Any], tuple[str | int, ...] | None]] = {
             "reclaimed_at": NOW,
         },
         None,
+    ),
+    "close-relative-filing-changed": (
+        {
+            "filing_id": "17",
+            "state": "active",
+            "staff_user": "u-zhao",
+            "staff_name": "赵红梅",
+            "relative_id_number": SPOUSE,
+            "changed_at": NOW,
+        },
+        ("relative_id_number",),
     ),
     "platform-probe": ({"probe_id": "probe-1", "seq": 7, "sent_at": "2026-11-23T01:15:00Z"}, None),
 }

@@ -18,6 +18,7 @@ from libs.contracts.events.intake import (
 )
 from libs.contracts.events.matching import DeathDetected, MatchHitConfirmed, VerificationCompleted
 from libs.contracts.events.platform import PlatformProbe
+from libs.contracts.events.relatives import CloseRelativeFilingChanged
 
 # In the order of the CONTRACTS.md §6 table, then the events added since; the platform probe last.
 _MODELS: tuple[type[EventPayload], ...] = (
@@ -38,6 +39,7 @@ _MODELS: tuple[type[EventPayload], ...] = (
     TemporaryGrantIssued,
     TemporaryGrantPaymentReported,
     TemporaryGrantReclaimed,
+    CloseRelativeFilingChanged,
     PlatformProbe,
 )
 

@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.intake import CloseRelation
+from libs.contracts.events.relatives import CloseRelativeFilingChanged, FilingState
 from libs.contracts.id_number import IdNumber
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from services.casework.context import ID_NUMBER_CONTEXT, Casework
@@ -61,7 +62,28 @@ async def file(session: AsyncSession, ctx: Casework, who: Principal, body: Filin
     session.add(filing)
     await session.flush()
     await apply_filing(session, ctx, filing)
+    await _publish(session, ctx, filing, body.relative.id_number)
     return filing
+
+
+async def _publish(session: AsyncSession, ctx: Casework, filing: StaffRelative, relative_id_number: str) -> None:
+    """Tell intake (which refuses the staff member's actions on the relative's applications and leads before any case
+    exists) how the filing stands now, in the filing's own transaction (DOMAIN.md §7)."""
+    state = FilingState.ACTIVE if filing.withdrawn_at is None else FilingState.WITHDRAWN
+    await ctx.publish(
+        session,
+        CloseRelativeFilingChanged(
+            filing_id=str(filing.id),
+            state=state,
+            staff_user=filing.staff_user,
+            staff_name=filing.staff_name,
+            relative_id_number=relative_id_number,
+            changed_at=filing.withdrawn_at or filing.filed_at,
+        ),
+        subject=f"close-relative/{filing.id}",
+        # The relative's keyed hash: a filing and its withdrawal share a partition (CONTRACTS.md §6).
+        key=filing.relative_hash,
+    )
 
 
 async def apply_filing(session: AsyncSession, ctx: Casework, filing: StaffRelative) -> None:
@@ -125,6 +147,7 @@ async def withdraw(session: AsyncSession, ctx: Casework, who: Principal, filing_
     if filing.withdrawn_at is not None:
         raise AlreadyWithdrawn("The filing was already withdrawn")
     filing.withdrawn_at, filing.withdrawn_reason = ctx.now(), reason
+    await _publish(session, ctx, filing, ctx.open(filing.relative_id_sealed, ID_NUMBER_CONTEXT))
     return filing
 
 

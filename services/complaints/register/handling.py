@@ -97,13 +97,7 @@ async def resolve(session: AsyncSession, ctx: Complaints, who: Principal, item: 
         )
     if body.finding in NEEDS_INVESTIGATION and not await _investigated(session, item):
         raise NotInvestigated("A finding about facts needs an investigation note first (逐一核查)")
-    if body.feedback is not None:
-        give_feedback(ctx, who, item, body.feedback)
-    if not item.anonymous and item.feedback_text is None:
-        raise FeedbackRequired(
-            "A real-name item is closed only with written feedback to the complainant (seed 000 §5(二))",
-            errors=[{"loc": ["body", "feedback"], "msg": "written feedback to the complainant is required"}],
-        )
+    _feedback_before_closing(ctx, who, item, body.feedback)
     upheld_about_household = body.finding in UPHELD and item.subject_kind in (SubjectKind.HOUSEHOLD, SubjectKind.PERSON)
     if upheld_about_household and item.subject_household_id is None and item.subject_id_sealed is None:
         raise SubjectUnidentified(
@@ -128,7 +122,9 @@ async def resolve(session: AsyncSession, ctx: Complaints, who: Principal, item: 
 
 
 async def return_item(session: AsyncSession, ctx: Complaints, who: Principal, item: Complaint, body: ReturnIn) -> None:
-    """Not a civil-affairs matter: returned with the reason (退回), which the platform passes on."""
+    """Not a civil-affairs matter: returned with the reason (退回), which the platform passes on. A real-name
+    complainant is told in writing as on every other way an item closes (DOMAIN.md §6)."""
+    _feedback_before_closing(ctx, who, item, body.feedback)
     now = ctx.now()
     item.finding = Finding.NOT_APPLICABLE.value
     item.reply = body.reason
@@ -137,6 +133,18 @@ async def return_item(session: AsyncSession, ctx: Complaints, who: Principal, it
     item.handler_unit = unit_name(item.assigned_unit)
     record_status(session, item, Status.RETURNED, now, f"退回：{body.reason}", who.subject)
     await _closed(session, ctx, item)
+
+
+def _feedback_before_closing(ctx: Complaints, who: Principal, item: Complaint, feedback: FeedbackIn | None) -> None:
+    """Every way a real-name item closes (resolved or returned) needs the written result to the complainant: given
+    with the closing request or before it. Checked before anything is closed, so a refusal changes nothing."""
+    if feedback is not None:
+        give_feedback(ctx, who, item, feedback)
+    if not item.anonymous and item.feedback_text is None:
+        raise FeedbackRequired(
+            "A real-name item is closed only with written feedback to the complainant (seed 000 §5(二))",
+            errors=[{"loc": ["body", "feedback"], "msg": "written feedback to the complainant is required"}],
+        )
 
 
 async def _closed(session: AsyncSession, ctx: Complaints, item: Complaint) -> None:

@@ -206,7 +206,8 @@ async def resolve(
 async def return_item(
     complaint_id: ComplaintId, body: ReturnIn, session: DbSession, ctx: ComplaintsCtx, who: Handler
 ) -> ComplaintOut:
-    """Not a civil-affairs matter: return it with the reason (to the platform, for a hotline work order)."""
+    """Not a civil-affairs matter: return it with the reason (to the platform, for a hotline work order). A real-name
+    item needs written feedback, given here or before, as for resolving (422 `feedback_required`)."""
     item = await repository.for_handling(session, who, complaint_id)
     await handling.return_item(session, ctx, who, item, body)
     return await detail(session, ctx, who, item)

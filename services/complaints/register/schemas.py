@@ -145,6 +145,8 @@ class ResolveIn(Strict):
 
 class ReturnIn(Strict):
     reason: Reason
+    # A real-name item needs written feedback to close, returned or not: here, or given before (DOMAIN.md §6).
+    feedback: FeedbackIn | None = None
 
 
 class RevealIn(Strict):

@@ -1,9 +1,10 @@
 """What the application endpoints refuse with (codes in `libs.contracts.errors.intake`; recusal, recipients and
-statuses are casework's codes, which intake answers with too)."""
+statuses are casework's codes, which intake answers with too). Recusal's refusal is shared with leads
+(`services.intake.relatives.errors`)."""
 
 from collections.abc import Sequence
 
-from libs.kernel.errors import Conflict, Forbidden, NotFound, Unprocessable
+from libs.kernel.errors import Conflict, NotFound, Unprocessable
 from services.intake.application.rules import Violation
 
 
@@ -13,10 +14,6 @@ class ApplicationNotFound(NotFound):
 
 class InvalidStatus(Conflict):
     code = "invalid_status"
-
-
-class RecusalRequired(Forbidden):
-    code = "recusal_required"
 
 
 class PersonInOpenApplication(Conflict):

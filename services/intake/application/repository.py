@@ -42,6 +42,14 @@ async def get_for_update(session: AsyncSession, application_id: str) -> Applicat
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+async def member_hashes(session: AsyncSession, application_id: str) -> list[str]:
+    """The household members of the current version (not its obligors), by keyed hash."""
+    stmt = select(ApplicationPerson.person_hash).where(
+        ApplicationPerson.application_id == application_id, ApplicationPerson.role != "obligor"
+    )
+    return list((await session.scalars(stmt)).all())
+
+
 async def get(session: AsyncSession, application_id: str) -> Application | None:
     return await session.get(Application, application_id)
 

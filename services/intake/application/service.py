@@ -25,7 +25,6 @@ from services.intake.application.errors import (
     LeadImmutable,
     PersonAlreadyRecipient,
     PersonInOpenApplication,
-    RecusalRequired,
     RulesBroken,
 )
 from services.intake.application.models import Application, ApplicationHistory, ApplicationPerson, ApplicationVersion
@@ -41,6 +40,8 @@ from services.intake.application.schemas import ApplicationIn, ApplicationStatus
 from services.intake.context import Intake
 from services.intake.lead import service as lead_service
 from services.intake.local_figures.repository import RULES, deadline
+from services.intake.relatives.errors import RecusalRequired
+from services.intake.relatives.register import ensure_not_registered_relative
 
 # Spelt before `seal_context` existed; the string is bound into every value sealed under it, so it stays.
 SEAL_CONTEXT = "intake.application_versions.content_sealed"
@@ -75,6 +76,13 @@ def _ensure_not_recused(principal: Principal, users: list[str], names: list[str]
 def _recusal_lists(body: ApplicationIn) -> tuple[list[str], list[str]]:
     relatives = body.declarations.close_relative.relatives
     return sorted({r.staff_user for r in relatives if r.staff_user}), sorted({r.staff_name for r in relatives})
+
+
+async def _ensure_not_related(session: AsyncSession, ctx: Intake, principal: Principal, body: ApplicationIn) -> None:
+    """Refuse a relative of the household as the content states it: declared on it, or filed in casework's register
+    as a relative of one of its members (an undeclared relation is caught too, DOMAIN.md §7)."""
+    _ensure_not_recused(principal, *_recusal_lists(body))
+    await ensure_not_registered_relative(session, principal, {ctx.hash(m.id_number) for m in body.members})
 
 
 async def _content_violations(session: AsyncSession, ctx: Intake, body: ApplicationIn) -> list[Violation]:
@@ -166,7 +174,7 @@ async def _write_version(session: AsyncSession, ctx: Intake, app: Application, b
 
 async def create(session: AsyncSession, ctx: Intake, principal: Principal, body: ApplicationIn) -> Application:
     ensure_jurisdiction(principal, body.region_code)
-    _ensure_not_recused(principal, *_recusal_lists(body))
+    await _ensure_not_related(session, ctx, principal, body)
     raise_violations(await _content_violations(session, ctx, body))
     await _ensure_no_conflict(session, ctx, body, exclude="")
     now = ctx.now()
@@ -196,11 +204,18 @@ async def _load(session: AsyncSession, principal: Principal, application_id: str
     app = await repo.get_for_update(session, application_id)
     if app is None:
         raise ApplicationNotFound(f"No application {application_id}")
-    ensure_jurisdiction(principal, app.region_code)
-    _ensure_not_recused(principal, app.recused_users, app.recused_names)
+    await _ensure_may_act(session, principal, app)
     if ApplicationStatus(app.status) not in ALLOWED_FROM[action]:
         raise InvalidStatus(f"Cannot {action} an application that is {app.status}", status_now=app.status)
     return app
+
+
+async def _ensure_may_act(session: AsyncSession, principal: Principal, app: Application) -> None:
+    """In jurisdiction, and no relative of the household: declared on it, or filed in casework's register as a
+    relative of one of its members in the current version."""
+    ensure_jurisdiction(principal, app.region_code)
+    _ensure_not_recused(principal, app.recused_users, app.recused_names)
+    await ensure_not_registered_relative(session, principal, await repo.member_hashes(session, app.id))
 
 
 async def current_content(session: AsyncSession, ctx: Intake, app: Application) -> ApplicationIn:
@@ -214,7 +229,7 @@ async def update(
 ) -> Application:
     app = await _load(session, principal, application_id, "update")
     ensure_jurisdiction(principal, body.region_code)
-    _ensure_not_recused(principal, *_recusal_lists(body))
+    await _ensure_not_related(session, ctx, principal, body)
     if body.lead_id != app.lead_id:
         raise LeadImmutable(
             "The lead of an application cannot change",
@@ -343,7 +358,7 @@ async def editable_content(
     Only content that may still change is given out (once submitted, the masked detail is what staff read), and only to
     someone who could replace it: in jurisdiction, not recused."""
     app = await visible(session, principal, application_id)
-    _ensure_not_recused(principal, app.recused_users, app.recused_names)
+    await _ensure_may_act(session, principal, app)
     if ApplicationStatus(app.status) not in ALLOWED_FROM["update"]:
         raise InvalidStatus(f"Only a draft or returned application can be edited; this one is {app.status}",
                             status_now=app.status)  # fmt: skip

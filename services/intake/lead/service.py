@@ -33,6 +33,7 @@ from services.intake.lead.schemas import (
     LeadSummary,
 )
 from services.intake.local_figures.repository import deadline
+from services.intake.relatives.register import ensure_not_registered_relative
 
 # Spelt before `seal_context` existed; the string is bound into every value sealed under it, so it stays.
 SEAL_CONTEXT = "intake.leads.contact_sealed"
@@ -126,6 +127,14 @@ async def _load(session: AsyncSession, principal: Principal, lead_id: str, *, fo
     return lead
 
 
+async def _load_to_act(session: AsyncSession, principal: Principal, lead_id: str) -> Lead:
+    """The lead, locked, for an action by someone who is not filed as the person's close relative (DOMAIN.md §7)."""
+    lead = await _load(session, principal, lead_id, for_update=True)
+    if lead.person_hash is not None:
+        await ensure_not_registered_relative(session, principal, [lead.person_hash])
+    return lead
+
+
 def _ensure_open(lead: Lead) -> None:
     if lead.status != LeadStatus.OPEN.value:
         raise LeadNotOpen(f"The lead is already {lead.status}", status_now=lead.status)
@@ -135,7 +144,7 @@ async def link_application(
     session: AsyncSession, ctx: Intake, principal: Principal, lead_id: str, application_id: str, region_code: str
 ) -> None:
     """The township opened an application for the lead's person: the lead ends, linked to it."""
-    lead = await _load(session, principal, lead_id, for_update=True)
+    lead = await _load_to_act(session, principal, lead_id)
     _ensure_open(lead)
     if not region_code.startswith(lead.region_code):
         raise RegionOutsideLeadRegion(
@@ -149,7 +158,7 @@ async def link_application(
 
 
 async def close(session: AsyncSession, ctx: Intake, principal: Principal, lead_id: str, body: CloseIn) -> Lead:
-    lead = await _load(session, principal, lead_id, for_update=True)
+    lead = await _load_to_act(session, principal, lead_id)
     _ensure_open(lead)
     now = ctx.now()
     lead.status = LeadStatus.CLOSED.value
@@ -159,7 +168,7 @@ async def close(session: AsyncSession, ctx: Intake, principal: Principal, lead_i
 
 
 async def assign(session: AsyncSession, ctx: Intake, principal: Principal, lead_id: str, region_code: str) -> Lead:
-    lead = await _load(session, principal, lead_id, for_update=True)
+    lead = await _load_to_act(session, principal, lead_id)
     _ensure_open(lead)
     ensure_jurisdiction(principal, region_code)
     if not region_code.startswith(lead.region_code):
