@@ -88,6 +88,9 @@ class Standards:
     temporary_emergency_days: int = 3
     temporary_same_cause_months: int = 12
     temporary_publicity: bool = False
+    # 复核/申诉 (issue 21): a refused, stopped or reduced household may appeal within this many calendar days of the
+    # decision (60 by default, as for 行政复议).
+    appeal_days: int = 60
 
     @classmethod
     def of(cls, values: Mapping[str, StoredFigure]) -> Self:

@@ -69,6 +69,8 @@ SPECS: dict[str, Spec] = {
     "temporary_emergency_days": _int(1, 10),
     "temporary_same_cause_months": _int(0, 24),
     "temporary_publicity": Spec(Kind.BOOL),
+    # A fortnight at least to write an appeal; beyond half a year a decision is never settled.
+    "appeal_days": _int(15, 180),
 }
 
 
