@@ -3,6 +3,7 @@ from pathlib import Path
 from libs.kernel.service import ServiceDefinition, ServiceSchema
 from libs.modules.work_calendar import calendar_router
 from services.casework import jobs
+from services.casework.appeals.router import router as appeals
 from services.casework.case.close_relatives_router import router as relatives
 from services.casework.case.deaths_router import router as deaths
 from services.casework.case.posting_router import router as postings
@@ -31,6 +32,7 @@ DEFINITION = ServiceDefinition(
         standards,
         standard_raises,
         temporary_grants,
+        appeals,
         relatives,
         reports,
         province,

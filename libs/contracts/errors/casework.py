@@ -136,4 +136,32 @@ CODES: tuple[ErrorCode, ...] = (
     ),
     ErrorCode("account_missing", 409, "No account to pay the grant into", "未提供临时救助金收款账户"),
     ErrorCode("grant_state", 409, "The grant's state does not allow this action", "该临时救助当前状态不允许此操作"),
+    # Appeals (appeals/errors.py)
+    ErrorCode("appeal_not_found", 404, "No such appeal", "未找到该复核申请"),
+    ErrorCode(
+        "not_appealable",
+        422,
+        "Only a refusal, a stop, a reduction or a gradual exit can be appealed",
+        "只有不予批准、停发、减发或渐退的决定可以申请复核",
+    ),
+    ErrorCode(
+        "appeal_late",
+        422,
+        "The time to appeal this decision has passed",
+        "已超过申请复核的期限",
+    ),
+    ErrorCode("appeal_exists", 409, "This decision has already been appealed", "该决定已提出过复核申请"),
+    ErrorCode("appeal_decided", 409, "The appeal has already been decided", "该复核申请已作出复核决定"),
+    ErrorCode(
+        "appeal_same_officer",
+        403,
+        "The officer who made the decision may not decide its appeal",
+        "原决定作出人不得办理对该决定的复核",
+    ),
+    ErrorCode(
+        "decision_superseded",
+        409,
+        "A later decision has changed this entitlement: open a review instead",
+        "该待遇已被此后的决定变更，请另行启动复核程序",
+    ),
 )

@@ -107,6 +107,9 @@ class Standards:
     # for the first month it changes.
     elderly_high_age_min_years: int = 80
     age_review_lead_days: int = 30
+    # 复核/申诉 (issue 21): a refused, stopped or reduced household may appeal within this many calendar days of the
+    # decision (60 by default, as for 行政复议).
+    appeal_days: int = 60
 
     @classmethod
     def of(cls, values: Mapping[str, StoredFigure]) -> Self:

@@ -78,6 +78,8 @@ SPECS: dict[str, Spec] = {
     "elderly_high_age_min_years": _int(60, 100),
     # At least a week, so a worker down for a few days misses no birthday; at most a quarter ahead.
     "age_review_lead_days": _int(7, 92),
+    # A fortnight at least to write an appeal; beyond half a year a decision is never settled.
+    "appeal_days": _int(15, 180),
 }
 
 

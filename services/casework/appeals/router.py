@@ -1,0 +1,117 @@
+"""Appeals against refusals, stops and reductions (复核/申诉, issue 21).
+
+`POST /api/v1/casework/cases/{case_id}/appeals` (township or county, on the household's behalf), the county's list
+and decision under `/api/v1/casework/appeals`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+
+from libs.contracts.events.casework import CaseOutcome
+from libs.contracts.region import RegionCodeStr
+from libs.kernel.audit_note import note
+from libs.kernel.auth import jurisdiction_prefix
+from libs.kernel.db import DbSession
+from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
+from services.casework.appeals import service
+from services.casework.appeals.models import CaseAppeal
+from services.casework.appeals.rules import AppealStatus, Ground
+from services.casework.appeals.schemas import AppealDecisionIn, AppealIn, AppealOut
+from services.casework.context import CaseworkCtx
+from services.casework.dependencies import County, Officer, Reader
+
+router = APIRouter(prefix="/api/v1/casework", tags=["appeals"])
+
+AppealId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^appeal-[0-9a-f-]{36}$")]
+CaseId = Annotated[str, Path(min_length=1, max_length=128)]
+_ERRORS: dict[int | str, dict[str, str]] = {
+    403: {
+        "description": "Outside your jurisdiction, wrong role, recusal required, or the officer who made the decision "
+        "(`appeal_same_officer`)"
+    },
+    404: {"description": "No such case or appeal"},
+    409: {
+        "description": "The case is not decided (`invalid_status`), already appealed (`appeal_exists`), the appeal "
+        "decided (`appeal_decided`), or a later decision changed the entitlement (`decision_superseded`)"
+    },
+    422: {
+        "description": "The decision took nothing away (`not_appealable`), the window is over (`appeal_late`, with "
+        "`window_ends_on`), or an overturned refusal the calculation does not support (`not_eligible`)"
+    },
+}
+
+
+def appeal_out(a: CaseAppeal) -> AppealOut:
+    return AppealOut(
+        appeal_id=a.id,
+        case_id=a.case_id,
+        region_code=a.region_code,
+        household_id=a.household_id,
+        program=a.program,
+        ground=Ground(a.ground),
+        against_outcome=CaseOutcome(a.against_outcome),
+        decided_on=a.decided_on,
+        original_effective_month=a.original_effective_month,
+        window_ends_on=a.window_ends_on,
+        statement=a.statement,
+        filed_by=a.filed_by,
+        filed_at=a.filed_at,
+        status=AppealStatus(a.status),
+        reasons=list(a.reasons),
+        effective_month=a.effective_month,
+        decided_by=a.decided_by,
+        decided_at=a.decided_at,
+    )
+
+
+@router.post("/cases/{case_id}/appeals", response_model=AppealOut, status_code=201, responses=_ERRORS)
+async def file_appeal(
+    case_id: CaseId, body: AppealIn, response: Response, session: DbSession, ctx: CaseworkCtx, who: Officer
+) -> AppealOut:
+    """The household's appeal against a refusal, a stop, a cut or a gradual exit, within the region's
+    `appeal_days` of the decision."""
+    appeal = await service.file(session, ctx, who, case_id, body)
+    note(response, "appeal.filed", f"case/{case_id}")
+    return appeal_out(appeal)
+
+
+@router.get("/appeals", response_model=Page[AppealOut], responses={403: {}, 422: {}})
+async def list_appeals(
+    session: DbSession,
+    who: Reader,
+    region_code: Annotated[RegionCodeStr | None, Query()] = None,
+    status: AppealStatus | None = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Page[AppealOut]:
+    """Appeals in your jurisdiction, the longest waiting first; `status=open` is the county's work list."""
+    prefix = jurisdiction_prefix(who, region_code)
+    after = decode_keyset(cursor, tuple[dt.datetime, str])
+    rows = await service.appeals_in(session, prefix, status=status, after=after, limit=limit)
+    return page_of(rows, limit, lambda a: (a.filed_at.isoformat(), a.id), appeal_out)
+
+
+@router.get("/appeals/{appeal_id}", response_model=AppealOut, responses={403: {}, 404: {}, 422: {}})
+async def get_appeal(appeal_id: AppealId, session: DbSession, who: Reader) -> AppealOut:
+    """One appeal: what it is against, its window, its statement and its decision."""
+    return appeal_out(await service.load(session, who, appeal_id))
+
+
+@router.post("/appeals/{appeal_id}/decision", response_model=AppealOut, responses=_ERRORS)
+async def decide_appeal(
+    appeal_id: AppealId,
+    body: AppealDecisionIn,
+    response: Response,
+    session: DbSession,
+    ctx: CaseworkCtx,
+    who: County,
+) -> AppealOut:
+    """A county officer other than the decision's maker upholds the decision or overturns it (a refusal approved,
+    a stop or cut undone from its first month); published as `case-decided`."""
+    appeal = await service.decide(session, ctx, who, appeal_id, body)
+    note(response, "appeal.decided", f"case/{appeal.case_id}")
+    return appeal_out(appeal)
