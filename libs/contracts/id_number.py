@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from operator import mul
 from typing import Annotated
 
 from pydantic import AfterValidator
@@ -21,6 +22,7 @@ from libs.contracts.clock import china_today
 # _CHECK_MAP[r].
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_MAP = "10X98765432"
+_ZERO_WEIGHTED = ord("0") * sum(_WEIGHTS)
 
 _DIGITS_17 = re.compile(r"[0-9]{17}")
 _FORM_18 = re.compile(r"[0-9]{17}[0-9X]")
@@ -49,7 +51,9 @@ def check_character(first17: str) -> str:
     """The GB 11643 check character (0-9 or X) for the first 17 digits."""
     if not _DIGITS_17.fullmatch(first17):
         raise InvalidIdNumber("invalid_characters", "the first 17 characters of an identity number must be digits")
-    total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True))
+    # Seventeen ASCII digits (checked just above): their code points times the weights, less '0' (48) times the
+    # weights, all in C; every event naming a person validates its numbers (100,000 households in a standard raise).
+    total = sum(map(mul, first17.encode(), _WEIGHTS)) - _ZERO_WEIGHTED
     return _CHECK_MAP[total % 11]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, distinct, func, or_, select
+from sqlalchemy import ARRAY, ColumnElement, Select, Text, any_, distinct, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.casework import EntitlementStatus
@@ -94,7 +94,9 @@ async def stream_held(session: AsyncSession, ctx: Casework, county_code: str, mo
 async def held_of_households(
     session: AsyncSession, ctx: Casework, county_code: str, month: str, household_ids: Sequence[str]
 ) -> list[Held]:
-    stmt = _held_query(county_code, month).where(Entitlement.household_id.in_(household_ids))
+    # The ids as one array parameter: a parameter each (`IN`) costs more to render than the query takes to run.
+    ids = literal(list(household_ids), ARRAY(Text))
+    stmt = _held_query(county_code, month).where(Entitlement.household_id == any_(ids))
     return [held_of(ctx, row) for row in (await session.execute(stmt)).all()]
 
 

@@ -18,7 +18,7 @@ import uuid
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import ARRAY, BigInteger, Table, Text, func, insert, literal, select, update
+from sqlalchemy import ARRAY, BigInteger, Table, Text, any_, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -50,6 +50,12 @@ class _Resolver:
     def __init__(self, area: AreaStandards) -> None:
         self.area = area
         self.cache: dict[str, Standards] = {}
+        # Figure rows are only ever added: the same row ids are the same figures.
+        self.ids = frozenset(row.id for row in area.rows)
+
+    def same_or_new(self, area: AreaStandards) -> _Resolver:
+        """This resolver, if `area` holds the same rows (so a batch resolves each region once, not once a chunk)."""
+        return self if frozenset(row.id for row in area.rows) == self.ids else _Resolver(area)
 
     def __call__(self, region_code: str) -> Standards:
         found = self.cache.get(region_code)
@@ -130,6 +136,7 @@ class _Plan:
     after: str | None
     ids: list[str]
     changed: list[Recalculated]
+    resolve: _Resolver | None = None
 
 
 async def advance(ctx: Casework, batch_id: str, *, chunk: int = CHUNK, max_chunks: int | None = None) -> None:
@@ -143,7 +150,9 @@ async def advance(ctx: Casework, batch_id: str, *, chunk: int = CHUNK, max_chunk
     plan = await _prepare(ctx, county, month, cursor, chunk)
     chunks = 0
     while True:
-        ahead = asyncio.create_task(_prepare(ctx, county, month, plan.ids[-1], chunk)) if plan.ids else None
+        ahead = (
+            asyncio.create_task(_prepare(ctx, county, month, plan.ids[-1], chunk, plan.resolve)) if plan.ids else None
+        )
         stop = True
         try:
             stop = not await _commit(ctx, batch_id, plan, month)
@@ -159,15 +168,18 @@ async def advance(ctx: Casework, batch_id: str, *, chunk: int = CHUNK, max_chunk
         plan = await ahead
 
 
-async def _prepare(ctx: Casework, county: str, month: Period, after: str | None, size: int) -> _Plan:
+async def _prepare(
+    ctx: Casework, county: str, month: Period, after: str | None, size: int, resolve: _Resolver | None = None
+) -> _Plan:
     async with ctx.sessions() as session:
         ids = await repository.households_after(session, county, str(month), after, size)
         if not ids:
             return _Plan(after, [], [])
-        resolve = _Resolver(await standards_in_area(session, county, month.first_day))
+        area = await standards_in_area(session, county, month.first_day)
+        resolve = resolve.same_or_new(area) if resolve else _Resolver(area)
         held = await repository.held_of_households(session, ctx, county, str(month), ids)
     recalculated = (recalculate(h, resolve(h.region_code), month.first_day) for h in held)
-    return _Plan(after, ids, [r for r in recalculated if r.verdict is Verdict.CHANGED])
+    return _Plan(after, ids, [r for r in recalculated if r.verdict is Verdict.CHANGED], resolve)
 
 
 async def _commit(ctx: Casework, batch_id: str, plan: _Plan, month: Period) -> bool:
@@ -221,7 +233,7 @@ async def _apply(session: AsyncSession, ctx: Casework, changed: list[Recalculate
         return 0
     bumped = (
         update(Household)
-        .where(Household.id.in_(sorted({household_id for _, household_id in rows})))
+        .where(Household.id == any_(literal(sorted({household_id for _, household_id in rows}), ARRAY(Text))))
         .values(version=Household.version + 1, updated_at=now)
         .returning(Household)
     )
@@ -246,7 +258,8 @@ async def _apply(session: AsyncSession, ctx: Casework, changed: list[Recalculate
                 payload = entitlement_changed(ctx, h, state, ent)
                 event = new_event(payload.event_type, source=ctx.source, subject=f"household/{h.id}", data=payload)
                 events.append((event, h.id))
-    await session.execute(insert(HouseholdVersion), versions)
+    # Into the table, not through the ORM's bulk insert: the same rows without its bookkeeping per row.
+    await session.execute(insert(cast(Table, HouseholdVersion.__table__)), versions)
     await ctx.outbox.add_many(session, events)
     return len(amounts)
 
