@@ -87,3 +87,68 @@ def test_marginal_list_is_capped_and_counted() -> None:
     t = tally(rows, lambda _region: RAISED, ON)
     assert t.marginal_count == MARGINAL_LISTED + 5
     assert len(t.marginal) == MARGINAL_LISTED
+
+
+# --- Households imported with their amounts: no case, so the amount moves by what the figures moved ---------------
+
+BEFORE = Standards(
+    dibao_standard_fen=60000,
+    tekun_basic_fen=90000,
+    tekun_care_self_fen=10000,
+    tekun_care_partial_fen=30000,
+    tekun_care_full_fen=60000,
+    elderly_high_age_fen=10000,
+    disability_care_grade1_fen=20000,
+    disability_care_grade2_fen=10000,
+)
+AFTER = replace(
+    BEFORE,
+    dibao_standard_fen=70000,
+    tekun_basic_fen=95000,
+    tekun_care_partial_fen=32000,
+    elderly_high_age_fen=12000,
+    disability_care_grade2_fen=12000,
+)
+
+
+def imported(program: Program, amount: int, members: int = 2) -> Held:
+    return Held(f"ent-imp-{program.value}", "hh-imp", "140402001001", program, amount, None, members)
+
+
+@pytest.mark.parametrize(
+    ("case", "verdict", "amount"),
+    [
+        # 补差: standard × members − income, so 100.00 more per member (a couple: 1,050.00 → 1,250.00).
+        (imported(Program.DIBAO, 105000, members=2), Verdict.CHANGED, 125000),
+        (imported(Program.DIBAO, 40000, members=5), Verdict.CHANGED, 90000),
+        # 单人保 counts the one person whatever the household's size.
+        (imported(Program.DIBAO_SINGLE, 30000, members=4), Verdict.CHANGED, 40000),
+        # 特困: the old amount beyond the basic standard names the care level (partial: 900 + 300).
+        (imported(Program.TEKUN_DISPERSED, 120000), Verdict.CHANGED, 127000),
+        (imported(Program.TEKUN_CENTRALIZED, 100000), Verdict.CHANGED, 105000),  # self-care: its figure unchanged
+        (imported(Program.TEKUN_DISPERSED, 125000), Verdict.REVIEW, 125000),  # no care level explains 350.00
+        # Flat allowances: the old figure becomes the new one; an amount that is no figure is left for review.
+        (imported(Program.ELDERLY_HIGH_AGE, 10000), Verdict.CHANGED, 12000),
+        (imported(Program.ELDERLY_HIGH_AGE, 8000), Verdict.REVIEW, 8000),
+        (imported(Program.DISABILITY_CARE, 10000), Verdict.CHANGED, 12000),  # grade 2
+        (imported(Program.DISABILITY_CARE, 20000), Verdict.UNCHANGED, 20000),  # grade 1, not raised
+        # Not set before, or a program without a rule: by hand, as before.
+        (imported(Program.DISABILITY_LIVING, 9000), Verdict.REVIEW, 9000),
+        (imported(Program.MARGINAL, 0), Verdict.REVIEW, 0),
+    ],
+)
+def test_an_imported_amount_moves_by_what_its_figures_moved(case: Held, verdict: Verdict, amount: int) -> None:
+    found = recalculate(case, AFTER, ON, BEFORE)
+    assert (found.verdict, found.amount_fen) == (verdict, amount)
+
+
+def test_without_the_month_before_an_imported_amount_is_left_for_review() -> None:
+    assert recalculate(imported(Program.DIBAO, 105000), AFTER, ON).verdict is Verdict.REVIEW
+    # A dibao cut to nothing or below (a lower standard than the income left) is never paid by a raise.
+    lowered = replace(BEFORE, dibao_standard_fen=40000)
+    assert recalculate(imported(Program.DIBAO, 30000, members=2), lowered, ON, BEFORE).verdict is Verdict.REVIEW
+
+
+def test_an_imported_couple_counts_its_members_in_the_tally() -> None:
+    t = tally([imported(Program.DIBAO, 105000, members=2)], lambda _r: AFTER, ON, before_for=lambda _r: BEFORE)
+    assert (t.persons, t.total.before_fen, t.total.after_fen, t.review) == (2, 105000, 125000, 0)

@@ -7,11 +7,12 @@ process behind the gateway (DOMAIN.md §3.8; seed 004 二(四)).
 2. The county officer sets the new standard, 700.00, in force from this month's first day (local figures API): this
    month was paid at the old one, so a month is owed.
 3. The preview changes nothing (the households keep their amounts, a roster built now pays the old ones) and sums
-   what the raise would change: two households, six persons, 1,800.00 a month becoming 2,400.00. The imported
-   couple has no case to read its income from: it is left for a review by hand, at its amount.
+   what the raise would change: three households, eight persons, 2,850.00 a month becoming 3,650.00. The imported
+   couple has no case to read its income from, but dibao is 补差 (standard × members − income): its amount moves by
+   the standard's difference per member, 1,050.00 becoming 1,250.00.
 4. The county confirms; the batch ends `done`, and the same request again gives the same batch.
-5. Next month's roster pays each family 1,200.00 (700.00 × 3 − 900.00) and 300.00 of arrears for this month; the
-   couple keeps 1,050.00. Finance reads the roster, pays it, and the roster ends paid.
+5. Next month's roster pays each family 1,200.00 (700.00 × 3 − 900.00) and 300.00 of arrears for this month, and the
+   couple 1,250.00 and 200.00 of arrears. Finance reads the roster, pays it, and the roster ends paid.
 
 Months are the real ones (the services run on the real clock); the county's figures make a decision pay from the
 month it is made in (`benefit_start_offset_months` 0), so the families are on this month's roster.
@@ -57,7 +58,7 @@ RAISES = "/api/v1/casework/standard-raises"
 OLD, NEW = "600.00", "700.00"
 # A family of three with 10,800.00 of wages in 12 months (journey_payment.new_family): 900.00 a month of income.
 BEFORE, AFTER, OWED = "900.00", "1200.00", "300.00"
-COUPLE = "1050.00"
+COUPLE, COUPLE_AFTER, COUPLE_OWED = "1050.00", "1250.00", "200.00"
 
 
 async def household_amounts(county: County, household_id: str) -> list[tuple[str, str, str]]:
@@ -132,16 +133,16 @@ async def test_a_raised_standard_is_paid_on_the_next_roster_with_arrears(
     reply = await county.officer.http.post(f"{RAISES}/preview", json=raise_body)
     assert reply.status_code == 200, reply.text
     preview = reply.json()
-    total = {"count": 2, "monthly_before": "1800.00", "monthly_after": "2400.00", "difference": "600.00"}
+    total = {"count": 3, "monthly_before": "2850.00", "monthly_after": "3650.00", "difference": "800.00"}
     assert (preview["county_code"], preview["effective_month"]) == (county.code, period(month))
-    assert (preview["entitlements"], preview["households"], preview["persons"]) == (3, 2, 6)
+    assert (preview["entitlements"], preview["households"], preview["persons"]) == (3, 3, 8)
     assert (preview["total"], preview["by_program"], preview["by_township"]) == (
         total,
         {"dibao": total},
         {county.township_code: total},
     )
-    # The couple: no case holds its income, so the raise leaves it as it is, for a review by hand.
-    assert preview["for_review"] == 1
+    # The couple: no case holds its income, yet its amount follows the standard (nothing left for a review by hand).
+    assert preview["for_review"] == 0
     assert preview["marginal_newly_eligible"] == {"count": 0, "household_ids": []}
     for household in families:
         assert await household_amounts(county, household) == [("dibao", BEFORE, period(month))]
@@ -162,37 +163,39 @@ async def test_a_raised_standard_is_paid_on_the_next_roster_with_arrears(
     batch_id = reply.json()["batch_id"]
     done = await wait_until(lambda: batch(county, batch_id), lambda b: b["status"] == "done", timeout=EVENT_TIMEOUT)
     assert (done["county_code"], done["effective_month"]) == (county.code, period(month))
-    assert (done["total"], done["done"], done["changed"]) == (3, 3, 2)
+    assert (done["total"], done["done"], done["changed"]) == (3, 3, 3)
     assert done["finished_at"] is not None
     again = await county.officer.http.post(RAISES, json=raise_body)
     assert again.status_code == 200, again.text
-    assert (again.json()["batch_id"], again.json()["status"], again.json()["changed"]) == (batch_id, "done", 2)
+    assert (again.json()["batch_id"], again.json()["status"], again.json()["changed"]) == (batch_id, "done", 3)
     for household in families:
         assert await household_amounts(county, household) == [("dibao", AFTER, period(month))]
-    assert await household_amounts(county, imported) == [("dibao", COUPLE, couple["entitlements"][0]["effective_from"])]
+    assert await household_amounts(county, imported) == [("dibao", COUPLE_AFTER, period(month))]
 
     # Casework's `entitlement-changed` reaches disbursement: the new amount from this month, looked at again.
-    def raised(file: dict[str, Any] | None) -> bool:
+    def raised(amount: str, file: dict[str, Any] | None) -> bool:
         return file is not None and any(
-            s["first_period"] == period(month) and s["amount"] == AFTER for s in file["entitlements"][0]["schedule"]
+            s["first_period"] == period(month) and s["amount"] == amount for s in file["entitlements"][0]["schedule"]
         )
 
-    for household in families:
-        file = await wait_until(partial(payment_file, county, household), raised, timeout=EVENT_TIMEOUT, every=0.5)
+    for household, amount in [*((h, AFTER) for h in families), (imported, COUPLE_AFTER)]:
+        file = await wait_until(
+            partial(payment_file, county, household), partial(raised, amount), timeout=EVENT_TIMEOUT, every=0.5
+        )
         assert file is not None
         assert file["entitlements"][0]["unsettled_from"] == period(month)
 
     # --- 5. Next month's roster: the new amounts, this month's difference as arrears; finance pays it.
     submitted = await lock_and_submit(county, draft["roster_id"])
     assert (submitted["roster_id"], submitted["period"]) == (draft["roster_id"], period(following))
-    assert (submitted["line_count"], submitted["total_amount"]) == (3, "4050.00")  # 1,500.00 × 2 + 1,050.00
+    assert (submitted["line_count"], submitted["total_amount"]) == (3, "4450.00")  # 1,500.00 × 2 + 1,450.00
     assert submitted["totals_by_program"]["dibao"] == {
         "lines": 3,
-        "regular": "3450.00",
-        "arrears": "600.00",
+        "regular": "3650.00",
+        "arrears": "800.00",
         "one_off": "0.00",
         "recovery": "0.00",
-        "total": "4050.00",
+        "total": "4450.00",
     }
     lines = by_household(await staff_lines(county, submitted["roster_id"]))
     for household in families:
@@ -200,7 +203,10 @@ async def test_a_raised_standard_is_paid_on_the_next_roster_with_arrears(
         assert (line["amount"], items(line)) == ("1500.00", [("regular", AFTER), ("arrears", OWED)])
         [arrears] = [i for i in line["items"] if i["kind"] == "arrears"]
         assert period(month) in arrears["note"]
-    assert (lines[imported]["amount"], items(lines[imported])) == (COUPLE, [("regular", COUPLE)])
+    assert (lines[imported]["amount"], items(lines[imported])) == (
+        "1450.00",
+        [("regular", COUPLE_AFTER), ("arrears", COUPLE_OWED)],
+    )
     for line in lines.values():
         assert sum(cents(amount) for _, amount in items(line)) == cents(line["amount"])
 
@@ -209,20 +215,24 @@ async def test_a_raised_standard_is_paid_on_the_next_roster_with_arrears(
     )
     assert listed.status_code == 200, listed.text
     [seen] = [r for r in listed.json()["items"] if r["roster_id"] == submitted["roster_id"]]
-    assert (seen["line_count"], seen["total_amount"]) == (3, "4050.00")
+    assert (seen["line_count"], seen["total_amount"]) == (3, "4450.00")
     pulled = by_household(await finance_lines(finance, submitted["roster_id"]))
-    assert {h: line["amount"] for h, line in pulled.items()} == {**dict.fromkeys(families, "1500.00"), imported: COUPLE}
+    assert {h: line["amount"] for h, line in pulled.items()} == {
+        **dict.fromkeys(families, "1500.00"),
+        imported: "1450.00",
+    }
     assert await report_all_paid(finance, submitted["roster_id"]) == {"accepted": 3, "unchanged": 0}
     reply = await county.officer.http.get(f"{ROSTERS}/{submitted['roster_id']}")
     final = reply.json()
     assert (final["status"], final["paid_lines"], final["paid_amount"], final["failed_lines"]) == (
         "paid",
         3,
-        "4050.00",
+        "4450.00",
         0,
     )
 
-    # Nothing twice: each family's entitlement changed once by its decision and once by the raise; the couple's once.
+    # Nothing twice: each family's entitlement changed once by its decision and once by the raise; the couple's once
+    # by its import and once by the raise.
     for household in families:
         assert await published(engine, "casework", "entitlement-changed", household) == 2
         file = await payment_file(county, household)
@@ -231,4 +241,4 @@ async def test_a_raised_standard_is_paid_on_the_next_roster_with_arrears(
             (period(following), "1500.00", "paid"),
             (period(month), BEFORE, "paid"),
         ]
-    assert await published(engine, "casework", "entitlement-changed", imported) == 1
+    assert await published(engine, "casework", "entitlement-changed", imported) == 2

@@ -3,9 +3,10 @@ month, as its decision calculated it, and summed up for the county to confirm. P
 
 An entitlement is recalculated from the facts its case decided on (`benefit.rules.calculate`, line by line as for a
 decision) with the new standards; only an amount that comes out different, eligible and within the program's
-ceiling changes. Anything else (no case to read the facts from, a figure not set, the household no longer eligible,
-an amount beyond the ceiling) is left as it is and counted for a review by hand: a standard raise never stops or
-cuts a household on grounds a review has not looked at.
+ceiling changes. A household imported with its amounts has no case: its amount moves by what the figures moved
+(`raises.imported`). Anything else (a figure not set, the household no longer eligible, an amount no rule explains
+or beyond the ceiling) is left as it is and counted for a review by hand: a standard raise never stops or cuts a
+household on grounds a review has not looked at.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from libs.contracts.programs import AmountAboveCeiling, Program, check_monthly_a
 from services.casework.benefit.facts import BenefitInput, IncomeBand, MissingStandard
 from services.casework.benefit.rules import calculate
 from services.casework.local_figures.figures import Standards
+from services.casework.raises.imported import raised_amount
 
 # The marginal households listed for review in one answer; the count tells how many there are in all.
 MARGINAL_LISTED = 200
@@ -43,6 +45,8 @@ class Held:
     program: Program
     amount_fen: int
     facts: BenefitInput | None
+    # The household's current members, read only where there is no case (an imported household).
+    members: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,13 +57,31 @@ class Recalculated:
 
     @property
     def persons(self) -> int:
-        return len(self.held.facts.members) if self.held.facts else 0
+        if self.held.facts is not None:
+            return len(self.held.facts.members)
+        return self.held.members if self.held.program is Program.DIBAO else 1
 
 
-def recalculate(held: Held, standards: Standards, on: date) -> Recalculated:
-    """The entitlement under `standards` on `on` (the first day of the raise's month)."""
-    if held.facts is None:
+def _checked(held: Held, amount: int | None) -> Recalculated:
+    """A new amount as a verdict: none, nothing to pay or beyond the ceiling is for a review by hand."""
+    if amount is None or amount <= 0:
         return Recalculated(held, Verdict.REVIEW, held.amount_fen)
+    try:
+        amount = check_monthly_amount(held.program, amount)
+    except AmountAboveCeiling:
+        return Recalculated(held, Verdict.REVIEW, held.amount_fen)
+    if amount == held.amount_fen:
+        return Recalculated(held, Verdict.UNCHANGED, amount)
+    return Recalculated(held, Verdict.CHANGED, amount)
+
+
+def recalculate(held: Held, standards: Standards, on: date, before: Standards | None = None) -> Recalculated:
+    """The entitlement under `standards` on `on` (the first day of the raise's month); `before` are the figures of
+    the month before, which an imported household's amount was paid under."""
+    if held.facts is None:
+        if before is None or held.program is Program.MARGINAL:
+            return Recalculated(held, Verdict.REVIEW, held.amount_fen)
+        return _checked(held, raised_amount(held.program, held.amount_fen, held.members, before, standards))
     try:
         calc = calculate(held.facts, standards, on)
     except MissingStandard:
@@ -70,13 +92,7 @@ def recalculate(held: Held, standards: Standards, on: date) -> Recalculated:
         return Recalculated(held, Verdict.NEWLY_ELIGIBLE if below else Verdict.UNCHANGED, held.amount_fen)
     if not calc.eligible:
         return Recalculated(held, Verdict.REVIEW, held.amount_fen)
-    try:
-        amount = check_monthly_amount(held.program, calc.monthly_amount_fen)
-    except AmountAboveCeiling:
-        return Recalculated(held, Verdict.REVIEW, held.amount_fen)
-    if amount == held.amount_fen:
-        return Recalculated(held, Verdict.UNCHANGED, amount)
-    return Recalculated(held, Verdict.CHANGED, amount)
+    return _checked(held, calc.monthly_amount_fen)
 
 
 @dataclass(slots=True)
@@ -124,7 +140,11 @@ class Tally:
 
 
 def tally(
-    rows: Iterable[Held], standards_for: Callable[[str], Standards], on: date, into: Tally | None = None
+    rows: Iterable[Held],
+    standards_for: Callable[[str], Standards],
+    on: date,
+    into: Tally | None = None,
+    before_for: Callable[[str], Standards] | None = None,
 ) -> Tally:
     """Recalculate every row with the standards of its region and sum up (standards are resolved once per region)."""
     out = into or Tally()
@@ -133,5 +153,6 @@ def tally(
         standards = cache.get(held.region_code)
         if standards is None:
             standards = cache[held.region_code] = standards_for(held.region_code)
-        out.add(recalculate(held, standards, on))
+        before = before_for(held.region_code) if before_for else None
+        out.add(recalculate(held, standards, on, before))
     return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, Select, Text, any_, distinct, func, literal, or_, select
+from sqlalchemy import ARRAY, ColumnElement, Select, Text, any_, case, distinct, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.casework import EntitlementStatus
@@ -15,7 +15,7 @@ from services.casework.case import content as case_content
 from services.casework.case.models import Case, CaseInvestigation
 from services.casework.context import Casework
 from services.casework.raises.policy import Held
-from services.casework.registry.models import Entitlement, Household, HouseholdStatus
+from services.casework.registry.models import Entitlement, Household, HouseholdMember, HouseholdStatus
 
 # Rows decrypted and calculated per round trip of the streamed preview.
 STREAM_ROWS = 2000
@@ -42,6 +42,13 @@ def _held_query(county_code: str, month: str) -> Select[Any]:
         .correlate(Case)
         .scalar_subquery()
     )
+    # Counted only where there is no case to read the members from (an imported household): CASE evaluates it there.
+    members = (
+        select(func.count())
+        .where(HouseholdMember.household_id == Household.id, HouseholdMember.left_at.is_(None))
+        .correlate(Household)
+        .scalar_subquery()
+    )
     return (
         select(
             Entitlement.id,
@@ -51,6 +58,7 @@ def _held_query(county_code: str, month: str) -> Select[Any]:
             Entitlement.monthly_amount_fen,
             Case.content_sealed,
             latest_investigation,
+            case((Case.content_sealed.is_(None), members), else_=0),
         )
         .select_from(Entitlement)
         .join(Household, Household.id == Entitlement.household_id)
@@ -61,7 +69,7 @@ def _held_query(county_code: str, month: str) -> Select[Any]:
 
 def held_of(ctx: Casework, row: Sequence[Any]) -> Held:
     """One row of `_held_query` as the policy reads it: the case's facts rebuilt as its decision built them."""
-    entitlement_id, household_id, region_code, program, amount, content_sealed, investigation_sealed = row
+    entitlement_id, household_id, region_code, program, amount, content_sealed, investigation_sealed, members = row
     program = Program(program)
     facts = None
     if content_sealed is not None:
@@ -79,7 +87,7 @@ def held_of(ctx: Casework, row: Sequence[Any]) -> Held:
         except ValueError:
             # Facts the calculation refuses (no member left, say): a review looks at the household by hand.
             facts = None
-    return Held(entitlement_id, household_id, region_code, program, int(amount), facts)
+    return Held(entitlement_id, household_id, region_code, program, int(amount), facts, int(members))
 
 
 async def stream_held(session: AsyncSession, ctx: Casework, county_code: str, month: str) -> AsyncIterator[Held]:

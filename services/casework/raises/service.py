@@ -44,24 +44,45 @@ MONTHS_BACK, MONTHS_AHEAD = 12, 3
 CHUNK = 1000
 
 
+def _ids(area: AreaStandards) -> frozenset[int]:
+    return frozenset(row.id for row in area.rows)
+
+
 class _Resolver:
-    """Standards per region of the area, resolved once per region."""
+    """Standards per region of the area in the raise's month and in the month before (what an imported household
+    was paid under), each resolved once per region."""
 
-    def __init__(self, area: AreaStandards) -> None:
-        self.area = area
+    def __init__(self, area: AreaStandards, prior: AreaStandards) -> None:
+        self.area, self.prior = area, prior
         self.cache: dict[str, Standards] = {}
+        self.prior_cache: dict[str, Standards] = {}
         # Figure rows are only ever added: the same row ids are the same figures.
-        self.ids = frozenset(row.id for row in area.rows)
+        self.ids = (_ids(area), _ids(prior))
 
-    def same_or_new(self, area: AreaStandards) -> _Resolver:
-        """This resolver, if `area` holds the same rows (so a batch resolves each region once, not once a chunk)."""
-        return self if frozenset(row.id for row in area.rows) == self.ids else _Resolver(area)
+    def same_or_new(self, area: AreaStandards, prior: AreaStandards) -> _Resolver:
+        """This resolver, if the areas hold the same rows (so a batch resolves each region once, not once a chunk)."""
+        return self if (_ids(area), _ids(prior)) == self.ids else _Resolver(area, prior)
 
     def __call__(self, region_code: str) -> Standards:
         found = self.cache.get(region_code)
         if found is None:
             found = self.cache[region_code] = self.area.for_region(region_code)
         return found
+
+    def before(self, region_code: str) -> Standards:
+        found = self.prior_cache.get(region_code)
+        if found is None:
+            found = self.prior_cache[region_code] = self.prior.for_region(region_code)
+        return found
+
+
+async def _areas(session: AsyncSession, county: str, month: Period) -> tuple[AreaStandards, AreaStandards]:
+    """The county's figures on the raise's first day and on the day before it."""
+    first = month.first_day
+    return (
+        await standards_in_area(session, county, first),
+        await standards_in_area(session, county, first - dt.timedelta(days=1)),
+    )
 
 
 async def _checked(session: AsyncSession, who: Principal, body: RaiseIn, today: dt.date) -> tuple[Period, str]:
@@ -83,10 +104,10 @@ async def _checked(session: AsyncSession, who: Principal, body: RaiseIn, today: 
 async def preview(session: AsyncSession, ctx: Casework, who: Principal, body: RaiseIn) -> Tally:
     """What confirming the raise would change; nothing is written."""
     month, _key = await _checked(session, who, body, ctx.today())
-    resolve = _Resolver(await standards_in_area(session, body.county_code, month.first_day))
+    resolve = _Resolver(*await _areas(session, body.county_code, month))
     out = Tally()
     async for held in repository.stream_held(session, ctx, body.county_code, str(month)):
-        out.add(recalculate(held, resolve(held.region_code), month.first_day))
+        out.add(recalculate(held, resolve(held.region_code), month.first_day, resolve.before(held.region_code)))
     return out
 
 
@@ -175,10 +196,12 @@ async def _prepare(
         ids = await repository.households_after(session, county, str(month), after, size)
         if not ids:
             return _Plan(after, [], [])
-        area = await standards_in_area(session, county, month.first_day)
-        resolve = resolve.same_or_new(area) if resolve else _Resolver(area)
+        areas = await _areas(session, county, month)
+        resolve = resolve.same_or_new(*areas) if resolve else _Resolver(*areas)
         held = await repository.held_of_households(session, ctx, county, str(month), ids)
-    recalculated = (recalculate(h, resolve(h.region_code), month.first_day) for h in held)
+    recalculated = (
+        recalculate(h, resolve(h.region_code), month.first_day, resolve.before(h.region_code)) for h in held
+    )
     return _Plan(after, ids, [r for r in recalculated if r.verdict is Verdict.CHANGED], resolve)
 
 
