@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from libs.contracts.staff import StaffRole
 from services.casework.db import SCHEMA, Base
 from services.casework.definition import DEFINITION
 from tests.casework.support import CaseworkApi, family, new_county, new_village, staff
+from tests.support.schema_drift import schema_drift
 
 IMPORT = "/api/v1/casework/households/import"
 HOUSEHOLDS = "/api/v1/casework/households"
@@ -22,20 +20,7 @@ HOUSEHOLDS = "/api/v1/casework/households"
 async def test_the_migration_matches_the_models(engine: AsyncEngine, api: CaseworkApi) -> None:
     assert DEFINITION.metadata is Base.metadata
 
-    def diff(conn: Connection) -> list[Any]:
-        context = MigrationContext.configure(
-            conn,
-            opts={
-                "include_schemas": True,
-                "include_name": lambda name, type_, _: type_ != "schema" or name == SCHEMA,
-                "include_object": lambda obj, name, type_, *_: not (type_ == "table" and name == "alembic_version"),
-            },
-        )
-        # The platform tables predate the naming convention; their names are the first migration's.
-        return [d for d in compare_metadata(context, Base.metadata) if "outbox" not in str(d) and "probe" not in str(d)]
-
-    async with engine.connect() as conn:
-        assert await conn.run_sync(diff) == []
+    assert await schema_drift(engine, SCHEMA, Base.metadata) == []
 
 
 def _body(village: str, **overrides: Any) -> dict[str, Any]:

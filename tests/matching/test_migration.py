@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy import Connection, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.matching.db import SCHEMA, Base
@@ -18,6 +16,7 @@ from services.matching.rules.spec import RuleSpec
 from services.matching.schedules.models import SourceSchedule
 from services.matching.sources import SOURCES
 from tests.matching.support import MatchingApi
+from tests.support.schema_drift import schema_drift
 
 # Partitions of `records` are created per feed at run time; they are not part of the schema's definition.
 _PARTITION = re.compile(r"^records_f\d+(_person)?$")
@@ -33,20 +32,7 @@ async def test_the_migration_matches_the_models(engine: AsyncEngine, api: Matchi
         owner = table.name if table is not None else name
         return not _PARTITION.match(owner or "")
 
-    def diff(conn: Connection) -> list[Any]:
-        context = MigrationContext.configure(
-            conn,
-            opts={
-                "include_schemas": True,
-                "include_name": lambda name, type_, _: type_ != "schema" or name == SCHEMA,
-                "include_object": include,
-            },
-        )
-        # The platform tables predate the naming convention; their names are the first migration's.
-        return [d for d in compare_metadata(context, Base.metadata) if "outbox" not in str(d) and "probe" not in str(d)]
-
-    async with engine.connect() as conn:
-        assert await conn.run_sync(diff) == []
+    assert await schema_drift(engine, SCHEMA, Base.metadata, include=include) == []
 
 
 async def test_the_shipped_rules_and_schedules_are_seeded(api: MatchingApi) -> None:
