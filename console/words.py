@@ -188,6 +188,7 @@ TRIGGERS = {
     "province_warning": "省级预警",
     "payment_failed": "发放失败",
     "age": "到龄复核",
+    "campaign": "年度复核",
 }
 DECISIONS = {"confirm": "确认", "reject": "驳回", "return": "退回"}
 SOURCES = {

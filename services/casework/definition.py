@@ -4,6 +4,7 @@ from libs.kernel.service import ServiceDefinition, ServiceSchema
 from libs.modules.work_calendar import calendar_router
 from services.casework import jobs
 from services.casework.appeals.router import router as appeals
+from services.casework.campaigns.router import router as review_campaigns
 from services.casework.case.close_relatives_router import router as relatives
 from services.casework.case.deaths_router import router as deaths
 from services.casework.case.posting_router import router as postings
@@ -33,6 +34,7 @@ DEFINITION = ServiceDefinition(
         standard_raises,
         temporary_grants,
         appeals,
+        review_campaigns,
         relatives,
         reports,
         province,

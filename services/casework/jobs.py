@@ -1,5 +1,5 @@
 """Casework's scheduled work in the worker: the review calendar, the end of publicity and of gradual exits, the
-provincial push, standard raises left unfinished, reviews ahead of birthdays."""
+provincial push, standard raises left unfinished, reviews ahead of birthdays, annual review campaigns."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.jobs import PeriodicJob
 from libs.kernel.service import Runtime
+from services.casework.campaigns import service as campaigns
 from services.casework.case import service as case_service
 from services.casework.case.age_reviews import open_age_reviews
 from services.casework.case.exits import end_gradual_exits
@@ -47,8 +48,15 @@ def jobs(runtime: Runtime) -> Sequence[PeriodicJob]:
         # least), and a run reads every member whose birthday may be in it.
         await open_age_reviews(session, ctx)
 
+    async def review_campaigns(session: AsyncSession) -> None:
+        # An annual review campaign opens its reviews from its window's first day, and one whose runner stopped goes
+        # on from its cursor; each chunk commits on its own, so this run's transaction only finds them.
+        for campaign_id in await campaigns.due_to_run(session, ctx.now(), timedelta(minutes=1)):
+            await campaigns.advance(ctx, campaign_id)
+
     return (
         PeriodicJob("review-calendar", every, reviews),
+        PeriodicJob("review-campaigns", every, review_campaigns),
         PeriodicJob("age-reviews", max(every, timedelta(days=1)), ages),
         PeriodicJob("standard-raises", every, standard_raises),
         PeriodicJob("publicity", every, publicity),

@@ -164,4 +164,30 @@ CODES: tuple[ErrorCode, ...] = (
         "A later decision has changed this entitlement: open a review instead",
         "该待遇已被此后的决定变更，请另行启动复核程序",
     ),
+    # Annual review campaigns and the simplified review (campaigns/errors.py, case/errors.py)
+    ErrorCode("campaign_not_found", 404, "No such annual review campaign", "未找到该年度复核工作"),
+    ErrorCode(
+        "campaign_window_invalid",
+        422,
+        "An annual review window lasts two to three months, in the campaign's year, and not already over",
+        "年度复核期限应为2至3个月，在本年度内，且尚未届满",
+    ),
+    ErrorCode(
+        "campaign_exists",
+        409,
+        "The county's annual review of this year was opened with another window or procedure",
+        "该县本年度复核工作已按其他期限或程序启动",
+    ),
+    ErrorCode(
+        "simplified_review_not_allowed",
+        422,
+        "A desk check replaces the home visit only in a simplified annual review, before any objection",
+        "仅简化年度复核且未收到异议的，方可以书面核查代替入户调查",
+    ),
+    ErrorCode(
+        "home_visit_required",
+        422,
+        "Only continuing is decided on a desk check: this outcome needs a home investigation",
+        "书面核查仅适用于情况无变化继续保障的，其他复核结论须入户调查",
+    ),
 )

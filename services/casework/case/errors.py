@@ -85,3 +85,11 @@ class HouseholdClosed(Conflict):
 
 # A proposal's outcome checks (rules.outcome_violations) name one of these codes.
 OUTCOME_PROBLEMS: dict[str, type[Unprocessable]] = {c.code: c for c in (OutcomeNotAllowed, ReasonRequired)}
+
+
+class SimplifiedReviewNotAllowed(Unprocessable):
+    code = "simplified_review_not_allowed"
+
+
+class HomeVisitRequired(Unprocessable):
+    code = "home_visit_required"

@@ -60,9 +60,14 @@ class Case(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     opened_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
+    # The annual review campaign that opened the case (campaigns/), and whether it follows the simplified review: a
+    # desk check instead of a home visit, and a confirmation posting when it continues (seed 001 三(五), issue 21).
+    campaign_id: Mapped[str | None]
+    simplified_review: Mapped[bool] = mapped_column(default=False)
 
     __table_args__ = (
         UniqueConstraint("trigger", "trigger_ref", name="uq_cases_trigger_ref"),
+        Index("ix_cases_campaign_id", "campaign_id", postgresql_where="campaign_id IS NOT NULL"),
         Index("ix_cases_region_status_due", "region_code", "status", "due_date"),
         Index("ix_cases_household_id", "household_id"),
         Index("ix_cases_application_id", "application_id"),

@@ -12,7 +12,7 @@ import uuid
 
 import structlog
 from pydantic import JsonValue
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,7 +23,7 @@ from libs.modules.work_calendar import load_work_calendar
 from services.casework.case import content as case_content
 from services.casework.case.history import record
 from services.casework.case.models import Case, CasePerson
-from services.casework.case.rules import REVIEW_WORKING_DAYS, CaseKind, Trigger, first_status
+from services.casework.case.rules import OPEN_STATUSES, REVIEW_WORKING_DAYS, CaseKind, Trigger, first_status
 from services.casework.context import Casework
 from services.casework.db import calendar_years
 from services.casework.registry.models import Household
@@ -131,8 +131,12 @@ async def open_triggered(
     actor: str,
     detail: dict[str, JsonValue] | None = None,
     case_id: str | None = None,
+    due_date: dt.date | None = None,
+    campaign_id: str | None = None,
+    simplified: bool = False,
 ) -> tuple[Case, bool]:
-    """A review of `household_id` opened by `trigger`; the existing case and False if this trigger opened one."""
+    """A review of `household_id` opened by `trigger`; the existing case and False if this trigger opened one.
+    A campaign's review names its campaign, is due at the window's end and may follow the simplified review."""
     existing = await find(session, trigger, trigger_ref)
     if existing is not None:
         return existing, False
@@ -141,12 +145,12 @@ async def open_triggered(
         raise LookupError(household_id)
     state = await load_state(session, ctx, household)
     now = ctx.now()
-    due, provisional = await _review_due(session, ctx)
+    due, provisional = (due_date, False) if due_date is not None else await _review_due(session, ctx)
     programs = list(state.programs()) or ["dibao"]
     head = state.head()
     case = Case(
         id=case_id or f"case-{uuid.uuid4()}",
-        kind=CaseKind.PERIODIC if trigger is Trigger.PERIODIC else CaseKind.TRIGGERED,
+        kind=CaseKind.PERIODIC if trigger in (Trigger.PERIODIC, Trigger.CAMPAIGN) else CaseKind.TRIGGERED,
         trigger=trigger,
         trigger_ref=trigger_ref,
         household_id=household.id,
@@ -166,6 +170,8 @@ async def open_triggered(
         version=1,
         opened_at=now,
         updated_at=now,
+        campaign_id=campaign_id,
+        simplified_review=simplified,
     )
     hashes = {ctx.hash(m.id_number) for m in state.members}
     if not await _insert(session, case, hashes):
@@ -178,8 +184,22 @@ async def open_triggered(
     return case, True
 
 
+def under_periodic_review() -> ColumnElement[bool]:
+    """The household (correlated) has a periodic review open: its calendar's or an annual campaign's."""
+    return (
+        select(Case.id)
+        .where(
+            Case.household_id == Household.id,
+            Case.kind == CaseKind.PERIODIC,
+            Case.status.in_([s.value for s in OPEN_STATUSES]),
+        )
+        .exists()
+    )
+
+
 async def open_due_reviews(session: AsyncSession, ctx: Casework, *, limit: int = 500) -> int:
-    """Open the periodic review of every active household whose review date has come (the review calendar)."""
+    """Open the periodic review of every active household whose review date has come (the review calendar); one
+    already under a periodic review (an annual campaign's, issue 21) waits for it: its decision sets the next date."""
     today = business_date(ctx.now())
     already = (
         select(Case.id)
@@ -191,7 +211,7 @@ async def open_due_reviews(session: AsyncSession, ctx: Casework, *, limit: int =
     )
     stmt = (
         select(Household.id, Household.next_review_date)
-        .where(Household.status == "active", Household.next_review_date <= today, ~already)
+        .where(Household.status == "active", Household.next_review_date <= today, ~already, ~under_periodic_review())
         .order_by(Household.next_review_date, Household.id)
         .limit(limit)
     )

@@ -8,6 +8,11 @@
     any open status ─withdraw─► cancelled
 
 Reviews (periodic and triggered) start at `investigating`: the household is known and verified already.
+
+The simplified review of an annual campaign (seed 001 三(五), issue 21) changes one arrow: in a simplified campaign a
+proposal to continue (nothing changed) goes to `publicity` too, the confirmation posting (确认一榜公示) listing the
+continuing households, then to the county's confirmation as an approval does. Every other outcome of such a review
+goes straight to confirmation, as reviews do (`next_status(..., confirmation_posting=True)`).
 """
 
 from __future__ import annotations
@@ -48,6 +53,8 @@ class Trigger(StrEnum):
     VILLAGE_REPORT = "village_report"
     # A birthday that ends a children's allowance or reaches an elderly allowance's age (issue 21).
     AGE = "age"
+    # A county's annual review campaign (年度复核, seed 001 三(五)): a periodic review due at the window's end.
+    CAMPAIGN = "campaign"
 
 
 class Action(StrEnum):
@@ -87,16 +94,24 @@ REASONED_OUTCOMES = frozenset(
 )
 # Only an approval is posted in the village before confirmation (公示, DOMAIN.md §3.7).
 PUBLICISED_OUTCOMES = frozenset({CaseOutcome.APPROVED})
+# In a simplified campaign a continuing household is posted for confirmation (一榜公示, seed 001 三(五)).
+CONFIRMATION_POSTED_OUTCOMES = frozenset({CaseOutcome.CONTINUED})
 
 # Reviews have no application clock; they get the same 30 working days a new application gets (seed 001 §4).
 REVIEW_WORKING_DAYS = 30
 
 
 def next_status(
-    action: Action, current: CaseStatus, *, outcome: CaseOutcome | None = None, publicity: bool = True
+    action: Action,
+    current: CaseStatus,
+    *,
+    outcome: CaseOutcome | None = None,
+    publicity: bool = True,
+    confirmation_posting: bool = False,
 ) -> CaseStatus:
     """The status after `action`, or 409 `invalid_status` naming the status the case is in. `publicity` False is
-    the shortened procedure of temporary assistance: an approval goes to confirmation without a posting."""
+    the shortened procedure of temporary assistance: an approval goes to confirmation without a posting.
+    `confirmation_posting` is a review of a simplified campaign: continuing is posted (一榜公示) before confirmation."""
     if current not in _FROM[action]:
         raise InvalidStatus(
             f"A case in status {current.value} cannot be {action.value.replace('_', ' ')}",
@@ -108,7 +123,9 @@ def next_status(
         case Action.INVESTIGATE:
             return CaseStatus.TOWNSHIP_REVIEW
         case Action.PROPOSE:
-            return CaseStatus.PUBLICITY if publicity and outcome in PUBLICISED_OUTCOMES else CaseStatus.CONFIRMATION
+            posted = publicity and outcome in PUBLICISED_OUTCOMES
+            posted = posted or (confirmation_posting and outcome in CONFIRMATION_POSTED_OUTCOMES)
+            return CaseStatus.PUBLICITY if posted else CaseStatus.CONFIRMATION
         case Action.END_PUBLICITY:
             return CaseStatus.CONFIRMATION
         case Action.CONFIRM | Action.REJECT:

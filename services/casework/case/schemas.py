@@ -65,6 +65,9 @@ class InvestigationIn(_In):
     deductions: tuple[Deduction, ...] = ()
     members: tuple[MemberFinding, ...] = ()
     obligor_support_monthly: MoneyStr = "0.00"
+    # A desk check (the file and the registry data, no home visit) in a simplified annual review: enough to continue
+    # a household whose situation did not change (seed 001 三(五); case/simplified.py).
+    simplified: bool = False
 
 
 class RemovedMember(_In):
@@ -123,6 +126,7 @@ class InvestigationOut(BaseModel):
     by_county: bool
     findings: str
     neighbour_visits: str
+    simplified: bool  # a desk check of a simplified annual review, not a home visit
     recorded_by: str
     recorded_at: AwareDatetime
 
@@ -213,7 +217,9 @@ class PostingItem(BaseModel):
     household_size: int
     program: str
     monthly_amount: str
-    stage: str  # "proposed" (公示 of a proposal) or "recipient" (the standing list)
+    # "proposed" (公示 of a proposal), "continuing" (the confirmation posting, 一榜公示, of a simplified annual review)
+    # or "recipient" (the standing list)
+    stage: str
     ends_on: dt.date | None = None
 
 

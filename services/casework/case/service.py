@@ -21,7 +21,7 @@ from libs.contracts.programs import Program
 from libs.contracts.staff import StaffRole
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from services.casework.case import content as case_content
-from services.casework.case import deaths, decisions, review_outcome
+from services.casework.case import deaths, decisions, review_outcome, simplified
 from services.casework.case.content import (
     CalculationLine,
     CaseContent,
@@ -71,7 +71,13 @@ def _move(
     case: Case, action: Action, ctx: Casework, *, outcome: CaseOutcome | None = None, publicity: bool = True
 ) -> str:
     before = case.status
-    case.status = next_status(action, CaseStatus(case.status), outcome=outcome, publicity=publicity)
+    case.status = next_status(
+        action,
+        CaseStatus(case.status),
+        outcome=outcome,
+        publicity=publicity,
+        confirmation_posting=case.simplified_review,
+    )
     case.version += 1
     case.updated_at = ctx.now()
     return before
@@ -99,6 +105,7 @@ async def investigate(
         )
     if body.visited_on > business_date(ctx.now()):
         raise VisitInFuture("visited_on is in the future")
+    await simplified.ensure_desk_check_allowed(session, case, body)
     _ensure_declared_figures(body)
     before = _move(case, Action.INVESTIGATE, ctx)
     rounds = await session.scalar(select(func.count()).where(CaseInvestigation.case_id == case.id))
@@ -170,6 +177,7 @@ async def propose(session: AsyncSession, ctx: Casework, who: Principal, case_id:
     today = business_date(ctx.now())
     standards = await standards_in_force(session, case.region_code, today)
     investigation = await latest_investigation(session, ctx, case.id)
+    simplified.ensure_visit_for(investigation, body.outcome)
     current = await review_outcome.current_amount(session, case)
     calc, suggestion = review_outcome.recalculate(content, investigation, case, body, standards, today, current)
     if body.outcome in (CaseOutcome.APPROVED, CaseOutcome.ADJUSTED, CaseOutcome.CONTINUED):

@@ -25,6 +25,7 @@ from services.casework.case.schemas import (
     PostingItem,
     PostingOut,
 )
+from services.casework.case.simplified import posted_for_confirmation
 from services.casework.context import Casework
 from services.casework.registry.state import HouseholdState
 from services.casework.registry.views import head_name_masked, masked_id
@@ -72,6 +73,7 @@ def _investigation(ctx: Casework, i: CaseInvestigation) -> InvestigationOut:
         by_county=i.by_county,
         findings=body.findings,
         neighbour_visits=body.neighbour_visits,
+        simplified=body.simplified,
         recorded_by=i.recorded_by,
         recorded_at=i.recorded_at,
     )
@@ -132,7 +134,7 @@ def posting(
             household_size=c.member_count,
             program=c.program,
             monthly_amount=Money.from_fen(c.proposed_amount_fen or 0).to_str(),
-            stage="proposed",
+            stage="continuing" if posted_for_confirmation(c) else "proposed",
             ends_on=c.publicity_ends_on,
         )
         for c in proposals
