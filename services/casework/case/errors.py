@@ -85,3 +85,16 @@ class HouseholdClosed(Conflict):
 
 # A proposal's outcome checks (rules.outcome_violations) name one of these codes.
 OUTCOME_PROBLEMS: dict[str, type[Unprocessable]] = {c.code: c for c in (OutcomeNotAllowed, ReasonRequired)}
+
+
+class AlreadyAMember(Conflict):
+    code = "already_a_member"
+
+
+class DuplicateMember(Unprocessable):
+    # Catalogued once, with intake's (libs/contracts/errors/intake.py): the same mistake on either side.
+    code = "duplicate_member"
+
+
+class HeadNotRemaining(Unprocessable):
+    code = "head_not_remaining"
