@@ -13,6 +13,7 @@ from services.casework.context import Casework
 from services.casework.db import SCHEMA, Base, calendar_years, tables
 from services.casework.grants.router import router as temporary_grants
 from services.casework.local_figures.router import router as standards
+from services.casework.moves.router import router as moves
 from services.casework.onboarding.router import router as onboarding
 from services.casework.province.router import router as province
 from services.casework.raises.router import router as standard_raises
@@ -27,6 +28,7 @@ DEFINITION = ServiceDefinition(
     routers=[
         cases,
         households,
+        moves,
         deaths,
         onboarding,
         postings,

@@ -1,5 +1,6 @@
 """Casework's scheduled work in the worker: the review calendar, the end of publicity and of gradual exits, the
-provincial push, standard raises left unfinished, reviews ahead of birthdays, annual review campaigns."""
+provincial push, standard raises left unfinished, reviews ahead of birthdays, annual review campaigns, moves
+whose month has come."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from services.casework.case.age_reviews import open_age_reviews
 from services.casework.case.exits import end_gradual_exits
 from services.casework.case.opening import open_due_reviews
 from services.casework.context import Casework
+from services.casework.moves.service import apply_due as apply_due_moves
 from services.casework.province.push import push_job
 from services.casework.raises import service as raises
 
@@ -54,9 +56,14 @@ def jobs(runtime: Runtime) -> Sequence[PeriodicJob]:
         for campaign_id in await campaigns.due_to_run(session, ctx.now(), timedelta(minutes=1)):
             await campaigns.advance(ctx, campaign_id)
 
+    async def moves(session: AsyncSession) -> None:
+        # A move between counties accepted ahead takes effect when its month begins (issue 21).
+        await apply_due_moves(session, ctx)
+
     return (
         PeriodicJob("review-calendar", every, reviews),
         PeriodicJob("review-campaigns", every, review_campaigns),
+        PeriodicJob("household-moves", every, moves),
         PeriodicJob("age-reviews", max(every, timedelta(days=1)), ages),
         PeriodicJob("standard-raises", every, standard_raises),
         PeriodicJob("publicity", every, publicity),

@@ -190,4 +190,33 @@ CODES: tuple[ErrorCode, ...] = (
         "Only continuing is decided on a desk check: this outcome needs a home investigation",
         "书面核查仅适用于情况无变化继续保障的，其他复核结论须入户调查",
     ),
+    # Household changes at review and moves (case/member_changes.py, moves/errors.py; issue 21)
+    ErrorCode("already_a_member", 409, "The person is already a member of this household", "该人员已是本户成员"),
+    ErrorCode(
+        "head_not_remaining",
+        422,
+        "The new head must be a member who stays in the household",
+        "新户主须为变更后仍在本户的成员",
+    ),
+    ErrorCode("move_not_found", 404, "No such move", "未找到该迁移申请"),
+    ErrorCode("move_to_same_place", 422, "The household already lives in this village", "迁入地与现居住地相同"),
+    ErrorCode(
+        "move_month_out_of_range",
+        422,
+        "A move takes effect from this month to 12 months ahead",
+        "迁移生效月份须在本月至此后12个月之内",
+    ),
+    ErrorCode(
+        "move_pending",
+        409,
+        "The household has a move awaiting acceptance or its month",
+        "该户已有待接收或待生效的迁移",
+    ),
+    ErrorCode(
+        "household_case_open",
+        409,
+        "The household has a case in progress: decide it first",
+        "该户有正在办理的案件，请先办结",
+    ),
+    ErrorCode("move_decided", 409, "The move has already been accepted or refused", "该迁移申请已处理"),
 )

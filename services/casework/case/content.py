@@ -39,7 +39,7 @@ from services.casework.benefit.rules import (
     MemberFacts,
     SelfCare,
 )
-from services.casework.case.schemas import InvestigationIn, RemovedMember
+from services.casework.case.schemas import AddedMember, InvestigationIn, RemovedMember
 from services.casework.context import CONTENT_CONTEXT, Casework
 from services.casework.registry.state import HouseholdState
 
@@ -96,6 +96,10 @@ class SealedProposal(Document):
 
     members_removed: tuple[RemovedMember, ...] = ()
     beneficiary_id_number: str | None = None
+    # Set only when the review changes them (case/member_changes.py), so earlier documents keep their keys.
+    members_added: tuple[AddedMember, ...] = ()
+    head_id_number: str | None = None
+    former_head_relation: str | None = None
 
 
 class CaseContent(Document):
@@ -136,6 +140,13 @@ class LeavingMember(Document):
     reason: str
 
 
+class JoiningMember(Document):
+    """A member joining, as the clear proposal shows them: a masked name and the reason (出生, 婚入 ...)."""
+
+    name_masked: str
+    reason: str
+
+
 class ExitStep(Document):
     first: str
     last: str
@@ -152,6 +163,9 @@ class Proposal(Document):
     review_class: str | None = None
     effective_month: str | None = None
     members_removed: tuple[LeavingMember, ...] = ()
+    # Set only when the review adds members or changes the head (case/member_changes.py).
+    members_added: tuple[JoiningMember, ...] | None = None
+    head_changed: bool | None = None
     current_amount_fen: int = 0
     proposed_by: str | None = None
     proposed_at: str | None = None

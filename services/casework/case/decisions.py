@@ -16,7 +16,7 @@ from libs.contracts.events.casework import CaseOutcome, EntitlementStatus, House
 from libs.contracts.period import Period
 from libs.contracts.programs import Program
 from libs.kernel.auth import Principal
-from services.casework.case import exits, succession
+from services.casework.case import exits, member_changes, succession
 from services.casework.case.content import CaseContent, Proposal, SealedProposal, proposal_of
 from services.casework.case.models import Case
 from services.casework.case.recusal import carry_recusals
@@ -184,6 +184,11 @@ async def _record(
     changes = changes or [HouseholdChange(kind=HouseholdChangeKind.MEMBER_UPDATED, detail=otherwise)]
     state = await registry.record_version(session, ctx, household, changes, case_id=case.id)
     await registry.publish_program(session, ctx, household, state, program)
+    if any(c.kind is HouseholdChangeKind.HEAD_CHANGED for c in changes):
+        # The head is the payee of every program without a beneficiary of its own: each names the new one.
+        for other in state.programs():
+            if other != program:
+                await registry.publish_program(session, ctx, household, state, Program(other))
 
 
 async def _entitlement(session: AsyncSession, household: Household, program: Program) -> Entitlement | None:
@@ -220,16 +225,19 @@ async def review(
     if outcome is CaseOutcome.GRADUAL_EXIT:
         await _gradual_exit(session, ctx, household, case, start, standards)
         return
-    # ADJUSTED: members leave (a head leaving closes the household and opens a successor), the amount changes.
+    # ADJUSTED: members leave (a head leaving closes the household and opens a successor) or join, the head may
+    # change, the amount changes.
     before = await load_state(session, ctx, household)
-    head_leaving = before.head_id_number in leaving and len(before.members) > len(leaving)
+    staying = [m for m in before.members if m.id_number not in leaving]
+    head_leaving = before.head_id_number in leaving and bool(staying or sealed.members_added)
     if head_leaving:
-        await succession.succeed(session, ctx, household, before, leaving, program, start, case)
+        await succession.succeed(session, ctx, household, before, leaving, program, start, case, sealed)
         return
     changes = [
         HouseholdChange(kind=HouseholdChangeKind.MEMBER_REMOVED, id_number=i, detail=leaving[i])
         for i in await registry.remove_members(session, ctx, household, leaving)
     ]
+    changes += await member_changes.apply(session, ctx, household, before.head_id_number, sealed)
     await _pay_proposed(session, ctx, household, case, sealed, start)
     await _record(session, ctx, household, program, case, changes, otherwise=f"{program.value} amount adjusted")
 

@@ -93,3 +93,16 @@ class SimplifiedReviewNotAllowed(Unprocessable):
 
 class HomeVisitRequired(Unprocessable):
     code = "home_visit_required"
+
+
+class AlreadyAMember(Conflict):
+    code = "already_a_member"
+
+
+class DuplicateMember(Unprocessable):
+    # Catalogued once, with intake's (libs/contracts/errors/intake.py): the same mistake on either side.
+    code = "duplicate_member"
+
+
+class HeadNotRemaining(Unprocessable):
+    code = "head_not_remaining"

@@ -18,6 +18,7 @@ from libs.contracts.money import Money
 from libs.contracts.programs import Program
 from services.casework.benefit.rules import Calculation, MissingStandard, calculate
 from services.casework.case import content as case_content
+from services.casework.case import member_changes
 from services.casework.case.content import CaseContent, SealedProposal, proposal_of
 from services.casework.case.errors import OutcomeAgainstRule, StandardMissing
 from services.casework.case.models import Case
@@ -178,9 +179,11 @@ async def recheck(
     proposal = proposal_of(case.proposal)
     if case.kind == CaseKind.APPLICATION or proposal is None:
         return
-    content = CaseContent.open(ctx, case.content_sealed)
-    sealed = content.proposal or SealedProposal()
+    sealed = CaseContent.open(ctx, case.content_sealed).proposal or SealedProposal()
+    # Joining members count as they did at the proposal (case/member_changes.py).
+    content = member_changes.with_joining(CaseContent.open(ctx, case.content_sealed), sealed.members_added)
     leaving = frozenset(m.id_number for m in sealed.members_removed)
+    changes = bool(leaving or sealed.members_added) or sealed.head_id_number is not None
     found: Suggestion | None = None
     if not leaving >= set(content.member_ids()):
         try:
@@ -199,5 +202,5 @@ async def recheck(
         else:
             found = suggestion(calc, await current_amount(session, case), content, investigation)
     ensure_review_allowed(
-        case, proposal.outcome, found, stop_ground=proposal.stop_ground is not None, members_leave=bool(leaving)
+        case, proposal.outcome, found, stop_ground=proposal.stop_ground is not None, members_leave=changes
     )

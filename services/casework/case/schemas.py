@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AliasChoices, AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, StringConstraints
 
 from libs.contracts.dates import PastDate
+from libs.contracts.disability import DisabilityKind
 from libs.contracts.events.casework import CaseOutcome
 from libs.contracts.id_number import IdNumberStr
 from libs.contracts.money import MoneyStr
@@ -75,6 +77,49 @@ class RemovedMember(_In):
     reason: Reason
 
 
+class JoinReason(StrEnum):
+    """Why a member joins at review (seed 000 四(二) 核增救助人口)."""
+
+    BIRTH = "birth"  # 出生
+    MARRIAGE = "marriage"  # 婚入
+    RELEASE = "release"  # 刑满释放
+    ARMY = "army"  # 退役
+    OTHER = "other"
+
+
+# The relations of intake's members (services/intake/application/schemas.py `Relation`) except `head`: a joining
+# member heads the household only through `head_id_number`.
+MemberRelation = Annotated[
+    str,
+    StringConstraints(pattern=r"^(spouse|child|parent|grandparent|grandchild|sibling|child_in_law|other)$"),
+]
+
+
+class AddedMember(_In):
+    """A member joining at review, with what the application asks of a member, the reason and the evidence seen."""
+
+    id_number: IdNumberStr
+    name: PersonName
+    relation: MemberRelation
+    # Default: the birth date in the identity number.
+    birth_date: PastDate | None = None
+    labour_capacity: Annotated[str, StringConstraints(pattern=r"^(full|partial|none)$")]
+    employment: Annotated[
+        str,
+        StringConstraints(
+            pattern=r"^(employed|self_employed|flexible|farming|unemployed|student|retired|not_working)$"
+        ),
+    ]
+    disability_kind: DisabilityKind | None = None
+    disability_grade: Annotated[int, Field(ge=1, le=4)] | None = None
+    serious_illness: bool = False
+    # The member's own wages over the last 12 months (a spouse marrying in often works): counted in the calculation.
+    wages_12_months: MoneyStr = "0.00"
+    reason: JoinReason
+    # What was seen: a birth certificate (出生医学证明), a marriage certificate, a release or discharge paper.
+    evidence: Reason
+
+
 class ProposalIn(_In):
     """The township's proposed decision (初审); the amount is calculated, never typed in."""
 
@@ -87,6 +132,12 @@ class ProposalIn(_In):
     one_off_amount: MoneyStr | None = None
     # Reviews: members leaving the household (death, imprisonment, moving out) with a reason each.
     members_removed: tuple[RemovedMember, ...] = ()
+    # Reviews (adjusted only): members joining (核增), counted in the calculation and added at the decision.
+    members_added: Annotated[tuple[AddedMember, ...], Field(max_length=20)] = ()
+    # Reviews (adjusted only): a new head, a member who stays (or joins); the former head, if staying, takes
+    # `former_head_relation` (default `other`).
+    head_id_number: IdNumberStr | None = None
+    former_head_relation: MemberRelation | None = None
     # A stop takes effect from this month (default: the month after the decision; for a death review, the month
     # after the death, and never earlier: case/deaths.py).
     effective_month: BoundedPeriodStr | None = None

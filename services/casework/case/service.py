@@ -21,7 +21,7 @@ from libs.contracts.programs import Program
 from libs.contracts.staff import StaffRole
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from services.casework.case import content as case_content
-from services.casework.case import deaths, decisions, review_outcome, simplified
+from services.casework.case import deaths, decisions, member_changes, review_outcome, simplified
 from services.casework.case.content import (
     CalculationLine,
     CaseContent,
@@ -168,10 +168,11 @@ async def propose(session: AsyncSession, ctx: Casework, who: Principal, case_id:
         raise NotAMember("members_removed names someone who is not a member")
     if (
         body.members_removed
-        and len(body.members_removed) >= len(current_ids)
+        and len(body.members_removed) >= len(current_ids) + len(body.members_added)
         and body.outcome is not CaseOutcome.STOPPED
     ):
         raise HouseholdEmpty("Removing every member stops the household: propose `stopped`")
+    await member_changes.check(session, ctx, case, content, body)
     if body.one_off_amount is not None:
         ensure_monthly(Program(case.program), Money.from_str(body.one_off_amount).fen, ["body", "one_off_amount"])
     today = business_date(ctx.now())
@@ -179,7 +180,9 @@ async def propose(session: AsyncSession, ctx: Casework, who: Principal, case_id:
     investigation = await latest_investigation(session, ctx, case.id)
     simplified.ensure_visit_for(investigation, body.outcome)
     current = await review_outcome.current_amount(session, case)
-    calc, suggestion = review_outcome.recalculate(content, investigation, case, body, standards, today, current)
+    # Joining members count in the calculation as members do (核增), from the proposal on.
+    joined = member_changes.with_joining(content, body.members_added)
+    calc, suggestion = review_outcome.recalculate(joined, investigation, case, body, standards, today, current)
     if body.outcome in (CaseOutcome.APPROVED, CaseOutcome.ADJUSTED, CaseOutcome.CONTINUED):
         assert calc is not None  # these outcomes always calculate
         if not calc.eligible:
@@ -188,7 +191,7 @@ async def propose(session: AsyncSession, ctx: Casework, who: Principal, case_id:
                 reasons=list(calc.reasons),
                 **review_outcome.offered(suggestion),
             )
-    leaving = bool(body.members_removed)
+    leaving = member_changes.changes_members(body)
     has_ground = body.stop_ground is not None
     review_outcome.ensure_review_allowed(case, body.outcome, suggestion, stop_ground=has_ground, members_leave=leaving)
     amount = {
@@ -215,6 +218,7 @@ async def propose(session: AsyncSession, ctx: Casework, who: Principal, case_id:
     )
     if suggestion is not None:
         proposal = proposal.model_copy(update=review_outcome.offered(suggestion))
+    proposal = proposal.model_copy(update=member_changes.shown_part(body))
     if body.stop_ground is not None:
         proposal = proposal.model_copy(update={"stop_ground": body.stop_ground.value})
     if body.outcome is CaseOutcome.GRADUAL_EXIT:
@@ -235,7 +239,7 @@ async def propose(session: AsyncSession, ctx: Casework, who: Principal, case_id:
             ),
             "proposal": SealedProposal(
                 members_removed=body.members_removed, beneficiary_id_number=body.beneficiary_id_number
-            ),
+            ).model_copy(update=member_changes.sealed_part(body)),
         }
     )
     case.content_sealed = content.seal(ctx)

@@ -4,13 +4,16 @@ amount from the effective month; staff recused from the old household stay recus
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.entitlements import is_current
 from libs.contracts.events.casework import EntitlementStatus, HouseholdChange, HouseholdChangeKind
 from libs.contracts.period import Period
 from libs.contracts.programs import Program
-from services.casework.case.content import proposal_of
+from services.casework.case import member_changes
+from services.casework.case.content import SealedProposal, proposal_of
 from services.casework.case.models import Case
 from services.casework.case.recusal import carry_recusals
 from services.casework.context import Casework
@@ -29,8 +32,12 @@ async def succeed(
     program: Program,
     start: Period,
     case: Case,
+    sealed: SealedProposal | None = None,
 ) -> None:
-    """停旧建新: close the old record, open a successor for the remaining members with the recalculated amount."""
+    """停旧建新: close the old record, open a successor for the remaining members with the recalculated amount.
+
+    Members joining at the same review (`sealed.members_added`) join the successor; a head the review names
+    (`sealed.head_id_number`) heads it instead of the one the succession rule picks."""
     members = tuple(Member(m.id_number, m.name, m.relation, m.birth_date) for m in before.members)
     head = before.head_id_number
     assert head is not None
@@ -38,6 +45,19 @@ async def succeed(
     others_leaving = {i for i in leaving if i != head}
     successors = [m for m in plan.successor_members if m.id_number not in others_leaving]
     details = {m.id_number: m.details for m in before.members}
+    changed = sealed or SealedProposal()
+    joining = member_changes.new_members(changed.members_added)
+    chosen = changed.head_id_number or plan.new_head_id_number
+    if chosen not in {m.id_number for m in successors}:
+        chosen = changed.head_id_number  # the rule's pick left too, or the review named a joining member
+    if chosen != plan.new_head_id_number:
+        # The rule's pick keeps the relation it had; the review's head alone reads `head`.
+        relations = {m.id_number: m.relation for m in members}
+        successors = [
+            replace(m, relation="head" if m.id_number == chosen else relations[m.id_number]) for m in successors
+        ]
+    joining = [replace(m, relation="head") if m.id_number == chosen else m for m in joining]
+    await member_changes.ensure_free(session, ctx, old.id, [m.id_number for m in joining])
     old_programs = [e for e in before.entitlements if is_current(e.status)]
     for e in old_programs:
         await registry.set_entitlement(
@@ -58,10 +78,13 @@ async def succeed(
         ctx,
         region_code=old.region_code,
         members=[
-            registry.NewMember(m.id_number, m.name, m.relation, m.birth_date, details.get(m.id_number, {}))
-            for m in successors
+            *(
+                registry.NewMember(m.id_number, m.name, m.relation, m.birth_date, details.get(m.id_number, {}))
+                for m in successors
+            ),
+            *joining,
         ],
-        head_id_number=plan.new_head_id_number or successors[0].id_number,
+        head_id_number=chosen or ([m.id_number for m in successors] + [m.id_number for m in joining])[0],
         review_class=old.review_class,
         next_review_date=old.next_review_date,
         account=None,
@@ -100,7 +123,17 @@ async def succeed(
         session,
         ctx,
         successor,
-        [HouseholdChange(kind=HouseholdChangeKind.SUCCESSOR_OPENED, detail=f"successor of {old.id}")],
+        [
+            HouseholdChange(kind=HouseholdChangeKind.SUCCESSOR_OPENED, detail=f"successor of {old.id}"),
+            *(
+                HouseholdChange(
+                    kind=HouseholdChangeKind.MEMBER_ADDED,
+                    id_number=m.id_number,
+                    detail=member_changes.REASON_ZH[m.reason],
+                )
+                for m in changed.members_added
+            ),
+        ],
         case_id=case.id,
         predecessor_id=old.id,
     )
