@@ -85,3 +85,38 @@ class HouseholdClosed(Conflict):
 
 # A proposal's outcome checks (rules.outcome_violations) name one of these codes.
 OUTCOME_PROBLEMS: dict[str, type[Unprocessable]] = {c.code: c for c in (OutcomeNotAllowed, ReasonRequired)}
+
+
+# The household's commitment at review and the village's evaluation (issue 21).
+class CommitmentRequired(Unprocessable):
+    code = "commitment_required"
+
+
+class CommitmentDateInvalid(Unprocessable):
+    code = "commitment_date_invalid"
+
+
+class EvaluationRequired(Conflict):
+    code = "evaluation_required"
+
+
+class EvaluationExists(Conflict):
+    code = "evaluation_exists"
+
+
+class EvaluationDateInvalid(Unprocessable):
+    code = "evaluation_date_invalid"
+
+
+class EvaluationInconsistent(Unprocessable):
+    code = "evaluation_inconsistent"
+
+
+class DissentRequired(Unprocessable):
+    code = "dissent_required"
+
+
+# An evaluation's checks (evaluation_rules.violations) name one of these codes.
+EVALUATION_PROBLEMS: dict[str, type[Unprocessable]] = {
+    c.code: c for c in (EvaluationDateInvalid, EvaluationInconsistent, DissentRequired)
+}

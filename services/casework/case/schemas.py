@@ -14,6 +14,7 @@ from libs.contracts.money import MoneyStr
 from libs.contracts.period import BoundedPeriodStr
 from libs.contracts.text import CleanLine, CleanText, PersonName
 from services.casework.benefit.rules import DeductionKind, SelfCare
+from services.casework.case.evaluation_schemas import EvaluationOut
 from services.casework.case.rules import CaseKind, CaseStatus, Trigger
 from services.casework.outcome.allowed import StopGround
 from services.casework.registry.models import ReviewClass
@@ -53,8 +54,19 @@ class MemberFinding(_In):
     self_care: SelfCare | None = None
 
 
+class CommitmentIn(_In):
+    """The household's 属实承诺书 (seed 001 三(五): 申报或复核时应填写), signed at the visit: who signed, and when."""
+
+    signed: bool
+    signed_by: PersonName
+    # How the signer stands to the household (户主, 本人, 监护人 ...).
+    signer_relation: Annotated[CleanLine, StringConstraints(min_length=1, max_length=40)]
+    signed_on: PastDate
+
+
 class InvestigationIn(_In):
-    """A home investigation (入户调查) by at least two officers, with neighbour visits (DOMAIN.md §3.5)."""
+    """A home investigation (入户调查) by at least two officers, with neighbour visits (DOMAIN.md §3.5). A review's
+    carries the household's commitment; an application's was signed at intake."""
 
     investigators: Annotated[tuple[Investigator, ...], Field(min_length=2, max_length=10)]
     # A visit that happened: not in the future, not in year 1 (issue 17).
@@ -65,6 +77,7 @@ class InvestigationIn(_In):
     deductions: tuple[Deduction, ...] = ()
     members: tuple[MemberFinding, ...] = ()
     obligor_support_monthly: MoneyStr = "0.00"
+    commitment: CommitmentIn | None = None
 
 
 class RemovedMember(_In):
@@ -125,6 +138,8 @@ class InvestigationOut(BaseModel):
     neighbour_visits: str
     recorded_by: str
     recorded_at: AwareDatetime
+    # The commitment the investigation carried (a review's), as signed.
+    commitment: CommitmentIn | None = None
 
 
 class FindingOut(BaseModel):
@@ -195,6 +210,7 @@ class CaseOut(CaseSummary):
     decided_by: str | None
     verification: list[FindingOut]
     investigations: list[InvestigationOut]
+    evaluations: list[EvaluationOut]
     attachments: list[AttachmentOut]
     history: list[HistoryOut]
     version: int

@@ -21,7 +21,8 @@ from libs.contracts.programs import Program
 from libs.contracts.staff import StaffRole
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from services.casework.case import content as case_content
-from services.casework.case import deaths, decisions, review_outcome
+from services.casework.case import deaths, decisions, evaluation, review_outcome
+from services.casework.case.commitment import ensure_commitment
 from services.casework.case.content import (
     CalculationLine,
     CaseContent,
@@ -97,8 +98,10 @@ async def investigate(
             "The investigation names people who are not members of the household",
             errors=[{"loc": ["body"], "msg": "not a member of the household"} for _ in strangers],
         )
-    if body.visited_on > business_date(ctx.now()):
+    today = business_date(ctx.now())
+    if body.visited_on > today:
         raise VisitInFuture("visited_on is in the future")
+    ensure_commitment(case, body.commitment, today)
     _ensure_declared_figures(body)
     before = _move(case, Action.INVESTIGATE, ctx)
     rounds = await session.scalar(select(func.count()).where(CaseInvestigation.case_id == case.id))
@@ -169,6 +172,8 @@ async def propose(session: AsyncSession, ctx: Casework, who: Principal, case_id:
         ensure_monthly(Program(case.program), Money.from_str(body.one_off_amount).fen, ["body", "one_off_amount"])
     today = business_date(ctx.now())
     standards = await standards_in_force(session, case.region_code, today)
+    if case.status == CaseStatus.TOWNSHIP_REVIEW:  # any other status is the state machine's 409 below
+        await evaluation.ensure_evaluated(session, case, standards)
     investigation = await latest_investigation(session, ctx, case.id)
     current = await review_outcome.current_amount(session, case)
     calc, suggestion = review_outcome.recalculate(content, investigation, case, body, standards, today, current)
