@@ -22,7 +22,7 @@ router = APIRouter(prefix="/cases")
 
 CASES = "/api/v1/casework/cases"
 CaseId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
-Step = Annotated[str, Path(pattern=r"^(investigations|proposal|objections|decision)$")]
+Step = Annotated[str, Path(pattern=r"^(investigations|evaluations|proposal|objections|decision)$")]
 _INCOME_ROWS = 3
 _MAX_FIELDS = 200
 _MAX_VALUE = 2000
@@ -30,6 +30,7 @@ _DONE = {
     "investigations": "入户调查已记录。",
     "death": "已登记死亡：自死亡次月起暂停发放，并开启本户的死亡复核。",
     "death_known": "该死亡已在复核中，未重复登记。",
+    "evaluations": "民主评议结果已记录。",
     "proposal": "初审意见已提交。",
     "objections": "异议已记录。",
     "decision": "审核确认意见已提交。",
@@ -54,7 +55,7 @@ def _investigation(form: dict[str, str]) -> dict[str, Any]:
         row = {k: form.get(f"verified_income-{i}-{k}", "") for k in ("member_id_number", "kind", "amount_12_months")}
         if row["member_id_number"] or row["amount_12_months"]:
             income.append(row)
-    return {
+    body: dict[str, Any] = {
         # The API needs two named officers; their account, where known, is the name as typed.
         "investigators": [{"user": name, "name": name} for name in names],
         "visited_on": form.get("visited_on", ""),
@@ -62,11 +63,32 @@ def _investigation(form: dict[str, str]) -> dict[str, Any]:
         "neighbour_visits": form.get("neighbour_visits", ""),
         "verified_income": income,
     }
+    # A review's form asks for the household's 属实承诺书 (issue 21); the API refuses a review without it, beside the
+    # field it names. An unticked box is sent as unsigned, so the refusal says so rather than "missing".
+    if "commitment-signed_by" in form:
+        body["commitment"] = {
+            "signed": form.get("commitment-signed") == "on",
+            "signed_by": form.get("commitment-signed_by", ""),
+            "signer_relation": form.get("commitment-signer_relation", ""),
+            "signed_on": form.get("commitment-signed_on", ""),
+        }
+    return body
+
+
+def _evaluation(form: dict[str, str]) -> dict[str, Any]:
+    # The panel one per line, "姓名" or "姓名 职务"; the counts as typed (the API refuses what is not a number).
+    lines = _lines(form.get("panel", ""))
+    panel = [dict(zip(("name", "role"), line.split(maxsplit=1), strict=False)) for line in lines]
+    counts = {k: form.get(k, "") or "0" for k in ("agree", "disagree", "abstain")}
+    fields = {k: form.get(k, "") for k in ("held_on", "place", "participants", "result", "dissent")}
+    return {**fields, **counts, "panel": panel}
 
 
 def _body(step: str, form: dict[str, str]) -> dict[str, Any]:
     if step == "investigations":
         return _investigation(form)
+    if step == "evaluations":
+        return _evaluation(form)
     if step == "proposal":
         proposal: dict[str, Any] = {"outcome": form.get("outcome", ""), "reasons": _lines(form.get("reasons", ""))}
         for optional in ("review_class", "stop_ground"):

@@ -200,11 +200,19 @@ def verification(application_id: str, people: list[Person], *, findings: int = 0
     )
 
 
+def commitment(signed_on: date, *, signed: bool = True) -> dict[str, Any]:
+    """The household's 属实承诺书, as a review's investigation carries it (issue 21)."""
+    return {"signed": signed, "signed_by": "王建国", "signer_relation": "户主", "signed_on": signed_on.isoformat()}
+
+
 def investigation_body(visited_on: date, **extra: Any) -> dict[str, Any]:
+    """A home investigation by two officers; it carries the household's commitment signed at the visit, which a
+    review needs and an application keeps."""
     return {
         "investigators": [{"user": "u-inv-1", "name": "调查员甲"}, {"user": "u-inv-2", "name": "调查员乙"}],
         "visited_on": visited_on.isoformat(),
         "findings": "入户核实，家庭成员与申报一致",
         "neighbour_visits": "走访邻居两户",
+        "commitment": commitment(visited_on),
         **extra,
     }

@@ -140,12 +140,14 @@ async def import_recipient_household(
 
 
 def investigation(visited_on: str, **extra: Any) -> dict[str, Any]:
-    """The township's home investigation of a review (two investigators, neighbours asked)."""
+    """The township's home investigation of a review (two investigators, neighbours asked), with the household's
+    commitment signed at the visit (a review needs it, issue 21)."""
     return {
         "investigators": [{"user": "e2e-inv-1", "name": "调查员甲"}, {"user": "e2e-inv-2", "name": "调查员乙"}],
         "visited_on": visited_on,
         "findings": "入户核查并向用工单位核实：户主在县城物流公司做装卸工，有固定工资，此前未申报。",
         "neighbour_visits": "走访邻居两户，情况属实",
+        "commitment": {"signed": True, "signed_by": "李文华", "signer_relation": "户主", "signed_on": visited_on},
         **extra,
     }
 

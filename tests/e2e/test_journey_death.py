@@ -266,6 +266,13 @@ async def test_a_paid_recipients_death_is_held_reviewed_stopped_and_recovered(
         "visited_on": china_today().isoformat(),
         "findings": "入户核实：本人已于上月病故，火化证明已见",
         "neighbour_visits": "走访邻居两户，情况属实",
+        # A review carries the household's commitment (issue 21): after a death, a relative signs it.
+        "commitment": {
+            "signed": True,
+            "signed_by": "张明",
+            "signer_relation": "子女",
+            "signed_on": china_today().isoformat(),
+        },
     }
     path = f"{CASES}/{review['case_id']}"
     reply = await county.township.http.post(f"{path}/investigations", json=investigation)

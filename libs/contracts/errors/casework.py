@@ -219,4 +219,42 @@ CODES: tuple[ErrorCode, ...] = (
         "该户有正在办理的案件，请先办结",
     ),
     ErrorCode("move_decided", 409, "The move has already been accepted or refused", "该迁移申请已处理"),
+    # The commitment at review and the democratic evaluation (case/errors.py, issue 21)
+    ErrorCode(
+        "commitment_required",
+        422,
+        "A review's investigation needs the household's signed commitment",
+        "复核入户调查须附家庭签署的如实申报承诺书（签署人、签署日期）",
+    ),
+    ErrorCode(
+        "commitment_date_invalid",
+        422,
+        "The commitment is dated in the future or before the review opened",
+        "承诺书签署日期不能晚于今天，也不能早于本次复核启动之日",
+    ),
+    ErrorCode(
+        "evaluation_required",
+        409,
+        "This region requires a democratic evaluation of the latest investigation before the proposal",
+        "本地区规定须先进行民主评议（村社区评议），方可提出初审意见",
+    ),
+    ErrorCode(
+        "evaluation_exists",
+        409,
+        "An evaluation of this investigation is already recorded",
+        "本次入户调查已记录民主评议结果",
+    ),
+    ErrorCode(
+        "evaluation_date_invalid",
+        422,
+        "The evaluation is dated in the future or before the home visit",
+        "评议日期不能晚于今天，也不能早于入户调查日期",
+    ),
+    ErrorCode(
+        "evaluation_inconsistent",
+        422,
+        "The panel, the counts and the result of the evaluation do not agree",
+        "评议人数、表决票数与评议结果不一致",
+    ),
+    ErrorCode("dissent_required", 422, "Votes against need the dissent written down", "有反对意见的，须记录不同意见"),
 )

@@ -106,3 +106,38 @@ class DuplicateMember(Unprocessable):
 
 class HeadNotRemaining(Unprocessable):
     code = "head_not_remaining"
+
+
+# The household's commitment at review and the village's evaluation (issue 21).
+class CommitmentRequired(Unprocessable):
+    code = "commitment_required"
+
+
+class CommitmentDateInvalid(Unprocessable):
+    code = "commitment_date_invalid"
+
+
+class EvaluationRequired(Conflict):
+    code = "evaluation_required"
+
+
+class EvaluationExists(Conflict):
+    code = "evaluation_exists"
+
+
+class EvaluationDateInvalid(Unprocessable):
+    code = "evaluation_date_invalid"
+
+
+class EvaluationInconsistent(Unprocessable):
+    code = "evaluation_inconsistent"
+
+
+class DissentRequired(Unprocessable):
+    code = "dissent_required"
+
+
+# An evaluation's checks (evaluation_rules.violations) name one of these codes.
+EVALUATION_PROBLEMS: dict[str, type[Unprocessable]] = {
+    c.code: c for c in (EvaluationDateInvalid, EvaluationInconsistent, DissentRequired)
+}

@@ -106,6 +106,31 @@ class CaseInvestigation(Base):
     __table_args__ = (UniqueConstraint("case_id", "round", name="uq_case_investigations_case_round"),)
 
 
+class CaseEvaluation(Base):
+    """A democratic evaluation (民主评议, issue 21) of one investigation round: at most one per round, so an
+    objection's new investigation is evaluated again. The dissent may name members: sealed."""
+
+    __tablename__ = "case_evaluations"
+
+    id: Mapped[SerialKey]
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    investigation_round: Mapped[int] = mapped_column(Integer)
+    held_on: Mapped[dt.date]
+    place: Mapped[str]
+    participants: Mapped[int] = mapped_column(Integer)
+    panel_names: Mapped[list[str]]
+    panel_roles: Mapped[list[str]]
+    result: Mapped[str]  # EvaluationResult
+    agree: Mapped[int] = mapped_column(Integer)
+    disagree: Mapped[int] = mapped_column(Integer)
+    abstain: Mapped[int] = mapped_column(Integer)
+    dissent_sealed: Mapped[str]
+    recorded_by: Mapped[str]
+    recorded_at: Mapped[dt.datetime]
+
+    __table_args__ = (UniqueConstraint("case_id", "investigation_round", name="uq_case_evaluations_case_round"),)
+
+
 class CasePerson(Base):
     """Everyone a case concerns, by keyed hash: finds open cases of a person (recusal filings, repeats)."""
 

@@ -16,6 +16,7 @@ from services.casework.case.errors import AttachmentNotFound, CaseNotFound
 from services.casework.case.models import (
     Case,
     CaseAttachment,
+    CaseEvaluation,
     CaseHistory,
     CaseInvestigation,
     CasePerson,
@@ -134,6 +135,7 @@ class CaseFile:
     investigations: Sequence[CaseInvestigation]
     verifications: Sequence[CaseVerification]
     attachments: Sequence[CaseAttachment]
+    evaluations: Sequence[CaseEvaluation]
 
 
 async def case_file(session: AsyncSession, case_id: str) -> CaseFile:
@@ -141,9 +143,11 @@ async def case_file(session: AsyncSession, case_id: str) -> CaseFile:
     rounds = select(CaseInvestigation).where(CaseInvestigation.case_id == case_id).order_by(CaseInvestigation.round)
     reports = select(CaseVerification).where(CaseVerification.case_id == case_id)
     files = select(CaseAttachment).where(CaseAttachment.case_id == case_id).order_by(CaseAttachment.uploaded_at)
+    evaluations = select(CaseEvaluation).where(CaseEvaluation.case_id == case_id).order_by(CaseEvaluation.id)
     return CaseFile(
         history=(await session.scalars(history)).all(),
         investigations=(await session.scalars(rounds)).all(),
         verifications=(await session.scalars(reports)).all(),
         attachments=(await session.scalars(files)).all(),
+        evaluations=(await session.scalars(evaluations)).all(),
     )

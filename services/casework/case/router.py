@@ -14,7 +14,8 @@ from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.counts import WorkCounts
 from libs.kernel.db import DbSession
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
-from services.casework.case import attachments, repository, service, views
+from services.casework.case import attachments, evaluation, repository, service, views
+from services.casework.case.evaluation_schemas import EvaluationIn
 from services.casework.case.models import Case
 from services.casework.case.rules import CaseKind, CaseStatus, Trigger
 from services.casework.case.schemas import (
@@ -119,6 +120,16 @@ async def investigate(
 ) -> CaseOut:
     """Record the home investigation (two investigators); the case moves to the township review."""
     case = await service.investigate(session, ctx, who, case_id, body)
+    return await _detail(session, ctx, case)
+
+
+@router.post("/{case_id}/evaluations", response_model=CaseOut, status_code=201, responses=_ERRORS)
+async def evaluate(case_id: str, body: EvaluationIn, session: DbSession, ctx: CaseworkCtx, who: Officer) -> CaseOut:
+    """The democratic evaluation (民主评议) of the latest investigation, in township review: where the region sets
+    `democratic_evaluation`, an application is proposed only after it. A panel member filed as a relative of the
+    household is refused, as is an officer who must recuse."""
+    case = await service.load_for_action(session, who, case_id)
+    await evaluation.record_evaluation(session, ctx, who, case, body)
     return await _detail(session, ctx, case)
 
 

@@ -16,6 +16,7 @@ from libs.contracts.money import MoneyStr
 from libs.contracts.period import BoundedPeriodStr
 from libs.contracts.text import CleanLine, CleanText, PersonName
 from services.casework.benefit.rules import DeductionKind, SelfCare
+from services.casework.case.evaluation_schemas import EvaluationOut
 from services.casework.case.rules import CaseKind, CaseStatus, Trigger
 from services.casework.outcome.allowed import StopGround
 from services.casework.registry.models import ReviewClass
@@ -55,8 +56,19 @@ class MemberFinding(_In):
     self_care: SelfCare | None = None
 
 
+class CommitmentIn(_In):
+    """The household's 属实承诺书 (seed 001 三(五): 申报或复核时应填写), signed at the visit: who signed, and when."""
+
+    signed: bool
+    signed_by: PersonName
+    # How the signer stands to the household (户主, 本人, 监护人 ...).
+    signer_relation: Annotated[CleanLine, StringConstraints(min_length=1, max_length=40)]
+    signed_on: PastDate
+
+
 class InvestigationIn(_In):
-    """A home investigation (入户调查) by at least two officers, with neighbour visits (DOMAIN.md §3.5)."""
+    """A home investigation (入户调查) by at least two officers, with neighbour visits (DOMAIN.md §3.5). A review's
+    carries the household's commitment; an application's was signed at intake."""
 
     investigators: Annotated[tuple[Investigator, ...], Field(min_length=2, max_length=10)]
     # A visit that happened: not in the future, not in year 1 (issue 17).
@@ -70,6 +82,7 @@ class InvestigationIn(_In):
     # A desk check (the file and the registry data, no home visit) in a simplified annual review: enough to continue
     # a household whose situation did not change (seed 001 三(五); case/simplified.py).
     simplified: bool = False
+    commitment: CommitmentIn | None = None
 
 
 class RemovedMember(_In):
@@ -180,6 +193,8 @@ class InvestigationOut(BaseModel):
     simplified: bool  # a desk check of a simplified annual review, not a home visit
     recorded_by: str
     recorded_at: AwareDatetime
+    # The commitment the investigation carried (a review's), as signed.
+    commitment: CommitmentIn | None = None
 
 
 class FindingOut(BaseModel):
@@ -250,6 +265,7 @@ class CaseOut(CaseSummary):
     decided_by: str | None
     verification: list[FindingOut]
     investigations: list[InvestigationOut]
+    evaluations: list[EvaluationOut]
     attachments: list[AttachmentOut]
     history: list[HistoryOut]
     version: int

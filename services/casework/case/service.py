@@ -21,7 +21,8 @@ from libs.contracts.programs import Program
 from libs.contracts.staff import StaffRole
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from services.casework.case import content as case_content
-from services.casework.case import deaths, decisions, member_changes, review_outcome, simplified
+from services.casework.case import deaths, decisions, evaluation, member_changes, review_outcome, simplified
+from services.casework.case.commitment import ensure_commitment
 from services.casework.case.content import (
     CalculationLine,
     CaseContent,
@@ -103,9 +104,11 @@ async def investigate(
             "The investigation names people who are not members of the household",
             errors=[{"loc": ["body"], "msg": "not a member of the household"} for _ in strangers],
         )
-    if body.visited_on > business_date(ctx.now()):
+    today = business_date(ctx.now())
+    if body.visited_on > today:
         raise VisitInFuture("visited_on is in the future")
     await simplified.ensure_desk_check_allowed(session, case, body)
+    ensure_commitment(case, body.commitment, today)
     _ensure_declared_figures(body)
     before = _move(case, Action.INVESTIGATE, ctx)
     rounds = await session.scalar(select(func.count()).where(CaseInvestigation.case_id == case.id))
@@ -177,6 +180,8 @@ async def propose(session: AsyncSession, ctx: Casework, who: Principal, case_id:
         ensure_monthly(Program(case.program), Money.from_str(body.one_off_amount).fen, ["body", "one_off_amount"])
     today = business_date(ctx.now())
     standards = await standards_in_force(session, case.region_code, today)
+    if case.status == CaseStatus.TOWNSHIP_REVIEW:  # any other status is the state machine's 409 below
+        await evaluation.ensure_evaluated(session, case, standards)
     investigation = await latest_investigation(session, ctx, case.id)
     simplified.ensure_visit_for(investigation, body.outcome)
     current = await review_outcome.current_amount(session, case)

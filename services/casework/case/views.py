@@ -10,6 +10,7 @@ from libs.contracts.entitlements import is_current
 from libs.contracts.money import Money
 from libs.contracts.programs import NEVER_PUBLISHED
 from services.casework.case.content import CaseContent, open_findings, open_investigation
+from services.casework.case.evaluation import evaluation_out
 from services.casework.case.models import Case, CaseAttachment, CaseInvestigation
 from services.casework.case.repository import CaseFile
 from services.casework.case.rules import OPEN_STATUSES, CaseStatus
@@ -76,6 +77,7 @@ def _investigation(ctx: Casework, i: CaseInvestigation) -> InvestigationOut:
         simplified=body.simplified,
         recorded_by=i.recorded_by,
         recorded_at=i.recorded_at,
+        commitment=body.commitment,
     )
 
 
@@ -117,6 +119,7 @@ def detail(ctx: Casework, case: Case, file: CaseFile) -> CaseOut:
             for f in open_findings(ctx, v.findings_sealed)
         ],
         investigations=[_investigation(ctx, i) for i in file.investigations],
+        evaluations=[evaluation_out(ctx, e) for e in file.evaluations],
         attachments=[attachment_out(a) for a in file.attachments],
         history=[HistoryOut.model_validate(h, from_attributes=True) for h in file.history],
         version=case.version,

@@ -110,6 +110,9 @@ class Standards:
     # 复核/申诉 (issue 21): a refused, stopped or reduced household may appeal within this many calendar days of the
     # decision (60 by default, as for 行政复议).
     appeal_days: int = 60
+    # 民主评议 / 村社区评议 (seed 004 三(一), issue 21): where set, a new application is not proposed until the
+    # village's evaluation of its latest investigation is recorded (case/evaluation.py).
+    democratic_evaluation: bool = False
 
     @classmethod
     def of(cls, values: Mapping[str, StoredFigure]) -> Self:

@@ -80,6 +80,7 @@ SPECS: dict[str, Spec] = {
     "age_review_lead_days": _int(7, 92),
     # A fortnight at least to write an appeal; beyond half a year a decision is never settled.
     "appeal_days": _int(15, 180),
+    "democratic_evaluation": Spec(Kind.BOOL),
 }
 
 
