@@ -280,3 +280,21 @@ async def published(engine: AsyncEngine, service: str, event_type: str, househol
     async with engine.connect() as conn:
         found = await conn.execute(query, {"key": household_id, "topic": f"%{event_type}"})
         return int(found.scalar_one())
+
+
+async def casework_household(county: County, household_id: str) -> dict[str, Any]:
+    """Casework's registry record of the household as the county officer sees it (members, region, entitlements)."""
+    reply = await county.officer.http.get(f"/api/v1/casework/households/{household_id}")
+    assert reply.status_code == 200, reply.text
+    return dict(reply.json())
+
+
+async def paid_roster(county: County, finance: Actor, month: date) -> dict[str, Any]:
+    """The month's roster built, locked and submitted by the county, every line paid by finance; its lines by
+    household."""
+    roster = await submitted_roster(county, month)
+    assert (await report_all_paid(finance, roster["roster_id"]))["accepted"] == roster["line_count"]
+    lines = await staff_lines(county, roster["roster_id"])
+    by_household = {line["household_id"]: line for line in lines}
+    assert len(by_household) == len(lines), "a household has two lines"
+    return by_household
