@@ -100,6 +100,13 @@ async def test_a_birth_added_at_review_is_paid_from_its_month_with_arrears(
         "visited_on": china_today().isoformat(),
         "findings": "入户核实：上月新生一子，出生医学证明已见；配偶仍灵活就业",
         "neighbour_visits": "走访邻居两户，情况属实",
+        # A review carries the household's commitment (属实承诺书, issue 21), signed by the head.
+        "commitment": {
+            "signed": True,
+            "signed_by": family.earner.name,
+            "signer_relation": "户主",
+            "signed_on": china_today().isoformat(),
+        },
         "verified_income": [
             {"member_id_number": family.earner.id_number, "kind": "wages", "amount_12_months": "10800.00"}
         ],
