@@ -310,6 +310,7 @@ MONEY_FIGURES = {
     "rigid_rehabilitation_cap": "刚性支出扣减上限（康复）",
     "rigid_disaster_cap": "刚性支出扣减上限（灾害）",
 }
+_RULE_CHOICES = "household 按家庭分类 / A / B / C / quarterly / monthly / registry 按月数据核查"
 _PER_HOUSEHOLD = ("rigid_medical_cap", "rigid_education_cap", "rigid_rehabilitation_cap", "rigid_disaster_cap")
 FIGURES = {
     **{name: f"{word}（元/人·月）" for name, word in MONEY_FIGURES.items()},
@@ -323,6 +324,8 @@ FIGURES = {
     "review_months_c": "C类对象复核周期（月）",
     "review_months_monthly": "按月复核对象周期（月）",
     "review_months_quarterly": "按季复核对象周期（月）",
+    # How each program is reviewed (issue 21): every program but temporary grants, which are one-off payments.
+    **{f"review_rule_{p}": f"{name}复核方式（{_RULE_CHOICES}）" for p, name in PROGRAMS.items() if p != "temporary"},
     "village_report_due_day": "村级报送截止日（每月几日）",
     "township_report_due_day": "乡镇报送截止日（每月几日）",
     **{name: f"{MONEY_FIGURES[name]}（元/户·月，不设则全额扣减）" for name in _PER_HOUSEHOLD},

@@ -209,6 +209,11 @@ BAD_FIGURES: list[tuple[str, Any]] = [
     ("vehicles_allowed", 6),
     ("houses_allowed", 0),
     ("houses_allowed", 6),
+    # Review rules per program (issue 21): one of the named rules, nothing else.
+    ("review_rule_dibao", "weekly"),
+    ("review_rule_disability_living", 3),
+    ("review_rule_orphan", "Registry"),
+    ("review_rule_temporary", "registry"),
 ]
 
 

@@ -17,7 +17,7 @@ from libs.contracts.events.casework import CaseOutcome, EntitlementStatus, House
 from libs.contracts.period import Period
 from libs.contracts.programs import Program
 from services.casework.appeals.errors import DecisionSuperseded
-from services.casework.case import decisions, review_outcome
+from services.casework.case import decisions, review_dates, review_outcome
 from services.casework.case import service as case_service
 from services.casework.case.content import CalculationLine, CaseContent, SealedProposal, proposal_of
 from services.casework.case.errors import HouseholdEmpty, NotEligible
@@ -97,9 +97,6 @@ async def restore_cut(session: AsyncSession, ctx: Casework, case: Case, standard
         household.status = HouseholdStatus.ACTIVE
         household.closed_at = None
         household.closed_reason = None
-    if household.next_review_date is None:
-        start = benefit_start(today, standards.benefit_start_offset_months)
-        household.next_review_date = decisions.next_review(start, standards, household.review_class)
     cut = Period.parse(case.effective_month)
     ent.status = EntitlementStatus.ACTIVE
     ent.monthly_amount_fen = proposal.current_amount_fen
@@ -107,6 +104,10 @@ async def restore_cut(session: AsyncSession, ctx: Casework, case: Case, standard
     ent.effective_to = None
     ent.schedule = None
     ent.updated_at = ctx.now()
+    # The restored program is visited again by its rule (its date was cleared by the stop or exit); the household's
+    # other programs keep their dates.
+    start = benefit_start(today, standards.benefit_start_offset_months)
+    await review_dates.schedule(session, household, standards, start)
     state = await registry.record_version(session, ctx, household, changes, case_id=case.id)
     await registry.publish_program(session, ctx, household, state, program)
     return cut

@@ -17,8 +17,9 @@ _OPEN = [s.value for s in OPEN_STATUSES]
 
 
 def _in_scope(county_code: str) -> tuple[ColumnElement[bool], ...]:
-    # Active households on the review calendar: one running out a gradual exit has no review date and none is due
-    # (case/decisions.py), so a campaign leaves it alone as the calendar does.
+    # Active households on the review calendar: one running out a gradual exit, or holding only programs the monthly
+    # registry check covers (case/review_dates.py), has no review date, so a campaign leaves it alone as the
+    # calendar does.
     return (
         Household.region_code.startswith(county_code, autoescape=True),
         Household.status == HouseholdStatus.ACTIVE,

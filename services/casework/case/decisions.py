@@ -6,8 +6,6 @@ or stop; a head leaving a multi-member household closes it and opens a linked su
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,7 +14,7 @@ from libs.contracts.events.casework import CaseOutcome, EntitlementStatus, House
 from libs.contracts.period import Period
 from libs.contracts.programs import Program
 from libs.kernel.auth import Principal
-from services.casework.case import exits, member_changes, succession
+from services.casework.case import member_changes, review_dates, review_rules, succession
 from services.casework.case.content import CaseContent, Proposal, SealedProposal, proposal_of
 from services.casework.case.models import Case
 from services.casework.case.recusal import carry_recusals
@@ -26,40 +24,8 @@ from services.casework.grants.errors import AccountMissing
 from services.casework.local_figures.figures import Standards
 from services.casework.outcome.rules import gradual_exit_steps
 from services.casework.registry import service as registry
-from services.casework.registry.models import Entitlement, GradualExitStep, Household, ReviewClass
+from services.casework.registry.models import Entitlement, GradualExitStep, Household
 from services.casework.registry.state import load_state
-
-# Review class when the township does not choose one (DOMAIN.md §4): disability subsidies quarterly (seed 003),
-# "other recipients" monthly (seed 000), tekun yearly, everyone else half-yearly.
-_DEFAULT_CLASS: dict[Program, ReviewClass] = {
-    Program.DISABILITY_LIVING: ReviewClass.QUARTERLY,
-    Program.DISABILITY_CARE: ReviewClass.QUARTERLY,
-    Program.ELDERLY_HIGH_AGE: ReviewClass.MONTHLY,
-    Program.ELDERLY_DISABLED: ReviewClass.MONTHLY,
-    Program.TEKUN_CARE: ReviewClass.MONTHLY,
-    Program.LEGACY_RAILWAY_MILITIA: ReviewClass.MONTHLY,
-    Program.LEGACY_RETIRED_STAFF: ReviewClass.MONTHLY,
-    Program.TEKUN_CENTRALIZED: ReviewClass.A,
-    Program.TEKUN_DISPERSED: ReviewClass.A,
-}
-
-
-def default_review_class(program: Program) -> ReviewClass:
-    return _DEFAULT_CLASS.get(program, ReviewClass.B)
-
-
-def review_months(standards: Standards, review_class: str) -> int:
-    return {
-        ReviewClass.A: standards.review_months_a,
-        ReviewClass.B: standards.review_months_b,
-        ReviewClass.C: standards.review_months_c,
-        ReviewClass.MONTHLY: standards.review_months_monthly,
-        ReviewClass.QUARTERLY: standards.review_months_quarterly,
-    }[ReviewClass(review_class)]
-
-
-def next_review(from_month: Period, standards: Standards, review_class: str) -> dt.date:
-    return (from_month + review_months(standards, review_class)).first_day
 
 
 def _proposal(case: Case) -> Proposal:
@@ -120,7 +86,7 @@ async def approve(
     applicant = content.applicant_id_number
     assert applicant is not None, "an application names its applicant"
     account = content.payment_account
-    review_class = proposal.review_class or default_review_class(program)
+    review_class = proposal.review_class or review_rules.default_class(standards, program)
     household = await registry.find_active_household_of(session, ctx.hash(applicant))
     changes: list[HouseholdChange] = []
     if household is None:
@@ -133,16 +99,18 @@ async def approve(
             members=members,
             head_id_number=head,
             review_class=review_class,
-            next_review_date=next_review(start, standards, review_class),
+            next_review_date=None,  # set below with its program's (case/review_dates.py)
             account=account,
             close_relative=case.close_relative_declared or case.close_relative_detected,
         )
         changes = [HouseholdChange(kind=HouseholdChangeKind.MEMBER_ADDED, id_number=m.id_number) for m in members]
-    elif household.next_review_date is None:
-        household.next_review_date = next_review(start, standards, review_class)
+    elif proposal.review_class is not None:
+        household.review_class = proposal.review_class
     case.household_id = household.id
     await carry_recusals(session, from_kind="case", from_id=case.id, household_id=household.id)
     await _pay_proposed(session, ctx, household, case, content.proposal, start)
+    # The new program's first visit; the household's other programs keep theirs.
+    await review_dates.schedule(session, household, standards, start, reviewed=program)
     await _record(session, ctx, household, program, case, changes, otherwise=f"program {program.value} added")
     return household
 
@@ -211,9 +179,10 @@ async def review(
     proposal = _proposal(case)
     outcome = CaseOutcome(case.outcome or proposal.outcome)
     program = Program(case.program)
-    review_class = proposal.review_class or household.review_class
-    household.review_class = review_class
-    household.next_review_date = next_review(start, standards, review_class)
+    household.review_class = proposal.review_class or household.review_class
+    # The review looked at the household as a whole: every visited program moves on by its rule (a stop or an exit
+    # below clears that program's date again).
+    await review_dates.schedule(session, household, standards, start, whole_household=True)
     sealed = sealed_part or SealedProposal()  # a review decided without a sealed part of its own
     leaving: dict[str, str] = {m.id_number: m.reason for m in sealed.members_removed}
     if outcome is CaseOutcome.CONTINUED:
@@ -272,6 +241,7 @@ async def _stop(
     if others is None:
         await registry.close(session, ctx, household, "; ".join(case.reasons) or "stopped")
         changes.append(HouseholdChange(kind=HouseholdChangeKind.CLOSED, detail="; ".join(case.reasons)))
+    await review_dates.refresh_from_rows(session, household)
     await _record(session, ctx, household, program, case, changes, otherwise=f"{program.value} stopped")
 
 
@@ -298,9 +268,8 @@ async def _gradual_exit(
         schedule=schedule,
         case_id=case.id,
     )
-    if not await exits.others_current(session, household.id, program):
-        # The exit ends by itself (case/exits.py): no periodic review falls due while it runs out.
-        household.next_review_date = None
+    # The exit ends by itself (case/exits.py): no visit of it falls due while it runs out; the others' stay.
+    await review_dates.refresh_from_rows(session, household)
     changes = [HouseholdChange(kind=HouseholdChangeKind.MEMBER_UPDATED, detail=f"{program.value} gradual exit")]
     state = await registry.record_version(session, ctx, household, changes, case_id=case.id)
     ent = next(e for e in state.entitlements if e.program == program)

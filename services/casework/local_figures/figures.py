@@ -14,9 +14,12 @@ from typing import Any, Protocol, Self, TypeVar
 
 from libs.contracts.programs import Program
 
+# The figure of a program's review rule is this prefix and the program's code (case/review_rules.py).
+REVIEW_RULE_PREFIX = "review_rule_"
+
 # Flat monthly amounts of the programs that pay a fixed sum per person (DOMAIN.md §2), by figure name.
 # A figure as stored (JSONB): fen and other whole numbers, a flag, the percentages of a schedule.
-StoredFigure = int | bool | list[int]
+StoredFigure = int | bool | str | list[int]
 
 FLAT_AMOUNT_FIGURES: dict[Program, str] = {
     Program.ORPHAN: "orphan_allowance_fen",
@@ -88,6 +91,24 @@ class Standards:
     review_months_c: int = 3
     review_months_monthly: int = 1
     review_months_quarterly: int = 3
+    # How each program is reviewed (issue 21, case/review_rules.py): "household" (the household's class A/B/C,
+    # seed 002 二(一)), a fixed class ("A", "B", "C", "quarterly", "monthly": a visit) or "registry" (the monthly
+    # registry check by matching's data, seed 000 三(二): never a visit). Defaults as the notices name them.
+    review_rule_dibao: str = "household"
+    review_rule_dibao_single: str = "household"
+    review_rule_marginal: str = "household"
+    review_rule_tekun_centralized: str = "A"
+    review_rule_tekun_dispersed: str = "A"
+    review_rule_disability_living: str = "quarterly"  # seed 003 二: 每季度至少1次
+    review_rule_disability_care: str = "quarterly"
+    review_rule_orphan: str = "registry"
+    review_rule_hiv_child: str = "registry"
+    review_rule_de_facto_orphan: str = "registry"
+    review_rule_elderly_high_age: str = "registry"
+    review_rule_elderly_disabled: str = "registry"
+    review_rule_tekun_care: str = "registry"
+    review_rule_legacy_railway_militia: str = "registry"
+    review_rule_legacy_retired_staff: str = "registry"
     # Village reports by the 20th, townships forward by the 25th (seed 001).
     village_report_due_day: int = 20
     township_report_due_day: int = 25

@@ -21,7 +21,7 @@ from libs.contracts.money import InvalidMoney, Money
 from libs.contracts.programs import PER_PERSON_CEILING_FEN, AmountAboveCeiling
 from services.casework.ceilings import AboveCeiling
 from services.casework.local_figures.errors import InvalidFigure
-from services.casework.local_figures.figures import FIGURE_NAMES, StoredFigure
+from services.casework.local_figures.figures import FIGURE_NAMES, REVIEW_RULE_PREFIX, StoredFigure
 
 _MONEY_SUFFIX = "_fen"
 # "" is the national row; otherwise a province, city, county, township or village code (DOMAIN.md §1).
@@ -34,6 +34,7 @@ class Kind(StrEnum):
     INT = "int"
     BOOL = "bool"
     PERCENTAGES = "percentages"
+    CHOICE = "choice"
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,15 @@ class Spec:
     kind: Kind
     low: int = 0
     high: int | None = None
+    choices: tuple[str, ...] = ()
 
 
 def _int(low: int, high: int) -> Spec:
     return Spec(Kind.INT, low, high)
+
+
+# The values of a program's review rule (case/review_rules.ReviewRule, which this module may not import).
+REVIEW_RULES: tuple[str, ...] = ("household", "A", "B", "C", "quarterly", "monthly", "registry")
 
 
 SPECS: dict[str, Spec] = {
@@ -81,6 +87,8 @@ SPECS: dict[str, Spec] = {
     # A fortnight at least to write an appeal; beyond half a year a decision is never settled.
     "appeal_days": _int(15, 180),
     "democratic_evaluation": Spec(Kind.BOOL),
+    # How each program is reviewed (issue 21): one of REVIEW_RULES.
+    **{name: Spec(Kind.CHOICE, choices=REVIEW_RULES) for name in FIGURE_NAMES if name.startswith(REVIEW_RULE_PREFIX)},
 }
 
 
@@ -116,6 +124,8 @@ def _stored_value(spec: Spec, value: Any) -> tuple[StoredFigure | None, str | No
         return (fen, None) if fen <= PER_PERSON_CEILING_FEN else (None, _PER_PERSON)
     if spec.kind is Kind.BOOL:
         return (value, None) if isinstance(value, bool) else (None, "must be true or false")
+    if spec.kind is Kind.CHOICE:
+        return (value, None) if value in spec.choices else (None, f"must be one of {', '.join(spec.choices)}")
     assert spec.high is not None
     if spec.kind is Kind.INT:
         if not _is_int(value):

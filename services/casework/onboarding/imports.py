@@ -148,7 +148,9 @@ async def import_household(session: AsyncSession, ctx: Casework, who: Principal,
     )
     household.close_relative = bool(found)
     for p in body.programs:
-        await registry.set_entitlement(
+        # Each program keeps the old system's date until its first decision here sets it by the region's rule
+        # (case/review_dates.py), as the rows of households made before the rules were (casework_0012).
+        entitlement = await registry.set_entitlement(
             session,
             ctx,
             household,
@@ -159,6 +161,7 @@ async def import_household(session: AsyncSession, ctx: Casework, who: Principal,
             beneficiary_id_number=p.beneficiary_id_number,
             case_id=None,
         )
+        entitlement.next_review_date = body.next_review_date
     changes = [
         HouseholdChange(
             kind=HouseholdChangeKind.MEMBER_ADDED, id_number=m.id_number, detail=f"imported {body.legacy_ref}"

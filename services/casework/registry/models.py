@@ -122,6 +122,10 @@ class Entitlement(Base):
     case_id: Mapped[str | None]
     since: Mapped[dt.date]
     updated_at: Mapped[dt.datetime]
+    # When this program's next visit falls due (issue 21: review dates per program, case/review_rules.py); None for a
+    # program the monthly registry check covers, or one no longer paid. The household's `next_review_date` is the
+    # earliest of its programs', which the review calendar reads.
+    next_review_date: Mapped[dt.date | None]
 
     __table_args__ = (UniqueConstraint("household_id", "program", name="uq_entitlements_household_program"),)
 

@@ -21,6 +21,9 @@ class EntitlementOut(BaseModel):
     effective_to: str | None
     since: dt.date
     schedule: list[dict[str, object]]
+    next_review_date: dt.date | None = Field(
+        default=None, description="The program's next visit by its review rule; none where the registry check covers it"
+    )
 
 
 class HouseholdOut(BaseModel):

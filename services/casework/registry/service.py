@@ -182,6 +182,9 @@ async def set_entitlement(
     row.schedule = schedule
     row.case_id = case_id
     row.updated_at = now
+    if status in (EntitlementStatus.STOPPED, EntitlementStatus.GRADUAL_EXIT):
+        # No visit of a program that stops or runs out (case/review_dates.py sets the dates of the others).
+        row.next_review_date = None
     await session.flush()
     return row
 

@@ -42,6 +42,7 @@ class EntitlementJson(TypedDict):
     beneficiary_id_number: NotRequired[str | None]
     schedule: NotRequired[list[GradualExitStep]]
     case_id: NotRequired[str | None]
+    next_review_date: NotRequired[str | None]
 
 
 class HouseholdJson(TypedDict):
@@ -105,6 +106,8 @@ class EntitlementState:
     beneficiary_id_number: str | None = None
     schedule: tuple[GradualExitStep, ...] = ()
     case_id: str | None = None
+    # The program's next visit (issue 21, case/review_dates.py); None where the registry check covers it.
+    next_review_date: dt.date | None = None
 
     @classmethod
     def read(cls, raw: EntitlementJson) -> Self:
@@ -119,6 +122,7 @@ class EntitlementState:
             beneficiary_id_number=raw.get("beneficiary_id_number"),
             schedule=tuple(raw.get("schedule") or ()),
             case_id=raw.get("case_id"),
+            next_review_date=dt.date.fromisoformat(day) if (day := raw.get("next_review_date")) else None,
         )
 
     def to_json(self) -> EntitlementJson:
@@ -133,6 +137,7 @@ class EntitlementState:
             "beneficiary_id_number": self.beneficiary_id_number,
             "schedule": [GradualExitStep(**step) for step in self.schedule],
             "case_id": self.case_id,
+            "next_review_date": self.next_review_date.isoformat() if self.next_review_date else None,
         }
 
 
@@ -242,6 +247,7 @@ class _EntitlementRow(Protocol):
     beneficiary_hash: str | None
     schedule: list[GradualExitStep] | None
     case_id: str | None
+    next_review_date: dt.date | None
 
 
 async def load_states(
@@ -285,6 +291,7 @@ async def load_states(
             Entitlement.beneficiary_hash,
             Entitlement.schedule,
             Entitlement.case_id,
+            Entitlement.next_review_date,
         )
         .where(Entitlement.household_id == any_(_array(ids)))
         .order_by(Entitlement.household_id, Entitlement.program)
@@ -336,6 +343,7 @@ def _state(
                 beneficiary_id_number=ids.get(e.beneficiary_hash or ""),
                 schedule=tuple(e.schedule or ()),
                 case_id=e.case_id,
+                next_review_date=e.next_review_date,
             )
             for e in ents
         ),

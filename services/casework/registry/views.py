@@ -48,6 +48,7 @@ def household_out(state: HouseholdState, as_of: dt.date | None = None) -> Househ
                 since=e.since,
                 # The API's schedule stays a list of plain objects (its published schema).
                 schedule=[dict(s) for s in e.schedule],
+                next_review_date=e.next_review_date,
             )
             for e in state.entitlements
         ],
