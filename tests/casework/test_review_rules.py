@@ -109,7 +109,7 @@ def test_every_program_but_temporary_has_a_rule_figure_and_the_api_knows_every_r
 
 
 def test_the_migration_seeds_the_rules_the_code_defaults_to() -> None:
-    migration: Any = importlib.import_module("services.casework.migrations.versions.0011_review_rules")
+    migration: Any = importlib.import_module("services.casework.migrations.versions.0012_review_rules")
     assert {REVIEW_RULE_PREFIX + p: rule for p, rule in migration._RULES.items()} == {
         name: getattr(NATIONAL, name) for name in SPECS if name.startswith(REVIEW_RULE_PREFIX)
     }
