@@ -30,11 +30,14 @@ async def engine(stack: DevStack) -> AsyncIterator[AsyncEngine]:
 # file goes whole to whichever worker is free, so its module fixtures are set up once; each worker has its own
 # PostgreSQL and broker (the session's `stack`).
 _ONE_WORKER = ("e2e",)
+# Whole-system tests that start a system of their own (`make run`) rather than the shared one: they go whole to
+# whichever worker is free, like other files, so the shared system's worker is not also the one to wait for them.
+_OWN_SYSTEM = frozenset({"test_make_run.py", "test_make_run_crash.py"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     tests = Path(__file__).parent
     for item in items:
         relative = item.path.relative_to(tests)
-        group = "system" if relative.parts[0] in _ONE_WORKER else str(relative)
-        item.add_marker(pytest.mark.xdist_group(group))
+        shared = relative.parts[0] in _ONE_WORKER and relative.name not in _OWN_SYSTEM
+        item.add_marker(pytest.mark.xdist_group("system" if shared else str(relative)))
