@@ -45,7 +45,7 @@ _CASE_COLUMNS = [
     "id", "kind", "trigger", "trigger_ref", "household_id", "program", "region_code", "status",
     "applicant_name_masked", "member_count", "due_date_provisional", "emergency", "close_relative_declared",
     "close_relative_detected", "county_investigation", "content_sealed", "trigger_summary", "reasons", "version",
-    "opened_at", "updated_at",
+    "opened_at", "updated_at", "simplified_review",
 ]  # fmt: skip
 _RELATIONS = ("head", "spouse", "child", "child")
 
@@ -90,7 +90,7 @@ async def decided_cases(conn: asyncpg.Connection, vault: PiiVault) -> int:
         cases.append((
             case_id, "application", "application", case_id, r["household_id"], "dibao", r["region_code"], "decided",
             "某*", n, False, False, False, False, False,
-            vault.encrypt(json.dumps(content, ensure_ascii=False), context=CONTENT_CONTEXT), "", [], 1, now, now,
+            vault.encrypt(json.dumps(content, ensure_ascii=False), context=CONTENT_CONTEXT), "", [], 1, now, now, False,
         ))  # fmt: skip
         amounts.append((r["id"], case_id, 70000 * n - monthly_wage))
     for start in range(0, len(cases), 10_000):
