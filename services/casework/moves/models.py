@@ -30,6 +30,9 @@ class HouseholdMove(Base):
     decided_at: Mapped[dt.datetime | None]
     decision_reason: Mapped[str | None]
     applied_at: Mapped[dt.datetime | None]
+    # Programs whose amount the figures moved to could not recalculate when the move applied: left as they were,
+    # for a review by hand (`moves.recalculation`).
+    left_for_review: Mapped[list[str]] = mapped_column(default=list)
 
     __table_args__ = (
         Index(None, "household_id", "requested_at"),

@@ -55,6 +55,7 @@ def move_out(m: HouseholdMove) -> MoveOut:
         decided_at=m.decided_at,
         decision_reason=m.decision_reason,
         applied_at=m.applied_at,
+        left_for_review=list(m.left_for_review),
     )
 
 

@@ -49,3 +49,5 @@ class MoveOut(BaseModel):
     decided_at: dt.datetime | None
     decision_reason: str | None
     applied_at: dt.datetime | None
+    # Programs left as they were when the move applied, for a review by hand (the new figures did not recalculate).
+    left_for_review: list[str]

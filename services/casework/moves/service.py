@@ -5,7 +5,9 @@ The county moved from pays every month before the effective month and the receiv
 move between counties changes the household's region (and so the roster that pays it, in disbursement) only when
 its month begins, by the `moves` job, or at once when accepted in or after that month. Within a county the same
 county pays before and after, so the region changes at once. Applying publishes `household-changed`
-(`region_changed`); reviews in progress and the review date go with the household.
+(`region_changed`); reviews in progress and the review date go with the household. Where the figures moved to
+differ, every active amount is recalculated under them from the effective month (`moves.recalculation`) and published
+as `entitlement-changed`; one they cannot recalculate is left as it was and the move lists its program for review.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from services.casework.case.models import Case
 from services.casework.case.recusal import ensure_not_recused
 from services.casework.case.rules import OPEN_STATUSES
 from services.casework.context import Casework
+from services.casework.moves import recalculation
 from services.casework.moves.errors import (
     HouseholdCaseOpen,
     MoveDecided,
@@ -150,11 +153,13 @@ async def refuse(session: AsyncSession, ctx: Casework, who: Principal, move_id: 
 
 
 async def apply(session: AsyncSession, ctx: Casework, household: Household, move: HouseholdMove) -> None:
-    """The household's region becomes the village moved to; its reviews in progress go with it."""
+    """The household's region becomes the village moved to; its reviews in progress go with it; its amounts are
+    recalculated under the figures in force there in the move's month."""
     if household.status != HouseholdStatus.ACTIVE:
         move.status = MoveStatus.LAPSED
         return
-    before = household.region_code
+    before, month = household.region_code, Period.parse(move.effective_month)
+    held = await recalculation.held_before(session, ctx, household.id, before, month)
     household.region_code = move.to_region_code
     await session.execute(
         update(Case)
@@ -165,6 +170,8 @@ async def apply(session: AsyncSession, ctx: Casework, household: Household, move
     detail = f"迁移 {before} → {move.to_region_code} from {move.effective_month}"
     change = HouseholdChange(kind=HouseholdChangeKind.REGION_CHANGED, detail=detail)
     await registry.record_version(session, ctx, household, [change], case_id=None)
+    # Then its amounts under the figures of where it now lives, from the move's month (a version of their own).
+    move.left_for_review = await recalculation.recalculate_moved(session, ctx, held, before, move.to_region_code, month)
 
 
 async def apply_due(session: AsyncSession, ctx: Casework) -> int:
