@@ -11,6 +11,7 @@ from services.complaints.models import MODELS
 from services.complaints.push.router import item_router as pushes
 from services.complaints.push.router import router as platforms
 from services.complaints.register.router import router as register
+from services.complaints.subscriptions import subscriptions
 
 DEFINITION = ServiceDefinition(
     context_class=Complaints,
@@ -18,6 +19,7 @@ DEFINITION = ServiceDefinition(
     title="Jiuzhu complaints: Complaints and the 12345 hotline",
     # Fixed paths before `/{complaint_id}`: the policies and platforms routers come first.
     routers=[hotline, policies, platforms, register, pushes, calendar_router(SCHEMA, calendar_years)],
+    subscriptions=subscriptions,
     jobs=jobs,
 )
 assert MODELS  # every table is registered on Base.metadata before migrations compare against it

@@ -4,6 +4,7 @@ from services.complaints.hotline.models import WorkOrder
 from services.complaints.local_figures.models import ComplaintPolicy
 from services.complaints.push.models import DeliveryAttempt, HotlinePlatform
 from services.complaints.register.models import Complaint, ContactRead, InvestigationNote, ResultDelivery, StatusChange
+from services.complaints.relatives.models import KnownHousehold, KnownMember, RegisteredRelative
 
 MODELS = (
     Complaint,
@@ -15,4 +16,7 @@ MODELS = (
     HotlinePlatform,
     ResultDelivery,
     DeliveryAttempt,
+    RegisteredRelative,
+    KnownHousehold,
+    KnownMember,
 )

@@ -2,10 +2,12 @@
 
 from libs.contracts.events.casework import CaseDecided, EntitlementChanged, HouseholdChanged
 from libs.contracts.events.intake import ApplicationSubmitted, ApplicationWithdrawn
+from libs.contracts.events.relatives import CloseRelativeFilingChanged
 from libs.kernel.consumer import typed_handler
 from libs.kernel.service import Runtime, Subscriptions
 from services.matching.context import Matching
 from services.matching.handlers import application_submitted
+from services.matching.relatives import register
 from services.matching.watchlist import service as watchlist
 
 
@@ -22,5 +24,11 @@ def subscriptions(runtime: Runtime) -> Subscriptions:
         "watch-list": {
             HouseholdChanged.event_type: typed_handler(HouseholdChanged, ctx, watchlist.household_changed),
             EntitlementChanged.event_type: typed_handler(EntitlementChanged, ctx, watchlist.entitlement_changed),
+        },
+        # Casework's close-relative register: its staff may not confirm or dismiss the relatives' households' hits.
+        "relatives": {
+            CloseRelativeFilingChanged.event_type: typed_handler(
+                CloseRelativeFilingChanged, ctx, register.on_filing_changed
+            )
         },
     }

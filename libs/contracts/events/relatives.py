@@ -4,6 +4,8 @@ Casework keeps the register; intake must refuse a filed staff member's action on
 leads before casework ever sees them, so casework publishes `close-relative-filing-changed` when a filing is made and
 when it is withdrawn. Only what a consumer needs to recognise the staff member (user id, name) and the relative
 (identity number, which the consumer hashes with its own key) is carried: not the relation, the unit or the reason.
+Matching (confirming or dismissing a hit) and complaints (handling an item) refuse the same staff on the relatives'
+households with it too.
 """
 
 from __future__ import annotations

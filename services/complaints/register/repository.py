@@ -15,6 +15,7 @@ from libs.kernel.errors import OutsideJurisdiction
 from services.complaints.register.errors import ComplaintClosed, ComplaintNotFound, NotAssignedToYou
 from services.complaints.register.models import Complaint, ContactRead, InvestigationNote, StatusChange
 from services.complaints.register.rules import CLOSED, OPEN, Category, Source, Status
+from services.complaints.relatives.register import ensure_not_registered_relative
 
 
 def covers(who: Principal, item: Complaint) -> bool:
@@ -44,7 +45,16 @@ async def for_handling(session: AsyncSession, who: Principal, complaint_id: str)
         )
     if item.status in CLOSED:
         raise ComplaintClosed(f"Complaint {complaint_id} is already {item.status}")
+    await ensure_not_related(session, who, item)
     return item
+
+
+async def ensure_not_related(session: AsyncSession, who: Principal, item: Complaint) -> None:
+    """No one filed in casework's register as a close relative of the item's person or household handles it
+    (assigns, investigates, finds, replies, returns, or learns who complained: DOMAIN.md §7)."""
+    await ensure_not_registered_relative(
+        session, who, person_hash=item.subject_id_hash, household_id=item.subject_household_id
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -158,6 +158,8 @@ async def classify(
     """Say what the item is about: the issue, and the household, person or staff member concerned."""
     item = await repository.for_handling(session, who, complaint_id)
     handling.classify(ctx, item, body)
+    # Nor may they name their own relatives' household as the subject (the request's transaction rolls back).
+    await repository.ensure_not_related(session, who, item)
     return await detail(session, ctx, who, item)
 
 
@@ -233,6 +235,8 @@ async def reveal_contact(
         )
     if item.anonymous:
         raise AnonymousItem("The informant of an anonymous item is not revealed")
+    # Who complained about a household is the last thing its relative may learn (DOMAIN.md §7).
+    await repository.ensure_not_related(session, who, item)
     repository.record_contact_read(session, item, who.subject, ctx.now(), body.reason)
     note(response, "informant.revealed", f"complaint/{item.id}")
     return contact(ctx, item)

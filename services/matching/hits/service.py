@@ -3,6 +3,7 @@ it with a reason. Either closes it for good: the same evidence never raises it a
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.base import PersonRef
@@ -12,7 +13,8 @@ from libs.kernel.errors import NotFound
 from services.matching.context import IDENTITY, Matching
 from services.matching.hits.errors import HitClosed
 from services.matching.hits.models import Hit, HitStatus
-from services.matching.watchlist.models import Person
+from services.matching.relatives.register import ensure_not_registered_relative
+from services.matching.watchlist.models import Person, WatchMember
 
 
 async def hit_in_jurisdiction(session: AsyncSession, who: Principal, hit_id: str, *, lock: bool = False) -> Hit:
@@ -20,6 +22,15 @@ async def hit_in_jurisdiction(session: AsyncSession, who: Principal, hit_id: str
     if hit is None:
         raise NotFound("No such hit")
     ensure_jurisdiction(who, hit.region_code)
+    return hit
+
+
+async def _hit_to_check(session: AsyncSession, who: Principal, hit_id: str) -> Hit:
+    """The hit, locked, for someone not filed in casework's register as a close relative of the person it is about
+    or of a member of that household (DOMAIN.md §7): checked before anything changes."""
+    hit = await hit_in_jurisdiction(session, who, hit_id, lock=True)
+    members = select(WatchMember.person).where(WatchMember.household_id == hit.household_id)
+    await ensure_not_registered_relative(session, who, {hit.person, *(await session.scalars(members))})
     return hit
 
 
@@ -34,7 +45,7 @@ def _close(hit: Hit, ctx: Matching, who: Principal, status: HitStatus, resolutio
 
 
 async def confirm(session: AsyncSession, ctx: Matching, who: Principal, hit_id: str, note: str) -> Hit:
-    hit = await hit_in_jurisdiction(session, who, hit_id, lock=True)
+    hit = await _hit_to_check(session, who, hit_id)
     _close(hit, ctx, who, HitStatus.CONFIRMED, note)
     person = await session.get(Person, hit.person)
     assert person is not None  # every watched key was stored with its identity
@@ -54,6 +65,6 @@ async def confirm(session: AsyncSession, ctx: Matching, who: Principal, hit_id: 
 
 
 async def dismiss(session: AsyncSession, ctx: Matching, who: Principal, hit_id: str, reason: str) -> Hit:
-    hit = await hit_in_jurisdiction(session, who, hit_id, lock=True)
+    hit = await _hit_to_check(session, who, hit_id)
     _close(hit, ctx, who, HitStatus.DISMISSED, reason)
     return hit

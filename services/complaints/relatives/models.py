@@ -1,0 +1,53 @@
+"""What complaints knows to keep a relative's hands off an item about their family (回避, DOMAIN.md §7).
+
+Casework keeps the close-relative register and the households; complaints keeps, from their events, one row per
+filing (`close-relative-filing-changed`) and each household's members as of its latest snapshot
+(`household-changed`), every person by complaints' keyed hash only: enough to tell that an item's person, or a
+member of its household, is a filed staff member's relative.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Index
+from sqlalchemy.orm import Mapped, mapped_column
+
+from libs.kernel.column_types import TextKey
+from services.complaints.db import Base
+
+
+class RegisteredRelative(Base):
+    __tablename__ = "registered_relatives"
+
+    # Casework's filing id: a redelivered event finds its row.
+    filing_id: Mapped[TextKey]
+    staff_user: Mapped[str | None]
+    staff_name: Mapped[str]
+    relative_hash: Mapped[str]
+    filed_at: Mapped[dt.datetime]
+    withdrawn_at: Mapped[dt.datetime | None]
+
+    __table_args__ = (
+        # Handling an item looks up the active filings of its people.
+        Index("ix_registered_relatives_relative_hash", "relative_hash", postgresql_where="withdrawn_at IS NULL"),
+    )
+
+
+class KnownHousehold(Base):
+    """When the members below were true: an older snapshot arriving late does not replace them."""
+
+    __tablename__ = "known_households"
+
+    household_id: Mapped[TextKey]
+    members_as_of: Mapped[dt.datetime]
+
+
+class KnownMember(Base):
+    __tablename__ = "known_members"
+
+    household_id: Mapped[TextKey]
+    person_hash: Mapped[str] = mapped_column(primary_key=True)
+
+    # An item about a person (no household_id) finds the person's households through it.
+    __table_args__ = (Index("ix_known_members_person_hash", "person_hash"),)

@@ -1,0 +1,95 @@
+"""Keeping complaints' copy of the close-relative register and of households' members, and refusing the staff the
+register names on the items about their relatives' households (回避, DOMAIN.md §7)."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql import ColumnElement
+
+from libs.contracts.events.casework import HouseholdChanged
+from libs.contracts.events.relatives import CloseRelativeFilingChanged, FilingState
+from libs.kernel.auth import Principal
+from services.complaints.context import Complaints
+from services.complaints.relatives.errors import RecusalRequired
+from services.complaints.relatives.models import KnownHousehold, KnownMember, RegisteredRelative
+
+
+async def on_filing_changed(session: AsyncSession, ctx: Complaints, e: CloseRelativeFilingChanged) -> None:
+    """One row per filing. A filing is only ever withdrawn after it is made, so a withdrawal is kept whatever order
+    the events arrive in, and a redelivery changes nothing."""
+    withdrawn_at = e.changed_at if e.state is FilingState.WITHDRAWN else None
+    insert = pg_insert(RegisteredRelative).values(
+        filing_id=e.filing_id,
+        staff_user=e.staff_user,
+        staff_name=e.staff_name,
+        relative_hash=ctx.hash(e.relative_id_number),
+        filed_at=e.changed_at,
+        withdrawn_at=withdrawn_at,
+    )
+    if withdrawn_at is None:
+        await session.execute(insert.on_conflict_do_nothing(index_elements=["filing_id"]))
+        return
+    # The first withdrawal time stays; a filing event arriving late leaves it withdrawn.
+    await session.execute(
+        insert.on_conflict_do_update(
+            index_elements=["filing_id"],
+            set_={"withdrawn_at": func.coalesce(RegisteredRelative.withdrawn_at, insert.excluded.withdrawn_at)},
+        )
+    )
+
+
+async def on_household_changed(session: AsyncSession, ctx: Complaints, e: HouseholdChanged) -> None:
+    """The household's members as the newest snapshot gives them; an older or repeated one changes nothing."""
+    snapshot = e.household
+    upsert = pg_insert(KnownHousehold).values(household_id=snapshot.household_id, members_as_of=e.changed_at)
+    newer = await session.scalar(
+        upsert.on_conflict_do_update(
+            index_elements=["household_id"],
+            set_={"members_as_of": upsert.excluded.members_as_of},
+            where=KnownHousehold.members_as_of < upsert.excluded.members_as_of,
+        ).returning(KnownHousehold.household_id)
+    )
+    if newer is None:
+        return
+    await session.execute(delete(KnownMember).where(KnownMember.household_id == snapshot.household_id))
+    hashes = {ctx.hash(m.id_number) for m in snapshot.members}
+    if hashes:
+        await session.execute(
+            pg_insert(KnownMember).values([{"household_id": snapshot.household_id, "person_hash": h} for h in hashes])
+        )
+
+
+async def ensure_not_registered_relative(
+    session: AsyncSession, who: Principal, *, person_hash: str | None, household_id: str | None
+) -> None:
+    """403 `recusal_required` if casework's register names `who` as a close relative of the item's person, or of a
+    member of its household (the one named, or any the person belongs to).
+
+    By user id when the filing gives it, by real name always (a namesake is refused too: recusal errs on the side of
+    keeping a relative's hands off)."""
+    if person_hash is None and household_id is None:
+        return
+    housemate = aliased(KnownMember)
+    of_household: list[ColumnElement[bool]] = []
+    if person_hash is not None:
+        of_household.append(
+            KnownMember.household_id.in_(select(housemate.household_id).where(housemate.person_hash == person_hash))
+        )
+    if household_id is not None:
+        of_household.append(KnownMember.household_id == household_id)
+    people = select(KnownMember.person_hash).where(or_(*of_household))
+    same_staff = RegisteredRelative.staff_user == who.subject
+    if who.display_name:
+        same_staff = or_(same_staff, RegisteredRelative.staff_name == who.display_name)
+    related: ColumnElement[bool] = RegisteredRelative.relative_hash.in_(people)
+    if person_hash is not None:
+        related = or_(related, RegisteredRelative.relative_hash == person_hash)
+    stmt = select(exists().where(related, RegisteredRelative.withdrawn_at.is_(None), same_staff))
+    if (await session.execute(stmt)).scalar_one():
+        raise RecusalRequired(
+            "You are filed as a close relative of the person or a member of the household this item is about, and "
+            "must recuse yourself (DOMAIN.md §7)"
+        )
