@@ -1,7 +1,7 @@
 """A move records the programs its new figures could not recalculate, left for a review by hand (issue 21).
 
-Revision ID: casework_0014
-Revises: casework_0013
+Revision ID: casework_0013
+Revises: casework_0012
 Create Date: 2026-12-07
 """
 
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "casework_0014"
-down_revision: str | None = "casework_0013"
+revision: str = "casework_0013"
+down_revision: str | None = "casework_0012"
 
 
 def upgrade() -> None:

@@ -2,16 +2,16 @@
 member filed as the relative of an item's person, or of a member of its household, may not handle the item
 (DOMAIN.md §7).
 
-Revision ID: complaints_0007
-Revises: complaints_0006
+Revision ID: complaints_0006
+Revises: complaints_0005
 Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "complaints_0007"
-down_revision: str | None = "complaints_0006"
+revision: str = "complaints_0006"
+down_revision: str | None = "complaints_0005"
 
 
 def upgrade() -> None:

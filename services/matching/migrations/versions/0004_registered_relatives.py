@@ -1,16 +1,16 @@
 """Casework's close-relative register as matching learns it (issue 21): a staff member filed as the relative of a
 member of a hit's household may not confirm or dismiss the hit (DOMAIN.md §7).
 
-Revision ID: matching_0005
-Revises: matching_0004
+Revision ID: matching_0004
+Revises: matching_0003
 Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "matching_0005"
-down_revision: str | None = "matching_0004"
+revision: str = "matching_0004"
+down_revision: str | None = "matching_0003"
 
 
 def upgrade() -> None:
