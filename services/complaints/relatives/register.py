@@ -3,41 +3,27 @@ register names on the items about their relatives' households (回避, DOMAIN.md
 
 from __future__ import annotations
 
-from sqlalchemy import delete, exists, func, or_, select
+from typing import cast
+
+from sqlalchemy import Table, delete, exists, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
 
 from libs.contracts.events.casework import HouseholdChanged
-from libs.contracts.events.relatives import CloseRelativeFilingChanged, FilingState
+from libs.contracts.events.relatives import CloseRelativeFilingChanged
 from libs.kernel.auth import Principal
+from libs.modules.relatives_register import keep_filing
 from services.complaints.context import Complaints
 from services.complaints.relatives.errors import RecusalRequired
 from services.complaints.relatives.models import KnownHousehold, KnownMember, RegisteredRelative
 
 
 async def on_filing_changed(session: AsyncSession, ctx: Complaints, e: CloseRelativeFilingChanged) -> None:
-    """One row per filing. A filing is only ever withdrawn after it is made, so a withdrawal is kept whatever order
-    the events arrive in, and a redelivery changes nothing."""
-    withdrawn_at = e.changed_at if e.state is FilingState.WITHDRAWN else None
-    insert = pg_insert(RegisteredRelative).values(
-        filing_id=e.filing_id,
-        staff_user=e.staff_user,
-        staff_name=e.staff_name,
-        relative_hash=ctx.hash(e.relative_id_number),
-        filed_at=e.changed_at,
-        withdrawn_at=withdrawn_at,
-    )
-    if withdrawn_at is None:
-        await session.execute(insert.on_conflict_do_nothing(index_elements=["filing_id"]))
-        return
-    # The first withdrawal time stays; a filing event arriving late leaves it withdrawn.
-    await session.execute(
-        insert.on_conflict_do_update(
-            index_elements=["filing_id"],
-            set_={"withdrawn_at": func.coalesce(RegisteredRelative.withdrawn_at, insert.excluded.withdrawn_at)},
-        )
+    """One row per filing (libs.modules.relatives_register)."""
+    await keep_filing(
+        session, cast(Table, RegisteredRelative.__table__), e, {"relative_hash": ctx.hash(e.relative_id_number)}
     )
 
 

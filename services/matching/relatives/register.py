@@ -4,39 +4,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
+from typing import cast
 
-from sqlalchemy import exists, func, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import Table, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from libs.contracts.events.relatives import CloseRelativeFilingChanged, FilingState
+from libs.contracts.events.relatives import CloseRelativeFilingChanged
 from libs.kernel.auth import Principal
+from libs.modules.relatives_register import keep_filing
 from services.matching.context import Matching
 from services.matching.relatives.errors import RecusalRequired
 from services.matching.relatives.models import RegisteredRelative
 
 
 async def on_filing_changed(session: AsyncSession, ctx: Matching, e: CloseRelativeFilingChanged) -> None:
-    """One row per filing. A filing is only ever withdrawn after it is made, so a withdrawal is kept whatever order
-    the events arrive in, and a redelivery changes nothing."""
-    withdrawn_at = e.changed_at if e.state is FilingState.WITHDRAWN else None
-    insert = pg_insert(RegisteredRelative).values(
-        filing_id=e.filing_id,
-        staff_user=e.staff_user,
-        staff_name=e.staff_name,
-        relative=ctx.keys.of(e.relative_id_number),
-        filed_at=e.changed_at,
-        withdrawn_at=withdrawn_at,
-    )
-    if withdrawn_at is None:
-        await session.execute(insert.on_conflict_do_nothing(index_elements=["filing_id"]))
-        return
-    # The first withdrawal time stays; a filing event arriving late leaves it withdrawn.
-    await session.execute(
-        insert.on_conflict_do_update(
-            index_elements=["filing_id"],
-            set_={"withdrawn_at": func.coalesce(RegisteredRelative.withdrawn_at, insert.excluded.withdrawn_at)},
-        )
+    """One row per filing (libs.modules.relatives_register)."""
+    await keep_filing(
+        session, cast(Table, RegisteredRelative.__table__), e, {"relative": ctx.keys.of(e.relative_id_number)}
     )
 
 
