@@ -52,6 +52,9 @@ class GatewaySettings(BaseServiceSettings):
     callback_poll_seconds: float = Field(default=2.0, gt=0, le=60)
     callback_retry_min_seconds: float = Field(default=2.0, gt=0)
     callback_retry_max_seconds: float = Field(default=300.0, gt=0)
+    # How often every gateway process delivers the training clock again to a service that has not acknowledged its
+    # current version (gateway.clock.delivery): the longest a service that was down runs on an old offset once back.
+    clock_delivery_seconds: float = Field(default=2.0, gt=0, le=60)
     audit_flush_interval_seconds: float = Field(default=0.5, gt=0)
     audit_batch_size: int = Field(default=500, ge=1, le=10_000)
     # Audit rows reserved or queued but not yet written; a request waits this long for a place, then is refused (503).

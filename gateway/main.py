@@ -22,6 +22,8 @@ from gateway.auth.router import auth_router
 from gateway.auth.sessions import SessionPolicy
 from gateway.auth.tokens import InternalTokenCache, access_tokens
 from gateway.catalogue import catalogue_router
+from gateway.clock.delivery import ClockDeliveries
+from gateway.clock.router import clock_router
 from gateway.config import GatewaySettings
 from gateway.console_route import install_console_routes
 from gateway.db import SCHEMA
@@ -92,6 +94,14 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             retry_max_seconds=s.callback_retry_max_seconds,
             poll_seconds=s.callback_poll_seconds,
         )
+        clock = ClockDeliveries(
+            db=db,
+            http=upstream,
+            upstreams=s.upstreams(),
+            signer=signer,
+            environment=s.environment,
+            poll_seconds=s.clock_delivery_seconds,
+        )
         app.state.db = db  # libs.kernel.db.DbSession reads it from here
         app.state.audit = audit  # gateway.audit.AuditMiddleware reads it from here
         app.state.runtime = Runtime(
@@ -109,18 +119,21 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             audit=audit,
             vault=vault,
             callbacks=callbacks,
+            clock=clock,
         )
         audit.start()
         revocations.start()
         pruner = asyncio.create_task(_prune_login_failures(throttle))
         stop_callbacks = asyncio.Event()
         callback_loop = asyncio.create_task(callbacks.run(stop_callbacks))
+        clock_loop = asyncio.create_task(clock.run(stop_callbacks))
         _log.info("gateway.started", upstreams=s.upstreams())
         try:
             yield
         finally:
             stop_callbacks.set()
             await callback_loop
+            await clock_loop
             pruner.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await pruner
@@ -151,6 +164,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(auth_router)
     app.include_router(admin_router)
+    app.include_router(clock_router)
     app.include_router(audit_router)
     app.include_router(partner_openapi_router())
     app.include_router(catalogue_router)

@@ -15,6 +15,7 @@ from gateway.auth.rate_limit import LoginThrottle
 from gateway.auth.revocation import Revocations
 from gateway.auth.sessions import SessionPolicy
 from gateway.auth.tokens import AccessTokens, InternalTokenCache
+from gateway.clock.delivery import ClockDeliveries
 from gateway.config import GatewaySettings
 from libs.kernel.db import Database
 from libs.kernel.pii import PiiVault
@@ -36,6 +37,7 @@ class Runtime:
     audit: AuditWriter
     vault: PiiVault  # the gateway's own key: seals a hotline secret while it waits for complaints
     callbacks: CallbackDeliveries
+    clock: ClockDeliveries  # the training clock's deliveries to the services (gateway.clock)
 
 
 def get_runtime(request: Request) -> Runtime:

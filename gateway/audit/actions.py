@@ -36,6 +36,9 @@ class AdminActionKind(StrEnum):
     region_named = "region_named"
     # Created, then refused by complaints' callback policy before its secret was shown: removed again.
     client_withdrawn = "client_withdrawn"
+    # The training clock (gateway.clock): moved forward, or back by a stated rewind; target_kind "clock".
+    clock_moved = "clock_moved"
+    clock_rewound = "clock_rewound"
 
 
 class AdminAction(Base):

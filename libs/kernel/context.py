@@ -22,6 +22,7 @@ from libs.kernel.events import new_event
 from libs.kernel.outbox import Outbox
 from libs.kernel.pii import PiiVault
 from libs.kernel.settings import ServiceSettings
+from libs.kernel.training_clock import TrainingClock
 
 if TYPE_CHECKING:
     from libs.kernel.service import Runtime
@@ -48,9 +49,12 @@ class ServiceContext:
     sessions: async_sessionmaker[AsyncSession]
     # The one clock of a service's use cases: tests fix it to walk through deadlines, publicity and review dates.
     clock: Callable[[], datetime] = field(default=_utc_now)
+    # The training clock's offset (libs.kernel.training_clock), the process's one holder, read on every `now()`:
+    # outside production an administrator moves the whole system's business date forward; in production it is zero.
+    training: TrainingClock = field(default_factory=TrainingClock.off)
 
     def now(self) -> datetime:
-        return self.clock()
+        return self.clock() + self.training.offset
 
     def today(self) -> date:
         """The business date in China, which decides months and due dates (DOMAIN.md §12)."""
@@ -96,6 +100,7 @@ class ServiceContext:
             source=runtime.definition.name,
             settings=settings,
             sessions=runtime.db.sessions,
+            training=runtime.training_clock,
             **extra,
         )
 

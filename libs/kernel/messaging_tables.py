@@ -83,6 +83,20 @@ def probe_receipts_table(metadata: MetaData) -> Table:
     )
 
 
+def training_clock_table(metadata: MetaData) -> Table:
+    # One row (id 1) at most: the training clock's offset as the gateway last delivered it (libs.kernel.training_clock).
+    return Table(
+        "training_clock",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=False),
+        Column("offset_days", Integer, nullable=False),
+        # The gateway's version of the setting: a delivery older than the one kept changes nothing.
+        Column("version", BigInteger, nullable=False),
+        Column("set_at", DateTime(timezone=True), nullable=False),
+        Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+
+
 class MessagingTables:
     """The platform tables of one service schema."""
 
@@ -91,3 +105,4 @@ class MessagingTables:
         self.inbox = inbox_table(metadata)
         self.dead_letters = dead_letter_table(metadata)
         self.probe_receipts = probe_receipts_table(metadata)
+        self.training_clock = training_clock_table(metadata)

@@ -98,3 +98,15 @@ def messaging_revision_v1(schema: str) -> tuple[Callable[[], None], Callable[[],
         drop_messaging_tables_v1(op.get_bind(), schema)
 
     return upgrade, downgrade
+
+
+def training_clock_revision(schema: str) -> tuple[Callable[[], None], Callable[[], None]]:
+    """`upgrade` and `downgrade` of every service's revision that adds the training clock's table (issue 21)."""
+
+    def upgrade() -> None:
+        MessagingTables(MetaData(schema=schema)).training_clock.create(op.get_bind(), checkfirst=True)
+
+    def downgrade() -> None:
+        MessagingTables(MetaData(schema=schema)).training_clock.drop(op.get_bind(), checkfirst=True)
+
+    return upgrade, downgrade

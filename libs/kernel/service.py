@@ -31,6 +31,7 @@ from libs.kernel.jobs import JobRunner, PeriodicJob
 from libs.kernel.messaging_tables import MessagingTables
 from libs.kernel.outbox import Outbox, OutboxRelay
 from libs.kernel.settings import Role, ServiceSettings
+from libs.kernel.training_clock import TrainingClock, clock_router
 from libs.kernel.web import ReadinessCheck, RequestContextMiddleware, add_health_routes
 
 _log = structlog.get_logger("service")
@@ -113,6 +114,8 @@ class Runtime:
     settings: ServiceSettings
     db: Database
     outbox: Outbox
+    # The process's view of the training clock's offset; every context built from this runtime reads this one.
+    training_clock: TrainingClock = field(default_factory=TrainingClock.off)
     _context: ServiceContext | None = field(default=None, init=False, repr=False)
 
     @property
@@ -187,14 +190,21 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(s, definition.name)
-        runtime = Runtime(definition, s, db, Outbox(definition.tables.outbox, s))
+        training = TrainingClock(s.environment, refresh_seconds=s.training_clock_refresh_seconds)
+        runtime = Runtime(definition, s, db, Outbox(definition.tables.outbox, s), training)
         runtime.context = definition.context(runtime)  # once, before any consumer, job or request reads it
         app.state.runtime = runtime
         app.state.db = db
         stop = asyncio.Event()
-        tasks: list[asyncio.Task[None]] = []
+        # Read before the jobs and consumers start, so a restarted worker's first tick already runs on the offset;
+        # if the database is not there yet, the follower keeps trying and readiness says not ready meanwhile.
+        with contextlib.suppress(Exception):
+            await training.load(db.sessions, definition.tables.training_clock)
+        tasks: list[asyncio.Task[None]] = [
+            asyncio.create_task(training.follow(db.sessions, definition.tables.training_clock, stop))
+        ]
         if role in (Role.worker, Role.all):
-            tasks = [asyncio.create_task(_supervise(f)) for f in worker_tasks(runtime, stop)]
+            tasks += [asyncio.create_task(_supervise(f)) for f in worker_tasks(runtime, stop)]
             _log.info("worker.started", consumers=sorted(consumers_of(runtime)))
         try:
             yield
@@ -224,7 +234,10 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings 
 
     # An API process writes events to its outbox and never talks to the broker (decision 5), so a broker outage
     # must not take the APIs out of service: only processes that run the worker check the broker.
-    checks: list[ReadinessCheck] = [("database", db_check)]
+    async def clock_check() -> None:
+        await app.state.runtime.training_clock.ready()
+
+    checks: list[ReadinessCheck] = [("database", db_check), ("training_clock", clock_check)]
     if role in (Role.worker, Role.all):
         checks.append(("broker", broker_probe))
     add_health_routes(app, checks, metrics_token=s.metrics_token)
@@ -232,6 +245,7 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings 
     if role in (Role.api, Role.all):
         for router in (*definition.routers, diagnostics_router(definition.name, definition.tables)):
             app.include_router(router)
+        app.include_router(clock_router(definition.name, definition.tables.training_clock))
     # Inside the request context (added first = innermost), so its refusals carry the request id.
     app.add_middleware(InputGuardMiddleware, limit=body_limit(definition.streamed_paths, s.max_body_bytes))
     app.add_middleware(RequestContextMiddleware, service=definition.name)

@@ -8,10 +8,12 @@ in another service (over the broker, or by a worker's job). A step returns what 
 at the current state first and only does what is still to do, so a step may run again (after a worker was killed
 mid-way, say) without a second application, case, entitlement or roster line.
 
-Publicity lasts the county's `publicity_days` (at least 1) of the real calendar, and the casework worker ends it with
-its own clock: no process setting or request field moves that clock (casework's own tests inject `Casework.clock` in
-process). Until such a setting exists, `pass_publicity` moves the one case's posting dates back in casework's table,
-as if the days had passed, and leaves ending the publicity to the worker's real job.
+Publicity lasts the county's `publicity_days` (at least 1), and the casework worker ends it on its business date:
+`pass_publicity` moves the whole system's training clock (tests/e2e/training_clock.py) just past the posting's last
+day, lets the worker's real job end it, and puts the clock back; no table is edited. Where a scenario runs two
+families at once (`asyncio.gather`), the clock cannot be used: the other family's steps would run, and be dated, days
+ahead while it stands moved. There `pass_publicity(..., by_clock=False)` moves the one case's posting dates back in
+casework's table instead, as before the clock existed.
 
 Personal data (identity numbers, the bank account) is registered with the whole system's privacy scan by every step
 that sends it, and never put into an assertion message: replies are scrubbed before they are shown.
@@ -34,6 +36,8 @@ from libs.demo_county.intake import fictional_id
 from libs.kernel.logging import scrub
 from libs.kernel.settings import BaseServiceSettings
 from tests.e2e.system import Actor, WholeSystem, new_county
+from tests.e2e.training_clock import business_date as business_date_of
+from tests.e2e.training_clock import days_ahead, one_clock_mover, read_clock
 from tests.support.waiting import wait_until
 
 T = TypeVar("T")
@@ -441,12 +445,8 @@ _BACKDATE = text(
 )
 
 
-async def pass_publicity(system: WholeSystem, cast: Cast, case_id: str) -> dict[str, Any]:
-    """The publicity period passes without objection, and casework's worker moves the case to confirmation.
-
-    No setting lets a test move casework's clock, so the case's posting dates are moved back by the period's length
-    in casework's table (this case only, the length kept); ending the publicity is the worker's real job. A repeat,
-    or a case already past publicity, changes nothing."""
+async def _backdate_publicity(system: WholeSystem, case_id: str) -> None:
+    """The one case's posting dates moved back by the period's length in casework's table (its length kept)."""
     settings = BaseServiceSettings(database_url=system.stack.database_url)
     engine = create_async_engine(settings.async_database_url)
     try:
@@ -454,11 +454,32 @@ async def pass_publicity(system: WholeSystem, cast: Cast, case_id: str) -> dict[
             await conn.execute(_BACKDATE, {"case_id": case_id, "today": china_today()})
     finally:
         await engine.dispose()
-    return await _wait(
-        lambda: get_case(cast.county_officer, case_id),
-        lambda c: c["status"] != "publicity",
-        timeout=JOB_TIMEOUT,
-    )
+
+
+async def pass_publicity(system: WholeSystem, cast: Cast, case_id: str, *, by_clock: bool = True) -> dict[str, Any]:
+    """The publicity period passes without objection, and casework's worker moves the case to confirmation.
+
+    The training clock stands one day past the posting's last day until the worker's job has ended it, then goes back
+    where it was (other cases of the system in publicity end with it); one step at a time moves it. Without
+    `by_clock`, the posting's dates are moved back in casework's table instead (see the module's docstring for where).
+    A repeat, or a case already past publicity, changes nothing."""
+
+    async def until_ended() -> dict[str, Any]:
+        return await _wait(
+            lambda: get_case(cast.county_officer, case_id), lambda c: c["status"] != "publicity", timeout=JOB_TIMEOUT
+        )
+
+    if not by_clock:
+        await _backdate_publicity(system, case_id)
+        return await until_ended()
+    async with one_clock_mover():
+        case = await get_case(cast.county_officer, case_id)
+        if case["status"] != "publicity":
+            return case
+        admin = await system.admin()
+        days = (dt.date.fromisoformat(case["publicity_ends_on"]) - business_date_of(await read_clock(admin))).days + 1
+        async with days_ahead(admin, max(days, 0), "测试：公示期满"):
+            return await until_ended()
 
 
 @dataclass(frozen=True)

@@ -149,7 +149,7 @@ async def test_health_readiness_and_metrics(intake: Intake) -> None:
     ready = await intake.client.get("/readyz")
     assert ready.status_code == 200
     # An API process never talks to the broker (it writes to its outbox), so only the database gates it.
-    assert ready.json() == {"status": "ready", "checks": {"database": "ok"}}
+    assert ready.json() == {"status": "ready", "checks": {"database": "ok", "training_clock": "ok"}}
 
     await intake.client.get("/api/v1/intake/diagnostics/whoami")  # a 401, counted under its route template
     token = INTAKE.settings().metrics_token
@@ -175,7 +175,7 @@ async def test_a_worker_process_is_ready_only_when_the_broker_answers(stack: Dev
         async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
             ready = await client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ready", "checks": {"database": "ok", "broker": "ok"}}
+    assert ready.json() == {"status": "ready", "checks": {"database": "ok", "training_clock": "ok", "broker": "ok"}}
 
 
 async def test_the_most_probes_a_request_may_ask_for_are_written_in_a_few_statements(intake: Intake) -> None:

@@ -25,6 +25,13 @@ CODES = (
     ErrorCode("method_not_allowed", 405, "Method not allowed", "不支持此请求方式"),
     ErrorCode("not_acceptable", 406, "Not acceptable", "无法提供所要求的格式"),
     ErrorCode("conflict", 409, "Conflict", "与当前状态冲突"),
+    # The training clock (libs.kernel.training_clock, gateway.clock): the gateway and every service refuse it.
+    ErrorCode(
+        "clock_fixed_in_production",
+        409,
+        "In production the business date follows the real calendar",
+        "生产环境的业务日期以实际日期为准，不能调整",
+    ),
     ErrorCode("payload_too_large", 413, "Payload too large", "提交的内容过大"),
     ErrorCode("unsupported_media_type", 415, "Unsupported media type", "不支持的内容格式"),
     ErrorCode("validation_failed", 422, "The request is not valid", "填写的内容不符合要求"),

@@ -69,6 +69,13 @@ CODES: tuple[ErrorCode, ...] = (
         "The complaints service did not take the callback; try again",
         "投诉服务未能登记回调地址，请重试",
     ),
+    # The training clock (issue 21; `clock_fixed_in_production` is common: the services refuse it too).
+    ErrorCode(
+        "clock_backwards",
+        409,
+        "The training clock stands further ahead; moving it back needs rewind: true",
+        "培训时钟已向前调整，回拨须明确注明 rewind",
+    ),
     # Proxying and the access audit.
     ErrorCode(
         "audit_unavailable",
