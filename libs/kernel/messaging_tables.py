@@ -97,6 +97,20 @@ def training_clock_table(metadata: MetaData) -> Table:
     )
 
 
+def region_names_table(metadata: MetaData) -> Table:
+    # The gateway's region names as it last delivered them (libs.kernel.region_names): what documents and ledgers
+    # print instead of codes, kept in the service's own schema so printing never waits on the gateway.
+    return Table(
+        "region_names",
+        metadata,
+        Column("code", Text, primary_key=True),
+        Column("name", Text, nullable=False),
+        # The gateway's revision of this name: a delivery older than the one kept changes nothing.
+        Column("revision", BigInteger, nullable=False),
+        Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+
+
 class MessagingTables:
     """The platform tables of one service schema."""
 
@@ -106,3 +120,4 @@ class MessagingTables:
         self.dead_letters = dead_letter_table(metadata)
         self.probe_receipts = probe_receipts_table(metadata)
         self.training_clock = training_clock_table(metadata)
+        self.region_names = region_names_table(metadata)

@@ -110,3 +110,15 @@ def training_clock_revision(schema: str) -> tuple[Callable[[], None], Callable[[
         MessagingTables(MetaData(schema=schema)).training_clock.drop(op.get_bind(), checkfirst=True)
 
     return upgrade, downgrade
+
+
+def region_names_revision(schema: str) -> tuple[Callable[[], None], Callable[[], None]]:
+    """`upgrade` and `downgrade` of every service's revision that adds the region names' table (issue 22)."""
+
+    def upgrade() -> None:
+        MessagingTables(MetaData(schema=schema)).region_names.create(op.get_bind(), checkfirst=True)
+
+    def downgrade() -> None:
+        MessagingTables(MetaData(schema=schema)).region_names.drop(op.get_bind(), checkfirst=True)
+
+    return upgrade, downgrade

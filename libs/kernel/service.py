@@ -30,6 +30,7 @@ from libs.kernel.input_guard import InputGuardMiddleware, body_limit
 from libs.kernel.jobs import JobRunner, PeriodicJob
 from libs.kernel.messaging_tables import MessagingTables
 from libs.kernel.outbox import Outbox, OutboxRelay
+from libs.kernel.region_names import region_names_router
 from libs.kernel.settings import Role, ServiceSettings
 from libs.kernel.training_clock import TrainingClock, clock_router
 from libs.kernel.web import ReadinessCheck, RequestContextMiddleware, add_health_routes
@@ -246,6 +247,7 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings 
         for router in (*definition.routers, diagnostics_router(definition.name, definition.tables)):
             app.include_router(router)
         app.include_router(clock_router(definition.name, definition.tables.training_clock))
+        app.include_router(region_names_router(definition.tables.region_names))
     # Inside the request context (added first = innermost), so its refusals carry the request id.
     app.add_middleware(InputGuardMiddleware, limit=body_limit(definition.streamed_paths, s.max_body_bytes))
     app.add_middleware(RequestContextMiddleware, service=definition.name)
