@@ -55,6 +55,10 @@ class GatewaySettings(BaseServiceSettings):
     # How often every gateway process delivers the training clock again to a service that has not acknowledged its
     # current version (gateway.clock.delivery): the longest a service that was down runs on an old offset once back.
     clock_delivery_seconds: float = Field(default=2.0, gt=0, le=60)
+    # Whether this process delivers the training clock and region names to the services in the background (off only
+    # in tests of the proxy that count what reaches a stub service; a change made through the API is still delivered
+    # at once by the request that made it).
+    background_delivery: bool = True
     audit_flush_interval_seconds: float = Field(default=0.5, gt=0)
     audit_batch_size: int = Field(default=500, ge=1, le=10_000)
     # Audit rows reserved or queued but not yet written; a request waits this long for a place, then is refused (503).

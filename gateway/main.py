@@ -30,6 +30,7 @@ from gateway.db import SCHEMA
 from gateway.health import UpstreamReadiness
 from gateway.partner_openapi import partner_openapi_router
 from gateway.proxy import build_upstream, install_proxy_routes
+from gateway.regions.delivery import RegionNameDeliveries
 from gateway.regions.router import router as regions_router
 from gateway.routes import STREAMED_PREFIXES
 from gateway.runtime import Runtime
@@ -102,6 +103,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             environment=s.environment,
             poll_seconds=s.clock_delivery_seconds,
         )
+        region_names = RegionNameDeliveries(
+            db=db, http=upstream, upstreams=s.upstreams(), signer=signer, poll_seconds=s.clock_delivery_seconds
+        )
         app.state.db = db  # libs.kernel.db.DbSession reads it from here
         app.state.audit = audit  # gateway.audit.AuditMiddleware reads it from here
         app.state.runtime = Runtime(
@@ -120,20 +124,24 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             vault=vault,
             callbacks=callbacks,
             clock=clock,
+            region_names=region_names,
         )
         audit.start()
         revocations.start()
         pruner = asyncio.create_task(_prune_login_failures(throttle))
         stop_callbacks = asyncio.Event()
         callback_loop = asyncio.create_task(callbacks.run(stop_callbacks))
-        clock_loop = asyncio.create_task(clock.run(stop_callbacks))
+        # The clock and the names reach the services in the background unless turned off (tests of the proxy).
+        deliveries = [clock.run(stop_callbacks), region_names.run(stop_callbacks)] if s.background_delivery else []
+        delivery_loops = [asyncio.create_task(loop) for loop in deliveries]
         _log.info("gateway.started", upstreams=s.upstreams())
         try:
             yield
         finally:
             stop_callbacks.set()
             await callback_loop
-            await clock_loop
+            for loop in delivery_loops:
+                await loop
             pruner.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await pruner

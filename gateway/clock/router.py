@@ -81,7 +81,18 @@ async def _out(rt: Runtime, row: TrainingClockSetting, admin: Principal) -> Cloc
     )
 
 
-@clock_router.get("", response_model=ClockOut)
+_READ_PROBLEMS: dict[int | str, dict[str, object]] = {
+    401: {"description": "No or invalid access token", **PROBLEM},
+    403: {"description": "Not a national system administrator", **PROBLEM},
+}
+_SET_PROBLEMS: dict[int | str, dict[str, object]] = {
+    **_READ_PROBLEMS,
+    409: {"description": "Production (the real calendar), or a move back without `rewind`", **PROBLEM},
+    422: PROBLEM,
+}
+
+
+@clock_router.get("", response_model=ClockOut, responses=_READ_PROBLEMS)
 async def read_clock(admin: AdminCaller, rt: RuntimeDep) -> ClockOut:
     """The training clock: the offset set here, and the one each service applies."""
     _national(admin.principal)
@@ -90,7 +101,7 @@ async def read_clock(admin: AdminCaller, rt: RuntimeDep) -> ClockOut:
     return await _out(rt, row, admin.principal)
 
 
-@clock_router.put("", response_model=ClockOut)
+@clock_router.put("", response_model=ClockOut, responses=_SET_PROBLEMS)
 async def set_clock(body: ClockChange, request: Request, admin: AdminCaller, rt: RuntimeDep) -> ClockOut:
     """Move the whole system's business date `offset_days` ahead of the real calendar (0 to 400; refused in
     production). A lower offset than the current one needs `rewind: true`. The services have it when this answers,

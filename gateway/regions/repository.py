@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.regions.models import Region
+from gateway.regions.models import REVISIONS, Region
 
 
 async def named_under(session: AsyncSession, prefix: str, limit: int) -> Sequence[Region]:
@@ -23,5 +23,9 @@ async def name(session: AsyncSession, code: str, name: str, by: str) -> None:
     await session.execute(
         insert(Region)
         .values(code=code, name=name, updated_by=by)
-        .on_conflict_do_update(index_elements=[Region.code], set_={"name": name, "updated_by": by})
+        .on_conflict_do_update(
+            index_elements=[Region.code],
+            # A renamed region is sent to the services again, after every name they already have.
+            set_={"name": name, "updated_by": by, "updated_at": func.now(), "revision": REVISIONS.next_value()},
+        )
     )

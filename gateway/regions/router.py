@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from gateway.audit.actions import AdminActionKind, record_action
@@ -55,7 +55,12 @@ async def list_regions(session: DbSession, caller: CurrentCaller, under: Prefix)
     responses={403: {"description": "Not an administrator of this region", **PROBLEM}, 422: PROBLEM},
 )
 async def name_region(
-    region_code: RegionCode, body: RegionName, request: Request, session: DbSession, admin: AdminCaller
+    region_code: RegionCode,
+    body: RegionName,
+    request: Request,
+    session: DbSession,
+    admin: AdminCaller,
+    background: BackgroundTasks,
 ) -> RegionOut:
     """Name a county, township or village inside your jurisdiction (a new name replaces the old one)."""
     principal, code = admin.principal, region_code
@@ -64,4 +69,6 @@ async def name_region(
     await repository.name(session, code, body.name, by)
     await record_action(session, principal, AdminActionKind.region_named, target_kind="region", target_id=code,
                         target_name=body.name, region_code=code, request_id=request_id_of(request))  # fmt: skip
+    # After the response, so after the commit: the services have the new name within moments, not at the next poll.
+    background.add_task(request.app.state.runtime.region_names.wake)
     return RegionOut(code=code, name=body.name)

@@ -94,6 +94,8 @@ def gateway_settings(stack: DevStack, upstream: str, **overrides: Any) -> Gatewa
         "environment": "test",
         "internal_token_secret": INTERNAL_SECRET,
         **{f"{name}_url": upstream for name in SERVICES},
+        # The stubs count what reaches them: nothing but the test's own requests (tests of deliveries turn it on).
+        "background_delivery": False,
         **overrides,
     }
     return GatewaySettings(**values)

@@ -128,7 +128,7 @@ def staff_subject(gw: RunningGateway, token: str) -> str:
 
 
 async def test_the_audit_queue_is_flushed_on_shutdown(
-    stack: DevStack, intake: ServiceProcess, engine: AsyncEngine
+    stack: DevStack, intake: ServiceProcess, engine: AsyncEngine, gateway_schema: None
 ) -> None:
     request_id = f"shutdown-{uuid.uuid4().hex}"
     # A long flush interval: only the shutdown flush can have written the row.
