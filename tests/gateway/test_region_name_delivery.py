@@ -4,8 +4,6 @@ up, and the service takes names from the gateway acting for the whole country on
 
 from __future__ import annotations
 
-import asyncio
-import time
 from typing import Any
 
 import httpx
@@ -24,6 +22,7 @@ from tests.gateway.harness import (
     running_gateway,
     unique_region,
 )
+from tests.support.waiting import wait_until
 
 NAMES = "/internal/v1/region-names"
 
@@ -37,13 +36,11 @@ async def _intake_name(engine: AsyncEngine, code: str) -> tuple[str, int] | None
 
 
 async def _until_named(engine: AsyncEngine, code: str, name: str) -> tuple[str, int]:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        held = await _intake_name(engine, code)
-        if held is not None and held[0] == name:
-            return held
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"{code} never reached intake as {name}: {await _intake_name(engine, code)}")
+    held = await wait_until(
+        lambda: _intake_name(engine, code), lambda h: h is not None and h[0] == name, timeout=15, every=0.1
+    )
+    assert held is not None
+    return held
 
 
 async def _cursors(engine: AsyncEngine) -> dict[str, int]:
@@ -70,10 +67,9 @@ async def test_a_name_given_at_the_gateway_reaches_the_services_and_a_new_one_re
             _, second = await _until_named(engine, county, "平遥县（新）")
         assert second > first
         # Every service (each routed to intake or complaints here) is recorded as having the newest name.
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and min((await _cursors(engine)).values(), default=0) < second:
-            await asyncio.sleep(0.1)
-        cursors = await _cursors(engine)
+        cursors = await wait_until(
+            lambda: _cursors(engine), lambda c: min(c.values(), default=0) >= second, timeout=15, every=0.1
+        )
     assert set(cursors) >= {"intake", "casework", "matching", "complaints", "disbursement"}
     assert min(cursors[s] for s in ("intake", "casework", "matching", "complaints", "disbursement")) >= second
 
