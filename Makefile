@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test lint bench install browser clean
+.PHONY: run test lint bench install browser fonts clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11)" 2>/dev/null || { echo "Python 3.11 is required (set PYTHON=...)"; exit 1; }
@@ -15,16 +15,20 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) fonts
 
-run: $(STAMP)
+run: $(STAMP) fonts
 	$(PY) -m libs.devstack.run
 
 # The browser tests need Debian's Chromium; it is installed when missing (as root), or the run stops saying so.
 browser:
 	@tools/ensure-browser.sh
 
-test: $(STAMP) browser
+# Printed documents need Debian's CJK fonts (libs.documents.fonts); installed when missing, as the browser is.
+fonts:
+	@tools/ensure-fonts.sh
+
+test: $(STAMP) browser fonts
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 lint: $(STAMP)

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, MetaData, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from libs.kernel.connections import database_connect_args
+from libs.kernel.document_archive import DocumentTables
 from libs.kernel.messaging_tables import MessagingTables
 from libs.kernel.settings import BaseServiceSettings
 
@@ -120,5 +121,21 @@ def region_names_revision(schema: str) -> tuple[Callable[[], None], Callable[[],
 
     def downgrade() -> None:
         MessagingTables(MetaData(schema=schema)).region_names.drop(op.get_bind(), checkfirst=True)
+
+    return upgrade, downgrade
+
+
+def documents_revision(schema: str) -> tuple[Callable[[], None], Callable[[], None]]:
+    """`upgrade` and `downgrade` of a service's revision that adds the printed documents' tables (issue 22)."""
+
+    def upgrade() -> None:
+        tables = DocumentTables(MetaData(schema=schema))
+        for table in (tables.numbers, tables.documents):
+            table.create(op.get_bind(), checkfirst=True)
+
+    def downgrade() -> None:
+        tables = DocumentTables(MetaData(schema=schema))
+        for table in (tables.documents, tables.numbers):
+            table.drop(op.get_bind(), checkfirst=True)
 
     return upgrade, downgrade

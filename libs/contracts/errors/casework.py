@@ -257,4 +257,11 @@ CODES: tuple[ErrorCode, ...] = (
         "评议人数、表决票数与评议结果不一致",
     ),
     ErrorCode("dissent_required", 422, "Votes against need the dissent written down", "有反对意见的，须记录不同意见"),
+    # Printed documents (documents/errors.py, issue 22)
+    ErrorCode(
+        "document_not_available",
+        409,
+        "This document exists only once the case is decided with an outcome that has it",
+        "案件尚未作出相应决定，不能打印此文书",
+    ),
 )

@@ -1,0 +1,79 @@
+"""Staff API of a case's printed documents: `/api/v1/casework/cases/{case_id}/documents` (issue 22)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Response
+from pydantic import AwareDatetime, BaseModel
+
+from libs.kernel.db import DbSession
+from libs.kernel.document_archive import PDF_RESPONSE, KeptDocument, pdf_response
+from libs.kernel.errors import PROBLEM
+from services.casework.context import CaseworkCtx
+from services.casework.dependencies import Reader
+from services.casework.documents import service
+from services.casework.documents.wording import DocumentKind
+
+router = APIRouter(prefix="/api/v1/casework/cases", tags=["printed documents"])
+
+
+class DocumentOut(BaseModel):
+    id: str
+    kind: str
+    title: str
+    number: str
+    issued_on: dt.date
+    sha256: str
+    created_at: AwareDatetime
+    created_by: str
+
+
+def _out(doc: KeptDocument) -> DocumentOut:
+    return DocumentOut(
+        id=doc.id,
+        kind=doc.kind,
+        title=doc.title,
+        number=doc.number,
+        issued_on=doc.issued_on,
+        sha256=doc.sha256,
+        created_at=doc.created_at,
+        created_by=doc.created_by,
+    )
+
+
+@router.get(
+    "/{case_id}/documents",
+    response_model=list[DocumentOut],
+    responses={
+        403: {**PROBLEM, "description": "Outside your jurisdiction"},
+        404: {**PROBLEM, "description": "No such case (`case_not_found`)"},
+    },
+)
+async def list_documents(case_id: str, session: DbSession, who: Reader) -> list[DocumentOut]:
+    """The documents printed for the case (一户一档), oldest first: every decision's letter stays in the archive."""
+    return [_out(d) for d in await service.documents_of(session, who, case_id)]
+
+
+@router.get(
+    "/{case_id}/documents/{kind}.pdf",
+    response_class=Response,
+    responses={
+        **PDF_RESPONSE,
+        403: {**PROBLEM, "description": "Outside your jurisdiction"},
+        404: {**PROBLEM, "description": "No such case (`case_not_found`)"},
+        409: {
+            **PROBLEM,
+            "description": "The case is not decided, or its outcome has no such document (`document_not_available`)",
+        },
+        422: {**PROBLEM, "description": "Unknown kind: `decision` or `card`"},
+    },
+)
+async def print_document(
+    case_id: str, kind: DocumentKind, session: DbSession, ctx: CaseworkCtx, who: Reader
+) -> Response:
+    """The decision's letter (`decision`: 审批决定书, 不予批准告知书, 调整 / 渐退 / 停发告知书, 复核结果告知书 by the
+    outcome) or the recipient's card (`card`, 明白卡) as an A4 PDF. Printed the first time it is asked for, numbered
+    and kept with the case; every reprint is the kept file, byte for byte (its sha256 in `X-Content-SHA256`)."""
+    doc = await service.print_document(session, ctx, who, case_id, kind)
+    return pdf_response(doc, f"{doc.title}（{doc.number}）.pdf")
