@@ -30,6 +30,7 @@ from gateway.db import SCHEMA
 from gateway.health import UpstreamReadiness
 from gateway.partner_openapi import partner_openapi_router
 from gateway.proxy import build_upstream, install_proxy_routes
+from gateway.public_paths import PublicRateLimit
 from gateway.regions.router import router as regions_router
 from gateway.routes import STREAMED_PREFIXES
 from gateway.runtime import Runtime
@@ -120,6 +121,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             vault=vault,
             callbacks=callbacks,
             clock=clock,
+            public_limit=PublicRateLimit(s.public_rate_limit, s.public_rate_window_seconds),
         )
         audit.start()
         revocations.start()

@@ -17,6 +17,7 @@ from gateway.auth.sessions import SessionPolicy
 from gateway.auth.tokens import AccessTokens, InternalTokenCache
 from gateway.clock.delivery import ClockDeliveries
 from gateway.config import GatewaySettings
+from gateway.public_paths import PublicRateLimit
 from libs.kernel.db import Database
 from libs.kernel.pii import PiiVault
 
@@ -38,6 +39,7 @@ class Runtime:
     vault: PiiVault  # the gateway's own key: seals a hotline secret while it waits for complaints
     callbacks: CallbackDeliveries
     clock: ClockDeliveries  # the training clock's deliveries to the services (gateway.clock)
+    public_limit: PublicRateLimit  # the public page's requests per address (gateway.public_paths)
 
 
 def get_runtime(request: Request) -> Runtime:

@@ -257,4 +257,10 @@ CODES: tuple[ErrorCode, ...] = (
         "评议人数、表决票数与评议结果不一致",
     ),
     ErrorCode("dissent_required", 422, "Votes against need the dissent written down", "有反对意见的，须记录不同意见"),
+    ErrorCode(
+        "county_not_public",
+        404,
+        "No public page for this county: it is not a county the system names",
+        "未找到该区县的信息公开页面",
+    ),
 )
