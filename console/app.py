@@ -26,6 +26,7 @@ from console.pages import (
     home,
     households,
     password,
+    public,
     recoveries,
     rosters,
     sign_in,
@@ -54,6 +55,7 @@ def create_app(settings: ConsoleSettings, transport: httpx.AsyncBaseTransport | 
 
     pages = APIRouter(prefix=base)
     pages.include_router(sign_in.router)
+    pages.include_router(public.router)  # 信息公开: no session
     pages.include_router(home.router)
     pages.include_router(password.router)
     pages.include_router(filing.router)  # before applications: /applications/new is not an application id

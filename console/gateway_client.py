@@ -144,6 +144,18 @@ class GatewayClient:
         items = [i for i in found.get("items", []) if isinstance(i, dict)]
         return Listing(items, found.get("next_cursor") or None)
 
+    async def public(self, path: str, *, client_ip: str | None, params: dict[str, str] | None = None) -> Any:
+        """A public page's JSON (信息公开: no token), asked for on behalf of the browser's address so the gateway's
+        per-address limit counts people, not the console (it believes the address once the console's is listed in
+        GATEWAY_TRUSTED_PROXIES, as for sign-in)."""
+        headers = {"X-Forwarded-For": client_ip} if client_ip else {}
+        response = await self.http.get(path, params=params, headers=headers)
+        if len(response.content) > _RESPONSE_LIMIT:
+            raise ApiProblem(502, "response_too_large", "接口返回的内容过大")
+        if response.status_code >= 400:
+            raise problem_of(response)
+        return response.json()
+
     async def change_password(self, session: Session, current: str, new: str) -> Tokens:
         """`POST /api/v1/auth/password`: every earlier token of the account ends; the answer carries fresh ones."""
         body = {"current_password": current, "new_password": new}

@@ -335,6 +335,7 @@ FIGURES = {
     "houses_allowed": "允许拥有的住房套数",
     "elderly_high_age_min_years": "高龄津贴起始年龄（周岁）",
     "age_review_lead_days": "到龄复核提前天数",
+    "complaint_line": "社会救助服务热线（投诉举报电话，信息公开页面显示）",
 }
 # 比对疑点 (matching's hits): statuses, severities, the person's place in the household, the evidence's fields.
 HIT_STATUSES = {"open": "待确认", "confirmed": "已确认", "dismissed": "已排除"}

@@ -37,6 +37,7 @@ from gateway.partner_openapi import (
 from gateway.partner_openapi import (
     PATH as PARTNER_PATH,
 )
+from gateway.public_paths import PUBLIC_PREFIX
 from gateway.routes import resolve
 from gateway.runtime import Runtime, runtime_of
 
@@ -75,6 +76,9 @@ def _service_paths(service: str, spec: Json) -> Json:
             if route.scope is not None:
                 needs = f"a partner access token with the scope `{route.scope.value}`"
                 described["security"] = [{SECURITY_SCHEME: [route.scope.value]}]
+            if path.startswith(PUBLIC_PREFIX):
+                needs = "no token: the public page (信息公开), limited per client address (429 `public_rate_limited`)"
+                described["security"] = []
             described["description"] = f"{described.get('description', '')}\n\nNeeds {needs}.".strip()
             kept.setdefault(path, {})[method] = described
     return kept

@@ -42,6 +42,9 @@ class GatewaySettings(BaseServiceSettings):
     login_failure_window_seconds: int = Field(default=900, ge=1)
     account_failure_limit: int = Field(default=5, ge=1)
     account_failure_daily_limit: int = Field(default=20, ge=1)
+    # The public page (gateway.public_paths): requests per address within the window, per gateway process.
+    public_rate_limit: int = Field(default=60, ge=1, le=100_000)
+    public_rate_window_seconds: int = Field(default=60, ge=1, le=3600)
     # Staff sessions (gateway.auth.sessions): one refresh token lives this long, a whole session at most that long.
     refresh_token_ttl_seconds: int = Field(default=12 * 3600, ge=60, le=7 * 86_400)
     session_max_seconds: int = Field(default=7 * 86_400, ge=60, le=30 * 86_400)

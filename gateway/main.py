@@ -30,6 +30,7 @@ from gateway.db import SCHEMA
 from gateway.health import UpstreamReadiness
 from gateway.partner_openapi import partner_openapi_router
 from gateway.proxy import build_upstream, install_proxy_routes
+from gateway.public_paths import PublicRateLimit
 from gateway.regions.delivery import RegionNameDeliveries
 from gateway.regions.router import router as regions_router
 from gateway.routes import STREAMED_PREFIXES
@@ -125,6 +126,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             callbacks=callbacks,
             clock=clock,
             region_names=region_names,
+            public_limit=PublicRateLimit(s.public_rate_limit, s.public_rate_window_seconds),
         )
         audit.start()
         revocations.start()

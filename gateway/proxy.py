@@ -29,6 +29,7 @@ from gateway.auth.dependencies import authenticate
 from gateway.auth.errors import ClientDisconnected
 from gateway.auth.tokens import Caller
 from gateway.config import GatewaySettings
+from gateway.public_paths import PUBLIC_CALLER, check_public_query, is_public
 from gateway.routes import ROUTES, Route, resolve
 from gateway.runtime import Runtime, runtime_of
 from gateway.upstream_transport import UPSTREAM_ERRORS, UpstreamTransport
@@ -281,6 +282,9 @@ class _Proxy:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         rt = runtime_of(scope)
         state = scope.setdefault("state", {})
+        if is_public(scope["path"], scope["method"]):
+            await _public(scope, receive, send, rt)
+            return
         caller = authenticate(_header(scope, b"authorization"), rt.access_tokens)
         state["principal"] = caller.principal  # for the access audit (gateway.audit)
         route = resolve(scope["path"])
@@ -292,6 +296,19 @@ class _Proxy:
         for region_code in _region_codes(scope):
             ensure_jurisdiction(caller.principal, region_code)
         await forward(scope, receive, send, route, caller, rt)
+
+
+async def _public(scope: Scope, receive: Receive, send: Send, rt: Runtime) -> None:
+    """A public path (gateway.public_paths): no token asked for, even one sent is not used (the page is the same
+    for everyone, and a bad token must not make it fail); limited per address; forwarded as the anonymous caller."""
+    client = scope.get("client")
+    rt.public_limit.admit(client[0] if client else "")
+    check_public_query(scope.get("query_string", b""), has_body(scope))
+    route = resolve(scope["path"])
+    if route is None:  # a public path always lies under a routed prefix (tests/gateway/test_public_page.py)
+        raise NotFound("No service answers this path")
+    scope["state"]["route_service"] = route.service  # for the access audit (no principal: anonymous)
+    await forward(scope, receive, send, route, PUBLIC_CALLER, rt)
 
 
 class ProxyRoute(StarletteRoute):

@@ -17,6 +17,7 @@ from gateway.auth.sessions import SessionPolicy
 from gateway.auth.tokens import AccessTokens, InternalTokenCache
 from gateway.clock.delivery import ClockDeliveries
 from gateway.config import GatewaySettings
+from gateway.public_paths import PublicRateLimit
 from gateway.regions.delivery import RegionNameDeliveries
 from libs.kernel.db import Database
 from libs.kernel.pii import PiiVault
@@ -40,6 +41,7 @@ class Runtime:
     callbacks: CallbackDeliveries
     clock: ClockDeliveries  # the training clock's deliveries to the services (gateway.clock)
     region_names: RegionNameDeliveries  # the region names' deliveries to the services (gateway.regions.delivery)
+    public_limit: PublicRateLimit  # the public page's requests per address (gateway.public_paths)
 
 
 def get_runtime(request: Request) -> Runtime:

@@ -99,6 +99,8 @@ def figure_value(name: str, typed: str) -> Any:
         return f"{Decimal(amount):.2f}" if re.fullmatch(r"[0-9]{1,12}(\.[0-9]{1,2})?", amount) else amount
     if name in ("confirmation_delegated", "rigid_expense_declared") and text.lower() in _YES | _NO:
         return text.lower() in _YES
+    if name == "complaint_line":
+        return text  # a telephone number, never a whole number ("0355…" keeps its zero)
     if name == "gradual_exit_schedule_pct":
         parts = [p for p in re.split(r"[,，、\s]+", text) if p]
         return [int(p) for p in parts] if parts and all(p.isdigit() for p in parts) else text

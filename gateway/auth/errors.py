@@ -119,3 +119,7 @@ class TooManyFailures(TooManyRequests):
 
 class AccountLocked(TooManyRequests):
     code = "account_locked"
+
+
+class PublicRateLimited(TooManyRequests):
+    code = "public_rate_limited"

@@ -27,6 +27,8 @@ FIGURES: dict[str, Any] = {
     "hiv_child_allowance": "1500.00",
     "elderly_high_age": "100.00",
     "gradual_exit_schedule_pct": [100, 100, 80, 80, 60, 60],
+    # The county's 社会救助服务热线, on its public page beside 12345 (fictional).
+    "complaint_line": "0355-2021234",
 }
 
 

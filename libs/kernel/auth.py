@@ -28,6 +28,8 @@ _AUDIENCE = "jiuzhu-services"
 class PrincipalKind(StrEnum):
     staff = "staff"
     client = "client"
+    # Anyone, unauthenticated: the gateway forwards it on its public paths only (gateway.routes.PUBLIC_PATHS).
+    public = "public"
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,12 @@ def require_scope(scope: Scope) -> Callable[[Principal], Awaitable[Principal]]:
         return principal
 
     return check
+
+
+# What the gateway forwards for a request without a token on one of its public paths (gateway.routes.PUBLIC_PATHS):
+# no roles, no scopes and no jurisdiction ("-" starts no region code), so only an endpoint that asks for nothing but a
+# verified principal (a public page) serves it; every role, scope and jurisdiction check refuses it.
+ANONYMOUS = Principal(subject="public", kind=PrincipalKind.public, name="public", region_prefix="-")
 
 
 def ensure_jurisdiction(principal: Principal, region_code: str) -> None:

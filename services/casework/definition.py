@@ -17,6 +17,7 @@ from services.casework.local_figures.router import router as standards
 from services.casework.moves.router import router as moves
 from services.casework.onboarding.router import router as onboarding
 from services.casework.province.router import router as province
+from services.casework.public.router import router as public_page
 from services.casework.raises.router import router as standard_raises
 from services.casework.registry.router import router as households
 from services.casework.reports.router import router as reports
@@ -33,6 +34,7 @@ DEFINITION = ServiceDefinition(
         deaths,
         onboarding,
         postings,
+        public_page,
         standards,
         standard_raises,
         temporary_grants,

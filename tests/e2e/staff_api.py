@@ -19,6 +19,7 @@ import requests
 import schemathesis
 from requests.adapters import HTTPAdapter
 
+from gateway.public_paths import PUBLIC_PREFIX
 from gateway.routes import resolve
 from libs.kernel.api_docs import DOCS_READER
 from libs.kernel.auth import INTERNAL_HEADER, InternalTokens
@@ -121,6 +122,8 @@ def _staff_paths(origin: str, spec: Json) -> Json:
         else:
             route = resolve(path)
             staff = route is not None and route.scope is None and route.service == origin
+            # The public page (信息公开) is for anyone, not staff (its own tests: tests/gateway/test_public_page.py).
+            staff = staff and not path.startswith(PUBLIC_PREFIX)
         if staff:
             kept[path] = {method: op for method, op in item.items() if method in _METHODS}
     return {**spec, "paths": kept}

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from playwright.async_api import Locator, Page, expect
 
 from console.words import yuan
 from libs.contracts.clock import china_today
+from libs.contracts.staff import StaffRole
+from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal, PrincipalKind
 from tests.e2e.browser import chromium, keep_screenshot, no_horizontal_scroll, page
 from tests.e2e.journey_payment import (
     APPLICATIONS,
@@ -215,3 +218,36 @@ async def test_the_township_investigates_and_proposes_and_the_county_confirms_in
     await page.goto(household)
     await expect(page.get_by_role("alert")).to_have_text("超出本人管辖区域")
     await expect(page.get_by_role("region", name="保障项目")).to_have_count(0)
+
+
+async def test_anyone_opens_a_countys_public_page_from_the_sign_in_page_without_signing_in(
+    whole_system: WholeSystem, page: Page
+) -> None:
+    """Issue 22: the public page (信息公开) by links from the sign-in page; standards in a captioned table, the
+    county's complaint line, no staff navigation."""
+    county = new_county()
+    # As the gateway's name delivery and an administrator would: casework names the county and keeps its standards.
+    admin = Principal("u-admin", PrincipalKind.staff, "admin", "", frozenset({StaffRole.system_admin.value}))
+    signed = {INTERNAL_HEADER: InternalTokens(whole_system.env["JIUZHU_INTERNAL_TOKEN_SECRET"]).sign(admin)}
+    async with httpx.AsyncClient(base_url=whole_system.apis["casework"].url, headers=signed) as casework:
+        names = {"names": [{"code": county, "name": "公开示范县", "revision": 1}]}
+        assert (await casework.put("/internal/v1/region-names", json=names)).status_code == 200
+        figures = {"dibao_standard": "700.00", "tekun_basic": "910.00", "complaint_line": "0355-2021234"}
+        body = {"region_prefix": county, "effective_from": "2026-01-01", "figures": figures}
+        reply = await casework.post("/api/v1/casework/standards", json=body)
+        assert reply.status_code == 201, reply.text
+
+    await page.goto(f"{whole_system.base_url}/console/login")
+    await page.get_by_role("link", name="社会救助信息公开（无需登录）").click()
+    await expect(page.get_by_role("heading", name="选择区县")).to_be_visible()
+    await page.get_by_role("link", name="公开示范县").first.click()
+    await expect(page.get_by_role("heading", name="公开示范县社会救助信息公开")).to_be_visible()
+    standards = page.get_by_role("table", name="公开示范县现行社会救助标准")
+    dibao = standards.get_by_role("row", name="低保标准")
+    await expect(dibao.get_by_role("cell", name=yuan("700.00"), exact=True)).to_be_visible()
+    await expect(page.get_by_role("heading", name="如何申请")).to_be_visible()
+    await expect(page.get_by_text("0355-2021234")).to_be_visible()
+    await expect(page.get_by_role("navigation", name="主导航")).to_have_count(0)
+    await expect(page.get_by_role("button", name="退出登录")).to_have_count(0)
+    assert await no_horizontal_scroll(page)
+    await keep_screenshot(page, "public-page")

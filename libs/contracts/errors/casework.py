@@ -264,4 +264,10 @@ CODES: tuple[ErrorCode, ...] = (
         "This document exists only once the case is decided with an outcome that has it",
         "案件尚未作出相应决定，不能打印此文书",
     ),
+    ErrorCode(
+        "county_not_public",
+        404,
+        "No public page for this county: it is not a county the system names",
+        "未找到该区县的信息公开页面",
+    ),
 )

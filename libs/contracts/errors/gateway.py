@@ -83,4 +83,10 @@ CODES: tuple[ErrorCode, ...] = (
         "The access audit cannot be written at the moment; nothing was done",
         "访问记录暂时无法写入，本次操作未执行，请稍后重试",
     ),
+    ErrorCode(
+        "public_rate_limited",
+        429,
+        "Too many requests to the public pages from this address; try again later",
+        "该地址访问过于频繁，请稍后再试",
+    ),
 )

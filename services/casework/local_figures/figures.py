@@ -134,6 +134,9 @@ class Standards:
     # 民主评议 / 村社区评议 (seed 004 三(一), issue 21): where set, a new application is not proposed until the
     # village's evaluation of its latest investigation is recorded (case/evaluation.py).
     democratic_evaluation: bool = False
+    # 社会救助服务热线 / 投诉举报电话 (seed 001 三(九), seed 000 五(二)): the region's own line, on the public page
+    # (信息公开) beside 12345; unset, the page names 12345 alone.
+    complaint_line: str | None = None
 
     @classmethod
     def of(cls, values: Mapping[str, StoredFigure]) -> Self:

@@ -9,6 +9,7 @@ decision; they are wide enough for every local rule in the seeds.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -35,6 +36,7 @@ class Kind(StrEnum):
     BOOL = "bool"
     PERCENTAGES = "percentages"
     CHOICE = "choice"
+    PHONE = "phone"
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,8 @@ SPECS: dict[str, Spec] = {
     # A fortnight at least to write an appeal; beyond half a year a decision is never settled.
     "appeal_days": _int(15, 180),
     "democratic_evaluation": Spec(Kind.BOOL),
+    # A telephone number as the public dials it: "12345", "0355-2021234" (digits, at most two hyphens, 20 characters).
+    "complaint_line": Spec(Kind.PHONE),
     # How each program is reviewed (issue 21): one of REVIEW_RULES.
     **{name: Spec(Kind.CHOICE, choices=REVIEW_RULES) for name in FIGURE_NAMES if name.startswith(REVIEW_RULE_PREFIX)},
 }
@@ -109,6 +113,7 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+_PHONE = re.compile(r"[0-9]{3,12}(-[0-9]{1,12}){0,2}")
 _PER_PERSON = f"a figure per person and month is at most {Money.from_fen(PER_PERSON_CEILING_FEN)}"
 
 
@@ -126,6 +131,9 @@ def _stored_value(spec: Spec, value: Any) -> tuple[StoredFigure | None, str | No
         return (value, None) if isinstance(value, bool) else (None, "must be true or false")
     if spec.kind is Kind.CHOICE:
         return (value, None) if value in spec.choices else (None, f"must be one of {', '.join(spec.choices)}")
+    if spec.kind is Kind.PHONE:
+        ok = isinstance(value, str) and len(value) <= 20 and _PHONE.fullmatch(value) is not None
+        return (value, None) if ok else (None, 'must be a telephone number such as "0355-2021234"')
     assert spec.high is not None
     if spec.kind is Kind.INT:
         if not _is_int(value):
