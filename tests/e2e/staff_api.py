@@ -32,6 +32,9 @@ ORIGINS = (*SERVICES, "gateway")
 GATEWAY_PREFIXES = ("/api/v1/admin/", "/api/v1/auth/")
 ANONYMOUS = ("/api/v1/auth/token", "/api/v1/auth/revoke")
 PASSWORD_CHANGE = "/api/v1/auth/password"
+# Only a national administrator reads or moves these (the training clock moves every region's date): the fuzzing's
+# administrator, of one province, is refused every time, as it must be; tests/e2e/test_training_clock.py calls them.
+NATIONAL_ONLY = ("/api/v1/admin/clock",)
 # Where sign-ins and password changes of the fuzzing come from: their failures count against this address only, so
 # no other test's sign-in from 127.0.0.1 is ever refused for them.
 SOURCE_ADDRESS = "127.0.0.23"
