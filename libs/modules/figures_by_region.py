@@ -130,14 +130,24 @@ async def count_by_child(
     region_column: Any,
     touched: ColumnElement[bool],
     figures: Sequence[tuple[str, ColumnElement[bool]]],
+    split_by: Any | None = None,
 ) -> Counts:
     """One grouped scan of a table: for each child region, how many rows meet each figure's condition. `touched` is
-    the disjunction of the figures' conditions, so only rows that count somewhere are read."""
+    the disjunction of the figures' conditions, so only rows that count somewhere are read. With `split_by` (a
+    column such as a hit's source), each figure is also counted per value of it, as `<key>_<value>`: one more
+    grouping column costs far less than a filtered count per value."""
     child = window.child(region_column).label("child")
+    group = [child, split_by] if split_by is not None else [child]
     columns = [func.count().filter(condition).label(key) for key, condition in figures]
-    statement = select(child, *columns).where(window.within(region_column), touched).group_by(child)
-    rows = (await session.execute(statement)).all()
-    return {str(row[0]): {key: int(row[i + 1]) for i, (key, _) in enumerate(figures)} for row in rows}
+    statement = select(*group, *columns).where(window.within(region_column), touched).group_by(*group)
+    counts: Counts = defaultdict(lambda: defaultdict(int))
+    for row in (await session.execute(statement)).all():
+        into = counts[str(row[0])]
+        for (key, _), n in zip(figures, row[len(group) :], strict=True):
+            into[key] += int(n)
+            if split_by is not None:
+                into[f"{key}_{row[1]}"] += int(n)
+    return {code: dict(figures) for code, figures in counts.items()}
 
 
 def merged(*parts: Counts) -> Counts:

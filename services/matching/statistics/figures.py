@@ -6,7 +6,6 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, func, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from libs.contracts.statistics.matching import SOURCES
 from libs.modules.figures_by_region import Counts, Window, count_by_child, merged
 from services.matching.hits.models import Death, Hit, HitStatus
 
@@ -19,30 +18,25 @@ def _resolved_day() -> ColumnElement[object]:
 
 
 def hit_figures(window: Window) -> Figures:
-    outcomes: dict[str, ColumnElement[bool]] = {
-        "raised": window.during(Hit.raised_at),
-        "confirmed": and_(Hit.status == HitStatus.CONFIRMED.value, window.during(Hit.resolved_at)),
-        "dismissed": and_(Hit.status == HitStatus.DISMISSED.value, window.during(Hit.resolved_at)),
+    """Counted per source too (`count_by_child`'s split), which gives the `<figure>_<source>` keys."""
+    return [
+        ("raised", window.during(Hit.raised_at)),
+        ("confirmed", and_(Hit.status == HitStatus.CONFIRMED.value, window.during(Hit.resolved_at))),
+        ("dismissed", and_(Hit.status == HitStatus.DISMISSED.value, window.during(Hit.resolved_at))),
         # The deadline passed in the month (and has passed by now) with no answer by the due date.
-        "overdue": and_(
-            window.day_during(Hit.due_date),
-            Hit.due_date < window.as_of_day,
-            or_(Hit.resolved_at.is_(None), _resolved_day() > Hit.due_date),
+        (
+            "overdue",
+            and_(
+                window.day_during(Hit.due_date),
+                Hit.due_date < window.as_of_day,
+                or_(Hit.resolved_at.is_(None), _resolved_day() > Hit.due_date),
+            ),
         ),
-    }
-    figures: Figures = list(outcomes.items())
-    figures.append(
         (
             "open_overdue",
             and_(Hit.raised_at < window.as_of, window.not_yet(Hit.resolved_at), Hit.due_date < window.as_of_day),
-        )
-    )
-    figures += [
-        (f"{outcome}_{source}", and_(condition, Hit.source == source))
-        for outcome, condition in outcomes.items()
-        for source in SOURCES
+        ),
     ]
-    return figures
 
 
 def _touched(window: Window) -> ColumnElement[bool]:
@@ -59,6 +53,6 @@ def _touched(window: Window) -> ColumnElement[bool]:
 async def matching_counts(session: AsyncSession, window: Window) -> Counts:
     deaths: Figures = [("deaths_found", window.during(Death.raised_at))]
     return merged(
-        await count_by_child(session, window, Hit.region_code, _touched(window), hit_figures(window)),
+        await count_by_child(session, window, Hit.region_code, _touched(window), hit_figures(window), Hit.source),
         await count_by_child(session, window, Death.region_code, deaths[0][1], deaths),
     )
