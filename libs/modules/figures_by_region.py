@@ -175,7 +175,7 @@ async def monthly_figures(
     def figure_set(code: str, name: str, figures: Mapping[str, int]) -> FigureSet:
         return FigureSet(region_code=code, region_name=name, figures={k: figures.get(k, 0) for k in labels})
 
-    own = merged(*({code: f} for code, f in counts.items() if code not in children))
+    own = merged(*({window.region: f} for code, f in counts.items() if code not in children))
     sets = [figure_set(code, names.name(code), counts.get(code, {})) for code in sorted(children)]
     if own:
         # Rows placed in the region itself or at a level between it and its children.

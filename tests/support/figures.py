@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from libs.contracts.clock import CHINA_TZ
@@ -63,10 +63,6 @@ def check_sums(body: Mapping[str, Any]) -> None:
 
 def by_code(body: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {child["region_code"]: child for child in body["children"]}
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 Test = Callable[[Any], bool]
