@@ -14,6 +14,7 @@ BENCHMARKS = [
     "bench.complaints_hotline",
     "bench.system_throughput",
     "bench.console_lists",
+    "bench.statistics_figures",
 ]
 
 

@@ -11,14 +11,15 @@ from services.complaints.models import MODELS
 from services.complaints.push.router import item_router as pushes
 from services.complaints.push.router import router as platforms
 from services.complaints.register.router import router as register
+from services.complaints.statistics.router import router as statistics
 from services.complaints.subscriptions import subscriptions
 
 DEFINITION = ServiceDefinition(
     context_class=Complaints,
     schema=ServiceSchema(Base.metadata, tables, Path(__file__).parent / "migrations" / "versions"),
     title="Jiuzhu complaints: Complaints and the 12345 hotline",
-    # Fixed paths before `/{complaint_id}`: the policies and platforms routers come first.
-    routers=[hotline, policies, platforms, register, pushes, calendar_router(SCHEMA, calendar_years)],
+    # Fixed paths before `/{complaint_id}`: the policies, platforms and statistics routers come first.
+    routers=[hotline, policies, platforms, statistics, register, pushes, calendar_router(SCHEMA, calendar_years)],
     subscriptions=subscriptions,
     jobs=jobs,
 )

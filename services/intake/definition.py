@@ -7,6 +7,7 @@ from services.intake.context import Intake
 from services.intake.db import SCHEMA, Base, calendar_years, tables
 from services.intake.lead.router import router as leads
 from services.intake.local_figures.router import router as procedure_rules
+from services.intake.statistics.router import router as statistics
 from services.intake.subscriptions import subscriptions
 from services.intake.warning.router import router as warnings
 
@@ -14,6 +15,6 @@ DEFINITION = ServiceDefinition(
     context_class=Intake,
     schema=ServiceSchema(Base.metadata, tables, Path(__file__).parent / "migrations" / "versions"),
     title="Jiuzhu intake: Applications and active discovery",
-    routers=[applications, leads, warnings, procedure_rules, calendar_router(SCHEMA, calendar_years)],
+    routers=[applications, leads, warnings, procedure_rules, statistics, calendar_router(SCHEMA, calendar_years)],
     subscriptions=subscriptions,
 )

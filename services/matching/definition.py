@@ -10,6 +10,7 @@ from services.matching.hits.router import router as hits
 from services.matching.models import MODELS
 from services.matching.outside_region.router import router as outside_region
 from services.matching.rules.router import router as rules
+from services.matching.statistics.router import router as statistics
 from services.matching.subscriptions import subscriptions
 from services.matching.watchlist.router import router as watch_list
 
@@ -17,7 +18,7 @@ DEFINITION = ServiceDefinition(
     context_class=Matching,
     schema=ServiceSchema(Base.metadata, tables, Path(__file__).parent / "migrations" / "versions"),
     title="Jiuzhu matching: Registry matching and suspicion hits",
-    routers=[feeds, sources, hits, rules, watch_list, outside_region],
+    routers=[feeds, sources, hits, rules, watch_list, outside_region, statistics],
     subscriptions=subscriptions,
     jobs=jobs.jobs,
     # Feed bodies of any size are read row by row into COPY (CONTRACTS.md §5), the uploads' PUT too: no body limit

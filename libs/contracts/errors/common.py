@@ -56,6 +56,13 @@ CODES = (
     ErrorCode("amount_above_ceiling", 422, "The amount is above the program's ceiling", "金额超过该救助项目的上限"),
     ErrorCode("invalid_period", 422, "A month is written YYYY-MM, e.g. 2026-12", "月份格式应为“年-月”，如 2026-12"),
     ErrorCode("out_of_range", 422, "The value is outside the range allowed", "数值超出允许范围"),
+    # Monthly figures (libs.modules.figures_by_region): a month nobody can have figures for.
+    ErrorCode(
+        "statistics_month_out_of_range",
+        422,
+        "The month of the figures is in the future or before 2000-01",
+        "统计月份不能晚于本月，也不能早于 2000 年 1 月",
+    ),
     ErrorCode("invalid_cursor", 422, "The cursor is not one this endpoint issued", "翻页标记无效"),
     ErrorCode("too_many_requests", 429, "Too many requests", "请求过于频繁，请稍后再试"),
     ErrorCode("internal_error", 500, "Internal error", "系统内部错误"),

@@ -52,6 +52,15 @@ class Hit(Base):
         UniqueConstraint("person", "rule_id", "evidence_key"),
         Index(None, "township_code", "status", "due_date"),
         Index(None, "status", "due_date"),
+        # The monthly figures (services.matching.statistics): a region's hits raised, answered or due in a month.
+        *(
+            Index(name, "region_code", column, postgresql_ops={"region_code": "text_pattern_ops"})
+            for name, column in (
+                ("ix_hits_region_raised", "raised_at"),
+                ("ix_hits_region_resolved", "resolved_at"),
+                ("ix_hits_region_due", "due_date"),
+            )
+        ),
     )
 
 

@@ -1,0 +1,38 @@
+"""Complaints' monthly figures (`GET /api/v1/complaints/statistics`): the ledger of complaints and reports.
+
+Channels as a bureau reports them: 12345 work orders, and the items staff log from letters, visits, calls and the
+online form. Closed means resolved or returned in the month; on time compares the closing with the item's deadline.
+`open_overdue` is a stock at the month's end (now, for the current month).
+"""
+
+from __future__ import annotations
+
+from libs.contracts.statistics import Labels
+
+CATEGORIES: dict[str, str] = {
+    "complaint": "投诉",
+    "report": "举报",
+    "help": "求助",
+    "consultation": "咨询",
+    "suggestion": "建议",
+}
+# 12345 work orders by their source; staff-logged items by their channel ("online" gathers web, WeChat, app, online).
+CHANNELS: dict[str, str] = {
+    "hotline": "12345热线工单",
+    "letter": "来信",
+    "visit": "来访",
+    "phone": "来电",
+    "online": "网上留言",
+}
+
+LABELS: Labels = {
+    "received": ("收到投诉举报", "件"),
+    **{f"received_category_{key}": (f"收到（{label}）", "件") for key, label in CATEGORIES.items()},
+    **{f"received_channel_{key}": (f"收到（{label}）", "件") for key, label in CHANNELS.items()},
+    "closed": ("办结", "件"),
+    "closed_on_time": ("按期办结", "件"),
+    "closed_late": ("超期办结", "件"),
+    "open_overdue": ("月末未办结且已超期", "件"),
+    "real_name_closed": ("实名件办结", "件"),
+    "real_name_with_feedback": ("实名件书面反馈", "件"),
+}
