@@ -264,4 +264,10 @@ CODES: tuple[ErrorCode, ...] = (
         "This document exists only once the case is decided with an outcome that has it",
         "案件尚未作出相应决定，不能打印此文书",
     ),
+    ErrorCode(
+        "posting_empty",
+        409,
+        "Nothing is posted in the village: no proposal in publicity and no recipient to list",
+        "本村当前没有需要公示的对象，不能打印公示单",
+    ),
 )
