@@ -26,6 +26,7 @@ from console.pages import (
     home,
     households,
     password,
+    printing,
     public,
     recoveries,
     rosters,
@@ -58,6 +59,7 @@ def create_app(settings: ConsoleSettings, transport: httpx.AsyncBaseTransport | 
     pages.include_router(public.router)  # 信息公开: no session
     pages.include_router(home.router)
     pages.include_router(password.router)
+    pages.include_router(printing.router)
     pages.include_router(filing.router)  # before applications: /applications/new is not an application id
     pages.include_router(applications.router)
     pages.include_router(cases.router)

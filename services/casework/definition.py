@@ -11,6 +11,7 @@ from services.casework.case.posting_router import router as postings
 from services.casework.case.router import router as cases
 from services.casework.context import Casework
 from services.casework.db import SCHEMA, Base, calendar_years, tables
+from services.casework.documents.posting_router import router as posting_sheets
 from services.casework.documents.router import router as documents
 from services.casework.grants.router import router as temporary_grants
 from services.casework.local_figures.router import router as standards
@@ -43,6 +44,7 @@ DEFINITION = ServiceDefinition(
         relatives,
         reports,
         documents,
+        posting_sheets,
         province,
         calendar_router(SCHEMA, calendar_years),
     ],
