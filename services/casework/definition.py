@@ -19,6 +19,7 @@ from services.casework.province.router import router as province
 from services.casework.raises.router import router as standard_raises
 from services.casework.registry.router import router as households
 from services.casework.reports.router import router as reports
+from services.casework.statistics.router import router as statistics
 from services.casework.subscriptions import subscriptions
 
 DEFINITION = ServiceDefinition(
@@ -39,6 +40,7 @@ DEFINITION = ServiceDefinition(
         review_campaigns,
         relatives,
         reports,
+        statistics,
         province,
         calendar_router(SCHEMA, calendar_years),
     ],

@@ -57,6 +57,13 @@ CODES = (
     ErrorCode("invalid_period", 422, "A month is written YYYY-MM, e.g. 2026-12", "月份格式应为“年-月”，如 2026-12"),
     ErrorCode("out_of_range", 422, "The value is outside the range allowed", "数值超出允许范围"),
     ErrorCode("invalid_cursor", 422, "The cursor is not one this endpoint issued", "翻页标记无效"),
+    # Monthly figures (issue 22, libs.kernel.statistics): a month from 2000-01 to the current one.
+    ErrorCode(
+        "statistics_month_out_of_range",
+        422,
+        "Figures are kept from 2000-01 to the current month",
+        "统计月份应在2000年1月至本月之间",
+    ),
     ErrorCode("too_many_requests", 429, "Too many requests", "请求过于频繁，请稍后再试"),
     ErrorCode("internal_error", 500, "Internal error", "系统内部错误"),
     ErrorCode("service_unavailable", 502, "The service behind the gateway is unavailable", "后台服务暂不可用"),
