@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, literal, select
+from sqlalchemy import BigInteger, cast, delete, func, literal, select, true
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,14 +39,18 @@ async def stored(session: AsyncSession, scope: Scope) -> Tally | None:
     )
     if (await session.scalars(built.limit(1))).first() is None:
         return None
-    rows = await session.execute(
-        select(MonthlyFigureRow.area_code, MonthlyFigureRow.figures).where(
-            MonthlyFigureRow.month == str(scope.month), scope.within(MonthlyFigureRow.area_code)
-        )
+    # Added up in the database: a city's 5,000 villages are one grouped pass over their (key, value) pairs.
+    pairs = func.jsonb_each_text(MonthlyFigureRow.figures).table_valued("key", "value").render_derived()
+    area = scope.area(MonthlyFigureRow.area_code)
+    sums = (
+        select(area, pairs.c.key, func.sum(cast(pairs.c.value, BigInteger)))
+        .select_from(MonthlyFigureRow)
+        .join(pairs, true())
+        .where(MonthlyFigureRow.month == str(scope.month), scope.within(MonthlyFigureRow.area_code))
+        .group_by(area, pairs.c.key)
     )
     tally = Tally(scope, SUMMED)
-    for code, figures in rows:
-        tally.add((code[: scope.group_len], key, value) for key, value in figures.items())
+    tally.add((code, key, value) for code, key, value in await session.execute(sums))
     return tally
 
 
@@ -58,7 +62,12 @@ async def build_month(session: AsyncSession, month: Period, region_prefix: str, 
     await session.execute(
         delete(MonthlyFigureRow).where(MonthlyFigureRow.month == str(month), scope.within(MonthlyFigureRow.area_code))
     )
-    rows = [{"month": str(month), "area_code": a, "figures": f} for a, f in tally.by_area.items() if any(f.values())]
+    # Only the figures that are not 0: most villages have a few of the programs.
+    rows = [
+        {"month": str(month), "area_code": a, "figures": {k: v for k, v in f.items() if v}}
+        for a, f in tally.by_area.items()
+        if any(f.values())
+    ]
     for start in range(0, len(rows), 5000):
         await session.execute(insert(MonthlyFigureRow).values(rows[start : start + 5000]))
     mark = insert(MonthlyFigureBuild).values(month=str(month), region_prefix=region_prefix, built_at=now)
