@@ -19,7 +19,7 @@ from libs.contracts.statistics import MonthlyFigures
 from libs.contracts.statistics.casework import DERIVED, LABELS
 from services.casework.registry.models import Entitlement, Household, HouseholdMember
 from services.casework.reports.models import VillageReport
-from services.casework.statistics.service import build_month
+from services.casework.statistics.service import build_due, build_month
 from tests.casework.support import CaseworkApi, new_county, staff
 
 PROGRAMS = (Program.DIBAO, Program.MARGINAL, Program.TEKUN_DISPERSED, Program.DISABILITY_LIVING)
@@ -222,3 +222,15 @@ async def test_a_built_month_answers_from_its_kept_rows(api: CaseworkApi) -> Non
     county.members += late.members
     county.entitlements += late.entitlements
     assert _summed(MonthlyFigures.model_validate(r.json()).region.figures) == county.expected("2026-09", county.code)
+
+
+async def test_the_nightly_build_closes_the_month_before_once(api: CaseworkApi) -> None:
+    # An early month no other test asks for: the build is of every region.
+    day = date(2026, 3, 10)
+    now = datetime(2026, 3, 10, 2, tzinfo=CHINA_TZ)
+    async with api.db.sessions() as s, s.begin():
+        first = await build_due(s, day, now)
+    async with api.db.sessions() as s, s.begin():
+        again = await build_due(s, day + timedelta(days=1), now + timedelta(days=1))
+    assert [str(p) for p in first] == ["2026-02", "2026-03"]
+    assert [str(p) for p in again] == ["2026-03"]

@@ -13,6 +13,7 @@ from sqlalchemy import BigInteger, cast, delete, func, literal, select, true
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.contracts.clock import business_date
 from libs.contracts.period import Period
 from libs.contracts.statistics.casework import DERIVED, LABELS
 from libs.kernel.statistics import Scope, Tally
@@ -85,7 +86,7 @@ async def build_due(session: AsyncSession, today: dt.date, now: dt.datetime) -> 
             MonthlyFigureBuild.month == str(previous), MonthlyFigureBuild.region_prefix == ""
         )
     )
-    if closed is None or Period.of(closed.date()) <= previous:
+    if closed is None or Period.of(business_date(closed)) <= previous:
         await build_month(session, previous, "", now)
         built.append(previous)
     await build_month(session, month, "", now)

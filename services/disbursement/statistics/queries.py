@@ -72,9 +72,9 @@ async def line_rows(session: AsyncSession, scope: Scope) -> Rows:
         ]
     items = (
         select(area, RosterLine.program, LineItem.kind, func.sum(LineItem.amount_fen))
-        .select_from(LineItem)
-        .join(RosterLine, RosterLine.line_id == LineItem.line_id)
-        .where(LineItem.roster_id.in_(rosters), paid, scope.within(RosterLine.region_code))
+        .select_from(RosterLine)
+        .join(LineItem, LineItem.line_id == RosterLine.line_id)
+        .where(RosterLine.roster_id.in_(rosters), paid, scope.within(RosterLine.region_code))
         .group_by(area, RosterLine.program, LineItem.kind)
     )
     for code, program, kind, amount in await session.execute(items):
@@ -90,17 +90,15 @@ async def line_rows(session: AsyncSession, scope: Scope) -> Rows:
 
 async def hold_rows(session: AsyncSession, scope: Scope) -> Rows:
     """Households held at the month's end, by kind, placed where their entitlements are."""
+    # Looked up per hold (by the entitlements' household index), never grouped over the whole ledger.
     place = (
-        select(Entitlement.household_id, func.min(Entitlement.region_code).label("region_code"))
-        .group_by(Entitlement.household_id)
-        .subquery()
+        select(func.min(Entitlement.region_code)).where(Entitlement.household_id == Hold.household_id).scalar_subquery()
     )
-    region = func.coalesce(place.c.region_code, Hold.county_code)
+    region = func.coalesce(place, Hold.county_code)
     area = scope.area(region)
     stmt = (
         select(area, Hold.kind, func.count(func.distinct(Hold.household_id)))
         .select_from(Hold)
-        .outerjoin(place, place.c.household_id == Hold.household_id)
         .where(
             Hold.kind.in_(tuple(HOLD_KINDS)),
             Hold.created_at < scope.end,
