@@ -14,6 +14,8 @@ BENCHMARKS = [
     "bench.complaints_hotline",
     "bench.system_throughput",
     "bench.console_lists",
+    "bench.casework_statistics",
+    "bench.disbursement_statistics",
 ]
 
 

@@ -7,7 +7,10 @@ from __future__ import annotations
 import random
 import uuid
 from collections import Counter
+from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
+
+import pytest
 
 from libs.contracts.clock import CHINA_TZ
 from libs.contracts.programs import Program
@@ -168,7 +171,9 @@ class Ledger:
         return out
 
 
-async def _ledger(api: DisbursementApi) -> Ledger:
+@pytest.fixture
+async def ledger(api: DisbursementApi) -> AsyncIterator[Ledger]:
+    """The county's rows, taken out again afterwards: none of them carries a sealed payee another test could open."""
     ledger = Ledger(random.Random(22))
     names = [{"code": ledger.code, "name": "测试县", "revision": 1}]
     names += [{"code": v, "name": f"{v[-1]}村", "revision": 1} for v in ledger.villages]
@@ -176,11 +181,15 @@ async def _ledger(api: DisbursementApi) -> Ledger:
     assert (await api.put("/internal/v1/region-names", admin, {"names": names})).status_code < 300
     async with api.db.sessions() as s, s.begin():
         s.add_all(ledger.rows)
-    return ledger
+    try:
+        yield ledger
+    finally:
+        async with api.db.sessions() as s, s.begin():
+            for row in ledger.rows:
+                await s.delete(row)
 
 
-async def test_figures_equal_the_ledgers_counted_again(api: DisbursementApi) -> None:
-    ledger = await _ledger(api)
+async def test_figures_equal_the_ledgers_counted_again(api: DisbursementApi, ledger: Ledger) -> None:
     officer = staff(StaffRole.county_officer, ledger.code)
     for month in MONTHS:
         r = await api.get(PATH, officer, {"month": f"{month:%Y-%m}"})
