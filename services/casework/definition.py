@@ -22,6 +22,7 @@ from services.casework.public.router import router as public_page
 from services.casework.raises.router import router as standard_raises
 from services.casework.registry.router import router as households
 from services.casework.reports.router import router as reports
+from services.casework.statistics.router import router as statistics
 from services.casework.subscriptions import subscriptions
 
 DEFINITION = ServiceDefinition(
@@ -45,6 +46,7 @@ DEFINITION = ServiceDefinition(
         reports,
         documents,
         posting_sheets,
+        statistics,
         province,
         calendar_router(SCHEMA, calendar_years),
     ],

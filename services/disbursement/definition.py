@@ -11,6 +11,7 @@ from services.disbursement.ledger.router import router as ledger
 from services.disbursement.models import MODELS
 from services.disbursement.recoveries.router import router as recoveries
 from services.disbursement.rosters.router import router as rosters
+from services.disbursement.statistics.router import router as statistics
 from services.disbursement.subscriptions import subscriptions
 
 DEFINITION = ServiceDefinition(
@@ -18,7 +19,7 @@ DEFINITION = ServiceDefinition(
     schema=ServiceSchema(Base.metadata, tables, Path(__file__).parent / "migrations" / "versions"),
     title="Jiuzhu disbursement: Payment rosters and reconciliation",
     # The deadline's router first: its `/rosters/unpaid-by-deadline` is not a roster's id.
-    routers=[deadlines, rosters, finance, household, ledger, accounts, recoveries],
+    routers=[deadlines, rosters, finance, household, ledger, accounts, recoveries, statistics],
     subscriptions=subscriptions,
 )
 assert MODELS  # every table is registered on Base.metadata before migrations compare against it
