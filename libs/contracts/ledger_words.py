@@ -1,0 +1,34 @@
+"""The Chinese words ledgers (台账, issue 22) print for stored codes, as the console shows them (`console.words`):
+a service writes its own ledger, so its words live here, where every service (and the console) may read them."""
+
+from __future__ import annotations
+
+from libs.contracts.programs import PROGRAM_NAMES, Program
+
+BANK_NAMES = {
+    "ICBC": "中国工商银行",
+    "ABC": "中国农业银行",
+    "BOC": "中国银行",
+    "CCB": "中国建设银行",
+    "BOCOM": "交通银行",
+    "PSBC": "中国邮政储蓄银行",
+    "RCC": "农村信用社",
+    "RCB": "农村商业银行",
+}
+HOUSEHOLD_STATUSES = {"active": "在保", "closed": "已停保"}
+ENTITLEMENT_STATUSES = {"active": "正常发放", "gradual_exit": "渐退", "suspended": "暂停发放", "stopped": "停发"}
+
+
+def program_name(program: str | None) -> str:
+    """最低生活保障 for `dibao`; an unknown code as it is (never an empty cell)."""
+    if program is None:
+        return ""
+    try:
+        return PROGRAM_NAMES[Program(program)]
+    except ValueError:
+        return program
+
+
+def word(table: dict[str, str], key: str | None) -> str:
+    """The word for a code, or the code itself when the table lacks it."""
+    return table.get(key or "", key or "")
