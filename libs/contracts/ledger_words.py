@@ -16,6 +16,15 @@ BANK_NAMES = {
     "RCB": "农村商业银行",
 }
 HOUSEHOLD_STATUSES = {"active": "在保", "closed": "已停保"}
+APPLICATION_STATUSES = {
+    "draft": "草稿",
+    "submitted": "待受理",
+    "returned": "退回补充",
+    "accepted": "已受理",
+    "withdrawn": "已撤回",
+    "decided": "已审核确认",
+}
+CHANNELS = {"counter": "窗口申请", "online": "网上申请", "proxy": "代为申请", "referral": "主动发现转办"}
 ENTITLEMENT_STATUSES = {"active": "正常发放", "gradual_exit": "渐退", "suspended": "暂停发放", "stopped": "停发"}
 
 
