@@ -59,7 +59,7 @@ async def test_the_ledger_names_regions_and_masks_numbers_as_text(api: IntakeApi
 
 
 async def test_a_county_officer_has_whole_numbers_and_the_export_is_audited(api: IntakeApi) -> None:
-    county, village, body = await _accepted(api)
+    county, _, body = await _accepted(api)
     head = body["members"][0]  # type: ignore[index]
     r = await api.get(EXPORT, staff(StaffRole.county_officer, county), {"whole": "true", "status": "accepted"})
     sheet = read_ledger(r)
