@@ -27,6 +27,28 @@ APPLICATION_STATUSES = {
 CHANNELS = {"counter": "窗口申请", "online": "网上申请", "proxy": "代为申请", "referral": "主动发现转办"}
 ENTITLEMENT_STATUSES = {"active": "正常发放", "gradual_exit": "渐退", "suspended": "暂停发放", "stopped": "停发"}
 
+# Registry hits (比对疑点).
+SOURCES = {
+    "death": "死亡登记",
+    "police_deregistration": "公安户籍注销",
+    "cremation": "火化信息",
+    "prison": "服刑人员",
+    "public_payroll": "财政供养人员",
+    "employee_medical_insurance": "职工医疗保险",
+    "work_injury": "工伤保险",
+    "provident_fund": "住房公积金",
+    "retirement": "退休人员",
+    "military": "现役军人",
+    "pension": "养老保险",
+    "vehicle": "机动车辆",
+    "property": "不动产登记",
+    "business": "市场主体登记",
+    "flight": "乘机记录",
+}
+HIT_STATUSES = {"open": "待确认", "confirmed": "已确认", "dismissed": "已排除"}
+SEVERITIES = {"high": "高", "medium": "中", "low": "低"}
+HIT_ROLES = {"member": "家庭成员", "obligor": "赡养（抚养、扶养）义务人"}
+
 
 def program_name(program: str | None) -> str:
     """最低生活保障 for `dibao`; an unknown code as it is (never an empty cell)."""
