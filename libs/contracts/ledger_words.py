@@ -49,6 +49,48 @@ HIT_STATUSES = {"open": "待确认", "confirmed": "已确认", "dismissed": "已
 SEVERITIES = {"high": "高", "medium": "中", "low": "低"}
 HIT_ROLES = {"member": "家庭成员", "obligor": "赡养（抚养、扶养）义务人"}
 
+# Complaints (投诉举报).
+COMPLAINT_STATUSES = {
+    "received": "已登记",
+    "assigned": "已交办",
+    "investigating": "核查中",
+    "resolved": "已办结",
+    "returned": "已退回",
+}
+COMPLAINT_CATEGORIES = {
+    "complaint": "投诉",
+    "report": "举报",
+    "help": "求助",
+    "consultation": "咨询",
+    "suggestion": "建议",
+}
+COMPLAINT_CHANNELS = {
+    "phone": "电话",
+    "web": "网站",
+    "wechat": "微信",
+    "app": "手机应用",
+    "letter": "来信",
+    "visit": "来访",
+    "online": "网上留言",
+}
+COMPLAINT_SOURCES = {"hotline": "12345热线工单", "staff": "工作人员登记"}
+ISSUES = {
+    "wrongful_inclusion": "错保",
+    "favouritism": "人情保、关系保",
+    "deceased_recipient": "死人保",
+    "wrongful_exclusion": "漏保",
+    "staff_misconduct": "工作人员作风问题",
+    "help_request": "求助",
+    "policy_question": "政策咨询",
+    "other": "其他",
+}
+FINDINGS = {
+    "substantiated": "属实",
+    "partly_substantiated": "部分属实",
+    "unsubstantiated": "不属实",
+    "not_applicable": "不涉及事实核查（咨询、建议、求助）",
+}
+
 
 def program_name(program: str | None) -> str:
     """最低生活保障 for `dibao`; an unknown code as it is (never an empty cell)."""
