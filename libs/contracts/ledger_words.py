@@ -91,6 +91,16 @@ FINDINGS = {
     "not_applicable": "不涉及事实核查（咨询、建议、求助）",
 }
 
+# Disbursement (资金发放, 追缴).
+LINE_STATUSES = {"pending": "待发放", "paid": "已发放", "failed": "发放失败"}
+RECOVERY_STATUSES = {"open": "追缴中", "recovered": "已追回", "waived": "已核销"}
+RECOVERY_REASONS = {
+    "paid_after_death": "保障对象死亡后仍发放",
+    "paid_after_stop": "停发后仍发放",
+    "other": "发放金额高于现核定金额",
+    "grant_reclaimed": "临时救助追回",
+}
+
 
 def program_name(program: str | None) -> str:
     """最低生活保障 for `dibao`; an unknown code as it is (never an empty cell)."""
