@@ -101,6 +101,37 @@ RECOVERY_REASONS = {
     "grant_reclaimed": "临时救助追回",
 }
 
+# Cases (审核审批).
+CASE_STATUSES = {
+    "awaiting_verification": "待核对",
+    "investigating": "入户调查",
+    "township_review": "乡镇审核",
+    "publicity": "公示",
+    "confirmation": "县级审核确认",
+    "decided": "已决定",
+    "cancelled": "已撤销",
+}
+CASE_KINDS = {"application": "申请审核", "periodic": "定期复核", "triggered": "触发复核"}
+TRIGGERS = {
+    "application": "申请",
+    "periodic": "定期复核",
+    "death": "死亡信息比对",
+    "hit": "比对疑点",
+    "complaint": "投诉举报",
+    "province_warning": "省级预警",
+    "payment_failed": "发放失败",
+    "age": "到龄复核",
+    "campaign": "年度复核",
+}
+OUTCOMES = {
+    "approved": "批准",
+    "rejected": "不予批准",
+    "continued": "继续保障",
+    "adjusted": "调整保障金额",
+    "gradual_exit": "渐退",
+    "stopped": "停发",
+}
+
 
 def program_name(program: str | None) -> str:
     """最低生活保障 for `dibao`; an unknown code as it is (never an empty cell)."""

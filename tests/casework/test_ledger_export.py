@@ -88,3 +88,36 @@ async def test_others_are_refused_and_filters_are_the_lists(api: CaseworkApi) ->
     sheet = read_ledger(await api.get(EXPORT, county_officer, {"program": "tekun_dispersed"}))
     assert sheet.rows == []
     assert "特困人员分散供养花名册" in sheet.title
+
+
+CASES_EXPORT = "/api/v1/casework/cases/export.xlsx"
+
+
+async def test_the_cases_ledger_masks_then_shows_whole_to_a_county_officer(api: CaseworkApi) -> None:
+    county, village, (head_id, head_name), household_id = await _named_household(api)
+    township, county_officer = officers(village, county)
+    r = await api.get(CASES_EXPORT, township, {"status": "decided"})
+    sheet = read_ledger(r)
+    assert sheet.title.startswith("平遥县古陶镇 审核审批台账")
+    assert sheet.column("家庭编号") == [household_id]
+    assert sheet.column("村（社区）") == ["东关村"]
+    assert sheet.column("办理类型") == ["申请审核"]
+    assert sheet.column("办理状态") == ["已决定"]
+    assert sheet.column("审批结果") == ["批准"]
+    assert sheet.column("申请人（户主）") == [head_name[0] + "*" + head_name[-1]]
+    assert sheet.column("身份证号码") == [head_id[:6] + "*" * 8 + head_id[14:]]
+    assert sheet.type_of("身份证号码") == ["s"]
+    assert sheet.type_of("拟保障金额（元）") == ["n"]
+    assert r.headers["x-jiuzhu-audit"] == f"ledger.exported cases/{village[:9]}"
+
+    r = await api.get(CASES_EXPORT, county_officer, {"whole": "true", "household_id": household_id})
+    sheet = read_ledger(r)
+    assert sheet.column("身份证号码") == [head_id]
+    assert sheet.column("申请人（户主）") == [head_name]
+    assert r.headers["x-jiuzhu-audit"] == f"ledger.exported_whole cases/{county}"
+
+    assert (await api.get(CASES_EXPORT, township, {"whole": "true"})).status_code == 403
+    r = await api.get(CASES_EXPORT, staff(StaffRole.county_officer, new_county()), {"region_code": village})
+    assert r.status_code == 403
+    for bad in ({"program": "gold"}, {"status": "maybe"}, {"household_id": "h" * 65}, {"trigger": "x"}):
+        assert (await api.get(CASES_EXPORT, county_officer, bad)).status_code == 422, bad
