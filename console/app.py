@@ -25,6 +25,7 @@ from console.pages import (
     hits,
     home,
     households,
+    ledgers,
     password,
     printing,
     public,
@@ -72,6 +73,7 @@ def create_app(settings: ConsoleSettings, transport: httpx.AsyncBaseTransport | 
     pages.include_router(deadlines.router)
     pages.include_router(deaths.router)
     pages.include_router(grants.router)
+    pages.include_router(ledgers.router)
     app.include_router(pages)
     app.mount(f"{base}/static", StaticFiles(directory=STATIC), name="static")
 

@@ -141,6 +141,30 @@ class GatewayClient:
             raise problem_of(response)
         return response
 
+    async def download(self, session: Session, path: str, params: dict[str, str]) -> httpx.Response:
+        """The API's file at `path` as this person, its body not yet read (the caller streams it on and closes it); an
+        `ApiProblem` for a refusal, read whole (a problem is small)."""
+        await self._renew_if_due(session)
+        response = await self._open(session, path, params)
+        if response.status_code == 401:
+            await response.aclose()
+            await self._renew(session)
+            response = await self._open(session, path, params)
+            if response.status_code == 401:
+                await response.aclose()
+                raise SignInAgain
+        if response.status_code >= 400:
+            try:
+                await response.aread()
+            finally:
+                await response.aclose()
+            raise problem_of(response)
+        return response
+
+    async def _open(self, session: Session, path: str, params: dict[str, str]) -> httpx.Response:
+        request = self.http.build_request("GET", path, params=params, headers=_bearer(session))
+        return await self.http.send(request, stream=True)
+
     async def listing(
         self, session: Session, path: str, params: dict[str, Any], cursor: str | None, limit: int
     ) -> Listing:
