@@ -56,7 +56,7 @@ CODES = (
     ErrorCode("amount_above_ceiling", 422, "The amount is above the program's ceiling", "金额超过该救助项目的上限"),
     ErrorCode("invalid_period", 422, "A month is written YYYY-MM, e.g. 2026-12", "月份格式应为“年-月”，如 2026-12"),
     ErrorCode("out_of_range", 422, "The value is outside the range allowed", "数值超出允许范围"),
-    # Monthly figures (libs.modules.figures_by_region, libs.kernel.statistics): a month nobody can have figures for.
+    # Monthly figures (libs.modules.figures_by_region): a month nobody can have figures for.
     ErrorCode(
         "statistics_month_out_of_range",
         422,

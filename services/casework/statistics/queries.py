@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.entitlements import EntitlementStatus
 from libs.contracts.events.casework import CaseOutcome
 from libs.contracts.programs import Program
-from libs.kernel.statistics import Rows, Scope
+from libs.modules.figures_tally import Rows, Scope
 from services.casework.appeals.models import CaseAppeal as Appeal
 from services.casework.case.models import Case
 from services.casework.case.rules import CaseKind

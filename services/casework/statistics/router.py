@@ -6,11 +6,11 @@ from collections.abc import Mapping
 
 from fastapi import APIRouter
 
-from libs.contracts.clock import business_date
 from libs.contracts.statistics import MonthlyFigures
 from libs.contracts.statistics.casework import PROGRAMS
 from libs.kernel.db import DbSession
-from libs.kernel.statistics import RESPONSES, MonthParam, RegionParam, ratio, scope_of
+from libs.modules.figures_by_region import STATISTICS_ERRORS, MonthQuery, RegionQuery, window_of
+from libs.modules.figures_tally import ratio, scope_of
 from services.casework.context import CaseworkCtx
 from services.casework.db import tables
 from services.casework.dependencies import Reader
@@ -23,9 +23,9 @@ def _averages(figures: dict[str, int]) -> Mapping[str, int]:
     return {f"average_fen_{p}": ratio(figures[f"amount_fen_{p}"], figures[f"persons_{p}"]) for p in PROGRAMS}
 
 
-@router.get("/statistics", response_model=MonthlyFigures, responses=RESPONSES)
+@router.get("/statistics", response_model=MonthlyFigures, responses=STATISTICS_ERRORS)
 async def statistics(
-    session: DbSession, ctx: CaseworkCtx, who: Reader, month: MonthParam, region: RegionParam = None
+    session: DbSession, ctx: CaseworkCtx, who: Reader, month: MonthQuery, region: RegionQuery = None
 ) -> MonthlyFigures:
     """The registry's households and persons by program at the month's end (new and stopped in it, monthly amounts
     and the average per person), reviews, decisions, appeals and village reports of the month, for `region`
@@ -33,6 +33,6 @@ async def statistics(
 
     A month built by the nightly job answers from its kept rows (as of that build: the month so far, or as it was
     at its end); a month never built is counted from the registry as it stands."""
-    scope = scope_of(who, month, region, business_date(ctx.now()))
+    scope = scope_of(window_of(who, month, region, ctx.now()))
     tally = await service.stored(session, scope) or await service.live(session, scope)
     return await tally.figures(session, tables.region_names, "casework", _averages)

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.clock import business_date
 from libs.contracts.period import Period
 from libs.contracts.statistics.casework import DERIVED, LABELS
-from libs.kernel.statistics import Scope, Tally
+from libs.modules.figures_tally import Scope, Tally
 from services.casework.statistics import queries
 from services.casework.statistics.models import MonthlyFigureBuild, MonthlyFigureRow
 

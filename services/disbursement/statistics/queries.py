@@ -12,7 +12,7 @@ from sqlalchemy import Select, and_, func, literal, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.statistics.disbursement import HOLD_KINDS
-from libs.kernel.statistics import Rows, Scope
+from libs.modules.figures_tally import Rows, Scope
 from services.disbursement.entitlements.models import Entitlement, Hold
 from services.disbursement.grants.models import TemporaryGrant
 from services.disbursement.recoveries.models import Recovery, RecoveryCollection

@@ -7,11 +7,11 @@ from collections.abc import Mapping
 
 from fastapi import APIRouter
 
-from libs.contracts.clock import business_date
 from libs.contracts.statistics import MonthlyFigures
 from libs.contracts.statistics.disbursement import LABELS
 from libs.kernel.db import DbSession
-from libs.kernel.statistics import RESPONSES, MonthParam, RegionParam, Tally, scope_of
+from libs.modules.figures_by_region import STATISTICS_ERRORS, MonthQuery, RegionQuery, window_of
+from libs.modules.figures_tally import Tally, scope_of
 from services.disbursement.context import DisbursementCtx
 from services.disbursement.db import tables
 from services.disbursement.dependencies import Reader
@@ -25,15 +25,15 @@ def _nothing_derived(figures: dict[str, int]) -> Mapping[str, int]:
     return {}
 
 
-@router.get("/statistics", response_model=MonthlyFigures, responses=RESPONSES)
+@router.get("/statistics", response_model=MonthlyFigures, responses=STATISTICS_ERRORS)
 async def statistics(
-    session: DbSession, ctx: DisbursementCtx, who: Reader, month: MonthParam, region: RegionParam = None
+    session: DbSession, ctx: DisbursementCtx, who: Reader, month: MonthQuery, region: RegionQuery = None
 ) -> MonthlyFigures:
     """The month's rosters as finance reported them (paid by program: regular, arrears, one-off; lines paid, failed,
     pending), households held at its end by kind, recoveries raised and recovered, temporary grants paid, for
     `region` (default: your jurisdiction) and each region one level below it. Labels:
     libs.contracts.statistics.disbursement."""
-    scope = scope_of(who, month, region, business_date(ctx.now()))
+    scope = scope_of(window_of(who, month, region, ctx.now()))
     tally = Tally(scope, tuple(LABELS))
     tally.add(await queries.line_rows(session, scope))
     tally.add(await queries.hold_rows(session, scope))

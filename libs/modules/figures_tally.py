@@ -1,4 +1,6 @@
-"""Monthly figures (issue 22): what every service's `GET /api/v1/<service>/statistics` shares.
+"""Monthly figures added up by child region (issue 22), for the services whose figures are sums of amounts or kept
+rows rather than counts of one table (casework, disbursement); the month and region are checked by
+`libs.modules.figures_by_region.window_of`, as for every service.
 
 Each service counts its own figures (libs.contracts.statistics) in one grouped query per table, by the region one
 level below the one asked for; the region's own figures are the sum of its children's, so a county and the sum of its
@@ -10,42 +12,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Annotated
 
-from fastapi import Query
 from sqlalchemy import ColumnElement, Table, and_, func, literal, literal_column
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from libs.contracts.clock import CHINA_TZ
-from libs.contracts.period import InvalidPeriod, Period
+from libs.contracts.period import Period
 from libs.contracts.statistics import FigureSet, MonthlyFigures
-from libs.kernel.auth import Principal, ensure_jurisdiction
-from libs.kernel.errors import Unprocessable
-from libs.kernel.region_names import LEVELS, RegionNames, names_under
-
-FIRST_MONTH = Period(2000, 1)
-
-MonthParam = Annotated[str, Query(pattern=r"^[0-9]{4}-[0-9]{2}$", description="The month, YYYY-MM (2000-01 … now)")]
-RegionParam = Annotated[
-    str | None,
-    Query(
-        pattern=r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})$",
-        description="The region (province … village code); your jurisdiction when left out",
-    ),
-]
-RESPONSES: dict[int | str, dict[str, str]] = {
-    403: {"description": "The region is outside your jurisdiction (`outside_jurisdiction`)"},
-    422: {"description": "A malformed month or region, or a month before 2000-01 or after the current one"},
-}
-
-
-class MonthOutOfRange(Unprocessable):
-    code = "statistics_month_out_of_range"
-
-
-class InvalidMonth(Unprocessable):
-    code = "invalid_period"
+from libs.kernel.region_names import RegionNames, names_under
+from libs.modules.figures_by_region import Window
 
 
 @dataclass(frozen=True)
@@ -90,18 +66,10 @@ def _next_prefix(prefix: str) -> str | None:
     return str(int(prefix) + 1).zfill(len(prefix))
 
 
-def scope_of(who: Principal, month: str, region: str | None, today: dt.date) -> Scope:
-    """Checks the month (2000-01 … the current month) and the region (inside the caller's jurisdiction)."""
-    try:
-        period = Period.parse(month)
-    except InvalidPeriod as e:
-        raise InvalidMonth(e.message) from e
-    if not FIRST_MONTH <= period <= Period.of(today):
-        raise MonthOutOfRange(f"{period} is not between {FIRST_MONTH} and {Period.of(today)}")
-    code = who.region_prefix if region is None else region
-    ensure_jurisdiction(who, code)
-    below = [n for n in LEVELS if n > len(code)]
-    return Scope(period, code, below[0] if below else 0)
+def scope_of(window: Window) -> Scope:
+    """The scope of a checked month and region (libs.modules.figures_by_region.window_of: 422 for a month outside
+    2000-01 … now, 403 outside the jurisdiction)."""
+    return Scope(window.month, window.region, window.child_length or 0)
 
 
 Rows = Iterable[tuple[str, str, int]]  # (area, figure key, value)
