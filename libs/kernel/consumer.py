@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
@@ -44,6 +45,7 @@ def typed_handler(model: type[P], ctx: C, use: Callable[[AsyncSession, C, P], Aw
 
 
 _log = structlog.get_logger("consumer")
+FIRST = asyncio.FIRST_COMPLETED
 _COMMIT_TIMEOUT = 10.0  # aiokafka's commit() can hang after a broker restart (ARCHITECTURE.md, running it)
 
 
@@ -56,6 +58,7 @@ class EventConsumer:
         settings: BaseServiceSettings,
         handlers: Mapping[str, Handler],
         *,
+        nudge: asyncio.Event | None = None,
         retry_base_delay: float = 0.1,
     ) -> None:
         self.name = name
@@ -66,6 +69,8 @@ class EventConsumer:
         self.handlers = dict(handlers)
         self.retry_base_delay = retry_base_delay
         self._topics = {settings.topic(t): t for t in self.handlers}
+        # Set when a relay published to one of our topics (libs.kernel.nudges); None: wait in the fetch instead.
+        self.nudge = nudge
 
     def _new_consumer(self) -> AIOKafkaConsumer:
         return AIOKafkaConsumer(
@@ -76,7 +81,7 @@ class EventConsumer:
             auto_offset_reset="earliest",
             fetch_max_wait_ms=self.settings.consumer_fetch_max_wait_ms,
             session_timeout_ms=10_000,
-            heartbeat_interval_ms=1_000,
+            heartbeat_interval_ms=3_000,  # a third of the session timeout: an idle group's only traffic
             max_poll_interval_ms=300_000,
             metadata_max_age_ms=5_000,
         )
@@ -99,12 +104,26 @@ class EventConsumer:
                     await asyncio.wait_for(consumer.stop(), 10)
 
     async def _poll(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
+        last_message = time.monotonic()
         while not stop.is_set():
+            if self.nudge is not None:
+                # Cleared before the fetch: a nudge arriving during it keeps the consumer from pausing after it.
+                self.nudge.clear()
             batches: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]] = await consumer.getmany(
                 timeout_ms=200, max_records=500
             )
             if not batches:
+                idle = time.monotonic() - last_message >= self.settings.consumer_idle_after_seconds
+                # After an idle check that no nudge started, this one look, and paused again at once if empty.
+                if (
+                    self.nudge is not None
+                    and idle
+                    and not self.nudge.is_set()
+                    and await self._idle(consumer, self.nudge, stop)
+                ):
+                    last_message = time.monotonic()
                 continue
+            last_message = time.monotonic()
             done: dict[TopicPartition, int] = {}
             for tp, records in batches.items():
                 for record in records:
@@ -116,6 +135,22 @@ class EventConsumer:
                 # The messages are handled; the inbox makes their redelivery harmless. Reconnect and carry on.
                 _log.warning("consumer.commit_failed", consumer=self.group_id, error=repr(exc))
                 raise
+
+    async def _idle(self, consumer: AIOKafkaConsumer, nudge: asyncio.Event, stop: asyncio.Event) -> bool:
+        """Fetch nothing until a relay says one of our topics has news (True), or the idle check comes round, or we
+        stop."""
+        consumer.pause(*consumer.assignment())
+        try:
+            waiters = [asyncio.ensure_future(nudge.wait()), asyncio.ensure_future(stop.wait())]
+            try:
+                await asyncio.wait(waiters, timeout=self.settings.consumer_idle_check_seconds, return_when=FIRST)
+            finally:
+                for waiter in waiters:
+                    waiter.cancel()
+        finally:
+            # Whatever is paused now, partitions assigned while we waited included.
+            consumer.resume(*consumer.paused())
+        return nudge.is_set()
 
     async def process(self, record: ConsumerRecord[bytes, bytes]) -> None:
         raw = record.value or b""

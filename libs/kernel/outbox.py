@@ -28,6 +28,7 @@ from libs.kernel.connections import database_connect_args, kafka_client_options
 from libs.kernel.db import Database, try_advisory_xact_lock
 from libs.kernel.events import CloudEvent
 from libs.kernel.metrics import OUTBOX_PUBLISHED, OUTBOX_RELAY_ERRORS
+from libs.kernel.nudges import announce
 from libs.kernel.settings import BaseServiceSettings
 
 _log = structlog.get_logger("outbox")
@@ -133,6 +134,8 @@ class OutboxRelay:
                 .where(t.c.id.in_([r.id for r in rows]))
                 .values(sent_at=text("now()"), attempts=t.c.attempts + 1)
             )
+            # Idle consumers of these topics resume at this commit (libs.kernel.nudges), not at their next look.
+            await announce(session, {r.topic for r in rows})
         OUTBOX_PUBLISHED.labels(self.settings.service_name).inc(len(rows))
         return len(rows)
 

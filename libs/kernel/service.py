@@ -29,9 +29,10 @@ from libs.kernel.errors import install_error_handlers
 from libs.kernel.input_guard import InputGuardMiddleware, body_limit
 from libs.kernel.jobs import JobRunner, PeriodicJob
 from libs.kernel.messaging_tables import MessagingTables
+from libs.kernel.nudges import Nudges
 from libs.kernel.outbox import Outbox, OutboxRelay
 from libs.kernel.region_names import region_names_router
-from libs.kernel.settings import Role, ServiceSettings
+from libs.kernel.settings import ConsumerWake, Role, ServiceSettings
 from libs.kernel.training_clock import TrainingClock, clock_router
 from libs.kernel.web import ReadinessCheck, RequestContextMiddleware, add_health_routes
 
@@ -174,10 +175,18 @@ class BrokerProbe:
 def worker_tasks(runtime: Runtime, stop: asyncio.Event) -> list[Callable[[], Coroutine[Any, Any, None]]]:
     d, s, db = runtime.definition, runtime.settings, runtime.db
     relay = OutboxRelay(db, d.tables.outbox, s)
-    consumers = [EventConsumer(name, db, d.tables, s, handlers) for name, handlers in consumers_of(runtime).items()]
+    # Idle consumers wait for a relay's nudge rather than fetching in a loop (libs.kernel.nudges), unless the broker
+    # itself wakes them (CONSUMER_WAKE=broker).
+    nudges = Nudges(s) if s.consumer_wake is ConsumerWake.nudge else None
+    consumers = [
+        EventConsumer(name, db, d.tables, s, handlers, nudge=nudges.waiter(map(s.topic, handlers)) if nudges else None)
+        for name, handlers in consumers_of(runtime).items()
+    ]
     runners = [JobRunner(db, job, d.name) for job in d.jobs(runtime)]
+    listening = [lambda: nudges.run(stop)] if nudges is not None and consumers else []
     return [
         lambda: relay.run(stop),
+        *listening,
         *[(lambda c=c: c.run(stop)) for c in consumers],
         *[(lambda r=r: r.run(stop)) for r in runners],
     ]

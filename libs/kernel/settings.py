@@ -25,6 +25,11 @@ class Environment(StrEnum):
     production = "production"
 
 
+class ConsumerWake(StrEnum):
+    nudge = "nudge"
+    broker = "broker"
+
+
 class Role(StrEnum):
     """What a process runs: the HTTP API, the worker (relay, consumers, schedules), or both."""
 
@@ -131,6 +136,13 @@ class BaseServiceSettings(BaseSettings):
     # Measured: the development broker answers an empty fetch only when this wait runs out (no early return on new
     # data), so it bounds event latency; Apache Kafka returns as soon as data arrives and can take a larger value.
     consumer_fetch_max_wait_ms: int = Field(default=10, ge=1, le=5000)
+    # How an idle consumer waits for the next event (libs.kernel.nudges). `nudge` (the development broker): it pauses
+    # its partitions after `consumer_idle_after_seconds` without a message and is woken by the publishing relay's
+    # NOTIFY, or looks by itself every `consumer_idle_check_seconds`. `broker` (Apache Kafka, which answers a fetch as
+    # soon as data arrives): it waits in the fetch itself, `consumer_fetch_max_wait_ms` (500 in the deploy files).
+    consumer_wake: ConsumerWake = ConsumerWake.nudge
+    consumer_idle_after_seconds: float = Field(default=0.5, gt=0, le=60)
+    consumer_idle_check_seconds: float = Field(default=15.0, gt=0, le=300)
 
     @classmethod
     def settings_customise_sources(
