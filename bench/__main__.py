@@ -15,6 +15,8 @@ BENCHMARKS = [
     "bench.system_throughput",
     "bench.console_lists",
     "bench.statistics_figures",
+    "bench.casework_statistics",
+    "bench.disbursement_statistics",
 ]
 
 

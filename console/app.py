@@ -25,7 +25,9 @@ from console.pages import (
     hits,
     home,
     households,
+    ledgers,
     password,
+    printing,
     public,
     recoveries,
     rosters,
@@ -59,6 +61,7 @@ def create_app(settings: ConsoleSettings, transport: httpx.AsyncBaseTransport | 
     pages.include_router(public.router)  # 信息公开: no session
     pages.include_router(home.router)
     pages.include_router(password.router)
+    pages.include_router(printing.router)
     pages.include_router(filing.router)  # before applications: /applications/new is not an application id
     pages.include_router(applications.router)
     pages.include_router(cases.router)
@@ -71,6 +74,7 @@ def create_app(settings: ConsoleSettings, transport: httpx.AsyncBaseTransport | 
     pages.include_router(deadlines.router)
     pages.include_router(deaths.router)
     pages.include_router(grants.router)
+    pages.include_router(ledgers.router)
     pages.include_router(statistics.router)  # 统计分析 and the monthly report
     app.include_router(pages)
     app.mount(f"{base}/static", StaticFiles(directory=STATIC), name="static")

@@ -119,6 +119,14 @@ class GatewayClient:
 
     async def call(self, session: Session, method: str, path: str, **kwargs: Any) -> Any:
         """The API's JSON answer to `method path` as this person; an `ApiProblem` for a refusal."""
+        response = await self._answer(session, method, path, **kwargs)
+        return response.json() if response.content else None
+
+    async def document(self, session: Session, path: str) -> httpx.Response:
+        """A printed document (a kept PDF) as this person: the answer itself, its bytes and headers to pass on."""
+        return await self._answer(session, "GET", path)
+
+    async def _answer(self, session: Session, method: str, path: str, **kwargs: Any) -> httpx.Response:
         await self._renew_if_due(session)
         await self._regions_if_due(session)
         response = await self.http.request(method, path, headers=_bearer(session), **kwargs)
@@ -131,7 +139,31 @@ class GatewayClient:
             raise ApiProblem(502, "response_too_large", "接口返回的内容过大")
         if response.status_code >= 400:
             raise problem_of(response)
-        return response.json() if response.content else None
+        return response
+
+    async def download(self, session: Session, path: str, params: dict[str, str]) -> httpx.Response:
+        """The API's file at `path` as this person, its body not yet read (the caller streams it on and closes it); an
+        `ApiProblem` for a refusal, read whole (a problem is small)."""
+        await self._renew_if_due(session)
+        response = await self._open(session, path, params)
+        if response.status_code == 401:
+            await response.aclose()
+            await self._renew(session)
+            response = await self._open(session, path, params)
+            if response.status_code == 401:
+                await response.aclose()
+                raise SignInAgain
+        if response.status_code >= 400:
+            try:
+                await response.aread()
+            finally:
+                await response.aclose()
+            raise problem_of(response)
+        return response
+
+    async def _open(self, session: Session, path: str, params: dict[str, str]) -> httpx.Response:
+        request = self.http.build_request("GET", path, params=params, headers=_bearer(session))
+        return await self.http.send(request, stream=True)
 
     async def listing(
         self, session: Session, path: str, params: dict[str, Any], cursor: str | None, limit: int

@@ -4,7 +4,8 @@ Rows are the regions one level below (by name, never by code), then 合计 (the 
 answer them: never summed here, so a reader can check the rows against it). Columns are the programs × households /
 persons / amounts paid, then applications, reviews, hits and complaints, with their units in the header. Amounts are
 yuan with two decimals (the services count fen). A figure a service did not answer is "—", and a note says which.
-Written with XlsxWriter in memory: a report has one row per region below, never more than a few hundred.
+Written with XlsxWriter in memory, not through the streamed ledger writer (libs.kernel.xlsx): a report has merged
+title and group headers, and one row per region below, never more than a few hundred.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import io
 from itertools import groupby
 
-import xlsxwriter
+import xlsxwriter  # type: ignore[import-untyped]
 
 from console.statistics_figures import REPORT_COLUMNS, Column, Line, MonthAnswers
 from libs.contracts.period import Period

@@ -75,6 +75,8 @@ _APPLICATIONS, _CASES = "/api/v1/intake/applications", "/api/v1/casework/cases"
 _HITS, _COMPLAINTS = "/api/v1/matching/hits", "/api/v1/complaints"
 _VILLAGE_REPORTS, _ROSTERS = "/api/v1/casework/village-reports/overdue", "/api/v1/disbursement/rosters"
 _GRANTS = "/api/v1/casework/temporary-grants"
+# The lists whose work a page exports as a ledger (console.pages.ledgers), with the page's filters.
+_LEDGERS = {_APPLICATIONS: "applications", _CASES: "cases"}
 _GRANT_COUNTS = f"{_GRANTS}/counts"
 # Complaints still to answer, whatever step they are at (the ledger's open statuses).
 _OPEN_COMPLAINTS = ("received", "assigned", "investigating")
@@ -299,7 +301,8 @@ async def home(request: Request) -> HTMLResponse:
     for found in listed:
         if found.kind.counted and not found.unavailable:
             found.total = _total(counts[found.kind.counted[0]], found.kind.counted[1])
-    return page(request, "home.html", session=session, person=session.person, listed=listed, soonest=_soonest(listed))
+    return page(request, "home.html", session=session, person=session.person, listed=listed, soonest=_soonest(listed),
+                ledgers=_LEDGERS)  # fmt: skip
 
 
 SOONEST = 10

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from typing import Annotated
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -34,6 +34,7 @@ from console.statistics_figures import (
 from console.statistics_report import SERVICE_NAMES, chinese_month, monthly_report, report_filename
 from console.web import current_session, gateway_of, page, settings_of
 from libs.contracts.clock import china_today
+from libs.kernel.xlsx import disposition
 
 router = APIRouter(prefix="/statistics")
 
@@ -133,5 +134,5 @@ async def monthly_report_file(request: Request, month: Typed = None, region: Typ
     except ApiProblem as refused:
         return _refused(request, session, refused.status, refused.message, month or wanted)
     name = report_filename(answers.total().name, wanted)
-    disposition = f"attachment; filename=\"report-{wanted}.xlsx\"; filename*=UTF-8''{quote(name)}"
-    return Response(monthly_report(answers), media_type=XLSX, headers={"Content-Disposition": disposition})
+    headers = {"Content-Disposition": disposition(name, f"report-{wanted}.xlsx")}
+    return Response(monthly_report(answers), media_type=XLSX, headers=headers)

@@ -11,6 +11,7 @@ from services.casework.case.posting_router import router as postings
 from services.casework.case.router import router as cases
 from services.casework.context import Casework
 from services.casework.db import SCHEMA, Base, calendar_years, tables
+from services.casework.documents.posting_router import router as posting_sheets
 from services.casework.documents.router import router as documents
 from services.casework.grants.router import router as temporary_grants
 from services.casework.local_figures.router import router as standards
@@ -21,6 +22,7 @@ from services.casework.public.router import router as public_page
 from services.casework.raises.router import router as standard_raises
 from services.casework.registry.router import router as households
 from services.casework.reports.router import router as reports
+from services.casework.statistics.router import router as statistics
 from services.casework.subscriptions import subscriptions
 
 DEFINITION = ServiceDefinition(
@@ -43,6 +45,8 @@ DEFINITION = ServiceDefinition(
         relatives,
         reports,
         documents,
+        posting_sheets,
+        statistics,
         province,
         calendar_router(SCHEMA, calendar_years),
     ],

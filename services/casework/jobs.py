@@ -1,6 +1,6 @@
 """Casework's scheduled work in the worker: the review calendar, the end of publicity and of gradual exits, the
 provincial push, standard raises left unfinished, reviews ahead of birthdays, annual review campaigns, moves
-whose month has come."""
+whose month has come, the monthly figures kept per village."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.contracts.clock import business_date
 from libs.kernel.jobs import PeriodicJob
 from libs.kernel.service import Runtime
 from services.casework.campaigns import service as campaigns
@@ -20,6 +21,7 @@ from services.casework.context import Casework
 from services.casework.moves.service import apply_due as apply_due_moves
 from services.casework.province.push import push_job
 from services.casework.raises import service as raises
+from services.casework.statistics.service import build_due as build_figures
 
 
 def jobs(runtime: Runtime) -> Sequence[PeriodicJob]:
@@ -60,6 +62,12 @@ def jobs(runtime: Runtime) -> Sequence[PeriodicJob]:
         # A move between counties accepted ahead takes effect when its month begins (issue 21).
         await apply_due_moves(session, ctx)
 
+    async def monthly_figures(session: AsyncSession) -> None:
+        # The month's figures kept per village (issue 22): a city's statistics add up stored rows. Nightly is the
+        # figures' resolution for the month so far; the month before is built once more after its end.
+        now = ctx.now()
+        await build_figures(session, business_date(now), now)
+
     return (
         PeriodicJob("review-calendar", every, reviews),
         PeriodicJob("review-campaigns", every, review_campaigns),
@@ -69,4 +77,5 @@ def jobs(runtime: Runtime) -> Sequence[PeriodicJob]:
         PeriodicJob("publicity", every, publicity),
         PeriodicJob("gradual-exits", every, exits),
         push_job(ctx),
+        PeriodicJob("monthly-figures", max(every, timedelta(days=1)), monthly_figures),
     )

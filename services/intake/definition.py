@@ -5,6 +5,7 @@ from libs.modules.work_calendar import calendar_router
 from services.intake.application.router import router as applications
 from services.intake.context import Intake
 from services.intake.db import SCHEMA, Base, calendar_years, tables
+from services.intake.documents.router import router as documents
 from services.intake.lead.router import router as leads
 from services.intake.local_figures.router import router as procedure_rules
 from services.intake.statistics.router import router as statistics
@@ -15,6 +16,14 @@ DEFINITION = ServiceDefinition(
     context_class=Intake,
     schema=ServiceSchema(Base.metadata, tables, Path(__file__).parent / "migrations" / "versions"),
     title="Jiuzhu intake: Applications and active discovery",
-    routers=[applications, leads, warnings, procedure_rules, statistics, calendar_router(SCHEMA, calendar_years)],
+    routers=[
+        applications,
+        documents,
+        leads,
+        warnings,
+        procedure_rules,
+        statistics,
+        calendar_router(SCHEMA, calendar_years),
+    ],
     subscriptions=subscriptions,
 )

@@ -8,7 +8,7 @@ import io
 import random
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from console.pages.statistics import shown
 from console.statistics_charts import bars_by_child, trend_charts

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from openpyxl import load_workbook
+from openpyxl import load_workbook  # type: ignore[import-untyped]
 from playwright.async_api import Locator, Page, expect
 
 from console.words import yuan

@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from openpyxl import load_workbook  # type: ignore[import-untyped]
 from playwright.async_api import Page, expect
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from console.words import chinese_date, yuan
 from libs.contracts.clock import CHINA_TZ, china_today
 from libs.demo_county.intake import fictional_id
+from libs.kernel.settings import BaseServiceSettings
 from tests.e2e.browser import chromium, keep_screenshot, no_horizontal_scroll, page
 from tests.e2e.console_session import CONSOLE
 from tests.e2e.console_session import csrf as _csrf
@@ -40,6 +45,7 @@ from tests.e2e.journey_payment import (
     verify,
 )
 from tests.e2e.system import WholeSystem, new_county
+from tests.support.waiting import wait_until
 
 __all__ = ["chromium", "page"]  # fixtures
 pytestmark = pytest.mark.timeout(900)  # the journey waits for casework's publicity job
@@ -204,8 +210,36 @@ async def test_a_bad_identity_number_is_shown_beside_its_field_and_kept(
     assert 'value="14x"' in bad_region.text
 
 
+async def _ledger_notes(whole_system: WholeSystem, target: str) -> set[str]:
+    """What the gateway's access audit holds of the ledgers exported for `target` (`households/<region>`)."""
+    engine = create_async_engine(BaseServiceSettings(database_url=whole_system.stack.database_url).async_database_url)
+    try:
+
+        async def notes() -> set[str]:
+            async with engine.connect() as conn:
+                rows = await conn.execute(
+                    text("SELECT action FROM gateway.access_audit WHERE target = :target"), {"target": target}
+                )
+                return {str(r[0]) for r in rows}
+
+        found: set[str] = await wait_until(notes, lambda actions: "ledger.exported_whole" in actions, timeout=30)
+        return found
+    finally:
+        await engine.dispose()
+
+
+async def _download_ledger(page: Page, link: str, saved: Path) -> list[Any]:
+    """Click an 导出 Excel link and read the workbook the browser saved: its rows, cells with their types."""
+    async with page.expect_download() as downloading:
+        await page.get_by_role("link", name=link, exact=True).click()
+    download = await downloading.value
+    assert download.suggested_filename.endswith("救助对象花名册" + china_today().isoformat() + ".xlsx")
+    await download.save_as(saved)
+    return list(load_workbook(saved).active.iter_rows())
+
+
 async def test_in_a_browser_search_then_the_file_then_a_past_date(
-    whole_system: WholeSystem, decided: Decided, page: Page
+    whole_system: WholeSystem, decided: Decided, page: Page, tmp_path: Path
 ) -> None:
     officer = decided.cast.county_officer
     assert officer.username is not None
@@ -222,6 +256,16 @@ async def test_in_a_browser_search_then_the_file_then_a_past_date(
     await expect(results.get_by_role("link", name="宋*军")).to_have_count(1)
     assert await no_horizontal_scroll(page)
     await keep_screenshot(page, "households")  # the village's list: no identity number typed in the picture
+    # 导出 Excel: the village's roll, as the list shows it (masked), then whole for the county officer (audited).
+    head, household_id = decided.family.head.id_number, decided.decision.household_id
+    rows = await _download_ledger(page, "导出 Excel", tmp_path / "roll.xlsx")
+    assert [c.value for c in rows[1][:3]] == ["序号", "家庭编号", "县（市、区）"]
+    [row] = [r for r in rows[2:] if r[1].value == household_id]
+    assert (row[5].value, row[6].value, row[6].data_type) == ("宋*军", head[:6] + "*" * 8 + head[14:], "s")
+    rows = await _download_ledger(page, "导出 Excel（完整证件号码）", tmp_path / "whole.xlsx")
+    [row] = [r for r in rows[2:] if r[1].value == household_id]
+    assert (row[5].value, row[6].value, row[6].data_type) == ("宋建军", head, "s")
+    assert "ledger.exported_whole" in await _ledger_notes(whole_system, f"households/{decided.family.village}")
     await page.get_by_label("村（社区）代码").fill("")
     await page.get_by_label("身份证号").fill(decided.family.head.id_number)
     await page.get_by_role("button", name="查询", exact=True).click()

@@ -180,6 +180,13 @@ async def test_a_county_officer_builds_locks_submits_and_downloads_a_roster_that
     assert submitted.status_code == 303, submitted.text
     seen = await browser.get(submitted.headers["location"])
     assert "<dd>已提交财政</dd>" in seen.text
+    # 打印: the funding letter as the API kept it, through the console as this person (issue 22).
+    assert f'href="{here}/print/funding-letter.pdf"' in seen.text
+    letter = await browser.get(f"{here}/print/funding-letter.pdf")
+    assert letter.status_code == 200, letter.text
+    assert letter.headers["content-type"] == "application/pdf"
+    assert letter.content.startswith(b"%PDF")
+    assert len(letter.headers["x-content-sha256"]) == 64
     assert await _status_of(officer, roster_id) == "submitted"
     listed = await browser.get(f"{CONSOLE}/rosters", params={"status": "submitted"})
     assert f'href="{CONSOLE}/rosters/{roster_id}">{_chinese_month(entitled.month)}</a>' in listed.text
@@ -200,13 +207,14 @@ async def test_a_county_officer_builds_locks_submits_and_downloads_a_roster_that
     other = await whole_system.staff("county_officer", new_county(), "另一县民政局 科长")
     async with httpx.AsyncClient(base_url=whole_system.base_url, timeout=60) as elsewhere:
         await _sign_in(elsewhere, other)
-        theirs = [await elsewhere.get(path) for path in (here, f"{here}/file", f"{CONSOLE}/rosters")]
-    for refused in theirs[:2]:
+        paths = (here, f"{here}/file", f"{here}/print/funding-letter.pdf", f"{CONSOLE}/rosters")
+        theirs = [await elsewhere.get(path) for path in paths]
+    for refused in theirs[:3]:
         assert refused.status_code in {403, 404}
         assert 'role="alert"' in refused.text
         assert "宋*军" not in refused.text
-        assert not refused.headers["content-type"].startswith("text/csv")
-    assert roster_id not in theirs[2].text
+        assert not refused.headers["content-type"].startswith(("text/csv", "application/pdf"))
+    assert roster_id not in theirs[3].text
 
 
 async def test_a_month_being_built_says_so_with_a_refresh_link_and_a_county_without_recipients_is_refused(

@@ -270,4 +270,10 @@ CODES: tuple[ErrorCode, ...] = (
         "No public page for this county: it is not a county the system names",
         "未找到该区县的信息公开页面",
     ),
+    ErrorCode(
+        "posting_empty",
+        409,
+        "Nothing is posted in the village: no proposal in publicity and no recipient to list",
+        "本村当前没有需要公示的对象，不能打印公示单",
+    ),
 )

@@ -105,4 +105,11 @@ CODES: tuple[ErrorCode, ...] = (
         "发放到位日不能早于花名表报送截止日",
     ),
     ErrorCode("period_not_begun", 422, "The month has not begun", "所查月份尚未到来"),
+    # Printed funding letters (rosters/funding_letter.py, issue 22).
+    ErrorCode(
+        "funding_letter_not_available",
+        409,
+        "The funding letter is printed from a locked roster only (a draft changes; a cancelled one is not funded)",
+        "花名册锁定后才能打印资金拨付函（草稿或已作废的花名册不能打印）",
+    ),
 )

@@ -99,4 +99,11 @@ CODES: tuple[ErrorCode, ...] = (
         "The warning id was already received with other content",
         "该预警编号已接收过内容不同的预警",
     ),
+    # Printed notices (documents/errors.py, issue 22).
+    ErrorCode(
+        "application_document_not_available",
+        409,
+        "A notice exists only once the application is accepted (受理通知书) or returned for supplement (一次性告知书)",
+        "申请尚未受理或未退回补正，不能打印此文书",
+    ),
 )

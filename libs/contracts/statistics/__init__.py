@@ -33,5 +33,6 @@ class MonthlyFigures(BaseModel):
     children: list[FigureSet]
 
 
-# Figure key → (Chinese label, unit): "户", "人", "件", "元" (stored in fen) or "%" (stored in tenths of a percent).
+# Figure key → (Chinese label, unit): "户", "人", "件", "个" (villages), "元" (stored in fen) or "%" (stored in tenths
+# of a percent).
 Labels = dict[str, tuple[str, str]]

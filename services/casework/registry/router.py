@@ -6,15 +6,24 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
 
+from libs.contracts.clock import business_date
 from libs.contracts.dates import CivilDate
 from libs.contracts.id_number import IdNumberStr
+from libs.contracts.programs import Program
 from libs.contracts.text import NAME_MAX_LENGTH, PersonName
+from libs.kernel import ledgers
 from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
+from libs.kernel.ledgers import WholeNumbers, export, whole_numbers
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
+from libs.kernel.region_names import names_under
+from libs.kernel.xlsx import MEDIA_TYPE
 from services.casework.context import CaseworkCtx
+from services.casework.db import tables
 from services.casework.dependencies import Reader
+from services.casework.registry import ledger as roll
 from services.casework.registry import repository, views
 from services.casework.registry import service as registry
 from services.casework.registry.errors import NotYetRegistered
@@ -58,6 +67,49 @@ async def list_households(
     rows = await repository.search(session, f, after[0] if after is not None else None, limit)
     states = {s.household_id: s for s in await load_states(session, ctx, rows[:limit], details=False)}
     return page_of(rows, limit, key=lambda h: (h.id,), item=lambda h: views.household_summary(h, states[h.id]))
+
+
+@router.get(
+    "/households/export.xlsx",
+    response_class=StreamingResponse,
+    responses={200: {"content": {MEDIA_TYPE: {}}, "description": "The roll as an Excel workbook"}, 403: {}, 422: {}},
+)
+async def export_households(
+    session: DbSession,
+    ctx: CaseworkCtx,
+    who: Reader,
+    region_code: Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$")] = None,
+    person_id_number: IdNumberStr | None = None,
+    name: MemberName = None,
+    status: Annotated[str | None, Query(pattern=r"^(active|closed)$")] = None,
+    program: Program | None = None,
+    whole: WholeNumbers = False,
+) -> StreamingResponse:
+    """花名册: the households of the list's filters, one row per household and program (or the one `program`), as an
+    Excel ledger with region names; identity and account numbers masked unless a county officer asks for them whole
+    (audited)."""
+    prefix = jurisdiction_prefix(who, region_code)
+    whole = whole_numbers(who, whole)
+    f = roll.RollFilter(
+        repository.HouseholdFilter(
+            region_prefix=prefix,
+            status=status,
+            person_hash=ctx.hash(person_id_number) if person_id_number is not None else None,
+            member_name=name,
+        ),
+        program=program.value if program is not None else None,
+    )
+    names = await names_under(session, tables.region_names, prefix)
+    day = business_date(ctx.now())
+    what = roll.roll_name(f.program)
+    return await export(
+        roll.ledger(ledgers.title(names.path(prefix) if prefix else "全部地区", what, day), f.program),
+        roll.pages(session, ctx, f, names, whole=whole),
+        file_name=f"{names.path(prefix) if prefix else ''}{what}{day.isoformat()}",
+        fallback=f"households-{prefix}-{day.isoformat()}",
+        target=f"households/{prefix or 'all'}",
+        whole=whole,
+    )
 
 
 @router.get("/households/{household_id}", response_model=HouseholdOut, responses={403: {}, 404: {}})

@@ -6,15 +6,22 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
+from fastapi.responses import StreamingResponse
 
+from libs.contracts.clock import business_date
+from libs.kernel import ledgers
 from libs.kernel.audit_note import note
 from libs.kernel.auth import Principal, ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.counts import WorkCounts
 from libs.kernel.db import DbSession
+from libs.kernel.ledgers import export
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
+from libs.kernel.region_names import names_under
+from libs.kernel.xlsx import MEDIA_TYPE
 from services.complaints.context import ComplaintsCtx
+from services.complaints.db import tables
 from services.complaints.dependencies import County, Entrant, Handler, Reader
-from services.complaints.register import handling, intake, repository
+from services.complaints.register import handling, intake, ledger, repository
 from services.complaints.register.errors import AnonymousItem, NotAssignedToYou, ReceivedInFuture
 from services.complaints.register.rules import Category, Source, Status
 from services.complaints.register.schemas import (
@@ -90,6 +97,37 @@ async def list_items(
     rows = await repository.ledger(session, prefix, filters, after, limit + 1)
     now, visible = ctx.now(), await visible_repeats(session, who, list(rows))
     return page_of(rows, limit, lambda c: (c.received_at.isoformat(), c.id), lambda c: summary(c, now, visible))
+
+
+@router.get(
+    "/export.xlsx",
+    response_class=StreamingResponse,
+    responses={200: {"content": {MEDIA_TYPE: {}}, "description": "The ledger as an Excel workbook"}, 403: {}, 422: {}},
+)
+async def export_items(
+    session: DbSession,
+    ctx: ComplaintsCtx,
+    who: Reader,
+    region_code: RegionQuery = None,
+    status: Status | None = None,
+    category: Category | None = None,
+    source: Source | None = None,
+    repeats: Annotated[bool | None, Query(description="true: only repeat petitions; false: only first items")] = None,
+) -> StreamingResponse:
+    """投诉举报台账: the items of the list's filters, newest first, as an Excel ledger with region names; names and
+    the identity number of the person complained about masked (a complainant is revealed one item at a time)."""
+    prefix = jurisdiction_prefix(who, region_code)
+    filters = repository.LedgerFilter(status=status, category=category, source=source, repeats=repeats)
+    names = await names_under(session, tables.region_names, prefix)
+    region, today = names.path(prefix) if prefix else "全部地区", business_date(ctx.now())
+    return await export(
+        ledger.ledger(ledgers.title(region, ledger.NAME, today)),
+        ledger.pages(session, ctx, prefix, filters, names),
+        file_name=f"{region}{ledger.NAME}{today.isoformat()}",
+        fallback=f"complaints-{prefix}-{today.isoformat()}",
+        target=f"complaints/{prefix or 'all'}",
+        whole=False,
+    )
 
 
 @router.get("/overdue", response_model=Page[ComplaintSummary], responses={403: {}, 422: {}})

@@ -29,3 +29,7 @@ class PeriodTooFarAhead(Unprocessable):
 
 class UnknownCounty(Unprocessable):
     code = "unknown_county"
+
+
+class FundingLetterNotAvailable(Conflict):
+    code = "funding_letter_not_available"

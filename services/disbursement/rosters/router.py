@@ -14,8 +14,11 @@ from libs.contracts.period import BoundedPeriodStr
 from libs.kernel.audit_note import note
 from libs.kernel.auth import Principal, ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.db import DbSession
+from libs.kernel.document_archive import PDF_RESPONSE, pdf_response
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
+from libs.kernel.region_names import names_for
 from services.disbursement.context import Disbursement, DisbursementCtx
+from services.disbursement.db import tables
 from services.disbursement.dependencies import (
     IdPath,
     IdQuery,
@@ -27,7 +30,7 @@ from services.disbursement.dependencies import (
     problems,
 )
 from services.disbursement.months import month_of, period_of
-from services.disbursement.rosters import oneoffs, repository, service, views
+from services.disbursement.rosters import funding_letter, oneoffs, repository, service, views
 from services.disbursement.rosters.models import Roster, RosterKind
 from services.disbursement.rosters.schemas import (
     FundingLetter,
@@ -117,8 +120,25 @@ async def get_roster(session: DbSession, ctx: DisbursementCtx, who: Reader, rost
 
 @router.get("/rosters/{roster_id}/funding-letter", response_model=FundingLetter, responses=problems(403, 404))
 async def get_funding_letter(session: DbSession, who: Reader, roster_id: RosterId) -> FundingLetter:
-    """拨付函: the letter asking finance for the roster's money, with its totals and checksum."""
-    return views.funding_letter(await repository.county_roster(session, who, roster_id))
+    """拨付函: the letter asking finance for the roster's money, with its totals and checksum, and the county by
+    name."""
+    roster = await repository.county_roster(session, who, roster_id)
+    names = await names_for(session, tables.region_names, [roster.region_code])
+    return views.funding_letter(roster, names.name(roster.region_code[:6]))
+
+
+@router.get(
+    "/rosters/{roster_id}/funding-letter.pdf",
+    response_class=Response,
+    responses={**PDF_RESPONSE, **problems(403, 404, 409)},
+)
+async def print_funding_letter(session: DbSession, who: Reader, roster_id: RosterId) -> Response:
+    """资金拨付函 as an A4 PDF to the county's finance bureau: the totals by program and the roster's checksum. Only a
+    locked roster has one (409 `funding_letter_not_available` for a draft or a cancelled roster); printed the first
+    time it is asked for, numbered and kept with the roster, every reprint is the kept file, byte for byte (its
+    sha256 in `X-Content-SHA256`)."""
+    doc = await funding_letter.print_letter(session, who, roster_id)
+    return pdf_response(doc, f"{doc.title}（{doc.number}）.pdf")
 
 
 @router.get("/rosters/{roster_id}/lines", response_model=Page[StaffLine], responses=problems(403, 404, 422))

@@ -101,6 +101,8 @@ class FundingLetter(BaseModel):
 
     roster_id: str
     region_code: str
+    # The county by name (disbursement's copy of the gateway's names), as the letter is addressed and signed.
+    region_name: str
     period: PeriodStr
     status: str
     checksum: str | None

@@ -73,7 +73,7 @@ def staff_line(line: RosterLine, items: dict[str, list[LineItem]]) -> StaffLine:
     )
 
 
-def funding_letter(roster: Roster) -> FundingLetter:
+def funding_letter(roster: Roster, county_name: str) -> FundingLetter:
     grand: dict[str, Any] = {k: sum(int(t.get(k, 0)) for t in roster.totals.values()) for k in ("lines", *_KINDS)}
     period = period_of(roster.period)
     parts = [
@@ -81,7 +81,7 @@ def funding_letter(roster: Roster) -> FundingLetter:
         for p, t in sorted(roster.totals.items())
     ]
     text = (
-        f"关于拨付 {period} 社会救助资金的函: 区县 {roster.region_code} 本月发放 {grand['lines']} 户次, "
+        f"关于拨付 {period} 社会救助资金的函: {county_name} 本月发放 {grand['lines']} 户次, "
         f"合计 {yuan(grand['total'])} 元 ({'; '.join(parts) or '无'}), 其中补发 {yuan(grand['arrears'])} 元, "
         f"一次性补贴 {yuan(grand['one_off'])} 元, 扣回 {yuan(-grand['recovery'])} 元。"
         f"花名表校验值 {roster.checksum or '(未锁定)'}。"
@@ -89,6 +89,7 @@ def funding_letter(roster: Roster) -> FundingLetter:
     return FundingLetter(
         roster_id=roster.id,
         region_code=roster.region_code,
+        region_name=county_name,
         period=period,
         status=roster.status,
         checksum=roster.checksum,

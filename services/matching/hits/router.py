@@ -5,17 +5,23 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
+from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.dates import CivilDate, Instant
+from libs.kernel import ledgers
 from libs.kernel.audit_note import note
 from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.counts import WorkCounts
 from libs.kernel.db import DbSession
+from libs.kernel.ledgers import WholeNumbers, export, whole_numbers
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
+from libs.kernel.region_names import names_under
+from libs.kernel.xlsx import MEDIA_TYPE
 from services.matching.context import Matching, MatchingCtx
+from services.matching.db import tables
 from services.matching.dependencies import Checker, County, Reader
-from services.matching.hits import repository, service, views
+from services.matching.hits import ledger, repository, service, views
 from services.matching.hits.models import Hit, HitStatus
 from services.matching.hits.schemas import ConfirmIn, DeathOut, DismissIn, HitOut, OverdueOut
 from services.matching.views import REGION_LIST
@@ -61,6 +67,40 @@ async def list_hits(
         limit,
         key=lambda h: (h.due_date.isoformat(), h.id),
         item=lambda h: views.hit_out(h, people.get(h.person), today),
+    )
+
+
+@router.get(
+    "/hits/export.xlsx",
+    response_class=StreamingResponse,
+    responses={200: {"content": {MEDIA_TYPE: {}}, "description": "The ledger as an Excel workbook"}, **REGION_LIST},
+)
+async def export_hits(
+    session: DbSession,
+    ctx: MatchingCtx,
+    who: Reader,
+    region_code: RegionQuery = None,
+    status: HitStatus | None = None,
+    source: Annotated[str | None, Query(max_length=64)] = None,
+    rule: Annotated[str | None, Query(max_length=64)] = None,
+    overdue: bool = False,
+    whole: WholeNumbers = False,
+) -> StreamingResponse:
+    """比对疑点台账: the hits of the list's filters, in its order, as an Excel ledger with region names; identity
+    numbers and names masked unless a county officer asks for them whole (audited). Routed before `/hits/{hit_id}`."""
+    today = ctx.today()
+    prefix = jurisdiction_prefix(who, region_code)
+    whole = whole_numbers(who, whole)
+    where = repository.HitFilter(prefix, status, source, rule, overdue_on=today if overdue else None)
+    names = await names_under(session, tables.region_names, prefix)
+    region = names.path(prefix) if prefix else "全部地区"
+    return await export(
+        ledger.ledger(ledgers.title(region, ledger.NAME, today)),
+        ledger.pages(session, ctx, where, names, today, whole=whole),
+        file_name=f"{region}{ledger.NAME}{today.isoformat()}",
+        fallback=f"hits-{prefix}-{today.isoformat()}",
+        target=f"hits/{prefix or 'all'}",
+        whole=whole,
     )
 
 

@@ -1,0 +1,73 @@
+"""What every service's ledger export (台账导出, issue 22) does alike around the workbook (`libs.kernel.xlsx`): who may
+have whole identity and account numbers, the title and the file's name, and the word to the access audit.
+
+Whole numbers: a list shows identity numbers as 110105********002X and names as 张*三 (DOMAIN.md §11); a ledger does
+too, unless a county officer asks for them whole (`whole=true`), as the county officer is the one who reveals a
+household's bank account today (disbursement's `bank-account/reveal`). Anyone else asking is refused (403), not
+quietly given a masked file they would take for the whole one. A whole export is recorded in the access audit under
+its own action (`ledger.exported_whole`), a masked one as `ledger.exported`: who took which ledger of which region.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Sequence
+from typing import Annotated
+
+from fastapi import Query
+from fastapi.responses import StreamingResponse
+
+from libs.contracts.id_number import IdNumber, mask_name
+from libs.contracts.staff import StaffRole
+from libs.kernel.audit_note import note
+from libs.kernel.auth import Principal
+from libs.kernel.errors import RoleRequired
+from libs.kernel.xlsx import Ledger, Row, ledger_response, write_ledger
+
+WholeNumbers = Annotated[
+    bool,
+    Query(
+        description="Identity and account numbers and names whole instead of masked: county officers only; the "
+        "export is recorded in the access audit as `ledger.exported_whole`.",
+    ),
+]
+
+
+def whole_numbers(who: Principal, asked: bool) -> bool:
+    """Whether this export shows numbers whole; asked for by anyone but a county officer, a 403."""
+    if asked and StaffRole.county_officer.value not in who.roles:
+        raise RoleRequired("Whole identity and account numbers in a ledger are for county officers")
+    return asked
+
+
+def id_number_cell(id_number: str | None, whole: bool) -> str | None:
+    if not id_number:
+        return None
+    return id_number if whole else IdNumber.parse(id_number).masked()
+
+
+def name_cell(name: str | None, whole: bool) -> str | None:
+    if not name:
+        return None
+    return name if whole else mask_name(name)
+
+
+def title(region: str, what: str, day: dt.date) -> str:
+    """ "平遥县古陶镇 最低生活保障花名册（2026年12月7日导出）"."""
+    return f"{region} {what}（{day.year}年{day.month}月{day.day}日导出）"
+
+
+async def export(
+    ledger: Ledger,
+    pages: AsyncIterator[Sequence[Row]],
+    *,
+    file_name: str,
+    fallback: str,
+    target: str,
+    whole: bool,
+) -> StreamingResponse:
+    """The ledger written page by page, then sent as a file, with its note to the access audit (`target` names the
+    list and the region, e.g. `households/140402`, never a person)."""
+    response = ledger_response(await write_ledger(ledger, pages), f"{file_name}.xlsx", f"{fallback}.xlsx")
+    note(response, "ledger.exported_whole" if whole else "ledger.exported", target)
+    return response

@@ -1,0 +1,114 @@
+"""The cases' ledger (审核审批台账) as Excel: the case work list (`GET /api/v1/casework/cases`) with its filters and
+order (earliest due first), a keyset page at a time.
+
+The applicant's identity number is in the sealed case content; each row's content is opened for that one value (and
+the applicant's name, for a whole export) and dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import AsyncIterator, Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.contracts.clock import CHINA_TZ
+from libs.contracts.ledger_words import CASE_KINDS, CASE_STATUSES, OUTCOMES, TRIGGERS, program_name, word
+from libs.kernel.ledgers import id_number_cell
+from libs.kernel.region_names import RegionNames
+from libs.kernel.xlsx import Column, Kind, Ledger, Row
+from services.casework.case import repository
+from services.casework.case.models import Case
+from services.casework.case.rules import OPEN_STATUSES, CaseStatus
+from services.casework.context import CONTENT_CONTEXT, Casework
+
+PAGE_ROWS = 500
+NAME = "审核审批台账"
+
+COLUMNS = (
+    Column("序号", Kind.INTEGER, 7),
+    Column("案件编号", width=20),
+    Column("申请编号", width=22),
+    Column("县（市、区）"),
+    Column("乡镇（街道）"),
+    Column("村（社区）"),
+    Column("家庭编号", width=20),
+    Column("办理类型", width=10),
+    Column("启动原因", width=12),
+    Column("救助类别", width=18),
+    Column("申请人（户主）", width=12),
+    Column("身份证号码", width=21),
+    Column("家庭人口", Kind.INTEGER, 9),
+    Column("办理状态", width=12),
+    Column("立案日期", Kind.DATE, 12),
+    Column("办结期限", Kind.DATE, 12),
+    Column("是否超期", width=9),
+    Column("乡镇审核意见", width=14),
+    Column("拟保障金额（元）", Kind.YUAN, 15),
+    Column("审批结果", width=14),
+)
+
+
+def ledger(title: str) -> Ledger:
+    return Ledger(sheet=NAME, title=title, columns=COLUMNS)
+
+
+async def pages(
+    session: AsyncSession, ctx: Casework, f: repository.CaseFilter, names: RegionNames, today: dt.date, *, whole: bool
+) -> AsyncIterator[Sequence[Row]]:
+    open_content = ctx.vault.opener(context=CONTENT_CONTEXT)
+    after: tuple[dt.date, str] | None = None
+    n = 0
+    while True:
+        cases = await repository.search(session, f, after, PAGE_ROWS - 1)
+        if not cases:
+            return
+        page: list[Row] = []
+        for case in cases:
+            n += 1
+            content = json.loads(open_content(case.content_sealed))
+            page.append(_row(n, case, content, names, today, whole))
+        after = (cases[-1].due_date or repository._FAR, cases[-1].id)
+        yield page
+
+
+def _applicant(content: dict[str, object], whole: bool) -> tuple[str | None, str | None]:
+    """The applicant's (or head's) whole name, if shown whole, and identity number as this export shows it."""
+    id_number = content.get("applicant_id_number")
+    if not isinstance(id_number, str) or not id_number:
+        return None, None
+    members = content.get("members")
+    name = next(
+        (str(m.get("name")) for m in members if isinstance(m, dict) and m.get("id_number") == id_number),
+        None,
+    ) if isinstance(members, list) else None  # fmt: skip
+    return (name if whole else None), id_number_cell(id_number, whole)
+
+
+def _row(n: int, case: Case, content: dict[str, object], names: RegionNames, today: dt.date, whole: bool) -> Row:
+    code = case.region_code
+    whole_name, id_number = _applicant(content, whole)
+    open_ = CaseStatus(case.status) in OPEN_STATUSES
+    return (
+        n,
+        case.id,
+        case.application_no,
+        names.name(code[:6]),
+        names.name(code[:9]) if len(code) >= 9 else None,
+        names.name(code) if len(code) == 12 else None,
+        case.household_id,
+        word(CASE_KINDS, case.kind),
+        word(TRIGGERS, case.trigger),
+        program_name(case.program),
+        whole_name or case.applicant_name_masked,
+        id_number,
+        case.member_count,
+        word(CASE_STATUSES, case.status),
+        case.opened_at.astimezone(CHINA_TZ).date(),
+        case.due_date,
+        "是" if open_ and case.due_date is not None and case.due_date < today else "否",
+        word(OUTCOMES, case.proposed_outcome) or None,
+        case.proposed_amount_fen,
+        word(OUTCOMES, case.outcome) or None,
+    )

@@ -1,0 +1,121 @@
+"""The complaint ledger (投诉举报台账) as Excel: the list (`GET /api/v1/complaints`) with its filters and order, newest
+first, a keyset page at a time.
+
+Never whole: who complained is revealed one item at a time, by the unit handling it, with a reason and never to a
+relative of the household (`POST /{id}/contact/reveal`, DOMAIN.md §7), so a ledger of many items shows names masked
+as the list does, no phone and no complainant's identity number. The identity number of the person complained about
+is opened only to be masked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.contracts.clock import CHINA_TZ
+from libs.contracts.id_number import mask_name
+from libs.contracts.ledger_words import (
+    COMPLAINT_CATEGORIES,
+    COMPLAINT_CHANNELS,
+    COMPLAINT_SOURCES,
+    COMPLAINT_STATUSES,
+    FINDINGS,
+    ISSUES,
+    word,
+)
+from libs.kernel.ledgers import id_number_cell
+from libs.kernel.region_names import RegionNames
+from libs.kernel.xlsx import Column, Kind, Ledger, Row
+from services.complaints.context import ID_NUMBER_CONTEXT, Complaints
+from services.complaints.register import repository
+from services.complaints.register.models import Complaint
+from services.complaints.register.rules import CLOSED
+
+PAGE_ROWS = 500
+NAME = "投诉举报台账"
+
+COLUMNS = (
+    Column("序号", Kind.INTEGER, 7),
+    Column("工单编号", width=22),
+    Column("来源", width=14),
+    Column("渠道", width=8),
+    Column("类别", width=8),
+    Column("反映问题", width=16),
+    Column("标题", width=30),
+    Column("县（市、区）"),
+    Column("乡镇（街道）"),
+    Column("村（社区）"),
+    Column("承办单位", width=16),
+    Column("反映人", width=10),
+    Column("被反映人", width=10),
+    Column("被反映人身份证号码", width=21),
+    Column("办理状态", width=10),
+    Column("登记日期", Kind.DATE, 12),
+    Column("办理期限", Kind.DATE, 12),
+    Column("是否超期", width=9),
+    Column("办结日期", Kind.DATE, 12),
+    Column("核查结论", width=14),
+)
+
+
+def ledger(title: str) -> Ledger:
+    return Ledger(sheet=NAME, title=title, columns=COLUMNS)
+
+
+async def pages(
+    session: AsyncSession,
+    ctx: Complaints,
+    prefix: str,
+    f: repository.LedgerFilter,
+    names: RegionNames,
+) -> AsyncIterator[Sequence[Row]]:
+    """The ledger in the list's order (newest first), a page at a time."""
+    open_id = ctx.vault.opener(context=ID_NUMBER_CONTEXT)
+    now = ctx.now()
+    after: tuple[dt.datetime, str] | None = None
+    n = 0
+    while True:
+        items = await repository.ledger(session, prefix, f, after, PAGE_ROWS)
+        if not items:
+            return
+        page: list[Row] = []
+        for item in items:
+            n += 1
+            subject_id = open_id(item.subject_id_sealed) if item.subject_id_sealed else None
+            page.append(_row(n, item, subject_id, names, now))
+        after = (items[-1].received_at, items[-1].id)
+        yield page
+
+
+def _day(at: dt.datetime | None) -> dt.date | None:
+    return at.astimezone(CHINA_TZ).date() if at is not None else None
+
+
+def _row(n: int, item: Complaint, subject_id: str | None, names: RegionNames, now: dt.datetime) -> Row:
+    code = item.region_code
+    # As the list's `late`: answered after the deadline, or still open past it.
+    late = (item.handled_at if item.status in CLOSED else None) or now
+    return (
+        n,
+        item.work_order_no or item.id,
+        word(COMPLAINT_SOURCES, item.source),
+        word(COMPLAINT_CHANNELS, item.channel),
+        word(COMPLAINT_CATEGORIES, item.category),
+        word(ISSUES, item.issue) or None,
+        item.title,
+        names.name(code[:6]),
+        names.name(code[:9]) if len(code) >= 9 else None,
+        names.name(code) if len(code) == 12 else None,
+        names.path(item.assigned_unit),
+        "匿名" if item.anonymous else (mask_name(item.caller_name) if item.caller_name else None),
+        mask_name(item.subject_name) if item.subject_name else None,
+        id_number_cell(subject_id, whole=False),
+        word(COMPLAINT_STATUSES, item.status),
+        _day(item.received_at),
+        _day(item.due_at),
+        "是" if late > item.due_at else "否",
+        _day(item.handled_at) if item.status in CLOSED else None,
+        word(FINDINGS, item.finding) or None,
+    )

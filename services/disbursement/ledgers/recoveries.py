@@ -1,0 +1,125 @@
+"""Recovery orders (追缴台账) as an Excel ledger: the orders of `GET /recoveries` with its filters, newest first, a
+keyset page at a time, each page with what its rosters deducted and the payee of each order's entitlement.
+
+The payee's identity number is sealed on the entitlement (ID_NUMBER_CONTEXT); it is opened to be masked, or shown
+whole to a county officer who asks (`libs.kernel.ledgers`). An order on a temporary grant has no entitlement here: its
+payee cells stay empty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.contracts.clock import CHINA_TZ
+from libs.contracts.ledger_words import RECOVERY_REASONS, RECOVERY_STATUSES, program_name, word
+from libs.kernel.ledgers import id_number_cell, name_cell
+from libs.kernel.region_names import RegionNames
+from libs.kernel.xlsx import Column, Kind, Ledger, Row
+from services.disbursement.context import ID_NUMBER_CONTEXT, Disbursement
+from services.disbursement.entitlements.models import Entitlement
+from services.disbursement.recoveries import repository
+from services.disbursement.recoveries.models import Recovery, RecoveryStatus
+from services.disbursement.recoveries.service import outstanding
+
+PAGE_ROWS = 500
+NAME = "追缴台账"
+
+COLUMNS = (
+    Column("序号", Kind.INTEGER, 7),
+    Column("追缴编号", width=20),
+    Column("县（市、区）"),
+    Column("乡镇（街道）"),
+    Column("村（社区）"),
+    Column("家庭编号", width=20),
+    Column("收款人", width=10),
+    Column("收款人身份证号码", width=21),
+    Column("救助类别", width=18),
+    Column("追缴原因", width=22),
+    Column("涉及月份", width=20),
+    Column("应追缴金额（元）", Kind.YUAN, 15),
+    Column("已扣回（元）", Kind.YUAN, 13),
+    Column("已收回（元）", Kind.YUAN, 13),
+    Column("已核销（元）", Kind.YUAN, 13),
+    Column("尚欠（元）", Kind.YUAN, 13),
+    Column("追缴状态", width=10),
+    Column("发现日期", Kind.DATE, 12),
+)
+
+
+def ledger(title: str) -> Ledger:
+    return Ledger(sheet=NAME, title=title, columns=COLUMNS)
+
+
+@dataclass(frozen=True)
+class RecoveryFilter:
+    prefix: str
+    status: RecoveryStatus | None = None
+    household_id: str | None = None
+
+
+@dataclass(frozen=True)
+class _Payee:
+    region_code: str
+    name: str
+    id_sealed: str
+
+
+async def pages(
+    session: AsyncSession, ctx: Disbursement, f: RecoveryFilter, names: RegionNames, *, whole: bool
+) -> AsyncIterator[Sequence[Row]]:
+    open_id = ctx.vault.opener(context=ID_NUMBER_CONTEXT)
+    after: tuple[dt.datetime, str] | None = None
+    n = 0
+    while True:
+        orders = await repository.recoveries_in(
+            session, f.prefix, status=f.status, household_id=f.household_id, after=after, limit=PAGE_ROWS
+        )
+        if not orders:
+            return
+        deducted = await repository.deducted(session, [r.id for r in orders])
+        stmt = select(
+            Entitlement.entitlement_id, Entitlement.region_code, Entitlement.payee_name, Entitlement.payee_id_sealed
+        ).where(Entitlement.entitlement_id.in_({r.entitlement_id for r in orders}))
+        payees = {
+            e.entitlement_id: _Payee(e.region_code, e.payee_name, e.payee_id_sealed)
+            for e in await session.execute(stmt)
+        }
+        page: list[Row] = []
+        for r in orders:
+            n += 1
+            payee = payees.get(r.entitlement_id)
+            id_number = open_id(payee.id_sealed) if payee is not None else None
+            page.append(_row(n, r, deducted.get(r.id, 0), payee, id_number, names, whole))
+        after = (orders[-1].detected_at, orders[-1].id)
+        yield page
+
+
+def _row(
+    n: int, r: Recovery, deducted: int, payee: _Payee | None, id_number: str | None, names: RegionNames, whole: bool
+) -> Row:
+    code = payee.region_code if payee is not None else (r.region_code or r.county_code)
+    return (
+        n,
+        r.id,
+        names.name(code[:6]),
+        names.name(code[:9]) if len(code) >= 9 else None,
+        names.name(code) if len(code) == 12 else None,
+        r.household_id,
+        name_cell(payee.name, whole) if payee is not None else None,
+        id_number_cell(id_number, whole),
+        program_name(r.program),
+        word(RECOVERY_REASONS, r.reason),
+        "、".join(f"{m.year}年{m.month}月" for m in r.months),
+        r.amount_fen,
+        deducted,
+        r.collected_fen,
+        r.waived_fen,
+        max(outstanding(r, deducted), 0),
+        word(RECOVERY_STATUSES, r.status),
+        r.detected_at.astimezone(CHINA_TZ).date(),
+    )

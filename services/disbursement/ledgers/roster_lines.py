@@ -1,0 +1,114 @@
+"""A roster's lines (社会救助资金发放花名册) as an Excel ledger for the county's own checks and records: the lines of
+`GET /rosters/{id}/lines` with its filters, in line order, a keyset page at a time.
+
+The payee's identity number and whole account number exist only in the roster's sealed export, written at lock (the
+one copy finance reads, export.py); so a locked roster's ledger takes them from there, page by page (`payees`), and a
+draft's leaves the identity number out and the account masked, as the lines hold it. Whole numbers (a county officer,
+`libs.kernel.ledgers`) are therefore for a locked roster only, and are recorded as finance's reads are (`audit_read`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.contracts.clock import CHINA_TZ
+from libs.contracts.ledger_words import BANK_NAMES, LINE_STATUSES, program_name, word
+from libs.kernel.ledgers import id_number_cell, name_cell
+from libs.kernel.region_names import RegionNames
+from libs.kernel.xlsx import Column, Kind, Ledger, Row
+from services.disbursement.context import Disbursement
+from services.disbursement.rosters import repository
+from services.disbursement.rosters.export import Payee, payees
+from services.disbursement.rosters.models import Roster, RosterLine
+
+PAGE_ROWS = 500
+NAME = "社会救助资金发放花名册"
+
+COLUMNS = (
+    Column("序号", Kind.INTEGER, 7),
+    Column("家庭编号", width=20),
+    Column("县（市、区）"),
+    Column("乡镇（街道）"),
+    Column("村（社区）"),
+    Column("收款人", width=10),
+    Column("收款人身份证号码", width=21),
+    Column("开户银行", width=16),
+    Column("银行账号", width=24),
+    Column("救助类别", width=18),
+    Column("发放月份", width=10),
+    Column("当月救助金（元）", Kind.YUAN, 15),
+    Column("发放金额（元）", Kind.YUAN, 15),
+    Column("发放状态", width=10),
+    Column("发放日期", Kind.DATE, 12),
+    Column("失败原因", width=24),
+)
+
+
+def ledger(title: str) -> Ledger:
+    return Ledger(sheet=NAME, title=title, columns=COLUMNS)
+
+
+@dataclass
+class Tally:
+    """How many lines went out, for the audit of a whole export."""
+
+    lines: int = 0
+
+
+@dataclass(frozen=True)
+class LineFilter:
+    status: str | None = None
+    household_id: str | None = None
+
+
+async def pages(
+    session: AsyncSession,
+    ctx: Disbursement,
+    roster: Roster,
+    f: LineFilter,
+    names: RegionNames,
+    tally: Tally,
+    *,
+    whole: bool,
+) -> AsyncIterator[Sequence[Row]]:
+    """The lines in line order, a page at a time, each with its payees from the sealed export (if locked)."""
+    sealed = roster.export_chunk_lines is not None
+    # A page the size of an export chunk reads each chunk once.
+    size = roster.export_chunk_lines or PAGE_ROWS
+    after: int | None = None
+    while True:
+        lines = await repository.lines_of(
+            session, roster.id, after_line_no=after, limit=size - 1, status=f.status, household_id=f.household_id
+        )
+        if not lines:
+            return
+        found = await payees(session, ctx, roster, [line.line_no for line in lines]) if sealed else {}
+        tally.lines += len(lines)
+        yield [_row(line, found.get(line.line_id), names, whole) for line in lines]
+        after = lines[-1].line_no
+
+
+def _row(line: RosterLine, payee: Payee | None, names: RegionNames, whole: bool) -> Row:
+    code = line.region_code
+    account = payee.account_no if payee is not None else None
+    return (
+        line.line_no,
+        line.household_id,
+        names.name(code[:6]),
+        names.name(code[:9]) if len(code) >= 9 else None,
+        names.name(code) if len(code) == 12 else None,
+        name_cell(line.payee_name, whole),
+        id_number_cell(payee.payee_id_number if payee is not None else None, whole),
+        word(BANK_NAMES, line.bank_code),
+        account if whole and account else line.account_no_masked,
+        program_name(line.program),
+        f"{line.period.year}年{line.period.month}月",
+        line.regular_fen,
+        line.amount_fen,
+        word(LINE_STATUSES, line.status),
+        line.paid_at.astimezone(CHINA_TZ).date() if line.paid_at is not None else None,
+        line.failure_reason,
+    )

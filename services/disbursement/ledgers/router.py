@@ -1,0 +1,98 @@
+"""Disbursement's ledgers (台账) as Excel (issue 22): a roster's lines and the recovery orders, with the filters and
+jurisdiction of the lists they mirror. Whole numbers are for county officers and are recorded twice: in the gateway's
+access audit (`ledger.exported_whole`) and, as every read of account numbers, in `account_reads` (DOMAIN.md §9).
+
+A module of its own above rosters, recoveries and accounts (pyproject's layers), as the household page is: it reads
+them all and records the read through accounts.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
+
+from libs.kernel import ledgers
+from libs.kernel.auth import jurisdiction_prefix
+from libs.kernel.db import DbSession
+from libs.kernel.ledgers import WholeNumbers, export, whole_numbers
+from libs.kernel.region_names import names_under
+from libs.kernel.xlsx import MEDIA_TYPE
+from services.disbursement.accounts.service import audit_read
+from services.disbursement.context import DisbursementCtx
+from services.disbursement.db import tables
+from services.disbursement.dependencies import IdPath, IdQuery, Reader, RegionQuery, problems
+from services.disbursement.ledgers import recoveries, roster_lines
+from services.disbursement.months import period_of
+from services.disbursement.recoveries.models import RecoveryStatus
+from services.disbursement.rosters import repository as rosters
+from services.disbursement.rosters.errors import RosterStatusConflict
+
+router = APIRouter(prefix="/api/v1/disbursement", tags=["ledgers"])
+_FILE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {MEDIA_TYPE: {}}, "description": "The ledger as an Excel workbook"}
+}
+
+
+@router.get("/rosters/{roster_id}/lines/export.xlsx", response_class=StreamingResponse,
+            responses={**_FILE, **problems(403, 404, 409, 422)})  # fmt: skip
+async def export_lines(
+    request: Request,
+    session: DbSession,
+    ctx: DisbursementCtx,
+    who: Reader,
+    roster_id: IdPath,
+    line_status: Annotated[str | None, Query(alias="status", max_length=32)] = None,
+    household_id: IdQuery = None,
+    whole: WholeNumbers = False,
+) -> StreamingResponse:
+    """花名册: the roster's lines of the list's filters, in line order, as an Excel ledger with region names; the
+    payee's identity and account numbers (from the export sealed at lock) masked unless a county officer asks for
+    them whole, which only a locked roster has (409 before)."""
+    roster = await rosters.county_roster(session, who, roster_id)
+    whole = whole_numbers(who, whole)
+    if whole and roster.export_chunk_lines is None:
+        raise RosterStatusConflict(f"Roster {roster_id} is {roster.status}: whole numbers exist from its lock on")
+    names = await names_under(session, tables.region_names, roster.region_code)
+    month, today = f"{roster.period.year}年{roster.period.month}月", ctx.today()
+    region, tally = names.path(roster.region_code), roster_lines.Tally()
+    f = roster_lines.LineFilter(line_status, household_id)
+    response = await export(
+        roster_lines.ledger(ledgers.title(region, f"{month}{roster_lines.NAME}", today)),
+        roster_lines.pages(session, ctx, roster, f, names, tally, whole=whole),
+        file_name=f"{region}{month}{roster_lines.NAME}",
+        fallback=f"roster-{roster.region_code}-{period_of(roster.period)}",
+        target=f"roster/{roster.id}",
+        whole=whole,
+    )
+    if whole:
+        await audit_read(session, ctx, who, purpose="台账导出（发放花名册）", accounts=tally.lines,
+                         roster_id=roster.id, request_id=request.headers.get("x-request-id"))  # fmt: skip
+    return response
+
+
+@router.get("/recoveries/export.xlsx", response_class=StreamingResponse, responses={**_FILE, **problems(403, 422)})
+async def export_recoveries(
+    session: DbSession,
+    ctx: DisbursementCtx,
+    who: Reader,
+    region_code: RegionQuery = None,
+    status_: Annotated[RecoveryStatus | None, Query(alias="status")] = None,
+    household_id: IdQuery = None,
+    whole: WholeNumbers = False,
+) -> StreamingResponse:
+    """追缴台账: the recovery orders of the list's filters, newest first, as an Excel ledger with region names and
+    what is outstanding; the payee's identity number masked unless a county officer asks for it whole (audited)."""
+    prefix = jurisdiction_prefix(who, region_code)
+    whole = whole_numbers(who, whole)
+    names = await names_under(session, tables.region_names, prefix)
+    region, today = names.path(prefix) if prefix else "全部地区", ctx.today()
+    return await export(
+        recoveries.ledger(ledgers.title(region, recoveries.NAME, today)),
+        recoveries.pages(session, ctx, recoveries.RecoveryFilter(prefix, status_, household_id), names, whole=whole),
+        file_name=f"{region}{recoveries.NAME}{today.isoformat()}",
+        fallback=f"recoveries-{prefix}-{today.isoformat()}",
+        target=f"recoveries/{prefix or 'all'}",
+        whole=whole,
+    )

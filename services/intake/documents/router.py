@@ -1,0 +1,81 @@
+"""Staff API of an application's printed notices: `/api/v1/intake/applications/{id}/documents` (issue 22)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Response
+from pydantic import AwareDatetime, BaseModel
+
+from libs.kernel.db import DbSession
+from libs.kernel.document_archive import PDF_RESPONSE, KeptDocument, pdf_response
+from libs.kernel.errors import PROBLEM
+from services.intake.context import IntakeCtx
+from services.intake.dependencies import Reader
+from services.intake.documents import service
+from services.intake.documents.wording import NoticeKind
+
+router = APIRouter(prefix="/api/v1/intake/applications", tags=["printed documents"])
+
+
+class DocumentOut(BaseModel):
+    id: str
+    kind: str
+    title: str
+    number: str
+    issued_on: dt.date
+    sha256: str
+    created_at: AwareDatetime
+    created_by: str
+
+
+def _out(doc: KeptDocument) -> DocumentOut:
+    return DocumentOut(
+        id=doc.id,
+        kind=doc.kind,
+        title=doc.title,
+        number=doc.number,
+        issued_on=doc.issued_on,
+        sha256=doc.sha256,
+        created_at=doc.created_at,
+        created_by=doc.created_by,
+    )
+
+
+@router.get(
+    "/{application_id}/documents",
+    response_model=list[DocumentOut],
+    responses={
+        403: {**PROBLEM, "description": "Outside your jurisdiction"},
+        404: {**PROBLEM, "description": "No such application (`application_not_found`)"},
+    },
+)
+async def list_notices(application_id: str, session: DbSession, who: Reader) -> list[DocumentOut]:
+    """The notices printed for the application, oldest first: each stays in the archive as printed."""
+    return [_out(d) for d in await service.notices_of(session, who, application_id)]
+
+
+@router.get(
+    "/{application_id}/documents/{kind}.pdf",
+    response_class=Response,
+    responses={
+        **PDF_RESPONSE,
+        403: {**PROBLEM, "description": "Outside your jurisdiction"},
+        404: {**PROBLEM, "description": "No such application (`application_not_found`)"},
+        409: {
+            **PROBLEM,
+            "description": "Not accepted (`acceptance`) or never returned for supplement (`supplement`) "
+            "(`application_document_not_available`)",
+        },
+        422: {**PROBLEM, "description": "Unknown kind: `acceptance` or `supplement`"},
+    },
+)
+async def print_notice(
+    application_id: str, kind: NoticeKind, session: DbSession, ctx: IntakeCtx, who: Reader
+) -> Response:
+    """The 受理通知书 (`acceptance`: the program, the day accepted, the time limit and its due date, what happens
+    next) or the 一次性告知书 (`supplement`: every proof still owed, listed once) as an A4 PDF. Printed the first time
+    it is asked for, numbered and kept with the application; every reprint is the kept file, byte for byte (its
+    sha256 in `X-Content-SHA256`)."""
+    doc = await service.print_notice(session, ctx, who, application_id, kind)
+    return pdf_response(doc, f"{doc.title}（{doc.number}）.pdf")
