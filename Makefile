@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test lint bench install browser fonts clean
+.PHONY: run test lint bench install browser fonts echarts clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11)" 2>/dev/null || { echo "Python 3.11 is required (set PYTHON=...)"; exit 1; }
@@ -15,9 +15,9 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $(STAMP)
 
-install: $(STAMP) fonts
+install: $(STAMP) fonts echarts
 
-run: $(STAMP) fonts
+run: $(STAMP) fonts echarts
 	$(PY) -m libs.devstack.run
 
 # The browser tests need Debian's Chromium; it is installed when missing (as root), or the run stops saying so.
@@ -28,7 +28,11 @@ browser:
 fonts:
 	@tools/ensure-fonts.sh
 
-test: $(STAMP) browser fonts
+# The console's charts (统计分析) are Apache ECharts, installed with npm at a pinned version and served by the console.
+echarts:
+	@tools/ensure-echarts.sh
+
+test: $(STAMP) browser fonts echarts
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 lint: $(STAMP)

@@ -32,6 +32,7 @@ from console.pages import (
     recoveries,
     rosters,
     sign_in,
+    statistics,
 )
 from console.pages.password import password_page_of
 from console.security import SecurityHeaders
@@ -74,6 +75,7 @@ def create_app(settings: ConsoleSettings, transport: httpx.AsyncBaseTransport | 
     pages.include_router(deaths.router)
     pages.include_router(grants.router)
     pages.include_router(ledgers.router)
+    pages.include_router(statistics.router)  # 统计分析 and the monthly report
     app.include_router(pages)
     app.mount(f"{base}/static", StaticFiles(directory=STATIC), name="static")
 

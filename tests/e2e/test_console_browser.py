@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
+from typing import Any
+
 import httpx
 import pytest
+from openpyxl import load_workbook  # type: ignore[import-untyped]
 from playwright.async_api import Locator, Page, expect
 
 from console.words import yuan
@@ -23,6 +27,7 @@ from tests.e2e.journey_payment import (
     verify,
 )
 from tests.e2e.system import WholeSystem, new_county
+from tests.support.waiting import wait_until
 
 __all__ = ["chromium", "page"]  # fixtures
 pytestmark = pytest.mark.timeout(600)
@@ -251,3 +256,78 @@ async def test_anyone_opens_a_countys_public_page_from_the_sign_in_page_without_
     await expect(page.get_by_role("button", name="退出登录")).to_have_count(0)
     assert await no_horizontal_scroll(page)
     await keep_screenshot(page, "public-page")
+
+
+async def test_a_county_officer_opens_the_statistics_sees_the_figures_the_services_answer_and_downloads_the_report(
+    whole_system: WholeSystem, page: Page
+) -> None:
+    """Issue 22, 统计分析: the county's figures by township as intake answers them, the charts (drawn by ECharts,
+    served by the console) each with its table, and the monthly report (.xlsx) downloaded and read back."""
+    family, cast, _ = await filed(whole_system, submit=True)
+    admin = await whole_system.staff("system_admin", family.county, "县民政局 系统管理员")
+    for code, name in ((family.county, "统计示范县"), (family.township, "统计示范镇")):
+        assert (await admin.http.put(f"/api/v1/admin/regions/{code}", json={"name": name})).status_code == 200
+    month = china_today().strftime("%Y-%m")
+    county = cast.county_officer
+
+    async def intake_figures() -> dict[str, Any]:
+        reply = await county.http.get("/api/v1/intake/statistics", params={"month": month})
+        assert reply.status_code == 200, reply.text
+        answer: dict[str, Any] = reply.json()
+        return answer
+
+    # The names reach intake by the gateway's delivery; the figures count the submitted application.
+    answer = await wait_until(intake_figures, lambda a: any(c["region_name"] == "统计示范镇" for c in a["children"]))
+    township = next(c for c in answer["children"] if c["region_code"] == family.township)
+    assert township["figures"]["received"] == 1
+    assert county.username is not None
+    assert county.password is not None
+    await _sign_in(page, whole_system.base_url, county.username, county.password)
+    await page.get_by_role("navigation", name="主导航").get_by_role("link", name="统计分析").click()
+    await expect(page.get_by_role("heading", name="统计分析", exact=True)).to_be_visible()
+    await expect(page.get_by_role("heading", name=answer["region"]["region_name"], exact=False)).to_be_visible()
+
+    # The table by township shows exactly what intake answered, row by row.
+    table = page.get_by_role("table", name=f"{answer['region']['region_name']}各乡镇（街道）主要指标", exact=False)
+    headers = await table.get_by_role("columnheader").all_inner_texts()
+    received = headers.index("收到申请（件）") - 1  # the first column is the region's name (a row header)
+    for child in answer["children"]:
+        row = table.get_by_role("row").filter(has=page.get_by_role("rowheader", name=child["region_name"], exact=True))
+        await expect(row.get_by_role("cell").nth(received)).to_have_text(f"{child['figures']['received']:,}")
+    total = table.get_by_role("row").filter(has=page.get_by_role("rowheader", name="合计", exact=True))
+    await expect(total.get_by_role("cell").nth(received)).to_have_text(f"{answer['region']['figures']['received']:,}")
+
+    # The bars by township: a chart ECharts drew, and the same figures as a table.
+    bars = page.get_by_role("region", name="各乡镇（街道）对比")
+    chart = bars.get_by_role("img", name="各乡镇（街道）对比", exact=False)
+    await expect(chart.locator("canvas")).not_to_have_count(0)
+    bar_table = bars.get_by_role("table")
+    await expect(bar_table.get_by_role("rowheader", name="统计示范镇", exact=True)).to_be_visible()
+    await expect(page.get_by_role("region", name="近24个月趋势")).to_be_visible()
+    await expect(page.get_by_role("region", name="办理时限")).to_be_visible()
+    assert await no_horizontal_scroll(page)
+    await keep_screenshot(page, "statistics")
+
+    async with page.expect_download() as downloading:
+        await page.get_by_role("link", name="导出月报表").click()
+    report = await (await downloading.value).path()
+    sheet = load_workbook(io.BytesIO(report.read_bytes())).active
+    assert sheet is not None
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0][0] == f"{answer['region']['region_name']}社会救助统计月报表"
+    column = rows[3].index("收到申请（件）")
+    by_name = {r[0]: r for r in rows[4:] if r[0]}
+    assert by_name["统计示范镇"][column] == 1
+    assert by_name["合计"][column] == answer["region"]["figures"]["received"]
+
+    # Drill-down: the township's villages.
+    await table.get_by_role("link", name="统计示范镇", exact=True).click()
+    await expect(page.get_by_role("table", name="各村（社区）主要指标", exact=False)).to_be_visible()
+    await expect(page.get_by_role("link", name="返回上一级")).to_be_visible()
+
+    # A month typed wrong, and a region outside the officer's county: the refusal in Chinese, no figures shown.
+    await page.goto(f"{whole_system.base_url}/console/statistics?month=十二月")
+    await expect(page.get_by_role("alert")).to_have_text("请按“2026年12月”的格式填写统计月份")
+    await page.goto(f"{whole_system.base_url}/console/statistics?month={month}&region={new_county()}")
+    await expect(page.get_by_role("alert")).to_have_text("超出本人管辖区域")
+    await expect(page.get_by_role("table")).to_have_count(0)
