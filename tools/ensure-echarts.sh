@@ -12,6 +12,18 @@ if [ -f "$target" ] && echo "$sha256  $target" | sha256sum --check --status; the
   exit 0
 fi
 if ! command -v npm >/dev/null 2>&1; then
+  # As tools/ensure-browser.sh does for Chromium: Debian's npm, installed when we may (root or password-less sudo).
+  sudo=()
+  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo=(sudo -n); fi
+  if [ "$(id -u)" -eq 0 ] || [ ${#sudo[@]} -gt 0 ]; then
+    echo "Installing npm for the console's charts …"
+    export DEBIAN_FRONTEND=noninteractive
+    "${sudo[@]}" apt-get install -y --no-install-recommends npm >/dev/null 2>&1 \
+      || { "${sudo[@]}" apt-get update >/dev/null && "${sudo[@]}" apt-get install -y --no-install-recommends npm >/dev/null; } \
+      || true
+  fi
+fi
+if ! command -v npm >/dev/null 2>&1; then
   echo "未安装 npm：统计图表需要 ECharts，请先安装 Node.js 与 npm（apt-get install npm）后重试。" >&2
   echo "The console's charts need npm to install ECharts $version: run 'apt-get install npm' as root." >&2
   exit 1
