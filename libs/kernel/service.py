@@ -26,10 +26,12 @@ from libs.kernel.context import ServiceContext
 from libs.kernel.db import Database
 from libs.kernel.diagnostics import PROBE_EVENT_TYPE, diagnostics_router, probe_handler
 from libs.kernel.errors import install_error_handlers
+from libs.kernel.gauges import Backlog, GaugeSampler
 from libs.kernel.input_guard import InputGuardMiddleware, body_limit
 from libs.kernel.jobs import JobRunner, PeriodicJob
 from libs.kernel.messaging_tables import MessagingTables
 from libs.kernel.outbox import Outbox, OutboxRelay
+from libs.kernel.pruning import MessagingPruner
 from libs.kernel.region_names import region_names_router
 from libs.kernel.settings import Role, ServiceSettings
 from libs.kernel.training_clock import TrainingClock, clock_router
@@ -77,6 +79,8 @@ class ServiceDefinition:
     # Path prefixes whose bodies stream to storage (a registry feed) and so have no size limit; every other body is
     # bounded by `max_body_bytes` (libs.kernel.input_guard).
     streamed_paths: tuple[str, ...] = ()
+    # The service's own backlog gauges (libs.kernel.gauges): pushes waiting for a partner, items past a deadline.
+    backlogs: tuple[Backlog, ...] = ()
 
     @property
     def name(self) -> str:
@@ -176,10 +180,23 @@ def worker_tasks(runtime: Runtime, stop: asyncio.Event) -> list[Callable[[], Cor
     relay = OutboxRelay(db, d.tables.outbox, s)
     consumers = [EventConsumer(name, db, d.tables, s, handlers) for name, handlers in consumers_of(runtime).items()]
     runners = [JobRunner(db, job, d.name) for job in d.jobs(runtime)]
+    ctx = runtime.context
+    sampler = GaugeSampler(
+        db,
+        d.tables,
+        s,
+        consumers={c.name: tuple(c.handlers) for c in consumers},
+        backlogs=d.backlogs,
+        clock=ctx.now,
+        today=ctx.today,
+    )
+    pruner = MessagingPruner(db, d.tables, s)
     return [
         lambda: relay.run(stop),
         *[(lambda c=c: c.run(stop)) for c in consumers],
         *[(lambda r=r: r.run(stop)) for r in runners],
+        lambda: sampler.run(stop),
+        lambda: pruner.run(stop),
     ]
 
 
