@@ -34,6 +34,7 @@ from libs.kernel.outbox import Outbox, OutboxRelay
 from libs.kernel.pruning import MessagingPruner
 from libs.kernel.region_names import region_names_router
 from libs.kernel.settings import Role, ServiceSettings
+from libs.kernel.tracing import TracingMiddleware, configure_tracing
 from libs.kernel.training_clock import TrainingClock, clock_router
 from libs.kernel.web import ReadinessCheck, RequestContextMiddleware, add_health_routes
 
@@ -268,6 +269,8 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings 
     # Inside the request context (added first = innermost), so its refusals carry the request id.
     app.add_middleware(InputGuardMiddleware, limit=body_limit(definition.streamed_paths, s.max_body_bytes))
     app.add_middleware(RequestContextMiddleware, service=definition.name)
+    if configure_tracing(definition.name, s.otel_exporter_otlp_endpoint):
+        app.add_middleware(TracingMiddleware, service=definition.name)  # outermost: the span covers the whole request
     return app
 
 
