@@ -41,6 +41,7 @@ from libs.kernel.db import Database
 from libs.kernel.errors import install_error_handlers
 from libs.kernel.input_guard import InputGuardMiddleware, body_limit
 from libs.kernel.pii import PiiVault
+from libs.kernel.tracing import TracingMiddleware, configure_tracing
 from libs.kernel.web import RequestContextMiddleware, add_health_routes
 
 _log = structlog.get_logger("gateway")
@@ -188,4 +189,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     # Added last = outermost: the request id exists before the audit (inside it) records the request.
     app.add_middleware(AuditMiddleware)
     app.add_middleware(RequestContextMiddleware, service="gateway")
+    if configure_tracing("gateway", s.otel_exporter_otlp_endpoint):
+        # The gateway starts each trace: a caller outside names none that the services would join.
+        app.add_middleware(TracingMiddleware, service="gateway", trust_incoming=False)
     return app

@@ -35,6 +35,7 @@ from gateway.runtime import Runtime, runtime_of
 from gateway.upstream_transport import UPSTREAM_ERRORS, UpstreamTransport
 from libs.kernel.auth import INTERNAL_HEADER, ensure_jurisdiction
 from libs.kernel.errors import BadGateway, GatewayTimeout, NotFound, Problem
+from libs.kernel.tracing import current_traceparent
 
 _log = structlog.get_logger("proxy")
 
@@ -52,6 +53,8 @@ HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "te", "
 _DROP_UP = HOP_BY_HOP | {
     "host", "authorization", "cookie", "expect", INTERNAL_HEADER.lower(), "x-request-id",
     "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "forwarded", "x-real-ip",
+    # Trace context: the gateway's own span is the parent the service continues (libs.kernel.tracing).
+    "traceparent", "tracestate",
 }  # fmt: skip
 # Never passed down: uvicorn adds its own Date and Server; the request id is set by RequestContextMiddleware.
 _DROP_DOWN = HOP_BY_HOP | {"date", "server", "x-request-id"}
@@ -250,6 +253,9 @@ async def forward(scope: Scope, receive: Receive, send: Send, route: Route, call
     if client_ip:
         # Only the address the gateway itself saw (or uvicorn took from a trusted proxy): services may rely on it.
         headers.append((b"x-forwarded-for", client_ip.encode()))
+    traceparent = current_traceparent()  # None unless tracing is on
+    if traceparent:
+        headers.append((b"traceparent", traceparent.encode()))
     upstream_request = httpx.Request(
         scope["method"],
         upstream_url(rt.upstream_urls[route.service], scope),

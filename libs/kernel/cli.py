@@ -14,6 +14,7 @@ from libs.kernel.db import Database
 from libs.kernel.logging import configure_logging, get_logger
 from libs.kernel.migrations import upgrade
 from libs.kernel.outbox import mark_for_replay
+from libs.kernel.pruning import replay_window_start
 from libs.kernel.service import ServiceDefinition, create_service_app
 from libs.kernel.settings import Role, ServiceSettings, load_settings
 
@@ -85,6 +86,14 @@ def main(
     else:
         if args.since.tzinfo is None:
             parser.error("--since needs a UTC offset")
+        window = replay_window_start(settings)
+        if args.since < window:
+            # Older outbox rows and the inbox rows that make a second delivery harmless may be pruned already: a
+            # replay from there would miss events and could apply some twice (docs/operator-guide.md, section 8).
+            parser.error(
+                f"--since is before the replay window ({window.isoformat()}, messaging_retention_days="
+                f"{settings.messaging_retention_days}): events older than that may be pruned"
+            )
         _replay(definition, settings, args.since)
 
 

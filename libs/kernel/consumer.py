@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import structlog
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from opentelemetry.trace import SpanKind
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -28,6 +29,8 @@ from libs.kernel.logging import scrub_database_values
 from libs.kernel.messaging_tables import MessagingTables
 from libs.kernel.metrics import EVENTS_HANDLED
 from libs.kernel.settings import BaseServiceSettings
+from libs.kernel.tracing import enabled as tracing_enabled
+from libs.kernel.tracing import event_traceparent, span
 
 Handler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
 
@@ -162,6 +165,16 @@ class EventConsumer:
         handler = self.handlers.get(event.type)
         if handler is None:
             return
+        if tracing_enabled():
+            # The trace of the request that wrote the event goes on here (off: not even this branch's cost).
+            traceparent = event_traceparent(event.model_extra)
+            with span(f"consume {event.type}", service=self.settings.service_name, traceparent=traceparent,
+                      kind=SpanKind.CONSUMER):  # fmt: skip
+                await self._process(record, event, handler)
+            return
+        await self._process(record, event, handler)
+
+    async def _process(self, record: ConsumerRecord[bytes, bytes], event: CloudEvent, handler: Handler) -> None:
         with structlog.contextvars.bound_contextvars(event_id=event.id, request_id=event.correlationid):
             attempts = 0
             while True:

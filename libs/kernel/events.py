@@ -10,6 +10,8 @@ import orjson
 import structlog
 from pydantic import BaseModel, ConfigDict, Field
 
+from libs.kernel.tracing import current_traceparent
+
 
 class CloudEvent(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
@@ -47,7 +49,11 @@ def new_event(
         # The request (or the event being handled) that caused this one, so X-Request-ID follows it downstream.
         bound = structlog.contextvars.get_contextvars().get("request_id")
         correlation_id = bound if isinstance(bound, str) else None
+    # The trace this event continues (libs.kernel.tracing), as an optional CloudEvents extension; only when tracing.
+    traceparent = current_traceparent()
+    extensions = {"traceparent": traceparent} if traceparent else {}
     return CloudEvent(
+        **extensions,
         id=str(uuid.uuid4()),
         type=event_type,
         source=source,

@@ -47,6 +47,8 @@ def inbox_table(metadata: MetaData) -> Table:
         Column("consumer", Text, primary_key=True),
         Column("event_type", Text, nullable=False),
         Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        # Pruning (libs.kernel.pruning) deletes the rows past the retention, oldest first, in batches.
+        Index("ix_inbox_received_at", "received_at"),
     )
 
 

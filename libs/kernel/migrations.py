@@ -139,3 +139,15 @@ def documents_revision(schema: str) -> tuple[Callable[[], None], Callable[[], No
             table.drop(op.get_bind(), checkfirst=True)
 
     return upgrade, downgrade
+
+
+def inbox_pruning_revision(schema: str) -> tuple[Callable[[], None], Callable[[], None]]:
+    """`upgrade` and `downgrade` of every service's revision that indexes the inbox for pruning (issue 23)."""
+
+    def upgrade() -> None:
+        op.create_index("ix_inbox_received_at", "inbox", ["received_at"], schema=schema, if_not_exists=True)
+
+    def downgrade() -> None:
+        op.drop_index("ix_inbox_received_at", table_name="inbox", schema=schema, if_exists=True)
+
+    return upgrade, downgrade

@@ -26,13 +26,16 @@ from libs.kernel.context import ServiceContext
 from libs.kernel.db import Database
 from libs.kernel.diagnostics import PROBE_EVENT_TYPE, diagnostics_router, probe_handler
 from libs.kernel.errors import install_error_handlers
+from libs.kernel.gauges import Backlog, GaugeSampler
 from libs.kernel.input_guard import InputGuardMiddleware, body_limit
 from libs.kernel.jobs import JobRunner, PeriodicJob
 from libs.kernel.messaging_tables import MessagingTables
 from libs.kernel.nudges import Nudges
 from libs.kernel.outbox import Outbox, OutboxRelay
+from libs.kernel.pruning import MessagingPruner
 from libs.kernel.region_names import region_names_router
 from libs.kernel.settings import ConsumerWake, Role, ServiceSettings
+from libs.kernel.tracing import TracingMiddleware, configure_tracing
 from libs.kernel.training_clock import TrainingClock, clock_router
 from libs.kernel.web import ReadinessCheck, RequestContextMiddleware, add_health_routes
 
@@ -78,6 +81,8 @@ class ServiceDefinition:
     # Path prefixes whose bodies stream to storage (a registry feed) and so have no size limit; every other body is
     # bounded by `max_body_bytes` (libs.kernel.input_guard).
     streamed_paths: tuple[str, ...] = ()
+    # The service's own backlog gauges (libs.kernel.gauges): pushes waiting for a partner, items past a deadline.
+    backlogs: tuple[Backlog, ...] = ()
 
     @property
     def name(self) -> str:
@@ -184,11 +189,24 @@ def worker_tasks(runtime: Runtime, stop: asyncio.Event) -> list[Callable[[], Cor
     ]
     runners = [JobRunner(db, job, d.name) for job in d.jobs(runtime)]
     listening = [lambda: nudges.run(stop)] if nudges is not None and consumers else []
+    ctx = runtime.context
+    sampler = GaugeSampler(
+        db,
+        d.tables,
+        s,
+        consumers={c.name: tuple(c.handlers) for c in consumers},
+        backlogs=d.backlogs,
+        clock=ctx.now,
+        today=ctx.today,
+    )
+    pruner = MessagingPruner(db, d.tables, s)
     return [
         lambda: relay.run(stop),
         *listening,
         *[(lambda c=c: c.run(stop)) for c in consumers],
         *[(lambda r=r: r.run(stop)) for r in runners],
+        lambda: sampler.run(stop),
+        lambda: pruner.run(stop),
     ]
 
 
@@ -260,6 +278,8 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings 
     # Inside the request context (added first = innermost), so its refusals carry the request id.
     app.add_middleware(InputGuardMiddleware, limit=body_limit(definition.streamed_paths, s.max_body_bytes))
     app.add_middleware(RequestContextMiddleware, service=definition.name)
+    if configure_tracing(definition.name, s.otel_exporter_otlp_endpoint):
+        app.add_middleware(TracingMiddleware, service=definition.name)  # outermost: the span covers the whole request
     return app
 
 

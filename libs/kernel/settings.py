@@ -77,6 +77,7 @@ _OPTIONAL_CONNECTION_FIELDS = (
     "database_ssl_root_cert",
     "metrics_token",
     "expose_docs",
+    "otel_exporter_otlp_endpoint",
 )
 MIN_METRICS_TOKEN_LENGTH = 16
 
@@ -143,6 +144,18 @@ class BaseServiceSettings(BaseSettings):
     consumer_wake: ConsumerWake = ConsumerWake.nudge
     consumer_idle_after_seconds: float = Field(default=0.5, gt=0, le=60)
     consumer_idle_check_seconds: float = Field(default=15.0, gt=0, le=300)
+    # How often a worker samples its gauges (libs.kernel.gauges): backlogs from a few indexed counts, consumer lag
+    # from the broker. Sampled on this clock, not per scrape, so scraping often costs the database nothing.
+    gauge_sample_seconds: float = Field(default=30.0, ge=1, le=3600)
+    # How long sent outbox rows and inbox rows are kept (libs.kernel.pruning): the replay window, since
+    # `replay --since` can go back no further than the rows that are kept (docs/operator-guide.md, replaying events).
+    messaging_retention_days: int = Field(default=30, ge=1, le=3650)
+    # Rows deleted per transaction by the pruning job, and how often it runs.
+    prune_batch_size: int = Field(default=5_000, ge=1, le=100_000)
+    prune_interval_seconds: float = Field(default=3600.0, ge=1, le=86_400)
+    # Where spans go over OTLP/HTTP (libs.kernel.tracing); unset, tracing is off: no SDK, the API's no-op tracer.
+    # The standard variable OTEL_EXPORTER_OTLP_ENDPOINT is read too.
+    otel_exporter_otlp_endpoint: str | None = None
 
     @classmethod
     def settings_customise_sources(

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from libs.kernel.gauges import Backlog
 from libs.kernel.service import ServiceDefinition, ServiceSchema
 from libs.modules.work_calendar import calendar_router
 from services.casework import jobs
@@ -52,4 +53,12 @@ DEFINITION = ServiceDefinition(
     ],
     subscriptions=subscriptions,
     jobs=jobs.jobs,
+    backlogs=(
+        # ix_province_changes_pending holds exactly the undelivered changes.
+        Backlog(
+            "pending",
+            "province_changes",
+            "SELECT count(*), min(created_at) FROM casework.province_changes WHERE delivered_at IS NULL",
+        ),
+    ),
 )

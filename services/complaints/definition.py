@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from libs.kernel.gauges import Backlog
 from libs.kernel.service import ServiceDefinition, ServiceSchema
 from libs.modules.work_calendar import calendar_router
 from services.complaints.context import Complaints
@@ -22,5 +23,19 @@ DEFINITION = ServiceDefinition(
     routers=[hotline, policies, platforms, statistics, register, pushes, calendar_router(SCHEMA, calendar_years)],
     subscriptions=subscriptions,
     jobs=jobs,
+    backlogs=(
+        # Both read partial indexes: ix_result_deliveries_pending, ix_complaints_open_due.
+        Backlog(
+            "pending",
+            "result_deliveries",
+            "SELECT count(*), min(created_at) FROM complaints.result_deliveries WHERE delivered_at IS NULL",
+        ),
+        Backlog(
+            "overdue",
+            "complaints",
+            "SELECT count(*), min(due_at) FROM complaints.complaints "
+            "WHERE status IN ('received', 'assigned', 'investigating') AND due_at < :now",
+        ),
+    ),
 )
 assert MODELS  # every table is registered on Base.metadata before migrations compare against it

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from libs.kernel.gauges import Backlog
 from libs.kernel.service import ServiceDefinition, ServiceSchema
 from libs.modules.work_calendar import calendar_router
 from services.intake.application.router import router as applications
@@ -26,4 +27,20 @@ DEFINITION = ServiceDefinition(
         calendar_router(SCHEMA, calendar_years),
     ],
     subscriptions=subscriptions,
+    backlogs=(
+        # Accepted applications past their due date (as the ledger marks them) and open leads past theirs, each by
+        # its (status, due_date) index.
+        Backlog(
+            "overdue",
+            "applications",
+            "SELECT count(*), min(due_date)::timestamp AT TIME ZONE 'Asia/Shanghai' FROM intake.applications "
+            "WHERE status = 'accepted' AND due_date < :today",
+        ),
+        Backlog(
+            "overdue",
+            "leads",
+            "SELECT count(*), min(due_date)::timestamp AT TIME ZONE 'Asia/Shanghai' FROM intake.leads "
+            "WHERE status = 'open' AND due_date < :today",
+        ),
+    ),
 )

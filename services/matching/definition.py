@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from libs.kernel.gauges import Backlog
 from libs.kernel.service import ServiceDefinition, ServiceSchema
 from services.matching import jobs
 from services.matching.context import Matching
@@ -24,5 +25,14 @@ DEFINITION = ServiceDefinition(
     # Feed bodies of any size are read row by row into COPY (CONTRACTS.md §5), the uploads' PUT too: no body limit
     # there.
     streamed_paths=("/api/v1/matching/feeds",),
+    backlogs=(
+        # Open hits past their 14 days (seed 001), by the (status, due_date) index.
+        Backlog(
+            "overdue",
+            "hits",
+            "SELECT count(*), min(due_date)::timestamp AT TIME ZONE 'Asia/Shanghai' FROM matching.hits "
+            "WHERE status = 'open' AND due_date < :today",
+        ),
+    ),
 )
 assert MODELS  # every table is registered on Base.metadata before migrations compare against it
