@@ -162,31 +162,44 @@ _DEDUCTIONS = text(
 )
 
 # Numbered by village, household and program; only lines that pay something. Straight from the candidates, which
-# already hold what a line shows: one pass over a county's million entitlements.
+# already hold what a line shows: one pass over a county's million entitlements. The items go to the lines just
+# written and the totals are taken from the rows as they are written (issue 23): reading a million lines back, and
+# finding each item's line through the entitlement index, cost the build seconds.
 _LINES = text(
     """
-    INSERT INTO disbursement.roster_lines (
-        line_id, roster_id, line_no, period, household_id, entitlement_id, program, region_code, payee_name,
-        bank_code, account_no_masked, regular_fen, amount_fen, status)
-    SELECT :roster_id || '-' || lpad(n::text, 7, '0'), :roster_id, n, CAST(:month AS date), household_id,
-           entitlement_id, program, region_code, payee_name, bank_code, account_no_masked, regular, amount, 'pending'
-      FROM (SELECT row_number() OVER (ORDER BY c.region_code, c.household_id, c.program) AS n, c.*,
-                   c.regular + coalesce(x.fen, 0) AS amount
-              FROM cand c
-              LEFT JOIN (SELECT entitlement_id, sum(amount_fen)::bigint AS fen FROM extras GROUP BY entitlement_id) x
-                ON x.entitlement_id = c.entitlement_id
-             WHERE c.regular + coalesce(x.fen, 0) > 0) AS numbered
-    """
-)
-
-_ITEMS = text(
-    """
-    INSERT INTO disbursement.line_items (
-        line_id, roster_id, entitlement_id, kind, month, one_off_id, recovery_id, amount_fen, note)
-    SELECT l.line_id, :roster_id, x.entitlement_id, x.kind, x.month, x.one_off_id, x.recovery_id, x.amount_fen, x.note
-      FROM extras x
-      JOIN disbursement.roster_lines l
-        ON l.entitlement_id = x.entitlement_id AND l.period = CAST(:month AS date) AND l.roster_id = :roster_id
+    WITH lines AS (
+        INSERT INTO disbursement.roster_lines (
+            line_id, roster_id, line_no, period, household_id, entitlement_id, program, region_code, payee_name,
+            bank_code, account_no_masked, regular_fen, amount_fen, status)
+        SELECT :roster_id || '-' || lpad(n::text, 7, '0'), :roster_id, n, CAST(:month AS date), household_id,
+               entitlement_id, program, region_code, payee_name, bank_code, account_no_masked, regular, amount,
+               'pending'
+          FROM (SELECT row_number() OVER (ORDER BY c.region_code, c.household_id, c.program) AS n, c.*,
+                       c.regular + coalesce(x.fen, 0) AS amount
+                  FROM cand c
+                  LEFT JOIN (SELECT entitlement_id, sum(amount_fen)::bigint AS fen
+                               FROM extras GROUP BY entitlement_id) x ON x.entitlement_id = c.entitlement_id
+                 WHERE c.regular + coalesce(x.fen, 0) > 0) AS numbered
+        RETURNING line_id, entitlement_id, program, regular_fen, amount_fen
+    ), items AS (
+        INSERT INTO disbursement.line_items (
+            line_id, roster_id, entitlement_id, kind, month, one_off_id, recovery_id, amount_fen, note)
+        SELECT l.line_id, :roster_id, x.entitlement_id, x.kind, x.month, x.one_off_id, x.recovery_id, x.amount_fen,
+               x.note
+          FROM extras x JOIN lines l ON l.entitlement_id = x.entitlement_id
+        RETURNING line_id, kind, amount_fen
+    ), by_program AS (
+        SELECT program, count(*) AS lines, sum(regular_fen) AS regular, sum(amount_fen) AS total
+          FROM lines GROUP BY program
+    ), by_kind AS (
+        SELECT l.program, i.kind, sum(i.amount_fen) AS fen
+          FROM items i JOIN lines l ON l.line_id = i.line_id GROUP BY l.program, i.kind
+    )
+    SELECT p.program, p.lines, p.regular, p.total,
+           coalesce((SELECT fen FROM by_kind k WHERE k.program = p.program AND kind = 'arrears'), 0) AS arrears,
+           coalesce((SELECT fen FROM by_kind k WHERE k.program = p.program AND kind = 'one_off'), 0) AS one_off,
+           coalesce((SELECT fen FROM by_kind k WHERE k.program = p.program AND kind = 'recovery'), 0) AS recovery
+      FROM by_program p ORDER BY p.program
     """
 )
 
@@ -194,24 +207,6 @@ _SETTLES = text(
     """
     INSERT INTO disbursement.roster_settles (roster_id, entitlement_id)
     SELECT :roster_id, entitlement_id FROM cand WHERE settles
-    """
-)
-
-_TOTALS = text(
-    """
-    WITH lines AS (
-        SELECT program, count(*) AS lines, sum(regular_fen) AS regular, sum(amount_fen) AS total
-          FROM disbursement.roster_lines WHERE roster_id = :roster_id GROUP BY program
-    ), items AS (
-        SELECT l.program, i.kind, sum(i.amount_fen) AS fen
-          FROM disbursement.line_items i JOIN disbursement.roster_lines l ON l.line_id = i.line_id
-         WHERE i.roster_id = :roster_id GROUP BY l.program, i.kind
-    )
-    SELECT p.program, p.lines, p.regular, p.total,
-           coalesce((SELECT fen FROM items WHERE items.program = p.program AND kind = 'arrears'), 0) AS arrears,
-           coalesce((SELECT fen FROM items WHERE items.program = p.program AND kind = 'one_off'), 0) AS one_off,
-           coalesce((SELECT fen FROM items WHERE items.program = p.program AND kind = 'recovery'), 0) AS recovery
-      FROM lines p ORDER BY p.program
     """
 )
 
@@ -247,13 +242,15 @@ async def build_lines(
     await session.execute(_CANDIDATES, params)
     # Temporary tables have no statistics until analysed; the joins after this depend on their sizes.
     await session.execute(text("ANALYZE cand"))
-    for statement in (_DELIVERED, _REGULAR_LESS_SENT, _ARREARS, _ONE_OFFS, _DEDUCTIONS, _LINES, _ITEMS, _SETTLES):
+    for statement in (_DELIVERED, _REGULAR_LESS_SENT, _ARREARS, _ONE_OFFS, _DEDUCTIONS):
         await session.execute(statement, params)
+    written = (await session.execute(_LINES, params)).all()
+    await session.execute(_SETTLES, params)
     # A county's new lines can be most of the table: without fresh statistics the lock's export would be planned
     # as a million index look-ups and an on-disk sort.
     await session.execute(text("ANALYZE disbursement.roster_lines"))
     totals: dict[str, Any] = {}
-    for row in (await session.execute(_TOTALS, params)).all():
+    for row in written:
         totals[row.program] = {
             "lines": int(row.lines),
             "regular": int(row.regular),

@@ -107,7 +107,7 @@ class RosterLine(Base):
     household_id: Mapped[str]
     # The entitlement a monthly line pays; none on a temporary grant's line, which names its grant instead.
     entitlement_id: Mapped[str | None]
-    grant_id: Mapped[str | None] = mapped_column(index=True)
+    grant_id: Mapped[str | None]
     grant_attempt: Mapped[int | None] = mapped_column(Integer)
     program: Mapped[str]
     region_code: Mapped[str]
@@ -131,6 +131,8 @@ class RosterLine(Base):
     __table_args__ = (
         Index(None, "roster_id", "line_no", unique=True),
         Index(None, "entitlement_id", "period"),
+        # Only a grant's line names a grant: a monthly roster's lines stay out of this index (issue 23).
+        Index(None, "grant_id", postgresql_where=text("grant_id IS NOT NULL")),
     )
 
 

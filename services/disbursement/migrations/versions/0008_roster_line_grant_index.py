@@ -1,0 +1,33 @@
+"""A roster line's grant index holds the lines of temporary grants only (issue 23): a monthly roster's million lines
+name no grant, and each of them cost the build an index entry that no look-up by grant ever reads.
+
+Revision ID: disbursement_0008
+Revises: disbursement_0007
+Create Date: 2026-12-07
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "disbursement_0008"
+down_revision: str | None = "disbursement_0007"
+
+
+def _grant_index(where: str | None) -> None:
+    op.drop_index(op.f("ix_roster_lines_grant_id"), table_name="roster_lines", schema="disbursement")
+    op.create_index(
+        op.f("ix_roster_lines_grant_id"),
+        "roster_lines",
+        ["grant_id"],
+        unique=False,
+        schema="disbursement",
+        postgresql_where=sa.text(where) if where else None,
+    )
+
+
+def upgrade() -> None:
+    _grant_index("grant_id IS NOT NULL")
+
+
+def downgrade() -> None:
+    _grant_index(None)
