@@ -1,16 +1,16 @@
 """A roster line's grant index holds the lines of temporary grants only (issue 23): a monthly roster's million lines
 name no grant, and each of them cost the build an index entry that no look-up by grant ever reads.
 
-Revision ID: disbursement_0008
-Revises: disbursement_0007
+Revision ID: disbursement_0009
+Revises: disbursement_0008
 Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "disbursement_0008"
-down_revision: str | None = "disbursement_0007"
+revision: str = "disbursement_0009"
+down_revision: str | None = "disbursement_0008"
 
 
 def _grant_index(where: str | None) -> None:
