@@ -72,7 +72,9 @@ class OutboxRelay:
         table: Table,
         settings: BaseServiceSettings,
         *,
-        poll_interval: float = 1.0,
+        # A committed event wakes the relay through its LISTEN connection; the poll is only the safety net for a
+        # notification lost while that connection was being re-made, so it can be slow (an idle worker's clockwork).
+        poll_interval: float = 5.0,
         max_backoff: float = 5.0,
     ) -> None:
         self.db = db
