@@ -6,9 +6,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, case, func, literal, select, text, tuple_
+from sqlalchemy import Select, Text, bindparam, case, cast, func, literal, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from libs.contracts.entitlements import CURRENT
 from libs.contracts.programs import Program
@@ -18,6 +19,7 @@ from services.intake.application.models import (
     ApplicationCounter,
     ApplicationHistory,
     ApplicationPerson,
+    ApplicationVersion,
 )
 from services.intake.application.schemas import OPEN_STATUSES, ApplicationStatus
 from services.intake.recipients.models import RecipientHousehold, RecipientMember, RecipientProgram
@@ -37,9 +39,20 @@ async def lock_people(session: AsyncSession, person_hashes: Sequence[str]) -> No
         )
 
 
+# Statements of every step, built once (building one costs about as much as running it): values come as parameters.
+_FOR_UPDATE = select(Application).where(Application.id == bindparam("application_id")).with_for_update()
+_SEALED = select(ApplicationVersion.content_sealed).where(
+    ApplicationVersion.application_id == bindparam("application_id"), ApplicationVersion.version == bindparam("version")
+)
+_HISTORY = (
+    select(ApplicationHistory)
+    .where(ApplicationHistory.application_id == bindparam("application_id"))
+    .order_by(ApplicationHistory.id)
+)
+
+
 async def get_for_update(session: AsyncSession, application_id: str) -> Application | None:
-    stmt = select(Application).where(Application.id == application_id).with_for_update()
-    return (await session.execute(stmt)).scalar_one_or_none()
+    return (await session.execute(_FOR_UPDATE, {"application_id": application_id})).scalar_one_or_none()
 
 
 async def member_hashes(session: AsyncSession, application_id: str) -> list[str]:
@@ -50,19 +63,37 @@ async def member_hashes(session: AsyncSession, application_id: str) -> list[str]
     return list((await session.scalars(stmt)).all())
 
 
+async def sealed_content(session: AsyncSession, application_id: str, version: int) -> str | None:
+    """The sealed content of one version (only that column: the row itself is never needed in the session)."""
+    return (await session.execute(_SEALED, {"application_id": application_id, "version": version})).scalar_one_or_none()
+
+
 async def get(session: AsyncSession, application_id: str) -> Application | None:
     return await session.get(Application, application_id)
 
 
-async def next_number(session: AsyncSession, county_code: str, year: int) -> str:
-    stmt = (
+async def number_application(session: AsyncSession, app: Application, county_code: str, year: int) -> None:
+    """Give `app` (already flushed) the county's next number, e.g. 140402-2026-000123, in one statement: the
+    counter's upsert and the application's update share a round trip."""
+    counter = (
         pg_insert(ApplicationCounter)
         .values(county_code=county_code, year=year, last_no=1)
         .on_conflict_do_update(index_elements=["county_code", "year"], set_={"last_no": ApplicationCounter.last_no + 1})
         .returning(ApplicationCounter.last_no)
+        .cte("counter")
     )
-    seq = (await session.execute(stmt)).scalar_one()
-    return f"{county_code}-{year}-{seq:06d}"
+    seq = cast(counter.c.last_no, Text)
+    # {seq:06d}: six digits at least, more when the county files over a million in a year.
+    number = literal(f"{county_code}-{year}-") + func.lpad(seq, func.greatest(6, func.length(seq)), "0")
+    table = Application.__table__
+    stmt = (
+        update(table)
+        .where(table.c.id == app.id)
+        .values(application_no=select(number).scalar_subquery())
+        .returning(table.c.application_no)
+    )
+    # Written by the statement itself, so the unit of work must not write it again.
+    set_committed_value(app, "application_no", (await session.execute(stmt)).scalar_one())
 
 
 @dataclass(frozen=True)
@@ -113,12 +144,7 @@ async def held_programs(session: AsyncSession, person_hashes: Sequence[str]) -> 
 
 
 async def history_of(session: AsyncSession, application_id: str) -> Sequence[ApplicationHistory]:
-    stmt = (
-        select(ApplicationHistory)
-        .where(ApplicationHistory.application_id == application_id)
-        .order_by(ApplicationHistory.id)
-    )
-    return (await session.execute(stmt)).scalars().all()
+    return (await session.execute(_HISTORY, {"application_id": application_id})).scalars().all()
 
 
 @dataclass(frozen=True)
