@@ -103,8 +103,8 @@ class InternalTokens:
         }
         return jwt.encode(claims, self.keys.primary, algorithm="HS256", headers={"kid": self.keys.signing_id})
 
-    def verify(self, token: str, *, now: float | None = None) -> Principal:
-        moment = now if now is not None else time.time()
+    def verify(self, token: str) -> Principal:
+        moment = time.time()
         cached = self._verified.get(token)
         if cached is not None and moment < cached[1]:
             return cached[0]

@@ -3,10 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Select, Text, bindparam, case, cast, func, literal, select, text, tuple_, update
+from sqlalchemy import (
+    Select,
+    Table,
+    Text,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    null,
+    select,
+    text,
+    tuple_,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -85,7 +103,7 @@ async def number_application(session: AsyncSession, app: Application, county_cod
     seq = cast(counter.c.last_no, Text)
     # {seq:06d}: six digits at least, more when the county files over a million in a year.
     number = literal(f"{county_code}-{year}-") + func.lpad(seq, func.greatest(6, func.length(seq)), "0")
-    table = Application.__table__
+    table = typing.cast(Table, Application.__table__)
     stmt = (
         update(table)
         .where(table.c.id == app.id)
@@ -104,22 +122,6 @@ class OpenClaim:
     person_hash: str
 
 
-async def open_claims(session: AsyncSession, person_hashes: Sequence[str], exclude: str) -> list[OpenClaim]:
-    stmt = (
-        select(Application.id, Application.application_no, Application.program, ApplicationPerson.person_hash)
-        .join(ApplicationPerson, ApplicationPerson.application_id == Application.id)
-        .where(
-            ApplicationPerson.person_hash.in_(person_hashes),
-            ApplicationPerson.role == "claimed",
-            Application.status.in_([s.value for s in OPEN_STATUSES]),
-            Application.id != exclude,
-        )
-        .order_by(Application.created_at)
-    )
-    rows = (await session.execute(stmt)).all()
-    return [OpenClaim(r[0], r[1], Program(r[2]), r[3]) for r in rows]
-
-
 @dataclass(frozen=True)
 class HeldProgram:
     household_id: str
@@ -127,9 +129,37 @@ class HeldProgram:
     person_hash: str
 
 
-async def held_programs(session: AsyncSession, person_hashes: Sequence[str]) -> list[HeldProgram]:
-    stmt = (
-        select(RecipientMember.household_id, RecipientProgram.program, RecipientMember.person_hash)
+async def conflicts(
+    session: AsyncSession, person_hashes: Sequence[str], exclude: str
+) -> tuple[list[OpenClaim], list[HeldProgram]]:
+    """The people's claims in open applications other than `exclude` (oldest first), and the programs their
+    recipient households hold: one round trip for both."""
+    claims: Select[Any, str, str, str, str, dt.datetime] = (
+        select(
+            literal_column("'claim'").label("kind"),
+            Application.id.label("ref"),
+            Application.application_no.label("no"),
+            Application.program.label("program"),
+            ApplicationPerson.person_hash.label("person_hash"),
+            Application.created_at.label("at"),
+        )
+        .join(ApplicationPerson, ApplicationPerson.application_id == Application.id)
+        .where(
+            ApplicationPerson.person_hash.in_(person_hashes),
+            ApplicationPerson.role == "claimed",
+            Application.status.in_([s.value for s in OPEN_STATUSES]),
+            Application.id != exclude,
+        )
+    )
+    held = (
+        select(
+            literal_column("'held'"),
+            RecipientMember.household_id,
+            null(),
+            RecipientProgram.program,
+            RecipientMember.person_hash,
+            cast(null(), Application.created_at.type),
+        )
         .join(RecipientHousehold, RecipientHousehold.household_id == RecipientMember.household_id)
         .join(RecipientProgram, RecipientProgram.household_id == RecipientMember.household_id)
         .where(
@@ -138,9 +168,16 @@ async def held_programs(session: AsyncSession, person_hashes: Sequence[str]) -> 
             RecipientProgram.status.in_(sorted(CURRENT)),
         )
     )
-    rows = (await session.execute(stmt)).all()
-    # A program this version does not know (added by a newer casework) cannot conflict with anything here.
-    return [HeldProgram(r[0], Program(r[1]), r[2]) for r in rows if r[1] in _KNOWN_PROGRAMS]
+    rows = (await session.execute(union_all(claims, held).order_by("kind", "at"))).all()
+    return (
+        [OpenClaim(r.ref, r.no, Program(r.program), r.person_hash) for r in rows if r.kind == "claim"],
+        # A program this version does not know (added by a newer casework) cannot conflict with anything here.
+        [
+            HeldProgram(r.ref, Program(r.program), r.person_hash)
+            for r in rows
+            if r.kind == "held" and r.program in _KNOWN_PROGRAMS
+        ],
+    )
 
 
 async def history_of(session: AsyncSession, application_id: str) -> Sequence[ApplicationHistory]:

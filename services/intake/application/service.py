@@ -105,7 +105,8 @@ async def _ensure_no_conflict(session: AsyncSession, ctx: Intake, body: Applicat
     hashes = {ctx.hash(i): i for i in ids}
     await repo.lock_people(session, list(hashes))
     index = {m.id_number: i for i, m in enumerate(body.members)}
-    for claim in await repo.open_claims(session, list(hashes), exclude):
+    claims, held_programs = await repo.conflicts(session, list(hashes), exclude)
+    for claim in claims:
         if programs_conflict(body.program, claim.program):
             loc = ["body", "members", index[hashes[claim.person_hash]], "id_number"]
             raise PersonInOpenApplication(
@@ -114,7 +115,7 @@ async def _ensure_no_conflict(session: AsyncSession, ctx: Intake, body: Applicat
                 conflicting_application_id=claim.application_id,
                 conflicting_application_no=claim.application_no,
             )
-    for held in await repo.held_programs(session, list(hashes)):
+    for held in held_programs:
         if programs_conflict(body.program, held.program):
             loc = ["body", "members", index[hashes[held.person_hash]], "id_number"]
             raise PersonAlreadyRecipient(
