@@ -81,9 +81,16 @@ class InternalTokens:
     the new secret as secondary first, then the gateway signs with it, then the old one is dropped everywhere.
     """
 
-    def __init__(self, secret: str, ttl_seconds: int = 300, *, secondary: str | None = None) -> None:
+    def __init__(
+        self, secret: str, ttl_seconds: int = 300, *, secondary: str | None = None, max_cached: int = 10_000
+    ) -> None:
         self.keys = KeyRing(secret, secondary)
         self.ttl_seconds = ttl_seconds
+        # Verified tokens, by their whole text (signature included), until their `exp`: the gateway reuses one token
+        # per caller for minutes (gateway.auth.tokens.InternalTokenCache), and checking the HMAC and claims again on
+        # every request was a visible share of a service's CPU per request (bench/RESULTS.md, issue 23).
+        self._verified: dict[str, tuple[Principal, float]] = {}
+        self._max_cached = max_cached
 
     def sign(self, principal: Principal, *, now: float | None = None) -> str:
         issued = int(now if now is not None else time.time())
@@ -97,11 +104,27 @@ class InternalTokens:
         return jwt.encode(claims, self.keys.primary, algorithm="HS256", headers={"kid": self.keys.signing_id})
 
     def verify(self, token: str) -> Principal:
+        moment = time.time()
+        cached = self._verified.get(token)
+        if cached is not None and moment < cached[1]:
+            return cached[0]
         try:
             claims = self.keys.decode(token, audience=_AUDIENCE, issuer=_ISSUER, require=["exp", "iat", "sub"])
-            return Principal.from_claims(claims)
+            principal = Principal.from_claims(claims)
+            expires = float(claims["exp"])
         except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
             raise InvalidInternalToken("The internal principal token is missing, expired or invalid") from exc
+        self._remember(token, principal, expires, moment)
+        return principal
+
+    def _remember(self, token: str, principal: Principal, expires: float, now: float) -> None:
+        if len(self._verified) >= self._max_cached:
+            # Expired entries go first; if every entry is still live, the cache starts over (a burst of distinct
+            # callers costs re-verification, never memory).
+            self._verified = {t: e for t, e in self._verified.items() if e[1] > now}
+            if len(self._verified) >= self._max_cached:
+                self._verified.clear()
+        self._verified[token] = (principal, expires)
 
 
 def internal_tokens(settings: BaseServiceSettings) -> InternalTokens:

@@ -8,7 +8,7 @@ object. Personal data is sealed and opened with one pair of verbs, `seal` and `o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, overload
@@ -108,11 +108,13 @@ class ServiceContext:
 C = TypeVar("C", bound=ServiceContext)
 
 
-def context_of(cls: type[C]) -> Callable[[Request], C]:
+def context_of(cls: type[C]) -> Callable[[Request], Awaitable[C]]:
     """The FastAPI dependency that hands an endpoint the process's one context (`app.state.runtime.context`):
     `CaseworkCtx = Annotated[Casework, Depends(context_of(Casework))]`."""
 
-    def current(request: Request) -> C:
+    # A coroutine although it never waits: FastAPI runs a plain function dependency in a worker thread, and that
+    # hand-off (once per request) cost more than the whole lookup.
+    async def current(request: Request) -> C:
         runtime: Runtime = request.app.state.runtime
         return runtime.context_as(cls)
 

@@ -7,10 +7,10 @@ returns but before the response is sent, so a client never sees a 2xx for a writ
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, event, exc, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from libs.kernel.connections import database_connect_args
@@ -37,7 +37,10 @@ class Database:
             settings.async_database_url,
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_pool_size,
-            pool_pre_ping=True,
+            # No `pool_pre_ping`: with asyncpg it costs three round trips (BEGIN, a statement, ROLLBACK) on every
+            # checkout, a visible share of a short request's CPU in both processes (bench/RESULTS.md, issue 23).
+            # `_discard_closed` below drops a connection the server closed (a restart, a terminated backend) without
+            # a round trip; a connection that dies unseen fails its request and is thrown away (`is_disconnect`).
             # A failed statement's message would otherwise carry its parameters (names, identity numbers) into the
             # logs of a 500 (libs.kernel.logging scrubs what asyncpg itself quotes).
             hide_parameters=True,
@@ -46,6 +49,7 @@ class Database:
                 **database_connect_args(settings),
             },
         )
+        event.listen(self.engine.sync_engine.pool, "checkout", _discard_closed)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
 
     async def ping(self) -> None:
@@ -54,6 +58,13 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _discard_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """A pooled connection whose socket the server has closed is replaced before use (the pool retries the
+    checkout with a new connection): asyncpg notices the close while the connection sits in the pool."""
+    if dbapi_connection._connection.is_closed():
+        raise exc.DisconnectionError("the server closed this pooled connection")
 
 
 async def try_advisory_xact_lock(session: AsyncSession, name: str) -> bool:

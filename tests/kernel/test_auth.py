@@ -66,6 +66,30 @@ def test_an_expired_token_is_refused() -> None:
     assert raised.value.instance_code == "invalid_internal_token"
 
 
+def test_a_verified_token_is_remembered_only_until_it_expires() -> None:
+    """Services remember verified tokens (the gateway reuses one per caller for minutes): never past their `exp`,
+    and only the exact text that was verified."""
+    tokens = InternalTokens(SECRET, ttl_seconds=300)
+    token = tokens.sign(COUNTY_OFFICER, now=time.time() - 298)  # expires in one to two seconds
+    assert tokens.verify(token) == COUNTY_OFFICER
+    assert tokens.verify(token) == COUNTY_OFFICER
+    header, claims, signature = token.split(".")
+    with pytest.raises(Unauthorized):
+        tokens.verify(f"{header}.{claims}.{signature[:-2]}AA")
+    time.sleep(2.1)
+    with pytest.raises(Unauthorized):
+        tokens.verify(token)
+
+
+def test_the_memory_of_verified_tokens_is_bounded() -> None:
+    tokens = InternalTokens(SECRET, ttl_seconds=300, max_cached=3)
+    many = [tokens.sign(Principal(f"u-{i}", PrincipalKind.staff, "x", "33")) for i in range(10)]
+    for token in many:
+        tokens.verify(token)
+    assert len(tokens._verified) <= 3
+    assert tokens.verify(many[0]).subject == "u-0"
+
+
 def test_a_token_signed_with_another_secret_is_refused() -> None:
     forged = InternalTokens("another-secret-that-is-long-enough-0123").sign(ADMIN)
     with pytest.raises(Unauthorized):

@@ -6,6 +6,7 @@ stack, whose broker and database speak neither SASL nor TLS: asking for TLS ther
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import ssl
 from pathlib import Path
@@ -19,6 +20,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from pydantic import ValidationError
+from sqlalchemy import text
 
 from libs.devstack.stack import DevStack
 from libs.kernel.connections import database_connect_args, kafka_client_options
@@ -179,6 +181,26 @@ async def test_the_engines_and_raw_connections_use_the_database_tls_setting(stac
         await db.dispose()
     with pytest.raises(ConnectionError, match="rejected SSL upgrade"):
         await asyncpg.connect(tls.plain_database_url, **database_connect_args(tls))
+
+
+async def test_a_pooled_connection_the_server_closed_is_replaced_without_a_failed_request(stack: DevStack) -> None:
+    """No pre-ping round trip on checkout: a connection the server has closed (a restart, a terminated backend) is
+    noticed in the pool and replaced, so the next session works."""
+    db = Database(settings(), "intake")
+    try:
+        async with db.sessions() as session:
+            pid = (await session.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+        killer = await asyncpg.connect(settings().plain_database_url, **database_connect_args(settings()))
+        try:
+            assert await killer.fetchval("SELECT pg_terminate_backend($1)", pid)
+        finally:
+            await killer.close()
+        for _ in range(50):  # the pooled connection learns of the close from its socket
+            await asyncio.sleep(0.02)
+        async with db.sessions() as session:
+            assert (await session.execute(text("SELECT pg_backend_pid()"))).scalar_one() != pid
+    finally:
+        await db.dispose()
 
 
 async def test_the_broker_clients_use_the_kafka_security_setting(stack: DevStack, tmp_path: Path) -> None:

@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Select, case, func, literal, select, text, tuple_
+from sqlalchemy import (
+    Select,
+    Table,
+    Text,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    null,
+    select,
+    text,
+    tuple_,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from libs.contracts.entitlements import CURRENT
 from libs.contracts.programs import Program
@@ -18,6 +37,7 @@ from services.intake.application.models import (
     ApplicationCounter,
     ApplicationHistory,
     ApplicationPerson,
+    ApplicationVersion,
 )
 from services.intake.application.schemas import OPEN_STATUSES, ApplicationStatus
 from services.intake.recipients.models import RecipientHousehold, RecipientMember, RecipientProgram
@@ -37,9 +57,20 @@ async def lock_people(session: AsyncSession, person_hashes: Sequence[str]) -> No
         )
 
 
+# Statements of every step, built once (building one costs about as much as running it): values come as parameters.
+_FOR_UPDATE = select(Application).where(Application.id == bindparam("application_id")).with_for_update()
+_SEALED = select(ApplicationVersion.content_sealed).where(
+    ApplicationVersion.application_id == bindparam("application_id"), ApplicationVersion.version == bindparam("version")
+)
+_HISTORY = (
+    select(ApplicationHistory)
+    .where(ApplicationHistory.application_id == bindparam("application_id"))
+    .order_by(ApplicationHistory.id)
+)
+
+
 async def get_for_update(session: AsyncSession, application_id: str) -> Application | None:
-    stmt = select(Application).where(Application.id == application_id).with_for_update()
-    return (await session.execute(stmt)).scalar_one_or_none()
+    return (await session.execute(_FOR_UPDATE, {"application_id": application_id})).scalar_one_or_none()
 
 
 async def member_hashes(session: AsyncSession, application_id: str) -> list[str]:
@@ -50,19 +81,37 @@ async def member_hashes(session: AsyncSession, application_id: str) -> list[str]
     return list((await session.scalars(stmt)).all())
 
 
+async def sealed_content(session: AsyncSession, application_id: str, version: int) -> str | None:
+    """The sealed content of one version (only that column: the row itself is never needed in the session)."""
+    return (await session.execute(_SEALED, {"application_id": application_id, "version": version})).scalar_one_or_none()
+
+
 async def get(session: AsyncSession, application_id: str) -> Application | None:
     return await session.get(Application, application_id)
 
 
-async def next_number(session: AsyncSession, county_code: str, year: int) -> str:
-    stmt = (
+async def number_application(session: AsyncSession, app: Application, county_code: str, year: int) -> None:
+    """Give `app` (already flushed) the county's next number, e.g. 140402-2026-000123, in one statement: the
+    counter's upsert and the application's update share a round trip."""
+    counter = (
         pg_insert(ApplicationCounter)
         .values(county_code=county_code, year=year, last_no=1)
         .on_conflict_do_update(index_elements=["county_code", "year"], set_={"last_no": ApplicationCounter.last_no + 1})
         .returning(ApplicationCounter.last_no)
+        .cte("counter")
     )
-    seq = (await session.execute(stmt)).scalar_one()
-    return f"{county_code}-{year}-{seq:06d}"
+    seq = cast(counter.c.last_no, Text)
+    # {seq:06d}: six digits at least, more when the county files over a million in a year.
+    number = literal(f"{county_code}-{year}-") + func.lpad(seq, func.greatest(6, func.length(seq)), "0")
+    table = typing.cast(Table, Application.__table__)
+    stmt = (
+        update(table)
+        .where(table.c.id == app.id)
+        .values(application_no=select(number).scalar_subquery())
+        .returning(table.c.application_no)
+    )
+    # Written by the statement itself, so the unit of work must not write it again.
+    set_committed_value(app, "application_no", (await session.execute(stmt)).scalar_one())
 
 
 @dataclass(frozen=True)
@@ -73,22 +122,6 @@ class OpenClaim:
     person_hash: str
 
 
-async def open_claims(session: AsyncSession, person_hashes: Sequence[str], exclude: str) -> list[OpenClaim]:
-    stmt = (
-        select(Application.id, Application.application_no, Application.program, ApplicationPerson.person_hash)
-        .join(ApplicationPerson, ApplicationPerson.application_id == Application.id)
-        .where(
-            ApplicationPerson.person_hash.in_(person_hashes),
-            ApplicationPerson.role == "claimed",
-            Application.status.in_([s.value for s in OPEN_STATUSES]),
-            Application.id != exclude,
-        )
-        .order_by(Application.created_at)
-    )
-    rows = (await session.execute(stmt)).all()
-    return [OpenClaim(r[0], r[1], Program(r[2]), r[3]) for r in rows]
-
-
 @dataclass(frozen=True)
 class HeldProgram:
     household_id: str
@@ -96,9 +129,37 @@ class HeldProgram:
     person_hash: str
 
 
-async def held_programs(session: AsyncSession, person_hashes: Sequence[str]) -> list[HeldProgram]:
-    stmt = (
-        select(RecipientMember.household_id, RecipientProgram.program, RecipientMember.person_hash)
+async def conflicts(
+    session: AsyncSession, person_hashes: Sequence[str], exclude: str
+) -> tuple[list[OpenClaim], list[HeldProgram]]:
+    """The people's claims in open applications other than `exclude` (oldest first), and the programs their
+    recipient households hold: one round trip for both."""
+    claims: Select[Any, str, str, str, str, dt.datetime] = (
+        select(
+            literal_column("'claim'").label("kind"),
+            Application.id.label("ref"),
+            Application.application_no.label("no"),
+            Application.program.label("program"),
+            ApplicationPerson.person_hash.label("person_hash"),
+            Application.created_at.label("at"),
+        )
+        .join(ApplicationPerson, ApplicationPerson.application_id == Application.id)
+        .where(
+            ApplicationPerson.person_hash.in_(person_hashes),
+            ApplicationPerson.role == "claimed",
+            Application.status.in_([s.value for s in OPEN_STATUSES]),
+            Application.id != exclude,
+        )
+    )
+    held = (
+        select(
+            literal_column("'held'"),
+            RecipientMember.household_id,
+            null(),
+            RecipientProgram.program,
+            RecipientMember.person_hash,
+            cast(null(), Application.created_at.type),
+        )
         .join(RecipientHousehold, RecipientHousehold.household_id == RecipientMember.household_id)
         .join(RecipientProgram, RecipientProgram.household_id == RecipientMember.household_id)
         .where(
@@ -107,18 +168,20 @@ async def held_programs(session: AsyncSession, person_hashes: Sequence[str]) -> 
             RecipientProgram.status.in_(sorted(CURRENT)),
         )
     )
-    rows = (await session.execute(stmt)).all()
-    # A program this version does not know (added by a newer casework) cannot conflict with anything here.
-    return [HeldProgram(r[0], Program(r[1]), r[2]) for r in rows if r[1] in _KNOWN_PROGRAMS]
+    rows = (await session.execute(union_all(claims, held).order_by("kind", "at"))).all()
+    return (
+        [OpenClaim(r.ref, r.no, Program(r.program), r.person_hash) for r in rows if r.kind == "claim"],
+        # A program this version does not know (added by a newer casework) cannot conflict with anything here.
+        [
+            HeldProgram(r.ref, Program(r.program), r.person_hash)
+            for r in rows
+            if r.kind == "held" and r.program in _KNOWN_PROGRAMS
+        ],
+    )
 
 
 async def history_of(session: AsyncSession, application_id: str) -> Sequence[ApplicationHistory]:
-    stmt = (
-        select(ApplicationHistory)
-        .where(ApplicationHistory.application_id == application_id)
-        .order_by(ApplicationHistory.id)
-    )
-    return (await session.execute(stmt)).scalars().all()
+    return (await session.execute(_HISTORY, {"application_id": application_id})).scalars().all()
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,8 @@ async def _ensure_no_conflict(session: AsyncSession, ctx: Intake, body: Applicat
     hashes = {ctx.hash(i): i for i in ids}
     await repo.lock_people(session, list(hashes))
     index = {m.id_number: i for i, m in enumerate(body.members)}
-    for claim in await repo.open_claims(session, list(hashes), exclude):
+    claims, held_programs = await repo.conflicts(session, list(hashes), exclude)
+    for claim in claims:
         if programs_conflict(body.program, claim.program):
             loc = ["body", "members", index[hashes[claim.person_hash]], "id_number"]
             raise PersonInOpenApplication(
@@ -114,7 +115,7 @@ async def _ensure_no_conflict(session: AsyncSession, ctx: Intake, body: Applicat
                 conflicting_application_id=claim.application_id,
                 conflicting_application_no=claim.application_no,
             )
-    for held in await repo.held_programs(session, list(hashes)):
+    for held in held_programs:
         if programs_conflict(body.program, held.program):
             loc = ["body", "members", index[hashes[held.person_hash]], "id_number"]
             raise PersonAlreadyRecipient(
@@ -165,7 +166,10 @@ async def _write_version(session: AsyncSession, ctx: Intake, app: Application, b
             application_id=app.id, version=app.version, content_sealed=seal(ctx, body), created_by=by, created_at=now
         )
     )
-    await session.execute(delete(ApplicationPerson).where(ApplicationPerson.application_id == app.id))
+    # What is sealed is this content, already validated: the detail view answering the request reads it from here.
+    _remember_content(session, app, body)
+    if app.version > 1:  # a new application has nobody to replace yet
+        await session.execute(delete(ApplicationPerson).where(ApplicationPerson.application_id == app.id))
     claimed = set(claimed_id_numbers(body))
     people = {ctx.hash(m.id_number): ("claimed" if m.id_number in claimed else "member") for m in body.members}
     people |= {ctx.hash(o.id_number): "obligor" for o in body.obligors}
@@ -195,8 +199,8 @@ async def create(session: AsyncSession, ctx: Intake, principal: Principal, body:
     session.add(app)
     await _write_version(session, ctx, app, body, principal.subject)
     session.add(_history(ctx, app, principal, "created", detail={"channel": body.channel.value}))
-    app.application_no = await repo.next_number(session, body.region_code[:6], business_date(now).year)
     await session.flush()
+    await repo.number_application(session, app, body.region_code[:6], business_date(now).year)
     return app
 
 
@@ -205,9 +209,30 @@ async def _load(session: AsyncSession, principal: Principal, application_id: str
     if app is None:
         raise ApplicationNotFound(f"No application {application_id}")
     await _ensure_may_act(session, principal, app)
+    _ensure_allowed(app, action)
+    return app
+
+
+async def _load_with_content(
+    session: AsyncSession, ctx: Intake, principal: Principal, application_id: str, action: str
+) -> tuple[Application, ApplicationIn]:
+    """`_load` for a step that reads the content anyway: the members it names are those `_ensure_may_act` looks up
+    in the register, so they are hashed from it rather than read again from `application_persons` (the same people:
+    `_write_version` derives those rows from this content; an obligor is never a member)."""
+    app = await repo.get_for_update(session, application_id)
+    if app is None:
+        raise ApplicationNotFound(f"No application {application_id}")
+    ensure_jurisdiction(principal, app.region_code)
+    _ensure_not_recused(principal, app.recused_users, app.recused_names)
+    body = await current_content(session, ctx, app)
+    await ensure_not_registered_relative(session, principal, {ctx.hash(m.id_number) for m in body.members})
+    _ensure_allowed(app, action)
+    return app, body
+
+
+def _ensure_allowed(app: Application, action: str) -> None:
     if ApplicationStatus(app.status) not in ALLOWED_FROM[action]:
         raise InvalidStatus(f"Cannot {action} an application that is {app.status}", status_now=app.status)
-    return app
 
 
 async def _ensure_may_act(session: AsyncSession, principal: Principal, app: Application) -> None:
@@ -218,10 +243,24 @@ async def _ensure_may_act(session: AsyncSession, principal: Principal, app: Appl
     await ensure_not_registered_relative(session, principal, await repo.member_hashes(session, app.id))
 
 
+# The content of each application version this transaction has read or written, decoded: a step and the detail
+# view it answers with read the same version, and opening and validating it twice cost as much as a query.
+_CONTENT = "intake.application_content"
+
+
+def _remember_content(session: AsyncSession, app: Application, body: ApplicationIn) -> None:
+    session.info.setdefault(_CONTENT, {})[(app.id, app.version)] = body
+
+
 async def current_content(session: AsyncSession, ctx: Intake, app: Application) -> ApplicationIn:
-    version = await session.get(ApplicationVersion, (app.id, app.version))
-    assert version is not None, "every application has its current version"
-    return unseal(ctx, version.content_sealed)
+    known: dict[tuple[str, int], ApplicationIn] = session.info.get(_CONTENT, {})
+    body = known.get((app.id, app.version))
+    if body is None:
+        sealed = await repo.sealed_content(session, app.id, app.version)
+        assert sealed is not None, "every application has its current version"
+        body = unseal(ctx, sealed)
+        _remember_content(session, app, body)
+    return body
 
 
 async def update(
@@ -243,8 +282,7 @@ async def update(
 
 
 async def submit(session: AsyncSession, ctx: Intake, principal: Principal, application_id: str) -> Application:
-    app = await _load(session, principal, application_id, "submit")
-    body = await current_content(session, ctx, app)
+    app, body = await _load_with_content(session, ctx, principal, application_id, "submit")
     raise_violations(await _content_violations(session, ctx, body) + submission_violations(body), "application")
     await _ensure_no_conflict(session, ctx, body, exclude=app.id)
     app.status = ApplicationStatus.SUBMITTED.value
@@ -255,8 +293,7 @@ async def submit(session: AsyncSession, ctx: Intake, principal: Principal, appli
 
 async def accept(session: AsyncSession, ctx: Intake, principal: Principal, application_id: str) -> Application:
     """受理: the statutory clock starts (DOMAIN.md §3.3) and casework and matching hear of the application."""
-    app = await _load(session, principal, application_id, "accept")
-    body = await current_content(session, ctx, app)
+    app, body = await _load_with_content(session, ctx, principal, application_id, "accept")
     now = ctx.now()
     day = business_date(now)
     due = await deadline(
