@@ -1,5 +1,7 @@
 from typing import ClassVar
 
+from pydantic import Field
+
 from libs.kernel.settings import ServiceSettings
 
 
@@ -11,6 +13,11 @@ class MatchingSettings(ServiceSettings):
     port: int = 8103
     # A feed body is parsed and checked this many bytes at a time: memory stays flat whatever the feed's size.
     feed_block_bytes: int = 8 * 1024 * 1024
+    # Blocks are parsed, checked and hashed in this many processes of the API's own (feeds/checking.py), so a large
+    # feed is not bound by one Python core; 0 checks them in a thread of the API process. Off by default until it
+    # is measured on a quiet machine (bench/RESULTS.md, issue 23): on two cores shared with PostgreSQL it has not
+    # yet shown a gain. The API must be started as a module (`python -m ...`) for its workers to start cleanly.
+    feed_check_processes: int = Field(default=0, ge=0, le=16)
     # How often the worker looks for loaded feeds to match, and for sources whose scheduled run is due.
     feed_poll_seconds: float = 1.0
     schedule_interval_seconds: float = 60.0

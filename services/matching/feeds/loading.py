@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
+from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -24,10 +24,10 @@ from libs.contracts.clock import business_date
 from services.matching.config import MatchingSettings
 from services.matching.context import Matching
 from services.matching.feeds.body import Body
+from services.matching.feeds.checking import BlockChecker, BlockJob, line_count
 from services.matching.feeds.models import Feed, FeedFailure, FeedReject, FeedStatus, partition_name
-from services.matching.feeds.parsing import parse_block
 from services.matching.feeds.partitions import drop_partition
-from services.matching.feeds.validation import CheckedBlock, check_block, copy_columns
+from services.matching.feeds.validation import CheckedBlock, copy_columns
 from services.matching.sources import SourceSpec
 
 _log = structlog.get_logger("matching.feeds")
@@ -47,14 +47,6 @@ class Progress:
 
 class TooManyRejects(Exception):
     """Most rows read so far could not be loaded: the rest of the body is not worth reading."""
-
-
-def _check(block: bytes, body: Body, spec: SourceSpec, ctx: Matching, first_row: int, today: dt.date) -> CheckedBlock:
-    wanted = ["id_number", "name", *spec.columns]
-    parsed = parse_block(block, body.fmt, body.header, wanted, first_row)
-    checked = check_block(parsed, spec, ctx.keys, today)
-    checked.lines = parsed.lines
-    return checked
 
 
 def hopeless(progress: Progress, settings: MatchingSettings) -> bool:
@@ -84,19 +76,35 @@ async def load(conn: AsyncConnection, ctx: Matching, feed: Feed, spec: SourceSpe
     today = business_date(ctx.now())
     queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=2)
 
+    checker = BlockChecker(ctx.keys, ctx.settings.pii_key.get_secret_value(), ctx.settings.feed_check_processes)
+    header = tuple(body.header)
+
+    async def take(checked: CheckedBlock) -> None:
+        progress.total += checked.lines
+        progress.loaded += checked.loaded
+        progress.rejected += len(checked.rejects)
+        await _record(ctx, feed.id, progress, checked.rejects)
+        if hopeless(progress, ctx.settings):
+            raise TooManyRejects(f"{progress.rejected} of the first {progress.total} rows were rejected")
+        if checked.copy_data:
+            await queue.put(checked.copy_data)
+
     async def produce() -> None:
+        # Up to `checker.depth` blocks are checked at once while the body streams in; they are taken back in the
+        # order they came, so rows keep their numbers and progress, rejects and the COPY follow the body.
+        checking: deque[asyncio.Future[CheckedBlock]] = deque()
+        next_row = 1
         try:
             async for block in body.blocks:
-                checked = await asyncio.to_thread(_check, block, body, spec, ctx, progress.total + 1, today)
-                progress.total += checked.lines
-                progress.loaded += checked.loaded
-                progress.rejected += len(checked.rejects)
-                await _record(ctx, feed.id, progress, checked.rejects)
-                if hopeless(progress, ctx.settings):
-                    raise TooManyRejects(f"{progress.rejected} of the first {progress.total} rows were rejected")
-                if checked.copy_data:
-                    await queue.put(checked.copy_data)
+                checking.append(checker.submit(BlockJob(block, body.fmt, header, spec.name, next_row, today)))
+                next_row += line_count(block)
+                if len(checking) >= checker.depth:
+                    await take(await checking.popleft())
+            while checking:
+                await take(await checking.popleft())
         finally:
+            for left in checking:
+                left.cancel()
             await queue.put(None)
 
     async def copy_source() -> AsyncIterator[bytes]:

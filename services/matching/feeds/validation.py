@@ -156,7 +156,7 @@ def check_block(block: ParsedBlock, spec: SourceSpec, keys: PersonKeys, today: d
     failed = np.flatnonzero(~ok)
     rejects.extend((int(block.rows[i]), reasons.codes[reasons.first[i]]) for i in failed)
     keep = pa.array(ok)
-    person = pa.array(keys.hex_keys(packed[ok].tobytes()), pa.string())
+    person = keys.key_column(packed[ok])
     table = pa.table(
         {
             "row_no": pa.array(block.rows[ok]),
