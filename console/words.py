@@ -50,7 +50,53 @@ from console.words_registers import (
 from console.words_registers import (
     RECOVERY_REASONS as RECOVERY_REASONS,
 )
+from libs.contracts.ledger_words import (  # one wording for pages and ledgers (台账)
+    APPLICATION_STATUSES as APPLICATION_STATUSES,
+)
+from libs.contracts.ledger_words import (
+    BANK_NAMES,
+)
+from libs.contracts.ledger_words import (
+    CASE_STATUSES as CASE_STATUSES,
+)
+from libs.contracts.ledger_words import (
+    CHANNELS as CHANNELS,
+)
+from libs.contracts.ledger_words import (
+    ENTITLEMENT_STATUSES as ENTITLEMENT_STATUSES,
+)
+from libs.contracts.ledger_words import (
+    HIT_ROLES as HIT_ROLES,
+)
+from libs.contracts.ledger_words import (
+    HIT_STATUSES as HIT_STATUSES,
+)
+from libs.contracts.ledger_words import (
+    HOUSEHOLD_STATUSES as HOUSEHOLD_STATUSES,
+)
+from libs.contracts.ledger_words import (
+    LINE_STATUSES as LINE_STATUSES,
+)
+from libs.contracts.ledger_words import (
+    OUTCOMES as OUTCOMES,
+)
+from libs.contracts.ledger_words import (
+    RECOVERY_STATUSES as RECOVERY_STATUSES,
+)
+from libs.contracts.ledger_words import (
+    SEVERITIES as SEVERITIES,
+)
+from libs.contracts.ledger_words import (
+    SOURCES as SOURCES,
+)
+from libs.contracts.ledger_words import (
+    TRIGGERS as TRIGGERS,
+)
 from libs.contracts.programs import PROGRAM_NAMES
+
+# The console's own names for two of them.
+BANKS = BANK_NAMES
+PAYMENT_STATUSES = LINE_STATUSES
 
 ROLES = {
     "village_assistant": "村协理员",
@@ -63,23 +109,6 @@ PROGRAMS: dict[str, str] = {str(program): name for program, name in PROGRAM_NAME
 # What an application may be filed for, as the filing form offers it.
 PROGRAM_OPTIONS = {
     key: PROGRAMS[key] for key in ("dibao", "dibao_single", "marginal", "tekun_dispersed", "tekun_centralized")
-}
-APPLICATION_STATUSES = {
-    "draft": "草稿",
-    "submitted": "待受理",
-    "returned": "退回补充",
-    "accepted": "已受理",
-    "withdrawn": "已撤回",
-    "decided": "已审核确认",
-}
-CASE_STATUSES = {
-    "awaiting_verification": "待核对",
-    "investigating": "入户调查",
-    "township_review": "乡镇审核",
-    "publicity": "公示",
-    "confirmation": "县级审核确认",
-    "decided": "已决定",
-    "cancelled": "已撤销",
 }
 
 
@@ -141,17 +170,6 @@ EMPLOYMENT = {
 }
 INCOME = {"wages": "工资性收入", "business": "经营净收入", "property": "财产净收入", "transfers": "转移净收入"}
 EXPENDITURE = {"medical": "医疗", "education": "教育", "rehabilitation": "康复", "disaster": "灾害", "other": "其他"}
-CHANNELS = {"counter": "窗口申请", "online": "网上申请", "proxy": "代为申请", "referral": "主动发现转办"}
-BANKS = {
-    "ICBC": "中国工商银行",
-    "ABC": "中国农业银行",
-    "BOC": "中国银行",
-    "CCB": "中国建设银行",
-    "BOCOM": "交通银行",
-    "PSBC": "中国邮政储蓄银行",
-    "RCC": "农村信用社",
-    "RCB": "农村商业银行",
-}
 HEALTH = {"healthy": "健康", "chronic_illness": "患慢性病", "serious_illness": "患重特大疾病"}
 ASSETS = {"house": "房产", "vehicle": "机动车辆", "deposit": "存款", "securities": "有价证券",
           "business_registration": "工商登记", "other": "其他"}  # fmt: skip
@@ -171,47 +189,9 @@ CLOSE_RELATIONS = {
     "child_spouse": "子女的配偶",
     "child_spouse_parent": "子女配偶的父母",
 }
-OUTCOMES = {
-    "approved": "批准",
-    "rejected": "不予批准",
-    "continued": "继续保障",
-    "adjusted": "调整保障金额",
-    "gradual_exit": "渐退",
-    "stopped": "停发",
-}
-TRIGGERS = {
-    "application": "申请",
-    "periodic": "定期复核",
-    "death": "死亡信息比对",
-    "hit": "比对疑点",
-    "complaint": "投诉举报",
-    "province_warning": "省级预警",
-    "payment_failed": "发放失败",
-    "age": "到龄复核",
-    "campaign": "年度复核",
-}
 DECISIONS = {"confirm": "确认", "reject": "驳回", "return": "退回"}
-SOURCES = {
-    "death": "死亡登记",
-    "police_deregistration": "公安户籍注销",
-    "cremation": "火化信息",
-    "prison": "服刑人员",
-    "public_payroll": "财政供养人员",
-    "employee_medical_insurance": "职工医疗保险",
-    "work_injury": "工伤保险",
-    "provident_fund": "住房公积金",
-    "retirement": "退休人员",
-    "military": "现役军人",
-    "pension": "养老保险",
-    "vehicle": "机动车辆",
-    "property": "不动产登记",
-    "business": "市场主体登记",
-    "flight": "乘机记录",
-}
 
 # Households (户籍查询, 家庭档案): the registry's and the payment file's values in the notices' words.
-HOUSEHOLD_STATUSES = {"active": "在保", "closed": "已停保"}
-ENTITLEMENT_STATUSES = {"active": "正常发放", "gradual_exit": "渐退", "suspended": "暂停发放", "stopped": "停发"}
 REVIEW_CLASSES = {
     "A": "A类（每年复核一次）",
     "B": "B类（每半年复核一次）",
@@ -239,7 +219,6 @@ HOUSEHOLD_CHANGES = {
     "closed": "停保",
     "successor_opened": "停旧建新",
 }
-PAYMENT_STATUSES = {"pending": "待发放", "paid": "已发放", "failed": "发放失败"}
 PAYMENT_ITEMS = {"regular": "当月保障金", "arrears": "补发", "one_off": "一次性生活补贴", "recovery": "追缴扣减"}
 ACCOUNT_STATUSES = {"ok": "正常", "failed": "发放失败，待更正"}
 HOLD_KINDS = {
@@ -248,7 +227,6 @@ HOLD_KINDS = {
     "account": "银行账户待更正",
     "amount": "金额待核实",
 }
-RECOVERY_STATUSES = {"open": "追缴中", "recovered": "已追回", "waived": "已核销"}
 
 
 def chinese_month(value: object) -> str:
@@ -278,7 +256,6 @@ ROSTER_STATUSES = {
     "reconciled": "已对账",
     "cancelled": "已作废",
 }
-LINE_STATUSES = {"pending": "待发放", "paid": "已发放", "failed": "发放失败"}
 ITEM_KINDS = {"regular": "当月救助金", "arrears": "补发", "one_off": "一次性补贴", "recovery": "扣回"}
 HOLDS = {"death": "疑似死亡待核实", "suspension": "暂停发放", "account": "银行账户异常", "amount": "金额待核实"}
 
@@ -338,9 +315,6 @@ FIGURES = {
     "complaint_line": "社会救助服务热线（投诉举报电话，信息公开页面显示）",
 }
 # 比对疑点 (matching's hits): statuses, severities, the person's place in the household, the evidence's fields.
-HIT_STATUSES = {"open": "待确认", "confirmed": "已确认", "dismissed": "已排除"}
-SEVERITIES = {"high": "高", "medium": "中", "low": "低"}
-HIT_ROLES = {"member": "家庭成员", "obligor": "赡养（抚养、扶养）义务人"}
 EVIDENCE_FIELDS = {
     "source": "数据来源",
     "feed_id": "数据批次",

@@ -3,47 +3,26 @@ orders, working-day calendars and temporary grants (re-exported by `console.word
 
 from __future__ import annotations
 
+from libs.contracts.ledger_words import (  # one wording for pages and ledgers (台账)
+    COMPLAINT_CATEGORIES as COMPLAINT_CATEGORIES,
+)
+from libs.contracts.ledger_words import (
+    COMPLAINT_CHANNELS as COMPLAINT_CHANNELS,
+)
+from libs.contracts.ledger_words import (
+    COMPLAINT_SOURCES as COMPLAINT_SOURCES,
+)
+from libs.contracts.ledger_words import (
+    COMPLAINT_STATUSES as COMPLAINT_STATUSES,
+)
+from libs.contracts.ledger_words import (
+    FINDINGS as FINDINGS,
+)
+from libs.contracts.ledger_words import (
+    ISSUES as ISSUES,
+)
+
 # 投诉举报 (the complaint ledger).
-COMPLAINT_STATUSES = {
-    "received": "已登记",
-    "assigned": "已交办",
-    "investigating": "核查中",
-    "resolved": "已办结",
-    "returned": "已退回",
-}
-COMPLAINT_CATEGORIES = {
-    "complaint": "投诉",
-    "report": "举报",
-    "help": "求助",
-    "consultation": "咨询",
-    "suggestion": "建议",
-}
-COMPLAINT_CHANNELS = {
-    "phone": "电话",
-    "web": "网站",
-    "wechat": "微信",
-    "app": "手机应用",
-    "letter": "来信",
-    "visit": "来访",
-    "online": "网上留言",
-}
-COMPLAINT_SOURCES = {"hotline": "12345热线工单", "staff": "工作人员登记"}
-ISSUES = {
-    "wrongful_inclusion": "错保",
-    "favouritism": "人情保、关系保",
-    "deceased_recipient": "死人保",
-    "wrongful_exclusion": "漏保",
-    "staff_misconduct": "工作人员作风问题",
-    "help_request": "求助",
-    "policy_question": "政策咨询",
-    "other": "其他",
-}
-FINDINGS = {
-    "substantiated": "属实",
-    "partly_substantiated": "部分属实",
-    "unsubstantiated": "不属实",
-    "not_applicable": "不涉及事实核查（咨询、建议、求助）",
-}
 FEEDBACK_METHODS = {
     "hotline_reply": "经12345平台答复",
     "letter": "书面函告",
