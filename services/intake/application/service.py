@@ -17,14 +17,13 @@ from libs.contracts.stored import STORED
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from services.intake.application import events
 from services.intake.application import repository as repo
+from services.intake.application.conflicts import ensure_no_conflict
 from services.intake.application.errors import (
     AlreadyExtended,
     AlreadyReturned,
     ApplicationNotFound,
     InvalidStatus,
     LeadImmutable,
-    PersonAlreadyRecipient,
-    PersonInOpenApplication,
     RulesBroken,
 )
 from services.intake.application.models import Application, ApplicationHistory, ApplicationPerson, ApplicationVersion
@@ -33,7 +32,6 @@ from services.intake.application.rules import (
     Violation,
     check_application,
     claimed_id_numbers,
-    programs_conflict,
     submission_violations,
 )
 from services.intake.application.schemas import ApplicationIn, ApplicationStatus, ReturnIn
@@ -95,36 +93,6 @@ async def _publish(session: AsyncSession, ctx: Intake, app: Application, payload
     await ctx.publish(session, payload, subject=f"application/{app.id}", key=app.applicant_hash)
 
 
-async def _ensure_no_conflict(session: AsyncSession, ctx: Intake, body: ApplicationIn, exclude: str) -> None:
-    """409 if a claimed person is in another open application, or in a recipient household, for a conflicting program.
-
-    The people are locked first (advisory locks, in hash order), so two officers cannot both pass this check for the
-    same person at once.
-    """
-    ids = claimed_id_numbers(body)
-    hashes = {ctx.hash(i): i for i in ids}
-    await repo.lock_people(session, list(hashes))
-    index = {m.id_number: i for i, m in enumerate(body.members)}
-    claims, held_programs = await repo.conflicts(session, list(hashes), exclude)
-    for claim in claims:
-        if programs_conflict(body.program, claim.program):
-            loc = ["body", "members", index[hashes[claim.person_hash]], "id_number"]
-            raise PersonInOpenApplication(
-                f"This person is already in open application {claim.application_no} ({claim.program.value})",
-                errors=[{"loc": loc, "msg": f"in open application {claim.application_no}"}],
-                conflicting_application_id=claim.application_id,
-                conflicting_application_no=claim.application_no,
-            )
-    for held in held_programs:
-        if programs_conflict(body.program, held.program):
-            loc = ["body", "members", index[hashes[held.person_hash]], "id_number"]
-            raise PersonAlreadyRecipient(
-                f"This person is in recipient household {held.household_id}, which holds {held.program.value}",
-                errors=[{"loc": loc, "msg": f"in recipient household {held.household_id}"}],
-                conflicting_household_id=held.household_id,
-            )
-
-
 def _history(
     ctx: Intake,
     app: Application,
@@ -180,7 +148,7 @@ async def create(session: AsyncSession, ctx: Intake, principal: Principal, body:
     ensure_jurisdiction(principal, body.region_code)
     await _ensure_not_related(session, ctx, principal, body)
     raise_violations(await _content_violations(session, ctx, body))
-    await _ensure_no_conflict(session, ctx, body, exclude="")
+    await ensure_no_conflict(session, ctx, body, exclude="")
     now = ctx.now()
     app_id = str(uuid.uuid4())
     if body.lead_id is not None:
@@ -275,7 +243,7 @@ async def update(
             errors=[{"loc": ["body", "lead_id"], "msg": "cannot change"}],
         )
     raise_violations(await _content_violations(session, ctx, body))
-    await _ensure_no_conflict(session, ctx, body, exclude=app.id)
+    await ensure_no_conflict(session, ctx, body, exclude=app.id)
     await _write_version(session, ctx, app, body, principal.subject)
     session.add(_history(ctx, app, principal, "updated"))
     return app
@@ -284,7 +252,7 @@ async def update(
 async def submit(session: AsyncSession, ctx: Intake, principal: Principal, application_id: str) -> Application:
     app, body = await _load_with_content(session, ctx, principal, application_id, "submit")
     raise_violations(await _content_violations(session, ctx, body) + submission_violations(body), "application")
-    await _ensure_no_conflict(session, ctx, body, exclude=app.id)
+    await ensure_no_conflict(session, ctx, body, exclude=app.id)
     app.status = ApplicationStatus.SUBMITTED.value
     app.submitted_at = app.updated_at = ctx.now()
     session.add(_history(ctx, app, principal, "submitted"))
