@@ -77,8 +77,14 @@ async def intake(stack: DevStack) -> AsyncIterator[Intake]:
             await _forget(app.state.db)
 
 
+# The gateway's versions count up from 1, and a gateway of another test on this database (the gateway's tests share
+# it) may deliver its own to intake's table at any moment: this test's versions lie far above any of those, so such a
+# delivery never outranks them.
+HIGH = 10**12
+
+
 def _delivery(offset_days: int, version: int) -> dict[str, Any]:
-    return {"offset_days": offset_days, "version": version, "set_at": datetime.now(UTC).isoformat()}
+    return {"offset_days": offset_days, "version": HIGH + version, "set_at": datetime.now(UTC).isoformat()}
 
 
 async def test_a_delivered_offset_moves_every_process_of_the_service(intake: Intake) -> None:
@@ -95,16 +101,16 @@ async def test_a_delivered_offset_moves_every_process_of_the_service(intake: Int
     worker = TrainingClock(Environment.test)
     assert not worker.loaded
     await worker.load(intake.db.sessions, TABLE)
-    assert (worker.offset_days, worker.version, worker.loaded) == (3, 7, True)
+    assert (worker.offset_days, worker.version, worker.loaded) == (3, HIGH + 7, True)
     # A repeat, or an older delivery arriving late, changes nothing.
-    assert (await intake.put(_delivery(3, 7))).json()["version"] == 7
+    assert (await intake.put(_delivery(3, 7))).json()["version"] == HIGH + 7
     stale = await intake.put(_delivery(1, 6))
-    assert (stale.json()["offset_days"], stale.json()["version"]) == (3, 7)
+    assert (stale.json()["offset_days"], stale.json()["version"]) == (3, HIGH + 7)
     assert (await intake.get()).json()["offset_days"] == 3
     # A read that saw an older row than the process holds (it began before a delivery) never takes it back.
     await _forget(intake.db)
     await worker.load(intake.db.sessions, TABLE)
-    assert (worker.offset_days, worker.version) == (3, 7)
+    assert (worker.offset_days, worker.version) == (3, HIGH + 7)
 
 
 async def test_production_never_applies_a_stored_offset(intake: Intake) -> None:
@@ -130,7 +136,7 @@ async def test_production_refuses_a_delivery(stack: DevStack) -> None:
     [
         _delivery(MAX_OFFSET_DAYS + 1, 9),
         _delivery(-1, 9),
-        _delivery(2, 0),
+        {**_delivery(2, 0), "version": 0},
         {**_delivery(2, 9), "region_code": "14"},
         {"offset_days": 2, "version": 9, "set_at": "2026-12-07T10:00:00"},  # no zone
         {"offset_days": "2", "version": 9},
