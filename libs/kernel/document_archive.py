@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import Response
+from pydantic import AwareDatetime, BaseModel
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -208,6 +209,32 @@ async def kept_for(session: AsyncSession, tables: DocumentTables, subject_id: st
     d = tables.documents
     rows = await session.execute(select(d).where(d.c.subject_id == subject_id).order_by(d.c.created_at, d.c.number))
     return [_kept(r) for r in rows]
+
+
+class DocumentOut(BaseModel):
+    """A kept document as a listing shows it: everything but the file."""
+
+    id: str
+    kind: str
+    title: str
+    number: str
+    issued_on: dt.date
+    sha256: str
+    created_at: AwareDatetime
+    created_by: str
+
+    @classmethod
+    def of(cls, doc: KeptDocument) -> DocumentOut:
+        return cls(
+            id=doc.id,
+            kind=doc.kind,
+            title=doc.title,
+            number=doc.number,
+            issued_on=doc.issued_on,
+            sha256=doc.sha256,
+            created_at=doc.created_at,
+            created_by=doc.created_by,
+        )
 
 
 def pdf_response(doc: KeptDocument, filename: str) -> Response:

@@ -17,23 +17,18 @@ consumer also looks by itself every `consumer_idle_check_seconds`, so a missed n
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Iterable
-from typing import Any
 
-import asyncpg
-import structlog
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from libs.kernel.connections import database_connect_args
+from libs.kernel.listening import listen
 from libs.kernel.settings import BaseServiceSettings
 
 CHANNEL = "jiuzhu_published"
 EVERY_TOPIC = "*"
 # PostgreSQL refuses a NOTIFY payload of 8000 bytes or more; a batch naming more topics than fit wakes everyone.
 _MAX_PAYLOAD = 7900
-_log = structlog.get_logger("nudges")
 
 
 async def announce(session: AsyncSession, topics: Iterable[str]) -> None:
@@ -64,27 +59,13 @@ class Nudges:
             if EVERY_TOPIC in topics or not wanted.isdisjoint(topics):
                 event.set()
 
-    def _on_notify(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
-        self.wake(set(payload.split(",")))
-
     async def run(self, stop: asyncio.Event) -> None:
-        """Keep the LISTEN connection open, re-making it when it drops; every consumer is woken after each (re)connect,
-        since a nudge sent while nobody listened is gone."""
-        s = self.settings
-        while not stop.is_set():
-            conn: asyncpg.Connection | None = None
-            try:
-                conn = await asyncpg.connect(s.plain_database_url, **database_connect_args(s))
-                await conn.add_listener(CHANNEL, self._on_notify)
-                self.wake({EVERY_TOPIC})
-                while not stop.is_set() and not conn.is_closed():
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(stop.wait(), 5.0)
-            except (OSError, asyncpg.PostgresError) as exc:
-                _log.warning("nudges.listen_failed", error=str(exc))
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), 1.0)
-            finally:
-                if conn is not None:
-                    with contextlib.suppress(Exception):
-                        await conn.close(timeout=2)
+        """Keep the LISTEN connection open; every consumer is woken after each (re)connect, since a nudge sent while
+        nobody listened is gone."""
+        await listen(
+            self.settings,
+            CHANNEL,
+            lambda payload: self.wake(set(payload.split(","))),
+            lambda: self.wake({EVERY_TOPIC}),
+            stop,
+        )

@@ -16,17 +16,16 @@ import asyncio
 import contextlib
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import Table, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from libs.kernel.connections import database_connect_args, kafka_client_options
+from libs.kernel.connections import kafka_client_options
 from libs.kernel.db import Database, try_advisory_xact_lock
 from libs.kernel.events import CloudEvent
+from libs.kernel.listening import listen
 from libs.kernel.metrics import OUTBOX_PUBLISHED, OUTBOX_RELAY_ERRORS
 from libs.kernel.nudges import announce
 from libs.kernel.settings import BaseServiceSettings
@@ -141,31 +140,11 @@ class OutboxRelay:
         OUTBOX_PUBLISHED.labels(self.settings.service_name).inc(len(rows))
         return len(rows)
 
-    async def _listen(self, stop: asyncio.Event) -> None:
-        """Keep a LISTEN connection open (reconnecting) so a committed event wakes the relay at once."""
-        channel = notify_channel(str(self.table.schema))
-
-        def on_notify(*_: Any) -> None:
-            self._wake.set()
-
-        while not stop.is_set():
-            conn: asyncpg.Connection | None = None
-            try:
-                conn = await asyncpg.connect(self.settings.plain_database_url, **database_connect_args(self.settings))
-                await conn.add_listener(channel, on_notify)
-                self._wake.set()  # catch up on anything committed while we were not listening
-                while not stop.is_set() and not conn.is_closed():
-                    await _wait(stop, 5.0)
-            except (OSError, asyncpg.PostgresError) as exc:
-                _log.warning("outbox.listen_failed", error=str(exc))
-                await _wait(stop, 1.0)
-            finally:
-                if conn is not None:
-                    with contextlib.suppress(Exception):
-                        await conn.close(timeout=2)
-
     async def run(self, stop: asyncio.Event) -> None:
-        listener = asyncio.create_task(self._listen(stop))
+        # A committed event wakes the relay at once; after a (re)connect it catches up on what it may have missed.
+        wake = self._wake.set
+        channel = notify_channel(str(self.table.schema))
+        listener = asyncio.create_task(listen(self.settings, channel, lambda _payload: wake(), wake, stop))
         backoff = 0.1
         try:
             while not stop.is_set():

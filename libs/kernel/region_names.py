@@ -106,21 +106,21 @@ def _national_admin(principal: CurrentPrincipal) -> Principal:
 
 
 async def keep_names(session: AsyncSession, table: Table, names: Iterable[DeliveredName]) -> int:
-    """Keep each name unless a later revision of it is already held; returns how many changed."""
-    kept = 0
-    for item in names:
-        statement = (
-            insert(table)
-            .values(code=item.code, name=item.name, revision=item.revision)
-            .on_conflict_do_update(
-                index_elements=[table.c.code],
-                set_={"name": item.name, "revision": item.revision},
-                where=table.c.revision < item.revision,
-            )
-            .returning(table.c.code)
-        )
-        kept += (await session.execute(statement)).first() is not None
-    return kept
+    """Keep each name unless a later revision of it is already held, in one statement; returns how many changed."""
+    latest: dict[str, DeliveredName] = {}
+    for item in names:  # a code named twice in one delivery: its later revision (one row per code per statement)
+        if item.code not in latest or latest[item.code].revision < item.revision:
+            latest[item.code] = item
+    if not latest:
+        return 0
+    rows = [{"code": n.code, "name": n.name, "revision": n.revision} for n in latest.values()]
+    values = insert(table).values(rows)
+    upsert = values.on_conflict_do_update(
+        index_elements=[table.c.code],
+        set_={"name": values.excluded.name, "revision": values.excluded.revision},
+        where=table.c.revision < values.excluded.revision,
+    ).returning(table.c.code)
+    return len((await session.execute(upsert)).all())
 
 
 def region_names_router(table: Table) -> APIRouter:

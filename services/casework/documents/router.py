@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter, Response
-from pydantic import AwareDatetime, BaseModel
 
 from libs.kernel.db import DbSession
-from libs.kernel.document_archive import PDF_RESPONSE, KeptDocument, pdf_response
+from libs.kernel.document_archive import PDF_RESPONSE, DocumentOut, pdf_response
 from libs.kernel.errors import PROBLEM
 from services.casework.context import CaseworkCtx
 from services.casework.dependencies import Reader
@@ -16,30 +13,6 @@ from services.casework.documents import service
 from services.casework.documents.wording import DocumentKind
 
 router = APIRouter(prefix="/api/v1/casework/cases", tags=["printed documents"])
-
-
-class DocumentOut(BaseModel):
-    id: str
-    kind: str
-    title: str
-    number: str
-    issued_on: dt.date
-    sha256: str
-    created_at: AwareDatetime
-    created_by: str
-
-
-def _out(doc: KeptDocument) -> DocumentOut:
-    return DocumentOut(
-        id=doc.id,
-        kind=doc.kind,
-        title=doc.title,
-        number=doc.number,
-        issued_on=doc.issued_on,
-        sha256=doc.sha256,
-        created_at=doc.created_at,
-        created_by=doc.created_by,
-    )
 
 
 @router.get(
@@ -52,7 +25,7 @@ def _out(doc: KeptDocument) -> DocumentOut:
 )
 async def list_documents(case_id: str, session: DbSession, who: Reader) -> list[DocumentOut]:
     """The documents printed for the case (一户一档), oldest first: every decision's letter stays in the archive."""
-    return [_out(d) for d in await service.documents_of(session, who, case_id)]
+    return [DocumentOut.of(d) for d in await service.documents_of(session, who, case_id)]
 
 
 @router.get(

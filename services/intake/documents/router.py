@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter, Response
-from pydantic import AwareDatetime, BaseModel
 
 from libs.kernel.db import DbSession
-from libs.kernel.document_archive import PDF_RESPONSE, KeptDocument, pdf_response
+from libs.kernel.document_archive import PDF_RESPONSE, DocumentOut, pdf_response
 from libs.kernel.errors import PROBLEM
 from services.intake.context import IntakeCtx
 from services.intake.dependencies import Reader
@@ -16,30 +13,6 @@ from services.intake.documents import service
 from services.intake.documents.wording import NoticeKind
 
 router = APIRouter(prefix="/api/v1/intake/applications", tags=["printed documents"])
-
-
-class DocumentOut(BaseModel):
-    id: str
-    kind: str
-    title: str
-    number: str
-    issued_on: dt.date
-    sha256: str
-    created_at: AwareDatetime
-    created_by: str
-
-
-def _out(doc: KeptDocument) -> DocumentOut:
-    return DocumentOut(
-        id=doc.id,
-        kind=doc.kind,
-        title=doc.title,
-        number=doc.number,
-        issued_on=doc.issued_on,
-        sha256=doc.sha256,
-        created_at=doc.created_at,
-        created_by=doc.created_by,
-    )
 
 
 @router.get(
@@ -52,7 +25,7 @@ def _out(doc: KeptDocument) -> DocumentOut:
 )
 async def list_notices(application_id: str, session: DbSession, who: Reader) -> list[DocumentOut]:
     """The notices printed for the application, oldest first: each stays in the archive as printed."""
-    return [_out(d) for d in await service.notices_of(session, who, application_id)]
+    return [DocumentOut.of(d) for d in await service.notices_of(session, who, application_id)]
 
 
 @router.get(

@@ -1,0 +1,52 @@
+"""One PostgreSQL LISTEN connection, kept open until told to stop: what wakes the outbox relay (a committed event)
+and idle consumers (a published batch, libs.kernel.nudges) without polling.
+
+A notification sent while nobody listened is gone, so `on_connect` runs after every (re)connect: the listener catches
+up by itself (the relay looks at its outbox, the consumers at their partitions).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+
+import asyncpg
+import structlog
+
+from libs.kernel.connections import database_connect_args
+from libs.kernel.settings import BaseServiceSettings
+
+_log = structlog.get_logger("listening")
+
+
+async def listen(
+    settings: BaseServiceSettings,
+    channel: str,
+    on_notify: Callable[[str], None],
+    on_connect: Callable[[], None],
+    stop: asyncio.Event,
+) -> None:
+    """Call `on_notify(payload)` for every notification on `channel` until `stop`, re-making the connection (after a
+    second) whenever it fails or drops."""
+
+    def notified(_conn: object, _pid: int, _channel: str, payload: str) -> None:
+        on_notify(payload)
+
+    while not stop.is_set():
+        conn: asyncpg.Connection | None = None
+        try:
+            conn = await asyncpg.connect(settings.plain_database_url, **database_connect_args(settings))
+            await conn.add_listener(channel, notified)
+            on_connect()
+            while not stop.is_set() and not conn.is_closed():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), 5.0)
+        except (OSError, asyncpg.PostgresError) as exc:
+            _log.warning("listen.failed", channel=channel, error=str(exc))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 1.0)
+        finally:
+            if conn is not None:
+                with contextlib.suppress(Exception):
+                    await conn.close(timeout=2)
