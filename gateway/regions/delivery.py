@@ -16,7 +16,6 @@ once, changes nothing. When nothing was named, the loop costs one small read eve
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from dataclasses import dataclass, field
 
 import httpx
@@ -29,6 +28,7 @@ from gateway.upstream_transport import UPSTREAM_ERRORS
 from libs.contracts.staff import StaffRole
 from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal, PrincipalKind
 from libs.kernel.db import Database
+from libs.kernel.listening import wait_any
 from libs.kernel.region_names import MAX_DELIVERED
 
 NAMES_PATH = "/internal/v1/region-names"
@@ -123,8 +123,4 @@ class RegionNameDeliveries:
                 await self.deliver()
             except Exception:
                 _log.exception("region_names.delivery_loop_failed")
-            waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED), self.poll_seconds)
-            for waiter in waits:
-                waiter.cancel()
+            await wait_any(self._wake, stop, self.poll_seconds)

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.kernel.connections import kafka_client_options
 from libs.kernel.db import Database
 from libs.kernel.events import CloudEvent
+from libs.kernel.listening import wait_any
 from libs.kernel.logging import scrub_database_values
 from libs.kernel.messaging_tables import MessagingTables
 from libs.kernel.metrics import EVENTS_HANDLED
@@ -48,7 +49,6 @@ def typed_handler(model: type[P], ctx: C, use: Callable[[AsyncSession, C, P], Aw
 
 
 _log = structlog.get_logger("consumer")
-FIRST = asyncio.FIRST_COMPLETED
 _COMMIT_TIMEOUT = 10.0  # aiokafka's commit() can hang after a broker restart (ARCHITECTURE.md, running it)
 
 
@@ -144,12 +144,7 @@ class EventConsumer:
         stop."""
         consumer.pause(*consumer.assignment())
         try:
-            waiters = [asyncio.ensure_future(nudge.wait()), asyncio.ensure_future(stop.wait())]
-            try:
-                await asyncio.wait(waiters, timeout=self.settings.consumer_idle_check_seconds, return_when=FIRST)
-            finally:
-                for waiter in waiters:
-                    waiter.cancel()
+            await wait_any(nudge, stop, self.settings.consumer_idle_check_seconds)
         finally:
             # Whatever is paused now, partitions assigned while we waited included.
             consumer.resume(*consumer.paused())

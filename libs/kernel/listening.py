@@ -50,3 +50,13 @@ async def listen(
             if conn is not None:
                 with contextlib.suppress(Exception):
                     await conn.close(timeout=2)
+
+
+async def wait_any(wake: asyncio.Event, stop: asyncio.Event, seconds: float) -> None:
+    """Until `wake` or `stop` is set, or `seconds` have passed: how a loop that is woken, not polled, waits."""
+    waiters = [asyncio.ensure_future(wake.wait()), asyncio.ensure_future(stop.wait())]
+    try:
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()

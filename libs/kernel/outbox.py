@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.kernel.connections import kafka_client_options
 from libs.kernel.db import Database, try_advisory_xact_lock
 from libs.kernel.events import CloudEvent
-from libs.kernel.listening import listen
+from libs.kernel.listening import listen, wait_any
 from libs.kernel.metrics import OUTBOX_PUBLISHED, OUTBOX_RELAY_ERRORS
 from libs.kernel.nudges import announce
 from libs.kernel.settings import BaseServiceSettings
@@ -161,7 +161,7 @@ class OutboxRelay:
                 backoff = 0.1
                 if published >= self.settings.relay_batch_size:
                     continue
-                await _wait_any(self._wake, stop, self.poll_interval)
+                await wait_any(self._wake, stop, self.poll_interval)
         finally:
             listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -187,12 +187,3 @@ async def _notify(session: AsyncSession, channel: str) -> None:
 async def _wait(stop: asyncio.Event, seconds: float) -> None:
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), seconds)
-
-
-async def _wait_any(wake: asyncio.Event, stop: asyncio.Event, seconds: float) -> None:
-    waiters = [asyncio.create_task(wake.wait()), asyncio.create_task(stop.wait())]
-    try:
-        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for w in waiters:
-            w.cancel()
