@@ -134,6 +134,16 @@ class InvalidCursor(Unprocessable):
     code = "invalid_cursor"
 
 
+def documented(*problems: type[Problem], notes: Mapping[int, str] | None = None) -> dict[int | str, dict[str, Any]]:
+    """A route's `responses=`: for each status, the catalogued codes the route may answer with and what each means,
+    so the partner document and the catalogue never disagree. `notes` puts words first under a status that no class
+    carries (`{422: "Invalid input; errors names each field"}`)."""
+    said: dict[int, list[str]] = {status: [words] for status, words in (notes or {}).items()}
+    for problem in problems:
+        said.setdefault(problem.status, []).append(f"{problem.title} (`{problem.code}`)")
+    return {status: {"description": "; ".join(lines)} for status, lines in sorted(said.items())}
+
+
 _STATUS_CODES: dict[int, tuple[str, str]] = {
     400: ("bad_request", "Bad request"),
     401: ("unauthorized", "Authentication required"),

@@ -54,6 +54,22 @@ class Column:
     width: int = 14
 
 
+# Columns that many ledgers have, in the same words and widths: the row's number, its place, a person and an account.
+SERIAL = Column("序号", Kind.INTEGER, 7)
+PLACE = (Column("县（市、区）"), Column("乡镇（街道）"), Column("村（社区）"))
+ACCOUNT = (Column("开户银行", width=16), Column("银行账号", width=24))
+
+
+def person(who: str = "", *, named: bool = True) -> tuple[Column, Column]:
+    """A person's name and identity number: `person("户主")` is 户主姓名 and 户主身份证号码; `person("收款人",
+    named=False)` is 收款人 and 收款人身份证号码; `person()` is 姓名 and 身份证号码."""
+    return (Column(f"{who}姓名" if named else who, width=10), Column(f"{who}身份证号码", width=21))
+
+
+def day(header: str) -> Column:
+    return Column(header, Kind.DATE, 12)
+
+
 Cell = str | int | dt.date | None
 Row = Sequence[Cell]
 
