@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from libs.kernel.presenters import from_row
 from services.disbursement.deadlines.models import DeadlineFigure
 from services.disbursement.deadlines.schemas import DeadlineFiguresOut, LateLine, UnpaidRosterOut
 from services.disbursement.deadlines.service import Deadline, Unpaid
@@ -14,14 +15,7 @@ from services.disbursement.views import yuan
 
 
 def figures_out(row: DeadlineFigure) -> DeadlineFiguresOut:
-    return DeadlineFiguresOut(
-        figures_id=row.id,
-        region_prefix=row.region_prefix,
-        effective_from=period_of(row.effective_from),
-        paid_by_day=row.paid_by_day,
-        created_by=row.created_by,
-        created_at=row.created_at,
-    )
+    return from_row(DeadlineFiguresOut, row, figures_id=row.id, effective_from=period_of(row.effective_from))
 
 
 def unpaid_out(u: Unpaid) -> UnpaidRosterOut:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal
 from services.disbursement.rosters.errors import RosterNotFound
-from services.disbursement.rosters.models import FINANCE_VISIBLE, Roster, RosterKind
-from services.disbursement.rosters.repository import narrowed, roster_by_id
+from services.disbursement.rosters.models import FINANCE_VISIBLE, Roster
+from services.disbursement.rosters.repository import RosterFilter, narrowed, roster_by_id
 
 
 async def visible_roster(session: AsyncSession, who: Principal, roster_id: str, *, lock: bool = False) -> Roster:
@@ -21,20 +19,10 @@ async def visible_roster(session: AsyncSession, who: Principal, roster_id: str, 
     return roster
 
 
-async def visible_rosters(
-    session: AsyncSession,
-    prefix: str,
-    *,
-    month: dt.date | None,
-    status: str | None,
-    after: str | None,
-    limit: int,
-    kind: RosterKind | None = None,
-) -> list[Roster]:
-    """A page (and one more) of the submitted rosters under `prefix` (monthly rosters and temporary grants' payment
-    orders alike unless `kind` says), by id."""
-    visible = select(Roster).where(Roster.status.in_(FINANCE_VISIBLE), Roster.region_code.startswith(prefix))
-    stmt = narrowed(visible, kind, month, status)
+async def visible_rosters(session: AsyncSession, where: RosterFilter, *, after: str | None, limit: int) -> list[Roster]:
+    """A page (and one more) of the submitted rosters the filter keeps (monthly rosters and temporary grants' payment
+    orders alike unless its kind says), by id."""
+    stmt = narrowed(select(Roster).where(Roster.status.in_(FINANCE_VISIBLE)), where)
     if after is not None:
         stmt = stmt.where(Roster.id > after)
     return list((await session.scalars(stmt.order_by(Roster.id).limit(limit + 1))).all())

@@ -21,6 +21,7 @@ from services.disbursement.finance.schemas import FinanceLine, FinanceRoster, Pa
 from services.disbursement.months import month_of
 from services.disbursement.rosters.export import stream_export
 from services.disbursement.rosters.models import RosterKind
+from services.disbursement.rosters.repository import RosterFilter
 
 router = APIRouter(prefix="/api/v1/finance", tags=["finance"])
 RosterId = IdPath
@@ -41,15 +42,8 @@ async def list_rosters(
     # A region outside the client's own is a 403, as for every list (CONTRACTS.md, common rules).
     prefix = jurisdiction_prefix(who, region_code)
     after = decode_keyset(cursor, tuple[str])
-    rows = await repository.visible_rosters(
-        session,
-        prefix,
-        month=month_of(period) if period else None,
-        status=status,
-        after=after[0] if after is not None else None,
-        limit=limit,
-        kind=kind,
-    )
+    where = RosterFilter(prefix, kind, month_of(period) if period else None, status)
+    rows = await repository.visible_rosters(session, where, after=after[0] if after is not None else None, limit=limit)
     return page_of(rows, limit, lambda r: (r.id,), views.finance_roster)
 
 

@@ -4,19 +4,12 @@ line (issue 20), and a grant the county reclaims is a recovery order once its mo
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 
 from sqlalchemy import Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
 from libs.kernel.column_types import TextKey
 from services.disbursement.db import Base
-
-
-class GrantLineStatus(StrEnum):
-    PENDING = "pending"  # on its order, not yet reported by finance
-    PAID = "paid"
-    FAILED = "failed"  # casework issues the grant again (a new attempt) to a corrected account
 
 
 class TemporaryGrant(Base):
@@ -39,7 +32,9 @@ class TemporaryGrant(Base):
     issued_at: Mapped[dt.datetime]
     order_id: Mapped[str] = mapped_column(index=True)
     line_id: Mapped[str]
-    status: Mapped[str]  # GrantLineStatus
+    # Its line's LineStatus: pending on its order until finance reports; after a failure casework issues the grant
+    # again (a new attempt) to a corrected account.
+    status: Mapped[str]
     created_at: Mapped[dt.datetime]
 
 

@@ -18,7 +18,7 @@ from libs.contracts.money import Money
 from libs.contracts.programs import MONTHLY_CEILING_FEN, Program
 from services.disbursement.context import BANK_ACCOUNT_SEAL_CONTEXT, PAYEE_EXPORT_CONTEXT, Disbursement
 from services.disbursement.entitlements.counties import county_of
-from services.disbursement.grants.models import GrantLineStatus, TemporaryGrant
+from services.disbursement.grants.models import TemporaryGrant
 from services.disbursement.months import month_containing
 from services.disbursement.rosters.export import csv_cell, write_export
 from services.disbursement.rosters.models import LineStatus, Roster, RosterKind, RosterLine, RosterStatus
@@ -62,7 +62,7 @@ async def grant_issued(session: AsyncSession, ctx: Disbursement, e: TemporaryGra
     )
     if any(g.attempt == e.attempt for g in earlier):
         return
-    standing = [g.attempt for g in earlier if g.status != GrantLineStatus.FAILED.value]
+    standing = [g.attempt for g in earlier if g.status != LineStatus.FAILED.value]
     if standing:
         raise GrantRefused(f"grant {e.grant_id}: attempt {e.attempt} while attempt {standing[0]} is not failed")
     await _order(session, ctx, e, fen)
@@ -141,7 +141,7 @@ async def _order(session: AsyncSession, ctx: Disbursement, e: TemporaryGrantIssu
             issued_at=e.issued_at,
             order_id=order_id,
             line_id=line_id,
-            status=GrantLineStatus.PENDING.value,
+            status=LineStatus.PENDING.value,
             created_at=now,
         )
     )

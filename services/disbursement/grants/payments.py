@@ -21,10 +21,10 @@ from libs.contracts.events.grants import GrantPaymentStatus, TemporaryGrantPayme
 from libs.contracts.programs import Program
 from services.disbursement.context import Disbursement
 from services.disbursement.entitlements.counties import county_of
-from services.disbursement.grants.models import GrantLineStatus, GrantReclaim, TemporaryGrant
+from services.disbursement.grants.models import GrantReclaim, TemporaryGrant
 from services.disbursement.grants.orders import grant_fen
 from services.disbursement.recoveries.models import Recovery, RecoveryStatus
-from services.disbursement.rosters.models import Roster
+from services.disbursement.rosters.models import LineStatus, Roster
 
 # A recovery order's reason for a grant the county did not confirm (the entitlement reasons are OverpaymentReason's).
 GRANT_RECLAIMED = "grant_reclaimed"
@@ -49,8 +49,8 @@ async def reported(
         grant = await session.get(TemporaryGrant, (row.grant_id, row.grant_attempt), with_for_update=True)
         assert grant is not None, f"line {row.line_id} names an unknown grant"
         result = results[row.line_id]
-        paid = row.status == GrantLineStatus.PAID.value
-        grant.status = GrantLineStatus.PAID.value if paid else GrantLineStatus.FAILED.value
+        paid = row.status == LineStatus.PAID.value
+        grant.status = LineStatus.PAID.value if paid else LineStatus.FAILED.value
         await ctx.publish(
             session,
             TemporaryGrantPaymentReported(
@@ -94,7 +94,7 @@ async def grant_reclaimed(session: AsyncSession, ctx: Disbursement, e: Temporary
     paid = (
         await session.scalars(
             select(TemporaryGrant).where(
-                TemporaryGrant.grant_id == e.grant_id, TemporaryGrant.status == GrantLineStatus.PAID.value
+                TemporaryGrant.grant_id == e.grant_id, TemporaryGrant.status == LineStatus.PAID.value
             )
         )
     ).first()

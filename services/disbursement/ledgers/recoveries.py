@@ -19,47 +19,34 @@ from libs.contracts.clock import CHINA_TZ
 from libs.contracts.ledger_words import RECOVERY_REASONS, RECOVERY_STATUSES, program_name, word
 from libs.kernel.ledgers import id_number_cell, name_cell
 from libs.kernel.region_names import RegionNames
-from libs.kernel.xlsx import Column, Kind, Ledger, Row
+from libs.kernel.xlsx import PLACE, SERIAL, Column, Kind, Row, day, person
 from services.disbursement.context import ID_NUMBER_CONTEXT, Disbursement
 from services.disbursement.entitlements.models import Entitlement
+from services.disbursement.ledgers.sheet import PAGE_ROWS, Sheet, place
 from services.disbursement.recoveries import repository
-from services.disbursement.recoveries.models import Recovery, RecoveryStatus
+from services.disbursement.recoveries.models import Recovery
 from services.disbursement.recoveries.service import outstanding
 
-PAGE_ROWS = 500
-NAME = "追缴台账"
-
-COLUMNS = (
-    Column("序号", Kind.INTEGER, 7),
-    Column("追缴编号", width=20),
-    Column("县（市、区）"),
-    Column("乡镇（街道）"),
-    Column("村（社区）"),
-    Column("家庭编号", width=20),
-    Column("收款人", width=10),
-    Column("收款人身份证号码", width=21),
-    Column("救助类别", width=18),
-    Column("追缴原因", width=22),
-    Column("涉及月份", width=20),
-    Column("应追缴金额（元）", Kind.YUAN, 15),
-    Column("已扣回（元）", Kind.YUAN, 13),
-    Column("已收回（元）", Kind.YUAN, 13),
-    Column("已核销（元）", Kind.YUAN, 13),
-    Column("尚欠（元）", Kind.YUAN, 13),
-    Column("追缴状态", width=10),
-    Column("发现日期", Kind.DATE, 12),
+SHEET = Sheet(
+    "追缴台账",
+    (
+        SERIAL,
+        Column("追缴编号", width=20),
+        *PLACE,
+        Column("家庭编号", width=20),
+        *person("收款人", named=False),
+        Column("救助类别", width=18),
+        Column("追缴原因", width=22),
+        Column("涉及月份", width=20),
+        Column("应追缴金额（元）", Kind.YUAN, 15),
+        Column("已扣回（元）", Kind.YUAN, 13),
+        Column("已收回（元）", Kind.YUAN, 13),
+        Column("已核销（元）", Kind.YUAN, 13),
+        Column("尚欠（元）", Kind.YUAN, 13),
+        Column("追缴状态", width=10),
+        day("发现日期"),
+    ),
 )
-
-
-def ledger(title: str) -> Ledger:
-    return Ledger(sheet=NAME, title=title, columns=COLUMNS)
-
-
-@dataclass(frozen=True)
-class RecoveryFilter:
-    prefix: str
-    status: RecoveryStatus | None = None
-    household_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,15 +57,13 @@ class _Payee:
 
 
 async def pages(
-    session: AsyncSession, ctx: Disbursement, f: RecoveryFilter, names: RegionNames, *, whole: bool
+    session: AsyncSession, ctx: Disbursement, where: repository.RecoveryFilter, names: RegionNames, *, whole: bool
 ) -> AsyncIterator[Sequence[Row]]:
     open_id = ctx.vault.opener(context=ID_NUMBER_CONTEXT)
     after: tuple[dt.datetime, str] | None = None
     n = 0
     while True:
-        orders = await repository.recoveries_in(
-            session, f.prefix, status=f.status, household_id=f.household_id, after=after, limit=PAGE_ROWS
-        )
+        orders = await repository.recoveries_in(session, where, after=after, limit=PAGE_ROWS)
         if not orders:
             return
         deducted = await repository.deducted(session, [r.id for r in orders])
@@ -106,9 +91,7 @@ def _row(
     return (
         n,
         r.id,
-        names.name(code[:6]),
-        names.name(code[:9]) if len(code) >= 9 else None,
-        names.name(code) if len(code) == 12 else None,
+        *place(names, code),
         r.household_id,
         name_cell(payee.name, whole) if payee is not None else None,
         id_number_cell(id_number, whole),

@@ -18,37 +18,30 @@ from libs.contracts.clock import CHINA_TZ
 from libs.contracts.ledger_words import BANK_NAMES, LINE_STATUSES, program_name, word
 from libs.kernel.ledgers import id_number_cell, name_cell
 from libs.kernel.region_names import RegionNames
-from libs.kernel.xlsx import Column, Kind, Ledger, Row
+from libs.kernel.xlsx import ACCOUNT, PLACE, SERIAL, Column, Kind, Row, day, person
 from services.disbursement.context import Disbursement
+from services.disbursement.ledgers.sheet import PAGE_ROWS, Sheet, place
 from services.disbursement.rosters import repository
 from services.disbursement.rosters.export import Payee, payees
 from services.disbursement.rosters.models import Roster, RosterLine
 
-PAGE_ROWS = 500
-NAME = "社会救助资金发放花名册"
-
-COLUMNS = (
-    Column("序号", Kind.INTEGER, 7),
-    Column("家庭编号", width=20),
-    Column("县（市、区）"),
-    Column("乡镇（街道）"),
-    Column("村（社区）"),
-    Column("收款人", width=10),
-    Column("收款人身份证号码", width=21),
-    Column("开户银行", width=16),
-    Column("银行账号", width=24),
-    Column("救助类别", width=18),
-    Column("发放月份", width=10),
-    Column("当月救助金（元）", Kind.YUAN, 15),
-    Column("发放金额（元）", Kind.YUAN, 15),
-    Column("发放状态", width=10),
-    Column("发放日期", Kind.DATE, 12),
-    Column("失败原因", width=24),
+SHEET = Sheet(
+    "社会救助资金发放花名册",
+    (
+        SERIAL,
+        Column("家庭编号", width=20),
+        *PLACE,
+        *person("收款人", named=False),
+        *ACCOUNT,
+        Column("救助类别", width=18),
+        Column("发放月份", width=10),
+        Column("当月救助金（元）", Kind.YUAN, 15),
+        Column("发放金额（元）", Kind.YUAN, 15),
+        Column("发放状态", width=10),
+        day("发放日期"),
+        Column("失败原因", width=24),
+    ),
 )
-
-
-def ledger(title: str) -> Ledger:
-    return Ledger(sheet=NAME, title=title, columns=COLUMNS)
 
 
 @dataclass
@@ -58,17 +51,11 @@ class Tally:
     lines: int = 0
 
 
-@dataclass(frozen=True)
-class LineFilter:
-    status: str | None = None
-    household_id: str | None = None
-
-
 async def pages(
     session: AsyncSession,
     ctx: Disbursement,
     roster: Roster,
-    f: LineFilter,
+    where: repository.LineFilter,
     names: RegionNames,
     tally: Tally,
     *,
@@ -80,9 +67,7 @@ async def pages(
     size = roster.export_chunk_lines or PAGE_ROWS
     after: int | None = None
     while True:
-        lines = await repository.lines_of(
-            session, roster.id, after_line_no=after, limit=size - 1, status=f.status, household_id=f.household_id
-        )
+        lines = await repository.lines_of(session, roster.id, after_line_no=after, limit=size - 1, where=where)
         if not lines:
             return
         found = await payees(session, ctx, roster, [line.line_no for line in lines]) if sealed else {}
@@ -97,9 +82,7 @@ def _row(line: RosterLine, payee: Payee | None, names: RegionNames, whole: bool)
     return (
         line.line_no,
         line.household_id,
-        names.name(code[:6]),
-        names.name(code[:9]) if len(code) >= 9 else None,
-        names.name(code) if len(code) == 12 else None,
+        *place(names, code),
         name_cell(line.payee_name, whole),
         id_number_cell(payee.payee_id_number if payee is not None else None, whole),
         word(BANK_NAMES, line.bank_code),

@@ -8,13 +8,12 @@ them all and records the read through accounts.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
 from libs.kernel import ledgers
-from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.ledgers import WholeNumbers, export, whole_numbers
 from libs.kernel.region_names import names_under
@@ -22,12 +21,13 @@ from libs.kernel.xlsx import MEDIA_TYPE
 from services.disbursement.accounts.service import audit_read
 from services.disbursement.context import DisbursementCtx
 from services.disbursement.db import tables
-from services.disbursement.dependencies import IdPath, IdQuery, Reader, RegionQuery, problems
+from services.disbursement.dependencies import IdPath, Reader, problems
 from services.disbursement.ledgers import recoveries, roster_lines
 from services.disbursement.months import period_of
-from services.disbursement.recoveries.models import RecoveryStatus
+from services.disbursement.recoveries.schemas import RecoveryFilterQuery
 from services.disbursement.rosters import repository as rosters
 from services.disbursement.rosters.errors import RosterStatusConflict
+from services.disbursement.rosters.schemas import LineFilterQuery
 
 router = APIRouter(prefix="/api/v1/disbursement", tags=["ledgers"])
 _FILE: dict[int | str, dict[str, Any]] = {
@@ -43,8 +43,7 @@ async def export_lines(
     ctx: DisbursementCtx,
     who: Reader,
     roster_id: IdPath,
-    line_status: Annotated[str | None, Query(alias="status", max_length=32)] = None,
-    household_id: IdQuery = None,
+    where: LineFilterQuery,
     whole: WholeNumbers = False,
 ) -> StreamingResponse:
     """花名册: the roster's lines of the list's filters, in line order, as an Excel ledger with region names; the
@@ -57,11 +56,10 @@ async def export_lines(
     names = await names_under(session, tables.region_names, roster.region_code)
     month, today = f"{roster.period.year}年{roster.period.month}月", ctx.today()
     region, tally = names.path(roster.region_code), roster_lines.Tally()
-    f = roster_lines.LineFilter(line_status, household_id)
     response = await export(
-        roster_lines.ledger(ledgers.title(region, f"{month}{roster_lines.NAME}", today)),
-        roster_lines.pages(session, ctx, roster, f, names, tally, whole=whole),
-        file_name=f"{region}{month}{roster_lines.NAME}",
+        roster_lines.SHEET.ledger(ledgers.title(region, f"{month}{roster_lines.SHEET.name}", today)),
+        roster_lines.pages(session, ctx, roster, where, names, tally, whole=whole),
+        file_name=f"{region}{month}{roster_lines.SHEET.name}",
         fallback=f"roster-{roster.region_code}-{period_of(roster.period)}",
         target=f"roster/{roster.id}",
         whole=whole,
@@ -77,21 +75,19 @@ async def export_recoveries(
     session: DbSession,
     ctx: DisbursementCtx,
     who: Reader,
-    region_code: RegionQuery = None,
-    status_: Annotated[RecoveryStatus | None, Query(alias="status")] = None,
-    household_id: IdQuery = None,
+    where: RecoveryFilterQuery,
     whole: WholeNumbers = False,
 ) -> StreamingResponse:
     """追缴台账: the recovery orders of the list's filters, newest first, as an Excel ledger with region names and
     what is outstanding; the payee's identity number masked unless a county officer asks for it whole (audited)."""
-    prefix = jurisdiction_prefix(who, region_code)
+    prefix = where.prefix
     whole = whole_numbers(who, whole)
     names = await names_under(session, tables.region_names, prefix)
     region, today = names.path(prefix) if prefix else "全部地区", ctx.today()
     return await export(
-        recoveries.ledger(ledgers.title(region, recoveries.NAME, today)),
-        recoveries.pages(session, ctx, recoveries.RecoveryFilter(prefix, status_, household_id), names, whole=whole),
-        file_name=f"{region}{recoveries.NAME}{today.isoformat()}",
+        recoveries.SHEET.ledger(ledgers.title(region, recoveries.SHEET.name, today)),
+        recoveries.pages(session, ctx, where, names, whole=whole),
+        file_name=f"{region}{recoveries.SHEET.name}{today.isoformat()}",
         fallback=f"recoveries-{prefix}-{today.isoformat()}",
         target=f"recoveries/{prefix or 'all'}",
         whole=whole,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import literal, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,29 +45,33 @@ async def recovery_in(session: AsyncSession, who: Principal, recovery_id: str) -
     return recovery
 
 
+@dataclass(frozen=True)
+class RecoveryFilter:
+    """What the list of recovery orders, and its ledger, may be narrowed to: a region prefix inside the reader's
+    jurisdiction, a status, a household."""
+
+    prefix: str
+    status: RecoveryStatus | None = None
+    household_id: str | None = None
+
+
 async def recoveries_in(
-    session: AsyncSession,
-    prefix: str,
-    *,
-    status: RecoveryStatus | None,
-    household_id: str | None,
-    after: tuple[dt.datetime, str] | None,
-    limit: int,
+    session: AsyncSession, where: RecoveryFilter, *, after: tuple[dt.datetime, str] | None, limit: int
 ) -> list[Recovery]:
-    """Orders on households under `prefix`, newest first, after the keyset `after` (detected_at, id)."""
+    """Orders on households under the filter's prefix, newest first, after the keyset `after` (detected_at, id)."""
     stmt = select(Recovery).order_by(Recovery.detected_at.desc(), Recovery.id.desc()).limit(limit)
     # By the household's region, so a township sees the orders of its own households.
     # An order on a temporary grant has no entitlement: by the grant's own region.
     stmt = stmt.where(
         Recovery.entitlement_id.in_(
-            select(Entitlement.entitlement_id).where(Entitlement.region_code.startswith(prefix))
+            select(Entitlement.entitlement_id).where(Entitlement.region_code.startswith(where.prefix))
         )
-        | Recovery.region_code.startswith(prefix)
+        | Recovery.region_code.startswith(where.prefix)
     )
-    if status is not None:
-        stmt = stmt.where(Recovery.status == status.value)
-    if household_id:
-        stmt = stmt.where(Recovery.household_id == household_id)
+    if where.status is not None:
+        stmt = stmt.where(Recovery.status == where.status.value)
+    if where.household_id:
+        stmt = stmt.where(Recovery.household_id == where.household_id)
     if after is not None:
         stmt = stmt.where(tuple_(Recovery.detected_at, Recovery.id) < tuple_(literal(after[0]), literal(after[1])))
     return list((await session.scalars(stmt)).all())

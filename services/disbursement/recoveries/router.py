@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
 from libs.contracts.money import Money
-from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.disbursement.context import DisbursementCtx
-from services.disbursement.dependencies import IdPath, IdQuery, Officer, Reader, RegionQuery, problems
+from services.disbursement.dependencies import IdPath, Officer, Reader, problems
 from services.disbursement.recoveries import repository, service, views
-from services.disbursement.recoveries.models import Recovery, RecoveryStatus
-from services.disbursement.recoveries.schemas import CollectionIn, CollectionOut, RecoveryOut, WaiveIn
+from services.disbursement.recoveries.models import Recovery
+from services.disbursement.recoveries.schemas import (
+    CollectionIn,
+    CollectionOut,
+    RecoveryFilterQuery,
+    RecoveryOut,
+    WaiveIn,
+)
 
 router = APIRouter(prefix="/api/v1/disbursement", tags=["recoveries"])
 RecoveryId = IdPath
@@ -28,20 +32,14 @@ async def _out(session: DbSession, recovery: Recovery) -> RecoveryOut:
 @router.get("/recoveries", response_model=Page[RecoveryOut], responses=problems(403, 422))
 async def list_recoveries(
     session: DbSession,
-    who: Reader,
-    region_code: RegionQuery = None,
-    status_: Annotated[RecoveryStatus | None, Query(alias="status")] = None,
-    household_id: IdQuery = None,
+    where: RecoveryFilterQuery,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[RecoveryOut]:
     """追回: orders on households in the jurisdiction, newest first, each with what is outstanding; a page at a time
     (`next_cursor`)."""
-    prefix = jurisdiction_prefix(who, region_code)
     after = decode_keyset(cursor, tuple[dt.datetime, str])
-    rows = await repository.recoveries_in(
-        session, prefix, status=status_, household_id=household_id, after=after, limit=limit + 1
-    )
+    rows = await repository.recoveries_in(session, where, after=after, limit=limit + 1)
     deducted = await repository.deducted(session, [r.id for r in rows])
     return page_of(
         rows, limit, lambda r: (r.detected_at.isoformat(), r.id), lambda r: views.recovery_out(r, deducted.get(r.id, 0))

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
+from fastapi import Depends, Query
 from pydantic import BaseModel, StringConstraints
 
 from libs.contracts.dates import PastDate
@@ -10,6 +11,24 @@ from libs.contracts.money import MoneyStr
 from libs.contracts.period import PeriodStr
 from libs.contracts.programs import Program
 from libs.contracts.text import CleanText
+from libs.kernel.auth import jurisdiction_prefix
+from services.disbursement.dependencies import IdQuery, Reader, RegionQuery
+from services.disbursement.recoveries.models import RecoveryStatus
+from services.disbursement.recoveries.repository import RecoveryFilter
+
+
+def recovery_filter(
+    who: Reader,
+    region_code: RegionQuery = None,
+    status: Annotated[RecoveryStatus | None, Query()] = None,
+    household_id: IdQuery = None,
+) -> RecoveryFilter:
+    """The filters of the recovery list, read from its query (a region outside the reader's jurisdiction is a 403):
+    the same for the list and its ledger."""
+    return RecoveryFilter(jurisdiction_prefix(who, region_code), status, household_id)
+
+
+RecoveryFilterQuery = Annotated[RecoveryFilter, Depends(recovery_filter)]
 
 
 class RecoveryOut(BaseModel):

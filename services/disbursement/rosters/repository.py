@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,53 +35,57 @@ async def ledger_versions(session: AsyncSession, region_codes: Collection[str]) 
     return {c.region_code: c.version for c in await session.scalars(stmt)}
 
 
-def narrowed(
-    stmt: Select[Roster], kind: RosterKind | None, month: dt.date | None, status: str | None
-) -> Select[Roster]:
-    """`stmt` kept to one kind, month and status where each is given (staff's and finance's roster lists)."""
-    if kind is not None:
-        stmt = stmt.where(Roster.kind == kind.value)
-    if month:
-        stmt = stmt.where(Roster.period == month)
-    if status:
-        stmt = stmt.where(Roster.status == status)
+@dataclass(frozen=True)
+class RosterFilter:
+    """What staff's and finance's roster lists may be narrowed to: a region prefix inside the reader's jurisdiction,
+    and one kind, month and status where each is given."""
+
+    prefix: str
+    kind: RosterKind | None
+    month: dt.date | None = None
+    status: str | None = None
+
+
+def narrowed(stmt: Select[Roster], where: RosterFilter) -> Select[Roster]:
+    """`stmt` kept to the filter's region, kind, month and status."""
+    stmt = stmt.where(Roster.region_code.startswith(where.prefix))
+    if where.kind is not None:
+        stmt = stmt.where(Roster.kind == where.kind.value)
+    if where.month:
+        stmt = stmt.where(Roster.period == where.month)
+    if where.status:
+        stmt = stmt.where(Roster.status == where.status)
     return stmt
 
 
 async def rosters_in(
-    session: AsyncSession,
-    prefix: str,
-    *,
-    month: dt.date | None,
-    status: str | None,
-    after: tuple[dt.date, str] | None,
-    limit: int,
-    kind: RosterKind | None = RosterKind.MONTHLY,
+    session: AsyncSession, where: RosterFilter, *, after: tuple[dt.date, str] | None, limit: int
 ) -> list[Roster]:
-    """A page (and one more) of the rosters under `prefix` of one kind (or of every kind), newest month first, then
-    by id."""
-    stmt = narrowed(select(Roster).where(Roster.region_code.startswith(prefix)), kind, month, status)
+    """A page (and one more) of the rosters the filter keeps, newest month first, then by id."""
+    stmt = narrowed(select(Roster), where)
     if after is not None:
         last_month, last_id = after
         stmt = stmt.where((Roster.period < last_month) | ((Roster.period == last_month) & (Roster.id > last_id)))
     return list((await session.scalars(stmt.order_by(Roster.period.desc(), Roster.id).limit(limit + 1))).all())
 
 
+@dataclass(frozen=True)
+class LineFilter:
+    """What the list of a roster's lines, and its ledger, may be narrowed to."""
+
+    status: str | None = None
+    household_id: str | None = None
+
+
 async def lines_of(
-    session: AsyncSession,
-    roster_id: str,
-    *,
-    after_line_no: int | None,
-    limit: int,
-    status: str | None = None,
-    household_id: str | None = None,
+    session: AsyncSession, roster_id: str, *, after_line_no: int | None, limit: int, where: LineFilter = LineFilter()
 ) -> list[RosterLine]:
     """A page (and one more) of a roster's lines in line order."""
     stmt = select(RosterLine).where(RosterLine.roster_id == roster_id)
-    if status:
-        stmt = stmt.where(RosterLine.status == status)
-    if household_id:
-        stmt = stmt.where(RosterLine.household_id == household_id)
+    if where.status:
+        stmt = stmt.where(RosterLine.status == where.status)
+    if where.household_id:
+        stmt = stmt.where(RosterLine.household_id == where.household_id)
     if after_line_no is not None:
         stmt = stmt.where(RosterLine.line_no > after_line_no)
     return list((await session.scalars(stmt.order_by(RosterLine.line_no).limit(limit + 1))).all())

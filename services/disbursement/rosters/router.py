@@ -21,7 +21,6 @@ from services.disbursement.context import Disbursement, DisbursementCtx
 from services.disbursement.db import tables
 from services.disbursement.dependencies import (
     IdPath,
-    IdQuery,
     Officer,
     PeriodQuery,
     Policy,
@@ -35,6 +34,7 @@ from services.disbursement.rosters.models import Roster, RosterKind
 from services.disbursement.rosters.schemas import (
     FundingLetter,
     LateOut,
+    LineFilterQuery,
     OneOffIn,
     OneOffOut,
     ReasonIn,
@@ -79,15 +79,9 @@ async def list_rosters(
     """Newest month first, then by county; monthly rosters unless `kind=temporary` asks for payment orders."""
     prefix = jurisdiction_prefix(who, region_code)
     after = decode_keyset(cursor, tuple[str, str])
-    rows = await repository.rosters_in(
-        session,
-        prefix,
-        month=month_of(period) if period else None,
-        status=status_,
-        after=(month_of(after[0]), after[1]) if after is not None else None,
-        limit=limit,
-        kind=kind,
-    )
+    where = repository.RosterFilter(prefix, kind, month_of(period) if period else None, status_)
+    last = (month_of(after[0]), after[1]) if after is not None else None
+    rows = await repository.rosters_in(session, where, after=last, limit=limit)
     versions = await repository.ledger_versions(session, {r.region_code for r in rows})
     today = ctx.today()
     return page_of(
@@ -146,22 +140,15 @@ async def list_lines(
     session: DbSession,
     who: Reader,
     roster_id: RosterId,
-    line_status: Annotated[str | None, Query(alias="status", max_length=32)] = None,
-    household_id: IdQuery = None,
+    where: LineFilterQuery,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[StaffLine]:
     """The roster's lines in line order, names and account numbers masked."""
     roster = await repository.county_roster(session, who, roster_id)
     after = decode_keyset(cursor, tuple[int])
-    lines = await repository.lines_of(
-        session,
-        roster.id,
-        after_line_no=after[0] if after is not None else None,
-        limit=limit,
-        status=line_status,
-        household_id=household_id,
-    )
+    after_line_no = after[0] if after is not None else None
+    lines = await repository.lines_of(session, roster.id, after_line_no=after_line_no, limit=limit, where=where)
     items = await repository.items_of(session, [line.line_id for line in lines[:limit]])
     return page_of(lines, limit, lambda line: (line.line_no,), lambda line: views.staff_line(line, items))
 

@@ -5,16 +5,27 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
+from fastapi import Depends, Query
 from pydantic import BaseModel, Field, StringConstraints
 
 from libs.contracts.money import MoneyStr, SignedMoneyStr
 from libs.contracts.period import BoundedPeriodStr, PeriodStr
 from libs.contracts.programs import Program
 from libs.contracts.text import CleanLine, CleanText
+from services.disbursement.dependencies import IdQuery
 from services.disbursement.rosters.models import OneOffBasis
+from services.disbursement.rosters.repository import LineFilter
 
 County = Annotated[str, Field(pattern=r"^[0-9]{6}$", description="The county's 6-digit region code")]
 Reason = Annotated[CleanText, StringConstraints(min_length=1, max_length=2000)]
+
+
+def line_filter(status: Annotated[str | None, Query(max_length=32)] = None, household_id: IdQuery = None) -> LineFilter:
+    """The filters of a roster's line list, read from its query: the same for the list and its ledger."""
+    return LineFilter(status, household_id)
+
+
+LineFilterQuery = Annotated[LineFilter, Depends(line_filter)]
 
 
 class RosterIn(BaseModel):

@@ -86,14 +86,12 @@ def funding_letter(roster: Roster, county_name: str) -> FundingLetter:
         f"一次性补贴 {yuan(grand['one_off'])} 元, 扣回 {yuan(-grand['recovery'])} 元。"
         f"花名表校验值 {roster.checksum or '(未锁定)'}。"
     )
-    return FundingLetter(
+    return from_row(
+        FundingLetter,
+        roster,
         roster_id=roster.id,
-        region_code=roster.region_code,
         region_name=county_name,
         period=period,
-        status=roster.status,
-        checksum=roster.checksum,
-        due_date=roster.due_date,
         programs={p: totals_out(t) for p, t in sorted(roster.totals.items())},
         total=totals_out(grand),
         text=text,
