@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from libs.kernel.auth import Principal, ensure_jurisdiction
+from libs.kernel.auth import Principal
+from libs.kernel.lookup import found_within
 from services.complaints.hotline.errors import WorkOrderNotFound
 from services.complaints.register.models import Complaint
 
@@ -15,7 +16,4 @@ async def work_order_of(session: AsyncSession, who: Principal, work_order_no: st
     nothing about one platform's orders, not even their existence, is shown to another)."""
     stmt = select(Complaint).where(Complaint.client_id == who.subject, Complaint.work_order_no == work_order_no)
     item = (await session.execute(stmt.with_for_update() if lock else stmt)).scalar_one_or_none()
-    if item is None:
-        raise WorkOrderNotFound(f"You posted no work order {work_order_no}")
-    ensure_jurisdiction(who, item.region_code)
-    return item
+    return found_within(who, item, WorkOrderNotFound(f"You posted no work order {work_order_no}"))

@@ -9,7 +9,6 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     StringConstraints,
     ValidationInfo,
@@ -19,6 +18,7 @@ from pydantic import (
 
 from libs.contracts.dates import Instant
 from libs.contracts.id_number import IdNumberStr
+from libs.contracts.models import Tolerant
 from libs.contracts.region import RegionCodeStr
 from libs.contracts.text import NAME_MAX_LENGTH, clean_line
 from services.complaints.register.rules import Category, Satisfaction, Status
@@ -51,9 +51,7 @@ def _platform_name(value: str | None) -> str | None:
 PlatformName = Annotated[str | None, BeforeValidator(_blank_as_none), AfterValidator(_platform_name)]
 
 
-class CallerIn(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
+class CallerIn(Tolerant):
     name: PlatformName = None
     phone: Phone | None = None
     id_number: IdNumberStr | None = None
@@ -67,9 +65,7 @@ class CallerIn(BaseModel):
         return self
 
 
-class SubjectIn(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
+class SubjectIn(Tolerant):
     name: PlatformName = None
     id_number: IdNumberStr | None = None
     address: Address | None = None
@@ -81,9 +77,7 @@ class SubjectIn(BaseModel):
         return self
 
 
-class WorkOrderIn(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
+class WorkOrderIn(Tolerant):
     work_order_no: WorkOrderNo
     received_at: Instant
     channel: Literal["phone", "web", "wechat", "app", "letter", "visit"]
@@ -113,10 +107,8 @@ class WorkOrderReceived(BaseModel):
     status: Status
 
 
-class SatisfactionIn(BaseModel):
+class SatisfactionIn(Tolerant):
     """The platform's follow-up with the caller (回访), recorded against the work order (DOMAIN.md §6)."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
 
     satisfaction: Satisfaction
     note: Annotated[str, StringConstraints(max_length=2000), AsText] = ""

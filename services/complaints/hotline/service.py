@@ -12,13 +12,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal, ensure_jurisdiction
+from libs.kernel.presenters import from_row
 from services.complaints.context import WORK_ORDER_CONTEXT, Complaints
 from services.complaints.hotline.errors import WorkOrderConflict
 from services.complaints.hotline.limits import check_size, compact_json
 from services.complaints.hotline.models import WorkOrder
 from services.complaints.hotline.schemas import WorkOrderIn, WorkOrderReceived
 from services.complaints.register import intake
-from services.complaints.register.rules import Channel, Source, Status, SubjectKind
+from services.complaints.register.rules import Source, Status, SubjectKind
 from services.complaints.register.schemas import CallerIn, SubjectIn
 
 
@@ -79,18 +80,13 @@ def _new_item(client: Principal, body: WorkOrderIn) -> intake.NewItem:
         subject = SubjectIn.model_construct(
             kind=SubjectKind.PERSON, name=s.name, id_number=s.id_number, household_id=None, address=s.address
         )
-    return intake.NewItem(
+    # The platform's deadline and number come with the body (`due_at`, `work_order_no`).
+    return from_row(
+        intake.NewItem,
+        body,
         source=Source.HOTLINE,
-        channel=Channel(body.channel),
-        category=body.category,
-        title=body.title,
-        content=body.content,
-        region_code=body.region_code,
         caller=caller,
         subject=subject,
-        received_at=body.received_at,
         created_by=client.subject,
-        due_at=body.due_at,
-        work_order_no=body.work_order_no,
         client_id=client.subject,
     )

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import AnyHttpUrl, BaseModel, Field, SecretStr, field_validator
 
+from libs.contracts.models import Input
 from libs.contracts.region import normalise_prefix
 from services.complaints.register.rules import Status
 
 
-class PlatformIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class PlatformIn(Input):
     callback_url: AnyHttpUrl = Field(description="Where results are POSTed (https in production, no internal address)")
     client_secret: SecretStr = Field(
         min_length=16, max_length=200, description="The client's secret, shown once by the gateway; signs the pushes"

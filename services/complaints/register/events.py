@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.base import PersonRef
-from libs.contracts.events.complaints import ComplaintFinding, ComplaintSubstantiated, Contact, HelpRequested
+from libs.contracts.events.complaints import ComplaintSubstantiated, Contact, HelpRequested
+from libs.kernel.presenters import from_row
 from services.complaints.context import ID_NUMBER_CONTEXT, Complaints
 from services.complaints.register.models import Complaint
 from services.complaints.register.schemas import CallerIn, SubjectIn
@@ -19,18 +20,14 @@ async def help_requested(
     """A request for help becomes the township's lead (DOMAIN.md §6, §8). The person in need is the subject when
     the caller names one, else the caller; an anonymous caller's own name and phone never leave this service."""
     if subject is not None and subject.name:
-        person = Contact(name=subject.name, id_number=subject.id_number, address=subject.address)
+        person = from_row(Contact, subject)
     elif not caller.anonymous and caller.name:
-        person = Contact(name=caller.name, id_number=caller.id_number, phone=caller.phone, address=caller.address)
+        person = from_row(Contact, caller)
     else:
         person = Contact(name=ANONYMOUS_CONTACT)
-    payload = HelpRequested(
-        complaint_id=item.id,
-        work_order_no=item.work_order_no,
-        person=person,
-        region_code=item.region_code,
-        need=f"{item.title}：{item.content}"[:4000],
-        requested_at=item.received_at,
+    need = f"{item.title}：{item.content}"[:4000]
+    payload = from_row(
+        HelpRequested, item, complaint_id=item.id, person=person, need=need, requested_at=item.received_at
     )
     await ctx.publish(session, payload, subject=f"complaint/{item.id}", key=item.id)
 
@@ -45,14 +42,14 @@ async def substantiated(session: AsyncSession, ctx: Complaints, item: Complaint)
         )
     assert item.finding is not None
     assert item.handled_at is not None
-    payload = ComplaintSubstantiated(
+    # The item's number, region and finding as they are; the category is the issue when staff named one.
+    payload = from_row(
+        ComplaintSubstantiated,
+        item,
         complaint_id=item.id,
-        work_order_no=item.work_order_no,
-        region_code=item.region_code,
         household_id=item.subject_household_id,
         person=person,
         category=item.issue or item.category,
-        finding=ComplaintFinding(item.finding),
         summary=(item.reply or "")[:2000],
         substantiated_at=item.handled_at,
     )

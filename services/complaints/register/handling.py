@@ -106,11 +106,7 @@ async def resolve(session: AsyncSession, ctx: Complaints, who: Principal, item: 
             errors=[{"loc": ["body", "finding"], "msg": "the subject has no household_id or identity number"}],
         )
     now = ctx.now()
-    item.finding = body.finding.value
-    item.reply = body.reply
-    item.handled_at = now
-    item.handled_by = who.subject
-    item.handler_unit = unit_name(item.assigned_unit)
+    _answer(item, who, body.finding, body.reply, now)
     note = f"办结：{_FINDING_NOTE[body.finding]}"
     if body.finding in UPHELD and item.subject_kind == SubjectKind.STAFF:
         item.supervision_referred = True
@@ -126,13 +122,18 @@ async def return_item(session: AsyncSession, ctx: Complaints, who: Principal, it
     complainant is told in writing as on every other way an item closes (DOMAIN.md §6)."""
     _feedback_before_closing(ctx, who, item, body.feedback)
     now = ctx.now()
-    item.finding = Finding.NOT_APPLICABLE.value
-    item.reply = body.reason
+    _answer(item, who, Finding.NOT_APPLICABLE, body.reason, now)
+    record_status(session, item, Status.RETURNED, now, f"退回：{body.reason}", who.subject)
+    await _closed(session, ctx, item)
+
+
+def _answer(item: Complaint, who: Principal, finding: Finding, reply: str, now: dt.datetime) -> None:
+    """How the item closes, resolved or returned: its finding and reply, when, by whom and in the name of which unit."""
+    item.finding = finding.value
+    item.reply = reply
     item.handled_at = now
     item.handled_by = who.subject
     item.handler_unit = unit_name(item.assigned_unit)
-    record_status(session, item, Status.RETURNED, now, f"退回：{body.reason}", who.subject)
-    await _closed(session, ctx, item)
 
 
 def _feedback_before_closing(ctx: Complaints, who: Principal, item: Complaint, feedback: FeedbackIn | None) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 
 import structlog
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import CHINA_TZ, business_date
@@ -33,8 +33,11 @@ from services.complaints.register.schemas import CallerIn, SubjectIn
 _log = structlog.get_logger("complaints.ledger")
 
 
-@dataclass(frozen=True)
-class NewItem:
+class NewItem(BaseModel):
+    """An item to log, whoever sends it: a request's fields of the same names, and what the route adds."""
+
+    model_config = ConfigDict(frozen=True)
+
     source: Source
     channel: Channel
     category: Category

@@ -27,7 +27,7 @@ from libs.contracts.ledger_words import (
 )
 from libs.kernel.ledgers import id_number_cell
 from libs.kernel.region_names import RegionNames
-from libs.kernel.xlsx import Column, Kind, Ledger, Row
+from libs.kernel.xlsx import PLACE, SERIAL, Column, Ledger, Row, day, person
 from services.complaints.context import ID_NUMBER_CONTEXT, Complaints
 from services.complaints.register import repository
 from services.complaints.register.models import Complaint
@@ -37,25 +37,22 @@ PAGE_ROWS = 500
 NAME = "投诉举报台账"
 
 COLUMNS = (
-    Column("序号", Kind.INTEGER, 7),
+    SERIAL,
     Column("工单编号", width=22),
     Column("来源", width=14),
     Column("渠道", width=8),
     Column("类别", width=8),
     Column("反映问题", width=16),
     Column("标题", width=30),
-    Column("县（市、区）"),
-    Column("乡镇（街道）"),
-    Column("村（社区）"),
+    *PLACE,
     Column("承办单位", width=16),
     Column("反映人", width=10),
-    Column("被反映人", width=10),
-    Column("被反映人身份证号码", width=21),
+    *person("被反映人", named=False),
     Column("办理状态", width=10),
-    Column("登记日期", Kind.DATE, 12),
-    Column("办理期限", Kind.DATE, 12),
+    day("登记日期"),
+    day("办理期限"),
     Column("是否超期", width=9),
-    Column("办结日期", Kind.DATE, 12),
+    day("办结日期"),
     Column("核查结论", width=14),
 )
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import StreamingResponse
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import business_date
 from libs.kernel import ledgers
@@ -16,9 +18,10 @@ from libs.kernel.counts import WorkCounts
 from libs.kernel.db import DbSession
 from libs.kernel.ledgers import export
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
+from libs.kernel.presenters import from_row
 from libs.kernel.region_names import names_under
 from libs.kernel.xlsx import MEDIA_TYPE
-from services.complaints.context import ComplaintsCtx
+from services.complaints.context import Complaints, ComplaintsCtx
 from services.complaints.db import tables
 from services.complaints.dependencies import County, Entrant, Handler, Reader
 from services.complaints.register import handling, intake, ledger, repository
@@ -50,6 +53,53 @@ _ACTION: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _ledger_filter(
+    status: Status | None = None,
+    category: Category | None = None,
+    source: Source | None = None,
+    repeats: Annotated[bool | None, Query(description="true: only repeat petitions; false: only first items")] = None,
+) -> repository.LedgerFilter:
+    return repository.LedgerFilter(status=status, category=category, source=source, repeats=repeats)
+
+
+# The list's filters, the same for the list and its Excel ledger.
+LedgerQuery = Annotated[repository.LedgerFilter, Depends(_ledger_filter)]
+
+
+@dataclass(frozen=True)
+class _ByDeadline:
+    """Open items of the reader's jurisdiction (or `region_code` in it) by deadline, a page as the route was asked."""
+
+    session: AsyncSession
+    ctx: Complaints
+    who: Principal
+    after: tuple[dt.datetime, str] | None
+    prefix: str
+    limit: int
+
+    async def page(self, *, past_due_only: bool) -> Page[ComplaintSummary]:
+        now = self.ctx.now()
+        past = now if past_due_only else None
+        rows = await repository.overdue(self.session, self.prefix, past, self.after, self.limit + 1)
+        visible = await visible_repeats(self.session, self.who, list(rows))
+        return page_of(rows, self.limit, lambda c: (c.due_at.isoformat(), c.id), lambda c: summary(c, now, visible))
+
+
+def _by_deadline(
+    session: DbSession,
+    ctx: ComplaintsCtx,
+    who: Reader,
+    region_code: RegionQuery = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> _ByDeadline:
+    after = decode_keyset(cursor, tuple[dt.datetime, str])
+    return _ByDeadline(session, ctx, who, after, jurisdiction_prefix(who, region_code), limit)
+
+
+ByDeadline = Annotated[_ByDeadline, Depends(_by_deadline)]
+
+
 @router.post("", response_model=ComplaintOut, status_code=201, responses={403: {}, 422: {}})
 async def log_item(body: ComplaintIn, session: DbSession, ctx: ComplaintsCtx, who: Entrant) -> ComplaintOut:
     """Log a letter, visit, call or online message: assigned to its township, due in the region's working days."""
@@ -60,19 +110,7 @@ async def log_item(body: ComplaintIn, session: DbSession, ctx: ComplaintsCtx, wh
             "received_at is in the future",
             errors=[{"loc": ["body", "received_at"], "msg": "must not be in the future"}],
         )
-    new = intake.NewItem(
-        source=Source.STAFF,
-        channel=body.channel,
-        category=body.category,
-        issue=body.issue,
-        title=body.title,
-        content=body.content,
-        region_code=body.region_code,
-        caller=body.caller,
-        subject=body.subject,
-        received_at=received_at,
-        created_by=who.subject,
-    )
+    new = from_row(intake.NewItem, body, source=Source.STAFF, received_at=received_at, created_by=who.subject)
     item = await intake.record(session, ctx, new)
     return await detail(session, ctx, who, item)
 
@@ -82,17 +120,13 @@ async def list_items(
     session: DbSession,
     ctx: ComplaintsCtx,
     who: Reader,
+    filters: LedgerQuery,
     region_code: RegionQuery = None,
-    status: Status | None = None,
-    category: Category | None = None,
-    source: Source | None = None,
-    repeats: Annotated[bool | None, Query(description="true: only repeat petitions; false: only first items")] = None,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[ComplaintSummary]:
     """The ledger (台账) of your jurisdiction, newest first."""
     prefix = jurisdiction_prefix(who, region_code)
-    filters = repository.LedgerFilter(status=status, category=category, source=source, repeats=repeats)
     after = decode_keyset(cursor, tuple[dt.datetime, str])
     rows = await repository.ledger(session, prefix, filters, after, limit + 1)
     now, visible = ctx.now(), await visible_repeats(session, who, list(rows))
@@ -108,16 +142,12 @@ async def export_items(
     session: DbSession,
     ctx: ComplaintsCtx,
     who: Reader,
+    filters: LedgerQuery,
     region_code: RegionQuery = None,
-    status: Status | None = None,
-    category: Category | None = None,
-    source: Source | None = None,
-    repeats: Annotated[bool | None, Query(description="true: only repeat petitions; false: only first items")] = None,
 ) -> StreamingResponse:
     """投诉举报台账: the items of the list's filters, newest first, as an Excel ledger with region names; names and
     the identity number of the person complained about masked (a complainant is revealed one item at a time)."""
     prefix = jurisdiction_prefix(who, region_code)
-    filters = repository.LedgerFilter(status=status, category=category, source=source, repeats=repeats)
     names = await names_under(session, tables.region_names, prefix)
     region, today = names.path(prefix) if prefix else "全部地区", business_date(ctx.now())
     return await export(
@@ -131,47 +161,15 @@ async def export_items(
 
 
 @router.get("/overdue", response_model=Page[ComplaintSummary], responses={403: {}, 422: {}})
-async def overdue(
-    session: DbSession,
-    ctx: ComplaintsCtx,
-    who: Reader,
-    region_code: RegionQuery = None,
-    cursor: Cursor = None,
-    limit: Limit = DEFAULT_LIMIT,
-) -> Page[ComplaintSummary]:
+async def overdue(asked: ByDeadline) -> Page[ComplaintSummary]:
     """Open items past their deadline, the longest overdue first (for townships, counties and city supervisors)."""
-    return await _by_deadline(session, ctx, who, region_code, cursor, limit, past_due_only=True)
+    return await asked.page(past_due_only=True)
 
 
 @router.get("/due", response_model=Page[ComplaintSummary], responses={403: {}, 422: {}})
-async def due(
-    session: DbSession,
-    ctx: ComplaintsCtx,
-    who: Reader,
-    region_code: RegionQuery = None,
-    cursor: Cursor = None,
-    limit: Limit = DEFAULT_LIMIT,
-) -> Page[ComplaintSummary]:
+async def due(asked: ByDeadline) -> Page[ComplaintSummary]:
     """Every open item, the soonest deadline first (overdue ones lead): the work still to answer."""
-    return await _by_deadline(session, ctx, who, region_code, cursor, limit, past_due_only=False)
-
-
-async def _by_deadline(
-    session: DbSession,
-    ctx: ComplaintsCtx,
-    who: Principal,
-    region_code: str | None,
-    cursor: str | None,
-    limit: int,
-    *,
-    past_due_only: bool,
-) -> Page[ComplaintSummary]:
-    now = ctx.now()
-    after = decode_keyset(cursor, tuple[dt.datetime, str])
-    past = now if past_due_only else None
-    rows = await repository.overdue(session, jurisdiction_prefix(who, region_code), past, after, limit + 1)
-    visible = await visible_repeats(session, who, list(rows))
-    return page_of(rows, limit, lambda c: (c.due_at.isoformat(), c.id), lambda c: summary(c, now, visible))
+    return await asked.page(past_due_only=False)
 
 
 @router.get("/counts", response_model=WorkCounts, responses={403: {}, 422: {}})

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AliasChoices, BaseModel, BeforeValidator, Field, StringConstraints, model_validator
 
 from libs.contracts.dates import Instant, PastDate
 from libs.contracts.id_number import IdNumberStr
+from libs.contracts.models import Input
 from libs.contracts.region import RegionCodeStr
 from libs.contracts.text import PersonName, clean_line, clean_text
 from services.complaints.register.rules import (
@@ -48,11 +49,7 @@ ShortNote = Annotated[str, StringConstraints(max_length=500), AsLine]
 HouseholdId = Annotated[str, StringConstraints(min_length=1, max_length=128), AsLine]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class CallerIn(Strict):
+class CallerIn(Input):
     """Who complains. An anonymous item is verified like any other but gets no feedback (DOMAIN.md §6)."""
 
     anonymous: bool = False
@@ -68,7 +65,7 @@ class CallerIn(Strict):
         return self
 
 
-class SubjectIn(Strict):
+class SubjectIn(Input):
     """Whom the item is about; a household or person is found by `household_id` or an identity number."""
 
     kind: SubjectKind
@@ -86,7 +83,7 @@ class SubjectIn(Strict):
         return self
 
 
-class ComplaintIn(Strict):
+class ComplaintIn(Input):
     """An item from a letter, a visit, a call to the bureau or its online form, entered by staff."""
 
     channel: Annotated[Channel, Field(description="letter | visit | phone | online")]
@@ -109,26 +106,26 @@ class ComplaintIn(Strict):
 STAFF_CHANNELS = frozenset({Channel.LETTER, Channel.VISIT, Channel.PHONE, Channel.ONLINE})
 
 
-class ClassificationIn(Strict):
+class ClassificationIn(Input):
     """What the handler learnt the item is about; either part may be given."""
 
     issue: Issue | None = None
     subject: SubjectIn | None = None
 
 
-class AssignIn(Strict):
+class AssignIn(Input):
     unit: Annotated[str, StringConstraints(pattern=r"^([0-9]{6}|[0-9]{9})$")] = Field(
         description="The township (9 digits) or the county (6 digits) that handles the item"
     )
     note: ShortNote = ""
 
 
-class NoteIn(Strict):
+class NoteIn(Input):
     text: Reason
     visited_on: PastDate | None = Field(default=None, description="The day of the home visit or check, if any")
 
 
-class FeedbackIn(Strict):
+class FeedbackIn(Input):
     """The written result given to a real-name complainant (seed 000 §5(二): 及时向举报人反馈核查处理结果)."""
 
     text: Reason
@@ -136,20 +133,20 @@ class FeedbackIn(Strict):
     given_at: Instant | None = Field(default=None, description="Default now")
 
 
-class ResolveIn(Strict):
+class ResolveIn(Input):
     finding: Finding
     reply: Reason
     issue: Issue | None = None
     feedback: FeedbackIn | None = None
 
 
-class ReturnIn(Strict):
+class ReturnIn(Input):
     reason: Reason
     # A real-name item needs written feedback to close, returned or not: here, or given before (DOMAIN.md §6).
     feedback: FeedbackIn | None = None
 
 
-class RevealIn(Strict):
+class RevealIn(Input):
     reason: Reason
 
 

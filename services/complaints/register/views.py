@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.clock import CHINA_TZ
 from libs.contracts.id_number import IdNumber, mask_name
 from libs.kernel.auth import Principal
+from libs.kernel.presenters import from_row
 from services.complaints.context import ID_NUMBER_CONTEXT, PHONE_CONTEXT, Complaints
 from services.complaints.register import repository
 from services.complaints.register.models import Complaint
@@ -59,31 +60,20 @@ async def visible_repeats(session: AsyncSession, who: Principal, items: list[Com
 
 def summary(item: Complaint, now: dt.datetime, visible: set[str]) -> ComplaintSummary:
     """`visible`: the ids of earlier items the reader may see (`visible_repeats`)."""
-    return ComplaintSummary(**_summary_fields(item, now, visible))
+    return from_row(ComplaintSummary, item, **_worked_out(item, now, visible))
 
 
-def _summary_fields(item: Complaint, now: dt.datetime, visible: set[str]) -> dict[str, object]:
+def _worked_out(item: Complaint, now: dt.datetime, visible: set[str]) -> dict[str, object]:
+    """The summary's fields that are not the row's own as they stand: names masked, what the clock says, a repeat
+    the reader may see; the rest come from the columns of the same names."""
     return {
         "complaint_id": item.id,
-        "work_order_no": item.work_order_no,
-        "source": item.source,
-        "channel": item.channel,
-        "category": item.category,
         "issue": item.issue or None,
-        "title": item.title,
-        "region_code": item.region_code,
-        "assigned_unit": item.assigned_unit,
-        "anonymous": item.anonymous,
         "caller_name": None if item.anonymous or not item.caller_name else mask_name(item.caller_name),
         "subject_name": mask_name(item.subject_name) if item.subject_name else None,
-        "status": item.status,
-        "received_at": item.received_at,
-        "due_at": item.due_at,
-        "due_provisional": item.due_provisional,
         "overdue": item.status in OPEN and now > item.due_at,
         "late": _late(item, now),
         "repeat_of": item.repeat_of if item.repeat_of in visible else None,
-        "petition_id": item.petition_id,
     }
 
 
@@ -119,21 +109,16 @@ async def detail(session: AsyncSession, ctx: Complaints, who: Principal, item: C
             given_at=item.feedback_at,
             by=item.feedback_by or "",
         )
-    return ComplaintOut(
-        **_summary_fields(item, ctx.now(), {p.id for p in petition}),
-        content=item.content,
+    return from_row(
+        ComplaintOut,
+        item,
+        **_worked_out(item, ctx.now(), {p.id for p in petition}),
         caller=caller,
         subject=subject,
-        due_source=item.due_source,
         finding=item.finding or None,
-        reply=item.reply,
-        handled_at=item.handled_at,
-        handler_unit=item.handler_unit,
         feedback=feedback,
         feedback_required=not item.anonymous,
-        supervision_referred=item.supervision_referred,
         satisfaction=item.satisfaction or None,
-        satisfaction_note=item.satisfaction_note,
         history=[HistoryOut.model_validate(h, from_attributes=True) for h in history],
         notes=[NoteOut.model_validate(n, from_attributes=True) for n in notes],
         petition=[RepeatOut.model_validate(p, from_attributes=True) for p in petition],

@@ -16,7 +16,7 @@ from libs.contracts.clock import CHINA_TZ
 from libs.contracts.events.base import PersonRef
 from libs.contracts.ledger_words import HIT_ROLES, HIT_STATUSES, SEVERITIES, SOURCES, word
 from libs.kernel.region_names import RegionNames
-from libs.kernel.xlsx import Column, Kind, Ledger, Row
+from libs.kernel.xlsx import PLACE, SERIAL, Column, Ledger, Row, day, person
 from services.matching.context import IDENTITY, Matching
 from services.matching.hits import repository
 from services.matching.hits.models import Hit, HitStatus
@@ -26,20 +26,17 @@ PAGE_ROWS = 500
 NAME = "比对疑点台账"
 
 COLUMNS = (
-    Column("序号", Kind.INTEGER, 7),
+    SERIAL,
     Column("疑点编号", width=20),
-    Column("县（市、区）"),
-    Column("乡镇（街道）"),
-    Column("村（社区）"),
+    *PLACE,
     Column("家庭编号", width=20),
-    Column("姓名", width=10),
-    Column("身份证号码", width=21),
+    *person(),
     Column("人员类别", width=12),
     Column("数据来源", width=14),
     Column("疑点内容", width=40),
     Column("风险等级", width=9),
-    Column("发现日期", Kind.DATE, 12),
-    Column("核查期限", Kind.DATE, 12),
+    day("发现日期"),
+    day("核查期限"),
     Column("是否超期", width=9),
     Column("核查状态", width=10),
     Column("核查结论", width=30),

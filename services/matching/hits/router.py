@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,6 +31,22 @@ HitId = Annotated[str, Path(max_length=64)]
 RegionQuery = Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$", description="A region prefix")]
 
 
+def _hit_filter(
+    ctx: MatchingCtx,
+    who: Reader,
+    region_code: RegionQuery = None,
+    status: HitStatus | None = None,
+    source: Annotated[str | None, Query(max_length=64)] = None,
+    rule: Annotated[str | None, Query(max_length=64)] = None,
+    overdue: bool = False,
+) -> repository.HitFilter:
+    overdue_on = ctx.today() if overdue else None
+    return repository.HitFilter(jurisdiction_prefix(who, region_code), status, source, rule, overdue_on=overdue_on)
+
+
+# The list's filters, the same for the list and its Excel ledger: hits in the caller's jurisdiction or `region_code`.
+HitQuery = Annotated[repository.HitFilter, Depends(_hit_filter)]
+
 _ONE: dict[int | str, dict[str, Any]] = {
     403: {"description": "Wrong role, or a hit outside your jurisdiction"},
     404: {"description": "No such hit"},
@@ -47,19 +63,12 @@ async def list_hits(
     session: DbSession,
     ctx: MatchingCtx,
     who: Reader,
-    region_code: RegionQuery = None,
-    status: HitStatus | None = None,
-    source: Annotated[str | None, Query(max_length=64)] = None,
-    rule: Annotated[str | None, Query(max_length=64)] = None,
-    overdue: bool = False,
+    where: HitQuery,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[HitOut]:
     """Hits in the caller's jurisdiction (or under `region_code`), the soonest due first."""
     today = ctx.today()
-    where = repository.HitFilter(
-        jurisdiction_prefix(who, region_code), status, source, rule, overdue_on=today if overdue else None
-    )
     rows = await repository.hits_page(session, where, decode_keyset(cursor, tuple[CivilDate, str]), limit)
     people = await repository.people_of(session, rows[:limit])
     return page_of(
@@ -79,19 +88,13 @@ async def export_hits(
     session: DbSession,
     ctx: MatchingCtx,
     who: Reader,
-    region_code: RegionQuery = None,
-    status: HitStatus | None = None,
-    source: Annotated[str | None, Query(max_length=64)] = None,
-    rule: Annotated[str | None, Query(max_length=64)] = None,
-    overdue: bool = False,
+    where: HitQuery,
     whole: WholeNumbers = False,
 ) -> StreamingResponse:
     """比对疑点台账: the hits of the list's filters, in its order, as an Excel ledger with region names; identity
     numbers and names masked unless a county officer asks for them whole (audited). Routed before `/hits/{hit_id}`."""
-    today = ctx.today()
-    prefix = jurisdiction_prefix(who, region_code)
+    today, prefix = ctx.today(), where.prefix
     whole = whole_numbers(who, whole)
-    where = repository.HitFilter(prefix, status, source, rule, overdue_on=today if overdue else None)
     names = await names_under(session, tables.region_names, prefix)
     region = names.path(prefix) if prefix else "全部地区"
     return await export(

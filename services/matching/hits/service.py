@@ -8,8 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.base import PersonRef
 from libs.contracts.events.matching import MatchHitConfirmed
-from libs.kernel.auth import Principal, ensure_jurisdiction
+from libs.kernel.auth import Principal
 from libs.kernel.errors import NotFound
+from libs.kernel.lookup import get_within
+from libs.kernel.presenters import from_row
 from services.matching.context import IDENTITY, Matching
 from services.matching.hits.errors import HitClosed
 from services.matching.hits.models import Hit, HitStatus
@@ -18,11 +20,7 @@ from services.matching.watchlist.models import Person, WatchMember
 
 
 async def hit_in_jurisdiction(session: AsyncSession, who: Principal, hit_id: str, *, lock: bool = False) -> Hit:
-    hit = await session.get(Hit, hit_id, with_for_update=lock)
-    if hit is None:
-        raise NotFound("No such hit")
-    ensure_jurisdiction(who, hit.region_code)
-    return hit
+    return await get_within(session, who, Hit, hit_id, NotFound("No such hit"), lock=lock)
 
 
 async def _hit_to_check(session: AsyncSession, who: Principal, hit_id: str) -> Hit:
@@ -49,17 +47,8 @@ async def confirm(session: AsyncSession, ctx: Matching, who: Principal, hit_id: 
     _close(hit, ctx, who, HitStatus.CONFIRMED, note)
     person = await session.get(Person, hit.person)
     assert person is not None  # every watched key was stored with its identity
-    payload = MatchHitConfirmed(
-        hit_id=hit.id,
-        rule=hit.rule_id,
-        source=hit.source,
-        person=PersonRef.model_validate_json(ctx.open(person.identity_sealed, IDENTITY)),
-        household_id=hit.household_id,
-        severity=hit.severity,
-        suggested_action=hit.suggested_action,
-        evidence=hit.evidence,
-        confirmed_at=ctx.now(),
-    )
+    identity = PersonRef.model_validate_json(ctx.open(person.identity_sealed, IDENTITY))
+    payload = from_row(MatchHitConfirmed, hit, hit_id=hit.id, rule=hit.rule_id, person=identity, confirmed_at=ctx.now())
     await ctx.publish(session, payload, subject=f"household/{hit.household_id}", key=hit.household_id)
     return hit
 

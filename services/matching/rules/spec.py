@@ -8,9 +8,10 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from libs.contracts.dates import bounded_date
+from libs.contracts.models import Input
 from libs.contracts.money import Money
 from libs.contracts.programs import Program
 from libs.contracts.text import clean_line
@@ -51,9 +52,7 @@ class Op(StrEnum):
     ON_OR_AFTER_AS_OF = "on_or_after_as_of"
 
 
-class Condition(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class Condition(Input):
     field: str
     op: Op
     value: Scalar | None = None
@@ -111,9 +110,7 @@ class Condition(BaseModel):
                 return value
 
 
-class Aggregate(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class Aggregate(Input):
     distinct: str
     at_least: int = Field(ge=2, le=100)
 
@@ -138,9 +135,7 @@ def _required_line(value: str) -> str:
 Text = Annotated[str, StringConstraints(max_length=500), AfterValidator(_required_line)]
 
 
-class RuleSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class RuleSpec(Input):
     id: RuleId
     source: str
     kind: RuleKind = RuleKind.RECORD

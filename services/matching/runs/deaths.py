@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.base import PersonRef
 from libs.contracts.events.matching import DeathDetected
+from libs.kernel.presenters import from_row
 from services.matching.context import IDENTITY, Matching
 from services.matching.hits.models import Death
 from services.matching.rules.compile import matched, predicate
@@ -61,14 +62,8 @@ async def raise_deaths(session: AsyncSession, ctx: Matching, rules: Sequence[Rul
             if person is None:  # cannot happen: every watched key was stored with its identity
                 continue
             households = tuple(sorted(row.household_ids))
-            payload = DeathDetected(
-                person=PersonRef.model_validate_json(ctx.open(person.identity_sealed, IDENTITY)),
-                death_date=row.death_date,
-                source=row.source,
-                feed_id=row.feed_id,
-                household_ids=households,
-                detected_at=ctx.now(),
-            )
+            identity = PersonRef.model_validate_json(ctx.open(person.identity_sealed, IDENTITY))
+            payload = from_row(DeathDetected, row, person=identity, household_ids=households, detected_at=ctx.now())
             await ctx.publish(session, payload, subject=f"household/{households[0]}", key=households[0])
             raised += 1
     return raised
