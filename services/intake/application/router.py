@@ -15,10 +15,10 @@ from libs.contracts.id_number import IdNumber, InvalidIdNumber
 from libs.contracts.programs import Program
 from libs.kernel import ledgers
 from libs.kernel.audit_note import note
-from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
+from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.counts import WorkCounts
 from libs.kernel.db import DbSession
-from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
+from libs.kernel.errors import documented
 from libs.kernel.ledgers import WholeNumbers, export, whole_numbers
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from libs.kernel.region_names import names_under
@@ -48,14 +48,12 @@ from services.intake.context import IntakeCtx
 from services.intake.db import tables
 from services.intake.dependencies import Filer, Officer, Reader
 from services.intake.lead.errors import LeadNotFound, LeadNotOpen, RegionOutsideLeadRegion
-from services.intake.relatives.errors import RecusalRequired
+from services.intake.relatives.errors import STAFF_REFUSALS
 
 router = APIRouter(prefix="/api/v1/intake/applications", tags=["applications"])
 
 _ERRORS = documented(
-    OutsideJurisdiction,
-    RoleRequired,
-    RecusalRequired,
+    *STAFF_REFUSALS,
     ApplicationNotFound,
     LeadNotFound,
     InvalidStatus,
@@ -152,10 +150,7 @@ def _listed(
 ) -> Listed:
     """The list's filters (shared by the list and its ledger), checked against the jurisdiction."""
     today = business_date(ctx.now())
-    prefix = who.region_prefix
-    if region_code is not None:
-        ensure_jurisdiction(who, region_code)
-        prefix = region_code
+    prefix = jurisdiction_prefix(who, region_code)
     person_hash = None
     if id_number is not None:
         try:

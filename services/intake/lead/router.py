@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from libs.contracts.clock import business_date
-from libs.kernel.auth import ensure_jurisdiction
+from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.db import DbSession
-from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
+from libs.kernel.errors import documented
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.intake.context import IntakeCtx
 from services.intake.dependencies import Filer, Officer, Reader
@@ -26,14 +26,12 @@ from services.intake.lead.schemas import (
     LeadSummary,
     ReferralIn,
 )
-from services.intake.relatives.errors import RecusalRequired
+from services.intake.relatives.errors import STAFF_REFUSALS
 
 router = APIRouter(prefix="/api/v1/intake/leads", tags=["leads"])
 
 _ERRORS = documented(
-    OutsideJurisdiction,
-    RoleRequired,
-    RecusalRequired,
+    *STAFF_REFUSALS,
     LeadNotFound,
     LeadNotOpen,
     ReassignedOutsideLeadRegion,
@@ -93,13 +91,8 @@ async def list_leads(
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[LeadSummary]:
     """Leads in your jurisdiction, the earliest due first."""
-    prefix = who.region_prefix
-    if region_code is not None:
-        ensure_jurisdiction(who, region_code)
-        prefix = region_code
     today = business_date(ctx.now())
-    f = service.LeadFilter(
-        region_prefix=prefix, status=status, kind=kind, source=source, overdue_on=today if overdue else None
-    )
+    prefix = jurisdiction_prefix(who, region_code)
+    f = service.LeadFilter(prefix, status=status, kind=kind, source=source, overdue_on=today if overdue else None)
     rows = await service.search(session, f, decode_keyset(cursor, tuple[dt.date, str]), limit)
     return page_of(rows, limit, key=lambda r: (r.due_date.isoformat(), r.id), item=lambda r: views.summary(r, today))

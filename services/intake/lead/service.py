@@ -19,6 +19,7 @@ from libs.contracts.events.complaints import HelpRequested
 from libs.contracts.id_number import mask_name
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from libs.kernel.lookup import get_within
+from libs.kernel.presenters import from_row
 from services.intake.context import Intake
 from services.intake.lead.errors import LeadNotFound, LeadNotOpen, ReassignedOutsideLeadRegion, RegionOutsideLeadRegion
 from services.intake.lead.models import Lead
@@ -87,9 +88,7 @@ async def create(session: AsyncSession, ctx: Intake, new: NewLead) -> Lead:
 
 async def help_requested(session: AsyncSession, ctx: Intake, e: HelpRequested) -> None:
     """A hotline request for help becomes a lead for the township (DOMAIN.md §6, §8), one per complaint."""
-    contact = Contact(
-        name=e.person.name, id_number=e.person.id_number, phone=e.person.phone, address=(e.person.address or "")[:300]
-    )
+    contact = from_row(Contact, e.person, address=(e.person.address or "")[:300])
     new = NewLead(
         source=LeadSource.HOTLINE,
         source_ref=e.complaint_id,
