@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from libs.contracts.programs import PROGRAM_NAMES, Program
+from libs.contracts.ledger_words import program_name
 from libs.documents.layout import Document, Section, Table
 from libs.documents.wording import chinese_date
 
@@ -50,13 +50,6 @@ class ApplicationFacts:
     emergency: bool = False
     returned_on: dt.date | None = None
     missing: tuple[Missing, ...] = ()
-
-
-def program_name(program: str) -> str:
-    try:
-        return PROGRAM_NAMES[Program(program)]
-    except ValueError:
-        return program
 
 
 def issuer(facts: ApplicationFacts) -> str:
