@@ -35,7 +35,7 @@ from services.intake.context import Intake
 def submitted(ctx: Intake, app: Application, body: ApplicationIn) -> ApplicationSubmitted:
     assert app.accepted_at is not None
     assert app.due_date is not None
-    members = tuple(MemberRef(id_number=m.id_number, name=m.name, relation=m.relation.value) for m in body.members)
+    members = tuple(from_row(MemberRef, m) for m in body.members)
     applicant = next(m for m in members if m.id_number == body.applicant_id_number)
     by_id = {m.id_number: m for m in body.members}
     relatives = tuple(from_row(DeclaredRelative, r) for r in body.declarations.close_relative.relatives)
@@ -57,12 +57,7 @@ def submitted(ctx: Intake, app: Application, body: ApplicationIn) -> Application
         members=members,
         declared_income=tuple(from_row(DeclaredIncome, i) for i in body.income),
         declared_assets=tuple(
-            DeclaredAsset(
-                member_id_number=a.member_id_number,
-                kind=a.kind,
-                description=" ".join(p for p in (a.identifier, a.description) if p),
-                value=a.value,
-            )
+            from_row(DeclaredAsset, a, description=" ".join(p for p in (a.identifier, a.description) if p))
             for a in body.assets
         ),
         close_relative=CloseRelativeDeclaration(
@@ -81,14 +76,7 @@ def submitted(ctx: Intake, app: Application, body: ApplicationIn) -> Application
             for m in body.members
         ),
         declared_expenditure=tuple(from_row(DeclaredExpenditure, e) for e in body.expenditure),
-        obligors=tuple(
-            DeclaredObligor(
-                person=PersonRef(id_number=o.id_number, name=o.name),
-                relation=o.relation,
-                support_monthly=o.support_monthly,
-            )
-            for o in body.obligors
-        ),
+        obligors=tuple(from_row(DeclaredObligor, o, person=from_row(PersonRef, o)) for o in body.obligors),
         payment_account=account,
     )
 
