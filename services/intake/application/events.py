@@ -26,7 +26,7 @@ from libs.contracts.events.intake import (
     mask_account,
 )
 from libs.contracts.id_number import IdNumber
-from libs.contracts.programs import Program
+from libs.kernel.presenters import from_row
 from services.intake.application.models import Application
 from services.intake.application.schemas import ApplicationIn, Health
 from services.intake.context import Intake
@@ -35,46 +35,29 @@ from services.intake.context import Intake
 def submitted(ctx: Intake, app: Application, body: ApplicationIn) -> ApplicationSubmitted:
     assert app.accepted_at is not None
     assert app.due_date is not None
-    members = tuple(MemberRef(id_number=m.id_number, name=m.name, relation=m.relation.value) for m in body.members)
+    members = tuple(from_row(MemberRef, m) for m in body.members)
     applicant = next(m for m in members if m.id_number == body.applicant_id_number)
     by_id = {m.id_number: m for m in body.members}
-    relatives = tuple(
-        DeclaredRelative(
-            member_id_number=r.member_id_number,
-            staff_name=r.staff_name,
-            staff_user=r.staff_user,
-            staff_unit=r.staff_unit,
-            relation=r.relation,
-        )
-        for r in body.declarations.close_relative.relatives
-    )
+    relatives = tuple(from_row(DeclaredRelative, r) for r in body.declarations.close_relative.relatives)
     account = None
     if body.bank_account is not None:
         acc = body.bank_account
-        account = SealedBankAccount(
-            bank_code=acc.bank_code,
+        account = from_row(
+            SealedBankAccount,
+            acc,
             holder_name=by_id[acc.holder_id_number].name,
             account_no_masked=mask_account(acc.account_no),
             account_no_sealed=ctx.seal(acc.account_no, BANK_ACCOUNT_SEAL_CONTEXT),
         )
-    return ApplicationSubmitted(
+    return from_row(
+        ApplicationSubmitted,
+        app,
         application_id=app.id,
-        application_no=app.application_no,
-        program=Program(app.program),
-        region_code=app.region_code,
         applicant=applicant,
         members=members,
-        declared_income=tuple(
-            DeclaredIncome(member_id_number=i.member_id_number, kind=i.kind, amount_12_months=i.amount_12_months)
-            for i in body.income
-        ),
+        declared_income=tuple(from_row(DeclaredIncome, i) for i in body.income),
         declared_assets=tuple(
-            DeclaredAsset(
-                member_id_number=a.member_id_number,
-                kind=a.kind,
-                description=" ".join(p for p in (a.identifier, a.description) if p),
-                value=a.value,
-            )
+            from_row(DeclaredAsset, a, description=" ".join(p for p in (a.identifier, a.description) if p))
             for a in body.assets
         ),
         close_relative=CloseRelativeDeclaration(
@@ -83,48 +66,24 @@ def submitted(ctx: Intake, app: Application, body: ApplicationIn) -> Application
             relation=relatives[0].relation.value if relatives else None,
             relatives=relatives,
         ),
-        accepted_at=app.accepted_at,
-        due_date=app.due_date,
-        due_date_provisional=app.due_date_provisional,
-        channel=app.channel,
-        lead_id=app.lead_id,
-        emergency=app.emergency,
         member_details=tuple(
-            MemberDetails(
-                id_number=m.id_number,
+            from_row(
+                MemberDetails,
+                m,
                 birth_date=IdNumber.parse(m.id_number).birth_date,
-                disability_kind=m.disability_kind.value if m.disability_kind else None,
-                disability_grade=m.disability_grade,
                 serious_illness=m.health is Health.SERIOUS_ILLNESS,
-                labour_capacity=m.labour_capacity.value,
-                employment=m.employment.value,
             )
             for m in body.members
         ),
-        declared_expenditure=tuple(
-            DeclaredExpenditure(kind=e.kind.value, amount_12_months=e.amount_12_months) for e in body.expenditure
-        ),
-        obligors=tuple(
-            DeclaredObligor(
-                person=PersonRef(id_number=o.id_number, name=o.name),
-                relation=o.relation,
-                support_monthly=o.support_monthly,
-            )
-            for o in body.obligors
-        ),
+        declared_expenditure=tuple(from_row(DeclaredExpenditure, e) for e in body.expenditure),
+        obligors=tuple(from_row(DeclaredObligor, o, person=from_row(PersonRef, o)) for o in body.obligors),
         payment_account=account,
     )
 
 
 def extended(app: Application, reason: str, at: datetime) -> ApplicationDeadlineExtended:
     assert app.due_date is not None
-    return ApplicationDeadlineExtended(
-        application_id=app.id,
-        due_date=app.due_date,
-        due_date_provisional=app.due_date_provisional,
-        reason=reason,
-        extended_at=at,
-    )
+    return from_row(ApplicationDeadlineExtended, app, application_id=app.id, reason=reason, extended_at=at)
 
 
 def withdrawn(app: Application, reason: str, at: datetime) -> ApplicationWithdrawn:

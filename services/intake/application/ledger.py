@@ -20,7 +20,7 @@ from libs.contracts.events.intake import mask_account
 from libs.contracts.ledger_words import APPLICATION_STATUSES, BANK_NAMES, CHANNELS, program_name, word
 from libs.kernel.ledgers import id_number_cell, name_cell
 from libs.kernel.region_names import RegionNames
-from libs.kernel.xlsx import Column, Kind, Ledger, Row
+from libs.kernel.xlsx import ACCOUNT, PLACE, SERIAL, Column, Kind, Ledger, Row, day, person
 from services.intake.application import repository as repo
 from services.intake.application.models import Application, ApplicationVersion
 from services.intake.application.schemas import ApplicationStatus
@@ -31,22 +31,18 @@ PAGE_ROWS = 500
 NAME = "救助申请受理台账"
 
 COLUMNS = (
-    Column("序号", Kind.INTEGER, 7),
+    SERIAL,
     Column("申请编号", width=22),
-    Column("县（市、区）"),
-    Column("乡镇（街道）"),
-    Column("村（社区）"),
+    *PLACE,
     Column("救助类别", width=18),
     Column("申请方式", width=12),
-    Column("申请人姓名", width=10),
-    Column("申请人身份证号码", width=21),
+    *person("申请人"),
     Column("家庭人口", Kind.INTEGER, 9),
     Column("办理状态", width=12),
-    Column("受理日期", Kind.DATE, 12),
-    Column("办结期限", Kind.DATE, 12),
+    day("受理日期"),
+    day("办结期限"),
     Column("是否超期", width=9),
-    Column("开户银行", width=16),
-    Column("银行账号", width=24),
+    *ACCOUNT,
 )
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import StreamingResponse
 
 from libs.contracts.clock import business_date
@@ -14,16 +15,26 @@ from libs.contracts.id_number import IdNumber, InvalidIdNumber
 from libs.contracts.programs import Program
 from libs.kernel import ledgers
 from libs.kernel.audit_note import note
-from libs.kernel.auth import Principal, ensure_jurisdiction, jurisdiction_prefix
+from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.counts import WorkCounts
 from libs.kernel.db import DbSession
+from libs.kernel.errors import documented
 from libs.kernel.ledgers import WholeNumbers, export, whole_numbers
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from libs.kernel.region_names import names_under
 from libs.kernel.xlsx import MEDIA_TYPE
 from services.intake.application import ledger, service
 from services.intake.application import repository as repo
-from services.intake.application.errors import InvalidIdNumberQuery
+from services.intake.application.errors import (
+    AlreadyExtended,
+    AlreadyReturned,
+    ApplicationNotFound,
+    InvalidIdNumberQuery,
+    InvalidStatus,
+    LeadImmutable,
+    PersonAlreadyRecipient,
+    PersonInOpenApplication,
+)
 from services.intake.application.schemas import (
     ApplicationIn,
     ApplicationOut,
@@ -36,15 +47,26 @@ from services.intake.application.views import detail, summary
 from services.intake.context import IntakeCtx
 from services.intake.db import tables
 from services.intake.dependencies import Filer, Officer, Reader
+from services.intake.lead.errors import LeadNotFound, LeadNotOpen, RegionOutsideLeadRegion
+from services.intake.relatives.errors import STAFF_REFUSALS
 
 router = APIRouter(prefix="/api/v1/intake/applications", tags=["applications"])
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    403: {"description": "Outside your jurisdiction, wrong role, or you must recuse yourself"},
-    404: {"description": "No such application"},
-    409: {"description": "Not allowed in the current status, or a person is already in an open application"},
-    422: {"description": "Invalid content; `errors` names each field"},
-}
+_ERRORS = documented(
+    *STAFF_REFUSALS,
+    ApplicationNotFound,
+    LeadNotFound,
+    InvalidStatus,
+    PersonInOpenApplication,
+    PersonAlreadyRecipient,
+    AlreadyReturned,
+    AlreadyExtended,
+    LeadNotOpen,
+    LeadImmutable,
+    RegionOutsideLeadRegion,
+    InvalidIdNumberQuery,
+    notes={422: "Invalid content; `errors` names each field"},
+)
 
 
 @router.post("", response_model=ApplicationOut, status_code=201, responses=_ERRORS)
@@ -104,22 +126,31 @@ async def withdraw_application(
     return await detail(session, ctx, app)
 
 
-def _filter(
+@dataclass(frozen=True)
+class Listed:
+    """What the list and its ledger are asked for: the filters, checked against the jurisdiction, on the day read."""
+
+    filter: repo.ApplicationFilter
+    today: dt.date
+
+
+RegionQuery = Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$")]
+IdNumberQuery = Annotated[str | None, Query(max_length=32, description="Applications naming this person")]
+
+
+def _listed(
     ctx: IntakeCtx,
-    who: Principal,
-    status: ApplicationStatus | None,
-    program: Program | None,
-    region_code: str | None,
-    due_before: dt.date | None,
-    overdue: bool,
-    id_number: str | None,
-    today: dt.date,
-) -> repo.ApplicationFilter:
+    who: Reader,
+    status: ApplicationStatus | None = None,
+    program: Program | None = None,
+    region_code: RegionQuery = None,
+    due_before: CivilDate | None = None,
+    overdue: bool = False,
+    id_number: IdNumberQuery = None,
+) -> Listed:
     """The list's filters (shared by the list and its ledger), checked against the jurisdiction."""
-    prefix = who.region_prefix
-    if region_code is not None:
-        ensure_jurisdiction(who, region_code)
-        prefix = region_code
+    today = business_date(ctx.now())
+    prefix = jurisdiction_prefix(who, region_code)
     person_hash = None
     if id_number is not None:
         try:
@@ -128,7 +159,7 @@ def _filter(
             raise InvalidIdNumberQuery(
                 error.message, errors=[{"loc": ["query", "id_number"], "msg": error.message}]
             ) from None
-    return repo.ApplicationFilter(
+    f = repo.ApplicationFilter(
         region_prefix=prefix,
         status=status,
         program=program,
@@ -136,10 +167,10 @@ def _filter(
         overdue_on=today if overdue else None,
         person_hash=person_hash,
     )
+    return Listed(f, today)
 
 
-RegionQuery = Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$")]
-IdNumberQuery = Annotated[str | None, Query(max_length=32, description="Applications naming this person")]
+Listing = Annotated[Listed, Depends(_listed)]
 
 
 @router.get(
@@ -151,18 +182,12 @@ async def export_applications(
     session: DbSession,
     ctx: IntakeCtx,
     who: Reader,
-    status: ApplicationStatus | None = None,
-    program: Program | None = None,
-    region_code: RegionQuery = None,
-    due_before: CivilDate | None = None,
-    overdue: bool = False,
-    id_number: IdNumberQuery = None,
+    asked: Listing,
     whole: WholeNumbers = False,
 ) -> StreamingResponse:
     """救助申请受理台账: the applications of the list's filters, in its order, as an Excel ledger with region names;
     identity and account numbers masked unless a county officer asks for them whole (audited)."""
-    today = business_date(ctx.now())
-    f = _filter(ctx, who, status, program, region_code, due_before, overdue, id_number, today)
+    f, today = asked.filter, asked.today
     whole = whole_numbers(who, whole)
     names = await names_under(session, tables.region_names, f.region_prefix)
     region = names.path(f.region_prefix) if f.region_prefix else "全部地区"
@@ -181,7 +206,7 @@ async def count_applications(
     session: DbSession,
     ctx: IntakeCtx,
     who: Reader,
-    region_code: Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$")] = None,
+    region_code: RegionQuery = None,
 ) -> WorkCounts:
     """How many applications there are in your jurisdiction (or `region_code` in it) by status, and how many
     accepted ones are past their due date."""
@@ -210,26 +235,12 @@ async def get_application(application_id: str, session: DbSession, ctx: IntakeCt
 @router.get("", response_model=Page[ApplicationSummary], responses=_ERRORS)
 async def list_applications(
     session: DbSession,
-    ctx: IntakeCtx,
-    who: Reader,
-    status: ApplicationStatus | None = None,
-    program: Program | None = None,
-    region_code: RegionQuery = None,
-    due_before: CivilDate | None = None,
-    overdue: bool = False,
-    id_number: IdNumberQuery = None,
+    asked: Listing,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[ApplicationSummary]:
     """Applications in your jurisdiction: accepted ones first, earliest due first (so the overdue lead), then those
     awaiting acceptance, then closed ones."""
-    today = business_date(ctx.now())
-    f = _filter(ctx, who, status, program, region_code, due_before, overdue, id_number, today)
     after = decode_keyset(cursor, tuple[int, dt.date, str])
-    rows = await repo.search(session, f, after, limit)
-    return page_of(
-        rows,
-        limit,
-        key=repo.sort_key,
-        item=lambda a: summary(a, today),
-    )
+    rows = await repo.search(session, asked.filter, after, limit)
+    return page_of(rows, limit, key=repo.sort_key, item=lambda a: summary(a, asked.today))

@@ -8,19 +8,16 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
 from libs.contracts.disability import DisabilityKind
 from libs.contracts.events.intake import AssetKind, CloseRelation, IncomeKind
 from libs.contracts.id_number import IdNumberStr
+from libs.contracts.models import Input
 from libs.contracts.money import MoneyStr
 from libs.contracts.programs import Program
 from libs.contracts.text import CleanLine
 from services.intake.fields import Name, Phone, Reason, ShortText, VillageCode
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Channel(StrEnum):
@@ -88,7 +85,7 @@ class ExpenditureKind(StrEnum):
     OTHER = "other"
 
 
-class MemberIn(Strict):
+class MemberIn(Input):
     relation: Relation
     id_number: IdNumberStr
     name: Name
@@ -100,20 +97,20 @@ class MemberIn(Strict):
     employment: Employment
 
 
-class IncomeIn(Strict):
+class IncomeIn(Input):
     member_id_number: IdNumberStr
     kind: IncomeKind
     amount_12_months: MoneyStr
     note: ShortText = ""
 
 
-class ExpenditureIn(Strict):
+class ExpenditureIn(Input):
     kind: ExpenditureKind
     amount_12_months: MoneyStr
     note: ShortText = ""
 
 
-class AssetIn(Strict):
+class AssetIn(Input):
     kind: AssetKind
     member_id_number: IdNumberStr | None = None
     # Plate number, property certificate number, unified credit code, account: whatever identifies it.
@@ -122,7 +119,7 @@ class AssetIn(Strict):
     value: MoneyStr | None = None
 
 
-class ObligorIn(Strict):
+class ObligorIn(Input):
     """A legal supporter living apart and what they give each month (DOMAIN.md §3.1)."""
 
     id_number: IdNumberStr
@@ -131,13 +128,13 @@ class ObligorIn(Strict):
     support_monthly: MoneyStr
 
 
-class BankAccountIn(Strict):
+class BankAccountIn(Input):
     bank_code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Z0-9]{2,12}$")]
     account_no: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{8,32}$")]
     holder_id_number: IdNumberStr
 
 
-class RelativeIn(Strict):
+class RelativeIn(Input):
     member_id_number: IdNumberStr
     staff_name: Name
     staff_user: Annotated[CleanLine, StringConstraints(max_length=128)] | None = None
@@ -145,25 +142,25 @@ class RelativeIn(Strict):
     relation: CloseRelation
 
 
-class CloseRelativeIn(Strict):
+class CloseRelativeIn(Input):
     declared: bool
     relatives: list[RelativeIn] = Field(default_factory=list, max_length=20)
 
 
-class DeclarationsIn(Strict):
+class DeclarationsIn(Input):
     truthfulness_commitment: bool  # 告知承诺: the data is true, no certificates asked
     verification_authorisation: bool  # 授权核对: the household allows the economic verification
     close_relative: CloseRelativeIn
 
 
-class ProxyIn(Strict):
+class ProxyIn(Input):
     name: Name
     id_number: IdNumberStr
     phone: Phone | None = None
     relation: Annotated[CleanLine, StringConstraints(min_length=1, max_length=40)]
 
 
-class ApplicationIn(Strict):
+class ApplicationIn(Input):
     """An application as declared; the same body creates a draft and replaces it (a new version)."""
 
     program: Program
@@ -183,16 +180,16 @@ class ApplicationIn(Strict):
     note: ShortText = ""
 
 
-class ReasonIn(Strict):
+class ReasonIn(Input):
     reason: Reason
 
 
-class MissingItem(Strict):
+class MissingItem(Input):
     item: Annotated[CleanLine, StringConstraints(min_length=1, max_length=200)]
     note: ShortText = ""
 
 
-class ReturnIn(Strict):
+class ReturnIn(Input):
     missing: list[MissingItem] = Field(min_length=1, max_length=50)
 
 

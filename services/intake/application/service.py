@@ -15,6 +15,7 @@ from libs.contracts.events.casework import CaseDecided
 from libs.contracts.id_number import mask_name
 from libs.contracts.stored import STORED
 from libs.kernel.auth import Principal, ensure_jurisdiction
+from libs.kernel.lookup import found_within
 from services.intake.application import events
 from services.intake.application import repository as repo
 from services.intake.application.conflicts import ensure_no_conflict
@@ -172,10 +173,17 @@ async def create(session: AsyncSession, ctx: Intake, principal: Principal, body:
     return app
 
 
+def _no_such(application_id: str) -> ApplicationNotFound:
+    return ApplicationNotFound(f"No application {application_id}")
+
+
+async def _locked(session: AsyncSession, principal: Principal, application_id: str) -> Application:
+    """The application, locked for a step, inside the principal's jurisdiction."""
+    return found_within(principal, await repo.get_for_update(session, application_id), _no_such(application_id))
+
+
 async def _load(session: AsyncSession, principal: Principal, application_id: str, action: str) -> Application:
-    app = await repo.get_for_update(session, application_id)
-    if app is None:
-        raise ApplicationNotFound(f"No application {application_id}")
+    app = await _locked(session, principal, application_id)
     await _ensure_may_act(session, principal, app)
     _ensure_allowed(app, action)
     return app
@@ -187,10 +195,7 @@ async def _load_with_content(
     """`_load` for a step that reads the content anyway: the members it names are those `_ensure_may_act` looks up
     in the register, so they are hashed from it rather than read again from `application_persons` (the same people:
     `_write_version` derives those rows from this content; an obligor is never a member)."""
-    app = await repo.get_for_update(session, application_id)
-    if app is None:
-        raise ApplicationNotFound(f"No application {application_id}")
-    ensure_jurisdiction(principal, app.region_code)
+    app = await _locked(session, principal, application_id)
     _ensure_not_recused(principal, app.recused_users, app.recused_names)
     body = await current_content(session, ctx, app)
     await ensure_not_registered_relative(session, principal, {ctx.hash(m.id_number) for m in body.members})
@@ -371,8 +376,4 @@ async def editable_content(
 
 
 async def visible(session: AsyncSession, principal: Principal, application_id: str) -> Application:
-    app = await repo.get(session, application_id)
-    if app is None:
-        raise ApplicationNotFound(f"No application {application_id}")
-    ensure_jurisdiction(principal, app.region_code)
-    return app
+    return found_within(principal, await repo.get(session, application_id), _no_such(application_id))

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.clock import business_date
 from libs.contracts.events.intake import mask_account
 from libs.contracts.id_number import IdNumber
-from libs.contracts.programs import Program
+from libs.kernel.presenters import from_row
 from services.intake.application import repository as repo
 from services.intake.application.models import Application
 from services.intake.application.schemas import (
@@ -20,6 +20,7 @@ from services.intake.application.schemas import (
     Decision,
     HistoryEntry,
     IncomeOut,
+    MemberIn,
     MemberOut,
     MissingItem,
 )
@@ -28,53 +29,24 @@ from services.intake.context import Intake
 
 
 def summary(app: Application, today: dt.date) -> ApplicationSummary:
-    return ApplicationSummary(
-        application_id=app.id,
-        application_no=app.application_no,
-        program=Program(app.program),
-        region_code=app.region_code,
-        channel=app.channel,
-        status=ApplicationStatus(app.status),
-        emergency=app.emergency,
-        applicant_name=app.applicant_name_masked,
-        member_count=app.member_count,
-        close_relative_declared=app.close_relative_declared,
-        created_at=app.created_at,
-        accepted_at=app.accepted_at,
-        due_date=app.due_date,
-        due_date_provisional=app.due_date_provisional,
-        overdue=app.status == ApplicationStatus.ACCEPTED.value and app.due_date is not None and app.due_date < today,
-        lead_id=app.lead_id,
+    overdue = app.status == ApplicationStatus.ACCEPTED.value and app.due_date is not None and app.due_date < today
+    return from_row(
+        ApplicationSummary, app, application_id=app.id, applicant_name=app.applicant_name_masked, overdue=overdue
     )
+
+
+def _member(m: MemberIn) -> MemberOut:
+    person = IdNumber.parse(m.id_number)
+    return from_row(MemberOut, m, id_number_masked=person.masked(), birth_date=person.birth_date, sex=person.sex.value)
 
 
 async def detail(session: AsyncSession, ctx: Intake, app: Application) -> ApplicationOut:
     body = await current_content(session, ctx, app)
     names = {m.id_number: m.name for m in body.members}
-    members = []
-    for m in body.members:
-        person = IdNumber.parse(m.id_number)
-        members.append(
-            MemberOut(
-                relation=m.relation.value,
-                id_number_masked=person.masked(),
-                name=m.name,
-                birth_date=person.birth_date,
-                sex=person.sex.value,
-                disability_kind=m.disability_kind.value if m.disability_kind else None,
-                disability_grade=m.disability_grade,
-                health=m.health.value,
-                labour_capacity=m.labour_capacity.value,
-                employment=m.employment.value,
-            )
-        )
     account = None
-    if body.bank_account is not None:
-        account = BankAccountOut(
-            bank_code=body.bank_account.bank_code,
-            account_no_masked=mask_account(body.bank_account.account_no),
-            holder_name=names[body.bank_account.holder_id_number],
-        )
+    if (acc := body.bank_account) is not None:
+        masked = mask_account(acc.account_no)
+        account = from_row(BankAccountOut, acc, account_no_masked=masked, holder_name=names[acc.holder_id_number])
     decision = None
     if app.decision_case_id is not None and app.decided_at is not None and app.decision_outcome is not None:
         decision = Decision(
@@ -86,17 +58,13 @@ async def detail(session: AsyncSession, ctx: Intake, app: Application) -> Applic
         )
     history = [HistoryEntry.model_validate(h, from_attributes=True) for h in await repo.history_of(session, app.id)]
     applicant_name = names[body.applicant_id_number]
-    return ApplicationOut(
+    return from_row(
+        ApplicationOut,
+        app,
         **summary(app, business_date(ctx.now())).model_dump(),
-        version=app.version,
         applicant_name_full=applicant_name,
-        members=members,
-        income=[
-            IncomeOut(
-                member_name=names[i.member_id_number], kind=i.kind, amount_12_months=i.amount_12_months, note=i.note
-            )
-            for i in body.income
-        ],
+        members=[_member(m) for m in body.members],
+        income=[from_row(IncomeOut, i, member_name=names[i.member_id_number]) for i in body.income],
         expenditure=list(body.expenditure),
         assets_count=len(body.assets),
         obligor_count=len(body.obligors),
@@ -112,8 +80,6 @@ async def detail(session: AsyncSession, ctx: Intake, app: Application) -> Applic
             for r in body.declarations.close_relative.relatives
         ],
         missing_items=[MissingItem.model_validate(i) for i in app.missing_items] if app.missing_items else None,
-        extension_reason=app.extension_reason,
-        withdrawal_reason=app.withdrawal_reason,
         decision=decision,
         history=history,
     )

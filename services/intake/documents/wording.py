@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from libs.contracts.programs import PROGRAM_NAMES, Program
+from libs.contracts.ledger_words import program_name
 from libs.documents.layout import Document, Section, Table
 from libs.documents.wording import chinese_date
 
@@ -52,13 +52,6 @@ class ApplicationFacts:
     missing: tuple[Missing, ...] = ()
 
 
-def program_name(program: str) -> str:
-    try:
-        return PROGRAM_NAMES[Program(program)]
-    except ValueError:
-        return program
-
-
 def issuer(facts: ApplicationFacts) -> str:
     """The township (street) that accepts applications issues the notices: 古陶镇人民政府, 东城街道办事处."""
     if facts.township_name.endswith("街道"):
@@ -79,6 +72,23 @@ def _applied(facts: ApplicationFacts) -> str:
     )
 
 
+def _notice(
+    kind: NoticeKind, facts: ApplicationFacts, number: str, issued_on: dt.date, sections: tuple[Section, ...]
+) -> Document:
+    """A notice of `kind` from the township to the applicant, signed by the clerk and received by the applicant,
+    ending with where to ask or complain."""
+    return Document(
+        title=title_of(kind, facts),
+        number=number,
+        issued_on=issued_on,
+        issuer=issuer(facts),
+        addressee=facts.applicant,
+        sections=sections,
+        signatures=("经办人（签字）", "申请人（签收）"),
+        notes=(COMPLAINT_LINE,),
+    )
+
+
 def acceptance_document(facts: ApplicationFacts, number: str) -> Document:
     assert facts.accepted_on is not None
     assert facts.due_date is not None
@@ -93,13 +103,12 @@ def acceptance_document(facts: ApplicationFacts, number: str) -> Document:
         ("办理时限", f"自受理之日起{limit}"),
         ("办结期限", f"{chinese_date(facts.due_date)}前"),
     )
-    return Document(
-        title=title_of(NoticeKind.ACCEPTANCE, facts),
-        number=number,
-        issued_on=facts.accepted_on,
-        issuer=issuer(facts),
-        addressee=facts.applicant,
-        sections=(
+    return _notice(
+        NoticeKind.ACCEPTANCE,
+        facts,
+        number,
+        facts.accepted_on,
+        (
             Section(
                 f"{_applied(facts)}，申请材料齐全，符合法定形式，本机关决定予以受理。",
                 Table(("事项", "内容"), rows, (3, 7)),
@@ -115,8 +124,6 @@ def acceptance_document(facts: ApplicationFacts, number: str) -> Document:
                 "家庭情况发生变化的，请及时告知。隐瞒或者虚报的，将依法处理。"
             ),
         ),
-        signatures=("经办人（签字）", "申请人（签收）"),
-        notes=(COMPLAINT_LINE,),
     )
 
 
@@ -127,13 +134,12 @@ def supplement_document(facts: ApplicationFacts, number: str) -> Document:
         rows=tuple((str(i), m.item, m.note or "") for i, m in enumerate(facts.missing, start=1)),
         widths=(1, 5, 4),
     )
-    return Document(
-        title=title_of(NoticeKind.SUPPLEMENT, facts),
-        number=number,
-        issued_on=facts.returned_on,
-        issuer=issuer(facts),
-        addressee=facts.applicant,
-        sections=(
+    return _notice(
+        NoticeKind.SUPPLEMENT,
+        facts,
+        number,
+        facts.returned_on,
+        (
             Section(
                 f"{_applied(facts)}。经审查，申请材料不齐全。根据规定，现将你（户）的证明义务和需补充的"
                 f"证明内容一次性书面告知如下（共{len(facts.missing)}项）：",
@@ -145,6 +151,4 @@ def supplement_document(facts: ApplicationFacts, number: str) -> Document:
                 heading="证明义务",
             ),
         ),
-        signatures=("经办人（签字）", "申请人（签收）"),
-        notes=(COMPLAINT_LINE,),
     )

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from libs.contracts.clock import business_date
-from libs.kernel.auth import ensure_jurisdiction
+from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.db import DbSession
+from libs.kernel.errors import documented
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.intake.context import IntakeCtx
 from services.intake.dependencies import Filer, Officer, Reader
-from services.intake.lead import service
+from services.intake.lead import service, views
+from services.intake.lead.errors import LeadNotFound, LeadNotOpen, ReassignedOutsideLeadRegion
 from services.intake.lead.schemas import (
     AssignIn,
     CloseIn,
@@ -24,15 +26,17 @@ from services.intake.lead.schemas import (
     LeadSummary,
     ReferralIn,
 )
+from services.intake.relatives.errors import STAFF_REFUSALS
 
 router = APIRouter(prefix="/api/v1/intake/leads", tags=["leads"])
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    403: {"description": "Outside your jurisdiction, or wrong role"},
-    404: {"description": "No such lead"},
-    409: {"description": "The lead has already ended"},
-    422: {"description": "Invalid input; `errors` names each field"},
-}
+_ERRORS = documented(
+    *STAFF_REFUSALS,
+    LeadNotFound,
+    LeadNotOpen,
+    ReassignedOutsideLeadRegion,
+    notes={422: "Invalid input; `errors` names each field"},
+)
 
 
 @router.post("", response_model=LeadOut, status_code=201, responses=_ERRORS)
@@ -49,28 +53,28 @@ async def refer(body: ReferralIn, session: DbSession, ctx: IntakeCtx, who: Filer
         created_by=who.subject,
     )
     lead = await service.create(session, ctx, new)
-    return service.detail(ctx, lead, business_date(ctx.now()))
+    return views.detail(ctx, lead, business_date(ctx.now()))
 
 
 @router.get("/{lead_id}", response_model=LeadOut, responses=_ERRORS)
 async def get_lead(lead_id: str, session: DbSession, ctx: IntakeCtx, who: Reader) -> LeadOut:
     """One lead with the contact details the township needs to reach the person."""
     lead = await service.get(session, who, lead_id)
-    return service.detail(ctx, lead, business_date(ctx.now()))
+    return views.detail(ctx, lead, business_date(ctx.now()))
 
 
 @router.post("/{lead_id}/close", response_model=LeadOut, responses=_ERRORS)
 async def close_lead(lead_id: str, body: CloseIn, session: DbSession, ctx: IntakeCtx, who: Officer) -> LeadOut:
     """End a lead without an application, with the reason."""
     lead = await service.close(session, ctx, who, lead_id, body)
-    return service.detail(ctx, lead, business_date(ctx.now()))
+    return views.detail(ctx, lead, business_date(ctx.now()))
 
 
 @router.post("/{lead_id}/assign", response_model=LeadOut, responses=_ERRORS)
 async def assign_lead(lead_id: str, body: AssignIn, session: DbSession, ctx: IntakeCtx, who: Officer) -> LeadOut:
     """Give a lead that came in with a county code to the township (or village) it belongs to."""
     lead = await service.assign(session, ctx, who, lead_id, body.region_code)
-    return service.detail(ctx, lead, business_date(ctx.now()))
+    return views.detail(ctx, lead, business_date(ctx.now()))
 
 
 @router.get("", response_model=Page[LeadSummary], responses=_ERRORS)
@@ -87,13 +91,8 @@ async def list_leads(
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[LeadSummary]:
     """Leads in your jurisdiction, the earliest due first."""
-    prefix = who.region_prefix
-    if region_code is not None:
-        ensure_jurisdiction(who, region_code)
-        prefix = region_code
     today = business_date(ctx.now())
-    f = service.LeadFilter(
-        region_prefix=prefix, status=status, kind=kind, source=source, overdue_on=today if overdue else None
-    )
+    prefix = jurisdiction_prefix(who, region_code)
+    f = service.LeadFilter(prefix, status=status, kind=kind, source=source, overdue_on=today if overdue else None)
     rows = await service.search(session, f, decode_keyset(cursor, tuple[dt.date, str]), limit)
-    return page_of(rows, limit, key=lambda r: (r.due_date.isoformat(), r.id), item=lambda r: service.summary(r, today))
+    return page_of(rows, limit, key=lambda r: (r.due_date.isoformat(), r.id), item=lambda r: views.summary(r, today))

@@ -6,9 +6,10 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints
+from pydantic import AwareDatetime, BaseModel, StringConstraints
 
 from libs.contracts.id_number import IdNumberStr
+from libs.contracts.models import Input
 from libs.contracts.text import CleanLine, PersonName
 from services.intake.fields import Phone, Reason, VillageCode
 
@@ -46,12 +47,10 @@ class CloseReason(StrEnum):
     DECEASED = "deceased"
 
 
-class Contact(BaseModel):
+class Contact(Input):
     """Whom a lead is about, as stored: from a referral, a hotline request or a provincial warning. The name is only
     cleaned here, because partners' requests arrive as events that must not fail; staff entry checks it as a name
     (`ContactIn`)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: Annotated[CleanLine, StringConstraints(min_length=1, max_length=64)]
     id_number: IdNumberStr | None = None
@@ -63,10 +62,8 @@ class ContactIn(Contact):
     name: PersonName
 
 
-class ReferralIn(BaseModel):
+class ReferralIn(Input):
     """A village assistant's (or officer's) referral after a home visit."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     region_code: VillageCode
     person: ContactIn
@@ -74,17 +71,13 @@ class ReferralIn(BaseModel):
     detail: Reason
 
 
-class CloseIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class CloseIn(Input):
     reason: CloseReason
     note: Reason
 
 
-class AssignIn(BaseModel):
+class AssignIn(Input):
     """Hand a lead that arrived with only a county code to the township (or village) it belongs to."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     region_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{9}([0-9]{3})?$")]
 

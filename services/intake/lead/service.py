@@ -16,22 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import business_date
 from libs.contracts.events.complaints import HelpRequested
-from libs.contracts.id_number import IdNumber, mask_name
+from libs.contracts.id_number import mask_name
 from libs.kernel.auth import Principal, ensure_jurisdiction
+from libs.kernel.lookup import get_within
+from libs.kernel.presenters import from_row
 from services.intake.context import Intake
 from services.intake.lead.errors import LeadNotFound, LeadNotOpen, ReassignedOutsideLeadRegion, RegionOutsideLeadRegion
 from services.intake.lead.models import Lead
-from services.intake.lead.schemas import (
-    CloseIn,
-    CloseReason,
-    Contact,
-    ContactOut,
-    LeadKind,
-    LeadOut,
-    LeadSource,
-    LeadStatus,
-    LeadSummary,
-)
+from services.intake.lead.schemas import CloseIn, Contact, LeadKind, LeadSource, LeadStatus
 from services.intake.local_figures.repository import deadline
 from services.intake.relatives.register import ensure_not_registered_relative
 
@@ -96,9 +88,7 @@ async def create(session: AsyncSession, ctx: Intake, new: NewLead) -> Lead:
 
 async def help_requested(session: AsyncSession, ctx: Intake, e: HelpRequested) -> None:
     """A hotline request for help becomes a lead for the township (DOMAIN.md §6, §8), one per complaint."""
-    contact = Contact(
-        name=e.person.name, id_number=e.person.id_number, phone=e.person.phone, address=(e.person.address or "")[:300]
-    )
+    contact = from_row(Contact, e.person, address=(e.person.address or "")[:300])
     new = NewLead(
         source=LeadSource.HOTLINE,
         source_ref=e.complaint_id,
@@ -117,14 +107,7 @@ async def _by_source(session: AsyncSession, source: LeadSource, ref: str | None)
 
 
 async def _load(session: AsyncSession, principal: Principal, lead_id: str, *, for_update: bool = False) -> Lead:
-    stmt = select(Lead).where(Lead.id == lead_id)
-    if for_update:
-        stmt = stmt.with_for_update()
-    lead = (await session.execute(stmt)).scalar_one_or_none()
-    if lead is None:
-        raise LeadNotFound(f"No lead {lead_id}")
-    ensure_jurisdiction(principal, lead.region_code)
-    return lead
+    return await get_within(session, principal, Lead, lead_id, LeadNotFound(f"No lead {lead_id}"), lock=for_update)
 
 
 async def _load_to_act(session: AsyncSession, principal: Principal, lead_id: str) -> Lead:
@@ -207,40 +190,3 @@ async def search(session: AsyncSession, f: LeadFilter, after: tuple[dt.date, str
         stmt = stmt.where(or_(Lead.due_date > day, and_(Lead.due_date == day, Lead.id > last_id)))
     stmt = stmt.order_by(Lead.due_date, Lead.id).limit(limit + 1)
     return (await session.execute(stmt)).scalars().all()
-
-
-def summary(lead: Lead, today: dt.date) -> LeadSummary:
-    return LeadSummary(
-        lead_id=lead.id,
-        source=LeadSource(lead.source),
-        source_ref=lead.source_ref,
-        region_code=lead.region_code,
-        kind=LeadKind(lead.kind),
-        status=LeadStatus(lead.status),
-        name=lead.name_masked,
-        due_date=lead.due_date,
-        due_date_provisional=lead.due_date_provisional,
-        overdue=lead.status == LeadStatus.OPEN.value and lead.due_date < today,
-        application_id=lead.application_id,
-        created_at=lead.created_at,
-    )
-
-
-def detail(ctx: Intake, lead: Lead, today: dt.date) -> LeadOut:
-    sealed = SealedContact.model_validate_json(ctx.open(lead.contact_sealed, SEAL_CONTEXT))
-    c = sealed.contact
-    contact = ContactOut(
-        name=c.name,
-        id_number_masked=IdNumber.parse(c.id_number).masked() if c.id_number else None,
-        phone=c.phone,
-        address=c.address,
-    )
-    return LeadOut(
-        **summary(lead, today).model_dump(),
-        contact=contact,
-        detail=sealed.detail,
-        closed_reason=CloseReason(lead.closed_reason) if lead.closed_reason else None,
-        closed_note=lead.closed_note,
-        ended_by=lead.ended_by,
-        ended_at=lead.ended_at,
-    )

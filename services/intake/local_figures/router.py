@@ -11,19 +11,24 @@ from libs.contracts.clock import business_date
 from libs.contracts.dates import CivilDate
 from libs.kernel.auth import ensure_jurisdiction
 from libs.kernel.db import DbSession
+from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
 from services.intake.context import IntakeCtx
 from services.intake.dependencies import County, Reader
 from services.intake.local_figures import repository
-from services.intake.local_figures.errors import FiguresOutOfBounds, NoRule
+from services.intake.local_figures.errors import FiguresOutOfBounds, NoRule, RuleExists
 from services.intake.local_figures.models import ProcedureRule
 from services.intake.local_figures.rules import ProcedureFigures, figure_violations
 from services.intake.local_figures.schemas import ProcedureRuleIn, ProcedureRuleOut
 from services.intake.local_figures.views import rule_out
 
 router = APIRouter(prefix="/api/v1/intake/procedure-rules", tags=["procedure rules"])
+# Every route here refuses the wrong role, and a region outside the jurisdiction.
+_STAFF = (RoleRequired, OutsideJurisdiction)
 
 
-@router.post("", response_model=ProcedureRuleOut, status_code=201, responses={403: {}, 409: {}, 422: {}})
+@router.post(
+    "", response_model=ProcedureRuleOut, status_code=201, responses=documented(*_STAFF, RuleExists, FiguresOutOfBounds)
+)
 async def add_rule(body: ProcedureRuleIn, session: DbSession, ctx: IntakeCtx, who: County) -> ProcedureRuleOut:
     """Set a region's figures from a date (county officers for their county, administrators anywhere)."""
     # A prefix wider than the caller's jurisdiction (the nation, the province) is outside it: 403.
@@ -42,7 +47,7 @@ async def add_rule(body: ProcedureRuleIn, session: DbSession, ctx: IntakeCtx, wh
     return rule_out(await repository.RULES.add(session, rule))
 
 
-@router.get("/in-force", response_model=ProcedureRuleOut, responses={403: {}, 404: {}})
+@router.get("/in-force", response_model=ProcedureRuleOut, responses=documented(*_STAFF, NoRule))
 async def in_force(
     session: DbSession,
     ctx: IntakeCtx,
@@ -58,7 +63,7 @@ async def in_force(
     return rule_out(rule)
 
 
-@router.get("", response_model=list[ProcedureRuleOut], responses={403: {}})
+@router.get("", response_model=list[ProcedureRuleOut], responses=documented(*_STAFF))
 async def list_rules(
     session: DbSession, who: Reader, region_code: Annotated[str, Query(pattern=r"^[0-9]{6,12}$")]
 ) -> list[ProcedureRuleOut]:

@@ -3,15 +3,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
 from libs.contracts.dates import CivilDate
+from libs.contracts.models import Input
 
 
-class ProcedureRuleIn(BaseModel):
+class ProcedureRuleIn(Input):
     """Local procedure figures for a region from a date; a region may be stricter than the nation, never looser."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     region_prefix: Annotated[str, StringConstraints(pattern=r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})?$")]
     effective_from: CivilDate

@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
+from libs.kernel.presenters import from_row
 from services.intake.local_figures.models import ProcedureRule
-from services.intake.local_figures.rules import ProcedureFigures
 from services.intake.local_figures.schemas import ProcedureRuleOut
 
 
 def rule_out(rule: ProcedureRule) -> ProcedureRuleOut:
-    return ProcedureRuleOut(
-        rule_id=rule.id,
-        region_prefix=rule.region_prefix,
-        effective_from=rule.effective_from,
-        **asdict(ProcedureFigures.read(rule)),
-        created_by=rule.created_by,
-        created_at=rule.created_at,
-    )
+    return from_row(ProcedureRuleOut, rule, rule_id=rule.id)

@@ -1,7 +1,13 @@
-"""The one refusal of recusal (code in `libs.contracts.errors`): applications and leads answer with it alike."""
+"""The one refusal of recusal (code in `libs.contracts.errors`): applications and leads answer with it alike, and
+document it with the other refusals every staff step of theirs may meet."""
 
-from libs.kernel.errors import Forbidden
+from libs.kernel.errors import Forbidden, OutsideJurisdiction, RoleRequired
 
 
 class RecusalRequired(Forbidden):
     code = "recusal_required"
+
+
+# What a step on an application or a lead may be refused with before its own rules: the wrong role, a region outside
+# the jurisdiction, or a close relative of the household who must recuse. Their routes document these three first.
+STAFF_REFUSALS = (RoleRequired, OutsideJurisdiction, RecusalRequired)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from libs.kernel.db import DbSession
+from libs.kernel.errors import OutsideJurisdiction, ScopeRequired, documented
 from services.intake.context import IntakeCtx
 from services.intake.dependencies import Province
 from services.intake.warning import service
+from services.intake.warning.errors import WarningIdReused
 from services.intake.warning.schemas import WarningAccepted, WarningIn
 
 router = APIRouter(prefix="/api/v1/province/warnings", tags=["province"])
@@ -19,9 +21,7 @@ router = APIRouter(prefix="/api/v1/province/warnings", tags=["province"])
     status_code=202,
     responses={
         200: {"description": "The same warning again: the original answer"},
-        403: {"description": "Outside your jurisdiction, or not a provincial client"},
-        409: {"description": "This warning_id was used for a different warning"},
-        422: {"description": "Invalid warning"},
+        **documented(OutsideJurisdiction, ScopeRequired, WarningIdReused, notes={422: "Invalid warning"}),
     },
 )
 async def receive_warning(

@@ -4,27 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, StringConstraints
 
 from libs.contracts.dates import Instant
 from libs.contracts.events.intake import ReviewReason
 from libs.contracts.id_number import IdNumberStr
+from libs.contracts.models import Tolerant
 from libs.contracts.region import RegionCodeStr
 from libs.contracts.text import CleanLine, CleanText, PersonName
 
 
-class WarnedPerson(BaseModel):
+class WarnedPerson(Tolerant):
     """The `person` of a warning: the shape of an event's `PersonRef`, with the name checked as a name."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
 
     id_number: IdNumberStr
     name: PersonName
 
 
-class WarningIn(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
+class WarningIn(Tolerant):
     warning_id: Annotated[CleanLine, StringConstraints(min_length=1, max_length=128)]
     # 1970–2099: an instant in year 1 overflowed when read in UTC for the idempotency check, a 500 (issue 17).
     raised_at: Instant

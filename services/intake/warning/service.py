@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.events.base import PersonRef
 from libs.contracts.events.intake import ReviewReason, ReviewRequested
 from libs.kernel.auth import Principal, ensure_jurisdiction
+from libs.kernel.presenters import from_row
 from services.intake.context import Intake
 from services.intake.lead import service as lead_service
 from services.intake.lead.schemas import Contact, LeadKind, LeadSource
@@ -74,7 +75,7 @@ async def receive(
                 source_ref=body.warning_id,
                 region_code=body.region_code,
                 kind=_LEAD_KIND[body.kind],
-                contact=Contact(name=body.person.name, id_number=body.person.id_number),
+                contact=from_row(Contact, body.person),
                 detail=body.detail,
                 created_by=client.subject,
             ),
@@ -93,7 +94,7 @@ async def _request_review(
         case_id=case_id,
         household_id=household_id,
         region_code=region_code,
-        person=PersonRef(id_number=body.person.id_number, name=body.person.name),
+        person=from_row(PersonRef, body.person),
         reason=body.kind,
         detail=body.detail,
         source="province_warning",
