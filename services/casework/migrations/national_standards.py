@@ -1,0 +1,27 @@
+"""National rows of the standards table, one per name, as revisions seed them:
+casework_0002 the national figures, casework_0012 the review rules.
+
+Frozen with those revisions: a later change to the standards table is a new revision, never an edit here."""
+
+import datetime
+from collections.abc import Mapping
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+from libs.modules.local_figures_seed import seed_national
+
+
+def seed_national_standards(figures: Mapping[str, object], seeded_at: datetime.datetime) -> None:
+    """One national row per name in `figures`, with its value, created by the migration at `seeded_at`."""
+    standards = sa.table(
+        "standards",
+        sa.column("region_prefix", sa.Text()),
+        sa.column("effective_from", sa.Date()),
+        sa.column("name", sa.Text()),
+        sa.column("value", postgresql.JSONB()),
+        sa.column("created_by", sa.Text()),
+        sa.column("created_at", sa.DateTime(timezone=True)),
+        schema="casework",
+    )
+    seed_national(standards, [{"name": name, "value": value} for name, value in figures.items()], seeded_at)
