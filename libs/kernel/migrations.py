@@ -151,3 +151,18 @@ def inbox_pruning_revision(schema: str) -> tuple[Callable[[], None], Callable[[]
         op.drop_index("ix_inbox_received_at", table_name="inbox", schema=schema, if_exists=True)
 
     return upgrade, downgrade
+
+
+def index_revision(
+    schema: str, table: str, name: str, columns: list[str], *, where: str | None = None
+) -> tuple[Callable[[], None], Callable[[], None]]:
+    """`upgrade` and `downgrade` of a revision that adds one index `name` on `table`'s `columns`, partial if `where`
+    is given (only the rows it holds for are indexed)."""
+
+    def upgrade() -> None:
+        op.create_index(name, table, columns, schema=schema, postgresql_where=where)
+
+    def downgrade() -> None:
+        op.drop_index(name, table_name=table, schema=schema, postgresql_where=where)
+
+    return upgrade, downgrade
