@@ -7,9 +7,25 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
+from typing import Any
 
+import sqlalchemy as sa
 from alembic import op
-from sqlalchemy import Table, TableClause
+from sqlalchemy import ColumnClause, Table, TableClause
+
+
+def figures_table(name: str, *figures: ColumnClause[Any], schema: str) -> TableClause:
+    """Enough of a table of local figures to insert into: the region prefix and first day in force, `figures`, and
+    who created the row when."""
+    return sa.table(
+        name,
+        sa.column("region_prefix", sa.Text()),
+        sa.column("effective_from", sa.Date()),
+        *figures,
+        sa.column("created_by", sa.Text()),
+        sa.column("created_at", sa.DateTime(timezone=True)),
+        schema=schema,
+    )
 
 
 def seed_national(

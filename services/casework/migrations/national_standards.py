@@ -9,19 +9,12 @@ from collections.abc import Mapping
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from libs.modules.local_figures_seed import seed_national
+from libs.modules.local_figures_seed import figures_table, seed_national
 
 
 def seed_national_standards(figures: Mapping[str, object], seeded_at: datetime.datetime) -> None:
     """One national row per name in `figures`, with its value, created by the migration at `seeded_at`."""
-    standards = sa.table(
-        "standards",
-        sa.column("region_prefix", sa.Text()),
-        sa.column("effective_from", sa.Date()),
-        sa.column("name", sa.Text()),
-        sa.column("value", postgresql.JSONB()),
-        sa.column("created_by", sa.Text()),
-        sa.column("created_at", sa.DateTime(timezone=True)),
-        schema="casework",
+    standards = figures_table(
+        "standards", sa.column("name", sa.Text()), sa.column("value", postgresql.JSONB()), schema="casework"
     )
     seed_national(standards, [{"name": name, "value": value} for name, value in figures.items()], seeded_at)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from libs.modules.local_figures_seed import seed_national
+from libs.modules.local_figures_seed import figures_table, seed_national
 from libs.modules.work_calendar import create_calendar_years
 
 revision: str = "complaints_0002"
@@ -255,14 +255,10 @@ def upgrade() -> None:
     # The national figures (DOMAIN.md §6: 5 working days by default): every region starts from them until it sets
     # its own.
     seed_national(
-        sa.table(
+        figures_table(
             "policies",
-            sa.column("region_prefix", sa.Text()),
-            sa.column("effective_from", sa.Date()),
             sa.column("reply_days", sa.Integer()),
             sa.column("repeat_window_days", sa.Integer()),
-            sa.column("created_by", sa.Text()),
-            sa.column("created_at", sa.DateTime(timezone=True)),
             schema="complaints",
         ),
         [{"reply_days": 5, "repeat_window_days": 90}],

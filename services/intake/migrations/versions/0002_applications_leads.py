@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from libs.modules.local_figures_seed import seed_national
+from libs.modules.local_figures_seed import figures_table, seed_national
 from libs.modules.work_calendar import create_calendar_years
 
 revision: str = "intake_0002"
@@ -250,17 +250,13 @@ def upgrade() -> None:
     )
     # The national figures (seed 001 §4; DOMAIN.md §3.3): every region starts from them until it sets its own.
     seed_national(
-        sa.table(
+        figures_table(
             "procedure_rules",
-            sa.column("region_prefix", sa.Text()),
-            sa.column("effective_from", sa.Date()),
             sa.column("decision_days", sa.Integer()),
             sa.column("extended_days", sa.Integer()),
             sa.column("emergency_days", sa.Integer()),
             sa.column("lead_days", sa.Integer()),
             sa.column("high_age_min_years", sa.Integer()),
-            sa.column("created_by", sa.Text()),
-            sa.column("created_at", sa.DateTime(timezone=True)),
             schema="intake",
         ),
         [
