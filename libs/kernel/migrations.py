@@ -13,8 +13,9 @@ from typing import Any
 
 from alembic import command, op
 from alembic.config import Config
-from sqlalchemy import Connection, MetaData, text
+from sqlalchemy import Column, Connection, MetaData, TextClause, text
 from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.types import TypeEngine
 
 from libs.kernel.connections import database_connect_args
 from libs.kernel.document_archive import DocumentTables
@@ -166,3 +167,12 @@ def index_revision(
         op.drop_index(name, table_name=table, schema=schema, postgresql_where=where)
 
     return upgrade, downgrade
+
+
+def add_column_filled(
+    table: str, name: str, type_: TypeEngine[Any], existing: str | TextClause, *, schema: str
+) -> None:
+    """Add the NOT NULL column `name` to `table`, its rows so far given `existing`: a server default for the addition
+    only, dropped after it, since new rows always name their own value (the model sets it)."""
+    op.add_column(table, Column(name, type_, nullable=False, server_default=existing), schema=schema)
+    op.alter_column(table, name, server_default=None, schema=schema)
