@@ -176,3 +176,12 @@ def add_column_filled(
     only, dropped after it, since new rows always name their own value (the model sets it)."""
     op.add_column(table, Column(name, type_, nullable=False, server_default=existing), schema=schema)
     op.alter_column(table, name, server_default=None, schema=schema)
+
+
+def replace_index(
+    name: str, table: str, columns: list[str], *, schema: str, unique: bool = False, **dialect_options: Any
+) -> None:
+    """Drop the index `name` on `table` and create it again as given: other columns, uniqueness or dialect options
+    (a partial index's `postgresql_where`, an operator class in `postgresql_ops`)."""
+    op.drop_index(name, table_name=table, schema=schema)
+    op.create_index(name, table, columns, unique=unique, schema=schema, **dialect_options)

@@ -11,7 +11,7 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
-from libs.kernel.migrations import add_column_filled
+from libs.kernel.migrations import add_column_filled, replace_index
 
 revision: str = "disbursement_0004"
 down_revision: str | None = "disbursement_0003"
@@ -19,8 +19,7 @@ down_revision: str | None = "disbursement_0003"
 
 def _one_roster_a_month(where: str) -> None:
     """The unique index of a county's roster of a month, over the rosters `where` says."""
-    op.drop_index(op.f("ix_rosters_region_code_period"), table_name="rosters", schema="disbursement")
-    op.create_index(
+    replace_index(
         op.f("ix_rosters_region_code_period"),
         "rosters",
         ["region_code", "period"],
