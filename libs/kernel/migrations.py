@@ -13,8 +13,9 @@ from typing import Any
 
 from alembic import command, op
 from alembic.config import Config
-from sqlalchemy import Connection, MetaData, text
+from sqlalchemy import Column, Connection, MetaData, TextClause, text
 from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.types import TypeEngine
 
 from libs.kernel.connections import database_connect_args
 from libs.kernel.document_archive import DocumentTables
@@ -151,3 +152,36 @@ def inbox_pruning_revision(schema: str) -> tuple[Callable[[], None], Callable[[]
         op.drop_index("ix_inbox_received_at", table_name="inbox", schema=schema, if_exists=True)
 
     return upgrade, downgrade
+
+
+def index_revision(
+    schema: str, table: str, name: str, columns: list[str], *, where: str | None = None
+) -> tuple[Callable[[], None], Callable[[], None]]:
+    """`upgrade` and `downgrade` of a revision that adds one index `name` on `table`'s `columns`, partial if `where`
+    is given (only the rows it holds for are indexed)."""
+
+    def upgrade() -> None:
+        op.create_index(name, table, columns, schema=schema, postgresql_where=where)
+
+    def downgrade() -> None:
+        op.drop_index(name, table_name=table, schema=schema, postgresql_where=where)
+
+    return upgrade, downgrade
+
+
+def add_column_filled(
+    table: str, name: str, type_: TypeEngine[Any], existing: str | TextClause, *, schema: str
+) -> None:
+    """Add the NOT NULL column `name` to `table`, its rows so far given `existing`: a server default for the addition
+    only, dropped after it, since new rows always name their own value (the model sets it)."""
+    op.add_column(table, Column(name, type_, nullable=False, server_default=existing), schema=schema)
+    op.alter_column(table, name, server_default=None, schema=schema)
+
+
+def replace_index(
+    name: str, table: str, columns: list[str], *, schema: str, unique: bool = False, **dialect_options: Any
+) -> None:
+    """Drop the index `name` on `table` and create it again as given: other columns, uniqueness or dialect options
+    (a partial index's `postgresql_where`, an operator class in `postgresql_ops`)."""
+    op.drop_index(name, table_name=table, schema=schema)
+    op.create_index(name, table, columns, unique=unique, schema=schema, **dialect_options)

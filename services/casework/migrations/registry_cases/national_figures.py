@@ -2,23 +2,11 @@
 
 import datetime
 
-import sqlalchemy as sa
-from alembic import op
-from sqlalchemy.dialects import postgresql
+from services.casework.migrations.national_standards import seed_national_standards
 
 
 def create() -> None:
     # National figures (DOMAIN.md §3, §4, seed 000/001/002/004); money standards are local and have no national row.
-    standards = sa.table(
-        "standards",
-        sa.column("region_prefix", sa.Text()),
-        sa.column("effective_from", sa.Date()),
-        sa.column("name", sa.Text()),
-        sa.column("value", postgresql.JSONB()),
-        sa.column("created_by", sa.Text()),
-        sa.column("created_at", sa.DateTime(timezone=True)),
-        schema="casework",
-    )
     national = {
         "marginal_multiplier_pct": 150,
         "employment_cost_deduction_fen": 0,
@@ -34,18 +22,4 @@ def create() -> None:
         "village_report_due_day": 20,
         "township_report_due_day": 25,
     }
-    seeded_at = datetime.datetime(2026, 11, 23, tzinfo=datetime.UTC)
-    op.bulk_insert(
-        standards,
-        [
-            {
-                "region_prefix": "",
-                "effective_from": datetime.date(2000, 1, 1),
-                "name": name,
-                "value": value,
-                "created_by": "migration",
-                "created_at": seeded_at,
-            }
-            for name, value in national.items()
-        ],
-    )
+    seed_national_standards(national, datetime.datetime(2026, 11, 23, tzinfo=datetime.UTC))

@@ -5,26 +5,11 @@ Revises: casework_0003
 Create Date: 2026-12-07
 """
 
-from alembic import op
+from libs.kernel.migrations import index_revision
 
 revision: str = "casework_0004"
 down_revision: str | None = "casework_0003"
-
-
-def upgrade() -> None:
-    op.create_index(
-        "ix_household_members_name",
-        "household_members",
-        ["name", "household_id"],
-        schema="casework",
-        postgresql_where="left_at IS NULL",
-    )
-
-
-def downgrade() -> None:
-    op.drop_index(
-        "ix_household_members_name",
-        table_name="household_members",
-        schema="casework",
-        postgresql_where="left_at IS NULL",
-    )
+# Current members only: those who have not left the household.
+upgrade, downgrade = index_revision(
+    "casework", "household_members", "ix_household_members_name", ["name", "household_id"], where="left_at IS NULL"
+)

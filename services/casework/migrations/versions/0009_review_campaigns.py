@@ -8,6 +8,8 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
+from libs.kernel.migrations import add_column_filled
+
 revision: str = "casework_0009"
 down_revision: str | None = "casework_0008"
 
@@ -35,13 +37,8 @@ def upgrade() -> None:
         schema="casework",
     )
     op.add_column("cases", sa.Column("campaign_id", sa.Text(), nullable=True), schema="casework")
-    # Existing cases follow the normal procedure; the default is only for them.
-    op.add_column(
-        "cases",
-        sa.Column("simplified_review", sa.Boolean(), nullable=False, server_default=sa.text("false")),
-        schema="casework",
-    )
-    op.alter_column("cases", "simplified_review", server_default=None, schema="casework")
+    # Existing cases follow the normal procedure.
+    add_column_filled("cases", "simplified_review", sa.Boolean(), sa.text("false"), schema="casework")
     op.create_index(
         "ix_cases_campaign_id",
         "cases",

@@ -35,24 +35,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_household_moves")),
         schema="casework",
     )
-    op.create_index(
-        op.f("ix_household_moves_household_id_requested_at"),
-        "household_moves",
-        ["household_id", "requested_at"],
-        schema="casework",
-    )
-    op.create_index(
-        op.f("ix_household_moves_to_region_code_status"),
-        "household_moves",
-        ["to_region_code", "status"],
-        schema="casework",
-    )
-    op.create_index(
-        op.f("ix_household_moves_status_effective_month"),
-        "household_moves",
-        ["status", "effective_month"],
-        schema="casework",
-    )
+    for name, columns in (
+        ("ix_household_moves_household_id_requested_at", ["household_id", "requested_at"]),
+        ("ix_household_moves_to_region_code_status", ["to_region_code", "status"]),
+        ("ix_household_moves_status_effective_month", ["status", "effective_month"]),
+    ):
+        op.create_index(op.f(name), "household_moves", columns, schema="casework")
 
 
 def downgrade() -> None:

@@ -16,6 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from services.casework.migrations.national_standards import seed_national_standards
+
 revision: str = "casework_0012"
 down_revision: str | None = "casework_0011"
 
@@ -41,30 +43,9 @@ _RULES = {
 
 def upgrade() -> None:
     op.add_column("entitlements", sa.Column("next_review_date", sa.Date(), nullable=True), schema="casework")
-    standards = sa.table(
-        "standards",
-        sa.column("region_prefix", sa.Text()),
-        sa.column("effective_from", sa.Date()),
-        sa.column("name", sa.Text()),
-        sa.column("value", postgresql.JSONB()),
-        sa.column("created_by", sa.Text()),
-        sa.column("created_at", sa.DateTime(timezone=True)),
-        schema="casework",
-    )
-    seeded_at = datetime.datetime(2026, 12, 7, tzinfo=datetime.UTC)
-    op.bulk_insert(
-        standards,
-        [
-            {
-                "region_prefix": "",
-                "effective_from": datetime.date(2000, 1, 1),
-                "name": f"review_rule_{program}",
-                "value": rule,
-                "created_by": "migration",
-                "created_at": seeded_at,
-            }
-            for program, rule in _RULES.items()
-        ],
+    seed_national_standards(
+        {f"review_rule_{program}": rule for program, rule in _RULES.items()},
+        datetime.datetime(2026, 12, 7, tzinfo=datetime.UTC),
     )
     registry_checked = [p for p, rule in _RULES.items() if rule == "registry"]
     programs = sa.bindparam("registry_checked", registry_checked, type_=postgresql.ARRAY(sa.Text()))

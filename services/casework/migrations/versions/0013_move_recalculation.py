@@ -9,19 +9,15 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from libs.kernel.migrations import add_column_filled
+
 revision: str = "casework_0013"
 down_revision: str | None = "casework_0012"
 
 
 def upgrade() -> None:
-    # Moves applied before this revision recalculated nothing: none left anything for review. The server default
-    # fills them and is dropped, as the model sets the value.
-    op.add_column(
-        "household_moves",
-        sa.Column("left_for_review", postgresql.ARRAY(sa.Text()), nullable=False, server_default="{}"),
-        schema="casework",
-    )
-    op.alter_column("household_moves", "left_for_review", server_default=None, schema="casework")
+    # Moves applied before this revision recalculated nothing: none left anything for review.
+    add_column_filled("household_moves", "left_for_review", postgresql.ARRAY(sa.Text()), "{}", schema="casework")
 
 
 def downgrade() -> None:

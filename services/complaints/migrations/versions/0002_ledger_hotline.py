@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from libs.modules.local_figures_seed import figures_table, seed_national
 from libs.modules.work_calendar import create_calendar_years
 
 revision: str = "complaints_0002"
@@ -253,27 +254,15 @@ def upgrade() -> None:
 
     # The national figures (DOMAIN.md §6: 5 working days by default): every region starts from them until it sets
     # its own.
-    op.bulk_insert(
-        sa.table(
+    seed_national(
+        figures_table(
             "policies",
-            sa.column("region_prefix", sa.Text()),
-            sa.column("effective_from", sa.Date()),
             sa.column("reply_days", sa.Integer()),
             sa.column("repeat_window_days", sa.Integer()),
-            sa.column("created_by", sa.Text()),
-            sa.column("created_at", sa.DateTime(timezone=True)),
             schema="complaints",
         ),
-        [
-            {
-                "region_prefix": "",
-                "effective_from": datetime.date(2000, 1, 1),
-                "reply_days": 5,
-                "repeat_window_days": 90,
-                "created_by": "migration",
-                "created_at": datetime.datetime(2026, 11, 23, tzinfo=datetime.UTC),
-            }
-        ],
+        [{"reply_days": 5, "repeat_window_days": 90}],
+        datetime.datetime(2026, 11, 23, tzinfo=datetime.UTC),
     )
 
 

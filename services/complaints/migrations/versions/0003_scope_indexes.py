@@ -8,17 +8,17 @@ Create Date: 2026-12-05
 
 from alembic import op
 
+from libs.kernel.migrations import replace_index
+
 revision: str = "complaints_0003"
 down_revision: str | None = "complaints_0002"
 
 
 def upgrade() -> None:
-    op.drop_index("ix_complaints_region", table_name="complaints", schema="complaints")
-    op.create_index(
+    replace_index(
         "ix_complaints_region",
         "complaints",
         ["region_code", "received_at"],
-        unique=False,
         schema="complaints",
         postgresql_ops={"region_code": "text_pattern_ops"},
     )
@@ -34,7 +34,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_complaints_unit", table_name="complaints", schema="complaints")
-    op.drop_index("ix_complaints_region", table_name="complaints", schema="complaints")
-    op.create_index(
-        "ix_complaints_region", "complaints", ["region_code", "received_at"], unique=False, schema="complaints"
-    )
+    replace_index("ix_complaints_region", "complaints", ["region_code", "received_at"], schema="complaints")

@@ -12,6 +12,8 @@ import datetime
 import sqlalchemy as sa
 from alembic import op
 
+from libs.modules.local_figures_seed import seed_national
+
 revision: str = "disbursement_0003"
 down_revision: str | None = "disbursement_0002"
 
@@ -30,18 +32,7 @@ def upgrade() -> None:
         schema="disbursement",
     )
     assert table is not None
-    op.bulk_insert(
-        table,
-        [
-            {
-                "region_prefix": "",
-                "effective_from": datetime.date(2000, 1, 1),
-                "paid_by_day": 10,
-                "created_by": "migration",
-                "created_at": datetime.datetime(2026, 12, 7, tzinfo=datetime.UTC),
-            }
-        ],
-    )
+    seed_national(table, [{"paid_by_day": 10}], datetime.datetime(2026, 12, 7, tzinfo=datetime.UTC))
 
 
 def downgrade() -> None:

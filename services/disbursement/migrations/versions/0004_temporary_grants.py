@@ -11,14 +11,15 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
+from libs.kernel.migrations import add_column_filled, replace_index
+
 revision: str = "disbursement_0004"
 down_revision: str | None = "disbursement_0003"
 
 
 def _one_roster_a_month(where: str) -> None:
     """The unique index of a county's roster of a month, over the rosters `where` says."""
-    op.drop_index(op.f("ix_rosters_region_code_period"), table_name="rosters", schema="disbursement")
-    op.create_index(
+    replace_index(
         op.f("ix_rosters_region_code_period"),
         "rosters",
         ["region_code", "period"],
@@ -30,10 +31,7 @@ def _one_roster_a_month(where: str) -> None:
 
 def upgrade() -> None:
     # Every existing roster is a monthly one; new rows say their kind.
-    op.add_column(
-        "rosters", sa.Column("kind", sa.Text(), nullable=False, server_default="monthly"), schema="disbursement"
-    )
-    op.alter_column("rosters", "kind", server_default=None, schema="disbursement")
+    add_column_filled("rosters", "kind", sa.Text(), "monthly", schema="disbursement")
     _one_roster_a_month("status <> 'cancelled' AND kind = 'monthly'")
     op.alter_column("roster_lines", "entitlement_id", nullable=True, schema="disbursement")
     op.add_column("roster_lines", sa.Column("grant_id", sa.Text(), nullable=True), schema="disbursement")

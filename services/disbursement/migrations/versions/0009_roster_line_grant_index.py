@@ -9,17 +9,17 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
+from libs.kernel.migrations import replace_index
+
 revision: str = "disbursement_0009"
 down_revision: str | None = "disbursement_0008"
 
 
 def _grant_index(where: str | None) -> None:
-    op.drop_index(op.f("ix_roster_lines_grant_id"), table_name="roster_lines", schema="disbursement")
-    op.create_index(
+    replace_index(
         op.f("ix_roster_lines_grant_id"),
         "roster_lines",
         ["grant_id"],
-        unique=False,
         schema="disbursement",
         postgresql_where=sa.text(where) if where else None,
     )

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from libs.modules.local_figures_seed import figures_table, seed_national
 from libs.modules.work_calendar import create_calendar_years
 
 revision: str = "intake_0002"
@@ -248,33 +249,26 @@ def upgrade() -> None:
         schema="intake",
     )
     # The national figures (seed 001 §4; DOMAIN.md §3.3): every region starts from them until it sets its own.
-    op.bulk_insert(
-        sa.table(
+    seed_national(
+        figures_table(
             "procedure_rules",
-            sa.column("region_prefix", sa.Text()),
-            sa.column("effective_from", sa.Date()),
             sa.column("decision_days", sa.Integer()),
             sa.column("extended_days", sa.Integer()),
             sa.column("emergency_days", sa.Integer()),
             sa.column("lead_days", sa.Integer()),
             sa.column("high_age_min_years", sa.Integer()),
-            sa.column("created_by", sa.Text()),
-            sa.column("created_at", sa.DateTime(timezone=True)),
             schema="intake",
         ),
         [
             {
-                "region_prefix": "",
-                "effective_from": datetime.date(2000, 1, 1),
                 "decision_days": 30,
                 "extended_days": 45,
                 "emergency_days": 3,
                 "lead_days": 5,
                 "high_age_min_years": 80,
-                "created_by": "migration",
-                "created_at": datetime.datetime(2026, 11, 23, tzinfo=datetime.UTC),
             }
         ],
+        datetime.datetime(2026, 11, 23, tzinfo=datetime.UTC),
     )
 
 
