@@ -32,6 +32,7 @@ from libs.contracts.money import Money
 from libs.contracts.programs import Program
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from libs.kernel.context import seal_context
+from libs.kernel.lookup import get_within
 from libs.modules.work_calendar import load_work_calendar
 from services.casework.ceilings import ensure_monthly
 from services.casework.context import Casework
@@ -252,11 +253,8 @@ async def grant_for_case(
 
 
 async def load(session: AsyncSession, who: Principal, grant_id: str, *, lock: bool = False) -> TemporaryGrant:
-    grant = await session.get(TemporaryGrant, grant_id, with_for_update=lock)
-    if grant is None:
-        raise GrantNotFound(f"No temporary grant {grant_id}")
-    ensure_jurisdiction(who, grant.region_code)
-    return grant
+    missing = GrantNotFound(f"No temporary grant {grant_id}")
+    return await get_within(session, who, TemporaryGrant, grant_id, missing, lock=lock)
 
 
 async def explain(

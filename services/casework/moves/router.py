@@ -16,9 +16,9 @@ from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_ke
 from services.casework.context import CaseworkCtx
 from services.casework.dependencies import County, Officer, Reader
 from services.casework.moves import service
-from services.casework.moves.models import HouseholdMove
-from services.casework.moves.rules import MoveScope, MoveStatus
+from services.casework.moves.rules import MoveStatus
 from services.casework.moves.schemas import AcceptIn, MoveIn, MoveOut, RefuseIn
+from services.casework.moves.views import move_out
 from services.casework.registry.repository import visible_household
 
 router = APIRouter(prefix="/api/v1/casework", tags=["moves"])
@@ -37,26 +37,6 @@ _ERRORS: dict[int | str, dict[str, str]] = {
         "months ahead (`move_month_out_of_range`), or malformed input"
     },
 }
-
-
-def move_out(m: HouseholdMove) -> MoveOut:
-    return MoveOut(
-        move_id=m.id,
-        household_id=m.household_id,
-        from_region_code=m.from_region_code,
-        to_region_code=m.to_region_code,
-        scope=MoveScope(m.scope),
-        effective_month=m.effective_month,
-        reason=m.reason,
-        status=MoveStatus(m.status),
-        requested_by=m.requested_by,
-        requested_at=m.requested_at,
-        decided_by=m.decided_by,
-        decided_at=m.decided_at,
-        decision_reason=m.decision_reason,
-        applied_at=m.applied_at,
-        left_for_review=list(m.left_for_review),
-    )
 
 
 @router.post("/households/{household_id}/moves", response_model=MoveOut, status_code=201, responses=_ERRORS)

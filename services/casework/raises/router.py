@@ -12,8 +12,9 @@ from libs.kernel.db import DbSession
 from services.casework.context import CaseworkCtx
 from services.casework.dependencies import County
 from services.casework.raises import service
-from services.casework.raises.models import BatchStatus, StandardRaiseBatch
+from services.casework.raises.models import BatchStatus
 from services.casework.raises.schemas import BatchOut, PreviewOut, RaiseIn
+from services.casework.raises.views import batch_out
 
 router = APIRouter(prefix="/api/v1/casework/standard-raises", tags=["standard-raises"])
 
@@ -29,21 +30,6 @@ _ERRORS: dict[int | str, dict[str, str]] = {
     },
 }
 BatchId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^raise-[0-9a-f-]{36}$")]
-
-
-def _out(batch: StandardRaiseBatch) -> BatchOut:
-    return BatchOut(
-        batch_id=batch.id,
-        county_code=batch.county_code,
-        effective_month=batch.effective_month,
-        status=batch.status,
-        total=batch.total,
-        done=batch.done,
-        changed=batch.changed,
-        created_at=batch.created_at,
-        updated_at=batch.updated_at,
-        finished_at=batch.finished_at,
-    )
 
 
 @router.post("/preview", response_model=PreviewOut, responses=_ERRORS)
@@ -66,10 +52,10 @@ async def confirm(
     else:
         # Runs after the request's transaction committed the batch; the worker resumes it if this process stops.
         tasks.add_task(service.advance, ctx, batch.id)
-    return _out(batch)
+    return batch_out(batch)
 
 
 @router.get("/{batch_id}", response_model=BatchOut, responses=_ERRORS)
 async def get(batch_id: BatchId, session: DbSession, who: CountyOrCity) -> BatchOut:
     """The batch's progress: households done of the total, entitlements changed, status."""
-    return _out(await service.get(session, who, batch_id))
+    return batch_out(await service.get(session, who, batch_id))
