@@ -9,9 +9,11 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Path, Response
 from libs.contracts.staff import StaffRole
 from libs.kernel.auth import Principal, require_roles
 from libs.kernel.db import DbSession
+from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
 from services.casework.context import CaseworkCtx
 from services.casework.dependencies import County
 from services.casework.raises import service
+from services.casework.raises.errors import MonthOutOfRange, NoNewStandard, RaiseNotFound
 from services.casework.raises.models import BatchStatus
 from services.casework.raises.schemas import BatchOut, PreviewOut, RaiseIn
 from services.casework.raises.views import batch_out
@@ -21,14 +23,14 @@ router = APIRouter(prefix="/api/v1/casework/standard-raises", tags=["standard-ra
 # The county decides; the city supervises its counties and may look.
 CountyOrCity = Annotated[Principal, Depends(require_roles(StaffRole.county_officer, StaffRole.city_supervisor))]
 
-_ERRORS: dict[int | str, dict[str, str]] = {
-    403: {"description": "The county is outside your jurisdiction, or wrong role"},
-    404: {"description": "No such standard raise (`standard_raise_not_found`)"},
-    422: {
-        "description": "Invalid input: the month too far back or ahead (`raise_month_out_of_range`), no figure of "
-        "the county taking effect from it (`no_new_standard`)"
-    },
-}
+_ERRORS = documented(
+    OutsideJurisdiction,
+    RoleRequired,
+    RaiseNotFound,
+    MonthOutOfRange,
+    NoNewStandard,
+    notes={422: "Invalid input; `errors` names each field"},
+)
 BatchId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^raise-[0-9a-f-]{36}$")]
 
 
