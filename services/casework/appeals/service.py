@@ -19,6 +19,7 @@ from libs.contracts.events.casework import CaseDecided, CaseOutcome
 from libs.contracts.programs import Program
 from libs.kernel.auth import Principal
 from libs.kernel.lookup import get_within
+from libs.kernel.presenters import from_row
 from services.casework.appeals import restore
 from services.casework.appeals.errors import (
     AppealDecided,
@@ -143,11 +144,11 @@ async def decide(
     appeal.decided_at = ctx.now()
     await ctx.publish(
         session,
-        CaseDecided(
+        # Upheld, the case row keeps the first decision: the appeal's outcome, reasons and month are named here.
+        from_row(
+            CaseDecided,
+            case,
             case_id=case.id,
-            application_id=case.application_id,
-            household_id=case.household_id,
-            program=Program(case.program),
             outcome=outcome,
             reasons=tuple(reasons),
             effective_month=effective,
