@@ -11,16 +11,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from libs.contracts.events.casework import CaseOutcome
 from libs.contracts.region import RegionCodeStr
 from libs.kernel.audit_note import note
 from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
+from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
-from services.casework.appeals import service
-from services.casework.appeals.models import CaseAppeal
-from services.casework.appeals.rules import AppealStatus, Ground
+from services.casework.appeals import errors, service
+from services.casework.appeals.rules import AppealStatus
 from services.casework.appeals.schemas import AppealDecisionIn, AppealIn, AppealOut
+from services.casework.appeals.views import appeal_out
+from services.casework.case.errors import CaseNotFound, InvalidStatus, NotEligible, RecusalRequired
 from services.casework.context import CaseworkCtx
 from services.casework.dependencies import County, Officer, Reader
 
@@ -28,44 +29,21 @@ router = APIRouter(prefix="/api/v1/casework", tags=["appeals"])
 
 AppealId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^appeal-[0-9a-f-]{36}$")]
 CaseId = Annotated[str, Path(min_length=1, max_length=128)]
-_ERRORS: dict[int | str, dict[str, str]] = {
-    403: {
-        "description": "Outside your jurisdiction, wrong role, recusal required, or the officer who made the decision "
-        "(`appeal_same_officer`)"
-    },
-    404: {"description": "No such case or appeal"},
-    409: {
-        "description": "The case is not decided (`invalid_status`), already appealed (`appeal_exists`), the appeal "
-        "decided (`appeal_decided`), or a later decision changed the entitlement (`decision_superseded`)"
-    },
-    422: {
-        "description": "The decision took nothing away (`not_appealable`), the window is over (`appeal_late`, with "
-        "`window_ends_on`), or an overturned refusal the calculation does not support (`not_eligible`)"
-    },
-}
-
-
-def appeal_out(a: CaseAppeal) -> AppealOut:
-    return AppealOut(
-        appeal_id=a.id,
-        case_id=a.case_id,
-        region_code=a.region_code,
-        household_id=a.household_id,
-        program=a.program,
-        ground=Ground(a.ground),
-        against_outcome=CaseOutcome(a.against_outcome),
-        decided_on=a.decided_on,
-        original_effective_month=a.original_effective_month,
-        window_ends_on=a.window_ends_on,
-        statement=a.statement,
-        filed_by=a.filed_by,
-        filed_at=a.filed_at,
-        status=AppealStatus(a.status),
-        reasons=list(a.reasons),
-        effective_month=a.effective_month,
-        decided_by=a.decided_by,
-        decided_at=a.decided_at,
-    )
+_ERRORS = documented(
+    OutsideJurisdiction,
+    RoleRequired,
+    RecusalRequired,
+    errors.AppealSameOfficer,
+    CaseNotFound,
+    errors.AppealNotFound,
+    InvalidStatus,
+    errors.AppealExists,
+    errors.AppealDecided,
+    errors.DecisionSuperseded,
+    errors.NotAppealable,
+    errors.AppealLate,
+    NotEligible,
+)
 
 
 @router.post("/cases/{case_id}/appeals", response_model=AppealOut, status_code=201, responses=_ERRORS)

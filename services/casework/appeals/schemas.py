@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
 from libs.contracts.events.casework import CaseOutcome
+from libs.contracts.models import Input
 from libs.contracts.text import CleanText
 from services.casework.appeals.rules import AppealStatus, Ground
 
@@ -15,18 +16,14 @@ Statement = Annotated[CleanText, StringConstraints(min_length=1, max_length=4000
 Reason = Annotated[CleanText, StringConstraints(min_length=1, max_length=1000)]
 
 
-class AppealIn(BaseModel):
+class AppealIn(Input):
     """The household's or applicant's appeal, as the township or county took it down."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     statement: Statement
 
 
-class AppealDecisionIn(BaseModel):
+class AppealDecisionIn(Input):
     """The county's decision on an appeal, with its written reasons (both outcomes are explained to the household)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     outcome: Literal["upheld", "overturned"]
     reasons: tuple[Reason, ...] = Field(min_length=1, max_length=10)

@@ -17,7 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.clock import business_date
 from libs.contracts.events.casework import CaseDecided, CaseOutcome
 from libs.contracts.programs import Program
-from libs.kernel.auth import Principal, ensure_jurisdiction
+from libs.kernel.auth import Principal
+from libs.kernel.lookup import get_within
+from libs.kernel.presenters import from_row
 from services.casework.appeals import restore
 from services.casework.appeals.errors import (
     AppealDecided,
@@ -102,11 +104,7 @@ async def file(session: AsyncSession, ctx: Casework, who: Principal, case_id: st
 
 
 async def load(session: AsyncSession, who: Principal, appeal_id: str) -> CaseAppeal:
-    appeal = await session.get(CaseAppeal, appeal_id)
-    if appeal is None:
-        raise AppealNotFound(f"No appeal {appeal_id}")
-    ensure_jurisdiction(who, appeal.region_code)
-    return appeal
+    return await get_within(session, who, CaseAppeal, appeal_id, AppealNotFound(f"No appeal {appeal_id}"))
 
 
 async def decide(
@@ -146,11 +144,11 @@ async def decide(
     appeal.decided_at = ctx.now()
     await ctx.publish(
         session,
-        CaseDecided(
+        # Upheld, the case row keeps the first decision: the appeal's outcome, reasons and month are named here.
+        from_row(
+            CaseDecided,
+            case,
             case_id=case.id,
-            application_id=case.application_id,
-            household_id=case.household_id,
-            program=Program(case.program),
             outcome=outcome,
             reasons=tuple(reasons),
             effective_month=effective,

@@ -10,7 +10,9 @@ from libs.contracts.clock import business_date
 from libs.contracts.staff import StaffRole
 from libs.kernel.auth import Principal, require_roles
 from libs.kernel.db import DbSession
+from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
 from services.casework.campaigns import repository, service
+from services.casework.campaigns.errors import CampaignExists, CampaignNotFound, CampaignWindowInvalid
 from services.casework.campaigns.models import CampaignStatus, ReviewCampaign
 from services.casework.campaigns.schemas import CampaignIn, CampaignOut
 from services.casework.campaigns.views import campaign_out
@@ -22,15 +24,7 @@ router = APIRouter(prefix="/api/v1/casework/review-campaigns", tags=["review-cam
 # The county opens its campaign; the city supervises its counties and may look.
 CountyOrCity = Annotated[Principal, Depends(require_roles(StaffRole.county_officer, StaffRole.city_supervisor))]
 
-_ERRORS: dict[int | str, dict[str, str]] = {
-    403: {"description": "The county is outside your jurisdiction, or wrong role"},
-    404: {"description": "No such campaign (`campaign_not_found`)"},
-    409: {"description": "The county's campaign of the year has another window or procedure (`campaign_exists`)"},
-    422: {
-        "description": "The window is not 2 to 3 months in the year, is over, or is too far ahead "
-        "(`campaign_window_invalid`)"
-    },
-}
+_ERRORS = documented(OutsideJurisdiction, RoleRequired, CampaignNotFound, CampaignExists, CampaignWindowInvalid)
 CampaignId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^campaign-[0-9a-f-]{36}$")]
 
 

@@ -5,17 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
 from libs.contracts.dates import CivilDate
+from libs.contracts.models import Input
 
 CountyCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 
 
-class CampaignIn(BaseModel):
+class CampaignIn(Input):
     """A county's annual review (年度复核): every household on its review calendar reviewed within the window."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     county_code: CountyCode
     year: Annotated[int, Field(ge=2000, le=2099)]

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import business_date
 from libs.kernel.auth import Principal, ensure_jurisdiction
+from libs.kernel.lookup import get_within
 from services.casework.campaigns import repository
 from services.casework.campaigns.errors import CampaignExists, CampaignNotFound, CampaignWindowInvalid
 from services.casework.campaigns.models import CampaignStatus, ReviewCampaign
@@ -75,11 +76,8 @@ async def open_campaign(session: AsyncSession, ctx: Casework, who: Principal, bo
 
 
 async def get(session: AsyncSession, who: Principal, campaign_id: str) -> ReviewCampaign:
-    campaign = await session.get(ReviewCampaign, campaign_id)
-    if campaign is None:
-        raise CampaignNotFound(f"No annual review campaign {campaign_id}")
-    ensure_jurisdiction(who, campaign.county_code)
-    return campaign
+    missing = CampaignNotFound(f"No annual review campaign {campaign_id}")
+    return await get_within(session, who, ReviewCampaign, campaign_id, missing, region="county_code")
 
 
 async def advance(ctx: Casework, campaign_id: str, *, chunk: int = CHUNK, max_chunks: int | None = None) -> None:

@@ -9,7 +9,6 @@ posting is the kept file, and a posting that changed (a new proposal in publicit
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 import json
@@ -21,16 +20,16 @@ from libs.contracts.clock import business_date
 from libs.contracts.money import Money
 from libs.contracts.programs import NEVER_PUBLISHED
 from libs.documents.layout import Document, Section, Table
-from libs.documents.render import render
-from libs.documents.wording import chinese_date, document_number, yuan
+from libs.documents.wording import chinese_date, yuan
 from libs.kernel.auth import Principal, ensure_jurisdiction
-from libs.kernel.document_archive import KeptDocument, Rendered, Wanted, keep_or_render
+from libs.kernel.document_archive import KeptDocument, Wanted
 from libs.kernel.region_names import names_for
 from services.casework.case import repository, views
 from services.casework.case.schemas import PostingItem
 from services.casework.context import Casework
-from services.casework.db import documents, tables
+from services.casework.db import tables
 from services.casework.documents.errors import PostingEmpty
+from services.casework.documents.printing import kept_or_printed
 from services.casework.documents.wording import program_name
 from services.casework.registry import repository as registry
 from services.casework.registry.state import load_states
@@ -126,12 +125,6 @@ async def print_posting(session: AsyncSession, ctx: Casework, who: Principal, vi
     if not facts.items:
         raise PostingEmpty(f"Nothing is posted in village {village}")
     today = business_date(ctx.now())
-
-    async def rendered(number: str) -> Rendered:
-        doc = posting_document(facts, number, today)
-        # Rendering takes a second of CPU: off the event loop.
-        return Rendered(doc.title, await asyncio.to_thread(render, doc))
-
     wanted = Wanted(
         kind=KIND,
         subject_id=village,
@@ -141,8 +134,6 @@ async def print_posting(session: AsyncSession, ctx: Casework, who: Principal, vi
         issued_on=today,
         created_by=who.subject,
     )
-
-    def number_of(sequence: int) -> str:
-        return document_number(facts.county_name, NUMBER_WORD, today.year, sequence)
-
-    return await keep_or_render(session, documents, wanted, number_of, rendered)
+    return await kept_or_printed(
+        session, wanted, facts.county_name, NUMBER_WORD, lambda number: posting_document(facts, number, today)
+    )

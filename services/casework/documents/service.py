@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import business_date
 from libs.contracts.events.casework import CaseOutcome
-from libs.documents.render import render
-from libs.documents.wording import document_number
 from libs.kernel.auth import Principal
-from libs.kernel.document_archive import KeptDocument, Rendered, Wanted, keep_or_render, kept_for
+from libs.kernel.document_archive import KeptDocument, Wanted, kept_for
 from libs.kernel.region_names import names_for
 from services.casework.case import repository
 from services.casework.case.content import CaseContent, proposal_of
@@ -21,6 +18,7 @@ from services.casework.case.rules import CaseStatus
 from services.casework.context import Casework
 from services.casework.db import documents, tables
 from services.casework.documents.errors import DocumentNotAvailable
+from services.casework.documents.printing import kept_or_printed
 from services.casework.documents.wording import (
     CARD_OUTCOMES,
     NUMBER_WORD,
@@ -82,11 +80,6 @@ async def print_document(
     assert case.decided_at is not None  # checked by _decided
     builder = card_document if kind is DocumentKind.CARD else decision_document
 
-    async def rendered(number: str) -> Rendered:
-        doc = builder(facts, number, facts.decided_on)
-        # Rendering takes a second of CPU: off the event loop.
-        return Rendered(doc.title, await asyncio.to_thread(render, doc))
-
     wanted = Wanted(
         kind=kind.value,
         subject_id=case.id,
@@ -98,10 +91,9 @@ async def print_document(
         created_by=who.subject,
     )
 
-    def number_of(sequence: int) -> str:
-        return document_number(facts.county_name, NUMBER_WORD, facts.decided_on.year, sequence)
-
-    return await keep_or_render(session, documents, wanted, number_of, rendered)
+    return await kept_or_printed(
+        session, wanted, facts.county_name, NUMBER_WORD, lambda number: builder(facts, number, facts.decided_on)
+    )
 
 
 async def documents_of(session: AsyncSession, who: Principal, case_id: str) -> Sequence[KeptDocument]:

@@ -17,10 +17,11 @@ from libs.kernel.audit_note import note
 from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.counts import WorkCounts
 from libs.kernel.db import DbSession
+from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.casework.context import CaseworkCtx
 from services.casework.dependencies import County, Officer, Reader
-from services.casework.grants import repository, service
+from services.casework.grants import errors, repository, service
 from services.casework.grants.models import Payment, Review, TemporaryGrant
 from services.casework.grants.schemas import AdvanceIn, ExplanationIn, GrantOut, ReissueIn, ReviewIn
 from services.casework.grants.views import grant_out
@@ -28,18 +29,18 @@ from services.casework.grants.views import grant_out
 router = APIRouter(prefix="/api/v1/casework/temporary-grants", tags=["temporary-grants"])
 
 GrantId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^grant-[0-9a-f-]{36}$")]
-_ERRORS: dict[int | str, dict[str, str]] = {
-    403: {"description": "Outside your jurisdiction, or wrong role"},
-    404: {"description": "No such grant (`grant_not_found`)"},
-    409: {
-        "description": "The grant's state does not allow it (`grant_state`), the same cause helped in the period "
-        "(`same_cause_helped`)"
-    },
-    422: {
-        "description": "Above the 先行救助 ceiling (`above_advance_ceiling`) or the region's limit "
-        "(`above_grant_limit`), a discovery in the future or too long ago"
-    },
-}
+_ERRORS = documented(
+    OutsideJurisdiction,
+    RoleRequired,
+    errors.GrantNotFound,
+    errors.GrantState,
+    errors.SameCauseHelped,
+    errors.AboveAdvanceCeiling,
+    errors.AboveGrantLimit,
+    errors.DiscoveredInFuture,
+    errors.DiscoveredTooLongAgo,
+    errors.ReclaimReasonRequired,
+)
 
 
 def _out(ctx: CaseworkCtx, grant: TemporaryGrant) -> GrantOut:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
 from libs.contracts.bank_account import PayeeAccountIn
 from libs.contracts.dates import Instant
 from libs.contracts.events.grants import GrantKind
 from libs.contracts.id_number import IdNumberStr
+from libs.contracts.models import Input
 from libs.contracts.money import MoneyStr
 from libs.contracts.region import RegionCodeStr
 from libs.contracts.text import CleanText, PersonName
@@ -24,17 +25,13 @@ Reason = Annotated[CleanText, StringConstraints(min_length=1, max_length=2000)]
 GrantAccount = PayeeAccountIn
 
 
-class GrantPerson(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class GrantPerson(Input):
     id_number: IdNumberStr
     name: PersonName
 
 
-class AdvanceIn(BaseModel):
+class AdvanceIn(Input):
     """小金额先行救助: granted at first contact by the township where the emergency happened, explained afterwards."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     # A village or township code of the place of the emergency, whatever the person's registration.
     region_code: RegionCodeStr
@@ -47,27 +44,21 @@ class AdvanceIn(BaseModel):
     discovered_at: Instant
 
 
-class ExplanationIn(BaseModel):
+class ExplanationIn(Input):
     """事后补充说明情况: what was found after the advance, for the county to confirm."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     explanation: Reason
 
 
-class ReviewIn(BaseModel):
+class ReviewIn(Input):
     """The county confirms an explained advance, or reclaims it (what was paid is recovered)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     decision: Literal["confirm", "reclaim"]
     reason: Annotated[CleanText, StringConstraints(max_length=2000)] = ""
 
 
-class ReissueIn(BaseModel):
+class ReissueIn(Input):
     """After the bank refused the payment: the grant again, to a corrected account."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     account: GrantAccount
 

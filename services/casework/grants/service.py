@@ -32,6 +32,8 @@ from libs.contracts.money import Money
 from libs.contracts.programs import Program
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from libs.kernel.context import seal_context
+from libs.kernel.lookup import get_within
+from libs.kernel.presenters import from_row
 from libs.modules.work_calendar import load_work_calendar
 from services.casework.ceilings import ensure_monthly
 from services.casework.context import Casework
@@ -166,18 +168,12 @@ async def _issue(session: AsyncSession, ctx: Casework, grant: TemporaryGrant) ->
     id_number = ctx.open(grant.id_number_sealed, PERSON_CONTEXT)
     await ctx.publish(
         session,
-        TemporaryGrantIssued(
+        from_row(
+            TemporaryGrantIssued,
+            grant,
             grant_id=grant.id,
-            attempt=grant.attempt,
-            kind=GrantKind(grant.kind),
-            region_code=grant.region_code,
-            household_id=grant.household_id,
-            case_id=grant.case_id,
             payee=PersonRef(id_number=id_number, name=ctx.open(grant.name_sealed, PERSON_CONTEXT)),
             amount=Money.from_fen(grant.amount_fen).to_str(),
-            cause=grant.cause,
-            discovered_at=grant.discovered_at,
-            pay_by=grant.pay_by,
             issued_at=ctx.now(),
             payment_account=SealedBankAccount.model_validate(grant.account),
         ),
@@ -252,11 +248,8 @@ async def grant_for_case(
 
 
 async def load(session: AsyncSession, who: Principal, grant_id: str, *, lock: bool = False) -> TemporaryGrant:
-    grant = await session.get(TemporaryGrant, grant_id, with_for_update=lock)
-    if grant is None:
-        raise GrantNotFound(f"No temporary grant {grant_id}")
-    ensure_jurisdiction(who, grant.region_code)
-    return grant
+    missing = GrantNotFound(f"No temporary grant {grant_id}")
+    return await get_within(session, who, TemporaryGrant, grant_id, missing, lock=lock)
 
 
 async def explain(
@@ -290,10 +283,10 @@ async def review(session: AsyncSession, ctx: Casework, who: Principal, grant_id:
     if grant.review == Review.RECLAIMED.value:
         await ctx.publish(
             session,
-            TemporaryGrantReclaimed(
+            from_row(
+                TemporaryGrantReclaimed,
+                grant,
                 grant_id=grant.id,
-                region_code=grant.region_code,
-                household_id=grant.household_id,
                 amount=Money.from_fen(grant.amount_fen).to_str(),
                 reason=body.reason,
                 reclaimed_at=now,

@@ -12,6 +12,7 @@ from libs.contracts.clock import business_date
 from libs.contracts.dates import CivilDate
 from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.db import DbSession
+from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.casework.context import CaseworkCtx
 from services.casework.dependencies import Admin, Reader
@@ -34,11 +35,16 @@ from services.casework.local_figures.views import figure_row_out
 
 router = APIRouter(prefix="/api/v1/casework/standards", tags=["standards"])
 
-_ERRORS: dict[int | str, dict[str, str]] = {
-    403: {"description": "Outside your jurisdiction, or wrong role"},
-    409: {"description": "A figure of this prefix and date exists already; rows are kept, use another date"},
-    422: {"description": "Invalid input; `errors` names each figure (`invalid_figure`) or field"},
-}
+_ERRORS = documented(
+    OutsideJurisdiction,
+    RoleRequired,
+    FigureExists,
+    InvalidFigure,
+    notes={
+        409: "Rows are kept: set the figure from another date",
+        422: "Invalid input; `errors` names each figure (`invalid_figure`) or field",
+    },
+)
 _PREFIX = r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})$"
 
 

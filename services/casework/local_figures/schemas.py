@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, TypedDict
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
 from libs.contracts.dates import CivilDate
+from libs.contracts.models import Input
 from libs.contracts.money import InvalidMoney, Money
 from libs.contracts.programs import PER_PERSON_CEILING_FEN, AmountAboveCeiling
 from services.casework.ceilings import AboveCeiling
@@ -200,10 +201,8 @@ def shown_value(stored: str, value: Any) -> FigureValue:
     return shown
 
 
-class StandardsIn(BaseModel):
+class StandardsIn(Input):
     """Figures of one region prefix from one date; rows are never overwritten, a change is a new date."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     region_prefix: Prefix
     effective_from: CivilDate

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from libs.kernel.presenters import from_row
 from services.casework.local_figures.models import StandardFigure
 from services.casework.local_figures.schemas import FigureRowOut, api_name, shown_value
 
 
 def figure_row_out(row: StandardFigure) -> FigureRowOut:
-    shown = {"name": api_name(row.name), "value": shown_value(row.name, row.value)}
-    return FigureRowOut.model_validate(row, from_attributes=True).model_copy(update=shown)
+    return from_row(FigureRowOut, row, name=api_name(row.name), value=shown_value(row.name, row.value))

@@ -12,51 +12,37 @@ from libs.contracts.region import RegionCodeStr
 from libs.kernel.audit_note import note
 from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
+from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
+from services.casework.case.errors import HouseholdClosed, RecusalRequired
 from services.casework.context import CaseworkCtx
 from services.casework.dependencies import County, Officer, Reader
-from services.casework.moves import service
-from services.casework.moves.models import HouseholdMove
-from services.casework.moves.rules import MoveScope, MoveStatus
+from services.casework.moves import errors, service
+from services.casework.moves.rules import MoveStatus
 from services.casework.moves.schemas import AcceptIn, MoveIn, MoveOut, RefuseIn
+from services.casework.moves.views import move_out
+from services.casework.registry.errors import HouseholdNotFound
 from services.casework.registry.repository import visible_household
 
 router = APIRouter(prefix="/api/v1/casework", tags=["moves"])
 
 MoveId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^move-[0-9a-f-]{36}$")]
 HouseholdId = Annotated[str, Path(min_length=1, max_length=128)]
-_ERRORS: dict[int | str, dict[str, str]] = {
-    403: {"description": "Outside your jurisdiction (the receiving county decides), wrong role, or recusal required"},
-    404: {"description": "No such household or move"},
-    409: {
-        "description": "The household is closed (`household_closed`), has a case in progress (`household_case_open`) "
-        "or a move waiting (`move_pending`), or the move was decided (`move_decided`)"
-    },
-    422: {
-        "description": "The household's own village (`move_to_same_place`), a month outside this month to 12 "
-        "months ahead (`move_month_out_of_range`), or malformed input"
-    },
-}
-
-
-def move_out(m: HouseholdMove) -> MoveOut:
-    return MoveOut(
-        move_id=m.id,
-        household_id=m.household_id,
-        from_region_code=m.from_region_code,
-        to_region_code=m.to_region_code,
-        scope=MoveScope(m.scope),
-        effective_month=m.effective_month,
-        reason=m.reason,
-        status=MoveStatus(m.status),
-        requested_by=m.requested_by,
-        requested_at=m.requested_at,
-        decided_by=m.decided_by,
-        decided_at=m.decided_at,
-        decision_reason=m.decision_reason,
-        applied_at=m.applied_at,
-        left_for_review=list(m.left_for_review),
-    )
+# The receiving county decides: to the county the household leaves, a decision is outside its jurisdiction.
+_ERRORS = documented(
+    OutsideJurisdiction,
+    RoleRequired,
+    RecusalRequired,
+    HouseholdNotFound,
+    errors.MoveNotFound,
+    HouseholdClosed,
+    errors.HouseholdCaseOpen,
+    errors.MovePending,
+    errors.MoveDecided,
+    errors.MoveToSamePlace,
+    errors.MoveMonthOutOfRange,
+    notes={422: "Malformed input; `errors` names each field"},
+)
 
 
 @router.post("/households/{household_id}/moves", response_model=MoveOut, status_code=201, responses=_ERRORS)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints
+from pydantic import AwareDatetime, BaseModel, StringConstraints
 
+from libs.contracts.models import Input
 from libs.contracts.period import BoundedPeriodStr
 from libs.contracts.text import CleanText
 from services.casework.moves.rules import MoveScope, MoveStatus
@@ -15,22 +16,18 @@ Reason = Annotated[CleanText, StringConstraints(min_length=1, max_length=2000)]
 VillageCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{12}$")]
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class MoveIn(_In):
+class MoveIn(Input):
     to_village_code: VillageCode
     # Default: next month. From this month to 12 months ahead.
     effective_month: BoundedPeriodStr | None = None
     reason: Reason
 
 
-class AcceptIn(_In):
+class AcceptIn(Input):
     note: Annotated[CleanText, StringConstraints(max_length=2000)] = ""
 
 
-class RefuseIn(_In):
+class RefuseIn(Input):
     reason: Reason
 
 

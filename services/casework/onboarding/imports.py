@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.bank_account import PayeeAccountIn
@@ -17,6 +17,7 @@ from libs.contracts.dates import CivilDate
 from libs.contracts.events.casework import EntitlementStatus, HouseholdChange, HouseholdChangeKind
 from libs.contracts.events.intake import BANK_ACCOUNT_SEAL_CONTEXT, SealedBankAccount
 from libs.contracts.id_number import IdNumber, IdNumberStr
+from libs.contracts.models import Input
 from libs.contracts.money import Money, MoneyStr
 from libs.contracts.period import BoundedPeriodStr
 from libs.contracts.programs import MONTHLY_CEILING_FEN, Program
@@ -33,9 +34,7 @@ from services.casework.relatives import service as relatives_service
 Label = Annotated[CleanLine, StringConstraints(min_length=1, max_length=50)]
 
 
-class ImportedMember(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class ImportedMember(Input):
     id_number: IdNumberStr
     name: PersonName
     relation: Label
@@ -46,18 +45,14 @@ class ImportedMember(BaseModel):
     employment: Label | None = None
 
 
-class ImportedProgram(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class ImportedProgram(Input):
     program: Program
     monthly_amount: MoneyStr
     since: BoundedPeriodStr
     beneficiary_id_number: IdNumberStr | None = None
 
 
-class HouseholdImport(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class HouseholdImport(Input):
     region_code: RegionCodeStr
     members: Annotated[tuple[ImportedMember, ...], Field(min_length=1, max_length=30)]
     programs: Annotated[tuple[ImportedProgram, ...], Field(min_length=1)]

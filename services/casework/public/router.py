@@ -14,17 +14,16 @@ from fastapi import APIRouter, Path, Query
 from libs.contracts.clock import business_date
 from libs.kernel.auth import CurrentPrincipal
 from libs.kernel.db import DbSession
+from libs.kernel.errors import documented
 from services.casework.context import CaseworkCtx
 from services.casework.public import service
+from services.casework.public.errors import CountyNotPublic
 from services.casework.public.schemas import PublicCounties, PublicCounty, PublicPosting
 
 router = APIRouter(prefix="/api/v1/casework/public", tags=["public"])
 
 County = Annotated[str, Path(pattern=r"^[0-9]{6}$")]
-_ERRORS: dict[int | str, dict[str, str]] = {
-    404: {"description": "No public page: the county is not named (`county_not_public`)"},
-    422: {"description": "Invalid county code or page"},
-}
+_ERRORS = documented(CountyNotPublic, notes={422: "Invalid county code or page"})
 # 1000 pages of 50 households: a county of 50,000 recipient households, beyond any county's roll.
 MAX_PAGE = 1000
 

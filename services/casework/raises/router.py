@@ -9,41 +9,29 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Path, Response
 from libs.contracts.staff import StaffRole
 from libs.kernel.auth import Principal, require_roles
 from libs.kernel.db import DbSession
+from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
 from services.casework.context import CaseworkCtx
 from services.casework.dependencies import County
 from services.casework.raises import service
-from services.casework.raises.models import BatchStatus, StandardRaiseBatch
+from services.casework.raises.errors import MonthOutOfRange, NoNewStandard, RaiseNotFound
+from services.casework.raises.models import BatchStatus
 from services.casework.raises.schemas import BatchOut, PreviewOut, RaiseIn
+from services.casework.raises.views import batch_out
 
 router = APIRouter(prefix="/api/v1/casework/standard-raises", tags=["standard-raises"])
 
 # The county decides; the city supervises its counties and may look.
 CountyOrCity = Annotated[Principal, Depends(require_roles(StaffRole.county_officer, StaffRole.city_supervisor))]
 
-_ERRORS: dict[int | str, dict[str, str]] = {
-    403: {"description": "The county is outside your jurisdiction, or wrong role"},
-    404: {"description": "No such standard raise (`standard_raise_not_found`)"},
-    422: {
-        "description": "Invalid input: the month too far back or ahead (`raise_month_out_of_range`), no figure of "
-        "the county taking effect from it (`no_new_standard`)"
-    },
-}
+_ERRORS = documented(
+    OutsideJurisdiction,
+    RoleRequired,
+    RaiseNotFound,
+    MonthOutOfRange,
+    NoNewStandard,
+    notes={422: "Invalid input; `errors` names each field"},
+)
 BatchId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^raise-[0-9a-f-]{36}$")]
-
-
-def _out(batch: StandardRaiseBatch) -> BatchOut:
-    return BatchOut(
-        batch_id=batch.id,
-        county_code=batch.county_code,
-        effective_month=batch.effective_month,
-        status=batch.status,
-        total=batch.total,
-        done=batch.done,
-        changed=batch.changed,
-        created_at=batch.created_at,
-        updated_at=batch.updated_at,
-        finished_at=batch.finished_at,
-    )
 
 
 @router.post("/preview", response_model=PreviewOut, responses=_ERRORS)
@@ -66,10 +54,10 @@ async def confirm(
     else:
         # Runs after the request's transaction committed the batch; the worker resumes it if this process stops.
         tasks.add_task(service.advance, ctx, batch.id)
-    return _out(batch)
+    return batch_out(batch)
 
 
 @router.get("/{batch_id}", response_model=BatchOut, responses=_ERRORS)
 async def get(batch_id: BatchId, session: DbSession, who: CountyOrCity) -> BatchOut:
     """The batch's progress: households done of the total, entitlements changed, status."""
-    return _out(await service.get(session, who, batch_id))
+    return batch_out(await service.get(session, who, batch_id))

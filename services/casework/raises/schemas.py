@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints
+from pydantic import AwareDatetime, BaseModel, StringConstraints
 
+from libs.contracts.models import Input
 from libs.contracts.money import Money
 from services.casework.raises.policy import Sums, Tally
 
@@ -13,10 +14,8 @@ CountyCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 Month = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$")]
 
 
-class RaiseIn(BaseModel):
+class RaiseIn(Input):
     """A raise of the county's figures from a month: every recipient's amount recalculated from that month."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     county_code: CountyCode
     effective_month: Month

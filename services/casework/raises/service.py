@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.period import Period
 from libs.kernel.auth import Principal, ensure_jurisdiction
+from libs.kernel.lookup import get_within
 from services.casework.context import Casework
 from services.casework.local_figures.figures import Standards
 from services.casework.local_figures.repository import AreaStandards, standards_in_area
@@ -137,11 +138,8 @@ async def confirm(session: AsyncSession, ctx: Casework, who: Principal, body: Ra
 
 
 async def get(session: AsyncSession, who: Principal, batch_id: str) -> StandardRaiseBatch:
-    batch = await session.get(StandardRaiseBatch, batch_id)
-    if batch is None:
-        raise RaiseNotFound(f"No standard raise {batch_id}")
-    ensure_jurisdiction(who, batch.county_code)
-    return batch
+    missing = RaiseNotFound(f"No standard raise {batch_id}")
+    return await get_within(session, who, StandardRaiseBatch, batch_id, missing, region="county_code")
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,10 +9,12 @@ from fastapi import APIRouter, Depends, Query
 from libs.contracts.staff import StaffRole
 from libs.kernel.auth import Principal, jurisdiction_prefix, require_roles
 from libs.kernel.db import DbSession
+from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.casework.context import CaseworkCtx
 from services.casework.dependencies import Officer, Reader
 from services.casework.reports import service
+from services.casework.reports.errors import ReportExists, ReportNotFound
 from services.casework.reports.schemas import ForwardIn, ForwardOut, OverdueOut, ReportIn, ReportOut, ReportSummary
 
 router = APIRouter(prefix="/api/v1/casework/village-reports", tags=["village reports"])
@@ -28,10 +30,9 @@ Supervisor = Annotated[
     Depends(require_roles(StaffRole.township_officer, StaffRole.county_officer, StaffRole.city_supervisor)),
 ]
 
-_ERRORS: dict[int | str, dict[str, str]] = {
-    403: {"description": "Outside your jurisdiction, or wrong role"},
-    422: {"description": "Invalid input; `errors` names each field (`households_missing` lists the households)"},
-}
+_REFUSED = (OutsideJurisdiction, RoleRequired)
+_INVALID = {422: "Invalid input; `errors` names each field (`households_missing` lists the households)"}
+_ERRORS = documented(*_REFUSED, notes=_INVALID)
 
 
 @router.get("/overdue", response_model=OverdueOut, responses=_ERRORS)
@@ -58,7 +59,7 @@ async def forward_reports(body: ForwardIn, session: DbSession, ctx: CaseworkCtx,
     "/{village_code}/{period}",
     response_model=ReportOut,
     status_code=201,
-    responses={**_ERRORS, 409: {"description": "The village has already filed its report for the month"}},
+    responses=documented(*_REFUSED, ReportExists, notes=_INVALID),
 )
 async def file_report(
     village_code: str, period: str, body: ReportIn, session: DbSession, ctx: CaseworkCtx, who: Filer
@@ -71,7 +72,7 @@ async def file_report(
 @router.get(
     "/{village_code}/{period}",
     response_model=ReportOut,
-    responses={**_ERRORS, 404: {"description": "The village has filed no report for the month"}},
+    responses=documented(*_REFUSED, ReportNotFound, notes=_INVALID),
 )
 async def get_report(village_code: str, period: str, session: DbSession, ctx: CaseworkCtx, who: Reader) -> ReportOut:
     """One filed report with its entries and the cases they opened."""

@@ -6,8 +6,9 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
+from libs.contracts.models import Input
 from libs.contracts.text import CleanText
 
 
@@ -29,30 +30,25 @@ HouseholdId = Annotated[str, StringConstraints(strip_whitespace=True, min_length
 Detail = Annotated[CleanText, StringConstraints(max_length=2000)]
 
 
-class EntryIn(BaseModel):
+class EntryIn(Input):
     """One recipient household: what changed this month (`changes` empty: nothing)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
     household_id: HouseholdId
-    changes: Annotated[list[ChangeKind], Field(max_length=len(ChangeKind) * 2)] = []
+    # A model copies a default per instance; ruff cannot see across files that Input is one.
+    changes: Annotated[list[ChangeKind], Field(max_length=len(ChangeKind) * 2)] = []  # noqa: RUF012
     detail: Detail = ""
 
 
-class ReportIn(BaseModel):
+class ReportIn(Input):
     """A village's report for one month: an entry per recipient household, or an explicit zero report (零报告:
     nothing changed in any recipient household, in particular nobody died)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
     zero_report: bool
-    entries: Annotated[list[EntryIn], Field(max_length=5000)] = []
+    entries: Annotated[list[EntryIn], Field(max_length=5000)] = []  # noqa: RUF012 (as EntryIn.changes)
 
 
-class ForwardIn(BaseModel):
+class ForwardIn(Input):
     """The township passes its villages' reports of a month to the county (by the 25th, seed 001)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     township_code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=12)]
     period: Annotated[str, StringConstraints(strip_whitespace=True, max_length=7)]

@@ -20,6 +20,7 @@ from libs.contracts.clock import business_date
 from libs.contracts.period import Period
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from libs.kernel.context import seal_context
+from libs.kernel.presenters import from_row
 from services.casework.case.opening import open_triggered
 from services.casework.case.schemas import Trigger
 from services.casework.context import Casework
@@ -29,7 +30,6 @@ from services.casework.reports import rules
 from services.casework.reports.errors import PROBLEMS, ReportExists, ReportNotFound
 from services.casework.reports.models import VillageReport, VillageReportEntry
 from services.casework.reports.schemas import (
-    ChangeKind,
     EntryOut,
     ForwardIn,
     ForwardOut,
@@ -40,6 +40,7 @@ from services.casework.reports.schemas import (
     ReportOut,
     ReportSummary,
 )
+from services.casework.reports.views import report_out, report_summary
 
 DETAIL_CONTEXT = seal_context("casework", "village-report-detail")
 
@@ -162,38 +163,13 @@ async def get_report(
 
 async def _detail(session: AsyncSession, ctx: Casework, report: VillageReport) -> ReportOut:
     stmt = select(VillageReportEntry).where(VillageReportEntry.report_id == report.id).order_by(VillageReportEntry.id)
-    entries = (await session.scalars(stmt)).all()
+    entries = [
+        from_row(EntryOut, e, detail=ctx.open(e.detail, DETAIL_CONTEXT) if e.detail else "")
+        for e in (await session.scalars(stmt)).all()
+    ]
     period = Period.parse(report.period)
     due_day = (await standards_in_force(session, report.village_code, period.first_day)).village_report_due_day
-    return ReportOut(
-        **_summary(report, len(entries), sum(1 for e in entries if e.changes)).model_dump(),
-        due_date=rules.due_date(period, due_day),
-        entries=[
-            EntryOut(
-                household_id=e.household_id,
-                changes=[ChangeKind(c) for c in e.changes],
-                detail=ctx.open(e.detail, DETAIL_CONTEXT) if e.detail else "",
-                case_id=e.case_id,
-            )
-            for e in entries
-        ],
-    )
-
-
-def _summary(report: VillageReport, households: int, changed: int) -> ReportSummary:
-    return ReportSummary(
-        id=report.id,
-        village_code=report.village_code,
-        period=report.period,
-        zero_report=report.zero_report,
-        late=report.late,
-        filed_by=report.filed_by,
-        filed_at=report.filed_at,
-        forwarded_by=report.forwarded_by,
-        forwarded_at=report.forwarded_at,
-        households=households,
-        changed=changed,
-    )
+    return report_out(report, entries, rules.due_date(period, due_day))
 
 
 @dataclass(frozen=True)
@@ -226,7 +202,7 @@ async def search(
         .group_by(VillageReportEntry.report_id)
     )
     counts = {row[0]: (int(row[1]), int(row[2])) for row in (await session.execute(counts_stmt)).all()}
-    return [_summary(r, *counts.get(r.id, (0, 0))) for r in reports]
+    return [report_summary(r, *counts.get(r.id, (0, 0))) for r in reports]
 
 
 async def _villages(session: AsyncSession, prefix: str) -> dict[str, int]:
