@@ -8,6 +8,8 @@ console and the monthly report put the five answers side by side. Each service n
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -36,3 +38,8 @@ class MonthlyFigures(BaseModel):
 # Figure key → (Chinese label, unit): "户", "人", "件", "个" (villages), "元" (stored in fen) or "%" (stored in tenths
 # of a percent).
 Labels = dict[str, tuple[str, str]]
+
+
+def in_unit(unit: str, labels: Mapping[str, str]) -> Labels:
+    """Figures counted in one unit: figure key → Chinese label, each with `unit`."""
+    return {key: (label, unit) for key, label in labels.items()}
