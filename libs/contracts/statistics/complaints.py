@@ -7,15 +7,11 @@ online form. Closed means resolved or returned in the month; on time compares th
 
 from __future__ import annotations
 
+from libs.contracts.ledger_words import COMPLAINT_CATEGORIES
 from libs.contracts.statistics import Labels, in_unit
 
-CATEGORIES: dict[str, str] = {
-    "complaint": "投诉",
-    "report": "举报",
-    "help": "求助",
-    "consultation": "咨询",
-    "suggestion": "建议",
-}
+# The categories in the ledger's words.
+CATEGORIES: dict[str, str] = COMPLAINT_CATEGORIES
 # 12345 work orders by their source; staff-logged items by their channel ("online" gathers web, WeChat, app, online).
 CHANNELS: dict[str, str] = {
     "hotline": "12345热线工单",

@@ -4,8 +4,8 @@ failed, payments held at the month's end, recoveries raised and recovered, tempo
 
 from __future__ import annotations
 
-from libs.contracts.programs import PROGRAM_NAMES, Program
-from libs.contracts.statistics import Labels, in_unit
+from libs.contracts.programs import Program
+from libs.contracts.statistics import Labels, per_program
 
 # The programs of the monthly rosters; temporary grants are paid by payment orders of their own.
 PROGRAMS: tuple[Program, ...] = tuple(p for p in Program if p is not Program.TEMPORARY)
@@ -17,38 +17,26 @@ HOLD_KINDS: dict[str, str] = {
 }
 
 
-def program_keys(program: Program) -> Labels:
-    name = PROGRAM_NAMES[program]
-    return {
-        f"paid_regular_fen_{program}": (f"{name}本月应发已发放金额", "元"),
-        f"paid_arrears_fen_{program}": (f"{name}补发已发放金额", "元"),
-        f"paid_one_off_fen_{program}": (f"{name}一次性补贴已发放金额", "元"),
-        f"lines_paid_{program}": (f"{name}发放成功笔数", "件"),
-    }
-
-
 LABELS: Labels = {
-    **{k: v for p in PROGRAMS for k, v in program_keys(p).items()},
+    **per_program(
+        PROGRAMS,
+        {
+            "paid_regular_fen": ("本月应发已发放金额", "元"),
+            "paid_arrears_fen": ("补发已发放金额", "元"),
+            "paid_one_off_fen": ("一次性补贴已发放金额", "元"),
+            "lines_paid": ("发放成功笔数", "件"),
+        },
+    ),
     "paid_fen": ("本月花名册发放成功金额合计", "元"),
-    **in_unit(
-        "件",
-        {
-            "lines_paid": "本月花名册发放成功笔数",
-            "lines_failed": "本月花名册发放失败笔数",
-            "lines_pending": "本月花名册待回盘笔数",
-        },
-    ),
+    "lines_paid": ("本月花名册发放成功笔数", "件"),
+    "lines_failed": ("本月花名册发放失败笔数", "件"),
+    "lines_pending": ("本月花名册待回盘笔数", "件"),
     "failed_fen": ("本月花名册发放失败金额", "元"),
-    **in_unit("户", {f"holds_{kind}": f"月末{label}户数" for kind, label in HOLD_KINDS.items()}),
+    **{f"holds_{kind}": (f"月末{label}户数", "户") for kind, label in HOLD_KINDS.items()},
     "recoveries_raised": ("本月新增追回件数", "件"),
-    **in_unit(
-        "元",
-        {
-            "recoveries_raised_fen": "本月新增追回金额",
-            "recovered_deducted_fen": "本月从发放中扣回金额",
-            "recovered_collected_fen": "本月退回收缴金额",
-        },
-    ),
+    "recoveries_raised_fen": ("本月新增追回金额", "元"),
+    "recovered_deducted_fen": ("本月从发放中扣回金额", "元"),
+    "recovered_collected_fen": ("本月退回收缴金额", "元"),
     "temporary_paid": ("本月临时救助发放笔数", "件"),
     "temporary_paid_fen": ("本月临时救助发放金额", "元"),
 }
