@@ -11,9 +11,9 @@ from gateway.audit.actions import AdminActionKind, record_action
 from gateway.auth import accounts
 from gateway.auth import clients as client_service
 from gateway.auth import users as user_service
+from gateway.auth.account_actions import AccountKind, Acts, mount_account_acts
 from gateway.auth.dependencies import AdminCaller
 from gateway.auth.schemas import (
-    AccountAction,
     CallbackChange,
     ClientCreate,
     ClientCreated,
@@ -70,26 +70,6 @@ async def get_user(user_id: UserId, session: DbSession, admin: AdminCaller) -> U
     return user_service.user_out(await accounts.user_in_reach(session, admin.principal, user_id, lock=False))
 
 
-@admin_router.post("/users/{user_id}/deactivate", response_model=UserOut, responses={**_NOT_FOUND, 409: PROBLEM})
-async def deactivate_user(
-    user_id: UserId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
-) -> UserOut:
-    """Cut a user off: sign-in refused, every token and session refused within seconds. Not your own account."""
-    user = await accounts.set_active(rt, session, admin.principal, accounts.user_in_reach, user_id, active=False,
-                                     reason=body.reason, request_id=request_id_of(request))  # fmt: skip
-    return user_service.user_out(user)
-
-
-@admin_router.post("/users/{user_id}/reactivate", response_model=UserOut, responses=_NOT_FOUND)
-async def reactivate_user(
-    user_id: UserId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
-) -> UserOut:
-    """Let a deactivated user sign in again (tokens from before stay refused)."""
-    user = await accounts.set_active(rt, session, admin.principal, accounts.user_in_reach, user_id, active=True,
-                                     reason=body.reason, request_id=request_id_of(request))  # fmt: skip
-    return user_service.user_out(user)
-
-
 @admin_router.post("/users/{user_id}/password", response_model=PasswordResetDone, responses=_NOT_FOUND)
 async def reset_password(
     user_id: UserId,
@@ -108,24 +88,25 @@ async def reset_password(
     return PasswordResetDone(user=user_service.user_out(user), temporary_password=generated)
 
 
-@admin_router.post("/users/{user_id}/unlock", response_model=UserOut, responses=_NOT_FOUND)
-async def unlock_user(
-    user_id: UserId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller
-) -> UserOut:
-    """Unlock an account locked by failed sign-ins (the addresses the guesses came from stay counted)."""
-    user = await accounts.unlock(session, admin.principal, accounts.user_in_reach, user_id, reason=body.reason,
-                                 request_id=request_id_of(request))  # fmt: skip
-    return user_service.user_out(user)
-
-
-@admin_router.post("/users/{user_id}/revoke-tokens", response_model=UserOut, responses=_NOT_FOUND)
-async def revoke_user_tokens(
-    user_id: UserId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
-) -> UserOut:
-    """Sign a user out everywhere: every token and session issued until now is refused within seconds."""
-    user = await accounts.revoke_tokens(rt, session, admin.principal, accounts.user_in_reach, user_id,
-                                        reason=body.reason, request_id=request_id_of(request))  # fmt: skip
-    return user_service.user_out(user)
+mount_account_acts(
+    admin_router,
+    AccountKind(
+        noun="user",
+        find=accounts.user_in_reach,
+        present=user_service.user_out,
+        out=UserOut,
+        acts=Acts(
+            deactivate="Cut a user off: sign-in refused, every token and session refused within seconds. Not your own "
+            "account.",
+            reactivate="Let a deactivated user sign in again (tokens from before stay refused).",
+            unlock="Unlock an account locked by failed sign-ins (the addresses the guesses came from stay counted).",
+            revoke_tokens="Sign a user out everywhere: every token and session issued until now is refused within "
+            "seconds.",
+        ),
+        responses=_NOT_FOUND,
+        deactivate_responses={409: PROBLEM},
+    ),
+)
 
 
 @admin_router.post(
@@ -177,41 +158,20 @@ async def change_callback(
     return client_service.client_out(client)
 
 
-@admin_router.post("/clients/{client_id}/deactivate", response_model=ClientOut, responses=_NOT_FOUND)
-async def deactivate_client(
-    client_id: ClientId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
-) -> ClientOut:
-    """Cut a partner off: its secret refused, every token it holds refused within seconds."""
-    client = await accounts.set_active(rt, session, admin.principal, accounts.client_in_reach, client_id,
-                                       active=False, reason=body.reason, request_id=request_id_of(request))  # fmt: skip
-    return client_service.client_out(client)
-
-
-@admin_router.post("/clients/{client_id}/reactivate", response_model=ClientOut, responses=_NOT_FOUND)
-async def reactivate_client(
-    client_id: ClientId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
-) -> ClientOut:
-    """Let a deactivated partner obtain tokens again (tokens from before stay refused)."""
-    client = await accounts.set_active(rt, session, admin.principal, accounts.client_in_reach, client_id,
-                                       active=True, reason=body.reason, request_id=request_id_of(request))  # fmt: skip
-    return client_service.client_out(client)
-
-
-@admin_router.post("/clients/{client_id}/unlock", response_model=ClientOut, responses=_NOT_FOUND)
-async def unlock_client(
-    client_id: ClientId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller
-) -> ClientOut:
-    """Unlock a partner client locked by failed secrets."""
-    client = await accounts.unlock(session, admin.principal, accounts.client_in_reach, client_id, reason=body.reason,
-                                   request_id=request_id_of(request))  # fmt: skip
-    return client_service.client_out(client)
-
-
-@admin_router.post("/clients/{client_id}/revoke-tokens", response_model=ClientOut, responses=_NOT_FOUND)
-async def revoke_client_tokens(
-    client_id: ClientId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
-) -> ClientOut:
-    """Refuse every token the partner holds now (it obtains new ones with its secret)."""
-    client = await accounts.revoke_tokens(rt, session, admin.principal, accounts.client_in_reach, client_id,
-                                          reason=body.reason, request_id=request_id_of(request))  # fmt: skip
-    return client_service.client_out(client)
+mount_account_acts(
+    admin_router,
+    AccountKind(
+        noun="client",
+        find=accounts.client_in_reach,
+        present=client_service.client_out,
+        out=ClientOut,
+        acts=Acts(
+            deactivate="Cut a partner off: its secret refused, every token it holds refused within seconds.",
+            reactivate="Let a deactivated partner obtain tokens again (tokens from before stay refused).",
+            unlock="Unlock a partner client locked by failed secrets.",
+            revoke_tokens="Refuse every token the partner holds now (it obtains new ones with its secret).",
+        ),
+        responses=_NOT_FOUND,
+        deactivate_responses={},
+    ),
+)
