@@ -8,22 +8,32 @@ parameter's annotation, made for the kind at hand, as an object rather than as a
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Generic, TypeVar
+from functools import partial
+from typing import Annotated, Any, Generic, Protocol, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.auth import accounts
 from gateway.auth.accounts import Account, InReach
 from gateway.auth.dependencies import AdminCaller
 from gateway.auth.schemas import AccountAction
 from gateway.runtime import Runtime, get_runtime
+from libs.kernel.auth import Principal
 from libs.kernel.db import DbSession
 from libs.kernel.errors import request_id_of
 
 Out = TypeVar("Out", bound=BaseModel)
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 Responses = dict[int | str, dict[str, Any]]
+
+
+class Act(Protocol[Account]):
+    """An act on an account found by its id (gateway.auth.accounts), done by the administrator and recorded."""
+
+    def __call__(self, rt: Runtime, session: AsyncSession, admin: Principal, in_reach: InReach[Account],
+                 account_id: str, *, reason: str, request_id: str | None) -> Awaitable[Account]: ...  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -55,7 +65,7 @@ def mount_account_acts(router: APIRouter, kind: AccountKind[Account, Out]) -> No
     path = f"/{kind.noun}s/{{{id_name}}}"
     AccountId = Annotated[str, Path(alias=id_name, max_length=64)]
 
-    def set_active(active: bool) -> Callable[..., Awaitable[Out]]:
+    def acting(act: Act[Account]) -> Callable[..., Awaitable[Out]]:
         async def endpoint(
             account_id: AccountId,
             body: AccountAction,
@@ -64,8 +74,8 @@ def mount_account_acts(router: APIRouter, kind: AccountKind[Account, Out]) -> No
             admin: AdminCaller,
             rt: RuntimeDep,
         ) -> Out:
-            account = await accounts.set_active(rt, session, admin.principal, kind.find, account_id, active=active,
-                                                reason=body.reason, request_id=request_id_of(request))  # fmt: skip
+            account = await act(rt, session, admin.principal, kind.find, account_id, reason=body.reason,
+                                request_id=request_id_of(request))  # fmt: skip
             return kind.present(account)
 
         return endpoint
@@ -77,26 +87,17 @@ def mount_account_acts(router: APIRouter, kind: AccountKind[Account, Out]) -> No
                                         request_id=request_id_of(request))  # fmt: skip
         return kind.present(account)
 
-    async def revoke_tokens(
-        account_id: AccountId,
-        body: AccountAction,
-        request: Request,
-        session: DbSession,
-        admin: AdminCaller,
-        rt: RuntimeDep,
-    ) -> Out:
-        account = await accounts.revoke_tokens(rt, session, admin.principal, kind.find, account_id,
-                                               reason=body.reason, request_id=request_id_of(request))  # fmt: skip
-        return kind.present(account)
-
-    noun = kind.noun
-    routes: tuple[tuple[str, Callable[..., Awaitable[Out]], str, str, Responses], ...] = (
-        ("deactivate", set_active(False), f"deactivate_{noun}", kind.acts.deactivate, kind.deactivate_responses),
-        ("reactivate", set_active(True), f"reactivate_{noun}", kind.acts.reactivate, {}),
-        ("unlock", unlock, f"unlock_{noun}", kind.acts.unlock, {}),
-        ("revoke-tokens", revoke_tokens, f"revoke_{noun}_tokens", kind.acts.revoke_tokens, {}),
+    noun, acts = kind.noun, kind.acts
+    deactivate = acting(partial(accounts.set_active, active=False))
+    reactivate = acting(partial(accounts.set_active, active=True))
+    revoke_tokens = acting(accounts.revoke_tokens)
+    routes: tuple[tuple[str, str, Callable[..., Awaitable[Out]], str, Responses], ...] = (
+        ("deactivate", f"deactivate_{noun}", deactivate, acts.deactivate, kind.deactivate_responses),
+        ("reactivate", f"reactivate_{noun}", reactivate, acts.reactivate, {}),
+        ("unlock", f"unlock_{noun}", unlock, acts.unlock, {}),
+        ("revoke-tokens", f"revoke_{noun}_tokens", revoke_tokens, acts.revoke_tokens, {}),
     )
-    for segment, endpoint, name, description, more in routes:
+    for segment, name, endpoint, description, more in routes:
         router.add_api_route(
             f"{path}/{segment}",
             endpoint,
