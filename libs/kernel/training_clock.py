@@ -14,7 +14,6 @@ delivery (409 `clock_fixed_in_production`), as the gateway refuses the setting.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
@@ -30,6 +29,7 @@ from libs.contracts.dates import Instant
 from libs.contracts.staff import StaffRole
 from libs.kernel.auth import CurrentPrincipal, Principal, PrincipalKind
 from libs.kernel.errors import Conflict, RoleRequired
+from libs.kernel.listening import repeat
 from libs.kernel.settings import Environment
 
 # A year and a month: enough to walk a procedure, a review year or an annual campaign through; more is a typo.
@@ -87,13 +87,8 @@ class TrainingClock:
         """Re-read the row every `refresh_seconds` until `stop`; a failed read keeps the last offset and is retried."""
         if self.environment is Environment.production:
             return
-        while not stop.is_set():
-            try:
-                await self.load(sessions, table)
-            except Exception:
-                _log.exception("training_clock.read_failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.refresh_seconds)
+        await repeat(lambda: self.load(sessions, table), stop, self.refresh_seconds, log=_log,
+                     failed="training_clock.read_failed")  # fmt: skip
 
     async def ready(self) -> None:
         """Readiness: a process that has not yet read its offset must not take requests on the real calendar."""
