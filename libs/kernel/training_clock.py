@@ -26,9 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from libs.contracts.clock import business_date
 from libs.contracts.dates import Instant
-from libs.contracts.staff import StaffRole
-from libs.kernel.auth import CurrentPrincipal, Principal, PrincipalKind
-from libs.kernel.errors import Conflict, RoleRequired
+from libs.kernel.auth import Principal, require_national_admin
+from libs.kernel.errors import Conflict
 from libs.kernel.listening import repeat
 from libs.kernel.settings import Environment
 
@@ -134,15 +133,11 @@ class ClockState(BaseModel):
     business_date: date
 
 
-def _whole_country_admin(principal: CurrentPrincipal) -> Principal:
-    # The offset moves every region's date: only an administrator of the whole country may deliver it.
-    if principal.kind is not PrincipalKind.staff or StaffRole.system_admin.value not in principal.roles:
-        raise RoleRequired("The training clock needs the role system_admin")
-    if principal.region_prefix != "":
-        raise RoleRequired("The training clock is the whole system's: only a national system_admin may set it")
-    return principal
-
-
+# The offset moves every region's date: only an administrator of the whole country may deliver it.
+_whole_country_admin = require_national_admin(
+    "The training clock needs the role system_admin",
+    "The training clock is the whole system's: only a national system_admin may set it",
+)
 NationalAdmin = Annotated[Principal, Depends(_whole_country_admin)]
 
 
