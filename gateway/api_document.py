@@ -12,9 +12,7 @@ Served where API descriptions are (libs.kernel.api_docs): locally and in tests, 
 
 from __future__ import annotations
 
-import asyncio
 import copy
-import time
 from pathlib import Path
 
 import fastapi_offline
@@ -24,14 +22,13 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from gateway.partner_openapi import (
-    CACHE_SECONDS,
     GATEWAY_ERRORS,
     HTTP_METHODS,
     SECURITY_SCHEME,
     TOKEN_PATH,
+    CachedDocument,
     Document,
     Json,
-    fetch_description,
     with_problems,
 )
 from gateway.partner_openapi import (
@@ -39,7 +36,7 @@ from gateway.partner_openapi import (
 )
 from gateway.public_paths import PUBLIC_PREFIX
 from gateway.routes import resolve
-from gateway.runtime import Runtime, runtime_of
+from gateway.runtime import runtime_of
 
 PATH = "/api/v1/openapi.json"
 ASSETS_PATH = "/docs/assets"
@@ -89,52 +86,20 @@ def assemble_all(gateway_spec: Json, service_specs: dict[str, Json], version: st
     document.add("gateway", gateway_spec, _gateway_paths(gateway_spec))
     for service, spec in service_specs.items():
         document.add(service, spec, _service_paths(service, spec))
-    return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Jiuzhu API",
-            "version": version,
-            "description": (
-                "Every endpoint behind the Jiuzhu gateway: what staff and the console call, and what partner systems "
-                f"call. Sign in with `POST {TOKEN_PATH}` (`grant_type=password` for staff, `client_credentials` for "
-                "partners) and send the token as `Authorization: Bearer <token>`. Every error is "
-                "`application/problem+json` with a stable `code`, listed with its Chinese message at `/api/v1/errors`."
-            ),
-        },
-        "paths": document.paths,
-        "components": {
-            "schemas": dict(sorted(document.schemas.items())),
-            "securitySchemes": {
-                SECURITY_SCHEME: {
-                    "type": "http",
-                    "scheme": "bearer",
-                    "bearerFormat": "JWT",
-                    "description": f"An access token from `POST {TOKEN_PATH}`",
-                }
-            },
-        },
-    }
-
-
-class _Cached:
-    def __init__(self) -> None:
-        self._document: Json | None = None
-        self._built_at = 0.0
-        self._lock = asyncio.Lock()
-
-    async def document(self, rt: Runtime, gateway_spec: Json, version: str) -> Json:
-        async with self._lock:
-            if self._document is None or time.monotonic() - self._built_at > CACHE_SECONDS:
-                services = list(rt.upstream_urls)
-                specs = await asyncio.gather(*(fetch_description(rt, service) for service in services))
-                self._document = assemble_all(gateway_spec, dict(zip(services, specs, strict=True)), version)
-                self._built_at = time.monotonic()
-            return self._document
+    return document.openapi(
+        "Jiuzhu API",
+        version,
+        "Every endpoint behind the Jiuzhu gateway: what staff and the console call, and what partner systems "
+        f"call. Sign in with `POST {TOKEN_PATH}` (`grant_type=password` for staff, `client_credentials` for "
+        "partners) and send the token as `Authorization: Bearer <token>`. Every error is "
+        "`application/problem+json` with a stable `code`, listed with its Chinese message at `/api/v1/errors`.",
+        token=f"An access token from `POST {TOKEN_PATH}`",
+    )
 
 
 def install_api_docs(app: FastAPI) -> None:
     """The merged document and the two readers of it, with their assets."""
-    cache = _Cached()
+    cache = CachedDocument(lambda rt: list(rt.upstream_urls), assemble_all)
 
     @app.get(PATH, include_in_schema=False)
     async def api_document(request: Request) -> JSONResponse:

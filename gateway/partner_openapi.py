@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -179,6 +179,19 @@ class Document:
                     self.operation_ids.add(operation_id)
                 self.paths.setdefault(path, {})[method] = operation
 
+    def openapi(self, title: str, version: str, description: str, *, token: str) -> Json:
+        """The OpenAPI 3.1 document of what was added, under `title`; `token` says where a bearer token comes from."""
+        bearer = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": token}
+        return {
+            "openapi": "3.1.0",
+            "info": {"title": title, "version": version, "description": description},
+            "paths": self.paths,
+            "components": {
+                "schemas": dict(sorted(self.schemas.items())),
+                "securitySchemes": {SECURITY_SCHEME: bearer},
+            },
+        }
+
 
 def _service_paths(service: str, spec: Json) -> Json:
     """The operations of `spec` (the service's own document) that partners reach through the gateway."""
@@ -214,37 +227,29 @@ def assemble(gateway_spec: Json, service_specs: Mapping[str, Json], version: str
     for service in partner_services():
         document.add(service, service_specs[service], _service_paths(service, service_specs[service]))
     scopes = ", ".join(f"`{route.scope.value}` ({route.prefix})" for route in partner_routes() if route.scope)
-    return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Jiuzhu partner API",
-            "version": version,
-            "description": (
-                "The endpoints partner systems call through the Jiuzhu gateway (CONTRACTS.md). Obtain a token from "
-                f"`POST {TOKEN_PATH}` with `grant_type=client_credentials` and send it as `Authorization: Bearer "
-                f"<token>`; each operation needs the scope its security requirement names: {scopes}. Every error "
-                "is `application/problem+json`."
-            ),
-        },
-        "paths": document.paths,
-        "components": {
-            "schemas": dict(sorted(document.schemas.items())),
-            "securitySchemes": {
-                SECURITY_SCHEME: {
-                    "type": "http",
-                    "scheme": "bearer",
-                    "bearerFormat": "JWT",
-                    "description": f"An access token from `POST {TOKEN_PATH}` (client credentials grant)",
-                }
-            },
-        },
-    }
+    return document.openapi(
+        "Jiuzhu partner API",
+        version,
+        "The endpoints partner systems call through the Jiuzhu gateway (CONTRACTS.md). Obtain a token from "
+        f"`POST {TOKEN_PATH}` with `grant_type=client_credentials` and send it as `Authorization: Bearer "
+        f"<token>`; each operation needs the scope its security requirement names: {scopes}. Every error "
+        "is `application/problem+json`.",
+        token=f"An access token from `POST {TOKEN_PATH}` (client credentials grant)",
+    )
 
 
-class PartnerOpenApi:
-    """The assembled document, cached for `CACHE_SECONDS`; only successful assemblies are cached."""
+Assemble = Callable[[Json, dict[str, Json], str], Json]
 
-    def __init__(self, cache_seconds: float = CACHE_SECONDS) -> None:
+
+class CachedDocument:
+    """An assembled document, cached for `cache_seconds`; only successful assemblies are cached. The services are
+    asked one assembly at a time."""
+
+    def __init__(
+        self, services: Callable[[Runtime], list[str]], assemble: Assemble, cache_seconds: float = CACHE_SECONDS
+    ) -> None:
+        self._services = services
+        self._assemble = assemble
         self._cache_seconds = cache_seconds
         self._document: Json | None = None
         self._built_at = 0.0
@@ -253,9 +258,9 @@ class PartnerOpenApi:
     async def document(self, rt: Runtime, gateway_spec: Json, version: str) -> Json:
         async with self._lock:
             if self._document is None or time.monotonic() - self._built_at > self._cache_seconds:
-                services = partner_services()
+                services = self._services(rt)
                 specs = await asyncio.gather(*(fetch_description(rt, service) for service in services))
-                self._document = assemble(gateway_spec, dict(zip(services, specs, strict=True)), version)
+                self._document = self._assemble(gateway_spec, dict(zip(services, specs, strict=True)), version)
                 self._built_at = time.monotonic()
             return self._document
 
@@ -278,7 +283,7 @@ async def fetch_description(rt: Runtime, service: str) -> Json:
 def partner_openapi_router() -> APIRouter:
     """The route, with its own cache (one per app)."""
     router = APIRouter(tags=["partners"])
-    cache = PartnerOpenApi()
+    cache = CachedDocument(lambda _rt: partner_services(), assemble)
 
     @router.get(
         PATH,

@@ -31,6 +31,8 @@ import httpx
 import structlog
 from httpx_aiohttp import AiohttpTransport
 
+from libs.kernel.auth import INTERNAL_HEADER
+
 _log = structlog.get_logger("proxy")
 
 # What a failed exchange with a service can raise: httpx's mapped errors, and aiohttp errors httpx-aiohttp does not map
@@ -221,3 +223,19 @@ def _session(connector: aiohttp.TCPConnector, tracing: list[aiohttp.TraceConfig]
     )
     session._retry_connection = False  # the retry is ours (module docstring)
     return session
+
+
+async def put_to_service(
+    http: httpx.AsyncClient, service: str, url: str, body: object, token: str, *, log: Any, event: str
+) -> bool:
+    """PUT `body` to one of `service`'s internal endpoints, as the holder of `token`: whether the service took it (200).
+    Not reaching it is logged on `log` as `<event>_failed`, a refusal as `<event>_refused`; the caller tries again."""
+    try:
+        reply = await http.put(url, json=body, headers={INTERNAL_HEADER: token})
+    except UPSTREAM_ERRORS as exc:
+        log.warning(f"{event}_failed", service=service, error=type(exc.__cause__ or exc).__name__)
+        return False
+    if reply.status_code != 200:
+        log.warning(f"{event}_refused", service=service, status=reply.status_code)
+        return False
+    return True

@@ -11,9 +11,9 @@ from gateway.audit.actions import AdminActionKind, record_action
 from gateway.auth import accounts
 from gateway.auth import clients as client_service
 from gateway.auth import users as user_service
+from gateway.auth.account_routes import AccountKind, Docs, mount_account_routes
 from gateway.auth.dependencies import AdminCaller
 from gateway.auth.schemas import (
-    AccountAction,
     CallbackChange,
     ClientCreate,
     ClientCreated,
@@ -26,7 +26,7 @@ from gateway.auth.schemas import (
 from gateway.runtime import Runtime, get_runtime
 from libs.kernel.db import DbSession
 from libs.kernel.errors import PROBLEM, request_id_of
-from libs.kernel.pagination import Cursor, Limit, Page, decode_cursor, page_of
+from libs.kernel.pagination import Page
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 UserId = Annotated[str, Path(max_length=64)]
@@ -54,42 +54,6 @@ async def create_user(
     return user_service.user_out(user)
 
 
-@admin_router.get("/users", response_model=Page[UserOut], responses=_BAD_CURSOR)
-async def list_users(
-    session: DbSession, admin: AdminCaller, cursor: Cursor = None, limit: Limit = 100
-) -> Page[UserOut]:
-    """Staff users inside your jurisdiction, by username."""
-    after = decode_cursor(cursor)
-    rows = await user_service.list_users(session, admin.principal, str(after[0]) if after else None, limit)
-    return page_of(rows, limit, key=lambda u: [u.username], item=user_service.user_out)
-
-
-@admin_router.get("/users/{user_id}", response_model=UserOut, responses=_NOT_FOUND)
-async def get_user(user_id: UserId, session: DbSession, admin: AdminCaller) -> UserOut:
-    """One staff user inside your jurisdiction."""
-    return user_service.user_out(await accounts.user_in_reach(session, admin.principal, user_id, lock=False))
-
-
-@admin_router.post("/users/{user_id}/deactivate", response_model=UserOut, responses={**_NOT_FOUND, 409: PROBLEM})
-async def deactivate_user(
-    user_id: UserId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
-) -> UserOut:
-    """Cut a user off: sign-in refused, every token and session refused within seconds. Not your own account."""
-    user = await accounts.set_active(rt, session, admin.principal, accounts.user_in_reach, user_id, active=False,
-                                     reason=body.reason, request_id=request_id_of(request))  # fmt: skip
-    return user_service.user_out(user)
-
-
-@admin_router.post("/users/{user_id}/reactivate", response_model=UserOut, responses=_NOT_FOUND)
-async def reactivate_user(
-    user_id: UserId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
-) -> UserOut:
-    """Let a deactivated user sign in again (tokens from before stay refused)."""
-    user = await accounts.set_active(rt, session, admin.principal, accounts.user_in_reach, user_id, active=True,
-                                     reason=body.reason, request_id=request_id_of(request))  # fmt: skip
-    return user_service.user_out(user)
-
-
 @admin_router.post("/users/{user_id}/password", response_model=PasswordResetDone, responses=_NOT_FOUND)
 async def reset_password(
     user_id: UserId,
@@ -108,24 +72,31 @@ async def reset_password(
     return PasswordResetDone(user=user_service.user_out(user), temporary_password=generated)
 
 
-@admin_router.post("/users/{user_id}/unlock", response_model=UserOut, responses=_NOT_FOUND)
-async def unlock_user(
-    user_id: UserId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller
-) -> UserOut:
-    """Unlock an account locked by failed sign-ins (the addresses the guesses came from stay counted)."""
-    user = await accounts.unlock(session, admin.principal, accounts.user_in_reach, user_id, reason=body.reason,
-                                 request_id=request_id_of(request))  # fmt: skip
-    return user_service.user_out(user)
-
-
-@admin_router.post("/users/{user_id}/revoke-tokens", response_model=UserOut, responses=_NOT_FOUND)
-async def revoke_user_tokens(
-    user_id: UserId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
-) -> UserOut:
-    """Sign a user out everywhere: every token and session issued until now is refused within seconds."""
-    user = await accounts.revoke_tokens(rt, session, admin.principal, accounts.user_in_reach, user_id,
-                                        reason=body.reason, request_id=request_id_of(request))  # fmt: skip
-    return user_service.user_out(user)
+mount_account_routes(
+    admin_router,
+    AccountKind(
+        noun="user",
+        listing=user_service.list_users,
+        key=lambda user: user.username,
+        find=accounts.user_in_reach,
+        present=user_service.user_out,
+        out=UserOut,
+        page=Page[UserOut],
+        docs=Docs(
+            listed="Staff users inside your jurisdiction, by username.",
+            one="One staff user inside your jurisdiction.",
+            deactivate="Cut a user off: sign-in refused, every token and session refused within seconds. Not your own "
+            "account.",
+            reactivate="Let a deactivated user sign in again (tokens from before stay refused).",
+            unlock="Unlock an account locked by failed sign-ins (the addresses the guesses came from stay counted).",
+            revoke_tokens="Sign a user out everywhere: every token and session issued until now is refused within "
+            "seconds.",
+        ),
+        bad_cursor=_BAD_CURSOR,
+        responses=_NOT_FOUND,
+        deactivate_responses={409: PROBLEM},
+    ),
+)
 
 
 @admin_router.post(
@@ -146,22 +117,6 @@ async def create_client(
     return await accounts.create_client(rt, admin.principal, body, request_id=request_id_of(request))
 
 
-@admin_router.get("/clients", response_model=Page[ClientOut], responses=_BAD_CURSOR)
-async def list_clients(
-    session: DbSession, admin: AdminCaller, cursor: Cursor = None, limit: Limit = 100
-) -> Page[ClientOut]:
-    """Partner clients inside your jurisdiction, by client id (secrets are never listed)."""
-    after = decode_cursor(cursor)
-    rows = await client_service.list_clients(session, admin.principal, str(after[0]) if after else None, limit)
-    return page_of(rows, limit, key=lambda c: [c.client_id], item=client_service.client_out)
-
-
-@admin_router.get("/clients/{client_id}", response_model=ClientOut, responses=_NOT_FOUND)
-async def get_client(client_id: ClientId, session: DbSession, admin: AdminCaller) -> ClientOut:
-    """One partner client inside your jurisdiction."""
-    return client_service.client_out(await accounts.client_in_reach(session, admin.principal, client_id, lock=False))
-
-
 @admin_router.put(
     "/clients/{client_id}/callback",
     response_model=ClientOut,
@@ -177,41 +132,26 @@ async def change_callback(
     return client_service.client_out(client)
 
 
-@admin_router.post("/clients/{client_id}/deactivate", response_model=ClientOut, responses=_NOT_FOUND)
-async def deactivate_client(
-    client_id: ClientId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
-) -> ClientOut:
-    """Cut a partner off: its secret refused, every token it holds refused within seconds."""
-    client = await accounts.set_active(rt, session, admin.principal, accounts.client_in_reach, client_id,
-                                       active=False, reason=body.reason, request_id=request_id_of(request))  # fmt: skip
-    return client_service.client_out(client)
-
-
-@admin_router.post("/clients/{client_id}/reactivate", response_model=ClientOut, responses=_NOT_FOUND)
-async def reactivate_client(
-    client_id: ClientId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
-) -> ClientOut:
-    """Let a deactivated partner obtain tokens again (tokens from before stay refused)."""
-    client = await accounts.set_active(rt, session, admin.principal, accounts.client_in_reach, client_id,
-                                       active=True, reason=body.reason, request_id=request_id_of(request))  # fmt: skip
-    return client_service.client_out(client)
-
-
-@admin_router.post("/clients/{client_id}/unlock", response_model=ClientOut, responses=_NOT_FOUND)
-async def unlock_client(
-    client_id: ClientId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller
-) -> ClientOut:
-    """Unlock a partner client locked by failed secrets."""
-    client = await accounts.unlock(session, admin.principal, accounts.client_in_reach, client_id, reason=body.reason,
-                                   request_id=request_id_of(request))  # fmt: skip
-    return client_service.client_out(client)
-
-
-@admin_router.post("/clients/{client_id}/revoke-tokens", response_model=ClientOut, responses=_NOT_FOUND)
-async def revoke_client_tokens(
-    client_id: ClientId, body: AccountAction, request: Request, session: DbSession, admin: AdminCaller, rt: RuntimeDep
-) -> ClientOut:
-    """Refuse every token the partner holds now (it obtains new ones with its secret)."""
-    client = await accounts.revoke_tokens(rt, session, admin.principal, accounts.client_in_reach, client_id,
-                                          reason=body.reason, request_id=request_id_of(request))  # fmt: skip
-    return client_service.client_out(client)
+mount_account_routes(
+    admin_router,
+    AccountKind(
+        noun="client",
+        listing=client_service.list_clients,
+        key=lambda client: client.client_id,
+        find=accounts.client_in_reach,
+        present=client_service.client_out,
+        out=ClientOut,
+        page=Page[ClientOut],
+        docs=Docs(
+            listed="Partner clients inside your jurisdiction, by client id (secrets are never listed).",
+            one="One partner client inside your jurisdiction.",
+            deactivate="Cut a partner off: its secret refused, every token it holds refused within seconds.",
+            reactivate="Let a deactivated partner obtain tokens again (tokens from before stay refused).",
+            unlock="Unlock a partner client locked by failed secrets.",
+            revoke_tokens="Refuse every token the partner holds now (it obtains new ones with its secret).",
+        ),
+        bad_cursor=_BAD_CURSOR,
+        responses=_NOT_FOUND,
+        deactivate_responses={},
+    ),
+)

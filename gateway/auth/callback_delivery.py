@@ -20,7 +20,6 @@ supersedes is dropped in that change's transaction, so an old URL can never arri
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -38,6 +37,7 @@ from gateway.upstream_transport import UPSTREAM_ERRORS
 from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal
 from libs.kernel.context import seal_context
 from libs.kernel.db import Database
+from libs.kernel.listening import repeat
 from libs.kernel.pii import PiiVault
 
 CALLBACK_REFUSED = "callback_url_refused"
@@ -178,10 +178,4 @@ class CallbackDeliveries:
         return timedelta(seconds=min(self.retry_max_seconds, self.retry_min_seconds * doubling))
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                await self.deliver_due()
-            except Exception:
-                _log.exception("hotline.callback_loop_failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.poll_seconds)
+        await repeat(self.deliver_due, stop, self.poll_seconds, log=_log, failed="hotline.callback_loop_failed")

@@ -22,6 +22,7 @@ from gateway.auth.sessions import exchange, open_session
 from gateway.auth.users import active_user, authenticate_user, staff_principal
 from gateway.runtime import Runtime
 from libs.kernel.auth import Principal
+from libs.kernel.presenters import from_row
 
 _MAX_FORM_BYTES = 16 * 1024
 # A username or client id, a password or secret: anything longer is no credential of ours (and is not hashed).
@@ -154,10 +155,5 @@ async def issue_token(request: Request, rt: Runtime) -> TokenResponse:
 
 def tokens_for(rt: Runtime, granted: Granted) -> TokenResponse:
     issued = rt.access_tokens.issue(granted.principal, password_change_required=granted.password_change_required)
-    return TokenResponse(
-        access_token=issued.access_token,
-        expires_in=issued.expires_in,
-        scope=granted.scope,
-        refresh_token=granted.refresh_token,
-        password_change_required=granted.password_change_required,
-    )
+    # The grant's scope, refresh token and password flag, with the token just issued.
+    return from_row(TokenResponse, granted, access_token=issued.access_token, expires_in=issued.expires_in)

@@ -17,6 +17,7 @@ from gateway.auth.passwords import SecretHasher
 from gateway.auth.schemas import UserCreate, UserOut
 from libs.contracts.staff import StaffRole
 from libs.kernel.auth import Principal, PrincipalKind, ensure_jurisdiction
+from libs.kernel.presenters import from_row
 
 ADMIN_USERNAME = "admin"
 
@@ -33,15 +34,8 @@ def staff_principal(user: User) -> Principal:
 
 
 def user_out(user: User) -> UserOut:
-    return UserOut(
-        user_id=str(user.id),
-        username=user.username,
-        display_name=user.display_name,
-        roles=sorted(user.roles),
-        region_code=user.region_code,
-        is_active=user.is_active,
-        reset_pending=user.must_change_password,
-        created_at=user.created_at,
+    return from_row(
+        UserOut, user, user_id=str(user.id), roles=sorted(user.roles), reset_pending=user.must_change_password
     )
 
 

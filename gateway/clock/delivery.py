@@ -18,7 +18,6 @@ process never needs the gateway to learn the date.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from dataclasses import dataclass, field
 
 import httpx
@@ -29,9 +28,10 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.clock.models import CLOCK_ROW, TrainingClockSetting
-from gateway.upstream_transport import UPSTREAM_ERRORS
+from gateway.upstream_transport import UPSTREAM_ERRORS, put_to_service
 from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal
 from libs.kernel.db import Database
+from libs.kernel.listening import repeat
 from libs.kernel.settings import Environment
 
 CLOCK_PATH = "/internal/v1/clock"
@@ -88,17 +88,8 @@ class ClockDeliveries:
     async def _put(self, name: str, row: TrainingClockSetting) -> bool:
         body = {"offset_days": row.offset_days, "version": row.version, "set_at": row.set_at.isoformat()}
         token = self.signer.sign(Principal.from_claims(row.actor))
-        try:
-            reply = await self.http.put(
-                f"{self.upstreams[name]}{CLOCK_PATH}", json=body, headers={INTERNAL_HEADER: token}
-            )
-        except UPSTREAM_ERRORS as exc:
-            _log.warning("clock.delivery_failed", service=name, error=type(exc.__cause__ or exc).__name__)
-            return False
-        if reply.status_code != 200:
-            _log.warning("clock.delivery_refused", service=name, status=reply.status_code)
-            return False
-        return True
+        url = f"{self.upstreams[name]}{CLOCK_PATH}"
+        return await put_to_service(self.http, name, url, body, token, log=_log, event="clock.delivery")
 
     async def applied(self, caller: Principal) -> dict[str, ServiceClock | None]:
         """Each service's own account of the offset it applies (None: it did not answer), asked as the caller."""
@@ -119,10 +110,4 @@ class ClockDeliveries:
     async def run(self, stop: asyncio.Event) -> None:
         if self.environment is Environment.production:
             return
-        while not stop.is_set():
-            try:
-                await self.deliver()
-            except Exception:
-                _log.exception("clock.delivery_loop_failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.poll_seconds)
+        await repeat(self.deliver, stop, self.poll_seconds, log=_log, failed="clock.delivery_loop_failed")

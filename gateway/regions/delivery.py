@@ -24,11 +24,11 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from gateway.regions.models import Region, RegionNameCursor
-from gateway.upstream_transport import UPSTREAM_ERRORS
+from gateway.upstream_transport import put_to_service
 from libs.contracts.staff import StaffRole
-from libs.kernel.auth import INTERNAL_HEADER, InternalTokens, Principal, PrincipalKind
+from libs.kernel.auth import InternalTokens, Principal, PrincipalKind
 from libs.kernel.db import Database
-from libs.kernel.listening import wait_any
+from libs.kernel.listening import repeat
 from libs.kernel.region_names import MAX_DELIVERED
 
 NAMES_PATH = "/internal/v1/region-names"
@@ -91,18 +91,10 @@ class RegionNameDeliveries:
         return cursor
 
     async def _put(self, service: str, names: list[dict[str, object]]) -> bool:
-        headers = {INTERNAL_HEADER: self.signer.sign(DELIVERER)}
-        try:
-            reply = await self.http.put(
-                f"{self.upstreams[service]}{NAMES_PATH}", json={"names": names}, headers=headers
-            )
-        except UPSTREAM_ERRORS as exc:
-            _log.warning("region_names.delivery_failed", service=service, error=type(exc.__cause__ or exc).__name__)
-            return False
-        if reply.status_code != 200:
-            _log.warning("region_names.delivery_refused", service=service, status=reply.status_code)
-            return False
-        return True
+        url, token = f"{self.upstreams[service]}{NAMES_PATH}", self.signer.sign(DELIVERER)
+        return await put_to_service(
+            self.http, service, url, {"names": names}, token, log=_log, event="region_names.delivery"
+        )
 
     async def _advance(self, service: str, revision: int) -> None:
         async with self.db.sessions.begin() as session:
@@ -117,10 +109,5 @@ class RegionNameDeliveries:
             )
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            self._wake.clear()
-            try:
-                await self.deliver()
-            except Exception:
-                _log.exception("region_names.delivery_loop_failed")
-            await wait_any(self._wake, stop, self.poll_seconds)
+        await repeat(self.deliver, stop, self.poll_seconds, log=_log, failed="region_names.delivery_loop_failed",
+                     wake=self._wake)  # fmt: skip

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import StringConstraints
 
+from libs.contracts.models import Input
 from libs.contracts.text import PersonName
 
 # A bank's code (ICBC, ABC, SXRCU): it goes into finance's CSV as it is.
@@ -13,10 +14,8 @@ BankCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{2,12}$")]
 AccountNo = Annotated[str, StringConstraints(pattern=r"^[0-9]{12,30}$")]
 
 
-class PayeeAccountIn(BaseModel):
+class PayeeAccountIn(Input):
     """The account a payment goes into, with the name it is held in."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     bank_code: BankCode
     account_no: AccountNo

@@ -17,6 +17,7 @@ from pydantic import AfterValidator
 
 from libs.contracts.ages import age_on
 from libs.contracts.clock import china_today
+from libs.contracts.invalid import InvalidValue
 
 # ISO 7064 MOD 11-2 as tabulated in GB 11643-1999 §8.2: weight i is 2^(17-i) mod 11, remainder r maps to
 # _CHECK_MAP[r].
@@ -33,13 +34,8 @@ _WHITESPACE = re.compile(r"\s+")
 _EARLIEST_BIRTH = date(1900, 1, 1)
 
 
-class InvalidIdNumber(ValueError):
-    """An identity number that fails GB 11643; `code` is stable and goes into API error bodies."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class InvalidIdNumber(InvalidValue):
+    """An identity number that fails GB 11643."""
 
 
 class Sex(StrEnum):

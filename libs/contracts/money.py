@@ -13,6 +13,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
+from libs.contracts.invalid import InvalidValue
+
 # At most 15 integer digits: comfortably above any roster total, and still exact in a PostgreSQL bigint of
 # fen.
 _AMOUNT = re.compile(r"(-?)(0|[1-9][0-9]{0,14})\.([0-9]{2})")
@@ -20,13 +22,8 @@ _MAX_FEN = 10**17 - 1
 _FEN = Decimal("0.01")
 
 
-class InvalidMoney(ValueError):
-    """A malformed or out-of-range amount; `code` is stable and goes into API error bodies."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class InvalidMoney(InvalidValue):
+    """A malformed or out-of-range amount."""
 
 
 def _in_range(fen: int) -> int:

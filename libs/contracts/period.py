@@ -16,17 +16,13 @@ from typing import Annotated
 from pydantic import AfterValidator
 
 from libs.contracts.dates import bounded_date
+from libs.contracts.invalid import InvalidValue
 
 _FORM = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
-class InvalidPeriod(ValueError):
-    """A malformed benefit month; `code` is stable and goes into API error bodies."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class InvalidPeriod(InvalidValue):
+    """A malformed benefit month."""
 
 
 @dataclass(frozen=True, slots=True, order=True)

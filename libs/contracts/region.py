@@ -15,14 +15,11 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
+from libs.contracts.invalid import InvalidValue
 
-class InvalidRegionCode(ValueError):
-    """A malformed region code or prefix; `code` is stable and goes into API error bodies."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class InvalidRegionCode(InvalidValue):
+    """A malformed region code or prefix."""
 
 
 class RegionLevel(StrEnum):

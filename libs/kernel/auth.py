@@ -167,6 +167,20 @@ def require_roles(*roles: StaffRole) -> Callable[[Principal], Awaitable[Principa
     return check
 
 
+def require_national_admin(not_admin: str, not_national: str) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency admitting only a system administrator of the whole country: what every region shares (reference
+    data, the training clock) is sent by the gateway as one. `not_admin`, `not_national`: why others are refused."""
+
+    async def check(principal: CurrentPrincipal) -> Principal:
+        if principal.kind is not PrincipalKind.staff or StaffRole.system_admin.value not in principal.roles:
+            raise RoleRequired(not_admin)
+        if principal.region_prefix != "":
+            raise RoleRequired(not_national)
+        return principal
+
+    return check
+
+
 def require_scope(scope: Scope) -> Callable[[Principal], Awaitable[Principal]]:
     async def check(principal: CurrentPrincipal) -> Principal:
         if principal.kind is not PrincipalKind.client or scope.value not in principal.scopes:

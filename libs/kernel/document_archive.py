@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import quote
 
@@ -41,6 +41,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.kernel.presenters import from_row
 
 PDF = "application/pdf"
 # The `responses=` of a route that answers with a kept PDF (OpenAPI shows the media type and the integrity header).
@@ -131,19 +133,10 @@ class KeptDocument:
 
 
 def _kept(row: Row[Any]) -> KeptDocument:
+    """The document from its row's columns of the same names (the file as bytes, whatever the driver gave)."""
     m = row._mapping
-    return KeptDocument(
-        id=m["id"],
-        kind=m["kind"],
-        subject_id=m["subject_id"],
-        number=m["number"],
-        title=m["title"],
-        issued_on=m["issued_on"],
-        sha256=m["sha256"],
-        created_at=m["created_at"],
-        created_by=m["created_by"],
-        pdf=bytes(m["pdf"]),
-    )
+    columns = {f.name: m[f.name] for f in fields(KeptDocument) if f.name != "pdf"}
+    return KeptDocument(**columns, pdf=bytes(m["pdf"]))
 
 
 async def next_sequence(session: AsyncSession, tables: DocumentTables, county_code: str, year: int) -> int:
@@ -225,16 +218,7 @@ class DocumentOut(BaseModel):
 
     @classmethod
     def of(cls, doc: KeptDocument) -> DocumentOut:
-        return cls(
-            id=doc.id,
-            kind=doc.kind,
-            title=doc.title,
-            number=doc.number,
-            issued_on=doc.issued_on,
-            sha256=doc.sha256,
-            created_at=doc.created_at,
-            created_by=doc.created_by,
-        )
+        return from_row(cls, doc)
 
 
 def pdf_response(doc: KeptDocument, filename: str) -> Response:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import asyncpg
 import structlog
@@ -60,3 +61,28 @@ async def wait_any(wake: asyncio.Event, stop: asyncio.Event, seconds: float) -> 
     finally:
         for waiter in waiters:
             waiter.cancel()
+
+
+async def repeat(
+    do: Callable[[], Awaitable[object]],
+    stop: asyncio.Event,
+    seconds: float,
+    *,
+    log: Any,
+    failed: str,
+    wake: asyncio.Event | None = None,
+) -> None:
+    """Do `do` until `stop`, waiting `seconds` between passes (or, with `wake`, until it is set): how a background loop
+    runs. A failed pass is logged on `log` as `failed` and changes nothing else: the next pass tries again."""
+    while not stop.is_set():
+        if wake is not None:
+            wake.clear()  # before the pass: a wake during it brings the next one at once
+        try:
+            await do()
+        except Exception:
+            log.exception(failed)
+        if wake is None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), seconds)
+        else:
+            await wait_any(wake, stop, seconds)

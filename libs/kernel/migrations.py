@@ -7,13 +7,13 @@ independently (one migrate job per service in production).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from alembic import command, op
 from alembic.config import Config
-from sqlalchemy import Column, Connection, MetaData, TextClause, text
+from sqlalchemy import Column, Connection, MetaData, Table, TextClause, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.types import TypeEngine
 
@@ -74,75 +74,58 @@ def run_env(context: Any) -> None:
     asyncio.run(main())
 
 
-def create_messaging_tables_v1(connection: Connection, schema: str) -> None:
-    """Revision 0001 of every service: outbox, inbox, dead letters and probe receipts as they stood at v1.
-
-    Called from migrations, which must stay frozen: a later change to these tables is a new revision, not an edit here.
-    """
-    tables = MessagingTables(MetaData(schema=schema))
-    for table in (tables.outbox, tables.inbox, tables.dead_letters, tables.probe_receipts):
-        table.create(connection, checkfirst=True)
+Revision = tuple[Callable[[], None], Callable[[], None]]
 
 
-def drop_messaging_tables_v1(connection: Connection, schema: str) -> None:
-    tables = MessagingTables(MetaData(schema=schema))
-    for table in (tables.probe_receipts, tables.dead_letters, tables.inbox, tables.outbox):
-        table.drop(connection, checkfirst=True)
-
-
-def messaging_revision_v1(schema: str) -> tuple[Callable[[], None], Callable[[], None]]:
-    """`upgrade` and `downgrade` of every service's revision 0001: the messaging tables above, in its schema."""
+def tables_revision(schema: str, tables: Callable[[MetaData], Sequence[Table]]) -> Revision:
+    """`upgrade` and `downgrade` of a revision that adds `tables` (as made on the schema's metadata): created in their
+    order, dropped in the reverse one."""
 
     def upgrade() -> None:
-        create_messaging_tables_v1(op.get_bind(), schema)
-
-    def downgrade() -> None:
-        drop_messaging_tables_v1(op.get_bind(), schema)
-
-    return upgrade, downgrade
-
-
-def training_clock_revision(schema: str) -> tuple[Callable[[], None], Callable[[], None]]:
-    """`upgrade` and `downgrade` of every service's revision that adds the training clock's table (issue 21)."""
-
-    def upgrade() -> None:
-        MessagingTables(MetaData(schema=schema)).training_clock.create(op.get_bind(), checkfirst=True)
-
-    def downgrade() -> None:
-        MessagingTables(MetaData(schema=schema)).training_clock.drop(op.get_bind(), checkfirst=True)
-
-    return upgrade, downgrade
-
-
-def region_names_revision(schema: str) -> tuple[Callable[[], None], Callable[[], None]]:
-    """`upgrade` and `downgrade` of every service's revision that adds the region names' table (issue 22)."""
-
-    def upgrade() -> None:
-        MessagingTables(MetaData(schema=schema)).region_names.create(op.get_bind(), checkfirst=True)
-
-    def downgrade() -> None:
-        MessagingTables(MetaData(schema=schema)).region_names.drop(op.get_bind(), checkfirst=True)
-
-    return upgrade, downgrade
-
-
-def documents_revision(schema: str) -> tuple[Callable[[], None], Callable[[], None]]:
-    """`upgrade` and `downgrade` of a service's revision that adds the printed documents' tables (issue 22)."""
-
-    def upgrade() -> None:
-        tables = DocumentTables(MetaData(schema=schema))
-        for table in (tables.numbers, tables.documents):
+        for table in tables(MetaData(schema=schema)):
             table.create(op.get_bind(), checkfirst=True)
 
     def downgrade() -> None:
-        tables = DocumentTables(MetaData(schema=schema))
-        for table in (tables.documents, tables.numbers):
+        for table in reversed(tables(MetaData(schema=schema))):
             table.drop(op.get_bind(), checkfirst=True)
 
     return upgrade, downgrade
 
 
-def inbox_pruning_revision(schema: str) -> tuple[Callable[[], None], Callable[[], None]]:
+def _messaging_tables_v1(metadata: MetaData) -> Sequence[Table]:
+    tables = MessagingTables(metadata)
+    return (tables.outbox, tables.inbox, tables.dead_letters, tables.probe_receipts)
+
+
+def messaging_revision_v1(schema: str) -> Revision:
+    """Every service's revision 0001: outbox, inbox, dead letters and probe receipts as they stood at v1.
+
+    Called from migrations, which must stay frozen: a later change to these tables is a new revision, not an edit here.
+    """
+    return tables_revision(schema, _messaging_tables_v1)
+
+
+def training_clock_revision(schema: str) -> Revision:
+    """Every service's revision that adds the training clock's table (issue 21)."""
+    return tables_revision(schema, lambda metadata: (MessagingTables(metadata).training_clock,))
+
+
+def region_names_revision(schema: str) -> Revision:
+    """Every service's revision that adds the region names' table (issue 22)."""
+    return tables_revision(schema, lambda metadata: (MessagingTables(metadata).region_names,))
+
+
+def documents_revision(schema: str) -> Revision:
+    """A service's revision that adds the printed documents' tables (issue 22): their numbering, then the documents."""
+    return tables_revision(schema, _document_tables)
+
+
+def _document_tables(metadata: MetaData) -> Sequence[Table]:
+    tables = DocumentTables(metadata)
+    return (tables.numbers, tables.documents)
+
+
+def inbox_pruning_revision(schema: str) -> Revision:
     """`upgrade` and `downgrade` of every service's revision that indexes the inbox for pruning (issue 23)."""
 
     def upgrade() -> None:

@@ -19,10 +19,8 @@ from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from libs.contracts.staff import StaffRole
-from libs.kernel.auth import CurrentPrincipal, Principal, PrincipalKind
+from libs.kernel.auth import Principal, require_national_admin
 from libs.kernel.db import DbSession
-from libs.kernel.errors import RoleRequired
 
 # The lengths of the levels of an administrative code: province, city, county, township, village.
 LEVELS = (2, 4, 6, 9, 12)
@@ -96,13 +94,11 @@ class NamesKept(BaseModel):
     kept: int  # how many names were new or newer than the ones held
 
 
-def _national_admin(principal: CurrentPrincipal) -> Principal:
-    # Names are the whole country's reference data: only the gateway, acting as a national administrator, sends them.
-    if principal.kind is not PrincipalKind.staff or StaffRole.system_admin.value not in principal.roles:
-        raise RoleRequired("Region names are delivered by the gateway as a system_admin")
-    if principal.region_prefix != "":
-        raise RoleRequired("Region names are delivered by the gateway for the whole country")
-    return principal
+# Names are the whole country's reference data: only the gateway, acting as a national administrator, sends them.
+_national_admin = require_national_admin(
+    "Region names are delivered by the gateway as a system_admin",
+    "Region names are delivered by the gateway for the whole country",
+)
 
 
 async def keep_names(session: AsyncSession, table: Table, names: Iterable[DeliveredName]) -> int:

@@ -14,7 +14,6 @@ delivery (409 `clock_fixed_in_production`), as the gateway refuses the setting.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
@@ -27,9 +26,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from libs.contracts.clock import business_date
 from libs.contracts.dates import Instant
-from libs.contracts.staff import StaffRole
-from libs.kernel.auth import CurrentPrincipal, Principal, PrincipalKind
-from libs.kernel.errors import Conflict, RoleRequired
+from libs.kernel.auth import Principal, require_national_admin
+from libs.kernel.errors import Conflict
+from libs.kernel.listening import repeat
 from libs.kernel.settings import Environment
 
 # A year and a month: enough to walk a procedure, a review year or an annual campaign through; more is a typo.
@@ -87,13 +86,8 @@ class TrainingClock:
         """Re-read the row every `refresh_seconds` until `stop`; a failed read keeps the last offset and is retried."""
         if self.environment is Environment.production:
             return
-        while not stop.is_set():
-            try:
-                await self.load(sessions, table)
-            except Exception:
-                _log.exception("training_clock.read_failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.refresh_seconds)
+        await repeat(lambda: self.load(sessions, table), stop, self.refresh_seconds, log=_log,
+                     failed="training_clock.read_failed")  # fmt: skip
 
     async def ready(self) -> None:
         """Readiness: a process that has not yet read its offset must not take requests on the real calendar."""
@@ -139,15 +133,11 @@ class ClockState(BaseModel):
     business_date: date
 
 
-def _whole_country_admin(principal: CurrentPrincipal) -> Principal:
-    # The offset moves every region's date: only an administrator of the whole country may deliver it.
-    if principal.kind is not PrincipalKind.staff or StaffRole.system_admin.value not in principal.roles:
-        raise RoleRequired("The training clock needs the role system_admin")
-    if principal.region_prefix != "":
-        raise RoleRequired("The training clock is the whole system's: only a national system_admin may set it")
-    return principal
-
-
+# The offset moves every region's date: only an administrator of the whole country may deliver it.
+_whole_country_admin = require_national_admin(
+    "The training clock needs the role system_admin",
+    "The training clock is the whole system's: only a national system_admin may set it",
+)
 NationalAdmin = Annotated[Principal, Depends(_whole_country_admin)]
 
 

@@ -11,14 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from libs.contracts.invalid import InvalidValue
 
-class InvalidSchedule(ValueError):
-    """A year schedule that contradicts itself; `code` is stable and goes into API error bodies."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class InvalidSchedule(InvalidValue):
+    """A year schedule that contradicts itself."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,19 +9,18 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import StringConstraints
 
 from libs.contracts.id_number import IdNumberStr
+from libs.contracts.models import Tolerant
 
 # Identifiers are opaque strings chosen by the producing service.
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
-class EventPayload(BaseModel):
+class EventPayload(Tolerant):
     """Base of every payload: immutable, tolerant of unknown fields, typed by `event_type`."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
 
     # The CloudEvents `type`, which is also the Kafka topic name.
     event_type: ClassVar[str]
@@ -30,10 +29,8 @@ class EventPayload(BaseModel):
     schema_version: ClassVar[int] = 1
 
 
-class PersonRef(BaseModel):
+class PersonRef(Tolerant):
     """A person named in an event."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
 
     id_number: IdNumberStr
     name: Text

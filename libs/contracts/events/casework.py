@@ -5,11 +5,12 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, Field
 
 from libs.contracts.events.base import EventPayload, Id, MemberRef, PersonRef, Text
 from libs.contracts.events.intake import SealedBankAccount
 from libs.contracts.id_number import IdNumberStr
+from libs.contracts.models import Tolerant
 from libs.contracts.money import MoneyStr
 from libs.contracts.period import PeriodStr
 from libs.contracts.programs import Program
@@ -88,9 +89,7 @@ class EntitlementChanged(EventPayload):
     payment_account: SealedBankAccount | None = None
 
 
-class HouseholdSnapshot(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
+class HouseholdSnapshot(Tolerant):
     household_id: Id
     region_code: RegionCodeStr
     head_id_number: IdNumberStr | None = None
@@ -99,9 +98,7 @@ class HouseholdSnapshot(BaseModel):
     closed: bool = False
 
 
-class HouseholdChange(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
+class HouseholdChange(Tolerant):
     kind: HouseholdChangeKind
     id_number: IdNumberStr | None = None
     detail: str = ""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, model_validator
+from pydantic import AwareDatetime, model_validator
 
 from libs.contracts.events.base import EventPayload, Id, PersonRef, Text
 from libs.contracts.id_number import IdNumberStr
+from libs.contracts.models import Tolerant
 from libs.contracts.region import RegionCodeStr
 
 
@@ -40,10 +41,8 @@ class ComplaintSubstantiated(EventPayload):
         return self
 
 
-class Contact(BaseModel):
+class Contact(Tolerant):
     """The person asking for help; the identity number is often unknown on a hotline call."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
 
     name: Text
     id_number: IdNumberStr | None = None

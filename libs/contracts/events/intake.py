@@ -6,10 +6,11 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, Field
 
 from libs.contracts.events.base import EventPayload, Id, MemberRef, PersonRef, Text
 from libs.contracts.id_number import IdNumberStr
+from libs.contracts.models import Tolerant
 from libs.contracts.money import MoneyStr
 from libs.contracts.programs import Program
 from libs.contracts.region import RegionCodeStr
@@ -32,17 +33,13 @@ class AssetKind(StrEnum):
     OTHER = "other"
 
 
-class DeclaredIncome(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
+class DeclaredIncome(Tolerant):
     member_id_number: IdNumberStr
     kind: IncomeKind
     amount_12_months: MoneyStr
 
 
-class DeclaredAsset(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
+class DeclaredAsset(Tolerant):
     member_id_number: IdNumberStr | None = None
     kind: AssetKind
     description: str = ""
@@ -68,10 +65,8 @@ class CloseRelation(StrEnum):
     CHILD_SPOUSE_PARENT = "child_spouse_parent"
 
 
-class DeclaredRelative(BaseModel):
+class DeclaredRelative(Tolerant):
     """One declared relation between a household member and a staff or village-committee member."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
 
     member_id_number: IdNumberStr
     staff_name: Text
@@ -81,10 +76,8 @@ class DeclaredRelative(BaseModel):
     relation: CloseRelation
 
 
-class CloseRelativeDeclaration(BaseModel):
+class CloseRelativeDeclaration(Tolerant):
     """Whether a member is a close relative of assistance staff (DOMAIN.md §7); matching cross-checks it."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
 
     declared: bool
     # The first declared relation (kept for consumers built before `relatives`).
@@ -93,10 +86,8 @@ class CloseRelativeDeclaration(BaseModel):
     relatives: tuple[DeclaredRelative, ...] = ()
 
 
-class MemberDetails(BaseModel):
+class MemberDetails(Tolerant):
     """What eligibility rules need about a member (DOMAIN.md §2); health stays a flag, never a diagnosis."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
 
     id_number: IdNumberStr
     birth_date: dt.date
@@ -107,30 +98,24 @@ class MemberDetails(BaseModel):
     employment: str
 
 
-class DeclaredObligor(BaseModel):
+class DeclaredObligor(Tolerant):
     """A legal supporter living apart (赡养/抚养/扶养义务人); matching checks dibao and tekun obligors (§5)."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
 
     person: PersonRef
     relation: Text
     support_monthly: MoneyStr
 
 
-class DeclaredExpenditure(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
+class DeclaredExpenditure(Tolerant):
     kind: Text
     amount_12_months: MoneyStr
 
 
-class SealedBankAccount(BaseModel):
+class SealedBankAccount(Tolerant):
     """The payment account, never in clear on the broker: sealed with the deployment's PII key (DOMAIN.md §9, §11).
 
     `account_no_sealed` is `PiiVault.encrypt(account_no, context=BANK_ACCOUNT_SEAL_CONTEXT)`; only casework opens it.
     """
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
 
     bank_code: Text
     holder_name: Text

@@ -6,10 +6,11 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
+from pydantic import AwareDatetime, Field, JsonValue
 
 from libs.contracts.events.base import EventPayload, Id, PersonRef, Text
 from libs.contracts.id_number import IdNumberStr
+from libs.contracts.models import Tolerant
 
 # Registry sources are the `source` values of CONTRACTS.md §5 (death, prison, vehicle, ...). They stay plain
 # strings here so that a new feed does not break consumers that have not been redeployed.
@@ -25,9 +26,7 @@ class FindingOutcome(StrEnum):
     UNAVAILABLE = "unavailable"  # the source could not be checked; the report says so rather than "clear"
 
 
-class VerificationFinding(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
+class VerificationFinding(Tolerant):
     member_id_number: IdNumberStr
     source: Source
     outcome: FindingOutcome

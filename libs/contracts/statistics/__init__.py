@@ -8,7 +8,11 @@ console and the monthly report put the five answers side by side. Each service n
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from pydantic import BaseModel, ConfigDict
+
+from libs.contracts.programs import PROGRAM_NAMES, Program
 
 
 class FigureSet(BaseModel):
@@ -36,3 +40,18 @@ class MonthlyFigures(BaseModel):
 # Figure key → (Chinese label, unit): "户", "人", "件", "个" (villages), "元" (stored in fen) or "%" (stored in tenths
 # of a percent).
 Labels = dict[str, tuple[str, str]]
+
+
+def in_unit(unit: str, labels: Mapping[str, str]) -> Labels:
+    """Figures counted in one unit: figure key → Chinese label, each with `unit`."""
+    return {key: (label, unit) for key, label in labels.items()}
+
+
+def per_program(programs: Iterable[Program], figures: Labels) -> Labels:
+    """Each figure once per program, program by program: key `<figure>_<program>`, the program's name before the
+    figure's label."""
+    return {
+        f"{key}_{program}": (f"{PROGRAM_NAMES[program]}{label}", unit)
+        for program in programs
+        for key, (label, unit) in figures.items()
+    }

@@ -7,15 +7,11 @@ online form. Closed means resolved or returned in the month; on time compares th
 
 from __future__ import annotations
 
-from libs.contracts.statistics import Labels
+from libs.contracts.ledger_words import COMPLAINT_CATEGORIES
+from libs.contracts.statistics import Labels, in_unit
 
-CATEGORIES: dict[str, str] = {
-    "complaint": "投诉",
-    "report": "举报",
-    "help": "求助",
-    "consultation": "咨询",
-    "suggestion": "建议",
-}
+# The categories in the ledger's words.
+CATEGORIES: dict[str, str] = COMPLAINT_CATEGORIES
 # 12345 work orders by their source; staff-logged items by their channel ("online" gathers web, WeChat, app, online).
 CHANNELS: dict[str, str] = {
     "hotline": "12345热线工单",
@@ -25,14 +21,17 @@ CHANNELS: dict[str, str] = {
     "online": "网上留言",
 }
 
-LABELS: Labels = {
-    "received": ("收到投诉举报", "件"),
-    **{f"received_category_{key}": (f"收到（{label}）", "件") for key, label in CATEGORIES.items()},
-    **{f"received_channel_{key}": (f"收到（{label}）", "件") for key, label in CHANNELS.items()},
-    "closed": ("办结", "件"),
-    "closed_on_time": ("按期办结", "件"),
-    "closed_late": ("超期办结", "件"),
-    "open_overdue": ("月末未办结且已超期", "件"),
-    "real_name_closed": ("实名件办结", "件"),
-    "real_name_with_feedback": ("实名件书面反馈", "件"),
-}
+LABELS: Labels = in_unit(
+    "件",
+    {
+        "received": "收到投诉举报",
+        **{f"received_category_{key}": f"收到（{label}）" for key, label in CATEGORIES.items()},
+        **{f"received_channel_{key}": f"收到（{label}）" for key, label in CHANNELS.items()},
+        "closed": "办结",
+        "closed_on_time": "按期办结",
+        "closed_late": "超期办结",
+        "open_overdue": "月末未办结且已超期",
+        "real_name_closed": "实名件办结",
+        "real_name_with_feedback": "实名件书面反馈",
+    },
+)

@@ -4,8 +4,8 @@ failed, payments held at the month's end, recoveries raised and recovered, tempo
 
 from __future__ import annotations
 
-from libs.contracts.programs import PROGRAM_NAMES, Program
-from libs.contracts.statistics import Labels
+from libs.contracts.programs import Program
+from libs.contracts.statistics import Labels, per_program
 
 # The programs of the monthly rosters; temporary grants are paid by payment orders of their own.
 PROGRAMS: tuple[Program, ...] = tuple(p for p in Program if p is not Program.TEMPORARY)
@@ -17,18 +17,16 @@ HOLD_KINDS: dict[str, str] = {
 }
 
 
-def program_keys(program: Program) -> Labels:
-    name = PROGRAM_NAMES[program]
-    return {
-        f"paid_regular_fen_{program}": (f"{name}本月应发已发放金额", "元"),
-        f"paid_arrears_fen_{program}": (f"{name}补发已发放金额", "元"),
-        f"paid_one_off_fen_{program}": (f"{name}一次性补贴已发放金额", "元"),
-        f"lines_paid_{program}": (f"{name}发放成功笔数", "件"),
-    }
-
-
 LABELS: Labels = {
-    **{k: v for p in PROGRAMS for k, v in program_keys(p).items()},
+    **per_program(
+        PROGRAMS,
+        {
+            "paid_regular_fen": ("本月应发已发放金额", "元"),
+            "paid_arrears_fen": ("补发已发放金额", "元"),
+            "paid_one_off_fen": ("一次性补贴已发放金额", "元"),
+            "lines_paid": ("发放成功笔数", "件"),
+        },
+    ),
     "paid_fen": ("本月花名册发放成功金额合计", "元"),
     "lines_paid": ("本月花名册发放成功笔数", "件"),
     "lines_failed": ("本月花名册发放失败笔数", "件"),

@@ -8,7 +8,7 @@ taken at the month's end (now, for the current month). Decisions are casework's,
 from __future__ import annotations
 
 from libs.contracts.programs import PROGRAM_NAMES
-from libs.contracts.statistics import Labels
+from libs.contracts.statistics import Labels, in_unit
 
 CHANNELS: dict[str, str] = {
     "counter": "窗口受理",
@@ -18,18 +18,21 @@ CHANNELS: dict[str, str] = {
 }
 
 
-LABELS: Labels = {
-    "received": ("收到申请", "件"),
-    **{f"received_channel_{key}": (f"收到申请（{label}）", "件") for key, label in CHANNELS.items()},
-    **{f"received_program_{p.value}": (f"收到申请（{label}）", "件") for p, label in PROGRAM_NAMES.items()},
-    "accepted": ("受理", "件"),
-    "returned": ("退回补正", "件"),
-    "withdrawn": ("撤回申请", "件"),
-    "approved": ("审批同意", "件"),
-    "refused": ("不予批准", "件"),
-    "decided_on_time": ("在法定时限内办结", "件"),
-    "decided_late": ("超过法定时限办结", "件"),
-    "open_overdue": ("月末仍在办且已超期", "件"),
-    "leads_raised": ("主动发现线索", "件"),
-    "leads_to_applications": ("线索转为申请", "件"),
-}
+LABELS: Labels = in_unit(
+    "件",
+    {
+        "received": "收到申请",
+        **{f"received_channel_{key}": f"收到申请（{label}）" for key, label in CHANNELS.items()},
+        **{f"received_program_{p.value}": f"收到申请（{label}）" for p, label in PROGRAM_NAMES.items()},
+        "accepted": "受理",
+        "returned": "退回补正",
+        "withdrawn": "撤回申请",
+        "approved": "审批同意",
+        "refused": "不予批准",
+        "decided_on_time": "在法定时限内办结",
+        "decided_late": "超过法定时限办结",
+        "open_overdue": "月末仍在办且已超期",
+        "leads_raised": "主动发现线索",
+        "leads_to_applications": "线索转为申请",
+    },
+)

@@ -6,7 +6,7 @@ the stock of hits still unresolved past their deadline at the month's end (now, 
 
 from __future__ import annotations
 
-from libs.contracts.statistics import Labels
+from libs.contracts.statistics import Labels, in_unit
 
 # The registries matching reads (services.matching.sources.SOURCES, one key each; a test checks they agree).
 SOURCES: dict[str, str] = {
@@ -35,12 +35,14 @@ _OUTCOMES: dict[str, str] = {
 }
 
 LABELS: Labels = {
-    **{key: (label, "件") for key, label in _OUTCOMES.items()},
-    "open_overdue": ("月末逾期未核实", "件"),
+    **in_unit("件", {**_OUTCOMES, "open_overdue": "月末逾期未核实"}),
     "deaths_found": ("发现死亡人员", "人"),
-    **{
-        f"{outcome}_{source}": (f"{label}（{name}）", "件")
-        for outcome, label in _OUTCOMES.items()
-        for source, name in SOURCES.items()
-    },
+    **in_unit(
+        "件",
+        {
+            f"{outcome}_{source}": f"{label}（{name}）"
+            for outcome, label in _OUTCOMES.items()
+            for source, name in SOURCES.items()
+        },
+    ),
 }
