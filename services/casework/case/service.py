@@ -19,7 +19,8 @@ from libs.contracts.money import Money
 from libs.contracts.period import Period
 from libs.contracts.programs import Program
 from libs.contracts.staff import StaffRole
-from libs.kernel.auth import Principal, ensure_jurisdiction
+from libs.kernel.auth import Principal
+from libs.kernel.lookup import get_within
 from services.casework.case import content as case_content
 from services.casework.case import deaths, decisions, evaluation, member_changes, review_outcome, simplified
 from services.casework.case.commitment import ensure_commitment
@@ -60,10 +61,7 @@ _log = structlog.get_logger("casework.cases")
 
 
 async def load_for_action(session: AsyncSession, principal: Principal, case_id: str) -> Case:
-    case = await session.get(Case, case_id, with_for_update=True)
-    if case is None:
-        raise CaseNotFound(f"No case {case_id}")
-    ensure_jurisdiction(principal, case.region_code)
+    case = await get_within(session, principal, Case, case_id, CaseNotFound(f"No case {case_id}"), lock=True)
     await ensure_not_recused(session, principal, case=case)
     return case
 
