@@ -275,19 +275,11 @@ async def _gradual_exit(
     ent = next(e for e in state.entitlements if e.program == program)
     # Each step of the exit, then the stop, as successive `entitlement-changed` events: a later event overrides the
     # months it covers (libs.contracts.entitlements.MonthOverlay), so consumers see the steps and then nothing.
-    pieces: list[tuple[str, str | None, int, EntitlementStatus | None]] = [
-        (str(s.first), str(s.last), s.amount_fen, None) for s in steps
+    pieces = [
+        registry.Step(effective_from=str(s.first), effective_to=str(s.last), amount_fen=s.amount_fen) for s in steps
     ]
-    pieces.append((str(stop_month), None, 0, EntitlementStatus.STOPPED))
-    for first, last, amount_fen, status in pieces:
-        await registry.publish_entitlement(
-            session,
-            ctx,
-            household,
-            state,
-            ent,
-            effective_from=first,
-            effective_to=last,
-            amount_fen=amount_fen,
-            status=status,
-        )
+    pieces.append(
+        registry.Step(effective_from=str(stop_month), effective_to=None, amount_fen=0, status=EntitlementStatus.STOPPED)
+    )
+    for piece in pieces:
+        await registry.publish_entitlement(session, ctx, household, state, ent, **piece)
