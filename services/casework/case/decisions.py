@@ -124,16 +124,15 @@ async def _pay_proposed(
     start: Period,
 ) -> None:
     """The household's entitlement to the case's program becomes the proposed amount from `start`."""
-    await registry.set_entitlement(
+    await registry.pay_entitlement(
         session,
         ctx,
         household,
-        program=Program(case.program),
-        status=EntitlementStatus.ACTIVE,
-        monthly_amount_fen=_proposal(case).amount_fen,
+        Program(case.program),
+        _proposal(case).amount_fen,
         effective_from=str(start),
-        beneficiary_id_number=(sealed or SealedProposal()).beneficiary_id_number,
         case_id=case.id,
+        beneficiary_id_number=(sealed or SealedProposal()).beneficiary_id_number,
     )
 
 
@@ -216,16 +215,7 @@ async def _stop(
 ) -> None:
     program = Program(case.program)
     removed = await registry.remove_members(session, ctx, household, leaving) if leaving else []
-    await registry.set_entitlement(
-        session,
-        ctx,
-        household,
-        program=program,
-        status=EntitlementStatus.STOPPED,
-        monthly_amount_fen=0,
-        effective_from=str(start),
-        case_id=case.id,
-    )
+    await registry.stop_entitlement(session, ctx, household, program, effective_from=str(start), case_id=case.id)
     changes = [
         HouseholdChange(kind=HouseholdChangeKind.MEMBER_REMOVED, id_number=i, detail=leaving[i]) for i in removed
     ]

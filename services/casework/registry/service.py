@@ -190,6 +190,47 @@ async def set_entitlement(
     return row
 
 
+async def pay_entitlement(
+    session: AsyncSession,
+    ctx: Casework,
+    household: Household,
+    program: Program,
+    monthly_amount_fen: int,
+    *,
+    effective_from: str,
+    case_id: str | None,
+    beneficiary_id_number: str | None = None,
+) -> Entitlement:
+    """The household's entitlement under `program` pays `monthly_amount_fen` a month from `effective_from` on."""
+    return await set_entitlement(
+        session,
+        ctx,
+        household,
+        program=program,
+        status=EntitlementStatus.ACTIVE,
+        monthly_amount_fen=monthly_amount_fen,
+        effective_from=effective_from,
+        beneficiary_id_number=beneficiary_id_number,
+        case_id=case_id,
+    )
+
+
+async def stop_entitlement(
+    session: AsyncSession, ctx: Casework, household: Household, program: Program, *, effective_from: str, case_id: str
+) -> Entitlement:
+    """The household's entitlement under `program` stops (pays nothing) from `effective_from` on."""
+    return await set_entitlement(
+        session,
+        ctx,
+        household,
+        program=program,
+        status=EntitlementStatus.STOPPED,
+        monthly_amount_fen=0,
+        effective_from=effective_from,
+        case_id=case_id,
+    )
+
+
 async def record_version(
     session: AsyncSession,
     ctx: Casework,
