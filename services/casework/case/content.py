@@ -29,6 +29,7 @@ from libs.contracts.events.matching import VerificationFinding
 from libs.contracts.id_number import IdNumber
 from libs.contracts.money import Money
 from libs.contracts.programs import Program
+from libs.kernel.presenters import from_row
 from services.casework.benefit.rules import (
     AssetItem,
     BenefitInput,
@@ -236,16 +237,7 @@ def from_application(e: ApplicationSubmitted) -> CaseContent:
 
 def from_household(state: HouseholdState, trigger: dict[str, JsonValue]) -> CaseContent:
     return CaseContent(
-        members=tuple(
-            CaseMember(
-                id_number=m.id_number,
-                name=m.name,
-                relation=m.relation,
-                birth_date=m.birth_date,
-                details=Circumstances.model_validate(m.details),
-            )
-            for m in state.members
-        ),
+        members=tuple(from_row(CaseMember, m, details=Circumstances.model_validate(m.details)) for m in state.members),
         applicant_id_number=state.head_id_number or (state.members[0].id_number if state.members else None),
         declared_income=(),
         obligor_support_monthly_fen=0,
