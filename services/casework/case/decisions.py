@@ -10,7 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.base import PersonRef
-from libs.contracts.events.casework import CaseOutcome, EntitlementStatus, HouseholdChange, HouseholdChangeKind
+from libs.contracts.events.casework import (
+    CaseDecided,
+    CaseOutcome,
+    EntitlementStatus,
+    HouseholdChange,
+    HouseholdChangeKind,
+)
 from libs.contracts.period import Period
 from libs.contracts.programs import Program
 from libs.kernel.auth import Principal
@@ -273,3 +279,29 @@ async def _gradual_exit(
     )
     for piece in pieces:
         await registry.publish_entitlement(session, ctx, household, state, ent, **piece)
+
+
+async def publish_decided(
+    session: AsyncSession,
+    ctx: Casework,
+    case: Case,
+    outcome: CaseOutcome,
+    reasons: tuple[str, ...],
+    effective_month: str | None,
+) -> None:
+    """`case-decided`, once the registry carries the outcome (a decision's, or an appeal's that overturns one)."""
+    await ctx.publish(
+        session,
+        CaseDecided(
+            case_id=case.id,
+            application_id=case.application_id,
+            household_id=case.household_id,
+            program=Program(case.program),
+            outcome=outcome,
+            reasons=reasons,
+            effective_month=effective_month,
+            decided_at=ctx.now(),
+        ),
+        subject=f"case/{case.id}",
+        key=case.household_id or case.id,
+    )

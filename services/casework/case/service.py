@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import business_date
-from libs.contracts.events.casework import CaseDecided, CaseOutcome
+from libs.contracts.events.casework import CaseOutcome
 from libs.contracts.id_number import mask_name
 from libs.contracts.money import Money
 from libs.contracts.period import Period
@@ -361,20 +361,8 @@ async def decide(session: AsyncSession, ctx: Casework, who: Principal, case_id: 
     elif outcome is not CaseOutcome.REJECTED:
         await decisions.review(session, ctx, case, content.proposal, standards, start)
     case.effective_month = None if outcome is CaseOutcome.REJECTED else str(start)
-    await ctx.publish(
-        session,
-        CaseDecided(
-            case_id=case.id,
-            application_id=case.application_id,
-            household_id=case.household_id,
-            program=Program(case.program),
-            outcome=outcome,
-            reasons=tuple(r for r in reasons if r.strip()),
-            effective_month=case.effective_month,
-            decided_at=ctx.now(),
-        ),
-        subject=f"case/{case.id}",
-        key=case.household_id or case.id,
+    await decisions.publish_decided(
+        session, ctx, case, outcome, tuple(r for r in reasons if r.strip()), case.effective_month
     )
     record(session, case, actor=who, action=action, status_from=before, detail=outcome.value, at=ctx.now())
     _log.info("case.decided", case_id=case.id, outcome=outcome.value)
