@@ -26,6 +26,7 @@ from libs.contracts.events.casework import (
 from libs.contracts.events.intake import SealedBankAccount
 from libs.contracts.money import Money
 from libs.contracts.programs import Program
+from libs.kernel.presenters import from_row
 from services.casework.context import DETAILS_CONTEXT, ID_NUMBER_CONTEXT, SNAPSHOT_CONTEXT, Casework
 from services.casework.registry.models import (
     Entitlement,
@@ -155,10 +156,10 @@ async def set_entitlement(
     session: AsyncSession,
     ctx: Casework,
     household: Household,
-    *,
     program: Program,
     status: EntitlementStatus,
     monthly_amount_fen: int,
+    *,
     effective_from: str,
     effective_to: str | None = None,
     beneficiary_id_number: str | None = None,
@@ -206,9 +207,9 @@ async def pay_entitlement(
         session,
         ctx,
         household,
-        program=program,
-        status=EntitlementStatus.ACTIVE,
-        monthly_amount_fen=monthly_amount_fen,
+        program,
+        EntitlementStatus.ACTIVE,
+        monthly_amount_fen,
         effective_from=effective_from,
         beneficiary_id_number=beneficiary_id_number,
         case_id=case_id,
@@ -220,14 +221,7 @@ async def stop_entitlement(
 ) -> Entitlement:
     """The household's entitlement under `program` stops (pays nothing) from `effective_from` on."""
     return await set_entitlement(
-        session,
-        ctx,
-        household,
-        program=program,
-        status=EntitlementStatus.STOPPED,
-        monthly_amount_fen=0,
-        effective_from=effective_from,
-        case_id=case_id,
+        session, ctx, household, program, EntitlementStatus.STOPPED, 0, effective_from=effective_from, case_id=case_id
     )
 
 
@@ -269,10 +263,9 @@ async def record_version(
 
 
 def snapshot_of(state: HouseholdState) -> HouseholdSnapshot:
-    return HouseholdSnapshot(
-        household_id=state.household_id,
-        region_code=state.region_code,
-        head_id_number=state.head_id_number,
+    return from_row(
+        HouseholdSnapshot,
+        state,
         members=_member_refs(state),
         programs=tuple(Program(p) for p in state.programs()),
         closed=state.status == HouseholdStatus.CLOSED,
