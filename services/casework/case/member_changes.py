@@ -20,6 +20,7 @@ from libs.contracts.events.casework import CaseOutcome, HouseholdChange, Househo
 from libs.contracts.events.intake import DeclaredIncome
 from libs.contracts.id_number import IdNumber, mask_name
 from libs.contracts.money import Money
+from libs.kernel.presenters import from_row
 from services.casework.case.content import (
     CaseContent,
     CaseMember,
@@ -107,23 +108,12 @@ async def ensure_free(session: AsyncSession, ctx: Casework, household_id: str | 
 
 
 def _circumstances(m: AddedMember) -> Circumstances:
-    return Circumstances(
-        disability_kind=m.disability_kind.value if m.disability_kind else None,
-        disability_grade=m.disability_grade,
-        serious_illness=m.serious_illness,
-        labour_capacity=m.labour_capacity,
-        employment=m.employment,
-    )
+    return from_row(Circumstances, m, disability_kind=m.disability_kind.value if m.disability_kind else None)
 
 
 def _case_member(m: AddedMember) -> CaseMember:
-    return CaseMember(
-        id_number=m.id_number,
-        name=m.name,
-        relation=m.relation,
-        birth_date=m.birth_date or IdNumber.parse(m.id_number).birth_date,
-        details=_circumstances(m),
-    )
+    birth_date = m.birth_date or IdNumber.parse(m.id_number).birth_date
+    return from_row(CaseMember, m, birth_date=birth_date, details=_circumstances(m))
 
 
 def with_joining(content: CaseContent, added: Sequence[AddedMember]) -> CaseContent:
