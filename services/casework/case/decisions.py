@@ -41,19 +41,6 @@ def _proposal(case: Case) -> Proposal:
     return proposal
 
 
-def _members(content: CaseContent) -> list[registry.NewMember]:
-    return [
-        registry.NewMember(
-            id_number=m.id_number,
-            name=m.name,
-            relation=m.relation,
-            birth_date=m.birth_date,
-            details=dict[str, object](m.details.stored()) if m.details else {},
-        )
-        for m in content.members
-    ]
-
-
 async def grant_once(session: AsyncSession, ctx: Casework, case: Case, content: CaseContent, who: Principal) -> None:
     """An approved application for temporary assistance is one payment, not an entitlement (seed 004 二(七)): no
     household is made or changed, nothing is posted, and the person may apply again. An emergency's clock runs from
@@ -96,7 +83,7 @@ async def approve(
     household = await registry.find_active_household_of(session, ctx.hash(applicant))
     changes: list[HouseholdChange] = []
     if household is None:
-        members = _members(content)
+        members = [member_changes.registry_member(m) for m in content.members]
         head = next((m.id_number for m in members if m.relation == "head"), applicant)
         household = await registry.create_household(
             session,

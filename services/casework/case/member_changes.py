@@ -156,17 +156,14 @@ def shown_part(body: ProposalIn) -> dict[str, JsonValue | tuple[JoiningMember, .
     return part
 
 
+def registry_member(m: CaseMember) -> registry.NewMember:
+    """A member of the case as the registry keeps them (their circumstances as stored)."""
+    details = dict[str, object](m.details.stored()) if m.details else {}
+    return registry.NewMember(m.id_number, m.name, m.relation, m.birth_date, details)
+
+
 def new_members(added: Sequence[AddedMember]) -> list[registry.NewMember]:
-    return [
-        registry.NewMember(
-            id_number=m.id_number,
-            name=m.name,
-            relation=m.relation,
-            birth_date=_case_member(m).birth_date,
-            details=dict[str, object](_circumstances(m).stored()),
-        )
-        for m in added
-    ]
+    return [registry_member(_case_member(m)) for m in added]
 
 
 async def apply(
