@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.intake import ApplicationDeadlineExtended, ApplicationSubmitted, ApplicationWithdrawn
 from libs.contracts.events.matching import VerificationCompleted
-from services.casework.case.held_events import case_of_application, held_for, hold
+from services.casework.case.held_events import apply_or_hold, held_for
 from services.casework.case.history import record
 from services.casework.case.models import Case
 from services.casework.case.opening import open_application
@@ -29,21 +29,17 @@ async def submitted(session: AsyncSession, ctx: Casework, e: ApplicationSubmitte
             case VerificationCompleted.event_type:
                 await apply_verification(session, ctx, case, VerificationCompleted.model_validate_json(data))
             case ApplicationWithdrawn.event_type:
-                _apply_withdrawal(session, ctx, case, ApplicationWithdrawn.model_validate_json(data))
+                await _apply_withdrawal(session, ctx, case, ApplicationWithdrawn.model_validate_json(data))
             case ApplicationDeadlineExtended.event_type:
-                _apply_extension(session, ctx, case, ApplicationDeadlineExtended.model_validate_json(data))
+                await _apply_extension(session, ctx, case, ApplicationDeadlineExtended.model_validate_json(data))
         await session.delete(row)
 
 
 async def withdrawn(session: AsyncSession, ctx: Casework, e: ApplicationWithdrawn) -> None:
-    case = await case_of_application(session, e.application_id)
-    if case is None:
-        await hold(session, ctx, e.application_id, e)
-        return
-    _apply_withdrawal(session, ctx, case, e)
+    await apply_or_hold(session, ctx, e.application_id, e, _apply_withdrawal)
 
 
-def _apply_withdrawal(session: AsyncSession, ctx: Casework, case: Case, e: ApplicationWithdrawn) -> None:
+async def _apply_withdrawal(session: AsyncSession, ctx: Casework, case: Case, e: ApplicationWithdrawn) -> None:
     if CaseStatus(case.status) not in OPEN_STATUSES:
         # Decided already: the decision stands and the withdrawal is only recorded (intake does the same).
         record(
@@ -63,14 +59,10 @@ def _apply_withdrawal(session: AsyncSession, ctx: Casework, case: Case, e: Appli
 
 
 async def extended(session: AsyncSession, ctx: Casework, e: ApplicationDeadlineExtended) -> None:
-    case = await case_of_application(session, e.application_id)
-    if case is None:
-        await hold(session, ctx, e.application_id, e)
-        return
-    _apply_extension(session, ctx, case, e)
+    await apply_or_hold(session, ctx, e.application_id, e, _apply_extension)
 
 
-def _apply_extension(session: AsyncSession, ctx: Casework, case: Case, e: ApplicationDeadlineExtended) -> None:
+async def _apply_extension(session: AsyncSession, ctx: Casework, case: Case, e: ApplicationDeadlineExtended) -> None:
     case.due_date = e.due_date
     case.due_date_provisional = e.due_date_provisional
     case.updated_at = ctx.now()

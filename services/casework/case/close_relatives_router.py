@@ -10,12 +10,13 @@ from fastapi import APIRouter, Path, Query
 
 from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
+from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.casework.case import close_relatives
 from services.casework.context import CaseworkCtx
 from services.casework.dependencies import Officer, Reader
 from services.casework.relatives import repository, service
-from services.casework.relatives.errors import InvalidCursor
+from services.casework.relatives.errors import AlreadyWithdrawn, FilingExists, FilingNotFound, InvalidCursor
 from services.casework.relatives.schemas import FilingIn, FilingOut, FilingStatus, WithdrawIn
 
 # A filing id is a bigint: anything larger is not one of ours (a 422, not a database error).
@@ -23,12 +24,14 @@ FilingId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 router = APIRouter(prefix="/api/v1/casework/close-relatives", tags=["close relatives"])
 
-_ERRORS: dict[int | str, dict[str, str]] = {
-    403: {"description": "Outside your jurisdiction, or wrong role"},
-    404: {"description": "No such filing"},
-    409: {"description": "The relation is already on file, or the filing was already withdrawn"},
-    422: {"description": "Invalid input; `errors` names each field"},
-}
+_ERRORS = documented(
+    OutsideJurisdiction,
+    RoleRequired,
+    FilingNotFound,
+    FilingExists,
+    AlreadyWithdrawn,
+    notes={422: "Invalid input; `errors` names each field"},
+)
 
 
 @router.post("", response_model=FilingOut, status_code=201, responses=_ERRORS)

@@ -11,6 +11,7 @@ Stored documents keep the JSON keys they always had: a document is written with 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict, JsonValue, TypeAdapter
@@ -29,6 +30,7 @@ from libs.contracts.events.matching import VerificationFinding
 from libs.contracts.id_number import IdNumber
 from libs.contracts.money import Money
 from libs.contracts.programs import Program
+from libs.kernel.presenters import from_row
 from services.casework.benefit.rules import (
     AssetItem,
     BenefitInput,
@@ -39,7 +41,7 @@ from services.casework.benefit.rules import (
     MemberFacts,
     SelfCare,
 )
-from services.casework.case.schemas import AddedMember, InvestigationIn, RemovedMember
+from services.casework.case.schemas import AddedMember, InvestigationIn, RemovedMember, VerifiedIncome
 from services.casework.context import CONTENT_CONTEXT, Casework
 from services.casework.registry.state import HouseholdState
 
@@ -236,16 +238,7 @@ def from_application(e: ApplicationSubmitted) -> CaseContent:
 
 def from_household(state: HouseholdState, trigger: dict[str, JsonValue]) -> CaseContent:
     return CaseContent(
-        members=tuple(
-            CaseMember(
-                id_number=m.id_number,
-                name=m.name,
-                relation=m.relation,
-                birth_date=m.birth_date,
-                details=Circumstances.model_validate(m.details),
-            )
-            for m in state.members
-        ),
+        members=tuple(from_row(CaseMember, m, details=Circumstances.model_validate(m.details)) for m in state.members),
         applicant_id_number=state.head_id_number or (state.members[0].id_number if state.members else None),
         declared_income=(),
         obligor_support_monthly_fen=0,
@@ -294,16 +287,8 @@ def benefit_input(
     return BenefitInput(
         program=program,
         members=tuple(members),
-        declared_income=tuple(
-            IncomeItem(i.member_id_number, str(i.kind), Money.from_str(i.amount_12_months).fen)
-            for i in content.declared_income
-            if i.member_id_number in staying
-        ),
-        verified_income=tuple(
-            IncomeItem(i.member_id_number, str(i.kind), Money.from_str(i.amount_12_months).fen)
-            for i in verified
-            if i.member_id_number in staying
-        ),
+        declared_income=_income_of(staying, content.declared_income),
+        verified_income=_income_of(staying, verified),
         obligor_support_monthly_fen=(
             Money.from_str(support).fen if support not in (None, "0.00") else content.obligor_support_monthly_fen
         ),
@@ -330,4 +315,13 @@ def benefit_input(
             for a in content.declared_assets
             if a.member_id_number is None or a.member_id_number in staying
         ),
+    )
+
+
+def _income_of(staying: set[str], items: Iterable[DeclaredIncome | VerifiedIncome]) -> tuple[IncomeItem, ...]:
+    """The twelve months' income of the members who stay, declared or verified alike."""
+    return tuple(
+        IncomeItem(i.member_id_number, str(i.kind), Money.from_str(i.amount_12_months).fen)
+        for i in items
+        if i.member_id_number in staying
     )

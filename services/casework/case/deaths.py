@@ -12,7 +12,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, JsonValue, StringConstraints
+from pydantic import AwareDatetime, BaseModel, JsonValue, StringConstraints
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import business_date
@@ -21,6 +21,7 @@ from libs.contracts.events.base import PersonRef
 from libs.contracts.events.casework import CaseOutcome
 from libs.contracts.events.matching import DeathDetected
 from libs.contracts.id_number import IdNumberStr
+from libs.contracts.models import Input
 from libs.contracts.period import Period
 from libs.contracts.text import CleanText
 from libs.kernel.auth import Principal
@@ -41,10 +42,8 @@ class StaffSource(StrEnum):
     HOME_VISIT = "home_visit"
 
 
-class DeathIn(BaseModel):
+class DeathIn(Input):
     """A member's death as staff learned it: from the village (村报) or on a home visit (入户)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     id_number: IdNumberStr
     death_date: CivilDate

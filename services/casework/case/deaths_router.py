@@ -10,8 +10,11 @@ from libs.contracts.staff import StaffRole
 from libs.kernel.audit_note import note
 from libs.kernel.auth import Principal, require_roles
 from libs.kernel.db import DbSession
+from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
 from services.casework.case import deaths
+from services.casework.case.errors import DeathInFuture, HouseholdClosed, NotAMember
 from services.casework.context import CaseworkCtx
+from services.casework.registry.errors import HouseholdNotFound
 
 router = APIRouter(prefix="/api/v1/casework/households", tags=["households"])
 
@@ -29,10 +32,7 @@ HouseholdPath = Annotated[str, Path(min_length=1, max_length=64)]
     status_code=201,
     responses={
         200: {"description": "The death is already under review: its case, nothing published again"},
-        403: {"description": "Outside your jurisdiction, or wrong role"},
-        404: {"description": "No such household"},
-        409: {"description": "The household is closed (`household_closed`)"},
-        422: {"description": "Not a member (`not_a_member`), a death date in the future (`death_in_future`)"},
+        **documented(OutsideJurisdiction, RoleRequired, HouseholdNotFound, HouseholdClosed, NotAMember, DeathInFuture),
     },
 )
 async def record_death(

@@ -10,7 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.base import PersonRef
-from libs.contracts.events.casework import CaseOutcome, EntitlementStatus, HouseholdChange, HouseholdChangeKind
+from libs.contracts.events.casework import (
+    CaseDecided,
+    CaseOutcome,
+    EntitlementStatus,
+    HouseholdChange,
+    HouseholdChangeKind,
+)
 from libs.contracts.period import Period
 from libs.contracts.programs import Program
 from libs.kernel.auth import Principal
@@ -33,19 +39,6 @@ def _proposal(case: Case) -> Proposal:
     # Only a proposed case is confirmed, so a decision always has its proposal.
     assert proposal is not None, f"case {case.id} has no proposal"
     return proposal
-
-
-def _members(content: CaseContent) -> list[registry.NewMember]:
-    return [
-        registry.NewMember(
-            id_number=m.id_number,
-            name=m.name,
-            relation=m.relation,
-            birth_date=m.birth_date,
-            details=dict[str, object](m.details.stored()) if m.details else {},
-        )
-        for m in content.members
-    ]
 
 
 async def grant_once(session: AsyncSession, ctx: Casework, case: Case, content: CaseContent, who: Principal) -> None:
@@ -90,7 +83,7 @@ async def approve(
     household = await registry.find_active_household_of(session, ctx.hash(applicant))
     changes: list[HouseholdChange] = []
     if household is None:
-        members = _members(content)
+        members = [member_changes.registry_member(m) for m in content.members]
         head = next((m.id_number for m in members if m.relation == "head"), applicant)
         household = await registry.create_household(
             session,
@@ -124,16 +117,15 @@ async def _pay_proposed(
     start: Period,
 ) -> None:
     """The household's entitlement to the case's program becomes the proposed amount from `start`."""
-    await registry.set_entitlement(
+    await registry.pay_entitlement(
         session,
         ctx,
         household,
-        program=Program(case.program),
-        status=EntitlementStatus.ACTIVE,
-        monthly_amount_fen=_proposal(case).amount_fen,
+        Program(case.program),
+        _proposal(case).amount_fen,
         effective_from=str(start),
-        beneficiary_id_number=(sealed or SealedProposal()).beneficiary_id_number,
         case_id=case.id,
+        beneficiary_id_number=(sealed or SealedProposal()).beneficiary_id_number,
     )
 
 
@@ -216,16 +208,7 @@ async def _stop(
 ) -> None:
     program = Program(case.program)
     removed = await registry.remove_members(session, ctx, household, leaving) if leaving else []
-    await registry.set_entitlement(
-        session,
-        ctx,
-        household,
-        program=program,
-        status=EntitlementStatus.STOPPED,
-        monthly_amount_fen=0,
-        effective_from=str(start),
-        case_id=case.id,
-    )
+    await registry.stop_entitlement(session, ctx, household, program, effective_from=str(start), case_id=case.id)
     changes = [
         HouseholdChange(kind=HouseholdChangeKind.MEMBER_REMOVED, id_number=i, detail=leaving[i]) for i in removed
     ]
@@ -275,19 +258,37 @@ async def _gradual_exit(
     ent = next(e for e in state.entitlements if e.program == program)
     # Each step of the exit, then the stop, as successive `entitlement-changed` events: a later event overrides the
     # months it covers (libs.contracts.entitlements.MonthOverlay), so consumers see the steps and then nothing.
-    pieces: list[tuple[str, str | None, int, EntitlementStatus | None]] = [
-        (str(s.first), str(s.last), s.amount_fen, None) for s in steps
+    pieces = [
+        registry.Step(effective_from=str(s.first), effective_to=str(s.last), amount_fen=s.amount_fen) for s in steps
     ]
-    pieces.append((str(stop_month), None, 0, EntitlementStatus.STOPPED))
-    for first, last, amount_fen, status in pieces:
-        await registry.publish_entitlement(
-            session,
-            ctx,
-            household,
-            state,
-            ent,
-            effective_from=first,
-            effective_to=last,
-            amount_fen=amount_fen,
-            status=status,
-        )
+    pieces.append(
+        registry.Step(effective_from=str(stop_month), effective_to=None, amount_fen=0, status=EntitlementStatus.STOPPED)
+    )
+    for piece in pieces:
+        await registry.publish_entitlement(session, ctx, household, state, ent, **piece)
+
+
+async def publish_decided(
+    session: AsyncSession,
+    ctx: Casework,
+    case: Case,
+    outcome: CaseOutcome,
+    reasons: tuple[str, ...],
+    effective_month: str | None,
+) -> None:
+    """`case-decided`, once the registry carries the outcome (a decision's, or an appeal's that overturns one)."""
+    await ctx.publish(
+        session,
+        CaseDecided(
+            case_id=case.id,
+            application_id=case.application_id,
+            household_id=case.household_id,
+            program=Program(case.program),
+            outcome=outcome,
+            reasons=reasons,
+            effective_month=effective_month,
+            decided_at=ctx.now(),
+        ),
+        subject=f"case/{case.id}",
+        key=case.household_id or case.id,
+    )

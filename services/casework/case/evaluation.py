@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.clock import business_date
 from libs.contracts.programs import Program
 from libs.kernel.auth import Principal
+from libs.kernel.presenters import from_row
 from services.casework.case.errors import (
     EVALUATION_PROBLEMS,
     EvaluationExists,
@@ -21,7 +22,7 @@ from services.casework.case.errors import (
     RecusalRequired,
 )
 from services.casework.case.evaluation_rules import evaluation_required, violations
-from services.casework.case.evaluation_schemas import EvaluationIn, EvaluationOut, EvaluationResult, PanelMember
+from services.casework.case.evaluation_schemas import EvaluationIn, EvaluationOut, PanelMember
 from services.casework.case.history import record
 from services.casework.case.models import Case, CaseEvaluation, CaseInvestigation
 from services.casework.case.recusal import recusals_for
@@ -118,17 +119,9 @@ async def ensure_evaluated(session: AsyncSession, case: Case, standards: Standar
 
 
 def evaluation_out(ctx: Casework, e: CaseEvaluation) -> EvaluationOut:
-    return EvaluationOut(
-        investigation_round=e.investigation_round,
-        held_on=e.held_on,
-        place=e.place,
-        participants=e.participants,
+    return from_row(
+        EvaluationOut,
+        e,
         panel=[PanelMember.model_construct(name=n, role=r) for n, r in zip(e.panel_names, e.panel_roles, strict=True)],
-        result=EvaluationResult(e.result),
-        agree=e.agree,
-        disagree=e.disagree,
-        abstain=e.abstain,
         dissent=ctx.open(e.dissent_sealed, CONTENT_CONTEXT),
-        recorded_by=e.recorded_by,
-        recorded_at=e.recorded_at,
     )

@@ -6,9 +6,10 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
 from libs.contracts.dates import PastDate
+from libs.contracts.models import Input
 from libs.contracts.text import CleanLine, CleanText, PersonName
 
 # A village's representatives' meeting: a handful to a few hundred people; a count beyond is a typo.
@@ -26,18 +27,14 @@ class EvaluationResult(StrEnum):
 Count = Annotated[int, Field(ge=0, le=MAX_PARTICIPANTS)]
 
 
-class PanelMember(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class PanelMember(Input):
     name: PersonName
     # 村民代表, 村(居)委会成员, 驻村干部 ...
     role: Annotated[CleanLine, StringConstraints(max_length=40)] = ""
 
 
-class EvaluationIn(BaseModel):
+class EvaluationIn(Input):
     """The evaluation as the township records it: when and where, who sat, how they voted, what the dissent said."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     held_on: PastDate
     place: Annotated[CleanLine, StringConstraints(min_length=1, max_length=200)]

@@ -7,7 +7,8 @@ Topics are not ordered with each other, so a verification, a withdrawal or a lon
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -26,6 +27,24 @@ async def case_of_application(session: AsyncSession, application_id: str) -> Cas
     if case is not None:
         await session.refresh(case, with_for_update=True)
     return case
+
+
+E = TypeVar("E", bound=EventPayload)
+
+
+async def apply_or_hold(
+    session: AsyncSession,
+    ctx: Casework,
+    application_id: str,
+    e: E,
+    apply: Callable[[AsyncSession, Casework, Case, E], Awaitable[None]],
+) -> None:
+    """`apply` the event to its application's case if the case is open, else keep the event until it opens."""
+    case = await case_of_application(session, application_id)
+    if case is None:
+        await hold(session, ctx, application_id, e)
+        return
+    await apply(session, ctx, case, e)
 
 
 async def hold(session: AsyncSession, ctx: Casework, application_id: str, e: EventPayload) -> None:

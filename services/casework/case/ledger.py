@@ -17,7 +17,7 @@ from libs.contracts.clock import CHINA_TZ
 from libs.contracts.ledger_words import CASE_KINDS, CASE_STATUSES, OUTCOMES, TRIGGERS, program_name, word
 from libs.kernel.ledgers import id_number_cell
 from libs.kernel.region_names import RegionNames
-from libs.kernel.xlsx import Column, Kind, Ledger, Row
+from libs.kernel.xlsx import PLACE, SERIAL, Column, Kind, Ledger, Row, day
 from services.casework.case import repository
 from services.casework.case.models import Case
 from services.casework.case.rules import OPEN_STATUSES, CaseStatus
@@ -27,12 +27,10 @@ PAGE_ROWS = 500
 NAME = "审核审批台账"
 
 COLUMNS = (
-    Column("序号", Kind.INTEGER, 7),
+    SERIAL,
     Column("案件编号", width=20),
     Column("申请编号", width=22),
-    Column("县（市、区）"),
-    Column("乡镇（街道）"),
-    Column("村（社区）"),
+    *PLACE,
     Column("家庭编号", width=20),
     Column("办理类型", width=10),
     Column("启动原因", width=12),
@@ -41,8 +39,8 @@ COLUMNS = (
     Column("身份证号码", width=21),
     Column("家庭人口", Kind.INTEGER, 9),
     Column("办理状态", width=12),
-    Column("立案日期", Kind.DATE, 12),
-    Column("办结期限", Kind.DATE, 12),
+    day("立案日期"),
+    day("办结期限"),
     Column("是否超期", width=9),
     Column("乡镇审核意见", width=14),
     Column("拟保障金额（元）", Kind.YUAN, 15),

@@ -20,6 +20,7 @@ from libs.contracts.events.casework import CaseOutcome, HouseholdChange, Househo
 from libs.contracts.events.intake import DeclaredIncome
 from libs.contracts.id_number import IdNumber, mask_name
 from libs.contracts.money import Money
+from libs.kernel.presenters import from_row
 from services.casework.case.content import (
     CaseContent,
     CaseMember,
@@ -107,23 +108,12 @@ async def ensure_free(session: AsyncSession, ctx: Casework, household_id: str | 
 
 
 def _circumstances(m: AddedMember) -> Circumstances:
-    return Circumstances(
-        disability_kind=m.disability_kind.value if m.disability_kind else None,
-        disability_grade=m.disability_grade,
-        serious_illness=m.serious_illness,
-        labour_capacity=m.labour_capacity,
-        employment=m.employment,
-    )
+    return from_row(Circumstances, m, disability_kind=m.disability_kind.value if m.disability_kind else None)
 
 
 def _case_member(m: AddedMember) -> CaseMember:
-    return CaseMember(
-        id_number=m.id_number,
-        name=m.name,
-        relation=m.relation,
-        birth_date=m.birth_date or IdNumber.parse(m.id_number).birth_date,
-        details=_circumstances(m),
-    )
+    birth_date = m.birth_date or IdNumber.parse(m.id_number).birth_date
+    return from_row(CaseMember, m, birth_date=birth_date, details=_circumstances(m))
 
 
 def with_joining(content: CaseContent, added: Sequence[AddedMember]) -> CaseContent:
@@ -166,17 +156,14 @@ def shown_part(body: ProposalIn) -> dict[str, JsonValue | tuple[JoiningMember, .
     return part
 
 
+def registry_member(m: CaseMember) -> registry.NewMember:
+    """A member of the case as the registry keeps them (their circumstances as stored)."""
+    details = dict[str, object](m.details.stored()) if m.details else {}
+    return registry.NewMember(m.id_number, m.name, m.relation, m.birth_date, details)
+
+
 def new_members(added: Sequence[AddedMember]) -> list[registry.NewMember]:
-    return [
-        registry.NewMember(
-            id_number=m.id_number,
-            name=m.name,
-            relation=m.relation,
-            birth_date=_case_member(m).birth_date,
-            details=dict[str, object](_circumstances(m).stored()),
-        )
-        for m in added
-    ]
+    return [registry_member(_case_member(m)) for m in added]
 
 
 async def apply(

@@ -10,8 +10,9 @@ from sqlalchemy import case as sql_case
 from sqlalchemy import func, literal, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from libs.kernel.auth import Principal, ensure_jurisdiction
+from libs.kernel.auth import Principal
 from libs.kernel.counts import WorkCounts, counted
+from libs.kernel.lookup import get_within
 from services.casework.case.errors import AttachmentNotFound, CaseNotFound
 from services.casework.case.models import (
     Case,
@@ -27,11 +28,7 @@ from services.casework.case.rules import OPEN_STATUSES, CaseStatus
 
 async def visible_case(session: AsyncSession, who: Principal, case_id: str) -> Case:
     """The case, read (not locked), if it is inside `who`'s jurisdiction."""
-    case = await session.get(Case, case_id)
-    if case is None:
-        raise CaseNotFound(f"No case {case_id}")
-    ensure_jurisdiction(who, case.region_code)
-    return case
+    return await get_within(session, who, Case, case_id, CaseNotFound(f"No case {case_id}"))
 
 
 async def attachment_of(session: AsyncSession, case_id: str, attachment_id: str) -> CaseAttachment:

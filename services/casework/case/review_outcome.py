@@ -59,6 +59,33 @@ def calculation(
         ) from None
 
 
+def proposed_calculation(
+    content: CaseContent,
+    investigation: InvestigationIn | None,
+    case: Case,
+    standards: Standards,
+    today: dt.date,
+    proposal: ProposalIn | SealedProposal,
+    *,
+    one_off_fen: int | None = None,
+) -> Calculation:
+    """The calculation a proposal stands on: without the members it removes, paying the beneficiary it names."""
+    return calculation(
+        content,
+        investigation,
+        case,
+        standards,
+        today,
+        leaving=_leaving(proposal),
+        beneficiary_id_number=proposal.beneficiary_id_number,
+        one_off_fen=one_off_fen,
+    )
+
+
+def _leaving(proposal: ProposalIn | SealedProposal) -> frozenset[str]:
+    return frozenset(m.id_number for m in proposal.members_removed)
+
+
 async def current_amount(session: AsyncSession, case: Case) -> int:
     if case.household_id is None:
         return 0
@@ -103,20 +130,11 @@ def recalculate(
     """
     is_review = case.kind != CaseKind.APPLICATION
     calculated = body.outcome in (CaseOutcome.APPROVED, CaseOutcome.ADJUSTED, CaseOutcome.CONTINUED)
-    leaving = frozenset(m.id_number for m in body.members_removed)
-    if not calculated and is_review and leaving >= set(content.member_ids()):
+    if not calculated and is_review and _leaving(body) >= set(content.member_ids()):
         return None, None
+    one_off_fen = Money.from_str(body.one_off_amount).fen if body.one_off_amount else None
     try:
-        calc = calculation(
-            content,
-            investigation,
-            case,
-            standards,
-            today,
-            leaving=leaving,
-            beneficiary_id_number=body.beneficiary_id_number,
-            one_off_fen=Money.from_str(body.one_off_amount).fen if body.one_off_amount else None,
-        )
+        calc = proposed_calculation(content, investigation, case, standards, today, body, one_off_fen=one_off_fen)
     except StandardMissing:
         # An application's refusal is shown with its calculation where the figures allow (an asset above the
         # region's limit is a line), and is never held up by a missing figure.
@@ -182,20 +200,12 @@ async def recheck(
     sealed = CaseContent.open(ctx, case.content_sealed).proposal or SealedProposal()
     # Joining members count as they did at the proposal (case/member_changes.py).
     content = member_changes.with_joining(CaseContent.open(ctx, case.content_sealed), sealed.members_added)
-    leaving = frozenset(m.id_number for m in sealed.members_removed)
+    leaving = _leaving(sealed)
     changes = bool(leaving or sealed.members_added) or sealed.head_id_number is not None
     found: Suggestion | None = None
     if not leaving >= set(content.member_ids()):
         try:
-            calc = calculation(
-                content,
-                investigation,
-                case,
-                standards,
-                today,
-                leaving=leaving,
-                beneficiary_id_number=sealed.beneficiary_id_number,
-            )
+            calc = proposed_calculation(content, investigation, case, standards, today, sealed)
         except StandardMissing:
             if proposal.stop_ground is None:
                 raise

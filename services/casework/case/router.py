@@ -16,12 +16,14 @@ from libs.kernel.audit_note import note
 from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.counts import WorkCounts
 from libs.kernel.db import DbSession
+from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
 from libs.kernel.ledgers import WholeNumbers, export, whole_numbers
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from libs.kernel.region_names import names_under
 from libs.kernel.xlsx import MEDIA_TYPE
 from services.casework.case import attachments, evaluation, repository, service, views
 from services.casework.case import ledger as case_ledger
+from services.casework.case.errors import CaseNotFound, InvalidStatus, RecusalRequired
 from services.casework.case.evaluation_schemas import EvaluationIn
 from services.casework.case.models import Case
 from services.casework.case.rules import CaseKind, CaseStatus, Trigger
@@ -42,12 +44,9 @@ from services.casework.dependencies import Officer, Reader
 
 router = APIRouter(prefix="/api/v1/casework/cases", tags=["cases"])
 
-_ERRORS: dict[int | str, dict[str, str]] = {
-    403: {"description": "Outside your jurisdiction, wrong role, or recusal required"},
-    404: {"description": "No such case"},
-    409: {"description": "The case is not in a status that allows this (`invalid_status`)"},
-    422: {"description": "Invalid request"},
-}
+_ERRORS = documented(
+    OutsideJurisdiction, RoleRequired, RecusalRequired, CaseNotFound, InvalidStatus, notes={422: "Invalid request"}
+)
 
 
 async def _detail(session: DbSession, ctx: CaseworkCtx, case: Case) -> CaseOut:

@@ -6,12 +6,13 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AliasChoices, AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, StringConstraints
+from pydantic import AliasChoices, AwareDatetime, BaseModel, Field, JsonValue, StringConstraints
 
 from libs.contracts.dates import PastDate
 from libs.contracts.disability import DisabilityKind
 from libs.contracts.events.casework import CaseOutcome
 from libs.contracts.id_number import IdNumberStr
+from libs.contracts.models import Input
 from libs.contracts.money import MoneyStr
 from libs.contracts.period import BoundedPeriodStr
 from libs.contracts.text import CleanLine, CleanText, PersonName
@@ -27,28 +28,24 @@ Reason = Annotated[CleanText, StringConstraints(min_length=1, max_length=2000)]
 ShortText = Annotated[CleanLine, StringConstraints(min_length=1, max_length=200)]
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Investigator(_In):
+class Investigator(Input):
     user: ShortText
     name: PersonName
 
 
-class VerifiedIncome(_In):
+class VerifiedIncome(Input):
     member_id_number: IdNumberStr
     kind: Annotated[str, StringConstraints(pattern=r"^(wages|business|property|transfers)$")]
     amount_12_months: MoneyStr
 
 
-class Deduction(_In):
+class Deduction(Input):
     kind: DeductionKind
     amount_12_months: MoneyStr
     member_id_number: IdNumberStr | None = None
 
 
-class MemberFinding(_In):
+class MemberFinding(Input):
     """What the investigators saw of one member: employment and self-care change the calculation."""
 
     member_id_number: IdNumberStr
@@ -56,7 +53,7 @@ class MemberFinding(_In):
     self_care: SelfCare | None = None
 
 
-class CommitmentIn(_In):
+class CommitmentIn(Input):
     """The household's 属实承诺书 (seed 001 三(五): 申报或复核时应填写), signed at the visit: who signed, and when."""
 
     signed: bool
@@ -66,7 +63,7 @@ class CommitmentIn(_In):
     signed_on: PastDate
 
 
-class InvestigationIn(_In):
+class InvestigationIn(Input):
     """A home investigation (入户调查) by at least two officers, with neighbour visits (DOMAIN.md §3.5). A review's
     carries the household's commitment; an application's was signed at intake."""
 
@@ -85,7 +82,7 @@ class InvestigationIn(_In):
     commitment: CommitmentIn | None = None
 
 
-class RemovedMember(_In):
+class RemovedMember(Input):
     id_number: IdNumberStr
     reason: Reason
 
@@ -108,7 +105,7 @@ MemberRelation = Annotated[
 ]
 
 
-class AddedMember(_In):
+class AddedMember(Input):
     """A member joining at review, with what the application asks of a member, the reason and the evidence seen."""
 
     id_number: IdNumberStr
@@ -133,7 +130,7 @@ class AddedMember(_In):
     evidence: Reason
 
 
-class ProposalIn(_In):
+class ProposalIn(Input):
     """The township's proposed decision (初审); the amount is calculated, never typed in."""
 
     outcome: CaseOutcome
@@ -159,17 +156,17 @@ class ProposalIn(_In):
     stop_ground: StopGround | None = None
 
 
-class ObjectionIn(_In):
+class ObjectionIn(Input):
     summary: Reason
     raised_by: ShortText
 
 
-class DecisionIn(_In):
+class DecisionIn(Input):
     decision: Annotated[str, StringConstraints(pattern=r"^(confirm|reject|return)$")]
     reasons: tuple[Reason, ...] = ()
 
 
-class ReturnIn(_In):
+class ReturnIn(Input):
     reason: Reason
 
 

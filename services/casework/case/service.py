@@ -13,13 +13,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import business_date
-from libs.contracts.events.casework import CaseDecided, CaseOutcome
+from libs.contracts.events.casework import CaseOutcome
 from libs.contracts.id_number import mask_name
 from libs.contracts.money import Money
 from libs.contracts.period import Period
 from libs.contracts.programs import Program
 from libs.contracts.staff import StaffRole
-from libs.kernel.auth import Principal, ensure_jurisdiction
+from libs.kernel.auth import Principal
+from libs.kernel.lookup import get_within
 from services.casework.case import content as case_content
 from services.casework.case import deaths, decisions, evaluation, member_changes, review_outcome, simplified
 from services.casework.case.commitment import ensure_commitment
@@ -60,10 +61,7 @@ _log = structlog.get_logger("casework.cases")
 
 
 async def load_for_action(session: AsyncSession, principal: Principal, case_id: str) -> Case:
-    case = await session.get(Case, case_id, with_for_update=True)
-    if case is None:
-        raise CaseNotFound(f"No case {case_id}")
-    ensure_jurisdiction(principal, case.region_code)
+    case = await get_within(session, principal, Case, case_id, CaseNotFound(f"No case {case_id}"), lock=True)
     await ensure_not_recused(session, principal, case=case)
     return case
 
@@ -363,20 +361,8 @@ async def decide(session: AsyncSession, ctx: Casework, who: Principal, case_id: 
     elif outcome is not CaseOutcome.REJECTED:
         await decisions.review(session, ctx, case, content.proposal, standards, start)
     case.effective_month = None if outcome is CaseOutcome.REJECTED else str(start)
-    await ctx.publish(
-        session,
-        CaseDecided(
-            case_id=case.id,
-            application_id=case.application_id,
-            household_id=case.household_id,
-            program=Program(case.program),
-            outcome=outcome,
-            reasons=tuple(r for r in reasons if r.strip()),
-            effective_month=case.effective_month,
-            decided_at=ctx.now(),
-        ),
-        subject=f"case/{case.id}",
-        key=case.household_id or case.id,
+    await decisions.publish_decided(
+        session, ctx, case, outcome, tuple(r for r in reasons if r.strip()), case.effective_month
     )
     record(session, case, actor=who, action=action, status_from=before, detail=outcome.value, at=ctx.now())
     _log.info("case.decided", case_id=case.id, outcome=outcome.value)

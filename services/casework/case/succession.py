@@ -9,7 +9,7 @@ from dataclasses import replace
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.entitlements import is_current
-from libs.contracts.events.casework import EntitlementStatus, HouseholdChange, HouseholdChangeKind
+from libs.contracts.events.casework import HouseholdChange, HouseholdChangeKind
 from libs.contracts.period import Period
 from libs.contracts.programs import Program
 from services.casework.case import member_changes
@@ -60,15 +60,8 @@ async def succeed(
     await member_changes.ensure_free(session, ctx, old.id, [m.id_number for m in joining])
     old_programs = [e for e in before.entitlements if is_current(e.status)]
     for e in old_programs:
-        await registry.set_entitlement(
-            session,
-            ctx,
-            old,
-            program=Program(e.program),
-            status=EntitlementStatus.STOPPED,
-            monthly_amount_fen=0,
-            effective_from=str(start),
-            case_id=case.id,
+        await registry.stop_entitlement(
+            session, ctx, old, Program(e.program), effective_from=str(start), case_id=case.id
         )
     await registry.close(session, ctx, old, f"户主变更 停旧建新 head left: {leaving[head]}")
     # The old record keeps the remaining members as its last state; the leavers' memberships end.
@@ -99,15 +92,8 @@ async def succeed(
     proposal = proposal_of(case.proposal)
     for e in old_programs:
         amount = proposal.amount_fen if proposal and e.program == program else e.monthly_amount_fen
-        await registry.set_entitlement(
-            session,
-            ctx,
-            successor,
-            program=Program(e.program),
-            status=EntitlementStatus.ACTIVE,
-            monthly_amount_fen=amount,
-            effective_from=str(start),
-            case_id=case.id,
+        await registry.pay_entitlement(
+            session, ctx, successor, Program(e.program), amount, effective_from=str(start), case_id=case.id
         )
     removed = [
         HouseholdChange(kind=HouseholdChangeKind.MEMBER_REMOVED, id_number=i, detail=leaving[i]) for i in leaving

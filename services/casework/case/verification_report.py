@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.matching import FindingOutcome, VerificationCompleted
 from services.casework.case.content import seal_findings
-from services.casework.case.held_events import case_of_application, hold
+from services.casework.case.held_events import apply_or_hold
 from services.casework.case.history import record
 from services.casework.case.models import Case, CaseVerification
 from services.casework.case.rules import Action, CaseStatus, next_status
@@ -15,11 +15,7 @@ from services.casework.context import Casework
 
 
 async def verified(session: AsyncSession, ctx: Casework, e: VerificationCompleted) -> None:
-    case = await case_of_application(session, e.application_id)
-    if case is None:
-        await hold(session, ctx, e.application_id, e)
-        return
-    await apply_verification(session, ctx, case, e)
+    await apply_or_hold(session, ctx, e.application_id, e, apply_verification)
 
 
 async def apply_verification(session: AsyncSession, ctx: Casework, case: Case, e: VerificationCompleted) -> None:

@@ -9,6 +9,7 @@ from libs.contracts.clock import business_date
 from libs.contracts.entitlements import is_current
 from libs.contracts.money import Money
 from libs.contracts.programs import NEVER_PUBLISHED
+from libs.kernel.presenters import from_row
 from services.casework.case.content import CaseContent, open_findings, open_investigation
 from services.casework.case.evaluation import evaluation_out
 from services.casework.case.models import Case, CaseAttachment, CaseInvestigation
@@ -42,41 +43,24 @@ def summary(case: Case, ctx: Casework) -> CaseSummary:
 
 def _summary(case: Case, today: dt.date) -> CaseSummary:
     open_ = CaseStatus(case.status) in OPEN_STATUSES
-    return CaseSummary(
+    return from_row(
+        CaseSummary,
+        case,
         case_id=case.id,
-        kind=case.kind,
-        trigger=case.trigger,
-        status=case.status,
-        program=case.program,
-        region_code=case.region_code,
-        household_id=case.household_id,
-        application_id=case.application_id,
-        application_no=case.application_no,
-        applicant_name_masked=case.applicant_name_masked,
-        member_count=case.member_count,
-        due_date=case.due_date,
         overdue=bool(open_ and case.due_date is not None and case.due_date < today),
         close_relative=case.close_relative_declared or case.close_relative_detected,
-        county_investigation=case.county_investigation,
-        proposed_outcome=case.proposed_outcome,
         proposed_amount=_money(case.proposed_amount_fen),
-        outcome=case.outcome,
-        opened_at=case.opened_at,
     )
 
 
 def _investigation(ctx: Casework, i: CaseInvestigation) -> InvestigationOut:
     body = open_investigation(ctx, i.content_sealed)
-    return InvestigationOut(
-        round=i.round,
-        investigators=i.investigators,
-        visited_on=i.visited_on,
-        by_county=i.by_county,
+    return from_row(
+        InvestigationOut,
+        i,
         findings=body.findings,
         neighbour_visits=body.neighbour_visits,
         simplified=body.simplified,
-        recorded_by=i.recorded_by,
-        recorded_at=i.recorded_at,
         commitment=body.commitment,
     )
 
@@ -88,26 +72,16 @@ def attachment_out(a: CaseAttachment) -> AttachmentOut:
 def detail(ctx: Casework, case: Case, file: CaseFile) -> CaseOut:
     """The whole case: members masked, the calculation, the proposal, findings, investigations, the history."""
     content = CaseContent.open(ctx, case.content_sealed)
-    return CaseOut(
+    return from_row(
+        CaseOut,
+        case,
         **_summary(case, business_date(ctx.now())).model_dump(),
-        due_date_provisional=case.due_date_provisional,
-        emergency=case.emergency,
-        trigger_summary=case.trigger_summary,
-        members=[
-            CaseMemberOut(
-                id_number_masked=masked_id(m.id_number), name=m.name, relation=m.relation, birth_date=m.birth_date
-            )
-            for m in content.members
-        ],
+        members=[from_row(CaseMemberOut, m, id_number_masked=masked_id(m.id_number)) for m in content.members],
         calculation=[
             LineOut(label=x.label, formula=x.formula, amount=_money(x.amount_fen)) for x in content.calculation
         ],
         proposal=case.proposal or None,
-        publicity_ends_on=case.publicity_ends_on,
         reasons=list(case.reasons or []),
-        effective_month=case.effective_month,
-        decided_at=case.decided_at,
-        decided_by=case.decided_by,
         verification=[
             FindingOut(
                 member_id_number_masked=masked_id(f.member_id_number),
@@ -122,7 +96,6 @@ def detail(ctx: Casework, case: Case, file: CaseFile) -> CaseOut:
         evaluations=[evaluation_out(ctx, e) for e in file.evaluations],
         attachments=[attachment_out(a) for a in file.attachments],
         history=[HistoryOut.model_validate(h, from_attributes=True) for h in file.history],
-        version=case.version,
     )
 
 

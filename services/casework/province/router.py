@@ -11,13 +11,14 @@ from libs.contracts.dates import Instant
 from libs.kernel.audit_note import note
 from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
+from libs.kernel.errors import OutsideJurisdiction, RoleRequired, ScopeRequired, documented
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.casework.context import CaseworkCtx
 from services.casework.dependencies import Admin, Province
 from services.casework.province import service
 from services.casework.province.schemas import ChangeStatus, ProvinceChangeOut, RecipientItem, UpdatedSince
 
-router = APIRouter()
+router = APIRouter(tags=["province"])
 
 RegionCode = Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$", description="A region code or prefix")]
 
@@ -25,12 +26,9 @@ RegionCode = Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$", description="
 @router.get(
     "/api/v1/province/recipients",
     response_model=Page[RecipientItem],
-    status_code=200,
-    tags=["province"],
-    responses={
-        403: {"description": "Not a provincial client, or a region outside the client's jurisdiction"},
-        422: {"description": "Invalid region_code, updated_since, cursor or limit"},
-    },
+    responses=documented(
+        ScopeRequired, OutsideJurisdiction, notes={422: "Invalid region_code, updated_since, cursor or limit"}
+    ),
 )
 async def list_recipients(
     response: Response,
@@ -53,12 +51,9 @@ async def list_recipients(
 @router.get(
     "/api/v1/casework/province-changes",
     response_model=Page[ProvinceChangeOut],
-    status_code=200,
-    tags=["province"],
-    responses={
-        403: {"description": "Not a county officer or administrator, or a region outside your jurisdiction"},
-        422: {"description": "Invalid status, region_code, cursor or limit"},
-    },
+    responses=documented(
+        RoleRequired, OutsideJurisdiction, notes={422: "Invalid status, region_code, cursor or limit"}
+    ),
 )
 async def list_changes(
     session: DbSession,

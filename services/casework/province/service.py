@@ -12,8 +12,8 @@ from sqlalchemy import literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import CHINA_TZ
-from libs.contracts.events.casework import EntitlementStatus
 from libs.contracts.money import Money
+from libs.kernel.presenters import from_row
 from services.casework.context import PROVINCE_CONTEXT, Casework
 from services.casework.province.models import ProvinceChange
 from services.casework.province.schemas import ChangeStatus, MemberItem, ProgramItem, RecipientItem
@@ -23,22 +23,14 @@ from services.casework.registry.state import HouseholdState, load_states
 
 def recipient(state: HouseholdState) -> RecipientItem:
     """The household as the province receives it, built from the one household shape (registry/state.py)."""
-    return RecipientItem(
-        household_id=state.household_id,
-        region_code=state.region_code,
+    return from_row(
+        RecipientItem,
+        state,
         programs=[
-            ProgramItem(
-                program=e.program,
-                status=EntitlementStatus(e.status),
-                monthly_amount=Money.from_fen(e.monthly_amount_fen).to_str(),
-                since=e.since,
-            )
+            from_row(ProgramItem, e, monthly_amount=Money.from_fen(e.monthly_amount_fen).to_str())
             for e in state.entitlements
         ],
-        members=[
-            MemberItem(id_number=m.id_number, name=m.name, relation=m.relation, birth_date=m.birth_date)
-            for m in state.members
-        ],
+        members=[from_row(MemberItem, m) for m in state.members],
         # Shown in China Standard Time, as the contract's examples are (DOMAIN.md §12).
         updated_at=state.updated_at.astimezone(CHINA_TZ),
         closed=state.status == HouseholdStatus.CLOSED,

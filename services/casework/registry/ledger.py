@@ -20,7 +20,7 @@ from libs.contracts.events.intake import BANK_ACCOUNT_SEAL_CONTEXT
 from libs.contracts.ledger_words import BANK_NAMES, ENTITLEMENT_STATUSES, program_name, word
 from libs.kernel.ledgers import id_number_cell, name_cell
 from libs.kernel.region_names import RegionNames
-from libs.kernel.xlsx import Column, Kind, Ledger, Row
+from libs.kernel.xlsx import ACCOUNT, PLACE, SERIAL, Column, Kind, Ledger, Row, person
 from services.casework.context import ID_NUMBER_CONTEXT, Casework
 from services.casework.registry.models import Entitlement, Household, HouseholdMember
 from services.casework.registry.repository import HouseholdFilter
@@ -28,21 +28,17 @@ from services.casework.registry.repository import HouseholdFilter
 PAGE_ROWS = 500
 
 COLUMNS = (
-    Column("序号", Kind.INTEGER, 7),
+    SERIAL,
     Column("家庭编号", width=20),
-    Column("县（市、区）"),
-    Column("乡镇（街道）"),
-    Column("村（社区）"),
-    Column("户主姓名", width=10),
-    Column("户主身份证号码", width=21),
+    *PLACE,
+    *person("户主"),
     Column("家庭人口", Kind.INTEGER, 9),
     Column("救助类别", width=18),
     Column("保障状态", width=10),
     Column("月保障金额（元）", Kind.YUAN, 16),
     Column("享受起始月份", width=12),
     Column("下次复核日期", Kind.DATE, 13),
-    Column("开户银行", width=16),
-    Column("银行账号", width=24),
+    *ACCOUNT,
 )
 
 

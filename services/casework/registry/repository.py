@@ -8,18 +8,15 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from libs.kernel.auth import Principal, ensure_jurisdiction
+from libs.kernel.auth import Principal
+from libs.kernel.lookup import get_within
 from services.casework.registry.errors import HouseholdNotFound
 from services.casework.registry.models import Household, HouseholdMember, HouseholdStatus, HouseholdVersion
 
 
 async def visible_household(session: AsyncSession, who: Principal, household_id: str) -> Household:
     """The household, if it is inside `who`'s jurisdiction."""
-    household = await session.get(Household, household_id)
-    if household is None:
-        raise HouseholdNotFound(f"No household {household_id}")
-    ensure_jurisdiction(who, household.region_code)
-    return household
+    return await get_within(session, who, Household, household_id, HouseholdNotFound(f"No household {household_id}"))
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from libs.contracts.clock import business_date
@@ -14,13 +15,13 @@ from libs.contracts.id_number import IdNumberStr
 from libs.contracts.programs import Program
 from libs.contracts.text import NAME_MAX_LENGTH, PersonName
 from libs.kernel import ledgers
-from libs.kernel.auth import jurisdiction_prefix
+from libs.kernel.auth import Principal, jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.ledgers import WholeNumbers, export, whole_numbers
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from libs.kernel.region_names import names_under
 from libs.kernel.xlsx import MEDIA_TYPE
-from services.casework.context import CaseworkCtx
+from services.casework.context import Casework, CaseworkCtx
 from services.casework.db import tables
 from services.casework.dependencies import Reader
 from services.casework.registry import ledger as roll
@@ -43,26 +44,49 @@ MemberName = Annotated[
 ]
 
 
+@dataclass(frozen=True, slots=True)
+class HouseholdQuery:
+    """The list's filters, which the roll takes too."""
+
+    region_code: str | None
+    person_id_number: str | None
+    name: str | None
+    status: str | None
+
+    def filter(self, ctx: Casework, who: Principal) -> repository.HouseholdFilter:
+        """Inside `who`'s jurisdiction (403 for a region outside it), the person as their keyed hash."""
+        return repository.HouseholdFilter(
+            region_prefix=jurisdiction_prefix(who, self.region_code),
+            status=self.status,
+            person_hash=ctx.hash(self.person_id_number) if self.person_id_number is not None else None,
+            member_name=self.name,
+        )
+
+
+def household_query(
+    region_code: Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$")] = None,
+    person_id_number: IdNumberStr | None = None,
+    name: MemberName = None,
+    status: Annotated[str | None, Query(pattern=r"^(active|closed)$")] = None,
+) -> HouseholdQuery:
+    return HouseholdQuery(region_code, person_id_number, name, status)
+
+
+Households = Annotated[HouseholdQuery, Depends(household_query)]
+
+
 @router.get("/households", response_model=Page[HouseholdSummary], responses={403: {}, 422: {}})
 async def list_households(
     session: DbSession,
     ctx: CaseworkCtx,
     who: Reader,
-    region_code: Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$")] = None,
-    person_id_number: IdNumberStr | None = None,
-    name: MemberName = None,
-    status: Annotated[str | None, Query(pattern=r"^(active|closed)$")] = None,
+    households: Households,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[HouseholdSummary]:
     """Households in your jurisdiction, optionally the one(s) a person (by identity number or by full name) belongs
     to now."""
-    f = repository.HouseholdFilter(
-        region_prefix=jurisdiction_prefix(who, region_code),
-        status=status,
-        person_hash=ctx.hash(person_id_number) if person_id_number is not None else None,
-        member_name=name,
-    )
+    f = households.filter(ctx, who)
     after = decode_keyset(cursor, tuple[str])
     rows = await repository.search(session, f, after[0] if after is not None else None, limit)
     states = {s.household_id: s for s in await load_states(session, ctx, rows[:limit], details=False)}
@@ -78,27 +102,17 @@ async def export_households(
     session: DbSession,
     ctx: CaseworkCtx,
     who: Reader,
-    region_code: Annotated[str | None, Query(pattern=r"^[0-9]{2,12}$")] = None,
-    person_id_number: IdNumberStr | None = None,
-    name: MemberName = None,
-    status: Annotated[str | None, Query(pattern=r"^(active|closed)$")] = None,
+    households: Households,
     program: Program | None = None,
     whole: WholeNumbers = False,
 ) -> StreamingResponse:
     """花名册: the households of the list's filters, one row per household and program (or the one `program`), as an
     Excel ledger with region names; identity and account numbers masked unless a county officer asks for them whole
     (audited)."""
-    prefix = jurisdiction_prefix(who, region_code)
+    chosen = households.filter(ctx, who)
+    prefix = chosen.region_prefix
     whole = whole_numbers(who, whole)
-    f = roll.RollFilter(
-        repository.HouseholdFilter(
-            region_prefix=prefix,
-            status=status,
-            person_hash=ctx.hash(person_id_number) if person_id_number is not None else None,
-            member_name=name,
-        ),
-        program=program.value if program is not None else None,
-    )
+    f = roll.RollFilter(chosen, program=program.value if program is not None else None)
     names = await names_under(session, tables.region_names, prefix)
     day = business_date(ctx.now())
     what = roll.roll_name(f.program)

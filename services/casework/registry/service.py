@@ -9,6 +9,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +26,7 @@ from libs.contracts.events.casework import (
 from libs.contracts.events.intake import SealedBankAccount
 from libs.contracts.money import Money
 from libs.contracts.programs import Program
+from libs.kernel.presenters import from_row
 from services.casework.context import DETAILS_CONTEXT, ID_NUMBER_CONTEXT, SNAPSHOT_CONTEXT, Casework
 from services.casework.registry.models import (
     Entitlement,
@@ -154,10 +156,10 @@ async def set_entitlement(
     session: AsyncSession,
     ctx: Casework,
     household: Household,
-    *,
     program: Program,
     status: EntitlementStatus,
     monthly_amount_fen: int,
+    *,
     effective_from: str,
     effective_to: str | None = None,
     beneficiary_id_number: str | None = None,
@@ -187,6 +189,40 @@ async def set_entitlement(
         row.next_review_date = None
     await session.flush()
     return row
+
+
+async def pay_entitlement(
+    session: AsyncSession,
+    ctx: Casework,
+    household: Household,
+    program: Program,
+    monthly_amount_fen: int,
+    *,
+    effective_from: str,
+    case_id: str | None,
+    beneficiary_id_number: str | None = None,
+) -> Entitlement:
+    """The household's entitlement under `program` pays `monthly_amount_fen` a month from `effective_from` on."""
+    return await set_entitlement(
+        session,
+        ctx,
+        household,
+        program,
+        EntitlementStatus.ACTIVE,
+        monthly_amount_fen,
+        effective_from=effective_from,
+        beneficiary_id_number=beneficiary_id_number,
+        case_id=case_id,
+    )
+
+
+async def stop_entitlement(
+    session: AsyncSession, ctx: Casework, household: Household, program: Program, *, effective_from: str, case_id: str
+) -> Entitlement:
+    """The household's entitlement under `program` stops (pays nothing) from `effective_from` on."""
+    return await set_entitlement(
+        session, ctx, household, program, EntitlementStatus.STOPPED, 0, effective_from=effective_from, case_id=case_id
+    )
 
 
 async def record_version(
@@ -227,14 +263,23 @@ async def record_version(
 
 
 def snapshot_of(state: HouseholdState) -> HouseholdSnapshot:
-    return HouseholdSnapshot(
-        household_id=state.household_id,
-        region_code=state.region_code,
-        head_id_number=state.head_id_number,
-        members=tuple(MemberRef(id_number=m.id_number, name=m.name, relation=m.relation) for m in state.members),
+    return from_row(
+        HouseholdSnapshot,
+        state,
+        members=_member_refs(state),
         programs=tuple(Program(p) for p in state.programs()),
         closed=state.status == HouseholdStatus.CLOSED,
     )
+
+
+class Step(TypedDict, total=False):
+    """One step of an entitlement published on its own (a gradual-exit month range), in place of its recorded
+    figures; what a step leaves out is the entitlement's own."""
+
+    effective_from: str | None
+    effective_to: str | None
+    amount_fen: int | None
+    status: EntitlementStatus | None
 
 
 async def publish_entitlement(
@@ -243,23 +288,10 @@ async def publish_entitlement(
     household: Household,
     state: HouseholdState,
     entitlement: EntitlementState,
-    *,
-    effective_from: str | None = None,
-    effective_to: str | None = None,
-    amount_fen: int | None = None,
-    status: EntitlementStatus | None = None,
+    **step: Unpack[Step],
 ) -> None:
     """`entitlement-changed` for one entitlement (or one step of it: a gradual-exit month range)."""
-    payload = entitlement_changed(
-        ctx,
-        household,
-        state,
-        entitlement,
-        effective_from=effective_from,
-        effective_to=effective_to,
-        amount_fen=amount_fen,
-        status=status,
-    )
+    payload = entitlement_changed(ctx, household, state, entitlement, **step)
     await ctx.publish(session, payload, subject=f"household/{household.id}", key=household.id)
 
 
@@ -268,13 +300,11 @@ def entitlement_changed(
     household: Household,
     state: HouseholdState,
     entitlement: EntitlementState,
-    *,
-    effective_from: str | None = None,
-    effective_to: str | None = None,
-    amount_fen: int | None = None,
-    status: EntitlementStatus | None = None,
+    **step: Unpack[Step],
 ) -> EntitlementChanged:
     """The `entitlement-changed` payload (a batch writes many at once through `Outbox.add_many`)."""
+    effective_from = step.get("effective_from")
+    amount_fen = step.get("amount_fen")
     payee = _payee(state, entitlement)
     account = None
     if household.account_no_sealed and household.bank_code and household.account_holder:
@@ -289,13 +319,13 @@ def entitlement_changed(
         household_id=household.id,
         region_code=household.region_code,
         program=Program(entitlement.program),
-        status=status or EntitlementStatus(entitlement.status),
+        status=step.get("status") or EntitlementStatus(entitlement.status),
         monthly_amount=Money.from_fen(entitlement.monthly_amount_fen if amount_fen is None else amount_fen).to_str(),
         effective_from=effective_from or entitlement.effective_from,
-        effective_to=effective_to if effective_from else entitlement.effective_to,
+        effective_to=step.get("effective_to") if effective_from else entitlement.effective_to,
         payee=PersonRef(id_number=payee.id_number, name=payee.name),
         bank_account_ref=household.bank_account_ref or f"none-{household.id}",
-        members=tuple(MemberRef(id_number=m.id_number, name=m.name, relation=m.relation) for m in state.members),
+        members=_member_refs(state),
         case_id=entitlement.case_id,
         changed_at=ctx.now(),
         payment_account=account,
@@ -308,6 +338,10 @@ async def publish_program(
     """`entitlement-changed` for the household's entitlement under `program`, as it is in `state`."""
     ent = next(e for e in state.entitlements if e.program == program)
     await publish_entitlement(session, ctx, household, state, ent)
+
+
+def _member_refs(state: HouseholdState) -> tuple[MemberRef, ...]:
+    return tuple(MemberRef(id_number=m.id_number, name=m.name, relation=m.relation) for m in state.members)
 
 
 def _payee(state: HouseholdState, entitlement: EntitlementState) -> MemberState:

@@ -7,6 +7,7 @@ item, the version history) is built from this one shape, so they cannot disagree
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -15,9 +16,11 @@ from typing import Any, NotRequired, Protocol, Self, TypedDict
 
 from sqlalchemy import ARRAY, BindParameter, Text, any_, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from libs.contracts.entitlements import is_current
 from services.casework.context import DETAILS_CONTEXT, ID_NUMBER_CONTEXT, Casework
+from services.casework.db import Base
 from services.casework.registry.models import Entitlement, GradualExitStep, Household, HouseholdMember
 
 
@@ -224,7 +227,8 @@ async def load_state(session: AsyncSession, ctx: Casework, household: Household)
 
 
 class _MemberRow(Protocol):
-    """The columns of a current member that a state is built from (a row, not an ORM object: see load_states)."""
+    """The columns of a current member that a state is built from (a row, not an ORM object: see load_states); the
+    query selects these names."""
 
     household_id: str
     person_hash: str
@@ -263,15 +267,7 @@ async def load_states(
         return []
     members: dict[str, list[_MemberRow]] = defaultdict(list)
     member_rows = await session.execute(
-        select(
-            HouseholdMember.household_id,
-            HouseholdMember.person_hash,
-            HouseholdMember.id_number_sealed,
-            HouseholdMember.name,
-            HouseholdMember.relation,
-            HouseholdMember.birth_date,
-            HouseholdMember.details_sealed,
-        )
+        select(*_columns(HouseholdMember, _MemberRow))
         .where(HouseholdMember.household_id == any_(_array(ids)), HouseholdMember.left_at.is_(None))
         .order_by(HouseholdMember.household_id, HouseholdMember.id)
     )
@@ -279,20 +275,7 @@ async def load_states(
         members[m.household_id].append(m)
     entitlements: dict[str, list[_EntitlementRow]] = defaultdict(list)
     entitlement_rows = await session.execute(
-        select(
-            Entitlement.household_id,
-            Entitlement.id,
-            Entitlement.program,
-            Entitlement.status,
-            Entitlement.monthly_amount_fen,
-            Entitlement.effective_from,
-            Entitlement.effective_to,
-            Entitlement.since,
-            Entitlement.beneficiary_hash,
-            Entitlement.schedule,
-            Entitlement.case_id,
-            Entitlement.next_review_date,
-        )
+        select(*_columns(Entitlement, _EntitlementRow))
         .where(Entitlement.household_id == any_(_array(ids)))
         .order_by(Entitlement.household_id, Entitlement.program)
     )
@@ -301,6 +284,11 @@ async def load_states(
     # One opener per kind of value for the lot, not a set-up per value.
     openers = (ctx.vault.opener(context=ID_NUMBER_CONTEXT), ctx.vault.opener(context=DETAILS_CONTEXT))
     return [_state(openers, h, members[h.id], entitlements[h.id], details) for h in households]
+
+
+def _columns(model: type[Base], row: type) -> list[InstrumentedAttribute[Any]]:
+    """The model's columns that `row` names, in its order: the query reads exactly what a state is built from."""
+    return [getattr(model, name) for name in inspect.get_annotations(row)]
 
 
 def _array(ids: list[str]) -> BindParameter[Any]:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from libs.contracts.id_number import IdNumber, mask_name
 from libs.contracts.money import Money
+from libs.kernel.presenters import from_row
 from services.casework.registry.models import Household, HouseholdVersion
 from services.casework.registry.schemas import (
     EntitlementOut,
@@ -14,7 +15,7 @@ from services.casework.registry.schemas import (
     MemberOut,
     VersionOut,
 )
-from services.casework.registry.state import HouseholdState
+from services.casework.registry.state import HouseholdState, MemberState
 
 
 def masked_id(id_number: str) -> str:
@@ -26,55 +27,38 @@ def head_name_masked(state: HouseholdState) -> str:
     return mask_name(head.name) if head else "*"
 
 
+def member_out(m: MemberState) -> MemberOut:
+    """A member as staff see them: the identity number masked."""
+    return from_row(MemberOut, m, id_number_masked=masked_id(m.id_number))
+
+
 def household_out(state: HouseholdState, as_of: dt.date | None = None) -> HouseholdOut:
-    return HouseholdOut(
-        household_id=state.household_id,
-        region_code=state.region_code,
-        status=state.status,
-        members=[
-            MemberOut(
-                id_number_masked=masked_id(m.id_number), name=m.name, relation=m.relation, birth_date=m.birth_date
-            )
-            for m in state.members
-        ],
+    return from_row(
+        HouseholdOut,
+        state,
+        members=[member_out(m) for m in state.members],
         entitlements=[
-            EntitlementOut(
-                entitlement_id=e.entitlement_id,
-                program=e.program,
-                status=e.status,
+            from_row(
+                EntitlementOut,
+                e,
                 monthly_amount=Money.from_fen(e.monthly_amount_fen).to_str(),
-                effective_from=e.effective_from,
-                effective_to=e.effective_to,
-                since=e.since,
                 # The API's schedule stays a list of plain objects (its published schema).
                 schedule=[dict(s) for s in e.schedule],
-                next_review_date=e.next_review_date,
             )
             for e in state.entitlements
         ],
-        review_class=state.review_class,
-        next_review_date=state.next_review_date,
-        close_relative=state.close_relative,
-        predecessor_id=state.predecessor_id,
-        successor_id=state.successor_id,
-        bank_code=state.bank_code,
-        account_no_masked=state.account_no_masked,
-        version=state.version,
-        updated_at=state.updated_at,
         as_of=as_of,
     )
 
 
 def household_summary(h: Household, s: HouseholdState) -> HouseholdSummary:
-    return HouseholdSummary(
+    return from_row(
+        HouseholdSummary,
+        h,
         household_id=h.id,
-        region_code=h.region_code,
-        status=h.status,
         head_name_masked=head_name_masked(s),
         member_count=len(s.members),
         programs=list(s.programs()),
-        next_review_date=h.next_review_date,
-        close_relative=h.close_relative,
     )
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints
+from pydantic import AwareDatetime, BaseModel, StringConstraints
 
 from libs.contracts.events.intake import CloseRelation
 from libs.contracts.id_number import IdNumberStr
+from libs.contracts.models import Input
 from libs.contracts.region import RegionCodeStr
 from libs.contracts.text import CleanLine, CleanText, PersonName
 
@@ -23,18 +24,14 @@ class FilingStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class RelativeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class RelativeIn(Input):
     id_number: IdNumberStr
     name: Name
 
 
-class FilingIn(BaseModel):
+class FilingIn(Input):
     """One staff member's close relative. `staff_user` is the staff member's user id where they have an account,
     so recusal can be enforced on the person, not only on the name (DOMAIN.md §7)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     staff_user: UserId | None = None
     staff_name: Name
@@ -45,9 +42,7 @@ class FilingIn(BaseModel):
     relation: CloseRelation
 
 
-class WithdrawIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class WithdrawIn(Input):
     reason: Reason
 
 

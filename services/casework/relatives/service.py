@@ -13,10 +13,11 @@ from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from libs.contracts.events.intake import CloseRelation
 from libs.contracts.events.relatives import CloseRelativeFilingChanged, FilingState
 from libs.contracts.id_number import IdNumber
 from libs.kernel.auth import Principal, ensure_jurisdiction
+from libs.kernel.lookup import found_within
+from libs.kernel.presenters import from_row
 from services.casework.context import ID_NUMBER_CONTEXT, Casework
 from services.casework.relatives import repository
 from services.casework.relatives.errors import AlreadyWithdrawn, FilingExists, FilingNotFound
@@ -153,25 +154,15 @@ async def withdraw(session: AsyncSession, ctx: Casework, who: Principal, filing_
 
 async def get(session: AsyncSession, who: Principal, filing_id: int, *, for_update: bool = False) -> StaffRelative:
     filing = await repository.filing_by_id(session, filing_id, for_update=for_update)
-    if filing is None:
-        raise FilingNotFound(f"No filing {filing_id}")
-    ensure_jurisdiction(who, filing.staff_region)
-    return filing
+    return found_within(who, filing, FilingNotFound(f"No filing {filing_id}"), region="staff_region")
 
 
 def out(ctx: Casework, filing: StaffRelative) -> FilingOut:
     masked = IdNumber.parse(ctx.open(filing.relative_id_sealed, ID_NUMBER_CONTEXT)).masked()
-    return FilingOut(
+    return from_row(
+        FilingOut,
+        filing,
         filing_id=filing.id,
         status=FilingStatus.ACTIVE if filing.withdrawn_at is None else FilingStatus.WITHDRAWN,
-        staff_user=filing.staff_user,
-        staff_name=filing.staff_name,
-        staff_unit=filing.staff_unit,
-        staff_region=filing.staff_region,
         relative=RelativeOut(id_number_masked=masked, name=filing.relative_name),
-        relation=CloseRelation(filing.relation),
-        filed_by=filing.filed_by,
-        filed_at=filing.filed_at,
-        withdrawn_at=filing.withdrawn_at,
-        withdrawn_reason=filing.withdrawn_reason,
     )
