@@ -15,11 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import business_date
-from libs.contracts.events.casework import CaseDecided, CaseOutcome
+from libs.contracts.events.casework import CaseOutcome
 from libs.contracts.programs import Program
 from libs.kernel.auth import Principal
 from libs.kernel.lookup import get_within
-from libs.kernel.presenters import from_row
 from services.casework.appeals import restore
 from services.casework.appeals.errors import (
     AppealDecided,
@@ -33,6 +32,7 @@ from services.casework.appeals.models import CaseAppeal
 from services.casework.appeals.rules import AppealStatus, Ground, ground_of, is_late, outcome_after, window_ends_on
 from services.casework.appeals.schemas import AppealDecisionIn, AppealIn
 from services.casework.case.content import proposal_of
+from services.casework.case.decisions import publish_decided
 from services.casework.case.errors import InvalidStatus
 from services.casework.case.history import record
 from services.casework.case.rules import CaseStatus
@@ -142,21 +142,8 @@ async def decide(
     appeal.household_id = case.household_id
     appeal.decided_by = who.subject
     appeal.decided_at = ctx.now()
-    await ctx.publish(
-        session,
-        # Upheld, the case row keeps the first decision: the appeal's outcome, reasons and month are named here.
-        from_row(
-            CaseDecided,
-            case,
-            case_id=case.id,
-            outcome=outcome,
-            reasons=tuple(reasons),
-            effective_month=effective,
-            decided_at=ctx.now(),
-        ),
-        subject=f"case/{case.id}",
-        key=case.household_id or case.id,
-    )
+    # Upheld, the case row keeps the first decision: the appeal's outcome, reasons and month are named here.
+    await publish_decided(session, ctx, case, outcome, tuple(reasons), effective)
     action = UPHELD if status is AppealStatus.UPHELD else OVERTURNED
     record(session, case, actor=who, action=action, status_from=case.status, detail=outcome.value, at=ctx.now())
     _log.info("appeal.decided", appeal_id=appeal.id, case_id=case.id, status=status.value)
