@@ -103,46 +103,44 @@ class Complaint(Base):
     )
 
 
-class StatusChange(Base):
+class _Entry:
+    """What every entry in a complaint's record has: its place in the order written, its complaint, when, and by whom
+    (the subject of a staff member or a client)."""
+
+    id: Mapped[SerialKey]
+    complaint_id: Mapped[str] = mapped_column(ForeignKey("complaints.id"))
+    at: Mapped[dt.datetime]
+    by: Mapped[str]
+
+
+class StatusChange(_Entry, Base):
     """The status history the platform reads (CONTRACTS.md §2): notes here are for the caller's eyes too."""
 
     __tablename__ = "status_changes"
 
-    id: Mapped[SerialKey]
-    complaint_id: Mapped[str] = mapped_column(ForeignKey("complaints.id"))
     status: Mapped[str]
-    at: Mapped[dt.datetime]
     note: Mapped[str] = mapped_column(default="")
-    by: Mapped[str]
 
     __table_args__ = (Index("ix_status_changes_complaint", "complaint_id", "id"),)
 
 
-class InvestigationNote(Base):
+class InvestigationNote(_Entry, Base):
     """What the handler checked and found (逐一核查); internal, never pushed to the platform."""
 
     __tablename__ = "investigation_notes"
 
-    id: Mapped[SerialKey]
-    complaint_id: Mapped[str] = mapped_column(ForeignKey("complaints.id"))
-    at: Mapped[dt.datetime]
     visited_on: Mapped[dt.date | None]
     text: Mapped[str]
-    by: Mapped[str]
     by_name: Mapped[str]
 
     __table_args__ = (Index("ix_investigation_notes_complaint", "complaint_id", "id"),)
 
 
-class ContactRead(Base):
+class ContactRead(_Entry, Base):
     """Each time staff saw a real-name complainant's phone or identity number in full, and why (DOMAIN.md §11)."""
 
     __tablename__ = "contact_reads"
 
-    id: Mapped[SerialKey]
-    complaint_id: Mapped[str] = mapped_column(ForeignKey("complaints.id"))
-    at: Mapped[dt.datetime]
-    by: Mapped[str]
     reason: Mapped[str]
 
 
