@@ -18,6 +18,14 @@ from sqlalchemy.orm import Mapped
 from libs.contracts.events.relatives import CloseRelativeFilingChanged, FilingState
 from libs.kernel.auth import Principal
 from libs.kernel.column_types import TextKey
+from libs.kernel.errors import Forbidden
+
+
+class RecusalRequired(Forbidden):
+    """A staff member refused a step on the household of someone they are a close relative of (code
+    `recusal_required`, casework's concept, in `libs.contracts.errors.casework`)."""
+
+    code = "recusal_required"
 
 
 class RegisteredRelativeColumns:

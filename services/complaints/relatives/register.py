@@ -14,9 +14,8 @@ from sqlalchemy.sql import ColumnElement
 from libs.contracts.events.casework import HouseholdChanged
 from libs.contracts.events.relatives import CloseRelativeFilingChanged
 from libs.kernel.auth import Principal
-from libs.modules.relatives_register import keep_filing, names_relative
+from libs.modules.relatives_register import RecusalRequired, keep_filing, names_relative
 from services.complaints.context import Complaints
-from services.complaints.relatives.errors import RecusalRequired
 from services.complaints.relatives.models import KnownHousehold, KnownMember, RegisteredRelative
 
 

@@ -10,9 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.relatives import CloseRelativeFilingChanged
 from libs.kernel.auth import Principal
-from libs.modules.relatives_register import keep_filing, names_relative
+from libs.modules.relatives_register import RecusalRequired, keep_filing, names_relative
 from services.intake.context import Intake
-from services.intake.relatives.errors import RecusalRequired
 from services.intake.relatives.models import RegisteredRelative
 
 

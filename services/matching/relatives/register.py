@@ -11,9 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.relatives import CloseRelativeFilingChanged
 from libs.kernel.auth import Principal
-from libs.modules.relatives_register import keep_filing, names_relative
+from libs.modules.relatives_register import RecusalRequired, keep_filing, names_relative
 from services.matching.context import Matching
-from services.matching.relatives.errors import RecusalRequired
 from services.matching.relatives.models import RegisteredRelative
 
 
