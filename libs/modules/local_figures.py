@@ -8,14 +8,44 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, func, literal, select
+from fastapi import Query
+from pydantic import StringConstraints
+from sqlalchemy import ColumnElement, UniqueConstraint, func, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr
 
-# A mapped table with the columns `region_prefix` ("" = national default) and `effective_from`.
+from libs.kernel.column_types import SerialKey
+
+# The prefix a row is set for, as a request gives it: a province, city, county, township or village code, or "" for
+# the nation.
+RegionPrefix = Annotated[str, StringConstraints(pattern=r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})?$")]
+# The region whose figures are asked for: a county, township or village code.
+RegionQuery = Annotated[str, Query(pattern=r"^[0-9]{6,12}$")]
+
+
+class FiguresRow:
+    """Mixed into a service's model of its table (`class Policy(FiguresRow, Base)`): the columns every row has. The
+    service's class names the table and adds its figures; a prefix has at most one row from a date."""
+
+    __tablename__: str
+
+    id: Mapped[SerialKey]
+    region_prefix: Mapped[str]  # "" = national default
+    effective_from: Mapped[dt.date]
+    created_by: Mapped[str]
+    created_at: Mapped[dt.datetime]
+
+    @declared_attr.directive
+    @classmethod
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (UniqueConstraint("region_prefix", "effective_from", name=f"uq_{cls.__tablename__}_prefix_from"),)
+
+
+# A mapped table with the columns `region_prefix` ("" = national default) and `effective_from` (a FiguresRow, or a
+# model declaring them itself).
 R = TypeVar("R", bound=DeclarativeBase)
 F = TypeVar("F")
 

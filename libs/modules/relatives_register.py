@@ -4,16 +4,62 @@ own person key."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy import Table, func
+from sqlalchemy import ColumnElement, Index, Table, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped
 
 from libs.contracts.events.relatives import CloseRelativeFilingChanged, FilingState
+from libs.kernel.auth import Principal
+from libs.kernel.column_types import TextKey
+from libs.kernel.errors import Forbidden
+
+
+class RecusalRequired(Forbidden):
+    """A staff member refused a step on the household of someone they are a close relative of (code
+    `recusal_required`, casework's concept, in `libs.contracts.errors.casework`)."""
+
+    code = "recusal_required"
+
+
+class RegisteredRelativeColumns:
+    """Mixed into a service's model of its copy (`class RegisteredRelative(RegisteredRelativeColumns, Base)`): one row
+    per filing, with only what recognises the staff member. The service's class adds the relative's own key column
+    and indexes it with `active_filings_index`."""
+
+    __tablename__ = "registered_relatives"
+
+    # Casework's filing id: a redelivered event finds its row.
+    filing_id: Mapped[TextKey]
+    staff_user: Mapped[str | None]
+    staff_name: Mapped[str]
+    filed_at: Mapped[dt.datetime]
+    withdrawn_at: Mapped[dt.datetime | None]
+
+
+def active_filings_index(relative_key: str) -> Index:
+    """The index on the relative's key over the filings not withdrawn, which every recusal check looks up."""
+    return Index(f"ix_registered_relatives_{relative_key}", relative_key, postgresql_where="withdrawn_at IS NULL")
+
+
+async def names_relative(
+    session: AsyncSession, register: type[RegisteredRelativeColumns], who: Principal, related: ColumnElement[bool]
+) -> bool:
+    """Whether `register` files `who`, and has not withdrawn it, as the close relative of someone `related` picks.
+
+    By user id when the filing gives it, by real name always (a namesake is refused too: recusal errs on the side of
+    keeping a relative's hands off, as for declared relatives)."""
+    same_staff = register.staff_user == who.subject
+    if who.display_name:
+        same_staff = or_(same_staff, register.staff_name == who.display_name)
+    stmt = select(exists().where(related, register.withdrawn_at.is_(None), same_staff))
+    return bool((await session.execute(stmt)).scalar_one())
 
 
 async def keep_filing(

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from libs.contracts.dates import CivilDate
 from libs.kernel.auth import ensure_jurisdiction
 from libs.kernel.db import DbSession
+from libs.modules.local_figures import RegionQuery
 from services.complaints.context import ComplaintsCtx
 from services.complaints.dependencies import County, Reader
 from services.complaints.local_figures import repository
@@ -18,7 +19,6 @@ from services.complaints.local_figures.schemas import PolicyIn, PolicyOut
 from services.complaints.local_figures.views import policy_out
 
 router = APIRouter(prefix="/api/v1/complaints/policies", tags=["complaint policies"])
-RegionQuery = Annotated[str, Query(pattern=r"^[0-9]{6,12}$")]
 
 
 @router.post("", response_model=PolicyOut, status_code=201, responses={403: {}, 409: {}, 422: {}})

@@ -14,24 +14,15 @@ from sqlalchemy import Index
 from sqlalchemy.orm import Mapped, mapped_column
 
 from libs.kernel.column_types import TextKey
+from libs.modules.relatives_register import RegisteredRelativeColumns, active_filings_index
 from services.complaints.db import Base
 
 
-class RegisteredRelative(Base):
-    __tablename__ = "registered_relatives"
-
-    # Casework's filing id: a redelivered event finds its row.
-    filing_id: Mapped[TextKey]
-    staff_user: Mapped[str | None]
-    staff_name: Mapped[str]
+class RegisteredRelative(RegisteredRelativeColumns, Base):
     relative_hash: Mapped[str]
-    filed_at: Mapped[dt.datetime]
-    withdrawn_at: Mapped[dt.datetime | None]
 
-    __table_args__ = (
-        # Handling an item looks up the active filings of its people.
-        Index("ix_registered_relatives_relative_hash", "relative_hash", postgresql_where="withdrawn_at IS NULL"),
-    )
+    # Handling an item looks up the active filings of its people.
+    __table_args__ = (active_filings_index("relative_hash"),)
 
 
 class KnownHousehold(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from sqlalchemy import Table, delete, exists, or_, select
+from sqlalchemy import Table, delete, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -14,9 +14,8 @@ from sqlalchemy.sql import ColumnElement
 from libs.contracts.events.casework import HouseholdChanged
 from libs.contracts.events.relatives import CloseRelativeFilingChanged
 from libs.kernel.auth import Principal
-from libs.modules.relatives_register import keep_filing
+from libs.modules.relatives_register import RecusalRequired, keep_filing, names_relative
 from services.complaints.context import Complaints
-from services.complaints.relatives.errors import RecusalRequired
 from services.complaints.relatives.models import KnownHousehold, KnownMember, RegisteredRelative
 
 
@@ -52,10 +51,8 @@ async def ensure_not_registered_relative(
     session: AsyncSession, who: Principal, *, person_hash: str | None, household_id: str | None
 ) -> None:
     """403 `recusal_required` if casework's register names `who` as a close relative of the item's person, or of a
-    member of its household (the one named, or any the person belongs to).
-
-    By user id when the filing gives it, by real name always (a namesake is refused too: recusal errs on the side of
-    keeping a relative's hands off)."""
+    member of its household (the one named, or any the person belongs to), by user id or by real name
+    (libs.modules.relatives_register)."""
     if person_hash is None and household_id is None:
         return
     housemate = aliased(KnownMember)
@@ -67,14 +64,10 @@ async def ensure_not_registered_relative(
     if household_id is not None:
         of_household.append(KnownMember.household_id == household_id)
     people = select(KnownMember.person_hash).where(or_(*of_household))
-    same_staff = RegisteredRelative.staff_user == who.subject
-    if who.display_name:
-        same_staff = or_(same_staff, RegisteredRelative.staff_name == who.display_name)
     related: ColumnElement[bool] = RegisteredRelative.relative_hash.in_(people)
     if person_hash is not None:
         related = or_(related, RegisteredRelative.relative_hash == person_hash)
-    stmt = select(exists().where(related, RegisteredRelative.withdrawn_at.is_(None), same_staff))
-    if (await session.execute(stmt)).scalar_one():
+    if await names_relative(session, RegisteredRelative, who, related):
         raise RecusalRequired(
             "You are filed as a close relative of the person or a member of the household this item is about, and "
             "must recuse yourself (DOMAIN.md §7)"

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from sqlalchemy import Integer, UniqueConstraint
+from sqlalchemy import Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
-from libs.kernel.column_types import SerialKey
+from libs.modules.local_figures import FiguresRow
 from services.intake.db import Base
 
 
-class ProcedureRule(Base):
+class ProcedureRule(FiguresRow, Base):
     __tablename__ = "procedure_rules"
 
-    id: Mapped[SerialKey]
-    region_prefix: Mapped[str]  # "" = national default
-    effective_from: Mapped[dt.date]
     decision_days: Mapped[int] = mapped_column(Integer)
     extended_days: Mapped[int] = mapped_column(Integer)
     emergency_days: Mapped[int] = mapped_column(Integer)
     lead_days: Mapped[int] = mapped_column(Integer)
     high_age_min_years: Mapped[int] = mapped_column(Integer)
-    created_by: Mapped[str]
-    created_at: Mapped[dt.datetime]
-
-    __table_args__ = (UniqueConstraint("region_prefix", "effective_from", name="uq_procedure_rules_prefix_from"),)

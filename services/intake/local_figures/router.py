@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from libs.contracts.clock import business_date
 from libs.contracts.dates import CivilDate
 from libs.kernel.auth import ensure_jurisdiction
 from libs.kernel.db import DbSession
 from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
+from libs.modules.local_figures import RegionQuery
 from services.intake.context import IntakeCtx
 from services.intake.dependencies import County, Reader
 from services.intake.local_figures import repository
@@ -52,7 +52,7 @@ async def in_force(
     session: DbSession,
     ctx: IntakeCtx,
     who: Reader,
-    region_code: Annotated[str, Query(pattern=r"^[0-9]{6,12}$")],
+    region_code: RegionQuery,
     on: CivilDate | None = None,
 ) -> ProcedureRuleOut:
     """The rule that applies to `region_code` on `on` (default today)."""
@@ -64,9 +64,7 @@ async def in_force(
 
 
 @router.get("", response_model=list[ProcedureRuleOut], responses=documented(*_STAFF))
-async def list_rules(
-    session: DbSession, who: Reader, region_code: Annotated[str, Query(pattern=r"^[0-9]{6,12}$")]
-) -> list[ProcedureRuleOut]:
+async def list_rules(session: DbSession, who: Reader, region_code: RegionQuery) -> list[ProcedureRuleOut]:
     """Every rule that bears on `region_code` (its own and its parents', the national default included)."""
     ensure_jurisdiction(who, region_code)
     return [rule_out(r) for r in await repository.RULES.bearing_on(session, region_code)]

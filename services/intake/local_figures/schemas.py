@@ -1,18 +1,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, Field
 
 from libs.contracts.dates import CivilDate
 from libs.contracts.models import Input
+from libs.modules.local_figures import RegionPrefix
 
 
 class ProcedureRuleIn(Input):
     """Local procedure figures for a region from a date; a region may be stricter than the nation, never looser."""
 
-    region_prefix: Annotated[str, StringConstraints(pattern=r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})?$")]
+    region_prefix: RegionPrefix
     effective_from: CivilDate
     decision_days: int = Field(ge=1, le=60)
     extended_days: int = Field(ge=1, le=90)

@@ -1,12 +1,10 @@
-"""The one refusal of recusal (code in `libs.contracts.errors`): applications and leads answer with it alike, and
+"""The one refusal of recusal (`libs.modules.relatives_register`): applications and leads answer with it alike, and
 document it with the other refusals every staff step of theirs may meet."""
 
-from libs.kernel.errors import Forbidden, OutsideJurisdiction, RoleRequired
+from libs.kernel.errors import OutsideJurisdiction, RoleRequired
+from libs.modules.relatives_register import RecusalRequired
 
-
-class RecusalRequired(Forbidden):
-    code = "recusal_required"
-
+__all__ = ["STAFF_REFUSALS", "RecusalRequired"]
 
 # What a step on an application or a lead may be refused with before its own rules: the wrong role, a region outside
 # the jurisdiction, or a close relative of the household who must recuse. Their routes document these three first.

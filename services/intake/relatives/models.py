@@ -7,27 +7,14 @@ is kept, one row per filing.
 
 from __future__ import annotations
 
-import datetime as dt
-
-from sqlalchemy import Index
 from sqlalchemy.orm import Mapped
 
-from libs.kernel.column_types import TextKey
+from libs.modules.relatives_register import RegisteredRelativeColumns, active_filings_index
 from services.intake.db import Base
 
 
-class RegisteredRelative(Base):
-    __tablename__ = "registered_relatives"
-
-    # Casework's filing id: a redelivered event finds its row.
-    filing_id: Mapped[TextKey]
-    staff_user: Mapped[str | None]
-    staff_name: Mapped[str]
+class RegisteredRelative(RegisteredRelativeColumns, Base):
     relative_hash: Mapped[str]
-    filed_at: Mapped[dt.datetime]
-    withdrawn_at: Mapped[dt.datetime | None]
 
-    __table_args__ = (
-        # Recusal checks look up the active filings of an application's or a lead's people.
-        Index("ix_registered_relatives_relative_hash", "relative_hash", postgresql_where="withdrawn_at IS NULL"),
-    )
+    # Recusal checks look up the active filings of an application's or a lead's people.
+    __table_args__ = (active_filings_index("relative_hash"),)

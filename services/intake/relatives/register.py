@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import cast
 
-from sqlalchemy import Table, exists, or_, select
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.relatives import CloseRelativeFilingChanged
 from libs.kernel.auth import Principal
-from libs.modules.relatives_register import keep_filing
+from libs.modules.relatives_register import RecusalRequired, keep_filing, names_relative
 from services.intake.context import Intake
-from services.intake.relatives.errors import RecusalRequired
 from services.intake.relatives.models import RegisteredRelative
 
 
@@ -24,23 +23,13 @@ async def on_filing_changed(session: AsyncSession, ctx: Intake, e: CloseRelative
 
 
 async def is_registered_relative(session: AsyncSession, principal: Principal, person_hashes: Collection[str]) -> bool:
-    """Whether the principal is filed, and not withdrawn, as a close relative of any of these people.
-
-    By user id when the filing gives it, by real name always (a namesake is refused too: recusal errs on the side of
-    keeping a relative's hands off, as for declared relatives)."""
+    """Whether the principal is filed, and not withdrawn, as a close relative of any of these people (by user id or
+    by real name: libs.modules.relatives_register)."""
     if not person_hashes:
         return False
-    same_staff = RegisteredRelative.staff_user == principal.subject
-    if principal.display_name:
-        same_staff = or_(same_staff, RegisteredRelative.staff_name == principal.display_name)
-    stmt = select(
-        exists().where(
-            RegisteredRelative.relative_hash.in_(list(person_hashes)),
-            RegisteredRelative.withdrawn_at.is_(None),
-            same_staff,
-        )
+    return await names_relative(
+        session, RegisteredRelative, principal, RegisteredRelative.relative_hash.in_(list(person_hashes))
     )
-    return bool((await session.execute(stmt)).scalar_one())
 
 
 async def ensure_not_registered_relative(

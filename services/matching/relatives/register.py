@@ -6,14 +6,13 @@ import uuid
 from collections.abc import Collection
 from typing import cast
 
-from sqlalchemy import Table, exists, or_, select
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.relatives import CloseRelativeFilingChanged
 from libs.kernel.auth import Principal
-from libs.modules.relatives_register import keep_filing
+from libs.modules.relatives_register import RecusalRequired, keep_filing, names_relative
 from services.matching.context import Matching
-from services.matching.relatives.errors import RecusalRequired
 from services.matching.relatives.models import RegisteredRelative
 
 
@@ -31,17 +30,7 @@ async def ensure_not_registered_relative(
     is refused too, erring on the side of keeping a relative's hands off) as a relative of one of these people."""
     if not people:
         return
-    same_staff = RegisteredRelative.staff_user == principal.subject
-    if principal.display_name:
-        same_staff = or_(same_staff, RegisteredRelative.staff_name == principal.display_name)
-    stmt = select(
-        exists().where(
-            RegisteredRelative.relative.in_(list(people)),
-            RegisteredRelative.withdrawn_at.is_(None),
-            same_staff,
-        )
-    )
-    if (await session.execute(stmt)).scalar_one():
+    if await names_relative(session, RegisteredRelative, principal, RegisteredRelative.relative.in_(list(people))):
         raise RecusalRequired(
             "You are filed as a close relative of a member of this household and must recuse yourself (DOMAIN.md §7)"
         )
