@@ -24,8 +24,12 @@ class Program(StrEnum):
     LEGACY_RETIRED_STAFF = "legacy_retired_staff"  # 精简退职
 
 
+# The children's allowances (孤儿, 艾滋病病毒感染儿童, 事实无人抚养儿童): a child holds at most one of them, and each
+# ends at 18.
+CHILDREN_ALLOWANCES: frozenset[Program] = frozenset({Program.ORPHAN, Program.HIV_CHILD, Program.DE_FACTO_ORPHAN})
+
 # Never shown in public postings (DOMAIN.md §3.7, §11): publishing them would expose the children.
-NEVER_PUBLISHED: frozenset[Program] = frozenset({Program.ORPHAN, Program.HIV_CHILD, Program.DE_FACTO_ORPHAN})
+NEVER_PUBLISHED: frozenset[Program] = CHILDREN_ALLOWANCES
 
 # The names rosters, funding letters and line notes show (DOMAIN.md §2).
 PROGRAM_NAMES: dict[Program, str] = {

@@ -12,17 +12,23 @@ import binascii
 import json
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import Annotated, Any, Generic, TypeVar, cast, get_args
+from typing import Annotated, Any, Generic, TypeVar, TypeVarTuple, cast, get_args
 
 from fastapi import Query
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from sqlalchemy import ColumnElement, Select, UnaryExpression, and_, or_
+from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy.sql import operators
 
 from libs.kernel.errors import InvalidCursor
 
 T = TypeVar("T")
 R = TypeVar("R")
+Ts = TypeVarTuple("Ts")
 K = TypeVar("K")
 JsonKey = str | int | float | bool | None
+# What a keyset page is ordered by: a mapped column, or an expression such as `desc(column)`.
+SortKey = ColumnElement[Any] | QueryableAttribute[Any]
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -76,3 +82,29 @@ def page_of(rows: Sequence[R], limit: int, key: Callable[[R], Sequence[JsonKey]]
     served = rows[:limit]
     more = len(rows) > limit
     return Page[T](items=[item(r) for r in served], next_cursor=encode_cursor(key(served[-1])) if more else None)
+
+
+def keyset_page(stmt: Select[*Ts], order: Sequence[SortKey], after: Sequence[Any] | None, limit: int) -> Select[*Ts]:
+    """`stmt` in `order` (columns, ascending unless wrapped in `desc()`), from the row after the keyset `after`
+    (None: from the first), one row past `limit` for `page_of`."""
+    if after is not None:
+        stmt = stmt.where(_beyond(order, after))
+    return stmt.order_by(*order).limit(limit + 1)
+
+
+def _beyond(order: Sequence[SortKey], after: Sequence[Any]) -> ColumnElement[bool]:
+    # (a > x) OR (a = x AND b > y) OR ...: written out rather than as one row comparison, so that each column can
+    # run its own way (a descending one compares with <).
+    columns = [_sort_key(key) for key in order]
+    either = []
+    for i, ((column, descending), value) in enumerate(zip(columns, after, strict=True)):
+        ties = [c == v for (c, _), v in zip(columns[:i], after[:i], strict=True)]
+        either.append(and_(*ties, column < value if descending else column > value))
+    return or_(*either)
+
+
+def _sort_key(key: SortKey) -> tuple[SortKey, bool]:
+    """The column an ORDER BY key sorts by, and whether it runs descending."""
+    if isinstance(key, UnaryExpression) and key.modifier is operators.desc_op:
+        return key.element, True
+    return key, False

@@ -15,5 +15,7 @@ Village = Annotated[Principal, Depends(require_roles(StaffRole.village_assistant
 Officer = roles.Officer
 County = roles.CountyOfficer
 Reader = roles.AnyStaff
+# The county decides (a raise, a review campaign); the city supervises its counties and may look.
+CountyOrCity = Annotated[Principal, Depends(require_roles(StaffRole.county_officer, StaffRole.city_supervisor))]
 Admin = Annotated[Principal, Depends(require_roles(StaffRole.county_officer, StaffRole.system_admin))]
 Province = Annotated[Principal, Depends(require_scope(Scope.province))]

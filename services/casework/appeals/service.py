@@ -19,6 +19,7 @@ from libs.contracts.events.casework import CaseOutcome
 from libs.contracts.programs import Program
 from libs.kernel.auth import Principal
 from libs.kernel.lookup import get_within
+from libs.kernel.pagination import keyset_page
 from services.casework.appeals import restore
 from services.casework.appeals.errors import (
     AppealDecided,
@@ -162,8 +163,5 @@ async def appeals_in(
     stmt = select(CaseAppeal).where(func.starts_with(CaseAppeal.region_code, prefix))
     if status is not None:
         stmt = stmt.where(CaseAppeal.status == status.value)
-    if after is not None:
-        at, last = after
-        stmt = stmt.where((CaseAppeal.filed_at > at) | ((CaseAppeal.filed_at == at) & (CaseAppeal.id > last)))
-    stmt = stmt.order_by(CaseAppeal.filed_at, CaseAppeal.id).limit(limit + 1)
+    stmt = keyset_page(stmt, (CaseAppeal.filed_at, CaseAppeal.id), after, limit)
     return list((await session.scalars(stmt)).all())

@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from libs.contracts.ages import age_on
 from libs.contracts.disability import severely_disabled
-from libs.contracts.programs import Program
+from libs.contracts.programs import CHILDREN_ALLOWANCES, Program
 from services.casework.benefit.amounts import half_up, yuan
 from services.casework.benefit.assets import asset_test
 from services.casework.benefit.facts import (
@@ -53,7 +53,6 @@ __all__ = [
 ]
 
 HOUSEHOLD_TESTED: frozenset[Program] = frozenset({Program.DIBAO, Program.DIBAO_SINGLE, Program.MARGINAL})
-CHILDREN_ALLOWANCES: frozenset[Program] = frozenset({Program.ORPHAN, Program.HIV_CHILD, Program.DE_FACTO_ORPHAN})
 
 _FLAT_LABELS: dict[Program, str] = {
     Program.ORPHAN: "孤儿基本生活费 orphan allowance",

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Path, Response
+from fastapi import APIRouter, BackgroundTasks, Path, Response
 
 from libs.contracts.clock import business_date
-from libs.contracts.staff import StaffRole
-from libs.kernel.auth import Principal, require_roles
 from libs.kernel.db import DbSession
 from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
 from services.casework.campaigns import repository, service
@@ -17,12 +15,9 @@ from services.casework.campaigns.models import CampaignStatus, ReviewCampaign
 from services.casework.campaigns.schemas import CampaignIn, CampaignOut
 from services.casework.campaigns.views import campaign_out
 from services.casework.context import Casework, CaseworkCtx
-from services.casework.dependencies import County
+from services.casework.dependencies import County, CountyOrCity
 
 router = APIRouter(prefix="/api/v1/casework/review-campaigns", tags=["review-campaigns"])
-
-# The county opens its campaign; the city supervises its counties and may look.
-CountyOrCity = Annotated[Principal, Depends(require_roles(StaffRole.county_officer, StaffRole.city_supervisor))]
 
 _ERRORS = documented(OutsideJurisdiction, RoleRequired, CampaignNotFound, CampaignExists, CampaignWindowInvalid)
 CampaignId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^campaign-[0-9a-f-]{36}$")]

@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, Field
 
 from libs.contracts.dates import CivilDate
 from libs.contracts.models import Input
-
-CountyCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
+from services.casework.schemas import CountyCode
 
 
 class CampaignIn(Input):

@@ -13,7 +13,6 @@ import datetime as dt
 import uuid
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import business_date
@@ -27,6 +26,7 @@ from services.casework.campaigns.schemas import CampaignIn
 from services.casework.case.opening import open_triggered
 from services.casework.case.rules import Trigger
 from services.casework.context import Casework
+from services.casework.db import insert_or_existing
 
 # Households per transaction: opening a review reads the household's state, so a chunk is smaller than a raise's.
 CHUNK = 200
@@ -42,30 +42,27 @@ async def open_campaign(session: AsyncSession, ctx: Casework, who: Principal, bo
             errors=[{"loc": ["body", f], "msg": m, "type": CampaignWindowInvalid.code} for f, m in violations],
         )
     now = ctx.now()
-    stmt = (
-        pg_insert(ReviewCampaign)
-        .values(
-            id=f"campaign-{uuid.uuid4()}",
-            county_code=body.county_code,
-            year=body.year,
-            window_start=body.window_start,
-            window_end=body.window_end,
-            simplified=body.simplified,
-            status=CampaignStatus.OPENING,
-            households=await repository.households_in_scope(session, body.county_code),
-            opened=0,
-            skipped=0,
-            created_by=who.subject,
-            created_at=now,
-            updated_at=now,
-        )
-        .on_conflict_do_nothing(constraint="uq_review_campaigns_county_year")
+    campaign = await insert_or_existing(
+        session,
+        ReviewCampaign,
+        {
+            "id": f"campaign-{uuid.uuid4()}",
+            "county_code": body.county_code,
+            "year": body.year,
+            "window_start": body.window_start,
+            "window_end": body.window_end,
+            "simplified": body.simplified,
+            "status": CampaignStatus.OPENING,
+            "households": await repository.households_in_scope(session, body.county_code),
+            "opened": 0,
+            "skipped": 0,
+            "created_by": who.subject,
+            "created_at": now,
+            "updated_at": now,
+        },
+        constraint="uq_review_campaigns_county_year",
+        found_by=(ReviewCampaign.county_code == body.county_code, ReviewCampaign.year == body.year),
     )
-    await session.execute(stmt)
-    found = select(ReviewCampaign).where(
-        ReviewCampaign.county_code == body.county_code, ReviewCampaign.year == body.year
-    )
-    campaign = (await session.scalars(found)).one()
     asked = (body.window_start, body.window_end, body.simplified)
     if (campaign.window_start, campaign.window_end, campaign.simplified) != asked:
         raise CampaignExists(

@@ -14,8 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from libs.contracts.programs import PROGRAM_NAMES, Program
-from services.casework.benefit.rules import CHILDREN_ALLOWANCES
+from libs.contracts.programs import CHILDREN_ALLOWANCES, PROGRAM_NAMES, Program
 
 # Children's allowances end on the 18th birthday (seed 003 三).
 CHILD_END_AGE = 18

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.counts import WorkCounts, counted
+from libs.kernel.pagination import keyset_page
 from services.casework.grants.models import Payment, Review, TemporaryGrant
 
 
@@ -25,12 +26,8 @@ async def grants_in(
         stmt = stmt.where(TemporaryGrant.payment == payment.value)
     if review is not None:
         stmt = stmt.where(TemporaryGrant.review == review.value)
-    if after is not None:
-        at, last = after
-        stmt = stmt.where(
-            (TemporaryGrant.granted_at < at) | ((TemporaryGrant.granted_at == at) & (TemporaryGrant.id > last))
-        )
-    return await _rows(session, stmt.order_by(TemporaryGrant.granted_at.desc(), TemporaryGrant.id), limit)
+    stmt = keyset_page(stmt, (TemporaryGrant.granted_at.desc(), TemporaryGrant.id), after, limit)
+    return list((await session.scalars(stmt)).all())
 
 
 async def overdue_in(
@@ -42,17 +39,11 @@ async def overdue_in(
         TemporaryGrant.payment != Payment.PAID.value,
         TemporaryGrant.pay_by < today,
     )
-    if after is not None:
-        day, last = after
-        stmt = stmt.where((TemporaryGrant.pay_by > day) | ((TemporaryGrant.pay_by == day) & (TemporaryGrant.id > last)))
-    return await _rows(session, stmt.order_by(TemporaryGrant.pay_by, TemporaryGrant.id), limit)
+    stmt = keyset_page(stmt, (TemporaryGrant.pay_by, TemporaryGrant.id), after, limit)
+    return list((await session.scalars(stmt)).all())
 
 
 async def counts(session: AsyncSession, prefix: str, today: dt.date) -> WorkCounts:
     """Grants in the region by review state (explanations and confirmations to do), and those unpaid past their day."""
     overdue = (TemporaryGrant.payment != Payment.PAID.value) & (TemporaryGrant.pay_by < today)
     return await counted(session, TemporaryGrant.review, func.starts_with(TemporaryGrant.region_code, prefix), overdue)
-
-
-async def _rows(session: AsyncSession, stmt: Select[TemporaryGrant], limit: int) -> list[TemporaryGrant]:
-    return list((await session.scalars(stmt.limit(limit + 1))).all())

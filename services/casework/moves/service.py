@@ -24,6 +24,7 @@ from libs.contracts.clock import business_date
 from libs.contracts.events.casework import HouseholdChange, HouseholdChangeKind
 from libs.contracts.period import Period
 from libs.kernel.auth import Principal, ensure_jurisdiction
+from libs.kernel.pagination import keyset_page
 from services.casework.case.errors import HouseholdClosed
 from services.casework.case.models import Case
 from services.casework.case.recusal import ensure_not_recused
@@ -211,10 +212,5 @@ async def moves_in(
     )
     if status is not None:
         stmt = stmt.where(HouseholdMove.status == status.value)
-    if after is not None:
-        at, last = after
-        stmt = stmt.where(
-            (HouseholdMove.requested_at > at) | ((HouseholdMove.requested_at == at) & (HouseholdMove.id > last))
-        )
-    stmt = stmt.order_by(HouseholdMove.requested_at, HouseholdMove.id).limit(limit + 1)
+    stmt = keyset_page(stmt, (HouseholdMove.requested_at, HouseholdMove.id), after, limit)
     return (await session.scalars(stmt)).all()

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Path, Response
+from fastapi import APIRouter, BackgroundTasks, Path, Response
 
-from libs.contracts.staff import StaffRole
-from libs.kernel.auth import Principal, require_roles
 from libs.kernel.db import DbSession
 from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
 from services.casework.context import CaseworkCtx
-from services.casework.dependencies import County
+from services.casework.dependencies import County, CountyOrCity
 from services.casework.raises import service
 from services.casework.raises.errors import MonthOutOfRange, NoNewStandard, RaiseNotFound
 from services.casework.raises.models import BatchStatus
@@ -19,9 +17,6 @@ from services.casework.raises.schemas import BatchOut, PreviewOut, RaiseIn
 from services.casework.raises.views import batch_out
 
 router = APIRouter(prefix="/api/v1/casework/standard-raises", tags=["standard-raises"])
-
-# The county decides; the city supervises its counties and may look.
-CountyOrCity = Annotated[Principal, Depends(require_roles(StaffRole.county_officer, StaffRole.city_supervisor))]
 
 _ERRORS = documented(
     OutsideJurisdiction,

@@ -9,8 +9,8 @@ from pydantic import AwareDatetime, BaseModel, StringConstraints
 from libs.contracts.models import Input
 from libs.contracts.money import Money
 from services.casework.raises.policy import Sums, Tally
+from services.casework.schemas import CountyCode
 
-CountyCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 Month = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$")]
 
 

@@ -17,13 +17,13 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.period import Period
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from libs.kernel.lookup import get_within
 from services.casework.context import Casework
+from services.casework.db import insert_or_existing
 from services.casework.local_figures.figures import Standards
 from services.casework.local_figures.repository import AreaStandards, standards_in_area
 from services.casework.raises import repository
@@ -111,30 +111,29 @@ async def confirm(session: AsyncSession, ctx: Casework, who: Principal, body: Ra
     month, key = await _checked(session, who, body, ctx.today())
     now = ctx.now()
     total = await repository.households_in_scope(session, body.county_code, str(month))
-    stmt = (
-        pg_insert(StandardRaiseBatch)
-        .values(
-            id=f"raise-{uuid.uuid4()}",
-            county_code=body.county_code,
-            effective_month=str(month),
-            standards_key=key,
-            status=BatchStatus.RUNNING,
-            total=total,
-            done=0,
-            changed=0,
-            created_by=who.subject,
-            created_at=now,
-            updated_at=now,
-        )
-        .on_conflict_do_nothing(constraint="uq_standard_raise_batches_county_month_key")
+    return await insert_or_existing(
+        session,
+        StandardRaiseBatch,
+        {
+            "id": f"raise-{uuid.uuid4()}",
+            "county_code": body.county_code,
+            "effective_month": str(month),
+            "standards_key": key,
+            "status": BatchStatus.RUNNING,
+            "total": total,
+            "done": 0,
+            "changed": 0,
+            "created_by": who.subject,
+            "created_at": now,
+            "updated_at": now,
+        },
+        constraint="uq_standard_raise_batches_county_month_key",
+        found_by=(
+            StandardRaiseBatch.county_code == body.county_code,
+            StandardRaiseBatch.effective_month == str(month),
+            StandardRaiseBatch.standards_key == key,
+        ),
     )
-    await session.execute(stmt)
-    found = select(StandardRaiseBatch).where(
-        StandardRaiseBatch.county_code == body.county_code,
-        StandardRaiseBatch.effective_month == str(month),
-        StandardRaiseBatch.standards_key == key,
-    )
-    return (await session.scalars(found)).one()
 
 
 async def get(session: AsyncSession, who: Principal, batch_id: str) -> StandardRaiseBatch:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from libs.contracts.disability import severely_disabled
 from libs.contracts.id_number import IdNumber
 from libs.contracts.money import Money
-from libs.contracts.programs import Program
+from libs.contracts.programs import CHILDREN_ALLOWANCES, Program
 from services.intake.application.schemas import (
     ApplicationIn,
     ApplicationStatus,
@@ -46,7 +46,6 @@ HOUSEHOLD_PROGRAMS = frozenset({Program.DIBAO, Program.MARGINAL})
 # does not conflict with `marginal`.
 _BASIC_CASH = frozenset({Program.DIBAO, Program.DIBAO_SINGLE, Program.TEKUN_CENTRALIZED, Program.TEKUN_DISPERSED})
 _MARGINAL_EXCLUDES = frozenset({Program.DIBAO, Program.MARGINAL, Program.TEKUN_CENTRALIZED, Program.TEKUN_DISPERSED})
-_CHILD_ALLOWANCES = frozenset({Program.ORPHAN, Program.HIV_CHILD, Program.DE_FACTO_ORPHAN})
 
 
 def programs_conflict(a: Program, b: Program) -> bool:
@@ -54,7 +53,7 @@ def programs_conflict(a: Program, b: Program) -> bool:
     if a == b:
         return True
     pair = {a, b}
-    if pair <= _BASIC_CASH or pair <= _CHILD_ALLOWANCES:
+    if pair <= _BASIC_CASH or pair <= CHILDREN_ALLOWANCES:
         return True
     return Program.MARGINAL in pair and pair <= _MARGINAL_EXCLUDES
 
@@ -71,7 +70,7 @@ def _eligibility(
 ) -> Iterable[Violation]:
     age = IdNumber.parse(applicant.id_number).age_on(today)
     p = app.program
-    if p in _CHILD_ALLOWANCES and age >= 18:
+    if p in CHILDREN_ALLOWANCES and age >= 18:
         yield Violation(loc, "age_not_eligible", f"{p.value} is for children under 18; the applicant is {age}")
     elif p is Program.ELDERLY_HIGH_AGE and age < figures.high_age_min_years:
         yield Violation(
