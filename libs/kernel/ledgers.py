@@ -28,7 +28,9 @@ from libs.kernel.errors import RoleRequired
 from libs.kernel.region_names import RegionNames
 from libs.kernel.xlsx import MEDIA_TYPE, Ledger, Row, Sheet, ledger_response, write_ledger
 
-PAGE_ROWS = 500  # rows read (and written) at a time
+# Rows read (and written) at a time; a list's search that returns one row more than asked (to say a next page exists)
+# is asked for PAGE_ROWS - 1.
+PAGE_ROWS = 500
 EVERYWHERE = "全部地区"  # the region of a ledger of the whole country
 
 Item = TypeVar("Item")
@@ -111,9 +113,10 @@ async def export_region(
     today: dt.date,
     whole: bool,
 ) -> StreamingResponse:
-    """The ledger of a list inside a jurisdiction `prefix` ("" for the whole country), exported on `today`: titled and
-    named after the region by the `names` its rows are written with (`names_under` the prefix), e.g. 平遥县审核审批台账
-    2026-12-07.xlsx (cases-140402-2026-12-07.xlsx for older clients), noted to the audit as `cases/140402`."""
+    """The ledger of a list inside a jurisdiction `prefix` ("" for the whole country), exported on `today`, titled and
+    named after the region by the `names` its rows are written with (`names_under` the prefix). The cases of 140402:
+    the file 平遥县审核审批台账2026-12-07.xlsx (cases-140402-2026-12-07.xlsx for older clients), audited as
+    `cases/140402`."""
     region = names.path(prefix) if prefix else EVERYWHERE
     return await export(
         sheet.ledger(title(region, sheet.name, today)),
