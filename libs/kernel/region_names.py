@@ -43,6 +43,15 @@ class RegionNames:
     def name(self, code: str) -> str:
         return self.names.get(code) or f"未命名区划{code}"
 
+    def place(self, code: str) -> tuple[str, str | None, str | None]:
+        """A ledger's three place cells (`libs.kernel.xlsx.PLACE`): the county, township and village of a code, by
+        name; a level the code does not reach stays empty."""
+        return (
+            self.name(code[:6]),
+            self.name(code[:9]) if len(code) >= 9 else None,
+            self.name(code) if len(code) == 12 else None,
+        )
+
     def path(self, code: str) -> str:
         """The county, township and village of a code, by name ("平遥县古陶镇东关村"); a level nobody named is
         left out, and a code with no named level at all reads as its own name (marked unnamed)."""

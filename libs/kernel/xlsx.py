@@ -70,6 +70,13 @@ def day(header: str) -> Column:
     return Column(header, Kind.DATE, 12)
 
 
+# Single columns that several ledgers share, in the same words and widths.
+HOUSEHOLD = Column("家庭编号", width=20)
+PROGRAM = Column("救助类别", width=18)
+MEMBERS = Column("家庭人口", Kind.INTEGER, 9)
+OVERDUE = Column("是否超期", width=9)  # 是/否
+
+
 Cell = str | int | dt.date | None
 Row = Sequence[Cell]
 
@@ -81,6 +88,20 @@ class Ledger:
     sheet: str
     title: str
     columns: tuple[Column, ...]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A ledger's name (its sheet's, and in its file's name and title), the list it is of in ASCII (`slug`, the file's
+    name for older clients and the access audit's target) and its columns: what a ledger module says once; the route
+    adds the title of the region and the day it is exported (`libs.kernel.ledgers.export_region`)."""
+
+    name: str
+    slug: str
+    columns: tuple[Column, ...]
+
+    def ledger(self, title: str) -> Ledger:
+        return Ledger(sheet=self.name, title=title, columns=self.columns)
 
 
 def sheet_name(text: str) -> str:

@@ -10,65 +10,57 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import AsyncIterator, Sequence
+from itertools import count
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import CHINA_TZ
 from libs.contracts.ledger_words import CASE_KINDS, CASE_STATUSES, OUTCOMES, TRIGGERS, program_name, word
-from libs.kernel.ledgers import id_number_cell
+from libs.kernel.ledgers import PAGE_ROWS, id_number_cell, keyset_pages
 from libs.kernel.region_names import RegionNames
-from libs.kernel.xlsx import PLACE, SERIAL, Column, Kind, Ledger, Row, day
+from libs.kernel.xlsx import HOUSEHOLD, MEMBERS, OVERDUE, PLACE, PROGRAM, SERIAL, Column, Kind, Row, Sheet, day
 from services.casework.case import repository
 from services.casework.case.models import Case
 from services.casework.case.rules import OPEN_STATUSES, CaseStatus
 from services.casework.context import CONTENT_CONTEXT, Casework
 
-PAGE_ROWS = 500
-NAME = "审核审批台账"
-
-COLUMNS = (
-    SERIAL,
-    Column("案件编号", width=20),
-    Column("申请编号", width=22),
-    *PLACE,
-    Column("家庭编号", width=20),
-    Column("办理类型", width=10),
-    Column("启动原因", width=12),
-    Column("救助类别", width=18),
-    Column("申请人（户主）", width=12),
-    Column("身份证号码", width=21),
-    Column("家庭人口", Kind.INTEGER, 9),
-    Column("办理状态", width=12),
-    day("立案日期"),
-    day("办结期限"),
-    Column("是否超期", width=9),
-    Column("乡镇审核意见", width=14),
-    Column("拟保障金额（元）", Kind.YUAN, 15),
-    Column("审批结果", width=14),
+SHEET = Sheet(
+    "审核审批台账",
+    "cases",
+    (
+        SERIAL,
+        Column("案件编号", width=20),
+        Column("申请编号", width=22),
+        *PLACE,
+        HOUSEHOLD,
+        Column("办理类型", width=10),
+        Column("启动原因", width=12),
+        PROGRAM,
+        Column("申请人（户主）", width=12),
+        Column("身份证号码", width=21),
+        MEMBERS,
+        Column("办理状态", width=12),
+        day("立案日期"),
+        day("办结期限"),
+        OVERDUE,
+        Column("乡镇审核意见", width=14),
+        Column("拟保障金额（元）", Kind.YUAN, 15),
+        Column("审批结果", width=14),
+    ),
 )
-
-
-def ledger(title: str) -> Ledger:
-    return Ledger(sheet=NAME, title=title, columns=COLUMNS)
 
 
 async def pages(
     session: AsyncSession, ctx: Casework, f: repository.CaseFilter, names: RegionNames, today: dt.date, *, whole: bool
 ) -> AsyncIterator[Sequence[Row]]:
     open_content = ctx.vault.opener(context=CONTENT_CONTEXT)
-    after: tuple[dt.date, str] | None = None
-    n = 0
-    while True:
-        cases = await repository.search(session, f, after, PAGE_ROWS - 1)
-        if not cases:
-            return
-        page: list[Row] = []
-        for case in cases:
-            n += 1
-            content = json.loads(open_content(case.content_sealed))
-            page.append(_row(n, case, content, names, today, whole))
-        after = (cases[-1].due_date or repository._FAR, cases[-1].id)
-        yield page
+    serial = count(1)
+    async for cases in keyset_pages(lambda after: repository.search(session, f, after, PAGE_ROWS - 1), _keyset):
+        yield [_row(next(serial), c, json.loads(open_content(c.content_sealed)), names, today, whole) for c in cases]
+
+
+def _keyset(case: Case) -> tuple[dt.date, str]:
+    return case.due_date or repository._FAR, case.id
 
 
 def _applicant(content: dict[str, object], whole: bool) -> tuple[str | None, str | None]:
@@ -92,9 +84,7 @@ def _row(n: int, case: Case, content: dict[str, object], names: RegionNames, tod
         n,
         case.id,
         case.application_no,
-        names.name(code[:6]),
-        names.name(code[:9]) if len(code) >= 9 else None,
-        names.name(code) if len(code) == 12 else None,
+        *names.place(code),
         case.household_id,
         word(CASE_KINDS, case.kind),
         word(TRIGGERS, case.trigger),

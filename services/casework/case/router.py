@@ -11,16 +11,14 @@ from fastapi.responses import StreamingResponse
 from libs.contracts.clock import business_date
 from libs.contracts.programs import Program
 from libs.contracts.text import CleanLine
-from libs.kernel import ledgers
 from libs.kernel.audit_note import note
 from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.counts import WorkCounts
 from libs.kernel.db import DbSession
 from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
-from libs.kernel.ledgers import WholeNumbers, export, whole_numbers
+from libs.kernel.ledgers import WORKBOOK, WholeNumbers, export_region, whole_numbers
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from libs.kernel.region_names import names_under
-from libs.kernel.xlsx import MEDIA_TYPE
 from services.casework.case import attachments, evaluation, repository, service, views
 from services.casework.case import ledger as case_ledger
 from services.casework.case.errors import CaseNotFound, InvalidStatus, RecusalRequired
@@ -89,11 +87,7 @@ async def list_cases(
     )
 
 
-@router.get(
-    "/export.xlsx",
-    response_class=StreamingResponse,
-    responses={200: {"content": {MEDIA_TYPE: {}}, "description": "The ledger as an Excel workbook"}, 403: {}, 422: {}},
-)
+@router.get("/export.xlsx", response_class=StreamingResponse, responses={**WORKBOOK, 403: {}, 422: {}})
 async def export_cases(
     session: DbSession,
     ctx: CaseworkCtx,
@@ -122,15 +116,8 @@ async def export_cases(
         overdue_on=today if overdue else None,
     )
     names = await names_under(session, tables.region_names, prefix)
-    region = names.path(prefix) if prefix else "全部地区"
-    return await export(
-        case_ledger.ledger(ledgers.title(region, case_ledger.NAME, today)),
-        case_ledger.pages(session, ctx, f, names, today, whole=whole),
-        file_name=f"{region}{case_ledger.NAME}{today.isoformat()}",
-        fallback=f"cases-{prefix}-{today.isoformat()}",
-        target=f"cases/{prefix or 'all'}",
-        whole=whole,
-    )
+    pages = case_ledger.pages(session, ctx, f, names, today, whole=whole)
+    return await export_region(case_ledger.SHEET, pages, names, prefix, today=today, whole=whole)
 
 
 @router.get("/counts", response_model=WorkCounts, responses={403: {}, 422: {}})

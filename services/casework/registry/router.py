@@ -17,10 +17,9 @@ from libs.contracts.text import NAME_MAX_LENGTH, PersonName
 from libs.kernel import ledgers
 from libs.kernel.auth import Principal, jurisdiction_prefix
 from libs.kernel.db import DbSession
-from libs.kernel.ledgers import WholeNumbers, export, whole_numbers
+from libs.kernel.ledgers import WORKBOOK, WholeNumbers, export, whole_numbers
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from libs.kernel.region_names import names_under
-from libs.kernel.xlsx import MEDIA_TYPE
 from services.casework.context import Casework, CaseworkCtx
 from services.casework.db import tables
 from services.casework.dependencies import Reader
@@ -93,11 +92,7 @@ async def list_households(
     return page_of(rows, limit, key=lambda h: (h.id,), item=lambda h: views.household_summary(h, states[h.id]))
 
 
-@router.get(
-    "/households/export.xlsx",
-    response_class=StreamingResponse,
-    responses={200: {"content": {MEDIA_TYPE: {}}, "description": "The roll as an Excel workbook"}, 403: {}, 422: {}},
-)
+@router.get("/households/export.xlsx", response_class=StreamingResponse, responses={**WORKBOOK, 403: {}, 422: {}})
 async def export_households(
     session: DbSession,
     ctx: CaseworkCtx,
@@ -114,14 +109,13 @@ async def export_households(
     whole = whole_numbers(who, whole)
     f = roll.RollFilter(chosen, program=program.value if program is not None else None)
     names = await names_under(session, tables.region_names, prefix)
-    day = business_date(ctx.now())
-    what = roll.roll_name(f.program)
+    day, sheet = business_date(ctx.now()), roll.sheet(f.program)
     return await export(
-        roll.ledger(ledgers.title(names.path(prefix) if prefix else "全部地区", what, day), f.program),
+        sheet.ledger(ledgers.title(names.path(prefix) if prefix else ledgers.EVERYWHERE, sheet.name, day)),
         roll.pages(session, ctx, f, names, whole=whole),
-        file_name=f"{names.path(prefix) if prefix else ''}{what}{day.isoformat()}",
-        fallback=f"households-{prefix}-{day.isoformat()}",
-        target=f"households/{prefix or 'all'}",
+        file_name=f"{names.path(prefix) if prefix else ''}{sheet.name}{day.isoformat()}",  # the country's: no region
+        fallback=f"{sheet.slug}-{prefix}-{day.isoformat()}",
+        target=f"{sheet.slug}/{prefix or 'all'}",
         whole=whole,
     )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator, Sequence
+from itertools import count
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,40 +26,37 @@ from libs.contracts.ledger_words import (
     ISSUES,
     word,
 )
-from libs.kernel.ledgers import id_number_cell
+from libs.kernel.ledgers import PAGE_ROWS, id_number_cell, keyset_pages
 from libs.kernel.region_names import RegionNames
-from libs.kernel.xlsx import PLACE, SERIAL, Column, Ledger, Row, day, person
+from libs.kernel.xlsx import OVERDUE, PLACE, SERIAL, Column, Row, Sheet, day, person
 from services.complaints.context import ID_NUMBER_CONTEXT, Complaints
 from services.complaints.register import repository
 from services.complaints.register.models import Complaint
 from services.complaints.register.rules import CLOSED
 
-PAGE_ROWS = 500
-NAME = "投诉举报台账"
-
-COLUMNS = (
-    SERIAL,
-    Column("工单编号", width=22),
-    Column("来源", width=14),
-    Column("渠道", width=8),
-    Column("类别", width=8),
-    Column("反映问题", width=16),
-    Column("标题", width=30),
-    *PLACE,
-    Column("承办单位", width=16),
-    Column("反映人", width=10),
-    *person("被反映人", named=False),
-    Column("办理状态", width=10),
-    day("登记日期"),
-    day("办理期限"),
-    Column("是否超期", width=9),
-    day("办结日期"),
-    Column("核查结论", width=14),
+SHEET = Sheet(
+    "投诉举报台账",
+    "complaints",
+    (
+        SERIAL,
+        Column("工单编号", width=22),
+        Column("来源", width=14),
+        Column("渠道", width=8),
+        Column("类别", width=8),
+        Column("反映问题", width=16),
+        Column("标题", width=30),
+        *PLACE,
+        Column("承办单位", width=16),
+        Column("反映人", width=10),
+        *person("被反映人", named=False),
+        Column("办理状态", width=10),
+        day("登记日期"),
+        day("办理期限"),
+        OVERDUE,
+        day("办结日期"),
+        Column("核查结论", width=14),
+    ),
 )
-
-
-def ledger(title: str) -> Ledger:
-    return Ledger(sheet=NAME, title=title, columns=COLUMNS)
 
 
 async def pages(
@@ -71,19 +69,16 @@ async def pages(
     """The ledger in the list's order (newest first), a page at a time."""
     open_id = ctx.vault.opener(context=ID_NUMBER_CONTEXT)
     now = ctx.now()
-    after: tuple[dt.datetime, str] | None = None
-    n = 0
-    while True:
-        items = await repository.ledger(session, prefix, f, after, PAGE_ROWS)
-        if not items:
-            return
-        page: list[Row] = []
-        for item in items:
-            n += 1
-            subject_id = open_id(item.subject_id_sealed) if item.subject_id_sealed else None
-            page.append(_row(n, item, subject_id, names, now))
-        after = (items[-1].received_at, items[-1].id)
-        yield page
+    serial = count(1)
+    async for items in keyset_pages(lambda after: repository.ledger(session, prefix, f, after, PAGE_ROWS), _keyset):
+        yield [
+            _row(next(serial), item, open_id(item.subject_id_sealed) if item.subject_id_sealed else None, names, now)
+            for item in items
+        ]
+
+
+def _keyset(item: Complaint) -> tuple[dt.datetime, str]:
+    return item.received_at, item.id
 
 
 def _day(at: dt.datetime | None) -> dt.date | None:
@@ -102,9 +97,7 @@ def _row(n: int, item: Complaint, subject_id: str | None, names: RegionNames, no
         word(COMPLAINT_CATEGORIES, item.category),
         word(ISSUES, item.issue) or None,
         item.title,
-        names.name(code[:6]),
-        names.name(code[:9]) if len(code) >= 9 else None,
-        names.name(code) if len(code) == 12 else None,
+        *names.place(code),
         names.path(item.assigned_unit),
         "匿名" if item.anonymous else (mask_name(item.caller_name) if item.caller_name else None),
         mask_name(item.subject_name) if item.subject_name else None,

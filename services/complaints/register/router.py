@@ -11,16 +11,14 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import business_date
-from libs.kernel import ledgers
 from libs.kernel.audit_note import note
 from libs.kernel.auth import Principal, ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.counts import WorkCounts
 from libs.kernel.db import DbSession
-from libs.kernel.ledgers import export
+from libs.kernel.ledgers import WORKBOOK, export_region
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from libs.kernel.presenters import from_row
 from libs.kernel.region_names import names_under
-from libs.kernel.xlsx import MEDIA_TYPE
 from services.complaints.context import Complaints, ComplaintsCtx
 from services.complaints.db import tables
 from services.complaints.dependencies import County, Entrant, Handler, Reader
@@ -133,11 +131,7 @@ async def list_items(
     return page_of(rows, limit, lambda c: (c.received_at.isoformat(), c.id), lambda c: summary(c, now, visible))
 
 
-@router.get(
-    "/export.xlsx",
-    response_class=StreamingResponse,
-    responses={200: {"content": {MEDIA_TYPE: {}}, "description": "The ledger as an Excel workbook"}, 403: {}, 422: {}},
-)
+@router.get("/export.xlsx", response_class=StreamingResponse, responses={**WORKBOOK, 403: {}, 422: {}})
 async def export_items(
     session: DbSession,
     ctx: ComplaintsCtx,
@@ -149,15 +143,8 @@ async def export_items(
     the identity number of the person complained about masked (a complainant is revealed one item at a time)."""
     prefix = jurisdiction_prefix(who, region_code)
     names = await names_under(session, tables.region_names, prefix)
-    region, today = names.path(prefix) if prefix else "全部地区", business_date(ctx.now())
-    return await export(
-        ledger.ledger(ledgers.title(region, ledger.NAME, today)),
-        ledger.pages(session, ctx, prefix, filters, names),
-        file_name=f"{region}{ledger.NAME}{today.isoformat()}",
-        fallback=f"complaints-{prefix}-{today.isoformat()}",
-        target=f"complaints/{prefix or 'all'}",
-        whole=False,
-    )
+    pages = ledger.pages(session, ctx, prefix, filters, names)
+    return await export_region(ledger.SHEET, pages, names, prefix, today=business_date(ctx.now()), whole=False)
 
 
 @router.get("/overdue", response_model=Page[ComplaintSummary], responses={403: {}, 422: {}})

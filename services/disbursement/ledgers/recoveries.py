@@ -11,31 +11,32 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from itertools import count
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import CHINA_TZ
 from libs.contracts.ledger_words import RECOVERY_REASONS, RECOVERY_STATUSES, program_name, word
-from libs.kernel.ledgers import id_number_cell, name_cell
+from libs.kernel.ledgers import PAGE_ROWS, id_number_cell, keyset_pages, name_cell
 from libs.kernel.region_names import RegionNames
-from libs.kernel.xlsx import PLACE, SERIAL, Column, Kind, Row, day, person
+from libs.kernel.xlsx import HOUSEHOLD, PLACE, PROGRAM, SERIAL, Column, Kind, Row, Sheet, day, person
 from services.disbursement.context import ID_NUMBER_CONTEXT, Disbursement
 from services.disbursement.entitlements.models import Entitlement
-from services.disbursement.ledgers.sheet import PAGE_ROWS, Sheet, place
 from services.disbursement.recoveries import repository
 from services.disbursement.recoveries.models import Recovery
 from services.disbursement.recoveries.service import outstanding
 
 SHEET = Sheet(
     "追缴台账",
+    "recoveries",
     (
         SERIAL,
         Column("追缴编号", width=20),
         *PLACE,
-        Column("家庭编号", width=20),
+        HOUSEHOLD,
         *person("收款人", named=False),
-        Column("救助类别", width=18),
+        PROGRAM,
         Column("追缴原因", width=22),
         Column("涉及月份", width=20),
         Column("应追缴金额（元）", Kind.YUAN, 15),
@@ -60,12 +61,12 @@ async def pages(
     session: AsyncSession, ctx: Disbursement, where: repository.RecoveryFilter, names: RegionNames, *, whole: bool
 ) -> AsyncIterator[Sequence[Row]]:
     open_id = ctx.vault.opener(context=ID_NUMBER_CONTEXT)
-    after: tuple[dt.datetime, str] | None = None
-    n = 0
-    while True:
-        orders = await repository.recoveries_in(session, where, after=after, limit=PAGE_ROWS)
-        if not orders:
-            return
+    serial = count(1)
+
+    async def read(after: tuple[dt.datetime, str] | None) -> list[Recovery]:
+        return await repository.recoveries_in(session, where, after=after, limit=PAGE_ROWS)
+
+    async for orders in keyset_pages(read, lambda r: (r.detected_at, r.id)):
         deducted = await repository.deducted(session, [r.id for r in orders])
         stmt = select(
             Entitlement.entitlement_id, Entitlement.region_code, Entitlement.payee_name, Entitlement.payee_id_sealed
@@ -76,11 +77,9 @@ async def pages(
         }
         page: list[Row] = []
         for r in orders:
-            n += 1
             payee = payees.get(r.entitlement_id)
             id_number = open_id(payee.id_sealed) if payee is not None else None
-            page.append(_row(n, r, deducted.get(r.id, 0), payee, id_number, names, whole))
-        after = (orders[-1].detected_at, orders[-1].id)
+            page.append(_row(next(serial), r, deducted.get(r.id, 0), payee, id_number, names, whole))
         yield page
 
 
@@ -91,7 +90,7 @@ def _row(
     return (
         n,
         r.id,
-        *place(names, code),
+        *names.place(code),
         r.household_id,
         name_cell(payee.name, whole) if payee is not None else None,
         id_number_cell(id_number, whole),

@@ -16,24 +16,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import CHINA_TZ
 from libs.contracts.ledger_words import BANK_NAMES, LINE_STATUSES, program_name, word
-from libs.kernel.ledgers import id_number_cell, name_cell
+from libs.kernel.ledgers import PAGE_ROWS, id_number_cell, keyset_pages, name_cell
 from libs.kernel.region_names import RegionNames
-from libs.kernel.xlsx import ACCOUNT, PLACE, SERIAL, Column, Kind, Row, day, person
+from libs.kernel.xlsx import ACCOUNT, HOUSEHOLD, PLACE, PROGRAM, SERIAL, Column, Kind, Row, Sheet, day, person
 from services.disbursement.context import Disbursement
-from services.disbursement.ledgers.sheet import PAGE_ROWS, Sheet, place
 from services.disbursement.rosters import repository
 from services.disbursement.rosters.export import Payee, payees
 from services.disbursement.rosters.models import Roster, RosterLine
 
 SHEET = Sheet(
     "社会救助资金发放花名册",
+    "roster",
     (
         SERIAL,
-        Column("家庭编号", width=20),
+        HOUSEHOLD,
         *PLACE,
         *person("收款人", named=False),
         *ACCOUNT,
-        Column("救助类别", width=18),
+        PROGRAM,
         Column("发放月份", width=10),
         Column("当月救助金（元）", Kind.YUAN, 15),
         Column("发放金额（元）", Kind.YUAN, 15),
@@ -65,24 +65,22 @@ async def pages(
     sealed = roster.export_chunk_lines is not None
     # A page the size of an export chunk reads each chunk once.
     size = roster.export_chunk_lines or PAGE_ROWS
-    after: int | None = None
-    while True:
-        lines = await repository.lines_of(session, roster.id, after_line_no=after, limit=size - 1, where=where)
-        if not lines:
-            return
+
+    async def read(after: int | None) -> list[RosterLine]:
+        return await repository.lines_of(session, roster.id, after_line_no=after, limit=size - 1, where=where)
+
+    async for lines in keyset_pages(read, lambda line: line.line_no):
         found = await payees(session, ctx, roster, [line.line_no for line in lines]) if sealed else {}
         tally.lines += len(lines)
         yield [_row(line, found.get(line.line_id), names, whole) for line in lines]
-        after = lines[-1].line_no
 
 
 def _row(line: RosterLine, payee: Payee | None, names: RegionNames, whole: bool) -> Row:
-    code = line.region_code
     account = payee.account_no if payee is not None else None
     return (
         line.line_no,
         line.household_id,
-        *place(names, code),
+        *names.place(line.region_code),
         name_cell(line.payee_name, whole),
         id_number_cell(payee.payee_id_number if payee is not None else None, whole),
         word(BANK_NAMES, line.bank_code),

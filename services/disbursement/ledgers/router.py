@@ -8,16 +8,13 @@ them all and records the read through accounts.
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
 from libs.kernel import ledgers
 from libs.kernel.db import DbSession
-from libs.kernel.ledgers import WholeNumbers, export, whole_numbers
+from libs.kernel.ledgers import WORKBOOK, WholeNumbers, export, export_region, whole_numbers
 from libs.kernel.region_names import names_under
-from libs.kernel.xlsx import MEDIA_TYPE
 from services.disbursement.accounts.service import audit_read
 from services.disbursement.context import DisbursementCtx
 from services.disbursement.db import tables
@@ -30,13 +27,10 @@ from services.disbursement.rosters.errors import RosterStatusConflict
 from services.disbursement.rosters.schemas import LineFilterQuery
 
 router = APIRouter(prefix="/api/v1/disbursement", tags=["ledgers"])
-_FILE: dict[int | str, dict[str, Any]] = {
-    200: {"content": {MEDIA_TYPE: {}}, "description": "The ledger as an Excel workbook"}
-}
 
 
 @router.get("/rosters/{roster_id}/lines/export.xlsx", response_class=StreamingResponse,
-            responses={**_FILE, **problems(403, 404, 409, 422)})  # fmt: skip
+            responses={**WORKBOOK, **problems(403, 404, 409, 422)})  # fmt: skip
 async def export_lines(
     request: Request,
     session: DbSession,
@@ -60,7 +54,7 @@ async def export_lines(
         roster_lines.SHEET.ledger(ledgers.title(region, f"{month}{roster_lines.SHEET.name}", today)),
         roster_lines.pages(session, ctx, roster, where, names, tally, whole=whole),
         file_name=f"{region}{month}{roster_lines.SHEET.name}",
-        fallback=f"roster-{roster.region_code}-{period_of(roster.period)}",
+        fallback=f"{roster_lines.SHEET.slug}-{roster.region_code}-{period_of(roster.period)}",
         target=f"roster/{roster.id}",
         whole=whole,
     )
@@ -70,7 +64,7 @@ async def export_lines(
     return response
 
 
-@router.get("/recoveries/export.xlsx", response_class=StreamingResponse, responses={**_FILE, **problems(403, 422)})
+@router.get("/recoveries/export.xlsx", response_class=StreamingResponse, responses={**WORKBOOK, **problems(403, 422)})
 async def export_recoveries(
     session: DbSession,
     ctx: DisbursementCtx,
@@ -80,15 +74,7 @@ async def export_recoveries(
 ) -> StreamingResponse:
     """追缴台账: the recovery orders of the list's filters, newest first, as an Excel ledger with region names and
     what is outstanding; the payee's identity number masked unless a county officer asks for it whole (audited)."""
-    prefix = where.prefix
     whole = whole_numbers(who, whole)
-    names = await names_under(session, tables.region_names, prefix)
-    region, today = names.path(prefix) if prefix else "全部地区", ctx.today()
-    return await export(
-        recoveries.SHEET.ledger(ledgers.title(region, recoveries.SHEET.name, today)),
-        recoveries.pages(session, ctx, where, names, whole=whole),
-        file_name=f"{region}{recoveries.SHEET.name}{today.isoformat()}",
-        fallback=f"recoveries-{prefix}-{today.isoformat()}",
-        target=f"recoveries/{prefix or 'all'}",
-        whole=whole,
-    )
+    names = await names_under(session, tables.region_names, where.prefix)
+    pages = recoveries.pages(session, ctx, where, names, whole=whole)
+    return await export_region(recoveries.SHEET, pages, names, where.prefix, today=ctx.today(), whole=whole)

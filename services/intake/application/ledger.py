@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import AsyncIterator, Sequence
+from itertools import count
 from typing import Any
 
 from sqlalchemy import select, tuple_
@@ -18,36 +19,33 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.clock import CHINA_TZ
 from libs.contracts.events.intake import mask_account
 from libs.contracts.ledger_words import APPLICATION_STATUSES, BANK_NAMES, CHANNELS, program_name, word
-from libs.kernel.ledgers import id_number_cell, name_cell
+from libs.kernel.ledgers import PAGE_ROWS, id_number_cell, keyset_pages, name_cell
 from libs.kernel.region_names import RegionNames
-from libs.kernel.xlsx import ACCOUNT, PLACE, SERIAL, Column, Kind, Ledger, Row, day, person
+from libs.kernel.xlsx import ACCOUNT, MEMBERS, OVERDUE, PLACE, PROGRAM, SERIAL, Column, Row, Sheet, day, person
 from services.intake.application import repository as repo
 from services.intake.application.models import Application, ApplicationVersion
 from services.intake.application.schemas import ApplicationStatus
 from services.intake.application.service import SEAL_CONTEXT
 from services.intake.context import Intake
 
-PAGE_ROWS = 500
-NAME = "救助申请受理台账"
-
-COLUMNS = (
-    SERIAL,
-    Column("申请编号", width=22),
-    *PLACE,
-    Column("救助类别", width=18),
-    Column("申请方式", width=12),
-    *person("申请人"),
-    Column("家庭人口", Kind.INTEGER, 9),
-    Column("办理状态", width=12),
-    day("受理日期"),
-    day("办结期限"),
-    Column("是否超期", width=9),
-    *ACCOUNT,
+SHEET = Sheet(
+    "救助申请受理台账",
+    "applications",
+    (
+        SERIAL,
+        Column("申请编号", width=22),
+        *PLACE,
+        PROGRAM,
+        Column("申请方式", width=12),
+        *person("申请人"),
+        MEMBERS,
+        Column("办理状态", width=12),
+        day("受理日期"),
+        day("办结期限"),
+        OVERDUE,
+        *ACCOUNT,
+    ),
 )
-
-
-def ledger(title: str) -> Ledger:
-    return Ledger(sheet=NAME, title=title, columns=COLUMNS)
 
 
 def _declared(content: dict[str, Any], whole: bool) -> tuple[str | None, str | None, str | None, str | None]:
@@ -69,24 +67,19 @@ async def pages(
 ) -> AsyncIterator[Sequence[Row]]:
     """The list in its own order, a page at a time; each page's content is opened, used and dropped."""
     open_content = ctx.vault.opener(context=SEAL_CONTEXT)
-    after: tuple[int, dt.date, str] | None = None
-    n = 0
-    while True:
-        apps = list(await repo.search(session, f, after, PAGE_ROWS - 1))
-        if not apps:
-            return
+    serial = count(1)
+    async for apps in keyset_pages(lambda after: repo.search(session, f, after, PAGE_ROWS - 1), _keyset):
         versions = tuple_(ApplicationVersion.application_id, ApplicationVersion.version)
         stmt = select(ApplicationVersion.application_id, ApplicationVersion.content_sealed).where(
             versions.in_([(a.id, a.version) for a in apps])
         )
         sealed = {r.application_id: r.content_sealed for r in await session.execute(stmt)}
-        page: list[Row] = []
-        for a in apps:
-            n += 1
-            page.append(_row(n, a, json.loads(open_content(sealed[a.id])), names, today, whole))
-        rank, due, last_id = repo.sort_key(apps[-1])
-        after = (rank, dt.date.fromisoformat(due), last_id)
-        yield page
+        yield [_row(next(serial), a, json.loads(open_content(sealed[a.id])), names, today, whole) for a in apps]
+
+
+def _keyset(app: Application) -> tuple[int, dt.date, str]:
+    rank, due, last_id = repo.sort_key(app)
+    return rank, dt.date.fromisoformat(due), last_id
 
 
 def _row(n: int, a: Application, content: dict[str, Any], names: RegionNames, today: dt.date, whole: bool) -> Row:
@@ -96,9 +89,7 @@ def _row(n: int, a: Application, content: dict[str, Any], names: RegionNames, to
     return (
         n,
         a.application_no,
-        names.name(code[:6]),
-        names.name(code[:9]) if len(code) >= 9 else None,
-        names.name(code) if len(code) == 12 else None,
+        *names.place(code),
         program_name(a.program),
         word(CHANNELS, a.channel),
         name if whole else a.applicant_name_masked,

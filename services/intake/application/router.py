@@ -13,16 +13,14 @@ from libs.contracts.clock import business_date
 from libs.contracts.dates import CivilDate
 from libs.contracts.id_number import IdNumber, InvalidIdNumber
 from libs.contracts.programs import Program
-from libs.kernel import ledgers
 from libs.kernel.audit_note import note
 from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.counts import WorkCounts
 from libs.kernel.db import DbSession
 from libs.kernel.errors import documented
-from libs.kernel.ledgers import WholeNumbers, export, whole_numbers
+from libs.kernel.ledgers import WORKBOOK, WholeNumbers, export_region, whole_numbers
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from libs.kernel.region_names import names_under
-from libs.kernel.xlsx import MEDIA_TYPE
 from services.intake.application import ledger, service
 from services.intake.application import repository as repo
 from services.intake.application.errors import (
@@ -173,11 +171,7 @@ def _listed(
 Listing = Annotated[Listed, Depends(_listed)]
 
 
-@router.get(
-    "/export.xlsx",
-    response_class=StreamingResponse,
-    responses={200: {"content": {MEDIA_TYPE: {}}, "description": "The ledger as an Excel workbook"}, **_ERRORS},
-)
+@router.get("/export.xlsx", response_class=StreamingResponse, responses={**WORKBOOK, **_ERRORS})
 async def export_applications(
     session: DbSession,
     ctx: IntakeCtx,
@@ -190,15 +184,8 @@ async def export_applications(
     f, today = asked.filter, asked.today
     whole = whole_numbers(who, whole)
     names = await names_under(session, tables.region_names, f.region_prefix)
-    region = names.path(f.region_prefix) if f.region_prefix else "全部地区"
-    return await export(
-        ledger.ledger(ledgers.title(region, ledger.NAME, today)),
-        ledger.pages(session, ctx, f, names, today, whole=whole),
-        file_name=f"{region}{ledger.NAME}{today.isoformat()}",
-        fallback=f"applications-{f.region_prefix}-{today.isoformat()}",
-        target=f"applications/{f.region_prefix or 'all'}",
-        whole=whole,
-    )
+    pages = ledger.pages(session, ctx, f, names, today, whole=whole)
+    return await export_region(ledger.SHEET, pages, names, f.region_prefix, today=today, whole=whole)
 
 
 @router.get("/counts", response_model=WorkCounts, responses=_ERRORS)

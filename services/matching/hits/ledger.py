@@ -9,43 +9,42 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator, Sequence
+from itertools import count
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import CHINA_TZ
 from libs.contracts.events.base import PersonRef
 from libs.contracts.ledger_words import HIT_ROLES, HIT_STATUSES, SEVERITIES, SOURCES, word
+from libs.kernel.ledgers import PAGE_ROWS, keyset_pages
 from libs.kernel.region_names import RegionNames
-from libs.kernel.xlsx import PLACE, SERIAL, Column, Ledger, Row, day, person
+from libs.kernel.xlsx import HOUSEHOLD, OVERDUE, PLACE, SERIAL, Column, Row, Sheet, day, person
 from services.matching.context import IDENTITY, Matching
 from services.matching.hits import repository
 from services.matching.hits.models import Hit, HitStatus
 from services.matching.watchlist.models import Person
 
-PAGE_ROWS = 500
-NAME = "比对疑点台账"
-
-COLUMNS = (
-    SERIAL,
-    Column("疑点编号", width=20),
-    *PLACE,
-    Column("家庭编号", width=20),
-    *person(),
-    Column("人员类别", width=12),
-    Column("数据来源", width=14),
-    Column("疑点内容", width=40),
-    Column("风险等级", width=9),
-    day("发现日期"),
-    day("核查期限"),
-    Column("是否超期", width=9),
-    Column("核查状态", width=10),
-    Column("核查结论", width=30),
-    Column("核查人", width=10),
+SHEET = Sheet(
+    "比对疑点台账",
+    "hits",
+    (
+        SERIAL,
+        Column("疑点编号", width=20),
+        *PLACE,
+        HOUSEHOLD,
+        *person(),
+        Column("人员类别", width=12),
+        Column("数据来源", width=14),
+        Column("疑点内容", width=40),
+        Column("风险等级", width=9),
+        day("发现日期"),
+        day("核查期限"),
+        OVERDUE,
+        Column("核查状态", width=10),
+        Column("核查结论", width=30),
+        Column("核查人", width=10),
+    ),
 )
-
-
-def ledger(title: str) -> Ledger:
-    return Ledger(sheet=NAME, title=title, columns=COLUMNS)
 
 
 async def pages(
@@ -58,19 +57,14 @@ async def pages(
     whole: bool,
 ) -> AsyncIterator[Sequence[Row]]:
     """The list in its own order (soonest due first), a page at a time."""
-    after: tuple[dt.date, str] | None = None
-    n = 0
-    while True:
-        hits = await repository.hits_page(session, where, after, PAGE_ROWS - 1)
-        if not hits:
-            return
+    serial = count(1)
+    async for hits in keyset_pages(lambda after: repository.hits_page(session, where, after, PAGE_ROWS - 1), _keyset):
         people = await repository.people_of(session, hits)
-        page: list[Row] = []
-        for hit in hits:
-            n += 1
-            page.append(_row(n, hit, people.get(hit.person), ctx, names, today, whole))
-        after = (hits[-1].due_date, hits[-1].id)
-        yield page
+        yield [_row(next(serial), hit, people.get(hit.person), ctx, names, today, whole) for hit in hits]
+
+
+def _keyset(hit: Hit) -> tuple[dt.date, str]:
+    return hit.due_date, hit.id
 
 
 def _identity(person: Person | None, ctx: Matching, whole: bool) -> tuple[str | None, str | None]:
@@ -91,9 +85,7 @@ def _row(
     return (
         n,
         hit.id,
-        names.name(code[:6]),
-        names.name(code[:9]) if len(code) >= 9 else None,
-        names.name(code) if len(code) == 12 else None,
+        *names.place(code),
         hit.household_id,
         name,
         id_number,

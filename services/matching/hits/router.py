@@ -9,15 +9,13 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.dates import CivilDate, Instant
-from libs.kernel import ledgers
 from libs.kernel.audit_note import note
 from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.counts import WorkCounts
 from libs.kernel.db import DbSession
-from libs.kernel.ledgers import WholeNumbers, export, whole_numbers
+from libs.kernel.ledgers import WORKBOOK, WholeNumbers, export_region, whole_numbers
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from libs.kernel.region_names import names_under
-from libs.kernel.xlsx import MEDIA_TYPE
 from services.matching.context import Matching, MatchingCtx
 from services.matching.db import tables
 from services.matching.dependencies import Checker, County, Reader
@@ -79,11 +77,7 @@ async def list_hits(
     )
 
 
-@router.get(
-    "/hits/export.xlsx",
-    response_class=StreamingResponse,
-    responses={200: {"content": {MEDIA_TYPE: {}}, "description": "The ledger as an Excel workbook"}, **REGION_LIST},
-)
+@router.get("/hits/export.xlsx", response_class=StreamingResponse, responses={**WORKBOOK, **REGION_LIST})
 async def export_hits(
     session: DbSession,
     ctx: MatchingCtx,
@@ -96,15 +90,8 @@ async def export_hits(
     today, prefix = ctx.today(), where.prefix
     whole = whole_numbers(who, whole)
     names = await names_under(session, tables.region_names, prefix)
-    region = names.path(prefix) if prefix else "全部地区"
-    return await export(
-        ledger.ledger(ledgers.title(region, ledger.NAME, today)),
-        ledger.pages(session, ctx, where, names, today, whole=whole),
-        file_name=f"{region}{ledger.NAME}{today.isoformat()}",
-        fallback=f"hits-{prefix}-{today.isoformat()}",
-        target=f"hits/{prefix or 'all'}",
-        whole=whole,
-    )
+    pages = ledger.pages(session, ctx, where, names, today, whole=whole)
+    return await export_region(ledger.SHEET, pages, names, prefix, today=today, whole=whole)
 
 
 @router.get("/hits/overdue", response_model=OverdueOut, responses=REGION_LIST)
