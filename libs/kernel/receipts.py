@@ -1,7 +1,8 @@
 """Messages a partner sends once under its own key (a 12345 work order number, a provincial warning id). The first
 delivery is acted on and its answer kept beside a hash of the request; the same message again gets that answer back,
 and another message under a key already used is a conflict. Each service keeps its receipts in a table of its own
-(at least `request_hash` and `response`); this module is how one is taken, answered and read again."""
+(at least `request_hash` and `response`); this module is how one is taken, answered and read again, and how a route
+receiving such messages answers: with its own status the first time, with 200 and the original answer for a repeat."""
 
 from __future__ import annotations
 
@@ -12,9 +13,12 @@ from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 import orjson
+from fastapi import Response
 from pydantic import BaseModel
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.kernel.errors import Problem, documented
 
 
 class Receipt(Protocol):
@@ -66,4 +70,17 @@ def original_answer(receipt: Receipt, digest: str, answer: type[A], conflict: Ex
 def keep_answer(receipt: Receipt, answer: A) -> A:
     """`answer`, kept on the receipt to be given again to a repeat of the same message."""
     receipt.response = answer.model_dump(mode="json")
+    return answer
+
+
+def responses(what: str, *problems: type[Problem], notes: Mapping[int, str]) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` of a route receiving `what` once: a repeat's 200, then the problems it may answer with."""
+    return {200: {"description": f"The same {what} again: the original answer"}, **documented(*problems, notes=notes)}
+
+
+def answered(response: Response, received: tuple[A, bool]) -> A:
+    """A receiving route's answer: with the route's own status when this delivery acted on the message, else 200."""
+    answer, acted = received
+    if not acted:
+        response.status_code = 200
     return answer
