@@ -8,26 +8,15 @@ names and addresses are bounded in their types (422); what is counted here in by
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-import orjson
-
+from libs.kernel.receipts import compact_json
 from services.complaints.hotline.errors import RawTooLarge, WorkOrderTooLarge
 
 # `raw` as compact UTF-8 JSON: a platform's own record of a call is a few kilobytes.
 RAW_MAX_BYTES = 64 * 1024
 # The body as sent: every bounded field written at its longest, with `\uXXXX` escapes and indentation, stays below.
 WORK_ORDER_MAX_BYTES = 512 * 1024
-
-
-def compact_json(value: Any, *, sort_keys: bool = False) -> bytes:
-    """`value` as compact UTF-8 JSON (orjson's bytes, which the stored request hashes were made with)."""
-    try:
-        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort_keys else None)
-    except TypeError:
-        # An integer beyond 64 bits: valid JSON, which orjson does not write (it was a 500 in a platform's `raw`).
-        return json.dumps(value, sort_keys=sort_keys, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def raw_size(raw: dict[str, Any]) -> int:

@@ -8,11 +8,14 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from libs.kernel import receipts
 from libs.kernel.db import DbSession
+from libs.kernel.errors import OutsideJurisdiction, ScopeRequired
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.complaints.context import ComplaintsCtx
 from services.complaints.dependencies import Hotline
 from services.complaints.hotline import service
+from services.complaints.hotline.errors import RawTooLarge, WorkOrderConflict, WorkOrderTooLarge
 from services.complaints.hotline.repository import work_order_of
 from services.complaints.hotline.schemas import SatisfactionIn, WorkOrderIn, WorkOrderNo, WorkOrderReceived
 from services.complaints.push import repository as push_repository
@@ -30,23 +33,22 @@ NumberPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
     "/work-orders",
     response_model=WorkOrderReceived,
     status_code=201,
-    responses={
-        200: {"description": "The same work order again: the original answer"},
-        403: {"description": "Outside your jurisdiction, or not a hotline client"},
-        409: {"description": "You used this work_order_no for a different work order"},
-        413: {"description": "raw_too_large or work_order_too_large (docs/partners/hotline.md)"},
-        422: {"description": "Invalid work order"},
-    },
+    responses=receipts.responses(
+        "work order",
+        OutsideJurisdiction,
+        ScopeRequired,
+        WorkOrderConflict,
+        RawTooLarge,
+        WorkOrderTooLarge,
+        notes={422: "Invalid work order"},
+    ),
 )
 async def post_work_order(
     body: WorkOrderIn, request: Request, response: Response, session: DbSession, ctx: ComplaintsCtx, who: Hotline
 ) -> WorkOrderReceived:
     """Log a work order in the ledger: assigned to the township of its region, due by `due_at` (else the region's
     working days), linked to an earlier item of the same caller or subject."""
-    answer, created = await service.receive(session, ctx, who, body, await request.body())
-    if not created:
-        response.status_code = 200
-    return answer
+    return receipts.answered(response, await service.receive(session, ctx, who, body, await request.body()))
 
 
 @router.get("/work-orders/{work_order_no}", response_model=WorkOrderOut, responses={403: {}, 404: {}})

@@ -5,31 +5,19 @@ answer never says whether it exists."""
 
 from __future__ import annotations
 
-import hashlib
-from datetime import UTC
-
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.kernel import receipts
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from libs.kernel.presenters import from_row
 from services.complaints.context import WORK_ORDER_CONTEXT, Complaints
 from services.complaints.hotline.errors import WorkOrderConflict
-from services.complaints.hotline.limits import check_size, compact_json
+from services.complaints.hotline.limits import check_size
 from services.complaints.hotline.models import WorkOrder
 from services.complaints.hotline.schemas import WorkOrderIn, WorkOrderReceived
 from services.complaints.register import intake
 from services.complaints.register.rules import Source, Status, SubjectKind
 from services.complaints.register.schemas import CallerIn, SubjectIn
-
-
-def request_hash(body: WorkOrderIn) -> str:
-    # The same moment written with another offset is the same work order: compare instants, not spellings.
-    data = body.model_dump(mode="json") | {
-        "received_at": body.received_at.astimezone(UTC).isoformat(),
-        "due_at": body.due_at.astimezone(UTC).isoformat() if body.due_at else None,
-    }
-    return hashlib.sha256(compact_json(data, sort_keys=True)).hexdigest()
 
 
 async def receive(
@@ -38,32 +26,24 @@ async def receive(
     """The answer, and whether this call logged the work order (False: a repeat of the same one)."""
     ensure_jurisdiction(client, body.region_code)
     check_size(body.raw, payload)
-    digest = request_hash(body)
-    # Serialise the platform's number: two deliveries at once must not both log it.
-    await session.execute(
-        pg_insert(WorkOrder)
-        .values(
-            work_order_no=body.work_order_no,
-            client_id=client.subject,
-            request_hash=digest,
-            complaint_id=None,
-            response={},
-            payload_sealed=ctx.seal(payload, WORK_ORDER_CONTEXT),
-            received_at=ctx.now(),
-        )
-        .on_conflict_do_nothing(index_elements=["client_id", "work_order_no"])
+    digest = receipts.request_hash(body, "received_at", "due_at")
+    row = await receipts.receipt_for(
+        session,
+        WorkOrder,
+        {"client_id": client.subject, "work_order_no": body.work_order_no},
+        request_hash=digest,
+        complaint_id=None,
+        response={},
+        payload_sealed=ctx.seal(payload, WORK_ORDER_CONTEXT),
+        received_at=ctx.now(),
     )
-    row = await session.get(WorkOrder, (client.subject, body.work_order_no), with_for_update=True)
-    assert row is not None
     if row.complaint_id is not None:
-        if row.request_hash != digest:
-            raise WorkOrderConflict(f"Work order {body.work_order_no} was already received with other content")
-        return WorkOrderReceived.model_validate(row.response), False
+        conflict = WorkOrderConflict(f"Work order {body.work_order_no} was already received with other content")
+        return receipts.original_answer(row, digest, WorkOrderReceived, conflict), False
     item = await intake.record(session, ctx, _new_item(client, body))
-    answer = WorkOrderReceived(complaint_id=item.id, work_order_no=body.work_order_no, status=Status.RECEIVED)
     row.complaint_id = item.id
-    row.response = answer.model_dump(mode="json")
-    return answer, True
+    answer = WorkOrderReceived(complaint_id=item.id, work_order_no=body.work_order_no, status=Status.RECEIVED)
+    return receipts.keep_answer(row, answer), True
 
 
 def _new_item(client: Principal, body: WorkOrderIn) -> intake.NewItem:

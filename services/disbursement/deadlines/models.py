@@ -3,23 +3,17 @@ one way of `libs.modules.local_figures`: the most specific prefix in force wins)
 
 from __future__ import annotations
 
-import datetime as dt
-
-from sqlalchemy import Integer, UniqueConstraint
+from sqlalchemy import Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
-from libs.kernel.column_types import SerialKey
+from libs.modules.local_figures import FiguresRow
 from services.disbursement.db import Base
 
 
-class DeadlineFigure(Base):
+class DeadlineFigure(FiguresRow, Base):
+    """A row's `effective_from` is the first day of the first month the figures govern; the national default (prefix
+    "") is seeded by the migration."""
+
     __tablename__ = "deadline_figures"
 
-    id: Mapped[SerialKey]
-    region_prefix: Mapped[str]  # "" = national default (seeded by the migration)
-    effective_from: Mapped[dt.date]  # the first day of the first month the figures govern
     paid_by_day: Mapped[int] = mapped_column(Integer)
-    created_by: Mapped[str]
-    created_at: Mapped[dt.datetime]
-
-    __table_args__ = (UniqueConstraint("region_prefix", "effective_from", name="uq_deadline_figures_prefix_from"),)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
+from libs.kernel import receipts
 from libs.kernel.db import DbSession
-from libs.kernel.errors import OutsideJurisdiction, ScopeRequired, documented
+from libs.kernel.errors import OutsideJurisdiction, ScopeRequired
 from services.intake.context import IntakeCtx
 from services.intake.dependencies import Province
 from services.intake.warning import service
@@ -19,16 +20,12 @@ router = APIRouter(prefix="/api/v1/province/warnings", tags=["province"])
     "",
     response_model=WarningAccepted,
     status_code=202,
-    responses={
-        200: {"description": "The same warning again: the original answer"},
-        **documented(OutsideJurisdiction, ScopeRequired, WarningIdReused, notes={422: "Invalid warning"}),
-    },
+    responses=receipts.responses(
+        "warning", OutsideJurisdiction, ScopeRequired, WarningIdReused, notes={422: "Invalid warning"}
+    ),
 )
 async def receive_warning(
     body: WarningIn, response: Response, session: DbSession, ctx: IntakeCtx, client: Province
 ) -> WarningAccepted:
     """A monitoring warning: a review request for a current recipient, otherwise a lead for the township."""
-    answer, created = await service.receive(session, ctx, client, body)
-    if not created:
-        response.status_code = 200
-    return answer
+    return receipts.answered(response, await service.receive(session, ctx, client, body))

@@ -5,16 +5,13 @@ under a used id is a conflict, and either way nothing new is created.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
-from datetime import UTC
 
-import orjson
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.base import PersonRef
 from libs.contracts.events.intake import ReviewReason, ReviewRequested
+from libs.kernel import receipts
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from libs.kernel.presenters import from_row
 from services.intake.context import Intake
@@ -28,40 +25,30 @@ from services.intake.warning.schemas import WarningAccepted, WarningIn
 _LEAD_KIND = {reason: LeadKind(reason.value) for reason in ReviewReason}
 
 
-def _request_hash(body: WarningIn) -> str:
-    # The same moment written with another offset is the same warning: compare instants, not spellings.
-    data = body.model_dump(mode="json") | {"raised_at": body.raised_at.astimezone(UTC).isoformat()}
-    canonical = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
-    return hashlib.sha256(canonical).hexdigest()
-
-
 async def receive(
     session: AsyncSession, ctx: Intake, client: Principal, body: WarningIn
 ) -> tuple[WarningAccepted, bool]:
     """The answer, and whether this call created it (False: a repeat of the same warning)."""
     ensure_jurisdiction(client, body.region_code)
-    digest = _request_hash(body)
-    # Serialise the same warning id: two deliveries at once must not both act.
-    await session.execute(
-        pg_insert(ProvinceWarning)
-        .values(
-            warning_id=body.warning_id,
-            client=client.subject,
-            request_hash=digest,
-            kind=body.kind.value,
-            region_code=body.region_code,
-            outcome="pending",
-            response={},
-            received_at=ctx.now(),
-        )
-        .on_conflict_do_nothing(index_elements=["warning_id"])
+    digest = receipts.request_hash(body, "raised_at")
+    row = await receipts.receipt_for(
+        session,
+        ProvinceWarning,
+        {"warning_id": body.warning_id},
+        client=client.subject,
+        request_hash=digest,
+        kind=body.kind.value,
+        region_code=body.region_code,
+        outcome="pending",
+        response={},
+        received_at=ctx.now(),
     )
-    row = await session.get(ProvinceWarning, body.warning_id, with_for_update=True)
-    assert row is not None
     if row.outcome != "pending":
-        if row.request_hash != digest or row.client != client.subject:
-            raise WarningIdReused(f"Warning {body.warning_id} was already received with other content")
-        return WarningAccepted.model_validate(row.response), False
+        reused = WarningIdReused(f"Warning {body.warning_id} was already received with other content")
+        # One id for every client: another client's warning under it is a reused id too.
+        if row.client != client.subject:
+            raise reused
+        return receipts.original_answer(row, digest, WarningAccepted, reused), False
     # Only households inside the client's jurisdiction count: a warning must not reveal one outside it.
     household = await household_of(session, ctx, body.person.id_number, client.region_prefix)
     if household is not None:
@@ -82,8 +69,7 @@ async def receive(
         )
         answer = WarningAccepted(warning_id=body.warning_id, outcome="lead", lead_id=lead.id)
     row.outcome = answer.outcome
-    row.response = answer.model_dump(mode="json")
-    return answer, True
+    return receipts.keep_answer(row, answer), True
 
 
 async def _request_review(
