@@ -22,6 +22,7 @@ from sqlalchemy import insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.contracts.events.base import EventPayload
 from libs.kernel.connections import kafka_client_options
 from libs.kernel.db import Database
 from libs.kernel.events import CloudEvent
@@ -36,6 +37,7 @@ from libs.kernel.tracing import event_traceparent, span
 Handler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
 
 P = TypeVar("P", bound=BaseModel)
+E = TypeVar("E", bound=EventPayload)
 C = TypeVar("C")
 
 
@@ -46,6 +48,21 @@ def typed_handler(model: type[P], ctx: C, use: Callable[[AsyncSession, C, P], Aw
         await use(session, ctx, model.model_validate(event.data))
 
     return handle
+
+
+def on(model: type[E], ctx: C, use: Callable[[AsyncSession, C, E], Awaitable[None]]) -> tuple[str, Handler]:
+    """One line of a service's subscriptions: the event type `model` names, and its typed handler."""
+    return model.event_type, typed_handler(model, ctx, use)
+
+
+def handling(*lines: tuple[str, Handler]) -> dict[str, Handler]:
+    """One consumer's handlers by event type, from `on(...)` lines; an event type may be handled once only."""
+    handlers: dict[str, Handler] = {}
+    for event_type, handler in lines:
+        if event_type in handlers:
+            raise ValueError(f"{event_type} is handled twice")
+        handlers[event_type] = handler
+    return handlers
 
 
 _log = structlog.get_logger("consumer")

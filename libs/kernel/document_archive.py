@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import quote
@@ -42,6 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.kernel.errors import PROBLEM, OutsideJurisdiction
 from libs.kernel.presenters import from_row
 
 PDF = "application/pdf"
@@ -52,6 +53,15 @@ PDF_RESPONSE: dict[int | str, dict[str, Any]] = {
         "description": "The document as kept (A4 PDF); `X-Content-SHA256` is the sha256 of the bytes",
     }
 }
+
+
+def document_answers(problems: Mapping[int, str], *, pdf: bool = False) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` of a route to printed documents: the kept PDF (`pdf`), then a problem under each status with
+    the route's words for it, a subject outside the caller's jurisdiction (403) first."""
+    answers: dict[int | str, dict[str, Any]] = {**PDF_RESPONSE} if pdf else {}
+    for status, words in {403: OutsideJurisdiction.title, **problems}.items():
+        answers[status] = {**PROBLEM, "description": words}
+    return answers
 
 
 def documents_table(metadata: MetaData) -> Table:
@@ -221,8 +231,10 @@ class DocumentOut(BaseModel):
         return from_row(cls, doc)
 
 
-def pdf_response(doc: KeptDocument, filename: str) -> Response:
-    """The kept bytes as they were rendered, with their sha256, to show or download."""
+def pdf_response(doc: KeptDocument, filename: str | None = None) -> Response:
+    """The kept bytes as they were rendered, with their sha256, to show or download: named after the document's
+    title and number unless `filename` says otherwise."""
+    filename = filename or f"{doc.title}（{doc.number}）.pdf"
     # RFC 5987: the Chinese file name percent-encoded, with an ASCII fallback.
     return Response(
         doc.pdf,

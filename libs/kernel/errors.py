@@ -144,6 +144,13 @@ def documented(*problems: type[Problem], notes: Mapping[int, str] | None = None)
     return {status: {"description": "; ".join(lines)} for status, lines in sorted(said.items())}
 
 
+# What a staff route may refuse with before its own rules (libs.kernel.auth): a region outside the caller's
+# jurisdiction, a role the route does not allow. Routes document these first: `documented(*ACCESS_REFUSALS, ...)`.
+ACCESS_REFUSALS: tuple[type[Problem], ...] = (OutsideJurisdiction, RoleRequired)
+# The words under 422 of a route whose body or query is checked field by field: `documented(..., notes=FIELD_ERRORS)`.
+FIELD_ERRORS: Mapping[int, str] = {422: "Invalid input; `errors` names each field"}
+
+
 _STATUS_CODES: dict[int, tuple[str, str]] = {
     400: ("bad_request", "Bad request"),
     401: ("unauthorized", "Authentication required"),

@@ -10,7 +10,7 @@ from libs.contracts.events.intake import (
     ReviewRequested,
 )
 from libs.contracts.events.matching import DeathDetected, MatchHitConfirmed, VerificationCompleted
-from libs.kernel.consumer import typed_handler
+from libs.kernel.consumer import handling, on
 from libs.kernel.service import Runtime, Subscriptions
 from services.casework import handlers
 from services.casework.case import application_events, verification_report
@@ -22,29 +22,21 @@ def subscriptions(runtime: Runtime) -> Subscriptions:
     ctx = runtime.context_as(Casework)
     return {
         # Applications: open the case, then the verification report, withdrawals and extensions.
-        "applications": {
-            ApplicationSubmitted.event_type: typed_handler(ApplicationSubmitted, ctx, application_events.submitted),
-            ApplicationWithdrawn.event_type: typed_handler(ApplicationWithdrawn, ctx, application_events.withdrawn),
-            ApplicationDeadlineExtended.event_type: typed_handler(
-                ApplicationDeadlineExtended, ctx, application_events.extended
-            ),
-            VerificationCompleted.event_type: typed_handler(VerificationCompleted, ctx, verification_report.verified),
-        },
+        "applications": handling(
+            on(ApplicationSubmitted, ctx, application_events.submitted),
+            on(ApplicationWithdrawn, ctx, application_events.withdrawn),
+            on(ApplicationDeadlineExtended, ctx, application_events.extended),
+            on(VerificationCompleted, ctx, verification_report.verified),
+        ),
         # Triggered reviews (DOMAIN.md §4).
-        "triggers": {
-            DeathDetected.event_type: typed_handler(DeathDetected, ctx, handlers.death_detected),
-            MatchHitConfirmed.event_type: typed_handler(MatchHitConfirmed, ctx, handlers.hit_confirmed),
-            ComplaintSubstantiated.event_type: typed_handler(
-                ComplaintSubstantiated, ctx, handlers.complaint_substantiated
-            ),
-            ReviewRequested.event_type: typed_handler(ReviewRequested, ctx, handlers.review_requested),
-            PaymentFailed.event_type: typed_handler(PaymentFailed, ctx, handlers.payment_failed),
-            OverpaymentDetected.event_type: typed_handler(OverpaymentDetected, ctx, handlers.overpayment_detected),
-        },
+        "triggers": handling(
+            on(DeathDetected, ctx, handlers.death_detected),
+            on(MatchHitConfirmed, ctx, handlers.hit_confirmed),
+            on(ComplaintSubstantiated, ctx, handlers.complaint_substantiated),
+            on(ReviewRequested, ctx, handlers.review_requested),
+            on(PaymentFailed, ctx, handlers.payment_failed),
+            on(OverpaymentDetected, ctx, handlers.overpayment_detected),
+        ),
         # Temporary grants paid once: finance's answer for each payment order.
-        "grants": {
-            TemporaryGrantPaymentReported.event_type: typed_handler(
-                TemporaryGrantPaymentReported, ctx, grants.payment_reported
-            ),
-        },
+        "grants": handling(on(TemporaryGrantPaymentReported, ctx, grants.payment_reported)),
     }

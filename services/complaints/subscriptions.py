@@ -2,7 +2,7 @@
 
 from libs.contracts.events.casework import HouseholdChanged
 from libs.contracts.events.relatives import CloseRelativeFilingChanged
-from libs.kernel.consumer import typed_handler
+from libs.kernel.consumer import handling, on
 from libs.kernel.service import Runtime, Subscriptions
 from services.complaints.context import Complaints
 from services.complaints.relatives import register
@@ -13,10 +13,8 @@ def subscriptions(runtime: Runtime) -> Subscriptions:
     return {
         # Casework's close-relative register and its households' members: a filed staff member may not handle an
         # item about the relative or the relative's household (DOMAIN.md §7).
-        "relatives": {
-            CloseRelativeFilingChanged.event_type: typed_handler(
-                CloseRelativeFilingChanged, ctx, register.on_filing_changed
-            ),
-            HouseholdChanged.event_type: typed_handler(HouseholdChanged, ctx, register.on_household_changed),
-        },
+        "relatives": handling(
+            on(CloseRelativeFilingChanged, ctx, register.on_filing_changed),
+            on(HouseholdChanged, ctx, register.on_household_changed),
+        ),
     }

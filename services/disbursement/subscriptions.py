@@ -4,7 +4,7 @@
 from libs.contracts.events.casework import EntitlementChanged, HouseholdChanged
 from libs.contracts.events.grants import TemporaryGrantIssued, TemporaryGrantReclaimed
 from libs.contracts.events.matching import DeathDetected
-from libs.kernel.consumer import typed_handler
+from libs.kernel.consumer import handling, on
 from libs.kernel.service import Runtime, Subscriptions
 from services.disbursement.context import Disbursement
 from services.disbursement.grants import orders, payments
@@ -15,14 +15,14 @@ def subscriptions(runtime: Runtime) -> Subscriptions:
     ctx = runtime.context_as(Disbursement)
     return {
         # One consumer for the three, so a household's entitlement, death and change are applied one at a time.
-        "ledger": {
-            EntitlementChanged.event_type: typed_handler(EntitlementChanged, ctx, ledger.entitlement_changed),
-            DeathDetected.event_type: typed_handler(DeathDetected, ctx, ledger.death_detected),
-            HouseholdChanged.event_type: typed_handler(HouseholdChanged, ctx, ledger.household_changed),
-        },
+        "ledger": handling(
+            on(EntitlementChanged, ctx, ledger.entitlement_changed),
+            on(DeathDetected, ctx, ledger.death_detected),
+            on(HouseholdChanged, ctx, ledger.household_changed),
+        ),
         # Temporary grants: one payment each, apart from the ledger; a grant's issue and its reclaim in order.
-        "grants": {
-            TemporaryGrantIssued.event_type: typed_handler(TemporaryGrantIssued, ctx, orders.grant_issued),
-            TemporaryGrantReclaimed.event_type: typed_handler(TemporaryGrantReclaimed, ctx, payments.grant_reclaimed),
-        },
+        "grants": handling(
+            on(TemporaryGrantIssued, ctx, orders.grant_issued),
+            on(TemporaryGrantReclaimed, ctx, payments.grant_reclaimed),
+        ),
     }

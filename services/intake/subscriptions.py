@@ -4,7 +4,7 @@ consumer name → {event type → handler}."""
 from libs.contracts.events.casework import CaseDecided, EntitlementChanged, HouseholdChanged
 from libs.contracts.events.complaints import HelpRequested
 from libs.contracts.events.relatives import CloseRelativeFilingChanged
-from libs.kernel.consumer import typed_handler
+from libs.kernel.consumer import handling, on
 from libs.kernel.service import Runtime, Subscriptions
 from services.intake.application import service as applications
 from services.intake.context import Intake
@@ -17,18 +17,14 @@ def subscriptions(runtime: Runtime) -> Subscriptions:
     ctx = runtime.context_as(Intake)
     return {
         # Decisions close applications.
-        "decisions": {CaseDecided.event_type: typed_handler(CaseDecided, ctx, applications.record_decision)},
+        "decisions": handling(on(CaseDecided, ctx, applications.record_decision)),
         # Requests for help from the hotline become leads.
-        "help": {HelpRequested.event_type: typed_handler(HelpRequested, ctx, leads.help_requested)},
+        "help": handling(on(HelpRequested, ctx, leads.help_requested)),
         # Who is a recipient now: warnings about them become reviews, and they cannot apply twice.
-        "recipients": {
-            EntitlementChanged.event_type: typed_handler(EntitlementChanged, ctx, recipients.on_entitlement_changed),
-            HouseholdChanged.event_type: typed_handler(HouseholdChanged, ctx, recipients.on_household_changed),
-        },
+        "recipients": handling(
+            on(EntitlementChanged, ctx, recipients.on_entitlement_changed),
+            on(HouseholdChanged, ctx, recipients.on_household_changed),
+        ),
         # Casework's close-relative register: its staff are refused on the relatives' applications and leads.
-        "relatives": {
-            CloseRelativeFilingChanged.event_type: typed_handler(
-                CloseRelativeFilingChanged, ctx, register.on_filing_changed
-            )
-        },
+        "relatives": handling(on(CloseRelativeFilingChanged, ctx, register.on_filing_changed)),
     }

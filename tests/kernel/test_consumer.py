@@ -19,8 +19,9 @@ from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.contracts.events.casework import HouseholdChanged
 from libs.devstack.stack import DevStack
-from libs.kernel.consumer import EventConsumer, Handler
+from libs.kernel.consumer import EventConsumer, Handler, handling, on
 from libs.kernel.db import Database
 from libs.kernel.diagnostics import PROBE_EVENT_TYPE, probe_event, probe_handler
 from libs.kernel.events import CloudEvent
@@ -251,3 +252,18 @@ async def test_effects_are_counted_by_the_probe_receipts(delivery: Delivery) -> 
         t = TABLES.probe_receipts
         count = await s.scalar(select(func.count()).where(t.c.event_id == event.id))
     assert count == 2
+
+
+async def _ignore(session: AsyncSession, ctx: object, payload: object) -> None:
+    return None
+
+
+def test_a_subscription_line_names_the_event_type_its_model_carries() -> None:
+    handlers = handling(on(HouseholdChanged, None, _ignore))
+
+    assert list(handlers) == [HouseholdChanged.event_type]
+
+
+def test_one_consumer_handles_an_event_type_once() -> None:
+    with pytest.raises(ValueError, match="handled twice"):
+        handling(on(HouseholdChanged, None, _ignore), on(HouseholdChanged, None, _ignore))

@@ -15,7 +15,7 @@ from libs.contracts.region import RegionCodeStr
 from libs.kernel.audit_note import note
 from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
-from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
+from libs.kernel.errors import ACCESS_REFUSALS, documented
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.casework.appeals import errors, service
 from services.casework.appeals.rules import AppealStatus
@@ -30,8 +30,7 @@ router = APIRouter(prefix="/api/v1/casework", tags=["appeals"])
 AppealId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^appeal-[0-9a-f-]{36}$")]
 CaseId = Annotated[str, Path(min_length=1, max_length=128)]
 _ERRORS = documented(
-    OutsideJurisdiction,
-    RoleRequired,
+    *ACCESS_REFUSALS,
     RecusalRequired,
     errors.AppealSameOfficer,
     CaseNotFound,

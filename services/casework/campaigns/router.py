@@ -8,7 +8,7 @@ from fastapi import APIRouter, BackgroundTasks, Path, Response
 
 from libs.contracts.clock import business_date
 from libs.kernel.db import DbSession
-from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
+from libs.kernel.errors import ACCESS_REFUSALS, documented
 from services.casework.campaigns import repository, service
 from services.casework.campaigns.errors import CampaignExists, CampaignNotFound, CampaignWindowInvalid
 from services.casework.campaigns.models import CampaignStatus, ReviewCampaign
@@ -19,7 +19,7 @@ from services.casework.dependencies import County, CountyOrCity
 
 router = APIRouter(prefix="/api/v1/casework/review-campaigns", tags=["review-campaigns"])
 
-_ERRORS = documented(OutsideJurisdiction, RoleRequired, CampaignNotFound, CampaignExists, CampaignWindowInvalid)
+_ERRORS = documented(*ACCESS_REFUSALS, CampaignNotFound, CampaignExists, CampaignWindowInvalid)
 CampaignId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^campaign-[0-9a-f-]{36}$")]
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query
 
 from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
-from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
+from libs.kernel.errors import ACCESS_REFUSALS, FIELD_ERRORS, documented
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.casework.case import close_relatives
 from services.casework.context import CaseworkCtx
@@ -24,14 +24,7 @@ FilingId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 router = APIRouter(prefix="/api/v1/casework/close-relatives", tags=["close relatives"])
 
-_ERRORS = documented(
-    OutsideJurisdiction,
-    RoleRequired,
-    FilingNotFound,
-    FilingExists,
-    AlreadyWithdrawn,
-    notes={422: "Invalid input; `errors` names each field"},
-)
+_ERRORS = documented(*ACCESS_REFUSALS, FilingNotFound, FilingExists, AlreadyWithdrawn, notes=FIELD_ERRORS)
 
 
 @router.post("", response_model=FilingOut, status_code=201, responses=_ERRORS)

@@ -10,7 +10,7 @@ from libs.contracts.staff import StaffRole
 from libs.kernel.audit_note import note
 from libs.kernel.auth import Principal, require_roles
 from libs.kernel.db import DbSession
-from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
+from libs.kernel.errors import ACCESS_REFUSALS, documented
 from services.casework.case import deaths
 from services.casework.case.errors import DeathInFuture, HouseholdClosed, NotAMember
 from services.casework.context import CaseworkCtx
@@ -32,7 +32,7 @@ HouseholdPath = Annotated[str, Path(min_length=1, max_length=64)]
     status_code=201,
     responses={
         200: {"description": "The death is already under review: its case, nothing published again"},
-        **documented(OutsideJurisdiction, RoleRequired, HouseholdNotFound, HouseholdClosed, NotAMember, DeathInFuture),
+        **documented(*ACCESS_REFUSALS, HouseholdNotFound, HouseholdClosed, NotAMember, DeathInFuture),
     },
 )
 async def record_death(

@@ -15,7 +15,7 @@ from libs.kernel.audit_note import note
 from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.counts import WorkCounts
 from libs.kernel.db import DbSession
-from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
+from libs.kernel.errors import ACCESS_REFUSALS, documented
 from libs.kernel.ledgers import WORKBOOK, WholeNumbers, export_region, whole_numbers
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from libs.kernel.region_names import names_under
@@ -42,9 +42,7 @@ from services.casework.dependencies import Officer, Reader
 
 router = APIRouter(prefix="/api/v1/casework/cases", tags=["cases"])
 
-_ERRORS = documented(
-    OutsideJurisdiction, RoleRequired, RecusalRequired, CaseNotFound, InvalidStatus, notes={422: "Invalid request"}
-)
+_ERRORS = documented(*ACCESS_REFUSALS, RecusalRequired, CaseNotFound, InvalidStatus, notes={422: "Invalid request"})
 
 
 async def _detail(session: DbSession, ctx: CaseworkCtx, case: Case) -> CaseOut:

@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 
 from libs.kernel.db import DbSession
-from libs.kernel.document_archive import PDF_RESPONSE, pdf_response
-from libs.kernel.errors import PROBLEM
+from libs.kernel.document_archive import document_answers, pdf_response
 from services.casework.context import CaseworkCtx
 from services.casework.dependencies import Reader
 from services.casework.documents.posting import print_posting
@@ -19,12 +18,9 @@ router = APIRouter(prefix="/api/v1/casework/postings", tags=["printed documents"
 @router.get(
     "/{village_code}/sheet.pdf",
     response_class=Response,
-    responses={
-        **PDF_RESPONSE,
-        403: {**PROBLEM, "description": "Outside your jurisdiction"},
-        409: {**PROBLEM, "description": "Nothing is posted in the village (`posting_empty`)"},
-        422: {**PROBLEM, "description": "Not a 12-digit village code"},
-    },
+    responses=document_answers(
+        {409: "Nothing is posted in the village (`posting_empty`)", 422: "Not a 12-digit village code"}, pdf=True
+    ),
 )
 async def print_posting_sheet(
     village_code: Annotated[str, Path(pattern=r"^[0-9]{12}$")], session: DbSession, ctx: CaseworkCtx, who: Reader
@@ -34,4 +30,4 @@ async def print_posting_sheet(
     identity number, an illness or a child's allowance. Numbered and kept: while the posting is unchanged every
     reprint is the kept file, byte for byte (its sha256 in `X-Content-SHA256`); a changed posting prints anew."""
     doc = await print_posting(session, ctx, who, village_code)
-    return pdf_response(doc, f"{doc.title}（{doc.number}）.pdf")
+    return pdf_response(doc)

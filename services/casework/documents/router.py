@@ -5,8 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from libs.kernel.db import DbSession
-from libs.kernel.document_archive import PDF_RESPONSE, DocumentOut, pdf_response
-from libs.kernel.errors import PROBLEM
+from libs.kernel.document_archive import DocumentOut, document_answers, pdf_response
 from services.casework.context import CaseworkCtx
 from services.casework.dependencies import Reader
 from services.casework.documents import service
@@ -14,14 +13,13 @@ from services.casework.documents.wording import DocumentKind
 
 router = APIRouter(prefix="/api/v1/casework/cases", tags=["printed documents"])
 
+_NO_CASE = {404: "No such case (`case_not_found`)"}
+
 
 @router.get(
     "/{case_id}/documents",
     response_model=list[DocumentOut],
-    responses={
-        403: {**PROBLEM, "description": "Outside your jurisdiction"},
-        404: {**PROBLEM, "description": "No such case (`case_not_found`)"},
-    },
+    responses=document_answers(_NO_CASE),
 )
 async def list_documents(case_id: str, session: DbSession, who: Reader) -> list[DocumentOut]:
     """The documents printed for the case (一户一档), oldest first: every decision's letter stays in the archive."""
@@ -31,16 +29,14 @@ async def list_documents(case_id: str, session: DbSession, who: Reader) -> list[
 @router.get(
     "/{case_id}/documents/{kind}.pdf",
     response_class=Response,
-    responses={
-        **PDF_RESPONSE,
-        403: {**PROBLEM, "description": "Outside your jurisdiction"},
-        404: {**PROBLEM, "description": "No such case (`case_not_found`)"},
-        409: {
-            **PROBLEM,
-            "description": "The case is not decided, or its outcome has no such document (`document_not_available`)",
+    responses=document_answers(
+        {
+            **_NO_CASE,
+            409: "The case is not decided, or its outcome has no such document (`document_not_available`)",
+            422: "Unknown kind: `decision` or `card`",
         },
-        422: {**PROBLEM, "description": "Unknown kind: `decision` or `card`"},
-    },
+        pdf=True,
+    ),
 )
 async def print_document(
     case_id: str, kind: DocumentKind, session: DbSession, ctx: CaseworkCtx, who: Reader
@@ -49,4 +45,4 @@ async def print_document(
     outcome) or the recipient's card (`card`, 明白卡) as an A4 PDF. Printed the first time it is asked for, numbered
     and kept with the case; every reprint is the kept file, byte for byte (its sha256 in `X-Content-SHA256`)."""
     doc = await service.print_document(session, ctx, who, case_id, kind)
-    return pdf_response(doc, f"{doc.title}（{doc.number}）.pdf")
+    return pdf_response(doc)

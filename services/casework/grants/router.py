@@ -17,7 +17,7 @@ from libs.kernel.audit_note import note
 from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.counts import WorkCounts
 from libs.kernel.db import DbSession
-from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
+from libs.kernel.errors import ACCESS_REFUSALS, documented
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.casework.context import CaseworkCtx
 from services.casework.dependencies import County, Officer, Reader
@@ -30,8 +30,7 @@ router = APIRouter(prefix="/api/v1/casework/temporary-grants", tags=["temporary-
 
 GrantId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^grant-[0-9a-f-]{36}$")]
 _ERRORS = documented(
-    OutsideJurisdiction,
-    RoleRequired,
+    *ACCESS_REFUSALS,
     errors.GrantNotFound,
     errors.GrantState,
     errors.SameCauseHelped,

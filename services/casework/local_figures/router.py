@@ -12,7 +12,7 @@ from libs.contracts.clock import business_date
 from libs.contracts.dates import CivilDate
 from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.db import DbSession
-from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
+from libs.kernel.errors import ACCESS_REFUSALS, documented
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.casework.context import CaseworkCtx
 from services.casework.dependencies import Admin, Reader
@@ -36,8 +36,7 @@ from services.casework.local_figures.views import figure_row_out
 router = APIRouter(prefix="/api/v1/casework/standards", tags=["standards"])
 
 _ERRORS = documented(
-    OutsideJurisdiction,
-    RoleRequired,
+    *ACCESS_REFUSALS,
     FigureExists,
     InvalidFigure,
     notes={

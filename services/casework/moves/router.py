@@ -12,7 +12,7 @@ from libs.contracts.region import RegionCodeStr
 from libs.kernel.audit_note import note
 from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
-from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
+from libs.kernel.errors import ACCESS_REFUSALS, documented
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.casework.case.errors import HouseholdClosed, RecusalRequired
 from services.casework.context import CaseworkCtx
@@ -30,8 +30,7 @@ MoveId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^move-[0-9a-
 HouseholdId = Annotated[str, Path(min_length=1, max_length=128)]
 # The receiving county decides: to the county the household leaves, a decision is outside its jurisdiction.
 _ERRORS = documented(
-    OutsideJurisdiction,
-    RoleRequired,
+    *ACCESS_REFUSALS,
     RecusalRequired,
     HouseholdNotFound,
     errors.MoveNotFound,

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Path, Response
 
 from libs.kernel.db import DbSession
-from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
+from libs.kernel.errors import ACCESS_REFUSALS, FIELD_ERRORS, documented
 from services.casework.context import CaseworkCtx
 from services.casework.dependencies import County, CountyOrCity
 from services.casework.raises import service
@@ -18,14 +18,7 @@ from services.casework.raises.views import batch_out
 
 router = APIRouter(prefix="/api/v1/casework/standard-raises", tags=["standard-raises"])
 
-_ERRORS = documented(
-    OutsideJurisdiction,
-    RoleRequired,
-    RaiseNotFound,
-    MonthOutOfRange,
-    NoNewStandard,
-    notes={422: "Invalid input; `errors` names each field"},
-)
+_ERRORS = documented(*ACCESS_REFUSALS, RaiseNotFound, MonthOutOfRange, NoNewStandard, notes=FIELD_ERRORS)
 BatchId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^raise-[0-9a-f-]{36}$")]
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from libs.contracts.staff import StaffRole
 from libs.kernel.auth import Principal, jurisdiction_prefix, require_roles
 from libs.kernel.db import DbSession
-from libs.kernel.errors import OutsideJurisdiction, RoleRequired, documented
+from libs.kernel.errors import ACCESS_REFUSALS, documented
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.casework.context import CaseworkCtx
 from services.casework.dependencies import Officer, Reader
@@ -30,9 +30,8 @@ Supervisor = Annotated[
     Depends(require_roles(StaffRole.township_officer, StaffRole.county_officer, StaffRole.city_supervisor)),
 ]
 
-_REFUSED = (OutsideJurisdiction, RoleRequired)
 _INVALID = {422: "Invalid input; `errors` names each field (`households_missing` lists the households)"}
-_ERRORS = documented(*_REFUSED, notes=_INVALID)
+_ERRORS = documented(*ACCESS_REFUSALS, notes=_INVALID)
 
 
 @router.get("/overdue", response_model=OverdueOut, responses=_ERRORS)
@@ -59,7 +58,7 @@ async def forward_reports(body: ForwardIn, session: DbSession, ctx: CaseworkCtx,
     "/{village_code}/{period}",
     response_model=ReportOut,
     status_code=201,
-    responses=documented(*_REFUSED, ReportExists, notes=_INVALID),
+    responses=documented(*ACCESS_REFUSALS, ReportExists, notes=_INVALID),
 )
 async def file_report(
     village_code: str, period: str, body: ReportIn, session: DbSession, ctx: CaseworkCtx, who: Filer
@@ -72,7 +71,7 @@ async def file_report(
 @router.get(
     "/{village_code}/{period}",
     response_model=ReportOut,
-    responses=documented(*_REFUSED, ReportNotFound, notes=_INVALID),
+    responses=documented(*ACCESS_REFUSALS, ReportNotFound, notes=_INVALID),
 )
 async def get_report(village_code: str, period: str, session: DbSession, ctx: CaseworkCtx, who: Reader) -> ReportOut:
     """One filed report with its entries and the cases they opened."""

@@ -5,8 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from libs.kernel.db import DbSession
-from libs.kernel.document_archive import PDF_RESPONSE, DocumentOut, pdf_response
-from libs.kernel.errors import PROBLEM
+from libs.kernel.document_archive import DocumentOut, document_answers, pdf_response
 from services.intake.context import IntakeCtx
 from services.intake.dependencies import Reader
 from services.intake.documents import service
@@ -14,14 +13,13 @@ from services.intake.documents.wording import NoticeKind
 
 router = APIRouter(prefix="/api/v1/intake/applications", tags=["printed documents"])
 
+_NO_APPLICATION = {404: "No such application (`application_not_found`)"}
+
 
 @router.get(
     "/{application_id}/documents",
     response_model=list[DocumentOut],
-    responses={
-        403: {**PROBLEM, "description": "Outside your jurisdiction"},
-        404: {**PROBLEM, "description": "No such application (`application_not_found`)"},
-    },
+    responses=document_answers(_NO_APPLICATION),
 )
 async def list_notices(application_id: str, session: DbSession, who: Reader) -> list[DocumentOut]:
     """The notices printed for the application, oldest first: each stays in the archive as printed."""
@@ -31,17 +29,15 @@ async def list_notices(application_id: str, session: DbSession, who: Reader) -> 
 @router.get(
     "/{application_id}/documents/{kind}.pdf",
     response_class=Response,
-    responses={
-        **PDF_RESPONSE,
-        403: {**PROBLEM, "description": "Outside your jurisdiction"},
-        404: {**PROBLEM, "description": "No such application (`application_not_found`)"},
-        409: {
-            **PROBLEM,
-            "description": "Not accepted (`acceptance`) or never returned for supplement (`supplement`) "
+    responses=document_answers(
+        {
+            **_NO_APPLICATION,
+            409: "Not accepted (`acceptance`) or never returned for supplement (`supplement`) "
             "(`application_document_not_available`)",
+            422: "Unknown kind: `acceptance` or `supplement`",
         },
-        422: {**PROBLEM, "description": "Unknown kind: `acceptance` or `supplement`"},
-    },
+        pdf=True,
+    ),
 )
 async def print_notice(
     application_id: str, kind: NoticeKind, session: DbSession, ctx: IntakeCtx, who: Reader
@@ -51,4 +47,4 @@ async def print_notice(
     it is asked for, numbered and kept with the application; every reprint is the kept file, byte for byte (its
     sha256 in `X-Content-SHA256`)."""
     doc = await service.print_notice(session, ctx, who, application_id, kind)
-    return pdf_response(doc, f"{doc.title}（{doc.number}）.pdf")
+    return pdf_response(doc)

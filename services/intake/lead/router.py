@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from libs.contracts.clock import business_date
 from libs.kernel.auth import ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.db import DbSession
-from libs.kernel.errors import documented
+from libs.kernel.errors import FIELD_ERRORS, documented
 from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
 from services.intake.context import IntakeCtx
 from services.intake.dependencies import Filer, Officer, Reader
@@ -30,13 +30,7 @@ from services.intake.relatives.errors import STAFF_REFUSALS
 
 router = APIRouter(prefix="/api/v1/intake/leads", tags=["leads"])
 
-_ERRORS = documented(
-    *STAFF_REFUSALS,
-    LeadNotFound,
-    LeadNotOpen,
-    ReassignedOutsideLeadRegion,
-    notes={422: "Invalid input; `errors` names each field"},
-)
+_ERRORS = documented(*STAFF_REFUSALS, LeadNotFound, LeadNotOpen, ReassignedOutsideLeadRegion, notes=FIELD_ERRORS)
 
 
 @router.post("", response_model=LeadOut, status_code=201, responses=_ERRORS)
