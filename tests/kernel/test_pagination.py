@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from libs.kernel.errors import Unprocessable
-from libs.kernel.pagination import Page, decode_cursor, encode_cursor, page_of
+from libs.kernel.pagination import Page, PageAsked, decode_cursor, encode_cursor, page_of
 
 
 def test_a_cursor_round_trips_a_composite_keyset() -> None:
@@ -27,3 +27,15 @@ def test_a_page_is_cut_at_the_limit_and_points_after_its_last_item() -> None:
     assert decode_cursor(page.next_cursor, arity=2) == ["c", 3]
     last: Page[str] = page_of(rows[:2], 2, key=lambda r: [r[0]], item=lambda r: r[0])
     assert last.next_cursor is None
+
+
+def test_a_page_asked_reads_its_cursor_as_typed_keys_and_serves_its_limit() -> None:
+    first = PageAsked(None, 2)
+    assert first.after(tuple[str, int]) is None
+    assert first.after_key(int) is None
+    page = first.of([3, 4, 5], key=lambda n: (n,), item=str)
+    assert page.items == ["3", "4"]
+    assert PageAsked(page.next_cursor, 2).after_key(int) == 4
+    assert PageAsked(encode_cursor(["2026-03-30", 7]), 2).after(tuple[str, int]) == ("2026-03-30", 7)
+    with pytest.raises(Unprocessable):
+        PageAsked(encode_cursor(["four"]), 2).after_key(int)
