@@ -17,7 +17,7 @@ from typing import Annotated, Any, Generic, TypeVar, TypeVarTuple, cast, get_arg
 
 from fastapi import Depends, Query
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from sqlalchemy import ColumnElement, Select, UnaryExpression, and_, or_
+from sqlalchemy import ColumnElement, Select, UnaryExpression, and_, literal, or_, tuple_
 from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql import operators
 
@@ -114,12 +114,27 @@ def _page_asked(cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT) -> PageAske
 Paging = Annotated[PageAsked, Depends(_page_asked)]
 
 
-def keyset_page(stmt: Select[*Ts], order: Sequence[SortKey], after: Sequence[Any] | None, limit: int) -> Select[*Ts]:
+def keyset_page(
+    stmt: Select[*Ts], order: Sequence[SortKey], after: Sequence[Any] | None, limit: int, *, whole_row: bool = False
+) -> Select[*Ts]:
     """`stmt` in `order` (columns, ascending unless wrapped in `desc()`), from the row after the keyset `after`
-    (None: from the first), one row past `limit` for `page_of`."""
+    (None: from the first), one row past `limit` for `page_of`.
+
+    `whole_row` compares the keyset as one row, `(a, b) > (x, y)` (`<` when every key runs descending): the form a
+    composite index on the keys serves, for a list whose keys all run one way."""
     if after is not None:
-        stmt = stmt.where(_beyond(order, after))
+        stmt = stmt.where(_row_beyond(order, after) if whole_row else _beyond(order, after))
     return stmt.order_by(*order).limit(limit + 1)
+
+
+def _row_beyond(order: Sequence[SortKey], after: Sequence[Any]) -> ColumnElement[bool]:
+    columns = [_sort_key(key) for key in order]
+    ways = {descending for _, descending in columns}
+    if len(ways) != 1:
+        raise ValueError("A row comparison runs one way: every key ascending, or every key descending")
+    row = tuple_(*(column for column, _ in columns))
+    keyset = tuple_(*(literal(value) for _, value in zip(columns, after, strict=True)))
+    return row < keyset if ways.pop() else row > keyset
 
 
 def _beyond(order: Sequence[SortKey], after: Sequence[Any]) -> ColumnElement[bool]:

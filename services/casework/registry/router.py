@@ -85,7 +85,7 @@ async def list_households(
     """Households in your jurisdiction, optionally the one(s) a person (by identity number or by full name) belongs
     to now."""
     f = households.filter(ctx, who)
-    rows = await repository.search(session, f, page.after_key(str), page.limit)
+    rows = await repository.search(session, f, page.after(tuple[str]), page.limit)
     states = {s.household_id: s for s in await load_states(session, ctx, rows[: page.limit], details=False)}
     return page.of(rows, key=lambda h: (h.id,), item=lambda h: views.household_summary(h, states[h.id]))
 
