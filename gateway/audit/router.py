@@ -27,7 +27,7 @@ from libs.contracts.staff import StaffRole
 from libs.kernel.auth import PrincipalKind
 from libs.kernel.db import DbSession
 from libs.kernel.errors import PROBLEM, RoleRequired
-from libs.kernel.pagination import Cursor, Limit, Page, page_of
+from libs.kernel.pagination import Page, Paging
 
 _AUDITORS = frozenset({StaffRole.system_admin.value, StaffRole.city_supervisor.value})
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -53,6 +53,7 @@ audit_router = APIRouter(prefix="/api/v1/admin/audit", tags=["audit"], responses
 async def access(
     session: DbSession,
     caller: Auditor,
+    page: Paging,
     subject: Text = None,
     action: Annotated[str | None, Query(max_length=64)] = None,
     target: Text = None,
@@ -61,32 +62,29 @@ async def access(
     status: Annotated[int | None, Query(ge=100, le=599)] = None,
     since: Annotated[Instant | None, Query()] = None,
     until: Annotated[Instant | None, Query()] = None,
-    cursor: Cursor = None,
-    limit: Limit = 100,
 ) -> Page[AccessOut]:
     """Audited requests inside your jurisdiction, newest first."""
     equal = {AccessAudit.subject: subject, AccessAudit.action: action, AccessAudit.target: target,
              AccessAudit.service: service, AccessAudit.status: status}  # fmt: skip
     rows = await repository.access_rows(session, caller.principal.region_prefix, equal, path_prefix,
-                                        since=since, until=until, cursor=cursor, limit=limit)  # fmt: skip
-    return page_of(rows, limit, key=lambda r: [r.id], item=views.access_out)
+                                        since=since, until=until, cursor=page.cursor, limit=page.limit)  # fmt: skip
+    return page.of(rows, key=lambda r: [r.id], item=views.access_out)
 
 
 @audit_router.get("/actions", response_model=Page[AdminActionOut], responses=_ERRORS)
 async def actions(
     session: DbSession,
     caller: Auditor,
+    page: Paging,
     actor: Text = None,
     target_id: Text = None,
     action: AdminActionKind | None = None,
     since: Annotated[Instant | None, Query()] = None,
     until: Annotated[Instant | None, Query()] = None,
-    cursor: Cursor = None,
-    limit: Limit = 100,
 ) -> Page[AdminActionOut]:
     """Administrative acts on accounts inside your jurisdiction, newest first."""
     equal = {AdminAction.actor_subject: actor, AdminAction.target_id: target_id,
              AdminAction.action: action.value if action else None}  # fmt: skip
     rows = await repository.action_rows(session, caller.principal.region_prefix, equal,
-                                        since=since, until=until, cursor=cursor, limit=limit)  # fmt: skip
-    return page_of(rows, limit, key=lambda r: [r.id], item=views.action_out)
+                                        since=since, until=until, cursor=page.cursor, limit=page.limit)  # fmt: skip
+    return page.of(rows, key=lambda r: [r.id], item=views.action_out)

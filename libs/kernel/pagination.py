@@ -11,12 +11,13 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any, Generic, TypeVar, TypeVarTuple, cast, get_args
 
-from fastapi import Query
+from fastapi import Depends, Query
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from sqlalchemy import ColumnElement, Select, UnaryExpression, and_, or_
+from sqlalchemy import ColumnElement, Select, UnaryExpression, and_, literal, or_, tuple_
 from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql import operators
 
@@ -84,12 +85,56 @@ def page_of(rows: Sequence[R], limit: int, key: Callable[[R], Sequence[JsonKey]]
     return Page[T](items=[item(r) for r in served], next_cursor=encode_cursor(key(served[-1])) if more else None)
 
 
-def keyset_page(stmt: Select[*Ts], order: Sequence[SortKey], after: Sequence[Any] | None, limit: int) -> Select[*Ts]:
+@dataclass(frozen=True)
+class PageAsked:
+    """The page a list route was asked for (`?cursor=&limit=`): where it starts, and how many items it serves."""
+
+    cursor: str | None
+    limit: int
+
+    def after(self, shape: type[K]) -> K | None:
+        """The keyset the page starts after, read as `shape` (`decode_keyset`); None for the first page."""
+        return decode_keyset(self.cursor, shape)
+
+    def after_key(self, kind: type[K]) -> K | None:
+        """`after` for a list in the order of one key: that key, or None for the first page."""
+        keyset = self.after(cast(type[tuple[K]], tuple[kind]))  # type: ignore[valid-type]
+        return keyset[0] if keyset is not None else None
+
+    def of(self, rows: Sequence[R], key: Callable[[R], Sequence[JsonKey]], item: Callable[[R], T]) -> Page[T]:
+        """`page_of` this page's `limit + 1` rows."""
+        return page_of(rows, self.limit, key, item)
+
+
+def _page_asked(cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT) -> PageAsked:
+    return PageAsked(cursor, limit)
+
+
+# A list route's `cursor` and `limit` query parameters, as one.
+Paging = Annotated[PageAsked, Depends(_page_asked)]
+
+
+def keyset_page(
+    stmt: Select[*Ts], order: Sequence[SortKey], after: Sequence[Any] | None, limit: int, *, whole_row: bool = False
+) -> Select[*Ts]:
     """`stmt` in `order` (columns, ascending unless wrapped in `desc()`), from the row after the keyset `after`
-    (None: from the first), one row past `limit` for `page_of`."""
+    (None: from the first), one row past `limit` for `page_of`.
+
+    `whole_row` compares the keyset as one row, `(a, b) > (x, y)` (`<` when every key runs descending): the form a
+    composite index on the keys serves, for a list whose keys all run one way."""
     if after is not None:
-        stmt = stmt.where(_beyond(order, after))
+        stmt = stmt.where(_row_beyond(order, after) if whole_row else _beyond(order, after))
     return stmt.order_by(*order).limit(limit + 1)
+
+
+def _row_beyond(order: Sequence[SortKey], after: Sequence[Any]) -> ColumnElement[bool]:
+    columns = [_sort_key(key) for key in order]
+    ways = {descending for _, descending in columns}
+    if len(ways) != 1:
+        raise ValueError("A row comparison runs one way: every key ascending, or every key descending")
+    row = tuple_(*(column for column, _ in columns))
+    keyset = tuple_(*(literal(value) for _, value in zip(columns, after, strict=True)))
+    return row < keyset if ways.pop() else row > keyset
 
 
 def _beyond(order: Sequence[SortKey], after: Sequence[Any]) -> ColumnElement[bool]:

@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import case as sql_case
-from sqlalchemy import func, literal, select, tuple_, update
+from sqlalchemy import func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal
 from libs.kernel.counts import WorkCounts, counted
 from libs.kernel.lookup import get_within
+from libs.kernel.pagination import keyset_page
 from services.casework.case.errors import AttachmentNotFound, CaseNotFound
 from services.casework.case.models import (
     Case,
@@ -75,9 +76,7 @@ async def search(session: AsyncSession, f: CaseFilter, after: tuple[dt.date, str
             stmt = stmt.where(column == value)
     if f.overdue_on is not None:
         stmt = stmt.where(Case.status.in_([s.value for s in OPEN_STATUSES]), Case.due_date < f.overdue_on)
-    if after is not None:
-        stmt = stmt.where(tuple_(due, Case.id) > tuple_(literal(after[0]), literal(after[1])))
-    stmt = stmt.order_by(due, Case.id).limit(limit + 1)
+    stmt = keyset_page(stmt, (due, Case.id), after, limit, whole_row=True)
     return list((await session.scalars(stmt)).all())
 
 

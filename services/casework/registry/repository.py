@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.auth import Principal
 from libs.kernel.lookup import get_within
+from libs.kernel.pagination import keyset_page
 from services.casework.registry.errors import HouseholdNotFound
 from services.casework.registry.models import Household, HouseholdMember, HouseholdStatus, HouseholdVersion
 
@@ -29,7 +30,9 @@ class HouseholdFilter:
     member_name: str | None = None
 
 
-async def search(session: AsyncSession, f: HouseholdFilter, after_id: str | None, limit: int) -> Sequence[Household]:
+async def search(
+    session: AsyncSession, f: HouseholdFilter, after: Sequence[str] | None, limit: int
+) -> Sequence[Household]:
     """Households inside the prefix by id (`limit + 1` rows for `page_of`)."""
     stmt = select(Household).where(Household.region_code.startswith(f.region_prefix, autoescape=True))
     if f.status is not None:
@@ -44,9 +47,7 @@ async def search(session: AsyncSession, f: HouseholdFilter, after_id: str | None
             HouseholdMember.name == f.member_name, HouseholdMember.left_at.is_(None)
         )
         stmt = stmt.where(Household.id.in_(named))
-    if after_id is not None:
-        stmt = stmt.where(Household.id > after_id)
-    return (await session.scalars(stmt.order_by(Household.id).limit(limit + 1))).all()
+    return (await session.scalars(keyset_page(stmt, (Household.id,), after, limit))).all()
 
 
 async def versions_of(session: AsyncSession, household_id: str) -> Sequence[HouseholdVersion]:

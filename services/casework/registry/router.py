@@ -18,7 +18,7 @@ from libs.kernel import ledgers
 from libs.kernel.auth import Principal, jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.ledgers import WORKBOOK, WholeNumbers, export, whole_numbers
-from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
+from libs.kernel.pagination import Page, Paging
 from libs.kernel.region_names import names_under
 from services.casework.context import Casework, CaseworkCtx
 from services.casework.db import tables
@@ -80,16 +80,14 @@ async def list_households(
     ctx: CaseworkCtx,
     who: Reader,
     households: Households,
-    cursor: Cursor = None,
-    limit: Limit = DEFAULT_LIMIT,
+    page: Paging,
 ) -> Page[HouseholdSummary]:
     """Households in your jurisdiction, optionally the one(s) a person (by identity number or by full name) belongs
     to now."""
     f = households.filter(ctx, who)
-    after = decode_keyset(cursor, tuple[str])
-    rows = await repository.search(session, f, after[0] if after is not None else None, limit)
-    states = {s.household_id: s for s in await load_states(session, ctx, rows[:limit], details=False)}
-    return page_of(rows, limit, key=lambda h: (h.id,), item=lambda h: views.household_summary(h, states[h.id]))
+    rows = await repository.search(session, f, page.after(tuple[str]), page.limit)
+    states = {s.household_id: s for s in await load_states(session, ctx, rows[: page.limit], details=False)}
+    return page.of(rows, key=lambda h: (h.id,), item=lambda h: views.household_summary(h, states[h.id]))
 
 
 @router.get("/households/export.xlsx", response_class=StreamingResponse, responses={**WORKBOOK, 403: {}, 422: {}})

@@ -16,7 +16,7 @@ from libs.kernel.auth import Principal, ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.counts import WorkCounts
 from libs.kernel.db import DbSession
 from libs.kernel.ledgers import WORKBOOK, export_region
-from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
+from libs.kernel.pagination import Page, Paging, page_of
 from libs.kernel.presenters import from_row
 from libs.kernel.region_names import names_under
 from services.complaints.context import Complaints, ComplaintsCtx
@@ -87,12 +87,11 @@ def _by_deadline(
     session: DbSession,
     ctx: ComplaintsCtx,
     who: Reader,
+    page: Paging,
     region_code: RegionQuery = None,
-    cursor: Cursor = None,
-    limit: Limit = DEFAULT_LIMIT,
 ) -> _ByDeadline:
-    after = decode_keyset(cursor, tuple[dt.datetime, str])
-    return _ByDeadline(session, ctx, who, after, jurisdiction_prefix(who, region_code), limit)
+    after = page.after(tuple[dt.datetime, str])
+    return _ByDeadline(session, ctx, who, after, jurisdiction_prefix(who, region_code), page.limit)
 
 
 ByDeadline = Annotated[_ByDeadline, Depends(_by_deadline)]
@@ -119,16 +118,15 @@ async def list_items(
     ctx: ComplaintsCtx,
     who: Reader,
     filters: LedgerQuery,
+    page: Paging,
     region_code: RegionQuery = None,
-    cursor: Cursor = None,
-    limit: Limit = DEFAULT_LIMIT,
 ) -> Page[ComplaintSummary]:
     """The ledger (台账) of your jurisdiction, newest first."""
     prefix = jurisdiction_prefix(who, region_code)
-    after = decode_keyset(cursor, tuple[dt.datetime, str])
-    rows = await repository.ledger(session, prefix, filters, after, limit + 1)
+    after = page.after(tuple[dt.datetime, str])
+    rows = await repository.ledger(session, prefix, filters, after, page.limit + 1)
     now, visible = ctx.now(), await visible_repeats(session, who, list(rows))
-    return page_of(rows, limit, lambda c: (c.received_at.isoformat(), c.id), lambda c: summary(c, now, visible))
+    return page.of(rows, lambda c: (c.received_at.isoformat(), c.id), lambda c: summary(c, now, visible))
 
 
 @router.get("/export.xlsx", response_class=StreamingResponse, responses={**WORKBOOK, 403: {}, 422: {}})

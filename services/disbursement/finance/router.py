@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 from libs.kernel.audit_note import note
 from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.db import DbSession
-from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
+from libs.kernel.pagination import Page, Paging
 from services.disbursement.context import DisbursementCtx
 from services.disbursement.dependencies import Finance, IdPath, PeriodQuery, RegionQuery, problems
 from services.disbursement.finance import repository, service, views
@@ -31,20 +31,19 @@ RosterId = IdPath
 async def list_rosters(
     session: DbSession,
     who: Finance,
+    page: Paging,
     period: PeriodQuery = None,
     region_code: RegionQuery = None,
     status: Annotated[str | None, Query(max_length=32)] = None,
     kind: Annotated[RosterKind | None, Query(description="monthly or temporary; both when absent")] = None,
-    cursor: Cursor = None,
-    limit: Limit = DEFAULT_LIMIT,
 ) -> Page[FinanceRoster]:
     """Submitted rosters and temporary grants' payment orders in the client's region, by id."""
     # A region outside the client's own is a 403, as for every list (CONTRACTS.md, common rules).
     prefix = jurisdiction_prefix(who, region_code)
-    after = decode_keyset(cursor, tuple[str])
+    after = page.after_key(str)
     where = RosterFilter(prefix, kind, month_of(period) if period else None, status)
-    rows = await repository.visible_rosters(session, where, after=after[0] if after is not None else None, limit=limit)
-    return page_of(rows, limit, lambda r: (r.id,), views.finance_roster)
+    rows = await repository.visible_rosters(session, where, after=after, limit=page.limit)
+    return page.of(rows, lambda r: (r.id,), views.finance_roster)
 
 
 @router.get("/rosters/{roster_id}", response_model=FinanceRoster, responses=problems(403, 404))
@@ -61,23 +60,17 @@ async def list_lines(
     ctx: DisbursementCtx,
     who: Finance,
     roster_id: RosterId,
-    cursor: Cursor = None,
-    limit: Limit = DEFAULT_LIMIT,
+    page: Paging,
 ) -> Page[FinanceLine]:
     """The roster's lines with payees' identity and account numbers in clear; the read is recorded."""
     roster = await repository.visible_roster(session, who, roster_id)
     note(response, "roster.lines_read", f"roster/{roster.id}")  # payees' identity and account numbers
-    after = decode_keyset(cursor, tuple[int])
+    after_line_no = page.after_key(int)
+    request_id = request.headers.get("x-request-id")
     read = await service.read_lines(
-        session,
-        ctx,
-        who,
-        roster,
-        after_line_no=after[0] if after is not None else None,
-        limit=limit,
-        request_id=request.headers.get("x-request-id"),
+        session, ctx, who, roster, after_line_no=after_line_no, limit=page.limit, request_id=request_id
     )
-    return views.lines_page(read, limit)
+    return views.lines_page(read, page.limit)
 
 
 @router.get(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, status
 
 from libs.contracts.money import Money
 from libs.kernel.db import DbSession
-from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
+from libs.kernel.pagination import Page, Paging
 from services.disbursement.context import DisbursementCtx
 from services.disbursement.dependencies import IdPath, Officer, Reader, problems
 from services.disbursement.recoveries import repository, service, views
@@ -33,16 +33,15 @@ async def _out(session: DbSession, recovery: Recovery) -> RecoveryOut:
 async def list_recoveries(
     session: DbSession,
     where: RecoveryFilterQuery,
-    cursor: Cursor = None,
-    limit: Limit = DEFAULT_LIMIT,
+    page: Paging,
 ) -> Page[RecoveryOut]:
     """追回: orders on households in the jurisdiction, newest first, each with what is outstanding; a page at a time
     (`next_cursor`)."""
-    after = decode_keyset(cursor, tuple[dt.datetime, str])
-    rows = await repository.recoveries_in(session, where, after=after, limit=limit + 1)
+    after = page.after(tuple[dt.datetime, str])
+    rows = await repository.recoveries_in(session, where, after=after, limit=page.limit + 1)
     deducted = await repository.deducted(session, [r.id for r in rows])
-    return page_of(
-        rows, limit, lambda r: (r.detected_at.isoformat(), r.id), lambda r: views.recovery_out(r, deducted.get(r.id, 0))
+    return page.of(
+        rows, lambda r: (r.detected_at.isoformat(), r.id), lambda r: views.recovery_out(r, deducted.get(r.id, 0))
     )
 
 

@@ -15,7 +15,7 @@ from libs.kernel.audit_note import note
 from libs.kernel.auth import Principal, ensure_jurisdiction, jurisdiction_prefix
 from libs.kernel.db import DbSession
 from libs.kernel.document_archive import PDF_RESPONSE, pdf_response
-from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
+from libs.kernel.pagination import Page, Paging
 from libs.kernel.region_names import names_for
 from services.disbursement.context import Disbursement, DisbursementCtx
 from services.disbursement.db import tables
@@ -67,26 +67,24 @@ async def list_rosters(
     session: DbSession,
     ctx: DisbursementCtx,
     who: Reader,
+    page: Paging,
     region_code: RegionQuery = None,
     period: PeriodQuery = None,
     status_: Annotated[str | None, Query(alias="status", max_length=32)] = None,
     kind: Annotated[
         RosterKind, Query(description="monthly rosters (the default) or temporary grants' payment orders")
     ] = RosterKind.MONTHLY,
-    cursor: Cursor = None,
-    limit: Limit = DEFAULT_LIMIT,
 ) -> Page[RosterOut]:
     """Newest month first, then by county; monthly rosters unless `kind=temporary` asks for payment orders."""
     prefix = jurisdiction_prefix(who, region_code)
-    after = decode_keyset(cursor, tuple[str, str])
+    after = page.after(tuple[str, str])
     where = repository.RosterFilter(prefix, kind, month_of(period) if period else None, status_)
     last = (month_of(after[0]), after[1]) if after is not None else None
-    rows = await repository.rosters_in(session, where, after=last, limit=limit)
+    rows = await repository.rosters_in(session, where, after=last, limit=page.limit)
     versions = await repository.ledger_versions(session, {r.region_code for r in rows})
     today = ctx.today()
-    return page_of(
+    return page.of(
         rows,
-        limit,
         lambda r: (period_of(r.period), r.id),
         lambda r: views.roster_out(r, today=today, ledger_version=versions.get(r.region_code)),
     )
@@ -141,16 +139,14 @@ async def list_lines(
     who: Reader,
     roster_id: RosterId,
     where: LineFilterQuery,
-    cursor: Cursor = None,
-    limit: Limit = DEFAULT_LIMIT,
+    page: Paging,
 ) -> Page[StaffLine]:
     """The roster's lines in line order, names and account numbers masked."""
     roster = await repository.county_roster(session, who, roster_id)
-    after = decode_keyset(cursor, tuple[int])
-    after_line_no = after[0] if after is not None else None
-    lines = await repository.lines_of(session, roster.id, after_line_no=after_line_no, limit=limit, where=where)
-    items = await repository.items_of(session, [line.line_id for line in lines[:limit]])
-    return page_of(lines, limit, lambda line: (line.line_no,), lambda line: views.staff_line(line, items))
+    after_line_no = page.after_key(int)
+    lines = await repository.lines_of(session, roster.id, after_line_no=after_line_no, limit=page.limit, where=where)
+    items = await repository.items_of(session, [line.line_id for line in lines[: page.limit]])
+    return page.of(lines, lambda line: (line.line_no,), lambda line: views.staff_line(line, items))
 
 
 @router.post("/rosters/{roster_id}/rebuild", response_model=RosterOut, responses=problems(403, 404, 409))

@@ -19,7 +19,7 @@ from libs.kernel.counts import WorkCounts
 from libs.kernel.db import DbSession
 from libs.kernel.errors import documented
 from libs.kernel.ledgers import WORKBOOK, WholeNumbers, export_region, whole_numbers
-from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
+from libs.kernel.pagination import Page, Paging
 from libs.kernel.region_names import names_under
 from services.intake.application import ledger, service
 from services.intake.application import repository as repo
@@ -223,11 +223,9 @@ async def get_application(application_id: str, session: DbSession, ctx: IntakeCt
 async def list_applications(
     session: DbSession,
     asked: Listing,
-    cursor: Cursor = None,
-    limit: Limit = DEFAULT_LIMIT,
+    page: Paging,
 ) -> Page[ApplicationSummary]:
     """Applications in your jurisdiction: accepted ones first, earliest due first (so the overdue lead), then those
     awaiting acceptance, then closed ones."""
-    after = decode_keyset(cursor, tuple[int, dt.date, str])
-    rows = await repo.search(session, asked.filter, after, limit)
-    return page_of(rows, limit, key=repo.sort_key, item=lambda a: summary(a, asked.today))
+    rows = await repo.search(session, asked.filter, page.after(tuple[int, dt.date, str]), page.limit)
+    return page.of(rows, key=repo.sort_key, item=lambda a: summary(a, asked.today))

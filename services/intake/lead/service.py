@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pydantic import BaseModel
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +19,7 @@ from libs.contracts.events.complaints import HelpRequested
 from libs.contracts.id_number import mask_name
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from libs.kernel.lookup import get_within
+from libs.kernel.pagination import keyset_page
 from libs.kernel.presenters import from_row
 from services.intake.context import Intake
 from services.intake.lead.errors import LeadNotFound, LeadNotOpen, ReassignedOutsideLeadRegion, RegionOutsideLeadRegion
@@ -184,9 +185,5 @@ def _filtered(f: LeadFilter) -> Select[Lead]:
 
 
 async def search(session: AsyncSession, f: LeadFilter, after: tuple[dt.date, str] | None, limit: int) -> Sequence[Lead]:
-    stmt = _filtered(f)
-    if after is not None:
-        day, last_id = after
-        stmt = stmt.where(or_(Lead.due_date > day, and_(Lead.due_date == day, Lead.id > last_id)))
-    stmt = stmt.order_by(Lead.due_date, Lead.id).limit(limit + 1)
+    stmt = keyset_page(_filtered(f), (Lead.due_date, Lead.id), after, limit)
     return (await session.execute(stmt)).scalars().all()

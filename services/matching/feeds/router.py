@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Request, Response
 from starlette.requests import ClientDisconnect
 
 from libs.kernel.db import DbSession
-from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset
+from libs.kernel.pagination import Page, Paging
 from services.matching.context import MatchingCtx
 from services.matching.dependencies import Feeder
 from services.matching.feeds import repository, service, views
@@ -147,10 +147,8 @@ async def feed_rejects(
     feed_id: FeedId,
     session: DbSession,
     who: Feeder,
-    cursor: Cursor = None,
-    limit: Limit = DEFAULT_LIMIT,
+    page: Paging,
 ) -> Page[RejectOut]:
     """The rows of a feed refused and why, by row, after the first ones its status shows."""
     await repository.own_feed(session, feed_id, who)
-    after = decode_keyset(cursor, tuple[int])
-    return await views.rejects_page(session, feed_id, after[0] if after else None, limit)
+    return await views.rejects_page(session, feed_id, page.after_key(int), page.limit)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.counts import WorkCounts, counted
+from libs.kernel.pagination import keyset_page
 from services.matching.hits.models import Death, Hit, HitStatus
 from services.matching.watchlist.models import Person
 
@@ -44,9 +45,8 @@ async def hits_page(
         stmt = stmt.where(Hit.rule_id == where.rule)
     if where.overdue_on is not None:
         stmt = stmt.where(Hit.status == HitStatus.OPEN.value, Hit.due_date < where.overdue_on)
-    if after is not None:
-        stmt = stmt.where(func.row(Hit.due_date, Hit.id) > func.row(*after))
-    return list((await session.scalars(stmt.order_by(Hit.due_date, Hit.id).limit(limit + 1))).all())
+    stmt = keyset_page(stmt, (Hit.due_date, Hit.id), after, limit, whole_row=True)
+    return list((await session.scalars(stmt)).all())
 
 
 async def counts(session: AsyncSession, prefix: str, today: dt.date) -> WorkCounts:
@@ -90,7 +90,5 @@ async def deaths_page(
     """Up to `limit + 1` deaths raised under `prefix` with the person of each, the latest first."""
     stmt = select(Death, Person).join(Person, Person.person == Death.person)
     stmt = stmt.where(Death.region_code.startswith(prefix, autoescape=True))
-    if after is not None:
-        stmt = stmt.where(func.row(Death.raised_at, func.text(Death.person)) < func.row(*after))
-    stmt = stmt.order_by(Death.raised_at.desc(), func.text(Death.person).desc()).limit(limit + 1)
+    stmt = keyset_page(stmt, (Death.raised_at.desc(), func.text(Death.person).desc()), after, limit, whole_row=True)
     return [(death, who) for death, who in (await session.execute(stmt)).all()]

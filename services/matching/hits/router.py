@@ -14,7 +14,7 @@ from libs.kernel.auth import jurisdiction_prefix
 from libs.kernel.counts import WorkCounts
 from libs.kernel.db import DbSession
 from libs.kernel.ledgers import WORKBOOK, WholeNumbers, export_region, whole_numbers
-from libs.kernel.pagination import DEFAULT_LIMIT, Cursor, Limit, Page, decode_keyset, page_of
+from libs.kernel.pagination import Page, Paging
 from libs.kernel.region_names import names_under
 from services.matching.context import Matching, MatchingCtx
 from services.matching.db import tables
@@ -62,16 +62,14 @@ async def list_hits(
     ctx: MatchingCtx,
     who: Reader,
     where: HitQuery,
-    cursor: Cursor = None,
-    limit: Limit = DEFAULT_LIMIT,
+    page: Paging,
 ) -> Page[HitOut]:
     """Hits in the caller's jurisdiction (or under `region_code`), the soonest due first."""
     today = ctx.today()
-    rows = await repository.hits_page(session, where, decode_keyset(cursor, tuple[CivilDate, str]), limit)
-    people = await repository.people_of(session, rows[:limit])
-    return page_of(
+    rows = await repository.hits_page(session, where, page.after(tuple[CivilDate, str]), page.limit)
+    people = await repository.people_of(session, rows[: page.limit])
+    return page.of(
         rows,
-        limit,
         key=lambda h: (h.due_date.isoformat(), h.id),
         item=lambda h: views.hit_out(h, people.get(h.person), today),
     )
@@ -145,11 +143,10 @@ async def _closed(response: Response, session: AsyncSession, ctx: Matching, hit:
 async def deaths(
     session: DbSession,
     who: Reader,
+    page: Paging,
     region_code: RegionQuery = None,
-    cursor: Cursor = None,
-    limit: Limit = DEFAULT_LIMIT,
 ) -> Page[DeathOut]:
     """Deaths of recipients and members raised to casework and disbursement, the latest first."""
     prefix = jurisdiction_prefix(who, region_code)
-    rows = await repository.deaths_page(session, prefix, decode_keyset(cursor, tuple[Instant, str]), limit)
-    return page_of(rows, limit, key=lambda r: (r[0].raised_at.isoformat(), str(r[0].person)), item=views.death_out)
+    rows = await repository.deaths_page(session, prefix, page.after(tuple[Instant, str]), page.limit)
+    return page.of(rows, key=lambda r: (r[0].raised_at.isoformat(), str(r[0].person)), item=views.death_out)
