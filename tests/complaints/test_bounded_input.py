@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from libs.kernel.errors import PROBLEM_JSON
-from services.complaints.hotline.limits import RAW_MAX_BYTES, compact_json
+from libs.kernel.receipts import compact_json
+from services.complaints.hotline.limits import RAW_MAX_BYTES
 from services.complaints.hotline.models import WorkOrder
 from services.complaints.register.models import Complaint, InvestigationNote
 from services.complaints.register.schemas import CONTENT_MAX
