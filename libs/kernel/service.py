@@ -229,7 +229,7 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings 
         with contextlib.suppress(Exception):
             await training.load(db.sessions, definition.tables.training_clock)
         tasks: list[asyncio.Task[None]] = [
-            asyncio.create_task(training.follow(db.sessions, definition.tables.training_clock, stop))
+            asyncio.create_task(training.follow(db.sessions, definition.tables.training_clock, stop, s))
         ]
         if role in (Role.worker, Role.all):
             tasks += [asyncio.create_task(_supervise(f)) for f in worker_tasks(runtime, stop)]

@@ -248,9 +248,10 @@ class ServiceSettings(BaseServiceSettings):
     role: Role = Role.all
     host: str = "127.0.0.1"
     port: int = Field(default=8100, ge=0, le=65535)
-    # How often every process re-reads the training clock's offset (libs.kernel.training_clock): the longest a
-    # process can run on an old offset after the gateway delivered a new one. Never read in production.
-    training_clock_refresh_seconds: float = Field(default=1.0, gt=0, le=60)
+    # How often every process re-reads the training clock's offset (libs.kernel.training_clock) besides when a delivery
+    # notifies it: the longest a process runs on an old offset should a notification be missed. Never read in
+    # production.
+    training_clock_refresh_seconds: float = Field(default=30.0, gt=0, le=300)
 
     def with_overrides(self, **values: Any) -> Self:
         """A copy with `values` replaced, validated like any other source (types, production secrets)."""

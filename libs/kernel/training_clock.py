@@ -2,10 +2,11 @@
 
 An administrator sets the offset at the gateway (`PUT /api/v1/admin/clock`, gateway.clock); the gateway delivers it to
 every service's API (`PUT /internal/v1/clock`, below), which keeps it in its own schema (`training_clock`, one row);
-every process of the service, API and worker alike, reads that row when it starts and again every
-`training_clock_refresh_seconds`, and `ServiceContext.now()` adds the offset. So every endpoint, handler and job of a
-service sees one business time, a restarted process finds the offset in its own table, and none runs on an old
-offset for longer than one refresh.
+every process of the service, API and worker alike, reads that row when it starts, again as soon as a delivery is
+committed (the delivery's PostgreSQL NOTIFY on the service's `<schema>_training_clock` channel), and every
+`training_clock_refresh_seconds` (30 s) in case a notification was missed; `ServiceContext.now()` adds the offset. So
+every endpoint, handler and job of a service sees one business time, a restarted process finds the offset in its own
+table, and an idle process does not poll its table every second (issue 23: idle means idle).
 
 In production the offset is zero whatever a table holds: the process never reads it, and the service refuses a
 delivery (409 `clock_fixed_in_production`), as the gateway refuses the setting.
@@ -14,6 +15,7 @@ delivery (409 `clock_fixed_in_production`), as the gateway refuses the setting.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
@@ -28,8 +30,8 @@ from libs.contracts.clock import business_date
 from libs.contracts.dates import Instant
 from libs.kernel.auth import Principal, require_national_admin
 from libs.kernel.errors import Conflict
-from libs.kernel.listening import repeat
-from libs.kernel.settings import Environment
+from libs.kernel.listening import listen, repeat
+from libs.kernel.settings import BaseServiceSettings, Environment
 
 # A year and a month: enough to walk a procedure, a review year or an annual campaign through; more is a typo.
 MAX_OFFSET_DAYS = 400
@@ -52,7 +54,7 @@ def effective_offset_days(environment: Environment, stored: int) -> int:
 class TrainingClock:
     """One process's view of the offset; `ServiceContext.now()` reads `offset` on every call."""
 
-    def __init__(self, environment: Environment, *, refresh_seconds: float = 1.0) -> None:
+    def __init__(self, environment: Environment, *, refresh_seconds: float = 30.0) -> None:
         self.environment = environment
         self.refresh_seconds = refresh_seconds
         self.offset_days = 0
@@ -82,12 +84,27 @@ class TrainingClock:
             self.offset_days, self.version = effective_offset_days(self.environment, stored), version
         self.loaded = True
 
-    async def follow(self, sessions: async_sessionmaker[AsyncSession], table: Table, stop: asyncio.Event) -> None:
-        """Re-read the row every `refresh_seconds` until `stop`; a failed read keeps the last offset and is retried."""
+    async def follow(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        table: Table,
+        stop: asyncio.Event,
+        settings: BaseServiceSettings,
+    ) -> None:
+        """Re-read the row when a delivery is notified, and every `refresh_seconds` besides, until `stop`; a failed
+        read keeps the last offset and is retried."""
         if self.environment is Environment.production:
             return
-        await repeat(lambda: self.load(sessions, table), stop, self.refresh_seconds, log=_log,
-                     failed="training_clock.read_failed")  # fmt: skip
+        wake = asyncio.Event()
+        # A (re)connected listener reads at once: a delivery notified while it was not listening is not lost.
+        listener = asyncio.create_task(listen(settings, notify_channel(table), lambda _: wake.set(), wake.set, stop))
+        try:
+            await repeat(lambda: self.load(sessions, table), stop, self.refresh_seconds, log=_log,
+                         failed="training_clock.read_failed", wake=wake)  # fmt: skip
+        finally:
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
 
     async def ready(self) -> None:
         """Readiness: a process that has not yet read its offset must not take requests on the real calendar."""
@@ -111,7 +128,16 @@ async def store_offset(
         )
         .returning(table.c.version)
     )
-    return (await session.execute(statement)).first() is not None
+    changed = (await session.execute(statement)).first() is not None
+    if changed:
+        # Delivered to the service's other processes at this transaction's commit (`TrainingClock.follow`).
+        await session.execute(select(func.pg_notify(notify_channel(table), str(version))))
+    return changed
+
+
+def notify_channel(table: Table) -> str:
+    """The channel a service's processes listen on for a new offset: one per service schema."""
+    return f"{table.schema}_training_clock"
 
 
 # --- the internal endpoint the gateway delivers to: never proxied (gateway.routes forwards /api/v1/<service>/ only)
@@ -163,7 +189,7 @@ def clock_router(service: str, table: Table) -> APIRouter:
     @router.put("", response_model=ClockState)
     async def deliver_clock(body: ClockDelivery, request: Request, _: NationalAdmin) -> ClockState:
         """Keep the gateway's offset (a repeat or an older version changes nothing) and apply it in this process at
-        once; the service's other processes read it within `training_clock_refresh_seconds`."""
+        once; the service's other processes read it when the commit notifies them."""
         runtime: Any = request.app.state.runtime
         clock: TrainingClock = runtime.training_clock
         if clock.environment is Environment.production:

@@ -22,10 +22,10 @@ from tests.support.waiting import wait_until
 CLOCK = "/api/v1/admin/clock"
 # The gateway delivers at once; a service that was down (a worker restarted by a scenario) has it within seconds.
 APPLIED_TIMEOUT = 60.0
-# The APIs say when they apply a setting; the workers say nothing, and read their service's table every
-# `training_clock_refresh_seconds` (1 s). After a rewind, twice that and more (two shared cores): a worker still on the
-# old offset would stamp what it handles next with a date days ahead. Forward, the scenarios wait for a worker's job
-# anyway, which a worker a second late only delays.
+# The APIs say when they apply a setting; the workers say nothing, and read their service's table when the delivery's
+# commit notifies them (or every `training_clock_refresh_seconds`, should a notification be missed). After a rewind,
+# a few seconds more (two shared cores): a worker still on the old offset would stamp what it handles next with a date
+# days ahead. Forward, the scenarios wait for a worker's job anyway, which a worker a second late only delays.
 WORKERS_FOLLOW_SECONDS = 3.0
 
 
@@ -41,7 +41,7 @@ def business_date(clock: dict[str, Any]) -> dt.date:
 
 
 def _everywhere(clock: dict[str, Any]) -> bool:
-    """Every service's API applies the gateway's version (their workers read it from their table within a second)."""
+    """Every service's API applies the gateway's version (their workers read it from their table when notified)."""
     return all(
         s is not None and (s["offset_days"], s["version"]) == (clock["offset_days"], clock["version"])
         for s in clock["services"].values()

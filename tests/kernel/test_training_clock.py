@@ -4,7 +4,8 @@ intake app (API role) in process, on the session's database."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,6 +22,7 @@ from libs.kernel.service import create_service_app
 from libs.kernel.settings import Environment
 from libs.kernel.training_clock import MAX_OFFSET_DAYS, TrainingClock, effective_offset_days
 from services.intake.definition import DEFINITION as INTAKE
+from tests.support.waiting import wait_until
 
 CLOCK = "/internal/v1/clock"
 TABLE = INTAKE.tables.training_clock
@@ -157,3 +159,29 @@ async def test_only_a_national_administrator_delivers(intake: Intake, principal:
     assert (await intake.get()).json()["offset_days"] == 0
     no_token = await intake.http.put(CLOCK, json=_delivery(2, 9))
     assert no_token.status_code == 401
+
+
+async def test_another_process_follows_a_delivery_when_its_commit_notifies_not_at_its_next_refresh(
+    intake: Intake,
+) -> None:
+    # A follower whose own refresh is far off: only the delivery's NOTIFY can bring the offset to it in time.
+    worker = TrainingClock(Environment.test, refresh_seconds=3600)
+    stop = asyncio.Event()
+    following = asyncio.create_task(worker.follow(intake.db.sessions, TABLE, stop, intake.runtime.settings))
+    try:
+        await wait_until(_loaded(worker), lambda w: w.loaded, timeout=30)
+        assert (worker.offset_days, worker.version) == (0, 0)
+        reply = await intake.put(_delivery(4, 11))
+        assert reply.status_code == 200, reply.text
+        followed = await wait_until(_loaded(worker), lambda w: w.version == HIGH + 11, timeout=30)
+        assert followed.offset_days == 4
+    finally:
+        stop.set()
+        await following
+
+
+def _loaded(worker: TrainingClock) -> Callable[[], Awaitable[TrainingClock]]:
+    async def probe() -> TrainingClock:
+        return worker
+
+    return probe
