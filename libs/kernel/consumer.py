@@ -66,6 +66,8 @@ def handling(*lines: tuple[str, Handler]) -> dict[str, Handler]:
 
 
 _log = structlog.get_logger("consumer")
+_FETCHER_LOOK_MS = 5_000
+_WAIT_MS = 200  # how long a poll waits for records while the consumer is awake
 _COMMIT_TIMEOUT = 10.0  # aiokafka's commit() can hang after a broker restart (ARCHITECTURE.md, running it)
 
 
@@ -91,6 +93,11 @@ class EventConsumer:
         self._topics = {settings.topic(t): t for t in self.handlers}
         # Set when a relay published to one of our topics (libs.kernel.nudges); None: wait in the fetch instead.
         self.nudge = nudge
+        # Long enough for a fetch after the resume to come back with what waits (the broker answers an empty one
+        # when its wait runs out).
+        self._look_ms = max(5 * settings.consumer_fetch_max_wait_ms, 50)
+        # Set while the partitions are paused, waiting for a nudge or the idle check.
+        self.idle = asyncio.Event()
 
     def _new_consumer(self) -> AIOKafkaConsumer:
         return AIOKafkaConsumer(
@@ -104,6 +111,10 @@ class EventConsumer:
             heartbeat_interval_ms=3_000,  # a third of the session timeout: an idle group's only traffic
             max_poll_interval_ms=300_000,
             metadata_max_age_ms=5_000,
+            # How often the background fetcher looks again with nothing to wait for. Every event it waits on (a
+            # fetch's answer, a resume, a new assignment) wakes it at once, so this is only a safety net; the
+            # default 200 ms woke each paused consumer five times a second for nothing (issue 23, idle).
+            consumer_timeout_ms=_FETCHER_LOOK_MS,
         )
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -125,23 +136,25 @@ class EventConsumer:
 
     async def _poll(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
         last_message = time.monotonic()
+        wait_ms = _WAIT_MS
         while not stop.is_set():
             if self.nudge is not None:
                 # Cleared before the fetch: a nudge arriving during it keeps the consumer from pausing after it.
                 self.nudge.clear()
             batches: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]] = await consumer.getmany(
-                timeout_ms=200, max_records=500
+                timeout_ms=wait_ms, max_records=500
             )
+            wait_ms = _WAIT_MS
             if not batches:
                 idle = time.monotonic() - last_message >= self.settings.consumer_idle_after_seconds
-                # After an idle check that no nudge started, this one look, and paused again at once if empty.
-                if (
-                    self.nudge is not None
-                    and idle
-                    and not self.nudge.is_set()
-                    and await self._idle(consumer, self.nudge, stop)
-                ):
-                    last_message = time.monotonic()
+                if self.nudge is not None and idle and not self.nudge.is_set():
+                    if await self._idle(consumer, self.nudge, stop):
+                        last_message = time.monotonic()
+                    else:
+                        # An idle check that no nudge started: one short look (a fetch or two), paused again at
+                        # once if empty. A whole wait here was ~20 empty fetches a consumer at every check, which was
+                        # most of the development broker's idle work (bench/RESULTS.md, "Idle").
+                        wait_ms = self._look_ms
                 continue
             last_message = time.monotonic()
             done: dict[TopicPartition, int] = {}
@@ -160,9 +173,11 @@ class EventConsumer:
         """Fetch nothing until a relay says one of our topics has news (True), or the idle check comes round, or we
         stop."""
         consumer.pause(*consumer.assignment())
+        self.idle.set()
         try:
             await wait_any(nudge, stop, self.settings.consumer_idle_check_seconds)
         finally:
+            self.idle.clear()
             # Whatever is paused now, partitions assigned while we waited included.
             consumer.resume(*consumer.paused())
         return nudge.is_set()

@@ -3,6 +3,11 @@
 Each run takes a transaction-scoped advisory lock named after the service and the job, so however many workers are
 scaled out, one run is in progress at a time; a replica that finds the lock taken skips that tick. A job decides for
 itself what is due (a review calendar, a matching schedule), so a skipped or repeated tick does no harm.
+
+A job whose work is written by someone else (a feed loaded by the API) can be woken by them: the writer NOTIFYs the
+job's channel in its transaction (`wake`) and the job runs at the commit; `every` is then only the look for work no
+notification announced (one sent while the listener was reconnecting, a retry that came due), so an idle worker does
+not open a transaction every second to find nothing (issue 23, "idle means idle").
 """
 
 from __future__ import annotations
@@ -15,12 +20,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import structlog
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.db import Database, try_advisory_xact_lock
+from libs.kernel.listening import listen, wait_any
 from libs.kernel.metrics import JOB_RUNS
 
 _log = structlog.get_logger("jobs")
+_WOKEN = "jobs.woken"  # session.info: the transaction, and the channels `wake` has said in it
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,24 @@ class PeriodicJob:
     name: str
     every: timedelta
     run: Callable[[AsyncSession], Awaitable[None]]
+    # The NOTIFY channel whose notification runs the job at once (its writers call `wake`); None: every `every` only.
+    woken_by: str | None = None
+    # The least time from one run's start to the next, however often it is woken: a busy writer wakes it constantly,
+    # and a run takes what has come since the last one.
+    spacing: timedelta = timedelta(0)
+
+
+async def wake(session: AsyncSession, channel: str) -> None:
+    """Wake the job listening on `channel` when this transaction commits (and never if it rolls back). Said once a
+    transaction however often it is called: a batch of thousands of writes costs one statement, not thousands."""
+    transaction = session.get_transaction()
+    said = session.info.get(_WOKEN)
+    if said is None or said[0] is not transaction:
+        said = session.info[_WOKEN] = (transaction, set[str]())
+    if channel in said[1]:
+        return
+    await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": channel})
+    said[1].add(channel)
 
 
 class JobRunner:
@@ -50,13 +76,30 @@ class JobRunner:
 
     async def run(self, stop: asyncio.Event) -> None:
         period = self.job.every.total_seconds()
-        while not stop.is_set():
-            started = time.monotonic()
-            try:
-                await self.tick()
-            except Exception:
-                # A failed run is retried at the next tick; its transaction rolled back, so nothing half-done remains.
-                JOB_RUNS.labels(self.service, self.job.name, "failed").inc()
-                _log.exception("job.failed", job=self.job.name)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), max(0.0, period - (time.monotonic() - started)))
+        woken = asyncio.Event()
+        listener = None
+        if self.job.woken_by is not None:
+            # After every (re)connect the job runs once: a notification sent while nobody listened is gone.
+            channel = self.job.woken_by
+            listener = asyncio.create_task(listen(self.db.settings, channel, lambda _: woken.set(), woken.set, stop))
+        try:
+            while not stop.is_set():
+                started = time.monotonic()
+                woken.clear()  # before the run: a notification during it brings the next run at once
+                try:
+                    await self.tick()
+                except Exception:
+                    # A failed run is retried at the next tick; its transaction rolled back, so nothing half-done
+                    # remains.
+                    JOB_RUNS.labels(self.service, self.job.name, "failed").inc()
+                    _log.exception("job.failed", job=self.job.name)
+                spacing = self.job.spacing.total_seconds() - (time.monotonic() - started)
+                if spacing > 0:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), spacing)
+                await wait_any(woken, stop, max(0.0, period - (time.monotonic() - started)))
+        finally:
+            if listener is not None:
+                listener.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await listener

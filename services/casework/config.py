@@ -22,4 +22,6 @@ class CaseworkSettings(ServiceSettings):
     province_retry_max_seconds: float = 300.0
     # How often the worker looks at the review calendar, publicity periods and pending pushes.
     jobs_interval_seconds: float = 30.0
+    # The province's push runs when the registry records a version, at most this often; with a province configured
+    # it also looks this often for failed pushes due again (province/push.py).
     province_interval_seconds: float = 2.0

@@ -18,8 +18,10 @@ class MatchingSettings(ServiceSettings):
     # is measured on a quiet machine (bench/RESULTS.md, issue 23): on two cores shared with PostgreSQL it has not
     # yet shown a gain. The API must be started as a module (`python -m ...`) for its workers to start cleanly.
     feed_check_processes: int = Field(default=0, ge=0, le=16)
-    # How often the worker looks for loaded feeds to match, and for sources whose scheduled run is due.
-    feed_poll_seconds: float = 1.0
+    # A loaded feed wakes the worker's feed job at once (a NOTIFY at the load's commit); besides, the job looks this
+    # often for what no notification announced: a retry that came due, a broken upload to sweep.
+    feed_poll_seconds: float = Field(default=10.0, gt=0, le=3600)
+    # How often the worker looks for sources whose scheduled run is due.
     schedule_interval_seconds: float = 60.0
     # A hit is to be closed within two weeks of being raised (seed 001).
     hit_due_days: int = 14

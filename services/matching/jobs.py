@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.kernel.jobs import PeriodicJob
 from libs.kernel.service import Runtime
 from services.matching.context import Matching
+from services.matching.feeds.loading import FEEDS_LOADED
 from services.matching.feeds.sweep import sweep_broken_uploads
 from services.matching.runs.processing import process_next_feed, run_schedules
 
@@ -25,6 +26,7 @@ def jobs(runtime: Runtime) -> Sequence[PeriodicJob]:
         await run_schedules(session, ctx)
 
     return (
-        PeriodicJob("feeds", timedelta(seconds=ctx.settings.feed_poll_seconds), feeds),
+        # Woken by a loaded feed; every `feed_poll_seconds` besides, for the sweep and a missed notification.
+        PeriodicJob("feeds", timedelta(seconds=ctx.settings.feed_poll_seconds), feeds, woken_by=FEEDS_LOADED),
         PeriodicJob("schedules", timedelta(seconds=ctx.settings.schedule_interval_seconds), schedules),
     )

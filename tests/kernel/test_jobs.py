@@ -8,12 +8,12 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.devstack.stack import DevStack
 from libs.kernel.db import Database
-from libs.kernel.jobs import JobRunner, PeriodicJob
+from libs.kernel.jobs import JobRunner, PeriodicJob, wake
 from services.casework.definition import DEFINITION as CASEWORK
 from tests.support.waiting import wait_until
 
@@ -88,3 +88,36 @@ async def test_a_failing_run_leaves_nothing_behind_and_the_loop_goes_on(db: Data
         seqs = set((await s.execute(select(RECEIPTS.c.seq).where(RECEIPTS.c.probe_id == probe_id))).scalars())
     assert 1 not in seqs  # the failed run's write was rolled back
     assert {2, 3} & seqs
+
+
+async def test_a_woken_job_runs_at_its_writers_commit_not_at_its_next_look(db: Database) -> None:
+    channel = f"test_job_{uuid.uuid4().hex[:12]}"
+    runs: list[int] = []
+
+    async def run(_session: AsyncSession) -> None:
+        runs.append(1)
+
+    stop = asyncio.Event()
+    # It looks every 300 s: within this test only a notification can run it again.
+    job = PeriodicJob("woken", timedelta(seconds=300), run, woken_by=channel)
+    loop = asyncio.create_task(JobRunner(db, job, "casework").run(stop))
+    try:
+        await wait_until(lambda: asyncio.sleep(0, result=len(runs)), lambda n: n >= 1)  # the run after connecting
+        before = len(runs)
+        async with db.sessions.begin() as s:
+            await wake(s, channel)
+        await wait_until(lambda: asyncio.sleep(0, result=len(runs)), lambda n: n == before + 1)
+    finally:
+        stop.set()
+        await loop
+
+
+async def test_a_transaction_says_each_wake_once(db: Database) -> None:
+    statements: list[str] = []
+    async with db.sessions.begin() as s:
+        conn = await s.connection()
+        event.listen(conn.sync_connection, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        for _ in range(3):
+            await wake(s, "test_job_once")
+        await wake(s, "test_job_other")
+    assert len([q for q in statements if "pg_notify" in q]) == 2

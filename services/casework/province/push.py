@@ -21,6 +21,7 @@ from libs.kernel.jobs import PeriodicJob
 from services.casework.context import PROVINCE_CONTEXT, Casework
 from services.casework.province.feed import queue_new_versions
 from services.casework.province.models import ProvinceChange
+from services.casework.registry.models import VERSIONS_RECORDED
 
 # Counts, statuses and exception classes only: the items name people (DOMAIN.md §11).
 _log = structlog.get_logger("casework.province")
@@ -124,6 +125,11 @@ class ProvincePush:
 
 
 def push_job(ctx: Casework) -> PeriodicJob:
-    """The worker's provincial push, every `province_interval_seconds`."""
-    every = dt.timedelta(seconds=ctx.settings.province_interval_seconds)
-    return PeriodicJob(name="province-push", every=every, run=ProvincePush(ctx))
+    """The worker's provincial push: woken by every household version the registry records, at most once every
+    `province_interval_seconds`. With a province to push to it also looks that often, since a failed push comes due
+    again on its own clock; without one, new versions are its only work, and it looks every `jobs_interval_seconds`
+    only for a notification it missed."""
+    s = ctx.settings
+    spacing = dt.timedelta(seconds=s.province_interval_seconds)
+    every = spacing if s.province_base_url else max(spacing, dt.timedelta(seconds=s.jobs_interval_seconds))
+    return PeriodicJob("province-push", every, ProvincePush(ctx), woken_by=VERSIONS_RECORDED, spacing=spacing)

@@ -130,6 +130,10 @@ class Entitlement(Base):
     __table_args__ = (UniqueConstraint("household_id", "program", name="uq_entitlements_household_program"),)
 
 
+# Said (NOTIFY) at the commit of every transaction that recorded a version: the province's push job listens.
+VERSIONS_RECORDED = "casework_household_version"
+
+
 class HouseholdVersion(Base):
     """Every state of a household, sealed: members with identity numbers, programs, amounts, region, review class."""
 

@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.contracts.clock import business_date
+from libs.kernel.jobs import wake
 from services.matching.config import MatchingSettings
 from services.matching.context import Matching
 from services.matching.feeds.body import Body
@@ -32,6 +33,8 @@ from services.matching.sources import SourceSpec
 
 _log = structlog.get_logger("matching.feeds")
 _REJECT_BATCH = 5000
+# Said at the commit of a feed's load; the worker's feed job (services/matching/jobs.py) listens.
+FEEDS_LOADED = "matching_feed_loaded"
 
 
 @dataclass
@@ -140,6 +143,8 @@ async def finish(ctx: Matching, feed_id: str, progress: Progress, body_sha256: s
             .where(Feed.id == feed_id)
             .values(**progress.columns(), loaded_at=ctx.now(), body_sha256=body_sha256)
         )
+        # The worker's feed job matches it as soon as this commits, not at its next look.
+        await wake(session, FEEDS_LOADED)
 
 
 async def fail(ctx: Matching, feed: Feed, failure: FeedFailure, reason: str) -> None:

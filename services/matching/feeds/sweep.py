@@ -1,7 +1,7 @@
 """Feeds whose upload broke without anyone to say so: the loader's process died mid-body (a crash, a kill -9; its
-loader lock is free), or an upload's body never came. Swept when matching's API starts and on every tick of the
-worker's feed job, so such a feed is failed, and its partial rows dropped, within seconds rather than left
-`received`."""
+loader lock is free), or an upload's body never came. Swept when matching's API starts and on every run of the
+worker's feed job (at the latest every `feed_poll_seconds`), so such a feed is failed, and its partial rows dropped,
+within seconds rather than left `received`."""
 
 from __future__ import annotations
 

@@ -1,0 +1,102 @@
+"""An idle consumer against the real broker (issue 23, "idle means idle"): with nothing to do it pauses its partitions
+and fetches nothing; a relay's nudge wakes it at once, and a nudge that never came costs a delay, never the event."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from aiokafka import AIOKafkaProducer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from libs.devstack.stack import DevStack
+from libs.kernel.consumer import EventConsumer
+from libs.kernel.db import Database
+from libs.kernel.diagnostics import probe_event
+from libs.kernel.events import CloudEvent
+from services.casework.definition import DEFINITION as CASEWORK
+from tests.support.kernel_kafka import new_topic
+from tests.support.waiting import wait_until
+
+
+@dataclass
+class IdleConsumer:
+    """A consumer of one topic of its own, and the ids of the events its handler saw."""
+
+    consumer: EventConsumer
+    bootstrap: str
+    topic: str
+    event_type: str
+    seen: list[str]
+
+    async def publish_without_a_nudge(self) -> str:
+        """One event straight onto the topic, as a relay in another database would: no NOTIFY reaches the consumer."""
+        event = probe_event(uuid.uuid4().hex, 0, source="intake").model_copy(update={"type": self.event_type})
+        producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all", enable_idempotence=False)
+        await producer.start()
+        try:
+            await producer.send_and_wait(self.topic, event.to_bytes(), key=b"hh-1")
+        finally:
+            await producer.stop()
+        return event.id
+
+    async def seen_ids(self) -> list[str]:
+        return list(self.seen)
+
+
+@contextlib.asynccontextmanager
+async def idle_consumer(stack: DevStack, check_seconds: float) -> AsyncIterator[IdleConsumer]:
+    """A running consumer, returned once it has gone idle (its partitions paused)."""
+    settings = CASEWORK.settings().with_overrides(
+        consumer_idle_after_seconds=0.2, consumer_idle_check_seconds=check_seconds
+    )
+    event_type = f"kernel-idle-{uuid.uuid4().hex[:10]}"
+    topic = settings.topic(event_type)
+    await new_topic(stack.bootstrap_servers, topic)
+    seen: list[str] = []
+
+    async def handle(_session: AsyncSession, event: CloudEvent) -> None:
+        seen.append(event.id)
+
+    db = Database(settings, CASEWORK.name)
+    name = f"kt-{uuid.uuid4().hex[:12]}"
+    consumer = EventConsumer(name, db, CASEWORK.tables, settings, {event_type: handle}, nudge=asyncio.Event())
+    under_test = IdleConsumer(consumer, stack.bootstrap_servers, topic, event_type, seen)
+    stop = asyncio.Event()
+    task = asyncio.create_task(under_test.consumer.run(stop))
+    try:
+        await asyncio.wait_for(under_test.consumer.idle.wait(), 60)
+        yield under_test
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+        await db.dispose()
+
+
+async def test_an_idle_consumer_whose_nudge_never_came_finds_the_event_at_its_idle_check(stack: DevStack) -> None:
+    async with idle_consumer(stack, check_seconds=1.0) as idle:
+        event_id = await idle.publish_without_a_nudge()
+        assert await wait_until(idle.seen_ids, lambda seen: seen == [event_id], timeout=30) == [event_id]
+        assert idle.consumer.nudge is not None
+        assert not idle.consumer.nudge.is_set()
+        # Handled, it goes idle again: paused, fetching nothing.
+        await asyncio.wait_for(idle.consumer.idle.wait(), 30)
+
+
+async def test_an_idle_consumer_looks_and_pauses_again_when_nothing_came(stack: DevStack) -> None:
+    async with idle_consumer(stack, check_seconds=0.5) as idle:
+        idle.consumer.idle.clear()  # the next pause comes after an idle check's look
+        await asyncio.wait_for(idle.consumer.idle.wait(), 30)
+        assert idle.seen == []
+
+
+async def test_a_nudge_wakes_an_idle_consumer_without_waiting_for_its_idle_check(stack: DevStack) -> None:
+    async with idle_consumer(stack, check_seconds=300.0) as idle:
+        event_id = await idle.publish_without_a_nudge()
+        assert idle.consumer.nudge is not None
+        idle.consumer.nudge.set()
+        # Well inside the 300 s idle check: only the nudge can have woken it.
+        assert await wait_until(idle.seen_ids, lambda seen: seen == [event_id], timeout=30) == [event_id]
