@@ -66,7 +66,12 @@ def handling(*lines: tuple[str, Handler]) -> dict[str, Handler]:
 
 
 _log = structlog.get_logger("consumer")
-_FETCHER_LOOK_MS = 5_000
+# How often aiokafka's background fetcher plans again on its own (`consumer_timeout_ms`). Awake, its default: a longer
+# timer let a busy consumer's fetches stall for seconds at a time (measured: events waiting 15-20 s at 24 lanes of
+# bench.system_throughput), so some of its wake-ups are not signalled otherwise. Paused, every partition's resume
+# wakes it, and the default would only wake each idle consumer five times a second to find nothing to plan.
+_FETCHER_AWAKE_S = 0.2
+_FETCHER_PAUSED_S = 5.0
 _WAIT_MS = 200  # how long a poll waits for records while the consumer is awake
 _COMMIT_TIMEOUT = 10.0  # aiokafka's commit() can hang after a broker restart (ARCHITECTURE.md, running it)
 
@@ -81,6 +86,7 @@ class EventConsumer:
         handlers: Mapping[str, Handler],
         *,
         nudge: asyncio.Event | None = None,
+        slots: asyncio.Semaphore | None = None,
         retry_base_delay: float = 0.1,
     ) -> None:
         self.name = name
@@ -98,6 +104,9 @@ class EventConsumer:
         self._look_ms = max(5 * settings.consumer_fetch_max_wait_ms, 50)
         # Set while the partitions are paused, waiting for a nudge or the idle check.
         self.idle = asyncio.Event()
+        # Handling transactions at once, shared by a worker's consumers so that their lanes together never take
+        # more than the pool holds (the relay and the jobs keep the rest).
+        self.slots = slots or asyncio.Semaphore(settings.consumer_lanes)
 
     def _new_consumer(self) -> AIOKafkaConsumer:
         return AIOKafkaConsumer(
@@ -111,10 +120,7 @@ class EventConsumer:
             heartbeat_interval_ms=3_000,  # a third of the session timeout: an idle group's only traffic
             max_poll_interval_ms=300_000,
             metadata_max_age_ms=5_000,
-            # How often the background fetcher looks again with nothing to wait for. Every event it waits on (a
-            # fetch's answer, a resume, a new assignment) wakes it at once, so this is only a safety net; the
-            # default 200 ms woke each paused consumer five times a second for nothing (issue 23, idle).
-            consumer_timeout_ms=_FETCHER_LOOK_MS,
+            consumer_timeout_ms=int(_FETCHER_AWAKE_S * 1000),
         )
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -157,11 +163,7 @@ class EventConsumer:
                         wait_ms = self._look_ms
                 continue
             last_message = time.monotonic()
-            done: dict[TopicPartition, int] = {}
-            for tp, records in batches.items():
-                for record in records:
-                    await self.process(record)
-                    done[tp] = record.offset + 1
+            done = await self._handle_in_lanes(batches)
             try:
                 await asyncio.wait_for(consumer.commit(done), _COMMIT_TIMEOUT)
             except Exception as exc:
@@ -169,15 +171,46 @@ class EventConsumer:
                 _log.warning("consumer.commit_failed", consumer=self.group_id, error=repr(exc))
                 raise
 
+    async def _handle_in_lanes(
+        self, batches: Mapping[TopicPartition, list[ConsumerRecord[bytes, bytes]]]
+    ) -> dict[TopicPartition, int]:
+        """Handle a fetch's records, partitions side by side in up to `consumer_lanes` lanes, each lane's records one
+        after the other; returns the offsets to commit.
+
+        Events are keyed by household and every topic has the same number of partitions, so partition n of every
+        topic holds the same households: a lane per partition number keeps each household's events in order, across
+        the consumer's topics as well, as one worker did before lanes."""
+        lanes: dict[int, list[tuple[TopicPartition, list[ConsumerRecord[bytes, bytes]]]]] = {}
+        for tp, records in batches.items():
+            lanes.setdefault(tp.partition % self.settings.consumer_lanes, []).append((tp, records))
+        done: dict[TopicPartition, int] = {}
+
+        async def lane(parts: list[tuple[TopicPartition, list[ConsumerRecord[bytes, bytes]]]]) -> None:
+            for tp, records in parts:
+                for record in records:
+                    await self.process(record)
+                    done[tp] = record.offset + 1
+
+        if len(lanes) == 1:
+            await lane(next(iter(lanes.values())))
+            return done
+        # One lane failing (the database gone) cancels the others; nothing is committed and all of it comes again.
+        async with asyncio.TaskGroup() as group:
+            for parts in lanes.values():
+                group.create_task(lane(parts))
+        return done
+
     async def _idle(self, consumer: AIOKafkaConsumer, nudge: asyncio.Event, stop: asyncio.Event) -> bool:
         """Fetch nothing until a relay says one of our topics has news (True), or the idle check comes round, or we
         stop."""
         consumer.pause(*consumer.assignment())
+        _fetcher_timer(consumer, _FETCHER_PAUSED_S)
         self.idle.set()
         try:
             await wait_any(nudge, stop, self.settings.consumer_idle_check_seconds)
         finally:
             self.idle.clear()
+            _fetcher_timer(consumer, _FETCHER_AWAKE_S)
             # Whatever is paused now, partitions assigned while we waited included.
             consumer.resume(*consumer.paused())
         return nudge.is_set()
@@ -232,7 +265,7 @@ class EventConsumer:
                     await asyncio.sleep(delay)
 
     async def _handle_once(self, handler: Handler, event: CloudEvent) -> bool:
-        async with self.db.sessions.begin() as session:
+        async with self.slots, self.db.sessions.begin() as session:
             if not await self._claim(session, event.id, event.type):
                 return False
             await handler(session, event)
@@ -273,3 +306,12 @@ class EventConsumer:
             if event_id is not None and not await self._claim(session, event_id, event_type or record.topic):
                 return
             await session.execute(insert(self.tables.dead_letters).values(**values))
+
+
+def _fetcher_timer(consumer: AIOKafkaConsumer, seconds: float) -> None:
+    """Set the background fetcher's own timer (see `_FETCHER_AWAKE_S`). aiokafka takes it only at construction, so
+    this sets its private attribute (aiokafka 0.14); should a later version rename it, nothing is set and the
+    constructor's value stays: an idle consumer costs a little more, nothing else changes."""
+    fetcher = getattr(consumer, "_fetcher", None)
+    if fetcher is not None and hasattr(fetcher, "_fetcher_timeout"):
+        fetcher._fetcher_timeout = seconds

@@ -183,8 +183,17 @@ def worker_tasks(runtime: Runtime, stop: asyncio.Event) -> list[Callable[[], Cor
     # Idle consumers wait for a relay's nudge rather than fetching in a loop (libs.kernel.nudges), unless the broker
     # itself wakes them (CONSUMER_WAKE=broker).
     nudges = Nudges(s) if s.consumer_wake is ConsumerWake.nudge else None
+    slots = asyncio.Semaphore(s.db_pool_size)
     consumers = [
-        EventConsumer(name, db, d.tables, s, handlers, nudge=nudges.waiter(map(s.topic, handlers)) if nudges else None)
+        EventConsumer(
+            name,
+            db,
+            d.tables,
+            s,
+            handlers,
+            nudge=nudges.waiter(map(s.topic, handlers)) if nudges else None,
+            slots=slots,
+        )
         for name, handlers in consumers_of(runtime).items()
     ]
     runners = [JobRunner(db, job, d.name) for job in d.jobs(runtime)]

@@ -134,6 +134,9 @@ class BaseServiceSettings(BaseSettings):
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024)
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
     consumer_max_retries: int = Field(default=5, ge=0)
+    # Partitions a consumer handles side by side (libs.kernel.consumer: lanes by partition number, so a household's
+    # events stay in order); a worker's consumers together hold at most `db_pool_size` handling transactions.
+    consumer_lanes: int = Field(default=4, ge=1, le=64)
     # Measured: the development broker answers an empty fetch only when this wait runs out (no early return on new
     # data), so it bounds event latency; Apache Kafka returns as soon as data arrives and can take a larger value.
     consumer_fetch_max_wait_ms: int = Field(default=10, ge=1, le=5000)

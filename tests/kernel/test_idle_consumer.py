@@ -9,16 +9,16 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from aiokafka import AIOKafkaProducer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.devstack.stack import DevStack
+from libs.kernel import consumer as consumer_module
 from libs.kernel.consumer import EventConsumer
 from libs.kernel.db import Database
 from libs.kernel.diagnostics import probe_event
 from libs.kernel.events import CloudEvent
 from services.casework.definition import DEFINITION as CASEWORK
-from tests.support.kernel_kafka import new_topic
+from tests.support.kernel_kafka import new_topic, publish
 from tests.support.waiting import wait_until
 
 
@@ -35,12 +35,7 @@ class IdleConsumer:
     async def publish_without_a_nudge(self) -> str:
         """One event straight onto the topic, as a relay in another database would: no NOTIFY reaches the consumer."""
         event = probe_event(uuid.uuid4().hex, 0, source="intake").model_copy(update={"type": self.event_type})
-        producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all", enable_idempotence=False)
-        await producer.start()
-        try:
-            await producer.send_and_wait(self.topic, event.to_bytes(), key=b"hh-1")
-        finally:
-            await producer.stop()
+        await publish(self.bootstrap, self.topic, [(event, 0)])
         return event.id
 
     async def seen_ids(self) -> list[str]:
@@ -100,3 +95,20 @@ async def test_a_nudge_wakes_an_idle_consumer_without_waiting_for_its_idle_check
         idle.consumer.nudge.set()
         # Well inside the 300 s idle check: only the nudge can have woken it.
         assert await wait_until(idle.seen_ids, lambda seen: seen == [event_id], timeout=30) == [event_id]
+
+
+async def test_the_fetchers_own_timer_is_long_only_while_paused(stack: DevStack) -> None:
+    """Pins the aiokafka internals the idle consumer sets (`_fetcher._fetcher_timeout`): an upgrade that renames
+    them fails here instead of quietly costing the idle CPU back."""
+    settings = CASEWORK.settings()
+    db = Database(settings, CASEWORK.name)
+    kafka = EventConsumer(f"kt-{uuid.uuid4().hex[:12]}", db, CASEWORK.tables, settings, {})._new_consumer()
+    await kafka.start()
+    try:
+        fetcher = kafka._fetcher
+        assert fetcher._fetcher_timeout == consumer_module._FETCHER_AWAKE_S
+        consumer_module._fetcher_timer(kafka, consumer_module._FETCHER_PAUSED_S)
+        assert fetcher._fetcher_timeout == consumer_module._FETCHER_PAUSED_S
+    finally:
+        await kafka.stop()
+        await db.dispose()
