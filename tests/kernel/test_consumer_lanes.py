@@ -16,7 +16,7 @@ from libs.kernel.db import Database
 from libs.kernel.diagnostics import probe_event
 from libs.kernel.events import CloudEvent
 from services.casework.definition import DEFINITION as CASEWORK
-from tests.support.kernel_kafka import new_topic, publish
+from tests.support.kernel_kafka import new_topic, publish, running
 from tests.support.waiting import wait_until
 
 Seen = list[tuple[int, int]]  # (partition, seq) in the order handled
@@ -51,14 +51,8 @@ async def consuming(
 
     db = Database(settings, CASEWORK.name)
     consumer = EventConsumer(f"kt-{uuid.uuid4().hex[:12]}", db, CASEWORK.tables, settings, {event_type: handler})
-    stop = asyncio.Event()
-    task = asyncio.create_task(consumer.run(stop))
-    try:
+    async with running(consumer):
         yield send
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 30)
-        await db.dispose()
 
 
 async def test_two_partitions_are_handled_side_by_side(stack: DevStack) -> None:

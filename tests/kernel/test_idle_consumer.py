@@ -18,7 +18,7 @@ from libs.kernel.db import Database
 from libs.kernel.diagnostics import probe_event
 from libs.kernel.events import CloudEvent
 from services.casework.definition import DEFINITION as CASEWORK
-from tests.support.kernel_kafka import new_topic, publish
+from tests.support.kernel_kafka import new_topic, publish, running
 from tests.support.waiting import wait_until
 
 
@@ -59,16 +59,9 @@ async def idle_consumer(stack: DevStack, check_seconds: float) -> AsyncIterator[
     db = Database(settings, CASEWORK.name)
     name = f"kt-{uuid.uuid4().hex[:12]}"
     consumer = EventConsumer(name, db, CASEWORK.tables, settings, {event_type: handle}, nudge=asyncio.Event())
-    under_test = IdleConsumer(consumer, stack.bootstrap_servers, topic, event_type, seen)
-    stop = asyncio.Event()
-    task = asyncio.create_task(under_test.consumer.run(stop))
-    try:
-        await asyncio.wait_for(under_test.consumer.idle.wait(), 60)
-        yield under_test
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 30)
-        await db.dispose()
+    async with running(consumer):
+        await asyncio.wait_for(consumer.idle.wait(), 60)
+        yield IdleConsumer(consumer, stack.bootstrap_servers, topic, event_type, seen)
 
 
 async def test_an_idle_consumer_whose_nudge_never_came_finds_the_event_at_its_idle_check(stack: DevStack) -> None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from libs.devstack.broker import DEFAULT_PARTITIONS, create_topics
+from libs.kernel.consumer import EventConsumer
 from libs.kernel.events import CloudEvent
 
 
@@ -80,3 +84,16 @@ async def publish(bootstrap: str, topic: str, events: list[tuple[CloudEvent, int
             await producer.send_and_wait(topic, event.to_bytes(), key=b"hh-1", partition=partition)
     finally:
         await producer.stop()
+
+
+@contextlib.asynccontextmanager
+async def running(consumer: EventConsumer) -> AsyncIterator[None]:
+    """`consumer` consuming until the block ends; then stopped, and its database's pool closed."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(consumer.run(stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+        await consumer.db.dispose()
