@@ -17,8 +17,11 @@ from sqlalchemy import select
 from libs.contracts.events.casework import CaseOutcome
 from libs.contracts.events.intake import ApplicationSubmitted, ApplicationWithdrawn
 from libs.contracts.events.matching import FindingOutcome, VerificationCompleted, VerificationFinding
+from services.matching.rules.defaults import DEFAULT_RULES
+from services.matching.rules.spec import Role, RuleSpec
 from services.matching.sources import SOURCES
 from services.matching.verification.models import Verification
+from services.matching.verification.service import _findings_statement
 from tests.matching.flow_support import (
     TODAY,
     car,
@@ -205,3 +208,24 @@ async def test_decided_or_withdrawn_application_is_not_reverified(api: MatchingA
     await load(api, "death", [died(p) for p in (approved_person, rejected_person, withdrawn_person)])
     for submitted in (approved, rejected, withdrawn):
         assert len(await reports(api, submitted.application_id)) == 1, submitted.application_id
+
+
+def test_the_findings_query_is_built_once_per_set_of_enabled_rules() -> None:
+    def shipped() -> tuple[RuleSpec, ...]:
+        return tuple(RuleSpec.model_validate(r) for r in DEFAULT_RULES)
+
+    rules = shipped()
+    statement = _findings_statement(rules)
+    assert statement is not None
+    # Equal rules read again from the table: the statement already built.
+    assert _findings_statement(shipped()) is statement
+    # A rule disabled (gone from the set) or changed: another statement, asking what the rules now say.
+    fewer = _findings_statement(rules[1:])
+    assert fewer is not None
+    assert len(fewer.selects) == len(statement.selects) - 1
+    at = next(i for i, rule in enumerate(rules) if Role.MEMBER in rule.roles)
+    for_obligors = rules[at].model_copy(update={"roles": (Role.OBLIGOR,)})
+    changed = _findings_statement((*rules[:at], for_obligors, *rules[at + 1 :]))
+    assert changed is not None
+    assert changed.selects[at].compile().params != statement.selects[at].compile().params  # the roles asked for
+    assert _findings_statement(()) is None
