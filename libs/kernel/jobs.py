@@ -5,9 +5,9 @@ scaled out, one run is in progress at a time; a replica that finds the lock take
 itself what is due (a review calendar, a matching schedule), so a skipped or repeated tick does no harm.
 
 A job whose work is written by someone else (a feed loaded by the API) can be woken by them: the writer NOTIFYs the
-job's channel in its transaction (`wake`) and the job runs at the commit; `every` is then only the look for work no
-notification announced (one sent while the listener was reconnecting, a retry that came due), so an idle worker does
-not open a transaction every second to find nothing (issue 23, "idle means idle").
+job's channel in its transaction (`listening.notify_at_commit`) and the job runs at the commit; `every` is then only
+the look for work no notification announced (one sent while the listener was reconnecting, a retry that came due), so
+an idle worker does not open a transaction every second to find nothing (issue 23, "idle means idle").
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import structlog
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.db import Database, try_advisory_xact_lock
@@ -28,7 +27,6 @@ from libs.kernel.listening import listen, wait_any
 from libs.kernel.metrics import JOB_RUNS
 
 _log = structlog.get_logger("jobs")
-_WOKEN = "jobs.woken"  # session.info: the transaction, and the channels `wake` has said in it
 
 
 @dataclass(frozen=True)
@@ -36,24 +34,12 @@ class PeriodicJob:
     name: str
     every: timedelta
     run: Callable[[AsyncSession], Awaitable[None]]
-    # The NOTIFY channel whose notification runs the job at once (its writers call `wake`); None: every `every` only.
+    # The NOTIFY channel whose notification runs the job at once (its writers call `listening.notify_at_commit`);
+    # None: every `every` only.
     woken_by: str | None = None
     # The least time from one run's start to the next, however often it is woken: a busy writer wakes it constantly,
     # and a run takes what has come since the last one.
     spacing: timedelta = timedelta(0)
-
-
-async def wake(session: AsyncSession, channel: str) -> None:
-    """Wake the job listening on `channel` when this transaction commits (and never if it rolls back). Said once a
-    transaction however often it is called: a batch of thousands of writes costs one statement, not thousands."""
-    transaction = session.get_transaction()
-    said = session.info.get(_WOKEN)
-    if said is None or said[0] is not transaction:
-        said = session.info[_WOKEN] = (transaction, set[str]())
-    if channel in said[1]:
-        return
-    await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": channel})
-    said[1].add(channel)
 
 
 class JobRunner:

@@ -14,11 +14,28 @@ from typing import Any
 
 import asyncpg
 import structlog
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.connections import database_connect_args
 from libs.kernel.settings import BaseServiceSettings
 
 _log = structlog.get_logger("listening")
+_SAID = "listening.said"  # session.info: the transaction, and the channels `notify_at_commit` has said in it
+
+
+async def notify_at_commit(session: AsyncSession, channel: str) -> None:
+    """Wake whoever listens on `channel` when this transaction commits (never if it rolls back). Said once a
+    transaction however often it is called (PostgreSQL delivers one anyway): a transaction writing many events or
+    household versions costs one statement, not one each."""
+    transaction = session.get_transaction()
+    said = session.info.get(_SAID)
+    if said is None or said[0] is not transaction:
+        said = session.info[_SAID] = (transaction, set[str]())
+    if channel in said[1]:
+        return
+    await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": channel})
+    said[1].add(channel)
 
 
 async def listen(

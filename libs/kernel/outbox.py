@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.kernel.connections import kafka_client_options
 from libs.kernel.db import Database, try_advisory_xact_lock
 from libs.kernel.events import CloudEvent
-from libs.kernel.listening import listen, wait_any
+from libs.kernel.listening import listen, notify_at_commit, wait_any
 from libs.kernel.metrics import OUTBOX_PUBLISHED, OUTBOX_RELAY_ERRORS
 from libs.kernel.nudges import announce
 from libs.kernel.settings import BaseServiceSettings
@@ -49,7 +49,7 @@ class Outbox:
                 event_id=event.id, topic=self.settings.topic(event.type), key=key, payload=event.to_bytes()
             )
         )
-        await _notify(session, self._channel)
+        await notify_at_commit(session, self._channel)
 
     async def add_many(self, session: AsyncSession, events: Sequence[tuple[CloudEvent, str]]) -> None:
         """Events with their keys, written together and announced once: one round trip per event made 10,000 probes
@@ -61,7 +61,7 @@ class Outbox:
             for event, key in events
         ]
         await session.execute(insert(self.table), rows)
-        await _notify(session, self._channel)
+        await notify_at_commit(session, self._channel)
 
 
 class OutboxRelay:
@@ -175,13 +175,8 @@ async def mark_for_replay(session: AsyncSession, table: Table, since: datetime) 
         update(table).where(table.c.created_at >= since).values(sent_at=None).returning(table.c.id)
     )
     count = len(result.all())
-    await _notify(session, notify_channel(str(table.schema)))
+    await notify_at_commit(session, notify_channel(str(table.schema)))
     return count
-
-
-async def _notify(session: AsyncSession, channel: str) -> None:
-    # Delivered at commit, and only if the transaction commits: wakes the relay without polling.
-    await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": channel})
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.devstack.stack import DevStack
 from libs.kernel.db import Database
-from libs.kernel.jobs import JobRunner, PeriodicJob, wake
+from libs.kernel.jobs import JobRunner, PeriodicJob
+from libs.kernel.listening import notify_at_commit
 from services.casework.definition import DEFINITION as CASEWORK
 from tests.support.waiting import wait_until
 
@@ -105,7 +106,7 @@ async def test_a_woken_job_runs_at_its_writers_commit_not_at_its_next_look(db: D
         await wait_until(lambda: asyncio.sleep(0, result=len(runs)), lambda n: n >= 1)  # the run after connecting
         before = len(runs)
         async with db.sessions.begin() as s:
-            await wake(s, channel)
+            await notify_at_commit(s, channel)
         await wait_until(lambda: asyncio.sleep(0, result=len(runs)), lambda n: n == before + 1)
     finally:
         stop.set()
@@ -118,6 +119,6 @@ async def test_a_transaction_says_each_wake_once(db: Database) -> None:
         conn = await s.connection()
         event.listen(conn.sync_connection, "before_cursor_execute", lambda *a: statements.append(a[2]))
         for _ in range(3):
-            await wake(s, "test_job_once")
-        await wake(s, "test_job_other")
+            await notify_at_commit(s, "test_job_once")
+        await notify_at_commit(s, "test_job_other")
     assert len([q for q in statements if "pg_notify" in q]) == 2

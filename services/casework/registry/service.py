@@ -26,7 +26,7 @@ from libs.contracts.events.casework import (
 from libs.contracts.events.intake import SealedBankAccount
 from libs.contracts.money import Money
 from libs.contracts.programs import Program
-from libs.kernel.jobs import wake
+from libs.kernel.listening import notify_at_commit
 from libs.kernel.presenters import from_row
 from services.casework.context import DETAILS_CONTEXT, ID_NUMBER_CONTEXT, SNAPSHOT_CONTEXT, Casework
 from services.casework.registry.models import (
@@ -253,7 +253,7 @@ async def record_version(
             snapshot_sealed=ctx.seal(json.dumps(state.to_json(), ensure_ascii=False, default=str), SNAPSHOT_CONTEXT),
         )
     )
-    await wake(session, VERSIONS_RECORDED)
+    await notify_at_commit(session, VERSIONS_RECORDED)
     if changes:
         payload = HouseholdChanged(
             household=snapshot_of(state),

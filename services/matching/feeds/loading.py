@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.contracts.clock import business_date
-from libs.kernel.jobs import wake
+from libs.kernel.listening import notify_at_commit
 from services.matching.config import MatchingSettings
 from services.matching.context import Matching
 from services.matching.feeds.body import Body
@@ -144,7 +144,7 @@ async def finish(ctx: Matching, feed_id: str, progress: Progress, body_sha256: s
             .values(**progress.columns(), loaded_at=ctx.now(), body_sha256=body_sha256)
         )
         # The worker's feed job matches it as soon as this commits, not at its next look.
-        await wake(session, FEEDS_LOADED)
+        await notify_at_commit(session, FEEDS_LOADED)
 
 
 async def fail(ctx: Matching, feed: Feed, failure: FeedFailure, reason: str) -> None:
