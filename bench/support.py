@@ -99,12 +99,15 @@ def process_kind(cmdline: str, services: Sequence[str]) -> str:
 
 
 def cpu_seconds(me_label: str, kind: Callable[[str], str]) -> Counter[str]:
-    """CPU time (user + system) used so far by this process (`me_label`) and by each kind of child."""
+    """CPU time (user + system) used so far by this process (`me_label`) and by each kind of child, each with its own
+    children that have exited."""
     me = psutil.Process()
     totals: Counter[str] = Counter()
     for proc in [me, *me.children(recursive=True)]:
         with suppress(psutil.Error):  # a process that just exited
             times = proc.cpu_times()
             label = me_label if proc.pid == me.pid else kind(" ".join(proc.cmdline()))
-            totals[label] += times.user + times.system
+            # Children that have exited count with their parent: PostgreSQL's backends of closed connections live on
+            # only in the postmaster's `children_*` times (without them a pool that reconnects looks cheap).
+            totals[label] += times.user + times.system + times.children_user + times.children_system
     return totals

@@ -431,6 +431,9 @@ class Run:
     load_before: tuple[float, float, float]
     load_after: tuple[float, float, float]
     settle_seconds: float
+    # Connections the database accepted during the batch (every process's, the benchmark's own pool included): a
+    # connection pool that closes and reopens shows here.
+    sessions: int
 
 
 async def measure(system_url: str, database_url: str, topic_prefix: str, applications: int, lanes: int) -> Run:
@@ -446,20 +449,25 @@ async def measure(system_url: str, database_url: str, topic_prefix: str, applica
         assert not warm.errors, f"warm-up failed: {dict(warm.errors)}"
         await settled(pool)
         since: datetime = await pool.fetchval("SELECT now()")
-        load_before, cpu_before = os.getloadavg(), cpu_seconds()
+        load_before, cpu_before, sessions_before = os.getloadavg(), cpu_seconds(), await sessions(pool)
         batch = await load.run(applications)
         cpu = cpu_seconds()
         cpu.subtract(cpu_before)
+        opened = await sessions(pool) - sessions_before
         load_after = os.getloadavg()
         settle_started = time.perf_counter()
         await settled(pool)
         settle_seconds = time.perf_counter() - settle_started
-        return Run(batch, await events(pool, since, topic_prefix), cpu, load_before, load_after, settle_seconds)
+        return Run(batch, await events(pool, since, topic_prefix), cpu, load_before, load_after, settle_seconds, opened)
     finally:
         watching.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await watching
         await pool.close()
+
+
+async def sessions(pool: asyncpg.Pool) -> int:
+    return int(await pool.fetchval("SELECT sessions FROM pg_stat_database WHERE datname = current_database()"))
 
 
 def run(applications: int, lanes: int) -> Run:
@@ -526,6 +534,7 @@ def report(measured: Run, applications: int, lanes: int) -> None:
     total = sum(measured.cpu.values())
     print(f"CPU ms per decided application: {per_app} (all: {total * 1000 / decided:.1f} ms; "
           f"{total / batch.seconds:.2f} cores busy on average)")  # fmt: skip
+    print(f"database connections opened during the batch: {measured.sessions}")
 
 
 def main() -> None:

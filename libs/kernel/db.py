@@ -35,8 +35,12 @@ class Database:
         self.settings = settings
         self.engine: AsyncEngine = create_async_engine(
             settings.async_database_url,
-            pool_size=settings.db_pool_size,
-            max_overflow=settings.db_pool_size,
+            # A fixed pool, opened as load needs it: a burst's connections stay. With `max_overflow` each connection
+            # past the pool was closed on its return and opened again by the next burst, costing a server backend,
+            # the driver's set-up and every statement prepared again; under 24 lanes of applications that was one
+            # new connection per application in casework's API (bench/RESULTS.md, issue 23).
+            pool_size=2 * settings.db_pool_size,
+            max_overflow=0,
             # No `pool_pre_ping`: with asyncpg it costs three round trips (BEGIN, a statement, ROLLBACK) on every
             # checkout, a visible share of a short request's CPU in both processes (bench/RESULTS.md, issue 23).
             # `_discard_closed` below drops a connection the server closed (a restart, a terminated backend) without

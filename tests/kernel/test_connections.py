@@ -203,6 +203,41 @@ async def test_a_pooled_connection_the_server_closed_is_replaced_without_a_faile
         await db.dispose()
 
 
+async def test_a_burst_keeps_its_connections_and_never_exceeds_twice_the_pool_size(stack: DevStack) -> None:
+    """A process opens up to 2 x DB_POOL_SIZE connections as load needs them and keeps them: the next burst finds the
+    same server backends (none started again, no statement prepared again), and a session past the limit waits for
+    one to come back rather than opening another."""
+    db = Database(settings(db_pool_size=2), "intake")
+    release = asyncio.Event()
+
+    async def hold(started: list[int]) -> int:
+        async with db.sessions() as session:
+            pid = int((await session.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+            started.append(pid)
+            await release.wait()
+            return pid
+
+    async def burst() -> set[int]:
+        release.clear()
+        started: list[int] = []
+        holders = [asyncio.create_task(hold(started)) for _ in range(5)]
+        for _ in range(200):  # four hold a connection; the fifth waits for one
+            if len(started) == 4:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.1)
+        assert len(started) == 4
+        release.set()
+        return set(await asyncio.gather(*holders))
+
+    try:
+        first = await burst()
+        assert len(first) == 4
+        assert await burst() == first
+    finally:
+        await db.dispose()
+
+
 async def test_the_broker_clients_use_the_kafka_security_setting(stack: DevStack, tmp_path: Path) -> None:
     """The test broker speaks plain Kafka: the readiness probe and a producer built from the default options reach it;
     built from TLS options they cannot."""
