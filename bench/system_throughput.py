@@ -94,6 +94,9 @@ class Failed(Exception):
 # --- people, applications
 
 
+_ACCOUNTS = itertools.count(1)
+
+
 def application_body(ids: IdentityNumbers, village: str) -> dict[str, Any]:
     """A complete three-member dibao application (income 9,600 a year: below the 700.00 standard, so approvable)."""
     head, spouse, child = (ids.issue(born) for born in BORN)
@@ -102,7 +105,11 @@ def application_body(ids: IdentityNumbers, village: str) -> dict[str, Any]:
         member(spouse, "李秀英", "spouse"),
         member(child, "王小明", "child", labour_capacity="none", employment="student"),
     ]
-    return intake_application_body(village, members=members)
+    body = intake_application_body(village, members=members)
+    # Each household its own account, as in a county: one account behind every household would make each ledger
+    # event re-read and rewrite that account's warning, all of them queued on one row lock.
+    body["bank_account"]["account_no"] = f"62220200{next(_ACCOUNTS):011d}"
+    return body
 
 
 def investigation_body(today: date) -> dict[str, Any]:

@@ -36,7 +36,6 @@ _KNOWN = """
 # Every (row, place) of a known person, and whether any place of theirs lies in the provider's region. A feed with
 # no recorded provider region (received before it was recorded) is left alone here: its rows act on no one.
 _OUTSIDE = """
-    CREATE TEMPORARY TABLE outside ON COMMIT DROP AS
     SELECT DISTINCT feed_no, row_no, person, region_code FROM (
         SELECT r.feed_no, r.row_no, r.person, k.region_code,
                bool_or(starts_with(k.region_code, f.provider_region))
@@ -50,7 +49,7 @@ _OUTSIDE = """
 """
 
 
-def _outside_sql(only_people: bool) -> str:
+def _outside_select(only_people: bool) -> str:
     if not only_people:
         known = _KNOWN.format(people="", people_o="", people_a="")
         return _OUTSIDE.format(known=known, records="")
@@ -99,11 +98,16 @@ async def refuse_outside_region(
     if not feed_nos or (people is not None and not people):
         return 0
     feeds = list(feed_nos)
-    await session.execute(text("DROP TABLE IF EXISTS pg_temp.outside"))
     params: dict[str, object] = {"feeds": feeds}
     if people is not None:
         params["people"] = list(people)
-    await session.execute(text(_outside_sql(people is not None)), params)
+        # A verification asks about a few people, almost always all inside: one look, and no temporary table
+        # written and dropped for every new application (issue 23).
+        if not await session.scalar(text(f"SELECT EXISTS ({_outside_select(True)})"), params):
+            return 0
+    await session.execute(text("DROP TABLE IF EXISTS pg_temp.outside"))
+    create = f"CREATE TEMPORARY TABLE outside ON COMMIT DROP AS {_outside_select(people is not None)}"
+    await session.execute(text(create), params)
     await session.execute(text(_LISTED), {"now": ctx.now()})
     await session.execute(text(_REJECTED), {"reason": OUTSIDE_REGION})
     await session.execute(text(_DROPPED), {"feeds": feeds})

@@ -1,18 +1,19 @@
 """`matched`: registry records joined to the people watched, built once per run inside PostgreSQL.
 
 Two shapes: a feed against the watch list (recipients, members and obligors of households paid this month or later),
-and the latest feeds against the people of some applications (their verification). Rules then read only `matched`.
+a temporary table written once per run; and the latest feeds against the people of some applications (their
+verification), a CTE of the statement asking the rules. Rules read only `matched`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import CursorResult, Result, text
+from sqlalchemy import CTE, CursorResult, Result, column, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.matching.feeds.models import records
+from services.matching.rules.compile import matched
 from services.matching.sources import SOURCES
 from services.matching.watchlist.watched import WATCH_LIST
 
@@ -91,27 +92,27 @@ async def current_feeds(session: AsyncSession) -> list[CurrentFeed]:
     return [CurrentFeed(int(no), str(source), region) for no, source, region in rows.all()]
 
 
-async def match_applications(session: AsyncSession, application_ids: Sequence[str], feed_nos: Sequence[int]) -> int:
-    """`matched` for the people of these applications against the given feeds (an index look-up per person)."""
-    await _fresh(session)
-    result = await session.execute(
-        text(
-            f"""
-            CREATE TEMPORARY TABLE matched ON COMMIT DROP AS
-            WITH people AS (
-                SELECT a.application_id, a.person, a.role, w.region_code, w.program,
-                       count(*) FILTER (WHERE a.role = 'member') OVER (PARTITION BY a.application_id) AS size
-                FROM application_people a JOIN watch_applications w USING (application_id)
-                WHERE a.application_id = ANY(:apps)
-            )
-            SELECT r.feed_no, f.id AS feed_id, f.source, f.as_of, {_RECORD_COLUMNS},
-                   p.role, NULL::text AS household_id, p.application_id, p.region_code,
-                   p.size::int AS household_size, ARRAY[p.program] AS programs
-            FROM people p
-            JOIN records r ON r.person = p.person AND r.feed_no = ANY(:feeds)
-            JOIN feeds f ON f.feed_no = r.feed_no AND starts_with(p.region_code, f.provider_region)
-            """  # noqa: S608 - constant SQL; values are bound
-        ),
-        {"apps": list(application_ids), "feeds": list(feed_nos)},
+# The people of some applications (`:apps`) against some feeds (`:feeds`), an index look-up per person. Read by
+# verification as a CTE named like the table the rules are compiled against, in the one statement that asks every
+# rule (`applications_matched`): a temporary table here wrote and dropped its catalogue rows for every new
+# application (issue 23).
+_APPLICATIONS = f"""
+    WITH people AS (
+        SELECT a.application_id, a.person, a.role, w.region_code, w.program,
+               count(*) FILTER (WHERE a.role = 'member') OVER (PARTITION BY a.application_id) AS size
+        FROM application_people a JOIN watch_applications w USING (application_id)
+        WHERE a.application_id = ANY(:apps)
     )
-    return affected(result)
+    SELECT r.feed_no, f.id AS feed_id, f.source, f.as_of, {_RECORD_COLUMNS},
+           p.role, NULL::text AS household_id, p.application_id, p.region_code,
+           p.size::int AS household_size, ARRAY[p.program] AS programs
+    FROM people p
+    JOIN records r ON r.person = p.person AND r.feed_no = ANY(:feeds)
+    JOIN feeds f ON f.feed_no = r.feed_no AND starts_with(p.region_code, f.provider_region)
+"""  # noqa: S608 - constant SQL; values are bound
+
+
+def applications_matched() -> CTE:
+    """`matched` for the people of the applications `:apps` against the feeds `:feeds`, as a CTE to put before
+    statements compiled against the `matched` table (its name hides the table's)."""
+    return text(_APPLICATIONS).columns(*(column(c.name, c.type) for c in matched.columns)).cte(matched.name)

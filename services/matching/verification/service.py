@@ -22,7 +22,7 @@ from libs.contracts.events.matching import FindingOutcome, VerificationCompleted
 from services.matching.context import IDENTITY, Matching
 from services.matching.outside_region.service import refuse_outside_region
 from services.matching.rules.compile import evidence, matched, predicate
-from services.matching.rules.matched import CurrentFeed, current_feeds, match_applications
+from services.matching.rules.matched import CurrentFeed, applications_matched, current_feeds
 from services.matching.rules.repository import enabled_rules
 from services.matching.rules.spec import Role, RuleKind, RuleSpec
 from services.matching.sources import SOURCES
@@ -33,23 +33,27 @@ from services.matching.watchlist.models import ApplicationPerson, Person, WatchA
 Found = dict[tuple[str, uuid.UUID, str], list[tuple[RuleSpec, dict[str, Any]]]]
 
 
-async def _found(session: AsyncSession, rules: Sequence[RuleSpec]) -> Found:
-    """What the rules find in `matched` (built for applications)."""
+async def _found(
+    session: AsyncSession, rules: Sequence[RuleSpec], application_ids: Sequence[str], feed_nos: Sequence[int]
+) -> Found:
+    """What the rules find about the people of these applications in these feeds."""
     found: Found = defaultdict(list)
     statement = _findings_statement(tuple(rules))
-    if statement is None:
+    if statement is None or not feed_nos:
         return found
     by_id = {rule.id: rule for rule in rules}
-    for application_id, person, source, rule_id, record in (await session.execute(statement)).all():
+    params = {"apps": list(application_ids), "feeds": list(feed_nos)}
+    for application_id, person, source, rule_id, record in (await session.execute(statement, params)).all():
         found[(application_id, person, source)].append((by_id[rule_id], record))
     return found
 
 
 @functools.lru_cache(maxsize=32)
 def _findings_statement(rules: tuple[RuleSpec, ...]) -> CompoundSelect[Any] | None:
-    """One statement asking `matched` what every rule finds, built once per set of enabled rules (a rule is frozen:
-    a changed rule is another key). Building it for 34 rules was a fifth of the matching worker's time per new
-    application, and the one statement object also keeps SQLAlchemy's cache key (bench/RESULTS.md, issue 23)."""
+    """One statement asking `matched` (the people of `:apps` in the feeds `:feeds`, its CTE) what every rule finds,
+    built once per set of enabled rules (a rule is frozen: a changed rule is another key). Building it for 34 rules
+    was a fifth of the matching worker's time per new application, and the one statement object also keeps
+    SQLAlchemy's cache key (bench/RESULTS.md, issue 23)."""
     m = matched.c
     selects = []
     for rule in rules:
@@ -70,7 +74,7 @@ def _findings_statement(rules: tuple[RuleSpec, ...]) -> CompoundSelect[Any] | No
                 where
             )
         )
-    return union_all(*selects) if selects else None
+    return union_all(*selects).add_cte(applications_matched()) if selects else None
 
 
 def _finding(
@@ -126,8 +130,7 @@ async def verify(
     ).all()
     # A feed from elsewhere about these people is refused (and listed) rather than read.
     await refuse_outside_region(session, ctx, [f.feed_no for f in feeds], people=[p for p, _, _ in people])
-    await match_applications(session, [application_id], [f.feed_no for f in covering])
-    found = await _found(session, rules)
+    found = await _found(session, rules, [application_id], [f.feed_no for f in covering])
     findings = []
     for person, _role, sealed in people:
         id_number = PersonRef.model_validate_json(ctx.open(sealed, IDENTITY)).id_number
@@ -178,10 +181,8 @@ async def reverify_pending(session: AsyncSession, ctx: Matching, feed_no: int, f
     if not candidates:
         return 0
     rules = await enabled_rules(session)
-    await match_applications(session, candidates, [feed_no])
-    with_findings = {
-        application_id for application_id, _, _ in await _found(session, [r for r in rules if r.source == source])
-    }
+    found = await _found(session, [r for r in rules if r.source == source], candidates, [feed_no])
+    with_findings = {application_id for application_id, _, _ in found}
     for application_id in sorted(with_findings):
         await verify(session, ctx, application_id, trigger="feed", feed_id=feed_id, feeds=feeds, rules=rules)
     return len(with_findings)
