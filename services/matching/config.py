@@ -14,9 +14,10 @@ class MatchingSettings(ServiceSettings):
     # A feed body is parsed and checked this many bytes at a time: memory stays flat whatever the feed's size.
     feed_block_bytes: int = 8 * 1024 * 1024
     # Blocks are parsed, checked and hashed in this many processes of the API's own (feeds/checking.py), so a large
-    # feed is not bound by one Python core; 0 checks them in a thread of the API process. Off by default until it
-    # is measured on a quiet machine (bench/RESULTS.md, issue 23): on two cores shared with PostgreSQL it has not
-    # yet shown a gain. The API must be started as a module (`python -m ...`) for its workers to start cleanly.
+    # feed is not bound by one Python core; 0 checks them in a thread of the API process. Worth it only with cores
+    # the API can use beyond its own: on a quiet two-core machine shared with PostgreSQL, 2 made a 10-million-row
+    # upload 0.75x as long (bench/RESULTS.md, issue 23); the Kubernetes API pod is limited to one core, so the
+    # default is 0. The API must be started as a module (`python -m ...`) for its workers to start cleanly.
     feed_check_processes: int = Field(default=0, ge=0, le=16)
     # A loaded feed wakes the worker's feed job at once (a NOTIFY at the load's commit); besides, the job looks this
     # often for what no notification announced: a retry that came due, a broken upload to sweep.
