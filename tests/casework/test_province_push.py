@@ -16,12 +16,15 @@ from typing import Any
 import httpx
 import pytest
 import structlog
+from sqlalchemy import select
 
 from libs.contracts.staff import Scope, StaffRole
 from services.casework.context import PROVINCE_CONTEXT
+from services.casework.province.feed import queue_new_versions
 from services.casework.province.push import ProvincePush, push_job, retry_delay
 from services.casework.province.service import item_of
-from services.casework.registry.models import Household
+from services.casework.registry.models import Household, HouseholdVersion
+from services.casework.registry.service import record_version
 from services.casework.registry.state import load_state
 from tests.casework.province_support import (
     T0,
@@ -166,6 +169,38 @@ async def test_enqueue_seals_the_item_as_it_is_now(api: CaseworkApi) -> None:
     assert json.loads(ctx.open(change.item_sealed, PROVINCE_CONTEXT)) == item_of(state)
     assert state.members[0].id_number not in change.item_sealed
     assert (change.created_at, change.next_attempt_at, change.attempts, change.delivered_at) == (T0, T0, 0, None)
+
+
+async def test_the_feed_takes_each_recorded_version_once_in_order(api: CaseworkApi) -> None:
+    """The registry's versions become queued changes in the order they were recorded, each once: a version taken is
+    marked, so later runs neither queue it again nor look at it."""
+    ctx = casework(api)
+    api.clock.at = T0
+    hid = await add_household(api, ctx, new_village(new_county()), [Program("dibao", 10000)])
+    recorded = []
+    for minutes in (1, 2):
+        api.clock.at = T0 + timedelta(minutes=minutes)
+        async with api.db.sessions.begin() as session:
+            household = await session.get_one(Household, hid, with_for_update=True)
+            await record_version(session, ctx, household, [], case_id=None)
+            recorded.append(household.version)
+
+    async def run() -> int:
+        async with api.db.sessions.begin() as session:
+            return await queue_new_versions(session, ctx)
+
+    for _ in range(100):  # other tests' versions may be waiting too, oldest first
+        if not await run():
+            break
+    assert [c.household_version for c in await queued(api, [hid])] == recorded
+    assert await run() == 0
+    assert [c.household_version for c in await queued(api, [hid])] == recorded
+    async with api.db.sessions() as session:
+        taken = (
+            await session.scalars(select(HouseholdVersion.queued_at).where(HouseholdVersion.household_id == hid))
+        ).all()
+    assert len(taken) == 2
+    assert None not in taken
 
 
 async def test_the_job_pushes_only_once_a_base_url_is_configured(api: CaseworkApi, province: FakeProvince) -> None:

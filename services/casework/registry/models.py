@@ -11,7 +11,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import TypedDict
 
-from sqlalchemy import ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -145,3 +145,16 @@ class HouseholdVersion(Base):
     changes: Mapped[list[str]]
     case_id: Mapped[str | None]
     snapshot_sealed: Mapped[str]
+    # When the province's feed took this version into its queue (province/feed.py); NULL until then. The versions
+    # still to take are found through a partial index of their own, not by looking at every version ever recorded.
+    queued_at: Mapped[dt.datetime | None]
+
+    __table_args__ = (
+        Index(
+            "ix_household_versions_unqueued",
+            "recorded_at",
+            "household_id",
+            "version",
+            postgresql_where=text("queued_at IS NULL"),
+        ),
+    )
