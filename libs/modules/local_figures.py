@@ -12,7 +12,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import StringConstraints
-from sqlalchemy import ColumnElement, UniqueConstraint, func, literal, select
+from sqlalchemy import ColumnElement, UniqueConstraint, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr
@@ -50,6 +50,13 @@ R = TypeVar("R", bound=DeclarativeBase)
 F = TypeVar("F")
 
 
+def prefixes_of(region_code: str) -> list[str]:
+    """Every prefix of `region_code`, the empty one (national) included: a row bears on the region when its prefix is
+    one of them. Asked as `region_prefix IN (…)` rather than `:code LIKE region_prefix || '%'`, the look-up uses the
+    index on the prefix instead of reading every row of the table (issue 23)."""
+    return [region_code[:n] for n in range(len(region_code) + 1)]
+
+
 def _keys(table: type[DeclarativeBase]) -> tuple[ColumnElement[str], ColumnElement[dt.date]]:
     columns: Any = table.__table__.c
     return columns.region_prefix, columns.effective_from
@@ -60,7 +67,7 @@ async def in_force(session: AsyncSession, table: type[R], region_code: str, day:
     prefix, effective_from = _keys(table)
     stmt = (
         select(table)
-        .where(literal(region_code).startswith(prefix), effective_from <= day)
+        .where(prefix.in_(prefixes_of(region_code)), effective_from <= day)
         .order_by(func.length(prefix).desc(), effective_from.desc())
         .limit(1)
     )
@@ -71,7 +78,7 @@ async def bearing_on(session: AsyncSession, table: type[R], region_code: str) ->
     """Every row that bears on `region_code` (its own and its parents', the national default included), widest
     prefix first, each prefix's rows by date."""
     prefix, effective_from = _keys(table)
-    stmt = select(table).where(literal(region_code).startswith(prefix)).order_by(prefix, effective_from)
+    stmt = select(table).where(prefix.in_(prefixes_of(region_code))).order_by(prefix, effective_from)
     return (await session.execute(stmt)).scalars().all()
 
 

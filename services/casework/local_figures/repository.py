@@ -7,10 +7,11 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import literal, or_, select, tuple_
+from sqlalchemy import or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from libs.modules.local_figures import prefixes_of
 from services.casework.local_figures.figures import Standards, rows_in_force, standards_of
 from services.casework.local_figures.models import StandardFigure
 
@@ -18,7 +19,7 @@ from services.casework.local_figures.models import StandardFigure
 async def figure_rows_in_force(session: AsyncSession, region_code: str, day: dt.date) -> list[StandardFigure]:
     """For each figure name, the row of the most specific prefix of `region_code` in force on `day`."""
     stmt = select(StandardFigure).where(
-        literal(region_code).startswith(StandardFigure.region_prefix), StandardFigure.effective_from <= day
+        StandardFigure.region_prefix.in_(prefixes_of(region_code)), StandardFigure.effective_from <= day
     )
     return list(rows_in_force((await session.scalars(stmt)).all(), region_code).values())
 
@@ -42,7 +43,7 @@ async def standards_in_area(session: AsyncSession, prefix: str, day: dt.date) ->
     stmt = select(StandardFigure).where(
         StandardFigure.effective_from <= day,
         or_(
-            literal(prefix).startswith(StandardFigure.region_prefix),
+            StandardFigure.region_prefix.in_(prefixes_of(prefix)),
             StandardFigure.region_prefix.startswith(prefix, autoescape=True),
         ),
     )
@@ -85,7 +86,7 @@ async def search(
     stmt = select(StandardFigure).where(
         or_(
             StandardFigure.region_prefix.startswith(scope, autoescape=True),
-            literal(scope).startswith(StandardFigure.region_prefix),
+            StandardFigure.region_prefix.in_(prefixes_of(scope)),
         )
     )
     if name is not None:
