@@ -14,14 +14,12 @@ one of the code's prefixes: the prefix's index), for one village, on the same ro
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
-import statistics
 import time
 
 import asyncpg
 
-from bench.support import bench_stack, machine
+from bench.statements import Statement, compare, on_stack
 from libs.modules.local_figures import prefixes_of
 
 _SEED = """
@@ -44,41 +42,18 @@ SELECT * FROM casework.standards
 """
 
 
-async def _time(conn: asyncpg.Connection, query: str, args: tuple[object, ...], repeat: int) -> tuple[list[float], int]:
-    statement = await conn.prepare(query)
-    seconds, found = [], 0
-    for _ in range(repeat):
-        started = time.perf_counter()
-        found = len(await statement.fetch(*args))
-        seconds.append(time.perf_counter() - started)
-    return seconds, found
-
-
-async def measure(url: str, villages: int, repeat: int) -> None:
-    conn = await asyncpg.connect(url)
-    try:
-        started = time.perf_counter()
-        await conn.execute(_SEED, villages)
-        await conn.execute("ANALYZE casework.standards")
-        rows = await conn.fetchval("SELECT count(*) FROM casework.standards")
-        print(f"seed: {villages:,} villages' own figures, {rows:,} rows in all; {time.perf_counter() - started:.1f} s")
-        village = "140501003045"
-        day = dt.date(2026, 12, 7)
-        results = {}
-        runs: tuple[tuple[str, str, tuple[object, ...]], ...] = (
-            ("before (every row, LIKE)", BEFORE, (village, day)),
-            ("after (the prefixes, index)", AFTER, (prefixes_of(village), day)),
-        )
-        for name, query, args in runs:
-            seconds, found = await _time(conn, query, args, repeat)
-            results[name] = found
-            print(
-                f"  {name:<30} median {statistics.median(seconds) * 1000:8.3f} ms  min {min(seconds) * 1000:8.3f} ms"
-                f"  ({repeat} runs, {found} rows found)"
-            )
-        assert len(set(results.values())) == 1, results
-    finally:
-        await conn.close()
+async def measure(conn: asyncpg.Connection, villages: int, repeat: int) -> None:
+    started = time.perf_counter()
+    await conn.execute(_SEED, villages)
+    await conn.execute("ANALYZE casework.standards")
+    rows = await conn.fetchval("SELECT count(*) FROM casework.standards")
+    print(f"seed: {villages:,} villages' own figures, {rows:,} rows in all; {time.perf_counter() - started:.1f} s")
+    village, day = "140501003045", dt.date(2026, 12, 7)
+    statements = [
+        Statement("before: every row, LIKE", BEFORE, (village, day)),
+        Statement("after: the code's prefixes, by index", AFTER, (prefixes_of(village), day)),
+    ]
+    await compare(conn, statements, repeat)
 
 
 def main() -> None:
@@ -88,9 +63,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="2,000 villages")
     args = parser.parse_args()
     villages = 2_000 if args.quick else args.villages
-    print(f"machine: {machine()}")
-    with bench_stack("services.casework") as (stack, _env):
-        asyncio.run(measure(stack.database_url, villages, args.repeat))
+    on_stack("services.casework", lambda conn: measure(conn, villages, args.repeat))
 
 
 if __name__ == "__main__":

@@ -15,13 +15,11 @@ on the same rows. Both must find exactly the new versions.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import statistics
 import time
 
 import asyncpg
 
-from bench.support import bench_stack, machine
+from bench.statements import Statement, compare, on_stack
 
 _SEED = """
 INSERT INTO casework.households (id, region_code, status, review_class, close_relative, version, created_at, updated_at)
@@ -59,35 +57,20 @@ SELECT v.household_id, v.version, v.recorded_at, v.changes, v.case_id, v.snapsho
 """
 
 
-async def _time(conn: asyncpg.Connection, query: str, repeat: int, expected: int) -> list[float]:
-    seconds = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        rows = await conn.fetch(query)
-        seconds.append(time.perf_counter() - started)
-        assert len(rows) == expected, (len(rows), expected)
-    return seconds
-
-
-async def measure(url: str, versions: int, new: int, repeat: int) -> None:
-    conn = await asyncpg.connect(url)
-    try:
-        started = time.perf_counter()
-        await conn.execute("SET synchronous_commit = off")  # setup only
-        for statement in _SEED.strip().split(";\n"):
-            await conn.execute(statement, versions)
-        await conn.execute(_NEW, versions, new)
-        await conn.execute("ANALYZE casework.households, casework.household_versions, casework.province_changes")
-        seeded = time.perf_counter() - started
-        print(f"seed: {versions:,} households with a queued version, {new} new versions; {seeded:.1f} s")
-        for name, query in (("before (every version, a look-up each)", BEFORE), ("after (the partial index)", AFTER)):
-            seconds = await _time(conn, query, repeat, new)
-            print(
-                f"  {name:<42} median {statistics.median(seconds) * 1000:9.2f} ms  "
-                f"min {min(seconds) * 1000:9.2f} ms  ({repeat} runs, {new} versions found each)"
-            )
-    finally:
-        await conn.close()
+async def measure(conn: asyncpg.Connection, versions: int, new: int, repeat: int) -> None:
+    started = time.perf_counter()
+    await conn.execute("SET synchronous_commit = off")  # setup only
+    for statement in _SEED.strip().split(";\n"):
+        await conn.execute(statement, versions)
+    await conn.execute(_NEW, versions, new)
+    await conn.execute("ANALYZE casework.households, casework.household_versions, casework.province_changes")
+    seeded = time.perf_counter() - started
+    print(f"seed: {versions:,} households with a queued version, {new} new versions; {seeded:.1f} s")
+    statements = [
+        Statement("before: every version, a look-up each", BEFORE),
+        Statement("after: the partial index", AFTER),
+    ]
+    await compare(conn, statements, repeat)
 
 
 def main() -> None:
@@ -98,9 +81,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="100,000 versions")
     args = parser.parse_args()
     versions = 100_000 if args.quick else args.versions
-    print(f"machine: {machine()}")
-    with bench_stack("services.casework") as (stack, _env):
-        asyncio.run(measure(stack.database_url, versions, args.new, args.repeat))
+    on_stack("services.casework", lambda conn: measure(conn, versions, args.new, args.repeat))
 
 
 if __name__ == "__main__":
