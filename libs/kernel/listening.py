@@ -1,5 +1,6 @@
-"""One PostgreSQL LISTEN connection, kept open until told to stop: what wakes the outbox relay (a committed event)
-and idle consumers (a published batch, libs.kernel.nudges) without polling.
+"""One PostgreSQL LISTEN connection per process, kept open while anything listens: what wakes the outbox relay (a
+committed event), idle consumers (a published batch, libs.kernel.nudges), the training clock and woken jobs without
+polling, each on its own channel.
 
 A notification sent while nobody listened is gone, so `on_connect` runs after every (re)connect: the listener catches
 up by itself (the relay looks at its outbox, the consumers at their partitions).
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import weakref
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
@@ -38,6 +41,101 @@ async def notify_at_commit(session: AsyncSession, channel: str) -> None:
     said[1].add(channel)
 
 
+@dataclass(eq=False)
+class _Subscriber:
+    channel: str
+    on_notify: Callable[[str], None]
+    on_connect: Callable[[], None]
+    told: object = None  # the connection `on_connect` was last called for
+
+
+class _Hub:
+    """The one LISTEN connection of a process (per event loop and database) for every channel its parts listen on:
+    the outbox relay, the nudges, the training clock and each woken job used to hold a connection each."""
+
+    def __init__(self, settings: BaseServiceSettings, key: str) -> None:
+        self.settings = settings
+        self.key = key
+        self.subscribers: list[_Subscriber] = []
+        self.changed = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None
+
+    def add(self, subscriber: _Subscriber) -> None:
+        self.subscribers.append(subscriber)
+        self.changed.set()
+        if self.task is None:
+            self.task = asyncio.create_task(self._run())
+
+    def remove(self, subscriber: _Subscriber) -> None:
+        self.subscribers.remove(subscriber)
+        self.changed.set()
+
+    def _notified(self, _conn: object, _pid: int, channel: str, payload: str) -> None:
+        for s in list(self.subscribers):
+            if s.channel == channel:
+                s.on_notify(payload)
+
+    async def _run(self) -> None:
+        # No await between the loop's last look at the subscribers and `task = None`: one who joins meanwhile is
+        # served by this loop or starts the next.
+        try:
+            while self.subscribers:
+                conn: asyncpg.Connection | None = None
+                try:
+                    conn = await asyncpg.connect(
+                        self.settings.plain_database_url,
+                        # Seen as such in pg_stat_activity, beside the process's pool.
+                        server_settings={"application_name": f"{self.settings.service_name} listen"},
+                        **database_connect_args(self.settings),
+                    )
+                    conn.add_termination_listener(lambda _conn: self.changed.set())
+                    await self._serve(conn)
+                except Exception as exc:  # a dropped connection, a refused one, a listener's own failure: again
+                    channels = sorted({s.channel for s in self.subscribers})
+                    _log.warning("listen.failed", channels=channels, error=str(exc))
+                    await asyncio.sleep(1.0)
+                finally:
+                    if conn is not None:
+                        with contextlib.suppress(Exception):
+                            await conn.close(timeout=2)
+        finally:
+            self.task = None
+
+    async def _serve(self, conn: asyncpg.Connection) -> None:
+        """Keep the connection's channels those of the subscribers, and tell each subscriber once per connection that
+        its channel is listened to (after the LISTEN, so its catch-up misses nothing), until none is left or the
+        connection drops."""
+        listening: set[str] = set()
+        while self.subscribers and not conn.is_closed():
+            self.changed.clear()
+            wanted = {s.channel for s in self.subscribers}
+            for channel in sorted(wanted - listening):
+                await conn.add_listener(channel, self._notified)
+                listening.add(channel)
+            for channel in sorted(listening - wanted):
+                await conn.remove_listener(channel, self._notified)
+                listening.discard(channel)
+            for s in list(self.subscribers):
+                if s.told is not conn:
+                    s.told = conn
+                    s.on_connect()
+            if not self.changed.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.changed.wait(), 5.0)
+
+
+# Per event loop (a test runs several), per database and its connection options.
+_HUBS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, _Hub]] = weakref.WeakKeyDictionary()
+
+
+def _hub(settings: BaseServiceSettings) -> _Hub:
+    key = f"{settings.plain_database_url} {settings.database_ssl_mode} {settings.database_ssl_root_cert}"
+    hubs = _HUBS.setdefault(asyncio.get_running_loop(), {})
+    if key not in hubs:
+        hubs[key] = _Hub(settings, key)
+    return hubs[key]
+
+
 async def listen(
     settings: BaseServiceSettings,
     channel: str,
@@ -45,29 +143,16 @@ async def listen(
     on_connect: Callable[[], None],
     stop: asyncio.Event,
 ) -> None:
-    """Call `on_notify(payload)` for every notification on `channel` until `stop`, re-making the connection (after a
-    second) whenever it fails or drops."""
-
-    def notified(_conn: object, _pid: int, _channel: str, payload: str) -> None:
-        on_notify(payload)
-
-    while not stop.is_set():
-        conn: asyncpg.Connection | None = None
-        try:
-            conn = await asyncpg.connect(settings.plain_database_url, **database_connect_args(settings))
-            await conn.add_listener(channel, notified)
-            on_connect()
-            while not stop.is_set() and not conn.is_closed():
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), 5.0)
-        except (OSError, asyncpg.PostgresError) as exc:
-            _log.warning("listen.failed", channel=channel, error=str(exc))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), 1.0)
-        finally:
-            if conn is not None:
-                with contextlib.suppress(Exception):
-                    await conn.close(timeout=2)
+    """Call `on_notify(payload)` for every notification on `channel` until `stop`, over the process's one LISTEN
+    connection (re-made a second after it fails or drops); `on_connect()` once the channel is listened to, and again
+    after every reconnect."""
+    subscriber = _Subscriber(channel, on_notify, on_connect)
+    hub = _hub(settings)
+    hub.add(subscriber)
+    try:
+        await stop.wait()
+    finally:
+        hub.remove(subscriber)
 
 
 async def wait_any(wake: asyncio.Event, stop: asyncio.Event, seconds: float) -> None:
