@@ -53,9 +53,8 @@ class _Hub:
     """The one LISTEN connection of a process (per event loop and database) for every channel its parts listen on:
     the outbox relay, the nudges, the training clock and each woken job used to hold a connection each."""
 
-    def __init__(self, settings: BaseServiceSettings, key: str) -> None:
+    def __init__(self, settings: BaseServiceSettings) -> None:
         self.settings = settings
-        self.key = key
         self.subscribers: list[_Subscriber] = []
         self.changed = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
@@ -132,7 +131,7 @@ def _hub(settings: BaseServiceSettings) -> _Hub:
     key = f"{settings.plain_database_url} {settings.database_ssl_mode} {settings.database_ssl_root_cert}"
     hubs = _HUBS.setdefault(asyncio.get_running_loop(), {})
     if key not in hubs:
-        hubs[key] = _Hub(settings, key)
+        hubs[key] = _Hub(settings)
     return hubs[key]
 
 

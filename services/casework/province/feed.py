@@ -36,5 +36,4 @@ async def queue_new_versions(session: AsyncSession, ctx: Casework) -> int:
         state = HouseholdState.from_json(json.loads(ctx.open(v.snapshot_sealed, SNAPSHOT_CONTEXT)))
         await enqueue(session, ctx, state, version=v.version)
         v.queued_at = now
-    await session.flush()
     return len(versions)
