@@ -130,7 +130,9 @@ class RosterLine(Base):
 
     __table_args__ = (
         Index(None, "roster_id", "line_no", unique=True),
-        Index(None, "entitlement_id", "period"),
+        # Lines are found by their entitlement by equality alone; a roster's lines arrive in random entitlement
+        # order, which a hash index takes several times faster than a B-tree (issue 23).
+        Index(None, "entitlement_id", postgresql_using="hash"),
         # Only a grant's line names a grant: a monthly roster's lines stay out of this index (issue 23).
         Index(None, "grant_id", postgresql_where=text("grant_id IS NOT NULL")),
     )
