@@ -59,11 +59,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="100,000 lines, to check it works")
     args = parser.parse_args()
     lines = 100_000 if args.quick else args.lines
-
-    async def run(conn: asyncpg.Connection) -> None:
-        await measure(conn, lines, args.months)
-
-    on_stack("services.disbursement", run)
+    on_stack("services.disbursement", lambda conn: measure(conn, lines, args.months))
 
 
 if __name__ == "__main__":
