@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -14,7 +15,9 @@ from sqlalchemy import func, select
 from libs.contracts.clock import business_date
 from libs.contracts.staff import Scope, StaffRole
 from libs.kernel.auth import Principal
+from services.matching.feeds import loading
 from services.matching.feeds.models import Feed
+from services.matching.feeds.schemas import FeedOut
 from services.matching.hits.models import Hit
 from tests.matching.feed_support import (
     FEEDS,
@@ -69,6 +72,28 @@ async def test_upload_is_accepted_and_only_its_client_reads_it(api: MatchingApi)
     assert done["status"] == "done"
     assert (done["rows_total"], done["rows_loaded"], done["rows_rejected"], done["hits_raised"]) == (3, 2, 1, 0)
     assert done["finished_at"] is not None
+
+
+async def test_the_answer_is_the_feed_as_received_though_its_run_takes_it_at_once(
+    api: MatchingApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker is told at the load's commit and may match the feed before the provider has its answer: the
+    answer is still the receipt the contract promises (`received`), and the feed's status goes on from there."""
+    client = new_feeder()
+    finish = loading.finish
+
+    async def finish_then_run(*args: Any) -> FeedOut:
+        answer = await finish(*args)
+        await api.run_worker()  # the run takes the feed the moment its load commits
+        return answer
+
+    monkeypatch.setattr(loading, "finish", finish_then_run)
+    reply = await api.upload("vehicle", csv_feed(VEHICLE, [vehicle(fresh_id())]), principal=client)
+    assert reply.status_code == 202, reply.text
+    accepted = reply.json()
+    assert (accepted["status"], accepted["rows_loaded"], accepted["finished_at"]) == ("received", 1, None)
+    assert reply.headers["Location"] == f"{FEEDS}/{accepted['feed_id']}"
+    assert (await feed(api, accepted["feed_id"])).status == "done"
 
 
 async def test_status_is_readable_while_the_feed_loads(api: MatchingApi) -> None:

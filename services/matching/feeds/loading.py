@@ -28,7 +28,10 @@ from services.matching.feeds.body import Body
 from services.matching.feeds.checking import BlockChecker, BlockJob, line_count
 from services.matching.feeds.models import Feed, FeedFailure, FeedReject, FeedStatus, partition_name
 from services.matching.feeds.partitions import drop_partition
+from services.matching.feeds.repository import fresh
+from services.matching.feeds.schemas import FeedOut
 from services.matching.feeds.validation import CheckedBlock, copy_columns
+from services.matching.feeds.views import feed_view
 from services.matching.sources import SourceSpec
 
 _log = structlog.get_logger("matching.feeds")
@@ -136,7 +139,9 @@ async def load(conn: AsyncConnection, ctx: Matching, feed: Feed, spec: SourceSpe
     return progress
 
 
-async def finish(ctx: Matching, feed_id: str, progress: Progress, body_sha256: str) -> None:
+async def finish(ctx: Matching, feed_id: str, progress: Progress, body_sha256: str) -> FeedOut:
+    """The feed loaded, and the provider's answer: the feed as this load leaves it (`received`, CONTRACTS.md §5),
+    read before the commit, since the worker's run may take it up the moment it commits."""
     async with ctx.sessions.begin() as session:
         await session.execute(
             update(Feed)
@@ -145,6 +150,7 @@ async def finish(ctx: Matching, feed_id: str, progress: Progress, body_sha256: s
         )
         # The worker's feed job matches it as soon as this commits, not at its next look.
         await notify_at_commit(session, FEEDS_LOADED)
+        return await feed_view(session, await fresh(session, feed_id))
 
 
 async def fail(ctx: Matching, feed: Feed, failure: FeedFailure, reason: str) -> None:

@@ -74,8 +74,9 @@ async def upload_feed(request: Request, response: Response, ctx: MatchingCtx, na
     body = await _opened(stream, fmt, named.spec, ctx)
     async with service.loader_connection(request.app.state.db) as conn:
         feed = await service.create_loading(conn, ctx, named.new, fmt)
-        await service.load_body(conn, ctx, feed, named.spec, body)
-    return await _answer(ctx, feed.id, response)
+        answer = await service.load_body(conn, ctx, feed, named.spec, body)
+    response.headers["Location"] = service.feed_url(feed.id)
+    return answer
 
 
 @router.post(
@@ -128,8 +129,9 @@ async def put_upload(feed_id: FeedId, request: Request, response: Response, ctx:
     body = await _opened(stream, fmt, spec, ctx)
     async with service.loader_connection(request.app.state.db) as conn:
         claimed = await service.claim_upload(conn, feed.id, fmt)
-        await service.load_body(conn, ctx, claimed, spec, body)
-    return await _answer(ctx, feed.id, response)
+        answer = await service.load_body(conn, ctx, claimed, spec, body)
+    response.headers["Location"] = service.feed_url(feed.id)
+    return answer
 
 
 @router.get("/feeds/{feed_id}", response_model=FeedOut, responses=_OWN)

@@ -37,6 +37,7 @@ from services.matching.feeds.errors import (
 from services.matching.feeds.models import Feed, FeedFailure, FeedStatus
 from services.matching.feeds.parsing import BodyFormat
 from services.matching.feeds.partitions import create_partition
+from services.matching.feeds.schemas import FeedOut
 from services.matching.metrics import FEEDS_FAILED
 from services.matching.sources import SOURCES, SourceSpec
 
@@ -176,11 +177,12 @@ async def claim_upload(conn: AsyncConnection, feed_id: str, fmt: BodyFormat) -> 
     return feed
 
 
-async def load_body(conn: AsyncConnection, ctx: Matching, feed: Feed, spec: SourceSpec, body: Body) -> None:
-    """Stream the body in; a body that breaks fails the feed at once, with its rows removed, and says why. The
-    loader lock is released in every case (a failure to release it closes the connection, which releases it)."""
+async def load_body(conn: AsyncConnection, ctx: Matching, feed: Feed, spec: SourceSpec, body: Body) -> FeedOut:
+    """Stream the body in and answer with the feed as loaded; a body that breaks fails the feed at once, with its
+    rows removed, and says why. The loader lock is released in every case (a failure to release it closes the
+    connection, which releases it)."""
     try:
-        await _load(conn, ctx, feed, spec, body)
+        return await _load(conn, ctx, feed, spec, body)
     finally:
         try:
             await loader_lock.release(conn, feed.feed_no)
@@ -193,7 +195,7 @@ async def _fail(ctx: Matching, feed: Feed, failure: FeedFailure, reason: str) ->
     await loading.fail(ctx, feed, failure, reason)
 
 
-async def _load(conn: AsyncConnection, ctx: Matching, feed: Feed, spec: SourceSpec, body: Body) -> None:
+async def _load(conn: AsyncConnection, ctx: Matching, feed: Feed, spec: SourceSpec, body: Body) -> FeedOut:
     where = {"Location": feed_url(feed.id)}
     try:
         progress = await loading.load(conn, ctx, feed, spec, body)
@@ -213,5 +215,6 @@ async def _load(conn: AsyncConnection, ctx: Matching, feed: Feed, spec: SourceSp
     except BaseException as exc:
         await _fail(ctx, feed, FeedFailure.LOAD_ERROR, f"the load failed ({type(exc).__name__})")
         raise
-    await loading.finish(ctx, feed.id, progress, body.stream.hexdigest())
+    answer = await loading.finish(ctx, feed.id, progress, body.stream.hexdigest())
     _log.info("feed.loaded", feed_id=feed.id, source=feed.source, rows=progress.total, rejected=progress.rejected)
+    return answer
