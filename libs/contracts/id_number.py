@@ -130,7 +130,7 @@ class IdNumber:
 
     def masked(self) -> str:
         """List display form, e.g. 110105********002X (DOMAIN.md §11)."""
-        return self.value[:6] + "*" * 8 + self.value[14:]
+        return masked_form(self.value)
 
     def __str__(self) -> str:
         return self.value
@@ -149,6 +149,13 @@ def mask_name(name: str) -> str:
     if len(text) == 2:
         return text[0] + "*"
     return text[0] + "*" * (len(text) - 2) + text[-1]
+
+
+def masked_form(held: str) -> str:
+    """The list display form of a number Jiuzhu already holds as valid (stored or sealed after `IdNumber.parse`),
+    without parsing and checking it again: views mask every member and finding they show (issue 23). A string of
+    another length (a corrupt row) is shown as stars only."""
+    return held[:6] + "*" * 8 + held[14:] if len(held) == 18 else "*" * 18
 
 
 def _validate_id_number_str(value: str) -> str:

@@ -20,7 +20,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Query
 from fastapi.responses import StreamingResponse
 
-from libs.contracts.id_number import IdNumber, mask_name
+from libs.contracts.id_number import mask_name, masked_form
 from libs.contracts.staff import StaffRole
 from libs.kernel.audit_note import note
 from libs.kernel.auth import Principal
@@ -60,7 +60,7 @@ def whole_numbers(who: Principal, asked: bool) -> bool:
 def id_number_cell(id_number: str | None, whole: bool) -> str | None:
     if not id_number:
         return None
-    return id_number if whole else IdNumber.parse(id_number).masked()
+    return id_number if whole else masked_form(id_number)
 
 
 def name_cell(name: str | None, whole: bool) -> str | None:

@@ -6,7 +6,15 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from libs.contracts.clock import china_today
-from libs.contracts.id_number import IdNumber, IdNumberStr, InvalidIdNumber, Sex, check_character, mask_name
+from libs.contracts.id_number import (
+    IdNumber,
+    IdNumberStr,
+    InvalidIdNumber,
+    Sex,
+    check_character,
+    mask_name,
+    masked_form,
+)
 from tests.support.id_numbers import make_id
 
 KNOWN = "11010519491231002X"
@@ -138,6 +146,16 @@ def test_masked_and_repr_do_not_leak() -> None:
     for text in (repr(number), repr([number]), f"{number!r}", repr({"id": number})):
         assert KNOWN not in text
         assert "110105********002X" in text
+
+
+def test_a_held_number_is_masked_as_a_parsed_one_and_nothing_shows_more() -> None:
+    """Views mask numbers Jiuzhu holds as valid without parsing them again: the same form, and a string that is not
+    a number of 18 characters (a corrupt row) shows nothing of itself."""
+    assert masked_form(KNOWN) == IdNumber.parse(KNOWN).masked() == "110105********002X"
+    born_1990 = make_id(date(1990, 5, 17))
+    assert masked_form(born_1990) == IdNumber.parse(born_1990).masked() == "140402********" + born_1990[14:]
+    for corrupt in ("", "1234567890", "123456789012345678901"):
+        assert masked_form(corrupt) == "*" * 18
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from libs.contracts.id_number import IdNumber, mask_name
+from libs.contracts.id_number import mask_name, masked_form
 from libs.contracts.money import Money
 from libs.kernel.presenters import from_row
 from services.casework.registry.models import Household, HouseholdVersion
@@ -19,7 +19,7 @@ from services.casework.registry.state import HouseholdState, MemberState
 
 
 def masked_id(id_number: str) -> str:
-    return IdNumber.parse(id_number).masked()
+    return masked_form(id_number)
 
 
 def head_name_masked(state: HouseholdState) -> str:

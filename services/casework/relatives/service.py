@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.events.relatives import CloseRelativeFilingChanged, FilingState
-from libs.contracts.id_number import IdNumber
+from libs.contracts.id_number import masked_form
 from libs.kernel.auth import Principal, ensure_jurisdiction
 from libs.kernel.lookup import found_within
 from libs.kernel.presenters import from_row
@@ -158,7 +158,7 @@ async def get(session: AsyncSession, who: Principal, filing_id: int, *, for_upda
 
 
 def out(ctx: Casework, filing: StaffRelative) -> FilingOut:
-    masked = IdNumber.parse(ctx.open(filing.relative_id_sealed, ID_NUMBER_CONTEXT)).masked()
+    masked = masked_form(ctx.open(filing.relative_id_sealed, ID_NUMBER_CONTEXT))
     return from_row(
         FilingOut,
         filing,

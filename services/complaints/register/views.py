@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import CHINA_TZ
-from libs.contracts.id_number import IdNumber, mask_name
+from libs.contracts.id_number import mask_name, masked_form
 from libs.kernel.auth import Principal
 from libs.kernel.presenters import from_row
 from services.complaints.context import ID_NUMBER_CONTEXT, PHONE_CONTEXT, Complaints
@@ -41,7 +41,7 @@ def mask_phone(phone: str) -> str:
 
 
 def _mask_id(ctx: Complaints, sealed: str | None) -> str | None:
-    return IdNumber.parse(ctx.open(sealed, ID_NUMBER_CONTEXT)).masked() if sealed else None
+    return masked_form(ctx.open(sealed, ID_NUMBER_CONTEXT)) if sealed else None
 
 
 def _late(item: Complaint, now: dt.datetime) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from libs.contracts.id_number import IdNumber
+from libs.contracts.id_number import masked_form
 from libs.kernel.presenters import from_row
 from services.intake.context import Intake
 from services.intake.lead.models import Lead
@@ -20,6 +20,6 @@ def summary(lead: Lead, today: dt.date) -> LeadSummary:
 def detail(ctx: Intake, lead: Lead, today: dt.date) -> LeadOut:
     sealed = SealedContact.model_validate_json(ctx.open(lead.contact_sealed, SEAL_CONTEXT))
     c = sealed.contact
-    masked = IdNumber.parse(c.id_number).masked() if c.id_number else None
+    masked = masked_form(c.id_number) if c.id_number else None
     contact = from_row(ContactOut, c, id_number_masked=masked)
     return from_row(LeadOut, lead, **summary(lead, today).model_dump(), contact=contact, detail=sealed.detail)

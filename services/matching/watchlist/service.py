@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from libs.contracts.events.base import MemberRef, PersonRef
 from libs.contracts.events.casework import CaseDecided, CaseOutcome, EntitlementChanged, HouseholdChanged
 from libs.contracts.events.intake import ApplicationSubmitted, ApplicationWithdrawn
-from libs.contracts.id_number import IdNumber, mask_name
+from libs.contracts.id_number import mask_name, masked_form
 from services.matching.context import IDENTITY, Matching
 from services.matching.watchlist.models import (
     ApplicationPerson,
@@ -44,7 +44,7 @@ async def remember_people(session: AsyncSession, ctx: Matching, people: Iterable
             {
                 "person": key,
                 "identity_sealed": ctx.seal(person.model_dump_json(), IDENTITY),
-                "id_masked": IdNumber.parse(person.id_number).masked(),
+                "id_masked": masked_form(person.id_number),
                 "name_masked": mask_name(person.name),
                 "updated_at": ctx.now(),
             }
