@@ -7,7 +7,9 @@ panel member, matched by real name against the case's and household's recusals a
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.clock import business_date
@@ -118,7 +120,7 @@ async def ensure_evaluated(session: AsyncSession, case: Case, standards: Standar
         )
 
 
-def evaluation_out(ctx: Casework, e: CaseEvaluation) -> EvaluationOut:
+def evaluation_out(ctx: Casework, e: CaseEvaluation | Row[Any]) -> EvaluationOut:
     return from_row(
         EvaluationOut,
         e,

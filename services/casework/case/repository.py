@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import Row, Select, bindparam, func, literal, select, update
 from sqlalchemy import case as sql_case
-from sqlalchemy import func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from libs.kernel.auth import Principal
 from libs.kernel.counts import WorkCounts, counted
@@ -25,6 +27,7 @@ from services.casework.case.models import (
     CaseVerification,
 )
 from services.casework.case.rules import OPEN_STATUSES, CaseStatus
+from services.casework.db import Base
 
 
 async def visible_case(session: AsyncSession, who: Principal, case_id: str) -> Case:
@@ -125,25 +128,37 @@ async def in_publicity(session: AsyncSession, village_code: str) -> list[Case]:
 
 @dataclass(frozen=True)
 class CaseFile:
-    """What the case view shows besides the case row."""
+    """What the case view shows besides the case row, as rows (read only): the view answers every step of a case."""
 
-    history: Sequence[CaseHistory]
-    investigations: Sequence[CaseInvestigation]
-    verifications: Sequence[CaseVerification]
-    attachments: Sequence[CaseAttachment]
-    evaluations: Sequence[CaseEvaluation]
+    history: Sequence[Row[Any]]
+    investigations: Sequence[Row[Any]]
+    verifications: Sequence[Row[Any]]
+    attachments: Sequence[Row[Any]]
+    evaluations: Sequence[Row[Any]]
+
+
+def _of_case(model: type[Base], *order: InstrumentedAttribute[Any]) -> Select[Any]:
+    table = model.__table__
+    return select(table).where(table.c.case_id == bindparam("case_id")).order_by(*order)
+
+
+# Built once, run as Core: building five statements and their cache keys, then loading ORM objects, cost about three
+# times what running them costs (2.9 against 0.9 ms of CPU a view, issue 23).
+_FILE = (
+    _of_case(CaseHistory, CaseHistory.id),
+    _of_case(CaseInvestigation, CaseInvestigation.round),
+    _of_case(CaseVerification),
+    _of_case(CaseAttachment, CaseAttachment.uploaded_at),
+    _of_case(CaseEvaluation, CaseEvaluation.id),
+)
 
 
 async def case_file(session: AsyncSession, case_id: str) -> CaseFile:
-    history = select(CaseHistory).where(CaseHistory.case_id == case_id).order_by(CaseHistory.id)
-    rounds = select(CaseInvestigation).where(CaseInvestigation.case_id == case_id).order_by(CaseInvestigation.round)
-    reports = select(CaseVerification).where(CaseVerification.case_id == case_id)
-    files = select(CaseAttachment).where(CaseAttachment.case_id == case_id).order_by(CaseAttachment.uploaded_at)
-    evaluations = select(CaseEvaluation).where(CaseEvaluation.case_id == case_id).order_by(CaseEvaluation.id)
-    return CaseFile(
-        history=(await session.scalars(history)).all(),
-        investigations=(await session.scalars(rounds)).all(),
-        verifications=(await session.scalars(reports)).all(),
-        attachments=(await session.scalars(files)).all(),
-        evaluations=(await session.scalars(evaluations)).all(),
-    )
+    # On the session's connection, in its transaction; flushed first, since Core does not autoflush as the ORM's
+    # queries do and the step just recorded must be in its answer.
+    await session.flush()
+    conn = await session.connection()
+    history, investigations, verifications, attachments, evaluations = [
+        (await conn.execute(statement, {"case_id": case_id})).all() for statement in _FILE
+    ]
+    return CaseFile(history, investigations, verifications, attachments, evaluations)

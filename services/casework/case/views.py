@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Row
 
 from libs.contracts.clock import business_date
 from libs.contracts.entitlements import is_current
@@ -53,7 +56,7 @@ def _summary(case: Case, today: dt.date) -> CaseSummary:
     )
 
 
-def _investigation(ctx: Casework, i: CaseInvestigation) -> InvestigationOut:
+def _investigation(ctx: Casework, i: CaseInvestigation | Row[Any]) -> InvestigationOut:
     body = open_investigation(ctx, i.content_sealed)
     return from_row(
         InvestigationOut,
@@ -65,7 +68,7 @@ def _investigation(ctx: Casework, i: CaseInvestigation) -> InvestigationOut:
     )
 
 
-def attachment_out(a: CaseAttachment) -> AttachmentOut:
+def attachment_out(a: CaseAttachment | Row[Any]) -> AttachmentOut:
     return AttachmentOut.model_validate(a, from_attributes=True)
 
 
