@@ -137,9 +137,10 @@ class CaseFile:
     evaluations: Sequence[Row[Any]]
 
 
-def _of_case(model: type[Base], *order: InstrumentedAttribute[Any]) -> Select[Any]:
+def _of_case(model: type[Base], *order: InstrumentedAttribute[Any], leaving: str = "") -> Select[Any]:
     table = model.__table__
-    return select(table).where(table.c.case_id == bindparam("case_id")).order_by(*order)
+    columns = [c for c in table.c if c.name != leaving]
+    return select(*columns).where(table.c.case_id == bindparam("case_id")).order_by(*order)
 
 
 # Built once, run as Core: building five statements and their cache keys, then loading ORM objects, cost about three
@@ -148,7 +149,8 @@ _FILE = (
     _of_case(CaseHistory, CaseHistory.id),
     _of_case(CaseInvestigation, CaseInvestigation.round),
     _of_case(CaseVerification),
-    _of_case(CaseAttachment, CaseAttachment.uploaded_at),
+    # A file's bytes are read when it is downloaded, not each time the case is shown.
+    _of_case(CaseAttachment, CaseAttachment.uploaded_at, leaving="content"),
     _of_case(CaseEvaluation, CaseEvaluation.id),
 )
 
