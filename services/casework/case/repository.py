@@ -137,9 +137,9 @@ class CaseFile:
     evaluations: Sequence[Row[Any]]
 
 
-def _of_case(model: type[Base], *order: InstrumentedAttribute[Any], leaving: str = "") -> Select[Any]:
+def _of_case(model: type[Base], *order: InstrumentedAttribute[Any], without: str = "") -> Select[Any]:
     table = model.__table__
-    columns = [c for c in table.c if c.name != leaving]
+    columns = [c for c in table.c if c.name != without]
     return select(*columns).where(table.c.case_id == bindparam("case_id")).order_by(*order)
 
 
@@ -150,7 +150,7 @@ _FILE = (
     _of_case(CaseInvestigation, CaseInvestigation.round),
     _of_case(CaseVerification),
     # A file's bytes are read when it is downloaded, not each time the case is shown.
-    _of_case(CaseAttachment, CaseAttachment.uploaded_at, leaving="content"),
+    _of_case(CaseAttachment, CaseAttachment.uploaded_at, without="content"),
     _of_case(CaseEvaluation, CaseEvaluation.id),
 )
 
