@@ -10,6 +10,7 @@ from sqlalchemy import Row
 
 from libs.contracts.clock import business_date
 from libs.contracts.entitlements import is_current
+from libs.contracts.id_number import masked_form
 from libs.contracts.money import Money
 from libs.contracts.programs import NEVER_PUBLISHED
 from libs.kernel.presenters import from_row
@@ -33,7 +34,7 @@ from services.casework.case.schemas import (
 from services.casework.case.simplified import posted_for_confirmation
 from services.casework.context import Casework
 from services.casework.registry.state import HouseholdState
-from services.casework.registry.views import head_name_masked, masked_id
+from services.casework.registry.views import head_name_masked
 
 
 def _money(fen: int | None) -> str | None:
@@ -79,7 +80,7 @@ def detail(ctx: Casework, case: Case, file: CaseFile) -> CaseOut:
         CaseOut,
         case,
         **_summary(case, business_date(ctx.now())).model_dump(),
-        members=[from_row(CaseMemberOut, m, id_number_masked=masked_id(m.id_number)) for m in content.members],
+        members=[from_row(CaseMemberOut, m, id_number_masked=masked_form(m.id_number)) for m in content.members],
         calculation=[
             LineOut(label=x.label, formula=x.formula, amount=_money(x.amount_fen)) for x in content.calculation
         ],
@@ -87,7 +88,7 @@ def detail(ctx: Casework, case: Case, file: CaseFile) -> CaseOut:
         reasons=list(case.reasons or []),
         verification=[
             FindingOut(
-                member_id_number_masked=masked_id(f.member_id_number),
+                member_id_number_masked=masked_form(f.member_id_number),
                 source=str(f.source),
                 outcome=str(f.outcome),
                 detail=f.detail,

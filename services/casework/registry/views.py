@@ -18,10 +18,6 @@ from services.casework.registry.schemas import (
 from services.casework.registry.state import HouseholdState, MemberState
 
 
-def masked_id(id_number: str) -> str:
-    return masked_form(id_number)
-
-
 def head_name_masked(state: HouseholdState) -> str:
     head = state.head()
     return mask_name(head.name) if head else "*"
@@ -29,7 +25,7 @@ def head_name_masked(state: HouseholdState) -> str:
 
 def member_out(m: MemberState) -> MemberOut:
     """A member as staff see them: the identity number masked."""
-    return from_row(MemberOut, m, id_number_masked=masked_id(m.id_number))
+    return from_row(MemberOut, m, id_number_masked=masked_form(m.id_number))
 
 
 def household_out(state: HouseholdState, as_of: dt.date | None = None) -> HouseholdOut:

@@ -56,8 +56,12 @@ async def _opened(stream: HashedStream, fmt: BodyFormat, spec: SourceSpec, ctx: 
         raise ClientDisconnected("The client went away while sending the feed") from exc
 
 
-async def _answer(ctx: MatchingCtx, feed_id: str, response: Response) -> FeedOut:
+def _locate(response: Response, feed_id: str) -> None:
     response.headers["Location"] = service.feed_url(feed_id)
+
+
+async def _answer(ctx: MatchingCtx, feed_id: str, response: Response) -> FeedOut:
+    _locate(response, feed_id)
     async with ctx.sessions() as session:
         return await views.feed_view(session, await repository.fresh(session, feed_id))
 
@@ -75,7 +79,7 @@ async def upload_feed(request: Request, response: Response, ctx: MatchingCtx, na
     async with service.loader_connection(request.app.state.db) as conn:
         feed = await service.create_loading(conn, ctx, named.new, fmt)
         answer = await service.load_body(conn, ctx, feed, named.spec, body)
-    response.headers["Location"] = service.feed_url(feed.id)
+    _locate(response, feed.id)
     return answer
 
 
@@ -104,7 +108,7 @@ async def create_upload(request: Request, response: Response, ctx: MatchingCtx, 
         feed = prior
     else:
         feed = await service.create_upload(ctx, named.new)
-    response.headers["Location"] = service.feed_url(feed.id)
+    _locate(response, feed.id)
     return views.upload_out(feed, service.upload_url(feed.id))
 
 
@@ -130,7 +134,7 @@ async def put_upload(feed_id: FeedId, request: Request, response: Response, ctx:
     async with service.loader_connection(request.app.state.db) as conn:
         claimed = await service.claim_upload(conn, feed.id, fmt)
         answer = await service.load_body(conn, ctx, claimed, spec, body)
-    response.headers["Location"] = service.feed_url(feed.id)
+    _locate(response, feed.id)
     return answer
 
 
