@@ -286,9 +286,18 @@ async def test_a_retroactive_reduction_of_a_paid_month_becomes_a_recovery(api: D
     ]
     # January pays the lower amount, no arrears, less the 150.00 (within half of the line).
     api.clock.set_day(date(2027, 1, 2))
-    line = line_of(await api.staff_lines(await api.build(county, "2027-01")), household)
+    roster = await api.build(county, "2027-01")
+    line = line_of(await api.staff_lines(roster), household)
     assert by_kind(line) == {"regular": Decimal("450.00"), "recovery": Decimal("-150.00")}
     assert line["amount"] == "300.00"
+    # The funding letter's figures of the program: the deduction counted once, under its kind.
+    totals = roster["totals_by_program"]["dibao"]
+    assert (totals["regular"], totals["arrears"], totals["recovery"], totals["total"]) == (
+        "450.00",
+        "0.00",
+        "-150.00",
+        "300.00",
+    )
 
 
 async def create_batch(api: DisbursementApi, county: str, **body: Any) -> dict[str, Any]:

@@ -187,13 +187,14 @@ _LINES = text(
         SELECT l.line_id, :roster_id, x.entitlement_id, x.kind, x.month, x.one_off_id, x.recovery_id, x.amount_fen,
                x.note
           FROM extras x JOIN lines l ON l.entitlement_id = x.entitlement_id
-        RETURNING line_id, kind, amount_fen
     ), by_program AS (
         SELECT program, count(*) AS lines, sum(regular_fen) AS regular, sum(amount_fen) AS total
           FROM lines GROUP BY program
     ), by_kind AS (
-        SELECT l.program, i.kind, sum(i.amount_fen) AS fen
-          FROM items i JOIN lines l ON l.line_id = i.line_id GROUP BY l.program, i.kind
+        -- The items' own rows, joined as the insert above joins them: the planner knows the analysed extras (tens of
+        -- thousands) and hashes them, where the items' RETURNING rows, unknown to it, had it sort a million lines.
+        SELECT l.program, x.kind, sum(x.amount_fen) AS fen
+          FROM extras x JOIN lines l ON l.entitlement_id = x.entitlement_id GROUP BY l.program, x.kind
     )
     SELECT p.program, p.lines, p.regular, p.total,
            coalesce((SELECT fen FROM by_kind k WHERE k.program = p.program AND kind = 'arrears'), 0) AS arrears,
@@ -244,6 +245,9 @@ async def build_lines(
     await session.execute(text("ANALYZE cand"))
     for statement in (_DELIVERED, _REGULAR_LESS_SENT, _ARREARS, _ONE_OFFS, _DEDUCTIONS):
         await session.execute(statement, params)
+    # Unanalysed, the extras look as many as the lines: the items were then merge-joined to the new lines, sorting a
+    # million of them by entitlement (2–3 s of a million-line build; issue 23). Analysed, they are hashed.
+    await session.execute(text("ANALYZE extras"))
     written = (await session.execute(_LINES, params)).all()
     await session.execute(_SETTLES, params)
     # A county's new lines can be most of the table: without fresh statistics the lock's export would be planned
