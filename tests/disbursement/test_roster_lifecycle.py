@@ -4,6 +4,7 @@ reconciled; conflicts, outdated drafts, immutability once locked, cancellation, 
 from __future__ import annotations
 
 import hashlib
+import uuid
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -38,6 +39,21 @@ async def attempt(api: DisbursementApi, roster: dict[str, Any], action: str, bod
     reply = await api.post(f"{ROSTERS}/{roster['roster_id']}/{action}", officer(roster["region_code"]), body)
     assert reply.status_code >= 400, reply.text
     return {"status": reply.status_code, **reply.json()}
+
+
+async def test_a_later_roster_and_its_lines_sort_after_an_earlier_one(api: DisbursementApi, broker: Broker) -> None:
+    # Line ids begin with the roster's id: a new roster's lines go to the right-hand edge of the lines' indexes.
+    rosters = []
+    for _ in range(2):
+        county = new_county()
+        await entitled(broker, county, amount="300.00")
+        rosters.append(await api.build(county, "2026-12"))
+    earlier, later = (r["roster_id"] for r in rosters)
+    assert [uuid.UUID(r).version for r in (earlier, later)] == [7, 7]
+    assert earlier < later
+    lines = [line["line_id"] for roster in rosters for line in await api.staff_lines(roster)]
+    assert lines == sorted(lines)
+    assert (lines[0].rsplit("-", 1)[0], lines[-1].rsplit("-", 1)[0]) == (earlier, later)
 
 
 async def test_paid_in_full_then_reconciled(api: DisbursementApi, broker: Broker) -> None:

@@ -111,6 +111,8 @@ async def test_an_issued_grant_is_a_submitted_order_finance_reads_as_a_roster(
     assert order["totals_by_program"] == {"temporary": "1500.00"}
 
     [line] = await api.finance_lines(order["roster_id"])
+    assert uuid.UUID(order["roster_id"]).version == 7  # time-ordered, as a monthly roster's id
+    assert line["line_id"] == f"{order['roster_id']}-0000001"
     assert (line["payee_id_number"], line["account_no"], line["program"]) == (person, account, "temporary")
     assert (line["household_id"], line["amount"], line["payee_name"]) == (payload.household_id, "1500.00", "赵六")
     csv_reply = await api.finance_csv(order["roster_id"])

@@ -7,7 +7,6 @@ at lock (`rosters.export`), so finance reads it through the same API with the sa
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +15,7 @@ from libs.contracts.clock import business_date
 from libs.contracts.events.grants import TemporaryGrantIssued
 from libs.contracts.money import Money
 from libs.contracts.programs import MONTHLY_CEILING_FEN, Program
+from libs.kernel.ids import time_ordered_id
 from services.disbursement.context import BANK_ACCOUNT_SEAL_CONTEXT, PAYEE_EXPORT_CONTEXT, Disbursement
 from services.disbursement.entitlements.counties import county_of
 from services.disbursement.grants.models import TemporaryGrant
@@ -71,7 +71,7 @@ async def grant_issued(session: AsyncSession, ctx: Disbursement, e: TemporaryGra
 async def _order(session: AsyncSession, ctx: Disbursement, e: TemporaryGrantIssued, fen: int) -> Roster:
     now = ctx.now()
     county = county_of(e.region_code)
-    order_id = str(uuid.uuid4())
+    order_id = time_ordered_id()  # a roster's id, as a monthly roster's is
     line_id = f"{order_id}-0000001"
     account = e.payment_account
     payee_part = ",".join(
