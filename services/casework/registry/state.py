@@ -240,17 +240,20 @@ class _MemberRow(Protocol):
 
 
 class _EntitlementRow(Protocol):
-    household_id: str
+    """The columns of an entitlement that a state is built from, in the table's order; the query selects these
+    names."""
+
     id: str
+    household_id: str
     program: str
     status: str
     monthly_amount_fen: int
     effective_from: str
     effective_to: str | None
-    since: dt.date
     beneficiary_hash: str | None
     schedule: list[GradualExitStep] | None
     case_id: str | None
+    since: dt.date
     next_review_date: dt.date | None
 
 
