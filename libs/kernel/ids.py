@@ -1,9 +1,10 @@
 """Row ids that sort by when they were made: UUID version 7 (RFC 9562 §5.7), as text.
 
-A key made of such an id lands at the right-hand edge of its B-tree, where PostgreSQL fills pages and splits them
-once; a random id (version 4) lands anywhere, and the pages it splits there stay half empty. It matters where one id
-keys a million rows at once: a roster's line ids are its id and a line number (issue 23, `bench.roster_line_ids`).
-The id shows when it was made, to the millisecond, as the row beside it already does.
+A key that begins with such an id lands at the right-hand edge of its B-tree, where PostgreSQL fills a page before it
+starts the next. One that begins with a random id (version 4) lands somewhere in the middle, where every page split
+leaves two half-empty pages. It matters where one id begins the keys of a million rows at once: a roster's line ids
+are its id and a line number (issue 23, `bench.roster_line_ids`). The id shows when it was made, to the millisecond,
+as the row it keys already does.
 """
 
 from __future__ import annotations
