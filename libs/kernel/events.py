@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -10,6 +9,7 @@ import orjson
 import structlog
 from pydantic import BaseModel, ConfigDict, Field
 
+from libs.kernel.ids import time_ordered_id
 from libs.kernel.tracing import current_traceparent
 
 
@@ -54,7 +54,8 @@ def new_event(
     extensions = {"traceparent": traceparent} if traceparent else {}
     return CloudEvent(
         **extensions,
-        id=str(uuid.uuid4()),
+        # Time-ordered: the outbox's and every inbox's index of event ids is written at its right-hand edge.
+        id=time_ordered_id(),
         type=event_type,
         source=source,
         subject=subject,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 
+from libs.kernel.events import CloudEvent, new_event
 from libs.kernel.ids import time_ordered_id
 
 
@@ -29,3 +30,12 @@ def test_ids_of_one_millisecond_differ_in_their_74_random_bits() -> None:
     ids = {time_ordered_id(unix_ms=1_780_000_000_000) for _ in range(10_000)}
     assert len(ids) == 10_000
     assert {uuid.UUID(i).int >> 80 for i in ids} == {1_780_000_000_000}
+
+
+def test_a_new_event_has_a_time_ordered_id_so_outbox_and_inbox_are_written_at_their_edge() -> None:
+    first = new_event("household-changed", source="casework", data={"household_id": "h-1"}, subject="h-1")
+    time.sleep(0.002)
+    second = new_event("household-changed", source="casework", data={"household_id": "h-1"}, subject="h-1")
+    assert [uuid.UUID(e.id).version for e in (first, second)] == [7, 7]
+    assert first.id < second.id
+    assert CloudEvent.from_bytes(second.to_bytes()).id == second.id  # as it travels
