@@ -2,9 +2,10 @@
 
 A key that begins with such an id lands at the right-hand edge of its B-tree, where PostgreSQL fills a page before it
 starts the next. One that begins with a random id (version 4) lands somewhere in the middle, where every page split
-leaves two half-empty pages. It matters where one id begins the keys of a million rows at once: a roster's line ids
-are its id and a line number (issue 23, `bench.roster_line_ids`). The id shows when it was made, to the millisecond,
-as the row it keys already does.
+leaves two half-empty pages, and after a checkpoint nearly every write is a whole page in the WAL. It matters where
+one id begins the keys of a million rows at once (a roster's line ids are its id and a line number) and where every
+event's id keys the outbox and each inbox (issue 23: `bench.roster_line_ids`, `bench.event_ids`). The id shows when
+it was made, to the millisecond, as the row it keys already does.
 """
 
 from __future__ import annotations
