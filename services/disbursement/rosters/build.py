@@ -181,20 +181,20 @@ _LINES = text(
                                FROM extras GROUP BY entitlement_id) x ON x.entitlement_id = c.entitlement_id
                  WHERE c.regular + coalesce(x.fen, 0) > 0) AS numbered
         RETURNING line_id, entitlement_id, program, regular_fen, amount_fen
+    ), lined AS (
+        -- Each extra with its line, joined once for the items and their totals: the planner knows the analysed
+        -- extras (tens of thousands) and hashes them, where the items' RETURNING rows, unknown to it, had it sort a
+        -- million lines.
+        SELECT l.line_id, l.program, x.* FROM extras x JOIN lines l ON l.entitlement_id = x.entitlement_id
     ), items AS (
         INSERT INTO disbursement.line_items (
             line_id, roster_id, entitlement_id, kind, month, one_off_id, recovery_id, amount_fen, note)
-        SELECT l.line_id, :roster_id, x.entitlement_id, x.kind, x.month, x.one_off_id, x.recovery_id, x.amount_fen,
-               x.note
-          FROM extras x JOIN lines l ON l.entitlement_id = x.entitlement_id
+        SELECT line_id, :roster_id, entitlement_id, kind, month, one_off_id, recovery_id, amount_fen, note FROM lined
     ), by_program AS (
         SELECT program, count(*) AS lines, sum(regular_fen) AS regular, sum(amount_fen) AS total
           FROM lines GROUP BY program
     ), by_kind AS (
-        -- The items' own rows, joined as the insert above joins them: the planner knows the analysed extras (tens of
-        -- thousands) and hashes them, where the items' RETURNING rows, unknown to it, had it sort a million lines.
-        SELECT l.program, x.kind, sum(x.amount_fen) AS fen
-          FROM extras x JOIN lines l ON l.entitlement_id = x.entitlement_id GROUP BY l.program, x.kind
+        SELECT program, kind, sum(amount_fen) AS fen FROM lined GROUP BY program, kind
     )
     SELECT p.program, p.lines, p.regular, p.total,
            coalesce((SELECT fen FROM by_kind k WHERE k.program = p.program AND kind = 'arrears'), 0) AS arrears,
