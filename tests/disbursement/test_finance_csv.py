@@ -6,8 +6,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from services.disbursement.entitlements.models import Entitlement
 from services.disbursement.rosters.export import chunk_context
 from services.disbursement.rosters.models import RosterExport
 from tests.disbursement.support import (
@@ -142,6 +143,32 @@ async def test_names_with_commas_and_quotes_are_quoted(api: DisbursementApi, bro
     assert sha256(body) == roster["checksum"]
     lines = {line["household_id"]: line for line in await api.finance_lines(roster["roster_id"])}
     assert lines[h.household_id]["payee_name"] == odd
+
+
+# The export reads the lines as PostgreSQL's COPY writes them, where a backslash or a control character in a value
+# comes escaped; each must reach the file as it is in the ledger.
+ODD_NAMES = ("王\\五", "C:\\new\\table", "王\n五", "王\t五", "王\\N", "\\", "王\x01五\x7f")
+
+
+async def test_names_with_backslashes_and_control_characters_reach_the_csv_as_they_are(
+    api: DisbursementApi, broker: Broker
+) -> None:
+    county = new_county()
+    households = [await entitled(broker, county, amount=f"{400 + i}.00") for i in range(len(ODD_NAMES))]
+    async with api.db.sessions.begin() as s:  # straight into the ledger: no entry would let them in
+        for h, name in zip(households, ODD_NAMES, strict=True):
+            await s.execute(
+                update(Entitlement).where(Entitlement.household_id == h.household_id).values(payee_name=name)
+            )
+    roster = await api.submitted(county, "2026-12")
+    body = await _download(api, roster["roster_id"])
+    assert sha256(body) == roster["checksum"]
+    rows = {r["household_id"]: r for r in read_csv(body)}
+    for h, name in zip(households, ODD_NAMES, strict=True):
+        assert rows[h.household_id]["payee_name"] == name
+        assert rows[h.household_id]["payee_id_number"] == h.head.id_number
+    lines = {line["household_id"]: line for line in await api.finance_lines(roster["roster_id"])}
+    assert {k: v["payee_name"] for k, v in lines.items()} == {k: v["payee_name"] for k, v in rows.items()}
 
 
 async def test_a_roster_with_every_line_held_still_has_a_header_and_checksum(

@@ -9,7 +9,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import func, select, update
+
 from libs.contracts.staff import StaffRole
+from services.disbursement.rosters.models import RosterExport, RosterLine
 from tests.disbursement.support import (
     FINANCE,
     Broker,
@@ -210,6 +213,42 @@ async def test_lock_refused_after_a_hold_then_rebuilt(api: DisbursementApi, brok
     assert (rebuilt["line_count"], rebuilt["held"]) == (1, {"suspension": 1})
     assert [line["household_id"] for line in await api.staff_lines(roster)] == [kept.household_id]
     assert (await api.act(roster, "lock"))["total_amount"] == "560.00"
+
+
+async def test_a_draft_whose_lines_no_longer_add_up_is_not_locked_and_writes_nothing(
+    api: DisbursementApi, broker: Broker
+) -> None:
+    """Only a draft changed outside its build can have a line whose amount is not its items' sum, or that pays
+    nothing: locking checks every line as it writes the CSV, refuses, and keeps nothing it wrote."""
+    county = new_county()
+    kept = await entitled(broker, county, amount="560.00")
+    altered = await entitled(broker, county, amount="620.00")
+    roster = await api.build(county, "2026-12")
+    for amount_fen in (62_100, 0):  # a fen more than its items; nothing at all
+        async with api.db.sessions.begin() as s:
+            await s.execute(
+                update(RosterLine)
+                .where(RosterLine.roster_id == roster["roster_id"], RosterLine.household_id == altered.household_id)
+                .values(amount_fen=amount_fen)
+            )
+
+        problem = await attempt(api, roster, "lock")
+
+        assert (problem["status"], problem["code"]) == (409, "roster_outdated")
+        assert (await roster_now(api, roster))["status"] == "draft"
+        async with api.db.sessions() as s:
+            chunks = await s.scalar(
+                select(func.count()).select_from(RosterExport).where(RosterExport.roster_id == roster["roster_id"])
+            )
+        assert chunks == 0
+    rebuilt = await api.act(roster, "rebuild")
+    assert (rebuilt["line_count"], rebuilt["total_amount"]) == (2, "1180.00")
+    locked = await api.act(roster, "lock")
+    assert (locked["status"], locked["total_amount"]) == ("locked", "1180.00")
+    assert {line["household_id"] for line in await api.staff_lines(roster)} == {
+        kept.household_id,
+        altered.household_id,
+    }
 
 
 async def test_a_locked_roster_never_changes(api: DisbursementApi, broker: Broker) -> None:

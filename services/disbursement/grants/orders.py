@@ -20,7 +20,7 @@ from services.disbursement.context import BANK_ACCOUNT_SEAL_CONTEXT, PAYEE_EXPOR
 from services.disbursement.entitlements.counties import county_of
 from services.disbursement.grants.models import TemporaryGrant
 from services.disbursement.months import month_containing
-from services.disbursement.rosters.export import csv_cell, write_export
+from services.disbursement.rosters.export import csv_cell, write_own_export
 from services.disbursement.rosters.models import LineStatus, Roster, RosterKind, RosterLine, RosterStatus
 
 SYSTEM = "disbursement"
@@ -146,7 +146,8 @@ async def _order(session: AsyncSession, ctx: Disbursement, e: TemporaryGrantIssu
         )
     )
     await session.flush()
-    export = await write_export(session, ctx, order)
+    export = await write_own_export(session, ctx, order)
+    assert not export.not_adding_up, f"payment order {order.id} does not add up"  # its one line is its amount
     order.checksum, order.export_bytes, order.export_chunks = export.checksum, export.size, export.chunks
     order.export_chunk_lines = export.chunk_lines
     order.locked_at, order.locked_by = now, SYSTEM

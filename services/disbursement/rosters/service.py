@@ -39,16 +39,6 @@ from services.disbursement.rosters.models import (
     RosterStatus,
 )
 
-# Every line adds up to its amount, and no line pays nothing (CONTRACTS.md §3).
-_UNBALANCED = text(
-    """
-    SELECT count(*) FROM disbursement.roster_lines l
-      LEFT JOIN (SELECT line_id, sum(amount_fen) AS fen FROM disbursement.line_items
-                  WHERE roster_id = :roster_id GROUP BY line_id) i ON i.line_id = l.line_id
-     WHERE l.roster_id = :roster_id AND (l.amount_fen <> l.regular_fen + coalesce(i.fen, 0) OR l.amount_fen <= 0)
-    """
-)
-
 # Lines that count as never sent after all (a failed payment, a cancelled roster): their entitlements are looked at
 # again from the earliest month the lines paid.
 _REOPEN = """
@@ -202,11 +192,12 @@ async def lock(session: AsyncSession, ctx: Disbursement, roster: Roster, who: Pr
             f"The ledger of county {roster.region_code} changed after roster {roster.id} was built (a death, a "
             "decision, a hold, an account): rebuild it, check it and lock again",
         )
-    unbalanced = await session.scalar(_UNBALANCED, {"roster_id": roster.id})
-    if unbalanced:
-        raise RuntimeError(f"roster {roster.id} has {unbalanced} lines whose items do not add up")
-    await session.execute(text("SET LOCAL work_mem = '256MB'"))  # the export's join and sort stay in memory
     export = await write_export(session, ctx, roster)
+    if export.not_adding_up:  # only a draft changed outside its build can; what was written is rolled back
+        raise RosterOutdated(
+            f"Roster {roster.id} has {export.not_adding_up} lines whose items do not add up to their amount, or that "
+            "pay nothing: rebuild it, check it and lock again",
+        )
     await settle(session, roster_id=roster.id, month=roster.period)
     ledger.first_period = ledger.first_period or roster.period
     roster.status = RosterStatus.LOCKED.value
