@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
+import asyncpg
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, event, exc, text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from libs.kernel.connections import database_connect_args
 from libs.kernel.settings import BaseServiceSettings
@@ -69,6 +70,14 @@ def _discard_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
     checkout with a new connection): asyncpg notices the close while the connection sits in the pool."""
     if dbapi_connection._connection.is_closed():
         raise exc.DisconnectionError("the server closed this pooled connection")
+
+
+async def driver_of(conn: AsyncConnection) -> asyncpg.Connection:
+    """The asyncpg connection under `conn`, in its transaction: for COPY, which SQLAlchemy does not offer."""
+    raw = await conn.get_raw_connection()
+    driver = raw.driver_connection
+    assert isinstance(driver, asyncpg.Connection)
+    return driver
 
 
 async def try_advisory_xact_lock(session: AsyncSession, name: str) -> bool:

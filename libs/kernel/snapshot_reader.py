@@ -19,16 +19,8 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.kernel.connections import database_connect_args
+from libs.kernel.db import driver_of
 from libs.kernel.settings import BaseServiceSettings
-
-
-async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
-    """The asyncpg connection under `session`'s transaction, for COPY and cursors SQLAlchemy does not offer."""
-    conn = await session.connection()
-    raw = await conn.get_raw_connection()
-    driver = raw.driver_connection
-    assert isinstance(driver, asyncpg.Connection)
-    return driver
 
 
 @asynccontextmanager
@@ -37,7 +29,7 @@ async def snapshot_reader(
 ) -> AsyncIterator[asyncpg.Connection]:
     """A connection in a read-only transaction on `session`'s snapshot; `purpose` names it in `pg_stat_activity`,
     `work_mem` (e.g. `256MB`) lets one large sort or hash stay in memory."""
-    snapshot = await (await driver_connection(session)).fetchval("SELECT pg_export_snapshot()")
+    snapshot = await (await driver_of(await session.connection())).fetchval("SELECT pg_export_snapshot()")
     reader = await asyncpg.connect(
         settings.plain_database_url,
         server_settings={"application_name": f"{settings.service_name} {purpose}"},

@@ -26,7 +26,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from libs.contracts.text import neutralise_cell
-from libs.kernel.snapshot_reader import driver_connection, snapshot_reader
+from libs.kernel.db import driver_of
+from libs.kernel.snapshot_reader import snapshot_reader
 from services.disbursement.context import EXPORT_CONTEXT, PAYEE_EXPORT_CONTEXT, Disbursement
 from services.disbursement.months import period_of
 from services.disbursement.rosters.models import Roster, RosterExport
@@ -187,9 +188,9 @@ async def write_export(session: AsyncSession, ctx: Disbursement, roster: Roster)
 
     The rows are read beside the session, on its snapshot, while the session stores the chunks: one COPY, which
     PostgreSQL may plan in parallel (a cursor fetched in steps it may not), no round trip per step, and no row object
-    per line in Python; a million-line lock took 0.6–0.8 of the time of the cursor it replaced (bench/RESULTS.md).
+    per line in Python; a million-line lock took 0.80–0.96 of the time of the cursor it replaced (bench/RESULTS.md).
     """
-    chunks = _Chunks(ctx, roster.id, await driver_connection(session))
+    chunks = _Chunks(ctx, roster.id, await driver_of(await session.connection()))
     async with snapshot_reader(session, ctx.settings, purpose="roster export", work_mem="256MB") as reader:
         await reader.copy_from_query(_LINES, roster.id, period_of(roster.period), output=chunks.take, format="text")
     return await chunks.finish()
@@ -198,7 +199,7 @@ async def write_export(session: AsyncSession, ctx: Disbursement, roster: Roster)
 async def write_own_export(session: AsyncSession, ctx: Disbursement, roster: Roster) -> Export:
     """The export of a payment order whose lines this very transaction wrote, which no other connection sees: read
     on the session's own connection, and stored once read (an order has a line or a few)."""
-    driver = await driver_connection(session)
+    driver = await driver_of(await session.connection())
     received: list[bytes] = []
 
     async def receive(data: bytes) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from libs.contracts.clock import business_date
+from libs.kernel.db import driver_of
 from libs.kernel.listening import notify_at_commit
 from services.matching.config import MatchingSettings
 from services.matching.context import Matching
@@ -117,9 +118,7 @@ async def load(conn: AsyncConnection, ctx: Matching, feed: Feed, spec: SourceSpe
         while (data := await queue.get()) is not None:
             yield data
 
-    raw = await conn.get_raw_connection()
-    driver = raw.driver_connection
-    assert driver is not None
+    driver = await driver_of(conn)
     producer = asyncio.create_task(produce())
     try:
         async with driver.transaction():
